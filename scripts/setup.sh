@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Prepares this machine to run drills, idempotently: Node >= 22 for the tool, a Docker engine
+# that answers, and the Kafka and Toxiproxy images. A second run takes seconds.
+# Exit codes: 0 ready, 3 environment problem (the message names the fix).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+cache="$root/.cache"
+mkdir -p "$cache"
+# shellcheck disable=SC1091
+source docker/versions.env
+
+t0=$SECONDS
+step() { printf '\033[1m[setup %3ss]\033[0m %s\n' "$((SECONDS - t0))" "$*"; }
+fail() { printf '\n[setup] ERROR (%s): %s\n' "$1" "$2" >&2; exit 3; }
+
+# --- Node ----------------------------------------------------------------------------------
+# The tool targets Node >= 22. package.json depends on the `node` package from the npm
+# registry, which puts a Node 24 binary in node_modules/.bin (first on PATH for npm scripts and npx).
+node_major() { "$1" -e 'process.stdout.write(String(process.versions.node.split(".")[0]))' 2>/dev/null || echo 0; }
+[ -d node_modules ] || { step "installing npm dependencies (npm ci)"; npm ci --no-fund --no-audit; }
+nodebin=node_modules/.bin/node
+if [ "$(node_major "$nodebin")" -lt 22 ]; then
+  step "node_modules/.bin/node missing or too old: reinstalling the node package"
+  npm install --no-save --no-fund --no-audit node@24 >/dev/null
+fi
+[ "$(node_major "$nodebin")" -ge 22 ] || fail NODE "no Node >= 22 available; install Node 22 or newer and re-run"
+step "node $("$nodebin" --version) ready"
+
+# --- Docker engine -------------------------------------------------------------------------
+docker_ok() { timeout 10 docker info >/dev/null 2>&1; }
+if ! command -v docker >/dev/null 2>&1 && [ "$(id -u)" != 0 ]; then
+  fail DOCKER_MISSING "no docker client; install Docker Engine (https://docs.docker.com/engine/install/) and re-run"
+fi
+if ! docker_ok; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    if ! command -v dockerd >/dev/null 2>&1; then
+      step "installing Debian's docker.io (no Docker engine found)"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
+    fi
+    if [ -z "${DOCKER_HOST:-}" ] && ! pgrep -x dockerd >/dev/null; then
+      step "starting dockerd (log: /var/log/mm2-drill-dockerd.log)"
+      setsid nohup dockerd >/var/log/mm2-drill-dockerd.log 2>&1 < /dev/null &
+    fi
+    for _ in $(seq 60); do docker_ok && break; sleep 1; done
+  fi
+  docker_ok || fail DOCKER_UNREACHABLE "the Docker engine does not answer${DOCKER_HOST:+ at DOCKER_HOST=$DOCKER_HOST}; start it (e.g. 'sudo systemctl start docker') and re-run"
+fi
+step "docker engine $(docker version -f '{{.Server.Version}}') ready"
+
+# --- Images --------------------------------------------------------------------------------
+have() { docker image inspect "$1" >/dev/null 2>&1; }
+# An official image is used when present or pullable; the pull is bounded because machines
+# without a registry otherwise hang on it.
+try_pull() { [ "${MM2_DRILL_NO_PULL:-}" = 1 ] && return 1; timeout 30 docker pull -q "$1" >/dev/null 2>&1; }
+
+need_apt() { command -v "$1" >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
+
+go_binary() { # module@version, output name
+  local out="$cache/bin/$2"
+  mkdir -p "$cache/bin"
+  if [ ! -x "$out" ]; then
+    command -v go >/dev/null || fail GO_MISSING "building $1 needs Go (https://go.dev/dl/) or a registry to pull the image from"
+    step "building $1 (Go, static)"
+    local gobin; gobin=$(mktemp -d)
+    CGO_ENABLED=0 GOBIN="$gobin" go install "$1" 2>&1 | grep -v "^go: downloading" || true
+    mv "$gobin"/* "$out"; rm -rf "$gobin"
+  fi
+}
+
+build_from() { # dir, tag, file-to-copy...
+  local dir=$1 tag=$2; shift 2
+  local ctx; ctx=$(mktemp -d)
+  cp "$root/docker/$dir/Dockerfile" "$ctx/"
+  for f in "$@"; do cp -r "$f" "$ctx/"; done
+  DOCKER_BUILDKIT=0 docker build -q 2>/dev/null ${BASE:+--build-arg BASE="$BASE"} -t "$tag" "$ctx" >/dev/null
+  rm -rf "$ctx"
+}
+
+kafka_official="apache/kafka:$KAFKA_VERSION"
+kafka_local="mm2-drill/kafka:$KAFKA_VERSION"
+if have "$kafka_official" || have "$kafka_local" || try_pull "$kafka_official"; then
+  step "kafka image ready ($(have "$kafka_official" && echo "$kafka_official" || echo "$kafka_local"))"
+else
+  base="mm2-drill/jre-base:bookworm-17"
+  if ! have "$base"; then
+    [ "$(id -u)" = 0 ] || fail BUILD "building the Kafka image offline needs root (debootstrap); or make $kafka_official available"
+    need_apt debootstrap debootstrap
+    rootfs="$cache/rootfs"
+    rm -rf "$rootfs"
+    # Use the machine's own Debian mirror when it has one configured.
+    mirror=$(grep -rhoE '(URIs:|^deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null | grep -oE 'https?://[^ ]+' | head -1 || true)
+    step "debootstrap: Debian bookworm + openjdk-17-jre-headless (about a minute)"
+    debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm "$rootfs" ${mirror:+"$mirror"} >"$cache/debootstrap.log" 2>&1 \
+      || fail BUILD "debootstrap failed; see $cache/debootstrap.log"
+    step "importing the JRE base image $base"
+    tar -C "$rootfs" -c . | docker import - "$base" >/dev/null
+    rm -rf "$rootfs"
+  fi
+  libs="$cache/kafka-libs-$KAFKA_VERSION"
+  if [ ! -f "$libs/.complete" ]; then
+    command -v mvn >/dev/null || fail MAVEN_MISSING "building the Kafka image offline needs Maven; or make $kafka_official available"
+    step "resolving Kafka $KAFKA_VERSION, MirrorMaker 2 and tools jars (Maven)"
+    rm -rf "$libs"
+    mvn -q -B -f docker/kafka/pom.xml -Dkafka.version="$KAFKA_VERSION" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$libs" || fail BUILD "Maven could not resolve the Kafka jars"
+    touch "$libs/.complete"
+  fi
+  step "building $kafka_local"
+  rm -rf "$cache/libs"; cp -r "$libs" "$cache/libs"; rm -f "$cache/libs/.complete"
+  BASE="$base" build_from kafka "$kafka_local" "$cache/libs"
+  rm -rf "$cache/libs"
+fi
+
+toxi_official="ghcr.io/shopify/toxiproxy:$TOXIPROXY_VERSION"
+toxi_local="mm2-drill/toxiproxy:$TOXIPROXY_VERSION"
+if have "$toxi_official" || have "$toxi_local" || try_pull "$toxi_official"; then
+  step "toxiproxy image ready"
+else
+  go_binary "github.com/Shopify/toxiproxy/v2/cmd/server@v$TOXIPROXY_VERSION" toxiproxy
+  step "building $toxi_local"
+  build_from toxiproxy "$toxi_local" "$cache/bin/toxiproxy"
+fi
+
+step "ready"

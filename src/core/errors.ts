@@ -1,0 +1,62 @@
+/**
+ * Errors with stable codes. Every failure the user can act on names the problem and the fix;
+ * the exit code tells CI which kind of failure it was (see README "Exit codes").
+ */
+export const ExitCode = {
+  /** Every cell ran and every check held. */
+  ok: 0,
+  /** The drill ran but a threshold or an invariant failed (the numbers are in results.json). */
+  checksFailed: 1,
+  /** The scenario file or command line is invalid; nothing was started. */
+  invalidInput: 2,
+  /** The environment is not usable: no Docker engine, image missing, port in use, cluster unreachable. */
+  environment: 3,
+  /** The drill could not complete: a bounded wait expired or the harness hit a bug. */
+  drillFailed: 4,
+  /** Interrupted by SIGINT/SIGTERM; partial results were written. */
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorCode =
+  | 'SCENARIO_INVALID'
+  | 'SCENARIO_LOAD'
+  | 'USAGE'
+  | 'DOCKER_UNREACHABLE'
+  | 'IMAGE_MISSING'
+  | 'PORT_IN_USE'
+  | 'CLUSTER_UNREACHABLE'
+  | 'WAIT_TIMEOUT'
+  | 'INVARIANT_BROKEN'
+  | 'INTERRUPTED';
+
+const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
+  SCENARIO_INVALID: ExitCode.invalidInput,
+  SCENARIO_LOAD: ExitCode.invalidInput,
+  USAGE: ExitCode.invalidInput,
+  DOCKER_UNREACHABLE: ExitCode.environment,
+  IMAGE_MISSING: ExitCode.environment,
+  PORT_IN_USE: ExitCode.environment,
+  CLUSTER_UNREACHABLE: ExitCode.environment,
+  WAIT_TIMEOUT: ExitCode.drillFailed,
+  INVARIANT_BROKEN: ExitCode.drillFailed,
+  INTERRUPTED: ExitCode.interrupted,
+};
+
+export class DrillError extends Error {
+  readonly code: ErrorCode;
+  readonly fix: string | undefined;
+  readonly detail: string | undefined;
+  constructor(code: ErrorCode, message: string, opts: { fix?: string; detail?: string; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = 'DrillError';
+    this.code = code;
+    this.fix = opts.fix;
+    this.detail = opts.detail;
+  }
+  get exitCode(): ExitCodeValue {
+    return exitCodeOf[this.code];
+  }
+}
+
+export const isDrillError = (e: unknown): e is DrillError => e instanceof DrillError;

@@ -1,0 +1,50 @@
+/**
+ * The history: every fact the checker needs, as one JSON event per line (history.ndjson).
+ * Events carry `cell` (the matrix cell and repetition) and `t` (epoch ms, from the adapters'
+ * clock). Checkers read only this; they never talk to Kafka.
+ */
+
+/** Drill phases whose start times are recorded (see results.json `phases`). */
+export const phaseNames = [
+  'images-ready',
+  'clusters-up',
+  'mirror-replicating',
+  'workload-started',
+  'kill',
+  'failover-started',
+  'first-backup-delivery',
+  'drain-done',
+  'verify-done',
+] as const;
+export type PhaseName = (typeof phaseNames)[number];
+
+export type ConsumerPhase = 'primary' | 'backup';
+export type PartitionOffsets = Record<string, string>; // partition → offset (string: Kafka offsets are int64)
+
+interface Base {
+  readonly cell: string;
+  readonly t: number;
+}
+
+export type HistoryEvent = Base &
+  (
+    | { type: 'cell-start'; values: Record<string, unknown>; settings: Record<string, unknown> }
+    | { type: 'phase'; phase: PhaseName }
+    | { type: 'ack'; id: string; topic: string; partition: number; offset: string }
+    | { type: 'fail'; id: string; error: string }
+    | { type: 'indeterminate'; id: string; error: string }
+    | { type: 'deliver'; id: string; phase: ConsumerPhase; topic: string; partition: number; offset: string }
+    | { type: 'backup-record'; id: string; topic: string; partition: number; offset: string }
+    | { type: 'kill'; target: string; signal: string }
+    | { type: 'offsets'; label: string; cluster: string; topic: string; offsets: PartitionOffsets }
+    | { type: 'read-complete'; what: 'backup' | 'drain'; complete: boolean; detail: string }
+    | { type: 'cell-end'; status: 'completed' | 'failed' | 'interrupted'; error?: string }
+  );
+
+export type EventType = HistoryEvent['type'];
+export type EventOf<T extends EventType> = Extract<HistoryEvent, { type: T }>;
+/** An event before the recorder stamps `cell` and `t`. */
+export type EventBody = HistoryEvent extends infer E ? (E extends HistoryEvent ? Omit<E, 'cell' | 't'> : never) : never;
+
+export const eventsOf = <T extends EventType>(events: readonly HistoryEvent[], type: T): EventOf<T>[] =>
+  events.filter((e): e is EventOf<T> => e.type === type);

@@ -1,0 +1,50 @@
+/**
+ * Matrix expansion: each dimension is a dotted path into the scenario and a list of values;
+ * the cells are their cartesian product, each re-validated as a full scenario so a bad value
+ * is reported with its path before anything starts.
+ */
+import { DrillError } from './errors.ts';
+import type { Scenario, ScenarioInput } from './scenario.ts';
+import { parseScenario } from './validate.ts';
+
+export type MatrixValue = string | number | boolean;
+
+export interface Cell {
+  /** Stable, file-name-safe id, e.g. `mirror.policy=default`. */
+  readonly id: string;
+  /** The dimension values of this cell, in dimension order. */
+  readonly values: Readonly<Record<string, MatrixValue>>;
+  /** The full scenario of this cell (matrix applied, defaults filled). */
+  readonly scenario: Scenario;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Returns a copy of `obj` with `value` at the dotted `path`, creating objects on the way. */
+export function setPath(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const [head, ...rest] = path.split('.');
+  if (!head) throw new DrillError('SCENARIO_INVALID', `matrix: empty path "${path}"`);
+  const child = obj[head];
+  return { ...obj, [head]: rest.length === 0 ? value : setPath(isPlainObject(child) ? child : {}, rest.join('.'), value) };
+}
+
+const cartesian = <T>(lists: readonly (readonly T[])[]): T[][] =>
+  lists.reduce<T[][]>((acc, list) => acc.flatMap((prefix) => list.map((v) => [...prefix, v])), [[]]);
+
+const checkValue = (path: string, v: unknown): MatrixValue => {
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  throw new DrillError('SCENARIO_INVALID', `matrix.${path}: values must be strings, numbers or booleans (found ${JSON.stringify(v)})`);
+};
+
+export function expandMatrix(input: ScenarioInput, source: string): Cell[] {
+  const base = parseScenario(input, source); // reports base-scenario errors once, not per cell
+  const dims = Object.entries(base.matrix).map(([path, vals]) => [path, vals.map((v) => checkValue(path, v))] as const);
+  const { matrix: _ignored, ...rest } = input as Record<string, unknown>;
+  return cartesian(dims.map(([, vals]) => vals)).map((combo) => {
+    const values = Object.fromEntries(dims.map(([path], i) => [path, combo[i] as MatrixValue]));
+    const applied = Object.entries(values).reduce<Record<string, unknown>>((acc, [p, v]) => setPath(acc, p, v), rest);
+    const id = Object.entries(values).map(([p, v]) => `${p}=${v}`).join(',') || 'default';
+    const scenario = parseScenario({ ...applied, matrix: base.matrix }, `${source} (cell ${id})`);
+    return { id, values, scenario };
+  });
+}

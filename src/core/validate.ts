@@ -1,0 +1,32 @@
+/** Turns a raw scenario value into a validated Scenario, or a DrillError naming every bad field. */
+import { z } from 'zod';
+import { DrillError } from './errors.ts';
+import { scenarioSchema, type Scenario } from './scenario.ts';
+
+const describe = (v: unknown): string => {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${String(v)}`;
+};
+
+export const formatPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(root)';
+
+/** One line per problem: `path: message (found …)`. */
+export const formatIssues = (issues: readonly z.core.$ZodIssue[]): string[] =>
+  issues.map((i) => {
+    const found = 'input' in i && i.code !== 'unrecognized_keys' ? ` (found ${describe(i.input)})` : '';
+    return `${formatPath(i.path)}: ${i.message}${found}`;
+  });
+
+export function parseScenario(raw: unknown, source: string): Scenario {
+  const result = scenarioSchema.safeParse(raw, { reportInput: true });
+  if (result.success) return result.data;
+  const lines = formatIssues(result.error.issues);
+  throw new DrillError('SCENARIO_INVALID', `${source} is not a valid scenario:\n  - ${lines.join('\n  - ')}`, {
+    fix: 'fix the fields above; the README lists every scenario field and its default',
+  });
+}
