@@ -1,0 +1,23 @@
+import { defineScenario } from 'mm2-drill';
+
+/**
+ * The two-cell drill: the same workload, kill and failover under MM2's Default and Identity
+ * replication policies, each on fresh clusters.
+ */
+export default defineScenario({
+  name: 'quickstart',
+  description: 'Kill the primary mid-stream and fail a consumer group over to the backup, per replication policy.',
+  topics: [{ name: 'orders', partitions: 3 }],
+  mirror: {
+    checkpointIntervalSeconds: 1,
+    syncGroupOffsetsIntervalSeconds: 1,
+    offsetFlushIntervalMs: 1000,
+    refreshGroupsIntervalSeconds: 1,
+    refreshTopicsIntervalSeconds: 1,
+    offsetLagMax: 100,
+  },
+  workload: { ratePerSecond: 200, messageBytes: 200 },
+  timeline: { killPrimaryAfterSeconds: 20 },
+  failover: { strategy: 'mm2-sync', autoOffsetReset: 'earliest', delaySeconds: 2 },
+  matrix: { 'mirror.policy': ['default', 'identity'] },
+});

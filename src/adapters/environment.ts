@@ -1,0 +1,116 @@
+/**
+ * One drill environment: a private network, Toxiproxy, the primary and backup clusters and
+ * MM2 between them. Each container and the network is handed to `track` as soon as it exists,
+ * so the caller's cleanup removes exactly what was started, even when a later stage fails.
+ */
+import { join } from 'node:path';
+import { Network, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { renderProperties } from '../core/broker-config.ts';
+import { mirrorProperties, remoteTopicName } from '../core/mm2-config.ts';
+import type { Scenario } from '../core/scenario.ts';
+import { brokersOf, planProxies, type ProxyPlan } from '../core/topology.ts';
+import type { ResolvedImages } from './images.ts';
+import { endOffsets, kafkaClient } from './kafka-client.ts';
+import { startCluster, type StartedCluster } from './kafka-cluster.ts';
+import { startMirrorMaker, type StartedMirror } from './mirror-maker.ts';
+import { startToxiproxy, type StartedToxiproxy } from './toxiproxy.ts';
+import { waitUntil } from './wait.ts';
+
+export interface DrillEnvironment {
+  readonly network: StartedNetwork;
+  readonly toxiproxy: StartedToxiproxy;
+  readonly plan: readonly ProxyPlan[];
+  readonly primary: StartedCluster;
+  readonly backup: StartedCluster;
+  readonly mirror: StartedMirror;
+  readonly mirrorProperties: Record<string, string | number | boolean>;
+  /** Remote topic names on the backup, in scenario topic order. */
+  readonly remoteTopics: string[];
+  readonly kafkaLog: string;
+}
+
+export interface EnvironmentOptions {
+  readonly scenario: Scenario;
+  readonly images: ResolvedImages;
+  readonly labels: Record<string, string>;
+  readonly logDir: string;
+  readonly signal?: AbortSignal;
+  /** Called as each stage completes (progress and history). */
+  readonly onStage: (stage: 'clusters-up' | 'mirror-replicating-ready') => void;
+}
+
+// Docker publishes ports on every interface; kafkajs would try ::1 first for "localhost".
+const HOST = '127.0.0.1';
+
+export async function startEnvironment(o: EnvironmentOptions, track: (c: StartedTestContainer | StartedNetwork) => void): Promise<DrillEnvironment> {
+  const s = o.scenario;
+  const kafkaLog = join(o.logDir, 'kafkajs.log');
+  const network = await new Network().start();
+  track(network);
+  const primaryBrokers = brokersOf('primary', s.kafka.nodes);
+  const backupBrokers = brokersOf('backup', s.kafka.nodes);
+  const plan = planProxies([...primaryBrokers, ...backupBrokers]);
+  const toxiproxy = await startToxiproxy({ image: o.images.toxiproxy, network, labels: o.labels, plan, logFile: join(o.logDir, 'toxiproxy.log'), host: HOST });
+  track(toxiproxy.container);
+
+  const common = { image: o.images.kafka, network, labels: o.labels, plan, toxiproxy, host: HOST, logDir: o.logDir, overrides: s.kafka.brokerConfig, kafkaLog, signal: o.signal };
+  const [primary, backup] = await Promise.all([
+    startCluster({ ...common, name: 'primary', brokers: primaryBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
+    startCluster({ ...common, name: 'backup', brokers: backupBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
+  ]);
+  o.onStage('clusters-up');
+
+  await createTopics(primary, s, kafkaLog);
+  const props = mirrorProperties(s, {
+    primaryBootstrap: primary.mirrorBootstrap.join(','),
+    backupBootstrap: backup.mirrorBootstrap.join(','),
+    replicationFactor: Math.min(3, s.kafka.nodes),
+  });
+  const mirror = await startMirrorMaker({ image: o.images.kafka, network, labels: o.labels, properties: renderProperties(props), logFile: join(o.logDir, 'mirror-maker.log') });
+  track(mirror.container);
+  const remoteTopics = s.topics.map((t) => remoteTopicName(s.mirror.policy, t.name));
+  await waitForRemoteTopics(backup, remoteTopics, s, kafkaLog, mirror.logFile, o.signal);
+  o.onStage('mirror-replicating-ready');
+
+  return {
+    network, toxiproxy, plan, primary, backup, mirror, mirrorProperties: props, remoteTopics, kafkaLog,
+  };
+}
+
+async function createTopics(primary: StartedCluster, s: Scenario, kafkaLog: string): Promise<void> {
+  const admin = kafkaClient(primary.adminBootstrap, 'mm2-drill-setup', kafkaLog).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: s.topics.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: Math.min(3, s.kafka.nodes),
+        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** MM2 is ready when every remote topic exists on the backup with all its partitions. */
+async function waitForRemoteTopics(backup: StartedCluster, remote: string[], s: Scenario, kafkaLog: string, mirrorLog: string, signal?: AbortSignal): Promise<void> {
+  const admin = kafkaClient(backup.adminBootstrap, 'mm2-drill-mirror-ready', kafkaLog).admin();
+  await admin.connect();
+  try {
+    await waitUntil(
+      async () => {
+        for (const [i, topic] of remote.entries()) {
+          const ends = await endOffsets(admin, topic);
+          if (Object.keys(ends).length < (s.topics[i]?.partitions ?? 1)) return false;
+        }
+        return true;
+      },
+      { what: `MM2 to create ${remote.join(', ')} on the backup`, timeoutMs: 180_000, intervalMs: 1000, logFile: mirrorLog, signal },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}

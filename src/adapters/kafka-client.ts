@@ -1,0 +1,36 @@
+/** kafkajs clients with drill-friendly timeouts; kafkajs' own log goes to a file, not the terminal. */
+import { appendFileSync } from 'node:fs';
+import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
+
+export function kafkaClient(brokers: readonly string[], clientId: string, logFile: string, extra: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: [...brokers],
+    connectionTimeout: 3000,
+    requestTimeout: 10_000,
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+    logLevel: logLevel.INFO,
+    logCreator: () => ({ namespace, level, log }) => {
+      const { message, timestamp, ...rest } = log;
+      appendFileSync(logFile, `${timestamp} ${logLevel[level]} [${clientId}] ${namespace}: ${message} ${JSON.stringify(rest)}\n`);
+    },
+    ...extra,
+  });
+}
+
+/** The high-water mark of every partition of `topic`, as partition → offset. */
+export async function endOffsets(admin: Admin, topic: string): Promise<Record<string, string>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return Object.fromEntries(offsets.map((o) => [String(o.partition), o.high]));
+}
+
+/** The group's committed offsets on `topic` (partition → offset; -1 when none). */
+export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Record<string, string>> {
+  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return Object.fromEntries((entry?.partitions ?? []).map((p) => [String(p.partition), p.offset]));
+}
+
+/** Disconnects without letting a dead broker hold the drill up. */
+export async function closeQuietly(c: { disconnect(): Promise<void> }, ms = 5000): Promise<void> {
+  await Promise.race([c.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
+}

@@ -1,0 +1,127 @@
+/**
+ * A Kafka cluster of N KRaft combined-mode brokers, each in its own container. A broker's
+ * server.properties needs its host-mapped ADMIN port, known only once the container runs, so
+ * the container first waits for its configuration, then formats its storage and starts Kafka.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { GenericContainer, Wait, getContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { brokerProperties, renderProperties, type PropertyValue } from '../core/broker-config.ts';
+import { type BrokerRef, type ClusterName, listenerPort, proxyFor, type ProxyPlan } from '../core/topology.ts';
+import { logConsumer } from './container-logs.ts';
+import { CONFIG_DIR, javaCommand, log4j2Properties } from './java-command.ts';
+import { kafkaClient } from './kafka-client.ts';
+import type { StartedToxiproxy } from './toxiproxy.ts';
+import { waitUntil } from './wait.ts';
+
+const READY_MARK = 'mm2-drill: waiting for configuration';
+const GO_FILE = `${CONFIG_DIR}/go`;
+
+export interface StartedBroker {
+  readonly ref: BrokerRef;
+  readonly container: StartedTestContainer;
+  readonly adminAddress: string;
+  readonly clientAddress: string;
+  readonly logFile: string;
+}
+
+export interface StartedCluster {
+  readonly name: ClusterName;
+  readonly brokers: readonly StartedBroker[];
+  /** Direct, never-faulted bootstrap for the harness's own reads. */
+  readonly adminBootstrap: string[];
+  /** Bootstrap through Toxiproxy for the test producer and consumer. */
+  readonly clientBootstrap: string[];
+  /** Bootstrap through Toxiproxy for MM2, valid inside the drill network. */
+  readonly mirrorBootstrap: string[];
+  /** SIGKILL every broker: no shutdown hooks, no flush (DESIGN §5). */
+  kill(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  readonly name: ClusterName;
+  readonly brokers: readonly BrokerRef[];
+  readonly image: string;
+  readonly network: StartedNetwork;
+  readonly labels: Record<string, string>;
+  readonly plan: readonly ProxyPlan[];
+  readonly toxiproxy: StartedToxiproxy;
+  readonly host: string;
+  readonly logDir: string;
+  readonly overrides: Record<string, PropertyValue>;
+  readonly kafkaLog: string;
+  readonly signal?: AbortSignal;
+}
+
+const waitForConfigScript = `echo '${READY_MARK}'; while [ ! -f ${GO_FILE} ]; do sleep 0.1; done; exec sh ${CONFIG_DIR}/start.sh`;
+
+export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
+  const clusterId = randomBytes(16).toString('base64url');
+  const brokers = await Promise.all(o.brokers.map((ref) => startBroker(o, ref, clusterId)));
+  const started: StartedCluster = {
+    name: o.name,
+    brokers,
+    adminBootstrap: brokers.map((b) => b.adminAddress),
+    clientBootstrap: brokers.map((b) => b.clientAddress),
+    mirrorBootstrap: o.brokers.map((b) => o.toxiproxy.networkAddress(proxyFor(o.plan, b, 'mirror'))),
+    kill: async () => {
+      const client = await getContainerRuntimeClient();
+      await Promise.all(brokers.map((b) => client.container.getById(b.container.getId()).kill({ signal: 'SIGKILL' })));
+    },
+  };
+  await waitForBrokers(started, o);
+  return started;
+}
+
+async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string): Promise<StartedBroker> {
+  const logFile = join(o.logDir, `${ref.alias}.log`);
+  const container = await new GenericContainer(o.image)
+    .withNetwork(o.network)
+    .withNetworkAliases(ref.alias)
+    .withHostname(ref.alias)
+    .withLabels(o.labels)
+    .withExposedPorts(listenerPort.admin)
+    .withCommand(['sh', '-c', waitForConfigScript])
+    .withWaitStrategy(Wait.forLogMessage(READY_MARK))
+    .withLogConsumer(logConsumer(logFile))
+    .start();
+  const adminAddress = `${o.host}:${container.getMappedPort(listenerPort.admin)}`;
+  const clientAddress = o.toxiproxy.hostAddress(proxyFor(o.plan, ref, 'client'));
+  const props = brokerProperties({
+    broker: ref,
+    clusterBrokers: o.brokers,
+    mirrorAdvertised: o.toxiproxy.networkAddress(proxyFor(o.plan, ref, 'mirror')),
+    clientAdvertised: clientAddress,
+    adminAdvertised: adminAddress,
+    overrides: o.overrides,
+  });
+  const serverProps = `${CONFIG_DIR}/server.properties`;
+  const start = [
+    'set -e',
+    javaCommand('kafka.tools.StorageTool', `format --ignore-formatted -t ${clusterId} -c ${serverProps}`),
+    `exec ${javaCommand('kafka.Kafka', serverProps)}`,
+  ].join('\n');
+  await container.copyContentToContainer([
+    { content: renderProperties(props), target: serverProps },
+    { content: log4j2Properties, target: `${CONFIG_DIR}/log4j2.properties` },
+    { content: `${start}\n`, target: `${CONFIG_DIR}/start.sh` },
+  ]);
+  await container.copyContentToContainer([{ content: 'go\n', target: GO_FILE }]);
+  return { ref, container, adminAddress, clientAddress, logFile };
+}
+
+async function waitForBrokers(c: StartedCluster, o: ClusterOptions): Promise<void> {
+  const admin = kafkaClient(c.adminBootstrap, `mm2-drill-ready-${c.name}`, o.kafkaLog).admin();
+  try {
+    await waitUntil(
+      async () => {
+        await admin.connect();
+        const d = await admin.describeCluster();
+        return d.brokers.length === c.brokers.length && d.controller !== null;
+      },
+      { what: `cluster ${c.name} (${c.brokers.length} broker(s)) to answer on its ADMIN listener`, timeoutMs: 120_000, logFile: c.brokers[0]?.logFile, signal: o.signal },
+    );
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

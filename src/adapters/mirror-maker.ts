@@ -1,0 +1,32 @@
+/** MirrorMaker 2 in dedicated mode (`org.apache.kafka.connect.mirror.MirrorMaker`) in its own container. */
+import { GenericContainer, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { logConsumer } from './container-logs.ts';
+import { CONFIG_DIR, javaCommand, log4j2Properties } from './java-command.ts';
+
+export interface StartedMirror {
+  readonly container: StartedTestContainer;
+  readonly logFile: string;
+  readonly properties: string;
+}
+
+export async function startMirrorMaker(o: {
+  image: string;
+  network: StartedNetwork;
+  labels: Record<string, string>;
+  properties: string;
+  logFile: string;
+}): Promise<StartedMirror> {
+  const file = `${CONFIG_DIR}/mm2.properties`;
+  const container = await new GenericContainer(o.image)
+    .withNetwork(o.network)
+    .withNetworkAliases('mm2')
+    .withLabels(o.labels)
+    .withCopyContentToContainer([
+      { content: o.properties, target: file },
+      { content: log4j2Properties, target: `${CONFIG_DIR}/log4j2.properties` },
+    ])
+    .withCommand(['sh', '-c', `exec ${javaCommand('org.apache.kafka.connect.mirror.MirrorMaker', file)}`])
+    .withLogConsumer(logConsumer(o.logFile))
+    .start();
+  return { container, logFile: o.logFile, properties: o.properties };
+}

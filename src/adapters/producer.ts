@@ -1,0 +1,113 @@
+/**
+ * The test producer: a steady rate of uniquely identified messages, each outcome recorded
+ * (ack with its partition and offset, fail, or indeterminate). Partitions are chosen by the
+ * harness (round robin) so that every message's offset is known from the batch's base offset.
+ */
+import type { Kafka, Producer } from 'kafkajs';
+import type { CellRecorder } from './recorder.ts';
+import { encodeMessage, ID_HEADER } from '../core/message.ts';
+import { produceOutcome } from '../core/produce-outcome.ts';
+import { sleep } from './wait.ts';
+
+export interface ProducerOptions {
+  readonly kafka: Kafka;
+  readonly topics: readonly { name: string; partitions: number }[];
+  readonly ratePerSecond: number;
+  readonly messageBytes: number;
+  readonly acks: 'all' | 'leader' | 'none';
+  readonly idPrefix: string;
+  readonly recorder: CellRecorder;
+}
+
+export interface RunningProducer {
+  /** Stops issuing new sends and waits for the batch in flight to resolve. */
+  stop(): Promise<void>;
+  readonly stats: { acked: number; failed: number; indeterminate: number };
+}
+
+const ACKS = { all: -1, leader: 1, none: 0 } as const;
+const MAX_BATCH = 500;
+
+/** Kafka error type names along an error's cause chain (kafkajs wraps errors in retries). */
+function kafkaErrorTypes(e: unknown): string[] {
+  const types: string[] = [];
+  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
+    if (typeof cur !== 'object') break;
+    const o = cur as { type?: unknown; originalError?: unknown; cause?: unknown; name?: unknown };
+    if (o.name === 'KafkaJSProtocolError' && typeof o.type === 'string') types.push(o.type);
+    else if (o.name !== 'KafkaJSNumberOfRetriesExceeded' && o.name !== 'KafkaJSProtocolError') return [];
+    cur = o.originalError ?? o.cause;
+  }
+  return types;
+}
+
+export async function startProducer(o: ProducerOptions): Promise<RunningProducer> {
+  const producer: Producer = o.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 2, maxRetryTime: 2000 } });
+  await producer.connect();
+  const stats = { acked: 0, failed: 0, indeterminate: 0 };
+  let stopping = false;
+  let seq = 0;
+  const started = Date.now();
+
+  const sendDue = async () => {
+    const due = Math.min(MAX_BATCH, Math.floor(((Date.now() - started) / 1000) * o.ratePerSecond) - seq);
+    if (due <= 0) return;
+    const batch = Array.from({ length: due }, () => {
+      const n = seq++;
+      const topic = o.topics[n % o.topics.length]!;
+      const partition = Math.floor(n / o.topics.length) % topic.partitions;
+      return { id: `${o.idPrefix}-${n}`, topic: topic.name, partition };
+    });
+    const byTopic = Map.groupBy(batch, (m) => m.topic);
+    try {
+      const now = Date.now();
+      const meta = await producer.sendBatch({
+        acks: ACKS[o.acks],
+        timeout: 5000,
+        topicMessages: [...byTopic].map(([topic, msgs]) => ({
+          topic,
+          messages: msgs.map((m) => ({ partition: m.partition, key: m.id, value: encodeMessage(m.id, now, o.messageBytes), headers: { [ID_HEADER]: m.id } })),
+        })),
+      });
+      const base = new Map(meta.map((r) => [`${r.topicName}/${r.partition}`, BigInt(r.baseOffset ?? '-1')]));
+      const index = new Map<string, bigint>();
+      for (const m of batch) {
+        const key = `${m.topic}/${m.partition}`;
+        const i = index.get(key) ?? 0n;
+        index.set(key, i + 1n);
+        const b = base.get(key);
+        // With acks=0 the broker returns no offsets: the write is unconfirmed, hence indeterminate.
+        if (b === undefined || b < 0n) {
+          stats.indeterminate++;
+          o.recorder.emit({ type: 'indeterminate', id: m.id, error: 'no offset returned (acks=0)' });
+        } else {
+          stats.acked++;
+          o.recorder.emit({ type: 'ack', id: m.id, topic: m.topic, partition: m.partition, offset: String(b + i) });
+        }
+      }
+    } catch (e) {
+      const outcome = produceOutcome({ kafkaErrorTypes: kafkaErrorTypes(e) });
+      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      for (const m of batch) {
+        stats[outcome === 'fail' ? 'failed' : 'indeterminate']++;
+        o.recorder.emit({ type: outcome, id: m.id, error });
+      }
+    }
+  };
+
+  const loop = (async () => {
+    while (!stopping) {
+      await sendDue();
+      await sleep(20);
+    }
+  })();
+
+  return {
+    stats,
+    stop: async () => {
+      stopping = true;
+      await loop;
+      await Promise.race([producer.disconnect().catch(() => undefined), sleep(3000)]);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/** The `mm2-drill` command line. */
+import { Command, CommanderError } from 'commander';
+import { resolve } from 'node:path';
+import { DrillError, ExitCode, isDrillError, type ExitCodeValue } from '../core/errors.ts';
+import { dockerClient, LABEL_TOOL, removeLabelled } from '../adapters/docker.ts';
+import type { DrillEnvironment } from '../adapters/environment.ts';
+import { matrixTable, detailTable } from '../render/table.ts';
+import { consoleProgress } from '../run/progress.ts';
+import { runDrill } from '../run/run-drill.ts';
+import { loadScenario } from './load-scenario.ts';
+
+// Ryuk (testcontainers' reaper) cannot be pulled on machines without a registry; the harness
+// removes its containers itself (labels, `mm2-drill down`).
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const err = (s: string) => process.stderr.write(`${s}\n`);
+
+function keptInfo(env: DrillEnvironment, runId: string): string {
+  const lines = [
+    `Environment of run ${runId} left running (--keep). Reach it with your own tools:`,
+    `  primary (killed)     admin ${env.primary.adminBootstrap.join(',')}`,
+    `  backup   direct      ${env.backup.adminBootstrap.join(',')}   (never faulted)`,
+    `  backup   via proxy   ${env.backup.clientBootstrap.join(',')}`,
+    `  remote topics        ${env.remoteTopics.join(', ')}`,
+    `  MM2 container        ${env.mirror.container.getName()}`,
+    `  Toxiproxy API        ${env.toxiproxy.api.host}`,
+    `Remove it with: npx mm2-drill down`,
+  ];
+  return lines.join('\n');
+}
+
+async function run(files: string[], opts: { keep: boolean; results: string; json: boolean }): Promise<ExitCodeValue> {
+  const progress = consoleProgress();
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      err(`\n${sig} again: exiting now; run \`npx mm2-drill down\` to remove leftovers`);
+      process.exit(ExitCode.interrupted);
+    }
+    err(`\n${sig}: stopping the drill and removing its containers (press Ctrl-C again to exit at once)`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Validate every file before anything starts.
+  const loaded = [];
+  for (const f of files) loaded.push({ file: f, cells: await loadScenario(f) });
+  let worst: ExitCodeValue = ExitCode.ok;
+  for (const { file, cells } of loaded) {
+    if (controller.signal.aborted) break;
+    const { results, runDir } = await runDrill({
+      file, cells, resultsRoot: resolve(opts.results), progress, signal: controller.signal, keep: opts.keep,
+      onKept: (env, runId) => err(keptInfo(env, runId)),
+    });
+    if (opts.json) out(JSON.stringify(results, null, 2));
+    else {
+      out(`\n${results.scenario.name} — lost / skipped / duplicated (Kafka ${results.environment.kafkaVersion})`);
+      out(matrixTable(results));
+      out(detailTable(results));
+      for (const c of results.cells.filter((x) => x.error)) out(`${c.key}: ${c.error?.code}: ${c.error?.message}${c.error?.detail ? `\n${c.error.detail}` : ''}`);
+      out(`results: ${runDir}`);
+    }
+    const code = { passed: ExitCode.ok, failed: ExitCode.checksFailed, error: ExitCode.drillFailed, interrupted: ExitCode.interrupted, running: ExitCode.drillFailed }[results.status];
+    worst = Math.max(worst, code) as ExitCodeValue;
+  }
+  return worst;
+}
+
+async function down(): Promise<ExitCodeValue> {
+  const client = await dockerClient();
+  const n = await removeLabelled(client, { [LABEL_TOOL]: 'true' });
+  out(n === 0 ? 'nothing to remove' : `removed ${n} container(s) and their network(s)`);
+  return ExitCode.ok;
+}
+
+async function validate(files: string[], list: boolean): Promise<ExitCodeValue> {
+  for (const f of files) {
+    const cells = await loadScenario(f);
+    const repeat = cells[0]?.scenario.repeat ?? 1;
+    out(`${f}: valid — ${cells.length} cell(s)${repeat > 1 ? ` × ${repeat} repetitions` : ''}`);
+    if (list) for (const c of cells) out(`  ${c.id}`);
+  }
+  return ExitCode.ok;
+}
+
+export async function main(argv: string[]): Promise<ExitCodeValue> {
+  let code: ExitCodeValue = ExitCode.ok;
+  const program = new Command('mm2-drill')
+    .description('Disaster-recovery drills for Kafka MirrorMaker 2: real clusters, real MM2, real faults, exact counts.')
+    .exitOverride()
+    .showHelpAfterError();
+  program
+    .command('run')
+    .description('run the drills of one or more scenario files')
+    .argument('<files...>', 'scenario files (scenarios/*.ts)')
+    .option('--keep', 'leave the last cell\'s environment running and print how to reach it', false)
+    .option('--results <dir>', 'where run directories go', 'results')
+    .option('--json', 'print results.json instead of tables', false)
+    .addHelpText('after', '\nExamples:\n  $ npx mm2-drill run scenarios/quickstart.ts\n  $ npx mm2-drill run scenarios/quickstart.ts --keep   # then: npx mm2-drill down')
+    .action(async (files: string[], opts: { keep: boolean; results: string; json: boolean }) => {
+      code = await run(files, opts);
+    });
+  program
+    .command('validate')
+    .description('check scenario files without running anything')
+    .argument('<files...>')
+    .action(async (files: string[]) => { code = await validate(files, false); });
+  program
+    .command('list')
+    .description('print the matrix cells of scenario files without running them')
+    .argument('<files...>')
+    .action(async (files: string[]) => { code = await validate(files, true); });
+  program
+    .command('down')
+    .description('remove every container and network mm2-drill left (after --keep, or after a crash)')
+    .action(async () => { code = await down(); });
+  program.addHelpText('after', `\nExit codes: 0 passed, 1 checks failed, 2 invalid scenario or usage, 3 environment problem, 4 drill could not complete, 130 interrupted.`);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
+    if (isDrillError(e)) {
+      err(`mm2-drill: ${e.code}: ${e.message}${e.detail ? `\n${e.detail}` : ''}${e.fix ? `\nfix: ${e.fix}` : ''}`);
+      return e.exitCode;
+    }
+    err(`mm2-drill: unexpected error (a harness bug): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return ExitCode.drillFailed;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The drill's message format. Each value is JSON carrying the unique id and produce timestamp,
+ * padded to the scenario's size; the id is also a header. MM2 copies values and headers
+ * unchanged, so the same id identifies a message on the primary and on the backup.
+ */
+export const ID_HEADER = 'mm2-drill-id';
+
+export function encodeMessage(id: string, producedAt: number, bytes: number): string {
+  const bare = JSON.stringify({ id, ts: producedAt, pad: '' });
+  return JSON.stringify({ id, ts: producedAt, pad: 'x'.repeat(Math.max(0, bytes - bare.length)) });
+}
+
+/** The id of a consumed message: the header if present, else the JSON value; null if neither. */
+export function decodeId(headerValue: string | undefined, value: string | undefined): string | null {
+  if (headerValue) return headerValue;
+  if (!value) return null;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'object' && parsed !== null && 'id' in parsed && typeof parsed.id === 'string' ? parsed.id : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * results.json: the versioned report model. Renderers read only this (and the history).
+ * Bump `schemaVersion` on any incompatible change.
+ */
+import type { Ledger, LedgerCounts, LedgerSamples } from './ledger.ts';
+import type { PhaseName } from './history.ts';
+
+export const SCHEMA_VERSION = 1;
+
+export type CellStatus = 'passed' | 'failed' | 'error' | 'interrupted';
+
+export interface CellResult {
+  /** Matrix cell id plus repetition, e.g. `mirror.policy=default#1`. */
+  key: string;
+  cellId: string;
+  repetition: number;
+  values: Record<string, string | number | boolean>;
+  policy: string;
+  remoteTopics: string[];
+  /** The mm2.properties MM2 ran with (bootstrap addresses included). */
+  mirrorSettings: Record<string, string | number | boolean>;
+  status: CellStatus;
+  error?: { code: string; message: string; detail?: string | undefined };
+  counts: LedgerCounts | null;
+  failoverGapMs: number | null;
+  invariant: Ledger['invariant'] | null;
+  backupReadComplete: boolean;
+  drainComplete: boolean;
+  samples: LedgerSamples | null;
+  /** Milliseconds from the cell's start to each phase. */
+  phases: Partial<Record<PhaseName, number>>;
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface RunResults {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'mm2-drill'; version: string };
+  runId: string;
+  scenario: { name: string; file: string; description: string };
+  status: 'passed' | 'failed' | 'error' | 'interrupted' | 'running';
+  startedAt: string;
+  finishedAt: string | null;
+  environment: { kafkaImage: string; kafkaVersion: string; toxiproxyImage: string; node: string; platform: string };
+  cells: CellResult[];
+}
+
+/** The run's status from its cells: the worst one wins. */
+export function runStatus(cells: readonly CellResult[], interrupted: boolean): RunResults['status'] {
+  if (interrupted || cells.some((c) => c.status === 'interrupted')) return 'interrupted';
+  if (cells.some((c) => c.status === 'error')) return 'error';
+  if (cells.some((c) => c.status === 'failed')) return 'failed';
+  return 'passed';
+}

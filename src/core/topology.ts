@@ -1,0 +1,59 @@
+/**
+ * The network layout of a drill (DESIGN §5), as plain data. Kafka clients learn broker
+ * addresses from metadata, so one bootstrap proxy would be bypassed: every broker gets its own
+ * Toxiproxy proxy per client class, each advertised on its own listener.
+ *
+ *  INTERNAL (inter-broker) and CONTROLLER are never proxied;
+ *  MIRROR   is advertised as the Toxiproxy address MM2 uses (faults on the MM2 ↔ cluster link);
+ *  CLIENT   is advertised as the Toxiproxy address the test producer/consumer use from the host;
+ *  ADMIN    is a direct path for the harness's own verification, never faulted.
+ */
+export const listenerPort = { internal: 9091, mirror: 9092, controller: 9093, client: 9094, admin: 9095 } as const;
+export const TOXIPROXY_ALIAS = 'toxiproxy';
+export const TOXIPROXY_API_PORT = 8474;
+const FIRST_PROXY_PORT = 20000;
+
+export type ClusterName = 'primary' | 'backup';
+export type LinkClass = 'mirror' | 'client';
+
+export interface BrokerRef {
+  readonly cluster: ClusterName;
+  readonly index: number;
+  /** KRaft node id, 1-based. */
+  readonly nodeId: number;
+  /** Network alias of the broker container. */
+  readonly alias: string;
+}
+
+export interface ProxyPlan {
+  /** Toxiproxy proxy name, e.g. `primary-0-mirror`. */
+  readonly name: string;
+  readonly broker: BrokerRef;
+  readonly link: LinkClass;
+  /** Port Toxiproxy listens on inside its container. */
+  readonly listenPort: number;
+  /** Upstream broker listener, resolved by Toxiproxy per connection (so brokers may start later). */
+  readonly upstream: string;
+}
+
+export const brokersOf = (cluster: ClusterName, nodes: number): BrokerRef[] =>
+  Array.from({ length: nodes }, (_, index) => ({ cluster, index, nodeId: index + 1, alias: `${cluster}-${index}` }));
+
+export function planProxies(brokers: readonly BrokerRef[]): ProxyPlan[] {
+  const links: LinkClass[] = ['mirror', 'client'];
+  return brokers.flatMap((broker, b) =>
+    links.map((link, l) => ({
+      name: `${broker.alias}-${link}`,
+      broker,
+      link,
+      listenPort: FIRST_PROXY_PORT + b * links.length + l,
+      upstream: `${broker.alias}:${listenerPort[link]}`,
+    })),
+  );
+}
+
+export const proxyFor = (plan: readonly ProxyPlan[], broker: BrokerRef, link: LinkClass): ProxyPlan => {
+  const p = plan.find((x) => x.broker.alias === broker.alias && x.link === link);
+  if (!p) throw new Error(`no ${link} proxy planned for ${broker.alias}`);
+  return p;
+};

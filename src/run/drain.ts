@@ -1,0 +1,48 @@
+/**
+ * Drain: the failed-over consumer is done when, on every partition of the remote topics, its
+ * position (next offset after its last delivery, or its committed offset) has reached the
+ * backup's end offset — and the end offsets stayed put for a settle period, so records MM2 was
+ * still writing are not missed. A quiet period alone would prove nothing.
+ */
+import type { Admin } from 'kafkajs';
+import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
+import type { RunningConsumer } from '../adapters/consumer.ts';
+import { sleep } from '../adapters/wait.ts';
+
+const SETTLE_MS = 3000;
+
+export async function drain(o: {
+  admin: Admin;
+  consumer: RunningConsumer;
+  groupId: string;
+  topics: readonly string[];
+  timeoutMs: number;
+  signal?: AbortSignal;
+}): Promise<{ complete: boolean; detail: string }> {
+  const deadline = Date.now() + o.timeoutMs;
+  let stableSince: number | null = null;
+  let lastEnds = '';
+  let behind: string[] = [];
+  while (Date.now() < deadline && !o.signal?.aborted) {
+    behind = [];
+    const ends: Record<string, string> = {};
+    for (const topic of o.topics) {
+      const end = await endOffsets(o.admin, topic);
+      const committed = await committedOffsets(o.admin, o.groupId, topic);
+      for (const [p, e] of Object.entries(end)) {
+        const key = `${topic}/${p}`;
+        ends[key] = e;
+        const pos = [o.consumer.positions.get(key) ?? 0n, BigInt(committed[p] ?? '-1')].reduce((a, b) => (a > b ? a : b));
+        if (pos < BigInt(e)) behind.push(`${key} at ${pos}/${e}`);
+      }
+    }
+    const endsKey = JSON.stringify(ends);
+    if (behind.length === 0 && endsKey === lastEnds) {
+      stableSince ??= Date.now();
+      if (Date.now() - stableSince >= SETTLE_MS) return { complete: true, detail: `reached the end offsets on ${Object.keys(ends).length} partition(s)` };
+    } else stableSince = null;
+    lastEnds = endsKey;
+    await sleep(500, o.signal);
+  }
+  return { complete: false, detail: `drain incomplete after ${Math.round(o.timeoutMs / 1000)} s: ${behind.join(', ') || 'end offsets still moving'}` };
+}

@@ -1,0 +1,75 @@
+/**
+ * A whole drill: every matrix cell × repetition, each on fresh clusters, one after the other.
+ * results.json is rewritten after every cell, so an interrupted run keeps what it measured.
+ */
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Cell } from '../core/matrix.ts';
+import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results.ts';
+import { dockerClient, runLabels } from '../adapters/docker.ts';
+import { resolveImages } from '../adapters/images.ts';
+import { HistoryRecorder } from '../adapters/recorder.ts';
+import type { DrillEnvironment } from '../adapters/environment.ts';
+import { createRunDir, newRunId, writeJson } from './run-dir.ts';
+import type { Progress } from './progress.ts';
+import { runCell } from './run-cell.ts';
+
+const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
+
+export interface DrillOptions {
+  readonly file: string;
+  readonly cells: readonly Cell[];
+  readonly resultsRoot: string;
+  readonly progress: Progress;
+  readonly signal: AbortSignal;
+  readonly keep: boolean;
+  readonly onKept?: (env: DrillEnvironment, runId: string) => void;
+}
+
+export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; runDir: string }> {
+  const first = o.cells[0];
+  if (!first) throw new Error('no cells to run');
+  const scenario = first.scenario;
+  const client = await dockerClient();
+  const images = await resolveImages(client, { kafkaVersion: scenario.kafka.version, kafkaImage: scenario.kafka.image });
+  const runId = newRunId();
+  const startedAt = new Date();
+  const runDir = createRunDir(o.resultsRoot, scenario.name, runId, startedAt);
+  const history = new HistoryRecorder(join(runDir, 'history.ndjson'));
+  const results: RunResults = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'mm2-drill', version: pkg.version },
+    runId,
+    scenario: { name: scenario.name, file: o.file, description: scenario.description },
+    status: 'running',
+    startedAt: startedAt.toISOString(),
+    finishedAt: null,
+    environment: { kafkaImage: images.kafka, kafkaVersion: images.kafkaVersion, toxiproxyImage: images.toxiproxy, node: process.version, platform: `${process.platform}-${process.arch}` },
+    cells: [],
+  };
+  const save = () => writeJson(join(runDir, 'results.json'), results);
+  writeJson(join(runDir, 'scenario.json'), { file: o.file, cells: o.cells });
+  save();
+  o.progress.info(`run ${runId}: ${o.cells.length * scenario.repeat} cell run(s) → ${runDir}`);
+  o.progress.info(`images: ${images.kafka}, ${images.toxiproxy}`);
+  try {
+    const plan = o.cells.flatMap((cell) => Array.from({ length: cell.scenario.repeat }, (_, r) => ({ cell, repetition: r + 1 })));
+    for (const [i, { cell, repetition }] of plan.entries()) {
+      if (o.signal.aborted) break;
+      const last = i === plan.length - 1;
+      const result = await runCell({
+        cell, repetition, runId, runDir, images, labels: runLabels(runId, o.keep && last), history, progress: o.progress,
+        signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
+      });
+      results.cells.push(result);
+      save();
+    }
+  } finally {
+    results.status = runStatus(results.cells, o.signal.aborted);
+    results.finishedAt = new Date().toISOString();
+    save();
+    await history.close();
+  }
+  return { results, runDir };
+}
