@@ -5,5 +5,13 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(`mm2-drill needs Node >= 22.18 (this is ${process.version}); run \`npm run setup\`, then use \`npx mm2-drill\`.\n`);
   process.exit(3);
 }
+// kafkajs' request queue schedules its throttle check with a negative delay after a broker dies;
+// Node clamps it to 1 ms and warns. The warning is noise in a drill that kills brokers on purpose.
+const emitWarning = process.emitWarning;
+process.emitWarning = (warning, ...rest) => {
+  const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
+  if (type === 'TimeoutNegativeWarning') return;
+  emitWarning.call(process, warning, ...rest);
+};
 const { main } = await import('../src/cli/main.ts');
 process.exit(await main(process.argv.slice(2)));

@@ -36,7 +36,7 @@ export interface EnvironmentOptions {
   readonly logDir: string;
   readonly signal?: AbortSignal;
   /** Called as each stage completes (progress and history). */
-  readonly onStage: (stage: 'clusters-up' | 'mirror-replicating-ready') => void;
+  readonly onStage: (stage: 'clusters-up' | 'mirror-ready') => void;
 }
 
 // Docker publishes ports on every interface; kafkajs would try ::1 first for "localhost".
@@ -70,7 +70,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   track(mirror.container);
   const remoteTopics = s.topics.map((t) => remoteTopicName(s.mirror.policy, t.name));
   await waitForRemoteTopics(backup, remoteTopics, s, kafkaLog, mirror.logFile, o.signal);
-  o.onStage('mirror-replicating-ready');
+  o.onStage('mirror-ready');
 
   return {
     network, toxiproxy, plan, primary, backup, mirror, mirrorProperties: props, remoteTopics, kafkaLog,

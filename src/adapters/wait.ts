@@ -4,7 +4,7 @@ import { tailOf } from './container-logs.ts';
 
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, Math.max(0, ms));
     function done() {
       clearTimeout(timer);
       signal?.removeEventListener('abort', done);

@@ -8,6 +8,7 @@
 export const phaseNames = [
   'images-ready',
   'clusters-up',
+  'mirror-ready',
   'mirror-replicating',
   'workload-started',
   'kill',

@@ -12,8 +12,14 @@ const describe = (v: unknown): string => {
   return `${typeof v} ${String(v)}`;
 };
 
-export const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(root)';
+const segment = (acc: string, k: PropertyKey): string => {
+  if (typeof k === 'number') return `${acc}[${k}]`;
+  const key = String(k);
+  if (!/^[A-Za-z_$][\w$]*$/.test(key)) return `${acc}[${JSON.stringify(key)}]`; // e.g. matrix["mirror.policy"]
+  return acc ? `${acc}.${key}` : key;
+};
+
+export const formatPath = (path: readonly PropertyKey[]): string => path.reduce<string>(segment, '') || '(root)';
 
 /** One line per problem: `path: message (found …)`. */
 export const formatIssues = (issues: readonly z.core.$ZodIssue[]): string[] =>

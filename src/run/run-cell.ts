@@ -59,7 +59,7 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
   try {
     const up = ctx.progress.step(`[${key}] clusters, Toxiproxy and MM2 up`);
     env = await startEnvironment(
-      { scenario: s, images: ctx.images, labels: ctx.labels, logDir, signal: ctx.signal, onStage: (st) => phase(st === 'clusters-up' ? 'clusters-up' : 'mirror-replicating') },
+      { scenario: s, images: ctx.images, labels: ctx.labels, logDir, signal: ctx.signal, onStage: phase },
       resources.track,
     );
     base.remoteTopics = env.remoteTopics;
@@ -115,6 +115,7 @@ async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder,
     await waitUntil(async () => (await sumEnds(backupAdmin, env.remoteTopics)) > 0n, {
       what: 'the first replicated record on the backup', timeoutMs: 120_000, logFile: env.mirror.logFile, signal: ctx.signal,
     });
+    phase('mirror-replicating');
     await sleep(workloadStart + s.timeline.killPrimaryAfterSeconds * 1000 - Date.now(), ctx.signal);
     if (ctx.signal.aborted) throw new DrillError('INTERRUPTED', 'interrupted before the kill');
 

@@ -1,0 +1,71 @@
+/** Helpers for end-to-end drills: the real CLI in a child process, real Docker, real results. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getContainerRuntimeClient } from 'testcontainers';
+import type { HistoryEvent } from '../../src/core/history.ts';
+import type { RunResults } from '../../src/core/results.ts';
+import { LABEL_RUN, LABEL_TOOL } from '../../src/adapters/docker.ts';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(repoRoot, 'bin', 'mm2-drill.js');
+
+/**
+ * End-to-end tests never skip: without a Docker engine they fail with the fix.
+ * Bounded, so a missing engine fails in seconds rather than at the test timeout.
+ */
+export async function requireDocker(): Promise<void> {
+  const ok = await Promise.race([getContainerRuntimeClient().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+  if (!ok) throw new Error('End-to-end drills need a Docker engine and none answers. Run `npm run setup` (installs/starts one and builds the images), then `npm test`.');
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv; onStderr?: (chunk: string) => void }): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      opts.onStderr?.(d.toString());
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`mm2-drill ${args.join(' ')} did not finish within ${opts.timeoutMs} ms\n${stderr}`));
+    }, opts.timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export const tempResultsDir = (): string => realpathSync(mkdtempSync(join(tmpdir(), 'mm2-drill-e2e-')));
+
+/** The single run directory a drill wrote under `root` for `scenario`. */
+export function runDirOf(root: string, scenario: string): string {
+  const dirs = readdirSync(join(root, scenario));
+  if (dirs.length !== 1) throw new Error(`expected one run under ${root}/${scenario}, found ${dirs.length}`);
+  return join(root, scenario, dirs[0]!);
+}
+
+export const readResults = (runDir: string): RunResults => JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as RunResults;
+
+export const readHistory = (runDir: string): HistoryEvent[] =>
+  readFileSync(join(runDir, 'history.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEvent);
+
+/** Containers (any state) carrying the tool's label, optionally of one run. */
+export async function containersLeft(runId?: string): Promise<number> {
+  const client = await getContainerRuntimeClient();
+  const label = runId ? [`${LABEL_RUN}=${runId}`] : [`${LABEL_TOOL}=true`];
+  return (await client.container.dockerode.listContainers({ all: true, filters: { label } })).length;
+}

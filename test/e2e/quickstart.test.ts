@@ -1,0 +1,77 @@
+/**
+ * The quickstart drill, for real: two Kafka clusters, MM2 in dedicated mode and Toxiproxy in
+ * containers, the primary SIGKILLed mid-stream, the consumer group failed over to the backup.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventsOf } from '../../src/core/history.ts';
+import type { CellResult, RunResults } from '../../src/core/results.ts';
+import type { HistoryEvent } from '../../src/core/history.ts';
+import { containersLeft, readHistory, readResults, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
+
+describe('quickstart drill (Default and Identity policies)', () => {
+  let results: RunResults;
+  let history: HistoryEvent[];
+  let code: number | null;
+
+  beforeAll(async () => {
+    await requireDocker();
+    const root = tempResultsDir();
+    const run = await runCli(['run', 'scenarios/quickstart.ts', '--results', root], { timeoutMs: 600_000 });
+    code = run.code;
+    if (code !== 0) console.error(run.stdout, run.stderr);
+    const dir = runDirOf(root, 'quickstart');
+    results = readResults(dir);
+    history = readHistory(dir);
+  }, 660_000);
+
+  const cell = (policy: string): CellResult => {
+    const c = results.cells.find((x) => x.policy === policy);
+    if (!c) throw new Error(`no ${policy} cell`);
+    return c;
+  };
+
+  it('passes and runs both cells', () => {
+    expect(code).toBe(0);
+    expect(results.status).toBe('passed');
+    expect(results.schemaVersion).toBe(1);
+    expect(results.cells.map((c) => c.policy).sort()).toEqual(['default', 'identity']);
+  });
+
+  it.each([
+    ['default', 'primary.orders'],
+    ['identity', 'orders'],
+  ])('%s: messages were acked, the classes add up, and the backup holds them under %s', (policy, remote) => {
+    const c = cell(policy);
+    const k = c.counts!;
+    expect(k.acked).toBeGreaterThan(1000);
+    expect(c.invariant?.holds).toBe(true);
+    expect(c.backupReadComplete).toBe(true);
+    expect(c.drainComplete).toBe(true);
+    expect((k.lost as number) + (k.skipped as number) + k.exactlyOnce + k.duplicated).toBe(k.acked);
+    expect(c.remoteTopics).toEqual([remote]);
+    const backup = eventsOf(history, 'backup-record').filter((e) => e.cell === c.key);
+    expect(backup.length).toBeGreaterThan(0);
+    expect(new Set(backup.map((e) => e.topic))).toEqual(new Set([remote]));
+    // Each acked id found on the backup was really produced by this cell.
+    const acked = new Set(eventsOf(history, 'ack').filter((e) => e.cell === c.key).map((e) => e.id));
+    expect(backup.filter((e) => !acked.has(e.id) ).length).toBeLessThanOrEqual(k.indeterminate);
+  });
+
+  it.each(['default', 'identity'])('%s: the consumer resumed on the backup after the kill', (policy) => {
+    const c = cell(policy);
+    const events = history.filter((e) => e.cell === c.key);
+    const kill = eventsOf(events, 'kill')[0]!;
+    const backupDeliveries = eventsOf(events, 'deliver').filter((e) => e.phase === 'backup');
+    expect(backupDeliveries.length).toBeGreaterThan(0);
+    expect(backupDeliveries.every((e) => e.t > kill.t)).toBe(true);
+    expect(eventsOf(events, 'deliver').filter((e) => e.phase === 'primary').every((e) => e.t <= kill.t + 60_000)).toBe(true);
+    expect(c.failoverGapMs).toBeGreaterThan(0);
+    for (const p of ['clusters-up', 'mirror-replicating', 'kill', 'first-backup-delivery', 'drain-done', 'verify-done'] as const) {
+      expect(c.phases[p], p).toBeTypeOf('number');
+    }
+  });
+
+  it('leaves no container behind', async () => {
+    expect(await containersLeft(results.runId)).toBe(0);
+  });
+});

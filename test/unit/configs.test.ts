@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { brokerProperties, renderProperties } from '../../src/core/broker-config.ts';
+import { mirrorProperties, remoteTopicName } from '../../src/core/mm2-config.ts';
+import { brokersOf, planProxies, proxyFor } from '../../src/core/topology.ts';
+import { parseScenario } from '../../src/core/validate.ts';
+import { decodeId, encodeMessage } from '../../src/core/message.ts';
+import { produceOutcome } from '../../src/core/produce-outcome.ts';
+
+describe('topology', () => {
+  const brokers = [...brokersOf('primary', 3), ...brokersOf('backup', 1)];
+  const plan = planProxies(brokers);
+  it('gives every broker one proxy per client class, on distinct ports', () => {
+    expect(plan).toHaveLength(8);
+    expect(new Set(plan.map((p) => p.listenPort)).size).toBe(8);
+    expect(proxyFor(plan, brokers[1]!, 'mirror')).toMatchObject({ name: 'primary-1-mirror', upstream: 'primary-1:9092' });
+    expect(proxyFor(plan, brokers[3]!, 'client')).toMatchObject({ name: 'backup-0-client', upstream: 'backup-0:9094' });
+  });
+});
+
+describe('broker properties', () => {
+  const brokers = brokersOf('primary', 3);
+  const props = brokerProperties({
+    broker: brokers[1]!, clusterBrokers: brokers, mirrorAdvertised: 'toxiproxy:20002', clientAdvertised: '127.0.0.1:32001',
+    adminAdvertised: '127.0.0.1:32002', overrides: { 'log.retention.ms': 5000 },
+  });
+  it('runs KRaft combined mode with every broker a voter', () => {
+    expect(props['process.roles']).toBe('broker,controller');
+    expect(props['node.id']).toBe(2);
+    expect(props['controller.quorum.voters']).toBe('1@primary-0:9093,2@primary-1:9093,3@primary-2:9093');
+  });
+  it('advertises MM2 and clients through Toxiproxy and the harness directly', () => {
+    expect(props['advertised.listeners']).toBe('INTERNAL://primary-1:9091,MIRROR://toxiproxy:20002,CLIENT://127.0.0.1:32001,ADMIN://127.0.0.1:32002');
+  });
+  it('uses RF 3 / min ISR 2 on three nodes and applies overrides last', () => {
+    expect(props['default.replication.factor']).toBe(3);
+    expect(props['min.insync.replicas']).toBe(2);
+    expect(renderProperties(props)).toContain('log.retention.ms=5000\n');
+  });
+});
+
+describe('mm2.properties', () => {
+  const ep = { primaryBootstrap: 'toxiproxy:20000', backupBootstrap: 'toxiproxy:20002', replicationFactor: 1 };
+  it('replicates primary → backup only, with the scenario intervals', () => {
+    const s = parseScenario({ name: 'x', mirror: { checkpointIntervalSeconds: 5, offsetLagMax: 10, properties: { 'tasks.max': 4 } } }, 't');
+    const p = mirrorProperties(s, ep);
+    expect(p).toMatchObject({
+      'primary->backup.enabled': true, 'backup->primary.enabled': false, 'primary->backup.topics': 'orders',
+      'emit.checkpoints.interval.seconds': 5, 'offset.lag.max': 10, 'sync.group.offsets.enabled': true,
+      'backup.offset.flush.interval.ms': 1000, 'tasks.max': 4,
+      'replication.policy.class': 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy',
+    });
+  });
+  it('names remote topics per policy', () => {
+    expect(remoteTopicName('default', 'orders')).toBe('primary.orders');
+    expect(remoteTopicName('identity', 'orders')).toBe('orders');
+    const s = parseScenario({ name: 'x', mirror: { policy: 'identity' } }, 't');
+    expect(mirrorProperties(s, ep)['replication.policy.class']).toBe('org.apache.kafka.connect.mirror.IdentityReplicationPolicy');
+  });
+});
+
+describe('messages and produce outcomes', () => {
+  it('round-trips the id through the value and pads to the requested size', () => {
+    const v = encodeMessage('run-1-42', 1700000000000, 200);
+    expect(v.length).toBe(200);
+    expect(decodeId(undefined, v)).toBe('run-1-42');
+    expect(decodeId('from-header', v)).toBe('from-header');
+    expect(decodeId(undefined, 'not json')).toBeNull();
+  });
+  it('calls a produce failed only when the broker proves nothing was written', () => {
+    expect(produceOutcome({ kafkaErrorTypes: ['MESSAGE_TOO_LARGE'] })).toBe('fail');
+    expect(produceOutcome({ kafkaErrorTypes: [] })).toBe('indeterminate');
+    expect(produceOutcome({ kafkaErrorTypes: ['NOT_ENOUGH_REPLICAS_AFTER_APPEND'] })).toBe('indeterminate');
+    expect(produceOutcome({ kafkaErrorTypes: ['REQUEST_TIMED_OUT'] })).toBe('indeterminate');
+  });
+});
