@@ -102,7 +102,7 @@ else
     command -v mvn >/dev/null || fail MAVEN_MISSING "building the Kafka image offline needs Maven; or make $kafka_official available"
     step "resolving Kafka $KAFKA_VERSION, MirrorMaker 2 and tools jars (Maven)"
     rm -rf "$libs"
-    mvn -q -B -f docker/kafka/pom.xml -Dkafka.version="$KAFKA_VERSION" dependency:copy-dependencies \
+    mvn -q -B -Dstyle.color=never -f docker/kafka/pom.xml -Dkafka.version="$KAFKA_VERSION" dependency:copy-dependencies \
       -DincludeScope=runtime -DoutputDirectory="$libs" || fail BUILD "Maven could not resolve the Kafka jars"
     touch "$libs/.complete"
   fi

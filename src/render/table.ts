@@ -9,7 +9,9 @@ import type { CellResult, RunResults } from '../core/results.ts';
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
 
 export function cellSummary(c: CellResult): string {
-  if (!c.counts) return c.status === 'interrupted' ? 'interrupted' : `error: ${c.error?.code ?? '?'}`;
+  // Counts of a cell that did not finish are partial: show why instead.
+  if (c.status === 'interrupted') return 'interrupted';
+  if (c.status === 'error' || !c.counts) return `error: ${c.error?.code ?? '?'}`;
   const k = c.counts;
   return `${n(k.lost)} / ${n(k.skipped)} / ${n(k.duplicated)}${c.status === 'passed' ? '' : ` (${c.status})`}`;
 }

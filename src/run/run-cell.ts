@@ -100,16 +100,21 @@ async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder,
   const groupId = s.workload.groupId;
   const primaryAdmin = kafkaClient(env.primary.adminBootstrap, 'mm2-drill-admin-primary', kafkaLog).admin();
   const backupAdmin = kafkaClient(env.backup.adminBootstrap, 'mm2-drill-admin-backup', kafkaLog).admin();
+  // Whatever was started is stopped on the way out, also when the drill is interrupted.
+  const running: { stop(): Promise<void> }[] = [];
+  const stopAll = () => Promise.all(running.splice(0).map((r) => r.stop()));
   await Promise.all([primaryAdmin.connect(), backupAdmin.connect()]);
   try {
     // Workload on the primary, through Toxiproxy.
     const clients = kafkaClient(env.primary.clientBootstrap, 'mm2-drill-workload', kafkaLog);
     const workload = ctx.progress.step(`[${ctx.cell.id}#${ctx.repetition}] workload: ${s.workload.ratePerSecond} msg/s, kill after ${s.timeline.killPrimaryAfterSeconds}s`);
     const primaryConsumer = await startConsumer({ kafka: clients, groupId, topics: s.topics.map((t) => t.name), phase: 'primary', fromBeginning: true, recorder: rec });
+    running.push(primaryConsumer);
     const producer = await startProducer({
       kafka: clients, topics: s.topics, ratePerSecond: s.workload.ratePerSecond, messageBytes: s.workload.messageBytes,
       acks: s.workload.acks, idPrefix: `${ctx.runId}-${ctx.repetition}`, recorder: rec,
     });
+    running.push(producer);
     phase('workload-started');
     const workloadStart = Date.now();
     await waitUntil(async () => (await sumEnds(backupAdmin, env.remoteTopics)) > 0n, {
@@ -117,13 +122,13 @@ async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder,
     });
     phase('mirror-replicating');
     await sleep(workloadStart + s.timeline.killPrimaryAfterSeconds * 1000 - Date.now(), ctx.signal);
-    if (ctx.signal.aborted) throw new DrillError('INTERRUPTED', 'interrupted before the kill');
+    throwIfInterrupted(ctx.signal, 'before the kill');
 
     await snapshot(rec, 'before-kill', primaryAdmin, backupAdmin, s.topics.map((t) => t.name), env.remoteTopics, groupId);
     await env.primary.kill();
     rec.emit({ type: 'kill', target: 'primary', signal: 'SIGKILL' });
     phase('kill');
-    await Promise.all([producer.stop(), primaryConsumer.stop()]);
+    await stopAll();
     workload(`acked ${producer.stats.acked}, indeterminate ${producer.stats.indeterminate}, failed ${producer.stats.failed}; consumed ${primaryConsumer.delivered()} on the primary`);
 
     // Failover: the same group, on the backup, from what MM2 synced there.
@@ -138,9 +143,11 @@ async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder,
       kafka: backupClients, groupId, topics: env.remoteTopics, phase: 'backup', fromBeginning: s.failover.autoOffsetReset === 'earliest',
       recorder: rec, onFirstDelivery: () => phase('first-backup-delivery'),
     });
+    running.push(backupConsumer);
     const drained = await drain({ admin: backupAdmin, consumer: backupConsumer, groupId, topics: env.remoteTopics, timeoutMs: s.failover.drainTimeoutSeconds * 1000, signal: ctx.signal });
+    throwIfInterrupted(ctx.signal, 'during the drain');
     rec.emit({ type: 'read-complete', what: 'drain', ...drained });
-    await backupConsumer.stop();
+    await stopAll();
     phase('drain-done');
     failover(`${backupConsumer.delivered()} delivered on the backup; ${drained.detail}`);
 
@@ -150,12 +157,18 @@ async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder,
       kafka: kafkaClient(env.backup.adminBootstrap, 'mm2-drill-verify', kafkaLog), admin: backupAdmin,
       topics: env.remoteTopics, recorder: rec, timeoutMs: 120_000, signal: ctx.signal,
     });
+    throwIfInterrupted(ctx.signal, 'while reading the backup');
     rec.emit({ type: 'read-complete', what: 'backup', complete: backupRead.complete, detail: backupRead.detail });
     phase('verify-done');
     verify(backupRead.detail);
   } finally {
+    await stopAll();
     await Promise.all([closeQuietly(primaryAdmin, 2000), closeQuietly(backupAdmin)]);
   }
+}
+
+function throwIfInterrupted(signal: AbortSignal, where: string): void {
+  if (signal.aborted) throw new DrillError('INTERRUPTED', `interrupted ${where}`);
 }
 
 async function sumEnds(admin: Admin, topics: readonly string[]): Promise<bigint> {
