@@ -17,7 +17,7 @@ export default defineScenario({
     offsetLagMax: 100,
   },
   workload: { ratePerSecond: 200, messageBytes: 200 },
-  timeline: { killPrimaryAfterSeconds: 20 },
+  timeline: [{ at: 20, action: 'kill-primary' }],
   failover: { strategy: 'mm2-sync', autoOffsetReset: 'earliest', delaySeconds: 2 },
   matrix: { 'mirror.policy': ['default', 'identity'] },
 });

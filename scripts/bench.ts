@@ -32,6 +32,10 @@ for (let i = 0; i < runs; i++) {
   const t0 = Date.now();
   const out = await $`node bin/mm2-drill.js run ${scenario} --json --results results/bench`.quiet().nothrow();
   add('whole drill (all cells, wall clock)', Date.now() - t0);
+  if (out.exitCode !== 0) {
+    console.error(`drill exited ${out.exitCode}:\n${out.stderr}`);
+    process.exit(1);
+  }
   const results = JSON.parse(out.stdout) as RunResults;
   for (const c of results.cells) {
     add('cell total', c.durationMs);

@@ -1,21 +1,24 @@
 /**
  * The test consumer: a real consumer group that processes and commits, recording every delivery
- * with the phase it happened in (`primary` before the kill, `backup` after the failover).
+ * with the phase it happened in (`primary` before the kill, `backup` after the failover), and
+ * every successful commit. Commits are explicit so the commit mode is exactly what the scenario
+ * says: every N ms (like the Java client's enable.auto.commit) or after each fetched batch.
  */
 import type { Consumer, Kafka } from 'kafkajs';
-import { decodeId } from '../core/message.ts';
-import { ID_HEADER } from '../core/message.ts';
+import { decodeId, ID_HEADER } from '../core/message.ts';
 import type { ConsumerPhase } from '../core/history.ts';
+import type { Scenario } from '../core/scenario.ts';
 import type { CellRecorder } from './recorder.ts';
 import { closeQuietly } from './kafka-client.ts';
+import { sleep } from './wait.ts';
 
 export interface ConsumerOptions {
   readonly kafka: Kafka;
-  readonly groupId: string;
   readonly topics: readonly string[];
   readonly phase: ConsumerPhase;
   /** auto.offset.reset for partitions without a committed offset. */
   readonly fromBeginning: boolean;
+  readonly settings: Scenario['workload']['consumer'];
   readonly recorder: CellRecorder;
   /** Called on the first delivery of this consumer. */
   readonly onFirstDelivery?: () => void;
@@ -23,7 +26,7 @@ export interface ConsumerOptions {
 
 export interface RunningConsumer {
   readonly consumer: Consumer;
-  /** Next offset to consume per `topic/partition`, from what was delivered. */
+  /** Next offset to consume per `topic/partition`, from what was processed. */
   readonly positions: ReadonlyMap<string, bigint>;
   readonly delivered: () => number;
   stop(): Promise<void>;
@@ -33,27 +36,60 @@ const headerString = (v: Buffer | string | (Buffer | string)[] | undefined): str
   v === undefined ? undefined : Array.isArray(v) ? headerString(v[0]) : v.toString();
 
 export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer> {
-  const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 250 });
+  const cfg = o.settings;
+  const consumer = o.kafka.consumer({ groupId: cfg.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 250 });
   const positions = new Map<string, bigint>();
+  const committed = new Map<string, bigint>();
   let delivered = 0;
+  let stopped = false;
+
+  const commit = async () => {
+    const changed = [...positions].filter(([k, off]) => committed.get(k) !== off);
+    if (changed.length === 0) return;
+    const offsets = changed.map(([k, off]) => {
+      const i = k.lastIndexOf('/');
+      return { topic: k.slice(0, i), partition: Number(k.slice(i + 1)), offset: String(off) };
+    });
+    try {
+      await consumer.commitOffsets(offsets);
+      for (const [k, off] of changed) committed.set(k, off);
+      o.recorder.emit({ type: 'commit', phase: o.phase, offsets: Object.fromEntries(changed.map(([k, off]) => [k, String(off)])) });
+    } catch {
+      // A failed commit (dead coordinator, rebalance) is what a real consumer lives with: the
+      // group resumes from the previous commit. Nothing to record beyond its absence.
+    }
+  };
+
   await consumer.connect();
   await consumer.subscribe({ topics: [...o.topics], fromBeginning: o.fromBeginning });
   await consumer.run({
-    autoCommit: true,
-    autoCommitInterval: 1000,
-    eachMessage: async ({ topic, partition, message }) => {
-      const id = decodeId(headerString(message.headers?.[ID_HEADER]), message.value?.toString());
-      if (delivered++ === 0) o.onFirstDelivery?.();
-      positions.set(`${topic}/${partition}`, BigInt(message.offset) + 1n);
-      o.recorder.emit({ type: 'deliver', id: id ?? `(undecodable ${topic}/${partition}@${message.offset})`, phase: o.phase, topic, partition, offset: message.offset });
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      const key = `${batch.topic}/${batch.partition}`;
+      for (const message of batch.messages) {
+        if (stopped || !isRunning() || isStale()) return;
+        const id = decodeId(headerString(message.headers?.[ID_HEADER]), message.value?.toString());
+        if (delivered++ === 0) o.onFirstDelivery?.();
+        o.recorder.emit({ type: 'deliver', id: id ?? `(undecodable ${key}@${message.offset})`, phase: o.phase, topic: batch.topic, partition: batch.partition, offset: message.offset });
+        if (cfg.processingDelayMs > 0) await sleep(cfg.processingDelayMs);
+        positions.set(key, BigInt(message.offset) + 1n);
+        resolveOffset(message.offset);
+        await heartbeat();
+      }
+      if (cfg.commit === 'batch') await commit();
     },
   });
+  const intervalMs = cfg.commit === 'auto' ? 5000 : cfg.commitIntervalMs;
+  const timer = cfg.commit === 'batch' ? undefined : setInterval(() => void commit(), intervalMs);
   return {
     consumer,
     positions,
     delivered: () => delivered,
     stop: async () => {
-      await Promise.race([consumer.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+      stopped = true;
+      clearInterval(timer);
+      await Promise.race([consumer.stop().catch(() => undefined), sleep(5000)]);
       await closeQuietly(consumer);
     },
   };

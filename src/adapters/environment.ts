@@ -14,6 +14,7 @@ import { endOffsets, kafkaClient } from './kafka-client.ts';
 import { startCluster, type StartedCluster } from './kafka-cluster.ts';
 import { startMirrorMaker, type StartedMirror } from './mirror-maker.ts';
 import { startToxiproxy, type StartedToxiproxy } from './toxiproxy.ts';
+import type { PreparedPolicy } from './custom-policy.ts';
 import { waitUntil } from './wait.ts';
 
 export interface DrillEnvironment {
@@ -32,6 +33,7 @@ export interface DrillEnvironment {
 export interface EnvironmentOptions {
   readonly scenario: Scenario;
   readonly images: ResolvedImages;
+  readonly policy: PreparedPolicy;
   readonly labels: Record<string, string>;
   readonly logDir: string;
   readonly signal?: AbortSignal;
@@ -66,10 +68,11 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
     backupBootstrap: backup.mirrorBootstrap.join(','),
     replicationFactor: Math.min(3, s.kafka.nodes),
   });
-  const mirror = await startMirrorMaker({ image: o.images.kafka, network, labels: o.labels, properties: renderProperties(props), logFile: join(o.logDir, 'mirror-maker.log') });
+  const mirror = await startMirrorMaker({
+    image: o.images.kafka, network, labels: o.labels, properties: renderProperties(props), logFile: join(o.logDir, 'mirror-maker.log'), policy: o.policy,
+  });
   track(mirror.container);
-  const remoteTopics = s.topics.map((t) => remoteTopicName(s.mirror.policy, t.name));
-  await waitForRemoteTopics(backup, remoteTopics, s, kafkaLog, mirror.logFile, o.signal);
+  const remoteTopics = await waitForRemoteTopics(backup, s, kafkaLog, mirror.logFile, o.signal);
   o.onStage('mirror-ready');
 
   return {
@@ -95,20 +98,37 @@ async function createTopics(primary: StartedCluster, s: Scenario, kafkaLog: stri
   }
 }
 
-/** MM2 is ready when every remote topic exists on the backup with all its partitions. */
-async function waitForRemoteTopics(backup: StartedCluster, remote: string[], s: Scenario, kafkaLog: string, mirrorLog: string, signal?: AbortSignal): Promise<void> {
+// MM2's own topics on the backup: heartbeats (local and remote), checkpoints, Connect's internal topics.
+const isMirrorInternal = (t: string) => t.startsWith('__') || t.startsWith('mm2-') || t.endsWith('.internal') || t.includes('heartbeats');
+
+/**
+ * The remote topic of `source` among the backup's topics: known for built-in policies; for a
+ * custom policy, the single non-internal topic whose name contains the source name.
+ */
+export function findRemoteTopic(policy: string, source: string, backupTopics: readonly string[]): string | undefined {
+  const known = remoteTopicName(policy, source);
+  if (known !== null) return backupTopics.includes(known) ? known : undefined;
+  const candidates = backupTopics.filter((t) => !isMirrorInternal(t) && t.includes(source));
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+/** MM2 is ready when every remote topic exists on the backup with all its partitions; returns their names. */
+async function waitForRemoteTopics(backup: StartedCluster, s: Scenario, kafkaLog: string, mirrorLog: string, signal?: AbortSignal): Promise<string[]> {
   const admin = kafkaClient(backup.adminBootstrap, 'mm2-drill-mirror-ready', kafkaLog).admin();
   await admin.connect();
   try {
-    await waitUntil(
+    return await waitUntil(
       async () => {
-        for (const [i, topic] of remote.entries()) {
-          const ends = await endOffsets(admin, topic);
-          if (Object.keys(ends).length < (s.topics[i]?.partitions ?? 1)) return false;
+        const topics = await admin.listTopics();
+        const remote: string[] = [];
+        for (const t of s.topics) {
+          const name = findRemoteTopic(s.mirror.policy, t.name, topics);
+          if (!name || Object.keys(await endOffsets(admin, name)).length < t.partitions) return false;
+          remote.push(name);
         }
-        return true;
+        return remote;
       },
-      { what: `MM2 to create ${remote.join(', ')} on the backup`, timeoutMs: 180_000, intervalMs: 1000, logFile: mirrorLog, signal },
+      { what: `MM2 to create the remote topic(s) of ${s.topics.map((t) => t.name).join(', ')} on the backup (policy ${s.mirror.policy})`, timeoutMs: 180_000, intervalMs: 1000, logFile: mirrorLog, signal },
     );
   } finally {
     await admin.disconnect();

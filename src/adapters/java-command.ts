@@ -18,5 +18,5 @@ logger.reflections.level = ERROR
 
 const JVM_OPTS = '-Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true';
 
-export const javaCommand = (mainClass: string, args: string): string =>
-  `java ${JVM_OPTS} -Dlog4j2.configurationFile=${CONFIG_DIR}/log4j2.properties -cp '/opt/kafka/libs/*' ${mainClass} ${args}`;
+export const javaCommand = (mainClass: string, args: string, extraClasspath: readonly string[] = []): string =>
+  `java ${JVM_OPTS} -Dlog4j2.configurationFile=${CONFIG_DIR}/log4j2.properties -cp '${['/opt/kafka/libs/*', ...extraClasspath].join(':')}' ${mainClass} ${args}`;

@@ -2,6 +2,7 @@
 import { GenericContainer, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { logConsumer } from './container-logs.ts';
 import { CONFIG_DIR, javaCommand, log4j2Properties } from './java-command.ts';
+import type { PreparedPolicy } from './custom-policy.ts';
 
 export interface StartedMirror {
   readonly container: StartedTestContainer;
@@ -15,6 +16,7 @@ export async function startMirrorMaker(o: {
   labels: Record<string, string>;
   properties: string;
   logFile: string;
+  policy: PreparedPolicy;
 }): Promise<StartedMirror> {
   const file = `${CONFIG_DIR}/mm2.properties`;
   const container = await new GenericContainer(o.image)
@@ -25,7 +27,9 @@ export async function startMirrorMaker(o: {
       { content: o.properties, target: file },
       { content: log4j2Properties, target: `${CONFIG_DIR}/log4j2.properties` },
     ])
-    .withCommand(['sh', '-c', `exec ${javaCommand('org.apache.kafka.connect.mirror.MirrorMaker', file)}`])
+    .withCopyFilesToContainer(o.policy.copies.filter((c) => c.kind === 'file'))
+    .withCopyDirectoriesToContainer(o.policy.copies.filter((c) => c.kind === 'directory'))
+    .withCommand(['sh', '-c', `exec ${javaCommand('org.apache.kafka.connect.mirror.MirrorMaker', file, o.policy.classpath)}`])
     .withLogConsumer(logConsumer(o.logFile))
     .start();
   return { container, logFile: o.logFile, properties: o.properties };

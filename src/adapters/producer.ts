@@ -8,13 +8,12 @@ import type { CellRecorder } from './recorder.ts';
 import { encodeMessage, ID_HEADER } from '../core/message.ts';
 import { produceOutcome } from '../core/produce-outcome.ts';
 import { sleep } from './wait.ts';
+import type { Scenario } from '../core/scenario.ts';
 
 export interface ProducerOptions {
   readonly kafka: Kafka;
   readonly topics: readonly { name: string; partitions: number }[];
-  readonly ratePerSecond: number;
-  readonly messageBytes: number;
-  readonly acks: 'all' | 'leader' | 'none';
+  readonly settings: Scenario['workload'];
   readonly idPrefix: string;
   readonly recorder: CellRecorder;
 }
@@ -42,7 +41,14 @@ function kafkaErrorTypes(e: unknown): string[] {
 }
 
 export async function startProducer(o: ProducerOptions): Promise<RunningProducer> {
-  const producer: Producer = o.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 2, maxRetryTime: 2000 } });
+  const w = o.settings;
+  const producer: Producer = o.kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: w.idempotent,
+    ...(w.idempotent ? { maxInFlightRequests: 1 } : {}),
+    retry: { retries: 2, maxRetryTime: 2000 },
+  });
+  const keyOf = (id: string, n: number): string | null => (w.keys === 'id' ? id : w.keys === 'none' ? null : `k${n % w.keys}`);
   await producer.connect();
   const stats = { acked: 0, failed: 0, indeterminate: 0 };
   let stopping = false;
@@ -50,23 +56,24 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   const started = Date.now();
 
   const sendDue = async () => {
-    const due = Math.min(MAX_BATCH, Math.floor(((Date.now() - started) / 1000) * o.ratePerSecond) - seq);
+    const elapsed = Math.min(Date.now() - started, (w.durationSeconds ?? Infinity) * 1000);
+    const due = Math.min(MAX_BATCH, Math.floor((elapsed / 1000) * w.ratePerSecond) - seq);
     if (due <= 0) return;
     const batch = Array.from({ length: due }, () => {
       const n = seq++;
       const topic = o.topics[n % o.topics.length]!;
       const partition = Math.floor(n / o.topics.length) % topic.partitions;
-      return { id: `${o.idPrefix}-${n}`, topic: topic.name, partition };
+      return { id: `${o.idPrefix}-${n}`, n, topic: topic.name, partition };
     });
     const byTopic = Map.groupBy(batch, (m) => m.topic);
     try {
       const now = Date.now();
       const meta = await producer.sendBatch({
-        acks: ACKS[o.acks],
+        acks: ACKS[w.acks],
         timeout: 5000,
         topicMessages: [...byTopic].map(([topic, msgs]) => ({
           topic,
-          messages: msgs.map((m) => ({ partition: m.partition, key: m.id, value: encodeMessage(m.id, now, o.messageBytes), headers: { [ID_HEADER]: m.id } })),
+          messages: msgs.map((m) => ({ partition: m.partition, key: keyOf(m.id, m.n), value: encodeMessage(m.id, now, w.messageBytes), headers: { [ID_HEADER]: m.id } })),
         })),
       });
       const base = new Map(meta.map((r) => [`${r.topicName}/${r.partition}`, BigInt(r.baseOffset ?? '-1')]));

@@ -4,8 +4,16 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DrillError } from '../core/errors.ts';
 import { expandMatrix, type Cell } from '../core/matrix.ts';
+import { applySets, filterCells } from '../core/overrides.ts';
+import type { ScenarioInput } from '../core/scenario.ts';
 
-export async function loadScenario(file: string): Promise<Cell[]> {
+export interface LoadOptions {
+  readonly set?: readonly string[];
+  readonly repeat?: number | undefined;
+  readonly only?: string | undefined;
+}
+
+export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<Cell[]> {
   const abs = resolve(file);
   if (!existsSync(abs)) throw new DrillError('SCENARIO_LOAD', `scenario file not found: ${file}`, { fix: 'check the path; scenarios live in scenarios/*.ts' });
   let mod: { default?: unknown };
@@ -19,5 +27,7 @@ export async function loadScenario(file: string): Promise<Cell[]> {
   if (mod.default === undefined) {
     throw new DrillError('SCENARIO_LOAD', `${file} has no default export`, { fix: 'add `export default defineScenario({...})`' });
   }
-  return expandMatrix(mod.default as Parameters<typeof expandMatrix>[0], file);
+  let input = applySets(mod.default as ScenarioInput, opts.set ?? []);
+  if (opts.repeat !== undefined) input = { ...input, repeat: opts.repeat };
+  return filterCells(expandMatrix(input, file), opts.only);
 }

@@ -7,7 +7,8 @@ import type { DrillEnvironment } from '../adapters/environment.ts';
 import { matrixTable, detailTable } from '../render/table.ts';
 import { consoleProgress } from '../run/progress.ts';
 import { runDrill } from '../run/run-drill.ts';
-import { loadScenario } from './load-scenario.ts';
+import { loadScenario, type LoadOptions } from './load-scenario.ts';
+import { Option } from 'commander';
 
 // Ryuk (testcontainers' reaper) cannot be pulled on machines without a registry; the harness
 // removes its containers itself (labels, `mm2-drill down`).
@@ -30,7 +31,13 @@ function keptInfo(env: DrillEnvironment, runId: string): string {
   return lines.join('\n');
 }
 
-async function run(files: string[], opts: { keep: boolean; results: string; json: boolean }): Promise<ExitCodeValue> {
+interface RunOptions extends LoadOptions {
+  keep: boolean;
+  results: string;
+  json: boolean;
+}
+
+async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
   const progress = consoleProgress();
   const controller = new AbortController();
   let signals = 0;
@@ -47,7 +54,7 @@ async function run(files: string[], opts: { keep: boolean; results: string; json
   process.on('SIGTERM', onSignal);
   // Validate every file before anything starts.
   const loaded = [];
-  for (const f of files) loaded.push({ file: f, cells: await loadScenario(f) });
+  for (const f of files) loaded.push({ file: f, cells: await loadScenario(f, opts) });
   let worst: ExitCodeValue = ExitCode.ok;
   for (const { file, cells } of loaded) {
     if (controller.signal.aborted) break;
@@ -76,15 +83,26 @@ async function down(): Promise<ExitCodeValue> {
   return ExitCode.ok;
 }
 
-async function validate(files: string[], list: boolean): Promise<ExitCodeValue> {
+async function validate(files: string[], list: boolean, opts: LoadOptions = {}): Promise<ExitCodeValue> {
   for (const f of files) {
-    const cells = await loadScenario(f);
+    const cells = await loadScenario(f, opts);
     const repeat = cells[0]?.scenario.repeat ?? 1;
     out(`${f}: valid — ${cells.length} cell(s)${repeat > 1 ? ` × ${repeat} repetitions` : ''}`);
     if (list) for (const c of cells) out(`  ${c.id}`);
   }
   return ExitCode.ok;
 }
+
+const setOption = () =>
+  new Option('--set <path=values...>', 'override a scenario field (path=v), or make it a matrix dimension (path=v1,v2)')
+    .default([]);
+const repeatOption = () =>
+  new Option('--repeat <n>', 'run every cell n times, each on fresh clusters').argParser((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new DrillError('USAGE', `--repeat ${v}: expected a whole number ≥ 1`);
+    return n;
+  });
+const onlyOption = () => new Option('--only <filter>', 'run only the cells matching path=value[,path=value] (a path may be shortened to its last part)');
 
 export async function main(argv: string[]): Promise<ExitCodeValue> {
   let code: ExitCodeValue = ExitCode.ok;
@@ -96,11 +114,20 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .command('run')
     .description('run the drills of one or more scenario files')
     .argument('<files...>', 'scenario files (scenarios/*.ts)')
+    .addOption(setOption())
+    .addOption(repeatOption())
+    .addOption(onlyOption())
     .option('--keep', 'leave the last cell\'s environment running and print how to reach it', false)
     .option('--results <dir>', 'where run directories go', 'results')
     .option('--json', 'print results.json instead of tables', false)
-    .addHelpText('after', '\nExamples:\n  $ npx mm2-drill run scenarios/quickstart.ts\n  $ npx mm2-drill run scenarios/quickstart.ts --keep   # then: npx mm2-drill down')
-    .action(async (files: string[], opts: { keep: boolean; results: string; json: boolean }) => {
+    .addHelpText('after', [
+      '\nExamples:',
+      '  $ npx mm2-drill run scenarios/quickstart.ts',
+      '  $ npx mm2-drill run scenarios/quickstart.ts --set mirror.offsetLagMax=10,100 --repeat 3',
+      '  $ npx mm2-drill run scenarios/policy-vs-sync-interval.ts --only policy=identity',
+      '  $ npx mm2-drill run scenarios/quickstart.ts --keep   # then: npx mm2-drill down',
+    ].join('\n'))
+    .action(async (files: string[], opts: RunOptions) => {
       code = await run(files, opts);
     });
   program
@@ -112,7 +139,11 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .command('list')
     .description('print the matrix cells of scenario files without running them')
     .argument('<files...>')
-    .action(async (files: string[]) => { code = await validate(files, true); });
+    .addOption(setOption())
+    .addOption(repeatOption())
+    .addOption(onlyOption())
+    .addHelpText('after', '\nExample:\n  $ npx mm2-drill list scenarios/policy-vs-sync-interval.ts --set mirror.offsetLagMax=0,100')
+    .action(async (files: string[], opts: LoadOptions) => { code = await validate(files, true, opts); });
   program
     .command('down')
     .description('remove every container and network mm2-drill left (after --keep, or after a crash)')

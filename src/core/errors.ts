@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'USAGE'
   | 'DOCKER_UNREACHABLE'
   | 'IMAGE_MISSING'
+  | 'JAVAC_MISSING'
+  | 'POLICY_COMPILE'
   | 'PORT_IN_USE'
   | 'CLUSTER_UNREACHABLE'
   | 'WAIT_TIMEOUT'
@@ -36,6 +38,8 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   USAGE: ExitCode.invalidInput,
   DOCKER_UNREACHABLE: ExitCode.environment,
   IMAGE_MISSING: ExitCode.environment,
+  JAVAC_MISSING: ExitCode.environment,
+  POLICY_COMPILE: ExitCode.invalidInput,
   PORT_IN_USE: ExitCode.environment,
   CLUSTER_UNREACHABLE: ExitCode.environment,
   WAIT_TIMEOUT: ExitCode.drillFailed,

@@ -35,6 +35,7 @@ export type HistoryEvent = Base &
     | { type: 'fail'; id: string; error: string }
     | { type: 'indeterminate'; id: string; error: string }
     | { type: 'deliver'; id: string; phase: ConsumerPhase; topic: string; partition: number; offset: string }
+    | { type: 'commit'; phase: ConsumerPhase; offsets: Record<string, string> } // topic/partition → next offset
     | { type: 'backup-record'; id: string; topic: string; partition: number; offset: string }
     | { type: 'kill'; target: string; signal: string }
     | { type: 'offsets'; label: string; cluster: string; topic: string; offsets: PartitionOffsets }

@@ -20,12 +20,21 @@ export interface Cell {
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Returns a copy of `obj` with `value` at the dotted `path`, creating objects on the way. */
-export function setPath(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+/**
+ * Returns a copy of `obj` with `value` at the dotted `path` (`timeline.0.at` indexes arrays),
+ * creating objects on the way.
+ */
+export function setPath<T extends Record<string, unknown> | unknown[]>(obj: T, path: string, value: unknown): T {
   const [head, ...rest] = path.split('.');
   if (!head) throw new DrillError('SCENARIO_INVALID', `matrix: empty path "${path}"`);
-  const child = obj[head];
-  return { ...obj, [head]: rest.length === 0 ? value : setPath(isPlainObject(child) ? child : {}, rest.join('.'), value) };
+  const child: unknown = (obj as Record<string, unknown>)[head];
+  const next = rest.length === 0 ? value : setPath(isPlainObject(child) || Array.isArray(child) ? child : {}, rest.join('.'), value);
+  if (Array.isArray(obj)) {
+    const copy = [...obj];
+    copy[Number(head)] = next;
+    return copy as T;
+  }
+  return { ...obj, [head]: next };
 }
 
 const cartesian = <T>(lists: readonly (readonly T[])[]): T[][] =>

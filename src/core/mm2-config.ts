@@ -9,14 +9,20 @@ import type { Scenario } from './scenario.ts';
 export const SOURCE_ALIAS = 'primary';
 export const TARGET_ALIAS = 'backup';
 
-export const policyClass = {
+const builtInPolicies: Record<string, string> = {
   default: 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy',
   identity: 'org.apache.kafka.connect.mirror.IdentityReplicationPolicy',
-} as const;
+};
 
-/** The name a source topic gets on the backup under the cell's policy. */
-export const remoteTopicName = (policy: Scenario['mirror']['policy'], topic: string): string =>
-  policy === 'identity' ? topic : `${SOURCE_ALIAS}.${topic}`;
+/** The ReplicationPolicy class of the cell's policy (built-in or custom). */
+export const policyClass = (m: Scenario['mirror']): string => builtInPolicies[m.policy] ?? m.customPolicies[m.policy]?.class ?? m.policy;
+
+/**
+ * The name a source topic gets on the backup under a built-in policy; null for a custom policy,
+ * whose remote names the harness discovers on the backup instead.
+ */
+export const remoteTopicName = (policy: string, topic: string): string | null =>
+  policy === 'identity' ? topic : policy === 'default' ? `${SOURCE_ALIAS}.${topic}` : null;
 
 export interface MirrorEndpoints {
   readonly primaryBootstrap: string;
@@ -36,7 +42,7 @@ export function mirrorProperties(s: Scenario, ep: MirrorEndpoints): Record<strin
     [`${flow}.enabled`]: true,
     [`${flow}.topics`]: s.topics.map((t) => t.name.replace(/\./g, '\\.')).join(','),
     [`${TARGET_ALIAS}->${SOURCE_ALIAS}.enabled`]: false,
-    'replication.policy.class': policyClass[m.policy],
+    'replication.policy.class': policyClass(m),
     'tasks.max': m.tasksMax,
     'emit.checkpoints.enabled': true,
     'emit.checkpoints.interval.seconds': m.checkpointIntervalSeconds,

@@ -4,6 +4,7 @@
  */
 import type { Ledger, LedgerCounts, LedgerSamples } from './ledger.ts';
 import type { PhaseName } from './history.ts';
+import type { CellSummary } from './summary.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -42,7 +43,10 @@ export interface RunResults {
   startedAt: string;
   finishedAt: string | null;
   environment: { kafkaImage: string; kafkaVersion: string; toxiproxyImage: string; node: string; platform: string };
+  /** Every cell run, repetitions included. */
   cells: CellResult[];
+  /** Per matrix cell across repetitions: median and min–max of each figure. */
+  summary: CellSummary[];
 }
 
 /** The run's status from its cells: the worst one wins. */

@@ -26,9 +26,25 @@ const topicSchema = z.strictObject({
   config: z.record(z.string(), z.string()).default({}),
 });
 
+const customPolicySchema = z
+  .strictObject({
+    /** Fully qualified class implementing org.apache.kafka.connect.mirror.ReplicationPolicy. */
+    class: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'a fully qualified Java class name'),
+    /** A jar that provides the class (path relative to the scenario file). */
+    jar: z.string().min(1).optional(),
+    /** Java source of the class, compiled by the harness with the host's javac (relative path). */
+    source: z.string().min(1).optional(),
+  })
+  .refine((p) => (p.jar === undefined) !== (p.source === undefined), { message: 'give exactly one of `jar` or `source`' });
+
 const mirrorSchema = z.strictObject({
-  /** Replication policy: DefaultReplicationPolicy prefixes remote topics with the source alias. */
-  policy: z.enum(['default', 'identity']).default('default'),
+  /**
+   * Replication policy: `default` (DefaultReplicationPolicy: remote topic `primary.orders`),
+   * `identity` (IdentityReplicationPolicy: `orders`), or the name of an entry of `customPolicies`.
+   */
+  policy: z.string().min(1).default('default'),
+  /** Custom replication policies, by name, for `policy` (and matrix values of `mirror.policy`). */
+  customPolicies: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a kebab-case name'), customPolicySchema).default({}),
   /** emit.checkpoints.interval.seconds (MM2 default 60). */
   checkpointIntervalSeconds: seconds(1),
   /** sync.group.offsets.enabled (MM2 default false). */
@@ -49,6 +65,21 @@ const mirrorSchema = z.strictObject({
   properties: properties.default({}),
 });
 
+const consumerSchema = z.strictObject({
+  /** Consumer group of the test consumer (the group that fails over). */
+  groupId: z.string().min(1).default('drill-consumer'),
+  /**
+   * When processed offsets are committed: `auto` every 5 s (the Java client's enable.auto.commit
+   * default), `interval` every `commitIntervalMs`, `batch` after each fetched batch.
+   */
+  commit: z.enum(['auto', 'interval', 'batch']).default('auto'),
+  commitIntervalMs: z.int().min(10).max(600_000).default(5000),
+  /** Time spent "processing" each message: a consumer slower than the producer falls behind. */
+  processingDelayMs: z.number().min(0).max(10_000).default(0),
+  /** Start consuming this long after the producer: a consumer already far behind. */
+  startDelaySeconds: z.number().min(0).max(3600).default(0),
+});
+
 const workloadSchema = z.strictObject({
   /** Messages per second the test producer writes (steady, all topics in turn). */
   ratePerSecond: z.number().positive().max(20_000).default(200),
@@ -56,14 +87,25 @@ const workloadSchema = z.strictObject({
   messageBytes: z.int().min(64).max(1_000_000).default(200),
   /** Producer acks: all (-1), leader (1) or none (0). */
   acks: z.enum(['all', 'leader', 'none']).default('all'),
-  /** Consumer group of the test consumer (the group that fails over). */
-  groupId: z.string().min(1).default('drill-consumer'),
+  /** Idempotent producer (requires acks=all). */
+  idempotent: z.boolean().default(false),
+  /** Message keys: the unique id, none, or this many distinct keys. (Partitions are assigned round robin either way.) */
+  keys: z.union([z.literal('id'), z.literal('none'), z.int().min(1).max(1_000_000)]).default('id'),
+  /** Stop producing this many seconds after the start (default: produce until the kill). */
+  durationSeconds: z.number().positive().max(3600).optional(),
+  consumer: consumerSchema.prefault({}),
 });
 
-const timelineSchema = z.strictObject({
-  /** SIGKILL the primary this many seconds after the workload started. */
-  killPrimaryAfterSeconds: z.number().positive().max(3600).default(20),
+/** When a timeline step starts: seconds after the workload started, or once N messages were acked. */
+const atSchema = z.union([z.number().min(0).max(3600), z.strictObject({ acked: z.int().min(1).max(100_000_000) })]);
+
+const stepSchema = z.strictObject({
+  at: atSchema,
+  /** `kill-primary`: SIGKILL every primary broker (no shutdown hooks, no flush). */
+  action: z.literal('kill-primary'),
 });
+
+export type TimelineStep = z.output<typeof stepSchema>;
 
 const failoverSchema = z.strictObject({
   /** How the consumer resumes on the backup. mm2-sync: from the offsets MM2 wrote into the backup's __consumer_offsets. */
@@ -83,13 +125,28 @@ export const scenarioSchema = z.strictObject({
   topics: z.array(topicSchema).min(1).max(16).prefault([{ name: 'orders' }]),
   mirror: mirrorSchema.prefault({}),
   workload: workloadSchema.prefault({}),
-  timeline: timelineSchema.prefault({}),
+  /** Steps in time; the drill needs exactly one `kill-primary`. */
+  timeline: z
+    .array(stepSchema)
+    .min(1)
+    .max(50)
+    .default([{ at: 20, action: 'kill-primary' }])
+    .refine((steps) => steps.filter((s) => s.action === 'kill-primary').length === 1, { message: 'needs exactly one step with action "kill-primary"' }),
   failover: failoverSchema.prefault({}),
   /** Matrix dimensions: a dotted scenario path → the values to try. The cells are the cartesian product. */
   matrix: z.record(z.string(), z.array(z.unknown()).min(1)).default({}),
   /** Run every cell this many times, each on fresh clusters. */
   repeat: z.int().min(1).max(100).default(1),
-});
+})
+  .superRefine((s, ctx) => {
+    const known = ['default', 'identity', ...Object.keys(s.mirror.customPolicies)];
+    if (!known.includes(s.mirror.policy)) {
+      ctx.addIssue({ code: 'custom', path: ['mirror', 'policy'], input: s.mirror.policy, message: `expected one of ${known.map((k) => `"${k}"`).join(', ')} (custom policies are declared in mirror.customPolicies)` });
+    }
+    if (s.workload.idempotent && s.workload.acks !== 'all') {
+      ctx.addIssue({ code: 'custom', path: ['workload', 'acks'], input: s.workload.acks, message: 'an idempotent producer needs acks "all"' });
+    }
+  });
 
 /** What a scenario file may contain (defaults filled in later). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;

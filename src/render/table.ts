@@ -5,30 +5,38 @@
 import Table from 'cli-table3';
 import type { Count } from '../core/ledger.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
+import { formatStat, summarize, type CellSummary } from '../core/summary.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
 
-export function cellSummary(c: CellResult): string {
-  // Counts of a cell that did not finish are partial: show why instead.
-  if (c.status === 'interrupted') return 'interrupted';
-  if (c.status === 'error' || !c.counts) return `error: ${c.error?.code ?? '?'}`;
-  const k = c.counts;
-  return `${n(k.lost)} / ${n(k.skipped)} / ${n(k.duplicated)}${c.status === 'passed' ? '' : ` (${c.status})`}`;
-}
+const summaryText = (s: CellSummary): string => {
+  if (s.figures.acked === null) return s.runs > 1 ? `no run finished (${s.runs})` : 'did not finish';
+  const f = s.figures;
+  const failing = s.runs - s.passed;
+  return `${formatStat(f.lost)} / ${formatStat(f.skipped)} / ${formatStat(f.duplicated)}${failing ? `\n(${failing} of ${s.runs} not passed)` : ''}`;
+};
 
+/**
+ * Rows = the first matrix dimension, columns = the second; each cell shows
+ * lost / skipped / duplicated, as median (min–max) over repetitions.
+ */
 export function matrixTable(results: RunResults): string {
-  const dims = [...new Set(results.cells.flatMap((c) => Object.keys(c.values)))];
+  const summaries = summarize(results.cells);
+  const dims = [...new Set(summaries.flatMap((c) => Object.keys(c.values)))];
   const [rowDim, colDim] = dims;
-  const rowVals = [...new Set(results.cells.map((c) => String(rowDim ? c.values[rowDim] : 'all')))];
-  const colVals = [...new Set(results.cells.map((c) => String(colDim ? c.values[colDim] : 'lost / skipped / duplicated')))];
-  const table = new Table({ head: [rowDim ?? '', ...colVals.map((v) => (colDim ? `${colDim}=${v}` : v))], style: { head: [], border: [] } });
+  const rest = dims.slice(2);
+  const label = (s: CellSummary, d: string | undefined, fallback: string) => (d ? String(s.values[d]) : fallback);
+  const rowVals = [...new Set(summaries.map((s) => label(s, rowDim, 'all')))];
+  const colVals = [...new Set(summaries.map((s) => label(s, colDim, 'lost / skipped / duplicated')))];
+  const short = (d: string) => d.split('.').pop() ?? d;
+  const table = new Table({ head: [rowDim ? short(rowDim) : '', ...colVals.map((v) => (colDim ? `${short(colDim)}=${v}` : v))], style: { head: [], border: [] } });
   for (const r of rowVals) {
     table.push([
       r,
       ...colVals.map((col) =>
-        results.cells
-          .filter((c) => String(rowDim ? c.values[rowDim] : 'all') === r && (!colDim || String(c.values[colDim]) === col))
-          .map(cellSummary)
+        summaries
+          .filter((s) => label(s, rowDim, 'all') === r && label(s, colDim, 'lost / skipped / duplicated') === col)
+          .map((s) => (rest.length ? `${rest.map((d) => `${short(d)}=${s.values[d]}`).join(',')}: ` : '') + summaryText(s))
           .join('\n'),
       ),
     ]);
@@ -36,24 +44,20 @@ export function matrixTable(results: RunResults): string {
   return table.toString();
 }
 
-/** Every figure of every cell, one column per cell. */
+/** Every figure of every cell run, one row each. */
 export function detailTable(results: RunResults): string {
-  const cells = results.cells;
-  const table = new Table({ head: ['', ...cells.map((c) => c.key)], style: { head: [], border: [] } });
-  const row = (label: string, f: (c: CellResult) => string) => table.push([label, ...cells.map(f)]);
-  const count = (k: keyof NonNullable<CellResult['counts']>) => (c: CellResult) => (c.counts ? n(c.counts[k]) : '—');
-  row('status', (c) => c.status);
-  row('remote topic', (c) => c.remoteTopics.join(', '));
-  row('acked', count('acked'));
-  row('lost', count('lost'));
-  row('skipped', count('skipped'));
-  row('exactly once', count('exactlyOnce'));
-  row('duplicated (extra deliveries)', (c) => (c.counts ? `${c.counts.duplicated} (${c.counts.extraDeliveries})` : '—'));
-  row('not replicated (RPO)', count('notReplicated'));
-  row('replication duplicates', count('replicationDuplicates'));
-  row('indeterminate (appeared)', (c) => (c.counts ? `${c.counts.indeterminate} (${c.counts.indeterminateAppeared})` : '—'));
-  row('delivered primary / backup', (c) => (c.counts ? `${c.counts.deliveredPrimary} / ${c.counts.deliveredBackup}` : '—'));
-  row('failover gap', (c) => (c.failoverGapMs === null ? 'unknown' : `${(c.failoverGapMs / 1000).toFixed(1)} s`));
-  row('invariant', (c) => (c.invariant ? (c.invariant.holds ? 'holds' : 'BROKEN') : '—'));
+  const head = ['cell run', 'status', 'acked', 'lost', 'skipped', 'exactly once', 'dup (extra)', 'not repl.', 'repl. dup', 'indet. (seen)', 'gap s'];
+  const table = new Table({ head, style: { head: [], border: [] } });
+  for (const c of results.cells) {
+    const k = c.counts;
+    table.push([
+      c.key,
+      c.status,
+      ...(k
+        ? [k.acked, n(k.lost), n(k.skipped), k.exactlyOnce, `${k.duplicated} (${k.extraDeliveries})`, n(k.notReplicated), k.replicationDuplicates, `${k.indeterminate} (${k.indeterminateAppeared})`].map(String)
+        : Array(8).fill('—')),
+      c.failoverGapMs === null ? 'unknown' : (c.failoverGapMs / 1000).toFixed(1),
+    ]);
+  }
   return table.toString();
 }

@@ -21,6 +21,9 @@ import { sleep, waitUntil } from '../adapters/wait.ts';
 import { drain } from './drain.ts';
 import type { Progress } from './progress.ts';
 import { Resources } from './resources.ts';
+import type { PreparedPolicy } from '../adapters/custom-policy.ts';
+import type { RunningProducer } from '../adapters/producer.ts';
+import type { TimelineStep } from '../core/scenario.ts';
 
 export interface CellContext {
   readonly cell: Cell;
@@ -28,6 +31,7 @@ export interface CellContext {
   readonly runId: string;
   readonly runDir: string;
   readonly images: ResolvedImages;
+  readonly policy: PreparedPolicy;
   readonly labels: Record<string, string>;
   readonly history: HistoryRecorder;
   readonly progress: Progress;
@@ -59,7 +63,7 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
   try {
     const up = ctx.progress.step(`[${key}] clusters, Toxiproxy and MM2 up`);
     env = await startEnvironment(
-      { scenario: s, images: ctx.images, labels: ctx.labels, logDir, signal: ctx.signal, onStage: phase },
+      { scenario: s, images: ctx.images, policy: ctx.policy, labels: ctx.labels, logDir, signal: ctx.signal, onStage: phase },
       resources.track,
     );
     base.remoteTopics = env.remoteTopics;
@@ -97,7 +101,8 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
 async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder, phase: (p: PhaseName) => void): Promise<void> {
   const s = ctx.cell.scenario;
   const kafkaLog = env.kafkaLog;
-  const groupId = s.workload.groupId;
+  const groupId = s.workload.consumer.groupId;
+  const kill = s.timeline.find((x) => x.action === 'kill-primary')!;
   const primaryAdmin = kafkaClient(env.primary.adminBootstrap, 'mm2-drill-admin-primary', kafkaLog).admin();
   const backupAdmin = kafkaClient(env.backup.adminBootstrap, 'mm2-drill-admin-backup', kafkaLog).admin();
   // Whatever was started is stopped on the way out, also when the drill is interrupted.
@@ -107,21 +112,22 @@ async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder,
   try {
     // Workload on the primary, through Toxiproxy.
     const clients = kafkaClient(env.primary.clientBootstrap, 'mm2-drill-workload', kafkaLog);
-    const workload = ctx.progress.step(`[${ctx.cell.id}#${ctx.repetition}] workload: ${s.workload.ratePerSecond} msg/s, kill after ${s.timeline.killPrimaryAfterSeconds}s`);
-    const primaryConsumer = await startConsumer({ kafka: clients, groupId, topics: s.topics.map((t) => t.name), phase: 'primary', fromBeginning: true, recorder: rec });
-    running.push(primaryConsumer);
-    const producer = await startProducer({
-      kafka: clients, topics: s.topics, ratePerSecond: s.workload.ratePerSecond, messageBytes: s.workload.messageBytes,
-      acks: s.workload.acks, idPrefix: `${ctx.runId}-${ctx.repetition}`, recorder: rec,
-    });
+    const workload = ctx.progress.step(`[${ctx.cell.id}#${ctx.repetition}] workload: ${s.workload.ratePerSecond} msg/s, kill ${describeAt(kill)}`);
+    const consumerOptions = { kafka: clients, topics: s.topics.map((t) => t.name), phase: 'primary' as const, fromBeginning: true, settings: s.workload.consumer, recorder: rec };
+    const producer = await startProducer({ kafka: clients, topics: s.topics, settings: s.workload, idPrefix: `${ctx.runId}-${ctx.repetition}`, recorder: rec });
     running.push(producer);
     phase('workload-started');
     const workloadStart = Date.now();
+    // A consumer that starts late is already far behind when it joins.
+    const startPrimaryConsumer = sleep(s.workload.consumer.startDelaySeconds * 1000, ctx.signal)
+      .then(() => (ctx.signal.aborted ? undefined : startConsumer(consumerOptions)))
+      .then((c) => (c && running.push(c), c));
     await waitUntil(async () => (await sumEnds(backupAdmin, env.remoteTopics)) > 0n, {
       what: 'the first replicated record on the backup', timeoutMs: 120_000, logFile: env.mirror.logFile, signal: ctx.signal,
     });
     phase('mirror-replicating');
-    await sleep(workloadStart + s.timeline.killPrimaryAfterSeconds * 1000 - Date.now(), ctx.signal);
+    await waitForStep(kill, workloadStart, producer, ctx.signal);
+    const primaryConsumer = await startPrimaryConsumer;
     throwIfInterrupted(ctx.signal, 'before the kill');
 
     await snapshot(rec, 'before-kill', primaryAdmin, backupAdmin, s.topics.map((t) => t.name), env.remoteTopics, groupId);
@@ -129,7 +135,7 @@ async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder,
     rec.emit({ type: 'kill', target: 'primary', signal: 'SIGKILL' });
     phase('kill');
     await stopAll();
-    workload(`acked ${producer.stats.acked}, indeterminate ${producer.stats.indeterminate}, failed ${producer.stats.failed}; consumed ${primaryConsumer.delivered()} on the primary`);
+    workload(`acked ${producer.stats.acked}, indeterminate ${producer.stats.indeterminate}, failed ${producer.stats.failed}; consumed ${primaryConsumer?.delivered() ?? 0} on the primary`);
 
     // Failover: the same group, on the backup, from what MM2 synced there.
     const failover = ctx.progress.step(`[${ctx.cell.id}#${ctx.repetition}] failover to the backup and drain`);
@@ -140,8 +146,8 @@ async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder,
     phase('failover-started');
     const backupClients = kafkaClient(env.backup.clientBootstrap, 'mm2-drill-failover', kafkaLog);
     const backupConsumer = await startConsumer({
-      kafka: backupClients, groupId, topics: env.remoteTopics, phase: 'backup', fromBeginning: s.failover.autoOffsetReset === 'earliest',
-      recorder: rec, onFirstDelivery: () => phase('first-backup-delivery'),
+      kafka: backupClients, topics: env.remoteTopics, phase: 'backup', fromBeginning: s.failover.autoOffsetReset === 'earliest',
+      settings: s.workload.consumer, recorder: rec, onFirstDelivery: () => phase('first-backup-delivery'),
     });
     running.push(backupConsumer);
     const drained = await drain({ admin: backupAdmin, consumer: backupConsumer, groupId, topics: env.remoteTopics, timeoutMs: s.failover.drainTimeoutSeconds * 1000, signal: ctx.signal });
@@ -165,6 +171,18 @@ async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder,
     await stopAll();
     await Promise.all([closeQuietly(primaryAdmin, 2000), closeQuietly(backupAdmin)]);
   }
+}
+
+const describeAt = (step: TimelineStep): string => (typeof step.at === 'number' ? `after ${step.at}s` : `after ${step.at.acked} acked`);
+
+/** Waits until a timeline step is due: a time after the workload started, or a number of acked messages. */
+async function waitForStep(step: TimelineStep, workloadStart: number, producer: RunningProducer, signal: AbortSignal): Promise<void> {
+  const at = step.at;
+  if (typeof at === 'number') return sleep(workloadStart + at * 1000 - Date.now(), signal);
+  await waitUntil(async () => producer.stats.acked >= at.acked, {
+    what: `${at.acked} acked messages before "${step.action}" (${producer.stats.acked} so far)`,
+    timeoutMs: 600_000, intervalMs: 50, signal,
+  });
 }
 
 function throwIfInterrupted(signal: AbortSignal, where: string): void {

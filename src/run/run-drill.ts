@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Cell } from '../core/matrix.ts';
 import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results.ts';
+import { summarize } from '../core/summary.ts';
 import { dockerClient, runLabels } from '../adapters/docker.ts';
 import { resolveImages } from '../adapters/images.ts';
 import { HistoryRecorder } from '../adapters/recorder.ts';
@@ -14,6 +15,8 @@ import type { DrillEnvironment } from '../adapters/environment.ts';
 import { createRunDir, newRunId, writeJson } from './run-dir.ts';
 import type { Progress } from './progress.ts';
 import { runCell } from './run-cell.ts';
+import { preparePolicy, type PreparedPolicy } from '../adapters/custom-policy.ts';
+import { dirname } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
 
@@ -33,6 +36,11 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   const scenario = first.scenario;
   const client = await dockerClient();
   const images = await resolveImages(client, { kafkaVersion: scenario.kafka.version, kafkaImage: scenario.kafka.image });
+  // Custom policies are built before anything starts, so a compile error costs no cluster.
+  const policies = new Map<string, PreparedPolicy>();
+  for (const c of o.cells) {
+    if (!policies.has(c.scenario.mirror.policy)) policies.set(c.scenario.mirror.policy, await preparePolicy(client, c.scenario.mirror, dirname(o.file), images.kafka));
+  }
   const runId = newRunId();
   const startedAt = new Date();
   const runDir = createRunDir(o.resultsRoot, scenario.name, runId, startedAt);
@@ -47,8 +55,9 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     finishedAt: null,
     environment: { kafkaImage: images.kafka, kafkaVersion: images.kafkaVersion, toxiproxyImage: images.toxiproxy, node: process.version, platform: `${process.platform}-${process.arch}` },
     cells: [],
+    summary: [],
   };
-  const save = () => writeJson(join(runDir, 'results.json'), results);
+  const save = () => writeJson(join(runDir, 'results.json'), { ...results, summary: summarize(results.cells) });
   writeJson(join(runDir, 'scenario.json'), { file: o.file, cells: o.cells });
   save();
   o.progress.info(`run ${runId}: ${o.cells.length * scenario.repeat} cell run(s) → ${runDir}`);
@@ -59,7 +68,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       if (o.signal.aborted) break;
       const last = i === plan.length - 1;
       const result = await runCell({
-        cell, repetition, runId, runDir, images, labels: runLabels(runId, o.keep && last), history, progress: o.progress,
+        cell, repetition, runId, runDir, images, policy: policies.get(cell.scenario.mirror.policy)!, labels: runLabels(runId, o.keep && last), history, progress: o.progress,
         signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
       });
       results.cells.push(result);
@@ -68,6 +77,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   } finally {
     results.status = runStatus(results.cells, o.signal.aborted);
     results.finishedAt = new Date().toISOString();
+    results.summary = summarize(results.cells);
     save();
     await history.close();
   }

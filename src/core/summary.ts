@@ -1,0 +1,62 @@
+/** Per-cell summaries across repetitions: median and min–max of each figure. */
+import type { Count, LedgerCounts } from './ledger.ts';
+import type { CellResult } from './results.ts';
+
+export interface Stat {
+  median: number;
+  min: number;
+  max: number;
+  /** Repetitions that measured this figure. */
+  n: number;
+  /** Repetitions where it was unknown (incomplete read) or the cell did not finish. */
+  unknown: number;
+}
+
+export interface CellSummary {
+  cellId: string;
+  values: CellResult['values'];
+  runs: number;
+  passed: number;
+  figures: Record<'lost' | 'skipped' | 'duplicated' | 'extraDeliveries' | 'notReplicated' | 'acked', Stat | null> & { failoverGapMs: Stat | null };
+}
+
+export function stat(xs: readonly Count[], total: number): Stat | null {
+  const known = xs.filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+  if (known.length === 0) return null;
+  const mid = Math.floor(known.length / 2);
+  const median = known.length % 2 ? known[mid]! : (known[mid - 1]! + known[mid]!) / 2;
+  return { median, min: known[0]!, max: known[known.length - 1]!, n: known.length, unknown: total - known.length };
+}
+
+const finished = (c: CellResult) => c.status === 'passed' || c.status === 'failed';
+
+export function summarize(cells: readonly CellResult[]): CellSummary[] {
+  const byCell = Map.groupBy(cells, (c) => c.cellId);
+  return [...byCell].map(([cellId, runs]) => {
+    const done = runs.filter(finished);
+    const fig = (k: keyof LedgerCounts) => stat(done.map((c) => c.counts?.[k] ?? 'unknown'), runs.length);
+    return {
+      cellId,
+      values: runs[0]!.values,
+      runs: runs.length,
+      passed: runs.filter((c) => c.status === 'passed').length,
+      figures: {
+        acked: fig('acked'),
+        lost: fig('lost'),
+        skipped: fig('skipped'),
+        duplicated: fig('duplicated'),
+        extraDeliveries: fig('extraDeliveries'),
+        notReplicated: fig('notReplicated'),
+        failoverGapMs: stat(done.map((c) => c.failoverGapMs ?? 'unknown'), runs.length),
+      },
+    };
+  });
+}
+
+/** "66" for one run or equal runs, "66 (52–80)" for a spread, "unknown" when nothing was measured. */
+export function formatStat(s: Stat | null, digits = 0): string {
+  if (!s) return 'unknown';
+  const f = (x: number) => x.toFixed(digits);
+  const spread = s.min === s.max ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+  return s.unknown > 0 ? `${spread} +${s.unknown}?` : spread;
+}
