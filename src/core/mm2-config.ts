@@ -47,7 +47,7 @@ export function mirrorProperties(s: Scenario, ep: MirrorEndpoints): Record<strin
     'emit.checkpoints.enabled': true,
     'emit.checkpoints.interval.seconds': m.checkpointIntervalSeconds,
     'sync.group.offsets.enabled': m.syncGroupOffsets,
-    'sync.group.offsets.interval.seconds': m.syncGroupOffsetsIntervalSeconds,
+    'sync.group.offsets.interval.seconds': m.syncGroupOffsetsIntervalSeconds ?? m.checkpointIntervalSeconds,
     'offset.lag.max': m.offsetLagMax,
     'refresh.topics.interval.seconds': m.refreshTopicsIntervalSeconds,
     'refresh.groups.interval.seconds': m.refreshGroupsIntervalSeconds,

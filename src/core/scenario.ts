@@ -49,8 +49,12 @@ const mirrorSchema = z.strictObject({
   checkpointIntervalSeconds: seconds(1),
   /** sync.group.offsets.enabled (MM2 default false). */
   syncGroupOffsets: z.boolean().default(true),
-  /** sync.group.offsets.interval.seconds (MM2 default 60). */
-  syncGroupOffsetsIntervalSeconds: seconds(1),
+  /**
+   * sync.group.offsets.interval.seconds (MM2 default 60). Defaults to the checkpoint interval:
+   * the group sync writes what the latest checkpoints translated, so varying
+   * `checkpointIntervalSeconds` in a matrix varies both.
+   */
+  syncGroupOffsetsIntervalSeconds: z.number().positive().max(3600).optional(),
   /** offset.lag.max: a new offset sync is emitted once downstream moved this far (MM2 default 100). */
   offsetLagMax: z.int().min(0).max(1_000_000).default(100),
   /** offset.flush.interval.ms of MM2's workers (default 60000); also drives the delayed offset sync (KAFKA-15906). */
