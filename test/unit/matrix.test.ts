@@ -36,3 +36,31 @@ describe('matrix expansion', () => {
     expect(input).toEqual({ a: { b: 1 } });
   });
 });
+
+describe('command-line overrides', async () => {
+  const { applySets, filterCells, parseValue } = await import('../../src/core/overrides.ts');
+  it('parses numbers and booleans, leaves other text alone', () => {
+    expect([parseValue('5'), parseValue('true'), parseValue('identity'), parseValue('')]).toEqual([5, true, 'identity', '']);
+  });
+  it('--set path=v overrides a field and drops a matrix dimension on it', () => {
+    const s = applySets({ name: 'x', matrix: { 'mirror.policy': ['default', 'identity'] } }, ['mirror.policy=identity']);
+    expect(expandMatrix(s, 't').map((c) => c.scenario.mirror.policy)).toEqual(['identity']);
+  });
+  it('--set path=v1,v2 adds a dimension', () => {
+    const s = applySets({ name: 'x' }, ['mirror.offsetLagMax=0,10,100']);
+    expect(expandMatrix(s, 't').map((c) => c.scenario.mirror.offsetLagMax)).toEqual([0, 10, 100]);
+  });
+  it('--set indexes arrays (timeline.0.at)', () => {
+    const s = applySets({ name: 'x', timeline: [{ at: 20, action: 'kill-primary' }] }, ['timeline.0.at=45']);
+    expect(expandMatrix(s, 't')[0]?.scenario.timeline).toEqual([{ at: 45, action: 'kill-primary' }]);
+  });
+  it('rejects a --set without =', () => {
+    expect(() => applySets({ name: 'x' }, ['mirror.policy'])).toThrow(/path=value/);
+  });
+  it('--only keeps the cells matching every pair, by full or last path segment', () => {
+    const cells = expandMatrix({ name: 'm', matrix: { 'mirror.policy': ['default', 'identity'], 'mirror.offsetLagMax': [0, 100] } }, 't');
+    expect(filterCells(cells, 'policy=identity').map((c) => c.id)).toEqual(['mirror.policy=identity,mirror.offsetLagMax=0', 'mirror.policy=identity,mirror.offsetLagMax=100']);
+    expect(filterCells(cells, 'mirror.policy=default,offsetLagMax=100')).toHaveLength(1);
+    expect(() => filterCells(cells, 'policy=bogus')).toThrow(/matches none/);
+  });
+});

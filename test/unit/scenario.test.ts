@@ -21,7 +21,9 @@ describe('scenario schema', () => {
     const s = parseScenario(minimal, 'test.ts');
     expect(s.topics).toEqual([{ name: 'orders', partitions: 3, config: {} }]);
     expect(s.mirror).toMatchObject({ policy: 'default', checkpointIntervalSeconds: 1, syncGroupOffsets: true, offsetLagMax: 100 });
-    expect(s.workload).toMatchObject({ ratePerSecond: 200, acks: 'all', groupId: 'drill-consumer' });
+    expect(s.workload).toMatchObject({ ratePerSecond: 200, acks: 'all', idempotent: false, keys: 'id' });
+    expect(s.workload.consumer).toEqual({ groupId: 'drill-consumer', commit: 'auto', commitIntervalMs: 5000, processingDelayMs: 0, startDelaySeconds: 0 });
+    expect(s.timeline).toEqual([{ at: 20, action: 'kill-primary' }]);
     expect(s.failover).toMatchObject({ strategy: 'mm2-sync', autoOffsetReset: 'earliest' });
     expect(s.kafka.nodes).toBe(1);
     expect(s.repeat).toBe(1);
@@ -42,7 +44,18 @@ describe('scenario schema', () => {
     [{ ...minimal, topics: [{ name: 'orders', partitions: 1.5 }] }, 'topics[0].partitions:', 'found number 1.5'],
     [{ ...minimal, kafka: { nodes: 0 } }, 'kafka.nodes:', 'Too small'],
     [{ ...minimal, kafka: { version: 'latest' } }, 'kafka.version:', 'a version like'],
-    [{ ...minimal, timeline: { killPrimaryAfterSeconds: -3 } }, 'timeline.killPrimaryAfterSeconds:', 'found number -3'],
+    [{ ...minimal, timeline: { killPrimaryAfterSeconds: 20 } }, 'timeline:', 'expected array'],
+    [{ ...minimal, timeline: [{ at: -3, action: 'kill-primary' }] }, 'timeline[0].at:', 'found number -3'],
+    [{ ...minimal, timeline: [{ at: 5, action: 'kill-backup' }] }, 'timeline[0].action:', 'found "kill-backup"'],
+    [{ ...minimal, timeline: [{ at: { acked: 0 }, action: 'kill-primary' }] }, 'timeline[0].at.acked:', 'found number 0'],
+    [{ ...minimal, timeline: [{ at: 5, action: 'kill-primary' }, { at: 9, action: 'kill-primary' }] }, 'timeline:', 'exactly one'],
+    [{ ...minimal, workload: { consumer: { commit: 'never' } } }, 'workload.consumer.commit:', 'found "never"'],
+    [{ ...minimal, workload: { consumer: { processingDelayMs: -1 } } }, 'workload.consumer.processingDelayMs:', 'found number -1'],
+    [{ ...minimal, workload: { keys: 0 } }, 'workload.keys:', 'found number 0'],
+    [{ ...minimal, workload: { idempotent: true, acks: 'leader' } }, 'workload.acks:', 'idempotent'],
+    [{ ...minimal, mirror: { policy: 'suffix' } }, 'mirror.policy:', 'customPolicies'],
+    [{ ...minimal, mirror: { customPolicies: { s: { class: 'a.B' } } } }, 'mirror.customPolicies.s:', 'exactly one of'],
+    [{ ...minimal, mirror: { customPolicies: { s: { class: 'not a class', jar: 'x.jar' } } } }, 'mirror.customPolicies.s.class:', 'Java class name'],
     [{ ...minimal, failover: { strategy: 'pray' } }, 'failover.strategy:', 'found "pray"'],
     [{ ...minimal, mirrorr: {} }, '(root):', 'mirrorr'],
     [{ ...minimal, mirror: { polcy: 'identity' } }, 'mirror:', 'polcy'],

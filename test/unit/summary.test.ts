@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { formatStat, stat, summarize } from '../../src/core/summary.ts';
+import type { CellResult } from '../../src/core/results.ts';
+import type { LedgerCounts } from '../../src/core/ledger.ts';
+
+const counts = (over: Partial<LedgerCounts>): LedgerCounts => ({
+  acked: 100, failed: 0, indeterminate: 0, lost: 0, skipped: 0, exactlyOnce: 90, duplicated: 10, extraDeliveries: 10,
+  notReplicated: 0, replicationDuplicates: 0, replicationExtraCopies: 0, indeterminateAppeared: 0, foreignDeliveries: 0,
+  deliveredPrimary: 80, deliveredBackup: 30, ...over,
+});
+const run = (cellId: string, repetition: number, c: Partial<LedgerCounts>, status: CellResult['status'] = 'passed'): CellResult => ({
+  key: `${cellId}#${repetition}`, cellId, repetition, values: { 'mirror.policy': cellId }, policy: cellId, remoteTopics: [], mirrorSettings: {},
+  status, counts: counts(c), failoverGapMs: 3000, invariant: { holds: true, detail: '' }, backupReadComplete: true, drainComplete: true,
+  samples: null, phases: {}, startedAt: '', durationMs: 1,
+});
+
+describe('summaries across repetitions', () => {
+  it('gives median and min–max per figure', () => {
+    const [s] = summarize([run('a', 1, { duplicated: 10 }), run('a', 2, { duplicated: 30 }), run('a', 3, { duplicated: 20 })]);
+    expect(s?.figures.duplicated).toEqual({ median: 20, min: 10, max: 30, n: 3, unknown: 0 });
+    expect(formatStat(s!.figures.duplicated)).toBe('20 (10–30)');
+  });
+  it('uses the mean of the middle two for an even count', () => {
+    expect(stat([1, 2, 3, 10], 4)?.median).toBe(2.5);
+  });
+  it('keeps unknowns and unfinished runs out of the numbers but counts them', () => {
+    const [s] = summarize([run('a', 1, { skipped: 'unknown' }), run('a', 2, { skipped: 4 }), run('a', 3, {}, 'interrupted')]);
+    expect(s?.figures.skipped).toEqual({ median: 4, min: 4, max: 4, n: 1, unknown: 2 });
+    expect(formatStat(s!.figures.skipped)).toBe('4 +2?');
+    expect(s?.passed).toBe(2);
+  });
+  it('says unknown when nothing was measured', () => {
+    expect(formatStat(stat(['unknown'], 1))).toBe('unknown');
+  });
+});
