@@ -1,6 +1,7 @@
 /** The `mm2-drill` command line. */
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
+import { toolVersion } from '../adapters/tool-version.ts';
 import { DrillError, ExitCode, isDrillError, type ExitCodeValue } from '../core/errors.ts';
 import { dockerClient, LABEL_TOOL, removeLabelled } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
@@ -94,7 +95,8 @@ async function validate(files: string[], list: boolean, opts: LoadOptions = {}):
 }
 
 const setOption = () =>
-  new Option('--set <path=values...>', 'override a scenario field (path=v), or make it a matrix dimension (path=v1,v2)')
+  new Option('--set <path=values>', 'override a scenario field (path=v), or make it a matrix dimension (path=v1,v2); repeatable')
+    .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .default([]);
 const repeatOption = () =>
   new Option('--repeat <n>', 'run every cell n times, each on fresh clusters').argParser((v) => {
@@ -108,6 +110,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
   let code: ExitCodeValue = ExitCode.ok;
   const program = new Command('mm2-drill')
     .description('Disaster-recovery drills for Kafka MirrorMaker 2: real clusters, real MM2, real faults, exact counts.')
+    .version(toolVersion)
     .exitOverride()
     .showHelpAfterError();
   program
@@ -148,6 +151,12 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .command('down')
     .description('remove every container and network mm2-drill left (after --keep, or after a crash)')
     .action(async () => { code = await down(); });
+  program.addHelpText('after', [
+    '\nExamples:',
+    '  $ npx mm2-drill run scenarios/quickstart.ts',
+    '  $ npx mm2-drill list scenarios/policy-vs-sync-interval.ts',
+    '  $ npx mm2-drill run --help',
+  ].join('\n'));
   program.addHelpText('after', `\nExit codes: 0 passed, 1 checks failed, 2 invalid scenario or usage, 3 environment problem, 4 drill could not complete, 130 interrupted.`);
 
   try {

@@ -3,8 +3,6 @@
  * results.json is rewritten after every cell, so an interrupted run keeps what it measured.
  */
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Cell } from '../core/matrix.ts';
 import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results.ts';
 import { summarize } from '../core/summary.ts';
@@ -17,8 +15,8 @@ import type { Progress } from './progress.ts';
 import { runCell } from './run-cell.ts';
 import { preparePolicy, type PreparedPolicy } from '../adapters/custom-policy.ts';
 import { dirname } from 'node:path';
+import { toolVersion } from '../adapters/tool-version.ts';
 
-const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
 
 export interface DrillOptions {
   readonly file: string;
@@ -47,7 +45,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   const history = new HistoryRecorder(join(runDir, 'history.ndjson'));
   const results: RunResults = {
     schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'mm2-drill', version: pkg.version },
+    tool: { name: 'mm2-drill', version: toolVersion },
     runId,
     scenario: { name: scenario.name, file: o.file, description: scenario.description },
     status: 'running',
