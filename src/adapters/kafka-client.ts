@@ -1,6 +1,13 @@
 /** kafkajs clients with drill-friendly timeouts; kafkajs' own log goes to a file, not the terminal. */
-import { appendFileSync } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
+
+const logStreams = new Map<string, WriteStream>();
+const logTo = (file: string): WriteStream => {
+  let s = logStreams.get(file);
+  if (!s) logStreams.set(file, (s = createWriteStream(file, { flags: 'a' })));
+  return s;
+};
 
 export function kafkaClient(brokers: readonly string[], clientId: string, logFile: string, extra: Partial<KafkaConfig> = {}): Kafka {
   return new Kafka({
@@ -10,9 +17,9 @@ export function kafkaClient(brokers: readonly string[], clientId: string, logFil
     requestTimeout: 10_000,
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
     logLevel: logLevel.INFO,
-    logCreator: () => ({ namespace, level, log }) => {
+    logCreator: () => ({ label, log }) => {
       const { message, timestamp, ...rest } = log;
-      appendFileSync(logFile, `${timestamp} ${logLevel[level]} [${clientId}] ${namespace}: ${message} ${JSON.stringify(rest)}\n`);
+      logTo(logFile).write(`${timestamp} ${label} [${clientId}] ${message} ${JSON.stringify(rest)}\n`);
     },
     ...extra,
   });

@@ -3,7 +3,7 @@
  * (ack with its partition and offset, fail, or indeterminate). Partitions are chosen by the
  * harness (round robin) so that every message's offset is known from the batch's base offset.
  */
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { CellRecorder } from './recorder.ts';
 import { encodeMessage, ID_HEADER } from '../core/message.ts';
 import { produceOutcome } from '../core/produce-outcome.ts';
@@ -44,6 +44,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   const w = o.settings;
   const producer: Producer = o.kafka.producer({
     allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner, // unused: every message names its partition
     idempotent: w.idempotent,
     ...(w.idempotent ? { maxInFlightRequests: 1 } : {}),
     retry: { retries: 2, maxRetryTime: 2000 },
