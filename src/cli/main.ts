@@ -41,13 +41,16 @@ interface RunOptions extends LoadOptions {
 async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
   const progress = consoleProgress();
   const controller = new AbortController();
-  let signals = 0;
+  let firstSignalAt: number | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
+    // `npx` forwards the terminal's SIGINT to this process, which also receives it directly
+    // as part of the foreground process group: a second signal within a second is the same Ctrl-C.
+    if (firstSignalAt !== undefined && Date.now() - firstSignalAt < 1000) return;
+    if (firstSignalAt !== undefined) {
       err(`\n${sig} again: exiting now; run \`npx mm2-drill down\` to remove leftovers`);
       process.exit(ExitCode.interrupted);
     }
+    firstSignalAt = Date.now();
     err(`\n${sig}: stopping the drill and removing its containers (press Ctrl-C again to exit at once)`);
     controller.abort();
   };

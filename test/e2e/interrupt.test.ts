@@ -1,22 +1,28 @@
 /** Ctrl-C mid-drill: orderly stop, partial results with status "interrupted", nothing left running. */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { containersLeft, readResults, repoRoot, requireDocker, runDirOf, tempResultsDir } from './helpers.ts';
 
 beforeAll(requireDocker, 15_000);
 
-it('SIGINT during the workload exits 130, keeps the history and removes every container', async () => {
+it('Ctrl-C on `npx mm2-drill` during the workload exits 130, keeps the history and removes every container', async () => {
   const root = tempResultsDir();
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/mm2-drill.js'), 'run', 'test/fixtures/short.ts', '--results', root], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Like a terminal's Ctrl-C: SIGINT to the whole process group (npx and the tool, which also
+  // gets npx's forwarded copy — the tool must not take that for a second Ctrl-C).
+  const child = spawn('npx', ['mm2-drill', 'run', 'test/fixtures/short.ts', '--results', root], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
+  let sent = false;
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
     // Interrupt once the environment is up and the workload is running.
-    if (/MM2 up/.test(stderr) && !child.killed) setTimeout(() => child.kill('SIGINT'), 3000);
+    if (/MM2 up/.test(stderr) && !sent) {
+      sent = true;
+      setTimeout(() => process.kill(-child.pid!, 'SIGINT'), 3000);
+    }
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   expect(code, stderr).toBe(130);
+  expect(stderr).not.toContain('exiting now');
   const results = readResults(runDirOf(root, 'short'));
   expect(results.status).toBe('interrupted');
   expect(results.cells[0]?.status).toBe('interrupted');
