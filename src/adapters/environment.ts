@@ -50,7 +50,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const network = await new Network().start();
   track(network);
   const primaryBrokers = brokersOf('primary', s.kafka.nodes);
-  const backupBrokers = brokersOf('backup', s.kafka.nodes);
+  const backupBrokers = brokersOf('backup', s.kafka.backupNodes ?? s.kafka.nodes);
   const plan = planProxies([...primaryBrokers, ...backupBrokers]);
   const toxiproxy = await startToxiproxy({ image: o.images.toxiproxy, network, labels: o.labels, plan, logFile: join(o.logDir, 'toxiproxy.log'), host: HOST });
   track(toxiproxy.container);
@@ -66,7 +66,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const props = mirrorProperties(s, {
     primaryBootstrap: primary.mirrorBootstrap.join(','),
     backupBootstrap: backup.mirrorBootstrap.join(','),
-    replicationFactor: Math.min(3, s.kafka.nodes),
+    replicationFactor: Math.min(3, s.kafka.backupNodes ?? s.kafka.nodes),
   });
   const mirror = await startMirrorMaker({
     image: o.images.kafka, network, labels: o.labels, properties: renderProperties(props), logFile: join(o.logDir, 'mirror-maker.log'), policy: o.policy,

@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'PORT_IN_USE'
   | 'CLUSTER_UNREACHABLE'
   | 'WAIT_TIMEOUT'
+  | 'FAULT_FAILED'
+  | 'UNEXPECTED'
   | 'INVARIANT_BROKEN'
   | 'INTERRUPTED';
 
@@ -43,6 +45,8 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   PORT_IN_USE: ExitCode.environment,
   CLUSTER_UNREACHABLE: ExitCode.environment,
   WAIT_TIMEOUT: ExitCode.drillFailed,
+  FAULT_FAILED: ExitCode.drillFailed,
+  UNEXPECTED: ExitCode.drillFailed,
   INVARIANT_BROKEN: ExitCode.drillFailed,
   INTERRUPTED: ExitCode.interrupted,
 };

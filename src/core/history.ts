@@ -38,6 +38,12 @@ export type HistoryEvent = Base &
     | { type: 'commit'; phase: ConsumerPhase; offsets: Record<string, string> } // topic/partition → next offset
     | { type: 'backup-record'; id: string; topic: string; partition: number; offset: string }
     | { type: 'kill'; target: string; signal: string }
+    | { type: 'fault-start'; step: number; description: string; fault: Record<string, unknown> }
+    | { type: 'fault-end'; step: number; description: string; healed: boolean; error?: string }
+    | { type: 'fault-error'; step: number; description: string; error: string }
+    | { type: 'step-not-reached'; step: number; description: string }
+    /** Replication progress, sampled on the ADMIN paths: end offsets summed over partitions, and the group's offsets MM2 synced to the backup. */
+    | { type: 'sample'; primaryEnd: number; backupEnd: number; backupGroupOffset: number; consumerPosition: number }
     | { type: 'offsets'; label: string; cluster: string; topic: string; offsets: PartitionOffsets }
     | { type: 'read-complete'; what: 'backup' | 'drain'; complete: boolean; detail: string }
     | { type: 'cell-end'; status: 'completed' | 'failed' | 'interrupted'; error?: string }

@@ -5,6 +5,7 @@
 import type { Ledger, LedgerCounts, LedgerSamples } from './ledger.ts';
 import type { PhaseName } from './history.ts';
 import type { CellSummary } from './summary.ts';
+import type { AtKill, FaultWindow } from './lag.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -28,6 +29,10 @@ export interface CellResult {
   backupReadComplete: boolean;
   drainComplete: boolean;
   samples: LedgerSamples | null;
+  /** Replication lag and group-sync age at the last sample before the kill. */
+  atKill: AtKill;
+  /** Faults of the timeline, with start / end in ms from the cell's start (end null: healed at cleanup or never). */
+  faults: (FaultWindow & { startMs: number; endMs: number | null })[];
   /** Milliseconds from the cell's start to each phase. */
   phases: Partial<Record<PhaseName, number>>;
   startedAt: string;

@@ -4,6 +4,7 @@
  * anything starts (errors name the field path, what was expected and what was found).
  */
 import { z } from 'zod';
+import { faultSchema } from './faults.ts';
 
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 const properties = z.record(z.string(), propertyValue);
@@ -16,6 +17,8 @@ const kafkaSchema = z.strictObject({
   image: z.string().min(1).optional(),
   /** Brokers per cluster (KRaft combined mode: each is broker and controller). */
   nodes: z.int().min(1).max(5).default(1),
+  /** Brokers of the backup, when different from `nodes`. */
+  backupNodes: z.int().min(1).max(5).optional(),
   /** Extra server.properties entries for both clusters. */
   brokerConfig: properties.default({}),
 });
@@ -100,13 +103,22 @@ const workloadSchema = z.strictObject({
   consumer: consumerSchema.prefault({}),
 });
 
-/** When a timeline step starts: seconds after the workload started, or once N messages were acked. */
-const atSchema = z.union([z.number().min(0).max(3600), z.strictObject({ acked: z.int().min(1).max(100_000_000) })]);
+/**
+ * When a timeline step starts: seconds after the workload started, once N messages were acked,
+ * or once the measured replication lag (messages the backup trails the primary by) exceeds N.
+ */
+const atSchema = z.union([
+  z.number().min(0).max(3600),
+  z.strictObject({ acked: z.int().min(1).max(100_000_000) }),
+  z.strictObject({ replicationLagAbove: z.int().min(0).max(100_000_000) }),
+]);
 
 const stepSchema = z.strictObject({
   at: atSchema,
-  /** `kill-primary`: SIGKILL every primary broker (no shutdown hooks, no flush). */
-  action: z.literal('kill-primary'),
+  /** Heal the fault after this many seconds (default: at the end of the cell). */
+  durationSeconds: z.number().positive().max(3600).optional(),
+  /** `kill-primary`: SIGKILL every primary broker (no shutdown hooks, no flush), then fail over; or a fault. */
+  action: z.union([z.literal('kill-primary'), faultSchema]),
 });
 
 export type TimelineStep = z.output<typeof stepSchema>;
@@ -129,13 +141,16 @@ export const scenarioSchema = z.strictObject({
   topics: z.array(topicSchema).min(1).max(16).prefault([{ name: 'orders' }]),
   mirror: mirrorSchema.prefault({}),
   workload: workloadSchema.prefault({}),
-  /** Steps in time; the drill needs exactly one `kill-primary`. */
+  /**
+   * Steps in time. With one `kill-primary` the consumer fails over to the backup; without, the
+   * drill checks the primary alone (faults only) and `workload.durationSeconds` must end it.
+   */
   timeline: z
     .array(stepSchema)
     .min(1)
     .max(50)
     .default([{ at: 20, action: 'kill-primary' }])
-    .refine((steps) => steps.filter((s) => s.action === 'kill-primary').length === 1, { message: 'needs exactly one step with action "kill-primary"' }),
+    .refine((steps) => steps.filter((s) => s.action === 'kill-primary').length <= 1, { message: 'at most one step with action "kill-primary"' }),
   failover: failoverSchema.prefault({}),
   /** Matrix dimensions: a dotted scenario path → the values to try. The cells are the cartesian product. */
   matrix: z.record(z.string(), z.array(z.unknown()).min(1)).default({}),
@@ -146,6 +161,13 @@ export const scenarioSchema = z.strictObject({
     const known = ['default', 'identity', ...Object.keys(s.mirror.customPolicies)];
     if (!known.includes(s.mirror.policy)) {
       ctx.addIssue({ code: 'custom', path: ['mirror', 'policy'], input: s.mirror.policy, message: `expected one of ${known.map((k) => `"${k}"`).join(', ')} (custom policies are declared in mirror.customPolicies)` });
+    }
+    const kill = s.timeline.find((x) => x.action === 'kill-primary');
+    if (!kill && s.workload.durationSeconds === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['workload', 'durationSeconds'], input: undefined, message: 'a timeline without "kill-primary" needs workload.durationSeconds to end the drill' });
+    }
+    if (kill?.durationSeconds !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['timeline'], input: kill.durationSeconds, message: '"kill-primary" cannot have a duration: the primary stays dead' });
     }
     if (s.workload.idempotent && s.workload.acks !== 'all') {
       ctx.addIssue({ code: 'custom', path: ['workload', 'acks'], input: s.workload.acks, message: 'an idempotent producer needs acks "all"' });

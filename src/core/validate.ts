@@ -21,9 +21,29 @@ const segment = (acc: string, k: PropertyKey): string => {
 
 export const formatPath = (path: readonly PropertyKey[]): string => path.reduce<string>(segment, '') || '(root)';
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A union reports only "Invalid input"; its branches know better. Take the branch whose first
+ * problem lies deepest (the one the input was closest to), with paths made absolute.
+ */
+function expandUnions(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union') return [issue];
+  if (issue.errors.length === 0) {
+    const d = 'discriminator' in issue ? String(issue.discriminator) : '';
+    if (!d) return [issue];
+    const input = (issue.input as Record<string, unknown> | undefined)?.[d];
+    return [{ ...issue, path: [...issue.path, d], input, message: `unknown ${d} (the README lists every kind)` }];
+  }
+  const depth = (branch: readonly Issue[]) => Math.max(...branch.map((i) => i.path.length));
+  const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0] ?? [];
+  if (depth(best) === 0) return [issue];
+  return best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue).flatMap(expandUnions);
+}
+
 /** One line per problem: `path: message (found …)`. */
-export const formatIssues = (issues: readonly z.core.$ZodIssue[]): string[] =>
-  issues.map((i) => {
+export const formatIssues = (issues: readonly Issue[]): string[] =>
+  issues.flatMap(expandUnions).map((i) => {
     const found = 'input' in i && i.code !== 'unrecognized_keys' ? ` (found ${describe(i.input)})` : '';
     return `${formatPath(i.path)}: ${i.message}${found}`;
   });

@@ -4,7 +4,7 @@
  */
 import Table from 'cli-table3';
 import type { Count } from '../core/ledger.ts';
-import type { CellResult, RunResults } from '../core/results.ts';
+import type { RunResults } from '../core/results.ts';
 import { formatStat, summarize, type CellSummary } from '../core/summary.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
@@ -46,7 +46,7 @@ export function matrixTable(results: RunResults): string {
 
 /** Every figure of every cell run, one row each. */
 export function detailTable(results: RunResults): string {
-  const head = ['cell run', 'status', 'acked', 'lost', 'skipped', 'exactly once', 'dup (extra)', 'not repl.', 'repl. dup', 'indet. (seen)', 'gap s'];
+  const head = ['cell run', 'status', 'acked', 'lost', 'skipped', 'exactly once', 'dup (extra)', 'not repl.', 'repl. dup', 'indet. (seen)', 'gap s', 'lag@kill', 'sync age s'];
   const table = new Table({ head, style: { head: [], border: [] } });
   for (const c of results.cells) {
     const k = c.counts;
@@ -57,6 +57,8 @@ export function detailTable(results: RunResults): string {
         ? [k.acked, n(k.lost), n(k.skipped), k.exactlyOnce, `${k.duplicated} (${k.extraDeliveries})`, n(k.notReplicated), k.replicationDuplicates, `${k.indeterminate} (${k.indeterminateAppeared})`].map(String)
         : Array(8).fill('—')),
       c.failoverGapMs === null ? 'unknown' : (c.failoverGapMs / 1000).toFixed(1),
+      c.atKill.lagMessages === null ? '—' : `${c.atKill.lagMessages} msg${c.atKill.lagMs === null ? '' : ` / ${(c.atKill.lagMs / 1000).toFixed(1)}s`}`,
+      c.atKill.groupSyncAgeMs === null ? '—' : (c.atKill.groupSyncAgeMs / 1000).toFixed(1),
     ]);
   }
   return table.toString();

@@ -1,0 +1,99 @@
+/**
+ * The nemesis: turns a fault into Toxiproxy toxics or container signals, and returns how to heal
+ * it. Healing is idempotent and independent per fault, so one failed rollback never stops others.
+ */
+import { getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import type { Toxiproxy } from 'toxiproxy-node-client';
+import { isNetworkFault, type Fault, type NetworkFault } from '../core/faults.ts';
+import type { ProxyPlan } from '../core/topology.ts';
+import type { StartedCluster } from './kafka-cluster.ts';
+
+export type Heal = () => Promise<void>;
+
+export interface NemesisTargets {
+  readonly toxiproxy: Toxiproxy;
+  readonly plan: readonly ProxyPlan[];
+  readonly primary: StartedCluster;
+  readonly backup: StartedCluster;
+  readonly mirror: StartedTestContainer;
+}
+
+const noHeal: Heal = async () => undefined;
+
+/** The proxies of a named link: every broker of the link's cluster, for one client class. */
+export function proxiesOf(plan: readonly ProxyPlan[], link: NetworkFault['link']): ProxyPlan[] {
+  const [klass, cluster] = link.split('-') as ['mm2' | 'clients', 'primary' | 'backup'];
+  return plan.filter((p) => p.broker.cluster === cluster && p.link === (klass === 'mm2' ? 'mirror' : 'client'));
+}
+
+function toxicOf(f: NetworkFault): { type: 'latency' | 'bandwidth' | 'timeout' | 'reset_peer' | 'slicer' | 'limit_data'; attributes: Record<string, number> } | null {
+  switch (f.fault) {
+    case 'latency': return { type: 'latency', attributes: { latency: f.latencyMs, jitter: f.jitterMs } };
+    case 'bandwidth': return { type: 'bandwidth', attributes: { rate: f.rateKBps } };
+    case 'partition': return { type: 'timeout', attributes: { timeout: 0 } };
+    case 'reset-peer': return { type: 'reset_peer', attributes: { timeout: f.timeoutMs } };
+    case 'slicer': return { type: 'slicer', attributes: { average_size: f.averageSize, size_variation: f.sizeVariation, delay: f.delayUs } };
+    case 'limit-data': return { type: 'limit_data', attributes: { bytes: f.bytes } };
+    case 'refuse': return null;
+  }
+}
+
+async function networkFault(t: NemesisTargets, f: NetworkFault, name: string): Promise<Heal> {
+  const proxies = await Promise.all(proxiesOf(t.plan, f.link).map((p) => t.toxiproxy.get(p.name)));
+  if (f.fault === 'refuse') {
+    await Promise.all(proxies.map((p) => p.update({ enabled: false, listen: p.listen, upstream: p.upstream })));
+    return async () => {
+      await Promise.all(proxies.map((p) => p.update({ enabled: true, listen: p.listen, upstream: p.upstream })));
+    };
+  }
+  const toxic = toxicOf(f)!;
+  const streams = f.direction === 'both' ? (['upstream', 'downstream'] as const) : [f.direction];
+  const added = await Promise.all(
+    proxies.flatMap((p) => streams.map((stream) => p.addToxic({ name: `${name}-${stream}`, stream, type: toxic.type, toxicity: 1, attributes: toxic.attributes }))),
+  );
+  return async () => {
+    await Promise.all(added.map((x) => x.remove()));
+  };
+}
+
+export async function invokeFault(t: NemesisTargets, f: Fault, name: string): Promise<Heal> {
+  if (isNetworkFault(f)) return networkFault(t, f, name);
+  const docker = (await getContainerRuntimeClient()).container;
+  const byId = (c: StartedTestContainer) => docker.getById(c.getId());
+  switch (f.fault) {
+    case 'kill-broker': {
+      const broker = (f.cluster === 'primary' ? t.primary : t.backup).brokers[f.broker];
+      if (!broker) throw new Error(`${f.cluster} has no broker ${f.broker}`);
+      await byId(broker.container).kill({ signal: 'SIGKILL' });
+      return noHeal; // a killed broker stays dead for the rest of the cell
+    }
+    case 'kill-mirror':
+      await byId(t.mirror).kill({ signal: 'SIGKILL' });
+      return noHeal;
+    case 'pause': {
+      const containers = f.target === 'mirror' ? [t.mirror] : (f.target === 'primary' ? t.primary : t.backup).brokers.map((b) => b.container);
+      await Promise.all(containers.map((c) => byId(c).pause()));
+      return async () => {
+        await Promise.all(containers.map((c) => byId(c).unpause().catch((e: unknown) => {
+          // Already running (e.g. the primary was killed while paused) is healed enough.
+          if (!/is not paused|not running/i.test(String(e))) throw e;
+        })));
+      };
+    }
+    case 'restart': {
+      const mm2 = byId(t.mirror);
+      await mm2.kill({ signal: 'SIGKILL' });
+      await mm2.start();
+      return noHeal;
+    }
+  }
+}
+
+/** Problems left on the proxies after healing (must be none): disabled proxies, remaining toxics. */
+export async function proxyProblems(toxiproxy: Toxiproxy): Promise<string[]> {
+  const all = await toxiproxy.getAll();
+  return Object.values(all).flatMap((p) => {
+    const j = p.toJson();
+    return [...(j.enabled ? [] : [`${j.name} disabled`]), ...j.toxics.map((x) => `${j.name} still has toxic ${x.name}`)];
+  });
+}

@@ -1,0 +1,174 @@
+/**
+ * The drill itself, once the environment is up: workload on the primary, the timeline's faults,
+ * the kill, the failover and drain on the backup (or, without a kill, the drain on the primary),
+ * then the verification read. Every step is recorded in the history.
+ */
+import type { Admin } from 'kafkajs';
+import { DrillError } from '../core/errors.ts';
+import type { PhaseName } from '../core/history.ts';
+import { startConsumer, type RunningConsumer } from '../adapters/consumer.ts';
+import type { DrillEnvironment } from '../adapters/environment.ts';
+import { closeQuietly, committedOffsets, endOffsets, kafkaClient } from '../adapters/kafka-client.ts';
+import { startLagSampler } from '../adapters/lag-sampler.ts';
+import { invokeFault, proxyProblems } from '../adapters/nemesis.ts';
+import { startProducer } from '../adapters/producer.ts';
+import { readBackup } from '../adapters/backup-reader.ts';
+import type { CellRecorder } from '../adapters/recorder.ts';
+import { sleep, waitUntil } from '../adapters/wait.ts';
+import { drain } from './drain.ts';
+import type { CellContext } from './run-cell.ts';
+import { describeAt, due, startTimeline, type RunningTimeline } from './timeline.ts';
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+export async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder, phase: (p: PhaseName) => void): Promise<void> {
+  const s = ctx.cell.scenario;
+  const label = `[${ctx.cell.id}#${ctx.repetition}]`;
+  const kafkaLog = env.kafkaLog;
+  const groupId = s.workload.consumer.groupId;
+  const topics = s.topics.map((t) => t.name);
+  const kill = s.timeline.find((x) => x.action === 'kill-primary');
+  const primaryAdmin = kafkaClient(env.primary.adminBootstrap, 'mm2-drill-admin-primary', kafkaLog).admin();
+  const backupAdmin = kafkaClient(env.backup.adminBootstrap, 'mm2-drill-admin-backup', kafkaLog).admin();
+  // Whatever was started is stopped on the way out, also when the drill is interrupted.
+  const running: Stoppable[] = [];
+  const stop = async (...xs: (Stoppable | undefined)[]) => {
+    for (const x of xs) if (x && running.includes(x)) running.splice(running.indexOf(x), 1);
+    await Promise.all(xs.map((x) => x?.stop()));
+  };
+  let timeline: RunningTimeline | undefined;
+  await Promise.all([primaryAdmin.connect(), backupAdmin.connect()]);
+  try {
+    // Workload on the primary, through Toxiproxy.
+    const clients = kafkaClient(env.primary.clientBootstrap, 'mm2-drill-workload', kafkaLog);
+    const workload = ctx.progress.step(`${label} workload: ${s.workload.ratePerSecond} msg/s, ${kill ? `kill ${describeAt(kill)}` : `${s.workload.durationSeconds}s, no kill`}`);
+    const producer = await startProducer({ kafka: clients, topics: s.topics, settings: s.workload, idPrefix: `${ctx.runId}-${ctx.repetition}`, recorder: rec });
+    running.push(producer);
+    phase('workload-started');
+    const workloadStart = Date.now();
+    const sampler = startLagSampler({ primary: primaryAdmin, backup: backupAdmin, topics, remoteTopics: env.remoteTopics, groupId, recorder: rec });
+    running.push(sampler);
+    // A consumer that starts late is already far behind when it joins.
+    const primaryConsumer: Promise<RunningConsumer | undefined> = sleep(s.workload.consumer.startDelaySeconds * 1000, ctx.signal).then(async () => {
+      if (ctx.signal.aborted) return undefined;
+      const c = await startConsumer({ kafka: clients, topics, phase: 'primary', fromBeginning: true, settings: s.workload.consumer, recorder: rec });
+      running.push(c);
+      return c;
+    });
+    const clock = { workloadStart, acked: () => producer.stats.acked, lag: sampler.latest };
+    timeline = startTimeline({
+      steps: s.timeline, ...clock, signal: ctx.signal, rec,
+      invoke: (fault, name) => invokeFault({ toxiproxy: env.toxiproxy.api, plan: env.plan, primary: env.primary, backup: env.backup, mirror: env.mirror.container }, fault, name),
+    });
+    await waitUntil(async () => (await sumEnds(backupAdmin, env.remoteTopics)) > 0, {
+      what: 'the first replicated record on the backup', timeoutMs: 120_000, logFile: env.mirror.logFile, signal: ctx.signal,
+    });
+    phase('mirror-replicating');
+
+    if (kill) {
+      await due(kill, clock, ctx.signal);
+      const consumer = await primaryConsumer;
+      throwIfInterrupted(ctx.signal, 'before the kill');
+      await stop(sampler);
+      await snapshot(rec, 'before-kill', primaryAdmin, backupAdmin, topics, env.remoteTopics, groupId);
+      await env.primary.kill();
+      rec.emit({ type: 'kill', target: 'primary', signal: 'SIGKILL' });
+      phase('kill');
+      await stop(producer, consumer);
+      workload(`acked ${producer.stats.acked}, indeterminate ${producer.stats.indeterminate}, failed ${producer.stats.failed}; consumed ${consumer?.delivered() ?? 0} on the primary`);
+      await failover(ctx, env, rec, phase, backupAdmin, running, stop);
+    } else {
+      await sleep(workloadStart + (s.workload.durationSeconds ?? 0) * 1000 - Date.now(), ctx.signal);
+      const consumer = await primaryConsumer;
+      throwIfInterrupted(ctx.signal, 'during the workload');
+      await stop(producer);
+      workload(`acked ${producer.stats.acked}, indeterminate ${producer.stats.indeterminate}, failed ${producer.stats.failed}`);
+      if (!consumer) throw new DrillError('INTERRUPTED', 'the consumer never started');
+      await drainAndRecord(ctx, rec, phase, { admin: primaryAdmin, consumer, groupId, topics }, 'on the primary', stop);
+      // Let MM2 catch up before the backup is read, so "not replicated" means not replicated.
+      await waitUntil(async () => (await sumEnds(backupAdmin, env.remoteTopics)) >= (await sumEnds(primaryAdmin, topics)), {
+        what: 'MM2 to catch up with the primary', timeoutMs: 60_000, signal: ctx.signal,
+      }).catch(() => undefined);
+      await stop(sampler);
+    }
+
+    const healProblems = await timeline.healAll();
+    const leftOnProxies = await proxyProblems(env.toxiproxy.api);
+    // Verify: the backup's remote topics, end to end, on the never-faulted ADMIN path.
+    const verify = ctx.progress.step(`${label} verify: read the backup end to end`);
+    const backupRead = await readBackup({
+      kafka: kafkaClient(env.backup.adminBootstrap, 'mm2-drill-verify', kafkaLog), admin: backupAdmin,
+      topics: env.remoteTopics, recorder: rec, timeoutMs: 120_000, signal: ctx.signal,
+    });
+    throwIfInterrupted(ctx.signal, 'while reading the backup');
+    rec.emit({ type: 'read-complete', what: 'backup', complete: backupRead.complete, detail: backupRead.detail });
+    phase('verify-done');
+    verify(backupRead.detail);
+    const faultProblems = [...timeline.errors, ...healProblems, ...leftOnProxies];
+    if (faultProblems.length > 0) {
+      throw new DrillError('FAULT_FAILED', `the timeline did not run as written: ${faultProblems.join('; ')}`, { fix: 'see toxiproxy.log and the container logs of this cell' });
+    }
+  } finally {
+    await timeline?.healAll().catch(() => undefined);
+    await stop(...running);
+    await Promise.all([closeQuietly(primaryAdmin, 2000), closeQuietly(backupAdmin)]);
+  }
+}
+
+/** The same group, on the backup, from what MM2 synced there; drained to the backup's end. */
+async function failover(
+  ctx: CellContext, env: DrillEnvironment, rec: CellRecorder, phase: (p: PhaseName) => void, backupAdmin: Admin,
+  running: Stoppable[], stop: (...xs: (Stoppable | undefined)[]) => Promise<void>,
+): Promise<void> {
+  const s = ctx.cell.scenario;
+  const groupId = s.workload.consumer.groupId;
+  await sleep(s.failover.delaySeconds * 1000, ctx.signal);
+  for (const topic of env.remoteTopics) {
+    rec.emit({ type: 'offsets', label: 'failover-committed', cluster: 'backup', topic, offsets: await committedOffsets(backupAdmin, groupId, topic) });
+  }
+  phase('failover-started');
+  const consumer = await startConsumer({
+    kafka: kafkaClient(env.backup.clientBootstrap, 'mm2-drill-failover', env.kafkaLog), topics: env.remoteTopics, phase: 'backup',
+    fromBeginning: s.failover.autoOffsetReset === 'earliest', settings: s.workload.consumer, recorder: rec, onFirstDelivery: () => phase('first-backup-delivery'),
+  });
+  running.push(consumer);
+  await drainAndRecord(ctx, rec, phase, { admin: backupAdmin, consumer, groupId, topics: env.remoteTopics }, 'after failover to the backup', stop);
+}
+
+async function drainAndRecord(
+  ctx: CellContext, rec: CellRecorder, phase: (p: PhaseName) => void,
+  o: { admin: Admin; consumer: RunningConsumer; groupId: string; topics: readonly string[] },
+  where: string, stop: (...xs: (Stoppable | undefined)[]) => Promise<void>,
+): Promise<void> {
+  const step = ctx.progress.step(`[${ctx.cell.id}#${ctx.repetition}] drain ${where}`);
+  const drained = await drain({ ...o, timeoutMs: ctx.cell.scenario.failover.drainTimeoutSeconds * 1000, signal: ctx.signal });
+  throwIfInterrupted(ctx.signal, 'during the drain');
+  rec.emit({ type: 'read-complete', what: 'drain', ...drained });
+  await stop(o.consumer);
+  phase('drain-done');
+  step(`${o.consumer.delivered()} delivered ${where}; ${drained.detail}`);
+}
+
+function throwIfInterrupted(signal: AbortSignal, where: string): void {
+  if (signal.aborted) throw new DrillError('INTERRUPTED', `interrupted ${where}`);
+}
+
+async function sumEnds(admin: Admin, topics: readonly string[]): Promise<number> {
+  let sum = 0;
+  for (const t of topics) for (const o of Object.values(await endOffsets(admin, t))) sum += Number(o);
+  return sum;
+}
+
+/** End offsets and the group's committed offsets on both clusters, just before the kill. */
+async function snapshot(rec: CellRecorder, label: string, primary: Admin, backup: Admin, topics: readonly string[], remote: readonly string[], groupId: string) {
+  for (const topic of topics) {
+    rec.emit({ type: 'offsets', label: `${label}-end`, cluster: 'primary', topic, offsets: await endOffsets(primary, topic) });
+    rec.emit({ type: 'offsets', label: `${label}-committed`, cluster: 'primary', topic, offsets: await committedOffsets(primary, groupId, topic) });
+  }
+  for (const topic of remote) {
+    rec.emit({ type: 'offsets', label: `${label}-end`, cluster: 'backup', topic, offsets: await endOffsets(backup, topic) });
+    rec.emit({ type: 'offsets', label: `${label}-committed`, cluster: 'backup', topic, offsets: await committedOffsets(backup, groupId, topic) });
+  }
+}

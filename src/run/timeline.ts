@@ -1,0 +1,102 @@
+/**
+ * Runs a cell's timeline: every fault step starts when it is due (a time, an acked count, or a
+ * replication lag) and is healed after its duration or at the end of the cell. The kill is not
+ * run here: the drill waits for it with `due()` because the failover follows it.
+ */
+import { describeFault, type Fault } from '../core/faults.ts';
+import type { TimelineStep } from '../core/scenario.ts';
+import type { CellRecorder } from '../adapters/recorder.ts';
+import type { Heal } from '../adapters/nemesis.ts';
+import { sleep, waitUntil } from '../adapters/wait.ts';
+
+export interface TimelineDeps {
+  readonly steps: readonly TimelineStep[];
+  readonly workloadStart: number;
+  readonly signal: AbortSignal;
+  readonly acked: () => number;
+  /** Latest measured replication lag in messages, if any sample was taken. */
+  readonly lag: () => number | undefined;
+  readonly invoke: (fault: Fault, name: string) => Promise<Heal>;
+  readonly rec: CellRecorder;
+}
+
+export const describeStep = (s: TimelineStep): string =>
+  `${s.action === 'kill-primary' ? 'kill the primary' : describeFault(s.action)} ${describeAt(s)}${s.durationSeconds ? ` for ${s.durationSeconds}s` : ''}`;
+
+export const describeAt = (s: TimelineStep): string =>
+  typeof s.at === 'number' ? `at ${s.at}s` : 'acked' in s.at ? `after ${s.at.acked} acked` : `when replication lag > ${s.at.replicationLagAbove}`;
+
+/** Resolves when the step is due; never resolves past `signal` (returns early instead). */
+export async function due(step: TimelineStep, d: Pick<TimelineDeps, 'workloadStart' | 'acked' | 'lag'>, signal: AbortSignal): Promise<void> {
+  const at = step.at;
+  if (typeof at === 'number') return sleep(d.workloadStart + at * 1000 - Date.now(), signal);
+  const reached = 'acked' in at ? () => d.acked() >= at.acked : () => (d.lag() ?? -1) > at.replicationLagAbove;
+  await waitUntil(async () => reached() || signal.aborted, { what: describeAt(step), timeoutMs: 3_600_000, intervalMs: 50 }).catch(() => undefined);
+}
+
+export interface RunningTimeline {
+  /** Heals every active fault and cancels steps not yet started; returns the problems. */
+  healAll(): Promise<string[]>;
+  /** Faults that could not be injected (the cell fails: the drill did not happen as written). */
+  readonly errors: string[];
+}
+
+export function startTimeline(d: TimelineDeps): RunningTimeline {
+  const cancel = new AbortController();
+  const signal = AbortSignal.any([d.signal, cancel.signal]);
+  const active = new Map<number, { heal: Heal; description: string }>();
+  const errors: string[] = [];
+
+  const heal = async (step: number): Promise<string | undefined> => {
+    const a = active.get(step);
+    if (!a) return undefined;
+    active.delete(step);
+    try {
+      await a.heal();
+      d.rec.emit({ type: 'fault-end', step, description: a.description, healed: true });
+      return undefined;
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      d.rec.emit({ type: 'fault-end', step, description: a.description, healed: false, error });
+      return `healing "${a.description}" failed: ${error}`;
+    }
+  };
+
+  const started = new Set<number>();
+  const runs = d.steps.map(async (step, i) => {
+    if (step.action === 'kill-primary') return;
+    const fault = step.action;
+    const description = describeFault(fault);
+    await due(step, d, signal);
+    if (signal.aborted) return;
+    started.add(i);
+    try {
+      const h = await d.invoke(fault, `step${i}`);
+      active.set(i, { heal: h, description });
+      d.rec.emit({ type: 'fault-start', step: i, description, fault: { ...fault, durationSeconds: step.durationSeconds ?? null } });
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      errors.push(`${description}: ${error}`);
+      d.rec.emit({ type: 'fault-error', step: i, description, error });
+      return;
+    }
+    if (step.durationSeconds !== undefined) {
+      await sleep(step.durationSeconds * 1000, signal);
+      const problem = await heal(i);
+      if (problem) errors.push(problem);
+    }
+  });
+
+  return {
+    errors,
+    async healAll() {
+      cancel.abort();
+      await Promise.allSettled(runs);
+      d.steps.forEach((s, i) => {
+        if (s.action !== 'kill-primary' && !started.has(i)) d.rec.emit({ type: 'step-not-reached', step: i, description: describeStep(s) });
+      });
+      const problems = await Promise.all([...active.keys()].map(heal));
+      return problems.filter((p): p is string => p !== undefined);
+    },
+  };
+}

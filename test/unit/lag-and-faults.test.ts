@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
+import { atKill, faultWindows, lagSeries } from '../../src/core/lag.ts';
+import { describeFault, faultSchema } from '../../src/core/faults.ts';
+import { proxiesOf } from '../../src/adapters/nemesis.ts';
+import { brokersOf, planProxies } from '../../src/core/topology.ts';
+import { startTimeline } from '../../src/run/timeline.ts';
+import type { CellRecorder } from '../../src/adapters/recorder.ts';
+
+const at = (t: number, body: EventBody): HistoryEvent => ({ cell: 'c', t, ...body }) as HistoryEvent;
+const ack = (t: number, i: number) => at(t, { type: 'ack', id: `m${i}`, topic: 'orders', partition: 0, offset: String(i) });
+const sample = (t: number, primaryEnd: number, backupEnd: number, backupGroupOffset = 0, consumerPosition = 0) =>
+  at(t, { type: 'sample', primaryEnd, backupEnd, backupGroupOffset, consumerPosition });
+
+describe('replication lag from the history', () => {
+  // One message acked every 10 ms: message i at t = 1000 + 10 i.
+  const acks = Array.from({ length: 500 }, (_, i) => ack(1000 + 10 * i, i));
+
+  it('measures lag in messages and in ms (sample time − ack time of the newest replicated message)', () => {
+    const [p] = lagSeries([...acks, sample(4000, 300, 100)]);
+    expect(p?.lagMessages).toBe(200);
+    expect(p?.lagMs).toBe(4000 - (1000 + 10 * 99));
+  });
+
+  it('reports lag and group-sync age at the last sample before the kill', () => {
+    const events = [
+      ...acks,
+      sample(2000, 100, 90, 50, 95), sample(3000, 200, 180, 150, 195), sample(4000, 300, 280, 150, 290),
+      at(4500, { type: 'kill', target: 'primary', signal: 'SIGKILL' }),
+      sample(5000, 0, 0),
+    ];
+    expect(atKill(events)).toEqual({ lagMessages: 20, lagMs: 4000 - (1000 + 10 * 279), groupSyncAgeMs: 1500, groupSyncBehind: 140 });
+  });
+
+  it('knows nothing without a kill or samples', () => {
+    expect(atKill(acks).lagMessages).toBeNull();
+  });
+
+  it('pairs fault starts and ends', () => {
+    const w = faultWindows([
+      at(10, { type: 'fault-start', step: 0, description: 'a', fault: {} }),
+      at(20, { type: 'fault-start', step: 1, description: 'b', fault: {} }),
+      at(30, { type: 'fault-end', step: 0, description: 'a', healed: true }),
+    ]);
+    expect(w.map((x) => [x.step, x.startT, x.endT, x.healed])).toEqual([[0, 10, 30, true], [1, 20, null, null]]);
+  });
+});
+
+describe('faults', () => {
+  it('fills defaults and describes each fault', () => {
+    const f = faultSchema.parse({ fault: 'latency', link: 'mm2-primary', latencyMs: 500 });
+    expect(describeFault(f)).toBe('latency 500 ms on mm2-primary (both)');
+    expect(describeFault(faultSchema.parse({ fault: 'pause', target: 'mirror' }))).toBe('pause mirror');
+  });
+  it('maps a link to the proxies of every broker of its cluster for its client class', () => {
+    const plan = planProxies([...brokersOf('primary', 3), ...brokersOf('backup', 1)]);
+    expect(proxiesOf(plan, 'mm2-primary').map((p) => p.name)).toEqual(['primary-0-mirror', 'primary-1-mirror', 'primary-2-mirror']);
+    expect(proxiesOf(plan, 'clients-backup').map((p) => p.name)).toEqual(['backup-0-client']);
+  });
+});
+
+describe('timeline', () => {
+  const recorder = () => {
+    const events: HistoryEvent[] = [];
+    const rec: CellRecorder = { cell: 'c', emit: (b) => { const e = at(Date.now(), b); events.push(e); return e; }, events: () => events };
+    return { rec, events };
+  };
+
+  it('injects each fault when due, heals it after its duration, and heals the rest at the end', async () => {
+    const { rec, events } = recorder();
+    const log: string[] = [];
+    const t = startTimeline({
+      steps: [
+        { at: 0, durationSeconds: 0.05, action: { fault: 'latency', link: 'mm2-primary', latencyMs: 5, jitterMs: 0, direction: 'both' } },
+        { at: { acked: 10 }, action: { fault: 'pause', target: 'mirror' } },
+        { at: { replicationLagAbove: 1000 }, action: { fault: 'kill-mirror' } },
+        { at: 0, action: 'kill-primary' },
+      ],
+      workloadStart: Date.now(), signal: new AbortController().signal, acked: () => 50, lag: () => 10, rec,
+      invoke: async (f, name) => { log.push(`+${f.fault}:${name}`); return async () => void log.push(`-${f.fault}`); },
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect([...log].sort()).toEqual(['+latency:step0', '+pause:step1', '-latency']);
+    expect(log.indexOf('-latency')).toBeGreaterThan(log.indexOf('+latency:step0'));
+    expect(await t.healAll()).toEqual([]);
+    expect(log.at(-1)).toBe('-pause');
+    expect(events.filter((e) => e.type === 'step-not-reached').map((e) => (e as { step: number }).step)).toEqual([2]);
+    expect(t.errors).toEqual([]);
+  });
+
+  it('runs every rollback even when one fails, and reports the failure', async () => {
+    const { rec } = recorder();
+    const healed: string[] = [];
+    const t = startTimeline({
+      steps: [
+        { at: 0, action: { fault: 'pause', target: 'primary' } },
+        { at: 0, action: { fault: 'pause', target: 'mirror' } },
+      ],
+      workloadStart: Date.now(), signal: new AbortController().signal, acked: () => 0, lag: () => undefined, rec,
+      invoke: async (f) => async () => {
+        if (f.fault === 'pause' && f.target === 'primary') throw new Error('unpause failed');
+        healed.push(f.fault === 'pause' ? f.target : f.fault);
+      },
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const problems = await t.healAll();
+    expect(problems).toEqual(['healing "pause primary" failed: unpause failed']);
+    expect(healed).toEqual(['mirror']);
+  });
+});
