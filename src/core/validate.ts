@@ -31,9 +31,8 @@ function expandUnions(issue: Issue): Issue[] {
   if (issue.code !== 'invalid_union') return [issue];
   if (issue.errors.length === 0) {
     const d = 'discriminator' in issue ? String(issue.discriminator) : '';
-    if (!d) return [issue];
-    const input = (issue.input as Record<string, unknown> | undefined)?.[d];
-    return [{ ...issue, path: [...issue.path, d], input, message: `unknown ${d} (the README lists every kind)` }];
+    // zod's message lists the valid discriminator values; show the value found, not the object.
+    return d ? [{ ...issue, input: (issue.input as Record<string, unknown> | undefined)?.[d] }] : [issue];
   }
   const depth = (branch: readonly Issue[]) => Math.max(...branch.map((i) => i.path.length));
   const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0] ?? [];
