@@ -122,4 +122,15 @@ else
   build_from toxiproxy "$toxi_local" "$cache/bin/toxiproxy"
 fi
 
+# --- Test tools ------------------------------------------------------------------------------
+# The test suite opens report.html in a real headless Chromium and validates junit.xml with
+# xmllint; drills themselves need neither.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v xmllint >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    step "installing Chromium and xmllint for the test suite (Debian packages)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libxml2-utils >/dev/null
+  else
+    step "note: the test suite also needs chromium and xmllint (libxml2-utils) on PATH"
+  fi
+fi
 step "ready"

@@ -5,7 +5,9 @@ import { toolVersion } from '../adapters/tool-version.ts';
 import { DrillError, ExitCode, isDrillError, type ExitCodeValue } from '../core/errors.ts';
 import { dockerClient, LABEL_TOOL, removeLabelled } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { matrixTable, detailTable } from '../render/table.ts';
+import { checksTable, matrixTable, detailTable } from '../render/table.ts';
+import type { RunResults } from '../core/results.ts';
+import { rederive, writeReports } from '../run/reports.ts';
 import { consoleProgress } from '../run/progress.ts';
 import { runDrill } from '../run/run-drill.ts';
 import { loadScenario, type LoadOptions } from './load-scenario.ts';
@@ -66,18 +68,30 @@ async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
       file, cells, resultsRoot: resolve(opts.results), progress, signal: controller.signal, keep: opts.keep,
       onKept: (env, runId) => err(keptInfo(env, runId)),
     });
-    if (opts.json) out(JSON.stringify(results, null, 2));
-    else {
-      out(`\n${results.scenario.name} — lost / skipped / duplicated (Kafka ${results.environment.kafkaVersion})`);
-      out(matrixTable(results));
-      out(detailTable(results));
-      for (const c of results.cells.filter((x) => x.error)) out(`${c.key}: ${c.error?.code}: ${c.error?.message}${c.error?.detail ? `\n${c.error.detail}` : ''}`);
-      out(`results: ${runDir}`);
-    }
-    const code = { passed: ExitCode.ok, failed: ExitCode.checksFailed, error: ExitCode.drillFailed, interrupted: ExitCode.interrupted, running: ExitCode.drillFailed }[results.status];
-    worst = Math.max(worst, code) as ExitCodeValue;
+    worst = Math.max(worst, present(results, runDir, opts.json)) as ExitCodeValue;
   }
   return worst;
+}
+
+/** Prints a run's tables (or its JSON) and returns the exit code its status calls for. */
+function present(results: RunResults, runDir: string, json: boolean): ExitCodeValue {
+  if (json) out(JSON.stringify(results, null, 2));
+  else {
+    out(`\n${results.scenario.name} — lost / skipped / duplicated (Kafka ${results.environment.kafkaVersion})`);
+    out(matrixTable(results));
+    out(detailTable(results));
+    const checks = checksTable(results);
+    if (checks) out(`Thresholds\n${checks}`);
+    for (const c of results.cells.filter((x) => x.error)) out(`${c.key}: ${c.error?.code}: ${c.error?.message}${c.error?.detail ? `\n${c.error.detail}` : ''}`);
+    out(`${results.status.toUpperCase()} — results, summary.md, junit.xml, report.html: ${runDir}`);
+  }
+  return { passed: ExitCode.ok, failed: ExitCode.checksFailed, error: ExitCode.drillFailed, interrupted: ExitCode.interrupted, running: ExitCode.drillFailed }[results.status];
+}
+
+function report(runDir: string, json: boolean): ExitCodeValue {
+  const { results, history } = rederive(runDir);
+  writeReports(runDir, results, history);
+  return present(results, runDir, json);
 }
 
 async function down(): Promise<ExitCodeValue> {
@@ -150,6 +164,12 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .addOption(onlyOption())
     .addHelpText('after', '\nExample:\n  $ npx mm2-drill list scenarios/policy-vs-sync-interval.ts --set mirror.offsetLagMax=0,100')
     .action(async (files: string[], opts: LoadOptions) => { code = await validate(files, true, opts); });
+  program
+    .command('report')
+    .description('re-render results.json, summary.md, junit.xml and report.html of a run from its saved history')
+    .argument('<runDir>', 'a run directory, e.g. results/latest')
+    .option('--json', 'print results.json instead of tables', false)
+    .action((runDir: string, opts: { json: boolean }) => { code = report(runDir, opts.json); });
   program
     .command('down')
     .description('remove every container and network mm2-drill left (after --keep, or after a crash)')

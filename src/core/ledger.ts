@@ -53,8 +53,18 @@ export interface LedgerSamples {
   notReplicated: string[];
 }
 
+export interface PartitionCounts {
+  acked: number;
+  lost: number;
+  skipped: number;
+  exactlyOnce: number;
+  duplicated: number;
+}
+
 export interface Ledger {
   counts: LedgerCounts;
+  /** The consumer classes per source `topic/partition` of the acked messages. */
+  partitions: Record<string, PartitionCounts>;
   samples: LedgerSamples;
   /** The failover gap: kill → first delivery on the backup, in ms; null if either is missing. */
   failoverGapMs: number | null;
@@ -68,7 +78,7 @@ const SAMPLE = 20;
 const increment = (m: Map<string, number>, id: string) => m.set(id, (m.get(id) ?? 0) + 1);
 
 export function buildLedger(events: readonly HistoryEvent[]): Ledger {
-  const acked = new Set<string>();
+  const acked = new Map<string, string>(); // id → topic/partition
   const failed = new Set<string>();
   const indeterminate = new Set<string>();
   const deliveries = new Map<string, number>();
@@ -81,7 +91,7 @@ export function buildLedger(events: readonly HistoryEvent[]): Ledger {
 
   for (const e of events) {
     switch (e.type) {
-      case 'ack': acked.add(e.id); break;
+      case 'ack': acked.set(e.id, `${e.topic}/${e.partition}`); break;
       case 'fail': failed.add(e.id); break;
       case 'indeterminate': indeterminate.add(e.id); break;
       case 'deliver':
@@ -105,14 +115,22 @@ export function buildLedger(events: readonly HistoryEvent[]): Ledger {
   const notReplicated: string[] = [];
   let exactlyOnce = 0;
   let extraDeliveries = 0;
-  for (const id of acked) {
+  const partitions: Record<string, PartitionCounts> = {};
+  for (const [id, tp] of acked) {
     const n = deliveries.get(id) ?? 0;
     const onBackup = backupCopies.has(id);
+    const p = (partitions[tp] ??= { acked: 0, lost: 0, skipped: 0, exactlyOnce: 0, duplicated: 0 });
+    p.acked += 1;
     if (!onBackup) notReplicated.push(id);
-    if (n === 0) (onBackup ? skipped : lost).push(id);
-    else if (n === 1) exactlyOnce += 1;
-    else {
+    if (n === 0) {
+      (onBackup ? skipped : lost).push(id);
+      p[onBackup ? 'skipped' : 'lost'] += 1;
+    } else if (n === 1) {
+      exactlyOnce += 1;
+      p.exactlyOnce += 1;
+    } else {
       duplicated.push(id);
+      p.duplicated += 1;
       extraDeliveries += n - 1;
     }
   }
@@ -134,7 +152,7 @@ export function buildLedger(events: readonly HistoryEvent[]): Ledger {
   // The classes partition the acked ids by construction; what can break is the history itself
   // (an id recorded both acked and failed/indeterminate means the producer adapter is wrong).
   const sum = lost.length + skipped.length + exactlyOnce + duplicated.length;
-  const contradictory = [...acked].filter((id) => failed.has(id) || indeterminate.has(id));
+  const contradictory = [...acked.keys()].filter((id) => failed.has(id) || indeterminate.has(id));
   const holds = sum === acked.size && contradictory.length === 0;
   const unknownUnless = (known: boolean, n: number): Count => (known ? n : 'unknown');
 
@@ -156,6 +174,7 @@ export function buildLedger(events: readonly HistoryEvent[]): Ledger {
       deliveredPrimary: byPhase.primary,
       deliveredBackup: byPhase.backup,
     },
+    partitions,
     samples: {
       lost: lost.slice(0, SAMPLE),
       skipped: skipped.slice(0, SAMPLE),

@@ -2,10 +2,11 @@
  * results.json: the versioned report model. Renderers read only this (and the history).
  * Bump `schemaVersion` on any incompatible change.
  */
-import type { Ledger, LedgerCounts, LedgerSamples } from './ledger.ts';
+import type { Ledger, LedgerCounts, LedgerSamples, PartitionCounts } from './ledger.ts';
 import type { PhaseName } from './history.ts';
 import type { CellSummary } from './summary.ts';
 import type { AtKill, FaultWindow } from './lag.ts';
+import type { Check } from './thresholds.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -29,6 +30,10 @@ export interface CellResult {
   backupReadComplete: boolean;
   drainComplete: boolean;
   samples: LedgerSamples | null;
+  /** The consumer classes per source `topic/partition`. */
+  partitions: Record<string, PartitionCounts>;
+  /** The scenario's thresholds applied to this cell run. */
+  checks: Check[];
   /** Replication lag and group-sync age at the last sample before the kill. */
   atKill: AtKill;
   /** Faults of the timeline, with start / end in ms from the cell's start (end null: healed at cleanup or never). */

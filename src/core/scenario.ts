@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { faultSchema } from './faults.ts';
+import { thresholdsSchema } from './thresholds.ts';
 
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 const properties = z.record(z.string(), propertyValue);
@@ -156,6 +157,8 @@ export const scenarioSchema = z.strictObject({
   matrix: z.record(z.string(), z.array(z.unknown()).min(1)).default({}),
   /** Run every cell this many times, each on fresh clusters. */
   repeat: z.int().min(1).max(100).default(1),
+  /** CI gates: figure → comparison, for every cell, or a list of `{ when, checks }` for some cells. */
+  thresholds: thresholdsSchema,
 })
   .superRefine((s, ctx) => {
     const known = ['default', 'identity', ...Object.keys(s.mirror.customPolicies)];

@@ -63,3 +63,12 @@ export function detailTable(results: RunResults): string {
   }
   return table.toString();
 }
+
+/** Every threshold of every cell run, with its verdict. */
+export function checksTable(results: RunResults): string | null {
+  const rows = results.cells.flatMap((c) => c.checks.map((x) => [c.key, `${x.figure} ${x.expression}`, x.value === null ? 'unknown' : String(x.value), x.verdict.toUpperCase()]));
+  if (rows.length === 0) return null;
+  const table = new Table({ head: ['cell run', 'threshold', 'measured', 'verdict'], style: { head: [], border: [] } });
+  for (const r of rows) table.push(r);
+  return table.toString();
+}

@@ -5,10 +5,10 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { DrillError, isDrillError } from '../core/errors.ts';
-import { atKill, faultWindows } from '../core/lag.ts';
-import { buildLedger } from '../core/ledger.ts';
+import { finishedStatus, measureCell } from '../core/measure.ts';
+import { evaluate } from '../core/thresholds.ts';
 import type { Cell } from '../core/matrix.ts';
-import type { HistoryEvent, PhaseName } from '../core/history.ts';
+import type { PhaseName } from '../core/history.ts';
 import type { CellResult } from '../core/results.ts';
 import type { PreparedPolicy } from '../adapters/custom-policy.ts';
 import { startEnvironment, type DrillEnvironment } from '../adapters/environment.ts';
@@ -34,21 +34,6 @@ export interface CellContext {
   readonly onKept?: (env: DrillEnvironment) => void;
 }
 
-/** Everything a cell measured, from its history alone. */
-function measured(events: readonly HistoryEvent[], cellStart: number) {
-  const ledger = buildLedger(events);
-  return {
-    counts: ledger.counts,
-    failoverGapMs: ledger.failoverGapMs,
-    invariant: ledger.invariant,
-    backupReadComplete: ledger.backupReadComplete,
-    drainComplete: ledger.drainComplete,
-    samples: ledger.samples,
-    atKill: atKill(events),
-    faults: faultWindows(events).map((f) => ({ ...f, startMs: f.startT - cellStart, endMs: f.endT === null ? null : f.endT - cellStart })),
-  };
-}
-
 export async function runCell(ctx: CellContext): Promise<CellResult> {
   const key = `${ctx.cell.id}#${ctx.repetition}`;
   const rec = ctx.history.forCell(key);
@@ -61,7 +46,7 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
   };
   const resources = new Resources();
   const s = ctx.cell.scenario;
-  const base: Omit<CellResult, keyof ReturnType<typeof measured> | 'status' | 'durationMs'> = {
+  const base: Omit<CellResult, keyof ReturnType<typeof measureCell> | 'status' | 'durationMs' | 'checks'> = {
     key, cellId: ctx.cell.id, repetition: ctx.repetition, values: { ...ctx.cell.values }, policy: s.mirror.policy,
     remoteTopics: [], mirrorSettings: {}, phases, startedAt: new Date(startedAt).toISOString(),
   };
@@ -79,16 +64,17 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
     up(`remote topic(s) ${env.remoteTopics.join(', ')}`);
     await drill(ctx, env, rec, phase);
     rec.emit({ type: 'cell-end', status: 'completed' });
-    const m = measured(rec.events(), startedAt);
+    const m = measureCell(rec.events(), startedAt);
     if (!m.invariant.holds) ctx.progress.info(`INVARIANT BROKEN in ${key}: ${m.invariant.detail} — this is a harness bug`);
-    return { ...base, ...m, status: m.invariant.holds ? 'passed' : 'failed', durationMs: Date.now() - startedAt };
+    const checks = evaluate(s.thresholds, { ...base, ...m });
+    return { ...base, ...m, checks, status: finishedStatus(m.invariant.holds, checks), durationMs: Date.now() - startedAt };
   } catch (e) {
     const err = isDrillError(e) ? e : new DrillError('UNEXPECTED', e instanceof Error ? e.message : String(e), { cause: e, detail: e instanceof Error ? e.stack : undefined });
     const interrupted = ctx.signal.aborted || err.code === 'INTERRUPTED';
     rec.emit({ type: 'cell-end', status: interrupted ? 'interrupted' : 'failed', error: err.message });
-    const m = measured(rec.events(), startedAt);
+    const m = measureCell(rec.events(), startedAt);
     return {
-      ...base, ...m, counts: m.counts.acked > 0 ? m.counts : null, status: interrupted ? 'interrupted' : 'error',
+      ...base, ...m, checks: [], counts: m.counts.acked > 0 ? m.counts : null, status: interrupted ? 'interrupted' : 'error',
       error: { code: err.code, message: err.message, detail: err.detail }, durationMs: Date.now() - startedAt,
     };
   } finally {

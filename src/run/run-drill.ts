@@ -13,6 +13,7 @@ import type { DrillEnvironment } from '../adapters/environment.ts';
 import { createRunDir, newRunId, writeJson } from './run-dir.ts';
 import type { Progress } from './progress.ts';
 import { runCell } from './run-cell.ts';
+import { readHistory, writeReports } from './reports.ts';
 import { preparePolicy, type PreparedPolicy } from '../adapters/custom-policy.ts';
 import { dirname } from 'node:path';
 import { toolVersion } from '../adapters/tool-version.ts';
@@ -78,6 +79,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     results.summary = summarize(results.cells);
     save();
     await history.close();
+    writeReports(runDir, results, readHistory(runDir));
   }
   return { results, runDir };
 }

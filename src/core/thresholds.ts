@@ -1,0 +1,69 @@
+/**
+ * Thresholds: CI gates on any reported figure, e.g. `skipped: '==0'`, `duplicated: '<=500'`,
+ * `failoverGapSeconds: '<30'`, for every cell or for the cells matching `when`. A figure the
+ * drill could not measure gives the verdict `unknown`, which does not pass: a gate that cannot
+ * be checked is not green.
+ */
+import { z } from 'zod';
+import type { CellResult } from './results.ts';
+
+export const figureNames = [
+  'acked', 'lost', 'skipped', 'duplicated', 'extraDeliveries', 'exactlyOnce', 'notReplicated', 'replicationDuplicates',
+  'indeterminate', 'failoverGapSeconds', 'lagAtKillMessages', 'groupSyncAgeSeconds',
+] as const;
+export type FigureName = (typeof figureNames)[number];
+
+const expression = z.string().regex(/^\s*(==|!=|<=|>=|<|>)\s*-?\d+(\.\d+)?\s*$/, 'a comparison like "==0", "<=500" or "<30"');
+const checks = z.partialRecord(z.enum(figureNames), expression);
+
+export const thresholdsSchema = z
+  .union([checks, z.array(z.strictObject({ when: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}), checks }))])
+  .default({});
+
+export type Thresholds = z.output<typeof thresholdsSchema>;
+export type Verdict = 'pass' | 'fail' | 'unknown';
+
+export interface Check {
+  figure: FigureName;
+  expression: string;
+  value: number | null;
+  verdict: Verdict;
+}
+
+export function figureValue(c: Pick<CellResult, 'counts' | 'failoverGapMs' | 'atKill'>, f: FigureName): number | null {
+  const num = (x: number | 'unknown' | null | undefined) => (typeof x === 'number' ? x : null);
+  switch (f) {
+    case 'failoverGapSeconds': return c.failoverGapMs === null ? null : c.failoverGapMs / 1000;
+    case 'lagAtKillMessages': return c.atKill.lagMessages;
+    case 'groupSyncAgeSeconds': return c.atKill.groupSyncAgeMs === null ? null : c.atKill.groupSyncAgeMs / 1000;
+    default: return num(c.counts?.[f]);
+  }
+}
+
+const compare = (value: number, expr: string): boolean => {
+  const m = /^\s*(==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(expr)!;
+  const bound = Number(m[2]);
+  switch (m[1]) {
+    case '==': return value === bound;
+    case '!=': return value !== bound;
+    case '<=': return value <= bound;
+    case '>=': return value >= bound;
+    case '<': return value < bound;
+    default: return value > bound;
+  }
+};
+
+/** The checks that apply to a cell (global ones, then those whose `when` matches its matrix values). */
+export function checksFor(t: Thresholds, values: Record<string, unknown>): [FigureName, string][] {
+  const groups = Array.isArray(t) ? t : [{ when: {}, checks: t }];
+  return groups
+    .filter((g) => Object.entries(g.when).every(([k, v]) => Object.entries(values).some(([p, x]) => (p === k || p.endsWith(`.${k}`)) && x === v)))
+    .flatMap((g) => Object.entries(g.checks) as [FigureName, string][]);
+}
+
+export function evaluate(t: Thresholds, c: Pick<CellResult, 'values' | 'counts' | 'failoverGapMs' | 'atKill'>): Check[] {
+  return checksFor(t, c.values).map(([figure, expr]) => {
+    const value = figureValue(c, figure);
+    return { figure, expression: expr.trim(), value, verdict: value === null ? 'unknown' : compare(value, expr) ? 'pass' : 'fail' };
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * report.html: one self-contained file a team can attach to a ticket — the scenario, the
+ * environment, the matrix, thresholds, charts (Chart.js, inlined) and the ids behind the counts.
+ */
+import type { CellResult } from '../core/results.ts';
+import type { ReportModel } from '../core/report-model.ts';
+import { formatStat, summarize } from '../core/summary.ts';
+
+const h = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const n = (x: unknown) => (x === null || x === undefined ? '—' : h(x));
+const tableHtml = (head: readonly string[], rows: readonly (readonly string[])[], cls = '') =>
+  `<table class="${cls}"><thead><tr>${head.map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+
+function cellSection(c: CellResult, i: number): string {
+  const k = c.counts;
+  const ids = (label: string, list: string[] | undefined, total: number | 'unknown' | undefined) =>
+    list && list.length ? `<details><summary>${label}: showing ${list.length} of ${n(total)}</summary><code>${list.map(h).join(' ')}</code></details>` : '';
+  const parts = Object.entries(c.partitions ?? {});
+  return `<section class="cell" id="cell-${i}">
+  <h3>${h(c.key)} <span class="status ${c.status}">${c.status}</span></h3>
+  ${c.error ? `<p class="error"><b>${h(c.error.code)}</b>: ${h(c.error.message)}</p>` : ''}
+  <p>Remote topic ${c.remoteTopics.map((t) => `<code>${h(t)}</code>`).join(', ')}; failover gap ${c.failoverGapMs === null ? 'unknown' : `${(c.failoverGapMs / 1000).toFixed(1)} s`};
+  at the kill: lag ${n(c.atKill.lagMessages)} messages, group sync age ${c.atKill.groupSyncAgeMs === null ? '—' : `${(c.atKill.groupSyncAgeMs / 1000).toFixed(1)} s`}.</p>
+  <div class="chart"><canvas id="timeline-${i}" aria-label="timeline ${h(c.key)}"></canvas></div>
+  ${parts.length ? tableHtml(['partition', 'acked', 'lost', 'skipped', 'exactly once', 'duplicated'], parts.map(([p, x]) => [h(p), ...[x.acked, x.lost, x.skipped, x.exactlyOnce, x.duplicated].map(n)]), 'partitions') : ''}
+  ${ids('Skipped ids', c.samples?.skipped, k?.skipped)}${ids('Duplicated ids', c.samples?.duplicated, k?.duplicated)}${ids('Lost ids', c.samples?.lost, k?.lost)}
+</section>`;
+}
+
+export function renderHtml(model: ReportModel, chartJs: string): string {
+  const r = model.results;
+  const summaries = summarize(r.cells);
+  const dims = [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
+  const matrix = tableHtml(
+    [...dims.map(h), 'runs', 'lost', 'skipped', 'duplicated', 'not replicated'],
+    summaries.map((s) => [...dims.map((d) => h(s.values[d])), `${s.passed}/${s.runs}`, ...[s.figures.lost, s.figures.skipped, s.figures.duplicated, s.figures.notReplicated].map((x) => h(formatStat(x)))]),
+    'matrix',
+  );
+  const checks = r.cells.flatMap((c) => c.checks.map((x) => [h(c.key), h(x.figure), h(x.expression), n(x.value), `<span class="v ${x.verdict}">${x.verdict}</span>`]));
+  const data = JSON.stringify({ timelines: model.timelines, comparison: model.comparison }).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>mm2-drill: ${h(r.scenario.name)} — ${h(r.status)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2330;padding:0 1rem}
+h1{margin-bottom:.2rem} .sub{color:#556} table{border-collapse:collapse;margin:.8rem 0}
+th,td{border:1px solid #ccd;padding:.3rem .6rem;text-align:right} th{background:#eef1f7} td:first-child,th:first-child{text-align:left}
+.status,.v{padding:.1rem .5rem;border-radius:.6rem;font-size:.85em;color:#fff;background:#777}
+.passed,.pass{background:#2e7d32}.failed,.fail{background:#c62828}.error{background:#ad1457}.interrupted,.unknown{background:#ef6c00}
+p.error{background:none;color:#ad1457} .chart{position:relative;height:300px;margin:1rem 0} code{word-break:break-all;font-size:.85em}
+section.cell{border-top:1px solid #dde;margin-top:1.5rem}
+</style></head><body>
+<h1>${h(r.scenario.name)} <span class="status ${h(r.status)}">${h(r.status)}</span></h1>
+<p class="sub">${h(r.scenario.description)}</p>
+<p>Run <code>${h(r.runId)}</code> from ${h(r.startedAt)} to ${n(r.finishedAt)}. Kafka ${h(r.environment.kafkaVersion)} (<code>${h(r.environment.kafkaImage)}</code>),
+Toxiproxy <code>${h(r.environment.toxiproxyImage)}</code>, Node ${h(r.environment.node)}, ${h(r.environment.platform)}, mm2-drill ${h(r.tool.version)}.</p>
+<h2>Lost / skipped / duplicated</h2>
+${matrix}
+<p class="sub">Median (min–max) over repetitions. Lost: never delivered and not on the backup. Skipped: never delivered but on the backup.
+Duplicated: delivered more than once. Not replicated: acked but absent from the backup (the RPO).</p>
+${checks.length ? `<h2>Thresholds</h2>${tableHtml(['cell run', 'figure', 'threshold', 'measured', 'verdict'], checks, 'checks')}` : ''}
+<h2>Skipped and duplicated per cell</h2>
+<div class="chart"><canvas id="comparison" aria-label="comparison chart"></canvas></div>
+<h2>Cell runs</h2>
+${r.cells.map(cellSection).join('\n')}
+<script>${chartJs}</script>
+<script>
+const DATA = ${data};
+const shade = { id: 'shade', beforeDatasetsDraw(chart, _a, opts) {
+  const { ctx, chartArea: a, scales: { x } } = chart; if (!opts || !opts.windows) return;
+  ctx.save();
+  for (const w of opts.windows) {
+    const x0 = x.getPixelForValue(w.from), x1 = w.to === null ? a.right : x.getPixelForValue(w.to);
+    ctx.fillStyle = w.kill ? 'rgba(198,40,40,.85)' : 'rgba(239,108,0,.15)';
+    ctx.fillRect(x0, a.top, w.kill ? 2 : Math.max(2, x1 - x0), a.bottom - a.top);
+    ctx.fillStyle = '#333'; ctx.font = '11px sans-serif'; ctx.fillText(w.label, x0 + 4, a.top + 12);
+  }
+  ctx.restore();
+} };
+Chart.register(shade);
+DATA.timelines.forEach((tl, i) => {
+  const el = document.getElementById('timeline-' + i); if (!el) return;
+  const pts = (ys) => tl.t.map((t, j) => ({ x: t, y: ys[j] }));
+  const windows = tl.faults.map((f) => ({ ...f, kill: false }));
+  if (tl.kill !== null) windows.push({ from: tl.kill, to: tl.kill, label: 'kill', kill: true });
+  new Chart(el, { type: 'line', data: { datasets: [
+      { label: 'acked', data: pts(tl.acked), borderColor: '#1565c0', pointRadius: 0 },
+      { label: 'replicated to the backup', data: pts(tl.replicated), borderColor: '#2e7d32', pointRadius: 0, spanGaps: true },
+      { label: 'delivered to the consumer', data: pts(tl.delivered), borderColor: '#6a1b9a', pointRadius: 0 },
+    ] },
+    options: { animation: false, maintainAspectRatio: false, parsing: true, scales: { x: { type: 'linear', title: { display: true, text: 'seconds' } }, y: { title: { display: true, text: 'messages' } } },
+      plugins: { shade: { windows }, title: { display: true, text: tl.key } } } });
+});
+(() => {
+  const c = DATA.comparison; const el = document.getElementById('comparison'); if (!el) return;
+  const xs = [...new Set(c.points.map((p) => p.x))];
+  const colors = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f'];
+  const datasets = [];
+  [...new Set(c.points.map((p) => p.series))].forEach((s, i) => ['duplicated', 'skipped'].forEach((fig) => {
+    const row = xs.map((x) => c.points.find((p) => p.series === s && p.x === x && p.figure === fig));
+    const color = colors[(2 * i + (fig === 'skipped' ? 1 : 0)) % colors.length];
+    const name = (c.series ? s + ' ' : '') + fig;
+    datasets.push({ label: name + ' max', data: row.map((p) => p ? p.max : null), borderColor: 'transparent', pointRadius: 0, fill: false });
+    datasets.push({ label: name + ' min', data: row.map((p) => p ? p.min : null), borderColor: 'transparent', backgroundColor: color + '33', pointRadius: 0, fill: '-1' });
+    datasets.push({ label: name, data: row.map((p) => p ? p.median : null), borderColor: color, backgroundColor: color });
+  }));
+  new Chart(el, { type: 'line', data: { labels: xs, datasets }, options: { animation: false, maintainAspectRatio: false,
+    scales: { x: { title: { display: true, text: c.dimension || 'cell' } }, y: { beginAtZero: true, title: { display: true, text: 'messages (median, band: min–max)' } } },
+    plugins: { legend: { labels: { filter: (i) => !/ (min|max)$/.test(i.text) } } } } });
+})();
+</script>
+</body></html>
+`;
+}

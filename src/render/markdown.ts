@@ -1,0 +1,61 @@
+/** summary.md: the run as a Markdown report (also appended to $GITHUB_STEP_SUMMARY). */
+import type { Count } from '../core/ledger.ts';
+import type { CellResult, RunResults } from '../core/results.ts';
+import { formatStat, summarize } from '../core/summary.ts';
+
+const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+const row = (cells: readonly string[]) => `| ${cells.map(esc).join(' | ')} |`;
+const table = (head: readonly string[], rows: readonly (readonly string[])[]) =>
+  [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+const verdictIcon = { pass: '✅', fail: '❌', unknown: '❔' } as const;
+const statusIcon = (c: CellResult) => ({ passed: '✅', failed: '❌', error: '💥', interrupted: '⏹' })[c.status];
+
+export function renderMarkdown(r: RunResults): string {
+  const summaries = summarize(r.cells);
+  const dims = [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
+  const out: string[] = [
+    `# mm2-drill: ${r.scenario.name} — ${r.status.toUpperCase()}`,
+    '',
+    r.scenario.description,
+    '',
+    `Run \`${r.runId}\`, ${r.startedAt}${r.finishedAt ? ` → ${r.finishedAt}` : ''}; Kafka ${r.environment.kafkaVersion} (\`${r.environment.kafkaImage}\`), Toxiproxy \`${r.environment.toxiproxyImage}\`, Node ${r.environment.node}, ${r.environment.platform}.`,
+    '',
+    '## Lost / skipped / duplicated per cell',
+    '',
+    table(
+      [...dims, 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', 'failover gap s'],
+      summaries.map((s) => [
+        ...dims.map((d) => String(s.values[d] ?? '')),
+        `${s.passed}/${s.runs} passed`,
+        formatStat(s.figures.lost), formatStat(s.figures.skipped), formatStat(s.figures.duplicated), formatStat(s.figures.notReplicated),
+        s.figures.failoverGapMs ? formatStat({ ...s.figures.failoverGapMs, median: s.figures.failoverGapMs.median / 1000, min: s.figures.failoverGapMs.min / 1000, max: s.figures.failoverGapMs.max / 1000 }, 1) : 'unknown',
+      ]),
+    ),
+    '',
+    'Values are median (min–max) over repetitions; `+N?` counts runs where the figure was unknown.',
+    '',
+    '## Every cell run',
+    '',
+    table(
+      ['', 'cell run', 'acked', 'lost', 'skipped', 'exactly once', 'duplicated (extra)', 'not replicated', 'indeterminate (appeared)', 'lag at kill'],
+      r.cells.map((c) => {
+        const k = c.counts;
+        return [
+          statusIcon(c), c.key, n(k?.acked), n(k?.lost), n(k?.skipped), n(k?.exactlyOnce),
+          k ? `${k.duplicated} (${k.extraDeliveries})` : '—', n(k?.notReplicated), k ? `${k.indeterminate} (${k.indeterminateAppeared})` : '—',
+          c.atKill.lagMessages === null ? '—' : `${c.atKill.lagMessages} msg`,
+        ];
+      }),
+    ),
+  ];
+  const checks = r.cells.flatMap((c) => c.checks.map((x) => [verdictIcon[x.verdict], c.key, x.figure, x.expression, n(x.value)]));
+  if (checks.length) out.push('', '## Thresholds', '', table(['', 'cell run', 'figure', 'threshold', 'measured'], checks));
+  const faults = r.cells.flatMap((c) => c.faults.map((f) => [c.key, f.description, (f.startMs / 1000).toFixed(1), f.endMs === null ? 'end of cell' : (f.endMs / 1000).toFixed(1), f.healed === false ? 'NOT healed' : 'healed']));
+  if (faults.length) out.push('', '## Faults', '', table(['cell run', 'fault', 'start s', 'end s', ''], faults));
+  const errors = r.cells.filter((c) => c.error);
+  if (errors.length) out.push('', '## Errors', '', ...errors.map((c) => `- **${c.key}** \`${c.error!.code}\`: ${c.error!.message}`));
+  const broken = r.cells.filter((c) => c.invariant && !c.invariant.holds);
+  if (broken.length) out.push('', '## Invariant broken (harness bug)', '', ...broken.map((c) => `- **${c.key}**: ${c.invariant!.detail}`));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,56 @@
+/**
+ * Writes the run's reports next to results.json — summary.md, junit.xml, report.html — and
+ * appends the summary to $GITHUB_STEP_SUMMARY when set. Also re-derives results from a saved
+ * history for `mm2-drill report <runDir>`, without re-running anything.
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { DrillError } from '../core/errors.ts';
+import type { HistoryEvent } from '../core/history.ts';
+import type { Cell } from '../core/matrix.ts';
+import { finishedStatus, measureCell } from '../core/measure.ts';
+import { reportModel } from '../core/report-model.ts';
+import { runStatus, type RunResults } from '../core/results.ts';
+import { summarize } from '../core/summary.ts';
+import { evaluate } from '../core/thresholds.ts';
+import { renderHtml } from '../render/html.ts';
+import { renderJunit } from '../render/junit.ts';
+import { renderMarkdown } from '../render/markdown.ts';
+import { writeJson } from './run-dir.ts';
+
+// The UMD build is not in chart.js's exports map; it sits next to the CommonJS entry point.
+const chartJs = (): string => readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+
+export function readHistory(runDir: string): HistoryEvent[] {
+  const text = readFileSync(join(runDir, 'history.ndjson'), 'utf8').trim();
+  return text ? text.split('\n').map((l) => JSON.parse(l) as HistoryEvent) : [];
+}
+
+export function writeReports(runDir: string, results: RunResults, history: readonly HistoryEvent[]): void {
+  const md = renderMarkdown(results);
+  writeFileSync(join(runDir, 'summary.md'), md);
+  writeFileSync(join(runDir, 'junit.xml'), renderJunit(results));
+  writeFileSync(join(runDir, 'report.html'), renderHtml(reportModel(results, history), chartJs()));
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
+}
+
+/** Recomputes every cell's figures and verdicts from history.ndjson and the saved scenario. */
+export function rederive(runDir: string): { results: RunResults; history: HistoryEvent[] } {
+  const file = join(runDir, 'results.json');
+  if (!existsSync(file)) throw new DrillError('USAGE', `${runDir} is not a run directory (no results.json)`, { fix: 'pass a directory under results/, e.g. results/latest' });
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as RunResults;
+  const { cells } = JSON.parse(readFileSync(join(runDir, 'scenario.json'), 'utf8')) as { cells: Cell[] };
+  const history = readHistory(runDir);
+  const byCell = Map.groupBy(history, (e) => e.cell);
+  const rebuilt = saved.cells.map((c) => {
+    const m = measureCell(byCell.get(c.key) ?? [], Date.parse(c.startedAt));
+    if (c.status === 'error' || c.status === 'interrupted') return { ...c, ...m, counts: c.counts && m.counts };
+    const thresholds = cells.find((x) => x.id === c.cellId)?.scenario.thresholds ?? {};
+    const checks = evaluate(thresholds, { ...c, ...m });
+    return { ...c, ...m, checks, status: finishedStatus(m.invariant.holds, checks) };
+  });
+  const results: RunResults = { ...saved, cells: rebuilt, summary: summarize(rebuilt), status: saved.status === 'interrupted' ? 'interrupted' : runStatus(rebuilt, false) };
+  writeJson(file, results);
+  return { results, history };
+}

@@ -1,0 +1,80 @@
+/**
+ * A drill whose thresholds fail: exit code 1, a JUnit failure, and a report.html that a real
+ * headless Chromium renders with its table and charts. `report` re-renders it from the history.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import type { RunResults } from '../../src/core/results.ts';
+import { readResults, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+let dir: string;
+let code: number | null;
+let stdout: string;
+
+beforeAll(async () => {
+  await requireDocker();
+  const root = tempResultsDir();
+  // A failover always re-delivers something, so "duplicated <0" must fail; "skipped ==0" must pass.
+  const run = await runCli(['run', 'test/fixtures/short.ts', '--results', root, '--set', 'thresholds.duplicated=<0', '--set', 'thresholds.skipped===0'], { timeoutMs: 300_000 });
+  ({ code, stdout } = run);
+  dir = runDirOf(root, 'short');
+}, 320_000);
+
+it('exits 1 when a threshold fails, and says which', () => {
+  expect(code).toBe(1);
+  const r = readResults(dir);
+  expect(r.status).toBe('failed');
+  const checks = r.cells[0]!.checks;
+  expect(checks.find((c) => c.figure === 'duplicated')?.verdict).toBe('fail');
+  expect(checks.find((c) => c.figure === 'skipped')?.verdict).toBe('pass');
+  expect(stdout).toMatch(/duplicated <0\s*│\s*\d+\s*│\s*FAIL/);
+});
+
+it('writes summary.md and a junit.xml with the failing threshold as a failure', () => {
+  expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('| ❌ |');
+  const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
+  expect(junit).toMatch(/<testcase name="duplicated &lt;0"[^>]*>\s*<failure message="duplicated = \d+"/);
+  expect(junit).toContain('failures="1"');
+});
+
+it('renders report.html in headless Chromium with the table and painted charts', async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`npm run setup\` (installs Debian's chromium)`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`file://${join(dir, 'report.html')}`);
+    await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
+    expect(await page.locator('table.matrix tbody tr').count()).toBe(1);
+    expect(await page.locator('table.checks').textContent()).toContain('fail');
+    // Every chart drew something: some canvas pixels are not transparent.
+    const painted = await page.$$eval('canvas', (els) =>
+      els.map((c) => {
+        const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+        return n;
+      }),
+    );
+    expect(painted).toHaveLength(2); // the comparison chart and one timeline
+    for (const p of painted) expect(p).toBeGreaterThan(1000);
+  } finally {
+    await browser.close();
+  }
+}, 60_000);
+
+it('`report` re-renders everything from the saved history without re-running', async () => {
+  const before = readResults(dir);
+  for (const f of ['summary.md', 'junit.xml', 'report.html']) rmSync(join(dir, f));
+  const r = await runCli(['report', dir, '--json'], { timeoutMs: 60_000 });
+  expect(r.code).toBe(1);
+  const after = JSON.parse(r.stdout) as RunResults;
+  expect(after.cells[0]!.counts).toEqual(before.cells[0]!.counts);
+  expect(after.cells[0]!.checks).toEqual(before.cells[0]!.checks);
+  for (const f of ['summary.md', 'junit.xml', 'report.html']) expect(existsSync(join(dir, f))).toBe(true);
+});

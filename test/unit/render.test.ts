@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { LedgerCounts } from '../../src/core/ledger.ts';
+import type { CellResult, RunResults } from '../../src/core/results.ts';
+import { summarize } from '../../src/core/summary.ts';
+import { reportModel } from '../../src/core/report-model.ts';
+import { renderMarkdown } from '../../src/render/markdown.ts';
+import { renderJunit } from '../../src/render/junit.ts';
+import { renderHtml } from '../../src/render/html.ts';
+import { matrixTable } from '../../src/render/table.ts';
+
+const counts = (dup: number): LedgerCounts => ({
+  acked: 4000, failed: 0, indeterminate: 4, lost: 0, skipped: 0, exactlyOnce: 4000 - dup, duplicated: dup, extraDeliveries: dup,
+  notReplicated: 0, replicationDuplicates: 0, replicationExtraCopies: 0, indeterminateAppeared: 1, foreignDeliveries: 0, deliveredPrimary: 4000, deliveredBackup: dup + 10,
+});
+const cell = (policy: string, interval: number, rep: number, dup: number, over: Partial<CellResult> = {}): CellResult => ({
+  key: `mirror.policy=${policy},interval=${interval}#${rep}`, cellId: `mirror.policy=${policy},interval=${interval}`, repetition: rep,
+  values: { 'mirror.policy': policy, 'mirror.checkpointIntervalSeconds': interval }, policy, remoteTopics: [policy === 'identity' ? 'orders' : 'primary.orders'],
+  mirrorSettings: {}, status: 'passed', counts: counts(dup), failoverGapMs: 3600, invariant: { holds: true, detail: 'ok' }, backupReadComplete: true,
+  drainComplete: true, samples: { lost: [], skipped: [], duplicated: ['r-1-7', 'r-1-8'], notReplicated: [] }, partitions: { 'orders/0': { acked: 4000, lost: 0, skipped: 0, exactlyOnce: 4000 - dup, duplicated: dup } },
+  atKill: { lagMessages: 12, lagMs: 80, groupSyncAgeMs: 700, groupSyncBehind: 30 }, faults: [], checks: [{ figure: 'skipped', expression: '==0', value: 0, verdict: 'pass' }],
+  phases: {}, startedAt: '2026-11-21T04:00:00.000Z', durationMs: 60_000, ...over,
+});
+
+const cells: CellResult[] = [
+  cell('default', 1, 1, 60), cell('default', 1, 2, 80), cell('default', 5, 1, 700),
+  cell('identity', 1, 1, 150, { checks: [{ figure: 'duplicated', expression: '<=100', value: 150, verdict: 'fail' }], status: 'failed' }),
+  cell('identity', 5, 1, 0, {
+    status: 'error', counts: null, checks: [], error: { code: 'WAIT_TIMEOUT', message: 'timed out waiting for <MM2> & co' },
+    faults: [{ step: 0, description: 'partition of mm2-primary (both)', fault: {}, startT: 1, endT: null, healed: true, startMs: 10_000, endMs: null }],
+  }),
+];
+const results: RunResults = {
+  schemaVersion: 1, tool: { name: 'mm2-drill', version: '0.1.0' }, runId: 'abc123',
+  scenario: { name: 'policy-vs-sync-interval', file: 'scenarios/x.ts', description: 'policy × interval' }, status: 'failed',
+  startedAt: '2026-11-21T04:00:00.000Z', finishedAt: '2026-11-21T04:05:00.000Z',
+  environment: { kafkaImage: 'mm2-drill/kafka:4.3.1', kafkaVersion: '4.3.1', toxiproxyImage: 'mm2-drill/toxiproxy:2.12.0', node: 'v24.21.0', platform: 'linux-x64' },
+  cells, summary: summarize(cells),
+};
+
+describe('renderers on fixed results', () => {
+  it('terminal matrix: policies in rows, intervals in columns, median (min–max)', () => {
+    expect(matrixTable(results)).toMatchSnapshot();
+  });
+
+  it('summary.md', () => {
+    expect(renderMarkdown(results)).toMatchSnapshot();
+  });
+
+  it('junit.xml: one case per cell run × check, valid against the JUnit schema', () => {
+    const xml = renderJunit(results);
+    expect(xml).toMatchSnapshot();
+    expect(xml).toContain('tests="9" failures="1" errors="1"');
+    const dir = mkdtempSync(join(tmpdir(), 'junit-'));
+    writeFileSync(join(dir, 'junit.xml'), xml);
+    const lint = spawnSync('xmllint', ['--noout', '--schema', 'test/schemas/junit.xsd', join(dir, 'junit.xml')], { encoding: 'utf8' });
+    if (lint.error) throw new Error('xmllint is missing: run `npm run setup` (installs libxml2-utils)');
+    expect(lint.stderr).toContain('validates');
+    expect(lint.status).toBe(0);
+  });
+
+  it('report.html: self-contained, escaped, with a chart per cell run and the comparison chart', () => {
+    const html = renderHtml(reportModel(results, []), '/* chart.js */');
+    expect(html).not.toMatch(/<script src=|<link [^>]*href=/);
+    expect(html).toContain('timed out waiting for &lt;MM2&gt; &amp; co');
+    expect(html.match(/<canvas id="timeline-\d+"/g)).toHaveLength(5);
+    expect(html).toContain('<canvas id="comparison"');
+    expect(html).toContain('Duplicated ids: showing 2 of 60');
+  });
+
+  it('comparison model: one line per policy over the interval, with min–max', () => {
+    const m = reportModel(results, []);
+    expect(m.comparison.dimension).toBe('mirror.checkpointIntervalSeconds');
+    expect(m.comparison.points.find((p) => p.series === 'default' && p.x === '1' && p.figure === 'duplicated')).toMatchObject({ median: 70, min: 60, max: 80 });
+  });
+});

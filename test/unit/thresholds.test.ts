@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { checksFor, evaluate, thresholdsSchema } from '../../src/core/thresholds.ts';
+import { parseScenario } from '../../src/core/validate.ts';
+import type { LedgerCounts } from '../../src/core/ledger.ts';
+
+const counts = { acked: 1000, lost: 0, skipped: 'unknown', duplicated: 120, extraDeliveries: 130, exactlyOnce: 880 } as unknown as LedgerCounts;
+const cell = (values: Record<string, string | number | boolean>) => ({
+  values, counts, failoverGapMs: 3500, atKill: { lagMessages: 40, lagMs: 200, groupSyncAgeMs: 900, groupSyncBehind: 10 },
+});
+
+describe('thresholds', () => {
+  it('passes, fails and says unknown for what was not measured', () => {
+    const t = thresholdsSchema.parse({ lost: '==0', duplicated: '<=100', skipped: '==0', failoverGapSeconds: '<30', lagAtKillMessages: '< 50' });
+    const byFigure = Object.fromEntries(evaluate(t, cell({})).map((c) => [c.figure, [c.value, c.verdict]]));
+    expect(byFigure).toEqual({
+      lost: [0, 'pass'], duplicated: [120, 'fail'], skipped: [null, 'unknown'], failoverGapSeconds: [3.5, 'pass'], lagAtKillMessages: [40, 'pass'],
+    });
+  });
+
+  it('applies `when` groups only to matching cells (a path may be shortened)', () => {
+    const t = thresholdsSchema.parse([
+      { checks: { lost: '==0' } },
+      { when: { policy: 'identity' }, checks: { duplicated: '<=500' } },
+    ]);
+    expect(checksFor(t, { 'mirror.policy': 'default' })).toEqual([['lost', '==0']]);
+    expect(checksFor(t, { 'mirror.policy': 'identity' })).toEqual([['lost', '==0'], ['duplicated', '<=500']]);
+  });
+
+  it('rejects malformed thresholds with the path', () => {
+    expect(() => parseScenario({ name: 'x', thresholds: { lost: 'zero' } }, 't')).toThrow(/thresholds\.lost: a comparison like/);
+    expect(() => parseScenario({ name: 'x', thresholds: { happiness: '>1' } }, 't')).toThrow(/thresholds/);
+  });
+});
