@@ -2,18 +2,54 @@
  * The Docker engine, reached through testcontainers. Every container of a drill carries the
  * run's labels so that cleanup (and `mm2-drill down`) can find whatever a run left behind.
  */
+import { hostname } from 'node:os';
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
 import { DrillError } from '../core/errors.ts';
 
 export const LABEL_TOOL = 'dev.mm2-drill';
 export const LABEL_RUN = 'dev.mm2-drill.run';
 export const LABEL_KEEP = 'dev.mm2-drill.keep';
+/** The harness process that owns the container, so orphans of a SIGKILLed harness can be reaped. */
+export const LABEL_OWNER = 'dev.mm2-drill.owner';
+
+const owner = () => `${hostname()}:${process.pid}`;
 
 export const runLabels = (runId: string, keep: boolean): Record<string, string> => ({
   [LABEL_TOOL]: 'true',
   [LABEL_RUN]: runId,
   [LABEL_KEEP]: String(keep),
+  [LABEL_OWNER]: owner(),
 });
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Removes containers of earlier runs on this host whose harness process is gone (it was
+ * SIGKILLed, or crashed) and that were not kept on purpose: testcontainers' Ryuk reaper does
+ * this on machines that can pull it; this works everywhere. Returns the number removed.
+ */
+export async function reapOrphans(client: ContainerRuntimeClient): Promise<number> {
+  const docker = client.container.dockerode;
+  const mine = await docker.listContainers({ all: true, filters: { label: [`${LABEL_TOOL}=true`, `${LABEL_KEEP}=false`] } });
+  const orphanRuns = new Set(
+    mine
+      .filter((c) => {
+        const [host, pid] = (c.Labels[LABEL_OWNER] ?? '').split(':');
+        return host === hostname() && pid !== undefined && !alive(Number(pid));
+      })
+      .map((c) => c.Labels[LABEL_RUN]!),
+  );
+  let removed = 0;
+  for (const run of orphanRuns) removed += await removeLabelled(client, { [LABEL_RUN]: run });
+  return removed;
+}
 
 const withTimeout = <T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> =>
   new Promise<T>((resolve, reject) => {

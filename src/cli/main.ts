@@ -172,6 +172,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .action((runDir: string, opts: { json: boolean }) => { code = report(runDir, opts.json); });
   program
     .command('down')
+    .alias('clean')
     .description('remove every container and network mm2-drill left (after --keep, or after a crash)')
     .action(async () => { code = await down(); });
   program.addHelpText('after', [

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Cell } from '../core/matrix.ts';
 import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results.ts';
 import { summarize } from '../core/summary.ts';
-import { dockerClient, runLabels } from '../adapters/docker.ts';
+import { dockerClient, reapOrphans, runLabels } from '../adapters/docker.ts';
 import { resolveImages } from '../adapters/images.ts';
 import { HistoryRecorder } from '../adapters/recorder.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
@@ -34,6 +34,8 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   if (!first) throw new Error('no cells to run');
   const scenario = first.scenario;
   const client = await dockerClient();
+  const reaped = await reapOrphans(client);
+  if (reaped > 0) o.progress.info(`removed ${reaped} container(s) left by an earlier run that was killed`);
   const images = await resolveImages(client, { kafkaVersion: scenario.kafka.version, kafkaImage: scenario.kafka.image });
   // Custom policies are built before anything starts, so a compile error costs no cluster.
   const policies = new Map<string, PreparedPolicy>();
