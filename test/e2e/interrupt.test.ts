@@ -1,7 +1,7 @@
 /** Ctrl-C mid-drill: orderly stop, partial results with status "interrupted", nothing left running. */
 import { spawn } from 'node:child_process';
 import { beforeAll, expect, it } from 'vitest';
-import { containersLeft, readResults, repoRoot, requireDocker, runDirOf, tempResultsDir } from './helpers.ts';
+import { containersLeft, readResults, repoRoot, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
 
 beforeAll(requireDocker, 15_000);
 
@@ -28,4 +28,24 @@ it('Ctrl-C on `npx mm2-drill` during the workload exits 130, keeps the history a
   expect(results.cells[0]?.status).toBe('interrupted');
   expect(results.cells[0]?.counts?.acked).toBeGreaterThan(0);
   expect(await containersLeft(results.runId)).toBe(0);
+}, 180_000);
+
+it('after the harness is SIGKILLed, `mm2-drill clean` removes what it left', async () => {
+  const root = tempResultsDir();
+  const child = spawn(process.execPath, ['bin/mm2-drill.js', 'run', 'test/fixtures/short.ts', '--results', root], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  await new Promise<void>((resolve) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/MM2 up/.test(stderr)) resolve();
+    });
+    child.on('close', () => resolve());
+  });
+  child.kill('SIGKILL');
+  await new Promise((r) => child.on('close', r));
+  const { runId } = readResults(runDirOf(root, 'short'));
+  expect(await containersLeft(runId)).toBeGreaterThan(0);
+  const clean = await runCli(['clean'], { timeoutMs: 60_000 });
+  expect(clean.code).toBe(0);
+  expect(await containersLeft(runId)).toBe(0);
 }, 180_000);
