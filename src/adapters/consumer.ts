@@ -26,6 +26,7 @@ export interface ConsumerOptions {
 
 export interface RunningConsumer {
   readonly consumer: Consumer;
+  readonly groupId: string;
   /** Next offset to consume per `topic/partition`, from what was processed. */
   readonly positions: ReadonlyMap<string, bigint>;
   readonly delivered: () => number;
@@ -71,7 +72,10 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
         if (stopped || !isRunning() || isStale()) return;
         const id = decodeId(headerString(message.headers?.[ID_HEADER]), message.value?.toString());
         if (delivered++ === 0) o.onFirstDelivery?.();
-        o.recorder.emit({ type: 'deliver', id: id ?? `(undecodable ${key}@${message.offset})`, phase: o.phase, topic: batch.topic, partition: batch.partition, offset: message.offset });
+        o.recorder.emit({
+          type: 'deliver', id: id ?? `(undecodable ${key}@${message.offset})`, phase: o.phase, topic: batch.topic, partition: batch.partition,
+          offset: message.offset, ts: Number(message.timestamp),
+        });
         if (cfg.processingDelayMs > 0) await sleep(cfg.processingDelayMs);
         positions.set(key, BigInt(message.offset) + 1n);
         resolveOffset(message.offset);
@@ -84,6 +88,7 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
   const timer = cfg.commit === 'batch' ? undefined : setInterval(() => void commit(), intervalMs);
   return {
     consumer,
+    groupId: cfg.groupId,
     positions,
     delivered: () => delivered,
     stop: async () => {

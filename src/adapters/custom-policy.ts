@@ -45,6 +45,25 @@ async function imageLibs(client: ContainerRuntimeClient, image: string): Promise
   return join(dir, 'libs');
 }
 
+/** Compiles Java sources against the Kafka image's own jars with the host's javac; returns the classes directory. */
+export async function compileJava(client: ContainerRuntimeClient, kafkaImage: string, sources: readonly string[]): Promise<string> {
+  const javac = await run('javac', ['-version']).then(() => true, () => false);
+  if (!javac) {
+    throw new DrillError('JAVAC_MISSING', `compiling ${sources.map((f) => basename(f)).join(', ')} needs a JDK (javac) on this machine`, {
+      fix: 'install a JDK 17+ (e.g. `apt-get install openjdk-17-jdk-headless`), or give `jar:` instead of `source:`',
+    });
+  }
+  const libs = await imageLibs(client, kafkaImage);
+  const out = mkdtempSync(join(tmpdir(), 'mm2-drill-classes-'));
+  try {
+    await run('javac', ['--release', '17', '-cp', `${libs}/*`, '-d', out, ...sources]);
+  } catch (e) {
+    const stderr = (e as { stderr?: string }).stderr ?? String(e);
+    throw new DrillError('POLICY_COMPILE', `${sources.map((f) => basename(f)).join(', ')} does not compile against Kafka's MM2 jars`, { detail: stderr.trim(), fix: `fix ${sources.join(', ')}` });
+  }
+  return out;
+}
+
 export async function preparePolicy(
   client: ContainerRuntimeClient,
   mirror: Scenario['mirror'],
@@ -60,19 +79,6 @@ export async function preparePolicy(
   }
   const source = resolve(scenarioDir, custom.source ?? '');
   if (!existsSync(source)) throw new DrillError('SCENARIO_INVALID', `mirror.customPolicies.${mirror.policy}.source: ${source} does not exist`, { fix: 'the path is relative to the scenario file' });
-  const javac = await run('javac', ['-version']).then(() => true, () => false);
-  if (!javac) {
-    throw new DrillError('JAVAC_MISSING', `compiling ${basename(source)} needs a JDK (javac) on this machine`, {
-      fix: 'install a JDK 17+ (e.g. `apt-get install openjdk-17-jdk-headless`), or give `jar:` instead of `source:`',
-    });
-  }
-  const libs = await imageLibs(client, kafkaImage);
-  const out = mkdtempSync(join(tmpdir(), 'mm2-drill-policy-'));
-  try {
-    await run('javac', ['--release', '17', '-cp', `${libs}/*`, '-d', out, source]);
-  } catch (e) {
-    const stderr = (e as { stderr?: string }).stderr ?? String(e);
-    throw new DrillError('POLICY_COMPILE', `${basename(source)} does not compile against Kafka's MM2 jars`, { detail: stderr.trim(), fix: `fix ${source}` });
-  }
+  const out = await compileJava(client, kafkaImage, [source]);
   return { copies: [{ source: out, target: `${CONFIG_DIR}/classes`, kind: 'directory' }], classpath: [`${CONFIG_DIR}/classes`] };
 }

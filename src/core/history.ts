@@ -34,8 +34,14 @@ export type HistoryEvent = Base &
     | { type: 'ack'; id: string; topic: string; partition: number; offset: string }
     | { type: 'fail'; id: string; error: string }
     | { type: 'indeterminate'; id: string; error: string }
-    | { type: 'deliver'; id: string; phase: ConsumerPhase; topic: string; partition: number; offset: string }
+    | { type: 'deliver'; id: string; phase: ConsumerPhase; topic: string; partition: number; offset: string; ts: number }
     | { type: 'commit'; phase: ConsumerPhase; offsets: Record<string, string> } // topic/partition → next offset
+    /** A checkpoint record read from `<source>.checkpoints.internal`, decoded, with its raw bytes (base64). */
+    | { type: 'checkpoint'; group: string; topic: string; partition: number; upstreamOffset: string; downstreamOffset: string; key: string; value: string }
+    /** The offsets a failover strategy made the consumer resume from (topic/partition → offset; absent: auto.offset.reset). */
+    | { type: 'failover-offsets'; strategy: string; group: string; offsets: Record<string, string> }
+    /** RemoteClusterUtils.translateOffsets, run by Kafka itself in the MM2 container (cross-check). */
+    | { type: 'kafka-translation'; group: string; offsets: Record<string, string> }
     | { type: 'backup-record'; id: string; topic: string; partition: number; offset: string }
     | { type: 'kill'; target: string; signal: string }
     | { type: 'fault-start'; step: number; description: string; fault: Record<string, unknown> }

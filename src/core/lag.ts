@@ -11,6 +11,7 @@ import { eventsOf, type HistoryEvent } from './history.ts';
 
 export interface LagPoint {
   t: number;
+  primaryEnd: number;
   lagMessages: number;
   lagMs: number | null;
   backupGroupOffset: number;
@@ -25,6 +26,8 @@ export interface AtKill {
   groupSyncAgeMs: number | null;
   /** How far (messages) the synced group offset trailed the consumer's committed position. */
   groupSyncBehind: number | null;
+  /** How far (messages) the consumer's committed position trailed the primary's end. */
+  consumerBehind: number | null;
 }
 
 export function lagSeries(events: readonly HistoryEvent[]): LagPoint[] {
@@ -33,6 +36,7 @@ export function lagSeries(events: readonly HistoryEvent[]): LagPoint[] {
     const newest = s.backupEnd > 0 ? ackTimes[Math.min(s.backupEnd, ackTimes.length) - 1] : undefined;
     return {
       t: s.t,
+      primaryEnd: s.primaryEnd,
       lagMessages: Math.max(0, s.primaryEnd - s.backupEnd),
       lagMs: newest === undefined ? null : Math.max(0, s.t - newest),
       backupGroupOffset: s.backupGroupOffset,
@@ -45,7 +49,7 @@ export function atKill(events: readonly HistoryEvent[]): AtKill {
   const kill = eventsOf(events, 'kill')[0];
   const series = lagSeries(events).filter((p) => !kill || p.t <= kill.t);
   const last = series[series.length - 1];
-  if (!kill || !last) return { lagMessages: null, lagMs: null, groupSyncAgeMs: null, groupSyncBehind: null };
+  if (!kill || !last) return { lagMessages: null, lagMs: null, groupSyncAgeMs: null, groupSyncBehind: null, consumerBehind: null };
   let changedAt: number | null = null;
   for (let i = series.length - 1; i > 0; i--) {
     if (series[i]!.backupGroupOffset !== series[i - 1]!.backupGroupOffset) {
@@ -58,6 +62,7 @@ export function atKill(events: readonly HistoryEvent[]): AtKill {
     lagMs: last.lagMs,
     groupSyncAgeMs: changedAt === null ? null : kill.t - changedAt,
     groupSyncBehind: Math.max(0, last.consumerPosition - last.backupGroupOffset),
+    consumerBehind: Math.max(0, last.primaryEnd - last.consumerPosition),
   };
 }
 

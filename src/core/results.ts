@@ -7,6 +7,7 @@ import type { PhaseName } from './history.ts';
 import type { CellSummary } from './summary.ts';
 import type { AtKill, FaultWindow } from './lag.ts';
 import type { Check } from './thresholds.ts';
+import type { BoundCheck } from './evidence.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -32,6 +33,8 @@ export interface CellResult {
   samples: LedgerSamples | null;
   /** The consumer classes per source `topic/partition`. */
   partitions: Record<string, PartitionCounts>;
+  /** The expected bound of the failover strategy vs the measurement, with evidence (null without a failover). */
+  expected: BoundCheck | null;
   /** The scenario's thresholds applied to this cell run. */
   checks: Check[];
   /** Replication lag and group-sync age at the last sample before the kill. */

@@ -125,8 +125,25 @@ const stepSchema = z.strictObject({
 export type TimelineStep = z.output<typeof stepSchema>;
 
 const failoverSchema = z.strictObject({
-  /** How the consumer resumes on the backup. mm2-sync: from the offsets MM2 wrote into the backup's __consumer_offsets. */
-  strategy: z.literal('mm2-sync').default('mm2-sync'),
+  /**
+   * How the consumer resumes on the backup:
+   * - `mm2-sync`: the same group, from the offsets MM2's group sync wrote into the backup (KIP-545);
+   * - `checkpoints`: offsets translated from MM2's checkpoints topic, decoded by the harness
+   *   (what RemoteClusterUtils.translateOffsets answers);
+   * - `raw-copy`: the primary's committed offset numbers applied unchanged (no translation);
+   * - `timestamp`: seek by time to the last processed message's timestamp minus `timestampMarginMs`;
+   * - `earliest` / `latest`: no offsets at all (the auto.offset.reset fallbacks), as baselines.
+   * Every strategy but `mm2-sync` resumes as a new group, `<groupId>-<strategy>`, that MM2 never
+   * syncs (it only syncs groups it saw on the source), so MM2 cannot overwrite the chosen offsets.
+   */
+  strategy: z.enum(['mm2-sync', 'checkpoints', 'raw-copy', 'timestamp', 'earliest', 'latest']).default('mm2-sync'),
+  /** Safety margin of the `timestamp` strategy. */
+  timestampMarginMs: z.int().min(0).max(3_600_000).default(1000),
+  /**
+   * Also ask Kafka itself: run RemoteClusterUtils.translateOffsets in the MM2 container (compiled
+   * with the host's javac) and compare with the harness's own checkpoint decoding.
+   */
+  crossCheck: z.boolean().default(false),
   /** Where the consumer starts on a partition with no committed offset (Kafka's auto.offset.reset). */
   autoOffsetReset: z.enum(['earliest', 'latest']).default('earliest'),
   /** Seconds between the kill and the consumer joining on the backup. */

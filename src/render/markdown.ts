@@ -2,6 +2,7 @@
 import type { Count } from '../core/ledger.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
 import { formatStat, summarize } from '../core/summary.ts';
+import { boundText } from './table.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
 const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -38,12 +39,12 @@ export function renderMarkdown(r: RunResults): string {
     '## Every cell run',
     '',
     table(
-      ['', 'cell run', 'acked', 'lost', 'skipped', 'exactly once', 'duplicated (extra)', 'not replicated', 'indeterminate (appeared)', 'lag at kill'],
+      ['', 'cell run', 'acked', 'lost', 'skipped', 'exactly once', 'duplicated (extra)', 'predicted', 'not replicated', 'indeterminate (appeared)', 'lag at kill'],
       r.cells.map((c) => {
         const k = c.counts;
         return [
           statusIcon(c), c.key, n(k?.acked), n(k?.lost), n(k?.skipped), n(k?.exactlyOnce),
-          k ? `${k.duplicated} (${k.extraDeliveries})` : '—', n(k?.notReplicated), k ? `${k.indeterminate} (${k.indeterminateAppeared})` : '—',
+          k ? `${k.duplicated} (${k.extraDeliveries})` : '—', boundText(c.expected), n(k?.notReplicated), k ? `${k.indeterminate} (${k.indeterminateAppeared})` : '—',
           c.atKill.lagMessages === null ? '—' : `${c.atKill.lagMessages} msg`,
         ];
       }),
@@ -55,6 +56,10 @@ export function renderMarkdown(r: RunResults): string {
   if (faults.length) out.push('', '## Faults', '', table(['cell run', 'fault', 'start s', 'end s', ''], faults));
   const errors = r.cells.filter((c) => c.error);
   if (errors.length) out.push('', '## Errors', '', ...errors.map((c) => `- **${c.key}** \`${c.error!.code}\`: ${c.error!.message}`));
+  const outside = r.cells.filter((c) => c.expected && (!c.expected.holds || c.expected.evidence.length));
+  if (outside.length) {
+    out.push('', '## Expected bounds and evidence', '', ...outside.map((c) => `- **${c.key}** (${c.expected!.strategy}): measured ${c.expected!.measuredDuplicates} duplicated, predicted ≤ ${c.expected!.maxDuplicates} (${c.expected!.reasoning})${c.expected!.holds ? '' : ' — **BROKEN**'}${c.expected!.evidence.map((e) => `\n  - ${e}`).join('')}`));
+  }
   const broken = r.cells.filter((c) => c.invariant && !c.invariant.holds);
   if (broken.length) out.push('', '## Invariant broken (harness bug)', '', ...broken.map((c) => `- **${c.key}**: ${c.invariant!.detail}`));
   return `${out.join('\n')}\n`;

@@ -4,7 +4,7 @@
  */
 import Table from 'cli-table3';
 import type { Count } from '../core/ledger.ts';
-import type { RunResults } from '../core/results.ts';
+import type { CellResult, RunResults } from '../core/results.ts';
 import { formatStat, summarize, type CellSummary } from '../core/summary.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
@@ -44,9 +44,12 @@ export function matrixTable(results: RunResults): string {
   return table.toString();
 }
 
+/** "≤ 412 ok" or "≤ 412 BROKEN" (the strategy's predicted duplicates bound, see core/expected-bound.ts). */
+export const boundText = (b: CellResult['expected']): string => (b ? `≤ ${b.maxDuplicates}${b.skipsPossible ? '' : ', no skips'} ${b.holds ? 'ok' : 'BROKEN'}` : '—');
+
 /** Every figure of every cell run, one row each. */
 export function detailTable(results: RunResults): string {
-  const head = ['cell run', 'status', 'acked', 'lost', 'skipped', 'exactly once', 'dup (extra)', 'not repl.', 'repl. dup', 'indet. (seen)', 'gap s', 'lag@kill', 'sync age s'];
+  const head = ['cell run', 'status', 'acked', 'lost', 'skipped', 'exactly once', 'dup (extra)', 'not repl.', 'repl. dup', 'indet. (seen)', 'gap s', 'lag@kill', 'sync age s', 'dup bound'];
   const table = new Table({ head, style: { head: [], border: [] } });
   for (const c of results.cells) {
     const k = c.counts;
@@ -59,6 +62,7 @@ export function detailTable(results: RunResults): string {
       c.failoverGapMs === null ? 'unknown' : (c.failoverGapMs / 1000).toFixed(1),
       c.atKill.lagMessages === null ? '—' : `${c.atKill.lagMessages} msg${c.atKill.lagMs === null ? '' : ` / ${(c.atKill.lagMs / 1000).toFixed(1)}s`}`,
       c.atKill.groupSyncAgeMs === null ? '—' : (c.atKill.groupSyncAgeMs / 1000).toFixed(1),
+      boundText(c.expected),
     ]);
   }
   return table.toString();

@@ -16,6 +16,7 @@ import { readBackup } from '../adapters/backup-reader.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
 import { sleep, waitUntil } from '../adapters/wait.ts';
 import { drain } from './drain.ts';
+import { failover } from './failover.ts';
 import type { CellContext } from './run-cell.ts';
 import { describeAt, due, startTimeline, type RunningTimeline } from './timeline.ts';
 
@@ -78,7 +79,9 @@ export async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRe
       phase('kill');
       await stop(producer, consumer);
       workload(`acked ${producer.stats.acked}, indeterminate ${producer.stats.indeterminate}, failed ${producer.stats.failed}; consumed ${consumer?.delivered() ?? 0} on the primary`);
-      await failover(ctx, env, rec, phase, backupAdmin, running, stop);
+      const onBackup = await failover({ ctx, env, rec, phase, backupAdmin });
+      running.push(onBackup);
+      await drainAndRecord(ctx, rec, phase, { admin: backupAdmin, consumer: onBackup, groupId: onBackup.groupId, topics: env.remoteTopics }, 'after failover to the backup', stop);
     } else {
       await sleep(workloadStart + (s.workload.durationSeconds ?? 0) * 1000 - Date.now(), ctx.signal);
       const consumer = await primaryConsumer;
@@ -115,26 +118,6 @@ export async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRe
     await stop(...running);
     await Promise.all([closeQuietly(primaryAdmin, 2000), closeQuietly(backupAdmin)]);
   }
-}
-
-/** The same group, on the backup, from what MM2 synced there; drained to the backup's end. */
-async function failover(
-  ctx: CellContext, env: DrillEnvironment, rec: CellRecorder, phase: (p: PhaseName) => void, backupAdmin: Admin,
-  running: Stoppable[], stop: (...xs: (Stoppable | undefined)[]) => Promise<void>,
-): Promise<void> {
-  const s = ctx.cell.scenario;
-  const groupId = s.workload.consumer.groupId;
-  await sleep(s.failover.delaySeconds * 1000, ctx.signal);
-  for (const topic of env.remoteTopics) {
-    rec.emit({ type: 'offsets', label: 'failover-committed', cluster: 'backup', topic, offsets: await committedOffsets(backupAdmin, groupId, topic) });
-  }
-  phase('failover-started');
-  const consumer = await startConsumer({
-    kafka: kafkaClient(env.backup.clientBootstrap, 'mm2-drill-failover', env.kafkaLog), topics: env.remoteTopics, phase: 'backup',
-    fromBeginning: s.failover.autoOffsetReset === 'earliest', settings: s.workload.consumer, recorder: rec, onFirstDelivery: () => phase('first-backup-delivery'),
-  });
-  running.push(consumer);
-  await drainAndRecord(ctx, rec, phase, { admin: backupAdmin, consumer, groupId, topics: env.remoteTopics }, 'after failover to the backup', stop);
 }
 
 async function drainAndRecord(

@@ -14,6 +14,7 @@ import { reportModel } from '../core/report-model.ts';
 import { runStatus, type RunResults } from '../core/results.ts';
 import { summarize } from '../core/summary.ts';
 import { evaluate } from '../core/thresholds.ts';
+import { checkBound } from '../core/evidence.ts';
 import { renderHtml } from '../render/html.ts';
 import { renderJunit } from '../render/junit.ts';
 import { renderMarkdown } from '../render/markdown.ts';
@@ -48,7 +49,9 @@ export function rederive(runDir: string): { results: RunResults; history: Histor
     if (c.status === 'error' || c.status === 'interrupted') return { ...c, ...m, counts: c.counts && m.counts };
     const thresholds = cells.find((x) => x.id === c.cellId)?.scenario.thresholds ?? {};
     const checks = evaluate(thresholds, { ...c, ...m });
-    return { ...c, ...m, checks, status: finishedStatus(m.invariant.holds, checks) };
+    const scenario = cells.find((x) => x.id === c.cellId)?.scenario;
+    const expected = scenario?.timeline.some((x) => x.action === 'kill-primary') ? checkBound(scenario, c.remoteTopics, m.counts, byCell.get(c.key) ?? [], m.atKill.consumerBehind) : null;
+    return { ...c, ...m, checks, expected, status: finishedStatus(m.invariant.holds, checks) };
   });
   const results: RunResults = { ...saved, cells: rebuilt, summary: summarize(rebuilt), status: saved.status === 'interrupted' ? 'interrupted' : runStatus(rebuilt, false) };
   writeJson(file, results);

@@ -29,7 +29,7 @@ describe('replication lag from the history', () => {
       at(4500, { type: 'kill', target: 'primary', signal: 'SIGKILL' }),
       sample(5000, 0, 0),
     ];
-    expect(atKill(events)).toEqual({ lagMessages: 20, lagMs: 4000 - (1000 + 10 * 279), groupSyncAgeMs: 1500, groupSyncBehind: 140 });
+    expect(atKill(events)).toEqual({ lagMessages: 20, lagMs: 4000 - (1000 + 10 * 279), groupSyncAgeMs: 1500, groupSyncBehind: 140, consumerBehind: 10 });
   });
 
   it('knows nothing without a kill or samples', () => {

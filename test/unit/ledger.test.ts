@@ -7,7 +7,7 @@ const cell = 'c#1';
 let clock = 0;
 const ev = (body: EventBody): HistoryEvent => ({ cell, t: ++clock, ...body }) as HistoryEvent;
 const ack = (id: string, partition = 0) => ev({ type: 'ack', id, topic: 'orders', partition, offset: '0' });
-const deliver = (id: string, phase: 'primary' | 'backup' = 'primary') => ev({ type: 'deliver', id, phase, topic: 'orders', partition: 0, offset: '0' });
+const deliver = (id: string, phase: 'primary' | 'backup' = 'primary') => ev({ type: 'deliver', id, phase, topic: 'orders', partition: 0, offset: '0', ts: 0 });
 const onBackup = (id: string) => ev({ type: 'backup-record', id, topic: 'primary.orders', partition: 0, offset: '0' });
 const complete = [
   ev({ type: 'read-complete', what: 'drain', complete: true, detail: '' }),

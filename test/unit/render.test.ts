@@ -21,7 +21,7 @@ const cell = (policy: string, interval: number, rep: number, dup: number, over: 
   values: { 'mirror.policy': policy, 'mirror.checkpointIntervalSeconds': interval }, policy, remoteTopics: [policy === 'identity' ? 'orders' : 'primary.orders'],
   mirrorSettings: {}, status: 'passed', counts: counts(dup), failoverGapMs: 3600, invariant: { holds: true, detail: 'ok' }, backupReadComplete: true,
   drainComplete: true, samples: { lost: [], skipped: [], duplicated: ['r-1-7', 'r-1-8'], notReplicated: [] }, partitions: { 'orders/0': { acked: 4000, lost: 0, skipped: 0, exactlyOnce: 4000 - dup, duplicated: dup } },
-  atKill: { lagMessages: 12, lagMs: 80, groupSyncAgeMs: 700, groupSyncBehind: 30 }, faults: [], checks: [{ figure: 'skipped', expression: '==0', value: 0, verdict: 'pass' }],
+  atKill: { lagMessages: 12, lagMs: 80, groupSyncAgeMs: 700, groupSyncBehind: 30, consumerBehind: 5 }, expected: null, faults: [], checks: [{ figure: 'skipped', expression: '==0', value: 0, verdict: 'pass' }],
   phases: {}, startedAt: '2026-11-21T04:00:00.000Z', durationMs: 60_000, ...over,
 });
 

@@ -12,7 +12,7 @@ const run = (cellId: string, repetition: number, c: Partial<LedgerCounts>, statu
   key: `${cellId}#${repetition}`, cellId, repetition, values: { 'mirror.policy': cellId }, policy: cellId, remoteTopics: [], mirrorSettings: {},
   status, counts: counts(c), failoverGapMs: 3000, invariant: { holds: true, detail: '' }, backupReadComplete: true, drainComplete: true,
   samples: null, phases: {}, startedAt: '', durationMs: 1, faults: [], checks: [], partitions: {},
-  atKill: { lagMessages: null, lagMs: null, groupSyncAgeMs: null, groupSyncBehind: null },
+  atKill: { lagMessages: null, lagMs: null, groupSyncAgeMs: null, groupSyncBehind: null, consumerBehind: null }, expected: null,
 });
 
 describe('summaries across repetitions', () => {

@@ -5,7 +5,7 @@ import type { LedgerCounts } from '../../src/core/ledger.ts';
 
 const counts = { acked: 1000, lost: 0, skipped: 'unknown', duplicated: 120, extraDeliveries: 130, exactlyOnce: 880 } as unknown as LedgerCounts;
 const cell = (values: Record<string, string | number | boolean>) => ({
-  values, counts, failoverGapMs: 3500, atKill: { lagMessages: 40, lagMs: 200, groupSyncAgeMs: 900, groupSyncBehind: 10 },
+  values, counts, failoverGapMs: 3500, atKill: { lagMessages: 40, lagMs: 200, groupSyncAgeMs: 900, groupSyncBehind: 10, consumerBehind: 0 },
 });
 
 describe('thresholds', () => {

@@ -1,0 +1,76 @@
+/**
+ * MM2 checkpoint records (`<source>.checkpoints.internal` on the target), decoded as
+ * MirrorCheckpointConnector writes them (org.apache.kafka.connect.mirror.Checkpoint, KIP-382):
+ *   key   = group: STRING, topic: STRING, partition: INT32
+ *   value = version: INT16 (0), upstreamOffset: INT64, offset: INT64, metadata: STRING
+ * where STRING is an INT16 byte length then UTF-8 bytes, all big-endian. `topic` is the source
+ * topic name, `offset` the translated offset on the target's remote topic.
+ */
+export interface Checkpoint {
+  group: string;
+  topic: string;
+  partition: number;
+  upstreamOffset: bigint;
+  downstreamOffset: bigint;
+  metadata: string;
+}
+
+class Reader {
+  private pos = 0;
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  private need(n: number, what: string) {
+    if (this.pos + n > this.bytes.byteLength) throw new Error(`checkpoint record truncated reading ${what} at byte ${this.pos}`);
+  }
+  int16(what: string): number {
+    this.need(2, what);
+    const v = this.view.getInt16(this.pos);
+    this.pos += 2;
+    return v;
+  }
+  int32(what: string): number {
+    this.need(4, what);
+    const v = this.view.getInt32(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  int64(what: string): bigint {
+    this.need(8, what);
+    const v = this.view.getBigInt64(this.pos);
+    this.pos += 8;
+    return v;
+  }
+  string(what: string): string {
+    const len = this.int16(`${what} length`);
+    if (len < 0) throw new Error(`checkpoint ${what} is null`);
+    this.need(len, what);
+    const s = new TextDecoder().decode(this.bytes.subarray(this.pos, this.pos + len));
+    this.pos += len;
+    return s;
+  }
+}
+
+export function decodeCheckpoint(key: Uint8Array, value: Uint8Array): Checkpoint {
+  const k = new Reader(key);
+  const group = k.string('group');
+  const topic = k.string('topic');
+  const partition = k.int32('partition');
+  const v = new Reader(value);
+  const version = v.int16('version');
+  if (version !== 0) throw new Error(`unknown checkpoint value version ${version} (this decoder knows 0)`);
+  return { group, topic, partition, upstreamOffset: v.int64('upstreamOffset'), downstreamOffset: v.int64('offset'), metadata: v.string('metadata') };
+}
+
+/**
+ * What RemoteClusterUtils.translateOffsets answers: for each partition, the downstream offset of
+ * the newest checkpoint of the group (later records win, as in a compacted topic).
+ */
+export function latestCheckpoints(checkpoints: readonly Checkpoint[], group: string): Map<string, Checkpoint> {
+  const latest = new Map<string, Checkpoint>();
+  for (const c of checkpoints) if (c.group === group) latest.set(`${c.topic}/${c.partition}`, c);
+  return latest;
+}

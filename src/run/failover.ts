@@ -1,0 +1,132 @@
+/**
+ * Failover: the consumer moves to the backup and resumes according to the cell's strategy,
+ * then drains the remote topics. Every input a strategy used, and the offsets it chose, are
+ * recorded, so the checker can tell a harness mistake from an MM2 one.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Admin } from 'kafkajs';
+import { latestCheckpoints } from '../core/checkpoint.ts';
+import { eventsOf, type PhaseName } from '../core/history.ts';
+import { SOURCE_ALIAS } from '../core/mm2-config.ts';
+import { listenerPort } from '../core/topology.ts';
+import { startConsumer, type RunningConsumer } from '../adapters/consumer.ts';
+import { readCheckpoints } from '../adapters/checkpoint-reader.ts';
+import { compileJava } from '../adapters/custom-policy.ts';
+import { dockerClient } from '../adapters/docker.ts';
+import type { DrillEnvironment } from '../adapters/environment.ts';
+import { committedOffsets, kafkaClient } from '../adapters/kafka-client.ts';
+import type { CellRecorder } from '../adapters/recorder.ts';
+import { sleep } from '../adapters/wait.ts';
+import type { CellContext } from './run-cell.ts';
+
+type Offsets = Record<string, string>; // remote topic/partition → offset
+
+export interface FailoverDeps {
+  readonly ctx: CellContext;
+  readonly env: DrillEnvironment;
+  readonly rec: CellRecorder;
+  readonly phase: (p: PhaseName) => void;
+  readonly backupAdmin: Admin;
+}
+
+/** Maps a source topic to its remote topic (same index in the scenario's topic list). */
+const remoteOf = (d: FailoverDeps, source: string) => d.env.remoteTopics[d.ctx.cell.scenario.topics.findIndex((t) => t.name === source)];
+
+/** The offsets the strategy resumes from, and the group it resumes as. */
+async function chooseOffsets(d: FailoverDeps): Promise<{ group: string; offsets: Offsets }> {
+  const s = d.ctx.cell.scenario;
+  const strategy = s.failover.strategy;
+  const groupId = s.workload.consumer.groupId;
+  const events = d.rec.events();
+  switch (strategy) {
+    case 'mm2-sync': {
+      const offsets: Offsets = {};
+      for (const topic of d.env.remoteTopics) {
+        for (const [p, o] of Object.entries(await committedOffsets(d.backupAdmin, groupId, topic))) if (Number(o) >= 0) offsets[`${topic}/${p}`] = o;
+      }
+      return { group: groupId, offsets };
+    }
+    case 'checkpoints': {
+      const checkpoints = eventsOf(events, 'checkpoint').map((c) => ({ ...c, upstreamOffset: BigInt(c.upstreamOffset), downstreamOffset: BigInt(c.downstreamOffset), metadata: '' }));
+      const offsets: Offsets = {};
+      for (const [, c] of latestCheckpoints(checkpoints, groupId)) {
+        const remote = remoteOf(d, c.topic);
+        if (remote) offsets[`${remote}/${c.partition}`] = String(c.downstreamOffset);
+      }
+      return { group: `${groupId}-checkpoints`, offsets };
+    }
+    case 'raw-copy': {
+      // What an offset-copy job running up to the kill would have copied: the last committed numbers.
+      const offsets: Offsets = {};
+      for (const e of eventsOf(events, 'offsets').filter((x) => x.label === 'before-kill-committed' && x.cluster === 'primary')) {
+        const remote = remoteOf(d, e.topic);
+        for (const [p, o] of Object.entries(e.offsets)) if (remote && Number(o) >= 0) offsets[`${remote}/${p}`] = o;
+      }
+      return { group: `${groupId}-raw-copy`, offsets };
+    }
+    case 'timestamp': {
+      const last = new Map<string, number>();
+      for (const e of eventsOf(events, 'deliver')) if (e.phase === 'primary') last.set(`${e.topic}/${e.partition}`, Math.max(last.get(`${e.topic}/${e.partition}`) ?? 0, e.ts));
+      const offsets: Offsets = {};
+      for (const [tp, ts] of last) {
+        const [topic, p] = [tp.slice(0, tp.lastIndexOf('/')), Number(tp.slice(tp.lastIndexOf('/') + 1))];
+        const remote = remoteOf(d, topic);
+        if (!remote) continue;
+        const found = (await d.backupAdmin.fetchTopicOffsetsByTimestamp(remote, ts - s.failover.timestampMarginMs)).find((x) => x.partition === p);
+        if (found && Number(found.offset) >= 0) offsets[`${remote}/${p}`] = found.offset;
+      }
+      return { group: `${groupId}-timestamp`, offsets };
+    }
+    case 'earliest':
+    case 'latest':
+      return { group: `${groupId}-${strategy}`, offsets: {} };
+  }
+}
+
+/** Kafka's own translation (RemoteClusterUtils.translateOffsets), run inside the MM2 container. */
+async function kafkaTranslation(d: FailoverDeps, group: string): Promise<void> {
+  const source = fileURLToPath(new URL('../adapters/java/TranslateOffsets.java', import.meta.url));
+  const classes = await compileJava(await dockerClient(), d.ctx.images.kafka, [source]);
+  const mm2 = d.env.mirror.container;
+  await mm2.copyDirectoriesToContainer([{ source: classes, target: '/tmp/mm2drill/tools' }]);
+  const backup = d.env.backup.brokers.map((b) => `${b.ref.alias}:${listenerPort.internal}`).join(',');
+  const r = await mm2.exec(['sh', '-c', `java -cp '/opt/kafka/libs/*:/tmp/mm2drill/tools' drill.TranslateOffsets ${backup} ${SOURCE_ALIAS} ${group} 2>/dev/null`]);
+  if (r.exitCode !== 0) throw new Error(`TranslateOffsets exited ${r.exitCode}: ${r.output.slice(-500)}`);
+  const offsets = Object.fromEntries(
+    r.stdout.trim().split('\n').filter(Boolean).map((l) => {
+      const [topic, p, o] = l.trim().split(/\s+/);
+      return [`${topic}/${p}`, o ?? ''];
+    }),
+  );
+  d.rec.emit({ type: 'kafka-translation', group, offsets });
+}
+
+/** Moves the consumer to the backup and returns it running (the caller drains it). */
+export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
+  const s = d.ctx.cell.scenario;
+  const groupId = s.workload.consumer.groupId;
+  await sleep(s.failover.delaySeconds * 1000, d.ctx.signal);
+  for (const topic of d.env.remoteTopics) {
+    d.rec.emit({ type: 'offsets', label: 'failover-committed', cluster: 'backup', topic, offsets: await committedOffsets(d.backupAdmin, groupId, topic) });
+  }
+  // MM2's checkpoints are read for every strategy: they are evidence, not only an input.
+  await readCheckpoints({
+    kafka: kafkaClient(d.env.backup.adminBootstrap, 'mm2-drill-checkpoints', d.env.kafkaLog), admin: d.backupAdmin,
+    topic: `${SOURCE_ALIAS}.checkpoints.internal`, recorder: d.rec, timeoutMs: 30_000,
+  });
+  if (s.failover.crossCheck) await kafkaTranslation(d, groupId);
+  const { group, offsets } = await chooseOffsets(d);
+  if (s.failover.strategy !== 'mm2-sync') {
+    for (const topic of d.env.remoteTopics) {
+      const partitions = Object.entries(offsets).filter(([tp]) => tp.startsWith(`${topic}/`)).map(([tp, offset]) => ({ partition: Number(tp.slice(topic.length + 1)), offset }));
+      if (partitions.length) await d.backupAdmin.setOffsets({ groupId: group, topic, partitions });
+    }
+  }
+  d.rec.emit({ type: 'failover-offsets', strategy: s.failover.strategy, group, offsets });
+  d.phase('failover-started');
+  const fromBeginning = s.failover.strategy === 'latest' ? false : s.failover.strategy === 'earliest' ? true : s.failover.autoOffsetReset === 'earliest';
+  return startConsumer({
+    kafka: kafkaClient(d.env.backup.clientBootstrap, 'mm2-drill-failover', d.env.kafkaLog), topics: d.env.remoteTopics, phase: 'backup',
+    fromBeginning, settings: { ...s.workload.consumer, groupId: group }, recorder: d.rec, onFirstDelivery: () => d.phase('first-backup-delivery'),
+  });
+}
