@@ -23,6 +23,9 @@ function cellSection(c: CellResult, i: number): string {
   ${c.error ? `<p class="error"><b>${h(c.error.code)}</b>: ${h(c.error.message)}</p>` : ''}
   <p>Remote topic ${c.remoteTopics.map((t) => `<code>${h(t)}</code>`).join(', ')}; failover gap ${c.failoverGapMs === null ? 'unknown' : `${(c.failoverGapMs / 1000).toFixed(1)} s`};
   at the kill: lag ${n(c.atKill.lagMessages)} messages, group sync age ${c.atKill.groupSyncAgeMs === null ? '—' : `${(c.atKill.groupSyncAgeMs / 1000).toFixed(1)} s`}.</p>
+  ${c.expected ? `<p>Failover <b>${h(c.expected.strategy)}</b>: ${h(c.expected.measuredDuplicates)} duplicated, predicted ≤ ${h(c.expected.maxDuplicates)}${c.expected.skipsPossible ? '' : ' and no skips'}
+  <span class="v ${c.expected.holds ? 'pass' : 'fail'}">${c.expected.holds ? 'within bound' : 'bound broken'}</span><br><small>${h(c.expected.reasoning)}</small></p>
+  ${c.expected.evidence.length ? `<ul>${c.expected.evidence.map((e) => `<li>${h(e)}</li>`).join('')}</ul>` : ''}` : ''}
   <div class="chart"><canvas id="timeline-${i}" aria-label="timeline ${h(c.key)}"></canvas></div>
   ${parts.length ? tableHtml(['partition', 'acked', 'lost', 'skipped', 'exactly once', 'duplicated'], parts.map(([p, x]) => [h(p), ...[x.acked, x.lost, x.skipped, x.exactlyOnce, x.duplicated].map(n)]), 'partitions') : ''}
   ${ids('Skipped ids', c.samples?.skipped, k?.skipped)}${ids('Duplicated ids', c.samples?.duplicated, k?.duplicated)}${ids('Lost ids', c.samples?.lost, k?.lost)}

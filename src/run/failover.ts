@@ -78,8 +78,15 @@ async function chooseOffsets(d: FailoverDeps): Promise<{ group: string; offsets:
       return { group: `${groupId}-timestamp`, offsets };
     }
     case 'earliest':
-    case 'latest':
-      return { group: `${groupId}-${strategy}`, offsets: {} };
+    case 'latest': {
+      // What auto.offset.reset would pick, made explicit so the group has a position even on a
+      // partition it never reads (the drain then knows it is at the end).
+      const offsets: Offsets = {};
+      for (const topic of d.env.remoteTopics) {
+        for (const o of await d.backupAdmin.fetchTopicOffsets(topic)) offsets[`${topic}/${o.partition}`] = strategy === 'earliest' ? o.low : o.high;
+      }
+      return { group: `${groupId}-${strategy}`, offsets };
+    }
   }
 }
 
@@ -124,9 +131,8 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   }
   d.rec.emit({ type: 'failover-offsets', strategy: s.failover.strategy, group, offsets });
   d.phase('failover-started');
-  const fromBeginning = s.failover.strategy === 'latest' ? false : s.failover.strategy === 'earliest' ? true : s.failover.autoOffsetReset === 'earliest';
   return startConsumer({
     kafka: kafkaClient(d.env.backup.clientBootstrap, 'mm2-drill-failover', d.env.kafkaLog), topics: d.env.remoteTopics, phase: 'backup',
-    fromBeginning, settings: { ...s.workload.consumer, groupId: group }, recorder: d.rec, onFirstDelivery: () => d.phase('first-backup-delivery'),
+    fromBeginning: s.failover.autoOffsetReset === 'earliest', settings: { ...s.workload.consumer, groupId: group }, recorder: d.rec, onFirstDelivery: () => d.phase('first-backup-delivery'),
   });
 }
