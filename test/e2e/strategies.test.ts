@@ -24,8 +24,12 @@ beforeAll(async () => {
   history = readHistory(dir);
   if (process.env.MM2_DRILL_CAPTURE_CHECKPOINTS) {
     // Refreshes the decoder's fixture with real records: MM2_DRILL_CAPTURE_CHECKPOINTS=test/fixtures/checkpoints-captured.json
-    const records = eventsOf(history, 'checkpoint').slice(-6).map(({ key, value, group, topic, partition, upstreamOffset, downstreamOffset }) => ({ key, value, group, topic, partition, upstreamOffset, downstreamOffset }));
-    writeFileSync(process.env.MM2_DRILL_CAPTURE_CHECKPOINTS, `${JSON.stringify({ kafka: results.environment.kafkaVersion, records }, null, 2)}\n`);
+    // Raw records plus Kafka's own answer (RemoteClusterUtils) from the same moment: the expected
+    // values come from Kafka, not from the decoder under test.
+    const key = cell('checkpoints').key;
+    const records = eventsOf(history, 'checkpoint').filter((e) => e.cell === key).map(({ key: k, value }) => ({ key: k, value }));
+    const kafka = eventsOf(history, 'kafka-translation').find((e) => e.cell === key)!;
+    writeFileSync(process.env.MM2_DRILL_CAPTURE_CHECKPOINTS, `${JSON.stringify({ kafka: results.environment.kafkaVersion, group: kafka.group, remoteTopic: cell('checkpoints').remoteTopics[0], translateOffsets: kafka.offsets, records }, null, 2)}\n`);
   }
 }, 960_000);
 

@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { decodeCheckpoint, latestCheckpoints } from '../../src/core/checkpoint.ts';
+import { expectedBound } from '../../src/core/expected-bound.ts';
+import { checkBound } from '../../src/core/evidence.ts';
+import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
+import type { LedgerCounts } from '../../src/core/ledger.ts';
+import { parseScenario } from '../../src/core/validate.ts';
+
+const fixture = 'test/fixtures/checkpoints-captured.json';
+
+describe('checkpoint decoding, on records captured from a real MM2', () => {
+  it('decodes the records to exactly what Kafka\'s RemoteClusterUtils.translateOffsets answered for them', () => {
+    expect(existsSync(fixture), `${fixture} is missing: capture it with MM2_DRILL_CAPTURE_CHECKPOINTS=${fixture} npx vitest run test/e2e/strategies.test.ts`).toBe(true);
+    const f = JSON.parse(readFileSync(fixture, 'utf8')) as { group: string; remoteTopic: string; translateOffsets: Record<string, string>; records: { key: string; value: string }[] };
+    const decoded = f.records.map((r) => decodeCheckpoint(Buffer.from(r.key, 'base64'), Buffer.from(r.value, 'base64')));
+    expect(decoded.length).toBeGreaterThan(0);
+    for (const c of decoded) {
+      expect(c.topic).toBe('orders'); // the source topic, whatever the policy
+      expect(c.metadata).toBe('');
+      expect(c.downstreamOffset).toBeLessThanOrEqual(c.upstreamOffset); // translation never leads
+    }
+    const ours = Object.fromEntries([...latestCheckpoints(decoded, f.group)].map(([tp, c]) => [`${f.remoteTopic}/${tp.split('/')[1]}`, String(c.downstreamOffset)]));
+    expect(ours).toEqual(f.translateOffsets);
+  });
+
+  it('rejects truncated records and unknown versions instead of guessing', () => {
+    const { records } = JSON.parse(readFileSync(fixture, 'utf8')) as { records: { key: string; value: string }[] };
+    const r = records[0]!;
+    const value = Buffer.from(r.value, 'base64');
+    expect(() => decodeCheckpoint(Buffer.from(r.key, 'base64'), value.subarray(0, 10))).toThrow(/truncated/);
+    const v1 = Buffer.from(value);
+    v1.writeInt16BE(1, 0);
+    expect(() => decodeCheckpoint(Buffer.from(r.key, 'base64'), v1)).toThrow(/version 1/);
+  });
+
+  it('keeps the newest checkpoint per partition of the group', () => {
+    const mk = (p: number, down: bigint) => ({ group: 'g', topic: 'orders', partition: p, upstreamOffset: down, downstreamOffset: down, metadata: '' });
+    const latest = latestCheckpoints([mk(0, 5n), mk(1, 7n), mk(0, 9n), { ...mk(0, 99n), group: 'other' }], 'g');
+    expect([...latest].map(([k, c]) => [k, c.downstreamOffset])).toEqual([['orders/0', 9n], ['orders/1', 7n]]);
+  });
+});
+
+describe('expected bound (MM2 translation model)', () => {
+  const s = (over: object) => parseScenario({ name: 'x', workload: { ratePerSecond: 300, consumer: { commit: 'batch' } }, ...over }, 't');
+  it('mm2-sync: slack min(offset.lag.max, records per flush) + rate × (checkpoint + sync + commit), per partition', () => {
+    const b = expectedBound(s({ mirror: { offsetLagMax: 100, checkpointIntervalSeconds: 5, offsetFlushIntervalMs: 60_000 } }), { acked: 9000, consumerLagAtKill: 0 });
+    // 100 msg/s per partition; slack 101; (5 + 5 + 1) s × 100 = 1100 → 1201 × 3
+    expect(b.maxDuplicates).toBe(3 * 1201);
+    expect(b.skipsPossible).toBe(false);
+  });
+  it('a frequent offset flush tightens the slack (delayed syncs, KAFKA-15906)', () => {
+    const b = expectedBound(s({ mirror: { offsetLagMax: 100, checkpointIntervalSeconds: 1, offsetFlushIntervalMs: 100 }, failover: { strategy: 'checkpoints' } }), { acked: 1, consumerLagAtKill: 0 });
+    expect(b.maxDuplicates).toBe(3 * (11 + 200));
+  });
+  it('a lagging group widens the slack to its distance from the head', () => {
+    const b = expectedBound(s({ failover: { strategy: 'checkpoints' } }), { acked: 1, consumerLagAtKill: 3000 });
+    expect(b.maxDuplicates).toBe(3 * (1000 + 200));
+  });
+  it('baselines: earliest re-delivers everything, latest nothing but may skip', () => {
+    expect(expectedBound(s({ failover: { strategy: 'earliest' } }), { acked: 4321, consumerLagAtKill: 0 })).toMatchObject({ maxDuplicates: 4321, skipsPossible: false });
+    expect(expectedBound(s({ failover: { strategy: 'latest' } }), { acked: 4321, consumerLagAtKill: 0 })).toMatchObject({ maxDuplicates: 0, skipsPossible: true });
+  });
+});
+
+describe('evidence when a measurement breaks the bound', () => {
+  const at = (t: number, b: EventBody): HistoryEvent => ({ cell: 'c', t, ...b }) as HistoryEvent;
+  const counts = (dup: number, skipped: number) => ({ acked: 1000, duplicated: dup, skipped } as unknown as LedgerCounts);
+  const scenario = parseScenario({ name: 'x', failover: { strategy: 'checkpoints' } }, 't');
+  const base = [
+    at(1, { type: 'commit', phase: 'primary', offsets: { 'orders/0': '500' } }),
+    at(2, { type: 'failover-offsets', strategy: 'checkpoints', group: 'g-checkpoints', offsets: { 'primary.orders/0': '520' } }),
+    at(3, { type: 'deliver', id: 'a', phase: 'backup', topic: 'primary.orders', partition: 0, offset: '530', ts: 0 }),
+  ];
+  it('points at MM2 when translation is ahead of the committed position, and at the harness when the consumer did not start where told', () => {
+    const b = checkBound(scenario, ['primary.orders'], counts(0, 25), base, 0);
+    expect(b.holds).toBe(false);
+    expect(b.evidence).toEqual([
+      'harness: the consumer started primary.orders/0 at 530, not at the chosen offset 520',
+      'MM2: primary.orders/0 translated to 520, ahead of the group\'s last committed position 500 on the primary',
+    ]);
+  });
+  it('compares Kafka\'s translation with the decoded checkpoints', () => {
+    const events = [
+      ...base,
+      at(4, { type: 'checkpoint', group: 'drill-consumer', topic: 'orders', partition: 0, upstreamOffset: '480', downstreamOffset: '480', key: '', value: '' }),
+      at(5, { type: 'kafka-translation', group: 'drill-consumer', offsets: { 'primary.orders/0': '480' } }),
+    ];
+    expect(checkBound(scenario, ['primary.orders'], counts(10, 0), events, 0).translationAgrees).toBe(true);
+  });
+});
