@@ -73,7 +73,10 @@ async function chooseOffsets(d: FailoverDeps): Promise<{ group: string; offsets:
         const remote = remoteOf(d, topic);
         if (!remote) continue;
         const found = (await d.backupAdmin.fetchTopicOffsetsByTimestamp(remote, ts - s.failover.timestampMarginMs)).find((x) => x.partition === p);
-        if (found && Number(found.offset) >= 0) offsets[`${remote}/${p}`] = found.offset;
+        if (!found) continue;
+        // No record at or after that time: everything on the backup is older, resume at its end.
+        const end = (await d.backupAdmin.fetchTopicOffsets(remote)).find((x) => x.partition === p)?.high;
+        offsets[`${remote}/${p}`] = Number(found.offset) >= 0 ? found.offset : (end ?? '0');
       }
       return { group: `${groupId}-timestamp`, offsets };
     }
