@@ -48,6 +48,8 @@ export type HistoryEvent = Base &
     | { type: 'fault-end'; step: number; description: string; healed: boolean; error?: string }
     | { type: 'fault-error'; step: number; description: string; error: string }
     | { type: 'step-not-reached'; step: number; description: string }
+    /** When a timed step was scheduled to start, after its jitter (seconds after the workload started). */
+    | { type: 'step-scheduled'; step: number; atSeconds: number }
     /** Replication progress, sampled on the ADMIN paths: end offsets summed over partitions, and the group's offsets MM2 synced to the backup. */
     | { type: 'sample'; primaryEnd: number; backupEnd: number; backupGroupOffset: number; consumerPosition: number }
     | { type: 'offsets'; label: string; cluster: string; topic: string; offsets: PartitionOffsets }

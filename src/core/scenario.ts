@@ -116,6 +116,12 @@ const atSchema = z.union([
 
 const stepSchema = z.strictObject({
   at: atSchema,
+  /**
+   * Start a uniformly random 0…N seconds after `at` (a time). MM2 checkpoints and syncs on fixed
+   * schedules: a kill at a fixed time hits the same phase of those schedules in every run, so
+   * repeated runs would only measure that one phase. The chosen delay is in the history.
+   */
+  jitterSeconds: z.number().min(0).max(3600).optional(),
   /** Heal the fault after this many seconds (default: at the end of the cell). */
   durationSeconds: z.number().positive().max(3600).optional(),
   /** `kill-primary`: SIGKILL every primary broker (no shutdown hooks, no flush), then fail over; or a fault. */

@@ -69,7 +69,7 @@ export async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRe
     phase('mirror-replicating');
 
     if (kill) {
-      await due(kill, clock, ctx.signal);
+      await due(kill, s.timeline.indexOf(kill), { ...clock, rec }, ctx.signal);
       const consumer = await primaryConsumer;
       throwIfInterrupted(ctx.signal, 'before the kill');
       await stop(sampler);

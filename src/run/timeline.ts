@@ -24,12 +24,18 @@ export const describeStep = (s: TimelineStep): string =>
   `${s.action === 'kill-primary' ? 'kill the primary' : describeFault(s.action)} ${describeAt(s)}${s.durationSeconds ? ` for ${s.durationSeconds}s` : ''}`;
 
 export const describeAt = (s: TimelineStep): string =>
-  typeof s.at === 'number' ? `at ${s.at}s` : 'acked' in s.at ? `after ${s.at.acked} acked` : `when replication lag > ${s.at.replicationLagAbove}`;
+  typeof s.at === 'number'
+    ? `at ${s.at}${s.jitterSeconds ? `–${s.at + s.jitterSeconds}` : ''}s`
+    : 'acked' in s.at ? `after ${s.at.acked} acked` : `when replication lag > ${s.at.replicationLagAbove}`;
 
 /** Resolves when the step is due; never resolves past `signal` (returns early instead). */
-export async function due(step: TimelineStep, d: Pick<TimelineDeps, 'workloadStart' | 'acked' | 'lag'>, signal: AbortSignal): Promise<void> {
+export async function due(step: TimelineStep, index: number, d: Pick<TimelineDeps, 'workloadStart' | 'acked' | 'lag' | 'rec'>, signal: AbortSignal): Promise<void> {
   const at = step.at;
-  if (typeof at === 'number') return sleep(d.workloadStart + at * 1000 - Date.now(), signal);
+  if (typeof at === 'number') {
+    const atSeconds = at + Math.random() * (step.jitterSeconds ?? 0);
+    if (step.jitterSeconds) d.rec.emit({ type: 'step-scheduled', step: index, atSeconds });
+    return sleep(d.workloadStart + atSeconds * 1000 - Date.now(), signal);
+  }
   const reached = 'acked' in at ? () => d.acked() >= at.acked : () => (d.lag() ?? -1) > at.replicationLagAbove;
   await waitUntil(async () => reached() || signal.aborted, { what: describeAt(step), timeoutMs: 3_600_000, intervalMs: 50 }).catch(() => undefined);
 }
@@ -67,7 +73,7 @@ export function startTimeline(d: TimelineDeps): RunningTimeline {
     if (step.action === 'kill-primary') return;
     const fault = step.action;
     const description = describeFault(fault);
-    await due(step, d, signal);
+    await due(step, i, d, signal);
     if (signal.aborted) return;
     started.add(i);
     try {
