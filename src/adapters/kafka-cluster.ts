@@ -55,8 +55,19 @@ export interface ClusterOptions {
 
 const waitForConfigScript = `echo '${READY_MARK}'; while [ ! -f ${GO_FILE} ]; do sleep 0.1; done; exec sh ${CONFIG_DIR}/start.sh`;
 
+/**
+ * A KRaft cluster id: 16 random bytes, base64url. Like Kafka's Uuid.randomUuid() it never starts
+ * with '-', which the storage tool's argument parser would take for an option (1 run in 64).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   const brokers = await Promise.all(o.brokers.map((ref) => startBroker(o, ref, clusterId)));
   const started: StartedCluster = {
     name: o.name,
