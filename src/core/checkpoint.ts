@@ -3,8 +3,9 @@
  * MirrorCheckpointConnector writes them (org.apache.kafka.connect.mirror.Checkpoint, KIP-382):
  *   key   = group: STRING, topic: STRING, partition: INT32
  *   value = version: INT16 (0), upstreamOffset: INT64, offset: INT64, metadata: STRING
- * where STRING is an INT16 byte length then UTF-8 bytes, all big-endian. `topic` is the source
- * topic name, `offset` the translated offset on the target's remote topic.
+ * where STRING is an INT16 byte length then UTF-8 bytes, all big-endian. `topic` is the *remote*
+ * topic on the target (MirrorCheckpointTask renames the source partition before writing), and
+ * `offset` the group's translated offset there; `upstreamOffset` is its offset on the source.
  */
 export interface Checkpoint {
   group: string;

@@ -49,10 +49,8 @@ async function chooseOffsets(d: FailoverDeps): Promise<{ group: string; offsets:
     case 'checkpoints': {
       const checkpoints = eventsOf(events, 'checkpoint').map((c) => ({ ...c, upstreamOffset: BigInt(c.upstreamOffset), downstreamOffset: BigInt(c.downstreamOffset), metadata: '' }));
       const offsets: Offsets = {};
-      for (const [, c] of latestCheckpoints(checkpoints, groupId)) {
-        const remote = remoteOf(d, c.topic);
-        if (remote) offsets[`${remote}/${c.partition}`] = String(c.downstreamOffset);
-      }
+      // Checkpoints name the remote topic partition (MirrorCheckpointTask renames it), not the source one.
+      for (const [tp, c] of latestCheckpoints(checkpoints, groupId)) if (d.env.remoteTopics.includes(c.topic)) offsets[tp] = String(c.downstreamOffset);
       return { group: `${groupId}-checkpoints`, offsets };
     }
     case 'raw-copy': {
