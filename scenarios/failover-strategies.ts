@@ -13,7 +13,8 @@ export default defineScenario({
   description: 'Six failover strategies × Default and Identity replication policies.',
   mirror: { checkpointIntervalSeconds: 1, offsetLagMax: 100 },
   workload: { ratePerSecond: 200, consumer: { commit: 'batch' } },
-  timeline: [{ at: 15, action: 'kill-primary' }],
+  // The kill lands anywhere in a 2 s window, so runs sample every phase of the 1 s checkpoint and sync schedules.
+  timeline: [{ at: 15, jitterSeconds: 2, action: 'kill-primary' }],
   failover: { crossCheck: true, timestampMarginMs: 1000 },
   matrix: {
     'failover.strategy': ['mm2-sync', 'checkpoints', 'raw-copy', 'timestamp', 'earliest', 'latest'],
