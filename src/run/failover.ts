@@ -117,12 +117,15 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   for (const topic of d.env.remoteTopics) {
     d.rec.emit({ type: 'offsets', label: 'failover-committed', cluster: 'backup', topic, offsets: await committedOffsets(d.backupAdmin, groupId, topic) });
   }
-  // MM2's checkpoints are read for every strategy: they are evidence, not only an input.
-  await readCheckpoints({
-    kafka: kafkaClient(d.env.backup.adminBootstrap, 'mm2-drill-checkpoints', d.env.kafkaLog), admin: d.backupAdmin,
-    topic: `${SOURCE_ALIAS}.checkpoints.internal`, recorder: d.rec, timeoutMs: 30_000,
-  });
-  if (s.failover.crossCheck) await kafkaTranslation(d, groupId);
+  // MM2's checkpoints are read for every strategy: they are evidence, not only an input. Only the
+  // `checkpoints` strategy waits for them before resuming; for the others the reading (and the
+  // cross-check) happens while the consumer already runs, so the failover gap stays the strategy's own.
+  const checkpoints = () =>
+    readCheckpoints({
+      kafka: kafkaClient(d.env.backup.adminBootstrap, 'mm2-drill-checkpoints', d.env.kafkaLog), admin: d.backupAdmin,
+      topic: `${SOURCE_ALIAS}.checkpoints.internal`, recorder: d.rec, timeoutMs: 30_000,
+    });
+  if (s.failover.strategy === 'checkpoints') await checkpoints();
   const { group, offsets } = await chooseOffsets(d);
   if (s.failover.strategy !== 'mm2-sync') {
     for (const topic of d.env.remoteTopics) {
@@ -132,8 +135,11 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   }
   d.rec.emit({ type: 'failover-offsets', strategy: s.failover.strategy, group, offsets });
   d.phase('failover-started');
-  return startConsumer({
+  const consumer = await startConsumer({
     kafka: kafkaClient(d.env.backup.clientBootstrap, 'mm2-drill-failover', d.env.kafkaLog), topics: d.env.remoteTopics, phase: 'backup',
     fromBeginning: s.failover.autoOffsetReset === 'earliest', settings: { ...s.workload.consumer, groupId: group }, recorder: d.rec, onFirstDelivery: () => d.phase('first-backup-delivery'),
   });
+  if (s.failover.strategy !== 'checkpoints') await checkpoints();
+  if (s.failover.crossCheck) await kafkaTranslation(d, groupId);
+  return consumer;
 }
