@@ -139,7 +139,12 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
     kafka: kafkaClient(d.env.backup.clientBootstrap, 'mm2-drill-failover', d.env.kafkaLog), topics: d.env.remoteTopics, phase: 'backup',
     fromBeginning: s.failover.autoOffsetReset === 'earliest', settings: { ...s.workload.consumer, groupId: group }, recorder: d.rec, onFirstDelivery: () => d.phase('first-backup-delivery'),
   });
-  if (s.failover.strategy !== 'checkpoints') await checkpoints();
-  if (s.failover.crossCheck) await kafkaTranslation(d, groupId);
+  try {
+    if (s.failover.strategy !== 'checkpoints') await checkpoints();
+    if (s.failover.crossCheck) await kafkaTranslation(d, groupId);
+  } catch (e) {
+    await consumer.stop();
+    throw e;
+  }
   return consumer;
 }
