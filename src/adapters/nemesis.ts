@@ -8,7 +8,8 @@ import { isNetworkFault, type Fault, type NetworkFault } from '../core/faults.ts
 import type { ProxyPlan } from '../core/topology.ts';
 import type { StartedCluster } from './kafka-cluster.ts';
 
-export type Heal = () => Promise<void>;
+/** How to undo a fault; null for one that cannot be undone (a SIGKILLed process stays dead). */
+export type Heal = (() => Promise<void>) | null;
 
 export interface NemesisTargets {
   readonly toxiproxy: Toxiproxy;
@@ -17,8 +18,6 @@ export interface NemesisTargets {
   readonly backup: StartedCluster;
   readonly mirror: StartedTestContainer;
 }
-
-const noHeal: Heal = async () => undefined;
 
 /** The proxies of a named link: every broker of the link's cluster, for one client class. */
 export function proxiesOf(plan: readonly ProxyPlan[], link: NetworkFault['link']): ProxyPlan[] {
@@ -38,7 +37,7 @@ function toxicOf(f: NetworkFault): { type: 'latency' | 'bandwidth' | 'timeout' |
   }
 }
 
-async function networkFault(t: NemesisTargets, f: NetworkFault, name: string): Promise<Heal> {
+async function networkFault(t: NemesisTargets, f: NetworkFault, name: string): Promise<() => Promise<void>> {
   const proxies = await Promise.all(proxiesOf(t.plan, f.link).map((p) => t.toxiproxy.get(p.name)));
   if (f.fault === 'refuse') {
     await Promise.all(proxies.map((p) => p.update({ enabled: false, listen: p.listen, upstream: p.upstream })));
@@ -65,11 +64,11 @@ export async function invokeFault(t: NemesisTargets, f: Fault, name: string): Pr
       const broker = (f.cluster === 'primary' ? t.primary : t.backup).brokers[f.broker];
       if (!broker) throw new Error(`${f.cluster} has no broker ${f.broker}`);
       await byId(broker.container).kill({ signal: 'SIGKILL' });
-      return noHeal; // a killed broker stays dead for the rest of the cell
+      return null; // a killed broker stays dead for the rest of the cell
     }
     case 'kill-mirror':
       await byId(t.mirror).kill({ signal: 'SIGKILL' });
-      return noHeal;
+      return null;
     case 'pause': {
       const containers = f.target === 'mirror' ? [t.mirror] : (f.target === 'primary' ? t.primary : t.backup).brokers.map((b) => b.container);
       await Promise.all(containers.map((c) => byId(c).pause()));
@@ -84,7 +83,7 @@ export async function invokeFault(t: NemesisTargets, f: Fault, name: string): Pr
       const mm2 = byId(t.mirror);
       await mm2.kill({ signal: 'SIGKILL' });
       await mm2.start();
-      return noHeal;
+      return null;
     }
   }
 }

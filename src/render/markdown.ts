@@ -52,7 +52,7 @@ export function renderMarkdown(r: RunResults): string {
   ];
   const checks = r.cells.flatMap((c) => c.checks.map((x) => [verdictIcon[x.verdict], c.key, x.figure, x.expression, n(x.value)]));
   if (checks.length) out.push('', '## Thresholds', '', table(['', 'cell run', 'figure', 'threshold', 'measured'], checks));
-  const faults = r.cells.flatMap((c) => c.faults.map((f) => [c.key, f.description, (f.startMs / 1000).toFixed(1), f.endMs === null ? 'end of cell' : (f.endMs / 1000).toFixed(1), f.healed === false ? 'NOT healed' : 'healed']));
+  const faults = r.cells.flatMap((c) => c.faults.map((f) => [c.key, f.description, (f.startMs / 1000).toFixed(1), f.endMs === null ? '—' : (f.endMs / 1000).toFixed(1), f.healed === null ? 'not undoable' : f.healed ? 'healed' : 'NOT healed']));
   if (faults.length) out.push('', '## Faults', '', table(['cell run', 'fault', 'start s', 'end s', ''], faults));
   const errors = r.cells.filter((c) => c.error);
   if (errors.length) out.push('', '## Errors', '', ...errors.map((c) => `- **${c.key}** \`${c.error!.code}\`: ${c.error!.message}`));

@@ -50,7 +50,7 @@ export interface RunningTimeline {
 export function startTimeline(d: TimelineDeps): RunningTimeline {
   const cancel = new AbortController();
   const signal = AbortSignal.any([d.signal, cancel.signal]);
-  const active = new Map<number, { heal: Heal; description: string }>();
+  const active = new Map<number, { heal: NonNullable<Heal>; description: string }>();
   const errors: string[] = [];
 
   const heal = async (step: number): Promise<string | undefined> => {
@@ -78,7 +78,7 @@ export function startTimeline(d: TimelineDeps): RunningTimeline {
     started.add(i);
     try {
       const h = await d.invoke(fault, `step${i}`);
-      active.set(i, { heal: h, description });
+      if (h) active.set(i, { heal: h, description });
       d.rec.emit({ type: 'fault-start', step: i, description, fault: { ...fault, durationSeconds: step.durationSeconds ?? null } });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
