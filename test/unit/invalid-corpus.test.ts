@@ -1,0 +1,97 @@
+/**
+ * A generated corpus of invalid scenarios: every leaf of a full, valid scenario replaced by a
+ * wrong value, plus unknown keys at every level. Each must be rejected with a DrillError whose
+ * message names the path — never a crash or a stack trace.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DrillError } from '../../src/core/errors.ts';
+import { expandMatrix } from '../../src/core/matrix.ts';
+
+const valid = {
+  name: 'corpus',
+  description: 'x',
+  kafka: { nodes: 1, brokerConfig: { 'log.retention.ms': 60000 } },
+  topics: [{ name: 'orders', partitions: 3, config: { 'retention.ms': '60000' } }],
+  mirror: { policy: 'default', checkpointIntervalSeconds: 1, offsetLagMax: 100, offsetFlushIntervalMs: 1000, tasksMax: 1, properties: { 'a.b': 'c' } },
+  workload: { ratePerSecond: 100, messageBytes: 200, acks: 'all', keys: 'id', consumer: { groupId: 'g', commit: 'batch', commitIntervalMs: 1000, processingDelayMs: 0 } },
+  timeline: [{ at: 10, action: { fault: 'latency', link: 'mm2-primary', latencyMs: 100 } }, { at: 20, action: 'kill-primary' }],
+  failover: { strategy: 'mm2-sync', autoOffsetReset: 'earliest', delaySeconds: 2 },
+  matrix: { 'mirror.policy': ['default', 'identity'] },
+  repeat: 1,
+  thresholds: { skipped: '==0' },
+};
+
+type Path = (string | number)[];
+function leaves(v: unknown, path: Path = []): Path[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => leaves(x, [...path, i]));
+  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, k]));
+  return [path];
+}
+function objects(v: unknown, path: Path = []): Path[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => objects(x, [...path, i]));
+  if (v && typeof v === 'object') return [path, ...Object.entries(v).flatMap(([k, x]) => objects(x, [...path, k]))];
+  return [];
+}
+const setAt = (root: unknown, path: Path, value: unknown): unknown => {
+  const copy = structuredClone(root) as Record<string | number, unknown>;
+  let cur: Record<string | number, unknown> = copy;
+  for (const k of path.slice(0, -1)) cur = cur[k] as Record<string | number, unknown>;
+  cur[path[path.length - 1]!] = value;
+  return copy;
+};
+const getAt = (root: unknown, path: Path): unknown => path.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], root);
+
+// Values that are wrong for every leaf: wrong types, absurd sizes, hostile strings.
+const wrongFor = (current: unknown): unknown[] => {
+  if (typeof current === 'number') return ['12', -1e12, 1e15, Number.NaN, null, [], {}];
+  if (typeof current === 'string') return [4.5, null, { $ne: 1 }, []];
+  return [];
+};
+// Strings where any string is fine (free text, names of properties): not part of the corpus.
+const freeText = (p: Path) => ['description'].includes(String(p[0])) || p.includes('properties') || p.includes('brokerConfig') || p.includes('config') || p[0] === 'matrix';
+
+const corpus: { label: string; input: unknown }[] = [
+  ...leaves(valid).filter((p) => !freeText(p)).flatMap((p) => wrongFor(getAt(valid, p)).map((w) => ({ label: `${p.join('.')} = ${JSON.stringify(w)}`, input: setAt(valid, p, w) }))),
+  ...objects(valid).filter((p) => !p.includes('properties') && !p.includes('brokerConfig') && !p.includes('config') && p[0] !== 'matrix').map((p) => ({
+    label: `unknown key under ${p.join('.') || '(root)'}`,
+    input: setAt(valid, [...p, 'surprise'], 1),
+  })),
+  { label: 'a kill before anything can be produced', input: { ...valid, timeline: [{ at: -1, action: 'kill-primary' }] } },
+  { label: 'two kills', input: { ...valid, timeline: [{ at: 5, action: 'kill-primary' }, { at: 6, action: 'kill-primary' }] } },
+  { label: 'a matrix value that breaks a cell', input: { ...valid, matrix: { 'workload.ratePerSecond': [100, -5] } } },
+];
+
+describe('invalid scenario corpus', () => {
+  it(`has at least 100 invalid scenarios (${corpus.length})`, () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(100);
+    expect(() => expandMatrix(valid as never, 'valid.ts')).not.toThrow();
+  });
+
+  it.each(corpus)('rejects $label with a path, without a stack trace', ({ input }) => {
+    let caught: unknown;
+    try {
+      expandMatrix(input as never, 'corpus.ts');
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(DrillError);
+    const e = caught as DrillError;
+    expect(e.code).toBe('SCENARIO_INVALID');
+    expect(e.message).toMatch(/\n {2}- \S+/);
+    expect(e.message).not.toMatch(/\n\s+at /);
+  });
+
+  it('never crashes on arbitrary JSON (only DrillErrors or success)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        try {
+          expandMatrix(v as never, 'fuzz.ts');
+        } catch (e) {
+          expect(e).toBeInstanceOf(DrillError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
