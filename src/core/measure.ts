@@ -1,5 +1,8 @@
 /** Everything a cell run measured, from its history alone (used by the drill and by `mm2-drill report`). */
+import { checkBound } from './evidence.ts';
 import type { HistoryEvent } from './history.ts';
+import type { Scenario } from './scenario.ts';
+import { evaluate } from './thresholds.ts';
 import { atKill, faultWindows } from './lag.ts';
 import { buildLedger } from './ledger.ts';
 
@@ -18,6 +21,17 @@ export function measureCell(events: readonly HistoryEvent[], cellStart: number) 
   };
 }
 
-/** A finished cell passes when its ledger is consistent and every threshold passed (unknown does not). */
-export const finishedStatus = (invariantHolds: boolean, checks: readonly { verdict: string }[]): 'passed' | 'failed' =>
-  invariantHolds && checks.every((c) => c.verdict === 'pass') ? 'passed' : 'failed';
+export type Measured = ReturnType<typeof measureCell>;
+
+/**
+ * The verdicts of a finished cell: its thresholds, the failover strategy's expected bound (when
+ * there was a failover), and its status — passed when the ledger is consistent and every
+ * threshold passed (`unknown` does not pass).
+ */
+export function judgeCell(s: Scenario, cell: { values: Record<string, string | number | boolean>; remoteTopics: readonly string[] }, m: Measured, events: readonly HistoryEvent[]) {
+  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, atKill: m.atKill });
+  const failover = s.timeline.some((x) => x.action === 'kill-primary');
+  const expected = failover ? checkBound(s, cell.remoteTopics, m.counts, events, m.atKill.consumerBehind) : null;
+  const status: 'passed' | 'failed' = m.invariant.holds && checks.every((c) => c.verdict === 'pass') ? 'passed' : 'failed';
+  return { checks, expected, status };
+}

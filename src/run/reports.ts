@@ -9,12 +9,10 @@ import { dirname, join } from 'node:path';
 import { DrillError } from '../core/errors.ts';
 import type { HistoryEvent } from '../core/history.ts';
 import type { Cell } from '../core/matrix.ts';
-import { finishedStatus, measureCell } from '../core/measure.ts';
+import { judgeCell, measureCell } from '../core/measure.ts';
 import { reportModel } from '../core/report-model.ts';
 import { runStatus, type RunResults } from '../core/results.ts';
 import { summarize } from '../core/summary.ts';
-import { evaluate } from '../core/thresholds.ts';
-import { checkBound } from '../core/evidence.ts';
 import { renderHtml } from '../render/html.ts';
 import { renderJunit } from '../render/junit.ts';
 import { renderMarkdown } from '../render/markdown.ts';
@@ -47,11 +45,9 @@ export function rederive(runDir: string): { results: RunResults; history: Histor
   const rebuilt = saved.cells.map((c) => {
     const m = measureCell(byCell.get(c.key) ?? [], Date.parse(c.startedAt));
     if (c.status === 'error' || c.status === 'interrupted') return { ...c, ...m, counts: c.counts && m.counts };
-    const thresholds = cells.find((x) => x.id === c.cellId)?.scenario.thresholds ?? {};
-    const checks = evaluate(thresholds, { ...c, ...m });
     const scenario = cells.find((x) => x.id === c.cellId)?.scenario;
-    const expected = scenario?.timeline.some((x) => x.action === 'kill-primary') ? checkBound(scenario, c.remoteTopics, m.counts, byCell.get(c.key) ?? [], m.atKill.consumerBehind) : null;
-    return { ...c, ...m, checks, expected, status: finishedStatus(m.invariant.holds, checks) };
+    if (!scenario) throw new DrillError('USAGE', `${runDir}/scenario.json has no cell ${c.cellId}`, { fix: 'the run directory is incomplete or from another version' });
+    return { ...c, ...m, ...judgeCell(scenario, c, m, byCell.get(c.key) ?? []) };
   });
   const results: RunResults = { ...saved, cells: rebuilt, summary: summarize(rebuilt), status: saved.status === 'interrupted' ? 'interrupted' : runStatus(rebuilt, false) };
   writeJson(file, results);

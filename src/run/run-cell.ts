@@ -5,9 +5,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { DrillError, isDrillError } from '../core/errors.ts';
-import { finishedStatus, measureCell } from '../core/measure.ts';
-import { evaluate } from '../core/thresholds.ts';
-import { checkBound } from '../core/evidence.ts';
+import { judgeCell, measureCell, type Measured } from '../core/measure.ts';
 import type { Cell } from '../core/matrix.ts';
 import type { PhaseName } from '../core/history.ts';
 import type { CellResult } from '../core/results.ts';
@@ -47,7 +45,7 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
   };
   const resources = new Resources();
   const s = ctx.cell.scenario;
-  const base: Omit<CellResult, keyof ReturnType<typeof measureCell> | 'status' | 'durationMs' | 'checks' | 'expected'> = {
+  const base: Omit<CellResult, keyof Measured | keyof ReturnType<typeof judgeCell> | 'durationMs'> = {
     key, cellId: ctx.cell.id, repetition: ctx.repetition, values: { ...ctx.cell.values }, policy: s.mirror.policy,
     remoteTopics: [], mirrorSettings: {}, phases, startedAt: new Date(startedAt).toISOString(),
   };
@@ -67,10 +65,10 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
     rec.emit({ type: 'cell-end', status: 'completed' });
     const m = measureCell(rec.events(), startedAt);
     if (!m.invariant.holds) ctx.progress.info(`INVARIANT BROKEN in ${key}: ${m.invariant.detail} — this is a harness bug`);
-    const checks = evaluate(s.thresholds, { ...base, ...m });
-    const expected = s.timeline.some((x) => x.action === 'kill-primary') ? checkBound(s, env.remoteTopics, m.counts, rec.events(), m.atKill.consumerBehind) : null;
-    if (expected && !expected.holds) ctx.progress.info(`BOUND BROKEN in ${key}: ${expected.measuredDuplicates} duplicated > predicted ${expected.maxDuplicates} or skips where none are possible — ${expected.evidence.join('; ')}`);
-    return { ...base, ...m, checks, expected, status: finishedStatus(m.invariant.holds, checks), durationMs: Date.now() - startedAt };
+    const verdicts = judgeCell(s, base, m, rec.events());
+    const b = verdicts.expected;
+    if (b && !b.holds) ctx.progress.info(`BOUND BROKEN in ${key}: ${b.measuredDuplicates} duplicated > predicted ${b.maxDuplicates} or skips where none are possible — ${b.evidence.join('; ')}`);
+    return { ...base, ...m, ...verdicts, durationMs: Date.now() - startedAt };
   } catch (e) {
     const err = isDrillError(e) ? e : new DrillError('UNEXPECTED', e instanceof Error ? e.message : String(e), { cause: e, detail: e instanceof Error ? e.stack : undefined });
     const interrupted = ctx.signal.aborted || err.code === 'INTERRUPTED';
