@@ -48,7 +48,8 @@ export function cellTimeline(cell: CellResult, events: readonly HistoryEvent[]):
     t.push((at - t0) / 1000);
     acked.push(ai);
     delivered.push(di);
-    replicated.push(lastReplicated);
+    // Replication is sampled until the kill; after the last sample it is not known, not flat.
+    replicated.push(si > 0 && at - samples[si - 1]!.t > 1500 ? null : lastReplicated);
   }
   const kill = eventsOf(events, 'kill')[0];
   return {

@@ -27,6 +27,7 @@ function cellSection(c: CellResult, i: number): string {
   <span class="v ${c.expected.holds ? 'pass' : 'fail'}">${c.expected.holds ? 'within bound' : 'bound broken'}</span><br><small>${h(c.expected.reasoning)}</small></p>
   ${c.expected.evidence.length ? `<ul>${c.expected.evidence.map((e) => `<li>${h(e)}</li>`).join('')}</ul>` : ''}` : ''}
   <div class="chart"><canvas id="timeline-${i}" aria-label="timeline ${h(c.key)}"></canvas></div>
+  ${parts.length ? `<div class="chart small"><canvas id="partitions-${i}" aria-label="per-partition breakdown ${h(c.key)}"></canvas></div>` : ''}
   ${parts.length ? tableHtml(['partition', 'acked', 'lost', 'skipped', 'exactly once', 'duplicated'], parts.map(([p, x]) => [h(p), ...[x.acked, x.lost, x.skipped, x.exactlyOnce, x.duplicated].map(n)]), 'partitions') : ''}
   ${ids('Skipped ids', c.samples?.skipped, k?.skipped)}${ids('Duplicated ids', c.samples?.duplicated, k?.duplicated)}${ids('Lost ids', c.samples?.lost, k?.lost)}
 </section>`;
@@ -52,7 +53,7 @@ h1{margin-bottom:.2rem} .sub{color:#556} table{border-collapse:collapse;margin:.
 th,td{border:1px solid #ccd;padding:.3rem .6rem;text-align:right} th{background:#eef1f7} td:first-child,th:first-child{text-align:left}
 .status,.v{padding:.1rem .5rem;border-radius:.6rem;font-size:.85em;color:#fff;background:#777}
 .passed,.pass{background:#2e7d32}.failed,.fail{background:#c62828}.error{background:#ad1457}.interrupted,.unknown{background:#ef6c00}
-p.error{background:none;color:#ad1457} .chart{position:relative;height:300px;margin:1rem 0} code{word-break:break-all;font-size:.85em}
+p.error{background:none;color:#ad1457} .chart{position:relative;height:300px;margin:1rem 0} .chart.small{height:200px} code{word-break:break-all;font-size:.85em}
 section.cell{border-top:1px solid #dde;margin-top:1.5rem}
 </style></head><body>
 <h1>${h(r.scenario.name)} <span class="status ${h(r.status)}">${h(r.status)}</span></h1>
@@ -71,6 +72,7 @@ ${r.cells.map(cellSection).join('\n')}
 <script>${chartJs}</script>
 <script>
 const DATA = ${data};
+const PARTS = ${JSON.stringify(r.cells.map((c) => c.partitions ?? {})).replace(/</g, '\\u003c')};
 const shade = { id: 'shade', beforeDatasetsDraw(chart, _a, opts) {
   const { ctx, chartArea: a, scales: { x } } = chart; if (!opts || !opts.windows) return;
   ctx.save();
@@ -95,6 +97,14 @@ DATA.timelines.forEach((tl, i) => {
     ] },
     options: { animation: false, maintainAspectRatio: false, parsing: true, scales: { x: { type: 'linear', title: { display: true, text: 'seconds' } }, y: { title: { display: true, text: 'messages' } } },
       plugins: { shade: { windows }, title: { display: true, text: tl.key } } } });
+});
+PARTS.forEach((parts, i) => {
+  const el = document.getElementById('partitions-' + i); if (!el) return;
+  const names = Object.keys(parts);
+  const series = [['lost', '#c62828'], ['skipped', '#ef6c00'], ['duplicated', '#6a1b9a']];
+  new Chart(el, { type: 'bar', data: { labels: names, datasets: series.map(([k, color]) => ({ label: k, data: names.map((n) => parts[n][k]), backgroundColor: color })) },
+    options: { animation: false, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'messages' } } },
+      plugins: { title: { display: true, text: 'per source partition' } } } });
 });
 (() => {
   const c = DATA.comparison; const el = document.getElementById('comparison'); if (!el) return;

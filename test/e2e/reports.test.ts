@@ -61,7 +61,7 @@ it('renders report.html in headless Chromium with the table and painted charts',
         return n;
       }),
     );
-    expect(painted).toHaveLength(2); // the comparison chart and one timeline
+    expect(painted).toHaveLength(3); // the comparison chart, the cell's timeline and its per-partition chart
     for (const p of painted) expect(p).toBeGreaterThan(1000);
   } finally {
     await browser.close();

@@ -67,6 +67,7 @@ describe('renderers on fixed results', () => {
     expect(html).not.toMatch(/<script src=|<link [^>]*href=/);
     expect(html).toContain('timed out waiting for &lt;MM2&gt; &amp; co');
     expect(html.match(/<canvas id="timeline-\d+"/g)).toHaveLength(5);
+    expect(html.match(/<canvas id="partitions-\d+"/g)).toHaveLength(5);
     expect(html).toContain('<canvas id="comparison"');
     expect(html).toContain('Duplicated ids: showing 2 of 60');
   });
