@@ -9,7 +9,10 @@ export const ExitCode = {
   checksFailed: 1,
   /** The scenario file or command line is invalid; nothing was started. */
   invalidInput: 2,
-  /** The environment is not usable: no Docker engine, image missing, port in use, cluster unreachable. */
+  /**
+   * The environment is not usable: no Docker engine, image missing, not enough memory, no javac
+   * for a policy source. (Ports cannot collide: every host port is chosen by Docker.)
+   */
   environment: 3,
   /** The drill could not complete: a bounded wait expired or the harness hit a bug. */
   drillFailed: 4,
@@ -24,10 +27,9 @@ export type ErrorCode =
   | 'USAGE'
   | 'DOCKER_UNREACHABLE'
   | 'IMAGE_MISSING'
+  | 'NOT_ENOUGH_MEMORY'
   | 'JAVAC_MISSING'
   | 'POLICY_COMPILE'
-  | 'PORT_IN_USE'
-  | 'CLUSTER_UNREACHABLE'
   | 'WAIT_TIMEOUT'
   | 'FAULT_FAILED'
   | 'UNEXPECTED'
@@ -40,10 +42,9 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   USAGE: ExitCode.invalidInput,
   DOCKER_UNREACHABLE: ExitCode.environment,
   IMAGE_MISSING: ExitCode.environment,
+  NOT_ENOUGH_MEMORY: ExitCode.environment,
   JAVAC_MISSING: ExitCode.environment,
   POLICY_COMPILE: ExitCode.invalidInput,
-  PORT_IN_USE: ExitCode.environment,
-  CLUSTER_UNREACHABLE: ExitCode.environment,
   WAIT_TIMEOUT: ExitCode.drillFailed,
   FAULT_FAILED: ExitCode.drillFailed,
   UNEXPECTED: ExitCode.drillFailed,

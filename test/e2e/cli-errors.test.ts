@@ -24,7 +24,17 @@ describe('CLI failures', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('DOCKER_UNREACHABLE');
     expect(r.stderr).toContain('fix:');
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
+  it('names a missing image with the fix, in seconds, exit code 3, nothing started', async () => {
+    const t0 = Date.now();
+    const r = await runCli(['run', 'test/fixtures/short.ts', '--set', 'kafka.image=mm2-drill/no-such-image:0'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('IMAGE_MISSING');
+    expect(r.stderr).toContain('mm2-drill/no-such-image:0');
+    expect(r.stderr).toContain('npm run setup');
+    expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
   it('prints complete help with examples and exit codes', async () => {

@@ -31,3 +31,15 @@ describe('thresholds', () => {
     expect(() => parseScenario({ name: 'x', thresholds: { happiness: '>1' } }, 't')).toThrow(/thresholds/);
   });
 });
+
+describe('capacity', async () => {
+  const { memoryNeeded, memoryShortfall } = await import('../../src/core/capacity.ts');
+  const s = parseScenario({ name: 'big', kafka: { nodes: 3, backupNodes: 1 } }, 't');
+  it('counts every broker and MM2', () => {
+    expect(memoryNeeded(s)).toBe(5 * 768 * 1024 * 1024 + 256 * 1024 * 1024);
+  });
+  it('names what is needed and what the engine has', () => {
+    expect(memoryShortfall(s, 2 * 1024 ** 3)).toMatch(/needs about 4\.0 GiB for its 4 brokers and MM2, and the Docker engine has 2\.0 GiB/);
+    expect(memoryShortfall(s, 24 * 1024 ** 3)).toBeNull();
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * What a cell needs from the Docker engine, checked before anything starts. Every broker and
+ * MM2 is a JVM capped at -Xmx512m (src/adapters/java-command.ts); with metaspace, threads and
+ * the OS the resident size is about 768 MiB each. Cells run one at a time.
+ */
+import type { Scenario } from './scenario.ts';
+
+const MIB = 1024 * 1024;
+export const JVM_FOOTPRINT_BYTES = 768 * MIB;
+const TOXIPROXY_AND_SLACK_BYTES = 256 * MIB;
+
+export function memoryNeeded(s: Scenario): number {
+  const jvms = s.kafka.nodes + (s.kafka.backupNodes ?? s.kafka.nodes) + 1; // brokers + MM2
+  return jvms * JVM_FOOTPRINT_BYTES + TOXIPROXY_AND_SLACK_BYTES;
+}
+
+/** null when the engine has enough memory, else the message. */
+export function memoryShortfall(s: Scenario, engineBytes: number): string | null {
+  const need = memoryNeeded(s);
+  if (engineBytes <= 0 || engineBytes >= need) return null;
+  const gib = (b: number) => (b / 1024 ** 3).toFixed(1);
+  return `a cell of this scenario needs about ${gib(need)} GiB for its ${s.kafka.nodes + (s.kafka.backupNodes ?? s.kafka.nodes)} brokers and MM2, and the Docker engine has ${gib(engineBytes)} GiB`;
+}
