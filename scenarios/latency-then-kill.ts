@@ -10,7 +10,7 @@ export default defineScenario({
   description: 'Latency between MM2 and the primary, then the kill: replication lag and messages not replicated.',
   workload: { ratePerSecond: 200, consumer: { commit: 'batch' } },
   timeline: [
-    { at: 10, durationSeconds: 20, action: { fault: 'latency', link: 'mm2-primary', latencyMs: 2000, jitterMs: 200 } },
+    { at: 10, durationSeconds: 20, action: { fault: 'latency', link: 'mm2-primary', latencyMs: 2000 } },
     { at: 28, action: 'kill-primary' },
   ],
   matrix: { 'timeline.0.action.latencyMs': [1, 2000] },
