@@ -2,18 +2,14 @@
  * Faults on the timeline, checked against what they must physically do — not just that code ran.
  */
 import { describe, expect, it } from 'vitest';
-import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
+import { eventsOf } from '../../src/core/history.ts';
 import { lagSeries } from '../../src/core/lag.ts';
-import type { RunResults } from '../../src/core/results.ts';
-import { containersLeft, readHistory, readResults, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
+import { containersLeft, runDrill } from './helpers.ts';
 
-async function drill(fixture: string): Promise<{ code: number | null; results: RunResults; history: HistoryEvent[]; out: string }> {
-  await requireDocker();
-  const root = tempResultsDir();
-  const run = await runCli(['run', `test/fixtures/${fixture}.ts`, '--results', root], { timeoutMs: 400_000 });
-  const dir = runDirOf(root, fixture);
-  return { code: run.code, results: readResults(dir), history: readHistory(dir), out: `${run.stdout}\n${run.stderr}` };
-}
+const drill = async (fixture: string) => {
+  const d = await runDrill(`test/fixtures/${fixture}.ts`, fixture, [], 400_000);
+  return { ...d, out: `${d.stdout}\n${d.stderr}` };
+};
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 

@@ -69,3 +69,19 @@ export async function containersLeft(runId?: string): Promise<number> {
   const label = runId ? [`${LABEL_RUN}=${runId}`] : [`${LABEL_TOOL}=true`];
   return (await client.container.dockerode.listContainers({ all: true, filters: { label } })).length;
 }
+
+export interface Drill extends CliRun {
+  dir: string;
+  results: RunResults;
+  history: HistoryEvent[];
+}
+
+/** Runs a scenario with the real CLI into a fresh results directory and loads what it wrote. */
+export async function runDrill(file: string, scenario: string, extraArgs: string[] = [], timeoutMs = 600_000): Promise<Drill> {
+  await requireDocker();
+  const root = tempResultsDir();
+  const run = await runCli(['run', file, '--results', root, ...extraArgs], { timeoutMs });
+  if (run.code !== 0 && run.code !== 1) console.error(run.stdout, run.stderr); // 1: a threshold failed, on purpose in some tests
+  const dir = runDirOf(root, scenario);
+  return { ...run, dir, results: readResults(dir), history: readHistory(dir) };
+}

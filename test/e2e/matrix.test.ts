@@ -5,7 +5,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
 import type { RunResults } from '../../src/core/results.ts';
-import { containersLeft, readHistory, readResults, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
+import { containersLeft, runDrill } from './helpers.ts';
 
 let results: RunResults;
 let history: HistoryEvent[];
@@ -13,14 +13,7 @@ let code: number | null;
 let stdout: string;
 
 beforeAll(async () => {
-  await requireDocker();
-  const root = tempResultsDir();
-  const run = await runCli(['run', 'test/fixtures/small-matrix.ts', '--results', root], { timeoutMs: 900_000 });
-  ({ code, stdout } = run);
-  if (code !== 0) console.error(run.stdout, run.stderr);
-  const dir = runDirOf(root, 'small-matrix');
-  results = readResults(dir);
-  history = readHistory(dir);
+  ({ code, stdout, results, history } = await runDrill('test/fixtures/small-matrix.ts', 'small-matrix', [], 900_000));
 }, 960_000);
 
 it('runs all four cells and passes', () => {

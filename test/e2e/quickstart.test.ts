@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eventsOf } from '../../src/core/history.ts';
 import type { CellResult, RunResults } from '../../src/core/results.ts';
 import type { HistoryEvent } from '../../src/core/history.ts';
-import { containersLeft, readHistory, readResults, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
+import { containersLeft, runDrill } from './helpers.ts';
 
 describe('quickstart drill (Default and Identity policies)', () => {
   let results: RunResults;
@@ -14,14 +14,7 @@ describe('quickstart drill (Default and Identity policies)', () => {
   let code: number | null;
 
   beforeAll(async () => {
-    await requireDocker();
-    const root = tempResultsDir();
-    const run = await runCli(['run', 'scenarios/quickstart.ts', '--results', root], { timeoutMs: 600_000 });
-    code = run.code;
-    if (code !== 0) console.error(run.stdout, run.stderr);
-    const dir = runDirOf(root, 'quickstart');
-    results = readResults(dir);
-    history = readHistory(dir);
+    ({ code, results, history } = await runDrill('scenarios/quickstart.ts', 'quickstart'));
   }, 660_000);
 
   const cell = (policy: string): CellResult => {

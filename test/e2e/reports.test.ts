@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import type { RunResults } from '../../src/core/results.ts';
-import { readResults, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
+import { readResults, runCli, runDrill } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 let dir: string;
@@ -15,12 +15,8 @@ let code: number | null;
 let stdout: string;
 
 beforeAll(async () => {
-  await requireDocker();
-  const root = tempResultsDir();
   // A failover always re-delivers something, so "duplicated <0" must fail; "skipped ==0" must pass.
-  const run = await runCli(['run', 'test/fixtures/short.ts', '--results', root, '--set', 'thresholds.duplicated=<0', '--set', 'thresholds.skipped===0'], { timeoutMs: 300_000 });
-  ({ code, stdout } = run);
-  dir = runDirOf(root, 'short');
+  ({ code, stdout, dir } = await runDrill('test/fixtures/short.ts', 'short', ['--set', 'thresholds.duplicated=<0', '--set', 'thresholds.skipped===0'], 300_000));
 }, 320_000);
 
 it('exits 1 when a threshold fails, and says which', () => {

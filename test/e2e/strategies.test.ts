@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
 import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
 import type { CellResult, RunResults } from '../../src/core/results.ts';
-import { readHistory, readResults, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
+import { runDrill } from './helpers.ts';
 
 let results: RunResults;
 let history: HistoryEvent[];
@@ -14,14 +14,7 @@ let code: number | null;
 const cell = (strategy: string): CellResult => results.cells.find((c) => c.values['failover.strategy'] === strategy)!;
 
 beforeAll(async () => {
-  await requireDocker();
-  const root = tempResultsDir();
-  const run = await runCli(['run', 'test/fixtures/strategies.ts', '--results', root], { timeoutMs: 900_000 });
-  code = run.code;
-  if (code !== 0) console.error(run.stdout, run.stderr);
-  const dir = runDirOf(root, 'strategies');
-  results = readResults(dir);
-  history = readHistory(dir);
+  ({ code, results, history } = await runDrill('test/fixtures/strategies.ts', 'strategies', [], 900_000));
   if (process.env.MM2_DRILL_CAPTURE_CHECKPOINTS) {
     // Refreshes the decoder's fixture with real records: MM2_DRILL_CAPTURE_CHECKPOINTS=test/fixtures/checkpoints-captured.json
     // Raw records plus Kafka's own answer (RemoteClusterUtils) from the same moment: the expected
