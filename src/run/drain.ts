@@ -26,9 +26,17 @@ export async function drain(o: {
   while (Date.now() < deadline && !o.signal?.aborted) {
     behind = [];
     const ends: Record<string, string> = {};
-    for (const topic of o.topics) {
-      const end = await endOffsets(o.admin, topic);
-      const committed = await committedOffsets(o.admin, o.groupId, topic);
+    let offsets: [string, Record<string, string>, Record<string, string>][];
+    try {
+      offsets = await Promise.all(o.topics.map(async (t) => [t, await endOffsets(o.admin, t), await committedOffsets(o.admin, o.groupId, t)] as [string, Record<string, string>, Record<string, string>]));
+    } catch (e) {
+      // A leader election after a broker loss makes offset look-ups fail for a few seconds.
+      behind = [`offsets unavailable (${e instanceof Error ? e.message : String(e)})`];
+      stableSince = null;
+      await sleep(500, o.signal);
+      continue;
+    }
+    for (const [topic, end, committed] of offsets) {
       for (const [p, e] of Object.entries(end)) {
         const key = `${topic}/${p}`;
         ends[key] = e;
