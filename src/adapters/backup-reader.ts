@@ -37,7 +37,7 @@ export async function readBackup(o: {
         if (off >= (targets.get(key) ?? 0n)) return; // written after the snapshot of end offsets
         records++;
         reached.set(key, off + 1n);
-        const id = decodeId(message.headers?.[ID_HEADER]?.toString(), message.value?.toString()) ?? `(undecodable ${key}@${message.offset})`;
+        const id = decodeId(message.headers?.[ID_HEADER], message.value?.toString()) ?? `(undecodable ${key}@${message.offset})`;
         o.recorder.emit({ type: 'backup-record', id, topic, partition, offset: message.offset });
       },
     });

@@ -33,9 +33,6 @@ export interface RunningConsumer {
   stop(): Promise<void>;
 }
 
-const headerString = (v: Buffer | string | (Buffer | string)[] | undefined): string | undefined =>
-  v === undefined ? undefined : Array.isArray(v) ? headerString(v[0]) : v.toString();
-
 export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer> {
   const cfg = o.settings;
   const consumer = o.kafka.consumer({ groupId: cfg.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 250 });
@@ -70,7 +67,7 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
       const key = `${batch.topic}/${batch.partition}`;
       for (const message of batch.messages) {
         if (stopped || !isRunning() || isStale()) return;
-        const id = decodeId(headerString(message.headers?.[ID_HEADER]), message.value?.toString());
+        const id = decodeId(message.headers?.[ID_HEADER], message.value?.toString());
         if (delivered++ === 0) o.onFirstDelivery?.();
         o.recorder.emit({
           type: 'deliver', id: id ?? `(undecodable ${key}@${message.offset})`, phase: o.phase, topic: batch.topic, partition: batch.partition,

@@ -37,6 +37,16 @@ export async function committedOffsets(admin: Admin, groupId: string, topic: str
   return Object.fromEntries((entry?.partitions ?? []).map((p) => [String(p.partition), p.offset]));
 }
 
+/** Sum over the topics' partitions of an offset look-up (end offsets by default); "no offset" (-1) counts 0. */
+export async function totalOffsets(
+  admin: Admin,
+  topics: readonly string[],
+  lookup: (a: Admin, topic: string) => Promise<Record<string, string>> = endOffsets,
+): Promise<number> {
+  const all = await Promise.all(topics.map((t) => lookup(admin, t)));
+  return all.reduce((sum, offsets) => sum + Object.values(offsets).reduce((a, o) => a + Math.max(0, Number(o)), 0), 0);
+}
+
 /** Disconnects without letting a dead broker hold the drill up. */
 export async function closeQuietly(c: { disconnect(): Promise<void> }, ms = 5000): Promise<void> {
   await Promise.race([c.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);

@@ -5,10 +5,9 @@
  */
 import type { Admin } from 'kafkajs';
 import type { CellRecorder } from './recorder.ts';
-import { committedOffsets, endOffsets } from './kafka-client.ts';
+import { committedOffsets, totalOffsets } from './kafka-client.ts';
 import { sleep } from './wait.ts';
 
-const total = (offsets: Record<string, string>) => Object.values(offsets).reduce((a, o) => a + Math.max(0, Number(o)), 0);
 
 export interface LagSampler {
   /** Latest lag in messages (primary end − backup end), once sampled. */
@@ -27,16 +26,14 @@ export function startLagSampler(o: {
 }): LagSampler {
   const stop = new AbortController();
   let latest: number | undefined;
-  const sum = async (admin: Admin, topics: readonly string[], f: (a: Admin, t: string) => Promise<Record<string, string>>) =>
-    (await Promise.all(topics.map((t) => f(admin, t)))).reduce((a, x) => a + total(x), 0);
   const loop = (async () => {
     while (!stop.signal.aborted) {
       try {
         const [primaryEnd, backupEnd, backupGroupOffset, consumerPosition] = await Promise.all([
-          sum(o.primary, o.topics, endOffsets),
-          sum(o.backup, o.remoteTopics, endOffsets),
-          sum(o.backup, o.remoteTopics, (a, t) => committedOffsets(a, o.groupId, t)),
-          sum(o.primary, o.topics, (a, t) => committedOffsets(a, o.groupId, t)),
+          totalOffsets(o.primary, o.topics),
+          totalOffsets(o.backup, o.remoteTopics),
+          totalOffsets(o.backup, o.remoteTopics, (a, t) => committedOffsets(a, o.groupId, t)),
+          totalOffsets(o.primary, o.topics, (a, t) => committedOffsets(a, o.groupId, t)),
         ]);
         latest = primaryEnd - backupEnd;
         o.recorder.emit({ type: 'sample', primaryEnd, backupEnd, backupGroupOffset, consumerPosition });

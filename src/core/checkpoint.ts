@@ -27,24 +27,15 @@ class Reader {
   private need(n: number, what: string) {
     if (this.pos + n > this.bytes.byteLength) throw new Error(`checkpoint record truncated reading ${what} at byte ${this.pos}`);
   }
-  int16(what: string): number {
-    this.need(2, what);
-    const v = this.view.getInt16(this.pos);
-    this.pos += 2;
+  private fixed<T>(size: number, what: string, get: (at: number) => T): T {
+    this.need(size, what);
+    const v = get(this.pos);
+    this.pos += size;
     return v;
   }
-  int32(what: string): number {
-    this.need(4, what);
-    const v = this.view.getInt32(this.pos);
-    this.pos += 4;
-    return v;
-  }
-  int64(what: string): bigint {
-    this.need(8, what);
-    const v = this.view.getBigInt64(this.pos);
-    this.pos += 8;
-    return v;
-  }
+  int16 = (what: string) => this.fixed(2, what, (at) => this.view.getInt16(at));
+  int32 = (what: string) => this.fixed(4, what, (at) => this.view.getInt32(at));
+  int64 = (what: string) => this.fixed(8, what, (at) => this.view.getBigInt64(at));
   string(what: string): string {
     const len = this.int16(`${what} length`);
     if (len < 0) throw new Error(`checkpoint ${what} is null`);

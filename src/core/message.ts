@@ -10,8 +10,12 @@ export function encodeMessage(id: string, producedAt: number, bytes: number): st
   return JSON.stringify({ id, ts: producedAt, pad: 'x'.repeat(Math.max(0, bytes - bare.length)) });
 }
 
-/** The id of a consumed message: the header if present, else the JSON value; null if neither. */
-export function decodeId(headerValue: string | undefined, value: string | undefined): string | null {
+type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
+const headerString = (v: HeaderValue): string | undefined => (v === undefined ? undefined : Array.isArray(v) ? headerString(v[0]) : v.toString());
+
+/** The id of a consumed message: the header if present (as kafkajs hands it over), else the JSON value; null if neither. */
+export function decodeId(header: HeaderValue, value: string | undefined): string | null {
+  const headerValue = headerString(header);
   if (headerValue) return headerValue;
   if (!value) return null;
   try {

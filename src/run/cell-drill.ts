@@ -8,7 +8,7 @@ import { DrillError } from '../core/errors.ts';
 import type { PhaseName } from '../core/history.ts';
 import { startConsumer, type RunningConsumer } from '../adapters/consumer.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { closeQuietly, committedOffsets, endOffsets, kafkaClient } from '../adapters/kafka-client.ts';
+import { closeQuietly, committedOffsets, endOffsets, kafkaClient, totalOffsets } from '../adapters/kafka-client.ts';
 import { startLagSampler } from '../adapters/lag-sampler.ts';
 import { invokeFault, proxyProblems } from '../adapters/nemesis.ts';
 import { startProducer } from '../adapters/producer.ts';
@@ -63,7 +63,7 @@ export async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRe
       steps: s.timeline, ...clock, signal: ctx.signal, rec,
       invoke: (fault, name) => invokeFault({ toxiproxy: env.toxiproxy.api, plan: env.plan, primary: env.primary, backup: env.backup, mirror: env.mirror.container }, fault, name),
     });
-    await waitUntil(async () => (await sumEnds(backupAdmin, env.remoteTopics)) > 0, {
+    await waitUntil(async () => (await totalOffsets(backupAdmin, env.remoteTopics)) > 0, {
       what: 'the first replicated record on the backup', timeoutMs: 120_000, logFile: env.mirror.logFile, signal: ctx.signal,
     });
     phase('mirror-replicating');
@@ -94,7 +94,7 @@ export async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRe
       if (!consumer) throw new DrillError('INTERRUPTED', 'the consumer never started');
       await drainAndRecord(ctx, rec, phase, { admin: primaryAdmin, consumer, groupId, topics }, 'on the primary', stop);
       // Let MM2 catch up before the backup is read, so "not replicated" means not replicated.
-      await waitUntil(async () => (await sumEnds(backupAdmin, env.remoteTopics)) >= (await sumEnds(primaryAdmin, topics)), {
+      await waitUntil(async () => (await totalOffsets(backupAdmin, env.remoteTopics)) >= (await totalOffsets(primaryAdmin, topics)), {
         what: 'MM2 to catch up with the primary', timeoutMs: 60_000, signal: ctx.signal,
       }).catch(() => undefined);
       await stop(sampler);
@@ -139,12 +139,6 @@ async function drainAndRecord(
 
 function throwIfInterrupted(signal: AbortSignal, where: string): void {
   if (signal.aborted) throw new DrillError('INTERRUPTED', `interrupted ${where}`);
-}
-
-async function sumEnds(admin: Admin, topics: readonly string[]): Promise<number> {
-  let sum = 0;
-  for (const t of topics) for (const o of Object.values(await endOffsets(admin, t))) sum += Number(o);
-  return sum;
 }
 
 /**
