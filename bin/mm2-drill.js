@@ -14,4 +14,11 @@ process.emitWarning = (warning, ...rest) => {
   emitWarning.call(process, warning, ...rest);
 };
 const { main } = await import('../src/cli/main.ts');
-process.exit(await main(process.argv.slice(2)));
+process.exitCode = await main(process.argv.slice(2));
+// Output to a pipe is written asynchronously: exiting at once would drop whatever a slow reader
+// has not taken yet (all but the first 64 KiB). A write's callback runs once it and everything
+// before it reached the OS. Only then exit explicitly: kafkajs and testcontainers may leave
+// sockets or timers that would keep the process alive.
+const flushed = (stream) => new Promise((done) => stream.write('', done));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit();

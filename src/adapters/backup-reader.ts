@@ -5,6 +5,7 @@
  */
 import type { Admin, Kafka } from 'kafkajs';
 import { decodeId, ID_HEADER } from '../core/message.ts';
+import { tpKey } from '../core/topic-partition.ts';
 import type { CellRecorder } from './recorder.ts';
 import { closeQuietly, endOffsets } from './kafka-client.ts';
 import { sleep } from './wait.ts';
@@ -19,7 +20,9 @@ export async function readBackup(o: {
 }): Promise<{ complete: boolean; detail: string; records: number }> {
   const targets = new Map<string, bigint>();
   for (const topic of o.topics) {
-    for (const [p, end] of Object.entries(await endOffsets(o.admin, topic))) targets.set(`${topic}/${p}`, BigInt(end));
+    const ends = await endOffsets(o.admin, topic);
+    o.recorder.emit({ type: 'offsets', label: 'verify-end', cluster: 'backup', topic, offsets: ends });
+    for (const [p, end] of Object.entries(ends)) targets.set(tpKey(topic, p), BigInt(end));
   }
   const reached = new Map<string, bigint>();
   const remaining = () => [...targets].filter(([k, end]) => (reached.get(k) ?? 0n) < end);
@@ -32,7 +35,7 @@ export async function readBackup(o: {
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
-        const key = `${topic}/${partition}`;
+        const key = tpKey(topic, partition);
         const off = BigInt(message.offset);
         if (off >= (targets.get(key) ?? 0n)) return; // written after the snapshot of end offsets
         records++;

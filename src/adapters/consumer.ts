@@ -7,6 +7,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { decodeId, ID_HEADER } from '../core/message.ts';
 import type { ConsumerPhase } from '../core/history.ts';
+import { parseTp, tpKey } from '../core/topic-partition.ts';
 import type { Scenario } from '../core/scenario.ts';
 import type { CellRecorder } from './recorder.ts';
 import { closeQuietly } from './kafka-client.ts';
@@ -44,10 +45,7 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
   const commit = async () => {
     const changed = [...positions].filter(([k, off]) => committed.get(k) !== off);
     if (changed.length === 0) return;
-    const offsets = changed.map(([k, off]) => {
-      const i = k.lastIndexOf('/');
-      return { topic: k.slice(0, i), partition: Number(k.slice(i + 1)), offset: String(off) };
-    });
+    const offsets = changed.map(([k, off]) => ({ ...parseTp(k), offset: String(off) }));
     try {
       await consumer.commitOffsets(offsets);
       for (const [k, off] of changed) committed.set(k, off);
@@ -64,7 +62,7 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
     autoCommit: false,
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      const key = `${batch.topic}/${batch.partition}`;
+      const key = tpKey(batch.topic, batch.partition);
       for (const message of batch.messages) {
         if (stopped || !isRunning() || isStale()) return;
         const id = decodeId(message.headers?.[ID_HEADER], message.value?.toString());
@@ -89,10 +87,13 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
     positions,
     delivered: () => delivered,
     stop: async () => {
+      if (stopped) return;
       stopped = true;
       clearInterval(timer);
       await Promise.race([consumer.stop().catch(() => undefined), sleep(5000)]);
       await closeQuietly(consumer);
+      // Where it stood and what it counted: the ledger's final positions and a cross-check of the deliveries.
+      o.recorder.emit({ type: 'positions', phase: o.phase, offsets: Object.fromEntries([...positions].map(([k, off]) => [k, String(off)])), delivered });
     },
   };
 }

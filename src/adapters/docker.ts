@@ -11,14 +11,24 @@ export const LABEL_RUN = 'dev.mm2-drill.run';
 export const LABEL_KEEP = 'dev.mm2-drill.keep';
 /** The harness process that owns the container, so orphans of a SIGKILLed harness can be reaped. */
 export const LABEL_OWNER = 'dev.mm2-drill.owner';
+/**
+ * The cell run that created the container. A cell removes everything carrying its label when it
+ * ends, so a container whose start-up was cut short (Ctrl-C, a failed wait) is removed even
+ * though the code that started it never got to hand it over.
+ */
+export const LABEL_CELL = 'dev.mm2-drill.cell';
 
 const owner = () => `${hostname()}:${process.pid}`;
 
-export const runLabels = (runId: string, keep: boolean): Record<string, string> => ({
+/** `<run id>/<cell key>`, with the characters a label value had better not hold replaced by `_`. */
+export const cellLabel = (runId: string, cellKey: string): string => `${runId}/${cellKey.replace(/[^a-zA-Z0-9.=#_-]+/g, '_')}`;
+
+export const runLabels = (runId: string, keep: boolean, cellKey: string): Record<string, string> => ({
   [LABEL_TOOL]: 'true',
   [LABEL_RUN]: runId,
   [LABEL_KEEP]: String(keep),
   [LABEL_OWNER]: owner(),
+  [LABEL_CELL]: cellLabel(runId, cellKey),
 });
 
 const alive = (pid: number): boolean => {

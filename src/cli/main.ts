@@ -5,12 +5,13 @@ import { toolVersion } from '../adapters/tool-version.ts';
 import { DrillError, ExitCode, isDrillError, type ExitCodeValue } from '../core/errors.ts';
 import { dockerClient, LABEL_TOOL, removeLabelled } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { checksTable, matrixTable, detailTable } from '../render/table.ts';
+import { attributionLines, checksTable, matrixTable, detailTable } from '../render/table.ts';
 import type { RunResults } from '../core/results.ts';
 import { rederive, writeReports } from '../run/reports.ts';
 import { consoleProgress } from '../run/progress.ts';
 import { runDrill } from '../run/run-drill.ts';
 import { loadScenario, type LoadOptions } from './load-scenario.ts';
+import { drillStopper } from './stopper.ts';
 import { Option } from 'commander';
 
 // Ryuk (testcontainers' reaper) cannot be pulled on machines without a registry; the harness
@@ -42,35 +43,26 @@ interface RunOptions extends LoadOptions {
 
 async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
   const progress = consoleProgress();
-  const controller = new AbortController();
-  let firstSignalAt: number | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    // `npx` forwards the terminal's SIGINT to this process, which also receives it directly
-    // as part of the foreground process group: a second signal within a second is the same Ctrl-C.
-    if (firstSignalAt !== undefined && Date.now() - firstSignalAt < 1000) return;
-    if (firstSignalAt !== undefined) {
-      err(`\n${sig} again: exiting now; run \`npx mm2-drill down\` to remove leftovers`);
-      process.exit(ExitCode.interrupted);
+  const stopper = drillStopper(err);
+  const { signal } = stopper;
+  try {
+    // Validate every file before anything starts.
+    const loaded = [];
+    for (const f of files) loaded.push({ file: f, cells: await loadScenario(f, opts) });
+    let worst: ExitCodeValue = ExitCode.ok;
+    for (const { file, cells } of loaded) {
+      if (signal.aborted) break;
+      const { results, runDir } = await runDrill({
+        file, cells, resultsRoot: resolve(opts.results), progress, signal, keep: opts.keep,
+        onKept: (env, runId) => err(keptInfo(env, runId)),
+      });
+      worst = Math.max(worst, present(results, runDir, opts.json)) as ExitCodeValue;
     }
-    firstSignalAt = Date.now();
-    err(`\n${sig}: stopping the drill and removing its containers (press Ctrl-C again to exit at once)`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  // Validate every file before anything starts.
-  const loaded = [];
-  for (const f of files) loaded.push({ file: f, cells: await loadScenario(f, opts) });
-  let worst: ExitCodeValue = ExitCode.ok;
-  for (const { file, cells } of loaded) {
-    if (controller.signal.aborted) break;
-    const { results, runDir } = await runDrill({
-      file, cells, resultsRoot: resolve(opts.results), progress, signal: controller.signal, keep: opts.keep,
-      onKept: (env, runId) => err(keptInfo(env, runId)),
-    });
-    worst = Math.max(worst, present(results, runDir, opts.json)) as ExitCodeValue;
+    // A failure that escaped outside a cell (or after the last one) still fails the run.
+    return stopper.failure() && worst !== ExitCode.interrupted ? ExitCode.drillFailed : worst;
+  } finally {
+    stopper.finish();
   }
-  return worst;
 }
 
 /** Prints a run's tables (or its JSON) and returns the exit code its status calls for. */
@@ -80,16 +72,22 @@ function present(results: RunResults, runDir: string, json: boolean): ExitCodeVa
     out(`\n${results.scenario.name} — lost / skipped / duplicated (Kafka ${results.environment.kafkaVersion})`);
     out(matrixTable(results));
     out(detailTable(results));
+    const why = attributionLines(results);
+    if (why.length) out(`Why (failover duplicates and skips by cause)\n${why.join('\n')}`);
     const checks = checksTable(results);
     if (checks) out(`Thresholds\n${checks}`);
     for (const c of results.cells.filter((x) => x.error)) out(`${c.key}: ${c.error?.code}: ${c.error?.message}${c.error?.detail ? `\n${c.error.detail}` : ''}`);
-    out(`${results.status.toUpperCase()} — results, summary.md, junit.xml, report.html: ${runDir}`);
+    const gate = results.status === 'measured' ? ' — no threshold applied: nothing was gated (add `thresholds` to gate CI)' : '';
+    out(`${results.status.toUpperCase()}${gate} — results, summary.md, junit.xml, report.html: ${runDir}`);
   }
-  return { passed: ExitCode.ok, failed: ExitCode.checksFailed, error: ExitCode.drillFailed, interrupted: ExitCode.interrupted, running: ExitCode.drillFailed }[results.status];
+  return {
+    passed: ExitCode.ok, measured: ExitCode.ok, failed: ExitCode.checksFailed, error: ExitCode.drillFailed, interrupted: ExitCode.interrupted, running: ExitCode.drillFailed,
+  }[results.status];
 }
 
 function report(runDir: string, json: boolean): ExitCodeValue {
-  const { results, history } = rederive(runDir);
+  const { results, history, tornBytes } = rederive(runDir);
+  if (tornBytes > 0) err(`history.ndjson: dropped a torn last line (${tornBytes} bytes) — the run was killed while writing it`);
   writeReports(runDir, results, history);
   return present(results, runDir, json);
 }
@@ -122,6 +120,7 @@ const repeatOption = () =>
     return n;
   });
 const onlyOption = () => new Option('--only <filter>', 'run only the cells matching path=value[,path=value] (a path may be shortened to its last part)');
+const forceOption = () => new Option('--force', 'run even a matrix of more than 200 cell runs').default(false);
 
 export async function main(argv: string[]): Promise<ExitCodeValue> {
   let code: ExitCodeValue = ExitCode.ok;
@@ -137,6 +136,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .addOption(setOption())
     .addOption(repeatOption())
     .addOption(onlyOption())
+    .addOption(forceOption())
     .option('--keep', 'leave the last cell\'s environment running and print how to reach it', false)
     .option('--results <dir>', 'where run directories go', 'results')
     .option('--json', 'print results.json instead of tables', false)
@@ -162,6 +162,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .addOption(setOption())
     .addOption(repeatOption())
     .addOption(onlyOption())
+    .addOption(forceOption())
     .addHelpText('after', '\nExample:\n  $ npx mm2-drill list scenarios/policy-vs-sync-interval.ts --set mirror.offsetLagMax=0,100')
     .action(async (files: string[], opts: LoadOptions) => { code = await validate(files, true, opts); });
   program
@@ -181,7 +182,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     '  $ npx mm2-drill list scenarios/policy-vs-sync-interval.ts',
     '  $ npx mm2-drill run --help',
   ].join('\n'));
-  program.addHelpText('after', `\nExit codes: 0 passed, 1 checks failed, 2 invalid scenario or usage, 3 environment problem, 4 drill could not complete, 130 interrupted.`);
+  program.addHelpText('after', `\nExit codes: 0 passed, 1 checks failed, 2 invalid scenario, usage or run directory, 3 environment problem, 4 drill could not complete, 130 interrupted.`);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -33,7 +33,7 @@ export type ErrorCode =
   | 'WAIT_TIMEOUT'
   | 'FAULT_FAILED'
   | 'UNEXPECTED'
-  | 'INVARIANT_BROKEN'
+  | 'TASK_FAILED'
   | 'INTERRUPTED';
 
 const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
@@ -48,7 +48,7 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   WAIT_TIMEOUT: ExitCode.drillFailed,
   FAULT_FAILED: ExitCode.drillFailed,
   UNEXPECTED: ExitCode.drillFailed,
-  INVARIANT_BROKEN: ExitCode.drillFailed,
+  TASK_FAILED: ExitCode.drillFailed,
   INTERRUPTED: ExitCode.interrupted,
 };
 

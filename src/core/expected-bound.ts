@@ -2,7 +2,7 @@
  * The expected bound: from MM2's translation model, an upper bound on the duplicates a
  * failover strategy may cause in a cell, and whether it can skip messages at all.
  *
- * Model (DESIGN §4, Kafka 3.5+ translation, KAFKA-14666):
+ * Model (docs/mm2-model.md; Kafka 3.5+ translation, KAFKA-12468, KAFKA-14666):
  *  - MM2 emits an offset sync when the downstream offset moved ≥ offset.lag.max past the last one,
  *    and a delayed one at each offset flush (KAFKA-15906); a group offset between two syncs
  *    translates to the older sync + 1. Translation slack per partition ≤ the sync spacing
@@ -14,11 +14,14 @@
  * Translation never goes ahead of the group, so neither MM2 strategy can skip — unless there
  * was no checkpoint and auto.offset.reset is latest.
  */
+import type { Cause } from './attribution.ts';
 import type { Scenario } from './scenario.ts';
 
 export interface ExpectedBound {
-  /** Upper bound on duplicated messages (ids delivered twice or more) for the whole cell. */
+  /** Upper bound on ids duplicated by the failover (`duplicatedByFailover`) for the whole cell: the sum of the parts. */
   maxDuplicates: number;
+  /** The bound per cause (attribution.ts), for the causes the model predicts. */
+  parts: Partial<Record<Cause, number>>;
   /** Whether this strategy can skip acked messages in principle. */
   skipsPossible: boolean;
   /** The terms of the bound, in words, for the report. */
@@ -34,6 +37,10 @@ export interface BoundInputs {
 const commitWindowSeconds = (c: Scenario['workload']['consumer']): number =>
   c.commit === 'auto' ? 5 : c.commit === 'interval' ? c.commitIntervalMs / 1000 : 1; // `batch`: about one fetch
 
+const bound = (parts: Partial<Record<Cause, number>>, skipsPossible: boolean, reasoning: string): ExpectedBound => ({
+  maxDuplicates: Object.values(parts).reduce((a, b) => a + b, 0), parts, skipsPossible, reasoning,
+});
+
 export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
   const partitions = s.topics.reduce((a, t) => a + t.partitions, 0);
   const ratePerPartition = s.workload.ratePerSecond / partitions;
@@ -42,41 +49,39 @@ export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
   const syncSpacing = Math.min(m.offsetLagMax, Math.ceil(ratePerPartition * (m.offsetFlushIntervalMs / 1000))) + 1;
   const behindPerPartition = inputs.consumerLagAtKill === null ? 0 : Math.ceil(inputs.consumerLagAtKill / partitions);
   const slack = Math.max(syncSpacing, behindPerPartition);
-  const perPartition = (seconds: number, extra = 0) => Math.ceil(extra + ratePerPartition * seconds);
+  /** Messages per cell for `seconds` of production on every partition (plus `extra` per partition). */
+  const cell = (seconds: number, extra = 0) => partitions * Math.ceil(extra + ratePerPartition * seconds);
   const noCheckpointFallback = s.failover.autoOffsetReset === 'latest';
   const syncInterval = m.syncGroupOffsetsIntervalSeconds ?? m.checkpointIntervalSeconds;
+  const rate = `${ratePerPartition.toFixed(1)} msg/s per partition × ${partitions} partitions`;
   switch (s.failover.strategy) {
-    case 'mm2-sync': {
-      const seconds = m.checkpointIntervalSeconds + syncInterval + commit;
-      return {
-        maxDuplicates: partitions * perPartition(seconds, slack),
-        skipsPossible: noCheckpointFallback,
-        reasoning: `per partition: translation slack ${slack} + ${ratePerPartition.toFixed(1)} msg/s × (checkpoint ${m.checkpointIntervalSeconds}s + group sync ${syncInterval}s + commit ${commit}s), × ${partitions} partitions`,
-      };
-    }
-    case 'checkpoints': {
-      const seconds = m.checkpointIntervalSeconds + commit;
-      return {
-        maxDuplicates: partitions * perPartition(seconds, slack),
-        skipsPossible: noCheckpointFallback,
-        reasoning: `per partition: translation slack ${slack} + ${ratePerPartition.toFixed(1)} msg/s × (checkpoint ${m.checkpointIntervalSeconds}s + commit ${commit}s), × ${partitions} partitions`,
-      };
-    }
+    case 'mm2-sync':
+      return bound(
+        { 'commit-lag': cell(commit), 'sync-lag': cell(m.checkpointIntervalSeconds + syncInterval), 'translation-slack': cell(0, slack) },
+        noCheckpointFallback,
+        `${rate}: commit ${commit}s; checkpoint ${m.checkpointIntervalSeconds}s + group sync ${syncInterval}s; translation slack ${slack} per partition`,
+      );
+    case 'checkpoints':
+      return bound(
+        { 'commit-lag': cell(commit), 'sync-lag': cell(m.checkpointIntervalSeconds), 'translation-slack': cell(0, slack) },
+        noCheckpointFallback,
+        `${rate}: commit ${commit}s; checkpoint ${m.checkpointIntervalSeconds}s; translation slack ${slack} per partition`,
+      );
     case 'raw-copy':
-      return {
-        maxDuplicates: partitions * perPartition(commit, 1),
-        skipsPossible: true,
-        reasoning: `untranslated offsets are only right while the remote topic's offsets equal the source's (true for a fresh drill topic; false after retention, compaction, transactions or an MM2 restart from an older position); ${ratePerPartition.toFixed(1)} msg/s × commit ${commit}s per partition`,
-      };
+      return bound(
+        { 'commit-lag': cell(commit, 1) },
+        true,
+        `untranslated offsets are only right while the remote topic's offsets equal the source's (true for a fresh drill topic; false after retention, compaction, transactions or an MM2 restart from an older position); ${rate} × commit ${commit}s`,
+      );
     case 'timestamp':
-      return {
-        maxDuplicates: partitions * perPartition(s.failover.timestampMarginMs / 1000 + commit, 1),
-        skipsPossible: true,
-        reasoning: `${ratePerPartition.toFixed(1)} msg/s × (margin ${s.failover.timestampMarginMs / 1000}s + commit ${commit}s) per partition; skips if timestamps run backwards by more than the margin`,
-      };
+      return bound(
+        { 'timestamp-margin': cell(s.failover.timestampMarginMs / 1000 + commit, 1) },
+        true,
+        `${rate} × (margin ${s.failover.timestampMarginMs / 1000}s + commit ${commit}s); skips if timestamps run backwards by more than the margin`,
+      );
     case 'earliest':
-      return { maxDuplicates: inputs.acked, skipsPossible: false, reasoning: 'everything is delivered again' };
+      return bound({ 'resumed-at-earliest': inputs.acked }, false, 'everything is delivered again');
     case 'latest':
-      return { maxDuplicates: 0, skipsPossible: true, reasoning: 'nothing is re-delivered; everything not yet processed at the kill is skipped' };
+      return bound({}, true, 'nothing is re-delivered; everything not yet processed at the kill is skipped');
   }
 }

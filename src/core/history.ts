@@ -14,6 +14,8 @@ export const phaseNames = [
   'kill',
   'failover-started',
   'first-backup-delivery',
+  'faults-healed',
+  'drain-started',
   'drain-done',
   'verify-done',
 ] as const;
@@ -36,6 +38,12 @@ export type HistoryEvent = Base &
     | { type: 'indeterminate'; id: string; error: string }
     | { type: 'deliver'; id: string; phase: ConsumerPhase; topic: string; partition: number; offset: string; ts: number }
     | { type: 'commit'; phase: ConsumerPhase; offsets: Record<string, string> } // topic/partition → next offset
+    /**
+     * A consumer's position when it stopped: topic/partition → the next offset after the last
+     * message it processed, and how many deliveries it counted itself (checked against the
+     * `deliver` events).
+     */
+    | { type: 'positions'; phase: ConsumerPhase; offsets: Record<string, string>; delivered: number }
     /** A checkpoint record read from `<source>.checkpoints.internal`, decoded, with its raw bytes (base64). */
     | { type: 'checkpoint'; group: string; topic: string; partition: number; upstreamOffset: string; downstreamOffset: string; key: string; value: string }
     /** The offsets a failover strategy made the consumer resume from (topic/partition → offset; absent: auto.offset.reset). */
@@ -52,6 +60,11 @@ export type HistoryEvent = Base &
     | { type: 'step-scheduled'; step: number; atSeconds: number }
     /** Replication progress, sampled on the ADMIN paths: end offsets summed over partitions, and the group's offsets MM2 synced to the backup. */
     | { type: 'sample'; primaryEnd: number; backupEnd: number; backupGroupOffset: number; consumerPosition: number }
+    /**
+     * Offsets looked up on a cluster (partition → offset): `before-kill-end` / `-committed`,
+     * `failover-committed`, `drain-end` / `drain-end-committed` (when the drain stopped) and
+     * `verify-end` (the end offsets the verification read read up to).
+     */
     | { type: 'offsets'; label: string; cluster: string; topic: string; offsets: PartitionOffsets }
     | { type: 'read-complete'; what: 'backup' | 'drain'; complete: boolean; detail: string }
     | { type: 'cell-end'; status: 'completed' | 'failed' | 'interrupted'; error?: string }

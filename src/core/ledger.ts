@@ -1,30 +1,55 @@
 /**
- * The ledger: exact per-message accounting of one drill cell, from its history alone.
+ * The ledger: exact per-message accounting of one drill cell, from its history alone. This
+ * docblock is the specification of every class; docs/ledger.md explains it with examples.
  *
  * Messages are matched by id (never by offset), so prefixed (`primary.orders`) and identity
  * (`orders`) remote topics are treated alike. Produce outcomes follow Jepsen: `ack` (the broker
  * acknowledged), `fail` (a definite error: not written), `indeterminate` (timeout or a dead
  * connection: it may or may not have been written).
  *
+ * The consumer's *final log* is the backup's remote topic after a failover (the primary's topic
+ * in a drill without a kill); its *final position* on a partition is where it stood when it
+ * stopped (history-index.ts `finalPositions`). An id *was passed* when the final position on the
+ * partition holding it is beyond its offset there (its lowest offset, if it has several copies).
+ *
  * Every ACKED id falls in exactly one consumer class:
- *  - lost:         never delivered to the consumer in either phase, and absent from the backup — the data is gone;
- *  - skipped:      never delivered to the consumer, but present on the backup — the failover resumed past it;
- *  - exactlyOnce:  delivered exactly once across both phases;
- *  - duplicated:   delivered two or more times across both phases (`extraDeliveries` counts the surplus).
- * Invariant: lost + skipped + exactlyOnce + duplicated = acked. A mismatch is a harness bug.
+ *  - lost:        never delivered; after a failover, absent from the backup (the data is gone);
+ *                 without a failover, passed on the primary and absent from the backup;
+ *  - skipped:     never delivered, present in the final log, and passed: the consumer resumed
+ *                 or moved past it;
+ *  - unreached:   never delivered, present in the final log, and NOT passed: it arrived after
+ *                 (or beyond where) the consumer stopped — for example MM2 slowed by a fault and
+ *                 healed after the drain. Never counted lost or skipped;
+ *  - exactlyOnce: delivered exactly once across both phases;
+ *  - duplicated:  delivered two or more times across both phases (`extraDeliveries` counts the
+ *                 surplus), split by when the re-delivery happened (an id may be in several):
+ *      - duplicatedBeforeKill:    delivered twice or more on the primary (consumer rebalances);
+ *      - duplicatedByFailover:    delivered on the primary and again on the backup (the failover's
+ *                                 resume point was behind what the consumer had processed);
+ *      - duplicatedAfterFailover: delivered twice or more on the backup (rebalances there).
+ * The expected bound and the attribution look only at `duplicatedByFailover`.
  *
  * Beside the classes, the replication view:
  *  - notReplicated:          acked but absent from the backup, whether or not the consumer saw it (the RPO);
- *  - replicationDuplicates:  ids found at several backup offsets (MM2 is at-least-once), and the surplus copies.
- * Indeterminate ids are never counted lost or skipped; the ledger reports how many of them appeared.
+ *  - replicationDuplicates:  ids at several distinct backup offsets (MM2 is at-least-once), and
+ *                            `replicationExtraCopies` the surplus offsets. A record read twice
+ *                            by the verification reader is one offset, not a duplicate.
+ * Producer outcomes: `indeterminateAppeared` and `failedAppeared` count indeterminate and failed
+ * ids that were nevertheless delivered or found on the backup. Neither is ever lost or skipped.
  *
- * Honesty: when the backup was not read completely, `lost`, `skipped` and `notReplicated` are
- * 'unknown' (absence cannot be proven); when the drain did not reach the backup's end,
- * `skipped` is 'unknown' too (the consumer may simply not have got there).
+ * Honesty: when the backup was not read completely, `lost`, `skipped`, `unreached` and
+ * `notReplicated` — per cell, per partition and their sample ids — are 'unknown' (absence
+ * cannot be proven). When the consumer's final position on a partition is unknown, `skipped`
+ * and `unreached` are 'unknown'. The drain's completeness does not change a count: what the
+ * consumer did not get to is `unreached`, by definition.
  */
-import { type ConsumerPhase, type HistoryEvent } from './history.ts';
+import type { HistoryEvent } from './history.ts';
+import { finalPositions, indexHistory, type HistoryIndex, type Located } from './history-index.ts';
+import { checkConsistency, type Consistency } from './consistency.ts';
+import { tpKey } from './topic-partition.ts';
 
 export type Count = number | 'unknown';
+export type Sample = string[] | 'unknown';
 
 export interface LedgerCounts {
   acked: number;
@@ -32,14 +57,18 @@ export interface LedgerCounts {
   indeterminate: number;
   lost: Count;
   skipped: Count;
+  unreached: Count;
   exactlyOnce: number;
   duplicated: number;
   extraDeliveries: number;
+  duplicatedBeforeKill: number;
+  duplicatedByFailover: number;
+  duplicatedAfterFailover: number;
   notReplicated: Count;
   replicationDuplicates: number;
   replicationExtraCopies: number;
-  /** Indeterminate ids that were nevertheless delivered or found on the backup. */
   indeterminateAppeared: number;
+  failedAppeared: number;
   /** Deliveries whose id this run never produced (must be 0; otherwise the harness or topic is dirty). */
   foreignDeliveries: number;
   deliveredPrimary: number;
@@ -47,16 +76,18 @@ export interface LedgerCounts {
 }
 
 export interface LedgerSamples {
-  lost: string[];
-  skipped: string[];
+  lost: Sample;
+  skipped: Sample;
+  unreached: Sample;
   duplicated: string[];
-  notReplicated: string[];
+  notReplicated: Sample;
 }
 
 export interface PartitionCounts {
   acked: number;
-  lost: number;
-  skipped: number;
+  lost: Count;
+  skipped: Count;
+  unreached: Count;
   exactlyOnce: number;
   duplicated: number;
 }
@@ -68,127 +99,123 @@ export interface Ledger {
   samples: LedgerSamples;
   /** The failover gap: kill → first delivery on the backup, in ms; null if either is missing. */
   failoverGapMs: number | null;
-  invariant: { holds: boolean; detail: string };
+  consistency: Consistency;
   backupReadComplete: boolean;
   drainComplete: boolean;
 }
 
 const SAMPLE = 20;
 
-const increment = (m: Map<string, number>, id: string) => m.set(id, (m.get(id) ?? 0) + 1);
+type Unplaced = 'unplaced';
+type NeverDelivered = 'lost' | 'skipped' | 'unreached' | Unplaced;
 
-export function buildLedger(events: readonly HistoryEvent[]): Ledger {
-  const acked = new Map<string, string>(); // id → topic/partition
-  const failed = new Set<string>();
-  const indeterminate = new Set<string>();
-  const deliveries = new Map<string, number>();
-  const byPhase: Record<ConsumerPhase, number> = { primary: 0, backup: 0 };
-  const backupCopies = new Map<string, number>();
-  let killAt: number | null = null;
-  let firstBackupDelivery: number | null = null;
-  let backupReadComplete = false;
-  let drainComplete = false;
-
-  for (const e of events) {
-    switch (e.type) {
-      case 'ack': acked.set(e.id, `${e.topic}/${e.partition}`); break;
-      case 'fail': failed.add(e.id); break;
-      case 'indeterminate': indeterminate.add(e.id); break;
-      case 'deliver':
-        increment(deliveries, e.id);
-        byPhase[e.phase] += 1;
-        if (e.phase === 'backup' && firstBackupDelivery === null) firstBackupDelivery = e.t;
-        break;
-      case 'backup-record': increment(backupCopies, e.id); break;
-      case 'kill': killAt ??= e.t; break;
-      case 'read-complete':
-        if (e.what === 'backup') backupReadComplete = e.complete;
-        else drainComplete = e.complete;
-        break;
-      default: break;
-    }
+/** The class of an acked id the consumer never got, by the rules of the docblock. */
+function classifyUndelivered(ix: HistoryIndex, positions: ReadonlyMap<string, bigint>, acked: Located, copies: readonly Located[] | undefined): NeverDelivered {
+  if (ix.killAt !== null) {
+    if (!copies?.length) return 'lost';
+    const first = copies.reduce((a, c) => (c.offset < a.offset ? c : a));
+    const pos = positions.get(tpKey(first.topic, first.partition));
+    if (pos === undefined) return 'unplaced';
+    return pos > first.offset ? 'skipped' : 'unreached';
   }
+  const pos = positions.get(tpKey(acked.topic, acked.partition));
+  if (pos === undefined) return 'unplaced';
+  if (pos <= acked.offset) return 'unreached';
+  return copies?.length ? 'skipped' : 'lost';
+}
 
-  const lost: string[] = [];
-  const skipped: string[] = [];
-  const duplicated: string[] = [];
-  const notReplicated: string[] = [];
+export const buildLedger = (events: readonly HistoryEvent[]): Ledger => ledgerOf(indexHistory(events));
+
+export function ledgerOf(ix: HistoryIndex): Ledger {
+  const positions = finalPositions(ix);
+  const ids: Record<NeverDelivered | 'duplicated' | 'notReplicated', string[]> = { lost: [], skipped: [], unreached: [], unplaced: [], duplicated: [], notReplicated: [] };
+  const dup = { beforeKill: 0, byFailover: 0, afterFailover: 0 };
   let exactlyOnce = 0;
   let extraDeliveries = 0;
-  const partitions: Record<string, PartitionCounts> = {};
-  for (const [id, tp] of acked) {
-    const n = deliveries.get(id) ?? 0;
-    const onBackup = backupCopies.has(id);
-    const p = (partitions[tp] ??= { acked: 0, lost: 0, skipped: 0, exactlyOnce: 0, duplicated: 0 });
+  const partitions: Record<string, Record<'acked' | 'exactlyOnce' | 'duplicated' | NeverDelivered, number>> = {};
+  for (const [id, at] of ix.acked) {
+    const d = ix.deliveries.get(id);
+    const n = d ? d.primary + d.backup : 0;
+    const copies = ix.backupCopies.get(id);
+    const tp = tpKey(at.topic, at.partition);
+    const p = (partitions[tp] ??= { acked: 0, lost: 0, skipped: 0, unreached: 0, unplaced: 0, exactlyOnce: 0, duplicated: 0 });
     p.acked += 1;
-    if (!onBackup) notReplicated.push(id);
-    if (n === 0) {
-      (onBackup ? skipped : lost).push(id);
-      p[onBackup ? 'skipped' : 'lost'] += 1;
+    if (!copies) ids.notReplicated.push(id);
+    if (!d || n === 0) {
+      const c = classifyUndelivered(ix, positions, at, copies);
+      ids[c].push(id);
+      p[c] += 1;
     } else if (n === 1) {
       exactlyOnce += 1;
       p.exactlyOnce += 1;
     } else {
-      duplicated.push(id);
+      ids.duplicated.push(id);
       p.duplicated += 1;
       extraDeliveries += n - 1;
+      if (d.primary >= 2) dup.beforeKill += 1;
+      if (d.primary >= 1 && d.backup >= 1) dup.byFailover += 1;
+      if (d.backup >= 2) dup.afterFailover += 1;
     }
   }
 
-  const produced = (id: string) => acked.has(id) || failed.has(id) || indeterminate.has(id);
+  const produced = (id: string) => ix.acked.has(id) || ix.failed.has(id) || ix.indeterminate.has(id);
+  const appeared = (id: string) => ix.deliveries.has(id) || ix.backupCopies.has(id);
   let foreignDeliveries = 0;
-  for (const [id, n] of deliveries) if (!produced(id)) foreignDeliveries += n;
-  let indeterminateAppeared = 0;
-  for (const id of indeterminate) if (deliveries.has(id) || backupCopies.has(id)) indeterminateAppeared += 1;
+  for (const [id, d] of ix.deliveries) if (!produced(id)) foreignDeliveries += d.primary + d.backup;
   let replicationDuplicates = 0;
   let replicationExtraCopies = 0;
-  for (const [id, n] of backupCopies) {
-    if (n > 1 && acked.has(id)) {
+  for (const [id, copies] of ix.backupCopies) {
+    if (copies.length > 1 && ix.acked.has(id)) {
       replicationDuplicates += 1;
-      replicationExtraCopies += n - 1;
+      replicationExtraCopies += copies.length - 1;
     }
   }
 
-  // The classes partition the acked ids by construction; what can break is the history itself
-  // (an id recorded both acked and failed/indeterminate means the producer adapter is wrong).
-  const sum = lost.length + skipped.length + exactlyOnce + duplicated.length;
-  const contradictory = [...acked.keys()].filter((id) => failed.has(id) || indeterminate.has(id));
-  const holds = sum === acked.size && contradictory.length === 0;
-  const unknownUnless = (known: boolean, n: number): Count => (known ? n : 'unknown');
+  const read = ix.backupReadComplete;
+  const placed = read && ids.unplaced.length === 0;
+  const count = (known: boolean, n: number): Count => (known ? n : 'unknown');
+  const sample = (known: boolean, list: readonly string[]): Sample => (known ? list.slice(0, SAMPLE) : 'unknown');
+  const perPartition = Object.fromEntries(
+    Object.entries(partitions).map(([tp, p]) => {
+      const partPlaced = read && p.unplaced === 0;
+      return [tp, { acked: p.acked, lost: count(read, p.lost), skipped: count(partPlaced, p.skipped), unreached: count(partPlaced, p.unreached), exactlyOnce: p.exactlyOnce, duplicated: p.duplicated }];
+    }),
+  );
 
   return {
     counts: {
-      acked: acked.size,
-      failed: failed.size,
-      indeterminate: indeterminate.size,
-      lost: unknownUnless(backupReadComplete, lost.length),
-      skipped: unknownUnless(backupReadComplete && drainComplete, skipped.length),
+      acked: ix.acked.size,
+      failed: ix.failed.size,
+      indeterminate: ix.indeterminate.size,
+      lost: count(read, ids.lost.length),
+      skipped: count(placed, ids.skipped.length),
+      unreached: count(placed, ids.unreached.length),
       exactlyOnce,
-      duplicated: duplicated.length,
+      duplicated: ids.duplicated.length,
       extraDeliveries,
-      notReplicated: unknownUnless(backupReadComplete, notReplicated.length),
+      duplicatedBeforeKill: dup.beforeKill,
+      duplicatedByFailover: dup.byFailover,
+      duplicatedAfterFailover: dup.afterFailover,
+      notReplicated: count(read, ids.notReplicated.length),
       replicationDuplicates,
       replicationExtraCopies,
-      indeterminateAppeared,
+      indeterminateAppeared: [...ix.indeterminate].filter(appeared).length,
+      failedAppeared: [...ix.failed].filter(appeared).length,
       foreignDeliveries,
-      deliveredPrimary: byPhase.primary,
-      deliveredBackup: byPhase.backup,
+      deliveredPrimary: ix.delivered.primary.length,
+      deliveredBackup: ix.delivered.backup.length,
     },
-    partitions,
+    partitions: perPartition,
     samples: {
-      lost: lost.slice(0, SAMPLE),
-      skipped: skipped.slice(0, SAMPLE),
-      duplicated: duplicated.slice(0, SAMPLE),
-      notReplicated: notReplicated.slice(0, SAMPLE),
+      lost: sample(read, ids.lost),
+      skipped: sample(placed, ids.skipped),
+      unreached: sample(placed, ids.unreached),
+      duplicated: ids.duplicated.slice(0, SAMPLE),
+      notReplicated: sample(read, ids.notReplicated),
     },
-    failoverGapMs: killAt !== null && firstBackupDelivery !== null ? firstBackupDelivery - killAt : null,
-    invariant: {
-      holds,
-      detail:
-        `lost ${lost.length} + skipped ${skipped.length} + exactly once ${exactlyOnce} + duplicated ${duplicated.length} = ${sum}, acked ${acked.size}` +
-        (contradictory.length ? `; ${contradictory.length} ids both acked and failed/indeterminate (e.g. ${contradictory[0]})` : ''),
-    },
-    backupReadComplete,
-    drainComplete,
+    failoverGapMs: ix.killAt !== null && ix.firstBackupDelivery !== null ? ix.firstBackupDelivery - ix.killAt : null,
+    consistency: checkConsistency(ix, positions),
+    backupReadComplete: read,
+    drainComplete: ix.drainComplete,
   };
 }

@@ -4,7 +4,9 @@
  * is reported with its path before anything starts.
  */
 import { DrillError } from './errors.ts';
+import { checkCellRuns, matrixCells } from './matrix-size.ts';
 import type { Scenario, ScenarioInput } from './scenario.ts';
+import { thresholdScopeProblems } from './threshold-scope.ts';
 import { parseScenario } from './validate.ts';
 
 export type MatrixValue = string | number | boolean;
@@ -45,15 +47,29 @@ const checkValue = (path: string, v: unknown): MatrixValue => {
   throw new DrillError('SCENARIO_INVALID', `matrix.${path}: values must be strings, numbers or booleans (found ${JSON.stringify(v)})`);
 };
 
-export function expandMatrix(input: ScenarioInput, source: string): Cell[] {
+export interface ExpandOptions {
+  /** Expand even a matrix of more than MAX_CELL_RUNS cell runs (`--force`). */
+  readonly force?: boolean | undefined;
+}
+
+export function expandMatrix(input: ScenarioInput, source: string, opts: ExpandOptions = {}): Cell[] {
   const base = parseScenario(input, source); // reports base-scenario errors once, not per cell
   const dims = Object.entries(base.matrix).map(([path, vals]) => [path, vals.map((v) => checkValue(path, v))] as const);
+  const { cells: count, breakdown } = matrixCells(dims);
+  checkCellRuns(count, breakdown, base.repeat, opts.force ?? false);
   const { matrix: _ignored, ...rest } = input as Record<string, unknown>;
-  return cartesian(dims.map(([, vals]) => vals)).map((combo) => {
+  const cells = cartesian(dims.map(([, vals]) => vals)).map((combo) => {
     const values = Object.fromEntries(dims.map(([path], i) => [path, combo[i] as MatrixValue]));
     const applied = Object.entries(values).reduce<Record<string, unknown>>((acc, [p, v]) => setPath(acc, p, v), rest);
     const id = Object.entries(values).map(([p, v]) => `${p}=${v}`).join(',') || 'default';
     const scenario = parseScenario({ ...applied, matrix: base.matrix }, `${source} (cell ${id})`);
     return { id, values, scenario };
   });
+  const problems = thresholdScopeProblems(base.thresholds, dims, cells.map((c) => c.values));
+  if (problems.length) {
+    throw new DrillError('SCENARIO_INVALID', `${source} is not a valid scenario:\n  - ${problems.join('\n  - ')}`, {
+      fix: 'make each `when` name a matrix dimension (its path or last part) with one of its values, or remove that group',
+    });
+  }
+  return cells;
 }

@@ -1,17 +1,25 @@
 /** Everything a cell run measured, from its history alone (used by the drill and by `mm2-drill report`). */
+import { attribute } from './attribution.ts';
 import { checkBound } from './evidence.ts';
 import type { HistoryEvent } from './history.ts';
+import { indexHistory } from './history-index.ts';
 import type { Scenario } from './scenario.ts';
 import { evaluate } from './thresholds.ts';
 import { atKill, faultWindows } from './lag.ts';
-import { buildLedger } from './ledger.ts';
+import { ledgerOf } from './ledger.ts';
 
 export function measureCell(events: readonly HistoryEvent[], cellStart: number) {
-  const ledger = buildLedger(events);
+  const ix = indexHistory(events);
+  const ledger = ledgerOf(ix);
+  const gap = ledger.failoverGapMs;
   return {
     counts: ledger.counts,
-    failoverGapMs: ledger.failoverGapMs,
-    invariant: ledger.invariant,
+    failoverGapMs: gap,
+    /** The configured wait before failing over (failover.delaySeconds): detection, not the harness. */
+    failoverDelayMs: gap === null ? null : ix.failoverDelayMs,
+    /** The gap minus the configured wait: what moving the consumer really took. */
+    failoverRemainderMs: gap === null || ix.failoverDelayMs === null ? null : gap - ix.failoverDelayMs,
+    consistency: ledger.consistency,
     backupReadComplete: ledger.backupReadComplete,
     drainComplete: ledger.drainComplete,
     samples: ledger.samples,
@@ -24,14 +32,18 @@ export function measureCell(events: readonly HistoryEvent[], cellStart: number) 
 export type Measured = ReturnType<typeof measureCell>;
 
 /**
- * The verdicts of a finished cell: its thresholds, the failover strategy's expected bound (when
- * there was a failover), and its status — passed when the ledger is consistent and every
- * threshold passed (`unknown` does not pass).
+ * The verdicts of a finished cell: its thresholds, the failover strategy's expected bound and
+ * the attribution of its duplicates and skips (when there was a failover), and its status:
+ * `failed` when a consistency check or a threshold failed (`unknown` does not pass a
+ * threshold), `passed` when every threshold passed, `measured` when no threshold applied —
+ * nothing was gated, so nothing can be called passed.
  */
 export function judgeCell(s: Scenario, cell: { values: Record<string, string | number | boolean>; remoteTopics: readonly string[] }, m: Measured, events: readonly HistoryEvent[]) {
-  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, atKill: m.atKill });
+  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill });
   const failover = s.timeline.some((x) => x.action === 'kill-primary');
-  const expected = failover ? checkBound(s, cell.remoteTopics, m.counts, events, m.atKill.consumerBehind) : null;
-  const status: 'passed' | 'failed' = m.invariant.holds && checks.every((c) => c.verdict === 'pass') ? 'passed' : 'failed';
-  return { checks, expected, status };
+  const expected = failover ? checkBound(s, cell.remoteTopics, m, events, m.atKill.consumerBehind) : null;
+  const attribution = failover ? attribute(indexHistory(events), expected?.parts, m.counts.skipped !== 'unknown') : null;
+  const status: 'passed' | 'failed' | 'measured' =
+    !m.consistency.holds || checks.some((c) => c.verdict !== 'pass') ? 'failed' : checks.length ? 'passed' : 'measured';
+  return { checks, expected, attribution, status };
 }

@@ -8,10 +8,12 @@ import type { CellSummary } from './summary.ts';
 import type { AtKill, FaultWindow } from './lag.ts';
 import type { Check } from './thresholds.ts';
 import type { BoundCheck } from './evidence.ts';
+import type { Attribution } from './attribution.ts';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
-export type CellStatus = 'passed' | 'failed' | 'error' | 'interrupted';
+/** `measured`: the cell ran and is consistent, but no threshold applied to it — nothing was gated. */
+export type CellStatus = 'passed' | 'measured' | 'failed' | 'error' | 'interrupted';
 
 export interface CellResult {
   /** Matrix cell id plus repetition, e.g. `mirror.policy=default#1`. */
@@ -26,8 +28,14 @@ export interface CellResult {
   status: CellStatus;
   error?: { code: string; message: string; detail?: string | undefined };
   counts: LedgerCounts | null;
+  /** Kill → first delivery on the backup. */
   failoverGapMs: number | null;
-  invariant: Ledger['invariant'] | null;
+  /** The configured wait before failing over (`failover.delaySeconds`), part of the gap. */
+  failoverDelayMs: number | null;
+  /** The gap minus the configured wait: what moving the consumer really took. */
+  failoverRemainderMs: number | null;
+  /** Cross-checks between independent records of the drill (consistency.ts). */
+  consistency: Ledger['consistency'] | null;
   backupReadComplete: boolean;
   drainComplete: boolean;
   samples: LedgerSamples | null;
@@ -35,6 +43,8 @@ export interface CellResult {
   partitions: Record<string, PartitionCounts>;
   /** The expected bound of the failover strategy vs the measurement, with evidence (null without a failover). */
   expected: BoundCheck | null;
+  /** Why the failover's duplicates and skips happened, per cause (null without a failover). */
+  attribution: Attribution | null;
   /** The scenario's thresholds applied to this cell run. */
   checks: Check[];
   /** Replication lag and group-sync age at the last sample before the kill. */
@@ -52,7 +62,7 @@ export interface RunResults {
   tool: { name: 'mm2-drill'; version: string };
   runId: string;
   scenario: { name: string; file: string; description: string };
-  status: 'passed' | 'failed' | 'error' | 'interrupted' | 'running';
+  status: CellStatus | 'running';
   startedAt: string;
   finishedAt: string | null;
   environment: { kafkaImage: string; kafkaVersion: string; toxiproxyImage: string; node: string; platform: string };
@@ -62,10 +72,13 @@ export interface RunResults {
   summary: CellSummary[];
 }
 
-/** The run's status from its cells: the worst one wins. */
+/**
+ * The run's status from its cells: the worst one wins; `passed` needs at least one gated cell
+ * (a run where no threshold applied anywhere is `measured`).
+ */
 export function runStatus(cells: readonly CellResult[], interrupted: boolean): RunResults['status'] {
   if (interrupted || cells.some((c) => c.status === 'interrupted')) return 'interrupted';
   if (cells.some((c) => c.status === 'error')) return 'error';
   if (cells.some((c) => c.status === 'failed')) return 'failed';
-  return 'passed';
+  return cells.some((c) => c.status === 'passed') ? 'passed' : 'measured';
 }

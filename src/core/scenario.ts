@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { faultSchema } from './faults.ts';
+import { scenarioIssues } from './scenario-checks.ts';
 import { thresholdsSchema } from './thresholds.ts';
 
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -25,7 +26,14 @@ const kafkaSchema = z.strictObject({
 });
 
 const topicSchema = z.strictObject({
-  name: z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name ([a-zA-Z0-9._-])'),
+  /**
+   * A name Kafka accepts (Topic.validate: [a-zA-Z0-9._-], not "." or "..") and MM2 replicates: not
+   * excluded by `topics.exclude`, not internal, not named like a remote topic (see scenario-checks.ts).
+   */
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name ([a-zA-Z0-9._-])')
+    .refine((n) => n !== '.' && n !== '..', { message: 'Kafka rejects "." and ".." as topic names (Topic.validate); use a name like "orders"' }),
   partitions: z.int().min(1).max(64).default(3),
   config: z.record(z.string(), z.string()).default({}),
 });
@@ -47,7 +55,11 @@ const mirrorSchema = z.strictObject({
    * `identity` (IdentityReplicationPolicy: `orders`), or the name of an entry of `customPolicies`.
    */
   policy: z.string().min(1).default('default'),
-  /** Custom replication policies, by name, for `policy` (and matrix values of `mirror.policy`). */
+  /**
+   * Custom replication policies, by name, for `policy` (and matrix values of `mirror.policy`).
+   * Not named "default" or "identity" (those are the built-in policies); the `jar` or `source`
+   * must exist, relative to the scenario file (checked when the file is loaded).
+   */
   customPolicies: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a kebab-case name'), customPolicySchema).default({}),
   /** emit.checkpoints.interval.seconds (MM2 default 60). */
   checkpointIntervalSeconds: seconds(1),
@@ -69,7 +81,11 @@ const mirrorSchema = z.strictObject({
   refreshGroupsIntervalSeconds: seconds(1),
   /** tasks.max for the mirror connectors. */
   tasksMax: z.int().min(1).max(64).default(1),
-  /** Raw mm2.properties entries, written last (they win). */
+  /**
+   * Raw mm2.properties entries, written last (they win). `topics.exclude` (or
+   * `primary->backup.topics.exclude`) and `replication.policy.separator` here also change which
+   * topic names the scenario accepts.
+   */
   properties: properties.default({}),
 });
 
@@ -84,7 +100,10 @@ const consumerSchema = z.strictObject({
   commitIntervalMs: z.int().min(10).max(600_000).default(5000),
   /** Time spent "processing" each message: a consumer slower than the producer falls behind. */
   processingDelayMs: z.number().min(0).max(10_000).default(0),
-  /** Start consuming this long after the producer: a consumer already far behind. */
+  /**
+   * Start consuming this long after the producer: a consumer already far behind. Must be before
+   * the kill (a numeric `at` of the kill-primary step), or the consumer never consumes on the primary.
+   */
   startDelaySeconds: z.number().min(0).max(3600).default(0),
 });
 
@@ -95,14 +114,19 @@ const workloadSchema = z.strictObject({
   messageBytes: z.int().min(64).max(1_000_000).default(200),
   /** Producer acks: all (-1), leader (1) or none (0). */
   acks: z.enum(['all', 'leader', 'none']).default('all'),
-  /** Idempotent producer (requires acks=all). */
-  idempotent: z.boolean().default(false),
+  /**
+   * Idempotent producer (requires acks=all). Defaults to true with acks "all" and false otherwise,
+   * like the Java producer's default since Kafka 3.0 (KIP-679).
+   */
+  idempotent: z.boolean().optional(),
   /** Message keys: the unique id, none, or this many distinct keys. (Partitions are assigned round robin either way.) */
   keys: z.union([z.literal('id'), z.literal('none'), z.int().min(1).max(1_000_000)]).default('id'),
   /** Stop producing this many seconds after the start (default: produce until the kill). */
   durationSeconds: z.number().positive().max(3600).optional(),
   consumer: consumerSchema.prefault({}),
-});
+})
+  // KIP-679's default needs `acks`, so it is filled here rather than with `.default()`.
+  .transform((w) => ({ ...w, idempotent: w.idempotent ?? w.acks === 'all' }));
 
 /**
  * When a timeline step starts: seconds after the workload started, once N messages were acked,
@@ -158,10 +182,11 @@ const failoverSchema = z.strictObject({
   drainTimeoutSeconds: z.number().positive().max(3600).default(120),
 });
 
-export const scenarioSchema = z.strictObject({
+const scenarioFields = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a kebab-case name like "quickstart"'),
   description: z.string().default(''),
   kafka: kafkaSchema.prefault({}),
+  /** The topics the workload writes and MM2 mirrors, each name once. */
   topics: z.array(topicSchema).min(1).max(16).prefault([{ name: 'orders' }]),
   mirror: mirrorSchema.prefault({}),
   workload: workloadSchema.prefault({}),
@@ -176,34 +201,30 @@ export const scenarioSchema = z.strictObject({
     .default([{ at: 20, action: 'kill-primary' }])
     .refine((steps) => steps.filter((s) => s.action === 'kill-primary').length <= 1, { message: 'at most one step with action "kill-primary"' }),
   failover: failoverSchema.prefault({}),
-  /** Matrix dimensions: a dotted scenario path → the values to try. The cells are the cartesian product. */
+  /**
+   * Matrix dimensions: a dotted scenario path → the values to try. The cells are the cartesian
+   * product; cells × `repeat` may not exceed 200 cell runs unless `--force` is given.
+   */
   matrix: z.record(z.string(), z.array(z.unknown()).min(1)).default({}),
   /** Run every cell this many times, each on fresh clusters. */
   repeat: z.int().min(1).max(100).default(1),
-  /** CI gates: figure → comparison, for every cell, or a list of `{ when, checks }` for some cells. */
+  /**
+   * CI gates: figure → comparison, for every cell, or a list of `{ when, checks }` for some cells.
+   * Each key of a `when` must name a matrix dimension (its path or its last part), and the `when`
+   * must match at least one cell.
+   */
   thresholds: thresholdsSchema,
-})
-  .superRefine((s, ctx) => {
-    const known = ['default', 'identity', ...Object.keys(s.mirror.customPolicies)];
-    if (!known.includes(s.mirror.policy)) {
-      ctx.addIssue({ code: 'custom', path: ['mirror', 'policy'], input: s.mirror.policy, message: `expected one of ${known.map((k) => `"${k}"`).join(', ')} (custom policies are declared in mirror.customPolicies)` });
-    }
-    const kill = s.timeline.find((x) => x.action === 'kill-primary');
-    if (!kill && s.workload.durationSeconds === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['workload', 'durationSeconds'], input: undefined, message: 'a timeline without "kill-primary" needs workload.durationSeconds to end the drill' });
-    }
-    if (kill?.durationSeconds !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['timeline'], input: kill.durationSeconds, message: '"kill-primary" cannot have a duration: the primary stays dead' });
-    }
-    if (s.workload.idempotent && s.workload.acks !== 'all') {
-      ctx.addIssue({ code: 'custom', path: ['workload', 'acks'], input: s.workload.acks, message: 'an idempotent producer needs acks "all"' });
-    }
-  });
+});
+
+/** A scenario's fields, then the checks across them (scenario-checks.ts). */
+export const scenarioSchema = scenarioFields.superRefine((s, ctx) => {
+  for (const issue of scenarioIssues(s)) ctx.addIssue({ code: 'custom', ...issue });
+});
 
 /** What a scenario file may contain (defaults filled in later). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 /** A validated scenario with every default applied. */
-export type Scenario = z.output<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioFields>;
 
 /** Identity function that gives scenario files type checking and editor completion. */
 export const defineScenario = (scenario: ScenarioInput): ScenarioInput => scenario;

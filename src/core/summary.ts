@@ -17,7 +17,9 @@ export interface CellSummary {
   values: CellResult['values'];
   runs: number;
   passed: number;
-  figures: Record<'lost' | 'skipped' | 'duplicated' | 'extraDeliveries' | 'notReplicated' | 'acked', Stat | null> & { failoverGapMs: Stat | null };
+  /** Runs that finished consistent with no threshold to pass (see CellStatus). */
+  measured: number;
+  figures: Record<'lost' | 'skipped' | 'unreached' | 'duplicated' | 'duplicatedByFailover' | 'extraDeliveries' | 'notReplicated' | 'acked', Stat | null> & { failoverGapMs: Stat | null };
 }
 
 export function stat(xs: readonly Count[], total: number): Stat | null {
@@ -28,7 +30,7 @@ export function stat(xs: readonly Count[], total: number): Stat | null {
   return { median, min: known[0]!, max: known[known.length - 1]!, n: known.length, unknown: total - known.length };
 }
 
-const finished = (c: CellResult) => c.status === 'passed' || c.status === 'failed';
+const finished = (c: CellResult) => c.status === 'passed' || c.status === 'measured' || c.status === 'failed';
 
 export function summarize(cells: readonly CellResult[]): CellSummary[] {
   const byCell = Map.groupBy(cells, (c) => c.cellId);
@@ -40,11 +42,14 @@ export function summarize(cells: readonly CellResult[]): CellSummary[] {
       values: runs[0]!.values,
       runs: runs.length,
       passed: runs.filter((c) => c.status === 'passed').length,
+      measured: runs.filter((c) => c.status === 'measured').length,
       figures: {
         acked: fig('acked'),
         lost: fig('lost'),
         skipped: fig('skipped'),
+        unreached: fig('unreached'),
         duplicated: fig('duplicated'),
+        duplicatedByFailover: fig('duplicatedByFailover'),
         extraDeliveries: fig('extraDeliveries'),
         notReplicated: fig('notReplicated'),
         failoverGapMs: stat(done.map((c) => c.failoverGapMs ?? 'unknown'), runs.length),
@@ -59,4 +64,11 @@ export function formatStat(s: Stat | null, digits = 0): string {
   const f = (x: number) => x.toFixed(digits);
   const spread = s.min === s.max ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
   return s.unknown > 0 ? `${spread} +${s.unknown}?` : spread;
+}
+
+/** "3/3 passed", "2 measured (not gated)", "2/3 passed, 1 measured". */
+export function runsText(s: Pick<CellSummary, 'runs' | 'passed' | 'measured'>): string {
+  if (s.measured === 0) return `${s.passed}/${s.runs} passed`;
+  if (s.passed === 0 && s.measured === s.runs) return `${s.runs} measured (not gated)`;
+  return `${s.passed}/${s.runs} passed, ${s.measured} measured`;
 }

@@ -8,8 +8,9 @@ import { z } from 'zod';
 import type { CellResult } from './results.ts';
 
 export const figureNames = [
-  'acked', 'lost', 'skipped', 'duplicated', 'extraDeliveries', 'exactlyOnce', 'notReplicated', 'replicationDuplicates',
-  'indeterminate', 'failoverGapSeconds', 'lagAtKillMessages', 'groupSyncAgeSeconds',
+  'acked', 'lost', 'skipped', 'unreached', 'duplicated', 'extraDeliveries', 'duplicatedBeforeKill', 'duplicatedByFailover', 'duplicatedAfterFailover',
+  'exactlyOnce', 'notReplicated', 'replicationDuplicates', 'indeterminate', 'failedAppeared',
+  'failoverGapSeconds', 'failoverRemainderSeconds', 'lagAtKillMessages', 'groupSyncAgeSeconds',
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
@@ -30,12 +31,16 @@ export interface Check {
   verdict: Verdict;
 }
 
-export function figureValue(c: Pick<CellResult, 'counts' | 'failoverGapMs' | 'atKill'>, f: FigureName): number | null {
+type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill'>;
+
+export function figureValue(c: Gated, f: FigureName): number | null {
   const num = (x: number | 'unknown' | null | undefined) => (typeof x === 'number' ? x : null);
+  const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
   switch (f) {
-    case 'failoverGapSeconds': return c.failoverGapMs === null ? null : c.failoverGapMs / 1000;
+    case 'failoverGapSeconds': return seconds(c.failoverGapMs);
+    case 'failoverRemainderSeconds': return seconds(c.failoverRemainderMs);
     case 'lagAtKillMessages': return c.atKill.lagMessages;
-    case 'groupSyncAgeSeconds': return c.atKill.groupSyncAgeMs === null ? null : c.atKill.groupSyncAgeMs / 1000;
+    case 'groupSyncAgeSeconds': return seconds(c.atKill.groupSyncAgeMs);
     default: return num(c.counts?.[f]);
   }
 }
@@ -61,7 +66,7 @@ export function checksFor(t: Thresholds, values: Record<string, unknown>): [Figu
     .flatMap((g) => Object.entries(g.checks) as [FigureName, string][]);
 }
 
-export function evaluate(t: Thresholds, c: Pick<CellResult, 'values' | 'counts' | 'failoverGapMs' | 'atKill'>): Check[] {
+export function evaluate(t: Thresholds, c: Gated & Pick<CellResult, 'values'>): Check[] {
   return checksFor(t, c.values).map(([figure, expr]) => {
     const value = figureValue(c, figure);
     return { figure, expression: expr.trim(), value, verdict: value === null ? 'unknown' : compare(value, expr) ? 'pass' : 'fail' };

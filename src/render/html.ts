@@ -2,9 +2,11 @@
  * report.html: one self-contained file a team can attach to a ticket — the scenario, the
  * environment, the matrix, thresholds, charts (Chart.js, inlined) and the ids behind the counts.
  */
+import { causes, type Attribution, type Part } from '../core/attribution.ts';
+import type { Count, Sample } from '../core/ledger.ts';
 import type { CellResult } from '../core/results.ts';
 import type { ReportModel } from '../core/report-model.ts';
-import { formatStat, summarize } from '../core/summary.ts';
+import { formatStat, runsText, summarize } from '../core/summary.ts';
 
 const h = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n = (x: unknown) => (x === null || x === undefined ? '—' : h(x));
@@ -13,23 +15,41 @@ const tableHtml = (head: readonly string[], rows: readonly (readonly string[])[]
     .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 
+function attributionHtml(a: Attribution): string {
+  const rows = (kind: string, parts: readonly Part[]) =>
+    parts.map((p) => [kind, h(p.cause), h(p.messages), p.expectedMax === null ? '—' : `≤ ${h(p.expectedMax)}`, h(causes[p.cause])]);
+  return `<h4>Why: ${h(a.duplicates.total)} duplicated by the failover, ${h(a.skips.total)} skipped (${h(a.strategy)})</h4>
+  ${tableHtml(['', 'cause', 'messages', 'predicted', 'meaning'], [...rows('duplicated', a.duplicates.parts), ...rows('skipped', a.skips.parts)], 'attribution')}`;
+}
+
+function consistencyHtml(c: CellResult): string {
+  const checks = c.consistency?.checks ?? [];
+  if (!checks.length) return '';
+  return `<details${checks.some((x) => x.verdict === 'fail') ? ' open' : ''}><summary>Consistency checks: ${checks.filter((x) => x.verdict === 'pass').length} of ${checks.length} passed</summary>
+  ${tableHtml(['check', 'verdict', 'detail'], checks.map((x) => [h(x.name), `<span class="v ${x.verdict}">${x.verdict}</span>`, h(x.detail)]), 'consistency')}</details>`;
+}
+
 function cellSection(c: CellResult, i: number): string {
   const k = c.counts;
-  const ids = (label: string, list: string[] | undefined, total: number | 'unknown' | undefined) =>
-    list && list.length ? `<details><summary>${label}: showing ${list.length} of ${n(total)}</summary><code>${list.map(h).join(' ')}</code></details>` : '';
+  const ids = (label: string, list: Sample | undefined, total: Count | undefined) =>
+    list === 'unknown'
+      ? `<p>${label}: unknown (the backup was not read completely)</p>`
+      : list && list.length ? `<details><summary>${label}: showing ${list.length} of ${n(total)}</summary><code>${list.map(h).join(' ')}</code></details>` : '';
   const parts = Object.entries(c.partitions ?? {});
   return `<section class="cell" id="cell-${i}">
   <h3>${h(c.key)} <span class="status ${c.status}">${c.status}</span></h3>
   ${c.error ? `<p class="error"><b>${h(c.error.code)}</b>: ${h(c.error.message)}</p>` : ''}
-  <p>Remote topic ${c.remoteTopics.map((t) => `<code>${h(t)}</code>`).join(', ')}; failover gap ${c.failoverGapMs === null ? 'unknown' : `${(c.failoverGapMs / 1000).toFixed(1)} s`};
+  <p>Remote topic ${c.remoteTopics.map((t) => `<code>${h(t)}</code>`).join(', ')}; failover gap ${c.failoverGapMs === null ? 'unknown' : `${(c.failoverGapMs / 1000).toFixed(1)} s`}${c.failoverDelayMs === null || c.failoverRemainderMs === null ? '' : ` (${(c.failoverDelayMs / 1000).toFixed(1)} s configured wait + ${(c.failoverRemainderMs / 1000).toFixed(1)} s measured)`};
   at the kill: lag ${n(c.atKill.lagMessages)} messages, group sync age ${c.atKill.groupSyncAgeMs === null ? '—' : `${(c.atKill.groupSyncAgeMs / 1000).toFixed(1)} s`}.</p>
-  ${c.expected ? `<p>Failover <b>${h(c.expected.strategy)}</b>: ${h(c.expected.measuredDuplicates)} duplicated, predicted ≤ ${h(c.expected.maxDuplicates)}${c.expected.skipsPossible ? '' : ' and no skips'}
+  ${c.expected ? `<p>Failover <b>${h(c.expected.strategy)}</b>: ${h(c.expected.measuredDuplicates)} duplicated by the failover, predicted ≤ ${h(c.expected.maxDuplicates)}${c.expected.skipsPossible ? '' : ' and no skips'}
   <span class="v ${c.expected.holds ? 'pass' : 'fail'}">${c.expected.holds ? 'within bound' : 'bound broken'}</span><br><small>${h(c.expected.reasoning)}</small></p>
   ${c.expected.evidence.length ? `<ul>${c.expected.evidence.map((e) => `<li>${h(e)}</li>`).join('')}</ul>` : ''}` : ''}
   <div class="chart"><canvas id="timeline-${i}" aria-label="timeline ${h(c.key)}"></canvas></div>
   ${parts.length ? `<div class="chart small"><canvas id="partitions-${i}" aria-label="per-partition breakdown ${h(c.key)}"></canvas></div>` : ''}
-  ${parts.length ? tableHtml(['partition', 'acked', 'lost', 'skipped', 'exactly once', 'duplicated'], parts.map(([p, x]) => [h(p), ...[x.acked, x.lost, x.skipped, x.exactlyOnce, x.duplicated].map(n)]), 'partitions') : ''}
-  ${ids('Skipped ids', c.samples?.skipped, k?.skipped)}${ids('Duplicated ids', c.samples?.duplicated, k?.duplicated)}${ids('Lost ids', c.samples?.lost, k?.lost)}
+  ${parts.length ? tableHtml(['partition', 'acked', 'lost', 'skipped', 'unreached', 'exactly once', 'duplicated'], parts.map(([p, x]) => [h(p), ...[x.acked, x.lost, x.skipped, x.unreached, x.exactlyOnce, x.duplicated].map(n)]), 'partitions') : ''}
+  ${c.attribution ? attributionHtml(c.attribution) : ''}
+  ${consistencyHtml(c)}
+  ${ids('Skipped ids', c.samples?.skipped, k?.skipped)}${ids('Unreached ids', c.samples?.unreached, k?.unreached)}${ids('Duplicated ids', c.samples?.duplicated, k?.duplicated)}${ids('Lost ids', c.samples?.lost, k?.lost)}
 </section>`;
 }
 
@@ -39,7 +59,7 @@ export function renderHtml(model: ReportModel, chartJs: string): string {
   const dims = [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
   const matrix = tableHtml(
     [...dims.map(h), 'runs', 'lost', 'skipped', 'duplicated', 'not replicated'],
-    summaries.map((s) => [...dims.map((d) => h(s.values[d])), `${s.passed}/${s.runs}`, ...[s.figures.lost, s.figures.skipped, s.figures.duplicated, s.figures.notReplicated].map((x) => h(formatStat(x)))]),
+    summaries.map((s) => [...dims.map((d) => h(s.values[d])), h(runsText(s)), ...[s.figures.lost, s.figures.skipped, s.figures.duplicated, s.figures.notReplicated].map((x) => h(formatStat(x)))]),
     'matrix',
   );
   const checks = r.cells.flatMap((c) => c.checks.map((x) => [h(c.key), h(x.figure), h(x.expression), n(x.value), `<span class="v ${x.verdict}">${x.verdict}</span>`]));
@@ -52,7 +72,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color
 h1{margin-bottom:.2rem} .sub{color:#556} table{border-collapse:collapse;margin:.8rem 0}
 th,td{border:1px solid #ccd;padding:.3rem .6rem;text-align:right} th{background:#eef1f7} td:first-child,th:first-child{text-align:left}
 .status,.v{padding:.1rem .5rem;border-radius:.6rem;font-size:.85em;color:#fff;background:#777}
-.passed,.pass{background:#2e7d32}.failed,.fail{background:#c62828}.error{background:#ad1457}.interrupted,.unknown{background:#ef6c00}
+.passed,.pass{background:#2e7d32}.measured{background:#1565c0}.failed,.fail{background:#c62828}.error{background:#ad1457}.interrupted,.unknown{background:#ef6c00}
 p.error{background:none;color:#ad1457} .chart{position:relative;height:300px;margin:1rem 0} .chart.small{height:200px} code{word-break:break-all;font-size:.85em}
 section.cell{border-top:1px solid #dde;margin-top:1.5rem}
 </style></head><body>
@@ -63,7 +83,7 @@ Toxiproxy <code>${h(r.environment.toxiproxyImage)}</code>, Node ${h(r.environmen
 <h2>Lost / skipped / duplicated</h2>
 ${matrix}
 <p class="sub">Median (min–max) over repetitions. Lost: never delivered and not on the backup. Skipped: never delivered but on the backup.
-Duplicated: delivered more than once. Not replicated: acked but absent from the backup (the RPO).</p>
+Unreached: on the backup beyond where the consumer stopped. Duplicated: delivered more than once. Not replicated: acked but absent from the backup (the RPO).</p>
 ${checks.length ? `<h2>Thresholds</h2>${tableHtml(['cell run', 'figure', 'threshold', 'measured', 'verdict'], checks, 'checks')}` : ''}
 <h2>Skipped and duplicated per cell</h2>
 <div class="chart"><canvas id="comparison" aria-label="comparison chart"></canvas></div>

@@ -1,6 +1,7 @@
 /**
- * junit.xml: one test suite per scenario, one test case per cell run × check (the ledger
- * invariant and each threshold). An unknown verdict is a failure: it was not shown to pass.
+ * junit.xml: one test suite per scenario, one test case per cell run × check (each
+ * consistency check and each threshold). An unknown threshold verdict is a failure: it was not
+ * shown to pass; an unknown consistency check is reported as skipped (not proven, not broken).
  */
 import type { CellResult, RunResults } from '../core/results.ts';
 
@@ -17,11 +18,11 @@ function casesOf(scenario: string, c: CellResult): Case[] {
   if (c.status === 'interrupted') return [{ name: 'drill', classname, outcome: { kind: 'skipped', message: 'interrupted' } }];
   if (c.status === 'error') return [{ name: 'drill', classname, outcome: { kind: 'error', message: `${c.error?.code}: ${c.error?.message}`, detail: c.error?.detail } }];
   return [
-    {
-      name: 'ledger invariant (lost + skipped + exactly once + duplicated = acked)',
+    ...(c.consistency?.checks ?? []).map((x): Case => ({
+      name: `consistency: ${x.name}`,
       classname,
-      outcome: c.invariant?.holds ? { kind: 'ok' } : { kind: 'failure', message: c.invariant?.detail ?? 'no ledger' },
-    },
+      outcome: x.verdict === 'pass' ? { kind: 'ok' } : { kind: x.verdict === 'fail' ? 'failure' : 'skipped', message: x.detail },
+    })),
     ...c.checks.map((x): Case => ({
       name: `${x.figure} ${x.expression}`,
       classname,
@@ -31,7 +32,7 @@ function casesOf(scenario: string, c: CellResult): Case[] {
 }
 
 export function renderJunit(r: RunResults): string {
-  const cases = r.cells.flatMap((c) => casesOf(r.scenario.name, c).map((k) => ({ ...k, seconds: c.durationMs / 1000 / Math.max(1, c.checks.length + 1) })));
+  const cases = r.cells.flatMap((c) => casesOf(r.scenario.name, c).map((k) => ({ ...k, seconds: c.durationMs / 1000 / Math.max(1, c.checks.length + (c.consistency?.checks.length ?? 0)) })));
   const count = (kind: string) => cases.filter((k) => k.outcome.kind === kind).length;
   const total = r.cells.reduce((a, c) => a + c.durationMs, 0) / 1000;
   const body = cases.map((k) => {

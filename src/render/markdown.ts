@@ -1,8 +1,9 @@
 /** summary.md: the run as a Markdown report (also appended to $GITHUB_STEP_SUMMARY). */
+import { causes } from '../core/attribution.ts';
 import type { Count } from '../core/ledger.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
-import { formatStat, summarize } from '../core/summary.ts';
-import { boundText } from './table.ts';
+import { formatStat, runsText, summarize } from '../core/summary.ts';
+import { boundText, duplicatesText, gapText } from './table.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
 const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -10,7 +11,7 @@ const row = (cells: readonly string[]) => `| ${cells.map(esc).join(' | ')} |`;
 const table = (head: readonly string[], rows: readonly (readonly string[])[]) =>
   [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
 const verdictIcon = { pass: '✅', fail: '❌', unknown: '❔' } as const;
-const statusIcon = (c: CellResult) => ({ passed: '✅', failed: '❌', error: '💥', interrupted: '⏹' })[c.status];
+const statusIcon = (c: CellResult) => ({ passed: '✅', measured: '📏', failed: '❌', error: '💥', interrupted: '⏹' })[c.status];
 
 export function renderMarkdown(r: RunResults): string {
   const summaries = summarize(r.cells);
@@ -28,7 +29,7 @@ export function renderMarkdown(r: RunResults): string {
       [...dims, 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', 'failover gap s'],
       summaries.map((s) => [
         ...dims.map((d) => String(s.values[d] ?? '')),
-        `${s.passed}/${s.runs} passed`,
+        runsText(s),
         formatStat(s.figures.lost), formatStat(s.figures.skipped), formatStat(s.figures.duplicated), formatStat(s.figures.notReplicated),
         s.figures.failoverGapMs ? formatStat({ ...s.figures.failoverGapMs, median: s.figures.failoverGapMs.median / 1000, min: s.figures.failoverGapMs.min / 1000, max: s.figures.failoverGapMs.max / 1000 }, 1) : 'unknown',
       ]),
@@ -39,17 +40,30 @@ export function renderMarkdown(r: RunResults): string {
     '## Every cell run',
     '',
     table(
-      ['', 'cell run', 'acked', 'lost', 'skipped', 'exactly once', 'duplicated (extra)', 'predicted', 'not replicated', 'indeterminate (appeared)', 'lag at kill'],
+      ['', 'cell run', 'acked', 'lost', 'skipped', 'unreached', 'exactly once', 'duplicated (extra)', 'by failover / before kill', 'predicted', 'not replicated', 'indeterminate (appeared)', 'failover gap s (wait + rest)', 'lag at kill'],
       r.cells.map((c) => {
         const k = c.counts;
         return [
-          statusIcon(c), c.key, n(k?.acked), n(k?.lost), n(k?.skipped), n(k?.exactlyOnce),
-          k ? `${k.duplicated} (${k.extraDeliveries})` : '—', boundText(c.expected), n(k?.notReplicated), k ? `${k.indeterminate} (${k.indeterminateAppeared})` : '—',
-          c.atKill.lagMessages === null ? '—' : `${c.atKill.lagMessages} msg`,
+          statusIcon(c), c.key, n(k?.acked), n(k?.lost), n(k?.skipped), n(k?.unreached), n(k?.exactlyOnce),
+          k ? `${k.duplicated} (${k.extraDeliveries})` : '—', k ? duplicatesText(k) : '—', boundText(c.expected), n(k?.notReplicated), k ? `${k.indeterminate} (${k.indeterminateAppeared})` : '—',
+          gapText(c), c.atKill.lagMessages === null ? '—' : `${c.atKill.lagMessages} msg`,
         ];
       }),
     ),
   ];
+  if (r.status === 'measured') out.push('', '> No threshold applied to any cell: the figures are measured, nothing was gated.');
+  const why = r.cells.filter((c) => c.attribution);
+  if (why.length) {
+    out.push('', '## Why: the failover\'s duplicates and skips by cause', '');
+    for (const c of why) {
+      const a = c.attribution!;
+      const rows = [
+        ...a.duplicates.parts.map((p) => ['duplicated', p.cause, String(p.messages), p.expectedMax === null ? '—' : `≤ ${p.expectedMax}`, causes[p.cause]]),
+        ...a.skips.parts.map((p) => ['skipped', p.cause, String(p.messages), p.expectedMax === null ? '—' : `≤ ${p.expectedMax}`, causes[p.cause]]),
+      ];
+      out.push(`**${c.key}** (${a.strategy}): ${a.duplicates.total} duplicated by the failover, ${a.skips.total} skipped`, '', table(['', 'cause', 'messages', 'predicted', 'meaning'], rows), '');
+    }
+  }
   const checks = r.cells.flatMap((c) => c.checks.map((x) => [verdictIcon[x.verdict], c.key, x.figure, x.expression, n(x.value)]));
   if (checks.length) out.push('', '## Thresholds', '', table(['', 'cell run', 'figure', 'threshold', 'measured'], checks));
   const faults = r.cells.flatMap((c) => c.faults.map((f) => [c.key, f.description, (f.startMs / 1000).toFixed(1), f.endMs === null ? '—' : (f.endMs / 1000).toFixed(1), f.healed === null ? 'not undoable' : f.healed ? 'healed' : 'NOT healed']));
@@ -60,7 +74,7 @@ export function renderMarkdown(r: RunResults): string {
   if (outside.length) {
     out.push('', '## Expected bounds and evidence', '', ...outside.map((c) => `- **${c.key}** (${c.expected!.strategy}): measured ${c.expected!.measuredDuplicates} duplicated, predicted ≤ ${c.expected!.maxDuplicates} (${c.expected!.reasoning})${c.expected!.holds ? '' : ' — **BROKEN**'}${c.expected!.evidence.map((e) => `\n  - ${e}`).join('')}`));
   }
-  const broken = r.cells.filter((c) => c.invariant && !c.invariant.holds);
-  if (broken.length) out.push('', '## Invariant broken (harness bug)', '', ...broken.map((c) => `- **${c.key}**: ${c.invariant!.detail}`));
+  const notProven = r.cells.flatMap((c) => (c.consistency?.checks ?? []).filter((x) => x.verdict !== 'pass').map((x) => `- **${c.key}** ${x.verdict === 'fail' ? '❌ **failed**' : '❔ unknown'} \`${x.name}\`: ${x.detail}`));
+  if (notProven.length) out.push('', '## Consistency checks not passed (a failure is a harness bug)', '', ...notProven);
   return `${out.join('\n')}\n`;
 }

@@ -3,7 +3,8 @@
  * second in columns; each cell shows lost / skipped / duplicated.
  */
 import Table from 'cli-table3';
-import type { Count } from '../core/ledger.ts';
+import type { Count, LedgerCounts } from '../core/ledger.ts';
+import { attributionText } from './attribution-text.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
 import { formatStat, summarize, type CellSummary } from '../core/summary.ts';
 
@@ -12,7 +13,7 @@ const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c)
 const summaryText = (s: CellSummary): string => {
   if (s.figures.acked === null) return s.runs > 1 ? `no run finished (${s.runs})` : 'did not finish';
   const f = s.figures;
-  const failing = s.runs - s.passed;
+  const failing = s.runs - s.passed - s.measured;
   return `${formatStat(f.lost)} / ${formatStat(f.skipped)} / ${formatStat(f.duplicated)}${failing ? `\n(${failing} of ${s.runs} not passed)` : ''}`;
 };
 
@@ -49,7 +50,7 @@ export const boundText = (b: CellResult['expected']): string => (b ? `≤ ${b.ma
 
 /** Every figure of every cell run, one row each. */
 export function detailTable(results: RunResults): string {
-  const head = ['cell run', 'status', 'acked', 'lost', 'skipped', 'exactly once', 'dup (extra)', 'not repl.', 'repl. dup', 'indet. (seen)', 'gap s', 'lag@kill', 'sync age s', 'dup bound'];
+  const head = ['cell run', 'status', 'acked', 'lost', 'skipped', 'unreached', 'exactly once', 'dup: failover / before kill', 'not repl.', 'repl. dup', 'indet. (seen)', 'gap s (wait + rest)', 'lag@kill', 'sync age s', 'dup bound'];
   const table = new Table({ head, style: { head: [], border: [] } });
   for (const c of results.cells) {
     const k = c.counts;
@@ -57,15 +58,31 @@ export function detailTable(results: RunResults): string {
       c.key,
       c.status,
       ...(k
-        ? [k.acked, n(k.lost), n(k.skipped), k.exactlyOnce, `${k.duplicated} (${k.extraDeliveries})`, n(k.notReplicated), k.replicationDuplicates, `${k.indeterminate} (${k.indeterminateAppeared})`].map(String)
-        : Array(8).fill('—')),
-      c.failoverGapMs === null ? 'unknown' : (c.failoverGapMs / 1000).toFixed(1),
+        ? [k.acked, n(k.lost), n(k.skipped), n(k.unreached), k.exactlyOnce, duplicatesText(k), n(k.notReplicated), k.replicationDuplicates, `${k.indeterminate} (${k.indeterminateAppeared})`].map(String)
+        : Array(9).fill('—')),
+      gapText(c),
       c.atKill.lagMessages === null ? '—' : `${c.atKill.lagMessages} msg${c.atKill.lagMs === null ? '' : ` / ${(c.atKill.lagMs / 1000).toFixed(1)}s`}`,
       c.atKill.groupSyncAgeMs === null ? '—' : (c.atKill.groupSyncAgeMs / 1000).toFixed(1),
       boundText(c.expected),
     ]);
   }
   return table.toString();
+}
+
+/** "1031 / 4" (by the failover / before the kill), with after-failover re-deliveries when any. */
+export const duplicatesText = (k: LedgerCounts): string =>
+  `${k.duplicatedByFailover} / ${k.duplicatedBeforeKill}${k.duplicatedAfterFailover ? ` (+${k.duplicatedAfterFailover} after)` : ''}`;
+
+/** "4.1 (2.0 + 2.1)": the failover gap, the configured wait and the measured remainder, in seconds. */
+export const gapText = (c: Pick<CellResult, 'failoverGapMs' | 'failoverDelayMs' | 'failoverRemainderMs'>): string => {
+  if (c.failoverGapMs === null) return 'unknown';
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  return c.failoverDelayMs === null || c.failoverRemainderMs === null ? s(c.failoverGapMs) : `${s(c.failoverGapMs)} (${s(c.failoverDelayMs)} + ${s(c.failoverRemainderMs)})`;
+};
+
+/** One line per cell run: why its failover duplicated and skipped what it did (attribution.ts). */
+export function attributionLines(results: RunResults): string[] {
+  return results.cells.flatMap((c) => (c.attribution ? [`${c.key}  ${attributionText(c.attribution)}`] : []));
 }
 
 /** Every threshold of every cell run, with its verdict. */

@@ -11,6 +11,13 @@ import { sleep } from '../adapters/wait.ts';
 
 const SETTLE_MS = 3000;
 
+export interface DrainResult {
+  complete: boolean;
+  detail: string;
+  /** The last end offsets and group commits looked up, per topic (partition → offset). */
+  last: { topic: string; end: Record<string, string>; committed: Record<string, string> }[];
+}
+
 export async function drain(o: {
   admin: Admin;
   consumer: RunningConsumer;
@@ -18,11 +25,12 @@ export async function drain(o: {
   topics: readonly string[];
   timeoutMs: number;
   signal?: AbortSignal;
-}): Promise<{ complete: boolean; detail: string }> {
+}): Promise<DrainResult> {
   const deadline = Date.now() + o.timeoutMs;
   let stableSince: number | null = null;
   let lastEnds = '';
   let behind: string[] = [];
+  let last: DrainResult['last'] = [];
   while (Date.now() < deadline && !o.signal?.aborted) {
     behind = [];
     const ends: Record<string, string> = {};
@@ -36,6 +44,7 @@ export async function drain(o: {
       await sleep(500, o.signal);
       continue;
     }
+    last = offsets.map(([topic, end, committed]) => ({ topic, end, committed }));
     for (const [topic, end, committed] of offsets) {
       for (const [p, e] of Object.entries(end)) {
         const key = `${topic}/${p}`;
@@ -47,10 +56,10 @@ export async function drain(o: {
     const endsKey = JSON.stringify(ends);
     if (behind.length === 0 && endsKey === lastEnds) {
       stableSince ??= Date.now();
-      if (Date.now() - stableSince >= SETTLE_MS) return { complete: true, detail: `reached the end offsets on ${Object.keys(ends).length} partition(s)` };
+      if (Date.now() - stableSince >= SETTLE_MS) return { complete: true, detail: `reached the end offsets on ${Object.keys(ends).length} partition(s)`, last };
     } else stableSince = null;
     lastEnds = endsKey;
     await sleep(500, o.signal);
   }
-  return { complete: false, detail: `drain incomplete after ${Math.round(o.timeoutMs / 1000)} s: ${behind.join(', ') || 'end offsets still moving'}` };
+  return { complete: false, detail: `drain incomplete after ${Math.round(o.timeoutMs / 1000)} s: ${behind.join(', ') || 'end offsets still moving'}`, last };
 }

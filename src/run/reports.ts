@@ -21,9 +21,35 @@ import { writeJson } from './run-dir.ts';
 // The UMD build is not in chart.js's exports map; it sits next to the CommonJS entry point.
 const chartJs = (): string => readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 
-export function readHistory(runDir: string): HistoryEvent[] {
-  const text = readFileSync(join(runDir, 'history.ndjson'), 'utf8').trim();
-  return text ? text.split('\n').map((l) => JSON.parse(l) as HistoryEvent) : [];
+export interface SavedHistory {
+  readonly events: HistoryEvent[];
+  /** Bytes of an unparsable last line that was dropped (0: none). */
+  readonly tornBytes: number;
+}
+
+/**
+ * The events of history.ndjson. A run killed while appending (SIGKILL, a crash) leaves a partial
+ * last line: it is dropped and its size reported, since every event before it is whole. An
+ * unparsable line anywhere else is corruption, not a kill, and fails with its line number.
+ */
+export function readHistory(runDir: string): SavedHistory {
+  const file = join(runDir, 'history.ndjson');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const last = lines.findLastIndex((l) => l.trim() !== '');
+  const events: HistoryEvent[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    try {
+      events.push(JSON.parse(line) as HistoryEvent);
+    } catch (e) {
+      if (i === last) return { events, tornBytes: Buffer.byteLength(line) };
+      throw new DrillError('USAGE', `${file}: line ${i + 1} of ${last + 1} is not valid JSON (${(e as Error).message}); the history is corrupt`, {
+        detail: `line ${i + 1} starts with: ${line.slice(0, 120)}`,
+        fix: 'only a torn last line (a killed run) can be dropped; restore history.ndjson from a copy, or run the drill again',
+      });
+    }
+  }
+  return { events, tornBytes: 0 };
 }
 
 export function writeReports(runDir: string, results: RunResults, history: readonly HistoryEvent[]): void {
@@ -35,12 +61,12 @@ export function writeReports(runDir: string, results: RunResults, history: reado
 }
 
 /** Recomputes every cell's figures and verdicts from history.ndjson and the saved scenario. */
-export function rederive(runDir: string): { results: RunResults; history: HistoryEvent[] } {
+export function rederive(runDir: string): { results: RunResults; history: HistoryEvent[]; tornBytes: number } {
   const file = join(runDir, 'results.json');
   if (!existsSync(file)) throw new DrillError('USAGE', `${runDir} is not a run directory (no results.json)`, { fix: 'pass a directory under results/, e.g. results/latest' });
   const saved = JSON.parse(readFileSync(file, 'utf8')) as RunResults;
   const { cells } = JSON.parse(readFileSync(join(runDir, 'scenario.json'), 'utf8')) as { cells: Cell[] };
-  const history = readHistory(runDir);
+  const { events: history, tornBytes } = readHistory(runDir);
   const byCell = Map.groupBy(history, (e) => e.cell);
   const rebuilt = saved.cells.map((c) => {
     const m = measureCell(byCell.get(c.key) ?? [], Date.parse(c.startedAt));
@@ -51,5 +77,5 @@ export function rederive(runDir: string): { results: RunResults; history: Histor
   });
   const results: RunResults = { ...saved, cells: rebuilt, summary: summarize(rebuilt), status: saved.status === 'interrupted' ? 'interrupted' : runStatus(rebuilt, false) };
   writeJson(file, results);
-  return { results, history };
+  return { results, history, tornBytes };
 }

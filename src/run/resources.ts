@@ -6,22 +6,35 @@ import type { StartedNetwork, StartedTestContainer } from 'testcontainers';
 
 type Resource = StartedTestContainer | StartedNetwork;
 
+const isContainer = (r: Resource): r is StartedTestContainer => 'getMappedPort' in r;
+
+// Docker answers 404 for a container or network that is already gone: the goal is met.
+const alreadyGone = (e: unknown): boolean => (e as { statusCode?: unknown } | null)?.statusCode === 404;
+
 export class Resources {
   private readonly items: Resource[] = [];
   readonly track = (r: Resource): void => {
     this.items.push(r);
   };
 
-  async dispose(): Promise<string[]> {
+  /**
+   * Stops the tracked containers, then runs `sweep` (which removes containers that were never
+   * handed over, e.g. a broker whose start-up was interrupted), then removes the networks: a
+   * network cannot be removed while any container is still attached to it.
+   */
+  async dispose(sweep?: () => Promise<unknown>): Promise<string[]> {
+    const items = this.items.splice(0).reverse();
     const problems: string[] = [];
-    for (const r of this.items.splice(0).reverse()) {
+    const attempt = async (what: () => Promise<unknown>) => {
       try {
-        if ('getMappedPort' in r) await r.stop({ timeout: 0, remove: true, removeVolumes: true });
-        else await r.stop();
+        await what();
       } catch (e) {
-        problems.push(e instanceof Error ? e.message : String(e));
+        if (!alreadyGone(e)) problems.push(e instanceof Error ? e.message : String(e));
       }
-    }
+    };
+    for (const c of items.filter(isContainer)) await attempt(() => c.stop({ timeout: 0, remove: true, removeVolumes: true }));
+    if (sweep) await attempt(sweep);
+    for (const n of items.filter((r) => !isContainer(r))) await attempt(() => n.stop());
     return problems;
   }
 }

@@ -4,7 +4,6 @@
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { DrillError, isDrillError } from '../core/errors.ts';
 import { judgeCell, measureCell, type Measured } from '../core/measure.ts';
 import type { Cell } from '../core/matrix.ts';
 import type { PhaseName } from '../core/history.ts';
@@ -16,6 +15,8 @@ import type { HistoryRecorder } from '../adapters/recorder.ts';
 import type { Progress } from './progress.ts';
 import { drill } from './cell-drill.ts';
 import { Resources } from './resources.ts';
+import { cellFailure } from './abort-reason.ts';
+import { dockerClient, LABEL_CELL, removeLabelled } from '../adapters/docker.ts';
 
 export interface CellContext {
   readonly cell: Cell;
@@ -64,27 +65,34 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
     await drill(ctx, env, rec, phase);
     rec.emit({ type: 'cell-end', status: 'completed' });
     const m = measureCell(rec.events(), startedAt);
-    if (!m.invariant.holds) ctx.progress.info(`INVARIANT BROKEN in ${key}: ${m.invariant.detail} — this is a harness bug`);
+    for (const c of m.consistency.checks.filter((x) => x.verdict === 'fail')) ctx.progress.info(`CONSISTENCY CHECK FAILED in ${key}: ${c.name}: ${c.detail} — this is a harness bug`);
     const verdicts = judgeCell(s, base, m, rec.events());
     const b = verdicts.expected;
-    if (b && !b.holds) ctx.progress.info(`BOUND BROKEN in ${key}: ${b.measuredDuplicates} duplicated > predicted ${b.maxDuplicates} or skips where none are possible — ${b.evidence.join('; ')}`);
+    if (b && !b.holds) ctx.progress.info(`BOUND BROKEN in ${key}: ${b.measuredDuplicates} duplicated by the failover > predicted ${b.maxDuplicates} or skips where none are possible — ${b.evidence.join('; ')}`);
     return { ...base, ...m, ...verdicts, durationMs: Date.now() - startedAt };
   } catch (e) {
-    const err = isDrillError(e) ? e : new DrillError('UNEXPECTED', e instanceof Error ? e.message : String(e), { cause: e, detail: e instanceof Error ? e.stack : undefined });
-    const interrupted = ctx.signal.aborted || err.code === 'INTERRUPTED';
-    rec.emit({ type: 'cell-end', status: interrupted ? 'interrupted' : 'failed', error: err.message });
+    const { status, error: err } = cellFailure(ctx.signal, e);
+    rec.emit({ type: 'cell-end', status: status === 'interrupted' ? 'interrupted' : 'failed', error: err.message });
     const m = measureCell(rec.events(), startedAt);
     return {
-      ...base, ...m, checks: [], expected: null, counts: m.counts.acked > 0 ? m.counts : null, status: interrupted ? 'interrupted' : 'error',
+      ...base, ...m, checks: [], expected: null, attribution: null, counts: m.counts.acked > 0 ? m.counts : null, status,
       error: { code: err.code, message: err.message, detail: err.detail }, durationMs: Date.now() - startedAt,
     };
   } finally {
     if (ctx.keep && env && !ctx.signal.aborted) ctx.onKept?.(env);
     else {
       const done = ctx.progress.step(`[${key}] removing containers`);
-      const problems = await resources.dispose();
+      // The sweep by label removes what start-up created but never handed to `resources`.
+      const problems = await resources.dispose(() => removeCellContainers(ctx.labels));
       done(problems.length ? `${problems.length} problem(s): ${problems.join('; ')}` : undefined);
     }
   }
 }
 
+
+/** Removes every container (and its emptied network) carrying this cell's label. */
+async function removeCellContainers(labels: Record<string, string>): Promise<void> {
+  const cell = labels[LABEL_CELL];
+  if (cell === undefined) return;
+  await removeLabelled(await dockerClient(), { [LABEL_CELL]: cell });
+}

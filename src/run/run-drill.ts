@@ -8,13 +8,14 @@ import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results.ts';
 import { summarize } from '../core/summary.ts';
 import { memoryNeeded, memoryShortfall } from '../core/capacity.ts';
 import { DrillError } from '../core/errors.ts';
-import { dockerClient, reapOrphans, runLabels } from '../adapters/docker.ts';
+import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/docker.ts';
 import { resolveImages } from '../adapters/images.ts';
 import { HistoryRecorder } from '../adapters/recorder.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import { createRunDir, newRunId, writeJson } from './run-dir.ts';
 import type { Progress } from './progress.ts';
 import { runCell } from './run-cell.ts';
+import { interruptedByUser } from './abort-reason.ts';
 import { readHistory, writeReports } from './reports.ts';
 import { preparePolicy, type PreparedPolicy } from '../adapters/custom-policy.ts';
 import { dirname } from 'node:path';
@@ -74,19 +75,22 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       if (o.signal.aborted) break;
       const last = i === plan.length - 1;
       const result = await runCell({
-        cell, repetition, runId, runDir, images, policy: policies.get(cell.scenario.mirror.policy)!, labels: runLabels(runId, o.keep && last), history, progress: o.progress,
+        cell, repetition, runId, runDir, images, policy: policies.get(cell.scenario.mirror.policy)!, labels: runLabels(runId, o.keep && last, `${cell.id}#${repetition}`), history, progress: o.progress,
         signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
       });
       results.cells.push(result);
       save();
     }
   } finally {
-    results.status = runStatus(results.cells, o.signal.aborted);
+    // A container whose creation was still in flight when its cell swept by label may have
+    // appeared since; nothing of this run but a kept environment outlives it.
+    await removeLabelled(client, { [LABEL_RUN]: runId, [LABEL_KEEP]: 'false' }).catch(() => undefined);
+    results.status = runStatus(results.cells, interruptedByUser(o.signal));
     results.finishedAt = new Date().toISOString();
     results.summary = summarize(results.cells);
     save();
     await history.close();
-    writeReports(runDir, results, readHistory(runDir));
+    writeReports(runDir, results, readHistory(runDir).events);
   }
   return { results, runDir };
 }

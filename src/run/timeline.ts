@@ -41,6 +41,12 @@ export async function due(step: TimelineStep, index: number, d: Pick<TimelineDep
 }
 
 export interface RunningTimeline {
+  /**
+   * Heals the active faults the scenario gave no duration (they would otherwise last until the
+   * end of the cell), before the drain: a fault still on during the drain would leave messages
+   * the consumer never had the chance to read. Returns the problems.
+   */
+  healUndated(): Promise<string[]>;
   /** Heals every active fault and cancels steps not yet started; returns the problems. */
   healAll(): Promise<string[]>;
   /** Faults that could not be injected (the cell fails: the drill did not happen as written). */
@@ -50,7 +56,7 @@ export interface RunningTimeline {
 export function startTimeline(d: TimelineDeps): RunningTimeline {
   const cancel = new AbortController();
   const signal = AbortSignal.any([d.signal, cancel.signal]);
-  const active = new Map<number, { heal: NonNullable<Heal>; description: string }>();
+  const active = new Map<number, { heal: NonNullable<Heal>; description: string; dated: boolean }>();
   const errors: string[] = [];
 
   const heal = async (step: number): Promise<string | undefined> => {
@@ -69,7 +75,11 @@ export function startTimeline(d: TimelineDeps): RunningTimeline {
   };
 
   const started = new Set<number>();
-  const runs = d.steps.map(async (step, i) => {
+  const runs = d.steps.map((step, i) => runStep(step, i).catch((e: unknown) => {
+    // Never an unhandled rejection: an unexpected failure of a step fails the timeline.
+    errors.push(`step ${i}: ${e instanceof Error ? e.message : String(e)}`);
+  }));
+  async function runStep(step: TimelineStep, i: number): Promise<void> {
     if (step.action === 'kill-primary') return;
     const fault = step.action;
     const description = describeFault(fault);
@@ -78,7 +88,7 @@ export function startTimeline(d: TimelineDeps): RunningTimeline {
     started.add(i);
     try {
       const h = await d.invoke(fault, `step${i}`);
-      if (h) active.set(i, { heal: h, description });
+      if (h) active.set(i, { heal: h, description, dated: step.durationSeconds !== undefined });
       d.rec.emit({ type: 'fault-start', step: i, description, fault: { ...fault, durationSeconds: step.durationSeconds ?? null } });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
@@ -91,18 +101,19 @@ export function startTimeline(d: TimelineDeps): RunningTimeline {
       const problem = await heal(i);
       if (problem) errors.push(problem);
     }
-  });
+  }
 
+  const healSome = async (steps: number[]) => (await Promise.all(steps.map(heal))).filter((p): p is string => p !== undefined);
   return {
     errors,
+    healUndated: () => healSome([...active].filter(([, a]) => !a.dated).map(([i]) => i)),
     async healAll() {
       cancel.abort();
       await Promise.allSettled(runs);
       d.steps.forEach((s, i) => {
         if (s.action !== 'kill-primary' && !started.has(i)) d.rec.emit({ type: 'step-not-reached', step: i, description: describeStep(s) });
       });
-      const problems = await Promise.all([...active.keys()].map(heal));
-      return problems.filter((p): p is string => p !== undefined);
+      return healSome([...active.keys()]);
     },
   };
 }

@@ -6,110 +6,183 @@ import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
 const cell = 'c#1';
 let clock = 0;
 const ev = (body: EventBody): HistoryEvent => ({ cell, t: ++clock, ...body }) as HistoryEvent;
-const ack = (id: string, partition = 0) => ev({ type: 'ack', id, topic: 'orders', partition, offset: '0' });
-const deliver = (id: string, phase: 'primary' | 'backup' = 'primary') => ev({ type: 'deliver', id, phase, topic: 'orders', partition: 0, offset: '0', ts: 0 });
-const onBackup = (id: string) => ev({ type: 'backup-record', id, topic: 'primary.orders', partition: 0, offset: '0' });
-const complete = [
-  ev({ type: 'read-complete', what: 'drain', complete: true, detail: '' }),
-  ev({ type: 'read-complete', what: 'backup', complete: true, detail: '' }),
-];
+const id = (n: number) => `m${n}`;
+const REMOTE = 'primary.orders';
+const start = (idempotent = true) =>
+  ev({ type: 'cell-start', values: {}, settings: { workload: { idempotent, consumer: { groupId: 'g' } }, failover: { delaySeconds: 2 } } });
+/** Message n acked at offset n of orders/0. */
+const ack = (n: number) => ev({ type: 'ack', id: id(n), topic: 'orders', partition: 0, offset: String(n) });
+const onPrimary = (n: number, offset = n) => ev({ type: 'deliver', id: id(n), phase: 'primary', topic: 'orders', partition: 0, offset: String(offset), ts: 0 });
+const onBackup = (n: number, offset = n) => ev({ type: 'deliver', id: id(n), phase: 'backup', topic: REMOTE, partition: 0, offset: String(offset), ts: 0 });
+const read = (n: number | string, offset: number) => ev({ type: 'backup-record', id: typeof n === 'number' ? id(n) : n, topic: REMOTE, partition: 0, offset: String(offset) });
+const kill = () => ev({ type: 'kill', target: 'primary', signal: 'SIGKILL' });
+const chosen = (offset: number, strategy = 'mm2-sync') => ev({ type: 'failover-offsets', strategy, group: 'g', offsets: { [`${REMOTE}/0`]: String(offset) } });
+const stopped = (phase: 'primary' | 'backup', position: number, delivered: number) =>
+  ev({ type: 'positions', phase, offsets: { [phase === 'primary' ? 'orders/0' : `${REMOTE}/0`]: String(position) }, delivered });
+const readDone = (complete = true) => ev({ type: 'read-complete', what: 'backup', complete, detail: '' });
+const verifyEnd = (end: number) => ev({ type: 'offsets', label: 'verify-end', cluster: 'backup', topic: REMOTE, offsets: { '0': String(end) } });
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
-describe('ledger classes (DESIGN §3)', () => {
-  it('classifies each acked id by its deliveries and its presence on the backup', () => {
+/**
+ * m0–m9 acked at offsets 0–9; the consumer processed m0–m5 on the primary; MM2 copied m0–m7
+ * (offsets kept); the consumer resumed at `resume` on the backup and stopped at `stopAt`.
+ */
+function failoverHistory(resume: number, stopAt: number, o: { replicated?: number } = {}): HistoryEvent[] {
+  const replicated = o.replicated ?? 8;
+  const backupDeliveries = range(resume, Math.min(stopAt, replicated));
+  return [
+    start(), ...range(0, 10).map(ack), ...range(0, 6).map((n) => onPrimary(n)), stopped('primary', 6, 6),
+    kill(), chosen(resume), ...backupDeliveries.map((n) => onBackup(n)), stopped('backup', stopAt, backupDeliveries.length),
+    verifyEnd(replicated), ...range(0, replicated).map((n) => read(n, n)), readDone(),
+  ];
+}
+
+describe('ledger classes', () => {
+  it('an id the consumer never reached is unreached, not skipped (it arrived after the consumer stopped)', () => {
+    const l = buildLedger(failoverHistory(3, 6));
+    expect(l.counts).toMatchObject({ acked: 10, exactlyOnce: 3, duplicated: 3, unreached: 2, skipped: 0, lost: 2, notReplicated: 2 });
+    expect(l.samples.unreached).toEqual(['m6', 'm7']);
+    expect(l.partitions['orders/0']).toMatchObject({ unreached: 2, skipped: 0, lost: 2 });
+  });
+
+  it('an id is skipped only when the consumer\'s final position passed its backup offset', () => {
+    const l = buildLedger(failoverHistory(7, 8));
+    expect(l.counts).toMatchObject({ skipped: 1, unreached: 0, lost: 2, exactlyOnce: 7 });
+    expect(l.samples.skipped).toEqual(['m6']);
+  });
+
+  it('says unknown for counts, partitions and samples an incomplete backup read cannot prove', () => {
+    const events = failoverHistory(3, 6).filter((e) => e.type !== 'read-complete');
+    const l = buildLedger([...events, readDone(false)]);
+    for (const k of ['lost', 'skipped', 'unreached', 'notReplicated'] as const) expect(l.counts[k]).toBe('unknown');
+    expect(l.partitions['orders/0']).toMatchObject({ lost: 'unknown', skipped: 'unknown', unreached: 'unknown', duplicated: 3 });
+    expect(l.samples).toMatchObject({ lost: 'unknown', skipped: 'unknown', unreached: 'unknown', notReplicated: 'unknown' });
+  });
+
+  it('says unknown for skipped and unreached when the consumer\'s final position is unknown', () => {
+    const events = failoverHistory(3, 6).filter((e) => !(e.type === 'positions' && e.phase === 'backup') && e.type !== 'failover-offsets');
+    const l = buildLedger(events);
+    expect(l.counts.skipped).toBe('unknown');
+    expect(l.counts.unreached).toBe('unknown');
+    expect(l.counts.lost).toBe(2);
+  });
+
+  it('splits duplicates by when they happened: before the kill, by the failover, after it', () => {
     const l = buildLedger([
-      ack('lost'), ack('skipped'), ack('once'), ack('twice'), ack('thrice'),
-      onBackup('skipped'), onBackup('once'), onBackup('twice'),
-      deliver('once'), deliver('twice'), deliver('twice', 'backup'), deliver('thrice'), deliver('thrice', 'backup'), deliver('thrice', 'backup'),
-      ...complete,
+      start(), ...range(0, 4).map(ack), onPrimary(0), onPrimary(0), onPrimary(1), onPrimary(2), kill(), chosen(2),
+      onBackup(2), onBackup(3), onBackup(3), ...range(0, 4).map((n) => read(n, n)), readDone(),
     ]);
-    expect(l.counts).toMatchObject({ acked: 5, lost: 1, skipped: 1, exactlyOnce: 1, duplicated: 2, extraDeliveries: 3, notReplicated: 2 });
-    expect(l.samples.lost).toEqual(['lost']);
-    expect(l.samples.skipped).toEqual(['skipped']);
-    expect(l.samples.notReplicated).toEqual(['lost', 'thrice']);
-    expect(l.invariant.holds).toBe(true);
+    expect(l.counts).toMatchObject({ duplicated: 3, duplicatedBeforeKill: 1, duplicatedByFailover: 1, duplicatedAfterFailover: 1, extraDeliveries: 3 });
   });
 
-  it('counts replication duplicates (one id at several backup offsets) apart from consumer duplicates', () => {
-    const l = buildLedger([ack('a'), onBackup('a'), onBackup('a'), onBackup('a'), deliver('a'), ...complete]);
-    expect(l.counts).toMatchObject({ exactlyOnce: 1, duplicated: 0, replicationDuplicates: 1, replicationExtraCopies: 2 });
+  it('counts replication duplicates per distinct backup offset, not per read', () => {
+    const reread = buildLedger([start(), ack(0), onPrimary(0), read(0, 0), read(0, 0), read(0, 0), readDone()]);
+    expect(reread.counts).toMatchObject({ replicationDuplicates: 0, replicationExtraCopies: 0 });
+    const copied = buildLedger([start(), ack(0), onPrimary(0), read(0, 0), read(0, 1), read(0, 1), readDone()]);
+    expect(copied.counts).toMatchObject({ replicationDuplicates: 1, replicationExtraCopies: 1 });
   });
 
-  it('never counts indeterminate ids lost or skipped, and reports whether they appeared', () => {
+  it('counts failed and indeterminate ids that appeared anyway, and never as lost or skipped', () => {
     const l = buildLedger([
-      ev({ type: 'indeterminate', id: 'i1', error: 'timeout' }), ev({ type: 'indeterminate', id: 'i2', error: 'timeout' }),
-      onBackup('i1'), ...complete,
+      start(), ev({ type: 'fail', id: 'f1', error: 'x' }), ev({ type: 'fail', id: 'f2', error: 'x' }), ev({ type: 'indeterminate', id: 'i1', error: 'timeout' }),
+      read('f1', 0), read('i1', 1), readDone(),
     ]);
-    expect(l.counts).toMatchObject({ acked: 0, lost: 0, skipped: 0, indeterminate: 2, indeterminateAppeared: 1 });
+    expect(l.counts).toMatchObject({ acked: 0, lost: 0, skipped: 0, failed: 2, failedAppeared: 1, indeterminate: 1, indeterminateAppeared: 1 });
   });
 
-  it('says unknown, not zero, for what an incomplete backup read or drain cannot prove', () => {
-    const events = [ack('a'), ack('b'), onBackup('b')];
-    const noRead = buildLedger(events);
-    expect(noRead.counts.lost).toBe('unknown');
-    expect(noRead.counts.skipped).toBe('unknown');
-    expect(noRead.counts.notReplicated).toBe('unknown');
-    const readNoDrain = buildLedger([...events, ev({ type: 'read-complete', what: 'backup', complete: true, detail: '' })]);
-    expect(readNoDrain.counts.lost).toBe(1);
-    expect(readNoDrain.counts.skipped).toBe('unknown');
-  });
-
-  it('breaks the invariant when the history contradicts itself (acked and indeterminate)', () => {
-    const l = buildLedger([ack('a'), ev({ type: 'indeterminate', id: 'a', error: 'x' }), ...complete]);
-    expect(l.invariant.holds).toBe(false);
-    expect(l.invariant.detail).toContain('both acked');
+  it('without a failover, an undelivered id is unreached unless the consumer passed it on the primary', () => {
+    const l = buildLedger([start(), ...range(0, 4).map(ack), onPrimary(0), onPrimary(2), stopped('primary', 3, 2), read(1, 0), readDone()]);
+    expect(l.counts).toMatchObject({ exactlyOnce: 2, skipped: 1, unreached: 1, lost: 0 });
   });
 
   it('measures the failover gap from the kill to the first backup delivery', () => {
-    const events = [ack('a'), { ...ev({ type: 'kill', target: 'primary', signal: 'SIGKILL' }), t: 1000 }, { ...deliver('a', 'backup'), t: 4500 }];
+    const events = [ack(0), { ...kill(), t: 1000 }, { ...onBackup(0), t: 4500 }];
     expect(buildLedger(events as HistoryEvent[]).failoverGapMs).toBe(3500);
-    expect(buildLedger([ack('a')]).failoverGapMs).toBeNull();
+    expect(buildLedger([ack(0)]).failoverGapMs).toBeNull();
   });
 
   it('counts deliveries of ids the run never produced as foreign', () => {
-    expect(buildLedger([deliver('stranger'), ...complete]).counts.foreignDeliveries).toBe(1);
+    expect(buildLedger([ev({ type: 'deliver', id: 'stranger', phase: 'primary', topic: 'orders', partition: 0, offset: '0', ts: 0 }), readDone()]).counts.foreignDeliveries).toBe(1);
+  });
+});
+
+describe('consistency checks that can fail', () => {
+  const verdict = (events: HistoryEvent[], name: string) => buildLedger(events).consistency.checks.find((c) => c.name === name)?.verdict;
+
+  it('all pass on a consistent failover', () => {
+    const l = buildLedger(failoverHistory(3, 6));
+    expect(l.consistency.checks.filter((c) => c.verdict !== 'pass')).toEqual([]);
+    expect(l.consistency.holds).toBe(true);
+  });
+
+  it('an id both acked and indeterminate', () => {
+    expect(verdict([ack(0), ev({ type: 'indeterminate', id: id(0), error: 'x' }), readDone()], 'outcomes-exclusive')).toBe('fail');
+  });
+
+  it('the consumer counted more deliveries than the history holds', () => {
+    const events = failoverHistory(3, 6).map((e) => (e.type === 'positions' && e.phase === 'backup' ? { ...e, delivered: 4 } : e));
+    expect(verdict(events, 'deliveries-counted')).toBe('fail');
+  });
+
+  it('a primary delivery at another offset than its ack (unknown for a non-idempotent producer)', () => {
+    const events = [start(), ack(0), ack(1), onPrimary(0), onPrimary(1, 2), readDone()];
+    expect(verdict(events, 'primary-offsets-match-acks')).toBe('fail');
+    expect(verdict([start(false), ...events.slice(1)], 'primary-offsets-match-acks')).toBe('unknown');
+  });
+
+  it('the consumer and the verification reader disagree on the id at a backup offset', () => {
+    const events = failoverHistory(3, 6).map((e) => (e.type === 'backup-record' && e.offset === '4' ? { ...e, id: 'm9' } : e));
+    expect(verdict(events, 'backup-reads-agree')).toBe('fail');
+  });
+
+  it('a backup delivery beyond the verified end, or before the resume offset', () => {
+    expect(verdict([...failoverHistory(3, 6), onBackup(9)], 'backup-deliveries-in-range')).toBe('fail');
+    expect(verdict([...failoverHistory(3, 6), onBackup(1)], 'backup-deliveries-in-range')).toBe('fail');
+  });
+
+  it('a record inside the consumed range that was never delivered', () => {
+    const events = failoverHistory(3, 6).filter((e) => !(e.type === 'deliver' && e.phase === 'backup' && e.offset === '4'))
+      .map((e) => (e.type === 'positions' && e.phase === 'backup' ? { ...e, delivered: 2 } : e));
+    expect(verdict(events, 'deliveries-contiguous')).toBe('fail');
+  });
+
+  it('the consumer did not start where the strategy said', () => {
+    const events = failoverHistory(3, 6).map((e) => (e.type === 'failover-offsets' ? { ...e, strategy: 'checkpoints', offsets: { [`${REMOTE}/0`]: '2' } } : e));
+    expect(verdict(events, 'resume-at-chosen-offsets')).toBe('fail');
+    // MM2 may sync a newer offset after the harness read the group's: not proven either way.
+    const mm2 = failoverHistory(3, 6).map((e) => (e.type === 'failover-offsets' ? { ...e, offsets: { [`${REMOTE}/0`]: '2' } } : e));
+    expect(verdict(mm2, 'resume-at-chosen-offsets')).toBe('unknown');
   });
 });
 
 describe('ledger properties', () => {
-  const idArb = fc.integer({ min: 0, max: 30 }).map((n) => `m${n}`);
+  const n = fc.integer({ min: 0, max: 19 });
   const historyArb = fc.record({
-    acked: fc.uniqueArray(idArb, { maxLength: 30 }),
-    indeterminate: fc.uniqueArray(idArb.map((s) => `i${s}`), { maxLength: 10 }),
-    deliveries: fc.array(fc.tuple(fc.oneof(idArb, idArb.map((s) => `i${s}`)), fc.constantFrom('primary' as const, 'backup' as const)), { maxLength: 80 }),
-    backup: fc.array(fc.oneof(idArb, idArb.map((s) => `i${s}`)), { maxLength: 60 }),
+    acked: fc.uniqueArray(n, { maxLength: 20 }),
+    primary: fc.array(n, { maxLength: 30 }),
+    backup: fc.array(n, { maxLength: 30 }),
+    replicated: fc.uniqueArray(n, { maxLength: 20 }),
+    stopAt: n,
   });
 
-  it('puts every acked id in exactly one class, and the classes add up to acked', () => {
+  it('puts every acked id in exactly one class, each recomputed from the raw history', () => {
     fc.assert(
       fc.property(historyArb, (h) => {
         const l = buildLedger([
-          ...h.acked.map((id) => ack(id)),
-          ...h.indeterminate.map((id) => ev({ type: 'indeterminate', id, error: 'x' })),
-          ...h.deliveries.map(([id, p]) => deliver(id, p)),
-          ...h.backup.map(onBackup),
-          ...complete,
+          start(), ...h.acked.map(ack), ...h.primary.map((x) => onPrimary(x)), kill(), chosen(0),
+          ...h.backup.map((x) => onBackup(x)), stopped('backup', h.stopAt, h.backup.length), ...h.replicated.map((x) => read(x, x)), readDone(),
         ]);
         const c = l.counts;
-        expect(l.invariant.holds).toBe(true);
-        expect((c.lost as number) + (c.skipped as number) + c.exactlyOnce + c.duplicated).toBe(h.acked.length);
-        // Recompute each class independently from the raw history.
-        const delivered = (id: string) => h.deliveries.filter(([d]) => d === id).length;
-        const present = (id: string) => h.backup.includes(id);
-        expect(c.lost).toBe(h.acked.filter((id) => delivered(id) === 0 && !present(id)).length);
-        expect(c.skipped).toBe(h.acked.filter((id) => delivered(id) === 0 && present(id)).length);
-        expect(c.duplicated).toBe(h.acked.filter((id) => delivered(id) >= 2).length);
-        expect(c.notReplicated).toBe(h.acked.filter((id) => !present(id)).length);
-      }),
-    );
-  });
-
-  it('never counts an indeterminate id as lost or skipped', () => {
-    fc.assert(
-      fc.property(historyArb, (h) => {
-        const l = buildLedger([...h.indeterminate.map((id) => ev({ type: 'indeterminate', id, error: 'x' })), ...h.backup.map(onBackup), ...complete]);
-        expect(l.counts.lost).toBe(0);
-        expect(l.counts.skipped).toBe(0);
-        expect(l.counts.indeterminate).toBe(h.indeterminate.length);
+        const delivered = (x: number) => h.primary.filter((y) => y === x).length + h.backup.filter((y) => y === x).length;
+        const onB = (x: number) => h.replicated.includes(x);
+        const never = h.acked.filter((x) => delivered(x) === 0);
+        expect(c.lost).toBe(never.filter((x) => !onB(x)).length);
+        expect(c.skipped).toBe(never.filter((x) => onB(x) && x < h.stopAt).length);
+        expect(c.unreached).toBe(never.filter((x) => onB(x) && x >= h.stopAt).length);
+        expect(c.exactlyOnce).toBe(h.acked.filter((x) => delivered(x) === 1).length);
+        expect(c.duplicated).toBe(h.acked.filter((x) => delivered(x) >= 2).length);
+        expect(c.notReplicated).toBe(h.acked.filter((x) => !onB(x)).length);
+        expect((c.lost as number) + (c.skipped as number) + (c.unreached as number) + c.exactlyOnce + c.duplicated).toBe(h.acked.length);
       }),
     );
   });

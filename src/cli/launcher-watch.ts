@@ -1,0 +1,29 @@
+/**
+ * `npx mm2-drill` and `npm run` start the tool as `npm exec → sh -c 'mm2-drill …' → node`. npm
+ * forwards a SIGINT or SIGTERM it receives alone (as timeout(1) and CI runners send it) to that
+ * shell only; dash dies of it without passing it on, npm re-raises it on itself and exits, and
+ * the drill, now an orphan, would run every cell to the end. Under npm, the death of the parent
+ * shell is therefore taken as that signal.
+ */
+export interface LauncherWatchOptions {
+  /** npm sets npm_lifecycle_event ("npx", or the script's name) for what it runs. */
+  readonly launchedByNpm?: boolean;
+  readonly ppid?: () => number;
+  readonly intervalMs?: number;
+}
+
+/** Calls `onGone` once when the parent process changes; returns a function that stops watching. */
+export function watchLauncher(onGone: () => void, o: LauncherWatchOptions = {}): () => void {
+  const launchedByNpm = o.launchedByNpm ?? process.env.npm_lifecycle_event !== undefined;
+  // Run directly (`node bin/mm2-drill.js`, nohup, a detached job) the parent may exit on purpose.
+  if (!launchedByNpm) return () => undefined;
+  const ppid = o.ppid ?? (() => process.ppid);
+  const parent = ppid();
+  const timer = setInterval(() => {
+    if (ppid() === parent) return;
+    clearInterval(timer);
+    onGone();
+  }, o.intervalMs ?? 250);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,187 @@
+/**
+ * Why each failover duplicate and skip happened, in messages, from offsets the drill records.
+ * This docblock defines every cause; docs/ledger.md shows them on a worked example.
+ *
+ * For a partition, let (all source offsets on the primary, "next offset" convention):
+ *   C = the primary consumer's last successful commit before the kill;
+ *   R = the offset the failed-over consumer resumed from on the backup (its first delivery there);
+ *   U = the upstream offset of the newest checkpoint that translates to R (MM2 emits checkpoints
+ *       `(group, partition, upstream U, downstream R)` to `<source>.checkpoints.internal`, KIP-382;
+ *       translation uses the newest offset sync at or below U and adds 1 unless exact, KAFKA-12468).
+ *
+ * Each id delivered on the primary and again on the backup (`duplicatedByFailover`), at source
+ * offset o, has exactly one cause:
+ *   commit-lag          o ≥ C: processed but not yet committed at the kill (the consumer's commit interval);
+ *   sync-lag            U ≤ o < C: committed after the newest checkpoint MM2 synced to the resume
+ *                       offset (emit.checkpoints.interval.seconds, sync.group.offsets.interval.seconds, MM2 lag);
+ *   translation-slack   o < U: between the checkpoint's upstream offset and where the translated
+ *                       offset really points (offset.lag.max and the offset flush, KAFKA-15906;
+ *                       a sparse sync history for lagging groups, KAFKA-14666);
+ *   sync-or-translation o < C when no checkpoint translating to R was read: one of the two, split unknown;
+ *   untranslated-offset raw-copy only, o < C: the copied offset number was behind on the backup;
+ *   timestamp-margin    timestamp only: delivered within the seek's margin before the last processed message;
+ *   resumed-at-earliest earliest only: everything is read again;
+ *   offset-reset        the strategy had no offset for the partition: auto.offset.reset applied.
+ *
+ * Each skipped id (never delivered, passed on the backup) has one cause:
+ *   translation-ahead   mm2-sync / checkpoints: the translated offset was past an id the group had
+ *                       not committed (o ≥ C) — what conservative translation should prevent;
+ *   committed-unseen    the group committed past it on the primary without the consumer delivering it;
+ *   untranslated-offset raw-copy: the copied offset number pointed past it on the backup;
+ *   timestamp-ahead     timestamp: the seek by time landed after it;
+ *   resumed-at-latest   latest: everything not yet processed at the kill;
+ *   offset-reset        no offset for the partition and auto.offset.reset=latest.
+ *   consumer-gap        inside the range the consumer read (a client or harness fault; see consistency).
+ * The parts add up to the totals by construction (one cause per id); an id that fits no rule is
+ * `unexplained`, which must stay 0.
+ */
+import { finalPositions, type HistoryIndex, type Located } from './history-index.ts';
+import { tpKey } from './topic-partition.ts';
+
+export const causes = {
+  'commit-lag': 'consumer commit lag: processed on the primary, not yet committed at the kill',
+  'sync-lag': 'group-sync lag: committed after the checkpoint MM2 last synced to the backup',
+  'translation-slack': "translation slack: between the synced checkpoint's upstream offset and the translated offset",
+  'sync-or-translation': 'group-sync lag or translation slack (no checkpoint for the resume offset was read)',
+  'untranslated-offset': 'untranslated offset: the copied offset number does not point at the same record on the backup',
+  'timestamp-margin': "timestamp margin: within the seek's margin before the last processed message",
+  'resumed-at-earliest': 'resumed at the earliest offset: everything is read again',
+  'offset-reset': 'no offset for the partition: auto.offset.reset applied',
+  'translation-ahead': 'translation ahead of the commit: resumed past messages the group had not committed',
+  'committed-unseen': 'committed on the primary without the consumer delivering it',
+  'timestamp-ahead': 'the seek by time landed after it',
+  'resumed-at-latest': 'resumed at the latest offset: everything unprocessed at the kill',
+  'consumer-gap': 'inside the range the consumer read, never delivered (client or harness fault)',
+  unexplained: 'fits no rule (a harness bug if not 0)',
+} as const;
+export type Cause = keyof typeof causes;
+
+export interface Part {
+  cause: Cause;
+  messages: number;
+  /** The expected bound's prediction for this cause (null: the model predicts none). */
+  expectedMax: number | null;
+}
+
+export interface Attribution {
+  strategy: string;
+  duplicates: { total: number; parts: Part[] };
+  /** Skips: 'unknown' when the ledger's `skipped` is unknown. */
+  skips: { total: number | 'unknown'; parts: Part[] };
+  /** Per source `topic/partition`: messages per cause. */
+  partitions: Record<string, { duplicates: Partial<Record<Cause, number>>; skips: Partial<Record<Cause, number>> }>;
+}
+
+interface Context {
+  readonly ix: HistoryIndex;
+  readonly strategy: string;
+  /** Remote topic/partition → where the consumer resumed. */
+  readonly resumed: ReadonlyMap<string, bigint>;
+  readonly checkpointsByRemote: ReadonlyMap<string, readonly { upstream: bigint; downstream: bigint }[]>;
+}
+
+const translated = (strategy: string) => strategy === 'mm2-sync' || strategy === 'checkpoints';
+
+/** U: the upstream offset of the newest checkpoint of the group whose downstream offset is R. */
+function upstreamFor(ctx: Context, remote: string, resume: bigint): bigint | undefined {
+  const list = ctx.checkpointsByRemote.get(remote) ?? [];
+  for (let i = list.length - 1; i >= 0; i--) if (list[i]!.downstream === resume) return list[i]!.upstream;
+  return undefined;
+}
+
+function duplicateCause(ctx: Context, source: Located, remote: string): Cause {
+  const resume = ctx.resumed.get(remote);
+  if (resume === undefined || !ctx.ix.chosen?.offsets.has(remote)) return 'offset-reset';
+  const c = ctx.ix.lastCommit.get(tpKey(source.topic, source.partition));
+  const o = source.offset;
+  switch (ctx.strategy) {
+    case 'earliest': return 'resumed-at-earliest';
+    case 'timestamp': return 'timestamp-margin';
+    case 'raw-copy': return c === undefined || o >= c ? 'commit-lag' : 'untranslated-offset';
+    case 'mm2-sync':
+    case 'checkpoints': {
+      if (c === undefined || o >= c) return 'commit-lag';
+      const u = upstreamFor(ctx, remote, resume);
+      if (u === undefined) return 'sync-or-translation';
+      return o >= u ? 'sync-lag' : 'translation-slack';
+    }
+    default: return 'unexplained';
+  }
+}
+
+function skipCause(ctx: Context, source: Located, copy: Located): Cause {
+  const remote = tpKey(copy.topic, copy.partition);
+  const resume = ctx.resumed.get(remote);
+  if (resume !== undefined && copy.offset >= resume) return 'consumer-gap';
+  if (!ctx.ix.chosen?.offsets.has(remote)) return 'offset-reset';
+  const c = ctx.ix.lastCommit.get(tpKey(source.topic, source.partition));
+  if (c !== undefined && source.offset < c) return 'committed-unseen';
+  switch (ctx.strategy) {
+    case 'latest': return 'resumed-at-latest';
+    case 'timestamp': return 'timestamp-ahead';
+    case 'raw-copy': return 'untranslated-offset';
+    default: return translated(ctx.strategy) ? 'translation-ahead' : 'unexplained';
+  }
+}
+
+function context(ix: HistoryIndex): Context | null {
+  if (!ix.chosen) return null;
+  const resumed = new Map(ix.chosen.offsets);
+  // The first delivery is where the consumer really resumed (it can differ from the choice:
+  // see consistency's resume-at-chosen-offsets).
+  const seen = new Set<string>();
+  for (const d of ix.delivered.backup) {
+    const tp = tpKey(d.topic, d.partition);
+    if (!seen.has(tp)) resumed.set(tp, BigInt(d.offset));
+    seen.add(tp);
+  }
+  const checkpointsByRemote = new Map<string, { upstream: bigint; downstream: bigint }[]>();
+  for (const c of ix.checkpoints) {
+    if (c.group !== ix.groupId) continue;
+    const tp = tpKey(c.topic, c.partition);
+    checkpointsByRemote.set(tp, [...(checkpointsByRemote.get(tp) ?? []), { upstream: BigInt(c.upstreamOffset), downstream: BigInt(c.downstreamOffset) }]);
+  }
+  return { ix, strategy: ix.chosen.strategy, resumed, checkpointsByRemote };
+}
+
+/**
+ * Attributes the failover's duplicates and skips of a cell (null without a failover).
+ * `expected` gives the expected bound's prediction per cause, when the model has one.
+ */
+export function attribute(ix: HistoryIndex, expected: Partial<Record<Cause, number>> = {}, skippedKnown = true): Attribution | null {
+  const ctx = context(ix);
+  if (!ctx) return null;
+  const positions = finalPositions(ix);
+  const dup = new Map<Cause, number>();
+  const skip = new Map<Cause, number>();
+  const partitions: Attribution['partitions'] = {};
+  const bump = (m: Map<Cause, number>, which: 'duplicates' | 'skips', tp: string, cause: Cause) => {
+    m.set(cause, (m.get(cause) ?? 0) + 1);
+    const p = (partitions[tp] ??= { duplicates: {}, skips: {} });
+    p[which][cause] = (p[which][cause] ?? 0) + 1;
+  };
+  const firstBackup = new Map<string, string>();
+  for (const d of ix.delivered.backup) if (!firstBackup.has(d.id)) firstBackup.set(d.id, tpKey(d.topic, d.partition));
+  for (const [id, source] of ix.acked) {
+    const d = ix.deliveries.get(id);
+    const tp = tpKey(source.topic, source.partition);
+    if (d && d.primary >= 1 && d.backup >= 1) bump(dup, 'duplicates', tp, duplicateCause(ctx, source, firstBackup.get(id)!));
+    if (!d) {
+      const copies = ix.backupCopies.get(id);
+      if (!copies?.length) continue;
+      const copy = copies.reduce((a, c) => (c.offset < a.offset ? c : a));
+      const pos = positions.get(tpKey(copy.topic, copy.partition));
+      if (pos !== undefined && pos > copy.offset) bump(skip, 'skips', tp, skipCause(ctx, source, copy));
+    }
+  }
+  const parts = (m: Map<Cause, number>): Part[] => [...m].map(([cause, messages]) => ({ cause, messages, expectedMax: expected[cause] ?? null }));
+  const sum = (m: Map<Cause, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  // Causes the model predicts are listed even when nothing fell in them (0 of ≤ N is a finding).
+  for (const cause of Object.keys(expected) as Cause[]) if (!dup.has(cause)) dup.set(cause, 0);
+  return {
+    strategy: ctx.strategy,
+    duplicates: { total: sum(dup), parts: parts(dup) },
+    skips: { total: skippedKnown ? sum(skip) : 'unknown', parts: skippedKnown ? parts(skip) : [] },
+    partitions,
+  };
+}

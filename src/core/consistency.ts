@@ -1,0 +1,158 @@
+/**
+ * Consistency checks: cross-checks between independent records of the same drill, each of
+ * which can fail. The ledger's classes partition the acked ids by construction, so "the classes
+ * add up" proves nothing; these compare what different parts of the harness recorded:
+ *
+ *  - outcomes-exclusive:          no id is both acked and failed/indeterminate (the producer adapter);
+ *  - deliveries-counted:          each consumer's own delivery count equals its `deliver` events
+ *                                 (the recorder lost nothing);
+ *  - primary-offsets-match-acks:  every primary delivery of an acked id is at the offset its ack
+ *                                 reported (the producer's offset bookkeeping);
+ *  - backup-reads-agree:          the consumer and the verification reader found the same id at
+ *                                 every backup offset both read (two independent reads of one log);
+ *  - backup-deliveries-in-range:  every backup delivery lies in [resume offset, verified end);
+ *  - deliveries-contiguous:       on every partition, every record between where the consumer
+ *                                 started and its final position was delivered (no hidden gap);
+ *  - resume-at-chosen-offsets:    the failed-over consumer started each partition exactly at the
+ *                                 offset the failover strategy chose.
+ *
+ * Verdicts are three-valued: a check that lacks its inputs (e.g. an incomplete backup read) is
+ * `unknown`, never `pass`. A `fail` is a harness (or client) bug and fails the cell.
+ */
+import type { EventOf } from './history.ts';
+import type { HistoryIndex } from './history-index.ts';
+import { recordKey, tpKey } from './topic-partition.ts';
+import type { Verdict } from './thresholds.ts';
+
+export interface ConsistencyCheck {
+  name: string;
+  verdict: Verdict;
+  detail: string;
+}
+
+export interface Consistency {
+  /** No check failed (`unknown` does not fail the cell: it is reported as not proven). */
+  holds: boolean;
+  checks: ConsistencyCheck[];
+}
+
+type Deliver = EventOf<'deliver'>;
+const where = (d: Deliver) => recordKey(d.topic, d.partition, d.offset);
+const fromList = (name: string, problems: readonly string[], ok: string): ConsistencyCheck =>
+  problems.length
+    ? { name, verdict: 'fail', detail: `${problems.length} problem(s), e.g. ${problems.slice(0, 3).join('; ')}` }
+    : { name, verdict: 'pass', detail: ok };
+
+function outcomesExclusive(ix: HistoryIndex): ConsistencyCheck {
+  const both = [...ix.acked.keys()].filter((id) => ix.failed.has(id) || ix.indeterminate.has(id));
+  return fromList('outcomes-exclusive', both.map((id) => `${id} both acked and failed/indeterminate`), `${ix.acked.size} acked ids, none also failed or indeterminate`);
+}
+
+function deliveriesCounted(ix: HistoryIndex): ConsistencyCheck {
+  const phases = (['primary', 'backup'] as const).filter((p) => ix.positions[p] !== null || ix.delivered[p].length > 0);
+  const missing = phases.filter((p) => ix.positions[p] === null);
+  if (missing.length) return { name: 'deliveries-counted', verdict: 'unknown', detail: `no final report of the ${missing.join(' and ')} consumer` };
+  const off = phases.filter((p) => ix.positions[p]!.delivered !== ix.delivered[p].length)
+    .map((p) => `${p}: the consumer counted ${ix.positions[p]!.delivered}, the history holds ${ix.delivered[p].length}`);
+  return fromList('deliveries-counted', off, phases.map((p) => `${p} ${ix.delivered[p].length}`).join(', ') || 'no deliveries');
+}
+
+function primaryOffsetsMatchAcks(ix: HistoryIndex): ConsistencyCheck {
+  const off = ix.delivered.primary.flatMap((d) => {
+    const a = ix.acked.get(d.id);
+    return a && recordKey(a.topic, a.partition, a.offset) !== where(d) ? [`${d.id} delivered at ${where(d)}, acked at ${recordKey(a.topic, a.partition, a.offset)}`] : [];
+  });
+  if (off.length && ix.idempotent === false) {
+    return { name: 'primary-offsets-match-acks', verdict: 'unknown', detail: `${off.length} deliveries at another offset than their ack: a non-idempotent producer's retries write an id twice` };
+  }
+  return fromList('primary-offsets-match-acks', off, `${ix.delivered.primary.length} primary deliveries at their acked offsets`);
+}
+
+function backupReadsAgree(ix: HistoryIndex): ConsistencyCheck {
+  let compared = 0;
+  const off = ix.delivered.backup.flatMap((d) => {
+    const read = ix.backupAt.get(where(d));
+    if (read === undefined) return [];
+    compared += 1;
+    return read === d.id ? [] : [`${where(d)}: the consumer got ${d.id}, the verification read ${read}`];
+  });
+  if (!off.length && compared < ix.delivered.backup.length && !ix.backupReadComplete) {
+    return { name: 'backup-reads-agree', verdict: 'unknown', detail: `the backup read was incomplete: ${compared} of ${ix.delivered.backup.length} deliveries compared` };
+  }
+  return fromList('backup-reads-agree', off, `${compared} backup deliveries compared with the verification read`);
+}
+
+function backupDeliveriesInRange(ix: HistoryIndex): ConsistencyCheck {
+  if (ix.delivered.backup.length === 0) return { name: 'backup-deliveries-in-range', verdict: 'pass', detail: 'no backup deliveries' };
+  const end = ix.offsets('verify-end', 'backup');
+  if (end.size === 0) return { name: 'backup-deliveries-in-range', verdict: 'unknown', detail: 'the verified end offsets were not recorded' };
+  const off = ix.delivered.backup.flatMap((d) => {
+    const tp = tpKey(d.topic, d.partition);
+    const o = BigInt(d.offset);
+    const low = ix.chosen?.offsets.get(tp) ?? 0n;
+    const high = end.get(tp);
+    return high === undefined || o < low || o >= high ? [`${where(d)} outside [${low}, ${high ?? '?'})`] : [];
+  });
+  return fromList('backup-deliveries-in-range', off, `${ix.delivered.backup.length} backup deliveries within [resume offset, verified end)`);
+}
+
+/** Offsets of `records` on each partition, for the records that exist in the log. */
+function gaps(delivered: readonly Deliver[], exists: Iterable<[string, bigint]>, positions: ReadonlyMap<string, bigint>): string[] {
+  const got = new Set(delivered.map(where));
+  const start = new Map<string, bigint>();
+  for (const d of delivered) {
+    const tp = tpKey(d.topic, d.partition);
+    const o = BigInt(d.offset);
+    if (!start.has(tp) || o < start.get(tp)!) start.set(tp, o);
+  }
+  const out: string[] = [];
+  for (const [tp, o] of exists) {
+    const from = start.get(tp);
+    const to = positions.get(tp);
+    if (from !== undefined && to !== undefined && o >= from && o < to && !got.has(`${tp}@${o}`)) out.push(`${tp}@${o} never delivered, between ${from} and the final position ${to}`);
+  }
+  return out;
+}
+
+function deliveriesContiguous(ix: HistoryIndex, finalPositions: ReadonlyMap<string, bigint>): ConsistencyCheck {
+  const name = 'deliveries-contiguous';
+  const primaryPositions = new Map(Object.entries(ix.positions.primary?.offsets ?? {}).map(([tp, o]) => [tp, BigInt(o)]));
+  const acked = [...ix.acked.values()].map((a) => [tpKey(a.topic, a.partition), a.offset] as [string, bigint]);
+  const problems = gaps(ix.delivered.primary, acked, primaryPositions);
+  if (ix.delivered.backup.length) {
+    if (!ix.backupReadComplete) return { name, verdict: 'unknown', detail: 'the backup read was incomplete' };
+    const onBackup = [...ix.backupAt.keys()].map((k) => {
+      const at = k.lastIndexOf('@');
+      return [k.slice(0, at), BigInt(k.slice(at + 1))] as [string, bigint];
+    });
+    problems.push(...gaps(ix.delivered.backup, onBackup, finalPositions));
+  }
+  return fromList(name, problems, 'every record between each partition\'s first delivery and the final position was delivered');
+}
+
+function resumeAtChosenOffsets(ix: HistoryIndex): ConsistencyCheck {
+  const name = 'resume-at-chosen-offsets';
+  if (!ix.chosen) return { name, verdict: 'pass', detail: 'no failover' };
+  const first = new Map<string, bigint>();
+  for (const d of ix.delivered.backup) if (!first.has(tpKey(d.topic, d.partition))) first.set(tpKey(d.topic, d.partition), BigInt(d.offset));
+  const off: string[] = [];
+  const late: string[] = [];
+  for (const [tp, chosen] of ix.chosen.offsets) {
+    const f = first.get(tp);
+    if (f === undefined || f === chosen) continue;
+    // MM2 keeps syncing an idle group (KIP-545): with mm2-sync it may have written a newer
+    // offset between the harness reading the group's offsets and the consumer joining.
+    if (ix.chosen.strategy === 'mm2-sync' && f > chosen) late.push(`${tp} started at ${f}, read ${chosen}`);
+    else off.push(`${tp} started at ${f}, chosen ${chosen}`);
+  }
+  if (off.length === 0 && late.length) return { name, verdict: 'unknown', detail: `MM2 may have synced a newer offset after it was read: ${late.join('; ')}` };
+  return fromList(name, off, `every partition started at the ${ix.chosen.strategy} strategy's offset`);
+}
+
+export function checkConsistency(ix: HistoryIndex, finalPositions: ReadonlyMap<string, bigint>): Consistency {
+  const checks = [
+    outcomesExclusive(ix), deliveriesCounted(ix), primaryOffsetsMatchAcks(ix), backupReadsAgree(ix),
+    backupDeliveriesInRange(ix), deliveriesContiguous(ix, finalPositions), resumeAtChosenOffsets(ix),
+  ];
+  return { holds: checks.every((c) => c.verdict !== 'fail'), checks };
+}

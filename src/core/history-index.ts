@@ -1,0 +1,159 @@
+/**
+ * One pass over a cell's history, indexed for the checkers (ledger, consistency checks,
+ * attribution). Pure: it only reads events. Offsets are bigint (Kafka offsets are int64).
+ */
+import { eventsOf, type ConsumerPhase, type EventOf, type HistoryEvent } from './history.ts';
+import { recordKey, tpKey } from './topic-partition.ts';
+
+/** Where one record sits: a topic-partition and an offset. */
+export interface Located {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+}
+
+export interface DeliveryCounts {
+  primary: number;
+  backup: number;
+}
+
+export interface HistoryIndex {
+  /** Acked ids → where the producer's ack put them on the primary. */
+  readonly acked: ReadonlyMap<string, Located>;
+  readonly failed: ReadonlySet<string>;
+  readonly indeterminate: ReadonlySet<string>;
+  readonly deliveries: ReadonlyMap<string, DeliveryCounts>;
+  readonly delivered: Readonly<Record<ConsumerPhase, readonly EventOf<'deliver'>[]>>;
+  /** Ids found by the verification read → each distinct backup offset holding them. */
+  readonly backupCopies: ReadonlyMap<string, readonly Located[]>;
+  /** `topic/partition@offset` on the backup → the id the verification read found there. */
+  readonly backupAt: ReadonlyMap<string, string>;
+  /** Each consumer's own report when it stopped (null: it never stopped cleanly). */
+  readonly positions: Readonly<Record<ConsumerPhase, EventOf<'positions'> | null>>;
+  /** The failover strategy's choice (null: no failover). */
+  readonly chosen: { strategy: string; group: string; offsets: ReadonlyMap<string, bigint> } | null;
+  /** The primary consumer's last successful commit per source topic/partition. */
+  readonly lastCommit: ReadonlyMap<string, bigint>;
+  readonly checkpoints: readonly EventOf<'checkpoint'>[];
+  /** The test consumer's group (from the cell's settings). */
+  readonly groupId: string | null;
+  /** The configured wait between the kill and the failover (ms), from the cell's settings. */
+  readonly failoverDelayMs: number | null;
+  /** Whether the producer was idempotent (null: not recorded). */
+  readonly idempotent: boolean | null;
+  readonly killAt: number | null;
+  readonly firstBackupDelivery: number | null;
+  readonly backupReadComplete: boolean;
+  readonly drainComplete: boolean;
+  /** An `offsets` look-up by label and cluster, as `topic/partition` → offset (last one wins). */
+  offsets(label: string, cluster: string): ReadonlyMap<string, bigint>;
+}
+
+const setting = (e: EventOf<'cell-start'> | undefined, path: readonly string[]): unknown =>
+  path.reduce<unknown>((o, k) => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[k] : undefined), e?.settings);
+
+export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
+  const acked = new Map<string, Located>();
+  const failed = new Set<string>();
+  const indeterminate = new Set<string>();
+  const deliveries = new Map<string, DeliveryCounts>();
+  const delivered: Record<ConsumerPhase, EventOf<'deliver'>[]> = { primary: [], backup: [] };
+  const backupCopies = new Map<string, Located[]>();
+  const backupAt = new Map<string, string>();
+  const positions: Record<ConsumerPhase, EventOf<'positions'> | null> = { primary: null, backup: null };
+  const lastCommit = new Map<string, bigint>();
+  let killAt: number | null = null;
+  let backupReadComplete = false;
+  let drainComplete = false;
+
+  for (const e of events) {
+    switch (e.type) {
+      case 'ack': acked.set(e.id, { topic: e.topic, partition: e.partition, offset: BigInt(e.offset) }); break;
+      case 'fail': failed.add(e.id); break;
+      case 'indeterminate': indeterminate.add(e.id); break;
+      case 'deliver': {
+        const d = deliveries.get(e.id) ?? { primary: 0, backup: 0 };
+        d[e.phase] += 1;
+        deliveries.set(e.id, d);
+        delivered[e.phase].push(e);
+        break;
+      }
+      case 'backup-record': {
+        // A record read twice (the reader re-fetched after a rebalance) is one record: copies
+        // are distinct offsets, never read events.
+        const at = recordKey(e.topic, e.partition, e.offset);
+        if (backupAt.has(at)) break;
+        backupAt.set(at, e.id);
+        const copies = backupCopies.get(e.id) ?? [];
+        copies.push({ topic: e.topic, partition: e.partition, offset: BigInt(e.offset) });
+        backupCopies.set(e.id, copies);
+        break;
+      }
+      case 'positions': positions[e.phase] = e; break;
+      case 'commit':
+        if (e.phase === 'primary') for (const [tp, o] of Object.entries(e.offsets)) lastCommit.set(tp, BigInt(o));
+        break;
+      case 'kill': killAt ??= e.t; break;
+      case 'read-complete':
+        if (e.what === 'backup') backupReadComplete = e.complete;
+        else drainComplete = e.complete;
+        break;
+      default: break;
+    }
+  }
+
+  const chosenEvent = eventsOf(events, 'failover-offsets')[0];
+  const start = eventsOf(events, 'cell-start')[0];
+  const delaySeconds = setting(start, ['failover', 'delaySeconds']);
+  const idempotent = setting(start, ['workload', 'idempotent']);
+  const groupId = setting(start, ['workload', 'consumer', 'groupId']);
+  const offsetEvents = eventsOf(events, 'offsets');
+  return {
+    acked, failed, indeterminate, deliveries, delivered, backupCopies, backupAt, positions, lastCommit,
+    chosen: chosenEvent
+      ? { strategy: chosenEvent.strategy, group: chosenEvent.group, offsets: new Map(Object.entries(chosenEvent.offsets).map(([tp, o]) => [tp, BigInt(o)])) }
+      : null,
+    checkpoints: eventsOf(events, 'checkpoint'),
+    groupId: typeof groupId === 'string' ? groupId : null,
+    failoverDelayMs: typeof delaySeconds === 'number' ? delaySeconds * 1000 : null,
+    idempotent: typeof idempotent === 'boolean' ? idempotent : null,
+    killAt,
+    firstBackupDelivery: delivered.backup[0]?.t ?? null,
+    backupReadComplete,
+    drainComplete,
+    offsets(label, cluster) {
+      const m = new Map<string, bigint>();
+      for (const e of offsetEvents) {
+        if (e.label !== label || e.cluster !== cluster) continue;
+        for (const [p, o] of Object.entries(e.offsets)) m.set(tpKey(e.topic, p), BigInt(o));
+      }
+      return m;
+    },
+  };
+}
+
+/** The larger of the known values, or undefined when none is known. */
+export const maxKnown = (...xs: (bigint | undefined)[]): bigint | undefined =>
+  xs.reduce<bigint | undefined>((a, x) => (x === undefined ? a : a === undefined || x > a ? x : a), undefined);
+
+/**
+ * Where the consumer stood at the end, per topic/partition of its last phase: the furthest of
+ * its own position when it stopped, the offset it resumed from, and its committed offset when
+ * the drain stopped. A partition with none of these is absent (unknown).
+ */
+export function finalPositions(ix: HistoryIndex): Map<string, bigint> {
+  const failedOver = ix.killAt !== null;
+  const phase: ConsumerPhase = failedOver ? 'backup' : 'primary';
+  const cluster = failedOver ? 'backup' : 'primary';
+  const own = new Map(Object.entries(ix.positions[phase]?.offsets ?? {}).map(([tp, o]) => [tp, BigInt(o)]));
+  const committed = ix.offsets('drain-end-committed', cluster);
+  const resumed = failedOver ? ix.chosen?.offsets ?? new Map<string, bigint>() : new Map<string, bigint>();
+  const out = new Map<string, bigint>();
+  for (const tp of new Set([...own.keys(), ...committed.keys(), ...resumed.keys()])) {
+    // A committed offset of -1 means "none": it tells nothing.
+    const c = committed.get(tp);
+    const p = maxKnown(own.get(tp), c !== undefined && c >= 0n ? c : undefined, resumed.get(tp));
+    if (p !== undefined) out.set(tp, p);
+  }
+  return out;
+}

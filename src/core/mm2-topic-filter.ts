@@ -1,0 +1,97 @@
+/**
+ * Which source topic names MirrorMaker 2 would never replicate, decided the way MM2 decides
+ * (MirrorSourceConnector.shouldReplicateTopic): the topic filter's `topics.exclude`
+ * (DefaultTopicFilter), ReplicationPolicy.isInternalTopic, and the cycle check. A drill on such a
+ * topic would wait for a remote topic that never comes, so the scenario is rejected instead.
+ */
+import { SOURCE_ALIAS, TARGET_ALIAS } from './mm2-config.ts';
+import type { PropertyValue } from './broker-config.ts';
+
+type Properties = Readonly<Record<string, PropertyValue>>;
+
+/**
+ * DefaultTopicFilter.TOPICS_EXCLUDE_DEFAULT, read from the connect-mirror 4.3.1 jar. KAFKA-17200
+ * (Kafka 4.0) narrowed `.*[\-\.]internal` to `mm2.*\.internal`, so user topics such as
+ * `orders-internal` replicate since 4.0; the older value applies to a scenario's `kafka.version` < 4.
+ */
+export const TOPICS_EXCLUDE_DEFAULT = 'mm2.*\\.internal, .*\\.replica, __.*';
+export const TOPICS_EXCLUDE_DEFAULT_BEFORE_4 = '.*[\\-\\.]internal, .*\\.replica, __.*';
+
+/** A scenario's Kafka is older than 4.0 only when it says so: otherwise it runs the setup script's 4.x. */
+export const isBeforeKafka4 = (version: string | undefined): boolean => version !== undefined && Number(version.split('.')[0]) < 4;
+
+/**
+ * An mm2.properties setting of the primary → backup flow: MM2 lets the flow-prefixed key
+ * (`primary->backup.topics.exclude`) override the top-level one (MirrorMakerConfig).
+ */
+export function flowSetting(props: Properties, key: string): { key: string; value: string } | undefined {
+  for (const k of [`${SOURCE_ALIAS}->${TARGET_ALIAS}.${key}`, key]) {
+    const v = props[k];
+    if (v !== undefined) return { key: k, value: String(v) };
+  }
+  return undefined;
+}
+
+/** DefaultReplicationPolicy's separator between the cluster alias and the topic (default "."). */
+export const policySeparator = (props: Properties): string => flowSetting(props, 'replication.policy.separator')?.value ?? '.';
+
+/** A Kafka LIST setting: comma separated, blanks around commas ignored, blank means empty (ConfigDef.parseType). */
+const parseList = (raw: string): string[] => (raw.trim() === '' ? [] : raw.trim().split(/\s*,\s*/));
+
+/**
+ * The regex of `patterns` that matches all of `topic`, as MM2 matches it (Matcher.matches on
+ * the entries joined by "|"). An entry JavaScript cannot compile (Java-only syntax) is skipped:
+ * MM2 itself reports a pattern it cannot compile when it starts.
+ */
+function matchingPattern(patterns: readonly string[], topic: string): string | undefined {
+  return patterns.find((p) => {
+    try {
+      return new RegExp(`^(?:${p})$`).test(topic);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Why ReplicationPolicy.isInternalTopic holds for `topic` (null if it does not). It is checked
+ * whatever `topics.exclude` says. Before Kafka 4.0 any name ending in ".internal" or "-internal"
+ * was internal; KAFKA-17200 kept only MM2's own topics (mm2…internal, the checkpoints topic).
+ */
+export function internalTopicReason(topic: string, beforeKafka4: boolean, separator: string): string | null {
+  if (topic.startsWith('__') || topic.startsWith('.')) return 'it starts with "__" or ".", which ReplicationPolicy.isInternalTopic treats as a Kafka internal topic';
+  if (beforeKafka4 && (topic.endsWith('.internal') || topic.endsWith('-internal'))) {
+    return 'before Kafka 4.0, ReplicationPolicy.isInternalTopic treats a name ending in ".internal" or "-internal" as an internal topic';
+  }
+  if (!beforeKafka4 && topic.startsWith('mm2') && topic.endsWith('.internal')) return 'ReplicationPolicy.isInternalTopic treats "mm2…internal" as one of MM2\'s own topics';
+  if (!beforeKafka4 && topic.endsWith(`${separator}checkpoints.internal`)) return 'ReplicationPolicy.isInternalTopic treats it as an MM2 checkpoints topic';
+  return null;
+}
+
+/** Why `topics.exclude` (the scenario's, or MM2's default) excludes `topic` (null if it does not). */
+export function excludedReason(topic: string, props: Properties, beforeKafka4: boolean): string | null {
+  const set = flowSetting(props, 'topics.exclude');
+  const raw = set?.value ?? (beforeKafka4 ? TOPICS_EXCLUDE_DEFAULT_BEFORE_4 : TOPICS_EXCLUDE_DEFAULT);
+  const hit = matchingPattern(parseList(raw), topic);
+  if (hit === undefined) return null;
+  return set
+    ? `it matches "${hit}" of mirror.properties["${set.key}"]; rename the topic or change that entry`
+    : `it matches "${hit}" of MM2's default topics.exclude "${raw}" (DefaultTopicFilter); rename the topic, or set mirror.properties["topics.exclude"]`;
+}
+
+/**
+ * Why a source topic named like a remote topic cannot be drilled on (null if it is not).
+ * DefaultReplicationPolicy reads `<alias><separator>` as "came from <alias>": MM2 never mirrors
+ * `backup.orders` back to the backup (MirrorSourceConnector.isCycle), and `primary.orders` is
+ * the name the backup's copy of `orders` gets. The topics are shared by every policy of a
+ * matrix, so the name is rejected whatever the cell's policy.
+ */
+export function remoteLookingReason(topic: string, separator: string): string | null {
+  if (topic.startsWith(`${TARGET_ALIAS}${separator}`)) {
+    return `DefaultReplicationPolicy reads it as a topic that came from the cluster "${TARGET_ALIAS}", so MM2 never mirrors it back there (MirrorSourceConnector.isCycle); rename it without the "${TARGET_ALIAS}${separator}" prefix`;
+  }
+  if (topic.startsWith(`${SOURCE_ALIAS}${separator}`)) {
+    return `it is ambiguous: under DefaultReplicationPolicy "${SOURCE_ALIAS}${separator}<topic>" is the backup's copy of a primary topic, and this one would become "${SOURCE_ALIAS}${separator}${topic}"; rename it without the "${SOURCE_ALIAS}${separator}" prefix`;
+  }
+  return null;
+}

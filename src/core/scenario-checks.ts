@@ -1,0 +1,105 @@
+/**
+ * Checks across fields of one scenario (or one matrix cell), run by the schema after every field
+ * parsed: each finds a drill that could not show what it is meant to, and says why and what to
+ * change. Pure: nothing here reads files (custom policy paths are checked when loading).
+ */
+import type { Scenario, TimelineStep } from './scenario.ts';
+import { excludedReason, internalTopicReason, isBeforeKafka4, policySeparator, remoteLookingReason } from './mm2-topic-filter.ts';
+
+export interface ScenarioIssue {
+  readonly path: (string | number)[];
+  readonly message: string;
+  readonly input: unknown;
+}
+
+const builtInPolicies = ['default', 'identity'];
+
+function policyIssues(s: Scenario): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const known = [...builtInPolicies, ...Object.keys(s.mirror.customPolicies)];
+  if (!known.includes(s.mirror.policy)) {
+    issues.push({ path: ['mirror', 'policy'], input: s.mirror.policy, message: `expected one of ${known.map((k) => `"${k}"`).join(', ')} (custom policies are declared in mirror.customPolicies)` });
+  }
+  for (const name of Object.keys(s.mirror.customPolicies).filter((n) => builtInPolicies.includes(n))) {
+    issues.push({
+      path: ['mirror', 'customPolicies', name], input: name,
+      message: `a custom policy cannot be named "${name}": mirror.policy "${name}" always means the built-in ${name === 'default' ? 'DefaultReplicationPolicy' : 'IdentityReplicationPolicy'}; give it another name, e.g. "my-${name}"`,
+    });
+  }
+  return issues;
+}
+
+/** Kafka refuses to create a topic whose name differs from an existing one only in '.' versus '_' (their metric names collide). */
+const collisionKey = (name: string) => name.replace(/\./g, '_');
+
+function topicIssues(s: Scenario): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const props = s.mirror.properties;
+  const old = isBeforeKafka4(s.kafka.version);
+  const separator = policySeparator(props);
+  s.topics.forEach((t, i) => {
+    const path = ['topics', i, 'name'];
+    const first = s.topics.findIndex((x) => collisionKey(x.name) === collisionKey(t.name));
+    if (first < i) {
+      const same = s.topics[first]?.name === t.name;
+      issues.push({ path, input: t.name, message: same
+        ? `topics[${first}] has the same name: declare each topic once`
+        : `collides with topics[${first}].name "${s.topics[first]?.name}": Kafka rejects names that differ only in "." versus "_"; rename one of them` });
+      return;
+    }
+    const internal = internalTopicReason(t.name, old, separator);
+    const reason = internal ? `${internal}, whatever topics.exclude says; rename the topic` : (excludedReason(t.name, props, old) ?? remoteLookingReason(t.name, separator));
+    if (reason) issues.push({ path, input: t.name, message: `MirrorMaker 2 would never replicate this topic to the backup as the drill needs: ${reason}` });
+  });
+  return issues;
+}
+
+const killStep = (s: Scenario) => {
+  const i = s.timeline.findIndex((x) => x.action === 'kill-primary');
+  return i < 0 ? undefined : { index: i, step: s.timeline[i] as TimelineStep };
+};
+
+function brokerIssues(s: Scenario): ScenarioIssue[] {
+  return s.timeline.flatMap((step, i) => {
+    const a = step.action;
+    if (a === 'kill-primary' || a.fault !== 'kill-broker') return [];
+    const [nodes, field] = a.cluster === 'primary' ? [s.kafka.nodes, 'kafka.nodes'] : s.kafka.backupNodes !== undefined ? [s.kafka.backupNodes, 'kafka.backupNodes'] : [s.kafka.nodes, 'kafka.nodes, as kafka.backupNodes is not set'];
+    if (a.broker < nodes) return [];
+    return [{
+      path: ['timeline', i, 'action', 'broker'], input: a.broker,
+      message: `the ${a.cluster} has ${nodes} broker(s) (${field}), numbered 0 to ${nodes - 1}: use a broker index below ${nodes}, or more brokers`,
+    }];
+  });
+}
+
+function timelineIssues(s: Scenario): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const kill = killStep(s);
+  if (!kill && s.workload.durationSeconds === undefined) {
+    issues.push({ path: ['workload', 'durationSeconds'], input: undefined, message: 'a timeline without "kill-primary" needs workload.durationSeconds to end the drill' });
+  }
+  if (kill?.step.durationSeconds !== undefined) {
+    issues.push({ path: ['timeline'], input: kill.step.durationSeconds, message: '"kill-primary" cannot have a duration: the primary stays dead' });
+  }
+  const delay = s.workload.consumer.startDelaySeconds;
+  // A kill at {acked: N} or {replicationLagAbove: N} has no time to compare; with jitter `at` is the earliest kill.
+  if (kill && typeof kill.step.at === 'number' && delay >= kill.step.at) {
+    const when = kill.step.jitterSeconds ? `at ${kill.step.at} s at the earliest (timeline[${kill.index}].at, jittered up to ${kill.step.jitterSeconds} s)` : `at ${kill.step.at} s (timeline[${kill.index}].at)`;
+    issues.push({
+      path: ['workload', 'consumer', 'startDelaySeconds'], input: delay,
+      message: `the consumer would start at or after the kill of the primary ${when}, so it would never consume on the primary and there would be no offsets to fail over; start it earlier (below ${kill.step.at}) or kill later`,
+    });
+  }
+  return issues;
+}
+
+function workloadIssues(s: Scenario): ScenarioIssue[] {
+  if (s.workload.idempotent === true && s.workload.acks !== 'all') {
+    return [{ path: ['workload', 'acks'], input: s.workload.acks, message: 'an idempotent producer needs acks "all" (or set workload.idempotent to false)' }];
+  }
+  return [];
+}
+
+export const scenarioIssues = (s: Scenario): ScenarioIssue[] => [
+  ...policyIssues(s), ...topicIssues(s), ...workloadIssues(s), ...brokerIssues(s), ...timelineIssues(s),
+];

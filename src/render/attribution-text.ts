@@ -1,0 +1,19 @@
+/**
+ * The attribution in words, shared by the terminal and summary.md: "of 1031 duplicated by the
+ * failover: 995 consumer commit lag (≤ 1000), 12 group-sync lag (≤ 400), 24 translation slack (≤ 303)".
+ */
+import { causes, type Attribution, type Part } from '../core/attribution.ts';
+
+const shortName = (p: Part) => causes[p.cause].split(':')[0]!;
+const partText = (p: Part) => `${p.messages} ${shortName(p)}${p.expectedMax === null ? '' : ` (≤ ${p.expectedMax})`}`;
+const byCount = (parts: readonly Part[]) => [...parts].sort((a, b) => b.messages - a.messages);
+
+export function attributionText(a: Attribution): string {
+  const dup = a.duplicates.total === 0 && a.duplicates.parts.every((p) => p.messages === 0)
+    ? 'no duplicates from the failover'
+    : `of ${a.duplicates.total} duplicated by the failover: ${byCount(a.duplicates.parts).map(partText).join(', ')}`;
+  const skips = a.skips.total === 'unknown'
+    ? 'skips unknown'
+    : a.skips.total === 0 ? 'no skips' : `of ${a.skips.total} skipped: ${byCount(a.skips.parts).map(partText).join(', ')}`;
+  return `${a.strategy}: ${dup}; ${skips}`;
+}
