@@ -88,10 +88,10 @@ export function excludedReason(topic: string, props: Properties, beforeKafka4: b
  */
 export function remoteLookingReason(topic: string, separator: string): string | null {
   if (topic.startsWith(`${TARGET_ALIAS}${separator}`)) {
-    return `DefaultReplicationPolicy reads it as a topic that came from the cluster "${TARGET_ALIAS}", so MM2 never mirrors it back there (MirrorSourceConnector.isCycle); rename it without the "${TARGET_ALIAS}${separator}" prefix`;
+    return `DefaultReplicationPolicy reads it as a topic that came from the cluster "${TARGET_ALIAS}", and MM2 never mirrors such a topic back there (MirrorSourceConnector.isCycle); rename it without the "${TARGET_ALIAS}${separator}" prefix`;
   }
   if (topic.startsWith(`${SOURCE_ALIAS}${separator}`)) {
-    return `it is ambiguous: under DefaultReplicationPolicy "${SOURCE_ALIAS}${separator}<topic>" is the backup's copy of a primary topic, and this one would become "${SOURCE_ALIAS}${separator}${topic}"; rename it without the "${SOURCE_ALIAS}${separator}" prefix`;
+    return `under DefaultReplicationPolicy "${SOURCE_ALIAS}${separator}<topic>" is the backup's copy of a primary topic, so this one (mirrored as "${SOURCE_ALIAS}${separator}${topic}") would be ambiguous with one; rename it without the "${SOURCE_ALIAS}${separator}" prefix`;
   }
   return null;
 }

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { DrillError } from '../../src/core/errors.ts';
 import { expandMatrix, setPath } from '../../src/core/matrix.ts';
+
+const range = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
+const failure = (f: () => unknown): DrillError => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DrillError);
+    return e as DrillError;
+  }
+  throw new Error('expected a DrillError');
+};
 
 describe('matrix expansion', () => {
   it('runs one default cell without a matrix', () => {
@@ -34,6 +46,55 @@ describe('matrix expansion', () => {
     const input = { a: { b: 1 } };
     expect(setPath(input, 'a.c.d', 2)).toEqual({ a: { b: 1, c: { d: 2 } } });
     expect(input).toEqual({ a: { b: 1 } });
+  });
+});
+
+describe('matrix size', () => {
+  it('refuses more than 200 cell runs, saying how many, the limit and the fix', () => {
+    const e = failure(() => expandMatrix({ name: 'm', matrix: { 'mirror.policy': ['default', 'identity'], 'mirror.offsetLagMax': range(50) }, repeat: 3 }, 't.ts'));
+    expect(e.code).toBe('SCENARIO_INVALID');
+    expect(e.message).toBe('matrix: 300 cell runs (mirror.policy 2 value(s) × mirror.offsetLagMax 50 value(s) = 100 cells, × repeat 3), more than the limit of 200 cell runs');
+    expect(e.fix).toMatch(/--force.*run all 300.*fewer matrix values.*--only/);
+  });
+
+  it('counts before validating any cell (a bad value in a huge matrix is not validated)', () => {
+    const e = failure(() => expandMatrix({ name: 'm', matrix: { 'workload.ratePerSecond': [-5, ...range(1000)] } }, 't.ts'));
+    expect(e.message).toMatch(/^matrix: 1001 cell runs/);
+  });
+
+  it('runs exactly 200, and more with force', () => {
+    expect(expandMatrix({ name: 'm', matrix: { 'mirror.offsetLagMax': range(100) }, repeat: 2 }, 't.ts')).toHaveLength(100);
+    expect(expandMatrix({ name: 'm', matrix: { 'mirror.offsetLagMax': range(201) } }, 't.ts', { force: true })).toHaveLength(201);
+  });
+});
+
+describe('threshold `when` groups', () => {
+  const matrix = { 'mirror.policy': ['default', 'identity'], 'mirror.offsetLagMax': [10, 100] };
+  const withWhen = (when: Record<string, unknown>, m: Record<string, unknown[]> = matrix) =>
+    () => expandMatrix({ name: 'm', matrix: m, thresholds: [{ checks: { lost: '==0' } }, { when, checks: { duplicated: '<=500' } }] } as never, 't.ts');
+
+  it('accepts a `when` on a dimension by path or last part, with one of its values', () => {
+    expect(withWhen({ policy: 'identity' })()).toHaveLength(4);
+    expect(withWhen({ 'mirror.policy': 'default', offsetLagMax: 10 })()).toHaveLength(4);
+  });
+
+  it('rejects a key that names no matrix dimension, listing the dimensions', () => {
+    const e = failure(withWhen({ polcy: 'identity' }));
+    expect(e.code).toBe('SCENARIO_INVALID');
+    expect(e.message).toContain('thresholds[1].when.polcy: names no matrix dimension, so these checks would apply to no cell; the matrix dimensions are mirror.policy ("default", "identity"); mirror.offsetLagMax (10, 100)');
+    expect(failure(withWhen({ 'mirror.polcy': 'identity' })).message).toContain('thresholds[1].when["mirror.polcy"]: names no matrix dimension');
+    expect(failure(withWhen({ policy: 'identity' }, {})).message).toContain('the scenario has no matrix');
+  });
+
+  it('rejects a `when` that matches no cell (a value not in the matrix, or of another type)', () => {
+    expect(failure(withWhen({ policy: 'identiy' })).message).toContain('thresholds[1].when: {"policy":"identiy"} matches no cell of the matrix');
+    expect(failure(withWhen({ offsetLagMax: '10' })).message).toContain('mirror.offsetLagMax (10, 100)');
+  });
+
+  it('rejects a `when` on a dimension that --set pinned to one value', async () => {
+    const { applySets } = await import('../../src/core/overrides.ts');
+    const input = applySets({ name: 'm', matrix, thresholds: [{ when: { policy: 'identity' }, checks: { lost: '==0' } }] }, ['mirror.policy=identity']);
+    expect(() => expandMatrix(input, 't.ts')).toThrow(/when\.policy: names no matrix dimension/);
   });
 });
 

@@ -13,28 +13,37 @@ import { renderHtml } from '../../src/render/html.ts';
 import { matrixTable } from '../../src/render/table.ts';
 
 const counts = (dup: number): LedgerCounts => ({
-  acked: 4000, failed: 0, indeterminate: 4, lost: 0, skipped: 0, exactlyOnce: 4000 - dup, duplicated: dup, extraDeliveries: dup,
-  notReplicated: 0, replicationDuplicates: 0, replicationExtraCopies: 0, indeterminateAppeared: 1, foreignDeliveries: 0, deliveredPrimary: 4000, deliveredBackup: dup + 10,
+  acked: 4000, failed: 0, indeterminate: 4, lost: 0, skipped: 0, unreached: 0, exactlyOnce: 4000 - dup, duplicated: dup, extraDeliveries: dup,
+  duplicatedBeforeKill: 0, duplicatedByFailover: dup, duplicatedAfterFailover: 0,
+  notReplicated: 0, replicationDuplicates: 0, replicationExtraCopies: 0, indeterminateAppeared: 1, failedAppeared: 0, foreignDeliveries: 0, deliveredPrimary: 4000, deliveredBackup: dup + 10,
+});
+const consistency = { holds: true, checks: [{ name: 'backup-reads-agree', verdict: 'pass' as const, detail: '70 backup deliveries compared with the verification read' }] };
+const attribution = (dup: number): CellResult['attribution'] => ({
+  strategy: 'mm2-sync',
+  duplicates: { total: dup, parts: [{ cause: 'commit-lag', messages: dup - 10, expectedMax: 600 }, { cause: 'sync-lag', messages: 6, expectedMax: 403 }, { cause: 'translation-slack', messages: 4, expectedMax: 303 }] },
+  skips: { total: 0, parts: [] },
+  partitions: {},
 });
 const cell = (policy: string, interval: number, rep: number, dup: number, over: Partial<CellResult> = {}): CellResult => ({
   key: `mirror.policy=${policy},interval=${interval}#${rep}`, cellId: `mirror.policy=${policy},interval=${interval}`, repetition: rep,
   values: { 'mirror.policy': policy, 'mirror.checkpointIntervalSeconds': interval }, policy, remoteTopics: [policy === 'identity' ? 'orders' : 'primary.orders'],
-  mirrorSettings: {}, status: 'passed', counts: counts(dup), failoverGapMs: 3600, invariant: { holds: true, detail: 'ok' }, backupReadComplete: true,
-  drainComplete: true, samples: { lost: [], skipped: [], duplicated: ['r-1-7', 'r-1-8'], notReplicated: [] }, partitions: { 'orders/0': { acked: 4000, lost: 0, skipped: 0, exactlyOnce: 4000 - dup, duplicated: dup } },
-  atKill: { lagMessages: 12, lagMs: 80, groupSyncAgeMs: 700, groupSyncBehind: 30, consumerBehind: 5 }, expected: null, faults: [], checks: [{ figure: 'skipped', expression: '==0', value: 0, verdict: 'pass' }],
+  mirrorSettings: {}, status: 'passed', counts: counts(dup), failoverGapMs: 3600, failoverDelayMs: 2000, failoverRemainderMs: 1600, consistency, backupReadComplete: true,
+  drainComplete: true, samples: { lost: [], skipped: [], unreached: [], duplicated: ['r-1-7', 'r-1-8'], notReplicated: [] },
+  partitions: { 'orders/0': { acked: 4000, lost: 0, skipped: 0, unreached: 0, exactlyOnce: 4000 - dup, duplicated: dup } },
+  atKill: { lagMessages: 12, lagMs: 80, groupSyncAgeMs: 700, groupSyncBehind: 30, consumerBehind: 5 }, expected: null, attribution: attribution(dup), faults: [], checks: [{ figure: 'skipped', expression: '==0', value: 0, verdict: 'pass' }],
   phases: {}, startedAt: '2026-11-21T04:00:00.000Z', durationMs: 60_000, ...over,
 });
 
 const cells: CellResult[] = [
-  cell('default', 1, 1, 60), cell('default', 1, 2, 80), cell('default', 5, 1, 700),
+  cell('default', 1, 1, 60), cell('default', 1, 2, 80), cell('default', 5, 1, 700, { status: 'measured', checks: [] }),
   cell('identity', 1, 1, 150, { checks: [{ figure: 'duplicated', expression: '<=100', value: 150, verdict: 'fail' }], status: 'failed' }),
   cell('identity', 5, 1, 0, {
-    status: 'error', counts: null, checks: [], error: { code: 'WAIT_TIMEOUT', message: 'timed out waiting for <MM2> & co' },
+    status: 'error', counts: null, checks: [], attribution: null, consistency: null, samples: { lost: 'unknown', skipped: 'unknown', unreached: 'unknown', duplicated: [], notReplicated: 'unknown' }, error: { code: 'WAIT_TIMEOUT', message: 'timed out waiting for <MM2> & co' },
     faults: [{ step: 0, description: 'partition of mm2-primary (both)', fault: {}, startT: 1, endT: null, healed: true, startMs: 10_000, endMs: null }],
   }),
 ];
 const results: RunResults = {
-  schemaVersion: 1, tool: { name: 'mm2-drill', version: '0.1.0' }, runId: 'abc123',
+  schemaVersion: 2, tool: { name: 'mm2-drill', version: '0.1.0' }, runId: 'abc123',
   scenario: { name: 'policy-vs-sync-interval', file: 'scenarios/x.ts', description: 'policy × interval' }, status: 'failed',
   startedAt: '2026-11-21T04:00:00.000Z', finishedAt: '2026-11-21T04:05:00.000Z',
   environment: { kafkaImage: 'mm2-drill/kafka:4.3.1', kafkaVersion: '4.3.1', toxiproxyImage: 'mm2-drill/toxiproxy:2.12.0', node: 'v24.21.0', platform: 'linux-x64' },
@@ -53,7 +62,7 @@ describe('renderers on fixed results', () => {
   it('junit.xml: one case per cell run × check, valid against the JUnit schema', () => {
     const xml = renderJunit(results);
     expect(xml).toMatchSnapshot();
-    expect(xml).toContain('tests="9" failures="1" errors="1"');
+    expect(xml).toContain('tests="11" failures="1" errors="1"');
     const dir = mkdtempSync(join(tmpdir(), 'junit-'));
     writeFileSync(join(dir, 'junit.xml'), xml);
     const lint = spawnSync('xmllint', ['--noout', '--schema', 'test/schemas/junit.xsd', join(dir, 'junit.xml')], { encoding: 'utf8' });
@@ -70,6 +79,9 @@ describe('renderers on fixed results', () => {
     expect(html.match(/<canvas id="partitions-\d+"/g)).toHaveLength(5);
     expect(html).toContain('<canvas id="comparison"');
     expect(html).toContain('Duplicated ids: showing 2 of 60');
+    expect(html).toContain('<table class="attribution">');
+    expect(html).toContain('Lost ids: unknown (the backup was not read completely)');
+    expect(html).not.toContain('showing 20 of unknown');
   });
 
   it('comparison model: one line per policy over the interval, with min–max', () => {

@@ -5,15 +5,15 @@ import type { LedgerCounts } from '../../src/core/ledger.ts';
 
 const counts = { acked: 1000, lost: 0, skipped: 'unknown', duplicated: 120, extraDeliveries: 130, exactlyOnce: 880 } as unknown as LedgerCounts;
 const cell = (values: Record<string, string | number | boolean>) => ({
-  values, counts, failoverGapMs: 3500, atKill: { lagMessages: 40, lagMs: 200, groupSyncAgeMs: 900, groupSyncBehind: 10, consumerBehind: 0 },
+  values, counts, failoverGapMs: 3500, failoverRemainderMs: 1500, atKill: { lagMessages: 40, lagMs: 200, groupSyncAgeMs: 900, groupSyncBehind: 10, consumerBehind: 0 },
 });
 
 describe('thresholds', () => {
   it('passes, fails and says unknown for what was not measured', () => {
-    const t = thresholdsSchema.parse({ lost: '==0', duplicated: '<=100', skipped: '==0', failoverGapSeconds: '<30', lagAtKillMessages: '< 50' });
+    const t = thresholdsSchema.parse({ lost: '==0', duplicated: '<=100', skipped: '==0', failoverGapSeconds: '<30', failoverRemainderSeconds: '<1', lagAtKillMessages: '< 50' });
     const byFigure = Object.fromEntries(evaluate(t, cell({})).map((c) => [c.figure, [c.value, c.verdict]]));
     expect(byFigure).toEqual({
-      lost: [0, 'pass'], duplicated: [120, 'fail'], skipped: [null, 'unknown'], failoverGapSeconds: [3.5, 'pass'], lagAtKillMessages: [40, 'pass'],
+      lost: [0, 'pass'], duplicated: [120, 'fail'], skipped: [null, 'unknown'], failoverGapSeconds: [3.5, 'pass'], failoverRemainderSeconds: [1.5, 'fail'], lagAtKillMessages: [40, 'pass'],
     });
   });
 
