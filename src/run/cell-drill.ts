@@ -128,6 +128,9 @@ export async function drill(ctx: CellContext, env: DrillEnvironment, rec: CellRe
     if (faultProblems.length > 0) {
       throw new DrillError('FAULT_FAILED', `the timeline did not run as written: ${faultProblems.join('; ')}`, { fix: 'see toxiproxy.log and the container logs of this cell' });
     }
+  } catch (e) {
+    sup.check(); // a background task's failure is the cause, not the interruption it triggered
+    throw e;
   } finally {
     await timeline?.healAll().catch(() => undefined);
     await stop(...running);

@@ -12,9 +12,10 @@ describe('quickstart drill (Default and Identity policies)', () => {
   let results: RunResults;
   let history: HistoryEvent[];
   let code: number | null;
+  let stdout: string;
 
   beforeAll(async () => {
-    ({ code, results, history } = await runDrill('scenarios/quickstart.ts', 'quickstart'));
+    ({ code, results, history, stdout } = await runDrill('scenarios/quickstart.ts', 'quickstart'));
   }, 660_000);
 
   const cell = (policy: string): CellResult => {
@@ -25,7 +26,9 @@ describe('quickstart drill (Default and Identity policies)', () => {
 
   it('passes and runs both cells', () => {
     expect(code).toBe(0);
-    expect(results.status).toBe('passed');
+    // The quickstart has no thresholds: it measures, it does not gate, and says so.
+    expect(results.status).toBe('measured');
+    expect(stdout).toContain('nothing was gated');
     expect(results.schemaVersion).toBe(1);
     expect(results.cells.map((c) => c.policy).sort()).toEqual(['default', 'identity']);
   });
@@ -37,10 +40,10 @@ describe('quickstart drill (Default and Identity policies)', () => {
     const c = cell(policy);
     const k = c.counts!;
     expect(k.acked).toBeGreaterThan(1000);
-    expect(c.invariant?.holds).toBe(true);
+    expect(c.consistency?.checks.filter((x) => x.verdict === 'fail')).toEqual([]);
     expect(c.backupReadComplete).toBe(true);
     expect(c.drainComplete).toBe(true);
-    expect((k.lost as number) + (k.skipped as number) + k.exactlyOnce + k.duplicated).toBe(k.acked);
+    expect((k.lost as number) + (k.skipped as number) + (k.unreached as number) + k.exactlyOnce + k.duplicated).toBe(k.acked);
     expect(c.remoteTopics).toEqual([remote]);
     const backup = eventsOf(history, 'backup-record').filter((e) => e.cell === c.key);
     expect(backup.length).toBeGreaterThan(0);

@@ -60,6 +60,17 @@ const corpus: { label: string; input: unknown }[] = [
   { label: 'a kill before anything can be produced', input: { ...valid, timeline: [{ at: -1, action: 'kill-primary' }] } },
   { label: 'two kills', input: { ...valid, timeline: [{ at: 5, action: 'kill-primary' }, { at: 6, action: 'kill-primary' }] } },
   { label: 'a matrix value that breaks a cell', input: { ...valid, matrix: { 'workload.ratePerSecond': [100, -5] } } },
+  ...['.', '..', '__orders', 'orders.replica', 'mm2-offsets.primary.internal', 'backup.orders', 'primary.orders'].map((name) => ({
+    label: `a topic named "${name}"`, input: { ...valid, topics: [{ name }] },
+  })),
+  { label: 'a topic declared twice', input: { ...valid, topics: [{ name: 'orders' }, { name: 'orders' }] } },
+  { label: 'a topic the scenario\'s topics.exclude excludes', input: { ...valid, mirror: { ...valid.mirror, properties: { 'primary->backup.topics.exclude': 'ord.*' } } } },
+  { label: 'a kill of a broker that does not exist', input: { ...valid, timeline: [{ at: 5, action: { fault: 'kill-broker', cluster: 'primary', broker: 1 } }, { at: 20, action: 'kill-primary' }] } },
+  { label: 'a consumer starting after the kill', input: { ...valid, workload: { ...valid.workload, consumer: { startDelaySeconds: 25 } } } },
+  { label: 'a kill that a matrix cell moves before the consumer starts', input: { ...valid, workload: { ...valid.workload, consumer: { startDelaySeconds: 10 } }, matrix: { 'timeline.1.at': [20, 5] } } },
+  { label: 'a custom policy named like a built-in one', input: { ...valid, mirror: { ...valid.mirror, customPolicies: { identity: { class: 'a.B', jar: 'b.jar' } } } } },
+  { label: 'a threshold `when` on no dimension', input: { ...valid, thresholds: [{ when: { polcy: 'identity' }, checks: { lost: '==0' } }] } },
+  { label: 'a threshold `when` matching no cell', input: { ...valid, thresholds: [{ when: { policy: 'identiy' }, checks: { lost: '==0' } }] } },
 ];
 
 describe('invalid scenario corpus', () => {
