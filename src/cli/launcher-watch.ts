@@ -1,9 +1,10 @@
 /**
- * `npx mm2-drill` and `npm run` start the tool as `npm exec → sh -c 'mm2-drill …' → node`. npm
- * forwards a SIGINT or SIGTERM it receives alone (as timeout(1) and CI runners send it) to that
- * shell only; dash dies of it without passing it on, npm re-raises it on itself and exits, and
- * the drill, now an orphan, would run every cell to the end. Under npm, the death of the parent
- * shell is therefore taken as that signal.
+ * npm runs the tool through its script shell: `npm exec → sh -c "'mm2-drill' …" → node`. It
+ * forwards a SIGTERM it receives alone (as timeout(1) and CI runners send it) to that shell only;
+ * Debian's sh (dash) dies of it without passing it on, npm re-raises it on itself and exits, and
+ * the drill, now an orphan, would run every cell to the end. This repository's .npmrc makes the
+ * shell bash, which execs the tool, but a project that installs mm2-drill as a dependency keeps
+ * sh; and npm itself may be SIGKILLed. Under npm, losing the parent is therefore taken as a stop.
  */
 export interface LauncherWatchOptions {
   /** npm sets npm_lifecycle_event ("npx", or the script's name) for what it runs. */

@@ -60,7 +60,7 @@ export function drillStopper(err: (s: string) => void): Stopper {
   process.on('uncaughtException', onEscape);
   const stopWatching = watchLauncher(() => {
     if (controller.signal.aborted) return; // a Ctrl-C reached this process as well
-    err('\nthe npm process that started mm2-drill has exited (it was sent SIGTERM or SIGINT): stopping the drill and removing its containers');
+    err('\nthe npm process that started mm2-drill (or its shell) has exited, stopped by a signal: stopping the drill and removing its containers');
     controller.abort(new DrillError('INTERRUPTED', 'interrupted: the launching npm process exited'));
   });
   return {

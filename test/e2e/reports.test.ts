@@ -8,6 +8,8 @@ import { chromium } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import type { RunResults } from '../../src/core/results.ts';
 import { readResults, runCli, runDrill } from './helpers.ts';
+import { enlargedCopy, tornCopy } from './run-dir-copies.ts';
+import { runCliSlowReader } from './slow-reader.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 let dir: string;
@@ -73,4 +75,25 @@ it('`report` re-renders everything from the saved history without re-running', a
   expect(after.cells[0]!.counts).toEqual(before.cells[0]!.counts);
   expect(after.cells[0]!.checks).toEqual(before.cells[0]!.checks);
   for (const f of ['summary.md', 'junit.xml', 'report.html']) expect(existsSync(join(dir, f))).toBe(true);
+});
+
+it('`report` drops the torn last line a killed run leaves, says so, and exits with the run\'s verdict', async () => {
+  const torn = tornCopy(dir);
+  const r = await runCli(['report', torn.dir, '--json'], { timeoutMs: 60_000 });
+  expect(r.stderr).toContain(`history.ndjson: dropped a torn last line (${torn.tornBytes} bytes) — the run was killed while writing it`);
+  expect(r.code, r.stderr).toBe(1);
+  expect((JSON.parse(r.stdout) as RunResults).status).toBe('failed');
+});
+
+it('`report` refuses a history damaged before its last line, naming the line (exit 2)', async () => {
+  const r = await runCli(['report', tornCopy(dir, 3).dir], { timeoutMs: 60_000 });
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stderr).toMatch(/history\.ndjson: line 3 of \d+ is not valid JSON/);
+});
+
+it('`report --json` piped to a slow reader prints the whole JSON (far more than a pipe holds)', async () => {
+  const r = await runCliSlowReader(['report', enlargedCopy(dir, 40), '--json'], { timeoutMs: 60_000 });
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stdout.length).toBeGreaterThan(256 * 1024);
+  expect((JSON.parse(r.stdout) as RunResults).cells).toHaveLength(40);
 });

@@ -1,0 +1,84 @@
+/**
+ * Stopping a drill at awkward moments leaves nothing running: Ctrl-C while the clusters are
+ * still starting, and a signal sent to the `npx` process alone (timeout(1), CI runners), which
+ * npm hands to its shell only.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { beforeAll, expect, it } from 'vitest';
+import { containersLeft, readResults, repoRoot, requireDocker, runDirOf, tempResultsDir } from './helpers.ts';
+
+beforeAll(requireDocker, 15_000);
+
+type Child = ChildProcessByStdio<null, Readable, Readable>;
+
+/** Collects stderr and resolves, once, with the run id the drill prints ("run <id>: …"). */
+function watchStderr(child: Child): { text: () => string; runId: Promise<string>; seen: (re: RegExp) => Promise<void> } {
+  let text = '';
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  let foundId: ((id: string) => void) | undefined;
+  const runId = new Promise<string>((r) => (foundId = r));
+  child.stderr.on('data', (d: Buffer) => {
+    text += d.toString();
+    const id = /^run ([0-9a-f]+):/m.exec(text)?.[1];
+    if (id) foundId?.(id);
+    for (const w of waiters.splice(0)) (w.re.test(text) ? w.resolve() : waiters.push(w));
+  });
+  const seen = (re: RegExp) => new Promise<void>((resolve) => (re.test(text) ? resolve() : waiters.push({ re, resolve })));
+  return { text: () => text, runId, seen };
+}
+
+const closed = (child: Child) => new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+
+it('Ctrl-C while the clusters are starting exits 130 and leaves no container, not even an unfinished broker', async () => {
+  const root = tempResultsDir();
+  const child = spawn(process.execPath, ['bin/mm2-drill.js', 'run', 'scenarios/quickstart.ts', '--results', root], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const done = closed(child);
+  const stderr = watchStderr(child);
+  const runId = await stderr.runId;
+  // Toxiproxy and both brokers exist, the brokers still starting: nothing has handed them over yet.
+  while ((await containersLeft(runId)) < 3) await new Promise((r) => setTimeout(r, 200));
+  child.kill('SIGINT');
+  const [code] = await done;
+  expect(code, stderr.text()).toBe(130);
+  const results = readResults(runDirOf(root, 'quickstart'));
+  expect(results.status).toBe('interrupted');
+  expect(results.cells).toHaveLength(1);
+  expect(results.cells[0]?.phases['clusters-up'], 'interrupted after the clusters were up').toBeUndefined();
+  expect(await containersLeft(runId)).toBe(0);
+}, 180_000);
+
+// npm forwards the signal to its script shell: bash here (.npmrc), which execs the tool; sh (dash)
+// where mm2-drill is a dependency of another project, which dies of SIGTERM and orphans the tool.
+const cases = [
+  { sig: 'SIGTERM', shell: 'bash' },
+  { sig: 'SIGINT', shell: 'bash' },
+  { sig: 'SIGTERM', shell: 'sh' },
+] as const;
+
+for (const { sig, shell } of cases) {
+  it(`${sig} to the npx process alone (script shell ${shell}) stops the drill within seconds, with partial results and nothing left`, async () => {
+    const root = tempResultsDir();
+    // Its own process group, so that only the npx process gets the signal, as `timeout` sends it.
+    const child = spawn('npx', ['mm2-drill', 'run', 'scenarios/quickstart.ts', '--results', root], {
+      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, npm_config_script_shell: shell },
+    });
+    const done = closed(child);
+    const stderr = watchStderr(child);
+    const runId = await stderr.runId;
+    await stderr.seen(/MM2 up/);
+    await new Promise((r) => setTimeout(r, 3000)); // the workload is running
+    const t0 = Date.now();
+    process.kill(child.pid!, sig);
+    await done; // every process that holds the pipes (npm, its shell, the tool) has exited
+    const stopMs = Date.now() - t0;
+    console.log(`${sig} to npx (script shell ${shell}): the drill ended ${stopMs} ms later`);
+    expect(stopMs, stderr.text()).toBeLessThan(10_000);
+    const results = readResults(runDirOf(root, 'quickstart'));
+    expect(results.status).toBe('interrupted');
+    expect(results.cells).toHaveLength(1);
+    expect(results.cells[0]?.status).toBe('interrupted');
+    expect(results.cells[0]?.counts?.acked).toBeGreaterThan(0);
+    expect(await containersLeft(runId)).toBe(0);
+  }, 180_000);
+}
