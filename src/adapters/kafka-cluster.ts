@@ -34,7 +34,7 @@ export interface StartedCluster {
   readonly clientBootstrap: string[];
   /** Bootstrap through Toxiproxy for MM2, valid inside the drill network. */
   readonly mirrorBootstrap: string[];
-  /** SIGKILL every broker: no shutdown hooks, no flush (DESIGN §5). */
+  /** SIGKILL every broker (`docker kill`, no timeout): no shutdown hooks, no log flush — a machine lost, not a clean stop. */
   kill(): Promise<void>;
 }
 
