@@ -71,6 +71,16 @@ export type HistoryEvent = Base &
   );
 
 export type EventType = HistoryEvent['type'];
+
+/** Every event type, for documentation and readers (checked complete at compile time). */
+export const eventTypes = [
+  'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'failover-offsets',
+  'kafka-translation', 'backup-record', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
+  'sample', 'offsets', 'read-complete', 'cell-end',
+] as const satisfies readonly EventType[];
+type Missing = Exclude<EventType, (typeof eventTypes)[number]>;
+/** Fails to compile, naming the type, when an event type is missing from `eventTypes`. */
+export const eventTypesComplete: [Missing] extends [never] ? true : Missing = true;
 export type EventOf<T extends EventType> = Extract<HistoryEvent, { type: T }>;
 /** An event before the recorder stamps `cell` and `t`. */
 export type EventBody = HistoryEvent extends infer E ? (E extends HistoryEvent ? Omit<E, 'cell' | 't'> : never) : never;
