@@ -5,7 +5,7 @@
 export const ExitCode = {
   /** Every cell ran and every check held. */
   ok: 0,
-  /** The drill ran but a threshold or an invariant failed (the numbers are in results.json). */
+  /** The drill ran but a threshold or a consistency check failed (the numbers are in results.json). */
   checksFailed: 1,
   /** The scenario file or command line is invalid; nothing was started. */
   invalidInput: 2,

@@ -88,3 +88,23 @@ for (const { sig, shell } of cases) {
     expect(await containersLeft(runId)).toBe(0);
   }, 180_000);
 }
+
+it('a rejection nobody handles becomes a harness error: cleanup, partial results, status error, exit 4', async () => {
+  const root = tempResultsDir();
+  const child = spawn(process.execPath, ['--import', './test/fixtures/escape-after-start.mjs', 'bin/mm2-drill.js', 'run', 'test/fixtures/short.ts', '--results', root], {
+    cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const done = closed(child);
+  const stderr = watchStderr(child);
+  const runId = await stderr.runId;
+  const [code] = await done;
+  expect(code, stderr.text()).toBe(4);
+  expect(stderr.text()).toContain('UNEXPECTED: a background task failed: injected: a promise nobody awaited');
+  const results = readResults(runDirOf(root, 'short'));
+  expect(results.status).toBe('error');
+  expect(results.cells[0]?.status).toBe('error');
+  expect(results.cells[0]?.error?.code).toBe('UNEXPECTED');
+  expect(results.cells[0]?.error?.detail).toContain('escape-after-start.mjs');
+  expect(results.cells[0]?.counts?.acked).toBeGreaterThan(0);
+  expect(await containersLeft(runId)).toBe(0);
+}, 180_000);

@@ -1,6 +1,6 @@
 /**
  * A 2 × 2 matrix for real: a built-in and a custom replication policy (compiled from Java
- * source) × two offset.lag.max values, every cell on fresh clusters, every invariant checked.
+ * source) × two offset.lag.max values, every cell on fresh clusters, every consistency check passed.
  */
 import { beforeAll, expect, it } from 'vitest';
 import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
@@ -27,7 +27,7 @@ it('runs all four cells and passes', () => {
   expect(results.summary).toHaveLength(4);
 });
 
-it('holds the ledger invariant in every cell, with complete reads', () => {
+it('passes every consistency check in every cell, with complete reads', () => {
   for (const c of results.cells) {
     const k = c.counts!;
     expect(c.consistency?.checks.filter((x) => x.verdict === 'fail'), c.key).toEqual([]);
