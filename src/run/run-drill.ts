@@ -15,7 +15,7 @@ import type { DrillEnvironment } from '../adapters/environment.ts';
 import { createRunDir, newRunId, writeJson } from './run-dir.ts';
 import type { Progress } from './progress.ts';
 import { runCell } from './run-cell.ts';
-import { interruptedByUser } from './abort-reason.ts';
+import { harnessFailure, interruptedByUser } from './abort-reason.ts';
 import { readHistory, writeReports } from './reports.ts';
 import { preparePolicy, type PreparedPolicy } from '../adapters/custom-policy.ts';
 import { dirname } from 'node:path';
@@ -85,7 +85,8 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     // A container whose creation was still in flight when its cell swept by label may have
     // appeared since; nothing of this run but a kept environment outlives it.
     await removeLabelled(client, { [LABEL_RUN]: runId, [LABEL_KEEP]: 'false' }).catch(() => undefined);
-    results.status = runStatus(results.cells, interruptedByUser(o.signal));
+    // A harness failure between cells leaves none of them in error, yet the run did not complete.
+    results.status = harnessFailure(o.signal) ? 'error' : runStatus(results.cells, interruptedByUser(o.signal));
     results.finishedAt = new Date().toISOString();
     results.summary = summarize(results.cells);
     save();
