@@ -13,6 +13,12 @@ process.emitWarning = (warning, ...rest) => {
   if (type === 'TimeoutNegativeWarning') return;
   emitWarning.call(process, warning, ...rest);
 };
+// A reader that closed the pipe early (`mm2-drill list … | head`) has what it wanted: not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));
 // Output to a pipe is written asynchronously: exiting at once would drop whatever a slow reader

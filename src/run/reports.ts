@@ -75,7 +75,10 @@ export function rederive(runDir: string): { results: RunResults; history: Histor
     if (!scenario) throw new DrillError('USAGE', `${runDir}/scenario.json has no cell ${c.cellId}`, { fix: 'the run directory is incomplete or from another version' });
     return { ...c, ...m, ...judgeCell(scenario, c, m, byCell.get(c.key) ?? []) };
   });
-  const results: RunResults = { ...saved, cells: rebuilt, summary: summarize(rebuilt), status: saved.status === 'interrupted' ? 'interrupted' : runStatus(rebuilt, false) };
+  // A run saved as `running` was killed before it finished (a SIGKILLed harness): it did not
+  // complete, whatever the cells it finished say.
+  const unfinished = saved.status === 'interrupted' || saved.status === 'running';
+  const results: RunResults = { ...saved, cells: rebuilt, summary: summarize(rebuilt), status: unfinished ? 'interrupted' : runStatus(rebuilt, false) };
   writeJson(file, results);
   return { results, history, tornBytes };
 }

@@ -27,12 +27,24 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv; onStderr?: (chunk: string) => void }): Promise<CliRun> {
+/**
+ * Runs the real CLI. With `pauseStdoutMs`, this side takes nothing more for that long after the
+ * first chunk of stdout — a reader that falls behind, as `mm2-drill … | slow-consumer` is: the
+ * pipe fills up, and the tool must wait for its output to drain before it exits, or lose the rest.
+ */
+export function runCli(args: string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv; onStderr?: (chunk: string) => void; pauseStdoutMs?: number }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
+    const stdout: Buffer[] = [];
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let paused = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout.push(d);
+      if (opts.pauseStdoutMs === undefined || paused) return;
+      paused = true;
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), opts.pauseStdoutMs);
+    });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       opts.onStderr?.(d.toString());
@@ -44,7 +56,7 @@ export function runCli(args: string[], opts: { timeoutMs: number; env?: NodeJS.P
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr });
     });
   });
 }

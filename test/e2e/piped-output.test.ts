@@ -1,10 +1,10 @@
 /** Output piped to a reader that falls behind arrives whole: the tool waits for it before exiting. */
 import { expect, it } from 'vitest';
-import { runCliSlowReader } from './slow-reader.ts';
+import { runCli } from './helpers.ts';
 
 it('`list` piped to a slow reader prints every cell (far more than a pipe holds)', async () => {
   const values = Array.from({ length: 1000 }, (_, i) => i);
-  const r = await runCliSlowReader(['list', 'scenarios/policy-vs-sync-interval.ts', '--set', `mirror.offsetLagMax=${values.join(',')}`, '--force'], { timeoutMs: 60_000 });
+  const r = await runCli(['list', 'scenarios/policy-vs-sync-interval.ts', '--set', `mirror.offsetLagMax=${values.join(',')}`, '--force'], { timeoutMs: 60_000, pauseStdoutMs: 1500 });
   expect(r.code, r.stderr).toBe(0);
   expect(r.stdout.length).toBeGreaterThan(256 * 1024);
   const lines = r.stdout.trimEnd().split('\n');

@@ -9,7 +9,6 @@ import { beforeAll, expect, it } from 'vitest';
 import type { RunResults } from '../../src/core/results.ts';
 import { readResults, runCli, runDrill } from './helpers.ts';
 import { enlargedCopy, tornCopy } from './run-dir-copies.ts';
-import { runCliSlowReader } from './slow-reader.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 let dir: string;
@@ -92,7 +91,7 @@ it('`report` refuses a history damaged before its last line, naming the line (ex
 });
 
 it('`report --json` piped to a slow reader prints the whole JSON (far more than a pipe holds)', async () => {
-  const r = await runCliSlowReader(['report', enlargedCopy(dir, 40), '--json'], { timeoutMs: 60_000 });
+  const r = await runCli(['report', enlargedCopy(dir, 40), '--json'], { timeoutMs: 60_000, pauseStdoutMs: 1500 });
   expect(r.code, r.stderr).toBe(1);
   expect(r.stdout.length).toBeGreaterThan(256 * 1024);
   expect((JSON.parse(r.stdout) as RunResults).cells).toHaveLength(40);
