@@ -48,6 +48,11 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
     const offsets = changed.map(([k, off]) => ({ ...parseTp(k), offset: String(off) }));
     try {
       await consumer.commitOffsets(offsets);
+      // kafkajs resolves commitOffsets without committing once the consumer is not running
+      // ("consumer not running, exiting"): a commit still in flight when the consumer was
+      // stopped — at the kill — proves nothing, and recording it would claim commits a dead
+      // broker never took (seen: a "commit" 1.7 s after the SIGKILL).
+      if (stopped) return;
       for (const [k, off] of changed) committed.set(k, off);
       o.recorder.emit({ type: 'commit', phase: o.phase, offsets: Object.fromEntries(changed.map(([k, off]) => [k, String(off)])) });
     } catch {

@@ -32,7 +32,7 @@ export interface HistoryIndex {
   readonly positions: Readonly<Record<ConsumerPhase, EventOf<'positions'> | null>>;
   /** The failover strategy's choice (null: no failover). */
   readonly chosen: { strategy: string; group: string; offsets: ReadonlyMap<string, bigint> } | null;
-  /** The primary consumer's last successful commit per source topic/partition. */
+  /** The primary consumer's last commit per source topic/partition: its own record, or the primary's answer just before the kill if further. */
   readonly lastCommit: ReadonlyMap<string, bigint>;
   readonly checkpoints: readonly EventOf<'checkpoint'>[];
   /** The test consumer's group (from the cell's settings). */
@@ -102,6 +102,16 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
     }
   }
 
+  // The group's commits as the primary itself reported them just before the kill complete the
+  // consumer's own record (a commit whose answer was lost at the kill is not in it).
+  for (const e of eventsOf(events, 'offsets')) {
+    if (e.label !== 'before-kill-committed' || e.cluster !== 'primary') continue;
+    for (const [p, o] of Object.entries(e.offsets)) {
+      const tp = tpKey(e.topic, p);
+      const known = maxKnown(lastCommit.get(tp), BigInt(o) >= 0n ? BigInt(o) : undefined);
+      if (known !== undefined) lastCommit.set(tp, known);
+    }
+  }
   const chosenEvent = eventsOf(events, 'failover-offsets')[0];
   const start = eventsOf(events, 'cell-start')[0];
   const delaySeconds = setting(start, ['failover', 'delaySeconds']);
