@@ -29,7 +29,7 @@ describe('quickstart drill (Default and Identity policies)', () => {
     // The quickstart has no thresholds: it measures, it does not gate, and says so.
     expect(results.status).toBe('measured');
     expect(stdout).toContain('nothing was gated');
-    expect(results.schemaVersion).toBe(1);
+    expect(results.schemaVersion).toBe(2);
     expect(results.cells.map((c) => c.policy).sort()).toEqual(['default', 'identity']);
   });
 
