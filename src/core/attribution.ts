@@ -18,7 +18,7 @@
  *                       offset really points (offset.lag.max and the offset flush, KAFKA-15906;
  *                       a sparse sync history for lagging groups, KAFKA-14666);
  *   sync-or-translation o < C when no checkpoint translating to R was read: one of the two, split unknown;
- *   untranslated-offset raw-copy only, o < C: the copied offset number was behind on the backup;
+ *   copy-lag            raw-copy only, o < C: committed after the offsets were copied (the copy's age);
  *   timestamp-margin    timestamp only: delivered within the seek's margin before the last processed message;
  *   resumed-at-earliest earliest only: everything is read again;
  *   offset-reset        the strategy had no offset for the partition: auto.offset.reset applied.
@@ -43,6 +43,7 @@ export const causes = {
   'sync-lag': 'group-sync lag: committed after the checkpoint MM2 last synced to the backup',
   'translation-slack': "translation slack: between the synced checkpoint's upstream offset and the translated offset",
   'sync-or-translation': 'group-sync lag or translation slack (no checkpoint for the resume offset was read)',
+  'copy-lag': 'copy lag: committed on the primary after the offsets were copied',
   'untranslated-offset': 'untranslated offset: the copied offset number does not point at the same record on the backup',
   'timestamp-margin': "timestamp margin: within the seek's margin before the last processed message",
   'resumed-at-earliest': 'resumed at the earliest offset: everything is read again',
@@ -97,7 +98,7 @@ function duplicateCause(ctx: Context, source: Located, remote: string): Cause {
   switch (ctx.strategy) {
     case 'earliest': return 'resumed-at-earliest';
     case 'timestamp': return 'timestamp-margin';
-    case 'raw-copy': return c === undefined || o >= c ? 'commit-lag' : 'untranslated-offset';
+    case 'raw-copy': return c === undefined || o >= c ? 'commit-lag' : 'copy-lag';
     case 'mm2-sync':
     case 'checkpoints': {
       if (c === undefined || o >= c) return 'commit-lag';

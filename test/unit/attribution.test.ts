@@ -79,3 +79,9 @@ describe('attribution of skips the primary consumer caused', () => {
     expect(attribute(indexHistory(events))!.skips.parts.find((p) => p.cause === 'committed-unseen')?.messages).toBe(1); // m7: commit said 8
   });
 });
+
+describe('raw-copy', () => {
+  it('duplicates committed after the offsets were copied are copy lag', () => {
+    expect(parts(history('raw-copy', 6)).byCause).toEqual({ 'copy-lag': 2, 'commit-lag': 2 }); // m6–m7 below the commit at 8, m8–m9 above
+  });
+});
