@@ -3,28 +3,29 @@
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(`mm2-drill needs Node >= 22.18 (this is ${process.version}); run \`npm run setup\`, then use \`npx mm2-drill\`.\n`);
-  process.exit(3);
+  process.exitCode = 3;
+} else {
+  // kafkajs' request queue schedules its throttle check with a negative delay after a broker dies;
+  // Node clamps it to 1 ms and warns. The warning is noise in a drill that kills brokers on purpose.
+  const emitWarning = process.emitWarning;
+  process.emitWarning = (warning, ...rest) => {
+    const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
+    if (type === 'TimeoutNegativeWarning') return;
+    emitWarning.call(process, warning, ...rest);
+  };
+  // A reader that closed the pipe early (`mm2-drill list … | head`) has what it wanted: not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
+  const { main } = await import('../src/cli/main.ts');
+  process.exitCode = await main(process.argv.slice(2));
+  // Output to a pipe is written asynchronously: exiting at once would drop whatever a slow reader
+  // has not taken yet (all but the first 64 KiB). A write's callback runs once it and everything
+  // before it reached the OS. Only then exit explicitly: kafkajs and testcontainers may leave
+  // sockets or timers that would keep the process alive.
+  const flushed = (stream) => new Promise((done) => stream.write('', done));
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit();
 }
-// kafkajs' request queue schedules its throttle check with a negative delay after a broker dies;
-// Node clamps it to 1 ms and warns. The warning is noise in a drill that kills brokers on purpose.
-const emitWarning = process.emitWarning;
-process.emitWarning = (warning, ...rest) => {
-  const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
-  if (type === 'TimeoutNegativeWarning') return;
-  emitWarning.call(process, warning, ...rest);
-};
-// A reader that closed the pipe early (`mm2-drill list … | head`) has what it wanted: not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e) => {
-    if (e.code !== 'EPIPE') throw e;
-  });
-}
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
-// Output to a pipe is written asynchronously: exiting at once would drop whatever a slow reader
-// has not taken yet (all but the first 64 KiB). A write's callback runs once it and everything
-// before it reached the OS. Only then exit explicitly: kafkajs and testcontainers may leave
-// sockets or timers that would keep the process alive.
-const flushed = (stream) => new Promise((done) => stream.write('', done));
-await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-process.exit();
