@@ -35,7 +35,7 @@
  * The parts add up to the totals by construction (one cause per id); an id that fits no rule is
  * `unexplained`, which must stay 0.
  */
-import { finalPositions, type HistoryIndex, type Located } from './history-index.ts';
+import { finalPositions, lowestCopy, type HistoryIndex, type Located } from './history-index.ts';
 import { tpKey } from './topic-partition.ts';
 
 export const causes = {
@@ -127,15 +127,9 @@ function skipCause(ctx: Context, source: Located, copy: Located): Cause {
 
 function context(ix: HistoryIndex): Context | null {
   if (!ix.chosen) return null;
-  const resumed = new Map(ix.chosen.offsets);
   // The first delivery is where the consumer really resumed (it can differ from the choice:
   // see consistency's resume-at-chosen-offsets).
-  const seen = new Set<string>();
-  for (const d of ix.delivered.backup) {
-    const tp = tpKey(d.topic, d.partition);
-    if (!seen.has(tp)) resumed.set(tp, BigInt(d.offset));
-    seen.add(tp);
-  }
+  const resumed = new Map([...ix.chosen.offsets, ...ix.firstBackupOffsets]);
   const checkpointsByRemote = new Map<string, { upstream: bigint; downstream: bigint }[]>();
   for (const c of ix.checkpoints) {
     if (c.group !== ix.groupId) continue;
@@ -170,7 +164,7 @@ export function attribute(ix: HistoryIndex, expected: Partial<Record<Cause, numb
     if (!d) {
       const copies = ix.backupCopies.get(id);
       if (!copies?.length) continue;
-      const copy = copies.reduce((a, c) => (c.offset < a.offset ? c : a));
+      const copy = lowestCopy(copies);
       const pos = positions.get(tpKey(copy.topic, copy.partition));
       if (pos !== undefined && pos > copy.offset) bump(skip, 'skips', tp, skipCause(ctx, source, copy));
     }

@@ -133,8 +133,7 @@ function deliveriesContiguous(ix: HistoryIndex, finalPositions: ReadonlyMap<stri
 function resumeAtChosenOffsets(ix: HistoryIndex): ConsistencyCheck {
   const name = 'resume-at-chosen-offsets';
   if (!ix.chosen) return { name, verdict: 'pass', detail: 'no failover' };
-  const first = new Map<string, bigint>();
-  for (const d of ix.delivered.backup) if (!first.has(tpKey(d.topic, d.partition))) first.set(tpKey(d.topic, d.partition), BigInt(d.offset));
+  const first = ix.firstBackupOffsets;
   const off: string[] = [];
   const late: string[] = [];
   for (const [tp, chosen] of ix.chosen.offsets) {

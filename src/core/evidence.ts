@@ -11,6 +11,7 @@
  */
 import { expectedBound, type ExpectedBound } from './expected-bound.ts';
 import { eventsOf, type HistoryEvent } from './history.ts';
+import { indexHistory, type HistoryIndex } from './history-index.ts';
 import type { Ledger } from './ledger.ts';
 import { parseTp, tpKey } from './topic-partition.ts';
 import type { Scenario } from './scenario.ts';
@@ -28,13 +29,7 @@ export interface BoundCheck extends ExpectedBound {
   translationAgrees: boolean | null;
 }
 
-const lastCommitted = (events: readonly HistoryEvent[]): Map<string, bigint> => {
-  const m = new Map<string, bigint>();
-  for (const c of eventsOf(events, 'commit')) if (c.phase === 'primary') for (const [tp, o] of Object.entries(c.offsets)) m.set(tp, BigInt(o));
-  return m;
-};
-
-export function checkBound(s: Scenario, remoteTopics: readonly string[], ledger: Pick<Ledger, 'counts' | 'consistency'>, events: readonly HistoryEvent[], consumerLagAtKill: number | null): BoundCheck {
+export function checkBound(s: Scenario, remoteTopics: readonly string[], ledger: Pick<Ledger, 'counts' | 'consistency'>, events: readonly HistoryEvent[], consumerLagAtKill: number | null, ix: HistoryIndex = indexHistory(events)): BoundCheck {
   const counts = ledger.counts;
   const expected = expectedBound(s, { acked: counts.acked, consumerLagAtKill });
   const evidence: string[] = [];
@@ -46,7 +41,7 @@ export function checkBound(s: Scenario, remoteTopics: readonly string[], ledger:
   }
   for (const c of ledger.consistency.checks) if (c.verdict === 'fail') evidence.push(`harness: ${c.name} failed: ${c.detail}`);
   if (chosen && (chosen.strategy === 'mm2-sync' || chosen.strategy === 'checkpoints')) {
-    const committed = lastCommitted(events);
+    const committed = ix.lastCommit;
     const sourceOf = new Map(remoteTopics.map((r, i) => [r, s.topics[i]?.name]));
     for (const [tp, offset] of Object.entries(chosen.offsets)) {
       const remote = parseTp(tp);

@@ -43,6 +43,8 @@ export interface HistoryIndex {
   readonly idempotent: boolean | null;
   readonly killAt: number | null;
   readonly firstBackupDelivery: number | null;
+  /** Per backup topic/partition, the offset of the failed-over consumer's first delivery there. */
+  readonly firstBackupOffsets: ReadonlyMap<string, bigint>;
   readonly backupReadComplete: boolean;
   readonly drainComplete: boolean;
   /** An `offsets` look-up by label and cluster, as `topic/partition` → offset (last one wins). */
@@ -129,6 +131,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
     idempotent: typeof idempotent === 'boolean' ? idempotent : null,
     killAt,
     firstBackupDelivery: delivered.backup[0]?.t ?? null,
+    firstBackupOffsets: firstOffsets(delivered.backup),
     backupReadComplete,
     drainComplete,
     offsets(label, cluster) {
@@ -141,6 +144,15 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
     },
   };
 }
+
+function firstOffsets(deliveries: readonly EventOf<'deliver'>[]): Map<string, bigint> {
+  const first = new Map<string, bigint>();
+  for (const d of deliveries) if (!first.has(tpKey(d.topic, d.partition))) first.set(tpKey(d.topic, d.partition), BigInt(d.offset));
+  return first;
+}
+
+/** An id's lowest backup offset: where a consumer reading the partition would meet it first. */
+export const lowestCopy = (copies: readonly Located[]): Located => copies.reduce((a, c) => (c.offset < a.offset ? c : a));
 
 /** The larger of the known values, or undefined when none is known. */
 export const maxKnown = (...xs: (bigint | undefined)[]): bigint | undefined =>

@@ -44,7 +44,7 @@
  * consumer did not get to is `unreached`, by definition.
  */
 import type { HistoryEvent } from './history.ts';
-import { finalPositions, indexHistory, type HistoryIndex, type Located } from './history-index.ts';
+import { finalPositions, indexHistory, lowestCopy, type HistoryIndex, type Located } from './history-index.ts';
 import { checkConsistency, type Consistency } from './consistency.ts';
 import { tpKey } from './topic-partition.ts';
 
@@ -113,7 +113,7 @@ type NeverDelivered = 'lost' | 'skipped' | 'unreached' | Unplaced;
 function classifyUndelivered(ix: HistoryIndex, positions: ReadonlyMap<string, bigint>, acked: Located, copies: readonly Located[] | undefined): NeverDelivered {
   if (ix.killAt !== null) {
     if (!copies?.length) return 'lost';
-    const first = copies.reduce((a, c) => (c.offset < a.offset ? c : a));
+    const first = lowestCopy(copies);
     const pos = positions.get(tpKey(first.topic, first.partition));
     if (pos === undefined) return 'unplaced';
     return pos > first.offset ? 'skipped' : 'unreached';

@@ -41,8 +41,9 @@ export type Measured = ReturnType<typeof measureCell>;
 export function judgeCell(s: Scenario, cell: { values: Record<string, string | number | boolean>; remoteTopics: readonly string[] }, m: Measured, events: readonly HistoryEvent[]) {
   const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill });
   const failover = s.timeline.some((x) => x.action === 'kill-primary');
-  const expected = failover ? checkBound(s, cell.remoteTopics, m, events, m.atKill.consumerBehind) : null;
-  const attribution = failover ? attribute(indexHistory(events), expected?.parts, m.counts.skipped !== 'unknown') : null;
+  const ix = indexHistory(events);
+  const expected = failover ? checkBound(s, cell.remoteTopics, m, events, m.atKill.consumerBehind, ix) : null;
+  const attribution = failover ? attribute(ix, expected?.parts, m.counts.skipped !== 'unknown') : null;
   const status: 'passed' | 'failed' | 'measured' =
     !m.consistency.holds || checks.some((c) => c.verdict !== 'pass') ? 'failed' : checks.length ? 'passed' : 'measured';
   return { checks, expected, attribution, status };

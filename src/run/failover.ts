@@ -8,6 +8,7 @@ import type { Admin } from 'kafkajs';
 import { latestCheckpoints } from '../core/checkpoint.ts';
 import { eventsOf, type PhaseName } from '../core/history.ts';
 import { SOURCE_ALIAS } from '../core/mm2-config.ts';
+import { parseTp, tpKey } from '../core/topic-partition.ts';
 import { listenerPort } from '../core/topology.ts';
 import { startConsumer, type RunningConsumer } from '../adapters/consumer.ts';
 import { readCheckpoints } from '../adapters/checkpoint-reader.ts';
@@ -64,10 +65,10 @@ async function chooseOffsets(d: FailoverDeps): Promise<{ group: string; offsets:
     }
     case 'timestamp': {
       const last = new Map<string, number>();
-      for (const e of eventsOf(events, 'deliver')) if (e.phase === 'primary') last.set(`${e.topic}/${e.partition}`, Math.max(last.get(`${e.topic}/${e.partition}`) ?? 0, e.ts));
+      for (const e of eventsOf(events, 'deliver')) if (e.phase === 'primary') last.set(tpKey(e.topic, e.partition), Math.max(last.get(tpKey(e.topic, e.partition)) ?? 0, e.ts));
       const offsets: Offsets = {};
       for (const [tp, ts] of last) {
-        const [topic, p] = [tp.slice(0, tp.lastIndexOf('/')), Number(tp.slice(tp.lastIndexOf('/') + 1))];
+        const { topic, partition: p } = parseTp(tp);
         const remote = remoteOf(d, topic);
         if (!remote) continue;
         const found = (await d.backupAdmin.fetchTopicOffsetsByTimestamp(remote, ts - s.failover.timestampMarginMs)).find((x) => x.partition === p);
