@@ -55,7 +55,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const toxiproxy = await startToxiproxy({ image: o.images.toxiproxy, network, labels: o.labels, plan, logFile: join(o.logDir, 'toxiproxy.log'), host: HOST });
   track(toxiproxy.container);
 
-  const common = { image: o.images.kafka, network, labels: o.labels, plan, toxiproxy, host: HOST, logDir: o.logDir, overrides: s.kafka.brokerConfig, kafkaLog, signal: o.signal };
+  const common = { image: o.images.kafka, network, labels: o.labels, plan, toxiproxy, logDir: o.logDir, overrides: s.kafka.brokerConfig, kafkaLog, signal: o.signal };
   const [primary, backup] = await Promise.all([
     startCluster({ ...common, name: 'primary', brokers: primaryBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
     startCluster({ ...common, name: 'backup', brokers: backupBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),

@@ -1,13 +1,16 @@
 /**
- * A Kafka cluster of N KRaft combined-mode brokers, each in its own container. A broker's
- * server.properties needs its host-mapped ADMIN port, known only once the container runs, so
- * the container first waits for its configuration, then formats its storage and starts Kafka.
+ * A Kafka cluster of N KRaft combined-mode brokers, each in its own container. The container
+ * first waits for its configuration (written once it runs), then formats its storage — a no-op
+ * when the storage exists, so a killed broker started again keeps its data — and starts Kafka.
+ * Host clients reach the brokers only through Toxiproxy (core/topology.ts), so a restored
+ * cluster answers at the addresses every client already knows.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { brokerProperties, renderProperties, type PropertyValue } from '../core/broker-config.ts';
-import { type BrokerRef, type ClusterName, listenerPort, proxyFor, type ProxyPlan } from '../core/topology.ts';
+import { type BrokerRef, type ClusterName, proxyFor, type ProxyPlan } from '../core/topology.ts';
 import { logConsumer } from './container-logs.ts';
 import { CONFIG_DIR, javaCommand, log4j2Properties } from './java-command.ts';
 import { kafkaClient } from './kafka-client.ts';
@@ -36,6 +39,11 @@ export interface StartedCluster {
   readonly mirrorBootstrap: string[];
   /** SIGKILL every broker (`docker kill`, no timeout): no shutdown hooks, no log flush — a machine lost, not a clean stop. */
   kill(): Promise<void>;
+  /**
+   * Starts the killed brokers again, with the data their containers kept, and waits until the
+   * cluster answers with every broker and a controller (log recovery after an unclean stop included).
+   */
+  restore(): Promise<void>;
 }
 
 export interface ClusterOptions {
@@ -46,7 +54,6 @@ export interface ClusterOptions {
   readonly labels: Record<string, string>;
   readonly plan: readonly ProxyPlan[];
   readonly toxiproxy: StartedToxiproxy;
-  readonly host: string;
   readonly logDir: string;
   readonly overrides: Record<string, PropertyValue>;
   readonly kafkaLog: string;
@@ -79,6 +86,16 @@ export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
       const client = await getContainerRuntimeClient();
       await Promise.all(brokers.map((b) => client.container.getById(b.container.getId()).kill({ signal: 'SIGKILL' })));
     },
+    restore: async () => {
+      const client = await getContainerRuntimeClient();
+      await Promise.all(brokers.map(async (b) => {
+        const c = client.container.getById(b.container.getId());
+        await c.start();
+        // The first log stream ended with the kill; follow the restarted broker from now on.
+        logConsumer(b.logFile)(await c.logs({ follow: true, stdout: true, stderr: true, since: Math.floor(Date.now() / 1000) }) as unknown as Readable);
+      }));
+      await waitForBrokers(started, o);
+    },
   };
   await waitForBrokers(started, o);
   return started;
@@ -91,12 +108,11 @@ async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string)
     .withNetworkAliases(ref.alias)
     .withHostname(ref.alias)
     .withLabels(o.labels)
-    .withExposedPorts(listenerPort.admin)
     .withCommand(['sh', '-c', waitForConfigScript])
     .withWaitStrategy(Wait.forLogMessage(READY_MARK))
     .withLogConsumer(logConsumer(logFile))
     .start();
-  const adminAddress = `${o.host}:${container.getMappedPort(listenerPort.admin)}`;
+  const adminAddress = o.toxiproxy.hostAddress(proxyFor(o.plan, ref, 'admin'));
   const clientAddress = o.toxiproxy.hostAddress(proxyFor(o.plan, ref, 'client'));
   const props = brokerProperties({
     broker: ref,

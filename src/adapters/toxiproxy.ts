@@ -1,13 +1,13 @@
 /** Toxiproxy in a container, with one proxy per broker per client class (see core/topology.ts). */
 import { GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { TOXIPROXY_ALIAS, TOXIPROXY_API_PORT, type ProxyPlan } from '../core/topology.ts';
+import { hostLinks, TOXIPROXY_ALIAS, TOXIPROXY_API_PORT, type ProxyPlan } from '../core/topology.ts';
 import { logConsumer } from './container-logs.ts';
 
 export interface StartedToxiproxy {
   readonly container: StartedTestContainer;
   readonly api: Toxiproxy;
-  /** host:port on the host for a client-link proxy. */
+  /** host:port on the host for a client- or admin-link proxy. */
   hostAddress(proxy: ProxyPlan): string;
   /** host:port inside the drill network (what MM2 dials). */
   networkAddress(proxy: ProxyPlan): string;
@@ -21,7 +21,7 @@ export async function startToxiproxy(o: {
   logFile: string;
   host: string;
 }): Promise<StartedToxiproxy> {
-  const hostPorts = o.plan.filter((p) => p.link === 'client').map((p) => p.listenPort);
+  const hostPorts = o.plan.filter((p) => hostLinks.includes(p.link)).map((p) => p.listenPort);
   const container = await new GenericContainer(o.image)
     .withNetwork(o.network)
     .withNetworkAliases(TOXIPROXY_ALIAS)

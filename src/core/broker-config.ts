@@ -10,7 +10,7 @@ export interface BrokerConfigInput {
   readonly mirrorAdvertised: string;
   /** host:port the test clients reach this broker at (its CLIENT proxy, from the host). */
   readonly clientAdvertised: string;
-  /** host:port of the direct, never-faulted ADMIN path (from the host). */
+  /** host:port of the never-faulted ADMIN path (its Toxiproxy proxy, from the host). */
   readonly adminAdvertised: string;
   readonly overrides: Readonly<Record<string, PropertyValue>>;
 }

@@ -33,7 +33,8 @@ export type HistoryEvent = Base &
   (
     | { type: 'cell-start'; values: Record<string, unknown>; settings: Record<string, unknown> }
     | { type: 'phase'; phase: PhaseName }
-    | { type: 'ack'; id: string; topic: string; partition: number; offset: string }
+    /** `cluster`: where the producer wrote (absent: the primary; a playbook moves producers). */
+    | { type: 'ack'; id: string; topic: string; partition: number; offset: string; cluster?: string }
     | { type: 'fail'; id: string; error: string }
     | { type: 'indeterminate'; id: string; error: string }
     | { type: 'deliver'; id: string; phase: ConsumerPhase; topic: string; partition: number; offset: string; ts: number }
@@ -51,6 +52,13 @@ export type HistoryEvent = Base &
     /** RemoteClusterUtils.translateOffsets, run by Kafka itself in the MM2 container (cross-check). */
     | { type: 'kafka-translation'; group: string; offsets: Record<string, string> }
     | { type: 'backup-record'; id: string; topic: string; partition: number; offset: string }
+    /**
+     * A record found by a playbook's verification read of a cluster (every view of the
+     * scenario's topics there, end to end, on the ADMIN path).
+     */
+    | { type: 'copy'; cluster: string; id: string; topic: string; partition: number; offset: string }
+    /** A playbook step: `start` when its condition held, then `end` (or `failed`, with the error). */
+    | { type: 'step'; index: number; label: string; action: string; state: 'start' | 'end' | 'failed'; detail?: string }
     | { type: 'kill'; target: string; signal: string }
     | { type: 'fault-start'; step: number; description: string; fault: Record<string, unknown> }
     | { type: 'fault-end'; step: number; description: string; healed: boolean; error?: string }
@@ -66,7 +74,8 @@ export type HistoryEvent = Base &
      * `verify-end` (the end offsets the verification read read up to).
      */
     | { type: 'offsets'; label: string; cluster: string; topic: string; offsets: PartitionOffsets }
-    | { type: 'read-complete'; what: 'backup' | 'drain'; complete: boolean; detail: string }
+    /** `backup` / `drain` of the classic drill; `primary-copies` / `backup-copies` of a playbook's verification. */
+    | { type: 'read-complete'; what: 'backup' | 'drain' | 'primary-copies' | 'backup-copies'; complete: boolean; detail: string }
     | { type: 'cell-end'; status: 'completed' | 'failed' | 'interrupted'; error?: string }
   );
 
@@ -75,7 +84,7 @@ export type EventType = HistoryEvent['type'];
 /** Every event type, for documentation and readers (checked complete at compile time). */
 export const eventTypes = [
   'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'failover-offsets',
-  'kafka-translation', 'backup-record', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
+  'kafka-translation', 'backup-record', 'copy', 'step', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
   'sample', 'offsets', 'read-complete', 'cell-end',
 ] as const satisfies readonly EventType[];
 type Missing = Exclude<EventType, (typeof eventTypes)[number]>;

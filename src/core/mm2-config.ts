@@ -1,5 +1,6 @@
 /**
- * mm2.properties for MirrorMaker 2 in dedicated mode (KIP-382), primary → backup only.
+ * mm2.properties for MirrorMaker 2 in dedicated mode (KIP-382), one flow per process: primary →
+ * backup in the classic drill, or a playbook mirror's own flow.
  * Intervals come from the scenario; MM2's defaults (60 s checkpoints, 60 s group sync, 600 s
  * refresh) would make a drill of a few minutes meaningless.
  */
@@ -18,11 +19,11 @@ const builtInPolicies: Record<string, string> = {
 export const policyClass = (m: Scenario['mirror']): string => builtInPolicies[m.policy] ?? m.customPolicies[m.policy]?.class ?? m.policy;
 
 /**
- * The name a source topic gets on the backup under a built-in policy; null for a custom policy,
+ * The name a topic of `source` gets on the other cluster under a built-in policy; null for a custom policy,
  * whose remote names the harness discovers on the backup instead.
  */
-export const remoteTopicName = (policy: string, topic: string): string | null =>
-  policy === 'identity' ? topic : policy === 'default' ? `${SOURCE_ALIAS}.${topic}` : null;
+export const remoteTopicName = (policy: string, topic: string, source: string = SOURCE_ALIAS): string | null =>
+  policy === 'identity' ? topic : policy === 'default' ? `${source}.${topic}` : null;
 
 export interface MirrorEndpoints {
   readonly primaryBootstrap: string;
@@ -31,18 +32,36 @@ export interface MirrorEndpoints {
   readonly replicationFactor: number;
 }
 
-export function mirrorProperties(s: Scenario, ep: MirrorEndpoints): Record<string, PropertyValue> {
+/** One mirror's flow (core/playbook.ts); absent: the classic primary → backup drill. */
+export interface FlowSpec {
+  readonly source: 'primary' | 'backup';
+  readonly target: 'primary' | 'backup';
+  readonly policy: string;
+  readonly startFrom: 'earliest' | 'latest' | 'seeded';
+  readonly properties: Readonly<Record<string, PropertyValue>>;
+}
+
+export function mirrorProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Record<string, PropertyValue> {
   const m = s.mirror;
   const rf = ep.replicationFactor;
-  const flow = `${SOURCE_ALIAS}->${TARGET_ALIAS}`;
+  const [source, target] = flow ? [flow.source, flow.target] : [SOURCE_ALIAS, TARGET_ALIAS];
+  const name = `${source}->${target}`;
+  const opposite = `${target}->${source}`;
   return {
     clusters: `${SOURCE_ALIAS},${TARGET_ALIAS}`,
     [`${SOURCE_ALIAS}.bootstrap.servers`]: ep.primaryBootstrap,
     [`${TARGET_ALIAS}.bootstrap.servers`]: ep.backupBootstrap,
-    [`${flow}.enabled`]: true,
-    [`${flow}.topics`]: s.topics.map((t) => t.name.replace(/\./g, '\\.')).join(','),
-    [`${TARGET_ALIAS}->${SOURCE_ALIAS}.enabled`]: false,
-    'replication.policy.class': policyClass(m),
+    [`${name}.enabled`]: true,
+    [`${name}.topics`]: s.topics.map((t) => t.name.replace(/\./g, '\\.')).join(','),
+    [`${opposite}.enabled`]: false,
+    // A herder for the opposite pair exists unless its heartbeats are off too (MirrorMakerConfig
+    // .clusterPairs). Two mirror processes of a playbook would then share that herder's Connect
+    // group and configs topic: each mirror runs only its own flow.
+    ...(flow ? { [`${opposite}.emit.heartbeats.enabled`]: false } : {}),
+    // Without a stored offset, a source task follows its consumer's auto.offset.reset (KAFKA-13988,
+    // 3.6.2 / 3.7); `seeded` offsets are written by the harness before the mirror starts.
+    ...(flow?.startFrom === 'latest' ? { [`${name}.source.consumer.auto.offset.reset`]: 'latest' } : {}),
+    'replication.policy.class': flow ? policyClass({ ...m, policy: flow.policy }) : policyClass(m),
     'tasks.max': m.tasksMax,
     'emit.checkpoints.enabled': true,
     'emit.checkpoints.interval.seconds': m.checkpointIntervalSeconds,
@@ -56,7 +75,7 @@ export function mirrorProperties(s: Scenario, ep: MirrorEndpoints): Record<strin
     // Dedicated mode builds each herder's worker config from the target-prefixed properties,
     // so the prefixed form is the one that takes effect.
     'offset.flush.interval.ms': m.offsetFlushIntervalMs,
-    [`${TARGET_ALIAS}.offset.flush.interval.ms`]: m.offsetFlushIntervalMs,
+    [`${target}.offset.flush.interval.ms`]: m.offsetFlushIntervalMs,
     'replication.factor': rf,
     'checkpoints.topic.replication.factor': rf,
     'heartbeats.topic.replication.factor': rf,
@@ -65,5 +84,28 @@ export function mirrorProperties(s: Scenario, ep: MirrorEndpoints): Record<strin
     'status.storage.replication.factor': rf,
     'config.storage.replication.factor': rf,
     ...m.properties,
+    ...flow?.properties,
   };
+}
+
+/**
+ * Where a dedicated-mode herder stores its source offsets: `mm2-offsets.<source>.internal` on
+ * the target (MirrorMakerConfig.workerConfig). Records are written by Connect's JsonConverter
+ * (schemas off): key `["MirrorSourceConnector",{"cluster":…,"partition":…,"topic":…}]` — the
+ * fields in that order, the order of the HashMap MM2 builds — value `{"offset":N}`, N being the
+ * last source offset copied (the task resumes at N + 1; a negative N means none). The store
+ * looks offsets up by the key's bytes, so the harness writes exactly these bytes when it seeds.
+ */
+export const sourceOffsetsTopic = (source: string): string => `mm2-offsets.${source}.internal`;
+export const sourceOffsetKey = (source: string, topic: string, partition: number): string =>
+  `["MirrorSourceConnector",{"cluster":${JSON.stringify(source)},"partition":${partition},"topic":${JSON.stringify(topic)}}]`;
+/** The source partition a stored-offset key names, or null for another connector's key. */
+export function parseSourceOffsetKey(key: string): { cluster: string; topic: string; partition: number } | null {
+  try {
+    const [connector, p] = JSON.parse(key) as [unknown, { cluster?: unknown; topic?: unknown; partition?: unknown }];
+    if (connector !== 'MirrorSourceConnector' || typeof p?.topic !== 'string' || typeof p.partition !== 'number' || typeof p.cluster !== 'string') return null;
+    return { cluster: p.cluster, topic: p.topic, partition: p.partition };
+  } catch {
+    return null;
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { faultSchema } from './faults.ts';
+import { defaultMirrors, mirrorSpecSchema, playbookSchema, type PlaybookStep } from './playbook.ts';
 import { scenarioIssues } from './scenario-checks.ts';
 import { thresholdsSchema } from './thresholds.ts';
 
@@ -202,6 +203,19 @@ const scenarioFields = z.strictObject({
     .refine((steps) => steps.filter((s) => s.action === 'kill-primary').length <= 1, { message: 'at most one step with action "kill-primary"' }),
   failover: failoverSchema.prefault({}),
   /**
+   * The mirrors, by name: each a MirrorMaker 2 process in its own container with one flow. The
+   * `mirror` block holds the settings they share. Default: `forward`, primary → backup, started
+   * with the environment. A `playbook` starts, stops and measures them by name.
+   */
+  mirrors: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'a kebab-case name'), mirrorSpecSchema).prefault(defaultMirrors),
+  /**
+   * The drill as ordered steps (src/core/playbook.ts), or the name of an entry of `playbooks` (so a
+   * matrix can compare playbooks). Without it the drill follows `timeline` and `failover`.
+   */
+  playbook: z.union([playbookSchema, z.string().min(1)]).optional(),
+  /** Named playbooks for `playbook` (and matrix values of `playbook`). */
+  playbooks: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a kebab-case name'), playbookSchema).default({}),
+  /**
    * Matrix dimensions: a dotted scenario path → the values to try. The cells are the cartesian
    * product; cells × `repeat` may not exceed 200 cell runs unless `--force` is given.
    */
@@ -225,6 +239,10 @@ export const scenarioSchema = scenarioFields.superRefine((s, ctx) => {
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 /** A validated scenario with every default applied. */
 export type Scenario = z.output<typeof scenarioFields>;
+
+/** The cell's playbook steps, or null for a drill that follows `timeline`. */
+export const playbookOf = (s: Scenario): PlaybookStep[] | null =>
+  s.playbook === undefined ? null : typeof s.playbook === 'string' ? (s.playbooks[s.playbook] ?? null) : s.playbook;
 
 /** Identity function that gives scenario files type checking and editor completion. */
 export const defineScenario = (scenario: ScenarioInput): ScenarioInput => scenario;

@@ -6,7 +6,10 @@
  *  INTERNAL (inter-broker) and CONTROLLER are never proxied;
  *  MIRROR   is advertised as the Toxiproxy address MM2 uses (faults on the MM2 ↔ cluster link);
  *  CLIENT   is advertised as the Toxiproxy address the test producer/consumer use from the host;
- *  ADMIN    is a direct path for the harness's own verification, never faulted.
+ *  ADMIN    is the harness's own path (verification, offsets, health), through Toxiproxy but
+ *           never faulted. Every address a host client knows is a Toxiproxy port, which outlives
+ *           the brokers: a broker restarted with its data (`restore-cluster`) is reachable at the
+ *           same addresses, whereas a Docker-published broker port may change on restart.
  */
 export const listenerPort = { internal: 9091, mirror: 9092, controller: 9093, client: 9094, admin: 9095 } as const;
 export const TOXIPROXY_ALIAS = 'toxiproxy';
@@ -14,7 +17,9 @@ export const TOXIPROXY_API_PORT = 8474;
 const FIRST_PROXY_PORT = 20000;
 
 export type ClusterName = 'primary' | 'backup';
-export type LinkClass = 'mirror' | 'client';
+export type LinkClass = 'mirror' | 'client' | 'admin';
+/** The link classes that host clients use (published on the host). */
+export const hostLinks: readonly LinkClass[] = ['client', 'admin'];
 
 export interface BrokerRef {
   readonly cluster: ClusterName;
@@ -40,7 +45,7 @@ export const brokersOf = (cluster: ClusterName, nodes: number): BrokerRef[] =>
   Array.from({ length: nodes }, (_, index) => ({ cluster, index, nodeId: index + 1, alias: `${cluster}-${index}` }));
 
 export function planProxies(brokers: readonly BrokerRef[]): ProxyPlan[] {
-  const links: LinkClass[] = ['mirror', 'client'];
+  const links: LinkClass[] = ['mirror', 'client', 'admin'];
   return brokers.flatMap((broker, b) =>
     links.map((link, l) => ({
       name: `${broker.alias}-${link}`,

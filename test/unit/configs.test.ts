@@ -10,8 +10,10 @@ describe('topology', () => {
   const brokers = [...brokersOf('primary', 3), ...brokersOf('backup', 1)];
   const plan = planProxies(brokers);
   it('gives every broker one proxy per client class, on distinct ports', () => {
-    expect(plan).toHaveLength(8);
-    expect(new Set(plan.map((p) => p.listenPort)).size).toBe(8);
+    expect(plan).toHaveLength(12);
+    expect(new Set(plan.map((p) => p.listenPort)).size).toBe(12);
+    // The harness's own path goes through Toxiproxy too, so a restarted broker keeps its address.
+    expect(proxyFor(plan, brokers[0]!, 'admin')).toMatchObject({ name: 'primary-0-admin', upstream: 'primary-0:9095' });
     expect(proxyFor(plan, brokers[1]!, 'mirror')).toMatchObject({ name: 'primary-1-mirror', upstream: 'primary-1:9092' });
     expect(proxyFor(plan, brokers[3]!, 'client')).toMatchObject({ name: 'backup-0-client', upstream: 'backup-0:9094' });
   });

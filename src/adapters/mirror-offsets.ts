@@ -1,0 +1,126 @@
+/**
+ * MM2's own bookkeeping, read and written on the never-faulted ADMIN path:
+ * - the source offsets a dedicated-mode herder stored (`mm2-offsets.<source>.internal` on the
+ *   target, format in core/mm2-config.ts), followed continuously: a mirror's lag is its source's
+ *   end offsets minus what it stored as copied — MM2's own account, flushed every
+ *   `offset.flush.interval.ms`, so a lag of zero is never claimed early;
+ * - seeding those offsets before a mirror starts;
+ * - the offset syncs of a flow (`mm2-offset-syncs.<target>.internal` on the source, OffsetSync:
+ *   key topic STRING + partition INT32, value upstream INT64 + downstream INT64, no version).
+ */
+import type { Admin, Kafka } from 'kafkajs';
+import { parseSourceOffsetKey, sourceOffsetKey, sourceOffsetsTopic } from '../core/mm2-config.ts';
+import { parseTp, tpKey } from '../core/topic-partition.ts';
+import { closeQuietly, endOffsets } from './kafka-client.ts';
+import { sleep } from './wait.ts';
+
+export interface SourceOffsetsWatch {
+  /** Next source offset to copy per source `topic/partition` (stored offset + 1), as last flushed. */
+  readonly next: ReadonlyMap<string, bigint>;
+  stop(): Promise<void>;
+}
+
+/** Follows the source offsets a mirror stores on its target (the topic may not exist yet). */
+export async function watchSourceOffsets(o: { kafka: Kafka; admin: Admin; source: string; signal: AbortSignal }): Promise<SourceOffsetsWatch> {
+  const topic = sourceOffsetsTopic(o.source);
+  const next = new Map<string, bigint>();
+  const consumer = o.kafka.consumer({ groupId: `mm2-drill-offsets-${o.source}-${Date.now()}`, maxWaitTimeInMs: 250 });
+  let running = true;
+  const loop = (async () => {
+    // MM2 creates the topic when the mirror starts; until then there is nothing to follow.
+    while (running && !o.signal.aborted && !(await o.admin.listTopics().catch((): string[] => [])).includes(topic)) await sleep(500, o.signal);
+    if (!running || o.signal.aborted) return;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => {
+        const key = message.key && parseSourceOffsetKey(message.key.toString());
+        if (!key || key.cluster !== o.source) return;
+        const value = message.value ? (JSON.parse(message.value.toString()) as { offset?: unknown }) : null;
+        const stored = typeof value?.offset === 'number' ? BigInt(value.offset) : -1n;
+        next.set(tpKey(key.topic, key.partition), stored + 1n);
+      },
+    });
+  })();
+  return {
+    next,
+    stop: async () => {
+      running = false;
+      await loop.catch(() => undefined);
+      await closeQuietly(consumer);
+    },
+  };
+}
+
+/** Messages on the mirror's source topics it has not copied yet, by its own stored offsets. */
+export async function mirrorLag(sourceAdmin: Admin, topics: readonly string[], next: ReadonlyMap<string, bigint>, startAt: ReadonlyMap<string, bigint>): Promise<number> {
+  let lag = 0n;
+  for (const topic of topics) {
+    for (const [p, end] of Object.entries(await endOffsets(sourceAdmin, topic))) {
+      const key = tpKey(topic, p);
+      const from = next.get(key) ?? startAt.get(key) ?? 0n;
+      if (BigInt(end) > from) lag += BigInt(end) - from;
+    }
+  }
+  return Number(lag);
+}
+
+/**
+ * Writes a flow's source offsets into MM2's offsets topic on its target before the mirror starts
+ * (creating the topic compacted, as Connect requires): the task seeks to `next` on each partition.
+ */
+export async function seedSourceOffsets(o: { kafka: Kafka; admin: Admin; source: string; next: ReadonlyMap<string, bigint>; replicationFactor: number }): Promise<void> {
+  const topic = sourceOffsetsTopic(o.source);
+  if (!(await o.admin.listTopics()).includes(topic)) {
+    await o.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: o.replicationFactor, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+  }
+  const producer = o.kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    const messages = [...o.next].filter(([, n]) => n > 0n).map(([tp, n]) => {
+      const { topic: t, partition } = parseTp(tp);
+      return { key: sourceOffsetKey(o.source, t, partition), value: JSON.stringify({ offset: Number(n - 1n) }) };
+    });
+    if (messages.length) await producer.send({ topic, acks: -1, messages });
+  } finally {
+    await closeQuietly(producer);
+  }
+}
+
+export interface OffsetSync {
+  readonly topic: string;
+  readonly partition: number;
+  readonly upstream: bigint;
+  readonly downstream: bigint;
+}
+
+export function decodeOffsetSync(key: Buffer, value: Buffer): OffsetSync {
+  const len = key.readInt16BE(0);
+  return { topic: key.subarray(2, 2 + len).toString('utf8'), partition: key.readInt32BE(2 + len), upstream: value.readBigInt64BE(0), downstream: value.readBigInt64BE(8) };
+}
+
+/** Every offset sync of a topic, end to end (empty if the topic does not exist). */
+export async function readOffsetSyncs(o: { kafka: Kafka; admin: Admin; topic: string; timeoutMs: number }): Promise<OffsetSync[]> {
+  if (!(await o.admin.listTopics()).includes(o.topic)) return [];
+  const ends = await endOffsets(o.admin, o.topic);
+  const target = new Map(Object.entries(ends).map(([p, e]) => [Number(p), BigInt(e)]));
+  const reached = new Map<number, bigint>();
+  const pending = () => [...target].some(([p, end]) => (reached.get(p) ?? 0n) < end);
+  const out: OffsetSync[] = [];
+  if (!pending()) return out;
+  const consumer = o.kafka.consumer({ groupId: `mm2-drill-syncs-${Date.now()}`, maxWaitTimeInMs: 250 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [o.topic], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ partition, message }) => {
+      reached.set(partition, BigInt(message.offset) + 1n);
+      if (message.key && message.value) out.push(decodeOffsetSync(message.key, message.value));
+    },
+  });
+  const deadline = Date.now() + o.timeoutMs;
+  while (pending() && Date.now() < deadline) await sleep(100);
+  await closeQuietly(consumer);
+  return out;
+}

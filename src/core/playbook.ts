@@ -1,0 +1,131 @@
+/**
+ * The playbook model: a drill as a topology (the two clusters, named mirrors — each a
+ * MirrorMaker 2 process with its own flow — and one workload: a producer and a consumer group
+ * that move between clusters) and an ordered list of steps. Each step starts when its `when`
+ * holds (by default, as soon as the previous step ended) and is recorded with a start and an
+ * end in the history; a step that cannot complete fails the cell with what it waited for.
+ *
+ * Pure: schemas, defaults and the names derived from them. The runner is run/playbook-runner.ts;
+ * docs/playbooks.md explains the failback playbook step by step.
+ */
+import { z } from 'zod';
+import { faultSchema } from './faults.ts';
+import { remoteTopicName } from './mm2-config.ts';
+
+export const clusterNames = ['primary', 'backup'] as const;
+export type Cluster = (typeof clusterNames)[number];
+const cluster = z.enum(clusterNames);
+
+const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
+
+/**
+ * Where a mirror's source tasks begin on a source partition for which MM2 stored no offset:
+ * - `earliest`: MM2's default (consumer.auto.offset.reset=earliest): the whole source log;
+ * - `latest`: `consumer.auto.offset.reset=latest` for the flow (honoured since 3.6.2 / 3.7, KAFKA-13988);
+ * - `seeded`: the harness writes the flow's source offsets into MM2's offsets topic before the
+ *   mirror starts, from the offsets where the opposite flow stopped copying (docs/playbooks.md).
+ */
+export const startFromValues = ['earliest', 'latest', 'seeded'] as const;
+export type StartFrom = (typeof startFromValues)[number];
+
+export const mirrorSpecSchema = z
+  .strictObject({
+    source: cluster,
+    target: cluster,
+    /** Start with the environment (`setup`), or only at a `start-mirror` step. */
+    startAt: z.enum(['setup', 'step']).default('step'),
+    startFrom: z.enum(startFromValues).default('earliest'),
+    /** Replication policy of this mirror (default: `mirror.policy`). Built-in policies only. */
+    policy: z.enum(['default', 'identity']).optional(),
+    /** Raw mm2.properties entries for this mirror, written after `mirror.properties`. */
+    properties: z.record(z.string(), propertyValue).default({}),
+  })
+  .refine((m) => m.source !== m.target, { message: 'a mirror copies from one cluster to the other: source and target must differ' });
+export type MirrorSpec = z.output<typeof mirrorSpecSchema>;
+
+/** The mirror every scenario has unless it declares its own: primary → backup, started with the environment. */
+export const defaultMirrors = { forward: { source: 'primary', target: 'backup', startAt: 'setup' } } as const;
+
+/**
+ * When a step starts (default: as soon as the previous step ended): seconds after the workload
+ * started, a number of acked messages, seconds after the previous step ended, or a named mirror's
+ * measured replication lag (messages on its source it has not copied yet) below or above N.
+ */
+const whenSchema = z.union([
+  z.strictObject({ at: z.number().min(0).max(3600) }),
+  z.strictObject({ acked: z.int().min(1).max(100_000_000) }),
+  z.strictObject({ afterSeconds: z.number().min(0).max(3600) }),
+  z.strictObject({ mirror: z.string().min(1), lagBelow: z.int().min(1).max(100_000_000) }),
+  z.strictObject({ mirror: z.string().min(1), lagAbove: z.int().min(0).max(100_000_000) }),
+]);
+export type When = z.output<typeof whenSchema>;
+
+const base = {
+  /** A name for reports (default: the action and its target). */
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a kebab-case name').optional(),
+  when: whenSchema.optional(),
+  /** How long the step may take before the cell fails (waits and health checks). */
+  timeoutSeconds: z.number().positive().max(3600).default(180),
+};
+
+/** How a moved consumer group resumes on its new cluster (see docs/playbooks.md). */
+export const moveStrategies = ['mm2-sync', 'earliest', 'latest'] as const;
+
+export const playbookStepSchema = z.discriminatedUnion('action', [
+  /** SIGKILL every broker of the cluster (no shutdown hooks, no flush). */
+  z.strictObject({ ...base, action: z.literal('kill-cluster'), cluster }),
+  /** Start the killed brokers again with their data, at the same addresses for every client and MM2. */
+  z.strictObject({ ...base, action: z.literal('restore-cluster'), cluster }),
+  /** Wait until every broker answers, a controller is elected, and no partition is under-replicated. */
+  z.strictObject({ ...base, action: z.literal('check-health'), cluster }),
+  z.strictObject({ ...base, action: z.literal('start-mirror'), mirror: z.string().min(1) }),
+  /** Stop the mirror's MM2 process cleanly (SIGTERM: it commits its offsets on the way out). */
+  z.strictObject({ ...base, action: z.literal('stop-mirror'), mirror: z.string().min(1) }),
+  z.strictObject({ ...base, action: z.literal('restart-mirror'), mirror: z.string().min(1) }),
+  /** Stop the consumer group where it runs and resume it on `to` (all the topic's views there). */
+  z.strictObject({ ...base, action: z.literal('move-consumers'), to: cluster, strategy: z.enum(moveStrategies).default('mm2-sync') }),
+  /** Stop the producer where it writes and start it on `to`, writing the scenario's topics there. */
+  z.strictObject({ ...base, action: z.literal('move-producers'), to: cluster }),
+  z.strictObject({ ...base, action: z.literal('stop-producers') }),
+  /** Wait until the mirror's lag (source end offsets − the source offsets MM2 committed) is zero. */
+  z.strictObject({ ...base, action: z.literal('wait-mirror-drained'), mirror: z.string().min(1) }),
+  /** Any timeline fault; healed after `durationSeconds`, or before the final drain. */
+  z.strictObject({ ...base, action: z.literal('fault'), fault: faultSchema, durationSeconds: z.number().positive().max(3600).optional() }),
+  /** Let the consumer read to the end of every view on its cluster (the last step; added if missing). */
+  z.strictObject({ ...base, action: z.literal('drain-consumers') }),
+]);
+export type PlaybookStep = z.output<typeof playbookStepSchema>;
+export type PlaybookAction = PlaybookStep['action'];
+
+export const playbookSchema = z.array(playbookStepSchema).min(1).max(100);
+
+/** The label of a step in reports: its name, else its action and target. */
+export function stepLabel(step: PlaybookStep, index: number): string {
+  if (step.name) return step.name;
+  const target = 'cluster' in step ? step.cluster : 'mirror' in step ? step.mirror : 'to' in step ? step.to : 'fault' in step ? step.fault.fault : '';
+  return `${index + 1}. ${step.action}${target ? ` ${target}` : ''}`;
+}
+
+export function describeWhen(w: When | undefined): string {
+  if (!w) return 'after the previous step';
+  if ('at' in w) return `at ${w.at}s`;
+  if ('acked' in w) return `after ${w.acked} acked`;
+  if ('afterSeconds' in w) return `${w.afterSeconds}s after the previous step`;
+  return 'lagBelow' in w ? `when ${w.mirror}'s lag < ${w.lagBelow}` : `when ${w.mirror}'s lag > ${w.lagAbove}`;
+}
+
+const remoteName = (policy: 'default' | 'identity', source: Cluster, topic: string): string => remoteTopicName(policy, topic, source) ?? topic;
+
+/**
+ * The topics holding a logical topic's messages on a cluster: the topic itself (producers write
+ * it when they move there) and its remote copies from every mirror into that cluster. With the
+ * Default policy after a failover these are `orders` and `primary.orders` on the backup; with
+ * Identity only `orders`. A moved consumer subscribes to all of them.
+ */
+export function viewsOn(on: Cluster, topic: string, mirrors: Readonly<Record<string, MirrorSpec>>, policyOf: (m: MirrorSpec) => 'default' | 'identity'): string[] {
+  const views = [topic, ...Object.values(mirrors).filter((m) => m.target === on).map((m) => remoteName(policyOf(m), m.source, topic))];
+  return [...new Set(views)];
+}
+
+/** The mirror's remote name for a topic of its source. */
+export const remoteTopicOf = (m: MirrorSpec, policy: 'default' | 'identity', topic: string): string => remoteName(policy, m.source, topic);

@@ -1,0 +1,251 @@
+/**
+ * The round-trip ledger: exact per-message accounting of a playbook cell (core/playbook.ts),
+ * following each id across both clusters, every topic that holds it, and every era of the drill.
+ * This docblock is the specification; docs/playbooks.md shows it on a failback.
+ *
+ * Eras (of an id, by where and when it was acked):
+ *  - before-kill:    acked on the primary before the first `kill-cluster` step started (all of
+ *                    them when the playbook kills nothing);
+ *  - outage:         acked on the backup (producers moved there);
+ *  - after-failback: acked on the primary after the kill (producers moved back).
+ *
+ * Copies: every distinct `topic/partition@offset` holding the id on a cluster, as the final
+ * verification read found it (every view of the scenario's topics: the topic itself and the
+ * remote topics of the mirrors into that cluster, core/playbook.ts `viewsOn`).
+ *
+ * Every ACKED id falls in exactly one consumer class, over the whole round trip (all the
+ * consumer's moves together):
+ *  - exactlyOnce / duplicated: delivered once / two or more times (`extraDeliveries`: the surplus);
+ *  - never delivered, then by its copies on the cluster where the consumer finished (its final
+ *    cluster) and the consumer's final position there (its own report, or the group's commit at
+ *    the end of the drain, whichever is further):
+ *      - lost:      no copy on the final cluster;
+ *      - skipped:   a copy the final position passed;
+ *      - unreached: copies only at or beyond the final position.
+ *
+ * The replication view:
+ *  - stranded:    acked on the backup during the outage and never copied to the primary — left
+ *                 behind when the reverse flow stopped (the cost of a premature cutover);
+ *  - resurrected: acked on the primary before the kill, not on the backup when the primary was
+ *                 restored (`before-restore-end` offsets), and found on the primary afterwards:
+ *                 data the outage hid that comes back. `resurrectedDelivered` of them reached the
+ *                 consumer; `vanished` counts those the restored primary did not have either.
+ *
+ * Honesty: when a cluster's verification read was incomplete, every figure that needs absence
+ * on it is 'unknown'; so are `skipped` / `unreached` on a partition whose final position is unknown.
+ */
+import { eventsOf, type EventOf, type HistoryEvent } from './history.ts';
+import type { Count, Sample } from './ledger.ts';
+import { recordKey, tpKey } from './topic-partition.ts';
+
+export const eras = ['before-kill', 'outage', 'after-failback'] as const;
+export type Era = (typeof eras)[number];
+
+export interface ClassCounts {
+  acked: number;
+  lost: Count;
+  skipped: Count;
+  unreached: Count;
+  exactlyOnce: number;
+  duplicated: number;
+}
+
+/** How many ids have 0, 1, 2 or more copies on a cluster ('unknown' when its read was incomplete). */
+export type CopyHistogram = { none: number; one: number; two: number; more: number } | 'unknown';
+
+export interface StepTiming {
+  index: number;
+  label: string;
+  action: string;
+  state: 'end' | 'failed' | 'running';
+  startMs: number;
+  endMs: number | null;
+  durationMs: number | null;
+  detail: string | null;
+}
+
+export interface RoundTrip {
+  /** The consumer's final cluster (null: the consumer never stopped cleanly). */
+  finalCluster: string | null;
+  total: ClassCounts & { extraDeliveries: number };
+  byEra: Record<Era, ClassCounts>;
+  /** Copies per id on each cluster, per era of the id. */
+  copies: Record<Era, Record<'primary' | 'backup', CopyHistogram>>;
+  stranded: Count;
+  resurrected: Count;
+  resurrectedDelivered: Count;
+  vanished: Count;
+  samples: { lost: Sample; skipped: Sample; stranded: Sample; resurrected: Sample; duplicated: string[] };
+  steps: StepTiming[];
+}
+
+const SAMPLE = 20;
+
+interface Ack {
+  cluster: string;
+  topic: string;
+  partition: number;
+  offset: bigint;
+  t: number;
+}
+
+interface Copy {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
+const emptyClasses = (): ClassCounts => ({ acked: 0, lost: 0, skipped: 0, unreached: 0, exactlyOnce: 0, duplicated: 0 });
+const bump = (c: ClassCounts, k: 'lost' | 'skipped' | 'unreached') => {
+  if (c[k] !== 'unknown') c[k] += 1;
+};
+
+export function roundTripOf(events: readonly HistoryEvent[], cellStart: number): RoundTrip {
+  const acks = new Map<string, Ack>();
+  for (const e of eventsOf(events, 'ack')) acks.set(e.id, { cluster: e.cluster ?? 'primary', topic: e.topic, partition: e.partition, offset: BigInt(e.offset), t: e.t });
+  const deliveries = new Map<string, number>();
+  for (const e of eventsOf(events, 'deliver')) deliveries.set(e.id, (deliveries.get(e.id) ?? 0) + 1);
+  const copies = { primary: new Map<string, Map<string, Copy>>(), backup: new Map<string, Map<string, Copy>>() };
+  for (const e of eventsOf(events, 'copy')) {
+    const byId = copies[e.cluster as 'primary' | 'backup'];
+    if (!byId) continue;
+    const m = byId.get(e.id) ?? new Map<string, Copy>();
+    m.set(recordKey(e.topic, e.partition, e.offset), { topic: e.topic, partition: e.partition, offset: BigInt(e.offset) });
+    byId.set(e.id, m);
+  }
+  const readComplete = {
+    primary: eventsOf(events, 'read-complete').some((e) => e.what === 'primary-copies' && e.complete),
+    backup: eventsOf(events, 'read-complete').some((e) => e.what === 'backup-copies' && e.complete),
+  };
+  const drainComplete = eventsOf(events, 'read-complete').some((e) => e.what === 'drain' && e.complete);
+  const stepStarts = eventsOf(events, 'step').filter((e) => e.state === 'start');
+  const killAt = stepStarts.find((e) => e.action === 'kill-cluster')?.t ?? null;
+  const restore = stepStarts.find((e) => e.action === 'restore-cluster');
+
+  const last = eventsOf(events, 'positions').at(-1);
+  const finalCluster = last?.phase ?? null;
+  const position = finalPositionOf(events, last, drainComplete);
+
+  const eraOf = (a: Ack): Era => (a.cluster === 'backup' ? 'outage' : killAt !== null && a.t >= killAt ? 'after-failback' : 'before-kill');
+  const total = { ...emptyClasses(), extraDeliveries: 0 };
+  const byEra = Object.fromEntries(eras.map((e) => [e, emptyClasses()])) as Record<Era, ClassCounts>;
+  const hist = () => ({ none: 0, one: 0, two: 0, more: 0 });
+  const copyHist = Object.fromEntries(eras.map((e) => [e, { primary: hist(), backup: hist() }])) as Record<Era, Record<'primary' | 'backup', { none: number; one: number; two: number; more: number }>>;
+  const samples: RoundTrip['samples'] = { lost: [], skipped: [], stranded: [], resurrected: [], duplicated: [] };
+  const finalComplete = finalCluster !== null && readComplete[finalCluster];
+  if (!finalComplete) for (const c of [total, ...Object.values(byEra)]) Object.assign(c, { lost: 'unknown', skipped: 'unknown', unreached: 'unknown' });
+  const restoreEnds = restore ? offsetsAt(events, 'before-restore-end') : null;
+  let stranded = 0;
+  let resurrected = 0;
+  let resurrectedDelivered = 0;
+  let vanished = 0;
+
+  for (const [id, ack] of acks) {
+    const era = eraOf(ack);
+    const classes = [total, byEra[era]];
+    for (const c of classes) c.acked += 1;
+    const n = deliveries.get(id) ?? 0;
+    if (n === 1) for (const c of classes) c.exactlyOnce += 1;
+    else if (n > 1) {
+      for (const c of classes) c.duplicated += 1;
+      total.extraDeliveries += n - 1;
+      if (samples.duplicated.length < SAMPLE) samples.duplicated.push(id);
+    } else if (finalComplete) {
+      const cls = undeliveredClass([...(copies[finalCluster as 'primary' | 'backup'].get(id)?.values() ?? [])], position);
+      if (cls === 'unplaced') for (const c of classes) Object.assign(c, { skipped: 'unknown', unreached: 'unknown' });
+      else for (const c of classes) bump(c, cls);
+      if ((cls === 'lost' || cls === 'skipped') && (samples[cls] as string[]).length < SAMPLE) (samples[cls] as string[]).push(id);
+    }
+    for (const cluster of ['primary', 'backup'] as const) {
+      const k = copies[cluster].get(id)?.size ?? 0;
+      const h = copyHist[era][cluster];
+      if (k === 0) h.none += 1;
+      else if (k === 1) h.one += 1;
+      else if (k === 2) h.two += 1;
+      else h.more += 1;
+    }
+    if (era === 'outage' && !copies.primary.has(id)) {
+      stranded += 1;
+      if (samples.stranded.length < SAMPLE) (samples.stranded as string[]).push(id);
+    }
+    if (era === 'before-kill' && restoreEnds) {
+      const replicatedBefore = [...(copies.backup.get(id)?.values() ?? [])].some((c) => c.offset < (restoreEnds.get(tpKey(c.topic, c.partition)) ?? 0n));
+      if (!replicatedBefore) {
+        if (copies.primary.has(id)) {
+          resurrected += 1;
+          if (n > 0) resurrectedDelivered += 1;
+          if (samples.resurrected.length < SAMPLE) (samples.resurrected as string[]).push(id);
+        } else vanished += 1;
+      }
+    }
+  }
+  const known = (ok: boolean, v: number): Count => (ok ? v : 'unknown');
+  const resurrectedKnown = restore !== undefined && readComplete.primary && readComplete.backup;
+  return {
+    finalCluster,
+    total,
+    byEra,
+    copies: Object.fromEntries(eras.map((e) => [e, {
+      primary: readComplete.primary ? copyHist[e].primary : 'unknown',
+      backup: readComplete.backup ? copyHist[e].backup : 'unknown',
+    }])) as RoundTrip['copies'],
+    stranded: known(readComplete.primary, stranded),
+    resurrected: restore ? known(resurrectedKnown, resurrected) : 0,
+    resurrectedDelivered: restore ? known(resurrectedKnown, resurrectedDelivered) : 0,
+    vanished: restore ? known(resurrectedKnown, vanished) : 0,
+    samples: {
+      ...samples,
+      lost: finalComplete ? samples.lost : 'unknown',
+      skipped: finalComplete ? samples.skipped : 'unknown',
+      stranded: readComplete.primary ? samples.stranded : 'unknown',
+      resurrected: resurrectedKnown ? samples.resurrected : 'unknown',
+    },
+    steps: stepTimings(events, cellStart),
+  };
+}
+
+/** `topic/partition` → offset of the last `offsets` look-up with this label (any cluster). */
+function offsetsAt(events: readonly HistoryEvent[], label: string): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const e of eventsOf(events, 'offsets').filter((x) => x.label === label)) {
+    for (const [p, o] of Object.entries(e.offsets)) out.set(tpKey(e.topic, p), BigInt(o));
+  }
+  return out;
+}
+
+/**
+ * The consumer's final position per partition: its own report when it stopped, or the group's
+ * commit at the end of the drain if further. A partition with neither, after a complete drain,
+ * had nothing to read (the drain ends only at the end offsets): position 0.
+ */
+function finalPositionOf(events: readonly HistoryEvent[], last: EventOf<'positions'> | undefined, drainComplete: boolean): (topic: string, partition: number) => bigint | undefined {
+  const pos = new Map<string, bigint>();
+  if (last) for (const [tp, o] of Object.entries(last.offsets)) pos.set(tp, BigInt(o));
+  for (const [tp, o] of offsetsAt(events, 'drain-end-committed')) if (o > (pos.get(tp) ?? -1n)) pos.set(tp, o);
+  return (topic, partition) => pos.get(tpKey(topic, partition)) ?? (drainComplete ? 0n : undefined);
+}
+
+function undeliveredClass(copies: readonly Copy[], position: (topic: string, partition: number) => bigint | undefined): 'lost' | 'skipped' | 'unreached' | 'unplaced' {
+  if (copies.length === 0) return 'lost';
+  let unplaced = false;
+  for (const c of copies) {
+    const p = position(c.topic, c.partition);
+    if (p === undefined) unplaced = true;
+    else if (p > c.offset) return 'skipped';
+  }
+  return unplaced ? 'unplaced' : 'unreached';
+}
+
+function stepTimings(events: readonly HistoryEvent[], cellStart: number): StepTiming[] {
+  const out = new Map<number, StepTiming>();
+  for (const e of eventsOf(events, 'step')) {
+    if (e.state === 'start') {
+      out.set(e.index, { index: e.index, label: e.label, action: e.action, state: 'running', startMs: e.t - cellStart, endMs: null, durationMs: null, detail: e.detail ?? null });
+      continue;
+    }
+    const s = out.get(e.index);
+    if (!s) continue;
+    Object.assign(s, { state: e.state, endMs: e.t - cellStart, durationMs: e.t - cellStart - s.startMs, detail: e.detail ?? s.detail });
+  }
+  return [...out.values()].sort((a, b) => a.index - b.index);
+}
