@@ -1,7 +1,7 @@
 /**
  * Ground truth from the backup: reads the remote topics end to end on the ADMIN path (never
  * faulted), independently of MM2 and of the test consumer, recording one `backup-record` per
- * record. Complete only if every partition was read up to the end offset taken at the start.
+ * record (for a playbook, one `copy` per record of whichever cluster it reads). Complete only if every partition was read up to the end offset taken at the start.
  */
 import type { Admin, Kafka } from 'kafkajs';
 import { decodeId, ID_HEADER } from '../core/message.ts';
@@ -17,11 +17,13 @@ export async function readBackup(o: {
   recorder: CellRecorder;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** A playbook's read of one cluster: records are `copy` events of this cluster. */
+  cluster?: 'primary' | 'backup';
 }): Promise<{ complete: boolean; detail: string; records: number }> {
   const targets = new Map<string, bigint>();
   for (const topic of o.topics) {
     const ends = await endOffsets(o.admin, topic);
-    o.recorder.emit({ type: 'offsets', label: 'verify-end', cluster: 'backup', topic, offsets: ends });
+    o.recorder.emit({ type: 'offsets', label: 'verify-end', cluster: o.cluster ?? 'backup', topic, offsets: ends });
     for (const [p, end] of Object.entries(ends)) targets.set(tpKey(topic, p), BigInt(end));
   }
   const reached = new Map<string, bigint>();
@@ -41,7 +43,8 @@ export async function readBackup(o: {
         records++;
         reached.set(key, off + 1n);
         const id = decodeId(message.headers?.[ID_HEADER], message.value?.toString()) ?? `(undecodable ${key}@${message.offset})`;
-        o.recorder.emit({ type: 'backup-record', id, topic, partition, offset: message.offset });
+        if (o.cluster) o.recorder.emit({ type: 'copy', cluster: o.cluster, id, topic, partition, offset: message.offset });
+        else o.recorder.emit({ type: 'backup-record', id, topic, partition, offset: message.offset });
       },
     });
     const deadline = Date.now() + o.timeoutMs;

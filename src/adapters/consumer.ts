@@ -36,11 +36,17 @@ export interface RunningConsumer {
 
 export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer> {
   const cfg = o.settings;
-  const consumer = o.kafka.consumer({ groupId: cfg.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 250 });
+  let stopped = false;
+  const consumer = o.kafka.consumer({
+    groupId: cfg.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 250,
+    // kafkajs restarts a crashed consumer forever by default. A consumer abandoned on a killed
+    // cluster would then rejoin its group when the cluster is restored — a zombie member holding
+    // partitions it never reads (seen in failback drills). Once stopped, it stays stopped.
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000, restartOnFailure: async () => !stopped },
+  });
   const positions = new Map<string, bigint>();
   const committed = new Map<string, bigint>();
   let delivered = 0;
-  let stopped = false;
 
   const commit = async () => {
     const changed = [...positions].filter(([k, off]) => committed.get(k) !== off);

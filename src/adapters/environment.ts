@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { Network, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { renderProperties } from '../core/broker-config.ts';
-import { mirrorProperties, remoteTopicName } from '../core/mm2-config.ts';
-import type { Scenario } from '../core/scenario.ts';
+import { mirrorProperties, remoteTopicName, type FlowSpec } from '../core/mm2-config.ts';
+import { playbookOf, type Scenario } from '../core/scenario.ts';
 import { brokersOf, planProxies, type ProxyPlan } from '../core/topology.ts';
 import type { ResolvedImages } from './images.ts';
 import { endOffsets, kafkaClient } from './kafka-client.ts';
@@ -23,8 +23,13 @@ export interface DrillEnvironment {
   readonly plan: readonly ProxyPlan[];
   readonly primary: StartedCluster;
   readonly backup: StartedCluster;
+  /** The mirror started with the environment (a playbook's first `startAt: setup` mirror). */
   readonly mirror: StartedMirror;
   readonly mirrorProperties: Record<string, string | number | boolean>;
+  /** A playbook's running mirrors by name (the setup ones first). */
+  readonly mirrors: Map<string, StartedMirror>;
+  /** Starts a playbook mirror by name in a new container (tracked for cleanup like the others). */
+  launchMirror(name: string): Promise<StartedMirror>;
   /** Remote topic names on the backup, in scenario topic order. */
   readonly remoteTopics: string[];
   readonly kafkaLog: string;
@@ -62,21 +67,48 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   ]);
   o.onStage('clusters-up');
 
+  const playbook = playbookOf(s) !== null;
   await createTopics(primary, s, kafkaLog);
-  const props = mirrorProperties(s, {
+  // A playbook may move the producers to the backup: their topics exist there too.
+  if (playbook) await createTopics(backup, s, kafkaLog);
+  const endpoints = {
     primaryBootstrap: primary.mirrorBootstrap.join(','),
     backupBootstrap: backup.mirrorBootstrap.join(','),
     replicationFactor: Math.min(3, s.kafka.backupNodes ?? s.kafka.nodes),
-  });
-  const mirror = await startMirrorMaker({
-    image: o.images.kafka, network, labels: o.labels, properties: renderProperties(props), logFile: join(o.logDir, 'mirror-maker.log'), policy: o.policy,
-  });
-  track(mirror.container);
-  const remoteTopics = await waitForRemoteTopics(backup, s, kafkaLog, mirror.logFile, o.signal);
+  };
+  const mirrors = new Map<string, StartedMirror>();
+  const launch = async (name: string, flow?: FlowSpec) => {
+    const props = mirrorProperties(s, endpoints, flow);
+    const m = await startMirrorMaker({
+      image: o.images.kafka, network, labels: o.labels, properties: renderProperties(props), alias: `mm2-${name}`,
+      logFile: join(o.logDir, flow ? `mirror-maker-${name}.log` : 'mirror-maker.log'), policy: o.policy,
+    });
+    track(m.container);
+    return { mirror: m, props };
+  };
+  const flowOf = (name: string): FlowSpec => {
+    const m = s.mirrors[name];
+    if (!m) throw new Error(`no mirror named "${name}"`);
+    return { source: m.source, target: m.target, policy: m.policy ?? s.mirror.policy, startFrom: m.startFrom, properties: m.properties };
+  };
+  const setup = playbook ? Object.keys(s.mirrors).filter((n) => s.mirrors[n]?.startAt === 'setup') : [];
+  let first: { mirror: StartedMirror; props: Record<string, string | number | boolean> } | undefined;
+  for (const name of playbook ? setup : ['forward']) {
+    const started = await launch(name, playbook ? flowOf(name) : undefined);
+    mirrors.set(name, started.mirror);
+    first ??= started;
+  }
+  if (!first) throw new Error('a playbook needs a mirror with startAt "setup" (checked when the scenario is loaded)');
+  const remoteTopics = await waitForRemoteTopics(backup, s, kafkaLog, first.mirror.logFile, o.signal);
   o.onStage('mirror-ready');
 
   return {
-    network, toxiproxy, plan, primary, backup, mirror, mirrorProperties: props, remoteTopics, kafkaLog,
+    network, toxiproxy, plan, primary, backup, mirror: first.mirror, mirrorProperties: first.props, remoteTopics, kafkaLog, mirrors,
+    launchMirror: async (name) => {
+      const { mirror } = await launch(name, flowOf(name));
+      mirrors.set(name, mirror);
+      return mirror;
+    },
   };
 }
 

@@ -15,13 +15,15 @@ export async function startMirrorMaker(o: {
   network: StartedNetwork;
   labels: Record<string, string>;
   properties: string;
+  /** Network alias (one per mirror process). */
+  alias?: string;
   logFile: string;
   policy: PreparedPolicy;
 }): Promise<StartedMirror> {
   const file = `${CONFIG_DIR}/mm2.properties`;
   const container = await new GenericContainer(o.image)
     .withNetwork(o.network)
-    .withNetworkAliases('mm2')
+    .withNetworkAliases(o.alias ?? 'mm2')
     .withLabels(o.labels)
     .withCopyContentToContainer([
       { content: o.properties, target: file },

@@ -16,6 +16,8 @@ export interface ProducerOptions {
   readonly settings: Scenario['workload'];
   readonly idPrefix: string;
   readonly recorder: CellRecorder;
+  /** The cluster written to, recorded with each ack when a playbook moves producers. */
+  readonly cluster?: string;
 }
 
 export interface RunningProducer {
@@ -90,7 +92,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
           o.recorder.emit({ type: 'indeterminate', id: m.id, error: 'no offset returned (acks=0)' });
         } else {
           stats.acked++;
-          o.recorder.emit({ type: 'ack', id: m.id, topic: m.topic, partition: m.partition, offset: String(b + i) });
+          o.recorder.emit({ type: 'ack', id: m.id, topic: m.topic, partition: m.partition, offset: String(b + i), ...(o.cluster ? { cluster: o.cluster } : {}) });
         }
       }
     } catch (e) {

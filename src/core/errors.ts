@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'FAULT_FAILED'
   | 'UNEXPECTED'
   | 'TASK_FAILED'
+  | 'STEP_FAILED'
   | 'INTERRUPTED';
 
 const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
@@ -49,6 +50,7 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   FAULT_FAILED: ExitCode.drillFailed,
   UNEXPECTED: ExitCode.drillFailed,
   TASK_FAILED: ExitCode.drillFailed,
+  STEP_FAILED: ExitCode.drillFailed,
   INTERRUPTED: ExitCode.interrupted,
 };
 

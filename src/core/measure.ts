@@ -7,10 +7,20 @@ import type { Scenario } from './scenario.ts';
 import { evaluate } from './thresholds.ts';
 import { atKill, faultWindows } from './lag.ts';
 import { ledgerOf } from './ledger.ts';
+import { roundTripOf } from './round-trip.ts';
+
+/** A playbook cell's history (its cell-start settings carry the playbook). */
+const isPlaybook = (events: readonly HistoryEvent[]) => {
+  const start = events.find((e) => e.type === 'cell-start');
+  return start?.type === 'cell-start' && start.settings['playbook'] != null;
+};
 
 export function measureCell(events: readonly HistoryEvent[], cellStart: number) {
   const ix = indexHistory(events);
-  const ledger = ledgerOf(ix);
+  const roundTrip = isPlaybook(events) ? roundTripOf(events, cellStart) : null;
+  const classic = ledgerOf(ix);
+  // A playbook's figures come from the round-trip ledger: the classic one assumes one failover.
+  const ledger = roundTrip ? { ...classic, counts: roundTrip.counts, consistency: roundTrip.consistency, failoverGapMs: null } : classic;
   const gap = ledger.failoverGapMs;
   return {
     counts: ledger.counts,
@@ -26,6 +36,7 @@ export function measureCell(events: readonly HistoryEvent[], cellStart: number) 
     partitions: ledger.partitions,
     atKill: atKill(events),
     faults: faultWindows(events).map((f) => ({ ...f, startMs: f.startT - cellStart, endMs: f.endT === null ? null : f.endT - cellStart })),
+    roundTrip,
   };
 }
 
@@ -40,7 +51,7 @@ export type Measured = ReturnType<typeof measureCell>;
  */
 export function judgeCell(s: Scenario, cell: { values: Record<string, string | number | boolean>; remoteTopics: readonly string[] }, m: Measured, events: readonly HistoryEvent[]) {
   const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill });
-  const failover = s.timeline.some((x) => x.action === 'kill-primary');
+  const failover = m.roundTrip === null && s.timeline.some((x) => x.action === 'kill-primary');
   const ix = indexHistory(events);
   const expected = failover ? checkBound(s, cell.remoteTopics, m, events, m.atKill.consumerBehind, ix) : null;
   const attribution = failover ? attribute(ix, expected?.parts, m.counts.skipped !== 'unknown') : null;

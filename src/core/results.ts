@@ -9,6 +9,7 @@ import type { AtKill, FaultWindow } from './lag.ts';
 import type { Check } from './thresholds.ts';
 import type { BoundCheck } from './evidence.ts';
 import type { Attribution } from './attribution.ts';
+import type { RoundTrip } from './round-trip.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -51,6 +52,8 @@ export interface CellResult {
   atKill: AtKill;
   /** Faults of the timeline, with start / end in ms from the cell's start (end null: healed at cleanup or never). */
   faults: (FaultWindow & { startMs: number; endMs: number | null })[];
+  /** A playbook cell's round trip: eras, copies per cluster, stranded, resurrected, step timings (null: a timeline drill). */
+  roundTrip: RoundTrip | null;
   /** Milliseconds from the cell's start to each phase. */
   phases: Partial<Record<PhaseName, number>>;
   startedAt: string;

@@ -35,7 +35,8 @@
  * on it is 'unknown'; so are `skipped` / `unreached` on a partition whose final position is unknown.
  */
 import { eventsOf, type EventOf, type HistoryEvent } from './history.ts';
-import type { Count, Sample } from './ledger.ts';
+import type { Consistency, ConsistencyCheck } from './consistency.ts';
+import type { Count, LedgerCounts, Sample } from './ledger.ts';
 import { recordKey, tpKey } from './topic-partition.ts';
 
 export const eras = ['before-kill', 'outage', 'after-failback'] as const;
@@ -77,6 +78,21 @@ export interface RoundTrip {
   vanished: Count;
   samples: { lost: Sample; skipped: Sample; stranded: Sample; resurrected: Sample; duplicated: string[] };
   steps: StepTiming[];
+  /**
+   * The classic ledger's figures for the whole round trip (tables and thresholds read these). For
+   * a playbook: duplicatedBeforeKill = delivered twice before the kill; duplicatedByFailover =
+   * delivered on both clusters (a move re-delivered it); duplicatedAfterFailover = the other
+   * duplicates; notReplicated = never copied to the cluster it was not acked on;
+   * replicationDuplicates = ids with several copies on one cluster.
+   */
+  counts: LedgerCounts;
+  /**
+   * Cross-checks of a playbook history: every ack is found by the verification read at exactly
+   * the offset the broker acknowledged, on the cluster it was written to (an unclean kill that lost
+   * it shows here as `vanished`, not as a failure); the consumers' own delivery counts match the
+   * history; no id is both acked and failed.
+   */
+  consistency: Consistency;
 }
 
 const SAMPLE = 20;
@@ -180,6 +196,7 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
     }
   }
   const known = (ok: boolean, v: number): Count => (ok ? v : 'unknown');
+  const counts = classicCounts(events, acks, copies, readComplete, killAt, total);
   const resurrectedKnown = restore !== undefined && readComplete.primary && readComplete.backup;
   return {
     finalCluster,
@@ -201,6 +218,90 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
       resurrected: resurrectedKnown ? samples.resurrected : 'unknown',
     },
     steps: stepTimings(events, cellStart),
+    counts,
+    consistency: consistencyOf(events, acks, copies, readComplete),
+  };
+}
+
+function consistencyOf(
+  events: readonly HistoryEvent[], acks: ReadonlyMap<string, Ack>, copies: Record<'primary' | 'backup', ReadonlyMap<string, ReadonlyMap<string, Copy>>>,
+  readComplete: Record<'primary' | 'backup', boolean>,
+): Consistency {
+  const check = (name: string, problems: string[] | null, ok: string, unknown = ''): ConsistencyCheck =>
+    problems === null ? { name, verdict: 'unknown', detail: unknown } : problems.length
+      ? { name, verdict: 'fail', detail: `${problems.length} problem(s), e.g. ${problems.slice(0, 3).join('; ')}` }
+      : { name, verdict: 'pass', detail: ok };
+  const misplaced: string[] = [];
+  let located = 0;
+  for (const [id, a] of acks) {
+    const c = a.cluster as 'primary' | 'backup';
+    if (!readComplete[c]) continue;
+    const here = copies[c].get(id);
+    if (!here) continue; // not found at all: vanished (an unclean kill), counted by the ledger
+    located += 1;
+    if (!here.has(recordKey(a.topic, a.partition, a.offset))) misplaced.push(`${id} acked at ${recordKey(a.topic, a.partition, a.offset)} on ${c}, found at ${[...here.keys()].join(', ')}`);
+  }
+  const reports = eventsOf(events, 'positions');
+  const delivered = eventsOf(events, 'deliver').length;
+  const counted = reports.reduce((n, r) => n + r.delivered, 0);
+  const failed = new Set([...eventsOf(events, 'fail'), ...eventsOf(events, 'indeterminate')].map((e) => e.id));
+  const checks = [
+    check('acks-located', readComplete.primary || readComplete.backup ? misplaced : null, `${located} acked ids found at their acked offsets`, 'no cluster was read completely'),
+    check('deliveries-counted', counted === delivered ? [] : [`the consumers counted ${counted}, the history holds ${delivered}`], `${delivered} deliveries by ${reports.length} consumer(s)`),
+    check('outcomes-exclusive', [...acks.keys()].filter((id) => failed.has(id)).map((id) => `${id} both acked and failed/indeterminate`), `${acks.size} acked ids, none also failed or indeterminate`),
+  ];
+  return { holds: checks.every((c) => c.verdict !== 'fail'), checks };
+}
+
+function classicCounts(
+  events: readonly HistoryEvent[], acks: ReadonlyMap<string, Ack>, copies: Record<'primary' | 'backup', ReadonlyMap<string, ReadonlyMap<string, Copy>>>,
+  readComplete: Record<'primary' | 'backup', boolean>, killAt: number | null, total: ClassCounts & { extraDeliveries: number },
+): LedgerCounts {
+  const failed = new Set(eventsOf(events, 'fail').map((e) => e.id));
+  const indeterminate = new Set(eventsOf(events, 'indeterminate').map((e) => e.id));
+  const per = new Map<string, { before: number; clusters: Set<string>; n: number }>();
+  let deliveredPrimary = 0;
+  let deliveredBackup = 0;
+  for (const e of eventsOf(events, 'deliver')) {
+    const d = per.get(e.id) ?? { before: 0, clusters: new Set<string>(), n: 0 };
+    d.n += 1;
+    d.clusters.add(e.phase);
+    if (killAt === null || e.t < killAt) d.before += 1;
+    per.set(e.id, d);
+    if (e.phase === 'primary') deliveredPrimary += 1;
+    else deliveredBackup += 1;
+  }
+  let beforeKill = 0;
+  let byMove = 0;
+  let after = 0;
+  for (const d of per.values()) {
+    if (d.n < 2) continue;
+    if (d.clusters.size > 1) byMove += 1;
+    else if (d.before >= 2) beforeKill += 1;
+    else after += 1;
+  }
+  let notReplicated = 0;
+  let replicationDuplicates = 0;
+  let replicationExtraCopies = 0;
+  for (const [id, a] of acks) {
+    if (!copies[a.cluster === 'backup' ? 'primary' : 'backup'].has(id)) notReplicated += 1;
+    for (const c of ['primary', 'backup'] as const) {
+      const k = copies[c].get(id)?.size ?? 0;
+      if (k > 1) {
+        replicationDuplicates += 1;
+        replicationExtraCopies += k - 1;
+      }
+    }
+  }
+  const appeared = (ids: ReadonlySet<string>) => [...ids].filter((id) => per.has(id) || copies.primary.has(id) || copies.backup.has(id)).length;
+  return {
+    acked: total.acked, failed: failed.size, indeterminate: indeterminate.size,
+    lost: total.lost, skipped: total.skipped, unreached: total.unreached, exactlyOnce: total.exactlyOnce, duplicated: total.duplicated,
+    extraDeliveries: total.extraDeliveries, duplicatedBeforeKill: beforeKill, duplicatedByFailover: byMove, duplicatedAfterFailover: after,
+    notReplicated: readComplete.primary && readComplete.backup ? notReplicated : 'unknown', replicationDuplicates, replicationExtraCopies,
+    indeterminateAppeared: appeared(indeterminate), failedAppeared: appeared(failed),
+    foreignDeliveries: [...per.keys()].filter((id) => !acks.has(id) && !failed.has(id) && !indeterminate.has(id)).length,
+    deliveredPrimary, deliveredBackup,
   };
 }
 

@@ -3,6 +3,7 @@
  * parsed: each finds a drill that could not show what it is meant to, and says why and what to
  * change. Pure: nothing here reads files (custom policy paths are checked when loading).
  */
+import type { PlaybookStep } from './playbook.ts';
 import type { Scenario, TimelineStep } from './scenario.ts';
 import { excludedReason, internalTopicReason, isBeforeKafka4, policySeparator, remoteLookingReason } from './mm2-topic-filter.ts';
 
@@ -109,6 +110,33 @@ function workloadIssues(s: Scenario): ScenarioIssue[] {
   return [];
 }
 
+/** A playbook names mirrors and playbooks that exist, and has a mirror to start with. */
+function playbookIssues(s: Scenario): ScenarioIssue[] {
+  if (s.playbook === undefined) return [];
+  const issues: ScenarioIssue[] = [];
+  const names = Object.keys(s.playbooks);
+  if (typeof s.playbook === 'string' && !names.includes(s.playbook)) {
+    issues.push({ path: ['playbook'], input: s.playbook, message: `no playbook named "${s.playbook}" in playbooks (${names.map((n) => `"${n}"`).join(', ') || 'none declared'})` });
+  }
+  const mirrors = Object.keys(s.mirrors);
+  if (!Object.values(s.mirrors).some((m) => m.startAt === 'setup')) {
+    issues.push({ path: ['mirrors'], input: mirrors, message: 'a playbook needs one mirror with startAt "setup" (the flow that replicates before the drill starts)' });
+  }
+  if (!builtInPolicies.includes(s.mirror.policy)) {
+    issues.push({ path: ['mirror', 'policy'], input: s.mirror.policy, message: 'playbooks support the built-in policies ("default", "identity"): a custom policy\'s remote topic names are not known in advance' });
+  }
+  const books: [(string | number)[], PlaybookStep[]][] = Array.isArray(s.playbook) ? [[['playbook'], s.playbook]] : Object.entries(s.playbooks).map(([n, b]) => [['playbooks', n], b]);
+  for (const [path, steps] of books) {
+    steps.forEach((step, i) => {
+      const named = 'mirror' in step ? step.mirror : step.when && 'mirror' in step.when ? step.when.mirror : undefined;
+      if (named !== undefined && !mirrors.includes(named)) {
+        issues.push({ path: [...path, i], input: named, message: `no mirror named "${named}" (declared: ${mirrors.map((m) => `"${m}"`).join(', ')})` });
+      }
+    });
+  }
+  return issues;
+}
+
 export const scenarioIssues = (s: Scenario): ScenarioIssue[] => [
-  ...policyIssues(s), ...topicIssues(s), ...workloadIssues(s), ...brokerIssues(s), ...timelineIssues(s),
+  ...policyIssues(s), ...topicIssues(s), ...workloadIssues(s), ...brokerIssues(s), ...(s.playbook === undefined ? timelineIssues(s) : playbookIssues(s)),
 ];

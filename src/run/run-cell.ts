@@ -14,6 +14,8 @@ import type { ResolvedImages } from '../adapters/images.ts';
 import type { HistoryRecorder } from '../adapters/recorder.ts';
 import type { Progress } from './progress.ts';
 import { drill } from './cell-drill.ts';
+import { runPlaybook } from './playbook-runner.ts';
+import { playbookOf } from '../core/scenario.ts';
 import { Resources } from './resources.ts';
 import { cellFailure } from './abort-reason.ts';
 import { dockerClient, LABEL_CELL, removeLabelled } from '../adapters/docker.ts';
@@ -50,7 +52,11 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
     key, cellId: ctx.cell.id, repetition: ctx.repetition, values: { ...ctx.cell.values }, policy: s.mirror.policy,
     remoteTopics: [], mirrorSettings: {}, phases, startedAt: new Date(startedAt).toISOString(),
   };
-  rec.emit({ type: 'cell-start', values: { ...ctx.cell.values }, settings: { mirror: s.mirror, workload: s.workload, timeline: s.timeline, failover: s.failover } });
+  const playbook = playbookOf(s);
+  rec.emit({
+    type: 'cell-start', values: { ...ctx.cell.values },
+    settings: { mirror: s.mirror, workload: s.workload, failover: s.failover, ...(playbook ? { mirrors: s.mirrors, playbook } : { timeline: s.timeline }) },
+  });
   phase('images-ready');
   let env: DrillEnvironment | undefined;
   try {
@@ -62,7 +68,8 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
     base.remoteTopics = env.remoteTopics;
     base.mirrorSettings = env.mirrorProperties;
     up(`remote topic(s) ${env.remoteTopics.join(', ')}`);
-    await drill(ctx, env, rec, phase);
+    if (playbook) await runPlaybook(ctx, env, rec, phase, playbook);
+    else await drill(ctx, env, rec, phase);
     rec.emit({ type: 'cell-end', status: 'completed' });
     const m = measureCell(rec.events(), startedAt);
     for (const c of m.consistency.checks.filter((x) => x.verdict === 'fail')) ctx.progress.info(`CONSISTENCY CHECK FAILED in ${key}: ${c.name}: ${c.detail} — this is a harness bug`);

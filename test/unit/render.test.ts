@@ -27,7 +27,7 @@ const attribution = (dup: number): CellResult['attribution'] => ({
 const cell = (policy: string, interval: number, rep: number, dup: number, over: Partial<CellResult> = {}): CellResult => ({
   key: `mirror.policy=${policy},interval=${interval}#${rep}`, cellId: `mirror.policy=${policy},interval=${interval}`, repetition: rep,
   values: { 'mirror.policy': policy, 'mirror.checkpointIntervalSeconds': interval }, policy, remoteTopics: [policy === 'identity' ? 'orders' : 'primary.orders'],
-  mirrorSettings: {}, status: 'passed', counts: counts(dup), failoverGapMs: 3600, failoverDelayMs: 2000, failoverRemainderMs: 1600, consistency, backupReadComplete: true,
+  mirrorSettings: {}, status: 'passed', roundTrip: null, counts: counts(dup), failoverGapMs: 3600, failoverDelayMs: 2000, failoverRemainderMs: 1600, consistency, backupReadComplete: true,
   drainComplete: true, samples: { lost: [], skipped: [], unreached: [], duplicated: ['r-1-7', 'r-1-8'], notReplicated: [] },
   partitions: { 'orders/0': { acked: 4000, lost: 0, skipped: 0, unreached: 0, exactlyOnce: 4000 - dup, duplicated: dup } },
   atKill: { lagMessages: 12, lagMs: 80, groupSyncAgeMs: 700, groupSyncBehind: 30, consumerBehind: 5 }, expected: null, attribution: attribution(dup), faults: [], checks: [{ figure: 'skipped', expression: '==0', value: 0, verdict: 'pass' }],

@@ -12,7 +12,7 @@ const counts = (over: Partial<LedgerCounts>): LedgerCounts => ({
 });
 const run = (cellId: string, repetition: number, c: Partial<LedgerCounts>, status: CellResult['status'] = 'passed'): CellResult => ({
   key: `${cellId}#${repetition}`, cellId, repetition, values: { 'mirror.policy': cellId }, policy: cellId, remoteTopics: [], mirrorSettings: {},
-  status, counts: counts(c), failoverGapMs: 3000, failoverDelayMs: 2000, failoverRemainderMs: 1000, consistency: { holds: true, checks: [] }, backupReadComplete: true, drainComplete: true,
+  status, roundTrip: null, counts: counts(c), failoverGapMs: 3000, failoverDelayMs: 2000, failoverRemainderMs: 1000, consistency: { holds: true, checks: [] }, backupReadComplete: true, drainComplete: true,
   samples: null, phases: {}, startedAt: '', durationMs: 1, faults: [], checks: [], partitions: {},
   atKill: { lagMessages: null, lagMs: null, groupSyncAgeMs: null, groupSyncBehind: null, consumerBehind: null }, expected: null, attribution: null,
 });
