@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
+import { roundTripOf } from '../../src/core/round-trip.ts';
+import { parseScenario } from '../../src/core/validate.ts';
+import { playbookOf } from '../../src/core/scenario.ts';
+import { viewsOn } from '../../src/core/playbook.ts';
+
+/**
+ * A failback in miniature, one partition per topic:
+ *   primary orders:         a1@0 a2@1 a3@2 a4@3 | c1@4 (after failback)
+ *   backup primary.orders:  a1@0 a2@1            (a3, a4 never replicated before the kill)
+ *   backup orders:          b1@0 b2@1 b3@2       (the outage)
+ *   primary backup.orders:  b1@0 b2@1            (b3 cut off: stranded)
+ */
+function failback(opts: { primaryRead?: boolean } = {}): HistoryEvent[] {
+  let t = 0;
+  const ev: HistoryEvent[] = [];
+  const e = (body: EventBody) => ev.push({ cell: 'c#1', t: (t += 10), ...body } as HistoryEvent);
+  const ack = (id: string, offset: number, topic = 'orders', cluster?: string) => e({ type: 'ack', id, topic, partition: 0, offset: String(offset), ...(cluster ? { cluster } : {}) });
+  const copy = (cluster: string, id: string, topic: string, offset: number) => e({ type: 'copy', cluster, id, topic, partition: 0, offset: String(offset) });
+  const deliver = (id: string, phase: 'primary' | 'backup', topic: string, offset: number) => e({ type: 'deliver', id, phase, topic, partition: 0, offset: String(offset), ts: t });
+  e({ type: 'cell-start', values: {}, settings: { playbook: [] } });
+  ['a1', 'a2', 'a3', 'a4'].forEach((id, i) => ack(id, i));
+  deliver('a1', 'primary', 'orders', 0);
+  deliver('a2', 'primary', 'orders', 1);
+  deliver('a4', 'primary', 'orders', 3);
+  e({ type: 'positions', phase: 'primary', offsets: { 'orders/0': '4' }, delivered: 3 });
+  e({ type: 'step', index: 0, label: 'kill', action: 'kill-cluster', state: 'start' });
+  deliver('a2', 'backup', 'primary.orders', 1);
+  ['b1', 'b2', 'b3'].forEach((id, i) => ack(id, i, 'orders', 'backup'));
+  deliver('b1', 'backup', 'orders', 0);
+  deliver('b2', 'backup', 'orders', 1);
+  e({ type: 'positions', phase: 'backup', offsets: { 'primary.orders/0': '2', 'orders/0': '2' }, delivered: 3 });
+  e({ type: 'offsets', label: 'before-restore-end', cluster: 'backup', topic: 'primary.orders', offsets: { 0: '2' } });
+  e({ type: 'step', index: 1, label: 'restore', action: 'restore-cluster', state: 'start' });
+  e({ type: 'step', index: 1, label: 'restore', action: 'restore-cluster', state: 'end' });
+  ack('c1', 4, 'orders', 'primary');
+  deliver('c1', 'primary', 'orders', 4);
+  e({ type: 'positions', phase: 'primary', offsets: { 'orders/0': '5', 'backup.orders/0': '2' }, delivered: 1 });
+  e({ type: 'read-complete', what: 'drain', complete: true, detail: '' });
+  ['a1', 'a2', 'a3', 'a4', 'c1'].forEach((id, i) => copy('primary', id, 'orders', i));
+  ['b1', 'b2'].forEach((id, i) => copy('primary', id, 'backup.orders', i));
+  ['a1', 'a2'].forEach((id, i) => copy('backup', id, 'primary.orders', i));
+  ['b1', 'b2', 'b3'].forEach((id, i) => copy('backup', id, 'orders', i));
+  e({ type: 'read-complete', what: 'primary-copies', complete: opts.primaryRead ?? true, detail: '' });
+  e({ type: 'read-complete', what: 'backup-copies', complete: true, detail: '' });
+  return ev;
+}
+
+describe('the round-trip ledger', () => {
+  it('classifies every id over the whole round trip, per era', () => {
+    const rt = roundTripOf(failback(), 0);
+    expect(rt.finalCluster).toBe('primary');
+    expect(rt.total).toEqual({ acked: 8, lost: 1, skipped: 1, unreached: 0, exactlyOnce: 5, duplicated: 1, extraDeliveries: 1 });
+    expect(rt.byEra['before-kill']).toEqual({ acked: 4, lost: 0, skipped: 1, unreached: 0, exactlyOnce: 2, duplicated: 1 });
+    expect(rt.byEra.outage).toEqual({ acked: 3, lost: 1, skipped: 0, unreached: 0, exactlyOnce: 2, duplicated: 0 });
+    expect(rt.byEra['after-failback']).toMatchObject({ acked: 1, exactlyOnce: 1 });
+    expect(rt.samples.lost).toEqual(['b3']);
+    expect(rt.samples.skipped).toEqual(['a3']);
+  });
+
+  it('finds stranded and resurrected ids and counts copies per cluster', () => {
+    const rt = roundTripOf(failback(), 0);
+    expect(rt.stranded).toBe(1);
+    expect(rt.samples.stranded).toEqual(['b3']);
+    expect(rt.resurrected).toBe(2); // a3 and a4: acked before the kill, never replicated, back with the primary
+    expect(rt.resurrectedDelivered).toBe(1);
+    expect(rt.vanished).toBe(0);
+    expect(rt.copies['before-kill']).toEqual({ primary: { none: 0, one: 4, two: 0, more: 0 }, backup: { none: 2, one: 2, two: 0, more: 0 } });
+    expect(rt.counts).toMatchObject({ duplicatedByFailover: 1, duplicatedBeforeKill: 0, notReplicated: 4, deliveredPrimary: 4, deliveredBackup: 3 });
+    expect(rt.consistency.holds).toBe(true);
+    expect(rt.consistency.checks.map((c) => c.verdict)).toEqual(['pass', 'pass', 'pass']);
+    expect(rt.steps.map((s) => [s.label, s.state])).toEqual([['kill', 'running'], ['restore', 'end']]);
+  });
+
+  it('says unknown, never zero, when the primary was not read completely', () => {
+    const rt = roundTripOf(failback({ primaryRead: false }), 0);
+    expect(rt.stranded).toBe('unknown');
+    expect(rt.total.lost).toBe('unknown');
+    expect(rt.resurrected).toBe('unknown');
+    expect(rt.copies.outage.primary).toBe('unknown');
+    expect(rt.samples.stranded).toBe('unknown');
+  });
+
+  it('fails the consistency check when an id is found elsewhere than its ack said', () => {
+    const ev = failback().map((x) => (x.type === 'copy' && x.id === 'a1' && x.cluster === 'primary' ? { ...x, offset: '9' } : x));
+    const check = roundTripOf(ev, 0).consistency.checks.find((c) => c.name === 'acks-located')!;
+    expect(check.verdict).toBe('fail');
+  });
+});
+
+describe('the playbook model', () => {
+  const base = { name: 'pb', mirrors: { forward: { source: 'primary', target: 'backup', startAt: 'setup' }, reverse: { source: 'backup', target: 'primary' } } } as const;
+  it('resolves a named playbook and fills step defaults', () => {
+    const s = parseScenario({ ...base, playbooks: { a: [{ action: 'kill-cluster', cluster: 'primary' }] }, playbook: 'a' }, 'x');
+    expect(playbookOf(s)).toEqual([{ action: 'kill-cluster', cluster: 'primary', timeoutSeconds: 180 }]);
+  });
+  it('rejects unknown mirrors and playbooks, with the names that exist', () => {
+    expect(() => parseScenario({ ...base, playbook: [{ action: 'start-mirror', mirror: 'back' }] }, 'x')).toThrow(/no mirror named "back".*"forward", "reverse"/s);
+    expect(() => parseScenario({ ...base, playbook: 'b' }, 'x')).toThrow(/no playbook named "b"/);
+    expect(() => parseScenario({ ...base, mirrors: { reverse: { source: 'backup', target: 'primary' } }, playbook: [{ action: 'stop-producers' }] }, 'x')).toThrow(/startAt "setup"/);
+  });
+  it('subscribes a moved consumer to every view of a topic on its cluster', () => {
+    const s = parseScenario({ ...base, playbook: [{ action: 'stop-producers' }] }, 'x');
+    expect(viewsOn('backup', 'orders', s.mirrors, () => 'default')).toEqual(['orders', 'primary.orders']);
+    expect(viewsOn('primary', 'orders', s.mirrors, () => 'default')).toEqual(['orders', 'backup.orders']);
+    expect(viewsOn('primary', 'orders', s.mirrors, () => 'identity')).toEqual(['orders']);
+  });
+});
