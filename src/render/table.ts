@@ -6,7 +6,7 @@ import Table from 'cli-table3';
 import type { Count, LedgerCounts } from '../core/ledger.ts';
 import { attributionText } from './attribution-text.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
-import type { CopyHistogram } from '../core/round-trip.ts';
+import { roundTripRows, stepRows } from './round-trip-rows.ts';
 import { formatStat, summarize, type CellSummary } from '../core/summary.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
@@ -95,38 +95,20 @@ export function checksTable(results: RunResults): string | null {
   return table.toString();
 }
 
-/** Copies on a cluster of the pre-kill ids: "2980 ×1, 20 ×2" (ids with two or more copies are re-copies). */
-export const copiesText = (h: CopyHistogram): string =>
-  h === 'unknown' ? 'unknown' : [['×0', h.none], ['×1', h.one], ['×2', h.two], ['×3+', h.more]].filter(([, v]) => v).map(([k, v]) => `${v} ${k}`).join(', ') || '—';
-
 /** A playbook cell per row: the round trip's classes, stranded and resurrected ids, copies back on the primary. */
 export function roundTripTable(results: RunResults): string | null {
-  const cells = results.cells.filter((c) => c.roundTrip);
-  if (cells.length === 0) return null;
-  const head = ['cell run', 'acked (before / outage / after)', 'lost', 'skipped', 'dup', 'stranded', 'resurrected (delivered)', 'pre-kill ids on primary', 'round trip s'];
+  const { head, rows } = roundTripRows(results);
+  if (rows.length === 0) return null;
   const table = new Table({ head, style: { head: [], border: [] } });
-  for (const c of cells) {
-    const rt = c.roundTrip!;
-    const e = rt.byEra;
-    const last = rt.steps.at(-1);
-    table.push([
-      c.key, `${rt.total.acked} (${e['before-kill'].acked} / ${e.outage.acked} / ${e['after-failback'].acked})`, n(rt.total.lost), n(rt.total.skipped), String(rt.total.duplicated),
-      n(rt.stranded), `${n(rt.resurrected)} (${n(rt.resurrectedDelivered)})`, copiesText(rt.copies['before-kill'].primary),
-      last?.endMs == null ? '—' : (last.endMs / 1000).toFixed(0),
-    ]);
-  }
+  for (const r of rows) table.push(r);
   return table.toString();
 }
 
 /** Each playbook step of each cell run: when it started and how long it took. */
 export function stepsTable(results: RunResults): string | null {
-  const cells = results.cells.filter((c) => c.roundTrip);
-  if (cells.length === 0) return null;
-  const table = new Table({ head: ['cell run', 'step', 'start s', 'took s', 'detail'], style: { head: [], border: [] }, colWidths: [null, null, null, null, 80], wordWrap: true });
-  for (const c of cells) {
-    for (const s of c.roundTrip!.steps) {
-      table.push([c.key, s.label, (s.startMs / 1000).toFixed(1), s.durationMs === null ? s.state : (s.durationMs / 1000).toFixed(1), s.detail ?? '']);
-    }
-  }
+  const { head, rows } = stepRows(results);
+  if (rows.length === 0) return null;
+  const table = new Table({ head, style: { head: [], border: [] }, colWidths: [null, null, null, null, 80], wordWrap: true });
+  for (const r of rows) table.push(r);
   return table.toString();
 }
