@@ -20,7 +20,8 @@ export function measureCell(events: readonly HistoryEvent[], cellStart: number) 
   const roundTrip = isPlaybook(events) ? roundTripOf(events, cellStart) : null;
   const classic = ledgerOf(ix);
   // A playbook's figures come from the round-trip ledger: the classic one assumes one failover.
-  const ledger = roundTrip ? { ...classic, counts: roundTrip.counts, consistency: roundTrip.consistency, failoverGapMs: null } : classic;
+  // Its per-partition breakdown and samples are the classic ledger's and are left out (the round trip has its own samples).
+  const ledger = roundTrip ? { ...classic, counts: roundTrip.counts, consistency: roundTrip.consistency, failoverGapMs: null, samples: null, partitions: {} } : classic;
   const gap = ledger.failoverGapMs;
   return {
     counts: ledger.counts,

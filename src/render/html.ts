@@ -6,6 +6,8 @@ import { causes, type Attribution, type Part } from '../core/attribution.ts';
 import type { Count, Sample } from '../core/ledger.ts';
 import type { CellResult } from '../core/results.ts';
 import type { ReportModel } from '../core/report-model.ts';
+import { eras, type Era, type RoundTrip } from '../core/round-trip.ts';
+import { copiesText } from './round-trip-rows.ts';
 import { formatStat, runsText, summarize } from '../core/summary.ts';
 
 const h = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -29,6 +31,16 @@ function consistencyHtml(c: CellResult): string {
   ${tableHtml(['check', 'verdict', 'detail'], checks.map((x) => [h(x.name), `<span class="v ${x.verdict}">${x.verdict}</span>`, h(x.detail)]), 'consistency')}</details>`;
 }
 
+function roundTripHtml(rt: RoundTrip): string {
+  const classes = (x: RoundTrip['byEra'][Era]) => [x.acked, x.lost, x.skipped, x.unreached, x.exactlyOnce, x.duplicated].map(n);
+  const ids = (label: string, list: Sample) => (list === 'unknown' ? `<p>${label}: unknown</p>` : list.length ? `<details><summary>${label} (first ${list.length})</summary><code>${list.map(h).join(' ')}</code></details>` : '');
+  return `<h4>Round trip: ${n(rt.stranded)} stranded, ${n(rt.resurrected)} resurrected (${n(rt.resurrectedDelivered)} delivered), ${n(rt.vanished)} vanished; the consumer finished on ${n(rt.finalCluster)}</h4>
+  ${tableHtml(['era', 'acked', 'lost', 'skipped', 'unreached', 'exactly once', 'duplicated', 'copies on the primary', 'copies on the backup'],
+    eras.map((e) => [h(e), ...classes(rt.byEra[e]), h(copiesText(rt.copies[e].primary)), h(copiesText(rt.copies[e].backup))]), 'round-trip')}
+  ${tableHtml(['step', 'start s', 'took s', 'detail'], rt.steps.map((s) => [h(s.label), (s.startMs / 1000).toFixed(1), s.durationMs === null ? h(s.state) : (s.durationMs / 1000).toFixed(1), h(s.detail ?? '')]), 'steps')}
+  ${ids('Stranded ids', rt.samples.stranded)}${ids('Resurrected ids', rt.samples.resurrected)}${ids('Lost ids', rt.samples.lost)}${ids('Skipped ids', rt.samples.skipped)}`;
+}
+
 function cellSection(c: CellResult, i: number): string {
   const k = c.counts;
   const ids = (label: string, list: Sample | undefined, total: Count | undefined) =>
@@ -47,6 +59,7 @@ function cellSection(c: CellResult, i: number): string {
   <div class="chart"><canvas id="timeline-${i}" aria-label="timeline ${h(c.key)}"></canvas></div>
   ${parts.length ? `<div class="chart small"><canvas id="partitions-${i}" aria-label="per-partition breakdown ${h(c.key)}"></canvas></div>` : ''}
   ${parts.length ? tableHtml(['partition', 'acked', 'lost', 'skipped', 'unreached', 'exactly once', 'duplicated'], parts.map(([p, x]) => [h(p), ...[x.acked, x.lost, x.skipped, x.unreached, x.exactlyOnce, x.duplicated].map(n)]), 'partitions') : ''}
+  ${c.roundTrip ? roundTripHtml(c.roundTrip) : ''}
   ${c.attribution ? attributionHtml(c.attribution) : ''}
   ${consistencyHtml(c)}
   ${ids('Skipped ids', c.samples?.skipped, k?.skipped)}${ids('Unreached ids', c.samples?.unreached, k?.unreached)}${ids('Duplicated ids', c.samples?.duplicated, k?.duplicated)}${ids('Lost ids', c.samples?.lost, k?.lost)}

@@ -154,7 +154,7 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
       const from = producer?.cluster;
       await stopProducing();
       await startProducing(step.to);
-      return `producer ${from ?? 'stopped'} → ${step.to}`;
+      return `${from ? `producer stopped on ${from}; ` : ''}writing on ${step.to}`;
     },
     'stop-producers': async () => {
       const was = producer?.cluster;
