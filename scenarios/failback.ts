@@ -20,6 +20,15 @@ const outage = [
   { action: 'start-mirror', mirror: 'reverse' },
 ] as const;
 
+/** Once the reverse flow has caught up with the outage's backlog, the consumers go home. */
+const consumersBack = [{ name: 'consumers-back', when: { mirror: 'reverse', lagBelow: 400 }, action: 'move-consumers', to: 'primary' }] as const;
+/** The reverse flow is stopped, the producers go home and write 5 s more; the consumers drain. */
+const producersBack = [
+  { action: 'stop-mirror', mirror: 'reverse' },
+  { action: 'move-producers', to: 'primary' },
+  { when: { afterSeconds: 5 }, action: 'stop-producers' },
+] as const;
+
 export default defineScenario({
   name: 'failback',
   description: 'Failover and failback after a kill of the primary: policy × reverse start × cutover',
@@ -30,43 +39,49 @@ export default defineScenario({
     reverse: { source: 'backup', target: 'primary', startFrom: 'earliest' },
   },
   playbooks: {
-    // The playbook: consumers back first, then stop producers, drain the reverse flow to zero,
-    // and only then move the producers and stop the reverse flow.
+    // The playbook: consumers back first — once MM2 synced their offsets to the primary — then
+    // stop producers, drain the reverse flow to zero, and only then move the producers and stop it.
     'drain-to-zero': [
       ...outage,
-      { name: 'reverse-caught-up', when: { mirror: 'reverse', lagBelow: 400 }, action: 'move-consumers', to: 'primary' },
+      { action: 'wait-group-synced', mirror: 'reverse' },
+      ...consumersBack,
       { action: 'stop-producers' },
       { action: 'wait-mirror-drained', mirror: 'reverse' },
-      { action: 'stop-mirror', mirror: 'reverse' },
-      { action: 'move-producers', to: 'primary' },
-      { when: { afterSeconds: 5 }, action: 'stop-producers' },
-      { action: 'drain-consumers' },
+      ...producersBack,
+    ],
+    // The same, without waiting for the group sync: the consumers find no translated offsets.
+    'drain-to-zero-unsynced': [
+      ...outage,
+      ...consumersBack,
+      { action: 'stop-producers' },
+      { action: 'wait-mirror-drained', mirror: 'reverse' },
+      ...producersBack,
     ],
     // A premature cut: the reverse flow is stopped while producers still write on the backup for 3 s.
     'cut-3s-early': [
       ...outage,
-      { name: 'reverse-caught-up', when: { mirror: 'reverse', lagBelow: 400 }, action: 'move-consumers', to: 'primary' },
+      { action: 'wait-group-synced', mirror: 'reverse' },
+      ...consumersBack,
       { name: 'cut', action: 'stop-mirror', mirror: 'reverse' },
       { when: { afterSeconds: 3 }, action: 'stop-producers' },
       { action: 'move-producers', to: 'primary' },
       { when: { afterSeconds: 5 }, action: 'stop-producers' },
-      { action: 'drain-consumers' },
     ],
     // Producers back first, consumers last.
     'producers-first': [
       ...outage,
-      { name: 'reverse-caught-up', when: { mirror: 'reverse', lagBelow: 400 }, action: 'move-producers', to: 'primary' },
+      { name: 'producers-back', when: { mirror: 'reverse', lagBelow: 400 }, action: 'move-producers', to: 'primary' },
       { action: 'wait-mirror-drained', mirror: 'reverse' },
+      { action: 'wait-group-synced', mirror: 'reverse' },
       { action: 'stop-mirror', mirror: 'reverse' },
-      { action: 'move-consumers', to: 'primary' },
+      { name: 'consumers-back', action: 'move-consumers', to: 'primary' },
       { when: { afterSeconds: 5 }, action: 'stop-producers' },
-      { action: 'drain-consumers' },
     ],
   },
   playbook: 'drain-to-zero',
   matrix: {
     'mirror.policy': ['default', 'identity'],
     'mirrors.reverse.startFrom': ['earliest', 'seeded', 'latest'],
-    playbook: ['drain-to-zero', 'cut-3s-early', 'producers-first'],
+    playbook: ['drain-to-zero', 'drain-to-zero-unsynced', 'cut-3s-early', 'producers-first'],
   },
 });

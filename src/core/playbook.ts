@@ -89,6 +89,12 @@ export const playbookStepSchema = z.discriminatedUnion('action', [
   z.strictObject({ ...base, action: z.literal('stop-producers') }),
   /** Wait until the mirror's lag (source end offsets − the source offsets MM2 committed) is zero. */
   z.strictObject({ ...base, action: z.literal('wait-mirror-drained'), mirror: z.string().min(1) }),
+  /**
+   * Wait until the mirror's group sync (KIP-545) has written the consumer group's offsets on the
+   * mirror's target for every partition of its remote topics: moving the group before that
+   * leaves it to auto.offset.reset there.
+   */
+  z.strictObject({ ...base, action: z.literal('wait-group-synced'), mirror: z.string().min(1) }),
   /** Any timeline fault; healed after `durationSeconds`, or before the final drain. */
   z.strictObject({ ...base, action: z.literal('fault'), fault: faultSchema, durationSeconds: z.number().positive().max(3600).optional() }),
   /** Let the consumer read to the end of every view on its cluster (the last step; added if missing). */

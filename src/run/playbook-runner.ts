@@ -8,7 +8,7 @@
 import type { Admin } from 'kafkajs';
 import { DrillError } from '../core/errors.ts';
 import type { PhaseName } from '../core/history.ts';
-import { describeWhen, stepLabel, viewsOn, type Cluster, type PlaybookStep, type When } from '../core/playbook.ts';
+import { describeWhen, remoteTopicOf, stepLabel, viewsOn, type Cluster, type PlaybookStep, type When } from '../core/playbook.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { startConsumer, type RunningConsumer } from '../adapters/consumer.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
@@ -29,6 +29,8 @@ interface MirrorRun {
   readonly watch: SourceOffsetsWatch;
   /** Where the flow began on each source partition with no stored offset (for the lag). */
   readonly startAt: ReadonlyMap<string, bigint>;
+  /** The consumer group's committed offsets on the target's remote topics when the mirror started. */
+  readonly groupAtStart: ReadonlyMap<string, string>;
 }
 
 export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder, phase: (p: PhaseName) => void, steps: readonly PlaybookStep[]): Promise<void> {
@@ -170,6 +172,25 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
       });
       return `lag ${before} → 0 in ${((Date.now() - t0) / 1000).toFixed(1)} s`;
     },
+    'wait-group-synced': async (step) => {
+      const m = s.mirrors[step.mirror]!;
+      const run = mirrors.get(step.mirror);
+      if (!run) throw new DrillError('STEP_FAILED', `mirror "${step.mirror}" is not running`);
+      const group = s.workload.consumer.groupId;
+      const remote = topics.map((t) => remoteTopicOf(m, policyOf(m), t));
+      const t0 = Date.now();
+      // Synced = written by this mirror: present, and not what the group had there when the mirror
+      // started (under Identity that is the group's own commit from before the kill).
+      await waitUntil(async () => {
+        for (const t of remote) {
+          for (const [p, o] of Object.entries(await committedOffsets(admins[m.target], group, t))) {
+            if (Number(o) < 0 || run.groupAtStart.get(tpKey(t, p)) === o) return false;
+          }
+        }
+        return true;
+      }, { what: `mirror ${step.mirror} to sync group ${group}'s offsets on ${remote.join(', ')} (${m.target})`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 500, signal });
+      return `group ${group} has offsets on every partition of ${remote.join(', ')} on ${m.target} after ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    },
     fault: async (step) => {
       const heal = await invokeFault({ toxiproxy: env.toxiproxy.api, plan: env.plan, primary: env.primary, backup: env.backup, mirror: env.mirror.container }, step.fault, `step${steps.indexOf(step)}`);
       if (!heal) return;
@@ -199,7 +220,12 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
     }
     const started = env.mirrors.get(name) && !mirrors.has(name) && m.startAt === 'setup' ? env.mirrors.get(name)! : await env.launchMirror(name);
     const watch = await watchSourceOffsets({ kafka: adminOf(m.target), admin: admins[m.target], source: m.source, signal });
-    mirrors.set(name, { started, watch, startAt });
+    const groupAtStart = new Map<string, string>();
+    for (const t of topics.map((x) => remoteTopicOf(m, policyOf(m), x))) {
+      const committed = await committedOffsets(admins[m.target], s.workload.consumer.groupId, t).catch(() => ({}));
+      for (const [p, o] of Object.entries(committed)) groupAtStart.set(tpKey(t, p), o);
+    }
+    mirrors.set(name, { started, watch, startAt, groupAtStart });
     return detail;
   }
 
