@@ -36,7 +36,7 @@ describe('failback under the Default policy', () => {
     expect(eventsOf(h, 'ack').filter((a) => !delivered.has(a.id))).toEqual([]);
     // The restored primary has its pre-kill data back: every pre-kill ack is found at its acked offset.
     const killAt = eventsOf(h, 'kill')[0]!.t;
-    const preKill = eventsOf(h, 'ack').filter((a) => a.cluster === undefined && a.t < killAt);
+    const preKill = eventsOf(h, 'ack').filter((a) => (a.cluster ?? 'primary') === 'primary' && a.t < killAt);
     expect(preKill.length).toBeGreaterThan(1000);
     const located = new Set(eventsOf(h, 'copy').filter((c) => c.cluster === 'primary').map((c) => `${c.id}@${c.topic}/${c.partition}@${c.offset}`));
     expect(preKill.filter((a) => !located.has(`${a.id}@${a.topic}/${a.partition}@${a.offset}`))).toEqual([]);
@@ -68,7 +68,7 @@ describe('failback under the Identity policy', () => {
     const copiesOnPrimary = (c: CellResult) => {
       const h = of(history, c);
       const killAt = eventsOf(h, 'kill')[0]!.t;
-      const preKill = new Set(eventsOf(h, 'ack').filter((a) => a.cluster === undefined && a.t < killAt).map((a) => a.id));
+      const preKill = new Set(eventsOf(h, 'ack').filter((a) => (a.cluster ?? 'primary') === 'primary' && a.t < killAt).map((a) => a.id));
       const n = new Map<string, number>();
       for (const r of eventsOf(h, 'copy').filter((x) => x.cluster === 'primary' && preKill.has(x.id))) n.set(r.id, (n.get(r.id) ?? 0) + 1);
       return { preKill: preKill.size, twice: [...n.values()].filter((k) => k >= 2).length };
