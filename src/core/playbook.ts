@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { faultSchema } from './faults.ts';
 import { remoteTopicName } from './mm2-config.ts';
+import type { Scenario } from './scenario.ts';
 
 export const clusterNames = ['primary', 'backup'] as const;
 export type Cluster = (typeof clusterNames)[number];
@@ -52,8 +53,14 @@ export const defaultMirrors = { forward: { source: 'primary', target: 'backup', 
  * measured replication lag (messages on its source it has not copied yet) below or above N.
  */
 const whenSchema = z.union([
-  z.strictObject({ at: z.number().min(0).max(3600) }),
+  z.strictObject({
+    at: z.number().min(0).max(3600),
+    /** Start a uniformly random 0…N seconds later (see the timeline's `jitterSeconds`); the chosen time is in the history. */
+    jitterSeconds: z.number().min(0).max(3600).optional(),
+  }),
   z.strictObject({ acked: z.int().min(1).max(100_000_000) }),
+  /** The primary's end offsets minus the forward flow's remote topics' on the backup, as sampled every second (the timeline's condition). */
+  z.strictObject({ replicationLagAbove: z.int().min(0).max(100_000_000) }),
   z.strictObject({ afterSeconds: z.number().min(0).max(3600) }),
   z.strictObject({ mirror: z.string().min(1), lagBelow: z.int().min(1).max(100_000_000) }),
   z.strictObject({ mirror: z.string().min(1), lagAbove: z.int().min(0).max(100_000_000) }),
@@ -68,8 +75,12 @@ const base = {
   timeoutSeconds: z.number().positive().max(3600).default(180),
 };
 
-/** How a moved consumer group resumes on its new cluster (see docs/playbooks.md). */
-export const moveStrategies = ['mm2-sync', 'earliest', 'latest'] as const;
+/**
+ * How a moved consumer group resumes on its new cluster: any failover strategy (run/failover.ts)
+ * across the forward flow, to the backup; `mm2-sync`, `earliest` or `latest` back to the primary.
+ */
+export const moveStrategies = ['mm2-sync', 'checkpoints', 'raw-copy', 'timestamp', 'earliest', 'latest'] as const;
+export const moveBackStrategies: readonly string[] = ['mm2-sync', 'earliest', 'latest'];
 
 export const playbookStepSchema = z.discriminatedUnion('action', [
   /** SIGKILL every broker of the cluster (no shutdown hooks, no flush). */
@@ -114,8 +125,9 @@ export function stepLabel(step: PlaybookStep, index: number): string {
 
 export function describeWhen(w: When | undefined): string {
   if (!w) return 'after the previous step';
-  if ('at' in w) return `at ${w.at}s`;
+  if ('at' in w) return `at ${w.at}${w.jitterSeconds ? `–${w.at + w.jitterSeconds}` : ''}s`;
   if ('acked' in w) return `after ${w.acked} acked`;
+  if ('replicationLagAbove' in w) return `when replication lag > ${w.replicationLagAbove}`;
   if ('afterSeconds' in w) return `${w.afterSeconds}s after the previous step`;
   return 'lagBelow' in w ? `when ${w.mirror}'s lag < ${w.lagBelow}` : `when ${w.mirror}'s lag > ${w.lagAbove}`;
 }
@@ -131,6 +143,24 @@ const remoteName = (policy: 'default' | 'identity', source: Cluster, topic: stri
 export function viewsOn(on: Cluster, topic: string, mirrors: Readonly<Record<string, MirrorSpec>>, policyOf: (m: MirrorSpec) => 'default' | 'identity'): string[] {
   const views = [topic, ...Object.values(mirrors).filter((m) => m.target === on).map((m) => remoteName(policyOf(m), m.source, topic))];
   return [...new Set(views)];
+}
+
+/**
+ * Today's fixed drill as a playbook — what a scenario without `playbook` runs: the timeline's
+ * kill, the failover after `failover.delaySeconds` with `failover.strategy`, the drain on the
+ * backup; without a kill, the producer stops after `workload.durationSeconds` and the consumer
+ * drains the primary. The timeline's faults run beside it, as they always did.
+ */
+export function defaultPlaybook(s: Pick<Scenario, 'timeline' | 'failover' | 'workload'>): PlaybookStep[] {
+  const kill = s.timeline.find((x) => x.action === 'kill-primary');
+  const drainStep = { name: 'drain', action: 'drain-consumers', timeoutSeconds: 3600 } as const;
+  if (!kill) return [{ name: 'workload-end', when: { at: s.workload.durationSeconds ?? 0 }, action: 'stop-producers', timeoutSeconds: 3600 }, drainStep];
+  const when: When = typeof kill.at === 'number' ? { at: kill.at, ...(kill.jitterSeconds ? { jitterSeconds: kill.jitterSeconds } : {}) } : kill.at;
+  return [
+    { name: 'kill', when, action: 'kill-cluster', cluster: 'primary', timeoutSeconds: 3600 },
+    { name: 'failover', when: { afterSeconds: s.failover.delaySeconds }, action: 'move-consumers', to: 'backup', strategy: s.failover.strategy, timeoutSeconds: 3600 },
+    drainStep,
+  ];
 }
 
 /** The mirror's remote name for a topic of its source. */

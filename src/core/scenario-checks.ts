@@ -3,7 +3,7 @@
  * parsed: each finds a drill that could not show what it is meant to, and says why and what to
  * change. Pure: nothing here reads files (custom policy paths are checked when loading).
  */
-import type { PlaybookStep } from './playbook.ts';
+import { moveBackStrategies, type PlaybookStep } from './playbook.ts';
 import type { Scenario, TimelineStep } from './scenario.ts';
 import { excludedReason, internalTopicReason, isBeforeKafka4, policySeparator, remoteLookingReason } from './mm2-topic-filter.ts';
 
@@ -128,6 +128,9 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
   const books: [(string | number)[], PlaybookStep[]][] = Array.isArray(s.playbook) ? [[['playbook'], s.playbook]] : Object.entries(s.playbooks).map(([n, b]) => [['playbooks', n], b]);
   for (const [path, steps] of books) {
     steps.forEach((step, i) => {
+      if (step.action === 'move-consumers' && step.to === 'primary' && !moveBackStrategies.includes(step.strategy)) {
+        issues.push({ path: [...path, i, 'strategy'], input: step.strategy, message: `moving consumers back to the primary supports ${moveBackStrategies.map((m) => `"${m}"`).join(', ')}; the other failover strategies read the forward flow's checkpoints and offsets` });
+      }
       const named = 'mirror' in step ? step.mirror : step.when && 'mirror' in step.when ? step.when.mirror : undefined;
       if (named !== undefined && !mirrors.includes(named)) {
         issues.push({ path: [...path, i], input: named, message: `no mirror named "${named}" (declared: ${mirrors.map((m) => `"${m}"`).join(', ')})` });

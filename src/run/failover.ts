@@ -1,6 +1,7 @@
 /**
- * Failover: the consumer moves to the backup and resumes according to the cell's strategy,
- * then drains the remote topics. Every input a strategy used, and the offsets it chose, are
+ * Failover: the consumer moves across the forward flow, primary → backup, and resumes according
+ * to a strategy (a playbook's `move-consumers` step to the backup; the default playbook's
+ * failover). This module is the one home of the six strategies. Every input a strategy used, and the offsets it chose, are
  * recorded, so the checker can tell a harness mistake from an MM2 one.
  */
 import { fileURLToPath } from 'node:url';
@@ -17,8 +18,8 @@ import { dockerClient } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import { committedOffsets, kafkaClient } from '../adapters/kafka-client.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
-import { sleep } from '../adapters/wait.ts';
 import type { CellContext } from './run-cell.ts';
+import type { Scenario } from '../core/scenario.ts';
 
 type Offsets = Record<string, string>; // remote topic/partition → offset
 
@@ -28,7 +29,12 @@ export interface FailoverDeps {
   readonly rec: CellRecorder;
   readonly phase: (p: PhaseName) => void;
   readonly backupAdmin: Admin;
+  readonly strategy: Strategy;
+  /** Every topic the consumer reads on the backup: the remote topics, and the local ones producers may write there. */
+  readonly topics: readonly string[];
 }
+
+export type Strategy = Scenario['failover']['strategy'];
 
 /** Maps a source topic to its remote topic (same index in the scenario's topic list). */
 const remoteOf = (d: FailoverDeps, source: string) => d.env.remoteTopics[d.ctx.cell.scenario.topics.findIndex((t) => t.name === source)];
@@ -36,7 +42,7 @@ const remoteOf = (d: FailoverDeps, source: string) => d.env.remoteTopics[d.ctx.c
 /** The offsets the strategy resumes from, and the group it resumes as. */
 async function chooseOffsets(d: FailoverDeps): Promise<{ group: string; offsets: Offsets }> {
   const s = d.ctx.cell.scenario;
-  const strategy = s.failover.strategy;
+  const strategy = d.strategy;
   const groupId = s.workload.consumer.groupId;
   const events = d.rec.events();
   switch (strategy) {
@@ -110,11 +116,10 @@ async function kafkaTranslation(d: FailoverDeps, group: string): Promise<void> {
   d.rec.emit({ type: 'kafka-translation', group, offsets });
 }
 
-/** Moves the consumer to the backup and returns it running (the caller drains it). */
+/** Moves the consumer to the backup and returns it running (the caller drains it); the wait before it is the step's. */
 export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   const s = d.ctx.cell.scenario;
   const groupId = s.workload.consumer.groupId;
-  await sleep(s.failover.delaySeconds * 1000, d.ctx.signal);
   for (const topic of d.env.remoteTopics) {
     d.rec.emit({ type: 'offsets', label: 'failover-committed', cluster: 'backup', topic, offsets: await committedOffsets(d.backupAdmin, groupId, topic) });
   }
@@ -126,22 +131,22 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
       kafka: kafkaClient(d.env.backup.adminBootstrap, 'mm2-drill-checkpoints', d.env.kafkaLog), admin: d.backupAdmin,
       topic: `${SOURCE_ALIAS}.checkpoints.internal`, recorder: d.rec, timeoutMs: 30_000,
     });
-  if (s.failover.strategy === 'checkpoints') await checkpoints();
+  if (d.strategy === 'checkpoints') await checkpoints();
   const { group, offsets } = await chooseOffsets(d);
-  if (s.failover.strategy !== 'mm2-sync') {
+  if (d.strategy !== 'mm2-sync') {
     for (const topic of d.env.remoteTopics) {
       const partitions = Object.entries(offsets).filter(([tp]) => tp.startsWith(`${topic}/`)).map(([tp, offset]) => ({ partition: Number(tp.slice(topic.length + 1)), offset }));
       if (partitions.length) await d.backupAdmin.setOffsets({ groupId: group, topic, partitions });
     }
   }
-  d.rec.emit({ type: 'failover-offsets', strategy: s.failover.strategy, group, offsets });
+  d.rec.emit({ type: 'failover-offsets', strategy: d.strategy, group, offsets });
   d.phase('failover-started');
   const consumer = await startConsumer({
-    kafka: kafkaClient(d.env.backup.clientBootstrap, 'mm2-drill-failover', d.env.kafkaLog), topics: d.env.remoteTopics, phase: 'backup',
+    kafka: kafkaClient(d.env.backup.clientBootstrap, 'mm2-drill-failover', d.env.kafkaLog), topics: d.topics, phase: 'backup',
     fromBeginning: s.failover.autoOffsetReset === 'earliest', settings: { ...s.workload.consumer, groupId: group }, recorder: d.rec, onFirstDelivery: () => d.phase('first-backup-delivery'),
   });
   try {
-    if (s.failover.strategy !== 'checkpoints') await checkpoints();
+    if (d.strategy !== 'checkpoints') await checkpoints();
     if (s.failover.crossCheck) await kafkaTranslation(d, groupId);
   } catch (e) {
     await consumer.stop();

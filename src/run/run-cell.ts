@@ -13,9 +13,9 @@ import { startEnvironment, type DrillEnvironment } from '../adapters/environment
 import type { ResolvedImages } from '../adapters/images.ts';
 import type { HistoryRecorder } from '../adapters/recorder.ts';
 import type { Progress } from './progress.ts';
-import { drill } from './cell-drill.ts';
 import { runPlaybook } from './playbook-runner.ts';
 import { playbookOf } from '../core/scenario.ts';
+import { defaultPlaybook } from '../core/playbook.ts';
 import { Resources } from './resources.ts';
 import { cellFailure } from './abort-reason.ts';
 import { dockerClient, LABEL_CELL, removeLabelled } from '../adapters/docker.ts';
@@ -68,8 +68,7 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
     base.remoteTopics = env.remoteTopics;
     base.mirrorSettings = env.mirrorProperties;
     up(`remote topic(s) ${env.remoteTopics.join(', ')}`);
-    if (playbook) await runPlaybook(ctx, env, rec, phase, playbook);
-    else await drill(ctx, env, rec, phase);
+    await runPlaybook(ctx, env, rec, phase, playbook ? { steps: playbook, explicit: true } : { steps: defaultPlaybook(s), explicit: false });
     rec.emit({ type: 'cell-end', status: 'completed' });
     const m = measureCell(rec.events(), startedAt);
     for (const c of m.consistency.checks.filter((x) => x.verdict === 'fail')) ctx.progress.info(`CONSISTENCY CHECK FAILED in ${key}: ${c.name}: ${c.detail} — this is a harness bug`);
