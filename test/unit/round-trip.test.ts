@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
 import { roundTripOf } from '../../src/core/round-trip.ts';
-import { parseScenario } from '../../src/core/validate.ts';
-import { playbookOf } from '../../src/core/scenario.ts';
-import { viewsOn } from '../../src/core/playbook.ts';
 
 /**
  * A failback in miniature, one partition per topic:
@@ -86,24 +83,5 @@ describe('the round-trip ledger', () => {
     const ev = failback().map((x) => (x.type === 'copy' && x.id === 'a1' && x.cluster === 'primary' ? { ...x, offset: '9' } : x));
     const check = roundTripOf(ev, 0).consistency.checks.find((c) => c.name === 'acks-located')!;
     expect(check.verdict).toBe('fail');
-  });
-});
-
-describe('the playbook model', () => {
-  const base = { name: 'pb', mirrors: { forward: { source: 'primary', target: 'backup', startAt: 'setup' }, reverse: { source: 'backup', target: 'primary' } } } as const;
-  it('resolves a named playbook and fills step defaults', () => {
-    const s = parseScenario({ ...base, playbooks: { a: [{ action: 'kill-cluster', cluster: 'primary' }] }, playbook: 'a' }, 'x');
-    expect(playbookOf(s)).toEqual([{ action: 'kill-cluster', cluster: 'primary', timeoutSeconds: 180 }]);
-  });
-  it('rejects unknown mirrors and playbooks, with the names that exist', () => {
-    expect(() => parseScenario({ ...base, playbook: [{ action: 'start-mirror', mirror: 'back' }] }, 'x')).toThrow(/no mirror named "back".*"forward", "reverse"/s);
-    expect(() => parseScenario({ ...base, playbook: 'b' }, 'x')).toThrow(/no playbook named "b"/);
-    expect(() => parseScenario({ ...base, mirrors: { reverse: { source: 'backup', target: 'primary' } }, playbook: [{ action: 'stop-producers' }] }, 'x')).toThrow(/startAt "setup"/);
-  });
-  it('subscribes a moved consumer to every view of a topic on its cluster', () => {
-    const s = parseScenario({ ...base, playbook: [{ action: 'stop-producers' }] }, 'x');
-    expect(viewsOn('backup', 'orders', s.mirrors, () => 'default')).toEqual(['orders', 'primary.orders']);
-    expect(viewsOn('primary', 'orders', s.mirrors, () => 'default')).toEqual(['orders', 'backup.orders']);
-    expect(viewsOn('primary', 'orders', s.mirrors, () => 'identity')).toEqual(['orders']);
   });
 });

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPlaybook, viewsOn } from '../../src/core/playbook.ts';
+import { playbookOf } from '../../src/core/scenario.ts';
+import { parseScenario } from '../../src/core/validate.ts';
+
+describe('the playbook model', () => {
+  const base = { name: 'pb', mirrors: { forward: { source: 'primary', target: 'backup', startAt: 'setup' }, reverse: { source: 'backup', target: 'primary' } } } as const;
+  it('resolves a named playbook and fills step defaults', () => {
+    const s = parseScenario({ ...base, playbooks: { a: [{ action: 'kill-cluster', cluster: 'primary' }] }, playbook: 'a' }, 'x');
+    expect(playbookOf(s)).toEqual([{ action: 'kill-cluster', cluster: 'primary', timeoutSeconds: 180 }]);
+  });
+  it('rejects unknown mirrors and playbooks, with the names that exist', () => {
+    expect(() => parseScenario({ ...base, playbook: [{ action: 'start-mirror', mirror: 'back' }] }, 'x')).toThrow(/no mirror named "back".*"forward", "reverse"/s);
+    expect(() => parseScenario({ ...base, playbook: 'b' }, 'x')).toThrow(/no playbook named "b"/);
+    expect(() => parseScenario({ ...base, mirrors: { reverse: { source: 'backup', target: 'primary' } }, playbook: [{ action: 'stop-producers' }] }, 'x')).toThrow(/startAt "setup"/);
+  });
+  it('subscribes a moved consumer to every view of a topic on its cluster', () => {
+    const s = parseScenario({ ...base, playbook: [{ action: 'stop-producers' }] }, 'x');
+    expect(viewsOn('backup', 'orders', s.mirrors, () => 'default')).toEqual(['orders', 'primary.orders']);
+    expect(viewsOn('primary', 'orders', s.mirrors, () => 'default')).toEqual(['orders', 'backup.orders']);
+    expect(viewsOn('primary', 'orders', s.mirrors, () => 'identity')).toEqual(['orders']);
+  });
+});
+
+describe('the default playbook', () => {
+  it('is today\'s drill: the timeline\'s kill (with its jitter), the failover after its delay, the drain', () => {
+    const s = parseScenario({ name: 'd', timeline: [{ at: 20, jitterSeconds: 5, action: 'kill-primary' }], failover: { strategy: 'timestamp', delaySeconds: 3 } }, 'x');
+    expect(defaultPlaybook(s).map((x) => [x.action, x.when])).toEqual([
+      ['kill-cluster', { at: 20, jitterSeconds: 5 }],
+      ['move-consumers', { afterSeconds: 3 }],
+      ['drain-consumers', undefined],
+    ]);
+    expect(defaultPlaybook(s)[1]).toMatchObject({ to: 'backup', strategy: 'timestamp' });
+  });
+  it('without a kill: the producer stops after the workload\'s duration and the consumer drains the primary', () => {
+    const s = parseScenario({ name: 'd', timeline: [{ at: 5, action: { fault: 'latency', link: 'mm2-backup', latencyMs: 100 } }], workload: { durationSeconds: 30 } }, 'x');
+    expect(defaultPlaybook(s).map((x) => [x.action, x.when])).toEqual([['stop-producers', { at: 30 }], ['drain-consumers', undefined]]);
+  });
+  it('keeps a kill at an acked count or a replication lag as it was written', () => {
+    const s = parseScenario({ name: 'd', timeline: [{ at: { replicationLagAbove: 50 }, action: 'kill-primary' }] }, 'x');
+    expect(defaultPlaybook(s)[0]?.when).toEqual({ replicationLagAbove: 50 });
+  });
+});
