@@ -1,7 +1,8 @@
 /**
  * Times the phases of a drill: runs a scenario N times (default: quickstart, once) and prints
  * min / median / max of each phase across every cell run, from the phase events the drill
- * recorded. Usage: npm run bench -- [scenario.ts] [runs]
+ * recorded, and each step of a scenario's own playbook (e.g. test/fixtures/failback-default.ts).
+ * Usage: npm run bench -- [scenario.ts] [runs]
  */
 import { $ } from 'zx';
 import Table from 'cli-table3';
@@ -44,6 +45,8 @@ for (let i = 0; i < runs; i++) {
       const b = c.phases[to];
       if (a !== undefined && b !== undefined) add(label, b - a);
     }
+    // A scenario's own playbook: each step's duration, by its label.
+    for (const st of c.roundTrip?.steps ?? []) if (st.durationMs !== null) add(`step ${st.label}`, st.durationMs);
   }
 }
 

@@ -41,6 +41,13 @@ describe('failback under the Default policy', () => {
     const located = new Set(eventsOf(h, 'copy').filter((c) => c.cluster === 'primary').map((c) => `${c.id}@${c.topic}/${c.partition}@${c.offset}`));
     expect(preKill.filter((a) => !located.has(`${a.id}@${a.topic}/${a.partition}@${a.offset}`))).toEqual([]);
     expect(drained.roundTrip!.vanished).toBe(0);
+    // The group moved back once the reverse mirror had synced its offsets: it resumed from them on
+    // every partition of backup.orders, so it re-read seconds of the outage, not all of it.
+    const resumed = eventsOf(h, 'offsets').filter((o) => o.label === 'move-primary-committed' && o.topic === 'backup.orders');
+    expect(resumed.flatMap((o) => Object.values(o.offsets)).every((o) => Number(o) > 0)).toBe(true);
+    const twice = new Map<string, number>();
+    for (const d of eventsOf(h, 'deliver')) twice.set(d.id, (twice.get(d.id) ?? 0) + 1);
+    expect(outage.filter((a) => (twice.get(a.id) ?? 0) > 1).length).toBeLessThan(outage.length / 5);
 
     // The premature cut: what MM2 had not copied when it stopped, plus all the backup took after, is stranded.
     const cut = cellOf(results.cells, 'playbook=cut-3s-early');
