@@ -119,6 +119,12 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
     issues.push({ path: ['playbook'], input: s.playbook, message: `no playbook named "${s.playbook}" in playbooks (${names.map((n) => `"${n}"`).join(', ') || 'none declared'})` });
   }
   const mirrors = Object.keys(s.mirrors);
+  // The timeline's default is one kill at 20 s; any other kill there would be silently ignored.
+  const killAt = s.timeline.findIndex((x) => x.action === 'kill-primary');
+  const defaultKill = s.timeline.length === 1 && JSON.stringify(s.timeline[0]) === JSON.stringify({ at: 20, action: 'kill-primary' });
+  if (killAt >= 0 && !defaultKill) {
+    issues.push({ path: ['timeline', killAt], input: 'kill-primary', message: 'with a playbook the timeline holds faults only: kill the primary with a `kill-cluster` step' });
+  }
   if (!Object.values(s.mirrors).some((m) => m.startAt === 'setup')) {
     issues.push({ path: ['mirrors'], input: mirrors, message: 'a playbook needs one mirror with startAt "setup" (the flow that replicates before the drill starts)' });
   }

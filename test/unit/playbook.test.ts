@@ -12,6 +12,8 @@ describe('the playbook model', () => {
   it('rejects unknown mirrors and playbooks, with the names that exist', () => {
     expect(() => parseScenario({ ...base, playbook: [{ action: 'start-mirror', mirror: 'back' }] }, 'x')).toThrow(/no mirror named "back".*"forward", "reverse"/s);
     expect(() => parseScenario({ ...base, playbook: 'b' }, 'x')).toThrow(/no playbook named "b"/);
+    expect(() => parseScenario({ ...base, timeline: [{ at: 5, action: 'kill-primary' }], playbook: [{ action: 'stop-producers' }] }, 'x')).toThrow(/timeline holds faults only/);
+    expect(() => parseScenario({ ...base, playbook: [{ action: 'move-consumers', to: 'primary', strategy: 'checkpoints' }] }, 'x')).toThrow(/moving consumers back to the primary supports/);
     expect(() => parseScenario({ ...base, mirrors: { reverse: { source: 'backup', target: 'primary' } }, playbook: [{ action: 'stop-producers' }] }, 'x')).toThrow(/startAt "setup"/);
   });
   it('subscribes a moved consumer to every view of a topic on its cluster', () => {
