@@ -57,8 +57,8 @@ export type HistoryEvent = Base &
      * scenario's topics there, end to end, on the ADMIN path).
      */
     | { type: 'copy'; cluster: string; id: string; topic: string; partition: number; offset: string }
-    /** A playbook step: `start` when its condition held, then `end` (or `failed`, with the error). */
-    | { type: 'step'; index: number; label: string; action: string; state: 'start' | 'end' | 'failed'; detail?: string }
+    /** A playbook step: `start` when its condition held, then `end` (or `failed`, with the error); `target`: its cluster or mirror. */
+    | { type: 'step'; index: number; label: string; action: string; target?: string; state: 'start' | 'end' | 'failed'; detail?: string }
     | { type: 'kill'; target: string; signal: string }
     | { type: 'fault-start'; step: number; description: string; fault: Record<string, unknown> }
     | { type: 'fault-end'; step: number; description: string; healed: boolean; error?: string }

@@ -116,10 +116,14 @@ export type PlaybookAction = PlaybookStep['action'];
 
 export const playbookSchema = z.array(playbookStepSchema).min(1).max(100);
 
+/** What a step acts on: its cluster, mirror, or destination (undefined for stop-producers, drains and faults). */
+export const stepTarget = (step: PlaybookStep): string | undefined =>
+  'cluster' in step ? step.cluster : 'mirror' in step ? step.mirror : 'to' in step ? step.to : undefined;
+
 /** The label of a step in reports: its name, else its action and target. */
 export function stepLabel(step: PlaybookStep, index: number): string {
   if (step.name) return step.name;
-  const target = 'cluster' in step ? step.cluster : 'mirror' in step ? step.mirror : 'to' in step ? step.to : 'fault' in step ? step.fault.fault : '';
+  const target = stepTarget(step) ?? ('fault' in step ? step.fault.fault : undefined);
   return `${index + 1}. ${step.action}${target ? ` ${target}` : ''}`;
 }
 

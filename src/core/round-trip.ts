@@ -65,6 +65,15 @@ export interface StepTiming {
   detail: string | null;
 }
 
+/** A time no producer was writing: from the step that stopped it (a kill of its cluster, a stop, a move) to the end of the move that restarted it. */
+export interface WriteGap {
+  from: string;
+  to: string | null;
+  startMs: number;
+  endMs: number | null;
+  durationMs: number | null;
+}
+
 export interface RoundTrip {
   /** The consumer's final cluster (null: the consumer never stopped cleanly). */
   finalCluster: string | null;
@@ -78,6 +87,8 @@ export interface RoundTrip {
   vanished: Count;
   samples: { lost: Sample; skipped: Sample; stranded: Sample; resurrected: Sample; duplicated: string[] };
   steps: StepTiming[];
+  /** When producers could not write: the failover's gap, the cutover window of the failback. */
+  writeGaps: WriteGap[];
   /**
    * The classic ledger's figures for the whole round trip (tables and thresholds read these). For
    * a playbook: duplicatedBeforeKill = delivered twice before the kill; duplicatedByFailover =
@@ -218,6 +229,7 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
       resurrected: resurrectedKnown ? samples.resurrected : 'unknown',
     },
     steps: stepTimings(events, cellStart),
+    writeGaps: writeGaps(events, cellStart),
     counts,
     consistency: consistencyOf(events, acks, copies, readComplete),
   };
@@ -335,6 +347,27 @@ function undeliveredClass(copies: readonly Copy[], position: (topic: string, par
     else if (p > c.offset) return 'skipped';
   }
   return unplaced ? 'unplaced' : 'unreached';
+}
+
+function writeGaps(events: readonly HistoryEvent[], cellStart: number): WriteGap[] {
+  const gaps: WriteGap[] = [];
+  let at: string | null = 'primary'; // producers start on the primary
+  let open: WriteGap | null = null;
+  for (const e of eventsOf(events, 'step')) {
+    const stops = e.state === 'start' && at !== null && ((e.action === 'kill-cluster' && e.target === at) || e.action === 'stop-producers' || e.action === 'move-producers');
+    if (stops) {
+      open = { from: e.label, to: null, startMs: e.t - cellStart, endMs: null, durationMs: null };
+      gaps.push(open);
+      at = null;
+    }
+    if (e.action === 'move-producers' && e.state === 'end') {
+      at = e.target ?? null;
+      if (open) Object.assign(open, { to: e.label, endMs: e.t - cellStart, durationMs: e.t - cellStart - open.startMs });
+      open = null;
+    }
+  }
+  return gaps.filter((g) => g.endMs !== null); // producers stopped for good are not a gap
+
 }
 
 function stepTimings(events: readonly HistoryEvent[], cellStart: number): StepTiming[] {

@@ -12,7 +12,7 @@
 import type { Admin } from 'kafkajs';
 import { DrillError } from '../core/errors.ts';
 import { eventsOf, type PhaseName } from '../core/history.ts';
-import { describeWhen, remoteTopicOf, stepLabel, viewsOn, type Cluster, type PlaybookStep, type When } from '../core/playbook.ts';
+import { describeWhen, remoteTopicOf, stepLabel, stepTarget, viewsOn, type Cluster, type PlaybookStep, type When } from '../core/playbook.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { startConsumer, type RunningConsumer } from '../adapters/consumer.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
@@ -396,14 +396,16 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
       throwIfInterrupted(`before step "${name}"`);
       // The consumer that starts late must exist before its cluster is killed, or it is moved or drained.
       if (step.action === 'kill-cluster' || step.action === 'move-consumers' || step.action === 'drain-consumers') await consumerReady;
-      rec.emit({ type: 'step', index, label: name, action: step.action, state: 'start' });
+      const target = stepTarget(step);
+      const id = { index, label: name, action: step.action, ...(target ? { target } : {}) };
+      rec.emit({ type: 'step', ...id, state: 'start' });
       try {
         const detail = await (actions[step.action] as (x: PlaybookStep, i: number) => Promise<string | void>)(step, index);
-        rec.emit({ type: 'step', index, label: name, action: step.action, state: 'end', ...(detail ? { detail } : {}) });
+        rec.emit({ type: 'step', ...id, state: 'end', ...(detail ? { detail } : {}) });
         if (book.explicit) ctx.progress.info(`${label} ${name}${detail ? `: ${detail}` : ''}`);
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
-        rec.emit({ type: 'step', index, label: name, action: step.action, state: 'failed', detail: error });
+        rec.emit({ type: 'step', ...id, state: 'failed', detail: error });
         sup.check();
         if (e instanceof DrillError) throw e;
         throw new DrillError('STEP_FAILED', `playbook step "${name}" failed: ${error}`, { fix: 'see the cell\'s container logs and history.ndjson', cause: e });

@@ -85,3 +85,18 @@ describe('the round-trip ledger', () => {
     expect(check.verdict).toBe('fail');
   });
 });
+
+describe('write gaps', () => {
+  it('measure when no producer wrote: the failover, and the cutover of the failback', () => {
+    const step = (t: number, label: string, action: string, state: 'start' | 'end', target?: string): HistoryEvent =>
+      ({ cell: 'c#1', t, type: 'step', index: 0, label, action, state, ...(target ? { target } : {}) });
+    const rt = roundTripOf([
+      step(1000, 'kill', 'kill-cluster', 'start', 'primary'), step(1100, 'kill', 'kill-cluster', 'end', 'primary'),
+      step(3000, 'to-backup', 'move-producers', 'start', 'backup'), step(3200, 'to-backup', 'move-producers', 'end', 'backup'),
+      step(9000, 'stop', 'stop-producers', 'start'), step(9100, 'stop', 'stop-producers', 'end'),
+      step(12000, 'home', 'move-producers', 'start', 'primary'), step(12500, 'home', 'move-producers', 'end', 'primary'),
+      step(20000, 'end', 'stop-producers', 'start'), step(20100, 'end', 'stop-producers', 'end'),
+    ], 0);
+    expect(rt.writeGaps.map((g) => [g.from, g.to, g.durationMs])).toEqual([['kill', 'to-backup', 2200], ['stop', 'home', 3500]]);
+  });
+});
