@@ -1,0 +1,147 @@
+/**
+ * A playbook's named mirrors: each a MirrorMaker 2 process started, stopped and measured by name.
+ * A mirror's lag is its source's end offsets minus the source offsets MM2 itself stored as copied
+ * (adapters/mirror-offsets.ts); `seeded` mirrors get their source offsets written before they start.
+ */
+import type { Cluster } from '../core/playbook.ts';
+import { remoteTopicOf } from '../core/playbook.ts';
+import { DrillError } from '../core/errors.ts';
+import { tpKey } from '../core/topic-partition.ts';
+import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
+import { mirrorLag, readOffsetSyncs, seedSourceOffsets, watchSourceOffsets, type SourceOffsetsWatch } from '../adapters/mirror-offsets.ts';
+import type { StartedMirror } from '../adapters/mirror-maker.ts';
+import { sleep } from '../adapters/wait.ts';
+import type { DrillContext } from './drill-context.ts';
+
+interface MirrorRun {
+  readonly started: StartedMirror;
+  /** MM2's stored source offsets (followed for a scenario's own playbook only: lag conditions need them). */
+  readonly watch: SourceOffsetsWatch | null;
+  /** Where the flow began on each source partition with no stored offset (for the lag). */
+  readonly startAt: ReadonlyMap<string, bigint>;
+  /** The consumer group's committed offsets on the target's remote topics when the mirror started. */
+  readonly groupAtStart: ReadonlyMap<string, string>;
+}
+
+export class MirrorControl {
+  private readonly d: DrillContext;
+  private readonly running = new Map<string, MirrorRun>();
+
+  constructor(d: DrillContext) {
+    this.d = d;
+  }
+
+  private get s() {
+    return this.d.ctx.cell.scenario;
+  }
+
+  private spec(name: string) {
+    const m = this.s.mirrors[name];
+    if (!m) throw new DrillError('SCENARIO_INVALID', `no mirror named "${name}"`);
+    return m;
+  }
+
+  private run(name: string): MirrorRun {
+    const r = this.running.get(name);
+    if (!r) throw new DrillError('STEP_FAILED', `mirror "${name}" is not running`);
+    return r;
+  }
+
+  isRunning(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  logFile(name: string): string | undefined {
+    return this.running.get(name)?.started.logFile;
+  }
+
+  /** The group's offsets on the mirror's target when it started (`topic/partition` → offset). */
+  groupAtStart(name: string): ReadonlyMap<string, string> {
+    return this.run(name).groupAtStart;
+  }
+
+  /** Messages on the mirror's source it has not copied yet, by its own stored offsets. */
+  async lag(name: string): Promise<number> {
+    const r = this.run(name);
+    if (!r.watch) throw new DrillError('STEP_FAILED', `mirror "${name}" has no measured lag in the default playbook`);
+    return mirrorLag(this.d.admins.get(this.spec(name).source), this.topics, r.watch.next, r.startAt);
+  }
+
+  private get topics() {
+    return this.s.topics.map((t) => t.name);
+  }
+
+  async start(name: string): Promise<string> {
+    const m = this.spec(name);
+    const { env, admins, rec } = this.d;
+    const setup = m.startAt === 'setup' && !this.running.has(name) ? env.mirrors.get(name) : undefined;
+    if (!this.d.explicit && setup) {
+      this.running.set(name, { started: setup, watch: null, startAt: new Map(), groupAtStart: new Map() });
+      return `${m.source} → ${m.target}`;
+    }
+    const startAt = new Map<string, bigint>();
+    for (const t of this.topics) {
+      for (const o of await admins.get(m.source).fetchTopicOffsets(t)) startAt.set(tpKey(t, o.partition), BigInt(m.startFrom === 'latest' ? o.high : o.low));
+    }
+    let detail = `${m.source} → ${m.target}, from ${m.startFrom}`;
+    if (m.startFrom === 'seeded') {
+      const seeds = await this.seedsFor(m.source, m.target);
+      for (const [tp, n] of seeds) startAt.set(tp, n);
+      await seedSourceOffsets({ kafka: admins.client(m.target), admin: admins.get(m.target), source: m.source, next: seeds, replicationFactor: Math.min(3, env[m.target].brokers.length) });
+      for (const t of this.topics) {
+        rec.emit({ type: 'offsets', label: `seed-${name}`, cluster: m.source, topic: t, offsets: Object.fromEntries([...seeds].filter(([tp]) => tp.startsWith(`${t}/`)).map(([tp, n]) => [tp.slice(t.length + 1), String(n)])) });
+      }
+      detail += ` (${[...seeds].map(([tp, n]) => `${tp}@${n}`).join(', ') || 'nothing to skip'})`;
+    }
+    const started = setup ?? (await env.launchMirror(name));
+    const watch = await watchSourceOffsets({ kafka: admins.client(m.target), admin: admins.get(m.target), source: m.source, signal: this.d.sup.signal });
+    const groupAtStart = new Map<string, string>();
+    for (const t of this.topics.map((x) => remoteTopicOf(m, this.d.policyOf(m), x))) {
+      const committed = await committedOffsets(admins.get(m.target), this.s.workload.consumer.groupId, t).catch(() => ({}));
+      for (const [p, o] of Object.entries(committed)) groupAtStart.set(tpKey(t, p), o);
+    }
+    this.running.set(name, { started, watch, startAt, groupAtStart });
+    return detail;
+  }
+
+  async stop(name: string): Promise<string> {
+    const r = this.running.get(name);
+    if (!r) return `${name} was not running`;
+    this.running.delete(name);
+    // SIGTERM: MM2 commits the offsets of what it copied; after 30 s Docker kills it.
+    await r.started.container.stop({ timeout: 30_000 });
+    if (!r.watch) return 'stopped';
+    await sleep(1500, this.d.sup.signal); // the last offsets flush reaches the watch
+    const m = this.spec(name);
+    const source = this.d.admins.get(m.source);
+    const lag = await mirrorLag(source, this.topics, r.watch.next, r.startAt).catch(() => null);
+    await r.watch.stop();
+    for (const t of this.topics) {
+      this.d.rec.emit({ type: 'offsets', label: `stopped-${name}-source-end`, cluster: m.source, topic: t, offsets: await endOffsets(source, t).catch(() => ({})) });
+      // MM2's own account of what it copied (next source offset per partition), after its last flush.
+      const copied = [...r.watch.next].filter(([tp]) => tp.startsWith(`${t}/`)).map(([tp, n]) => [tp.slice(t.length + 1), String(n)]);
+      this.d.rec.emit({ type: 'offsets', label: `stopped-${name}-copied`, cluster: m.source, topic: t, offsets: Object.fromEntries(copied) });
+    }
+    return `stopped; ${lag === null ? 'lag unknown (source unreachable)' : `${lag} message(s) on ${m.source} not copied`}`;
+  }
+
+  /**
+   * Seeds for a flow `source → target`: where the opposite flow stopped copying into `source`,
+   * by its offset syncs (newest sync per partition: downstream + 1). Partitions of a topic the
+   * opposite flow never wrote (a remote-named copy under the Default policy) start at 0.
+   */
+  private async seedsFor(source: Cluster, target: Cluster): Promise<Map<string, bigint>> {
+    const opposite = Object.values(this.s.mirrors).find((m) => m.source === target && m.target === source);
+    const seeds = new Map<string, bigint>();
+    if (!opposite || this.d.policyOf(opposite) !== 'identity') return seeds;
+    // The opposite flow's syncs live on its source (our target): mm2-offset-syncs.<its target>.internal.
+    const syncs = await readOffsetSyncs({ kafka: this.d.admins.client(target), admin: this.d.admins.get(target), topic: `mm2-offset-syncs.${source}.internal`, timeoutMs: 30_000 });
+    for (const sync of syncs) seeds.set(tpKey(sync.topic, sync.partition), sync.downstream + 1n);
+    return seeds;
+  }
+
+  /** Stops following the mirrors' offsets (their containers are removed with the cell). */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.running.values()].map((r) => r.watch?.stop()));
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * What each playbook step does (core/playbook.ts lists them). Each action returns a detail line
+ * for the history and the terminal; it throws when it cannot complete.
+ */
+import type { PlaybookStep, Cluster } from '../core/playbook.ts';
+import { remoteTopicOf } from '../core/playbook.ts';
+import { tpKey } from '../core/topic-partition.ts';
+import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
+import { invokeFault, type Heal, type NemesisTargets } from '../adapters/nemesis.ts';
+import { drain } from './drain.ts';
+import type { DrillContext } from './drill-context.ts';
+import { failover } from './failover.ts';
+import type { MirrorControl } from './mirror-control.ts';
+import type { Workload } from './workload.ts';
+import { waitUntil } from '../adapters/wait.ts';
+
+export interface StepDeps {
+  readonly d: DrillContext;
+  readonly workload: Workload;
+  readonly mirrors: MirrorControl;
+  /** Clusters killed and not restored. */
+  readonly killed: Set<Cluster>;
+  /** Called before the primary is killed (the lag sampler stops there, as the classic drill's did). */
+  readonly beforeKill: () => Promise<void>;
+  /** Heals what must not last into a drain (the faults without a duration). */
+  readonly beforeDrain: () => Promise<void>;
+  /** A fault step's heal, run before the drain (no duration) or after its duration. */
+  readonly addHeal: (heal: NonNullable<Heal>, what: string, afterMs: number | null) => void;
+  readonly faultTargets: () => NemesisTargets;
+  readonly throwIfInterrupted: (where: string) => void;
+}
+
+type Action<A extends PlaybookStep['action']> = (step: Extract<PlaybookStep, { action: A }>, index: number) => Promise<string | void>;
+export type StepActions = { [A in PlaybookStep['action']]: Action<A> };
+
+export function stepActions(x: StepDeps): StepActions {
+  const { d, workload, mirrors } = x;
+  const s = d.ctx.cell.scenario;
+  const groupId = s.workload.consumer.groupId;
+  const topics = s.topics.map((t) => t.name);
+
+  /** End offsets and the group's committed offsets on every live cluster (a failed look-up is left out: the step must happen on time). */
+  const snapshot = async (name: string) => {
+    const take = async (c: Cluster, t: string) => {
+      const admin = d.admins.get(c);
+      const [end, committed] = await Promise.allSettled([endOffsets(admin, t), committedOffsets(admin, groupId, t)]);
+      if (end.status === 'fulfilled') d.rec.emit({ type: 'offsets', label: `${name}-end`, cluster: c, topic: t, offsets: end.value });
+      if (committed.status === 'fulfilled') d.rec.emit({ type: 'offsets', label: `${name}-committed`, cluster: c, topic: t, offsets: committed.value });
+    };
+    const live = (['primary', 'backup'] as const).filter((c) => !x.killed.has(c));
+    const pairs = (await Promise.all(live.map(async (c) => (await d.views(c)).map((t) => [c, t] as const)))).flat();
+    await Promise.all(pairs.map(([c, t]) => take(c, t)));
+  };
+
+  return {
+    'kill-cluster': async (step) => {
+      if (step.cluster === 'primary') await x.beforeKill();
+      await snapshot('before-kill');
+      await d.env[step.cluster].kill();
+      x.killed.add(step.cluster);
+      d.rec.emit({ type: 'kill', target: step.cluster, signal: 'SIGKILL' });
+      if (step.cluster === 'primary') d.phase('kill');
+      const consumer = workload.consumerOn;
+      const delivered = consumer?.cluster === step.cluster ? consumer.run.delivered() : 0;
+      if (workload.producerCluster === step.cluster) await workload.stopProducing(true);
+      if (consumer?.cluster === step.cluster) await workload.stopConsuming(true);
+      return `acked ${workload.acked()} so far; consumed ${delivered} on ${step.cluster}`;
+    },
+    'restore-cluster': async (step) => {
+      // The clients abandoned at the kill must be gone before their cluster answers again.
+      await workload.settle();
+      // What the other cluster held just before: the ledger tells resurrected data from replicated data.
+      const other: Cluster = step.cluster === 'primary' ? 'backup' : 'primary';
+      for (const t of await d.views(other)) d.rec.emit({ type: 'offsets', label: 'before-restore-end', cluster: other, topic: t, offsets: await endOffsets(d.admins.get(other), t) });
+      await d.env[step.cluster].restore();
+      x.killed.delete(step.cluster);
+      await d.admins.renew(step.cluster);
+    },
+    'check-health': async (step) => {
+      const admin = d.admins.get(step.cluster);
+      const brokers = d.env[step.cluster].brokers.length;
+      return waitUntil(async () => {
+        const c = await admin.describeCluster();
+        if (c.brokers.length < brokers || c.controller === null) return false;
+        const meta = await admin.fetchTopicMetadata();
+        const under = meta.topics.flatMap((t) => t.partitions.filter((p) => p.isr.length < p.replicas.length || p.leader < 0).map((p) => tpKey(t.name, p.partitionId)));
+        return under.length === 0 && `${c.brokers.length} broker(s), controller ${c.controller}, ${meta.topics.length} topic(s), no under-replicated partition`;
+      }, { what: `cluster ${step.cluster} to be healthy (every broker, a controller, no under-replicated partition)`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 1000, signal: d.sup.signal });
+    },
+    'start-mirror': async (step) => mirrors.start(step.mirror),
+    'stop-mirror': async (step) => mirrors.stop(step.mirror),
+    'restart-mirror': async (step) => `${await mirrors.stop(step.mirror)}; ${await mirrors.start(step.mirror)}`,
+    'move-consumers': async (step) => {
+      const from = workload.consumerOn?.cluster;
+      await workload.stopConsuming();
+      const on = await d.views(step.to);
+      if (step.to === 'backup') {
+        // Across the forward flow: any failover strategy (run/failover.ts).
+        const run = await failover({ ctx: d.ctx, env: d.env, rec: d.rec, phase: d.phase, backupAdmin: d.admins.get('backup'), strategy: step.strategy, topics: on });
+        workload.adoptConsumer('backup', run);
+        return `group ${run.groupId}${from ? ` from ${from}` : ''} on ${on.join(', ')} (${step.strategy})`;
+      }
+      const group = step.strategy === 'mm2-sync' ? groupId : `${groupId}-${step.to}-${step.strategy}`;
+      const admin = d.admins.get(step.to);
+      // What the group finds on its new cluster: offsets MM2's group sync translated, offsets it
+      // committed there earlier (before a kill), or nothing (auto.offset.reset decides).
+      const found: string[] = [];
+      for (const t of on) {
+        const committed = await committedOffsets(admin, group, t);
+        d.rec.emit({ type: 'offsets', label: `move-${step.to}-committed`, cluster: step.to, topic: t, offsets: committed });
+        found.push(`${t} ${Object.values(committed).filter((o) => Number(o) >= 0).length}/${Object.keys(committed).length}`);
+        if (step.strategy !== 'mm2-sync') {
+          const ends = await admin.fetchTopicOffsets(t);
+          await admin.setOffsets({ groupId: group, topic: t, partitions: ends.map((o) => ({ partition: o.partition, offset: step.strategy === 'earliest' ? o.low : o.high })) });
+        }
+      }
+      await workload.startConsuming(step.to, group, s.failover.autoOffsetReset === 'earliest');
+      const fallback = step.strategy === 'mm2-sync' ? `; partitions without a committed offset start at ${s.failover.autoOffsetReset}` : '';
+      return `group ${group}${from ? ` from ${from}` : ''} on ${on.join(', ')}; committed offsets found per topic: ${found.join(', ')}${fallback}`;
+    },
+    'move-producers': async (step) => {
+      const from = workload.producerCluster;
+      await workload.stopProducing();
+      await workload.startProducing(step.to);
+      return `${from ? `producer stopped on ${from}; ` : ''}writing on ${step.to}`;
+    },
+    'stop-producers': async () => {
+      const was = workload.producerCluster;
+      await workload.stopProducing();
+      const t = workload.totals;
+      return was ? `stopped on ${was}; ${t.acked} acked, ${t.indeterminate} indeterminate, ${t.failed} failed in all` : 'no producer was running';
+    },
+    'wait-mirror-drained': async (step) => {
+      const before = await mirrors.lag(step.mirror);
+      const t0 = Date.now();
+      await waitUntil(async () => (await mirrors.lag(step.mirror)) === 0, {
+        what: `mirror ${step.mirror} to copy everything on its source (lag ${before} at the start)`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 250,
+        logFile: mirrors.logFile(step.mirror), signal: d.sup.signal,
+      });
+      return `lag ${before} → 0 in ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    },
+    'wait-group-synced': async (step) => {
+      const m = s.mirrors[step.mirror]!;
+      const atStart = mirrors.groupAtStart(step.mirror);
+      const remote = topics.map((t) => remoteTopicOf(m, d.policyOf(m), t));
+      const t0 = Date.now();
+      // Synced = written by this mirror: present, and not what the group had there when the mirror
+      // started (under Identity that is the group's own commit from before the kill).
+      await waitUntil(async () => {
+        for (const t of remote) {
+          for (const [p, o] of Object.entries(await committedOffsets(d.admins.get(m.target), groupId, t))) {
+            if (Number(o) < 0 || atStart.get(tpKey(t, p)) === o) return false;
+          }
+        }
+        return true;
+      }, { what: `mirror ${step.mirror} to sync group ${groupId}'s offsets on ${remote.join(', ')} (${m.target})`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 500, signal: d.sup.signal });
+      return `group ${groupId} has offsets on every partition of ${remote.join(', ')} on ${m.target} after ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    },
+    fault: async (step, index) => {
+      const heal = await invokeFault(x.faultTargets(), step.fault, `playbook${index}`);
+      if (heal) x.addHeal(heal, step.fault.fault, step.durationSeconds === undefined ? null : step.durationSeconds * 1000);
+    },
+    'drain-consumers': async () => {
+      await x.beforeDrain();
+      d.phase('faults-healed');
+      d.phase('drain-started');
+      const c = workload.consumerOn;
+      if (!c) return 'no consumer was running';
+      const on = await d.views(c.cluster);
+      const progress = d.ctx.progress.step(`[${d.ctx.cell.id}#${d.ctx.repetition}] drain on the ${c.cluster}`);
+      const drained = await drain({ admin: d.admins.get(c.cluster), consumer: c.run, groupId: c.run.groupId, topics: on, timeoutMs: s.failover.drainTimeoutSeconds * 1000, signal: d.sup.signal });
+      x.throwIfInterrupted('during the drain');
+      d.rec.emit({ type: 'read-complete', what: 'drain', complete: drained.complete, detail: drained.detail });
+      for (const l of drained.last) {
+        d.rec.emit({ type: 'offsets', label: 'drain-end', cluster: c.cluster, topic: l.topic, offsets: l.end });
+        d.rec.emit({ type: 'offsets', label: 'drain-end-committed', cluster: c.cluster, topic: l.topic, offsets: l.committed });
+      }
+      await workload.stopConsuming();
+      d.phase('drain-done');
+      const detail = `${c.run.delivered()} delivered on ${c.cluster}; ${drained.detail}`;
+      progress(detail);
+      return detail;
+    },
+  };
+}
