@@ -49,8 +49,9 @@ export const defaultMirrors = { forward: { source: 'primary', target: 'backup', 
 
 /**
  * When a step starts (default: as soon as the previous step ended): seconds after the workload
- * started, a number of acked messages, seconds after the previous step ended, or a named mirror's
- * measured replication lag (messages on its source it has not copied yet) below or above N.
+ * started, a number of acked messages, seconds after the previous step ended, the consumer group's
+ * lag, or a named mirror's measured replication lag (messages on its source it has not copied yet)
+ * below or above N.
  */
 const whenSchema = z.union([
   z.strictObject({
@@ -62,6 +63,8 @@ const whenSchema = z.union([
   /** The primary's end offsets minus the forward flow's remote topics' on the backup, as sampled every second (the timeline's condition). */
   z.strictObject({ replicationLagAbove: z.int().min(0).max(100_000_000) }),
   z.strictObject({ afterSeconds: z.number().min(0).max(3600) }),
+  /** The consumer group's lag on its cluster (end offsets minus what it processed) below N: `{ consumerLagBelow: 1 }` is caught up. */
+  z.strictObject({ consumerLagBelow: z.int().min(1).max(100_000_000) }),
   z.strictObject({ mirror: z.string().min(1), lagBelow: z.int().min(1).max(100_000_000) }),
   z.strictObject({ mirror: z.string().min(1), lagAbove: z.int().min(0).max(100_000_000) }),
 ]);
@@ -132,6 +135,7 @@ export function describeWhen(w: When | undefined): string {
   if ('at' in w) return `at ${w.at}${w.jitterSeconds ? `–${w.at + w.jitterSeconds}` : ''}s`;
   if ('acked' in w) return `after ${w.acked} acked`;
   if ('replicationLagAbove' in w) return `when replication lag > ${w.replicationLagAbove}`;
+  if ('consumerLagBelow' in w) return `when the consumer's lag < ${w.consumerLagBelow}`;
   if ('afterSeconds' in w) return `${w.afterSeconds}s after the previous step`;
   return 'lagBelow' in w ? `when ${w.mirror}'s lag < ${w.lagBelow}` : `when ${w.mirror}'s lag > ${w.lagAbove}`;
 }

@@ -15,7 +15,8 @@ import { DrillError } from '../core/errors.ts';
 import { eventsOf, type PhaseName } from '../core/history.ts';
 import { describeWhen, stepLabel, stepTarget, type Cluster, type PlaybookStep, type When } from '../core/playbook.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { kafkaClient, totalOffsets } from '../adapters/kafka-client.ts';
+import { committedOffsets, endOffsets, kafkaClient, totalOffsets } from '../adapters/kafka-client.ts';
+import { tpKey } from '../core/topic-partition.ts';
 import { startLagSampler } from '../adapters/lag-sampler.ts';
 import { invokeFault, proxyProblems, type Heal } from '../adapters/nemesis.ts';
 import { readBackup } from '../adapters/backup-reader.ts';
@@ -168,9 +169,26 @@ function whenWaiter(d: DrillContext, workload: Workload, mirrors: MirrorControl,
     if ('afterSeconds' in w) return sleep(w.afterSeconds * 1000, signal);
     const holds = 'acked' in w ? async () => workload.acked() >= w.acked
       : 'replicationLagAbove' in w ? async () => (replicationLag() ?? -1) > w.replicationLagAbove
+      : 'consumerLagBelow' in w ? async () => (await consumerLag(d, workload)) < w.consumerLagBelow
       : 'lagBelow' in w ? async () => (await mirrors.lag(w.mirror)) < w.lagBelow : async () => (await mirrors.lag(w.mirror)) > w.lagAbove;
     await waitUntil(holds, { what: describeWhen(w), timeoutMs, intervalMs: 50, signal });
   };
+}
+
+/** The consumer's lag on its cluster: end offsets minus where it stands (what it processed, or its group's commit). */
+async function consumerLag(d: DrillContext, workload: Workload): Promise<number> {
+  const c = workload.consumerOn;
+  if (!c) throw new DrillError('STEP_FAILED', 'no consumer is running');
+  const admin = d.admins.get(c.cluster);
+  let lag = 0n;
+  for (const t of await d.views(c.cluster)) {
+    const committed = await committedOffsets(admin, c.run.groupId, t);
+    for (const [p, end] of Object.entries(await endOffsets(admin, t))) {
+      const at = [c.run.positions.get(tpKey(t, p)) ?? 0n, BigInt(committed[p] ?? '-1')].reduce((a, b) => (a > b ? a : b));
+      if (BigInt(end) > at) lag += BigInt(end) - at;
+    }
+  }
+  return Number(lag);
 }
 
 /** The verification read, end to end, on the never-faulted ADMIN path. */

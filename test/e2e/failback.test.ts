@@ -41,6 +41,13 @@ describe('failback under the Default policy', () => {
     const located = new Set(eventsOf(h, 'copy').filter((c) => c.cluster === 'primary').map((c) => `${c.id}@${c.topic}/${c.partition}@${c.offset}`));
     expect(preKill.filter((a) => !located.has(`${a.id}@${a.topic}/${a.partition}@${a.offset}`))).toEqual([]);
     expect(drained.roundTrip!.vanished).toBe(0);
+    // Resurrected: acked on the primary while MM2's link to it was cut (the 5 s before the kill),
+    // so not on the backup when the primary came back — and found on the restored primary.
+    const onBackupBefore = new Set(eventsOf(h, 'copy').filter((c) => c.cluster === 'backup' && c.topic === 'primary.orders').map((c) => c.id));
+    const hidden = preKill.filter((a) => !onBackupBefore.has(a.id));
+    expect(hidden.length).toBeGreaterThan(500); // ~5 s at 200 msg/s
+    expect(drained.roundTrip!.resurrected).toBe(hidden.length);
+    expect(hidden.every((a) => primary.has(a.id))).toBe(true);
     // The group moved back once the reverse mirror had synced its offsets: it resumed from them on
     // every partition of backup.orders, so it re-read seconds of the outage, not all of it.
     const resumed = eventsOf(h, 'offsets').filter((o) => o.label === 'move-primary-committed' && o.topic === 'backup.orders');
