@@ -74,6 +74,20 @@ export interface WriteGap {
   durationMs: number | null;
 }
 
+/**
+ * A move of the consumer group: what its committed offsets on the new cluster were when it moved
+ * (translated by MM2's group sync, left from before a kill, or none: -1), and where it really
+ * resumed — the first offset it processed on each partition after the move (a group sync can
+ * still land while the consumer joins).
+ */
+export interface ConsumerMove {
+  label: string;
+  to: string;
+  startMs: number;
+  committed: Record<string, string>;
+  resumedAt: Record<string, string>;
+}
+
 export interface RoundTrip {
   /** The consumer's final cluster (null: the consumer never stopped cleanly). */
   finalCluster: string | null;
@@ -89,6 +103,7 @@ export interface RoundTrip {
   steps: StepTiming[];
   /** When producers could not write: the failover's gap, the cutover window of the failback. */
   writeGaps: WriteGap[];
+  moves: ConsumerMove[];
   /**
    * The classic ledger's figures for the whole round trip (tables and thresholds read these). For
    * a playbook: duplicatedBeforeKill = delivered twice before the kill; duplicatedByFailover =
@@ -230,6 +245,7 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
     },
     steps: stepTimings(events, cellStart),
     writeGaps: writeGaps(events, cellStart),
+    moves: consumerMoves(events, cellStart),
     counts,
     consistency: consistencyOf(events, acks, copies, readComplete),
   };
@@ -347,6 +363,22 @@ function undeliveredClass(copies: readonly Copy[], position: (topic: string, par
     else if (p > c.offset) return 'skipped';
   }
   return unplaced ? 'unplaced' : 'unreached';
+}
+
+function consumerMoves(events: readonly HistoryEvent[], cellStart: number): ConsumerMove[] {
+  const starts = eventsOf(events, 'step').filter((e) => e.action === 'move-consumers' && e.state === 'start');
+  return starts.map((start, i) => {
+    const next = starts[i + 1]?.t ?? Infinity;
+    const within = (t: number) => t >= start.t && t < next;
+    const committed: Record<string, string> = {};
+    const labels = [`move-${start.target}-committed`, 'failover-committed'];
+    for (const o of eventsOf(events, 'offsets').filter((x) => labels.includes(x.label) && x.cluster === start.target && within(x.t))) {
+      for (const [p, off] of Object.entries(o.offsets)) committed[tpKey(o.topic, p)] = off;
+    }
+    const resumedAt: Record<string, string> = {};
+    for (const d of eventsOf(events, 'deliver').filter((x) => x.phase === start.target && within(x.t))) resumedAt[tpKey(d.topic, d.partition)] ??= d.offset;
+    return { label: start.label, to: start.target ?? '', startMs: start.t - cellStart, committed, resumedAt };
+  });
 }
 
 function writeGaps(events: readonly HistoryEvent[], cellStart: number): WriteGap[] {

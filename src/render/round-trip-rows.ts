@@ -33,3 +33,13 @@ export function stepRows(results: RunResults): { head: string[]; rows: string[][
   ]));
   return { head, rows };
 }
+
+/** `topic/partition@offset, …` */
+export const offsetsText = (o: Readonly<Record<string, string>>): string => Object.entries(o).map(([tp, off]) => `${tp}@${off}`).join(', ') || '—';
+
+/** Each move of the consumer group: the offsets it found on its new cluster, and where it really resumed. */
+export function moveRows(results: RunResults): { head: string[]; rows: string[][] } {
+  const head = ['cell run', 'move', 'to', 'committed offsets found', 'resumed at (first offset processed)'];
+  const rows = results.cells.flatMap((c) => (c.roundTrip?.moves ?? []).map((m) => [c.key, m.label, m.to, offsetsText(m.committed), offsetsText(m.resumedAt)]));
+  return { head, rows };
+}

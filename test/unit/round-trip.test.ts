@@ -29,6 +29,9 @@ function failback(opts: { primaryRead?: boolean } = {}): HistoryEvent[] {
   deliver('b2', 'backup', 'orders', 1);
   e({ type: 'positions', phase: 'backup', offsets: { 'primary.orders/0': '2', 'orders/0': '2' }, delivered: 3 });
   e({ type: 'offsets', label: 'before-restore-end', cluster: 'backup', topic: 'primary.orders', offsets: { 0: '2' } });
+  e({ type: 'step', index: 2, label: 'home', action: 'move-consumers', target: 'primary', state: 'start' });
+  e({ type: 'offsets', label: 'move-primary-committed', cluster: 'primary', topic: 'backup.orders', offsets: { 0: '-1' } });
+  e({ type: 'step', index: 2, label: 'home', action: 'move-consumers', target: 'primary', state: 'end' });
   e({ type: 'step', index: 1, label: 'restore', action: 'restore-cluster', state: 'start' });
   e({ type: 'step', index: 1, label: 'restore', action: 'restore-cluster', state: 'end' });
   ack('c1', 4, 'orders', 'primary');
@@ -67,7 +70,9 @@ describe('the round-trip ledger', () => {
     expect(rt.counts).toMatchObject({ duplicatedByFailover: 1, duplicatedBeforeKill: 0, notReplicated: 4, deliveredPrimary: 4, deliveredBackup: 3 });
     expect(rt.consistency.holds).toBe(true);
     expect(rt.consistency.checks.map((c) => c.verdict)).toEqual(['pass', 'pass', 'pass']);
-    expect(rt.steps.map((s) => [s.label, s.state])).toEqual([['kill', 'running'], ['restore', 'end']]);
+    expect(rt.steps.map((s) => [s.label, s.state])).toEqual([['kill', 'running'], ['restore', 'end'], ['home', 'end']]);
+    // The move back: no committed offset on backup.orders; the consumer really resumed at c1's offset on orders.
+    expect(rt.moves).toEqual([{ label: 'home', to: 'primary', startMs: expect.any(Number), committed: { 'backup.orders/0': '-1' }, resumedAt: { 'orders/0': '4' } }]);
   });
 
   it('says unknown, never zero, when the primary was not read completely', () => {
