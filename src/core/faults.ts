@@ -4,6 +4,7 @@
  * faults on containers. The harness's own ADMIN path is never a link, so it is never faulted.
  */
 import { z } from 'zod';
+import { clusterNames } from './topology.ts';
 
 export const linkNames = ['mm2-primary', 'mm2-backup', 'clients-primary', 'clients-backup'] as const;
 export type LinkName = (typeof linkNames)[number];
@@ -11,7 +12,7 @@ export type LinkName = (typeof linkNames)[number];
 const link = z.enum(linkNames);
 /** upstream = client → broker, downstream = broker → client (Toxiproxy's terms). */
 const direction = z.enum(['upstream', 'downstream', 'both']).default('both');
-const cluster = z.enum(['primary', 'backup']);
+const cluster = z.enum(clusterNames);
 
 export const faultSchema = z.discriminatedUnion('fault', [
   z.strictObject({ fault: z.literal('latency'), link, direction, latencyMs: z.int().min(1).max(600_000), jitterMs: z.int().min(0).max(600_000).default(0) }),

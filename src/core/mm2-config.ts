@@ -5,6 +5,7 @@
  * refresh) would make a drill of a few minutes meaningless.
  */
 import type { PropertyValue } from './broker-config.ts';
+import type { Cluster, StartFrom } from './playbook.ts';
 import type { Scenario } from './scenario.ts';
 
 export const SOURCE_ALIAS = 'primary';
@@ -34,10 +35,10 @@ export interface MirrorEndpoints {
 
 /** One mirror's flow (core/playbook.ts); absent: the classic primary → backup drill. */
 export interface FlowSpec {
-  readonly source: 'primary' | 'backup';
-  readonly target: 'primary' | 'backup';
+  readonly source: Cluster;
+  readonly target: Cluster;
   readonly policy: string;
-  readonly startFrom: 'earliest' | 'latest' | 'seeded';
+  readonly startFrom: StartFrom;
   readonly properties: Readonly<Record<string, PropertyValue>>;
 }
 

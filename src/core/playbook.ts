@@ -12,9 +12,9 @@ import { z } from 'zod';
 import { faultSchema } from './faults.ts';
 import { remoteTopicName } from './mm2-config.ts';
 import type { Scenario } from './scenario.ts';
+import { clusterNames, type ClusterName } from './topology.ts';
 
-export const clusterNames = ['primary', 'backup'] as const;
-export type Cluster = (typeof clusterNames)[number];
+export type Cluster = ClusterName;
 const cluster = z.enum(clusterNames);
 
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);

@@ -16,7 +16,9 @@ export const TOXIPROXY_ALIAS = 'toxiproxy';
 export const TOXIPROXY_API_PORT = 8474;
 const FIRST_PROXY_PORT = 20000;
 
-export type ClusterName = 'primary' | 'backup';
+/** The drill's clusters (the one home of their names). */
+export const clusterNames = ['primary', 'backup'] as const;
+export type ClusterName = (typeof clusterNames)[number];
 export type LinkClass = 'mirror' | 'client' | 'admin';
 /** The link classes that host clients use (published on the host). */
 export const hostLinks: readonly LinkClass[] = ['client', 'admin'];
