@@ -26,7 +26,7 @@ const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
  * - `seeded`: the harness writes the flow's source offsets into MM2's offsets topic before the
  *   mirror starts, from the offsets where the opposite flow stopped copying (docs/playbooks.md).
  */
-export const startFromValues = ['earliest', 'latest', 'seeded'] as const;
+const startFromValues = ['earliest', 'latest', 'seeded'] as const;
 export type StartFrom = (typeof startFromValues)[number];
 
 export const mirrorSpecSchema = z
@@ -82,7 +82,7 @@ const base = {
  * How a moved consumer group resumes on its new cluster: any failover strategy (run/failover.ts)
  * across the forward flow, to the backup; `mm2-sync`, `earliest` or `latest` back to the primary.
  */
-export const moveStrategies = ['mm2-sync', 'checkpoints', 'raw-copy', 'timestamp', 'earliest', 'latest'] as const;
+const moveStrategies = ['mm2-sync', 'checkpoints', 'raw-copy', 'timestamp', 'earliest', 'latest'] as const;
 export const moveBackStrategies: readonly string[] = ['mm2-sync', 'earliest', 'latest'];
 
 export const playbookStepSchema = z.discriminatedUnion('action', [
@@ -115,7 +115,6 @@ export const playbookStepSchema = z.discriminatedUnion('action', [
   z.strictObject({ ...base, action: z.literal('drain-consumers') }),
 ]);
 export type PlaybookStep = z.output<typeof playbookStepSchema>;
-export type PlaybookAction = PlaybookStep['action'];
 
 export const playbookSchema = z.array(playbookStepSchema).min(1).max(100);
 
