@@ -39,11 +39,12 @@ export default defineScenario({
     reverse: { source: 'backup', target: 'primary', startFrom: 'earliest' },
   },
   playbooks: {
-    // The playbook: consumers back first — once MM2 synced their offsets to the primary — then
+    // The playbook: consumers back first — once MM2 synced their offsets to the primary, to within
+    // 500 messages of the end (about 2.5 s of writes per partition) — then
     // stop producers, drain the reverse flow to zero, and only then move the producers and stop it.
     'drain-to-zero': [
       ...outage,
-      { action: 'wait-group-synced', mirror: 'reverse' },
+      { action: 'wait-group-synced', mirror: 'reverse', withinMessages: 500 },
       ...consumersBack,
       { action: 'stop-producers' },
       { action: 'wait-mirror-drained', mirror: 'reverse' },
@@ -60,7 +61,7 @@ export default defineScenario({
     // A premature cut: the reverse flow is stopped while producers still write on the backup for 3 s.
     'cut-3s-early': [
       ...outage,
-      { action: 'wait-group-synced', mirror: 'reverse' },
+      { action: 'wait-group-synced', mirror: 'reverse', withinMessages: 500 },
       ...consumersBack,
       { name: 'cut', action: 'stop-mirror', mirror: 'reverse' },
       { when: { afterSeconds: 3 }, action: 'stop-producers' },
@@ -72,7 +73,7 @@ export default defineScenario({
       ...outage,
       { name: 'producers-back', when: { mirror: 'reverse', lagBelow: 400 }, action: 'move-producers', to: 'primary' },
       { action: 'wait-mirror-drained', mirror: 'reverse' },
-      { action: 'wait-group-synced', mirror: 'reverse' },
+      { action: 'wait-group-synced', mirror: 'reverse', withinMessages: 500 },
       { action: 'stop-mirror', mirror: 'reverse' },
       { name: 'consumers-back', action: 'move-consumers', to: 'primary' },
       { when: { afterSeconds: 5 }, action: 'stop-producers' },

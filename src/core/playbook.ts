@@ -106,9 +106,11 @@ export const playbookStepSchema = z.discriminatedUnion('action', [
   /**
    * Wait until the mirror's group sync (KIP-545) has written the consumer group's offsets on the
    * mirror's target for every partition of its remote topics: moving the group before that
-   * leaves it to auto.offset.reset there.
+   * leaves it to auto.offset.reset there. With `withinMessages`, also until each synced offset is
+   * that close to the remote partition's end: the first sync can trail the group by thousands of
+   * messages while the mirror works through a backlog.
    */
-  z.strictObject({ ...base, action: z.literal('wait-group-synced'), mirror: z.string().min(1) }),
+  z.strictObject({ ...base, action: z.literal('wait-group-synced'), mirror: z.string().min(1), withinMessages: z.int().min(0).max(100_000_000).optional() }),
   /** Any timeline fault; healed after `durationSeconds`, or before the final drain. */
   z.strictObject({ ...base, action: z.literal('fault'), fault: faultSchema, durationSeconds: z.number().positive().max(3600).optional() }),
   /** Let the consumer read to the end of every view on its cluster (the last step; added if missing). */

@@ -4,8 +4,8 @@
  * This docblock is the specification; docs/playbooks.md shows it on a failback.
  *
  * Eras (of an id, by where and when it was acked):
- *  - before-kill:    acked on the primary before the first `kill-cluster` step started (all of
- *                    them when the playbook kills nothing);
+ *  - before-kill:    acked on the primary before it was killed (all of them when the playbook
+ *                    kills nothing);
  *  - outage:         acked on the backup (producers moved there);
  *  - after-failback: acked on the primary after the kill (producers moved back).
  *
@@ -161,7 +161,8 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
   };
   const drainComplete = eventsOf(events, 'read-complete').some((e) => e.what === 'drain' && e.complete);
   const stepStarts = eventsOf(events, 'step').filter((e) => e.state === 'start');
-  const killAt = stepStarts.find((e) => e.action === 'kill-cluster')?.t ?? null;
+  // The SIGKILL itself (the step first records offsets): acks until then are the primary's before the kill.
+  const killAt = eventsOf(events, 'kill').find((e) => e.target === 'primary')?.t ?? null;
   const restore = stepStarts.find((e) => e.action === 'restore-cluster');
 
   const last = eventsOf(events, 'positions').at(-1);

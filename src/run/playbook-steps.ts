@@ -146,15 +146,23 @@ export function stepActions(x: StepDeps): StepActions {
       const t0 = Date.now();
       // Synced = written by this mirror: present, and not what the group had there when the mirror
       // started (under Identity that is the group's own commit from before the kill).
+      const admin = () => d.admins.get(m.target);
+      let behind = 0;
       await waitUntil(async () => {
+        behind = 0;
         for (const t of remote) {
-          for (const [p, o] of Object.entries(await committedOffsets(d.admins.get(m.target), groupId, t))) {
+          const ends = await endOffsets(admin(), t);
+          for (const [p, o] of Object.entries(await committedOffsets(admin(), groupId, t))) {
             if (Number(o) < 0 || atStart.get(tpKey(t, p)) === o) return false;
+            behind = Math.max(behind, Number(ends[p] ?? 0) - Number(o));
           }
         }
-        return true;
-      }, { what: `mirror ${step.mirror} to sync group ${groupId}'s offsets on ${remote.join(', ')} (${m.target})`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 500, signal: d.sup.signal });
-      return `group ${groupId} has offsets on every partition of ${remote.join(', ')} on ${m.target} after ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+        return step.withinMessages === undefined || behind <= step.withinMessages;
+      }, {
+        what: `mirror ${step.mirror} to sync group ${groupId}'s offsets on ${remote.join(', ')} (${m.target})${step.withinMessages === undefined ? '' : ` to within ${step.withinMessages} of the end`}`,
+        timeoutMs: step.timeoutSeconds * 1000, intervalMs: 500, signal: d.sup.signal,
+      });
+      return `group ${groupId} has offsets on every partition of ${remote.join(', ')} on ${m.target}, at most ${behind} behind the end, after ${((Date.now() - t0) / 1000).toFixed(1)} s`;
     },
     fault: async (step, index) => {
       const heal = await invokeFault(x.faultTargets(), step.fault, `playbook${index}`);

@@ -23,6 +23,7 @@ function failback(opts: { primaryRead?: boolean } = {}): HistoryEvent[] {
   deliver('a4', 'primary', 'orders', 3);
   e({ type: 'positions', phase: 'primary', offsets: { 'orders/0': '4' }, delivered: 3 });
   e({ type: 'step', index: 0, label: 'kill', action: 'kill-cluster', state: 'start' });
+  e({ type: 'kill', target: 'primary', signal: 'SIGKILL' });
   deliver('a2', 'backup', 'primary.orders', 1);
   ['b1', 'b2', 'b3'].forEach((id, i) => ack(id, i, 'orders', 'backup'));
   deliver('b1', 'backup', 'orders', 0);
