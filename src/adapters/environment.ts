@@ -30,6 +30,8 @@ export interface DrillEnvironment {
   readonly mirrors: Map<string, StartedMirror>;
   /** Starts a playbook mirror by name in a new container (tracked for cleanup like the others). */
   launchMirror(name: string): Promise<StartedMirror>;
+  /** Where a playbook mirror's MM2 log goes (each start of it appends). */
+  mirrorLogFile(name: string): string;
   /** Remote topic names on the backup, in scenario topic order. */
   readonly remoteTopics: string[];
   readonly kafkaLog: string;
@@ -77,11 +79,12 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
     replicationFactor: Math.min(3, s.kafka.backupNodes ?? s.kafka.nodes),
   };
   const mirrors = new Map<string, StartedMirror>();
+  const mirrorLogFile = (name: string) => join(o.logDir, `mirror-maker-${name}.log`);
   const launch = async (name: string, flow?: FlowSpec) => {
     const props = mirrorProperties(s, endpoints, flow);
     const m = await startMirrorMaker({
       image: o.images.kafka, network, labels: o.labels, properties: renderProperties(props), alias: `mm2-${name}`,
-      logFile: join(o.logDir, flow ? `mirror-maker-${name}.log` : 'mirror-maker.log'), policy: o.policy,
+      logFile: flow ? mirrorLogFile(name) : join(o.logDir, 'mirror-maker.log'), policy: o.policy,
     });
     track(m.container);
     return { mirror: m, props };
@@ -103,7 +106,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   o.onStage('mirror-ready');
 
   return {
-    network, toxiproxy, plan, primary, backup, mirror: first.mirror, mirrorProperties: first.props, remoteTopics, kafkaLog, mirrors,
+    network, toxiproxy, plan, primary, backup, mirror: first.mirror, mirrorProperties: first.props, remoteTopics, kafkaLog, mirrors, mirrorLogFile,
     launchMirror: async (name) => {
       const { mirror } = await launch(name, flowOf(name));
       mirrors.set(name, mirror);

@@ -10,7 +10,8 @@ import { tpKey } from '../core/topic-partition.ts';
 import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import { mirrorLag, readOffsetSyncs, seedSourceOffsets, watchSourceOffsets, type SourceOffsetsWatch } from '../adapters/mirror-offsets.ts';
 import type { StartedMirror } from '../adapters/mirror-maker.ts';
-import { sleep } from '../adapters/wait.ts';
+import { sleep, waitUntil } from '../adapters/wait.ts';
+import { readFileSync, statSync } from 'node:fs';
 import type { DrillContext } from './drill-context.ts';
 
 interface MirrorRun {
@@ -21,6 +22,25 @@ interface MirrorRun {
   readonly startAt: ReadonlyMap<string, bigint>;
   /** The consumer group's committed offsets on the target's remote topics when the mirror started. */
   readonly groupAtStart: ReadonlyMap<string, string>;
+}
+
+const TASK_STARTED = /WorkerSourceTask\{id=MirrorSourceConnector-\d+\} Source task finished initialization and start/g;
+
+const logSize = (file: string): number => {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+};
+
+/** How many MirrorSourceConnector tasks the log reports started after byte `from`. */
+function tasksStarted(file: string, from: number): number {
+  try {
+    return readFileSync(file).subarray(from).toString('utf8').match(TASK_STARTED)?.length ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 export class MirrorControl {
@@ -80,9 +100,6 @@ export class MirrorControl {
       return `${m.source} → ${m.target}`;
     }
     const startAt = new Map<string, bigint>();
-    for (const t of this.topics) {
-      for (const o of await admins.get(m.source).fetchTopicOffsets(t)) startAt.set(tpKey(t, o.partition), BigInt(m.startFrom === 'latest' ? o.high : o.low));
-    }
     let detail = `${m.source} → ${m.target}, from ${m.startFrom}`;
     if (m.startFrom === 'seeded') {
       const seeds = await this.seedsFor(m.source, m.target);
@@ -93,7 +110,21 @@ export class MirrorControl {
       }
       detail += ` (${[...seeds].map(([tp, n]) => `${tp}@${n}`).join(', ') || 'nothing to skip'})`;
     }
+    const logFrom = setup ? 0 : logSize(env.mirrorLogFile(name));
     const started = setup ?? (await env.launchMirror(name));
+    // Started = its source tasks run (Connect logs each one): only then is "latest" where it begins.
+    const tasks = Math.min(this.s.mirror.tasksMax, this.s.topics.reduce((n, t) => n + t.partitions, 0));
+    const t0 = Date.now();
+    await waitUntil(async () => tasksStarted(started.logFile, logFrom) >= tasks, {
+      what: `mirror ${name}'s ${tasks} source task(s) to start`, timeoutMs: 180_000, intervalMs: 250, logFile: started.logFile, signal: this.d.sup.signal,
+    });
+    detail += `; replicating after ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    for (const t of this.topics) {
+      for (const o of await admins.get(m.source).fetchTopicOffsets(t)) {
+        const key = tpKey(t, o.partition);
+        if (!startAt.has(key)) startAt.set(key, BigInt(m.startFrom === 'latest' ? o.high : o.low));
+      }
+    }
     const watch = await watchSourceOffsets({ kafka: admins.client(m.target), admin: admins.get(m.target), source: m.source, signal: this.d.sup.signal });
     const groupAtStart = new Map<string, string>();
     for (const t of this.topics.map((x) => remoteTopicOf(m, this.d.policyOf(m), x))) {
