@@ -94,7 +94,8 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
     if (!m) throw new Error(`no mirror named "${name}"`);
     return { source: m.source, target: m.target, policy: m.policy ?? s.mirror.policy, startFrom: m.startFrom, properties: m.properties };
   };
-  const setup = playbook ? Object.keys(s.mirrors).filter((n) => s.mirrors[n]?.startAt === 'setup') : [];
+  // The forward flow first: the drill waits for its remote topics on the backup.
+  const setup = playbook ? Object.keys(s.mirrors).filter((n) => s.mirrors[n]?.startAt === 'setup').sort((a, b) => Number(s.mirrors[b]?.source === 'primary') - Number(s.mirrors[a]?.source === 'primary')) : [];
   let first: { mirror: StartedMirror; props: Record<string, string | number | boolean> } | undefined;
   for (const name of playbook ? setup : ['forward']) {
     const started = await launch(name, playbook ? flowOf(name) : undefined);
@@ -102,7 +103,8 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
     first ??= started;
   }
   if (!first) throw new Error('a playbook needs a mirror with startAt "setup" (checked when the scenario is loaded)');
-  const remoteTopics = await waitForRemoteTopics(backup, s, kafkaLog, first.mirror.logFile, o.signal);
+  const policy = playbook ? flowOf(setup[0]!).policy : s.mirror.policy;
+  const remoteTopics = await waitForRemoteTopics(backup, s, policy, kafkaLog, first.mirror.logFile, o.signal);
   o.onStage('mirror-ready');
 
   return {
@@ -115,8 +117,8 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   };
 }
 
-async function createTopics(primary: StartedCluster, s: Scenario, kafkaLog: string): Promise<void> {
-  const admin = kafkaClient(primary.adminBootstrap, 'mm2-drill-setup', kafkaLog).admin();
+async function createTopics(cluster: StartedCluster, s: Scenario, kafkaLog: string): Promise<void> {
+  const admin = kafkaClient(cluster.adminBootstrap, 'mm2-drill-setup', kafkaLog).admin();
   await admin.connect();
   try {
     await admin.createTopics({
@@ -148,7 +150,7 @@ export function findRemoteTopic(policy: string, source: string, backupTopics: re
 }
 
 /** MM2 is ready when every remote topic exists on the backup with all its partitions; returns their names. */
-async function waitForRemoteTopics(backup: StartedCluster, s: Scenario, kafkaLog: string, mirrorLog: string, signal?: AbortSignal): Promise<string[]> {
+async function waitForRemoteTopics(backup: StartedCluster, s: Scenario, policy: string, kafkaLog: string, mirrorLog: string, signal?: AbortSignal): Promise<string[]> {
   const admin = kafkaClient(backup.adminBootstrap, 'mm2-drill-mirror-ready', kafkaLog).admin();
   await admin.connect();
   try {
@@ -157,13 +159,13 @@ async function waitForRemoteTopics(backup: StartedCluster, s: Scenario, kafkaLog
         const topics = await admin.listTopics();
         const remote: string[] = [];
         for (const t of s.topics) {
-          const name = findRemoteTopic(s.mirror.policy, t.name, topics);
+          const name = findRemoteTopic(policy, t.name, topics);
           if (!name || Object.keys(await endOffsets(admin, name)).length < t.partitions) return false;
           remote.push(name);
         }
         return remote;
       },
-      { what: `MM2 to create the remote topic(s) of ${s.topics.map((t) => t.name).join(', ')} on the backup (policy ${s.mirror.policy})`, timeoutMs: 180_000, intervalMs: 1000, logFile: mirrorLog, signal },
+      { what: `MM2 to create the remote topic(s) of ${s.topics.map((t) => t.name).join(', ')} on the backup (policy ${policy})`, timeoutMs: 180_000, intervalMs: 1000, logFile: mirrorLog, signal },
     );
   } finally {
     await admin.disconnect();

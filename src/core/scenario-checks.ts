@@ -125,8 +125,8 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
   if (killAt >= 0 && !defaultKill) {
     issues.push({ path: ['timeline', killAt], input: 'kill-primary', message: 'with a playbook the timeline holds faults only: kill the primary with a `kill-cluster` step' });
   }
-  if (!Object.values(s.mirrors).some((m) => m.startAt === 'setup')) {
-    issues.push({ path: ['mirrors'], input: mirrors, message: 'a playbook needs one mirror with startAt "setup" (the flow that replicates before the drill starts)' });
+  if (!Object.values(s.mirrors).some((m) => m.startAt === 'setup' && m.source === 'primary')) {
+    issues.push({ path: ['mirrors'], input: mirrors, message: 'a playbook needs a mirror from primary to backup with startAt "setup" (the flow that replicates before the drill starts)' });
   }
   if (!builtInPolicies.includes(s.mirror.policy)) {
     issues.push({ path: ['mirror', 'policy'], input: s.mirror.policy, message: 'playbooks support the built-in policies ("default", "identity"): a custom policy\'s remote topic names are not known in advance' });
