@@ -12,6 +12,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { parseSourceOffsetKey, sourceOffsetKey, sourceOffsetsTopic } from '../core/mm2-config.ts';
 import { parseTp, tpKey } from '../core/topic-partition.ts';
 import { closeQuietly, endOffsets } from './kafka-client.ts';
+import { readToEnd } from './topic-reader.ts';
 import { sleep } from './wait.ts';
 
 export interface SourceOffsetsWatch {
@@ -103,24 +104,9 @@ export function decodeOffsetSync(key: Buffer, value: Buffer): OffsetSync {
 /** Every offset sync of a topic, end to end (empty if the topic does not exist). */
 export async function readOffsetSyncs(o: { kafka: Kafka; admin: Admin; topic: string; timeoutMs: number }): Promise<OffsetSync[]> {
   if (!(await o.admin.listTopics()).includes(o.topic)) return [];
-  const ends = await endOffsets(o.admin, o.topic);
-  const target = new Map(Object.entries(ends).map(([p, e]) => [Number(p), BigInt(e)]));
-  const reached = new Map<number, bigint>();
-  const pending = () => [...target].some(([p, end]) => (reached.get(p) ?? 0n) < end);
   const out: OffsetSync[] = [];
-  if (!pending()) return out;
-  const consumer = o.kafka.consumer({ groupId: `mm2-drill-syncs-${Date.now()}`, maxWaitTimeInMs: 250 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [o.topic], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ partition, message }) => {
-      reached.set(partition, BigInt(message.offset) + 1n);
-      if (message.key && message.value) out.push(decodeOffsetSync(message.key, message.value));
-    },
+  await readToEnd({ ...o, group: 'mm2-drill-syncs' }, (message) => {
+    if (message.key && message.value) out.push(decodeOffsetSync(message.key, message.value));
   });
-  const deadline = Date.now() + o.timeoutMs;
-  while (pending() && Date.now() < deadline) await sleep(100);
-  await closeQuietly(consumer);
   return out;
 }

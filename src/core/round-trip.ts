@@ -36,20 +36,14 @@
  */
 import { eventsOf, type EventOf, type HistoryEvent } from './history.ts';
 import type { Consistency, ConsistencyCheck } from './consistency.ts';
-import type { Count, LedgerCounts, Sample } from './ledger.ts';
+import type { Count, LedgerCounts, PartitionCounts, Sample } from './ledger.ts';
 import { recordKey, tpKey } from './topic-partition.ts';
 
 export const eras = ['before-kill', 'outage', 'after-failback'] as const;
 export type Era = (typeof eras)[number];
 
-export interface ClassCounts {
-  acked: number;
-  lost: Count;
-  skipped: Count;
-  unreached: Count;
-  exactlyOnce: number;
-  duplicated: number;
-}
+/** The consumer classes of a set of acked ids (the ledger's per-partition shape). */
+export type ClassCounts = PartitionCounts;
 
 /** How many ids have 0, 1, 2 or more copies on a cluster ('unknown' when its read was incomplete). */
 export type CopyHistogram = { none: number; one: number; two: number; more: number } | 'unknown';
