@@ -18,10 +18,14 @@ const isPlaybook = (events: readonly HistoryEvent[]) => {
 export function measureCell(events: readonly HistoryEvent[], cellStart: number) {
   const ix = indexHistory(events);
   const roundTrip = isPlaybook(events) ? roundTripOf(events, cellStart) : null;
-  const classic = ledgerOf(ix);
-  // A playbook's figures come from the round-trip ledger: the classic one assumes one failover.
-  // Its per-partition breakdown and samples are the classic ledger's and are left out (the round trip has its own samples).
-  const ledger = roundTrip ? { ...classic, counts: roundTrip.counts, consistency: roundTrip.consistency, failoverGapMs: null, samples: null, partitions: {} } : classic;
+  // A playbook's figures come from the round-trip ledger (the classic one assumes one failover);
+  // it has no per-partition breakdown, and its samples are in `roundTrip`.
+  const ledger = roundTrip
+    ? {
+      counts: roundTrip.counts, consistency: roundTrip.consistency, failoverGapMs: null, samples: null, partitions: {}, drainComplete: ix.drainComplete,
+      backupReadComplete: events.some((e) => e.type === 'read-complete' && e.what === 'backup-copies' && e.complete),
+    }
+    : ledgerOf(ix);
   const gap = ledger.failoverGapMs;
   return {
     counts: ledger.counts,

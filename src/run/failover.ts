@@ -1,8 +1,8 @@
 /**
  * Failover: the consumer moves across the forward flow, primary → backup, and resumes according
- * to a strategy (a playbook's `move-consumers` step to the backup; the default playbook's
- * failover). This module is the one home of the six strategies. Every input a strategy used, and the offsets it chose, are
- * recorded, so the checker can tell a harness mistake from an MM2 one.
+ * to a strategy (a playbook's `move-consumers` step to the backup, the default playbook's
+ * failover). This module is the one home of the six strategies. Every input a strategy used, and
+ * the offsets it chose, are recorded, so the checker can tell a harness mistake from an MM2 one.
  */
 import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
