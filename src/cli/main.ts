@@ -24,9 +24,10 @@ const err = (s: string) => process.stderr.write(`${s}\n`);
 function keptInfo(env: DrillEnvironment, runId: string): string {
   const lines = [
     `Environment of run ${runId} left running (--keep). Reach it with your own tools:`,
-    `  primary (killed)     admin ${env.primary.adminBootstrap.join(',')}`,
-    `  backup   direct      ${env.backup.adminBootstrap.join(',')}   (never faulted)`,
-    `  backup   via proxy   ${env.backup.clientBootstrap.join(',')}`,
+    `  primary  admin       ${env.primary.adminBootstrap.join(',')}   (never faulted; answers unless the drill left it killed)`,
+    `  primary  clients     ${env.primary.clientBootstrap.join(',')}`,
+    `  backup   admin       ${env.backup.adminBootstrap.join(',')}   (never faulted)`,
+    `  backup   clients     ${env.backup.clientBootstrap.join(',')}`,
     `  remote topics        ${env.remoteTopics.join(', ')}`,
     `  MM2 container        ${env.mirror.container.getName()}`,
     `  Toxiproxy API        ${env.toxiproxy.api.host}`,
