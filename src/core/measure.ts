@@ -55,7 +55,7 @@ export type Measured = ReturnType<typeof measureCell>;
  * nothing was gated, so nothing can be called passed.
  */
 export function judgeCell(s: Scenario, cell: { values: Record<string, string | number | boolean>; remoteTopics: readonly string[] }, m: Measured, events: readonly HistoryEvent[]) {
-  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill });
+  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill, roundTrip: m.roundTrip });
   const failover = m.roundTrip === null && s.timeline.some((x) => x.action === 'kill-primary');
   const ix = indexHistory(events);
   const expected = failover ? checkBound(s, cell.remoteTopics, m, events, m.atKill.consumerBehind, ix) : null;

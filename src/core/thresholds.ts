@@ -11,6 +11,8 @@ export const figureNames = [
   'acked', 'lost', 'skipped', 'unreached', 'duplicated', 'extraDeliveries', 'duplicatedBeforeKill', 'duplicatedByFailover', 'duplicatedAfterFailover',
   'exactlyOnce', 'notReplicated', 'replicationDuplicates', 'indeterminate', 'failedAppeared',
   'failoverGapSeconds', 'failoverRemainderSeconds', 'lagAtKillMessages', 'groupSyncAgeSeconds',
+  // A playbook's round trip (unknown for a timeline drill): stranded and resurrected ids, the last write gap.
+  'stranded', 'resurrected', 'cutoverWindowSeconds',
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
@@ -31,7 +33,7 @@ export interface Check {
   verdict: Verdict;
 }
 
-type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill'>;
+type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill' | 'roundTrip'>;
 
 export function figureValue(c: Gated, f: FigureName): number | null {
   const num = (x: number | 'unknown' | null | undefined) => (typeof x === 'number' ? x : null);
@@ -41,6 +43,9 @@ export function figureValue(c: Gated, f: FigureName): number | null {
     case 'failoverRemainderSeconds': return seconds(c.failoverRemainderMs);
     case 'lagAtKillMessages': return c.atKill.lagMessages;
     case 'groupSyncAgeSeconds': return seconds(c.atKill.groupSyncAgeMs);
+    case 'stranded': return num(c.roundTrip?.stranded);
+    case 'resurrected': return num(c.roundTrip?.resurrected);
+    case 'cutoverWindowSeconds': return seconds(c.roundTrip?.writeGaps.at(-1)?.durationMs ?? null);
     default: return num(c.counts?.[f]);
   }
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { CellResult } from '../../src/core/results.ts';
 import { checksFor, evaluate, thresholdsSchema } from '../../src/core/thresholds.ts';
 import { parseScenario } from '../../src/core/validate.ts';
 import type { LedgerCounts } from '../../src/core/ledger.ts';
 
 const counts = { acked: 1000, lost: 0, skipped: 'unknown', duplicated: 120, extraDeliveries: 130, exactlyOnce: 880 } as unknown as LedgerCounts;
 const cell = (values: Record<string, string | number | boolean>) => ({
-  values, counts, failoverGapMs: 3500, failoverRemainderMs: 1500, atKill: { lagMessages: 40, lagMs: 200, groupSyncAgeMs: 900, groupSyncBehind: 10, consumerBehind: 0 },
+  values, counts, failoverGapMs: 3500, failoverRemainderMs: 1500, atKill: { lagMessages: 40, lagMs: 200, groupSyncAgeMs: 900, groupSyncBehind: 10, consumerBehind: 0 }, roundTrip: null,
 });
 
 describe('thresholds', () => {
@@ -15,6 +16,15 @@ describe('thresholds', () => {
     expect(byFigure).toEqual({
       lost: [0, 'pass'], duplicated: [120, 'fail'], skipped: [null, 'unknown'], failoverGapSeconds: [3.5, 'pass'], failoverRemainderSeconds: [1.5, 'fail'], lagAtKillMessages: [40, 'pass'],
     });
+  });
+
+  it('gates a playbook\'s stranded and resurrected ids and its cutover window, unknown for a timeline drill', () => {
+    const t = thresholdsSchema.parse({ stranded: '==0', resurrected: '<10', cutoverWindowSeconds: '<1' });
+    const gaps = [{ from: 'kill', to: 'home', startMs: 0, endMs: 3000, durationMs: 3000 }, { from: 'stop', to: 'back', startMs: 9000, endMs: 14_500, durationMs: 5500 }];
+    const roundTrip = { stranded: 1340, resurrected: 'unknown', writeGaps: gaps } as unknown as NonNullable<CellResult['roundTrip']>;
+    const verdicts = (c: Parameters<typeof evaluate>[1]) => Object.fromEntries(evaluate(t, c).map((x) => [x.figure, [x.value, x.verdict]]));
+    expect(verdicts({ ...cell({}), roundTrip })).toEqual({ stranded: [1340, 'fail'], resurrected: [null, 'unknown'], cutoverWindowSeconds: [5.5, 'fail'] });
+    expect(verdicts(cell({}))).toEqual({ stranded: [null, 'unknown'], resurrected: [null, 'unknown'], cutoverWindowSeconds: [null, 'unknown'] });
   });
 
   it('applies `when` groups only to matching cells (a path may be shortened)', () => {
