@@ -42,15 +42,25 @@ function kafkaErrorTypes(e: unknown): string[] {
   return types;
 }
 
+/**
+ * Errors after which kafkajs's idempotent producer never recovers: it has no epoch bump
+ * (KIP-360), so every later batch of the partition fails too (seen: 1797 sends rejected with
+ * OUT_OF_ORDER_SEQUENCE_NUMBER after a primary broker was killed). The Java producer bumps its
+ * epoch and carries on; the harness starts a fresh producer (a new producer id) to the same effect.
+ */
+const fatalForIdempotence = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
+
 export async function startProducer(o: ProducerOptions): Promise<RunningProducer> {
   const w = o.settings;
-  const producer: Producer = o.kafka.producer({
+  const create = (): Producer => o.kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner, // unused: every message names its partition
     idempotent: w.idempotent,
     ...(w.idempotent ? { maxInFlightRequests: 1 } : {}),
     retry: { retries: 2, maxRetryTime: 2000 },
   });
+  let producer = create();
+  let renew = false;
   const keyOf = (id: string, n: number): string | null => (w.keys === 'id' ? id : w.keys === 'none' ? null : `k${n % w.keys}`);
   await producer.connect();
   const stats = { acked: 0, failed: 0, indeterminate: 0 };
@@ -96,7 +106,9 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
         }
       }
     } catch (e) {
-      const outcome = produceOutcome({ kafkaErrorTypes: kafkaErrorTypes(e) });
+      const types = kafkaErrorTypes(e);
+      if (w.idempotent && types.some((t) => fatalForIdempotence.has(t))) renew = true;
+      const outcome = produceOutcome({ kafkaErrorTypes: types });
       const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       for (const m of batch) {
         stats[outcome === 'fail' ? 'failed' : 'indeterminate']++;
@@ -107,7 +119,12 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
 
   const loop = (async () => {
     while (!stopping) {
-      await sendDue();
+      if (renew) {
+        renew = false;
+        await Promise.race([producer.disconnect().catch(() => undefined), sleep(3000)]);
+        producer = create();
+        await producer.connect().catch(() => (renew = true)); // retried on the next turn
+      } else await sendDue();
       await sleep(20);
     }
   })();
