@@ -13,9 +13,9 @@ it('keeps the environment reachable after the drill, and down removes it', async
   expect(run.stderr).toContain('left running');
   expect(await containersLeft(runId)).toBeGreaterThanOrEqual(4); // toxiproxy, 2 brokers, MM2
 
-  const direct = /backup\s+direct\s+(\S+)/.exec(run.stderr)?.[1];
-  expect(direct).toBeDefined();
-  const admin = new Kafka({ brokers: direct!.split(','), logLevel: logLevel.NOTHING }).admin();
+  const backupAdmin = /backup\s+admin\s+(\S+)/.exec(run.stderr)?.[1];
+  expect(backupAdmin).toBeDefined();
+  const admin = new Kafka({ brokers: backupAdmin!.split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   const topics = await admin.listTopics();
   await admin.disconnect();
