@@ -18,6 +18,13 @@ export interface DrainResult {
   last: { topic: string; end: Record<string, string>; committed: Record<string, string> }[];
 }
 
+/** Where a consumer stands on a partition: past what it processed, or at its group's commit if further. */
+export const standsAt = (consumer: RunningConsumer, key: string, committed: string | undefined): bigint => {
+  const processed = consumer.positions.get(key) ?? 0n;
+  const commit = BigInt(committed ?? '-1');
+  return processed > commit ? processed : commit;
+};
+
 export async function drain(o: {
   admin: Admin;
   consumer: RunningConsumer;
@@ -49,7 +56,7 @@ export async function drain(o: {
       for (const [p, e] of Object.entries(end)) {
         const key = `${topic}/${p}`;
         ends[key] = e;
-        const pos = [o.consumer.positions.get(key) ?? 0n, BigInt(committed[p] ?? '-1')].reduce((a, b) => (a > b ? a : b));
+        const pos = standsAt(o.consumer, key, committed[p]);
         if (pos < BigInt(e)) behind.push(`${key} at ${pos}/${e}`);
       }
     }

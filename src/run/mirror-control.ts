@@ -11,7 +11,7 @@ import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import { mirrorLag, readOffsetSyncs, seedSourceOffsets, watchSourceOffsets, type SourceOffsetsWatch } from '../adapters/mirror-offsets.ts';
 import type { StartedMirror } from '../adapters/mirror-maker.ts';
 import { sleep, waitUntil } from '../adapters/wait.ts';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { DrillContext } from './drill-context.ts';
 
 interface MirrorRun {
@@ -34,12 +34,18 @@ const logSize = (file: string): number => {
   }
 };
 
-/** How many MirrorSourceConnector tasks the log reports started after byte `from`. */
+/** How many MirrorSourceConnector tasks the log reports started after byte `from` (reads only that part). */
 function tasksStarted(file: string, from: number): number {
+  let fd: number | undefined;
   try {
-    return readFileSync(file).subarray(from).toString('utf8').match(TASK_STARTED)?.length ?? 0;
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(Math.max(0, fstatSync(fd).size - from));
+    readSync(fd, buf, 0, buf.length, from);
+    return buf.toString('utf8').match(TASK_STARTED)?.length ?? 0;
   } catch {
     return 0;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

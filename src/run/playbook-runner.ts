@@ -23,6 +23,7 @@ import { readBackup } from '../adapters/backup-reader.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
 import { sleep, waitUntil } from '../adapters/wait.ts';
 import { createDrillContext, type DrillContext } from './drill-context.ts';
+import { standsAt } from './drain.ts';
 import { MirrorControl } from './mirror-control.ts';
 import { stepActions } from './playbook-steps.ts';
 import type { CellContext } from './run-cell.ts';
@@ -186,7 +187,7 @@ async function consumerLag(d: DrillContext, workload: Workload): Promise<number>
   for (const t of await d.views(c.cluster)) {
     const committed = await committedOffsets(admin, c.run.groupId, t);
     for (const [p, end] of Object.entries(await endOffsets(admin, t))) {
-      const at = [c.run.positions.get(tpKey(t, p)) ?? 0n, BigInt(committed[p] ?? '-1')].reduce((a, b) => (a > b ? a : b));
+      const at = standsAt(c.run, tpKey(t, p), committed[p]);
       if (BigInt(end) > at) lag += BigInt(end) - at;
     }
   }
