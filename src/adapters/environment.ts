@@ -8,7 +8,7 @@ import { Network, type StartedNetwork, type StartedTestContainer } from 'testcon
 import { renderProperties } from '../core/broker-config.ts';
 import { mirrorProperties, remoteTopicName, type FlowSpec } from '../core/mm2-config.ts';
 import { playbookOf, type Scenario } from '../core/scenario.ts';
-import { brokersOf, planProxies, type ProxyPlan } from '../core/topology.ts';
+import { brokersOf, nodesOf, planProxies, replicationFactorFor, type ProxyPlan } from '../core/topology.ts';
 import type { ResolvedImages } from './images.ts';
 import { endOffsets, kafkaClient } from './kafka-client.ts';
 import { startCluster, type StartedCluster } from './kafka-cluster.ts';
@@ -56,8 +56,8 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const kafkaLog = join(o.logDir, 'kafkajs.log');
   const network = await new Network().start();
   track(network);
-  const primaryBrokers = brokersOf('primary', s.kafka.nodes);
-  const backupBrokers = brokersOf('backup', s.kafka.backupNodes ?? s.kafka.nodes);
+  const primaryBrokers = brokersOf('primary', nodesOf(s.kafka, 'primary'));
+  const backupBrokers = brokersOf('backup', nodesOf(s.kafka, 'backup'));
   const plan = planProxies([...primaryBrokers, ...backupBrokers]);
   const toxiproxy = await startToxiproxy({ image: o.images.toxiproxy, network, labels: o.labels, plan, logFile: join(o.logDir, 'toxiproxy.log'), host: HOST });
   track(toxiproxy.container);
@@ -76,7 +76,6 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const endpoints = {
     primaryBootstrap: primary.mirrorBootstrap.join(','),
     backupBootstrap: backup.mirrorBootstrap.join(','),
-    replicationFactor: Math.min(3, s.kafka.backupNodes ?? s.kafka.nodes),
   };
   const mirrors = new Map<string, StartedMirror>();
   const mirrorLogFile = (name: string) => join(o.logDir, `mirror-maker-${name}.log`);
@@ -126,7 +125,7 @@ async function createTopics(cluster: StartedCluster, s: Scenario, kafkaLog: stri
       topics: s.topics.map((t) => ({
         topic: t.name,
         numPartitions: t.partitions,
-        replicationFactor: Math.min(3, s.kafka.nodes),
+        replicationFactor: replicationFactorFor(cluster.brokers.length),
         configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
       })),
     });

@@ -96,10 +96,11 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
         const i = index.get(key) ?? 0n;
         index.set(key, i + 1n);
         const b = base.get(key);
-        // With acks=0 the broker returns no offsets: the write is unconfirmed, hence indeterminate.
+        // No offset: with acks=0 the write is unconfirmed; with acks=all a base offset of -1 was seen
+        // on retries across a broker kill (the write's fate is then unknown). Either way, indeterminate.
         if (b === undefined || b < 0n) {
           stats.indeterminate++;
-          o.recorder.emit({ type: 'indeterminate', id: m.id, error: 'no offset returned (acks=0)' });
+          o.recorder.emit({ type: 'indeterminate', id: m.id, error: w.acks === 'none' ? 'no offset returned (acks=0)' : 'the broker returned no offset for the batch' });
         } else {
           stats.acked++;
           o.recorder.emit({ type: 'ack', id: m.id, topic: m.topic, partition: m.partition, offset: String(b + i), ...(o.cluster ? { cluster: o.cluster } : {}) });

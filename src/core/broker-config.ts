@@ -1,5 +1,5 @@
 /** server.properties of one KRaft combined-mode broker (broker + controller in one process). */
-import { type BrokerRef, listenerPort } from './topology.ts';
+import { type BrokerRef, listenerPort, replicationFactorFor } from './topology.ts';
 
 export type PropertyValue = string | number | boolean;
 
@@ -21,7 +21,7 @@ export const renderProperties = (props: Readonly<Record<string, PropertyValue>>)
 export function brokerProperties(input: BrokerConfigInput): Record<string, PropertyValue> {
   const { broker, clusterBrokers } = input;
   const n = clusterBrokers.length;
-  const rf = Math.min(3, n);
+  const rf = replicationFactorFor(n);
   const p = listenerPort;
   return {
     'process.roles': 'broker,controller',

@@ -4,13 +4,16 @@
  * the OS the resident size is about 768 MiB each. Cells run one at a time.
  */
 import type { Scenario } from './scenario.ts';
+import { clusterNames, nodesOf } from './topology.ts';
 
 const MIB = 1024 * 1024;
 export const JVM_FOOTPRINT_BYTES = 768 * MIB;
 const TOXIPROXY_AND_SLACK_BYTES = 256 * MIB;
 
+const brokers = (s: Scenario): number => clusterNames.reduce((n, c) => n + nodesOf(s.kafka, c), 0);
+
 export function memoryNeeded(s: Scenario): number {
-  const jvms = s.kafka.nodes + (s.kafka.backupNodes ?? s.kafka.nodes) + 1; // brokers + MM2
+  const jvms = brokers(s) + Math.max(1, Object.keys(s.mirrors).length); // brokers + MM2 processes
   return jvms * JVM_FOOTPRINT_BYTES + TOXIPROXY_AND_SLACK_BYTES;
 }
 
@@ -19,5 +22,5 @@ export function memoryShortfall(s: Scenario, engineBytes: number): string | null
   const need = memoryNeeded(s);
   if (engineBytes <= 0 || engineBytes >= need) return null;
   const gib = (b: number) => (b / 1024 ** 3).toFixed(1);
-  return `a cell of this scenario needs about ${gib(need)} GiB for its ${s.kafka.nodes + (s.kafka.backupNodes ?? s.kafka.nodes)} brokers and MM2, and the Docker engine has ${gib(engineBytes)} GiB`;
+  return `a cell of this scenario needs about ${gib(need)} GiB for its ${brokers(s)} brokers and MM2, and the Docker engine has ${gib(engineBytes)} GiB`;
 }

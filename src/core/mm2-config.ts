@@ -7,6 +7,7 @@
 import type { PropertyValue } from './broker-config.ts';
 import type { Cluster, StartFrom } from './playbook.ts';
 import type { Scenario } from './scenario.ts';
+import { clusterNames, nodesOf, replicationFactorFor, type ClusterName } from './topology.ts';
 
 export const SOURCE_ALIAS = 'primary';
 export const TARGET_ALIAS = 'backup';
@@ -29,8 +30,6 @@ export const remoteTopicName = (policy: string, topic: string, source: string = 
 export interface MirrorEndpoints {
   readonly primaryBootstrap: string;
   readonly backupBootstrap: string;
-  /** Replication factor for MM2's own topics and remote topics (≤ brokers of the backup). */
-  readonly replicationFactor: number;
 }
 
 /** One mirror's flow (core/playbook.ts); absent: the classic primary → backup drill. */
@@ -44,10 +43,10 @@ export interface FlowSpec {
 
 export function mirrorProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Record<string, PropertyValue> {
   const m = s.mirror;
-  const rf = ep.replicationFactor;
   const [source, target] = flow ? [flow.source, flow.target] : [SOURCE_ALIAS, TARGET_ALIAS];
   const name = `${source}->${target}`;
   const opposite = `${target}->${source}`;
+  const own = { ...m.properties, ...flow?.properties };
   return {
     clusters: `${SOURCE_ALIAS},${TARGET_ALIAS}`,
     [`${SOURCE_ALIAS}.bootstrap.servers`]: ep.primaryBootstrap,
@@ -77,16 +76,39 @@ export function mirrorProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSp
     // so the prefixed form is the one that takes effect.
     'offset.flush.interval.ms': m.offsetFlushIntervalMs,
     [`${target}.offset.flush.interval.ms`]: m.offsetFlushIntervalMs,
-    'replication.factor': rf,
-    'checkpoints.topic.replication.factor': rf,
-    'heartbeats.topic.replication.factor': rf,
-    'offset-syncs.topic.replication.factor': rf,
-    'offset.storage.replication.factor': rf,
-    'status.storage.replication.factor': rf,
-    'config.storage.replication.factor': rf,
-    ...m.properties,
-    ...flow?.properties,
+    ...replicationFactors(s, own),
+    ...own,
   };
+}
+
+/**
+ * Replication factors of the topics MM2 creates, each sized for the cluster it lands on (a
+ * 3-broker primary and a 1-broker backup differ). Per pair `X->Y`: remote topics, checkpoints and
+ * heartbeats on Y; offset syncs on X unless `offset-syncs.topic.location=target` (KIP-545).
+ * Per herder: its Connect storage topics on its target, set with the `<cluster>.` prefix, the one
+ * MirrorMakerConfig.workerConfig reads per target — a top-level `*.storage.*` would override it for
+ * every herder. Both pairs, because the opposite pair's herder exists too (it emits heartbeats). A
+ * property the scenario sets itself is left to it.
+ */
+function replicationFactors(s: Scenario, own: Readonly<Record<string, PropertyValue>>): Record<string, PropertyValue> {
+  const rf = (c: ClusterName) => replicationFactorFor(nodesOf(s.kafka, c));
+  const syncsOnTarget = own['offset-syncs.topic.location'] === 'target';
+  const out: Record<string, PropertyValue> = {};
+  for (const x of clusterNames) {
+    const y = clusterNames.find((c) => c !== x)!;
+    const pair = {
+      'replication.factor': rf(y),
+      'checkpoints.topic.replication.factor': rf(y),
+      'heartbeats.topic.replication.factor': rf(y),
+      'offset-syncs.topic.replication.factor': rf(syncsOnTarget ? y : x),
+    };
+    for (const [k, v] of Object.entries(pair)) if (!(k in own)) out[`${x}->${y}.${k}`] = v;
+    for (const store of ['offset', 'status', 'config']) {
+      const k = `${store}.storage.replication.factor`;
+      if (!(k in own)) out[`${y}.${k}`] = rf(y);
+    }
+  }
+  return out;
 }
 
 /**

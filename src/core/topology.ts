@@ -19,6 +19,18 @@ const FIRST_PROXY_PORT = 20000;
 /** The drill's clusters (the one home of their names). */
 export const clusterNames = ['primary', 'backup'] as const;
 export type ClusterName = (typeof clusterNames)[number];
+
+/** Brokers of a cluster: `kafka.backupNodes` defaults to `kafka.nodes`. */
+export const nodesOf = (kafka: { readonly nodes: number; readonly backupNodes?: number | undefined }, cluster: ClusterName): number =>
+  cluster === 'primary' ? kafka.nodes : (kafka.backupNodes ?? kafka.nodes);
+
+/**
+ * Replication factor of every topic on a cluster of `brokers` brokers — the drill's, MM2's
+ * internal ones and the harness's — so that losing one broker of three leaves each partition a
+ * leader: a replica-less partition makes every client's metadata refresh fail (kafkajs retries
+ * LEADER_NOT_AVAILABLE until it gives up).
+ */
+export const replicationFactorFor = (brokers: number): number => Math.min(3, brokers);
 export type LinkClass = 'mirror' | 'client' | 'admin';
 /** The link classes that host clients use (published on the host). */
 export const hostLinks: readonly LinkClass[] = ['client', 'admin'];

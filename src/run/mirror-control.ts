@@ -7,6 +7,7 @@ import type { Cluster } from '../core/playbook.ts';
 import { remoteTopicOf } from '../core/playbook.ts';
 import { DrillError } from '../core/errors.ts';
 import { tpKey } from '../core/topic-partition.ts';
+import { replicationFactorFor } from '../core/topology.ts';
 import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import { mirrorLag, readOffsetSyncs, seedSourceOffsets, watchSourceOffsets, type SourceOffsetsWatch } from '../adapters/mirror-offsets.ts';
 import type { StartedMirror } from '../adapters/mirror-maker.ts';
@@ -110,7 +111,7 @@ export class MirrorControl {
     if (m.startFrom === 'seeded') {
       const seeds = await this.seedsFor(m.source, m.target);
       for (const [tp, n] of seeds) startAt.set(tp, n);
-      await seedSourceOffsets({ kafka: admins.client(m.target), admin: admins.get(m.target), source: m.source, next: seeds, replicationFactor: Math.min(3, env[m.target].brokers.length) });
+      await seedSourceOffsets({ kafka: admins.client(m.target), admin: admins.get(m.target), source: m.source, next: seeds, replicationFactor: replicationFactorFor(env[m.target].brokers.length) });
       for (const t of this.topics) {
         rec.emit({ type: 'offsets', label: `seed-${name}`, cluster: m.source, topic: t, offsets: Object.fromEntries([...seeds].filter(([tp]) => tp.startsWith(`${t}/`)).map(([tp, n]) => [tp.slice(t.length + 1), String(n)])) });
       }

@@ -41,7 +41,7 @@ describe('broker properties', () => {
 });
 
 describe('mm2.properties', () => {
-  const ep = { primaryBootstrap: 'toxiproxy:20000', backupBootstrap: 'toxiproxy:20002', replicationFactor: 1 };
+  const ep = { primaryBootstrap: 'toxiproxy:20000', backupBootstrap: 'toxiproxy:20002' };
   it('replicates primary → backup only, with the scenario intervals', () => {
     const s = parseScenario({ name: 'x', mirror: { checkpointIntervalSeconds: 5, offsetLagMax: 10, properties: { 'tasks.max': 4 } } }, 't');
     const p = mirrorProperties(s, ep);
@@ -51,6 +51,22 @@ describe('mm2.properties', () => {
       'backup.offset.flush.interval.ms': 1000, 'tasks.max': 4,
       'replication.policy.class': 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy',
     });
+  });
+  it('sizes each topic MM2 creates for the cluster it lands on', () => {
+    const s = parseScenario({ name: 'x', kafka: { nodes: 3, backupNodes: 1 } }, 't');
+    const p = mirrorProperties(s, ep);
+    expect(p).toMatchObject({
+      'primary->backup.replication.factor': 1, 'primary->backup.heartbeats.topic.replication.factor': 1,
+      'primary->backup.offset-syncs.topic.replication.factor': 3, // on the source: one lost broker of three leaves a leader
+      'backup->primary.heartbeats.topic.replication.factor': 3, 'backup->primary.offset-syncs.topic.replication.factor': 1,
+      'backup.offset.storage.replication.factor': 1, 'primary.status.storage.replication.factor': 3,
+    });
+    expect(p).not.toHaveProperty('offset.storage.replication.factor'); // would override the per-target ones
+    const own = parseScenario({ name: 'x', kafka: { nodes: 3, backupNodes: 1 }, mirror: { properties: { 'offset-syncs.topic.location': 'target', 'replication.factor': 1 } } }, 't');
+    const q = mirrorProperties(own, ep);
+    expect(q['primary->backup.offset-syncs.topic.replication.factor']).toBe(1);
+    expect(q).not.toHaveProperty('primary->backup.replication.factor');
+    expect(q['replication.factor']).toBe(1);
   });
   it('names remote topics per policy', () => {
     expect(remoteTopicName('default', 'orders')).toBe('primary.orders');
