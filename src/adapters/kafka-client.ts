@@ -1,6 +1,9 @@
 /** kafkajs clients with drill-friendly timeouts; kafkajs' own log goes to a file, not the terminal. */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
+
+// kafkajs is CommonJS: Node's named-export detection misses this one.
+const { ConfigResourceTypes } = kafkajs;
 
 const logStreams = new Map<string, WriteStream>();
 const logTo = (file: string): WriteStream => {
@@ -50,4 +53,23 @@ export async function totalOffsets(
 /** Disconnects without letting a dead broker hold the drill up. */
 export async function closeQuietly(c: { disconnect(): Promise<void> }, ms = 5000): Promise<void> {
   await Promise.race([c.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
+}
+
+/**
+ * Sets some of a topic's configs and keeps the others. kafkajs speaks only the legacy
+ * AlterConfigs, which replaces the whole set (what it omits returns to the default): the topic's
+ * current overrides are read first and sent along.
+ */
+export async function alterTopicConfig(admin: Admin, topic: string, changes: Readonly<Record<string, string>>): Promise<void> {
+  const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+  const current = (described.resources[0]?.configEntries ?? []).filter((e) => !e.isDefault && !e.readOnly && !e.isSensitive && e.configSource === 1);
+  const merged = { ...Object.fromEntries(current.map((e) => [e.configName, e.configValue])), ...changes };
+  await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(merged).map(([name, value]) => ({ name, value })) }] });
+}
+
+/** A kafkajs error with the broker's error codes it aggregates (kafkajs's own message hides them). */
+export function kafkaErrorDetail(e: unknown): string {
+  const inner = (e as { errors?: { type?: string; message?: string }[] }).errors;
+  const message = e instanceof Error ? e.message : String(e);
+  return inner?.length ? `${message}: ${inner.map((x) => x.type ?? x.message).join(', ')}` : message;
 }

@@ -54,18 +54,37 @@ export async function watchSourceOffsets(o: { kafka: Kafka; admin: Admin; source
   };
 }
 
-/** Messages on the mirror's source topics it has not copied yet, by its own stored offsets. */
-export async function mirrorLag(sourceAdmin: Admin, topics: readonly string[], next: ReadonlyMap<string, bigint>, startAt: ReadonlyMap<string, bigint>): Promise<number> {
+export interface MirrorLag {
+  /** Messages on the mirror's source topics it has not copied yet, by its own stored offsets. */
+  readonly messages: number;
+  /**
+   * Source partitions where MM2's stored offset runs past the end: the topic was deleted and
+   * recreated (or truncated) since MM2 stored it. There the lag is unknown: MM2 may reset to
+   * earliest at its next fetch, or wait for the new topic to pass the stored offset.
+   */
+  readonly beyondEnd: readonly string[];
+}
+
+export async function mirrorLag(sourceAdmin: Admin, topics: readonly string[], next: ReadonlyMap<string, bigint>, startAt: ReadonlyMap<string, bigint>): Promise<MirrorLag> {
   let lag = 0n;
+  const beyondEnd: string[] = [];
   for (const topic of topics) {
     for (const [p, end] of Object.entries(await endOffsets(sourceAdmin, topic))) {
       const key = tpKey(topic, p);
       const from = next.get(key) ?? startAt.get(key) ?? 0n;
       if (BigInt(end) > from) lag += BigInt(end) - from;
+      else if (next.has(key) && from > BigInt(end)) beyondEnd.push(`${key} stored ${from - 1n}, end ${end}`);
     }
   }
-  return Number(lag);
+  return { messages: Number(lag), beyondEnd };
 }
+
+/** Below n messages, and known on every partition. */
+export const lagBelow = (l: MirrorLag, n: number): boolean => l.beyondEnd.length === 0 && l.messages < n;
+
+/** "N message(s)", and the partitions where the lag is unknown. */
+export const describeLag = (l: MirrorLag): string =>
+  `${l.messages} message(s)${l.beyondEnd.length ? `; stored offsets beyond the source's end on ${l.beyondEnd.join(', ')}` : ''}`;
 
 /**
  * Writes a flow's source offsets into MM2's offsets topic on its target before the mirror starts
@@ -87,6 +106,30 @@ export async function seedSourceOffsets(o: { kafka: Kafka; admin: Admin; source:
   } finally {
     await closeQuietly(producer);
   }
+}
+
+/**
+ * Tombstones for every stored source offset of `topic` in MM2's offsets topic, with the exact key
+ * bytes MM2 wrote (Connect looks offsets up by those bytes). Only while the mirror is stopped: a
+ * running task would flush its in-memory offsets again. Returns the partitions forgotten.
+ */
+export async function resetSourceOffsets(o: { kafka: Kafka; admin: Admin; source: string; topic: string; timeoutMs: number }): Promise<number[]> {
+  const stored = new Map<number, Buffer>();
+  await readToEnd({ kafka: o.kafka, admin: o.admin, topic: sourceOffsetsTopic(o.source), timeoutMs: o.timeoutMs, group: 'mm2-drill-offsets-reset' }, (message) => {
+    const key = message.key && parseSourceOffsetKey(message.key.toString());
+    if (!key || key.cluster !== o.source || key.topic !== o.topic) return;
+    if (message.value) stored.set(key.partition, message.key!);
+    else stored.delete(key.partition);
+  });
+  if (stored.size === 0) return [];
+  const producer = o.kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    await producer.send({ topic: sourceOffsetsTopic(o.source), acks: -1, messages: [...stored.values()].map((key) => ({ key, value: null })) });
+  } finally {
+    await closeQuietly(producer);
+  }
+  return [...stored.keys()].sort((a, b) => a - b);
 }
 
 export interface OffsetSync {

@@ -23,6 +23,8 @@ export interface ProducerOptions {
 export interface RunningProducer {
   /** Stops issuing new sends and waits for the batch in flight to resolve. */
   stop(): Promise<void>;
+  /** The topic now has this many partitions (recreated or grown): later messages spread over all of them. */
+  resize(topic: string, partitions: number): void;
   readonly stats: { acked: number; failed: number; indeterminate: number };
 }
 
@@ -59,6 +61,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     ...(w.idempotent ? { maxInFlightRequests: 1 } : {}),
     retry: { retries: 2, maxRetryTime: 2000 },
   });
+  const topics = o.topics.map((t) => ({ ...t }));
   let producer = create();
   let renew = false;
   const keyOf = (id: string, n: number): string | null => (w.keys === 'id' ? id : w.keys === 'none' ? null : `k${n % w.keys}`);
@@ -74,8 +77,8 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     if (due <= 0) return;
     const batch = Array.from({ length: due }, () => {
       const n = seq++;
-      const topic = o.topics[n % o.topics.length]!;
-      const partition = Math.floor(n / o.topics.length) % topic.partitions;
+      const topic = topics[n % topics.length]!;
+      const partition = Math.floor(n / topics.length) % topic.partitions;
       return { id: `${o.idPrefix}-${n}`, n, topic: topic.name, partition };
     });
     const byTopic = Map.groupBy(batch, (m) => m.topic);
@@ -132,6 +135,12 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
 
   return {
     stats,
+    resize: (name, partitions) => {
+      for (const t of topics) if (t.name === name) t.partitions = partitions;
+      // kafkajs sends nothing to partitions its cached metadata lacks (no offset comes back): a
+      // fresh producer reads the topic's metadata anew.
+      renew = true;
+    },
     stop: async () => {
       stopping = true;
       await loop;

@@ -5,7 +5,7 @@ import { toolVersion } from '../adapters/tool-version.ts';
 import { DrillError, ExitCode, isDrillError, type ExitCodeValue } from '../core/errors.ts';
 import { dockerClient, LABEL_TOOL, removeLabelled } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { attributionLines, checksTable, matrixTable, detailTable, roundTripTable, stepsTable } from '../render/table.ts';
+import { attributionLines, checksTable, matrixTable, detailTable, incarnationsTable, roundTripTable, stepsTable } from '../render/table.ts';
 import type { RunResults } from '../core/results.ts';
 import { rederive, writeReports } from '../run/reports.ts';
 import { consoleProgress } from '../run/progress.ts';
@@ -75,6 +75,8 @@ function present(results: RunResults, runDir: string, json: boolean): ExitCodeVa
     out(detailTable(results));
     const trip = roundTripTable(results);
     if (trip) out(`Round trip (playbook cells)\n${trip}\nSteps\n${stepsTable(results)}`);
+    const incarnations = incarnationsTable(results);
+    if (incarnations) out(`Recreated topics: incarnations\n${incarnations}`);
     const why = attributionLines(results);
     if (why.length) out(`Why (failover duplicates and skips by cause)\n${why.join('\n')}`);
     const checks = checksTable(results);

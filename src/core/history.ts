@@ -59,6 +59,11 @@ export type HistoryEvent = Base &
     | { type: 'copy'; cluster: string; id: string; topic: string; partition: number; offset: string }
     /** A playbook step: `start` when its condition held, then `end` (or `failed`, with the error); `target`: its cluster or mirror. */
     | { type: 'step'; index: number; label: string; action: string; target?: string; state: 'start' | 'end' | 'failed'; detail?: string }
+    /**
+     * A playbook changed a topic: `deleted` just before the deletion was issued, `created` once the
+     * new incarnation had leaders (its partition count and config overrides), `altered` once changed.
+     */
+    | { type: 'topic'; cluster: string; topic: string; change: 'deleted' | 'created' | 'altered'; partitions?: number; config?: Record<string, string> }
     | { type: 'kill'; target: string; signal: string }
     | { type: 'fault-start'; step: number; description: string; fault: Record<string, unknown> }
     | { type: 'fault-end'; step: number; description: string; healed: boolean; error?: string }
@@ -84,7 +89,7 @@ export type EventType = HistoryEvent['type'];
 /** Every event type, for documentation and readers (checked complete at compile time). */
 export const eventTypes = [
   'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'failover-offsets',
-  'kafka-translation', 'backup-record', 'copy', 'step', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
+  'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
   'sample', 'offsets', 'read-complete', 'cell-end',
 ] as const satisfies readonly EventType[];
 type Missing = Exclude<EventType, (typeof eventTypes)[number]>;

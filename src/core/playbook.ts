@@ -113,6 +113,32 @@ export const playbookStepSchema = z.discriminatedUnion('action', [
   z.strictObject({ ...base, action: z.literal('wait-group-synced'), mirror: z.string().min(1), withinMessages: z.int().min(0).max(100_000_000).optional() }),
   /** Any timeline fault; healed after `durationSeconds`, or before the final drain. */
   z.strictObject({ ...base, action: z.literal('fault'), fault: faultSchema, durationSeconds: z.number().positive().max(3600).optional() }),
+  /**
+   * Delete a topic on a cluster: the scenario's topic, or a mirror's remote topic there (e.g.
+   * `primary.orders` on the backup). MM2 does not notice a deleted source topic: it matches
+   * topics by name, not by topic id, and keeps the remote topic and its stored source offsets.
+   */
+  z.strictObject({ ...base, action: z.literal('delete-topic'), cluster, topic: z.string().min(1) }),
+  /** Create a scenario topic on a cluster (again), with its own partition count and configs: a new incarnation. */
+  z.strictObject({
+    ...base, action: z.literal('create-topic'), cluster, topic: z.string().min(1),
+    partitions: z.int().min(1).max(1000).optional(),
+    config: z.record(z.string(), z.string()).default({}),
+  }),
+  /** Change a topic's configs (incremental: the keys given) and raise its partition count. */
+  z.strictObject({
+    ...base, action: z.literal('alter-topic'), cluster, topic: z.string().min(1),
+    partitions: z.int().min(1).max(1000).optional(),
+    config: z.record(z.string(), z.string()).default({}),
+  }),
+  /**
+   * Forget what a stopped mirror copied from a source topic: tombstones for the topic's keys in
+   * its stored source offsets (`mm2-offsets.<source>.internal` on its target), so its tasks start
+   * the topic again from `consumer.auto.offset.reset` (earliest by default).
+   */
+  z.strictObject({ ...base, action: z.literal('reset-mirror-offsets'), mirror: z.string().min(1), topic: z.string().min(1) }),
+  /** Set the consumer group's committed offsets on every view of the topics on a cluster (the group must not be running there). */
+  z.strictObject({ ...base, action: z.literal('reset-group'), cluster, to: z.enum(['earliest', 'latest']) }),
   /** Let the consumer read to the end of every view on its cluster (the last step; added if missing). */
   z.strictObject({ ...base, action: z.literal('drain-consumers') }),
 ]);
@@ -127,7 +153,7 @@ export const stepTarget = (step: PlaybookStep): string | undefined =>
 /** The label of a step in reports: its name, else its action and target. */
 export function stepLabel(step: PlaybookStep, index: number): string {
   if (step.name) return step.name;
-  const target = stepTarget(step) ?? ('fault' in step ? step.fault.fault : undefined);
+  const target = [stepTarget(step) ?? ('fault' in step ? step.fault.fault : undefined), 'topic' in step ? step.topic : undefined].filter(Boolean).join(' ');
   return `${index + 1}. ${step.action}${target ? ` ${target}` : ''}`;
 }
 

@@ -38,6 +38,7 @@ import { eventsOf, type EventOf, type HistoryEvent } from './history.ts';
 import type { Consistency, ConsistencyCheck } from './consistency.ts';
 import type { Count, LedgerCounts, PartitionCounts, Sample } from './ledger.ts';
 import { recordKey, tpKey } from './topic-partition.ts';
+import { headsNotReplicated, incarnationIndex, remoteLayouts, spanKey, type AckedAt, type CopyAt, type IncarnationSpan, type RemoteLayout } from './incarnation.ts';
 
 export const eras = ['before-kill', 'outage', 'after-failback'] as const;
 export type Era = (typeof eras)[number];
@@ -98,6 +99,12 @@ export interface RoundTrip {
   /** When producers could not write: the failover's gap, the cutover window of the failback. */
   writeGaps: WriteGap[];
   moves: ConsumerMove[];
+  /** Topics the playbook deleted or recreated, per incarnation (core/incarnation.ts); empty otherwise. */
+  incarnations: IncarnationReport[];
+  /** Acked ids whose incarnation cannot be told: acked while their topic's deletion was under way, and not found afterwards. */
+  incarnationUnknown: number;
+  /** The other cluster's partitions holding copies of a recreated topic: incarnations in offset order. */
+  layouts: RemoteLayout[];
   /**
    * The classic ledger's figures for the whole round trip (tables and thresholds read these). For
    * a playbook: duplicatedBeforeKill = delivered twice before the kill; duplicatedByFailover =
@@ -117,19 +124,26 @@ export interface RoundTrip {
 
 const SAMPLE = 20;
 
-interface Ack {
-  cluster: string;
-  topic: string;
-  partition: number;
-  offset: bigint;
-  t: number;
+type Ack = AckedAt;
+type Copy = CopyAt;
+
+/** One incarnation of a recreated topic, with the ledger's figures for its ids. */
+export interface IncarnationReport extends IncarnationSpan {
+  classes: ClassCounts;
+  copies: Record<'primary' | 'backup', CopyHistogram>;
+  /** Never copied to the other cluster. */
+  notReplicated: Count;
+  headNotReplicated: Count;
 }
 
-interface Copy {
-  topic: string;
-  partition: number;
-  offset: bigint;
-}
+type Histogram = { none: number; one: number; two: number; more: number };
+const histogram = (): Histogram => ({ none: 0, one: 0, two: 0, more: 0 });
+const addCopies = (h: Histogram, k: number) => {
+  if (k === 0) h.none += 1;
+  else if (k === 1) h.one += 1;
+  else if (k === 2) h.two += 1;
+  else h.more += 1;
+};
 
 const emptyClasses = (): ClassCounts => ({ acked: 0, lost: 0, skipped: 0, unreached: 0, exactlyOnce: 0, duplicated: 0 });
 const bump = (c: ClassCounts, k: 'lost' | 'skipped' | 'unreached') => {
@@ -166,11 +180,13 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
   const eraOf = (a: Ack): Era => (a.cluster === 'backup' ? 'outage' : killAt !== null && a.t >= killAt ? 'after-failback' : 'before-kill');
   const total = { ...emptyClasses(), extraDeliveries: 0 };
   const byEra = Object.fromEntries(eras.map((e) => [e, emptyClasses()])) as Record<Era, ClassCounts>;
-  const hist = () => ({ none: 0, one: 0, two: 0, more: 0 });
-  const copyHist = Object.fromEntries(eras.map((e) => [e, { primary: hist(), backup: hist() }])) as Record<Era, Record<'primary' | 'backup', { none: number; one: number; two: number; more: number }>>;
+  const copyHist = Object.fromEntries(eras.map((e) => [e, { primary: histogram(), backup: histogram() }])) as Record<Era, Record<'primary' | 'backup', Histogram>>;
+  const incarnations = incarnationIndex(events, acks, copies, cellStart);
+  const byIncarnation = new Map(incarnations.spans.map((x) => [spanKey(x.cluster, x.topic, x.incarnation), { classes: emptyClasses(), copies: { primary: histogram(), backup: histogram() }, notReplicated: 0 }]));
+  let incarnationUnknown = 0;
   const samples: RoundTrip['samples'] = { lost: [], skipped: [], stranded: [], resurrected: [], duplicated: [] };
   const finalComplete = finalCluster !== null && readComplete[finalCluster];
-  if (!finalComplete) for (const c of [total, ...Object.values(byEra)]) Object.assign(c, { lost: 'unknown', skipped: 'unknown', unreached: 'unknown' });
+  if (!finalComplete) for (const c of [total, ...Object.values(byEra), ...[...byIncarnation.values()].map((x) => x.classes)]) Object.assign(c, { lost: 'unknown', skipped: 'unknown', unreached: 'unknown' });
   const restoreEnds = restore ? offsetsAt(events, 'before-restore-end') : null;
   let stranded = 0;
   let resurrected = 0;
@@ -179,7 +195,10 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
 
   for (const [id, ack] of acks) {
     const era = eraOf(ack);
-    const classes = [total, byEra[era]];
+    const inc = incarnations.keyOf(id);
+    const mine = inc ? byIncarnation.get(inc) : undefined;
+    if (incarnations.of(id) === 'unknown') incarnationUnknown += 1;
+    const classes = [total, byEra[era], ...(mine ? [mine.classes] : [])];
     for (const c of classes) c.acked += 1;
     const n = deliveries.get(id) ?? 0;
     if (n === 1) for (const c of classes) c.exactlyOnce += 1;
@@ -195,12 +214,10 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
     }
     for (const cluster of ['primary', 'backup'] as const) {
       const k = copies[cluster].get(id)?.size ?? 0;
-      const h = copyHist[era][cluster];
-      if (k === 0) h.none += 1;
-      else if (k === 1) h.one += 1;
-      else if (k === 2) h.two += 1;
-      else h.more += 1;
+      addCopies(copyHist[era][cluster], k);
+      if (mine) addCopies(mine.copies[cluster], k);
     }
+    if (mine && !copies[ack.cluster === 'backup' ? 'primary' : 'backup'].has(id)) mine.notReplicated += 1;
     if (era === 'outage' && !copies.primary.has(id)) {
       stranded += 1;
       if (samples.stranded.length < SAMPLE) (samples.stranded as string[]).push(id);
@@ -238,12 +255,31 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
       stranded: readComplete.primary ? samples.stranded : 'unknown',
       resurrected: resurrectedKnown ? samples.resurrected : 'unknown',
     },
+    incarnations: incarnationReports(incarnations.spans, byIncarnation, headsNotReplicated(incarnations, acks, copies, readComplete), readComplete),
+    incarnationUnknown,
+    layouts: remoteLayouts(incarnations, acks, copies),
     steps: stepTimings(events, cellStart),
     writeGaps: writeGaps(events, cellStart),
     moves: consumerMoves(events, cellStart),
     counts,
     consistency: consistencyOf(events, acks, copies, readComplete),
   };
+}
+
+function incarnationReports(
+  spans: readonly IncarnationSpan[], figures: ReadonlyMap<string, { classes: ClassCounts; copies: Record<'primary' | 'backup', Histogram>; notReplicated: number }>,
+  heads: ReadonlyMap<string, Count>, readComplete: Record<'primary' | 'backup', boolean>,
+): IncarnationReport[] {
+  return spans.map((span) => {
+    const f = figures.get(spanKey(span.cluster, span.topic, span.incarnation))!;
+    const otherComplete = readComplete[span.cluster === 'backup' ? 'primary' : 'backup'];
+    return {
+      ...span, classes: f.classes,
+      copies: { primary: readComplete.primary ? f.copies.primary : 'unknown', backup: readComplete.backup ? f.copies.backup : 'unknown' },
+      notReplicated: otherComplete ? f.notReplicated : 'unknown',
+      headNotReplicated: heads.get(spanKey(span.cluster, span.topic, span.incarnation)) ?? 'unknown',
+    };
+  });
 }
 
 function consistencyOf(

@@ -3,7 +3,7 @@
  * parsed: each finds a drill that could not show what it is meant to, and says why and what to
  * change. Pure: nothing here reads files (custom policy paths are checked when loading).
  */
-import { moveBackStrategies, type PlaybookStep } from './playbook.ts';
+import { moveBackStrategies, viewsOn, type MirrorSpec, type PlaybookStep } from './playbook.ts';
 import type { Scenario, TimelineStep } from './scenario.ts';
 import { excludedReason, internalTopicReason, isBeforeKafka4, policySeparator, remoteLookingReason } from './mm2-topic-filter.ts';
 
@@ -137,6 +137,8 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
       if (step.action === 'move-consumers' && step.to === 'primary' && !moveBackStrategies.includes(step.strategy)) {
         issues.push({ path: [...path, i, 'strategy'], input: step.strategy, message: `moving consumers back to the primary supports ${moveBackStrategies.map((m) => `"${m}"`).join(', ')}; the other failover strategies read the forward flow's checkpoints and offsets` });
       }
+      const topicIssue = stepTopicIssue(s, step);
+      if (topicIssue) issues.push({ path: [...path, i, 'topic'], input: (step as { topic?: string }).topic, message: topicIssue });
       const named = 'mirror' in step ? step.mirror : step.when && 'mirror' in step.when ? step.when.mirror : undefined;
       if (named !== undefined && !mirrors.includes(named)) {
         issues.push({ path: [...path, i], input: named, message: `no mirror named "${named}" (declared: ${mirrors.map((m) => `"${m}"`).join(', ')})` });
@@ -144,6 +146,18 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
     });
   }
   return issues;
+}
+
+/** A topic step names a topic of the scenario — or, to delete or alter, one of its views on that cluster (a mirror's remote topic). */
+function stepTopicIssue(s: Scenario, step: PlaybookStep): string | null {
+  if (!('topic' in step)) return null;
+  const own = s.topics.map((t) => t.name);
+  if (step.action === 'create-topic' || step.action === 'reset-mirror-offsets') {
+    return own.includes(step.topic) ? null : `"${step.topic}" is not a topic of the scenario (${own.join(', ')}): the workload writes only those`;
+  }
+  const policy = (m: MirrorSpec) => (m.policy ?? s.mirror.policy) as 'default' | 'identity';
+  const views = own.flatMap((t) => viewsOn(step.cluster, t, s.mirrors, policy));
+  return views.includes(step.topic) ? null : `"${step.topic}" is not a topic of the drill on ${step.cluster} (${views.join(', ')})`;
 }
 
 export const scenarioIssues = (s: Scenario): ScenarioIssue[] => [

@@ -4,7 +4,7 @@ import type { Count } from '../core/ledger.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
 import { formatStat, runsText, summarize } from '../core/summary.ts';
 import { boundText, duplicatesText, gapText } from './table.ts';
-import { moveRows, roundTripRows, stepRows } from './round-trip-rows.ts';
+import { incarnationRows, layoutRows, moveRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
 const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -57,6 +57,9 @@ export function renderMarkdown(r: RunResults): string {
     const steps = stepRows(r);
     const moves = moveRows(r);
     out.push('', '## Round trip (playbook cells)', '', table(trip.head, trip.rows), '', '### Steps', '', table(steps.head, steps.rows), '', '### Consumer moves', '', table(moves.head, moves.rows));
+    const inc = incarnationRows(r);
+    const lay = layoutRows(r);
+    if (inc.rows.length) out.push('', '### Recreated topics: incarnations', '', table(inc.head, inc.rows), '', table(lay.head, lay.rows));
   }
   if (r.status === 'measured') out.push('', '> No threshold applied to any cell: the figures are measured, nothing was gated.');
   const why = r.cells.filter((c) => c.attribution);

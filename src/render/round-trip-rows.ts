@@ -1,7 +1,7 @@
 /** The round trip of playbook cells as rows, shared by the terminal tables and summary.md. */
 import type { Count } from '../core/ledger.ts';
 import type { RunResults } from '../core/results.ts';
-import type { CopyHistogram } from '../core/round-trip.ts';
+import type { CopyHistogram, RoundTrip } from '../core/round-trip.ts';
 
 const n = (c: Count): string => String(c);
 
@@ -43,3 +43,28 @@ export function moveRows(results: RunResults): { head: string[]; rows: string[][
   const rows = results.cells.flatMap((c) => (c.roundTrip?.moves ?? []).map((m) => [c.key, m.label, m.to, offsetsText(m.committed), offsetsText(m.resumedAt)]));
   return { head, rows };
 }
+
+const seconds = (ms: number | null): string => (ms === null ? '—' : (ms / 1000).toFixed(1));
+
+/** Each incarnation of a topic the playbook deleted or recreated (core/incarnation.ts). */
+export const incarnationHead = ['topic', 'incarnation', 'created s', 'deleted s', 'partitions', 'acked', 'lost', 'skipped', 'duplicated', 'copies on the primary', 'copies on the backup', 'not replicated (head)'];
+export const incarnationCells = (rt: RoundTrip): string[][] => rt.incarnations.map((x) => [
+  `${x.topic} on ${x.cluster}`, `#${x.incarnation}`, x.createdMs === null ? 'set-up' : seconds(x.createdMs), seconds(x.deletedMs), x.partitions === null ? 'as declared' : String(x.partitions),
+  String(x.classes.acked), n(x.classes.lost), n(x.classes.skipped), String(x.classes.duplicated), copiesText(x.copies.primary), copiesText(x.copies.backup),
+  `${n(x.notReplicated)} (${n(x.headNotReplicated)})`,
+]);
+
+/** The other cluster's partitions holding a recreated topic's copies: incarnations in offset order. */
+export const layoutHead = ['remote partition', 'incarnations in offset order', 'interleaved'];
+export const layoutCells = (rt: RoundTrip): string[][] => rt.layouts.map((l) => [
+  `${l.topic}/${l.partition} on ${l.cluster}`,
+  l.runs.map((r) => `${typeof r.incarnation === 'number' ? `#${r.incarnation}` : '?'} ×${r.count} @${r.from === r.to ? r.from : `${r.from}–${r.to}`}`).join(' · '),
+  l.interleaved ? 'yes' : 'no',
+]);
+
+const perCell = (results: RunResults, head: string[], cells: (rt: RoundTrip) => string[][]) => ({
+  head: ['cell run', ...head],
+  rows: results.cells.flatMap((c) => (c.roundTrip ? cells(c.roundTrip).map((r) => [c.key, ...r]) : [])),
+});
+export const incarnationRows = (results: RunResults) => perCell(results, incarnationHead, incarnationCells);
+export const layoutRows = (results: RunResults) => perCell(results, layoutHead, layoutCells);

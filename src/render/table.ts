@@ -6,7 +6,7 @@ import Table from 'cli-table3';
 import type { Count, LedgerCounts } from '../core/ledger.ts';
 import { attributionText } from './attribution-text.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
-import { roundTripRows, stepRows } from './round-trip-rows.ts';
+import { incarnationRows, layoutRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { formatStat, summarize, type CellSummary } from '../core/summary.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
@@ -111,4 +111,16 @@ export function stepsTable(results: RunResults): string | null {
   const table = new Table({ head, style: { head: [], border: [] }, colWidths: [null, null, null, null, 80], wordWrap: true });
   for (const r of rows) table.push(r);
   return table.toString();
+}
+
+/** Recreated topics: each incarnation's figures, then the remote partitions' incarnation runs (null when no topic was recreated). */
+export function incarnationsTable(results: RunResults): string | null {
+  const inc = incarnationRows(results);
+  if (inc.rows.length === 0) return null;
+  const lay = layoutRows(results);
+  const a = new Table({ head: inc.head, style: { head: [], border: [] } });
+  for (const r of inc.rows) a.push(r);
+  const b = new Table({ head: lay.head, style: { head: [], border: [] }, colWidths: [null, null, 80, null], wordWrap: true });
+  for (const r of lay.rows) b.push(r);
+  return `${a.toString()}\n${b.toString()}`;
 }

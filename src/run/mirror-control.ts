@@ -8,8 +8,9 @@ import { remoteTopicOf } from '../core/playbook.ts';
 import { DrillError } from '../core/errors.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { replicationFactorFor } from '../core/topology.ts';
+import { sourceOffsetsTopic } from '../core/mm2-config.ts';
 import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
-import { mirrorLag, readOffsetSyncs, seedSourceOffsets, watchSourceOffsets, type SourceOffsetsWatch } from '../adapters/mirror-offsets.ts';
+import { describeLag, mirrorLag, readOffsetSyncs, resetSourceOffsets, type MirrorLag, seedSourceOffsets, watchSourceOffsets, type SourceOffsetsWatch } from '../adapters/mirror-offsets.ts';
 import type { StartedMirror } from '../adapters/mirror-maker.ts';
 import { sleep, waitUntil } from '../adapters/wait.ts';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
@@ -88,7 +89,7 @@ export class MirrorControl {
   }
 
   /** Messages on the mirror's source it has not copied yet, by its own stored offsets. */
-  async lag(name: string): Promise<number> {
+  async lag(name: string): Promise<MirrorLag> {
     const r = this.run(name);
     if (!r.watch) throw new DrillError('STEP_FAILED', `mirror "${name}" has no measured lag in the default playbook`);
     return mirrorLag(this.d.admins.get(this.spec(name).source), this.topics, r.watch.next, r.startAt);
@@ -160,7 +161,7 @@ export class MirrorControl {
       const copied = [...r.watch.next].filter(([tp]) => tp.startsWith(`${t}/`)).map(([tp, n]) => [tp.slice(t.length + 1), String(n)]);
       this.d.rec.emit({ type: 'offsets', label: `stopped-${name}-copied`, cluster: m.source, topic: t, offsets: Object.fromEntries(copied) });
     }
-    return `stopped; ${lag === null ? 'lag unknown (source unreachable)' : `${lag} message(s) on ${m.source} not copied`}`;
+    return `stopped; ${lag === null ? 'lag unknown (source unreachable)' : `${describeLag(lag)} on ${m.source} not copied`}`;
   }
 
   /**
@@ -176,6 +177,14 @@ export class MirrorControl {
     const syncs = await readOffsetSyncs({ kafka: this.d.admins.client(target), admin: this.d.admins.get(target), topic: `mm2-offset-syncs.${source}.internal`, timeoutMs: 30_000 });
     for (const sync of syncs) seeds.set(tpKey(sync.topic, sync.partition), sync.downstream + 1n);
     return seeds;
+  }
+
+  /** Forgets what the (stopped) mirror copied from `topic`: its tasks start that topic again from auto.offset.reset. */
+  async resetOffsets(name: string, topic: string): Promise<string> {
+    if (this.running.has(name)) throw new DrillError('STEP_FAILED', `mirror "${name}" is running: stop it before resetting its offsets (a running task flushes them again)`);
+    const m = this.spec(name);
+    const partitions = await resetSourceOffsets({ kafka: this.d.admins.client(m.target), admin: this.d.admins.get(m.target), source: m.source, topic, timeoutMs: 30_000 });
+    return partitions.length ? `tombstones for ${topic} partition(s) ${partitions.join(', ')} in ${sourceOffsetsTopic(m.source)} on ${m.target}` : `no stored offset for ${topic} in ${sourceOffsetsTopic(m.source)}`;
   }
 
   /** Stops following the mirrors' offsets (their containers are removed with the cell). */

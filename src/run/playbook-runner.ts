@@ -20,6 +20,7 @@ import { tpKey } from '../core/topic-partition.ts';
 import { startLagSampler } from '../adapters/lag-sampler.ts';
 import { invokeFault, proxyProblems, type Heal } from '../adapters/nemesis.ts';
 import { readBackup } from '../adapters/backup-reader.ts';
+import { lagBelow } from '../adapters/mirror-offsets.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
 import { sleep, waitUntil } from '../adapters/wait.ts';
 import { createDrillContext, type DrillContext } from './drill-context.ts';
@@ -142,7 +143,7 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
     await Promise.allSettled(healing.splice(0));
     if (eventsOf(rec.events(), 'fault-end').length > lateHeals) await stableEnds(d.admins.get('backup'), env.remoteTopics, signal);
     const leftOnProxies = await proxyProblems(env.toxiproxy.api);
-    await verify(d, throwIfInterrupted);
+    await verify(d, killed, throwIfInterrupted);
     const faultProblems = [...(timeline?.errors ?? []), ...healProblems, ...leftOnProxies];
     if (faultProblems.length > 0) {
       throw new DrillError('FAULT_FAILED', `the timeline did not run as written: ${faultProblems.join('; ')}`, { fix: 'see toxiproxy.log and the container logs of this cell' });
@@ -173,7 +174,7 @@ function whenWaiter(d: DrillContext, workload: Workload, mirrors: MirrorControl,
     const holds = 'acked' in w ? async () => workload.acked() >= w.acked
       : 'replicationLagAbove' in w ? async () => (replicationLag() ?? -1) > w.replicationLagAbove
       : 'consumerLagBelow' in w ? async () => (await consumerLag(d, workload)) < w.consumerLagBelow
-      : 'lagBelow' in w ? async () => (await mirrors.lag(w.mirror)) < w.lagBelow : async () => (await mirrors.lag(w.mirror)) > w.lagAbove;
+      : 'lagBelow' in w ? async () => lagBelow(await mirrors.lag(w.mirror), w.lagBelow) : async () => (await mirrors.lag(w.mirror)).messages > w.lagAbove;
     await waitUntil(holds, { what: describeWhen(w), timeoutMs, intervalMs: 50, signal });
   };
 }
@@ -195,7 +196,7 @@ async function consumerLag(d: DrillContext, workload: Workload): Promise<number>
 }
 
 /** The verification read, end to end, on the never-faulted ADMIN path. */
-async function verify(d: DrillContext, throwIfInterrupted: (where: string) => void): Promise<void> {
+async function verify(d: DrillContext, killed: ReadonlySet<Cluster>, throwIfInterrupted: (where: string) => void): Promise<void> {
   const { ctx, env, rec } = d;
   const label = `[${ctx.cell.id}#${ctx.repetition}]`;
   if (!d.explicit) {
@@ -210,6 +211,12 @@ async function verify(d: DrillContext, throwIfInterrupted: (where: string) => vo
   const step = ctx.progress.step(`${label} verify: read both clusters end to end`);
   const details: string[] = [];
   for (const c of ['primary', 'backup'] as const) {
+    if (killed.has(c)) {
+      // Nothing of a killed cluster can be read: what needs its content is 'unknown'.
+      rec.emit({ type: 'read-complete', what: `${c}-copies`, complete: false, detail: 'killed and not restored: not read' });
+      details.push(`${c}: killed, not read`);
+      continue;
+    }
     const read = await readBackup({ kafka: d.admins.client(c), admin: d.admins.get(c), topics: await d.views(c), recorder: rec, timeoutMs: 120_000, signal: d.sup.signal, cluster: c }).catch((e: unknown) => ({
       complete: false, detail: `unreadable: ${e instanceof Error ? e.message : String(e)}`, records: 0,
     }));

@@ -15,6 +15,8 @@ export class Workload {
   private producer: { cluster: Cluster; run: RunningProducer } | null = null;
   private consumer: { cluster: Cluster; run: RunningConsumer } | null = null;
   private producers = 0;
+  /** Partition counts of topics recreated or grown by the playbook (`cluster/topic` → partitions). */
+  private readonly resized = new Map<string, number>();
   private readonly pending: Promise<unknown>[] = [];
   readonly totals = { acked: 0, failed: 0, indeterminate: 0 };
 
@@ -35,10 +37,17 @@ export class Workload {
     return this.totals.acked + (this.producer?.run.stats.acked ?? 0);
   }
 
+  /** A topic of cluster `c` now has `partitions` partitions: the producer spreads over all of them. */
+  resize(c: Cluster, topic: string, partitions: number): void {
+    this.resized.set(`${c}/${topic}`, partitions);
+    if (this.producer?.cluster === c) this.producer.run.resize(topic, partitions);
+  }
+
   async startProducing(c: Cluster): Promise<void> {
     const { ctx, env, rec, explicit } = this.d;
+    const topics = ctx.cell.scenario.topics.map((t) => ({ name: t.name, partitions: this.resized.get(`${c}/${t.name}`) ?? t.partitions }));
     const run = await startProducer({
-      kafka: kafkaClient(env[c].clientBootstrap, `mm2-drill-workload-${c}`, env.kafkaLog), topics: ctx.cell.scenario.topics,
+      kafka: kafkaClient(env[c].clientBootstrap, `mm2-drill-workload-${c}`, env.kafkaLog), topics,
       settings: ctx.cell.scenario.workload, idPrefix: `${ctx.runId}-${ctx.repetition}${explicit ? `-${this.producers}` : ''}`, recorder: rec, ...(explicit ? { cluster: c } : {}),
     });
     this.producers += 1;
