@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { Network, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { renderProperties } from '../core/broker-config.ts';
-import { mirrorProperties, remoteTopicName, type FlowSpec } from '../core/mm2-config.ts';
+import { findRemoteTopic, mirrorProperties, type FlowSpec } from '../core/mm2-config.ts';
 import { playbookOf, type Scenario } from '../core/scenario.ts';
 import { brokersOf, nodesOf, planProxies, replicationFactorFor, type ProxyPlan } from '../core/topology.ts';
 import type { ResolvedImages } from './images.ts';
@@ -132,20 +132,6 @@ async function createTopics(cluster: StartedCluster, s: Scenario, kafkaLog: stri
   } finally {
     await admin.disconnect();
   }
-}
-
-// MM2's own topics on the backup: heartbeats (local and remote), checkpoints, Connect's internal topics.
-const isMirrorInternal = (t: string) => t.startsWith('__') || t.startsWith('mm2-') || t.endsWith('.internal') || t.includes('heartbeats');
-
-/**
- * The remote topic of `source` among the backup's topics: known for built-in policies; for a
- * custom policy, the single non-internal topic whose name contains the source name.
- */
-export function findRemoteTopic(policy: string, source: string, backupTopics: readonly string[]): string | undefined {
-  const known = remoteTopicName(policy, source);
-  if (known !== null) return backupTopics.includes(known) ? known : undefined;
-  const candidates = backupTopics.filter((t) => !isMirrorInternal(t) && t.includes(source));
-  return candidates.length === 1 ? candidates[0] : undefined;
 }
 
 /** MM2 is ready when every remote topic exists on the backup with all its partitions; returns their names. */

@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import kafkajs, { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 
 // kafkajs is CommonJS: Node's named-export detection misses this one.
-const { ConfigResourceTypes } = kafkajs;
+export const { ConfigResourceTypes } = kafkajs;
 
 const logStreams = new Map<string, WriteStream>();
 const logTo = (file: string): WriteStream => {

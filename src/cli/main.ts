@@ -5,13 +5,14 @@ import { toolVersion } from '../adapters/tool-version.ts';
 import { DrillError, ExitCode, isDrillError, type ExitCodeValue } from '../core/errors.ts';
 import { dockerClient, LABEL_TOOL, removeLabelled } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { attributionLines, checksTable, matrixTable, detailTable, incarnationsTable, roundTripTable, stepsTable } from '../render/table.ts';
+import { attributionLines, checksTable, matrixTable, detailTable, incarnationsTable, propagationTable, roundTripTable, stepsTable } from '../render/table.ts';
 import type { RunResults } from '../core/results.ts';
 import { rederive, writeReports } from '../run/reports.ts';
 import { consoleProgress } from '../run/progress.ts';
 import { runDrill } from '../run/run-drill.ts';
 import { loadScenario, type LoadOptions } from './load-scenario.ts';
 import { drillStopper } from './stopper.ts';
+import { driftCommand } from './drift.ts';
 import { Option } from 'commander';
 
 // Ryuk (testcontainers' reaper) cannot be pulled on machines without a registry; the harness
@@ -77,6 +78,8 @@ function present(results: RunResults, runDir: string, json: boolean): ExitCodeVa
     if (trip) out(`Round trip (playbook cells)\n${trip}\nSteps\n${stepsTable(results)}`);
     const incarnations = incarnationsTable(results);
     if (incarnations) out(`Recreated topics: incarnations\n${incarnations}`);
+    const propagation = propagationTable(results);
+    if (propagation) out(`Topic changes and their propagation to the remote copies\n${propagation}`);
     const why = attributionLines(results);
     if (why.length) out(`Why (failover duplicates and skips by cause)\n${why.join('\n')}`);
     const checks = checksTable(results);
@@ -176,6 +179,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .argument('<runDir>', 'a run directory, e.g. results/latest')
     .option('--json', 'print results.json instead of tables', false)
     .action((runDir: string, opts: { json: boolean }) => { code = report(runDir, opts.json); });
+  driftCommand(program, out, (c) => { code = c; });
   program
     .command('down')
     .alias('clean')
@@ -185,6 +189,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     '\nExamples:',
     '  $ npx mm2-drill run scenarios/quickstart.ts',
     '  $ npx mm2-drill list scenarios/policy-vs-sync-interval.ts',
+    '  $ npx mm2-drill drift --source kafka-east:9092 --target kafka-west:9092',
     '  $ npx mm2-drill run --help',
   ].join('\n'));
   program.addHelpText('after', `\nExit codes: 0 passed, 1 checks failed, 2 invalid scenario, usage or run directory, 3 environment problem, 4 drill could not complete, 130 interrupted.`);

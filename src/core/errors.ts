@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'SCENARIO_LOAD'
   | 'USAGE'
   | 'DOCKER_UNREACHABLE'
+  | 'CLUSTER_UNREACHABLE'
   | 'IMAGE_MISSING'
   | 'NOT_ENOUGH_MEMORY'
   | 'JAVAC_MISSING'
@@ -42,6 +43,7 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   SCENARIO_LOAD: ExitCode.invalidInput,
   USAGE: ExitCode.invalidInput,
   DOCKER_UNREACHABLE: ExitCode.environment,
+  CLUSTER_UNREACHABLE: ExitCode.environment,
   IMAGE_MISSING: ExitCode.environment,
   NOT_ENOUGH_MEMORY: ExitCode.environment,
   JAVAC_MISSING: ExitCode.environment,

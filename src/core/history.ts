@@ -64,6 +64,11 @@ export type HistoryEvent = Base &
      * new incarnation had leaders (its partition count and config overrides), `altered` once changed.
      */
     | { type: 'topic'; cluster: string; topic: string; change: 'deleted' | 'created' | 'altered'; partitions?: number; config?: Record<string, string> }
+    /**
+     * A topic followed after a playbook altered or recreated it (or its remote copy): its shape
+     * and config values, recorded when they changed, and at a failover (`label`).
+     */
+    | { type: 'topic-config'; cluster: string; topic: string; partitions: number; replicationFactor: number; configs: Record<string, string>; label?: string }
     | { type: 'kill'; target: string; signal: string }
     | { type: 'fault-start'; step: number; description: string; fault: Record<string, unknown> }
     | { type: 'fault-end'; step: number; description: string; healed: boolean; error?: string }
@@ -89,7 +94,7 @@ export type EventType = HistoryEvent['type'];
 /** Every event type, for documentation and readers (checked complete at compile time). */
 export const eventTypes = [
   'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'failover-offsets',
-  'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
+  'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
   'sample', 'offsets', 'read-complete', 'cell-end',
 ] as const satisfies readonly EventType[];
 type Missing = Exclude<EventType, (typeof eventTypes)[number]>;

@@ -27,6 +27,20 @@ export const policyClass = (m: Scenario['mirror']): string => builtInPolicies[m.
 export const remoteTopicName = (policy: string, topic: string, source: string = SOURCE_ALIAS): string | null =>
   policy === 'identity' ? topic : policy === 'default' ? `${source}.${topic}` : null;
 
+/** MM2's own topics: heartbeats (local and remote), checkpoints, offset syncs, Connect's internal topics. */
+export const isMirrorInternal = (t: string): boolean => t.startsWith('__') || t.startsWith('mm2-') || t.endsWith('.internal') || t.includes('heartbeats');
+
+/**
+ * The remote topic of `topic` among a target's topics: known for built-in policies; for a custom
+ * policy, the single non-internal topic whose name contains the source name.
+ */
+export function findRemoteTopic(policy: string, topic: string, targetTopics: readonly string[], source: string = SOURCE_ALIAS): string | undefined {
+  const known = remoteTopicName(policy, topic, source);
+  if (known !== null) return targetTopics.includes(known) ? known : undefined;
+  const candidates = targetTopics.filter((t) => !isMirrorInternal(t) && t.includes(topic));
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
 export interface MirrorEndpoints {
   readonly primaryBootstrap: string;
   readonly backupBootstrap: string;

@@ -38,6 +38,7 @@ import { eventsOf, type EventOf, type HistoryEvent } from './history.ts';
 import type { Consistency, ConsistencyCheck } from './consistency.ts';
 import type { Count, LedgerCounts, PartitionCounts, Sample } from './ledger.ts';
 import { recordKey, tpKey } from './topic-partition.ts';
+import { configChanges, type ConfigChange } from './config-propagation.ts';
 import { headsNotReplicated, incarnationIndex, remoteLayouts, spanKey, type AckedAt, type CopyAt, type IncarnationSpan, type RemoteLayout } from './incarnation.ts';
 
 export const eras = ['before-kill', 'outage', 'after-failback'] as const;
@@ -105,6 +106,8 @@ export interface RoundTrip {
   incarnationUnknown: number;
   /** The other cluster's partitions holding copies of a recreated topic: incarnations in offset order. */
   layouts: RemoteLayout[];
+  /** Each property an `alter-topic` step changed, and when (if ever) its remote copy showed it (core/config-propagation.ts). */
+  configChanges: ConfigChange[];
   /**
    * The classic ledger's figures for the whole round trip (tables and thresholds read these). For
    * a playbook: duplicatedBeforeKill = delivered twice before the kill; duplicatedByFailover =
@@ -258,6 +261,7 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
     incarnations: incarnationReports(incarnations.spans, byIncarnation, headsNotReplicated(incarnations, acks, copies, readComplete), readComplete),
     incarnationUnknown,
     layouts: remoteLayouts(incarnations, acks, copies),
+    configChanges: configChanges(events, cellStart),
     steps: stepTimings(events, cellStart),
     writeGaps: writeGaps(events, cellStart),
     moves: consumerMoves(events, cellStart),

@@ -7,7 +7,7 @@ import type { Count, Sample } from '../core/ledger.ts';
 import type { CellResult } from '../core/results.ts';
 import type { ReportModel } from '../core/report-model.ts';
 import { eras, type Era, type RoundTrip } from '../core/round-trip.ts';
-import { copiesText, incarnationCells, incarnationHead, layoutCells, layoutHead, offsetsText } from './round-trip-rows.ts';
+import { copiesText, incarnationCells, incarnationHead, layoutCells, layoutHead, offsetsText, propagationCells, propagationHead } from './round-trip-rows.ts';
 import { formatStat, runsText, summarize } from '../core/summary.ts';
 
 const h = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -40,6 +40,7 @@ function roundTripHtml(rt: RoundTrip): string {
   ${tableHtml(['move', 'to', 'committed offsets found', 'resumed at'], rt.moves.map((m) => [h(m.label), h(m.to), h(offsetsText(m.committed)), h(offsetsText(m.resumedAt))]), 'moves')}
   ${tableHtml(['step', 'start s', 'took s', 'detail'], rt.steps.map((s) => [h(s.label), (s.startMs / 1000).toFixed(1), s.durationMs === null ? h(s.state) : (s.durationMs / 1000).toFixed(1), h(s.detail ?? '')]), 'steps')}
   ${rt.incarnations.length ? `<h4>Recreated topics: ${rt.incarnationUnknown} acked id(s) of unknown incarnation</h4>${tableHtml(incarnationHead, incarnationCells(rt).map((r) => r.map(h)), 'incarnations')}${tableHtml(layoutHead, layoutCells(rt).map((r) => r.map(h)), 'layouts')}` : ''}
+  ${rt.configChanges.length ? `<h4>Topic changes and their propagation</h4>${tableHtml(propagationHead, propagationCells(rt).map((r) => r.map(h)), 'propagation')}` : ''}
   ${ids('Stranded ids', rt.samples.stranded)}${ids('Resurrected ids', rt.samples.resurrected)}${ids('Lost ids', rt.samples.lost)}${ids('Skipped ids', rt.samples.skipped)}`;
 }
 

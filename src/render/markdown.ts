@@ -4,7 +4,7 @@ import type { Count } from '../core/ledger.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
 import { formatStat, runsText, summarize } from '../core/summary.ts';
 import { boundText, duplicatesText, gapText } from './table.ts';
-import { incarnationRows, layoutRows, moveRows, roundTripRows, stepRows } from './round-trip-rows.ts';
+import { incarnationRows, layoutRows, moveRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
 const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -60,6 +60,8 @@ export function renderMarkdown(r: RunResults): string {
     const inc = incarnationRows(r);
     const lay = layoutRows(r);
     if (inc.rows.length) out.push('', '### Recreated topics: incarnations', '', table(inc.head, inc.rows), '', table(lay.head, lay.rows));
+    const prop = propagationRows(r);
+    if (prop.rows.length) out.push('', '### Topic changes and their propagation', '', table(prop.head, prop.rows));
   }
   if (r.status === 'measured') out.push('', '> No threshold applied to any cell: the figures are measured, nothing was gated.');
   const why = r.cells.filter((c) => c.attribution);

@@ -2,6 +2,7 @@
 import type { Count } from '../core/ledger.ts';
 import type { RunResults } from '../core/results.ts';
 import type { CopyHistogram, RoundTrip } from '../core/round-trip.ts';
+import { verdictText } from '../core/topic-drift.ts';
 
 const n = (c: Count): string => String(c);
 
@@ -68,3 +69,11 @@ const perCell = (results: RunResults, head: string[], cells: (rt: RoundTrip) => 
 });
 export const incarnationRows = (results: RunResults) => perCell(results, incarnationHead, incarnationCells);
 export const layoutRows = (results: RunResults) => perCell(results, layoutHead, layoutCells);
+
+/** Each altered property: when its remote copy showed it, and what the consumers found at their move. */
+export const propagationHead = ['source topic', 'property', 'new value', 'remote copy', 'before', 'propagated after s', 'at the failover', 'MM2 predicts'];
+export const propagationCells = (rt: RoundTrip): string[][] => rt.configChanges.map((c) => [
+  `${c.topic} on ${c.cluster}`, c.property, c.to, `${c.remoteTopic} on ${c.remoteCluster}`, c.before ?? '—',
+  c.propagatedMs === null ? 'never (in the cell)' : ((c.propagatedMs - c.changedMs) / 1000).toFixed(1), c.atFailover ?? '—', `${verdictText(c.mm2)}: ${c.mm2.why}`,
+]);
+export const propagationRows = (results: RunResults) => perCell(results, propagationHead, propagationCells);

@@ -6,7 +6,7 @@ import Table from 'cli-table3';
 import type { Count, LedgerCounts } from '../core/ledger.ts';
 import { attributionText } from './attribution-text.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
-import { incarnationRows, layoutRows, roundTripRows, stepRows } from './round-trip-rows.ts';
+import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { formatStat, summarize, type CellSummary } from '../core/summary.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
@@ -123,4 +123,13 @@ export function incarnationsTable(results: RunResults): string | null {
   const b = new Table({ head: lay.head, style: { head: [], border: [] }, colWidths: [null, null, 80, null], wordWrap: true });
   for (const r of lay.rows) b.push(r);
   return `${a.toString()}\n${b.toString()}`;
+}
+
+/** Altered topic properties and their propagation to the remote copies (null when nothing was altered). */
+export function propagationTable(results: RunResults): string | null {
+  const { head, rows } = propagationRows(results);
+  if (rows.length === 0) return null;
+  const table = new Table({ head, style: { head: [], border: [] }, colWidths: [null, null, null, null, null, null, null, null, 60], wordWrap: true });
+  for (const r of rows) table.push(r);
+  return table.toString();
 }

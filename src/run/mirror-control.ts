@@ -54,6 +54,8 @@ function tasksStarted(file: string, from: number): number {
 export class MirrorControl {
   private readonly d: DrillContext;
   private readonly running = new Map<string, MirrorRun>();
+  /** Mirrors ever started: the environment's set-up process serves only the first start; a start after a stop launches a new one. */
+  private readonly started = new Set<string>();
 
   constructor(d: DrillContext) {
     this.d = d;
@@ -102,7 +104,9 @@ export class MirrorControl {
   async start(name: string): Promise<string> {
     const m = this.spec(name);
     const { env, admins, rec } = this.d;
-    const setup = m.startAt === 'setup' && !this.running.has(name) ? env.mirrors.get(name) : undefined;
+    if (this.running.has(name)) return `${name} is already running`;
+    const setup = m.startAt === 'setup' && !this.started.has(name) ? env.mirrors.get(name) : undefined;
+    this.started.add(name);
     if (!this.d.explicit && setup) {
       this.running.set(name, { started: setup, watch: null, startAt: new Map(), groupAtStart: new Map() });
       return `${m.source} → ${m.target}`;

@@ -26,6 +26,7 @@ import { sleep, waitUntil } from '../adapters/wait.ts';
 import { createDrillContext, type DrillContext } from './drill-context.ts';
 import { standsAt } from './drain.ts';
 import { MirrorControl } from './mirror-control.ts';
+import { ConfigWatch } from './config-watch.ts';
 import { stepActions } from './playbook-steps.ts';
 import type { CellContext } from './run-cell.ts';
 import { Supervisor } from './supervisor.ts';
@@ -48,6 +49,7 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
   const workload = new Workload(d);
   const mirrors = new MirrorControl(d);
   const killed = new Set<Cluster>();
+  const configs = new ConfigWatch(d, killed);
   const heals: { heal: NonNullable<Heal>; what: string }[] = [];
   const healing: Promise<unknown>[] = [];
   const healProblems: string[] = [];
@@ -70,7 +72,7 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
   };
   let timeline: RunningTimeline | undefined;
   const actions = stepActions({
-    d, workload, mirrors, killed, faultTargets, throwIfInterrupted,
+    d, workload, mirrors, configs, killed, faultTargets, throwIfInterrupted,
     beforeKill: stopSampler,
     // A fault still on during the drain would leave messages the consumer never had the chance to read.
     beforeDrain: async () => {
@@ -136,6 +138,7 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
       }).catch(() => undefined);
     }
     await stopSampler();
+    await configs.stop();
     // Faults the scenario made last past the drain are healed now; what MM2 still had to write
     // lands before the backup is read (as `unreached`, if the consumer had stopped before it).
     const lateHeals = eventsOf(rec.events(), 'fault-end').length;
@@ -153,7 +156,7 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
     throw e;
   } finally {
     await timeline?.healAll().catch(() => undefined);
-    await Promise.allSettled([stopSampler(), workload.stop(), mirrors.close(), healPlaybookFaults()]);
+    await Promise.allSettled([stopSampler(), workload.stop(), mirrors.close(), configs.stop(), healPlaybookFaults()]);
     await Promise.allSettled([...healing, consumerReady]);
     await d.admins.close();
   }

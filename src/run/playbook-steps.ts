@@ -3,7 +3,7 @@
  * for the history and the terminal; it throws when it cannot complete.
  */
 import type { PlaybookStep, Cluster } from '../core/playbook.ts';
-import { remoteTopicOf } from '../core/playbook.ts';
+import { remoteTopicOf, stepLabel } from '../core/playbook.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { alterTopicConfig, committedOffsets, endOffsets, kafkaErrorDetail } from '../adapters/kafka-client.ts';
 import { replicationFactorFor } from '../core/topology.ts';
@@ -12,6 +12,7 @@ import { drain } from './drain.ts';
 import type { DrillContext } from './drill-context.ts';
 import { failover } from './failover.ts';
 import type { MirrorControl } from './mirror-control.ts';
+import type { ConfigWatch } from './config-watch.ts';
 import type { Workload } from './workload.ts';
 import { waitUntil } from '../adapters/wait.ts';
 import { describeLag, lagBelow } from '../adapters/mirror-offsets.ts';
@@ -20,6 +21,7 @@ export interface StepDeps {
   readonly d: DrillContext;
   readonly workload: Workload;
   readonly mirrors: MirrorControl;
+  readonly configs: ConfigWatch;
   /** Clusters killed and not restored. */
   readonly killed: Set<Cluster>;
   /** Called before the primary is killed (the lag sampler stops there, as the classic drill's did). */
@@ -92,8 +94,9 @@ export function stepActions(x: StepDeps): StepActions {
     'start-mirror': async (step) => mirrors.start(step.mirror),
     'stop-mirror': async (step) => mirrors.stop(step.mirror),
     'restart-mirror': async (step) => `${await mirrors.stop(step.mirror)}; ${await mirrors.start(step.mirror)}`,
-    'move-consumers': async (step) => {
+    'move-consumers': async (step, index) => {
       const from = workload.consumerOn?.cluster;
+      await x.configs.snapshot(`at ${stepLabel(step, index)}`);
       await workload.stopConsuming();
       const on = await d.views(step.to);
       if (step.to === 'backup') {
@@ -201,11 +204,15 @@ export function stepActions(x: StepDeps): StepActions {
       }, { what: `${step.topic} to be created on ${step.cluster} with a leader for each of its ${partitions} partition(s)`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 500, signal: d.sup.signal });
       d.rec.emit({ type: 'topic', cluster: step.cluster, topic: step.topic, change: 'created', partitions, config });
       workload.resize(step.cluster, step.topic, partitions);
+      x.configs.follow(step.cluster, step.topic);
       return `${step.topic} created on ${step.cluster}: ${partitions} partition(s)${Object.keys(config).length ? `, ${Object.entries(config).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}`;
     },
-    'alter-topic': async (step) => {
+    'alter-topic': async (step, index) => {
       const admin = d.admins.get(step.cluster);
       const done: string[] = [];
+      // The topic and its remote copies as they were: the baseline of what propagates.
+      x.configs.follow(step.cluster, step.topic);
+      await x.configs.snapshot(`before ${stepLabel(step, index)}`);
       if (Object.keys(step.config).length) {
         await alterTopicConfig(admin, step.topic, step.config);
         done.push(Object.entries(step.config).map(([k, v]) => `${k}=${v}`).join(', '));
