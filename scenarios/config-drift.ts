@@ -12,6 +12,12 @@
  */
 import { defineScenario } from 'mm2-drill';
 
+/** Shorter retention, compaction, a stricter min ISR, twice the partitions. */
+export const alterSource = {
+  name: 'alter-source', when: { at: 8 }, action: 'alter-topic', cluster: 'primary', topic: 'orders', partitions: 6,
+  config: { 'retention.ms': '3600000', 'cleanup.policy': 'compact,delete', 'min.insync.replicas': '2' },
+} as const;
+
 export default defineScenario({
   name: 'config-drift',
   description: 'Topic configs changed on the source mid-stream: what MM2 propagated to the backup, when, and what never',
@@ -19,10 +25,7 @@ export default defineScenario({
   workload: { ratePerSecond: 100, acks: 'leader', consumer: { commit: 'interval', commitIntervalMs: 1000 } },
   mirror: { properties: { 'sync.topic.configs.interval.seconds': 5 } },
   playbook: [
-    {
-      name: 'alter-source', when: { at: 8 }, action: 'alter-topic', cluster: 'primary', topic: 'orders', partitions: 6,
-      config: { 'retention.ms': '3600000', 'cleanup.policy': 'compact,delete', 'min.insync.replicas': '2' },
-    },
+    alterSource,
     { name: 'kill', when: { afterSeconds: 15 }, action: 'kill-cluster', cluster: 'primary' },
     { name: 'failover', when: { afterSeconds: 2 }, action: 'move-consumers', to: 'backup' },
   ],
