@@ -274,7 +274,9 @@ function incarnationReports(
   spans: readonly IncarnationSpan[], figures: ReadonlyMap<string, { classes: ClassCounts; copies: Record<'primary' | 'backup', Histogram>; notReplicated: number }>,
   heads: ReadonlyMap<string, Count>, readComplete: Record<'primary' | 'backup', boolean>,
 ): IncarnationReport[] {
-  return spans.map((span) => {
+  // A topic the workload never wrote (a remote copy deleted in a recovery) has no ids to follow.
+  const written = new Set(spans.filter((x) => figures.get(spanKey(x.cluster, x.topic, x.incarnation))!.classes.acked > 0).map((x) => `${x.cluster}/${x.topic}`));
+  return spans.filter((x) => written.has(`${x.cluster}/${x.topic}`)).map((span) => {
     const f = figures.get(spanKey(span.cluster, span.topic, span.incarnation))!;
     const otherComplete = readComplete[span.cluster === 'backup' ? 'primary' : 'backup'];
     return {
