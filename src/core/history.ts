@@ -60,8 +60,8 @@ export type HistoryEvent = Base &
     /** A playbook step: `start` when its condition held, then `end` (or `failed`, with the error); `target`: its cluster or mirror. */
     | { type: 'step'; index: number; label: string; action: string; target?: string; state: 'start' | 'end' | 'failed'; detail?: string }
     /**
-     * A playbook changed a topic: `deleted` just before the deletion was issued, `created` once the
-     * new incarnation had leaders (its partition count and config overrides), `altered` once changed.
+     * A playbook changed a topic: `deleted` just before the deletion was issued, `created` as its
+     * creation was issued (its partition count and config overrides), `altered` once changed.
      */
     | { type: 'topic'; cluster: string; topic: string; change: 'deleted' | 'created' | 'altered'; partitions?: number; config?: Record<string, string> }
     /**

@@ -7,8 +7,8 @@
  * Incarnation 1 of a topic on a cluster is the one the drill created at set-up; each `created`
  * topic event (core/history.ts) starts the next. An acked id belongs to:
  *  - the incarnation current when it was acked, if acked before a deletion was issued or after
- *    the next incarnation was created (its leaders known: the old partitions are gone, and a
- *    write in flight across a deletion fails rather than succeeds late);
+ *    the next incarnation's creation was issued (the deletion had completed: the old topic was
+ *    gone from the metadata);
  *  - if acked while a deletion was under way: the incarnation after it when the final
  *    verification read found it there at its acked offset, else 'unknown'.
  *

@@ -203,6 +203,9 @@ export function stepActions(x: StepDeps): StepActions {
       const topic = { topic: step.topic, numPartitions: partitions, replicationFactor: replicationFactorFor(d.env[step.cluster].brokers.length), configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) };
       // Created once (a retry of a creation that succeeded would fail: it exists), then every
       // partition must have a leader — kafkajs's own wait gives up while metadata still lags.
+      // Recorded as the creation is issued (the previous incarnation is gone from the metadata by
+      // then): no write can reach the new incarnation before this point.
+      d.rec.emit({ type: 'topic', cluster: step.cluster, topic: step.topic, change: 'created', partitions, config });
       await waitUntil(async () => {
         if (!(await admin.listTopics()).includes(step.topic)) {
           await admin.createTopics({ topics: [topic] }).catch((e: unknown) => {
@@ -212,7 +215,6 @@ export function stepActions(x: StepDeps): StepActions {
         const parts = (await admin.fetchTopicMetadata({ topics: [step.topic] })).topics[0]?.partitions ?? [];
         return parts.length === partitions && parts.every((p) => p.leader >= 0);
       }, { what: `${step.topic} to be created on ${step.cluster} with a leader for each of its ${partitions} partition(s)`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 500, signal: d.sup.signal });
-      d.rec.emit({ type: 'topic', cluster: step.cluster, topic: step.topic, change: 'created', partitions, config });
       workload.resize(step.cluster, step.topic, partitions);
       x.configs.follow(step.cluster, step.topic);
       return `${step.topic} created on ${step.cluster}: ${partitions} partition(s)${Object.keys(config).length ? `, ${Object.entries(config).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}`;

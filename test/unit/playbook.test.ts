@@ -16,6 +16,15 @@ describe('the playbook model', () => {
     expect(() => parseScenario({ ...base, playbook: [{ action: 'move-consumers', to: 'primary', strategy: 'checkpoints' }] }, 'x')).toThrow(/moving consumers back to the primary supports/);
     expect(() => parseScenario({ ...base, mirrors: { reverse: { source: 'backup', target: 'primary' } }, playbook: [{ action: 'stop-producers' }] }, 'x')).toThrow(/startAt "setup"/);
   });
+  it('lets topic steps name the scenario\'s topics, and delete or alter only their views', () => {
+    const ok = (step: object) => () => parseScenario({ ...base, playbook: [step] }, 'x');
+    expect(ok({ action: 'delete-topic', cluster: 'backup', topic: 'primary.orders' })).not.toThrow();
+    expect(ok({ action: 'create-topic', cluster: 'primary', topic: 'orders', partitions: 6, config: { 'retention.ms': '1000' } })).not.toThrow();
+    expect(ok({ action: 'delete-topic', cluster: 'primary', topic: 'primary.orders' })).toThrow(/"primary.orders" is not a topic of the drill on primary \(orders, backup.orders\)/);
+    expect(ok({ action: 'create-topic', cluster: 'backup', topic: 'primary.orders' })).toThrow(/not a topic of the scenario/);
+    expect(ok({ action: 'reset-mirror-offsets', mirror: 'forward', topic: 'payments' })).toThrow(/not a topic of the scenario/);
+    expect(ok({ action: 'reset-group', cluster: 'backup', to: 'sideways' })).toThrow();
+  });
   it('subscribes a moved consumer to every view of a topic on its cluster', () => {
     const s = parseScenario({ ...base, playbook: [{ action: 'stop-producers' }] }, 'x');
     expect(viewsOn('backup', 'orders', s.mirrors, () => 'default')).toEqual(['orders', 'primary.orders']);
