@@ -30,13 +30,13 @@ export interface ConfigChange {
 type PropertyValue = string | number | boolean;
 
 /** MM2's config-sync settings from a mirror's properties (the flow-prefixed form wins), MM2's defaults otherwise. */
-export function syncRulesOf(props: Readonly<Record<string, PropertyValue>>, flow: string, refreshSeconds: number): SyncRules {
+export function syncRulesOf(props: Readonly<Record<string, PropertyValue>>, flow: string, refreshSeconds: number, intervalSeconds = mm2SyncDefaults.intervalSeconds): SyncRules {
   const get = (k: string) => props[`${flow}.${k}`] ?? props[k];
   const num = (k: string, d: number) => (get(k) === undefined ? d : Number(get(k)));
   const exclude = get('config.properties.exclude');
   return {
     enabled: String(get('sync.topic.configs.enabled') ?? 'true') !== 'false',
-    intervalSeconds: num('sync.topic.configs.interval.seconds', mm2SyncDefaults.intervalSeconds),
+    intervalSeconds: num('sync.topic.configs.interval.seconds', intervalSeconds),
     refreshSeconds,
     exclude: exclude === undefined ? mm2DefaultExclude : String(exclude).split(',').map((x) => x.trim()).filter(Boolean),
     useDefaultsFrom: get('use.defaults.from') === 'source' ? 'source' : 'target',
@@ -47,7 +47,7 @@ const valueIn = (e: EventOf<'topic-config'>, property: string): string | null =>
 const reached = (property: string, value: string | null, to: string) => value !== null && (property === 'partitions' ? Number(value) >= Number(to) : value === to);
 
 export function configChanges(events: readonly HistoryEvent[], cellStart: number): ConfigChange[] {
-  const settings = eventsOf(events, 'cell-start')[0]?.settings as { mirror?: { policy?: string; properties?: Record<string, PropertyValue>; refreshTopicsIntervalSeconds?: number }; mirrors?: Record<string, MirrorSpec> } | undefined;
+  const settings = eventsOf(events, 'cell-start')[0]?.settings as { mirror?: { policy?: string; properties?: Record<string, PropertyValue>; refreshTopicsIntervalSeconds?: number; syncTopicConfigsIntervalSeconds?: number }; mirrors?: Record<string, MirrorSpec> } | undefined;
   const mirrors = Object.values(settings?.mirrors ?? {});
   const samples = eventsOf(events, 'topic-config');
   const moves = eventsOf(events, 'step').filter((e) => e.action === 'move-consumers' && e.state === 'start');
@@ -57,7 +57,7 @@ export function configChanges(events: readonly HistoryEvent[], cellStart: number
     for (const m of mirrors.filter((x) => x.source === change.cluster)) {
       const policy = (m.policy ?? settings?.mirror?.policy ?? 'default') as 'default' | 'identity';
       const remoteTopic = remoteTopicOf(m, policy, change.topic);
-      const rules = syncRulesOf({ ...settings?.mirror?.properties, ...m.properties }, `${m.source}->${m.target}`, settings?.mirror?.refreshTopicsIntervalSeconds ?? mm2SyncDefaults.refreshSeconds);
+      const rules = syncRulesOf({ ...settings?.mirror?.properties, ...m.properties }, `${m.source}->${m.target}`, settings?.mirror?.refreshTopicsIntervalSeconds ?? mm2SyncDefaults.refreshSeconds, settings?.mirror?.syncTopicConfigsIntervalSeconds);
       const remote = samples.filter((e) => e.cluster === m.target && e.topic === remoteTopic);
       const move = moves.find((e) => e.t >= change.t);
       // The sample taken when the move began, else the last one before it.

@@ -84,6 +84,7 @@ export function mirrorProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSp
     'offset.lag.max': m.offsetLagMax,
     'refresh.topics.interval.seconds': m.refreshTopicsIntervalSeconds,
     'refresh.groups.interval.seconds': m.refreshGroupsIntervalSeconds,
+    'sync.topic.configs.interval.seconds': m.syncTopicConfigsIntervalSeconds,
     'emit.heartbeats.interval.seconds': 1,
     // The offset flush also emits a delayed offset sync for the newest record (KAFKA-15906, 3.7+).
     // Dedicated mode builds each herder's worker config from the target-prefixed properties,

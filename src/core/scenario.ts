@@ -80,6 +80,11 @@ const mirrorSchema = z.strictObject({
   refreshTopicsIntervalSeconds: seconds(1),
   /** refresh.groups.interval.seconds (MM2 default 600). */
   refreshGroupsIntervalSeconds: seconds(1),
+  /**
+   * sync.topic.configs.interval.seconds: how often MM2 copies topic configs to the remote topics.
+   * MM2's default (600 s) is kept: config drift between syncs is what a drill should see.
+   */
+  syncTopicConfigsIntervalSeconds: z.number().positive().max(86_400).default(600),
   /** tasks.max for the mirror connectors. */
   tasksMax: z.int().min(1).max(64).default(1),
   /**

@@ -190,28 +190,30 @@ export function stepActions(x: StepDeps): StepActions {
       d.rec.emit({ type: 'offsets', label: 'before-delete-end', cluster: step.cluster, topic: step.topic, offsets: end });
       d.rec.emit({ type: 'topic', cluster: step.cluster, topic: step.topic, change: 'deleted' });
       await admin.deleteTopics({ topics: [step.topic], timeout: 30_000 });
-      await waitUntil(async () => !(await admin.listTopics()).includes(step.topic), {
+      // kafkajs keeps every topic a client ever looked up in its metadata refreshes: once the topic
+      // is gone each refresh fails (UNKNOWN_TOPIC_OR_PARTITION). A fresh client has none.
+      await d.admins.renew(step.cluster);
+      await waitUntil(async () => !(await d.admins.get(step.cluster).listTopics()).includes(step.topic), {
         what: `${step.topic} to be gone from ${step.cluster}`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 250, signal: d.sup.signal,
       });
       return `${step.topic} deleted on ${step.cluster} (it held ${Object.values(end).reduce((n, o) => n + Number(o), 0)} offsets)`;
     },
     'create-topic': async (step) => {
+      await d.admins.renew(step.cluster); // see delete-topic: a lookup since may have named the missing topic again
       const admin = d.admins.get(step.cluster);
       const spec = s.topics.find((t) => t.name === step.topic)!;
       const partitions = step.partitions ?? spec.partitions;
       const config = { ...spec.config, ...step.config };
       const topic = { topic: step.topic, numPartitions: partitions, replicationFactor: replicationFactorFor(d.env[step.cluster].brokers.length), configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) };
-      // Created once (a retry of a creation that succeeded would fail: it exists), then every
-      // partition must have a leader — kafkajs's own wait gives up while metadata still lags.
+      // Created (false when it exists: a retry after a creation that succeeded), then every partition
+      // must have a leader — kafkajs's own wait gives up while the brokers' metadata still lags.
       // Recorded as the creation is issued (the previous incarnation is gone from the metadata by
       // then): no write can reach the new incarnation before this point.
       d.rec.emit({ type: 'topic', cluster: step.cluster, topic: step.topic, change: 'created', partitions, config });
       await waitUntil(async () => {
-        if (!(await admin.listTopics()).includes(step.topic)) {
-          await admin.createTopics({ topics: [topic] }).catch((e: unknown) => {
-            throw new Error(kafkaErrorDetail(e));
-          });
-        }
+        await admin.createTopics({ topics: [topic], waitForLeaders: false }).catch((e: unknown) => {
+          throw new Error(kafkaErrorDetail(e));
+        });
         const parts = (await admin.fetchTopicMetadata({ topics: [step.topic] })).topics[0]?.partitions ?? [];
         return parts.length === partitions && parts.every((p) => p.leader >= 0);
       }, { what: `${step.topic} to be created on ${step.cluster} with a leader for each of its ${partitions} partition(s)`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 500, signal: d.sup.signal });
