@@ -16,8 +16,9 @@ export interface LagSampler {
 }
 
 export function startLagSampler(o: {
-  primary: Admin;
-  backup: Admin;
+  /** The clients of each cluster, looked up at each sample (the harness renews them). */
+  primary: () => Admin;
+  backup: () => Admin;
   topics: readonly string[];
   remoteTopics: readonly string[];
   groupId: string;
@@ -30,10 +31,10 @@ export function startLagSampler(o: {
     while (!stop.signal.aborted) {
       try {
         const [primaryEnd, backupEnd, backupGroupOffset, consumerPosition] = await Promise.all([
-          totalOffsets(o.primary, o.topics),
-          totalOffsets(o.backup, o.remoteTopics),
-          totalOffsets(o.backup, o.remoteTopics, (a, t) => committedOffsets(a, o.groupId, t)),
-          totalOffsets(o.primary, o.topics, (a, t) => committedOffsets(a, o.groupId, t)),
+          totalOffsets(o.primary(), o.topics),
+          totalOffsets(o.backup(), o.remoteTopics),
+          totalOffsets(o.backup(), o.remoteTopics, (a, t) => committedOffsets(a, o.groupId, t)),
+          totalOffsets(o.primary(), o.topics, (a, t) => committedOffsets(a, o.groupId, t)),
         ]);
         latest = primaryEnd - backupEnd;
         o.recorder.emit({ type: 'sample', primaryEnd, backupEnd, backupGroupOffset, consumerPosition });

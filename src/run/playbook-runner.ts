@@ -53,7 +53,7 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
   const heals: { heal: NonNullable<Heal>; what: string }[] = [];
   const healing: Promise<unknown>[] = [];
   const healProblems: string[] = [];
-  const sampler = startLagSampler({ primary: d.admins.get('primary'), backup: d.admins.get('backup'), topics, remoteTopics: env.remoteTopics, groupId: s.workload.consumer.groupId, recorder: rec });
+  const sampler = startLagSampler({ primary: () => d.admins.get('primary'), backup: () => d.admins.get('backup'), topics, remoteTopics: env.remoteTopics, groupId: s.workload.consumer.groupId, recorder: rec });
   let samplerStopped = false;
   const stopSampler = async () => {
     if (samplerStopped) return;
