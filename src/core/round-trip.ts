@@ -31,6 +31,11 @@
  *                 data the outage hid that comes back. `resurrectedDelivered` of them reached the
  *                 consumer; `vanished` counts those the restored primary did not have either.
  *
+ * Topics a playbook recreated or altered (docs/gotchas.md): the same classes and copies per topic
+ * incarnation, the head MM2 never copied and the remote partitions' incarnations in offset order
+ * (core/incarnation.ts); when each altered property reached the remote copies
+ * (core/config-propagation.ts).
+ *
  * Honesty: when a cluster's verification read was incomplete, every figure that needs absence
  * on it is 'unknown'; so are `skipped` / `unreached` on a partition whose final position is unknown.
  */
