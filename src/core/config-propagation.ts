@@ -5,6 +5,7 @@
  * cell, and what the remote copy held at the failover — with what MM2's rules predict
  * (core/topic-drift.ts) for the mirror's settings.
  */
+import type { PropertyValue } from './broker-config.ts';
 import { eventsOf, type EventOf, type HistoryEvent } from './history.ts';
 import { remoteTopicOf, type MirrorSpec } from './playbook.ts';
 import { configVerdict, mm2DefaultExclude, mm2SyncDefaults, type Mm2Verdict, type SyncRules } from './topic-drift.ts';
@@ -26,8 +27,6 @@ export interface ConfigChange {
   atFailover: string | null;
   mm2: Mm2Verdict;
 }
-
-type PropertyValue = string | number | boolean;
 
 /** MM2's config-sync settings from a mirror's properties (the flow-prefixed form wins), MM2's defaults otherwise. */
 export function syncRulesOf(props: Readonly<Record<string, PropertyValue>>, flow: string, refreshSeconds: number, intervalSeconds = mm2SyncDefaults.intervalSeconds): SyncRules {
