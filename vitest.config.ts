@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Scenario files import the package by name: in this repository, its sources.
+  resolve: { alias: { 'mm2-drill': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
     // End-to-end drills each start two Kafka clusters and MM2: one at a time on a 2-core machine.

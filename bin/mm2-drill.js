@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// Entry point. Node >= 22.18 runs the TypeScript sources directly (type stripping).
+// Entry point. A clone of the repository runs its TypeScript sources directly (Node strips the
+// types); the published package ships them compiled to dist/, because Node refuses to strip
+// types under node_modules. Node >= 22.19: what the tool's own dependencies require (undici).
+import { existsSync } from 'node:fs';
+
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 18)) {
-  process.stderr.write(`mm2-drill needs Node >= 22.18 (this is ${process.version}); run \`npm run setup\`, then use \`npx mm2-drill\`.\n`);
+if (major < 22 || (major === 22 && minor < 19)) {
+  process.stderr.write(
+    `mm2-drill needs Node >= 22.19 (this is ${process.version}): install Node 22.19 or newer (https://nodejs.org),` +
+      ` or in a clone of mm2-drill run \`npm run setup\`, which provides one for \`npx mm2-drill\`.\n`,
+  );
   process.exitCode = 3;
 } else {
   // kafkajs' request queue schedules its throttle check with a negative delay after a broker dies;
@@ -19,7 +26,8 @@ if (major < 22 || (major === 22 && minor < 18)) {
       if (e.code !== 'EPIPE') throw e;
     });
   }
-  const { main } = await import('../src/cli/main.ts');
+  const source = new URL('../src/cli/main.ts', import.meta.url);
+  const { main } = await import(existsSync(source) ? source.href : '../dist/cli/main.js');
   process.exitCode = await main(process.argv.slice(2));
   // Output to a pipe is written asynchronously: exiting at once would drop whatever a slow reader
   // has not taken yet (all but the first 64 KiB). A write's callback runs once it and everything

@@ -2,10 +2,17 @@
 # Prepares this machine to run drills, idempotently: Node >= 22 for the tool, a Docker engine
 # that answers, and the Kafka and Toxiproxy images. A second run takes seconds.
 # Exit codes: 0 ready, 3 environment problem (the message names the fix).
+#
+# --drills-only (what `npx mm2-drill setup` runs in a project that installed the package): only
+# the Docker engine and the images. The tool already runs on a Node it accepts, and the test
+# suite's tools are for a clone of this repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-cache="$root/.cache"
+drills_only=false
+[ "${1:-}" = --drills-only ] && drills_only=true
+# An installed package lives under node_modules, which a reinstall wipes: keep downloads elsewhere.
+if $drills_only; then cache="${XDG_CACHE_HOME:-$HOME/.cache}/mm2-drill"; else cache="$root/.cache"; fi
 mkdir -p "$cache"
 # shellcheck disable=SC1091
 source docker/versions.env
@@ -15,6 +22,7 @@ step() { printf '\033[1m[setup %3ss]\033[0m %s\n' "$((SECONDS - t0))" "$*"; }
 fail() { printf '\n[setup] ERROR (%s): %s\n' "$1" "$2" >&2; exit 3; }
 
 # --- Node ----------------------------------------------------------------------------------
+if ! $drills_only; then
 # The tool targets Node >= 22. package.json depends on the `node` package from the npm
 # registry, which puts a Node 24 binary in node_modules/.bin (first on PATH for npm scripts and npx).
 node_major() { "$1" -e 'process.stdout.write(String(process.versions.node.split(".")[0]))' 2>/dev/null || echo 0; }
@@ -26,6 +34,7 @@ if [ "$(node_major "$nodebin")" -lt 22 ]; then
 fi
 [ "$(node_major "$nodebin")" -ge 22 ] || fail NODE "no Node >= 22 available; install Node 22 or newer and re-run"
 step "node $("$nodebin" --version) ready"
+fi
 
 # --- Docker engine -------------------------------------------------------------------------
 docker_ok() { timeout 10 docker info >/dev/null 2>&1; }
@@ -125,7 +134,7 @@ fi
 # --- Test tools ------------------------------------------------------------------------------
 # The test suite opens report.html in a real headless Chromium and validates junit.xml with
 # xmllint; drills themselves need neither.
-if ! command -v chromium >/dev/null 2>&1 || ! command -v xmllint >/dev/null 2>&1; then
+if ! $drills_only && { ! command -v chromium >/dev/null 2>&1 || ! command -v xmllint >/dev/null 2>&1; }; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     step "installing Chromium and xmllint for the test suite (Debian packages)"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libxml2-utils >/dev/null

@@ -72,7 +72,7 @@ const withTimeout = <T>(p: Promise<T>, ms: number, onTimeout: () => Error): Prom
 
 const dockerUnreachable = (cause?: unknown) =>
   new DrillError('DOCKER_UNREACHABLE', `the Docker engine does not answer${process.env.DOCKER_HOST ? ` at DOCKER_HOST=${process.env.DOCKER_HOST}` : ''}`, {
-    fix: 'start Docker (or run `npm run setup`, which installs and starts an engine on Debian/Ubuntu as root); check DOCKER_HOST',
+    fix: 'start Docker (or run `npx mm2-drill setup`, which installs and starts an engine on Debian/Ubuntu as root); check DOCKER_HOST',
     cause,
   });
 

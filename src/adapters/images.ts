@@ -32,7 +32,7 @@ async function firstPresent(client: ContainerRuntimeClient, candidates: readonly
     if (exists) return name;
   }
   throw new DrillError('IMAGE_MISSING', `no ${what} image: none of ${candidates.join(', ')} exists locally`, {
-    fix: 'run `npm run setup` (it pulls the official image or builds an equivalent offline)',
+    fix: 'run `npx mm2-drill setup` (it pulls the official image or builds an equivalent offline)',
   });
 }
 

@@ -1,7 +1,8 @@
 /** Loads a scenario file (TypeScript, run directly by Node's type stripping) and validates it. */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { registerHooks } from 'node:module';
+import { dirname, extname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DrillError } from '../core/errors.ts';
 import { expandMatrix, type Cell } from '../core/matrix.ts';
 import { checkCellRuns } from '../core/matrix-size.ts';
@@ -37,16 +38,50 @@ function missingPolicyFiles(cells: readonly Cell[], scenarioDir: string): string
   return [...problems];
 }
 
+/**
+ * Module hooks for scenario files, wherever they live:
+ * - `import … from 'mm2-drill'` resolves to this running tool: in this repository, in a team's
+ *   project that installed the package, or in a folder with no node_modules at all
+ *   (`npx mm2-drill run ~/drills/x.ts`). One copy of the scenario model then validates what the
+ *   file defined, whichever copy the file's folder would have found.
+ * - A `.ts` file is an ES module even in a CommonJS package (`npm init` writes
+ *   `"type": "commonjs"`), where Node would read it as CommonJS and reject its `import`.
+ */
+let hooked = false;
+
+/** The fix for a scenario file Node could not import, by Node's error code. */
+function loadFix(e: unknown): string {
+  switch ((e as { code?: unknown }).code) {
+    case 'ERR_MODULE_NOT_FOUND':
+      return 'a module the scenario imports is missing: install the package in the project that holds the scenario (npm install <package>), or correct the relative path';
+    case 'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING':
+      return 'Node does not run TypeScript under node_modules: copy the scenario into your project (`npx mm2-drill init` scaffolds drills/)';
+    case 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX':
+      return 'Node runs scenario files by stripping types: use erasable syntax only (no enums, namespaces or parameter properties)';
+    default:
+      return 'the file must be valid TypeScript (erasable syntax only) with `export default defineScenario({...})`';
+  }
+}
+function resolveOwnPackage(): void {
+  if (hooked) return;
+  hooked = true;
+  // src/cli/load-scenario.ts → src/index.ts when run from sources, dist/… .js when compiled.
+  const index = new URL(`../index${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
+  registerHooks({
+    resolve: (specifier, context, next) => (specifier === 'mm2-drill' ? { url: index, shortCircuit: true } : next(specifier, context)),
+    load: (url, context, next) => (context.format === 'commonjs-typescript' && url.endsWith('.ts') ? next(url, { ...context, format: 'module-typescript' }) : next(url, context)),
+  });
+}
+
 export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<Cell[]> {
   const abs = resolve(file);
-  if (!existsSync(abs)) throw new DrillError('SCENARIO_LOAD', `scenario file not found: ${file}`, { fix: 'check the path; scenarios live in scenarios/*.ts' });
+  if (!existsSync(abs)) throw new DrillError('SCENARIO_LOAD', `scenario file not found: ${file}`, { fix: 'check the path (relative to the working directory); `npx mm2-drill init` scaffolds one in drills/' });
   let mod: { default?: unknown };
+  resolveOwnPackage();
   try {
     mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
   } catch (e) {
-    throw new DrillError('SCENARIO_LOAD', `could not load ${file}: ${e instanceof Error ? e.message : String(e)}`, {
-      fix: 'the file must be valid TypeScript (erasable syntax only) with `export default defineScenario({...})`',
-    });
+    throw new DrillError('SCENARIO_LOAD', `could not load ${file}: ${e instanceof Error ? e.message : String(e)}`, { fix: loadFix(e) });
   }
   if (mod.default === undefined) {
     throw new DrillError('SCENARIO_LOAD', `${file} has no default export`, { fix: 'add `export default defineScenario({...})`' });

@@ -33,7 +33,7 @@ describe('CLI failures', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('IMAGE_MISSING');
     expect(r.stderr).toContain('mm2-drill/no-such-image:0');
-    expect(r.stderr).toContain('npm run setup');
+    expect(r.stderr).toContain('npx mm2-drill setup');
     expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
