@@ -5,7 +5,8 @@ import { toolVersion } from '../adapters/tool-version.ts';
 import { DrillError, ExitCode, isDrillError, type ExitCodeValue } from '../core/errors.ts';
 import { dockerClient, LABEL_TOOL, removeLabelled } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { attributionLines, checksTable, matrixTable, detailTable, incarnationsTable, propagationTable, roundTripTable, stepsTable } from '../render/table.ts';
+import { attributionLines, checksTable, matrixTable, detailTable, incarnationsTable, propagationTable, roundTripTable, stepsTable, summaryLines, verdictLine } from '../render/table.ts';
+import { renderGithubAnnotations } from '../render/github-annotations.ts';
 import type { RunResults } from '../core/results.ts';
 import { rederive, writeReports } from '../run/reports.ts';
 import { consoleProgress } from '../run/progress.ts';
@@ -13,6 +14,8 @@ import { runDrill } from '../run/run-drill.ts';
 import { loadScenario, type LoadOptions } from './load-scenario.ts';
 import { drillStopper } from './stopper.ts';
 import { driftCommand } from './drift.ts';
+import { initCommand } from './init.ts';
+import { setupCommand } from './setup.ts';
 import { Option } from 'commander';
 
 // Ryuk (testcontainers' reaper) cannot be pulled on machines without a registry; the harness
@@ -37,10 +40,15 @@ function keptInfo(env: DrillEnvironment, runId: string): string {
   return lines.join('\n');
 }
 
-interface RunOptions extends LoadOptions {
+/** How a run's results are printed (`run` and `report`). */
+interface PrintOptions {
+  json: boolean;
+  verbose: boolean;
+}
+
+interface RunOptions extends LoadOptions, PrintOptions {
   keep: boolean;
   results: string;
-  json: boolean;
 }
 
 async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
@@ -58,7 +66,7 @@ async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
         file, cells, resultsRoot: resolve(opts.results), progress, signal, keep: opts.keep,
         onKept: (env, runId) => err(keptInfo(env, runId)),
       });
-      worst = Math.max(worst, present(results, runDir, opts.json)) as ExitCodeValue;
+      worst = Math.max(worst, present(results, runDir, opts)) as ExitCodeValue;
     }
     // A failure that escaped outside a cell (or after the last one) still fails the run.
     return stopper.failure() && worst !== ExitCode.interrupted ? ExitCode.drillFailed : worst;
@@ -67,37 +75,49 @@ async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
   }
 }
 
-/** Prints a run's tables (or its JSON) and returns the exit code its status calls for. */
-function present(results: RunResults, runDir: string, json: boolean): ExitCodeValue {
-  if (json) out(JSON.stringify(results, null, 2));
+/**
+ * Prints a run's results and returns the exit code its status calls for: its JSON, or the
+ * compact summary (a ✓/✗ line per cell run, then the verdict), after the full tables with
+ * `--verbose`. In a GitHub Actions workflow, then one annotation per failed or unknown check
+ * and per cell run in error (never with `--json`: stdout is the JSON document).
+ */
+function present(results: RunResults, runDir: string, opts: PrintOptions): ExitCodeValue {
+  if (opts.json) out(JSON.stringify(results, null, 2));
   else {
-    out(`\n${results.scenario.name} — lost / skipped / duplicated (Kafka ${results.environment.kafkaVersion})`);
-    out(matrixTable(results));
-    out(detailTable(results));
-    const trip = roundTripTable(results);
-    if (trip) out(`Round trip (playbook cells)\n${trip}\nSteps\n${stepsTable(results)}`);
-    const incarnations = incarnationsTable(results);
-    if (incarnations) out(`Recreated topics: incarnations\n${incarnations}`);
-    const propagation = propagationTable(results);
-    if (propagation) out(`Topic changes and their propagation to the remote copies\n${propagation}`);
-    const why = attributionLines(results);
-    if (why.length) out(`Why (failover duplicates and skips by cause)\n${why.join('\n')}`);
-    const checks = checksTable(results);
-    if (checks) out(`Thresholds\n${checks}`);
-    for (const c of results.cells.filter((x) => x.error)) out(`${c.key}: ${c.error?.code}: ${c.error?.message}${c.error?.detail ? `\n${c.error.detail}` : ''}`);
-    const gate = results.status === 'measured' ? ' — no threshold applied: nothing was gated (add `thresholds` to gate CI)' : '';
-    out(`${results.status.toUpperCase()}${gate} — results, summary.md, junit.xml, report.html: ${runDir}`);
+    const style = { color: process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb' };
+    if (opts.verbose) printTables(results);
+    out(`\n${results.scenario.name} (Kafka ${results.environment.kafkaVersion})`);
+    for (const line of summaryLines(results, style)) out(line);
+    out(verdictLine(results, runDir, style));
+    if (process.env.GITHUB_ACTIONS === 'true') for (const line of renderGithubAnnotations(results)) out(line);
   }
   return {
     passed: ExitCode.ok, measured: ExitCode.ok, failed: ExitCode.checksFailed, error: ExitCode.drillFailed, interrupted: ExitCode.interrupted, running: ExitCode.drillFailed,
   }[results.status];
 }
 
-function report(runDir: string, json: boolean): ExitCodeValue {
+/** The full tables (`--verbose`): the matrix, every figure of every cell run, the round trip, the causes, the thresholds. */
+function printTables(results: RunResults): void {
+  out(`\n${results.scenario.name} — lost / skipped / duplicated (Kafka ${results.environment.kafkaVersion})`);
+  out(matrixTable(results));
+  out(detailTable(results));
+  const trip = roundTripTable(results);
+  if (trip) out(`Round trip (playbook cells)\n${trip}\nSteps\n${stepsTable(results)}`);
+  const incarnations = incarnationsTable(results);
+  if (incarnations) out(`Recreated topics: incarnations\n${incarnations}`);
+  const propagation = propagationTable(results);
+  if (propagation) out(`Topic changes and their propagation to the remote copies\n${propagation}`);
+  const why = attributionLines(results);
+  if (why.length) out(`Why (failover duplicates and skips by cause)\n${why.join('\n')}`);
+  const checks = checksTable(results);
+  if (checks) out(`Thresholds\n${checks}`);
+}
+
+function report(runDir: string, opts: PrintOptions): ExitCodeValue {
   const { results, history, tornBytes } = rederive(runDir);
   if (tornBytes > 0) err(`history.ndjson: dropped a torn last line (${tornBytes} bytes) — the run was killed while writing it`);
   writeReports(runDir, results, history);
-  return present(results, runDir, json);
+  return present(results, runDir, opts);
 }
 
 async function down(): Promise<ExitCodeValue> {
@@ -147,7 +167,8 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .addOption(forceOption())
     .option('--keep', 'leave the last cell\'s environment running and print how to reach it', false)
     .option('--results <dir>', 'where run directories go', 'results')
-    .option('--json', 'print results.json instead of tables', false)
+    .option('--json', 'print results.json instead of the summary', false)
+    .option('--verbose', 'print the full tables (matrix, every figure of every cell run, causes, thresholds) before the summary', false)
     .addHelpText('after', [
       '\nExamples:',
       '  $ npx mm2-drill run scenarios/quickstart.ts',
@@ -177,9 +198,12 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .command('report')
     .description('re-render results.json, summary.md, junit.xml and report.html of a run from its saved history')
     .argument('<runDir>', 'a run directory, e.g. results/latest')
-    .option('--json', 'print results.json instead of tables', false)
-    .action((runDir: string, opts: { json: boolean }) => { code = report(runDir, opts.json); });
+    .option('--json', 'print results.json instead of the summary', false)
+    .option('--verbose', 'print the full tables before the summary', false)
+    .action((runDir: string, opts: PrintOptions) => { code = report(runDir, opts); });
   driftCommand(program, out, (c) => { code = c; });
+  initCommand(program, out, (c) => { code = c; });
+  setupCommand(program, (c) => { code = c; });
   program
     .command('down')
     .alias('clean')
@@ -187,6 +211,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .action(async () => { code = await down(); });
   program.addHelpText('after', [
     '\nExamples:',
+    '  $ npx mm2-drill init && npx mm2-drill setup && npx mm2-drill run drills/failover.ts',
     '  $ npx mm2-drill run scenarios/quickstart.ts',
     '  $ npx mm2-drill list scenarios/policy-vs-sync-interval.ts',
     '  $ npx mm2-drill drift --source kafka-east:9092 --target kafka-west:9092',

@@ -1,6 +1,9 @@
 /**
- * Terminal tables (cli-table3). The matrix table puts the first dimension in rows and the
- * second in columns; each cell shows lost / skipped / duplicated.
+ * The terminal's results. By default a compact summary: one ✓/✗ line per cell run with its
+ * headline figures and what failed, then the verdict (`summaryLines`, `verdictLine`). With
+ * `--verbose`, the full tables (cli-table3) before it: the matrix table puts the first
+ * dimension in rows and the second in columns, each cell showing lost / skipped / duplicated;
+ * the detail table shows every figure of every cell run.
  */
 import Table from 'cli-table3';
 import type { Count, LedgerCounts } from '../core/ledger.ts';
@@ -8,6 +11,7 @@ import { attributionText } from './attribution-text.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
 import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { formatStat, summarize, type CellSummary } from '../core/summary.ts';
+import { checkMessage } from './check-text.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
 
@@ -132,4 +136,70 @@ export function propagationTable(results: RunResults): string | null {
   const table = new Table({ head, style: { head: [], border: [] }, colWidths: [null, null, null, null, null, null, null, null, 60], wordWrap: true });
   for (const r of rows) table.push(r);
   return table.toString();
+}
+
+/** How the compact summary is printed: ANSI colours only on a colour terminal (not with NO_COLOR, never into a pipe). */
+export interface SummaryStyle {
+  color: boolean;
+}
+
+const marks: Record<CellResult['status'], string> = { passed: '✓', failed: '✗', measured: '•', error: '!', interrupted: '-' };
+const colours: Record<CellResult['status'] | 'running', string> = { passed: '32', failed: '31', measured: '36', error: '31', interrupted: '33', running: '33' };
+const paint = (style: SummaryStyle, code: string, s: string) => (style.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+/** Text from elsewhere (an error's message, a container's log tail) without its escape sequences and control characters. */
+const plain = (s: string) => s.replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f]/g, '');
+
+/** The headline figures of a cell run, label → value ('unknown' when not measured; absent when it does not apply). */
+export function headlineFigures(c: CellResult): [string, string][] {
+  const k = c.counts;
+  if (!k || c.status === 'error' || c.status === 'interrupted') return [];
+  const figures: [string, string][] = [
+    ['acked', String(k.acked)], ['lost', n(k.lost)], ['skipped', n(k.skipped)], ['duplicated', String(k.duplicated)], ['not replicated', n(k.notReplicated)],
+  ];
+  if (c.failoverGapMs !== null) figures.push(['gap', `${(c.failoverGapMs / 1000).toFixed(1)}s`]);
+  if (c.roundTrip) figures.push(['stranded', n(c.roundTrip.stranded)], ['resurrected', n(c.roundTrip.resurrected)]);
+  return figures;
+}
+
+/** What failed in a cell run, in words: thresholds failed or unknown, consistency checks failed. */
+export function failedChecks(c: CellResult): string[] {
+  return [
+    ...c.checks.filter((x) => x.verdict !== 'pass').map((x) => checkMessage(c, x)),
+    ...(c.consistency?.checks ?? []).filter((x) => x.verdict === 'fail').map((x) => `consistency check ${x.name} failed (a harness bug): ${x.detail}`),
+  ];
+}
+
+/**
+ * The compact summary: one line per cell run — ✓ passed, ✗ failed, • measured (no threshold
+ * applied), ! error, - interrupted — with its key, its headline figures (aligned across the
+ * lines) and what failed; an error's detail (e.g. a log tail) follows its line, indented.
+ */
+export function summaryLines(results: RunResults, style: SummaryStyle = { color: false }): string[] {
+  const cells = results.cells;
+  const keyWidth = Math.max(0, ...cells.map((c) => c.key.length));
+  const figures = cells.map(headlineFigures);
+  // Columns by label, in first-seen order, each as wide as its widest value.
+  const widths = new Map<string, number>();
+  for (const row of figures) for (const [label, value] of row) widths.set(label, Math.max(widths.get(label) ?? 0, value.length));
+  return cells.flatMap((c, i) => {
+    const head = `${paint(style, colours[c.status], marks[c.status])} ${c.key.padEnd(keyWidth)}`;
+    if (c.status === 'error' || c.status === 'interrupted') {
+      const what = plain(c.status === 'interrupted' ? `interrupted${c.error ? `: ${c.error.message}` : ''}` : `${c.error?.code}: ${c.error?.message}`);
+      const detail = c.status === 'error' && c.error?.detail ? plain(c.error.detail).split('\n').map((l) => `    ${l}`) : [];
+      return [`${head}  ${paint(style, colours[c.status], what)}`, ...detail];
+    }
+    const row = new Map(figures[i]);
+    const shown = [...widths].map(([label, w]) => (row.has(label) ? `${label} ${row.get(label)!.padStart(w)}` : ' '.repeat(label.length + 1 + w))).join('  ').trimEnd();
+    const failed = failedChecks(c);
+    return [`${head}  ${shown}${failed.length ? `  ${paint(style, colours.failed, `— ${failed.join('; ')}`)}` : ''}`];
+  });
+}
+
+/** The last line: the run's verdict, its cell runs by status (the symbols' legend) and where the reports are. */
+export function verdictLine(results: RunResults, runDir: string, style: SummaryStyle = { color: false }): string {
+  const order = ['passed', 'measured', 'failed', 'error', 'interrupted'] as const;
+  const byStatus = order.map((s) => [s, results.cells.filter((c) => c.status === s).length] as const).filter(([, k]) => k > 0);
+  const tally = `${byStatus.map(([s, k]) => `${k} ${marks[s]} ${s}`).join(', ') || 'no cell run finished'} of ${results.cells.length} cell run(s)`;
+  const gate = results.status === 'measured' ? ' — no threshold applied: nothing was gated (add `thresholds` to gate CI)' : '';
+  return `${paint(style, colours[results.status], results.status.toUpperCase())}: ${tally}${gate} — results, summary.md, junit.xml, report.html: ${runDir}`;
 }

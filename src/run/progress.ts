@@ -1,8 +1,17 @@
-/** Progress lines for long steps, with durations. Quiet on non-TTY except for step ends. */
+/**
+ * Progress on stderr while a drill runs: long steps with their durations, each cell run's
+ * position in the plan (`[3/12]`) with an estimate of the time left, and the drill's events
+ * (kill, faults, failover) as they happen. Step starts are shown on a TTY only; everything
+ * else is printed everywhere (a CI log wants the kill and the faults too).
+ */
+import type { HistoryEvent } from '../core/history.ts';
+
 export interface Progress {
   /** Starts a step; the returned function ends it. */
   step(label: string): (detail?: string) => void;
   info(message: string): void;
+  /** Something that happened to the drill (a kill, a fault, the failover), as it happens. */
+  event(message: string): void;
 }
 
 export function consoleProgress(stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): Progress {
@@ -10,6 +19,7 @@ export function consoleProgress(stream: NodeJS.WriteStream = process.stderr, now
   const color = tty && !process.env.NO_COLOR;
   const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);
   const ok = color ? '\x1b[32m✔\x1b[0m' : '✔';
+  const bolt = color ? '\x1b[33m»\x1b[0m' : '»';
   return {
     step(label) {
       const t0 = now();
@@ -22,5 +32,76 @@ export function consoleProgress(stream: NodeJS.WriteStream = process.stderr, now
     info(message) {
       stream.write(`${message}\n`);
     },
+    event(message) {
+      stream.write(`${bolt} ${message}\n`);
+    },
+  };
+}
+
+/** The same progress with every line starting with `prefix` (a cell run's `[3/12]`). */
+export function prefixed(p: Progress, prefix: string): Progress {
+  return {
+    step: (label) => p.step(`${prefix} ${label}`),
+    info: (message) => p.info(`${prefix} ${message}`),
+    event: (message) => p.event(`${prefix} ${message}`),
+  };
+}
+
+/** "41s", "4m12s", "1h05m" (rounded to the second; hours drop the seconds). */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  const m = Math.round(s / 60);
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/**
+ * "~4m12s left": the mean wall time of the cell runs done so far × the cell runs left
+ * (`remaining` counts the one about to start). Null before the first one finished: nothing
+ * measured yet, nothing to estimate from.
+ */
+export function timeLeft(doneMs: readonly number[], remaining: number): string | null {
+  if (doneMs.length === 0 || remaining <= 0) return null;
+  const mean = doneMs.reduce((a, b) => a + b, 0) / doneMs.length;
+  return `~${formatDuration(mean * remaining)} left`;
+}
+
+/**
+ * Turns a cell run's history events into progress lines as they are recorded: the kill, each
+ * fault's start, end and failure, a step never reached, the failover and its first delivery.
+ * Times are seconds since the workload started (the clock of the scenario's timeline).
+ * Returns null for every other event. One narrator per cell run: it remembers the clock.
+ */
+export function eventNarrator(): (e: HistoryEvent) => string | null {
+  let workloadAt: number | null = null;
+  let killAt: number | null = null;
+  return (e) => {
+    const at = workloadAt === null ? '' : `+${((e.t - workloadAt) / 1000).toFixed(1)}s `;
+    const line = (what: string) => `[${e.cell}] ${at}${what}`;
+    switch (e.type) {
+      case 'phase':
+        if (e.phase === 'workload-started') workloadAt = e.t;
+        if (e.phase === 'first-backup-delivery') return line(`first delivery on the backup${killAt === null ? '' : `, ${((e.t - killAt) / 1000).toFixed(1)}s after the kill`}`);
+        if (e.phase === 'faults-healed') return line('faults without a duration healed before the drain');
+        return null;
+      case 'failover-offsets':
+        return line(`failover (${e.strategy}): group ${e.group} resumes on the backup`);
+      case 'kill':
+        killAt = e.t;
+        return line(`kill: ${e.signal} ${e.target}`);
+      case 'fault-start': {
+        const d = e.fault['durationSeconds'];
+        return line(`fault on: ${e.description}${typeof d === 'number' ? ` for ${d}s` : ''}`);
+      }
+      case 'fault-end':
+        return line(e.healed ? `fault healed: ${e.description}` : `fault NOT healed: ${e.description}: ${e.error ?? 'unknown error'}`);
+      case 'fault-error':
+        return line(`fault could not be injected: ${e.description}: ${e.error}`);
+      case 'step-not-reached':
+        return line(`never reached: ${e.description}`);
+      default:
+        return null;
+    }
   };
 }

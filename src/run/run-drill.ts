@@ -1,6 +1,9 @@
 /**
  * A whole drill: every matrix cell × repetition, each on fresh clusters, one after the other.
  * results.json is rewritten after every cell, so an interrupted run keeps what it measured.
+ * Progress: each cell run's lines start with its place in the plan (`[3/12]`), with the time
+ * left once one has finished, and its kill, faults and failover are printed as the history
+ * records them (a recorder that hands each event to the progress's narrator).
  */
 import { join } from 'node:path';
 import type { Cell } from '../core/matrix.ts';
@@ -10,10 +13,11 @@ import { memoryNeeded, memoryShortfall } from '../core/capacity.ts';
 import { DrillError } from '../core/errors.ts';
 import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/docker.ts';
 import { resolveImages } from '../adapters/images.ts';
-import { HistoryRecorder } from '../adapters/recorder.ts';
+import { HistoryRecorder, type CellRecorder } from '../adapters/recorder.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import { createRunDir, newRunId, writeJson } from './run-dir.ts';
-import type { Progress } from './progress.ts';
+import { eventNarrator, formatDuration, prefixed, timeLeft, type Progress } from './progress.ts';
+import type { HistoryEvent } from '../core/history.ts';
 import { runCell } from './run-cell.ts';
 import { harnessFailure, interruptedByUser } from './abort-reason.ts';
 import { readHistory, writeReports } from './reports.ts';
@@ -51,7 +55,13 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   const runId = newRunId();
   const startedAt = new Date();
   const runDir = createRunDir(o.resultsRoot, scenario.name, runId, startedAt);
-  const history = new HistoryRecorder(join(runDir, 'history.ndjson'));
+  // Each cell run's progress: its `[i/N]`, and its kill, faults and failover as they are recorded.
+  const cellProgress = new Map<string, { progress: Progress; narrate: (e: HistoryEvent) => string | null }>();
+  const history = new NarratedRecorder(join(runDir, 'history.ndjson'), (e) => {
+    const p = cellProgress.get(e.cell);
+    const line = p?.narrate(e);
+    if (p && line) p.progress.event(line);
+  });
   const results: RunResults = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'mm2-drill', version: toolVersion },
@@ -71,13 +81,24 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   o.progress.info(`images: ${images.kafka}, ${images.toxiproxy}`);
   try {
     const plan = o.cells.flatMap((cell) => Array.from({ length: cell.scenario.repeat }, (_, r) => ({ cell, repetition: r + 1 })));
+    const tookMs: number[] = [];
     for (const [i, { cell, repetition }] of plan.entries()) {
       if (o.signal.aborted) break;
       const last = i === plan.length - 1;
+      const key = `${cell.id}#${repetition}`;
+      const progress = prefixed(o.progress, `[${i + 1}/${plan.length}]`);
+      const left = timeLeft(tookMs, plan.length - i);
+      progress.info(`${key}${left ? ` — ${left}` : ''}`);
+      cellProgress.set(key, { progress, narrate: eventNarrator() });
+      const t0 = Date.now();
       const result = await runCell({
-        cell, repetition, runId, runDir, images, policy: policies.get(cell.scenario.mirror.policy)!, labels: runLabels(runId, o.keep && last, `${cell.id}#${repetition}`), history, progress: o.progress,
+        cell, repetition, runId, runDir, images, policy: policies.get(cell.scenario.mirror.policy)!, labels: runLabels(runId, o.keep && last, key), history, progress,
         signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
       });
+      cellProgress.delete(key);
+      // Wall time, container removal included: what the next cell runs will take too.
+      tookMs.push(Date.now() - t0);
+      progress.info(`${key}: ${result.status}${result.status === 'error' && result.error ? ` (${result.error.code})` : ''} in ${formatDuration(tookMs.at(-1)!)}`);
       results.cells.push(result);
       save();
     }
@@ -94,4 +115,27 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     writeReports(runDir, results, readHistory(runDir).events);
   }
   return { results, runDir };
+}
+
+/** The history recorder that also hands every event it records to `onEvent` (the progress's narrator). */
+class NarratedRecorder extends HistoryRecorder {
+  readonly #onEvent: (e: HistoryEvent) => void;
+  constructor(file: string, onEvent: (e: HistoryEvent) => void) {
+    super(file);
+    this.#onEvent = onEvent;
+  }
+
+  override forCell(cell: string): CellRecorder {
+    const inner = super.forCell(cell);
+    return {
+      cell: inner.cell,
+      events: () => inner.events(),
+      emit: (body) => {
+        const event = inner.emit(body);
+        // Progress is a courtesy: it never breaks the recording of a drill.
+        try { this.#onEvent(event); } catch { /* ignore */ }
+        return event;
+      },
+    };
+  }
 }

@@ -11,9 +11,10 @@ let results: RunResults;
 let history: HistoryEvent[];
 let code: number | null;
 let stdout: string;
+let stderr: string;
 
 beforeAll(async () => {
-  ({ code, stdout, results, history } = await runDrill('test/fixtures/small-matrix.ts', 'small-matrix', [], 900_000));
+  ({ code, stdout, stderr, results, history } = await runDrill('test/fixtures/small-matrix.ts', 'small-matrix', ['--verbose'], 900_000));
 }, 960_000);
 
 it('runs all four cells and passes', () => {
@@ -57,8 +58,25 @@ it('resumes from MM2-translated offsets under the custom policy too (not from th
   }
 });
 
-it('prints the comparison table with policies as rows and offset.lag.max as columns', () => {
+it('prints (--verbose) the comparison table with policies as rows and offset.lag.max as columns', () => {
   expect(stdout).toMatch(/policy\s*│\s*offsetLagMax=0\s*│\s*offsetLagMax=100/);
+});
+
+it('ends with the compact summary: one • line per cell run (no thresholds: measured), then the verdict', () => {
+  const lines = stdout.split('\n');
+  for (const c of results.cells) expect(lines.some((l) => l.startsWith(`• ${c.key} `) && /\backed \d+\b/.test(l)), c.key).toBe(true);
+  expect(stdout).toMatch(/^MEASURED: 4 • measured of 4 cell run\(s\) — no threshold applied/m);
+  const table = stdout.search(/policy\s*│\s*offsetLagMax=0/);
+  expect(table).toBeGreaterThanOrEqual(0);
+  expect(table).toBeLessThan(stdout.indexOf('MEASURED:')); // the tables come first, the verdict last
+  expect(stdout).not.toMatch(/\x1b\[/); // not a terminal: no colours
+});
+
+it('shows on stderr each cell run\'s place in the plan, the time left once one finished, and each kill as it happens', () => {
+  for (let i = 1; i <= 4; i++) expect(stderr).toMatch(new RegExp(`^\\[${i}/4\\] mirror\\.policy=\\S+#1( — ~[0-9hms]+ left)?$`, 'm'));
+  expect(stderr).not.toMatch(/^\[1\/4\] \S+ — ~/m);
+  expect(stderr).toMatch(/^\[2\/4\] \S+ — ~[0-9hms]+ left$/m);
+  expect(stderr.match(/^» \[\d\/4\] \[\S+\] \+\d+\.\ds kill: SIGKILL primary$/gm)).toHaveLength(4);
 });
 
 it('leaves no container behind', async () => {

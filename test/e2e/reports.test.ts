@@ -27,13 +27,20 @@ it('exits 1 when a threshold fails, and says which', () => {
   const checks = r.cells[0]!.checks;
   expect(checks.find((c) => c.figure === 'duplicated')?.verdict).toBe('fail');
   expect(checks.find((c) => c.figure === 'skipped')?.verdict).toBe('pass');
-  expect(stdout).toMatch(/duplicated <0\s*│\s*\d+\s*│\s*FAIL/);
+  // The compact summary: the cell run's ✗ line names the failed threshold with its measured value; a passing one is not listed.
+  expect(stdout).toMatch(/^✗ default#1 .*— duplicated = \d+, threshold duplicated < 0$/m);
+  expect(stdout).not.toContain('threshold skipped');
+  expect(stdout).toMatch(/^FAILED: 1 ✗ failed of 1 cell run\(s\) — /m);
 });
 
 it('writes summary.md and a junit.xml with the failing threshold as a failure', () => {
   expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('| ❌ |');
   const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
-  expect(junit).toMatch(/<testcase name="duplicated &lt;0"[^>]*>\s*<failure message="duplicated = \d+"/);
+  // Names without the threshold's value (a CI's test history survives a changed threshold); the value is in the message.
+  expect(junit).toMatch(/<testcase name="threshold: duplicated"[^>]*>\s*<failure message="duplicated = \d+, threshold duplicated &lt; 0"/);
+  expect(junit).toMatch(/<testcase name="threshold: skipped" classname="short\.default#1" time="0\.000"\/>/);
+  // The drill's own time goes to one `drill` case; the checks, evaluated afterwards, take none.
+  expect(junit).toMatch(/<testcase name="drill" classname="short\.default#1" time="[1-9]\d*\.\d{3}"\/>/);
   expect(junit).toContain('failures="1"');
 });
 

@@ -62,7 +62,7 @@ describe('renderers on fixed results', () => {
   it('junit.xml: one case per cell run × check, valid against the JUnit schema', () => {
     const xml = renderJunit(results);
     expect(xml).toMatchSnapshot();
-    expect(xml).toContain('tests="8" failures="1" errors="1"');
+    expect(xml).toContain('tests="12" failures="1" errors="1"'); // per cell run a `drill` case, then its checks
     const dir = mkdtempSync(join(tmpdir(), 'junit-'));
     writeFileSync(join(dir, 'junit.xml'), xml);
     const lint = spawnSync('xmllint', ['--noout', '--schema', 'test/schemas/junit.xsd', join(dir, 'junit.xml')], { encoding: 'utf8' });

@@ -1,0 +1,85 @@
+/**
+ * Checks in words, shared by junit.xml, the GitHub annotations and the terminal summary:
+ * stable names (never the threshold's value, so a CI's test history survives a changed
+ * threshold) and failure messages that carry the measured value and the threshold.
+ */
+import type { CellResult } from '../core/results.ts';
+import type { Check, FigureName } from '../core/thresholds.ts';
+
+const OPERATOR = /^\s*(==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+/** The kind of a comparison, in words: what tells two checks of one figure apart without their values. */
+const operatorKinds: Record<string, string> = { '==': 'equal', '!=': 'not equal', '<=': 'at most', '<': 'below', '>=': 'at least', '>': 'above' };
+
+/** "<=0" → "<= 0" (an expression the schema did not accept is shown as written). */
+export function expressionText(expression: string): string {
+  const m = OPERATOR.exec(expression);
+  return m ? `${m[1]} ${m[2]}` : expression.trim();
+}
+
+const kindOf = (expression: string): string => operatorKinds[OPERATOR.exec(expression)?.[1] ?? ''] ?? 'other';
+
+/**
+ * Stable names of a cell run's threshold checks, in order: `threshold: lost`; when one figure
+ * has several checks, `threshold: lost (at most)` / `threshold: lost (at least)` — the
+ * comparison's kind, never its value; two of the same kind are numbered in their order
+ * (`threshold: lost (at most, 2)`).
+ */
+export function checkNames(checks: readonly Pick<Check, 'figure' | 'expression'>[]): string[] {
+  const tally = (keys: string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
+  const kinds = checks.map((c) => `${c.figure} (${kindOf(c.expression)}`);
+  const perFigure = tally(checks.map((c) => c.figure));
+  const perKind = tally(kinds);
+  const seen = new Map<string, number>();
+  return checks.map((c, i) => {
+    if (perFigure.get(c.figure) === 1) return `threshold: ${c.figure}`;
+    const kind = kinds[i]!;
+    const nth = (seen.get(kind) ?? 0) + 1;
+    seen.set(kind, nth);
+    return `threshold: ${kind}${perKind.get(kind)! > 1 ? `, ${nth}` : ''})`;
+  });
+}
+
+type Why = Pick<CellResult, 'counts' | 'backupReadComplete' | 'drainComplete' | 'phases' | 'roundTrip' | 'failoverDelayMs'>;
+
+/** Why a figure could not be measured, as far as the results tell (null: they do not say). */
+export function unknownReason(c: Why, figure: FigureName): string | null {
+  switch (figure) {
+    case 'failoverGapSeconds':
+    case 'failoverRemainderSeconds':
+      if (c.roundTrip) return 'a playbook drill reports its write gaps (cutoverWindowSeconds) instead';
+      if (c.phases.kill === undefined) return 'the primary was never killed';
+      if (c.phases['first-backup-delivery'] === undefined) return 'nothing was delivered on the backup after the kill';
+      return figure === 'failoverRemainderSeconds' && c.failoverDelayMs === null ? 'the configured failover wait is not in the history' : null;
+    case 'lagAtKillMessages':
+    case 'groupSyncAgeSeconds':
+      return c.phases.kill === undefined ? 'the primary was never killed' : 'no replication sample was taken before the kill';
+    case 'stranded':
+    case 'resurrected':
+    case 'cutoverWindowSeconds':
+      if (!c.roundTrip) return 'only a playbook drill measures it';
+      if (figure === 'cutoverWindowSeconds') return 'no producer write gap was recorded';
+      return 'a cluster could not be read completely';
+    default:
+      if (c.counts === null) return 'the cell did not finish';
+      if (!c.backupReadComplete) return 'the backup could not be read completely';
+      return null;
+  }
+}
+
+const valueText = (v: number): string => (Number.isInteger(v) ? String(v) : String(Math.round(v * 1000) / 1000));
+
+/** "threshold lost <= 0" */
+export const thresholdText = (x: Pick<Check, 'figure' | 'expression'>): string => `threshold ${x.figure} ${expressionText(x.expression)}`;
+
+/**
+ * What a check measured against its threshold: "lost = 3, threshold lost <= 0", or
+ * "lost could not be measured (the backup could not be read completely), threshold lost <= 0".
+ */
+export function checkMessage(c: Why, x: Check): string {
+  if (x.value === null) {
+    const why = unknownReason(c, x.figure);
+    return `${x.figure} could not be measured${why ? ` (${why})` : ''}, ${thresholdText(x)}`;
+  }
+  return `${x.figure} = ${valueText(x.value)}, ${thresholdText(x)}`;
+}
