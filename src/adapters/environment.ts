@@ -6,11 +6,12 @@
 import { join } from 'node:path';
 import { Network, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { renderProperties } from '../core/broker-config.ts';
-import { findRemoteTopic, mirrorProperties, type FlowSpec } from '../core/mm2-config.ts';
+import { findRemoteTopic, mirrorSettings, separatorOf, SOURCE_ALIAS, type FlowSpec } from '../core/mm2-config.ts';
+import type { PropertyChange } from '../core/mm2-properties-file.ts';
 import { playbookOf, type Scenario } from '../core/scenario.ts';
 import { brokersOf, nodesOf, planProxies, replicationFactorFor, type ProxyPlan } from '../core/topology.ts';
 import type { ResolvedImages } from './images.ts';
-import { endOffsets, kafkaClient } from './kafka-client.ts';
+import { endOffsets } from './kafka-client.ts';
 import { startCluster, type StartedCluster } from './kafka-cluster.ts';
 import { startMirrorMaker, type StartedMirror } from './mirror-maker.ts';
 import { startToxiproxy, type StartedToxiproxy } from './toxiproxy.ts';
@@ -18,14 +19,21 @@ import type { PreparedPolicy } from './custom-policy.ts';
 import { waitUntil } from './wait.ts';
 
 export interface DrillEnvironment {
-  readonly network: StartedNetwork;
+  /** The drill's private network (none when the clusters are external). */
+  readonly network: StartedNetwork | null;
   readonly toxiproxy: StartedToxiproxy;
   readonly plan: readonly ProxyPlan[];
   readonly primary: StartedCluster;
   readonly backup: StartedCluster;
-  /** The mirror started with the environment (a playbook's first `startAt: setup` mirror). */
-  readonly mirror: StartedMirror;
+  /** The mirror started with the environment (a playbook's first `startAt: setup` mirror); null when the team's own MM2 runs between external clusters. */
+  readonly mirror: StartedMirror | null;
+  /** The alias the running MM2 gives the primary (names its remote topics and checkpoints topic). */
+  readonly sourceAlias: string;
+  /** Removes what the drill created on clusters it did not start (external clusters); problems are returned, not thrown. */
+  cleanup?(): Promise<string[]>;
   readonly mirrorProperties: Record<string, string | number | boolean>;
+  /** What the drill changed of the team's properties file in `mirrorProperties` (none without a file). */
+  readonly mirrorChanges?: PropertyChange[];
   /** A playbook's running mirrors by name (the setup ones first). */
   readonly mirrors: Map<string, StartedMirror>;
   /** Starts a playbook mirror by name in a new container (tracked for cleanup like the others). */
@@ -80,13 +88,13 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const mirrors = new Map<string, StartedMirror>();
   const mirrorLogFile = (name: string) => join(o.logDir, `mirror-maker-${name}.log`);
   const launch = async (name: string, flow?: FlowSpec) => {
-    const props = mirrorProperties(s, endpoints, flow);
+    const { properties: props, changes } = mirrorSettings(s, endpoints, flow);
     const m = await startMirrorMaker({
       image: o.images.kafka, network, labels: o.labels, properties: renderProperties(props), alias: `mm2-${name}`,
       logFile: flow ? mirrorLogFile(name) : join(o.logDir, 'mirror-maker.log'), policy: o.policy,
     });
     track(m.container);
-    return { mirror: m, props };
+    return { mirror: m, props, changes };
   };
   const flowOf = (name: string): FlowSpec => {
     const m = s.mirrors[name];
@@ -95,7 +103,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   };
   // The forward flow first: the drill waits for its remote topics on the backup.
   const setup = playbook ? Object.keys(s.mirrors).filter((n) => s.mirrors[n]?.startAt === 'setup').sort((a, b) => Number(s.mirrors[b]?.source === 'primary') - Number(s.mirrors[a]?.source === 'primary')) : [];
-  let first: { mirror: StartedMirror; props: Record<string, string | number | boolean> } | undefined;
+  let first: { mirror: StartedMirror; props: Record<string, string | number | boolean>; changes: PropertyChange[] } | undefined;
   for (const name of playbook ? setup : ['forward']) {
     const started = await launch(name, playbook ? flowOf(name) : undefined);
     mirrors.set(name, started.mirror);
@@ -107,7 +115,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   o.onStage('mirror-ready');
 
   return {
-    network, toxiproxy, plan, primary, backup, mirror: first.mirror, mirrorProperties: first.props, remoteTopics, kafkaLog, mirrors, mirrorLogFile,
+    network, toxiproxy, plan, primary, backup, mirror: first.mirror, sourceAlias: SOURCE_ALIAS, mirrorProperties: first.props, mirrorChanges: first.changes, remoteTopics, kafkaLog, mirrors, mirrorLogFile,
     launchMirror: async (name) => {
       const { mirror } = await launch(name, flowOf(name));
       mirrors.set(name, mirror);
@@ -117,7 +125,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
 }
 
 async function createTopics(cluster: StartedCluster, s: Scenario, kafkaLog: string): Promise<void> {
-  const admin = kafkaClient(cluster.adminBootstrap, 'mm2-drill-setup', kafkaLog).admin();
+  const admin = cluster.kafka('admin', 'mm2-drill-setup', kafkaLog).admin();
   await admin.connect();
   try {
     await admin.createTopics({
@@ -136,7 +144,7 @@ async function createTopics(cluster: StartedCluster, s: Scenario, kafkaLog: stri
 
 /** MM2 is ready when every remote topic exists on the backup with all its partitions; returns their names. */
 async function waitForRemoteTopics(backup: StartedCluster, s: Scenario, policy: string, kafkaLog: string, mirrorLog: string, signal?: AbortSignal): Promise<string[]> {
-  const admin = kafkaClient(backup.adminBootstrap, 'mm2-drill-mirror-ready', kafkaLog).admin();
+  const admin = backup.kafka('admin', 'mm2-drill-mirror-ready', kafkaLog).admin();
   await admin.connect();
   try {
     return await waitUntil(
@@ -144,7 +152,7 @@ async function waitForRemoteTopics(backup: StartedCluster, s: Scenario, policy: 
         const topics = await admin.listTopics();
         const remote: string[] = [];
         for (const t of s.topics) {
-          const name = findRemoteTopic(policy, t.name, topics);
+          const name = findRemoteTopic(policy, t.name, topics, SOURCE_ALIAS, separatorOf(s));
           if (!name || Object.keys(await endOffsets(admin, name)).length < t.partitions) return false;
           remote.push(name);
         }

@@ -38,14 +38,14 @@ async function firstPresent(client: ContainerRuntimeClient, candidates: readonly
 
 export async function resolveImages(
   client: ContainerRuntimeClient,
-  wanted: { kafkaVersion?: string | undefined; kafkaImage?: string | undefined },
+  wanted: { kafkaVersion?: string | undefined; kafkaImage?: string | undefined; /** false: external clusters, no broker or MM2 runs here. */ kafka?: boolean },
 ): Promise<ResolvedImages> {
   const v = readVersions();
   const kafkaVersion = wanted.kafkaVersion ?? v.kafka;
   const kafkaCandidates = wanted.kafkaImage ? [wanted.kafkaImage] : [`apache/kafka:${kafkaVersion}`, `mm2-drill/kafka:${kafkaVersion}`];
   return {
-    kafka: await firstPresent(client, kafkaCandidates, 'Kafka'),
-    kafkaVersion,
+    kafka: wanted.kafka === false ? 'none (external clusters)' : await firstPresent(client, kafkaCandidates, 'Kafka'),
+    kafkaVersion: wanted.kafka === false ? 'unknown (external clusters)' : kafkaVersion,
     toxiproxy: await firstPresent(client, [`ghcr.io/shopify/toxiproxy:${v.toxiproxy}`, `mm2-drill/toxiproxy:${v.toxiproxy}`], 'Toxiproxy'),
   };
 }

@@ -13,6 +13,7 @@ import { brokerProperties, renderProperties, type PropertyValue } from '../core/
 import { type BrokerRef, type ClusterName, proxyFor, type ProxyPlan } from '../core/topology.ts';
 import { logConsumer } from './container-logs.ts';
 import { CONFIG_DIR, javaCommand, log4j2Properties } from './java-command.ts';
+import type { Kafka } from 'kafkajs';
 import { kafkaClient } from './kafka-client.ts';
 import type { StartedToxiproxy } from './toxiproxy.ts';
 import { waitUntil } from './wait.ts';
@@ -28,9 +29,17 @@ export interface StartedBroker {
   readonly logFile: string;
 }
 
+/** The harness's two ways into a cluster: ADMIN (its own reads, never faulted) and CLIENT (the test producer and consumer). */
+export type ClientPath = 'admin' | 'client';
+
 export interface StartedCluster {
   readonly name: ClusterName;
+  /** The broker containers (none for an external cluster). */
   readonly brokers: readonly StartedBroker[];
+  /** How many brokers the cluster has (replication factors of the topics the harness creates). */
+  readonly nodes: number;
+  /** A kafkajs client on one of the paths, with what the cluster needs (security, routing through Toxiproxy). */
+  kafka(path: ClientPath, clientId: string, logFile: string): Kafka;
   /** Direct, never-faulted bootstrap for the harness's own reads. */
   readonly adminBootstrap: string[];
   /** Bootstrap through Toxiproxy for the test producer and consumer. */
@@ -79,6 +88,8 @@ export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
   const started: StartedCluster = {
     name: o.name,
     brokers,
+    nodes: brokers.length,
+    kafka: (path, clientId, logFile) => kafkaClient(path === 'admin' ? started.adminBootstrap : started.clientBootstrap, clientId, logFile),
     adminBootstrap: brokers.map((b) => b.adminAddress),
     clientBootstrap: brokers.map((b) => b.clientAddress),
     mirrorBootstrap: o.brokers.map((b) => o.toxiproxy.networkAddress(proxyFor(o.plan, b, 'mirror'))),

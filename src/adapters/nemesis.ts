@@ -16,8 +16,15 @@ export interface NemesisTargets {
   readonly plan: readonly ProxyPlan[];
   readonly primary: StartedCluster;
   readonly backup: StartedCluster;
-  readonly mirror: StartedTestContainer;
+  /** The harness's MM2 container (none when the team's own MM2 runs between external clusters). */
+  readonly mirror: StartedTestContainer | null;
 }
+
+/** The harness's MM2 container, for a process fault on it. */
+const mirrorOf = (t: NemesisTargets): StartedTestContainer => {
+  if (!t.mirror) throw new Error('this drill runs no MM2 of its own to fault');
+  return t.mirror;
+};
 
 /** The proxies of a named link: every broker of the link's cluster, for one client class. */
 export function proxiesOf(plan: readonly ProxyPlan[], link: NetworkFault['link']): ProxyPlan[] {
@@ -67,10 +74,10 @@ export async function invokeFault(t: NemesisTargets, f: Fault, name: string): Pr
       return null; // a killed broker stays dead for the rest of the cell
     }
     case 'kill-mirror':
-      await byId(t.mirror).kill({ signal: 'SIGKILL' });
+      await byId(mirrorOf(t)).kill({ signal: 'SIGKILL' });
       return null;
     case 'pause': {
-      const containers = f.target === 'mirror' ? [t.mirror] : (f.target === 'primary' ? t.primary : t.backup).brokers.map((b) => b.container);
+      const containers = f.target === 'mirror' ? [mirrorOf(t)] : (f.target === 'primary' ? t.primary : t.backup).brokers.map((b) => b.container);
       await Promise.all(containers.map((c) => byId(c).pause()));
       return async () => {
         await Promise.all(containers.map((c) => byId(c).unpause().catch((e: unknown) => {
@@ -80,7 +87,7 @@ export async function invokeFault(t: NemesisTargets, f: Fault, name: string): Pr
       };
     }
     case 'restart': {
-      const mm2 = byId(t.mirror);
+      const mm2 = byId(mirrorOf(t));
       await mm2.kill({ signal: 'SIGKILL' });
       await mm2.start();
       return null;

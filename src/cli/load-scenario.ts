@@ -1,5 +1,5 @@
 /** Loads a scenario file (TypeScript, run directly by Node's type stripping) and validates it. */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -73,6 +73,28 @@ function resolveOwnPackage(): void {
   });
 }
 
+/**
+ * Adds the text of a scenario's (or a cell's) MM2 properties file, `mirror.propertiesFile`
+ * relative to the scenario file, read here because the pure core reads no files. Read as
+ * ISO-8859-1, as MM2 reads it (Properties.load of an InputStream); each file once.
+ */
+function propertiesFileReader(file: string, scenarioDir: string): (input: ScenarioInput) => ScenarioInput {
+  const texts = new Map<string, string>();
+  return (input) => {
+    const rel = input.mirror?.propertiesFile;
+    if (typeof rel !== 'string' || rel === '') return input;
+    const abs = resolve(scenarioDir, rel);
+    if (!isFile(abs)) {
+      throw new DrillError('SCENARIO_INVALID', `${file} is not a valid scenario:\n  - mirror.propertiesFile: expected a file at ${abs} ("${rel}" relative to the scenario's directory ${scenarioDir}), found ${existsSync(abs) ? 'a directory' : 'nothing'}`, {
+        fix: 'correct the path (relative to the scenario file, not to the working directory)',
+      });
+    }
+    const text = texts.get(abs) ?? readFileSync(abs, 'latin1');
+    texts.set(abs, text);
+    return { ...input, mirror: { ...input.mirror, propertiesText: text } };
+  };
+}
+
 export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<Cell[]> {
   const abs = resolve(file);
   if (!existsSync(abs)) throw new DrillError('SCENARIO_LOAD', `scenario file not found: ${file}`, { fix: 'check the path (relative to the working directory); `npx mm2-drill init` scaffolds one in drills/' });
@@ -90,7 +112,7 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   if (opts.repeat !== undefined) input = { ...input, repeat: opts.repeat };
   const force = opts.force ?? false;
   // With --only the limit applies to the cells it keeps, so the whole matrix is expanded first.
-  const all = expandMatrix(input, file, { force: force || Boolean(opts.only) });
+  const all = expandMatrix(input, file, { force: force || Boolean(opts.only), prepare: propertiesFileReader(file, dirname(abs)) });
   const missing = missingPolicyFiles(all, dirname(abs));
   if (missing.length) {
     throw new DrillError('SCENARIO_INVALID', `${file} is not a valid scenario:\n  - ${missing.join('\n  - ')}`, {

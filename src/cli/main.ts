@@ -33,7 +33,7 @@ function keptInfo(env: DrillEnvironment, runId: string): string {
     `  backup   admin       ${env.backup.adminBootstrap.join(',')}   (never faulted)`,
     `  backup   clients     ${env.backup.clientBootstrap.join(',')}`,
     `  remote topics        ${env.remoteTopics.join(', ')}`,
-    `  MM2 container        ${env.mirror.container.getName()}`,
+    `  MM2                  ${env.mirror ? `container ${env.mirror.container.getName()}` : 'your own (external clusters)'}`,
     `  Toxiproxy API        ${env.toxiproxy.api.host}`,
     `Remove it with: npx mm2-drill down`,
   ];

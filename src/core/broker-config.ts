@@ -1,4 +1,5 @@
 /** server.properties of one KRaft combined-mode broker (broker + controller in one process). */
+import { stringify } from 'dot-properties';
 import { type BrokerRef, listenerPort, replicationFactorFor } from './topology.ts';
 
 export type PropertyValue = string | number | boolean;
@@ -15,8 +16,14 @@ export interface BrokerConfigInput {
   readonly overrides: Readonly<Record<string, PropertyValue>>;
 }
 
+/**
+ * A java.util.Properties file that Properties.load reads back exactly: backslashes (a regex's
+ * `orders\..*` is written `orders\\..*`), leading blanks and line breaks escaped, and every
+ * non-ASCII character as a \u escape, since brokers and MM2 read the file as ISO-8859-1.
+ */
 export const renderProperties = (props: Readonly<Record<string, PropertyValue>>): string =>
-  `${Object.entries(props).map(([k, v]) => `${k}=${String(v)}`).join('\n')}\n`;
+  `${stringify(Object.entries(props).map(([k, v]) => [k, String(v)]), { lineWidth: null, keySep: '=' })}\n`
+    .replace(/[\u0080-\u00ff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export function brokerProperties(input: BrokerConfigInput): Record<string, PropertyValue> {
   const { broker, clusterBrokers } = input;

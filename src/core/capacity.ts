@@ -13,6 +13,8 @@ const TOXIPROXY_AND_SLACK_BYTES = 256 * MIB;
 const brokers = (s: Scenario): number => clusterNames.reduce((n, c) => n + nodesOf(s.kafka, c), 0);
 
 export function memoryNeeded(s: Scenario): number {
+  // External clusters: only Toxiproxy runs here.
+  if (s.external) return TOXIPROXY_AND_SLACK_BYTES;
   const jvms = brokers(s) + Math.max(1, Object.keys(s.mirrors).length); // brokers + MM2 processes
   return jvms * JVM_FOOTPRINT_BYTES + TOXIPROXY_AND_SLACK_BYTES;
 }

@@ -50,10 +50,16 @@ const checkValue = (path: string, v: unknown): MatrixValue => {
 export interface ExpandOptions {
   /** Expand even a matrix of more than MAX_CELL_RUNS cell runs (`--force`). */
   readonly force?: boolean | undefined;
+  /**
+   * Completes the base input and each cell's before it is validated: the loader adds what only
+   * files tell (the text of a cell's `mirror.propertiesFile`), as the core reads no files.
+   */
+  readonly prepare?: ((input: ScenarioInput) => ScenarioInput) | undefined;
 }
 
 export function expandMatrix(input: ScenarioInput, source: string, opts: ExpandOptions = {}): Cell[] {
-  const base = parseScenario(input, source); // reports base-scenario errors once, not per cell
+  const prepare = opts.prepare ?? ((x: ScenarioInput) => x);
+  const base = parseScenario(prepare(input), source); // reports base-scenario errors once, not per cell
   const dims = Object.entries(base.matrix).map(([path, vals]) => [path, vals.map((v) => checkValue(path, v))] as const);
   const { cells: count, breakdown } = matrixCells(dims);
   checkCellRuns(count, breakdown, base.repeat, opts.force ?? false);
@@ -62,7 +68,7 @@ export function expandMatrix(input: ScenarioInput, source: string, opts: ExpandO
     const values = Object.fromEntries(dims.map(([path], i) => [path, combo[i] as MatrixValue]));
     const applied = Object.entries(values).reduce<Record<string, unknown>>((acc, [p, v]) => setPath(acc, p, v), rest);
     const id = Object.entries(values).map(([p, v]) => `${p}=${v}`).join(',') || 'default';
-    const scenario = parseScenario({ ...applied, matrix: base.matrix }, `${source} (cell ${id})`);
+    const scenario = parseScenario(prepare({ ...applied, matrix: base.matrix } as ScenarioInput), `${source} (cell ${id})`);
     return { id, values, scenario };
   });
   const problems = thresholdScopeProblems(base.thresholds, dims, cells.map((c) => c.values));

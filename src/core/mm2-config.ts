@@ -1,10 +1,18 @@
 /**
  * mm2.properties for MirrorMaker 2 in dedicated mode (KIP-382), one flow per process: primary →
  * backup in the classic drill, or a playbook mirror's own flow.
- * Intervals come from the scenario; MM2's defaults (60 s checkpoints, 60 s group sync, 600 s
- * refresh) would make a drill of a few minutes meaningless.
+ *
+ * Without a properties file the drill writes them all. Intervals come from the scenario; MM2's
+ * defaults (60 s checkpoints, 60 s group sync, 600 s refresh) would make a drill of a few minutes
+ * meaningless. With a team's file (`mirror.propertiesFile`, mm2-properties-file.ts) the file is the
+ * configuration: the drill writes only what it must — its clusters, what the scenario sets itself,
+ * replication factors its brokers can hold, one flow per process — and says why for each change.
  */
 import type { PropertyValue } from './broker-config.ts';
+import {
+  FORWARD, fieldProperty, flowEnabled, flowValue, narrowerKeys, overlay, ownProperties,
+  type ImportedFile, type MirrorField, type PropertyChange, type Reason,
+} from './mm2-properties-file.ts';
 import type { Cluster, StartFrom } from './playbook.ts';
 import type { Scenario } from './scenario.ts';
 import { clusterNames, nodesOf, replicationFactorFor, type ClusterName } from './topology.ts';
@@ -17,15 +25,49 @@ const builtInPolicies: Record<string, string> = {
   identity: 'org.apache.kafka.connect.mirror.IdentityReplicationPolicy',
 };
 
+/**
+ * Strimzi's IdentityReplicationPolicy (mirror-maker-2-extensions), from before Kafka had its own
+ * (3.0, KAFKA-9726): it names remote topics as Kafka's does, but is not in the drill's image.
+ */
+const STRIMZI_IDENTITY = 'io.strimzi.kafka.connect.mirror.IdentityReplicationPolicy';
+
 /** The ReplicationPolicy class of the cell's policy (built-in or custom). */
-export const policyClass = (m: Scenario['mirror']): string => builtInPolicies[m.policy] ?? m.customPolicies[m.policy]?.class ?? m.policy;
+export const policyClass = (m: Pick<Scenario['mirror'], 'policy' | 'customPolicies'>): string => builtInPolicies[m.policy] ?? m.customPolicies[m.policy]?.class ?? m.policy;
+
+/** The drill's policy name for a ReplicationPolicy class — built-in, or a `customPolicies` entry's — or undefined. */
+export function policyNameOf(cls: string, customPolicies: Readonly<Record<string, { class: string }>>): string | undefined {
+  const builtIn = Object.keys(builtInPolicies).find((p) => builtInPolicies[p] === cls) ?? (cls === STRIMZI_IDENTITY ? 'identity' : undefined);
+  return builtIn ?? Object.keys(customPolicies).find((p) => customPolicies[p]?.class === cls);
+}
 
 /**
  * The name a topic of `source` gets on the other cluster under a built-in policy; null for a custom policy,
- * whose remote names the harness discovers on the backup instead.
+ * whose remote names the harness discovers on the backup instead. DefaultReplicationPolicy puts
+ * `replication.policy.separator` between the alias and the topic (formatRemoteTopic).
  */
-export const remoteTopicName = (policy: string, topic: string, source: string = SOURCE_ALIAS): string | null =>
-  policy === 'identity' ? topic : policy === 'default' ? `${source}.${topic}` : null;
+export const remoteTopicName = (policy: string, topic: string, source: string = SOURCE_ALIAS, separator = '.'): string | null =>
+  policy === 'identity' ? topic : policy === 'default' ? `${source}${separator}${topic}` : null;
+
+/**
+ * The forward flow's properties as far as the scenario knows them before MM2 runs: the imported
+ * properties file (if any) under the scenario's own `mirror.properties`.
+ */
+export const flowProperties = (s: Pick<Scenario, 'mirror'>): Record<string, PropertyValue> => overlay(s.mirror.file?.properties ?? {}, s.mirror.properties);
+
+/** The forward flow's `replication.policy.separator` (DefaultReplicationPolicy's default "."). */
+export const separatorOf = (s: Pick<Scenario, 'mirror'>): string => flowValue(flowProperties(s), FORWARD, 'replication.policy.separator')?.value ?? '.';
+
+/**
+ * MM2's checkpoints topic of `source` on the target. Since KIP-690 (3.1) internal topics use the
+ * separator too — `primary_checkpoints_internal` — unless
+ * `replication.policy.internal.topic.separator.enabled` is false (DefaultReplicationPolicy).
+ */
+export function checkpointsTopic(s: Pick<Scenario, 'mirror'>, source: string = SOURCE_ALIAS): string {
+  const separator = separatorOf(s);
+  const internal = flowValue(flowProperties(s), FORWARD, 'replication.policy.internal.topic.separator.enabled')?.value;
+  const sep = internal !== undefined && internal.trim().toLowerCase() !== 'true' ? '.' : separator;
+  return `${source}${sep}checkpoints${sep}internal`;
+}
 
 /** MM2's own topics: heartbeats (local and remote), checkpoints, offset syncs, Connect's internal topics. */
 export const isMirrorInternal = (t: string): boolean => t.startsWith('__') || t.startsWith('mm2-') || t.endsWith('.internal') || t.includes('heartbeats');
@@ -34,8 +76,8 @@ export const isMirrorInternal = (t: string): boolean => t.startsWith('__') || t.
  * The remote topic of `topic` among a target's topics: known for built-in policies; for a custom
  * policy, the single non-internal topic whose name contains the source name.
  */
-export function findRemoteTopic(policy: string, topic: string, targetTopics: readonly string[], source: string = SOURCE_ALIAS): string | undefined {
-  const known = remoteTopicName(policy, topic, source);
+export function findRemoteTopic(policy: string, topic: string, targetTopics: readonly string[], source: string = SOURCE_ALIAS, separator = '.'): string | undefined {
+  const known = remoteTopicName(policy, topic, source, separator);
   if (known !== null) return targetTopics.includes(known) ? known : undefined;
   const candidates = targetTopics.filter((t) => !isMirrorInternal(t) && t.includes(topic));
   return candidates.length === 1 ? candidates[0] : undefined;
@@ -55,7 +97,21 @@ export interface FlowSpec {
   readonly properties: Readonly<Record<string, PropertyValue>>;
 }
 
-export function mirrorProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Record<string, PropertyValue> {
+/** The properties MM2 runs with, and what of the team's properties file (if any) the drill changed and why. */
+export interface MirrorSettings {
+  readonly properties: Record<string, PropertyValue>;
+  /** Empty without a properties file. */
+  readonly changes: PropertyChange[];
+}
+
+export function mirrorSettings(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): MirrorSettings {
+  return s.mirror.file ? fromFile(s, s.mirror.file, ep, flow) : { properties: drillProperties(s, ep, flow), changes: [] };
+}
+
+export const mirrorProperties = (s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Record<string, PropertyValue> => mirrorSettings(s, ep, flow).properties;
+
+/** The drill's own mm2.properties (no properties file). */
+function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Record<string, PropertyValue> {
   const m = s.mirror;
   const [source, target] = flow ? [flow.source, flow.target] : [SOURCE_ALIAS, TARGET_ALIAS];
   const name = `${source}->${target}`;
@@ -124,6 +180,162 @@ function replicationFactors(s: Scenario, own: Readonly<Record<string, PropertyVa
     }
   }
   return out;
+}
+
+/** MM2's defaults for the replication factors of the topics it creates (MirrorSourceConfig, MirrorCheckpointConfig, DistributedConfig). */
+const mm2ReplicationFactors = {
+  'replication.factor': 2, 'checkpoints.topic.replication.factor': 3, 'heartbeats.topic.replication.factor': 3, 'offset-syncs.topic.replication.factor': 3,
+} as const;
+const storageFactors = ['offset', 'status', 'config'].map((store) => `${store}.storage.replication.factor`);
+const CONNECT_STORAGE_RF_DEFAULT = 3;
+
+const reasons = {
+  bootstrap: (c: string) => `the drill's ${c} cluster, which MM2 reaches through Toxiproxy (faults on the MM2 link are injected there)`,
+  refreshGroups: "the drill's consumer group is created after MM2 starts, and MM2 finds a new group only at a refresh (refresh.groups.interval.seconds); in production your group exists long before a failover",
+  oneFlow: (name: string, other: string) => `each MM2 process of the drill runs one flow, here ${name}; to drill ${other} too, declare it as a second mirror in \`mirrors\``,
+  ownFlow: (name: string) => `${name} is the flow this MM2 process runs (a playbook mirror)`,
+  sharedHerder: (other: string) => `MM2 would start a herder for ${other} for its heartbeats, whose Connect group and configs topic the playbook's other mirror uses (MirrorMakerConfig.clusterPairs)`,
+  latest: 'the mirror starts from the end of its source (startFrom "latest"; KAFKA-13988)',
+};
+
+/**
+ * The team's file, with what the drill must change: its clusters' bootstrap servers, one flow per
+ * process, what the scenario sets itself (its explicit `mirror` fields, its `mirror.properties`
+ * and a playbook mirror's `properties`, written so that they take effect), and replication
+ * factors beyond the drill's brokers. Everything else is the file's, MM2's defaults included.
+ */
+function fromFile(s: Scenario, f: ImportedFile, ep: MirrorEndpoints, flow?: FlowSpec): MirrorSettings {
+  const m = s.mirror;
+  const [source, target] = flow ? [flow.source, flow.target] : [SOURCE_ALIAS, TARGET_ALIAS];
+  const name = `${source}->${target}`;
+  const opposite = `${target}->${source}`;
+  // The clusters and how to reach them first, as in the file; the file's order after that.
+  const bootstrap = { [`${SOURCE_ALIAS}.bootstrap.servers`]: ep.primaryBootstrap, [`${TARGET_ALIAS}.bootstrap.servers`]: ep.backupBootstrap };
+  const out: Record<string, PropertyValue> = { ...(f.properties.clusters === undefined ? {} : { clusters: f.properties.clusters }), ...bootstrap, ...f.properties };
+  const why = new Map<string, Reason>(Object.entries(f.dropped));
+  for (const [k, c] of [[`${SOURCE_ALIAS}.bootstrap.servers`, SOURCE_ALIAS], [`${TARGET_ALIAS}.bootstrap.servers`, TARGET_ALIAS]] as const) why.set(k, { by: 'drill', reason: reasons.bootstrap(c) });
+  const drill = (reason: string): Reason => ({ by: 'drill', reason });
+  const set = (key: string, value: PropertyValue, r: Reason) => {
+    out[key] = value;
+    why.set(key, r);
+  };
+  /** Writes a top-level key so that it takes effect: unless the flow already sees that value, removing the narrower forms MM2 would prefer. */
+  const put = (key: string, value: PropertyValue, r: Reason) => {
+    const seen = narrowerKeys(key).length ? flowValue(out, name, key)?.value : out[key];
+    if (seen !== undefined && String(seen) === String(value) && (!(key in out) || String(out[key]) === String(value))) return;
+    for (const k of narrowerKeys(key)) {
+      if (k in out && String(out[k]) !== String(value)) {
+        delete out[k];
+        why.set(k, { ...r, reason: `${r.reason} (written as ${key})` });
+      }
+    }
+    set(key, value, r);
+  };
+
+  if (!flowEnabled(out, name)) set(`${name}.enabled`, true, drill(reasons.ownFlow(name)));
+  if (flowEnabled(out, opposite)) set(`${opposite}.enabled`, false, drill(reasons.oneFlow(name, opposite)));
+  const heartbeats = out[`${opposite}.emit.heartbeats.enabled`] ?? out['emit.heartbeats.enabled'];
+  if (flow && (heartbeats === undefined || String(heartbeats).toLowerCase() === 'true')) set(`${opposite}.emit.heartbeats.enabled`, false, drill(reasons.sharedHerder(opposite)));
+  if (flow?.startFrom === 'latest') set(`${name}.source.consumer.auto.offset.reset`, 'latest', drill(reasons.latest));
+
+  const inMatrix = (field: string) => (`mirror.${field}` in s.matrix ? ' (a matrix dimension)' : '');
+  const policy = flow?.policy ?? m.policy;
+  const cls = policyClass({ ...m, policy });
+  const fileClass = flowValue(out, name, 'replication.policy.class')?.value.trim() ?? builtInPolicies.default!;
+  if (fileClass !== cls) {
+    const r: Reason = policy !== m.policy ? { by: 'scenario', reason: `the playbook mirror's own policy "${policy}"` }
+      : f.origins.policy === 'scenario' ? { by: 'scenario', reason: `the scenario sets mirror.policy "${policy}"${inMatrix('policy')}` }
+      : drill(`${fileClass} is not in the drill's Kafka image; Kafka's own ${cls} names remote topics the same way`);
+    put('replication.policy.class', cls, r);
+  }
+  const values: Record<Exclude<MirrorField, 'policy'>, PropertyValue> = {
+    checkpointIntervalSeconds: m.checkpointIntervalSeconds, syncGroupOffsets: m.syncGroupOffsets,
+    syncGroupOffsetsIntervalSeconds: m.syncGroupOffsetsIntervalSeconds ?? m.checkpointIntervalSeconds, offsetLagMax: m.offsetLagMax,
+    offsetFlushIntervalMs: m.offsetFlushIntervalMs, refreshTopicsIntervalSeconds: m.refreshTopicsIntervalSeconds,
+    refreshGroupsIntervalSeconds: m.refreshGroupsIntervalSeconds, syncTopicConfigsIntervalSeconds: m.syncTopicConfigsIntervalSeconds, tasksMax: m.tasksMax,
+  };
+  for (const [field, spec] of Object.entries(fieldProperty) as [Exclude<MirrorField, 'policy'>, (typeof fieldProperty)[Exclude<MirrorField, 'policy'>]][]) {
+    const origin = f.origins[field];
+    if (origin !== 'scenario' && origin !== 'drill') continue;
+    const r: Reason = origin === 'drill' ? drill(reasons.refreshGroups) : { by: 'scenario', reason: `the scenario sets mirror.${field}${inMatrix(field)}` };
+    // A worker setting reaches each herder only target-prefixed (MirrorMakerConfig.workerConfig).
+    if (spec.workerOfTarget) {
+      if (String(out[`${target}.${spec.key}`]) !== String(values[field])) set(`${target}.${spec.key}`, values[field], r);
+    } else put(spec.key, values[field], r);
+  }
+  const own = ownProperties({ ...m.properties, ...flow?.properties });
+  fitReplicationFactors(s, out, own, why);
+  for (const [k, v] of Object.entries(own)) {
+    put(k, v, { by: 'scenario', reason: flow?.properties && k in flow.properties ? "the playbook mirror's own properties" : 'the scenario sets it in mirror.properties' });
+  }
+  return { properties: out, changes: changesFrom(f, out, why) };
+}
+
+/**
+ * Replication factors the drill's clusters can hold: each topic MM2 creates gets at most as many
+ * replicas as the cluster it lands on has brokers (replicationFactors above says where each lands).
+ * A factor the file (or MM2's default) asks for beyond that is lowered for that flow only, with
+ * the flow-level key; a top-level Connect storage factor, which every herder's worker reads over
+ * its cluster-level one (workerConfig), is moved to the clusters. What the scenario sets is its own.
+ */
+function fitReplicationFactors(s: Scenario, out: Record<string, PropertyValue>, own: Readonly<Record<string, PropertyValue>>, why: Map<string, Reason>): void {
+  const set = (k: string, v: PropertyValue, r: Reason) => {
+    out[k] = v;
+    why.set(k, r);
+  };
+  const brokers = (c: ClusterName) => nodesOf(s.kafka, c);
+  const fits = (v: PropertyValue, c: ClusterName) => !Number.isInteger(Number(v)) || Number(v) <= brokers(c);
+  const exceeds = (v: PropertyValue, c: ClusterName, from: string): Reason => ({ by: 'drill', reason: `${from} ${v} exceeds the ${c} cluster's ${brokers(c)} broker(s) in the drill` });
+  const ov = overlay(out, own);
+  for (const x of clusterNames) {
+    const y = clusterNames.find((c) => c !== x)!;
+    const pair = `${x}->${y}`;
+    const syncsOnTarget = flowValue(ov, pair, 'offset-syncs.topic.location')?.value === 'target';
+    for (const [k, mm2Default] of Object.entries(mm2ReplicationFactors)) {
+      const key = `${pair}.${k}`;
+      if (key in own || k in own) continue;
+      const landing = k === 'offset-syncs.topic.replication.factor' && !syncsOnTarget ? x : y;
+      const found = flowValue(out, pair, k);
+      const v = found?.value ?? mm2Default;
+      if (fits(v, landing)) continue;
+      const from = found === undefined ? `MM2's default ${k}` : found.key === key ? 'the file\'s value' : `the file's top-level ${k}`;
+      set(key, replicationFactorFor(brokers(landing)), exceeds(v, landing, from));
+    }
+  }
+  for (const k of storageFactors) {
+    if (k in own) continue;
+    const top = out[k];
+    const topFits = top === undefined || clusterNames.every((c) => fits(top, c));
+    const perCluster: Reason = { by: 'drill', reason: `the file's top-level ${k} ${String(top)} applies to every herder's worker (MirrorMakerConfig.workerConfig) and exceeds a drill cluster's brokers: set per cluster instead` };
+    if (!topFits) {
+      delete out[k];
+      why.set(k, perCluster);
+    }
+    for (const c of clusterNames) {
+      const key = `${c}.${k}`;
+      if (key in own || (top !== undefined && topFits)) continue;
+      if (top !== undefined && !(key in out)) {
+        set(key, fits(top, c) ? top : replicationFactorFor(brokers(c)), perCluster);
+        continue;
+      }
+      const v = out[key] ?? CONNECT_STORAGE_RF_DEFAULT;
+      if (!fits(v, c)) set(key, replicationFactorFor(brokers(c)), exceeds(v, c, key in out ? "the file's value" : `Connect's default ${k}`));
+    }
+  }
+}
+
+/** What the drill ran differently from the file: every entry removed, changed or added, with the reason. */
+function changesFrom(f: ImportedFile, out: Readonly<Record<string, PropertyValue>>, why: ReadonlyMap<string, Reason>): PropertyChange[] {
+  const changes: PropertyChange[] = [];
+  for (const key of new Set([...Object.keys(f.entries), ...Object.keys(out)])) {
+    const entry = f.entries[key];
+    const before = entry === undefined ? null : (f.properties[key] ?? entry.value);
+    const after = key in out ? String(out[key]) : null;
+    if (before === after) continue;
+    const r = why.get(key) ?? { by: 'drill', reason: 'set by the drill' };
+    changes.push({ key, fileKey: entry?.fileKey ?? null, fileValue: entry?.value ?? null, value: after, by: r.by, reason: r.reason });
+  }
+  return changes;
 }
 
 /**

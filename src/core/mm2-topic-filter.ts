@@ -6,6 +6,7 @@
  */
 import { SOURCE_ALIAS, TARGET_ALIAS } from './mm2-config.ts';
 import type { PropertyValue } from './broker-config.ts';
+import { parseList } from './mm2-properties-file.ts';
 
 type Properties = Readonly<Record<string, PropertyValue>>;
 
@@ -35,15 +36,12 @@ export function flowSetting(props: Properties, key: string): { key: string; valu
 /** DefaultReplicationPolicy's separator between the cluster alias and the topic (default "."). */
 export const policySeparator = (props: Properties): string => flowSetting(props, 'replication.policy.separator')?.value ?? '.';
 
-/** A Kafka LIST setting: comma separated, blanks around commas ignored, blank means empty (ConfigDef.parseType). */
-const parseList = (raw: string): string[] => (raw.trim() === '' ? [] : raw.trim().split(/\s*,\s*/));
-
 /**
  * The regex of `patterns` that matches all of `topic`, as MM2 matches it (Matcher.matches on
  * the entries joined by "|"). An entry JavaScript cannot compile (Java-only syntax) is skipped:
  * MM2 itself reports a pattern it cannot compile when it starts.
  */
-function matchingPattern(patterns: readonly string[], topic: string): string | undefined {
+export function matchingPattern(patterns: readonly string[], topic: string): string | undefined {
   return patterns.find((p) => {
     try {
       return new RegExp(`^(?:${p})$`).test(topic);

@@ -10,6 +10,7 @@ import type { Check } from './thresholds.ts';
 import type { BoundCheck } from './evidence.ts';
 import type { Attribution } from './attribution.ts';
 import type { RoundTrip } from './round-trip.ts';
+import type { PropertyChange } from './mm2-properties-file.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -26,6 +27,11 @@ export interface CellResult {
   remoteTopics: string[];
   /** The mm2.properties MM2 ran with (bootstrap addresses included). */
   mirrorSettings: Record<string, string | number | boolean>;
+  /**
+   * The team's MM2 properties file the cell drilled (`mirror.propertiesFile`), and what of it the
+   * drill changed in `mirrorSettings`; null without one (absent in results written before it existed).
+   */
+  propertiesFile?: PropertiesFileResult | null;
   status: CellStatus;
   error?: { code: string; message: string; detail?: string | undefined };
   counts: LedgerCounts | null;
@@ -58,6 +64,15 @@ export interface CellResult {
   phases: Partial<Record<PhaseName, number>>;
   startedAt: string;
   durationMs: number;
+}
+
+export interface PropertiesFileResult {
+  /** `mirror.propertiesFile` as the scenario gives it, relative to the scenario file; null: given inline (`mirror.propertiesText`). */
+  path: string | null;
+  /** The file's cluster aliases → the drill's clusters. */
+  clusterAliases: Record<string, string>;
+  /** Every property MM2 ran with differently from the file — replaced, left out or added — and why; null: MM2 never started. */
+  changes: PropertyChange[] | null;
 }
 
 export interface RunResults {

@@ -5,7 +5,11 @@
  */
 import { moveBackStrategies, viewsOn, type MirrorSpec, type PlaybookStep } from './playbook.ts';
 import type { Scenario, TimelineStep } from './scenario.ts';
-import { excludedReason, internalTopicReason, isBeforeKafka4, policySeparator, remoteLookingReason } from './mm2-topic-filter.ts';
+import { externalIssues } from './external.ts';
+import { excludedReason, internalTopicReason, isBeforeKafka4, matchingPattern, remoteLookingReason, TOPICS_EXCLUDE_DEFAULT, TOPICS_EXCLUDE_DEFAULT_BEFORE_4 } from './mm2-topic-filter.ts';
+import { flowProperties, separatorOf, sourceOffsetsTopic } from './mm2-config.ts';
+import { clusterNames } from './topology.ts';
+import { fileLabel, namedFlowSetting, parseList } from './mm2-properties-file.ts';
 
 export interface ScenarioIssue {
   readonly path: (string | number)[];
@@ -38,13 +42,85 @@ const kafkaAccepts = (name: string) => /^[a-zA-Z0-9._-]{1,249}$/.test(name) && n
 function mm2Reason(name: string, s: Scenario): string | null {
   const props = s.mirror.properties;
   const old = isBeforeKafka4(s.kafka.version);
-  const separator = policySeparator(props);
+  const separator = separatorOf(s);
   const internal = internalTopicReason(name, old, separator);
   if (internal) return `MirrorMaker 2 would never replicate it: ${internal}, whatever topics.exclude says; rename the topic`;
-  const excluded = excludedReason(name, props, old);
-  if (excluded) return `MirrorMaker 2 would never replicate it: ${excluded}`;
+  if (s.mirror.file) {
+    const filtered = fileFilterReason(s, 'topics', name, old ? TOPICS_EXCLUDE_DEFAULT_BEFORE_4 : TOPICS_EXCLUDE_DEFAULT);
+    if (filtered) return `MirrorMaker 2 would not replicate it with your properties file: ${filtered}; rename the scenario's topic to a name your file replicates, or override the entry in mirror.properties`;
+  } else {
+    const excluded = excludedReason(name, props, old);
+    if (excluded) return `MirrorMaker 2 would never replicate it: ${excluded}`;
+  }
   const remote = remoteLookingReason(name, separator);
   return remote && `named like a remote topic: ${remote}`;
+}
+
+/** DefaultGroupFilter.GROUPS_EXCLUDE_DEFAULT (the same in every Kafka the drill runs). */
+const GROUPS_EXCLUDE_DEFAULT = 'console-consumer-.*, connect-.*, __.*';
+
+/**
+ * Why the team's properties file keeps the forward flow from `name` (a topic, or a consumer group
+ * whose offsets MM2 checkpoints), as DefaultTopicFilter / DefaultGroupFilter decide: a name must
+ * match the include list (`topics` / `groups`, default `.*`) and none of the exclude list. Null:
+ * it passes (or a pattern is Java-only syntax JavaScript cannot compile, which MM2 judges itself).
+ */
+function fileFilterReason(s: Scenario, kind: 'topics' | 'groups', name: string, excludeDefault: string): string | null {
+  const label = fileLabel(s.mirror);
+  const setting = (key: string) => namedFlowSetting(s.mirror.file, s.mirror.properties, key, label);
+  const include = setting(kind);
+  if (include) {
+    const patterns = parseList(include.value);
+    const compiles = patterns.every((p) => { try { new RegExp(p); return true; } catch { return false; } });
+    if (compiles && matchingPattern(patterns, name) === undefined) return `no pattern of ${include.source} = ${include.value} matches "${name}"`;
+  }
+  const exclude = setting(`${kind}.exclude`);
+  const hit = matchingPattern(parseList(exclude?.value ?? excludeDefault), name);
+  if (hit === undefined) return null;
+  return exclude ? `"${name}" matches "${hit}" of ${exclude.source}` : `"${name}" matches "${hit}" of MM2's default ${kind}.exclude "${excludeDefault}"`;
+}
+
+/**
+ * A properties file's filters let the drill's consumer group through (its offsets are what the
+ * failover translates: checkpoints, the group sync); a separator other than "." is followed only
+ * where the harness names MM2's topics from it (remote topics, the checkpoints topic).
+ */
+function fileIssues(s: Scenario): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  if (s.mirror.file && s.external) {
+    issues.push({ path: ['mirror', 'propertiesFile'], input: s.mirror.propertiesFile, message: 'with external clusters your own MM2 runs between them, and the drill starts none to run this file with: remove mirror.propertiesFile' });
+  }
+  if (s.mirror.clusterAliases !== undefined && s.mirror.propertiesFile === undefined && !s.mirror.file && !('mirror.propertiesFile' in s.matrix)) {
+    issues.push({ path: ['mirror', 'clusterAliases'], input: s.mirror.clusterAliases, message: 'cluster aliases map the clusters of a properties file: give mirror.propertiesFile too' });
+  }
+  const group = s.workload.consumer.groupId;
+  const filtered = s.mirror.file && fileFilterReason(s, 'groups', group, GROUPS_EXCLUDE_DEFAULT);
+  if (filtered) {
+    issues.push({
+      path: ['workload', 'consumer', 'groupId'], input: group,
+      message: `MirrorMaker 2 would not checkpoint this group with your properties file, so there would be no offsets to fail over: ${filtered}; name the drill's group like one of yours (workload.consumer.groupId)`,
+    });
+  }
+  // Seeding a mirror and resetting its offsets write MM2's default offsets topic (mm2-config.ts sourceOffsetsTopic).
+  // The herder of X->Y reads a top-level offset.storage.topic over `Y.offset.storage.topic` (MirrorMakerConfig.workerConfig).
+  const props = flowProperties(s);
+  const renamed = clusterNames.map((c) => [c, props['offset.storage.topic'] ?? props[`${c}.offset.storage.topic`]] as const)
+    .find(([c, topic]) => topic !== undefined && String(topic) !== sourceOffsetsTopic(clusterNames.find((x) => x !== c)!));
+  const steps = s.playbook === undefined ? [] : typeof s.playbook === 'string' ? (s.playbooks[s.playbook] ?? []) : s.playbook;
+  const writesOffsets = Object.values(s.mirrors).some((m) => m.startFrom === 'seeded') || steps.some((x) => x.action === 'reset-mirror-offsets');
+  if (renamed && s.playbook !== undefined && writesOffsets) {
+    issues.push({
+      path: ['mirror', 'propertiesFile'], input: renamed[1],
+      message: `your properties file names MM2's offsets topic on the ${renamed[0]} cluster, and the playbook's seeded mirror or reset-mirror-offsets step writes MM2's default one (mm2-offsets.<source>.internal): remove it from the file for the drill, or drop those steps`,
+    });
+  }
+  const separator = separatorOf(s);
+  if (separator !== '.') {
+    const why = `replication.policy.separator is "${separator}", and`;
+    if (s.playbook !== undefined) issues.push({ path: ['playbook'], input: separator, message: `${why} playbooks name remote and internal topics with "." (seeded mirrors, move-consumers, topic steps): drill this file without a playbook` });
+    if (s.failover.crossCheck) issues.push({ path: ['failover', 'crossCheck'], input: true, message: `${why} the cross-check runs Kafka's RemoteClusterUtils with the default separator: set crossCheck to false` });
+  }
+  return issues;
 }
 
 function topicIssues(s: Scenario): ScenarioIssue[] {
@@ -161,5 +237,6 @@ function stepTopicIssue(s: Scenario, step: PlaybookStep): string | null {
 }
 
 export const scenarioIssues = (s: Scenario): ScenarioIssue[] => [
-  ...policyIssues(s), ...topicIssues(s), ...workloadIssues(s), ...brokerIssues(s), ...(s.playbook === undefined ? timelineIssues(s) : playbookIssues(s)),
+  ...policyIssues(s), ...topicIssues(s), ...workloadIssues(s), ...brokerIssues(s), ...(s.playbook === undefined ? timelineIssues(s) : playbookIssues(s)), ...externalIssues(s),
+  ...fileIssues(s),
 ];

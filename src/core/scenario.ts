@@ -4,14 +4,17 @@
  * anything starts (errors name the field path, what was expected and what was found).
  */
 import { z } from 'zod';
+import { externalSchema } from './external.ts';
 import { faultSchema } from './faults.ts';
 import { defaultMirrors, mirrorSpecSchema, playbookSchema, type PlaybookStep } from './playbook.ts';
 import { scenarioIssues } from './scenario-checks.ts';
 import { thresholdsSchema } from './thresholds.ts';
+import { policyNameOf } from './mm2-config.ts';
+import { fieldProperty, fileFieldValue, fileLabel, importPropertiesFile, mirrorFields, overlay, type FileProblem, type ImportedFile, type MirrorField, type Origin } from './mm2-properties-file.ts';
+import { clusterNames } from './topology.ts';
 
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 const properties = z.record(z.string(), propertyValue);
-const seconds = (d: number) => z.number().positive().max(3600).default(d);
 
 const kafkaSchema = z.strictObject({
   /** Kafka version of the brokers and of MM2; defaults to the version the setup script prepares. */
@@ -50,50 +53,137 @@ const customPolicySchema = z
   })
   .refine((p) => (p.jar === undefined) !== (p.source === undefined), { message: 'give exactly one of `jar` or `source`' });
 
+const interval = z.number().positive().max(3600).optional();
+
+/**
+ * The `mirror` block. A field left out gets the drill's default (`drillMirrorDefaults`), or — when
+ * the scenario drills a team's properties file — the file's value, else MM2's own default
+ * (docs/mm2-properties.md). A field the scenario sets (in the scenario file, a matrix dimension or `--set`)
+ * wins over the file.
+ */
 const mirrorSchema = z.strictObject({
   /**
    * Replication policy: `default` (DefaultReplicationPolicy: remote topic `primary.orders`),
    * `identity` (IdentityReplicationPolicy: `orders`), or the name of an entry of `customPolicies`.
    */
-  policy: z.string().min(1).default('default'),
+  policy: z.string().min(1).optional(),
   /**
    * Custom replication policies, by name, for `policy` (and matrix values of `mirror.policy`).
    * Not named "default" or "identity" (those are the built-in policies); the `jar` or `source`
    * must exist, relative to the scenario file (checked when the file is loaded).
    */
   customPolicies: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a kebab-case name'), customPolicySchema).default({}),
-  /** emit.checkpoints.interval.seconds (MM2 default 60). */
-  checkpointIntervalSeconds: seconds(1),
-  /** sync.group.offsets.enabled (MM2 default false). */
-  syncGroupOffsets: z.boolean().default(true),
+  /** emit.checkpoints.interval.seconds (drill default 1, MM2 default 60). */
+  checkpointIntervalSeconds: interval,
+  /** sync.group.offsets.enabled (drill default true, MM2 default false). */
+  syncGroupOffsets: z.boolean().optional(),
   /**
-   * sync.group.offsets.interval.seconds (MM2 default 60). Defaults to the checkpoint interval:
-   * the group sync writes what the latest checkpoints translated, so varying
+   * sync.group.offsets.interval.seconds (MM2 default 60). The drill's default is the checkpoint
+   * interval: the group sync writes what the latest checkpoints translated, so varying
    * `checkpointIntervalSeconds` in a matrix varies both.
    */
   syncGroupOffsetsIntervalSeconds: z.number().positive().max(3600).optional(),
-  /** offset.lag.max: a new offset sync is emitted once downstream moved this far (MM2 default 100). */
-  offsetLagMax: z.int().min(0).max(1_000_000).default(100),
-  /** offset.flush.interval.ms of MM2's workers (default 60000); also drives the delayed offset sync (KAFKA-15906). */
-  offsetFlushIntervalMs: z.int().min(100).max(600_000).default(1000),
-  /** refresh.topics.interval.seconds (MM2 default 600). */
-  refreshTopicsIntervalSeconds: seconds(1),
-  /** refresh.groups.interval.seconds (MM2 default 600). */
-  refreshGroupsIntervalSeconds: seconds(1),
+  /** offset.lag.max: a new offset sync is emitted once downstream moved this far (default 100, MM2's). */
+  offsetLagMax: z.int().min(0).max(1_000_000).optional(),
+  /** offset.flush.interval.ms of MM2's workers (drill default 1000, MM2 default 60000); also drives the delayed offset sync (KAFKA-15906). */
+  offsetFlushIntervalMs: z.int().min(100).max(600_000).optional(),
+  /** refresh.topics.interval.seconds (drill default 1, MM2 default 600). */
+  refreshTopicsIntervalSeconds: interval,
+  /**
+   * refresh.groups.interval.seconds (default 1; MM2's is 600). Also with a properties file: the
+   * drill's consumer group is created after MM2 starts, and MM2 finds a new group only at a refresh.
+   */
+  refreshGroupsIntervalSeconds: interval,
   /**
    * sync.topic.configs.interval.seconds: how often MM2 copies topic configs to the remote topics.
    * MM2's default (600 s) is kept: config drift between syncs is what a drill should see.
    */
-  syncTopicConfigsIntervalSeconds: z.number().positive().max(86_400).default(600),
-  /** tasks.max for the mirror connectors. */
-  tasksMax: z.int().min(1).max(64).default(1),
+  syncTopicConfigsIntervalSeconds: z.number().positive().max(86_400).optional(),
+  /** tasks.max for the mirror connectors (default 1, MM2's). */
+  tasksMax: z.int().min(1).max(64).optional(),
   /**
-   * Raw mm2.properties entries, written last (they win). `topics.exclude` (or
-   * `primary->backup.topics.exclude`) and `replication.policy.separator` here also change which
+   * Raw mm2.properties entries, written last (they win, over a properties file too). `topics.exclude`
+   * (or `primary->backup.topics.exclude`) and `replication.policy.separator` here also change which
    * topic names the scenario accepts.
    */
   properties: properties.default({}),
+  /**
+   * A team's own MM2 properties file (dedicated mode, `connect-mirror-maker.properties` style), path
+   * relative to the scenario file: MM2 runs with it, its clusters renamed to the drill's, its
+   * bootstrap and security settings replaced (docs/mm2-properties.md says what is kept, changed and refused).
+   */
+  propertiesFile: z.string().min(1).optional(),
+  /** The file's cluster aliases → the drill's clusters, e.g. `{ 'us-east': 'primary', 'us-west': 'backup' }`. */
+  clusterAliases: z.record(z.string().min(1), z.enum(clusterNames)).optional(),
+  /**
+   * The text of `propertiesFile`, filled in by the loader (the core reads no files); a scenario may
+   * give the text here instead of a file. Not kept in the resolved scenario (it may hold secrets).
+   */
+  propertiesText: z.string().optional(),
 });
+
+/** The drill's values of the `mirror` fields a scenario without a properties file leaves out. */
+export const drillMirrorDefaults = {
+  policy: 'default', checkpointIntervalSeconds: 1, syncGroupOffsets: true, offsetLagMax: 100, offsetFlushIntervalMs: 1000,
+  refreshTopicsIntervalSeconds: 1, refreshGroupsIntervalSeconds: 1, syncTopicConfigsIntervalSeconds: 600, tasksMax: 1,
+} as const;
+
+type RawMirror = z.output<typeof mirrorSchema>;
+
+/** The resolved `mirror` block: every modelled field has its value, and `file` the imported properties file (null: none). */
+export interface Mirror extends Omit<RawMirror, 'propertiesText' | MirrorField> {
+  policy: string;
+  checkpointIntervalSeconds: number;
+  syncGroupOffsets: boolean;
+  /** Undefined without a properties file: the checkpoint interval. */
+  syncGroupOffsetsIntervalSeconds?: number | undefined;
+  offsetLagMax: number;
+  offsetFlushIntervalMs: number;
+  refreshTopicsIntervalSeconds: number;
+  refreshGroupsIntervalSeconds: number;
+  syncTopicConfigsIntervalSeconds: number;
+  tasksMax: number;
+  file: ImportedFile | null;
+}
+
+/** Fills the `mirror` fields: the scenario's own, else the file's (or MM2's defaults), else the drill's defaults. */
+function resolveMirror(m: RawMirror): { mirror: Mirror; problems: FileProblem[] } {
+  const { propertiesText, ...rest } = m;
+  if (propertiesText === undefined) {
+    const problems: FileProblem[] = [];
+    if (m.propertiesFile !== undefined) problems.push({ path: ['propertiesFile'], input: m.propertiesFile, message: 'the file was not read: load the scenario with mm2-drill, which reads it (relative to the scenario file)' });
+    const filled = Object.fromEntries(mirrorFields.map((f) => [f, m[f] ?? (drillMirrorDefaults as Record<string, unknown>)[f]]));
+    return { mirror: { ...rest, ...filled, file: null } as Mirror, problems };
+  }
+  const label = fileLabel(m);
+  const imported = importPropertiesFile(propertiesText, { clusterAliases: m.clusterAliases, own: m.properties, label });
+  const { file } = imported;
+  // Problems with the file's content belong to the field that gave it.
+  const field = m.propertiesFile === undefined ? 'propertiesText' : 'propertiesFile';
+  const problems = imported.problems.map((p) => (p.path[0] === 'propertiesFile' ? { ...p, path: [field, ...p.path.slice(1)] } : p));
+  const props = overlay(file.properties, m.properties);
+  const origins = {} as Record<MirrorField, Origin>;
+  const values: Record<string, unknown> = {};
+  for (const f of mirrorFields) {
+    if (m[f] !== undefined) [values[f], origins[f]] = [m[f], 'scenario'];
+    else if (f === 'refreshGroupsIntervalSeconds') [values[f], origins[f]] = [drillMirrorDefaults[f], 'drill'];
+    else if (f === 'policy') {
+      const name = file.policyClass === null ? 'default' : policyNameOf(file.policyClass, m.customPolicies);
+      if (name === undefined) {
+        problems.push({
+          path: [field], input: file.policyClass,
+          message: `${label} sets replication.policy.class = ${file.policyClass}, which the drill does not know: declare it in mirror.customPolicies (e.g. { mine: { class: '${file.policyClass}', jar: './my-policy.jar' } }) so MM2 can load it and the drill can find its remote topics, or set mirror.policy`,
+        });
+      }
+      [values[f], origins[f]] = [name ?? 'default', file.policyClass === null ? 'mm2-default' : 'file'];
+    } else {
+      const found = fileFieldValue(props, f, label);
+      if (found.problem) problems.push({ path: [field], input: found.input, message: found.problem });
+      [values[f], origins[f]] = found.value === undefined ? [fieldProperty[f].mm2Default, 'mm2-default'] : [found.value, 'file'];
+    }
+  }
+  return { mirror: { ...rest, ...values, file: { ...file, origins } } as Mirror, problems };
+}
 
 const consumerSchema = z.strictObject({
   /** Consumer group of the test consumer (the group that fails over). */
@@ -225,6 +315,11 @@ const scenarioFields = z.strictObject({
    * product; cells × `repeat` may not exceed 200 cell runs unless `--force` is given.
    */
   matrix: z.record(z.string(), z.array(z.unknown()).min(1)).default({}),
+  /**
+   * Clusters that already exist (staging) with the team's own MM2 between them, instead of
+   * containers (core/external.ts): no broker or MM2 is started, `kafka` is ignored.
+   */
+  external: externalSchema.optional(),
   /** Run every cell this many times, each on fresh clusters. */
   repeat: z.int().min(1).max(100).default(1),
   /**
@@ -235,15 +330,36 @@ const scenarioFields = z.strictObject({
   thresholds: thresholdsSchema,
 });
 
-/** A scenario's fields, then the checks across them (scenario-checks.ts). */
-export const scenarioSchema = scenarioFields.superRefine((s, ctx) => {
-  for (const issue of scenarioIssues(s)) ctx.addIssue({ code: 'custom', ...issue });
-});
+type ScenarioFields = z.output<typeof scenarioFields>;
+/** A validated scenario with every default applied (and a properties file imported). */
+export type Scenario = Omit<ScenarioFields, 'mirror'> & { mirror: Mirror };
+
+/**
+ * The scenario with its `mirror` block resolved, and what the properties file got wrong.
+ * Computed once per parse: the checks and the transform below both need it.
+ */
+const resolved = new WeakMap<ScenarioFields, { scenario: Scenario; problems: FileProblem[] }>();
+function resolveScenario(raw: ScenarioFields): { scenario: Scenario; problems: FileProblem[] } {
+  let r = resolved.get(raw);
+  if (!r) {
+    const { mirror, problems } = resolveMirror(raw.mirror);
+    r = { scenario: { ...raw, mirror }, problems };
+    resolved.set(raw, r);
+  }
+  return r;
+}
+
+/** A scenario's fields, then the checks across them (scenario-checks.ts), then the resolved `mirror` block. */
+export const scenarioSchema = scenarioFields
+  .superRefine((raw, ctx) => {
+    const { scenario, problems } = resolveScenario(raw);
+    for (const p of problems) ctx.addIssue({ code: 'custom', path: ['mirror', ...p.path], message: p.message, input: p.input });
+    for (const issue of scenarioIssues(scenario)) ctx.addIssue({ code: 'custom', ...issue });
+  })
+  .transform((raw): Scenario => resolveScenario(raw).scenario);
 
 /** What a scenario file may contain (defaults filled in later). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
-/** A validated scenario with every default applied. */
-export type Scenario = z.output<typeof scenarioFields>;
 
 /** The cell's playbook steps, or null for a drill that follows `timeline`. */
 export const playbookOf = (s: Scenario): PlaybookStep[] | null =>

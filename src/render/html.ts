@@ -9,6 +9,7 @@ import type { ReportModel } from '../core/report-model.ts';
 import { eras, type Era, type RoundTrip } from '../core/round-trip.ts';
 import { copiesText, incarnationCells, incarnationHead, layoutCells, layoutHead, offsetsText, propagationCells, propagationHead } from './round-trip-rows.ts';
 import { formatStat, runsText, summarize } from '../core/summary.ts';
+import { countsText, fileText, settingRows } from './mirror-settings-rows.ts';
 
 const h = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n = (x: unknown) => (x === null || x === undefined ? '—' : h(x));
@@ -44,6 +45,21 @@ function roundTripHtml(rt: RoundTrip): string {
   ${ids('Stranded ids', rt.samples.stranded)}${ids('Resurrected ids', rt.samples.resurrected)}${ids('Lost ids', rt.samples.lost)}${ids('Skipped ids', rt.samples.skipped)}`;
 }
 
+/** The properties MM2 ran with, for a cell that drilled a team's properties file: what the drill changed from it, highlighted, with why. */
+function propertiesFileHtml(c: CellResult): string {
+  if (!c.propertiesFile) return '';
+  if (!c.propertiesFile.changes) return `<p>MM2 properties from <code>${h(fileText(c.propertiesFile))}</code>: MM2 never started.</p>`;
+  const rows = settingRows(c);
+  return `<details><summary>MM2 properties this cell ran with, from <code>${h(fileText(c.propertiesFile))}</code>: ${h(countsText(rows))}</summary>
+  <p class="sub">Highlighted: what the drill ran differently from the file — the value in the file, the value used and why (docs/mm2-properties.md).</p>
+  ${tableHtml(['property', 'value used', 'in the file', 'changed by', 'why'], rows.map((x) => [
+    `<code>${h(x.key)}</code>`,
+    x.changed ? `<mark>${x.value === null ? 'left out' : h(x.value)}</mark>` : h(x.value),
+    !x.changed ? '=' : x.fileValue === null ? 'not set' : `${h(x.fileValue)}${x.fileKey ? ` <small>as <code>${h(x.fileKey)}</code></small>` : ''}`,
+    h(x.by ?? ''), h(x.reason),
+  ]), 'mirror-settings')}</details>`;
+}
+
 function cellSection(c: CellResult, i: number): string {
   const k = c.counts;
   const ids = (label: string, list: Sample | undefined, total: Count | undefined) =>
@@ -65,6 +81,7 @@ function cellSection(c: CellResult, i: number): string {
   ${c.roundTrip ? roundTripHtml(c.roundTrip) : ''}
   ${c.attribution ? attributionHtml(c.attribution) : ''}
   ${consistencyHtml(c)}
+  ${propertiesFileHtml(c)}
   ${ids('Skipped ids', c.samples?.skipped, k?.skipped)}${ids('Unreached ids', c.samples?.unreached, k?.unreached)}${ids('Duplicated ids', c.samples?.duplicated, k?.duplicated)}${ids('Lost ids', c.samples?.lost, k?.lost)}
 </section>`;
 }
@@ -91,6 +108,7 @@ th,td{border:1px solid #ccd;padding:.3rem .6rem;text-align:right} th{background:
 .passed,.pass{background:#2e7d32}.measured{background:#1565c0}.failed,.fail{background:#c62828}.error{background:#ad1457}.interrupted,.unknown{background:#ef6c00}
 p.error{background:none;color:#ad1457} .chart{position:relative;height:300px;margin:1rem 0} .chart.small{height:200px} code{word-break:break-all;font-size:.85em}
 section.cell{border-top:1px solid #dde;margin-top:1.5rem}
+table.mirror-settings td{text-align:left;overflow-wrap:anywhere} mark{background:#ffe0b2}
 </style></head><body>
 <h1>${h(r.scenario.name)} <span class="status ${h(r.status)}">${h(r.status)}</span></h1>
 <p class="sub">${h(r.scenario.description)}</p>

@@ -5,6 +5,7 @@ import type { CellResult, RunResults } from '../core/results.ts';
 import { formatStat, runsText, summarize } from '../core/summary.ts';
 import { boundText, duplicatesText, gapText } from './table.ts';
 import { incarnationRows, layoutRows, moveRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
+import { cellsWithFile, countsText, fileText, settingRows } from './mirror-settings-rows.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
 const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -80,6 +81,7 @@ export function renderMarkdown(r: RunResults): string {
   if (checks.length) out.push('', '## Thresholds', '', table(['', 'cell run', 'figure', 'threshold', 'measured'], checks));
   const faults = r.cells.flatMap((c) => c.faults.map((f) => [c.key, f.description, (f.startMs / 1000).toFixed(1), f.endMs === null ? '—' : (f.endMs / 1000).toFixed(1), f.healed === null ? 'not undoable' : f.healed ? 'healed' : 'NOT healed']));
   if (faults.length) out.push('', '## Faults', '', table(['cell run', 'fault', 'start s', 'end s', ''], faults));
+  out.push(...propertiesFileSection(r.cells));
   const errors = r.cells.filter((c) => c.error);
   if (errors.length) out.push('', '## Errors', '', ...errors.map((c) => `- **${c.key}** \`${c.error!.code}\`: ${c.error!.message}`));
   const outside = r.cells.filter((c) => c.expected && (!c.expected.holds || c.expected.evidence.length));
@@ -89,4 +91,26 @@ export function renderMarkdown(r: RunResults): string {
   const notProven = r.cells.flatMap((c) => (c.consistency?.checks ?? []).filter((x) => x.verdict !== 'pass').map((x) => `- **${c.key}** ${x.verdict === 'fail' ? '❌ **failed**' : '❔ unknown'} \`${x.name}\`: ${x.detail}`));
   if (notProven.length) out.push('', '## Consistency checks not passed (a failure is a harness bug)', '', ...notProven);
   return `${out.join('\n')}\n`;
+}
+
+/** Per matrix cell that drilled a team's MM2 properties file: the properties MM2 ran with, what the drill changed from the file and why. */
+function propertiesFileSection(cells: readonly CellResult[]): string[] {
+  const shown = cellsWithFile(cells);
+  if (!shown.length) return [];
+  // A value in a code span: regexes and `*` stay literal (a backtick inside would end it early, so it becomes a quote).
+  const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+  const out = ['', '## MM2 properties from your file', '', '✏️ marks what the drill ran differently from the file: the value in the file → the value used, and why (docs/mm2-properties.md has the rules).'];
+  for (const c of shown) {
+    const rows = settingRows(c);
+    out.push(
+      '', `<details><summary><b>${c.cellId}</b>: ${fileText(c.propertiesFile!)}: ${countsText(rows)}</summary>`, '',
+      table(['', 'property', 'value used', 'in the file', 'changed by', 'why'], rows.map((x) => [
+        x.changed ? '✏️' : '', code(x.key), x.value === null ? '(left out)' : code(x.value),
+        !x.changed ? '=' : x.fileValue === null ? '(not set)' : `${x.fileValue === '(redacted)' ? x.fileValue : code(x.fileValue)}${x.fileKey ? ` as ${code(x.fileKey)}` : ''}`,
+        x.by ?? '', x.reason,
+      ])),
+      '', '</details>',
+    );
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { PhaseName } from '../core/history.ts';
 import { viewsOn, type Cluster, type MirrorSpec } from '../core/playbook.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { closeQuietly, kafkaClient } from '../adapters/kafka-client.ts';
+import { closeQuietly } from '../adapters/kafka-client.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
 import type { CellContext } from './run-cell.ts';
 import type { Supervisor } from './supervisor.ts';
@@ -37,7 +37,7 @@ export class ClusterAdmins {
 
   /** A client for the cluster's ADMIN path (readers and seeding build their consumers and producers from it). */
   client(c: Cluster): Kafka {
-    return kafkaClient(this.env[c].adminBootstrap, `mm2-drill-admin-${c}`, this.env.kafkaLog);
+    return this.env[c].kafka('admin', `mm2-drill-admin-${c}`, this.env.kafkaLog);
   }
 
   async connect(): Promise<void> {

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
 import { latestCheckpoints } from '../core/checkpoint.ts';
 import { eventsOf, type PhaseName } from '../core/history.ts';
-import { SOURCE_ALIAS } from '../core/mm2-config.ts';
+import { DrillError } from '../core/errors.ts';
+import { checkpointsTopic } from '../core/mm2-config.ts';
 import { parseTp, tpKey } from '../core/topic-partition.ts';
 import { listenerPort } from '../core/topology.ts';
 import { startConsumer, type RunningConsumer } from '../adapters/consumer.ts';
@@ -16,7 +17,7 @@ import { readCheckpoints } from '../adapters/checkpoint-reader.ts';
 import { compileJava } from '../adapters/custom-policy.ts';
 import { dockerClient } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { committedOffsets, kafkaClient } from '../adapters/kafka-client.ts';
+import { committedOffsets } from '../adapters/kafka-client.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
 import type { CellContext } from './run-cell.ts';
 import type { Scenario } from '../core/scenario.ts';
@@ -102,10 +103,11 @@ async function chooseOffsets(d: FailoverDeps): Promise<{ group: string; offsets:
 async function kafkaTranslation(d: FailoverDeps, group: string): Promise<void> {
   const source = fileURLToPath(new URL('../adapters/java/TranslateOffsets.java', import.meta.url));
   const classes = await compileJava(await dockerClient(), d.ctx.images.kafka, [source]);
-  const mm2 = d.env.mirror.container;
+  const mm2 = d.env.mirror?.container;
+  if (!mm2) throw new DrillError('STEP_FAILED', 'the cross-check runs in the harness\'s MM2 container, and this drill has none');
   await mm2.copyDirectoriesToContainer([{ source: classes, target: '/tmp/mm2drill/tools' }]);
   const backup = d.env.backup.brokers.map((b) => `${b.ref.alias}:${listenerPort.internal}`).join(',');
-  const r = await mm2.exec(['sh', '-c', `java -cp '/opt/kafka/libs/*:/tmp/mm2drill/tools' drill.TranslateOffsets ${backup} ${SOURCE_ALIAS} ${group} 2>/dev/null`]);
+  const r = await mm2.exec(['sh', '-c', `java -cp '/opt/kafka/libs/*:/tmp/mm2drill/tools' drill.TranslateOffsets ${backup} ${d.env.sourceAlias} ${group} 2>/dev/null`]);
   if (r.exitCode !== 0) throw new Error(`TranslateOffsets exited ${r.exitCode}: ${r.output.slice(-500)}`);
   const offsets = Object.fromEntries(
     r.stdout.trim().split('\n').filter(Boolean).map((l) => {
@@ -128,8 +130,8 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   // cross-check) happens while the consumer already runs, so the failover gap stays the strategy's own.
   const checkpoints = () =>
     readCheckpoints({
-      kafka: kafkaClient(d.env.backup.adminBootstrap, 'mm2-drill-checkpoints', d.env.kafkaLog), admin: d.backupAdmin,
-      topic: `${SOURCE_ALIAS}.checkpoints.internal`, recorder: d.rec, timeoutMs: 30_000,
+      kafka: d.env.backup.kafka('admin', 'mm2-drill-checkpoints', d.env.kafkaLog), admin: d.backupAdmin,
+      topic: checkpointsTopic(s, d.env.sourceAlias), recorder: d.rec, timeoutMs: 30_000,
     });
   if (d.strategy === 'checkpoints') await checkpoints();
   const { group, offsets } = await chooseOffsets(d);
@@ -142,7 +144,7 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   d.rec.emit({ type: 'failover-offsets', strategy: d.strategy, group, offsets });
   d.phase('failover-started');
   const consumer = await startConsumer({
-    kafka: kafkaClient(d.env.backup.clientBootstrap, 'mm2-drill-failover', d.env.kafkaLog), topics: d.topics, phase: 'backup',
+    kafka: d.env.backup.kafka('client', 'mm2-drill-failover', d.env.kafkaLog), topics: d.topics, phase: 'backup',
     fromBeginning: s.failover.autoOffsetReset === 'earliest', settings: { ...s.workload.consumer, groupId: group }, recorder: d.rec, onFirstDelivery: () => d.phase('first-backup-delivery'),
   });
   try {

@@ -116,7 +116,7 @@ export class MirrorControl {
     if (m.startFrom === 'seeded') {
       const seeds = await this.seedsFor(m.source, m.target);
       for (const [tp, n] of seeds) startAt.set(tp, n);
-      await seedSourceOffsets({ kafka: admins.client(m.target), admin: admins.get(m.target), source: m.source, next: seeds, replicationFactor: replicationFactorFor(env[m.target].brokers.length) });
+      await seedSourceOffsets({ kafka: admins.client(m.target), admin: admins.get(m.target), source: m.source, next: seeds, replicationFactor: replicationFactorFor(env[m.target].nodes) });
       for (const t of this.topics) {
         rec.emit({ type: 'offsets', label: `seed-${name}`, cluster: m.source, topic: t, offsets: Object.fromEntries([...seeds].filter(([tp]) => tp.startsWith(`${t}/`)).map(([tp, n]) => [tp.slice(t.length + 1), String(n)])) });
       }

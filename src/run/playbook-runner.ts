@@ -15,7 +15,7 @@ import { DrillError } from '../core/errors.ts';
 import { eventsOf, type PhaseName } from '../core/history.ts';
 import { describeWhen, stepLabel, stepTarget, type Cluster, type PlaybookStep, type When } from '../core/playbook.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { committedOffsets, endOffsets, kafkaClient, totalOffsets } from '../adapters/kafka-client.ts';
+import { committedOffsets, endOffsets, totalOffsets } from '../adapters/kafka-client.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { startLagSampler } from '../adapters/lag-sampler.ts';
 import { invokeFault, proxyProblems, type Heal } from '../adapters/nemesis.ts';
@@ -60,7 +60,7 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
     samplerStopped = true;
     await sampler.stop();
   };
-  const faultTargets = () => ({ toxiproxy: env.toxiproxy.api, plan: env.plan, primary: env.primary, backup: env.backup, mirror: env.mirror.container });
+  const faultTargets = () => ({ toxiproxy: env.toxiproxy.api, plan: env.plan, primary: env.primary, backup: env.backup, mirror: env.mirror?.container ?? null });
   const healPlaybookFaults = async (): Promise<string[]> => {
     const problems: string[] = [];
     for (const h of heals.splice(0)) await h.heal().catch((e: unknown) => problems.push(`healing ${h.what} failed: ${e instanceof Error ? e.message : String(e)}`));
@@ -101,7 +101,7 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
     const outline = book.explicit ? `${book.steps.length} step(s)` : book.steps.map((x, i) => `${stepLabel(x, i)} ${describeWhen(x.when)}`).join(' → ');
     const progress = ctx.progress.step(`${label} playbook: ${outline}`);
     await waitUntil(async () => (await totalOffsets(d.admins.get('backup'), env.remoteTopics)) > 0, {
-      what: 'the first replicated record on the backup', timeoutMs: 120_000, logFile: env.mirror.logFile, signal,
+      what: 'the first replicated record on the backup', timeoutMs: 120_000, logFile: env.mirror?.logFile, signal,
     });
     throwIfInterrupted('while waiting for replication');
     phase('mirror-replicating');
@@ -204,7 +204,7 @@ async function verify(d: DrillContext, killed: ReadonlySet<Cluster>, throwIfInte
   const label = `[${ctx.cell.id}#${ctx.repetition}]`;
   if (!d.explicit) {
     const step = ctx.progress.step(`${label} verify: read the backup end to end`);
-    const read = await readBackup({ kafka: kafkaClient(env.backup.adminBootstrap, 'mm2-drill-verify', env.kafkaLog), admin: d.admins.get('backup'), topics: env.remoteTopics, recorder: rec, timeoutMs: 120_000, signal: d.sup.signal });
+    const read = await readBackup({ kafka: env.backup.kafka('admin', 'mm2-drill-verify', env.kafkaLog), admin: d.admins.get('backup'), topics: env.remoteTopics, recorder: rec, timeoutMs: 120_000, signal: d.sup.signal });
     throwIfInterrupted('while reading the backup');
     rec.emit({ type: 'read-complete', what: 'backup', complete: read.complete, detail: read.detail });
     d.phase('verify-done');

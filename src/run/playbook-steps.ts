@@ -82,7 +82,7 @@ export function stepActions(x: StepDeps): StepActions {
     },
     'check-health': async (step) => {
       const admin = d.admins.get(step.cluster);
-      const brokers = d.env[step.cluster].brokers.length;
+      const brokers = d.env[step.cluster].nodes;
       return waitUntil(async () => {
         const c = await admin.describeCluster();
         if (c.brokers.length < brokers || c.controller === null) return false;

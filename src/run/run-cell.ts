@@ -10,6 +10,7 @@ import type { PhaseName } from '../core/history.ts';
 import type { CellResult } from '../core/results.ts';
 import type { PreparedPolicy } from '../adapters/custom-policy.ts';
 import { startEnvironment, type DrillEnvironment } from '../adapters/environment.ts';
+import { startExternalEnvironment } from '../adapters/external-environment.ts';
 import type { ResolvedImages } from '../adapters/images.ts';
 import type { HistoryRecorder } from '../adapters/recorder.ts';
 import type { Progress } from './progress.ts';
@@ -25,6 +26,8 @@ export interface CellContext {
   readonly repetition: number;
   readonly runId: string;
   readonly runDir: string;
+  /** The scenario file's directory (external clusters' commands run there). */
+  readonly scenarioDir: string;
   readonly images: ResolvedImages;
   readonly policy: PreparedPolicy;
   readonly labels: Record<string, string>;
@@ -51,6 +54,7 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
   const base: Omit<CellResult, keyof Measured | keyof ReturnType<typeof judgeCell> | 'durationMs'> = {
     key, cellId: ctx.cell.id, repetition: ctx.repetition, values: { ...ctx.cell.values }, policy: s.mirror.policy,
     remoteTopics: [], mirrorSettings: {}, phases, startedAt: new Date(startedAt).toISOString(),
+    propertiesFile: s.mirror.file ? { path: s.mirror.propertiesFile ?? null, clusterAliases: s.mirror.file.clusterAliases, changes: null } : null,
   };
   const playbook = playbookOf(s);
   rec.emit({
@@ -61,12 +65,13 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
   let env: DrillEnvironment | undefined;
   try {
     const up = ctx.progress.step(`[${key}] clusters, Toxiproxy and MM2 up`);
-    env = await startEnvironment(
-      { scenario: s, images: ctx.images, policy: ctx.policy, labels: ctx.labels, logDir, signal: ctx.signal, onStage: phase },
-      resources.track,
-    );
+    const options = { scenario: s, images: ctx.images, policy: ctx.policy, labels: ctx.labels, logDir, signal: ctx.signal, onStage: phase };
+    env = s.external
+      ? await startExternalEnvironment({ ...options, runId: ctx.runId, scenarioDir: ctx.scenarioDir }, resources.track)
+      : await startEnvironment(options, resources.track);
     base.remoteTopics = env.remoteTopics;
     base.mirrorSettings = env.mirrorProperties;
+    if (base.propertiesFile) base.propertiesFile.changes = env.mirrorChanges ?? null;
     up(`remote topic(s) ${env.remoteTopics.join(', ')}`);
     await runPlaybook(ctx, env, rec, phase, playbook ? { steps: playbook, explicit: true } : { steps: defaultPlaybook(s), explicit: false });
     rec.emit({ type: 'cell-end', status: 'completed' });
@@ -87,9 +92,11 @@ export async function runCell(ctx: CellContext): Promise<CellResult> {
   } finally {
     if (ctx.keep && env && !ctx.signal.aborted) ctx.onKept?.(env);
     else {
-      const done = ctx.progress.step(`[${key}] removing containers`);
+      const done = ctx.progress.step(`[${key}] removing ${s.external ? "the drill's topics and groups, and " : ''}containers`);
+      // What the drill made on clusters it did not start: only that, named with the run id.
+      const problems = (await env?.cleanup?.()) ?? [];
       // The sweep by label removes what start-up created but never handed to `resources`.
-      const problems = await resources.dispose(() => removeCellContainers(ctx.labels));
+      problems.push(...(await resources.dispose(() => removeCellContainers(ctx.labels))));
       done(problems.length ? `${problems.length} problem(s): ${problems.join('; ')}` : undefined);
     }
   }

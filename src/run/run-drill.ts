@@ -5,7 +5,7 @@
  * left once one has finished, and its kill, faults and failover are printed as the history
  * records them (a recorder that hands each event to the progress's narrator).
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Cell } from '../core/matrix.ts';
 import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results.ts';
 import { summarize } from '../core/summary.ts';
@@ -21,7 +21,8 @@ import type { HistoryEvent } from '../core/history.ts';
 import { runCell } from './run-cell.ts';
 import { harnessFailure, interruptedByUser } from './abort-reason.ts';
 import { readHistory, writeReports } from './reports.ts';
-import { preparePolicy, type PreparedPolicy } from '../adapters/custom-policy.ts';
+import { noPolicy, preparePolicy, type PreparedPolicy } from '../adapters/custom-policy.ts';
+import { redacted, withRunNames } from '../core/external.ts';
 import { dirname } from 'node:path';
 import { toolVersion } from '../adapters/tool-version.ts';
 
@@ -46,13 +47,17 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   if (shortfall) throw new DrillError('NOT_ENOUGH_MEMORY', shortfall, { fix: 'give the Docker engine more memory, or use fewer kafka.nodes / kafka.backupNodes' });
   const reaped = await reapOrphans(client);
   if (reaped > 0) o.progress.info(`removed ${reaped} container(s) left by an earlier run that was killed`);
-  const images = await resolveImages(client, { kafkaVersion: scenario.kafka.version, kafkaImage: scenario.kafka.image });
-  // Custom policies are built before anything starts, so a compile error costs no cluster.
+  const external = o.cells.every((c) => c.scenario.external);
+  const images = await resolveImages(client, { kafkaVersion: scenario.kafka.version, kafkaImage: scenario.kafka.image, kafka: !external });
+  // Custom policies are built before anything starts, so a compile error costs no cluster. (The
+  // team's own MM2 between external clusters runs its own policy.)
   const policies = new Map<string, PreparedPolicy>();
   for (const c of o.cells) {
-    if (!policies.has(c.scenario.mirror.policy)) policies.set(c.scenario.mirror.policy, await preparePolicy(client, c.scenario.mirror, dirname(o.file), images.kafka));
+    if (!policies.has(c.scenario.mirror.policy)) policies.set(c.scenario.mirror.policy, c.scenario.external ? noPolicy : await preparePolicy(client, c.scenario.mirror, dirname(o.file), images.kafka));
   }
   const runId = newRunId();
+  // On external clusters every topic and group the drill creates carries the run id.
+  const cells = o.cells.map((c) => withRunNames(c, runId));
   const startedAt = new Date();
   const runDir = createRunDir(o.resultsRoot, scenario.name, runId, startedAt);
   // Each cell run's progress: its `[i/N]`, and its kill, faults and failover as they are recorded.
@@ -75,12 +80,12 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     summary: [],
   };
   const save = () => writeJson(join(runDir, 'results.json'), { ...results, summary: summarize(results.cells) });
-  writeJson(join(runDir, 'scenario.json'), { file: o.file, cells: o.cells });
+  writeJson(join(runDir, 'scenario.json'), { file: o.file, cells: cells.map(redacted) });
   save();
-  o.progress.info(`run ${runId}: ${o.cells.length * scenario.repeat} cell run(s) → ${runDir}`);
+  o.progress.info(`run ${runId}: ${cells.length * scenario.repeat} cell run(s) → ${runDir}`);
   o.progress.info(`images: ${images.kafka}, ${images.toxiproxy}`);
   try {
-    const plan = o.cells.flatMap((cell) => Array.from({ length: cell.scenario.repeat }, (_, r) => ({ cell, repetition: r + 1 })));
+    const plan = cells.flatMap((cell) => Array.from({ length: cell.scenario.repeat }, (_, r) => ({ cell, repetition: r + 1 })));
     const tookMs: number[] = [];
     for (const [i, { cell, repetition }] of plan.entries()) {
       if (o.signal.aborted) break;
@@ -92,7 +97,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       cellProgress.set(key, { progress, narrate: eventNarrator() });
       const t0 = Date.now();
       const result = await runCell({
-        cell, repetition, runId, runDir, images, policy: policies.get(cell.scenario.mirror.policy)!, labels: runLabels(runId, o.keep && last, key), history, progress,
+        cell, repetition, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(cell.scenario.mirror.policy)!, labels: runLabels(runId, o.keep && last, key), history, progress,
         signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
       });
       cellProgress.delete(key);

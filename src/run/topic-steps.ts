@@ -38,7 +38,7 @@ export function topicActions(x: StepDeps): TopicActions {
       const spec = s.topics.find((t) => t.name === step.topic)!;
       const partitions = step.partitions ?? spec.partitions;
       const config = { ...spec.config, ...step.config };
-      const topic = { topic: step.topic, numPartitions: partitions, replicationFactor: replicationFactorFor(d.env[step.cluster].brokers.length), configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) };
+      const topic = { topic: step.topic, numPartitions: partitions, replicationFactor: replicationFactorFor(d.env[step.cluster].nodes), configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) };
       // Created (false when it exists: a retry after a creation that succeeded), then every partition
       // must have a leader — kafkajs's own wait gives up while the brokers' metadata still lags.
       // Recorded as the creation is issued (the previous incarnation is gone from the metadata by

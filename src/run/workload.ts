@@ -6,7 +6,6 @@
  */
 import type { Cluster } from '../core/playbook.ts';
 import { startConsumer, type RunningConsumer } from '../adapters/consumer.ts';
-import { kafkaClient } from '../adapters/kafka-client.ts';
 import { startProducer, type RunningProducer } from '../adapters/producer.ts';
 import type { DrillContext } from './drill-context.ts';
 
@@ -47,7 +46,7 @@ export class Workload {
     const { ctx, env, rec, explicit } = this.d;
     const topics = ctx.cell.scenario.topics.map((t) => ({ name: t.name, partitions: this.resized.get(`${c}/${t.name}`) ?? t.partitions }));
     const run = await startProducer({
-      kafka: kafkaClient(env[c].clientBootstrap, `mm2-drill-workload-${c}`, env.kafkaLog), topics,
+      kafka: env[c].kafka('client', `mm2-drill-workload-${c}`, env.kafkaLog), topics,
       settings: ctx.cell.scenario.workload, idPrefix: `${ctx.runId}-${ctx.repetition}${explicit ? `-${this.producers}` : ''}`, recorder: rec, ...(explicit ? { cluster: c } : {}),
     });
     this.producers += 1;
@@ -71,7 +70,7 @@ export class Workload {
   async startConsuming(c: Cluster, groupId: string, fromBeginning: boolean): Promise<RunningConsumer> {
     const { ctx, env, rec } = this.d;
     const run = await startConsumer({
-      kafka: kafkaClient(env[c].clientBootstrap, `mm2-drill-consumer-${c}`, env.kafkaLog), topics: await this.d.views(c), phase: c,
+      kafka: env[c].kafka('client', `mm2-drill-consumer-${c}`, env.kafkaLog), topics: await this.d.views(c), phase: c,
       fromBeginning, settings: { ...ctx.cell.scenario.workload.consumer, groupId }, recorder: rec,
     });
     this.consumer = { cluster: c, run };

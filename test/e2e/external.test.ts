@@ -1,0 +1,131 @@
+/**
+ * A rehearsal on external clusters: the test starts "the team's staging" itself (two clusters and
+ * their MM2, team-clusters.ts) and hands the harness only addresses and a kill command. The ledger
+ * must be as exact as in a containerised drill, and the harness must leave the team's
+ * environment as it found it, but for what it created.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getContainerRuntimeClient } from 'testcontainers';
+import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
+import type { CellResult, RunResults } from '../../src/core/results.ts';
+import { kafkaClient } from '../../src/adapters/kafka-client.ts';
+import { readHistory, readResults, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
+import { startTeamStaging, type TeamStaging } from './team-clusters.ts';
+
+interface Rehearsal {
+  code: number | null;
+  stderr: string;
+  results: RunResults;
+  cell: CellResult;
+  history: HistoryEvent[];
+}
+
+async function rehearse(team: TeamStaging, env: Record<string, string>): Promise<Rehearsal> {
+  const root = tempResultsDir();
+  const r = await runCli(['run', 'test/fixtures/external.ts', '--results', root], {
+    timeoutMs: 420_000, env: { MM2_DRILL_PRIMARY: team.east.bootstrap, MM2_DRILL_BACKUP: team.west.bootstrap, ...env },
+  });
+  const dir = runDirOf(root, 'external');
+  const results = readResults(dir);
+  if (!results.cells[0]) throw new Error(`no cell ran:\n${r.stderr}`);
+  return { code: r.code, stderr: r.stderr, results, cell: results.cells[0], history: readHistory(dir) };
+}
+
+/** Topics and groups on a cluster of the team's. */
+async function inventory(bootstrap: string): Promise<{ topics: string[]; groups: string[] }> {
+  const admin = kafkaClient([bootstrap], 'team-inventory', '/dev/null').admin();
+  await admin.connect();
+  try {
+    return { topics: await admin.listTopics(), groups: (await admin.listGroups()).groups.map((g) => g.groupId) };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** What must hold of any rehearsal: every acked id in exactly one class, the consumer reading the backup after the kill. */
+function expectExactLedger(x: Rehearsal): void {
+  const k = x.cell.counts!;
+  expect(k.acked).toBeGreaterThan(500);
+  expect(x.cell.consistency?.checks.filter((c) => c.verdict === 'fail')).toEqual([]);
+  expect(x.cell.backupReadComplete).toBe(true);
+  expect((k.lost as number) + (k.skipped as number) + (k.unreached as number) + k.exactlyOnce + k.duplicated).toBe(k.acked);
+  const kill = eventsOf(x.history, 'kill')[0]!;
+  expect(eventsOf(x.history, 'deliver').filter((e) => e.phase === 'backup' && e.t > kill.t).length).toBeGreaterThan(0);
+  // The backup holds the drill's messages under the team's MM2's naming: <its alias for the primary>.<topic>.
+  expect(x.cell.remoteTopics).toEqual([`east.drill-orders-${x.results.runId}`]);
+}
+
+describe('external clusters: a rehearsal on clusters and an MM2 the harness did not start', () => {
+  let team: TeamStaging;
+
+  beforeAll(async () => {
+    await requireDocker();
+    team = await startTeamStaging();
+  }, 300_000);
+
+  afterAll(async () => {
+    await team?.stop();
+  });
+
+  describe("the kill is the team's own command (docker kill of their primary)", () => {
+    let x: Rehearsal;
+    let killedAt: number;
+
+    beforeAll(async () => {
+      const id = team.east.container.getId();
+      const port = team.east.bootstrap.split(':')[1];
+      x = await rehearse(team, {
+        MM2_DRILL_KILL: `docker kill ${id}`,
+        // Back, and answering, before the harness removes the drill's topic from it.
+        MM2_DRILL_RESTORE: `docker start ${id} && for i in $(seq 60); do (exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null && break; sleep 1; done`,
+      });
+      killedAt = eventsOf(x.history, 'kill')[0]?.t ?? 0;
+    }, 480_000);
+
+    it('ran to the end with an exact ledger', () => {
+      expect(x.code, x.stderr).toBe(0);
+      expect(x.results.status).toBe('passed');
+      expectExactLedger(x);
+    });
+
+    it("ran the team's command: their primary was killed at the kill step and started again at the end", async () => {
+      const state = (await (await getContainerRuntimeClient()).container.getById(team.east.container.getId()).inspect()).State;
+      expect(state.Running).toBe(true);
+      expect(Date.parse(state.StartedAt)).toBeGreaterThan(killedAt);
+    });
+
+    it('removed what it created and nothing else', async () => {
+      const runId = x.results.runId;
+      const [east, west] = await Promise.all([inventory(team.east.bootstrap), inventory(team.west.bootstrap)]);
+      expect([...east.topics, ...west.topics].filter((t) => t.includes(runId))).toEqual([]);
+      expect(east.groups.filter((g) => g.includes(runId))).toEqual([]);
+      expect(east.topics).toContain('team-payments');
+      expect(west.topics).toContain('east.team-payments');
+      const mm2 = await (await getContainerRuntimeClient()).container.getById(team.mirror.getId()).inspect();
+      expect(mm2.State.Running).toBe(true);
+    });
+  });
+
+  describe('no command: the kill cuts the test clients off the primary through Toxiproxy', () => {
+    let x: Rehearsal;
+
+    beforeAll(async () => {
+      x = await rehearse(team, {});
+    }, 480_000);
+
+    it('ran to the end with an exact ledger', () => {
+      expect(x.code, x.stderr).toBe(0);
+      expectExactLedger(x);
+    });
+
+    it("lost nothing: the primary stayed up and the team's MM2 copied every acked message", () => {
+      expect(x.cell.counts!.notReplicated).toBe(0);
+      expect(x.cell.counts!.lost).toBe(0);
+    });
+
+    it('the producer was really cut off: nothing was acked after the kill', () => {
+      const kill = eventsOf(x.history, 'kill')[0]!;
+      expect(eventsOf(x.history, 'ack').filter((e) => e.t > kill.t + 1000)).toEqual([]);
+    });
+  });
+});

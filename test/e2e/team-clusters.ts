@@ -1,0 +1,129 @@
+/**
+ * "The team's staging": two single-broker Kafka clusters and a MirrorMaker 2 between them,
+ * started by the test itself with plain containers — not by the harness, which is then handed
+ * only their addresses, as it would be handed a real staging environment. Each broker listens
+ * on a fixed host port it also advertises (127.0.0.1:<port>), so a broker started again after
+ * `docker kill` answers where it did; MM2 reaches the brokers inside their own network.
+ */
+import { createServer } from 'node:net';
+import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { renderProperties } from '../../src/core/broker-config.ts';
+import { readVersions } from '../../src/adapters/images.ts';
+import { CONFIG_DIR, javaCommand, log4j2Properties } from '../../src/adapters/java-command.ts';
+import { kafkaClient } from '../../src/adapters/kafka-client.ts';
+import { newClusterId } from '../../src/adapters/kafka-cluster.ts';
+import { waitUntil } from '../../src/adapters/wait.ts';
+
+export interface TeamCluster {
+  readonly container: StartedTestContainer;
+  readonly bootstrap: string;
+}
+
+export interface TeamStaging {
+  readonly east: TeamCluster;
+  readonly west: TeamCluster;
+  readonly mirror: StartedTestContainer;
+  stop(): Promise<void>;
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+
+const image = (): string => `mm2-drill/kafka:${readVersions().kafka}`;
+
+async function startBroker(network: StartedNetwork, alias: string): Promise<TeamCluster> {
+  const port = await freePort();
+  const props = renderProperties({
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.voters': `1@${alias}:9093`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'INTERNAL',
+    listeners: `INTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093,HOST://0.0.0.0:${port}`,
+    'advertised.listeners': `INTERNAL://${alias}:9092,HOST://127.0.0.1:${port}`,
+    'listener.security.protocol.map': 'INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:PLAINTEXT',
+    'log.dirs': '/tmp/kraft-logs',
+    'offsets.topic.replication.factor': 1,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'share.coordinator.state.topic.replication.factor': 1,
+    'share.coordinator.state.topic.min.isr': 1,
+    'group.initial.rebalance.delay.ms': 0,
+  });
+  const start = [
+    'set -e',
+    javaCommand('kafka.tools.StorageTool', `format --ignore-formatted -t ${newClusterId()} -c ${CONFIG_DIR}/server.properties`),
+    `exec ${javaCommand('kafka.Kafka', `${CONFIG_DIR}/server.properties`)}`,
+  ].join('\n');
+  const container = await new GenericContainer(image())
+    .withNetwork(network)
+    .withNetworkAliases(alias)
+    .withHostname(alias)
+    .withExposedPorts({ container: port, host: port })
+    .withCopyContentToContainer([
+      { content: props, target: `${CONFIG_DIR}/server.properties` },
+      { content: log4j2Properties, target: `${CONFIG_DIR}/log4j2.properties` },
+      { content: `${start}\n`, target: `${CONFIG_DIR}/start.sh` },
+    ])
+    .withCommand(['sh', `${CONFIG_DIR}/start.sh`])
+    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+    .withStartupTimeout(120_000)
+    .start();
+  return { container, bootstrap: `127.0.0.1:${port}` };
+}
+
+/** The team's MM2: their aliases (east, west), their patterns, intervals short enough for a test. */
+const mm2Properties = renderProperties({
+  clusters: 'east,west',
+  'east.bootstrap.servers': 'east:9092',
+  'west.bootstrap.servers': 'west:9092',
+  'east->west.enabled': true,
+  'west->east.enabled': false,
+  'west->east.emit.heartbeats.enabled': false,
+  'east->west.topics': 'drill-.*|team-.*',
+  'east->west.groups': 'drill-.*',
+  'replication.factor': 1,
+  'checkpoints.topic.replication.factor': 1,
+  'heartbeats.topic.replication.factor': 1,
+  'offset-syncs.topic.replication.factor': 1,
+  'offset.storage.replication.factor': 1,
+  'status.storage.replication.factor': 1,
+  'config.storage.replication.factor': 1,
+  'refresh.topics.interval.seconds': 2,
+  'refresh.groups.interval.seconds': 2,
+  'emit.checkpoints.interval.seconds': 1,
+  'sync.group.offsets.enabled': true,
+  'sync.group.offsets.interval.seconds': 1,
+  'offset.flush.interval.ms': 1000,
+  'west.offset.flush.interval.ms': 1000,
+});
+
+export async function startTeamStaging(): Promise<TeamStaging> {
+  const network = await new Network().start();
+  const [east, west] = await Promise.all([startBroker(network, 'east'), startBroker(network, 'west')]);
+  // A topic of the team's that the drill must leave alone.
+  const admin = kafkaClient([east.bootstrap], 'team-setup', '/dev/null').admin();
+  await waitUntil(async () => (await admin.connect(), true), { what: 'the east cluster', timeoutMs: 60_000 });
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'team-payments', numPartitions: 1, replicationFactor: 1 }] });
+  await admin.disconnect();
+  const mirror = await new GenericContainer(image())
+    .withNetwork(network)
+    .withCopyContentToContainer([
+      { content: mm2Properties, target: `${CONFIG_DIR}/mm2.properties` },
+      { content: log4j2Properties, target: `${CONFIG_DIR}/log4j2.properties` },
+    ])
+    .withCommand(['sh', '-c', `exec ${javaCommand('org.apache.kafka.connect.mirror.MirrorMaker', `${CONFIG_DIR}/mm2.properties`)}`])
+    .start();
+  return {
+    east, west, mirror,
+    stop: async () => {
+      await Promise.allSettled([mirror, east.container, west.container].map((c) => c.stop({ timeout: 0, remove: true })));
+      await network.stop().catch(() => undefined);
+    },
+  };
+}
