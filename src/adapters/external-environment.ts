@@ -266,17 +266,17 @@ async function waitForRemoteTopics(s: Scenario, backup: StartedCluster, kafkaLog
 /**
  * Deletes what the drill made, and only that: the topics it created on the primary, the remote
  * topics MM2 made of them (their names carry the run id), and the drill's consumer groups on both
- * clusters (the group and its per-strategy variants, `<group>-<strategy>`). A cluster the kill
- * left unreachable is reported, not waited for.
+ * clusters (the group and its per-strategy variants, `<group>-<strategy>`). A cluster just
+ * restored may take a while to answer: each removal is retried for up to a minute, then reported.
  */
 async function removeDrillData(s: Scenario, clusters: Record<ClusterName, StartedCluster>, created: readonly string[], remote: readonly string[], kafkaLog: string): Promise<string[]> {
   const problems: string[] = [];
   const group = s.workload.consumer.groupId;
   const attempt = async (what: string, f: () => Promise<unknown>) => {
     try {
-      await Promise.race([f(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 30 s')), 30_000).unref())]);
+      await waitUntil(async () => (await f(), true), { what, timeoutMs: 60_000, intervalMs: 2000 });
     } catch (e) {
-      problems.push(`${what}: ${kafkaErrorDetail(e)}`);
+      problems.push(kafkaErrorDetail(e));
     }
   };
   for (const [name, topics] of [['primary', created], ['backup', remote]] as const) {

@@ -96,6 +96,7 @@ describe('external clusters: a rehearsal on clusters and an MM2 the harness did 
 
     it('removed what it created and nothing else', async () => {
       const runId = x.results.runId;
+      await team.ready();
       const [east, west] = await Promise.all([inventory(team.east.bootstrap), inventory(team.west.bootstrap)]);
       expect([...east.topics, ...west.topics].filter((t) => t.includes(runId))).toEqual([]);
       expect(east.groups.filter((g) => g.includes(runId))).toEqual([]);
@@ -110,6 +111,7 @@ describe('external clusters: a rehearsal on clusters and an MM2 the harness did 
     let x: Rehearsal;
 
     beforeAll(async () => {
+      await team.ready();
       x = await rehearse(team, {});
     }, 480_000);
 

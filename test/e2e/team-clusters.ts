@@ -23,7 +23,19 @@ export interface TeamStaging {
   readonly east: TeamCluster;
   readonly west: TeamCluster;
   readonly mirror: StartedTestContainer;
+  /** Resolves once both clusters answer (a broker started again recovers its log first). */
+  ready(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Resolves once the cluster answers a metadata request. */
+export async function answering(bootstrap: string): Promise<void> {
+  const admin = kafkaClient([bootstrap], 'team-ready', '/dev/null').admin();
+  try {
+    await waitUntil(async () => (await admin.connect(), (await admin.describeCluster()).brokers.length > 0), { what: `the cluster at ${bootstrap}`, timeoutMs: 120_000, intervalMs: 1000 });
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 const freePort = (): Promise<number> =>
@@ -107,8 +119,9 @@ export async function startTeamStaging(): Promise<TeamStaging> {
   const network = await new Network().start();
   const [east, west] = await Promise.all([startBroker(network, 'east'), startBroker(network, 'west')]);
   // A topic of the team's that the drill must leave alone.
+  await answering(east.bootstrap);
   const admin = kafkaClient([east.bootstrap], 'team-setup', '/dev/null').admin();
-  await waitUntil(async () => (await admin.connect(), true), { what: 'the east cluster', timeoutMs: 60_000 });
+  await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'team-payments', numPartitions: 1, replicationFactor: 1 }] });
   await admin.disconnect();
   const mirror = await new GenericContainer(image())
@@ -121,6 +134,9 @@ export async function startTeamStaging(): Promise<TeamStaging> {
     .start();
   return {
     east, west, mirror,
+    ready: async () => {
+      await Promise.all([answering(east.bootstrap), answering(west.bootstrap)]);
+    },
     stop: async () => {
       await Promise.allSettled([mirror, east.container, west.container].map((c) => c.stop({ timeout: 0, remove: true })));
       await network.stop().catch(() => undefined);

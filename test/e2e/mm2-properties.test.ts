@@ -1,0 +1,53 @@
+/**
+ * A team's own mm2.properties, drilled for real: MM2 must run with the file's settings (what the
+ * backup holds shows its Identity policy), the drill must list what it changed, and the ledger
+ * must be as exact as with the drill's own configuration.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventsOf } from '../../src/core/history.ts';
+import type { CellResult } from '../../src/core/results.ts';
+import { runDrill, type Drill } from './helpers.ts';
+
+describe("a team's mm2.properties (Identity policy, TLS settings, a secrets provider)", () => {
+  let drill: Drill;
+  let cell: CellResult;
+
+  beforeAll(async () => {
+    drill = await runDrill('test/fixtures/mm2-properties/identity.ts', 'team-identity');
+    cell = drill.results.cells[0]!;
+  }, 600_000);
+
+  it('ran to the end', () => {
+    expect(drill.code, drill.stderr).toBe(0);
+    expect(cell.status).toBe('measured');
+  });
+
+  it("MM2 ran the file's policy: the backup holds the messages under the topic's own name", () => {
+    expect(cell.policy).toBe('identity');
+    expect(cell.remoteTopics).toEqual(['orders']);
+    const backup = eventsOf(drill.history, 'backup-record');
+    expect(backup.length).toBeGreaterThan(0);
+    expect(new Set(backup.map((e) => e.topic))).toEqual(new Set(['orders']));
+    expect(String(cell.mirrorSettings['offset.lag.max'])).toBe('50');
+    expect(String(cell.mirrorSettings['emit.checkpoints.interval.seconds'])).toBe('2');
+  });
+
+  it('lists what the drill had to change, with the file value and the reason', () => {
+    const changes = cell.propertiesFile?.changes ?? [];
+    const byKey = new Map(changes.map((c) => [c.key, c]));
+    expect(byKey.get('security.protocol')).toMatchObject({ fileValue: 'SSL', value: null, by: 'drill' });
+    expect(byKey.get('primary.bootstrap.servers')).toMatchObject({ fileKey: 'east.bootstrap.servers', fileValue: 'kafka-east.internal:9093', by: 'drill' });
+    expect(changes.every((c) => c.reason.length > 0)).toBe(true);
+    // Nothing of the file's secrets reached the results.
+    expect(JSON.stringify(drill.results)).not.toContain('/etc/kafka/secrets.properties:truststore');
+  });
+
+  it('counted every acked message in exactly one class, and the consumer resumed on the backup', () => {
+    const k = cell.counts!;
+    expect(k.acked).toBeGreaterThan(500);
+    expect((k.lost as number) + (k.skipped as number) + (k.unreached as number) + k.exactlyOnce + k.duplicated).toBe(k.acked);
+    expect(cell.consistency?.checks.filter((x) => x.verdict === 'fail')).toEqual([]);
+    const kill = eventsOf(drill.history, 'kill')[0]!;
+    expect(eventsOf(drill.history, 'deliver').filter((e) => e.phase === 'backup' && e.t > kill.t).length).toBeGreaterThan(0);
+  });
+});
