@@ -27,7 +27,7 @@ import type { DrillEnvironment, EnvironmentOptions } from './environment.ts';
 import { closeQuietly, endOffsets, kafkaClient, kafkaErrorDetail } from './kafka-client.ts';
 import type { StartedCluster } from './kafka-cluster.ts';
 import type { StartedToxiproxy } from './toxiproxy.ts';
-import { waitUntil } from './wait.ts';
+import { sleep, waitUntil } from './wait.ts';
 
 const HOST = '127.0.0.1';
 
@@ -287,6 +287,18 @@ async function removeDrillData(s: Scenario, clusters: Record<ClusterName, Starte
         const existing = new Set(await admin.listTopics());
         const mine = topics.filter((t) => existing.has(t));
         if (mine.length) await admin.deleteTopics({ topics: mine });
+      }),
+    );
+  }
+  // A broker with auto.create.topics.enable re-creates a topic a client still asks about — MM2's
+  // source consumer does until its next topic refresh. Say so rather than claim it is gone.
+  await sleep(3000);
+  for (const [name, topics] of [['primary', created], ['backup', remote]] as const) {
+    await attempt(`checking the drill's topics are gone from ${name}`, () =>
+      withAdmin(clusters[name], kafkaLog, async (admin) => {
+        const back = new Set(await admin.listTopics());
+        const again = topics.filter((t) => back.has(t));
+        if (again.length) problems.push(`${again.join(', ')} re-created on ${name} after deletion (auto.create.topics.enable and a client still asking, e.g. MM2 before its next topic refresh): delete by hand`);
       }),
     );
   }

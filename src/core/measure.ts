@@ -1,5 +1,6 @@
 /** Everything a cell run measured, from its history alone (used by the drill and by `mm2-drill report`). */
 import { attribute } from './attribution.ts';
+import { cellEvents } from './drill-events.ts';
 import { checkBound } from './evidence.ts';
 import type { HistoryEvent } from './history.ts';
 import { indexHistory } from './history-index.ts';
@@ -42,6 +43,8 @@ export function measureCell(events: readonly HistoryEvent[], cellStart: number) 
     atKill: atKill(events),
     faults: faultWindows(events).map((f) => ({ ...f, startMs: f.startT - cellStart, endMs: f.endT === null ? null : f.endT - cellStart })),
     roundTrip,
+    /** What happened when, from the cell start (the origin of `phases` and `faults`) — the report's event table. */
+    events: cellEvents(events, cellStart),
   };
 }
 

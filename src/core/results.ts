@@ -11,6 +11,7 @@ import type { BoundCheck } from './evidence.ts';
 import type { Attribution } from './attribution.ts';
 import type { RoundTrip } from './round-trip.ts';
 import type { PropertyChange } from './mm2-properties-file.ts';
+import type { CellEvent } from './drill-events.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -62,6 +63,13 @@ export interface CellResult {
   roundTrip: RoundTrip | null;
   /** Milliseconds from the cell's start to each phase. */
   phases: Partial<Record<PhaseName, number>>;
+  /**
+   * What happened when — steps, faults, the kill, the failover, the first delivery on the backup,
+   * the drain's and the verification's end — with the wall clock (UTC) and ms from the cell start,
+   * the origin of `phases` and `faults` (core/drill-events.ts). Absent in results written before
+   * it existed; `mm2-drill report` derives it from the history.
+   */
+  events?: CellEvent[];
   startedAt: string;
   durationMs: number;
 }

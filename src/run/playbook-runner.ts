@@ -145,7 +145,8 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
     healProblems.push(...((await timeline?.healAll()) ?? []), ...(await healPlaybookFaults()));
     await Promise.allSettled(healing.splice(0));
     if (eventsOf(rec.events(), 'fault-end').length > lateHeals) await stableEnds(d.admins.get('backup'), env.remoteTopics, signal);
-    const leftOnProxies = await proxyProblems(env.toxiproxy.api);
+    // A killed external cluster's client proxies stay disabled: that cut is the kill, not a fault left on.
+    const leftOnProxies = await proxyProblems(env.toxiproxy.api, new Set(env.plan.filter((p) => killed.has(p.broker.cluster)).map((p) => p.name)));
     await verify(d, killed, throwIfInterrupted);
     const faultProblems = [...(timeline?.errors ?? []), ...healProblems, ...leftOnProxies];
     if (faultProblems.length > 0) {

@@ -4,6 +4,7 @@
  * (kill, faults, failover) as they happen. Step starts are shown on a TTY only; everything
  * else is printed everywhere (a CI log wants the kill and the faults too).
  */
+import { eventDescriber, eventSentence, type EventKind } from '../core/drill-events.ts';
 import type { HistoryEvent } from '../core/history.ts';
 
 export interface Progress {
@@ -67,41 +68,24 @@ export function timeLeft(doneMs: readonly number[], remaining: number): string |
   return `~${formatDuration(mean * remaining)} left`;
 }
 
+/** What the terminal narrates as it happens; the report lists every event (core/drill-events.ts). */
+const narrated: ReadonlySet<EventKind> = new Set(['kill', 'failover', 'first-backup-delivery', 'faults-healed', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached']);
+
 /**
  * Turns a cell run's history events into progress lines as they are recorded: the kill, each
- * fault's start, end and failure, a step never reached, the failover and its first delivery.
+ * fault's start, end and failure, a step never reached, the failover and its first delivery —
+ * in the words of the report's event table (core/drill-events.ts).
  * Times are seconds since the workload started (the clock of the scenario's timeline).
  * Returns null for every other event. One narrator per cell run: it remembers the clock.
  */
 export function eventNarrator(): (e: HistoryEvent) => string | null {
+  const describe = eventDescriber();
   let workloadAt: number | null = null;
-  let killAt: number | null = null;
   return (e) => {
+    if (e.type === 'phase' && e.phase === 'workload-started') workloadAt = e.t;
+    const d = describe(e);
+    if (!d || !narrated.has(d.kind)) return null;
     const at = workloadAt === null ? '' : `+${((e.t - workloadAt) / 1000).toFixed(1)}s `;
-    const line = (what: string) => `[${e.cell}] ${at}${what}`;
-    switch (e.type) {
-      case 'phase':
-        if (e.phase === 'workload-started') workloadAt = e.t;
-        if (e.phase === 'first-backup-delivery') return line(`first delivery on the backup${killAt === null ? '' : `, ${((e.t - killAt) / 1000).toFixed(1)}s after the kill`}`);
-        if (e.phase === 'faults-healed') return line('faults without a duration healed before the drain');
-        return null;
-      case 'failover-offsets':
-        return line(`failover (${e.strategy}): group ${e.group} resumes on the backup`);
-      case 'kill':
-        killAt = e.t;
-        return line(`kill: ${e.signal} ${e.target}`);
-      case 'fault-start': {
-        const d = e.fault['durationSeconds'];
-        return line(`fault on: ${e.description}${typeof d === 'number' ? ` for ${d}s` : ''}`);
-      }
-      case 'fault-end':
-        return line(e.healed ? `fault healed: ${e.description}` : `fault NOT healed: ${e.description}: ${e.error ?? 'unknown error'}`);
-      case 'fault-error':
-        return line(`fault could not be injected: ${e.description}: ${e.error}`);
-      case 'step-not-reached':
-        return line(`never reached: ${e.description}`);
-      default:
-        return null;
-    }
+    return `[${e.cell}] ${at}${eventSentence(d)}`;
   };
 }

@@ -98,7 +98,7 @@ describe('external clusters: a rehearsal on clusters and an MM2 the harness did 
       const runId = x.results.runId;
       await team.ready();
       const [east, west] = await Promise.all([inventory(team.east.bootstrap), inventory(team.west.bootstrap)]);
-      expect([...east.topics, ...west.topics].filter((t) => t.includes(runId))).toEqual([]);
+      expect([...east.topics, ...west.topics].filter((t) => t.includes(runId)), x.stderr).toEqual([]);
       expect(east.groups.filter((g) => g.includes(runId))).toEqual([]);
       expect(east.topics).toContain('team-payments');
       expect(west.topics).toContain('east.team-payments');

@@ -66,6 +66,8 @@ async function startBroker(network: StartedNetwork, alias: string): Promise<Team
     'share.coordinator.state.topic.replication.factor': 1,
     'share.coordinator.state.topic.min.isr': 1,
     'group.initial.rebalance.delay.ms': 0,
+    // As most production clusters run: a client's metadata request never creates a topic.
+    'auto.create.topics.enable': false,
   });
   const start = [
     'set -e',
