@@ -56,12 +56,18 @@ const verifyText = (r: ReadComplete) => `${r.what === 'primary-copies' ? 'primar
  * Describes a cell run's history events in order, one at a time (null: not an event a reader
  * wants — acks, deliveries, samples, offsets). One describer per cell run: it remembers the last
  * kill (the first delivery on the backup says how long after it), when each step started (its
- * end says how long it took), and the reads that end the drain and the verification.
+ * end says how long it took), the reads that end the drain and the verification, and whether a
+ * fault without a duration was injected (the healing before the drain is worth a line only then).
  */
 export function eventDescriber(): (e: HistoryEvent) => EventText | null {
   let killAt: number | null = null;
   const stepStarts = new Map<number, number>();
   let reads: ReadComplete[] = [];
+  // Whether the healing before the drain can have healed anything: a timeline fault without a
+  // duration (those are healed there, their `fault-end` just before the phase), or a playbook's
+  // fault step (whose heal records no event).
+  let undatedFault = false;
+  let playbookFault = false;
   return (e) => {
     switch (e.type) {
       case 'cell-start': {
@@ -74,7 +80,7 @@ export function eventDescriber(): (e: HistoryEvent) => EventText | null {
         if (e.phase === 'first-backup-delivery') {
           return { kind: 'first-backup-delivery', label: `first delivery on the backup${killAt === null ? '' : `, ${seconds(e.t - killAt)} after the kill`}` };
         }
-        if (e.phase === 'faults-healed') return { kind: 'faults-healed', label: 'faults without a duration healed before the drain' };
+        if (e.phase === 'faults-healed') return undatedFault || playbookFault ? { kind: 'faults-healed', label: 'faults without a duration healed before the drain' } : null;
         if (e.phase === 'drain-done') {
           const drain = reads.filter((r) => r.what === 'drain').at(-1);
           reads = [];
@@ -99,6 +105,7 @@ export function eventDescriber(): (e: HistoryEvent) => EventText | null {
           const what = `${e.action}${e.target ? ` ${e.target}` : ''}`;
           return { kind: 'step-start', label: `${name} started`, ...(e.label.includes(e.action) ? {} : { detail: what }) };
         }
+        if (e.action === 'fault') playbookFault = true;
         const start = stepStarts.get(e.index);
         if (e.state === 'failed') return { kind: 'step-failed', label: `${name} FAILED`, ...(e.detail ? { detail: e.detail } : {}) };
         const took = start === undefined ? '' : `took ${seconds(e.t - start)}`;
@@ -112,6 +119,7 @@ export function eventDescriber(): (e: HistoryEvent) => EventText | null {
         return { kind: 'kill', label: 'kill', detail: `${e.signal} ${e.target}` };
       case 'fault-start': {
         const d = e.fault['durationSeconds'];
+        if (typeof d !== 'number') undatedFault = true;
         return { kind: 'fault-start', label: 'fault on', detail: `${e.description}${typeof d === 'number' ? ` for ${d}s` : ''}` };
       }
       case 'fault-end':

@@ -1,6 +1,9 @@
 /**
  * report.html: one self-contained file a team can attach to a ticket — the scenario, the
- * environment, the matrix, thresholds, charts (Chart.js, inlined) and the ids behind the counts.
+ * environment, the matrix, thresholds, charts (Chart.js, inlined, with two small inline plugins:
+ * the timeline's fault windows and event marks, the comparison's whiskers and values) and, per
+ * cell run, its headline cards, events, faults, links to its logs and the ids behind the counts.
+ * Pure: the log files are listed by the caller (run/reports.ts) into the model.
  */
 import { causes, type Attribution, type Part } from '../core/attribution.ts';
 import type { Count, Sample } from '../core/ledger.ts';
@@ -10,6 +13,9 @@ import { eras, type Era, type RoundTrip } from '../core/round-trip.ts';
 import { copiesText, incarnationCells, incarnationHead, layoutCells, layoutHead, offsetsText, propagationCells, propagationHead } from './round-trip-rows.ts';
 import { formatStat, runsText, summarize } from '../core/summary.ts';
 import { countsText, fileText, settingRows } from './mirror-settings-rows.ts';
+import { eventCells, eventHead, faultCells, faultHead, headlineCards } from './cell-run-rows.ts';
+import { comparisonChart } from './comparison-chart.ts';
+import type { LogFile } from '../core/log-files.ts';
 
 const h = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n = (x: unknown) => (x === null || x === undefined ? '—' : h(x));
@@ -60,7 +66,32 @@ function propertiesFileHtml(c: CellResult): string {
   ]), 'mirror-settings')}</details>`;
 }
 
-function cellSection(c: CellResult, i: number): string {
+/** The headline figures as cards: RPO, lost, skipped, duplicated (with why), failover gap. */
+const cardsHtml = (c: CellResult) =>
+  `<div class="cards">${headlineCards(c).map((x) => `<div class="card tone-${x.tone}" title="${h(x.meaning)}"><div class="label">${h(x.label)}</div><div class="value">${h(x.value)}</div><div class="detail">${h(x.detail ?? x.meaning)}</div></div>`).join('')}</div>`;
+
+/** Every event with its wall clock (UTC) and seconds from the cell start; the kill, failover and faults stand out. */
+function eventsHtml(c: CellResult): string {
+  const events = c.events ?? [];
+  if (!events.length) return '';
+  const rows = eventCells(c).map((r, j) => `<tr class="ev-${events[j]!.kind}">${r.map((x, k) => `<td>${k === 0 ? `<time datetime="${h(x)}">${h(x)}</time>` : h(x)}</td>`).join('')}</tr>`).join('');
+  return `<details open><summary>Events (${events.length}): the wall clock in UTC, and seconds from the cell start at ${h(c.startedAt)}</summary>
+  <table class="events"><thead><tr>${eventHead.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></details>`;
+}
+
+function faultsHtml(c: CellResult): string {
+  const rows = faultCells(c);
+  return rows.length ? `<h4>Faults</h4>${tableHtml(faultHead.map(h), rows.map((r) => r.map(h)), 'faults')}` : '';
+}
+
+const sizeText = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+/** Relative links to the cell run's logs next to report.html (a link per path segment, encoded). */
+const logsHtml = (files: readonly LogFile[] | undefined) =>
+  files?.length
+    ? `<p class="logs">Logs: ${files.map((f) => `<a href="${h(f.path.split('/').map(encodeURIComponent).join('/'))}">${h(f.path.split('/').at(-1))}</a> <small>${sizeText(f.bytes)}</small>`).join(' · ')}</p>`
+    : '';
+
+function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefined): string {
   const k = c.counts;
   const ids = (label: string, list: Sample | undefined, total: Count | undefined) =>
     list === 'unknown'
@@ -70,12 +101,16 @@ function cellSection(c: CellResult, i: number): string {
   return `<section class="cell" id="cell-${i}">
   <h3>${h(c.key)} <span class="status ${c.status}">${c.status}</span></h3>
   ${c.error ? `<p class="error"><b>${h(c.error.code)}</b>: ${h(c.error.message)}</p>` : ''}
-  <p>Remote topic ${c.remoteTopics.map((t) => `<code>${h(t)}</code>`).join(', ')}; failover gap ${c.failoverGapMs === null ? 'unknown' : `${(c.failoverGapMs / 1000).toFixed(1)} s`}${c.failoverDelayMs === null || c.failoverRemainderMs === null ? '' : ` (${(c.failoverDelayMs / 1000).toFixed(1)} s configured wait + ${(c.failoverRemainderMs / 1000).toFixed(1)} s measured)`};
+  ${cardsHtml(c)}
+  <p>Remote topic ${c.remoteTopics.map((t) => `<code>${h(t)}</code>`).join(', ')};
   at the kill: lag ${n(c.atKill.lagMessages)} messages, group sync age ${c.atKill.groupSyncAgeMs === null ? '—' : `${(c.atKill.groupSyncAgeMs / 1000).toFixed(1)} s`}.</p>
   ${c.expected ? `<p>Failover <b>${h(c.expected.strategy)}</b>: ${h(c.expected.measuredDuplicates)} duplicated by the failover, predicted ≤ ${h(c.expected.maxDuplicates)}${c.expected.skipsPossible ? '' : ' and no skips'}
   <span class="v ${c.expected.holds ? 'pass' : 'fail'}">${c.expected.holds ? 'within bound' : 'bound broken'}</span><br><small>${h(c.expected.reasoning)}</small></p>
   ${c.expected.evidence.length ? `<ul>${c.expected.evidence.map((e) => `<li>${h(e)}</li>`).join('')}</ul>` : ''}` : ''}
   <div class="chart"><canvas id="timeline-${i}" aria-label="timeline ${h(c.key)}"></canvas></div>
+  ${eventsHtml(c)}
+  ${faultsHtml(c)}
+  ${logsHtml(logs)}
   ${parts.length ? `<div class="chart small"><canvas id="partitions-${i}" aria-label="per-partition breakdown ${h(c.key)}"></canvas></div>` : ''}
   ${parts.length ? tableHtml(['partition', 'acked', 'lost', 'skipped', 'unreached', 'exactly once', 'duplicated'], parts.map(([p, x]) => [h(p), ...[x.acked, x.lost, x.skipped, x.unreached, x.exactlyOnce, x.duplicated].map(n)]), 'partitions') : ''}
   ${c.roundTrip ? roundTripHtml(c.roundTrip) : ''}
@@ -96,7 +131,8 @@ export function renderHtml(model: ReportModel, chartJs: string): string {
     'matrix',
   );
   const checks = r.cells.flatMap((c) => c.checks.map((x) => [h(c.key), h(x.figure), h(x.expression), n(x.value), `<span class="v ${x.verdict}">${x.verdict}</span>`]));
-  const data = JSON.stringify({ timelines: model.timelines, comparison: model.comparison }).replace(/</g, '\\u003c');
+  const chart = comparisonChart(model.comparison);
+  const data = JSON.stringify({ timelines: model.timelines, comparison: chart }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>mm2-drill: ${h(r.scenario.name)} — ${h(r.status)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -109,6 +145,17 @@ th,td{border:1px solid #ccd;padding:.3rem .6rem;text-align:right} th{background:
 p.error{background:none;color:#ad1457} .chart{position:relative;height:300px;margin:1rem 0} .chart.small{height:200px} code{word-break:break-all;font-size:.85em}
 section.cell{border-top:1px solid #dde;margin-top:1.5rem}
 table.mirror-settings td{text-align:left;overflow-wrap:anywhere} mark{background:#ffe0b2}
+.cards{display:flex;flex-wrap:wrap;gap:.6rem;margin:.8rem 0}
+.card{flex:1 1 180px;border:1px solid #ccd;border-left:6px solid #90a4ae;border-radius:.4rem;padding:.4rem .7rem;background:#fafbfd}
+.card .label{color:#556;font-size:.85em} .card .value{font-size:1.6em;font-weight:600} .card .detail{color:#445;font-size:.8em}
+.card.tone-good{border-left-color:#2e7d32}.card.tone-bad{border-left-color:#c62828}.card.tone-bad .value{color:#c62828}
+.card.tone-warn{border-left-color:#6a1b9a}.card.tone-unknown{border-left-color:#ef6c00}.card.tone-unknown .value{color:#ef6c00}
+table.events th,table.events td:nth-child(3),table.events td:nth-child(4),table.faults th,table.faults td{text-align:left}
+table.faults td:nth-child(3),table.faults td:nth-child(5){white-space:nowrap;font-variant-numeric:tabular-nums} table.events td:nth-child(4){overflow-wrap:anywhere}
+table.events{width:100%} table.events td:nth-child(3){width:28%} table.events time{font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.ev-kill td{background:#ffebee} tr.ev-failover td,tr.ev-first-backup-delivery td{background:#e3f2fd}
+tr.ev-fault-start td,tr.ev-fault-end td{background:#fff3e0} tr.ev-fault-error td,tr.ev-step-failed td,tr.ev-step-not-reached td{background:#fce4ec}
+p.logs a{white-space:nowrap}
 </style></head><body>
 <h1>${h(r.scenario.name)} <span class="status ${h(r.status)}">${h(r.status)}</span></h1>
 <p class="sub">${h(r.scenario.description)}</p>
@@ -119,38 +166,89 @@ ${matrix}
 <p class="sub">Median (min–max) over repetitions. Lost: never delivered and not on the backup. Skipped: never delivered but on the backup.
 Unreached: on the backup beyond where the consumer stopped. Duplicated: delivered more than once. Not replicated: acked but absent from the backup (the RPO).</p>
 ${checks.length ? `<h2>Thresholds</h2>${tableHtml(['cell run', 'figure', 'threshold', 'measured', 'verdict'], checks, 'checks')}` : ''}
-<h2>Skipped and duplicated per cell</h2>
-<div class="chart"><canvas id="comparison" aria-label="comparison chart"></canvas></div>
+<h2>Lost, skipped, duplicated and not replicated per cell</h2>
+<div class="chart" style="height:${chart.height}px"><canvas id="comparison" aria-label="comparison chart"></canvas></div>
+<p class="sub caption" id="comparison-caption">${h(chart.caption)}</p>
 <h2>Cell runs</h2>
-${r.cells.map(cellSection).join('\n')}
+<p class="sub">Times: the wall clock in UTC, and seconds from the cell's start (the origin of results.json's <code>phases</code>, <code>faults</code> and <code>events</code>);
+on the timelines, fault windows are shaded and the kill, the failover, the first delivery on the backup, the end of the drain and a playbook's steps are marked.</p>
+${r.cells.map((c, i) => cellSection(c, i, model.logs[c.key])).join('\n')}
 <script>${chartJs}</script>
 <script>
 const DATA = ${data};
 const PARTS = ${JSON.stringify(r.cells.map((c) => c.partitions ?? {})).replace(/</g, '\\u003c')};
-const shade = { id: 'shade', beforeDatasetsDraw(chart, _a, opts) {
-  const { ctx, chartArea: a, scales: { x } } = chart; if (!opts || !opts.windows) return;
-  ctx.save();
-  for (const w of opts.windows) {
-    const x0 = x.getPixelForValue(w.from), x1 = w.to === null ? a.right : x.getPixelForValue(w.to);
-    ctx.fillStyle = w.kill ? 'rgba(198,40,40,.85)' : 'rgba(239,108,0,.15)';
-    ctx.fillRect(x0, a.top, w.kill ? 2 : Math.max(2, x1 - x0), a.bottom - a.top);
-    ctx.fillStyle = '#333'; ctx.font = '11px sans-serif'; ctx.fillText(w.label, x0 + 4, a.top + 12);
+// Fault windows shaded and events as vertical lines, labelled (no annotation plugin: Chart.js is
+// inlined alone, and this is all the timeline needs).
+const MARK_STYLE = { kill: ['#c62828', []], failover: ['#1565c0', [6, 3]], 'first-backup-delivery': ['#6a1b9a', [6, 3]], 'drain-done': ['#2e7d32', [2, 3]] };
+const markStyle = (m) => MARK_STYLE[m.kind] || (/fail|error|not-reached/.test(m.kind) ? ['#ad1457', []] : ['#607d8b', [2, 2]]);
+const marks = { id: 'marks', beforeDatasetsDraw(chart, _a, opts) {
+  const { ctx, chartArea: a, scales: { x } } = chart; if (!opts) return;
+  ctx.save(); ctx.font = '11px sans-serif';
+  for (const w of opts.windows || []) {
+    const x0 = Math.max(a.left, x.getPixelForValue(w.from)), x1 = w.to === null ? a.right : Math.min(a.right, x.getPixelForValue(w.to));
+    if (x1 < a.left || x0 > a.right) continue;
+    ctx.fillStyle = 'rgba(239,108,0,.15)'; ctx.fillRect(x0, a.top, Math.max(2, x1 - x0), a.bottom - a.top);
+    ctx.fillStyle = '#8a4b00'; ctx.fillText(w.label, x0 + 4, a.bottom - 6);
+  }
+  for (const m of opts.marks || []) {
+    const px = x.getPixelForValue(m.at); if (!(px >= a.left && px <= a.right)) continue;
+    const [color, dash] = markStyle(m);
+    ctx.strokeStyle = color; ctx.lineWidth = m.kind === 'kill' ? 2 : 1.5; ctx.setLineDash(dash);
+    ctx.beginPath(); ctx.moveTo(px, a.top); ctx.lineTo(px, a.bottom); ctx.stroke(); ctx.setLineDash([]);
+  }
+  ctx.restore();
+}, afterDatasetsDraw(chart, _a, opts) {
+  // Labels over the curves on a white ground, each on the first row where it overlaps no
+  // earlier label (events seconds apart — a kill, a failover, its first delivery — stay legible).
+  const { ctx, chartArea: a, scales: { x } } = chart; if (!opts) return;
+  ctx.save(); ctx.font = '11px sans-serif'; ctx.textBaseline = 'middle';
+  const rows = [];
+  const shown = (opts.marks || []).map((m) => ({ m, px: x.getPixelForValue(m.at) })).filter((o) => o.px >= a.left && o.px <= a.right).sort((p, q) => p.px - q.px);
+  for (const { m, px } of shown) {
+    const w = ctx.measureText(m.label).width;
+    const tx = px + 3 + w > a.right ? px - 3 - w : px + 3;
+    let r = rows.findIndex((end) => end < tx - 4);
+    if (r < 0 && rows.length < 8) r = rows.length;
+    if (r < 0) r = rows.indexOf(Math.min(...rows));
+    rows[r] = tx + w;
+    const y = a.top + 8 + r * 14;
+    ctx.fillStyle = 'rgba(255,255,255,.85)'; ctx.fillRect(tx - 1, y - 6, w + 2, 12);
+    ctx.fillStyle = markStyle(m)[0]; ctx.fillText(m.label, tx, y);
   }
   ctx.restore();
 } };
-Chart.register(shade);
+// The comparison's whiskers (min–max) and the value of each bar: a 0 reads "0", an unknown "unknown", never a bar of 0.
+const barValues = { id: 'barValues', afterDatasetsDraw(chart) {
+  const { ctx, scales: { x } } = chart;
+  ctx.save(); ctx.font = '11px sans-serif'; ctx.textBaseline = 'middle';
+  chart.data.datasets.forEach((ds, di) => {
+    const meta = chart.getDatasetMeta(di); if (meta.hidden) return;
+    meta.data.forEach((bar, j) => {
+      const y = bar.y; if (!Number.isFinite(y)) return;
+      const v = ds.data[j], lo = ds.min[j], hi = ds.max[j];
+      ctx.strokeStyle = '#333'; ctx.lineWidth = 1;
+      if (v !== null && lo !== hi) {
+        const a = x.getPixelForValue(lo), b = x.getPixelForValue(hi);
+        ctx.beginPath(); ctx.moveTo(a, y); ctx.lineTo(b, y); ctx.moveTo(a, y - 3); ctx.lineTo(a, y + 3); ctx.moveTo(b, y - 3); ctx.lineTo(b, y + 3); ctx.stroke();
+      }
+      const end = x.getPixelForValue(v === null ? 0 : Math.max(v, hi ?? v));
+      ctx.fillStyle = v === null ? '#ef6c00' : '#333';
+      ctx.fillText(v === null ? 'unknown' : String(v) + (ds.unknown[j] ? ' ?' : ''), end + 4, y);
+    });
+  });
+  ctx.restore();
+} };
 DATA.timelines.forEach((tl, i) => {
   const el = document.getElementById('timeline-' + i); if (!el) return;
   const pts = (ys) => tl.t.map((t, j) => ({ x: t, y: ys[j] }));
-  const windows = tl.faults.map((f) => ({ ...f, kill: false }));
-  if (tl.kill !== null) windows.push({ from: tl.kill, to: tl.kill, label: 'kill', kill: true });
   new Chart(el, { type: 'line', data: { datasets: [
       { label: 'acked', data: pts(tl.acked), borderColor: '#1565c0', pointRadius: 0 },
       { label: 'replicated to the backup', data: pts(tl.replicated), borderColor: '#2e7d32', pointRadius: 0, spanGaps: true },
       { label: 'delivered to the consumer', data: pts(tl.delivered), borderColor: '#6a1b9a', pointRadius: 0 },
     ] },
-    options: { animation: false, maintainAspectRatio: false, parsing: true, scales: { x: { type: 'linear', title: { display: true, text: 'seconds' } }, y: { title: { display: true, text: 'messages' } } },
-      plugins: { shade: { windows }, title: { display: true, text: tl.key } } } });
+    plugins: [marks],
+    options: { animation: false, maintainAspectRatio: false, parsing: true, scales: { x: { type: 'linear', title: { display: true, text: 'seconds from the cell start' } }, y: { title: { display: true, text: 'messages' } } },
+      plugins: { marks: { windows: tl.faults, marks: tl.marks }, title: { display: true, text: tl.key } } } });
 });
 PARTS.forEach((parts, i) => {
   const el = document.getElementById('partitions-' + i); if (!el) return;
@@ -162,20 +260,11 @@ PARTS.forEach((parts, i) => {
 });
 (() => {
   const c = DATA.comparison; const el = document.getElementById('comparison'); if (!el) return;
-  const xs = [...new Set(c.points.map((p) => p.x))];
-  const colors = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f'];
-  const datasets = [];
-  [...new Set(c.points.map((p) => p.series))].forEach((s, i) => ['duplicated', 'skipped'].forEach((fig) => {
-    const row = xs.map((x) => c.points.find((p) => p.series === s && p.x === x && p.figure === fig));
-    const color = colors[(2 * i + (fig === 'skipped' ? 1 : 0)) % colors.length];
-    const name = (c.series ? s + ' ' : '') + fig;
-    datasets.push({ label: name + ' max', data: row.map((p) => p ? p.max : null), borderColor: 'transparent', pointRadius: 0, fill: false });
-    datasets.push({ label: name + ' min', data: row.map((p) => p ? p.min : null), borderColor: 'transparent', backgroundColor: color + '33', pointRadius: 0, fill: '-1' });
-    datasets.push({ label: name, data: row.map((p) => p ? p.median : null), borderColor: color, backgroundColor: color });
-  }));
-  new Chart(el, { type: 'line', data: { labels: xs, datasets }, options: { animation: false, maintainAspectRatio: false,
-    scales: { x: { title: { display: true, text: c.dimension || 'cell' } }, y: { beginAtZero: true, title: { display: true, text: 'messages (median, band: min–max)' } } },
-    plugins: { legend: { labels: { filter: (i) => !/ (min|max)$/.test(i.text) } } } } });
+  const stat = (ds, j) => ds.data[j] === null ? 'unknown' : ds.data[j] + (ds.min[j] === ds.max[j] ? '' : ' (' + ds.min[j] + '–' + ds.max[j] + ')') + (ds.unknown[j] ? ', unknown in ' + ds.unknown[j] + ' run(s)' : '');
+  new Chart(el, { type: 'bar', data: { labels: c.labels, datasets: c.datasets }, plugins: [barValues],
+    options: { indexAxis: 'y', animation: false, maintainAspectRatio: false, layout: { padding: { right: 60 } },
+      scales: { y: { ticks: { autoSkip: false } }, x: { beginAtZero: true, grace: '10%', title: { display: true, text: 'messages (median; whiskers: min–max)' } } },
+      plugins: { tooltip: { callbacks: { label: (t) => t.dataset.label + ': ' + stat(t.dataset, t.dataIndex) } } } } });
 })();
 </script>
 </body></html>

@@ -6,16 +6,20 @@ import { formatStat, runsText, summarize } from '../core/summary.ts';
 import { boundText, duplicatesText, gapText } from './table.ts';
 import { incarnationRows, layoutRows, moveRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { cellsWithFile, countsText, fileText, settingRows } from './mirror-settings-rows.ts';
+import { eventCells, eventHead, faultCells, faultHead, headlineText } from './cell-run-rows.ts';
+import type { LogFile } from '../core/log-files.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
-const esc = (s: string) => s.replace(/\|/g, '\\|');
+// A line break would end the table row: an error's message may hold one.
+const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const row = (cells: readonly string[]) => `| ${cells.map(esc).join(' | ')} |`;
 const table = (head: readonly string[], rows: readonly (readonly string[])[]) =>
   [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
 const verdictIcon = { pass: '✅', fail: '❌', unknown: '❔' } as const;
 const statusIcon = (c: CellResult) => ({ passed: '✅', measured: '📏', failed: '❌', error: '💥', interrupted: '⏹' })[c.status];
 
-export function renderMarkdown(r: RunResults): string {
+/** `logs`: each cell run's log files, relative to the run directory (listed, not linked: the summary is also read on GitHub). */
+export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogFile[]> = {}): string {
   const summaries = summarize(r.cells);
   const dims = [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
   const out: string[] = [
@@ -53,6 +57,7 @@ export function renderMarkdown(r: RunResults): string {
       }),
     ),
   ];
+  out.push(...cellRunSections(r.cells, logs));
   const trip = roundTripRows(r);
   if (trip.rows.length) {
     const steps = stepRows(r);
@@ -79,8 +84,6 @@ export function renderMarkdown(r: RunResults): string {
   }
   const checks = r.cells.flatMap((c) => c.checks.map((x) => [verdictIcon[x.verdict], c.key, x.figure, x.expression, n(x.value)]));
   if (checks.length) out.push('', '## Thresholds', '', table(['', 'cell run', 'figure', 'threshold', 'measured'], checks));
-  const faults = r.cells.flatMap((c) => c.faults.map((f) => [c.key, f.description, (f.startMs / 1000).toFixed(1), f.endMs === null ? '—' : (f.endMs / 1000).toFixed(1), f.healed === null ? 'not undoable' : f.healed ? 'healed' : 'NOT healed']));
-  if (faults.length) out.push('', '## Faults', '', table(['cell run', 'fault', 'start s', 'end s', ''], faults));
   out.push(...propertiesFileSection(r.cells));
   const errors = r.cells.filter((c) => c.error);
   if (errors.length) out.push('', '## Errors', '', ...errors.map((c) => `- **${c.key}** \`${c.error!.code}\`: ${c.error!.message}`));
@@ -91,6 +94,28 @@ export function renderMarkdown(r: RunResults): string {
   const notProven = r.cells.flatMap((c) => (c.consistency?.checks ?? []).filter((x) => x.verdict !== 'pass').map((x) => `- **${c.key}** ${x.verdict === 'fail' ? '❌ **failed**' : '❔ unknown'} \`${x.name}\`: ${x.detail}`));
   if (notProven.length) out.push('', '## Consistency checks not passed (a failure is a harness bug)', '', ...notProven);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Per cell run: its headline in one line (RPO, lost, skipped, duplicated and why, failover gap),
+ * its events folded (wall clock in UTC, seconds from the cell start), its faults, its log files.
+ */
+function cellRunSections(cells: readonly CellResult[], logs: Record<string, readonly LogFile[]>): string[] {
+  if (!cells.length) return [];
+  const out = ['', '## Each cell run', '', "Times: the wall clock in UTC, and seconds from the cell's start — the origin of results.json's `phases`, `faults` and `events`."];
+  for (const c of cells) {
+    out.push('', `**${statusIcon(c)} ${c.key}** — ${headlineText(c)}`);
+    const events = eventCells(c);
+    if (events.length) out.push('', `<details><summary>Events (${events.length}), from the cell start at ${c.startedAt}</summary>`, '', table(eventHead, events), '', '</details>');
+    const faults = faultCells(c);
+    if (faults.length) out.push('', table(faultHead, faults));
+    const files = logs[c.key] ?? [];
+    if (files.length) {
+      const dir = files[0]!.path.slice(0, files[0]!.path.lastIndexOf('/') + 1);
+      out.push('', `Logs in \`${dir}\`: ${files.map((f) => f.path.slice(dir.length)).join(', ')}`);
+    }
+  }
+  return out;
 }
 
 /** Per matrix cell that drilled a team's MM2 properties file: the properties MM2 ran with, what the drill changed from the file and why. */

@@ -3,13 +3,14 @@
  * appends the summary to $GITHUB_STEP_SUMMARY when set. Also re-derives results from a saved
  * history for `mm2-drill report <runDir>`, without re-running anything.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DrillError } from '../core/errors.ts';
 import type { HistoryEvent } from '../core/history.ts';
 import type { Cell } from '../core/matrix.ts';
 import { judgeCell, measureCell } from '../core/measure.ts';
+import { cellLogDir, type LogFile } from '../core/log-files.ts';
 import { reportModel } from '../core/report-model.ts';
 import { runStatus, type RunResults } from '../core/results.ts';
 import { summarize } from '../core/summary.ts';
@@ -52,11 +53,34 @@ export function readHistory(runDir: string): SavedHistory {
   return { events, tornBytes: 0 };
 }
 
+/**
+ * Each cell run's log files that exist in the run directory, as paths relative to it (where the
+ * reports are), sorted by name: the renderers link them without touching the file system.
+ */
+export function cellLogFiles(runDir: string, results: RunResults): Record<string, LogFile[]> {
+  const out: Record<string, LogFile[]> = {};
+  for (const c of results.cells) {
+    const dir = `logs/${cellLogDir(c.key)}`; // a relative URL in report.html: always '/'
+    let names: string[];
+    try {
+      names = readdirSync(join(runDir, dir)).sort();
+    } catch {
+      continue; // no logs for this cell run (it never started, or the directory was not kept)
+    }
+    out[c.key] = names.flatMap((name) => {
+      const st = statSync(join(runDir, dir, name), { throwIfNoEntry: false });
+      return st?.isFile() ? [{ path: `${dir}/${name}`, bytes: st.size }] : [];
+    });
+  }
+  return out;
+}
+
 export function writeReports(runDir: string, results: RunResults, history: readonly HistoryEvent[]): void {
-  const md = renderMarkdown(results);
+  const logs = cellLogFiles(runDir, results);
+  const md = renderMarkdown(results, logs);
   writeFileSync(join(runDir, 'summary.md'), md);
   writeFileSync(join(runDir, 'junit.xml'), renderJunit(results));
-  writeFileSync(join(runDir, 'report.html'), renderHtml(reportModel(results, history), chartJs()));
+  writeFileSync(join(runDir, 'report.html'), renderHtml(reportModel(results, history, logs), chartJs()));
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
 }
 

@@ -3,6 +3,7 @@
  * fail the consumer over to the backup, drain, read the backup back, and check the ledger.
  */
 import { join } from 'node:path';
+import { cellLogDir } from '../core/log-files.ts';
 import { mkdirSync } from 'node:fs';
 import { judgeCell, measureCell, type Measured } from '../core/measure.ts';
 import type { Cell } from '../core/matrix.ts';
@@ -42,7 +43,7 @@ export interface CellContext {
 export async function runCell(ctx: CellContext): Promise<CellResult> {
   const key = `${ctx.cell.id}#${ctx.repetition}`;
   const rec = ctx.history.forCell(key);
-  const logDir = join(ctx.runDir, 'logs', key.replace(/[^a-zA-Z0-9.=_-]+/g, '_'));
+  const logDir = join(ctx.runDir, 'logs', cellLogDir(key));
   mkdirSync(logDir, { recursive: true });
   const startedAt = Date.now();
   const phases: CellResult['phases'] = {};

@@ -67,6 +67,36 @@ it('renders report.html in headless Chromium with the table and painted charts',
     );
     expect(painted).toHaveLength(3); // the comparison chart, the cell's timeline and its per-partition chart
     for (const p of painted) expect(p).toBeGreaterThan(1000);
+
+    // The cell run's headline: five cards, unknown never shown as 0.
+    const cell = page.locator('section#cell-0');
+    expect(await cell.locator('.card .label').allTextContents()).toEqual(['not replicated (RPO)', 'lost', 'skipped', 'duplicated', 'failover gap']);
+    for (const v of await cell.locator('.card .value').allTextContents()) expect(v).toMatch(/^(\d+|unknown|\d+\.\d s|—)$/);
+    // Its events: wall clock in UTC and seconds from the cell start, the same origin as results.json.
+    const r = readResults(dir);
+    const c = r.cells[0]!;
+    for (const kind of ['kill', 'failover', 'first-backup-delivery', 'drain-done', 'verify-done']) expect(await cell.locator(`table.events tr.ev-${kind}`).count(), kind).toBe(1);
+    for (const t of await cell.locator('table.events td:first-child').allTextContents()) expect(t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const kill = c.events!.find((e) => e.kind === 'kill')!;
+    expect(kill.atMs).toBe(Date.parse(kill.t) - Date.parse(c.startedAt));
+    expect(Math.abs(kill.atMs - c.phases.kill!)).toBeLessThanOrEqual(5);
+    expect(await cell.locator('table.events tr.ev-kill td:nth-child(2)').textContent()).toBe((kill.atMs / 1000).toFixed(1));
+    // The timeline marks them (an inline Chart.js plugin draws the lines from DATA).
+    // (DATA is a top-level const of the page's script: reachable by name, not as a property of window.)
+    const marks = (await page.evaluate('DATA.timelines[0].marks.map((m) => m.kind)')) as string[];
+    expect(marks).toEqual(expect.arrayContaining(['kill', 'failover', 'first-backup-delivery', 'drain-done']));
+    // Links to the cell's logs, relative to report.html, each to a file that exists.
+    const hrefs = await cell.locator('p.logs a').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+    expect(hrefs.length).toBeGreaterThanOrEqual(3);
+    for (const href of hrefs) expect(existsSync(join(dir, decodeURIComponent(href))), href).toBe(true);
+    // The comparison: grouped horizontal bars, a colour per figure, its caption saying what is plotted.
+    const comparison = await page.evaluate(() => {
+      const chart = (globalThis as unknown as { Chart: { getChart(id: string): { config: { type: string; options: { indexAxis?: string } }; data: { datasets: { label: string; backgroundColor: string }[] } } } }).Chart.getChart('comparison')!;
+      return { type: chart.config.type, indexAxis: chart.config.options.indexAxis, labels: chart.data.datasets.map((d) => d.label), colors: chart.data.datasets.map((d) => d.backgroundColor) };
+    });
+    expect(comparison).toMatchObject({ type: 'bar', indexAxis: 'y', labels: ['lost', 'skipped', 'duplicated', 'not replicated (RPO)'] });
+    expect(new Set(comparison.colors).size).toBe(4);
+    expect(await page.locator('#comparison-caption').textContent()).toContain('the scenario has no matrix');
   } finally {
     await browser.close();
   }

@@ -84,9 +84,10 @@ describe('renderers on fixed results', () => {
     expect(html).not.toContain('showing 20 of unknown');
   });
 
-  it('comparison model: one line per policy over the interval, with min–max', () => {
+  it('comparison model: a category per matrix cell named by every dimension, a series per figure, with min–max', () => {
     const m = reportModel(results, []);
-    expect(m.comparison.dimension).toBe('mirror.checkpointIntervalSeconds');
-    expect(m.comparison.points.find((p) => p.series === 'default' && p.x === '1' && p.figure === 'duplicated')).toMatchObject({ median: 70, min: 60, max: 80 });
+    expect(m.comparison.dimensions).toEqual(['mirror.policy', 'mirror.checkpointIntervalSeconds']);
+    const i = m.comparison.categories.findIndex((c) => c.values.join() === 'default,1');
+    expect(m.comparison.series.find((s) => s.figure === 'duplicated')!.stats[i]).toMatchObject({ median: 70, min: 60, max: 80 });
   });
 });
