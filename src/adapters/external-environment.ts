@@ -170,9 +170,13 @@ async function connectCluster(name: ClusterName, spec: ExternalCluster, o: Exter
     mirrorBootstrap: bootstrap,
     kafka: (path, clientId, logFile) => (path === 'admin' ? kafkaClient(bootstrap, clientId, logFile, security) : kafkaClient(advertised, clientId, logFile, clientConfig)),
     kill: async () => {
-      if (!spec.killCommand) return cut();
+      if (!spec.killCommand) {
+        await cut();
+        return 'test clients cut off through Toxiproxy (the cluster keeps running)';
+      }
       killedByCommand = true;
       await command('kill', spec.killCommand);
+      return `ran killCommand \`${spec.killCommand}\``;
     },
     restore: async () => {
       if (!spec.restoreCommand) return setProxies(true);

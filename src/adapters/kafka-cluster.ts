@@ -46,8 +46,12 @@ export interface StartedCluster {
   readonly clientBootstrap: string[];
   /** Bootstrap through Toxiproxy for MM2, valid inside the drill network. */
   readonly mirrorBootstrap: string[];
-  /** SIGKILL every broker (`docker kill`, no timeout): no shutdown hooks, no log flush — a machine lost, not a clean stop. */
-  kill(): Promise<void>;
+  /**
+   * SIGKILL every broker (`docker kill`, no timeout): no shutdown hooks, no log flush — a machine
+   * lost, not a clean stop. Resolves to what was done, for the history (`SIGKILL`; an external
+   * cluster's kill command or client cut says so).
+   */
+  kill(): Promise<string>;
   /**
    * Starts the killed brokers again, with the data their containers kept, and waits until the
    * cluster answers with every broker and a controller (log recovery after an unclean stop included).
@@ -96,6 +100,7 @@ export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
     kill: async () => {
       const client = await getContainerRuntimeClient();
       await Promise.all(brokers.map((b) => client.container.getById(b.container.getId()).kill({ signal: 'SIGKILL' })));
+      return 'SIGKILL';
     },
     restore: async () => {
       const client = await getContainerRuntimeClient();

@@ -116,7 +116,8 @@ export function eventDescriber(): (e: HistoryEvent) => EventText | null {
         return { kind: 'failover', label: `failover (${e.strategy})`, detail: `group ${e.group} resumes on the backup` };
       case 'kill':
         killAt = e.t;
-        return { kind: 'kill', label: 'kill', detail: `${e.signal} ${e.target}` };
+        // An external cluster's kill is the team's command or a cut of the test clients, not a signal.
+        return { kind: 'kill', label: 'kill', detail: e.signal === 'SIGKILL' ? `SIGKILL ${e.target}` : `${e.target}: ${e.signal}` };
       case 'fault-start': {
         const d = e.fault['durationSeconds'];
         if (typeof d !== 'number') undatedFault = true;

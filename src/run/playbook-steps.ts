@@ -60,9 +60,9 @@ export function stepActions(x: StepDeps): StepActions {
     'kill-cluster': async (step) => {
       if (step.cluster === 'primary') await x.beforeKill();
       await snapshot('before-kill');
-      await d.env[step.cluster].kill();
+      const how = await d.env[step.cluster].kill();
       x.killed.add(step.cluster);
-      d.rec.emit({ type: 'kill', target: step.cluster, signal: 'SIGKILL' });
+      d.rec.emit({ type: 'kill', target: step.cluster, signal: how });
       if (step.cluster === 'primary') d.phase('kill');
       const consumer = workload.consumerOn;
       const delivered = consumer?.cluster === step.cluster ? consumer.run.delivered() : 0;

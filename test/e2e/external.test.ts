@@ -90,6 +90,7 @@ describe('external clusters: a rehearsal on clusters and an MM2 the harness did 
 
     it("ran the team's command: their primary was killed at the kill step and started again at the end", async () => {
       const state = (await (await getContainerRuntimeClient()).container.getById(team.east.container.getId()).inspect()).State;
+      expect(eventsOf(x.history, 'kill')[0]?.signal).toBe(`ran killCommand \`docker kill ${team.east.container.getId()}\``);
       expect(state.Running).toBe(true);
       expect(Date.parse(state.StartedAt)).toBeGreaterThan(killedAt);
     });
@@ -127,6 +128,7 @@ describe('external clusters: a rehearsal on clusters and an MM2 the harness did 
 
     it('the producer was really cut off: nothing was acked after the kill', () => {
       const kill = eventsOf(x.history, 'kill')[0]!;
+      expect(kill.signal).toMatch(/^test clients cut off through Toxiproxy/);
       expect(eventsOf(x.history, 'ack').filter((e) => e.t > kill.t + 1000)).toEqual([]);
     });
   });

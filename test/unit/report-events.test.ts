@@ -76,6 +76,9 @@ describe('a cell run\'s events (core/drill-events.ts)', () => {
     expect(events[0]).toEqual({ t: '2026-11-21T04:00:00.002Z', atMs: 2, kind: 'cell-start', label: 'cell started', detail: 'mirror.policy=default' });
     const kill = events.find((e) => e.kind === 'kill')!;
     expect(kill).toEqual({ t: '2026-11-21T04:00:40.300Z', atMs: 40_300, kind: 'kill', label: 'kill', detail: 'SIGKILL primary' });
+    // An external cluster's kill is the team's command, or a cut of the test clients: said as such.
+    const external = cellEvents([at(5, { type: 'kill', target: 'primary', signal: 'ran killCommand `./stop.sh`' })], S);
+    expect(external.find((e) => e.kind === 'kill')?.detail).toBe('primary: ran killCommand `./stop.sh`');
   });
 
   it('says it in words: the strategy, the gap after the kill, how long a step took, the reads that end the drain and the verification', () => {
