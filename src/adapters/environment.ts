@@ -57,7 +57,7 @@ export interface EnvironmentOptions {
 }
 
 // Docker publishes ports on every interface; kafkajs would try ::1 first for "localhost".
-const HOST = '127.0.0.1';
+export const HOST = '127.0.0.1';
 
 export async function startEnvironment(o: EnvironmentOptions, track: (c: StartedTestContainer | StartedNetwork) => void): Promise<DrillEnvironment> {
   const s = o.scenario;

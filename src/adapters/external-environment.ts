@@ -23,16 +23,14 @@ import { findRemoteTopic } from '../core/mm2-config.ts';
 import type { Scenario } from '../core/scenario.ts';
 import { brokersOf, replicationFactorFor, type ClusterName, type ProxyPlan } from '../core/topology.ts';
 import { logConsumer } from './container-logs.ts';
-import type { DrillEnvironment, EnvironmentOptions } from './environment.ts';
+import { HOST, type DrillEnvironment, type EnvironmentOptions } from './environment.ts';
 import { closeQuietly, endOffsets, kafkaClient, kafkaErrorDetail } from './kafka-client.ts';
 import type { StartedCluster } from './kafka-cluster.ts';
 import type { StartedToxiproxy } from './toxiproxy.ts';
 import { sleep, waitUntil } from './wait.ts';
 
-const HOST = '127.0.0.1';
-
 /** A port free on this host now (the kernel's pick), for Toxiproxy's API. */
-const freePort = (): Promise<number> =>
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const srv = createServer().once('error', reject).listen(0, HOST, () => {
       const { port } = srv.address() as { port: number };

@@ -5,13 +5,13 @@
  * on a fixed host port it also advertises (127.0.0.1:<port>), so a broker started again after
  * `docker kill` answers where it did; MM2 reaches the brokers inside their own network.
  */
-import { createServer } from 'node:net';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { renderProperties } from '../../src/core/broker-config.ts';
 import { readVersions } from '../../src/adapters/images.ts';
 import { CONFIG_DIR, javaCommand, log4j2Properties } from '../../src/adapters/java-command.ts';
 import { kafkaClient } from '../../src/adapters/kafka-client.ts';
 import { newClusterId } from '../../src/adapters/kafka-cluster.ts';
+import { freePort } from '../../src/adapters/external-environment.ts';
 import { waitUntil } from '../../src/adapters/wait.ts';
 
 export interface TeamCluster {
@@ -37,14 +37,6 @@ export async function answering(bootstrap: string): Promise<void> {
     await admin.disconnect().catch(() => undefined);
   }
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 
 const image = (): string => `mm2-drill/kafka:${readVersions().kafka}`;
 
