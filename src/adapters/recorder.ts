@@ -34,3 +34,19 @@ export class HistoryRecorder {
     return new Promise((resolve) => this.out.end(resolve));
   }
 }
+
+/**
+ * One recorder over several: every event goes to each (paired variants share what happened to
+ * their environment — the producer, the faults, the kill, the verification read — and each
+ * variant's history holds all of it). Returns, and reads back, the first's.
+ */
+export function broadcastRecorder(recs: readonly CellRecorder[]): CellRecorder {
+  const first = recs[0];
+  if (!first) throw new Error('no recorder to broadcast to');
+  if (recs.length === 1) return first;
+  return {
+    cell: first.cell,
+    emit: (body) => recs.map((r) => r.emit(body))[0]!,
+    events: () => first.events(),
+  };
+}

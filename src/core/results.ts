@@ -61,6 +61,12 @@ export interface CellResult {
   faults: (FaultWindow & { startMs: number; endMs: number | null })[];
   /** A playbook cell's round trip: eras, copies per cluster, stranded, resurrected, step timings (null: a timeline drill). */
   roundTrip: RoundTrip | null;
+  /**
+   * Paired variants (core/pairing.ts): the environment this run shared — `environment` is the key
+   * whose logs directory holds its container logs — and the keys of every variant in it. Null or
+   * absent: the cell run had an environment of its own.
+   */
+  pairedRun?: PairedRun | null;
   /** Milliseconds from the cell's start to each phase. */
   phases: Partial<Record<PhaseName, number>>;
   /**
@@ -72,6 +78,11 @@ export interface CellResult {
   events?: CellEvent[];
   startedAt: string;
   durationMs: number;
+}
+
+export interface PairedRun {
+  environment: string;
+  variants: string[];
 }
 
 export interface PropertiesFileResult {

@@ -323,6 +323,12 @@ const scenarioFields = z.strictObject({
   /** Run every cell this many times, each on fresh clusters. */
   repeat: z.int().min(1).max(100).default(1),
   /**
+   * Paired variants (core/pairing.ts): cells that differ only on the consumer side (failover,
+   * workload.consumer) run in one environment per repetition — one consumer group each, all
+   * facing the same kill. `false`: one environment per cell run.
+   */
+  pairing: z.boolean().default(true),
+  /**
    * CI gates: figure → comparison, for every cell, or a list of `{ when, checks }` for some cells.
    * Each key of a `when` must name a matrix dimension (its path or its last part), and the `when`
    * must match at least one cell.

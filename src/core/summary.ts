@@ -20,6 +20,18 @@ export interface CellSummary {
   /** Runs that finished consistent with no threshold to pass (see CellStatus). */
   measured: number;
   figures: Record<'lost' | 'skipped' | 'unreached' | 'duplicated' | 'duplicatedByFailover' | 'extraDeliveries' | 'notReplicated' | 'acked', Stat | null> & { failoverGapMs: Stat | null };
+  /**
+   * Paired variants (core/pairing.ts): this cell minus the first variant of its environment
+   * (`baseline`), run by run — each difference taken within one environment, so both faced the
+   * same kill. Null for the baseline itself and for cells never paired.
+   */
+  paired: PairedDifference | null;
+}
+
+export interface PairedDifference {
+  /** The cell id every difference is taken against. */
+  baseline: string;
+  figures: Record<'lost' | 'skipped' | 'duplicated', Stat | null> & { failoverGapMs: Stat | null };
 }
 
 export function stat(xs: readonly Count[], total: number): Stat | null {
@@ -32,8 +44,28 @@ export function stat(xs: readonly Count[], total: number): Stat | null {
 
 const finished = (c: CellResult) => c.status === 'passed' || c.status === 'measured' || c.status === 'failed';
 
+/** Each run of a paired cell minus the baseline run of its environment, per figure. */
+function pairedDifference(runs: readonly CellResult[], byKey: ReadonlyMap<string, CellResult>): PairedDifference | null {
+  const pairs = runs.flatMap((c) => {
+    const base = c.pairedRun ? byKey.get(c.pairedRun.variants[0]!) : undefined;
+    return base && base.cellId !== c.cellId && finished(c) && finished(base) ? [[c, base] as const] : [];
+  });
+  const first = pairs[0];
+  if (!first) return null;
+  const diff = (f: (c: CellResult) => Count | null | undefined) => stat(pairs.map(([c, b]) => {
+    const x = f(c);
+    const y = f(b);
+    return typeof x === 'number' && typeof y === 'number' ? x - y : 'unknown';
+  }), runs.length);
+  return {
+    baseline: first[1].cellId,
+    figures: { lost: diff((c) => c.counts?.lost), skipped: diff((c) => c.counts?.skipped), duplicated: diff((c) => c.counts?.duplicated), failoverGapMs: diff((c) => c.failoverGapMs) },
+  };
+}
+
 export function summarize(cells: readonly CellResult[]): CellSummary[] {
   const byCell = Map.groupBy(cells, (c) => c.cellId);
+  const byKey = new Map(cells.map((c) => [c.key, c]));
   return [...byCell].map(([cellId, runs]) => {
     const done = runs.filter(finished);
     const fig = (k: keyof LedgerCounts) => stat(done.map((c) => c.counts?.[k] ?? 'unknown'), runs.length);
@@ -54,6 +86,7 @@ export function summarize(cells: readonly CellResult[]): CellSummary[] {
         notReplicated: fig('notReplicated'),
         failoverGapMs: stat(done.map((c) => c.failoverGapMs ?? 'unknown'), runs.length),
       },
+      paired: pairedDifference(runs, byKey),
     };
   });
 }
@@ -64,6 +97,19 @@ export function formatStat(s: Stat | null, digits = 0): string {
   const f = (x: number) => x.toFixed(digits);
   const spread = s.min === s.max ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
   return s.unknown > 0 ? `${spread} +${s.unknown}?` : spread;
+}
+
+/** "+12 (−3–+40)": a paired difference, signed (see formatStat). */
+export function formatDelta(s: Stat | null, digits = 0): string {
+  if (!s) return 'unknown';
+  const f = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x).toFixed(digits)}`;
+  const spread = s.min === s.max ? f(s.median) : `${f(s.median)} (${f(s.min)}…${f(s.max)})`;
+  return s.unknown > 0 ? `${spread} +${s.unknown}?` : spread;
+}
+
+/** A paired column's text: the difference of one figure (formatDelta), or "—" for an unpaired cell or the baseline. */
+export function pairedText(p: PairedDifference | null, figure: 'lost' | 'skipped' | 'duplicated'): string {
+  return p ? formatDelta(p.figures[figure]) : '—';
 }
 
 /** "3/3 passed", "2 measured (not gated)", "2/3 passed, 1 measured". */

@@ -11,7 +11,7 @@ import type { CellResult } from '../core/results.ts';
 import type { ReportModel } from '../core/report-model.ts';
 import { eras, type Era, type RoundTrip } from '../core/round-trip.ts';
 import { copiesText, incarnationCells, incarnationHead, layoutCells, layoutHead, offsetsText, propagationCells, propagationHead } from './round-trip-rows.ts';
-import { formatStat, runsText, summarize } from '../core/summary.ts';
+import { formatStat, pairedText, runsText, summarize } from '../core/summary.ts';
 import { countsText, fileText, settingRows } from './mirror-settings-rows.ts';
 import { eventCells, eventHead, faultCells, faultHead, headlineCards } from './cell-run-rows.ts';
 import { comparisonChart } from './comparison-chart.ts';
@@ -125,9 +125,11 @@ export function renderHtml(model: ReportModel, chartJs: string): string {
   const r = model.results;
   const summaries = summarize(r.cells);
   const dims = [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
+  const baseline = summaries.find((s) => s.paired)?.paired?.baseline;
+  const pairedHead = baseline ? (['lost', 'skipped', 'duplicated'] as const) : [];
   const matrix = tableHtml(
-    [...dims.map(h), 'runs', 'lost', 'skipped', 'duplicated', 'not replicated'],
-    summaries.map((s) => [...dims.map((d) => h(s.values[d])), h(runsText(s)), ...[s.figures.lost, s.figures.skipped, s.figures.duplicated, s.figures.notReplicated].map((x) => h(formatStat(x)))]),
+    [...dims.map(h), 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', ...pairedHead.map((f) => `<span title="minus ${h(baseline)} in the same environment, run by run">paired Δ ${f}</span>`)],
+    summaries.map((s) => [...dims.map((d) => h(s.values[d])), h(runsText(s)), ...[s.figures.lost, s.figures.skipped, s.figures.duplicated, s.figures.notReplicated].map((x) => h(formatStat(x))), ...pairedHead.map((f) => h(pairedText(s.paired, f)))]),
     'matrix',
   );
   const checks = r.cells.flatMap((c) => c.checks.map((x) => [h(c.key), h(x.figure), h(x.expression), n(x.value), `<span class="v ${x.verdict}">${x.verdict}</span>`]));

@@ -2,7 +2,7 @@
 import { causes } from '../core/attribution.ts';
 import type { Count } from '../core/ledger.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
-import { formatStat, runsText, summarize } from '../core/summary.ts';
+import { formatStat, pairedText, runsText, summarize } from '../core/summary.ts';
 import { boundText, duplicatesText, gapText } from './table.ts';
 import { incarnationRows, layoutRows, moveRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { cellsWithFile, countsText, fileText, settingRows } from './mirror-settings-rows.ts';
@@ -22,6 +22,7 @@ const statusIcon = (c: CellResult) => ({ passed: '✅', measured: '📏', failed
 export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogFile[]> = {}): string {
   const summaries = summarize(r.cells);
   const dims = [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
+  const baseline = summaries.find((s) => s.paired)?.paired?.baseline;
   const out: string[] = [
     `# mm2-drill: ${r.scenario.name} — ${r.status.toUpperCase()}`,
     '',
@@ -32,16 +33,18 @@ export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogF
     '## Lost / skipped / duplicated per cell',
     '',
     table(
-      [...dims, 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', 'failover gap s'],
+      [...dims, 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', 'failover gap s', ...(baseline ? ['paired Δ lost', 'paired Δ skipped', 'paired Δ duplicated'] : [])],
       summaries.map((s) => [
         ...dims.map((d) => String(s.values[d] ?? '')),
         runsText(s),
         formatStat(s.figures.lost), formatStat(s.figures.skipped), formatStat(s.figures.duplicated), formatStat(s.figures.notReplicated),
         s.figures.failoverGapMs ? formatStat({ ...s.figures.failoverGapMs, median: s.figures.failoverGapMs.median / 1000, min: s.figures.failoverGapMs.min / 1000, max: s.figures.failoverGapMs.max / 1000 }, 1) : 'unknown',
+        ...(baseline ? (['lost', 'skipped', 'duplicated'] as const).map((f) => pairedText(s.paired, f)) : []),
       ]),
     ),
     '',
     'Values are median (min–max) over repetitions; `+N?` counts runs where the figure was unknown.',
+    ...(baseline ? ['', `Paired Δ: the cell minus \`${baseline}\` in the same environment, run by run (both faced the same kill), median (min…max).`] : []),
     '',
     '## Every cell run',
     '',

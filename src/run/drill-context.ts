@@ -1,7 +1,9 @@
 /**
- * What every part of a running drill shares: the cell, its environment and history, the
- * supervisor of its background tasks, and the harness's own admin clients (renewed when a
- * cluster is restored), plus the topics that hold the scenario's messages on each cluster.
+ * What every part of a running drill shares: the environment, the history of what is shared (in
+ * every lane's history: `rec` and `phase` write to all of them), the lanes — one per variant's
+ * consumer group (run/lane.ts) — the supervisor of its background tasks, and the harness's own
+ * admin clients (renewed when a cluster is restored), plus the topics that hold the scenario's
+ * messages on each cluster. `ctx` is the first lane's: the environment's settings are every lane's.
  */
 import type { Admin, Kafka } from 'kafkajs';
 import type { PhaseName } from '../core/history.ts';
@@ -11,6 +13,7 @@ import { closeQuietly } from '../adapters/kafka-client.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
 import type { CellContext } from './run-cell.ts';
 import type { Supervisor } from './supervisor.ts';
+import { Lane, type LaneSpec } from './lane.ts';
 
 export interface DrillContext {
   readonly ctx: CellContext;
@@ -21,6 +24,8 @@ export interface DrillContext {
   /** The scenario's own playbook (true) or the default one (false). */
   readonly explicit: boolean;
   readonly admins: ClusterAdmins;
+  /** The consumer groups, one per variant (one when unpaired). */
+  readonly lanes: readonly Lane[];
   /** The topics holding the scenario's messages on a cluster (core/playbook.ts `viewsOn`); the default playbook reads the remote topics MM2 created. */
   views(c: Cluster): Promise<string[]>;
   policyOf(m: MirrorSpec): 'default' | 'identity';
@@ -64,20 +69,16 @@ export class ClusterAdmins {
   }
 }
 
-export async function createDrillContext(o: Omit<DrillContext, 'admins' | 'views' | 'policyOf'>): Promise<DrillContext> {
+export async function createDrillContext(o: Omit<DrillContext, 'admins' | 'views' | 'policyOf' | 'lanes'> & { lanes: readonly LaneSpec[] }): Promise<DrillContext> {
   const s = o.ctx.cell.scenario;
   const topics = s.topics.map((t) => t.name);
   const admins = new ClusterAdmins(o.env);
   await admins.connect();
   const policyOf = (m: MirrorSpec) => (m.policy ?? s.mirror.policy) as 'default' | 'identity';
-  return {
-    ...o,
-    admins,
-    policyOf,
-    views: async (c) => {
-      if (!o.explicit) return c === 'primary' ? topics : o.env.remoteTopics;
-      const existing = await admins.get(c).listTopics();
-      return topics.flatMap((t) => viewsOn(c, t, s.mirrors, policyOf)).filter((t) => existing.includes(t));
-    },
+  const views = async (c: Cluster) => {
+    if (!o.explicit) return c === 'primary' ? topics : o.env.remoteTopics;
+    const existing = await admins.get(c).listTopics();
+    return topics.flatMap((t) => viewsOn(c, t, s.mirrors, policyOf)).filter((t) => existing.includes(t));
   };
+  return { ...o, admins, policyOf, views, lanes: o.lanes.map((l) => new Lane(l, o.env, o.sup, views)) };
 }

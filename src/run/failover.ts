@@ -99,13 +99,21 @@ async function chooseOffsets(d: FailoverDeps): Promise<{ group: string; offsets:
   }
 }
 
+/** The cross-check's classes, compiled once per Kafka image (paired variants cross-check at the same moment). */
+const translateClasses = new Map<string, Promise<string>>();
+/** Where the classes were copied to, per MM2 container. */
+const copied = new WeakMap<object, Promise<void>>();
+
 /** Kafka's own translation (RemoteClusterUtils.translateOffsets), run inside the MM2 container. */
 async function kafkaTranslation(d: FailoverDeps, group: string): Promise<void> {
   const source = fileURLToPath(new URL('../adapters/java/TranslateOffsets.java', import.meta.url));
-  const classes = await compileJava(await dockerClient(), d.ctx.images.kafka, [source]);
+  const image = d.ctx.images.kafka;
+  if (!translateClasses.has(image)) translateClasses.set(image, dockerClient().then((client) => compileJava(client, image, [source])));
+  const classes = await translateClasses.get(image)!;
   const mm2 = d.env.mirror?.container;
   if (!mm2) throw new DrillError('STEP_FAILED', 'the cross-check runs in the harness\'s MM2 container, and this drill has none');
-  await mm2.copyDirectoriesToContainer([{ source: classes, target: '/tmp/mm2drill/tools' }]);
+  if (!copied.has(mm2)) copied.set(mm2, mm2.copyDirectoriesToContainer([{ source: classes, target: '/tmp/mm2drill/tools' }]));
+  await copied.get(mm2);
   const backup = d.env.backup.brokers.map((b) => `${b.ref.alias}:${listenerPort.internal}`).join(',');
   const r = await mm2.exec(['sh', '-c', `java -cp '/opt/kafka/libs/*:/tmp/mm2drill/tools' drill.TranslateOffsets ${backup} ${d.env.sourceAlias} ${group} 2>/dev/null`]);
   if (r.exitCode !== 0) throw new Error(`TranslateOffsets exited ${r.exitCode}: ${r.output.slice(-500)}`);

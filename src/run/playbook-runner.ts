@@ -2,9 +2,10 @@
  * Runs a cell's playbook (core/playbook.ts) once the environment is up — the scenario's own, or
  * the default playbook that today's fixed drill is: kill, failover, drain.
  *
- * The producer and the consumer group start on the primary, the timeline's faults run beside the
- * steps, then every step in order (run/playbook-steps.ts), each when its `when` holds, recorded as
- * a `step` start and end. A final drain ends every playbook (added if missing). Then the remaining
+ * The producer and every lane's consumer group (one per paired variant, run/lane.ts) start on the
+ * primary, the timeline's faults run beside the steps, then every step in order
+ * (run/playbook-steps.ts), each when its `when` holds, recorded as a `step` start and end — a
+ * consumer step once per lane, after the lane's own `when`, in the lane's history. A final drain ends every playbook (added if missing). Then the remaining
  * faults are healed and the verification read runs on the never-faulted ADMIN path: the backup's
  * remote topics for the default playbook (`backup-record`, the classic ledger), every view on both
  * clusters for a scenario's own playbook (`copy`, the round-trip ledger). Background tasks run
@@ -27,8 +28,10 @@ import { createDrillContext, type DrillContext } from './drill-context.ts';
 import { standsAt } from './drain.ts';
 import { MirrorControl } from './mirror-control.ts';
 import { ConfigWatch } from './config-watch.ts';
-import { stepActions } from './playbook-steps.ts';
+import { CONSUMER_STEPS, stepActions } from './playbook-steps.ts';
 import type { CellContext } from './run-cell.ts';
+import type { Lane, LaneSpec } from './lane.ts';
+import { defaultPlaybook } from '../core/playbook.ts';
 import { Supervisor } from './supervisor.ts';
 import { startTimeline, type RunningTimeline } from './timeline.ts';
 import { Workload } from './workload.ts';
@@ -39,13 +42,18 @@ export interface PlaybookRun {
   readonly explicit: boolean;
 }
 
-export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: CellRecorder, phase: (p: PhaseName) => void, book: PlaybookRun): Promise<void> {
+/**
+ * `shared`: the first lane's context, a recorder and a phase clock that write to every lane's
+ * history. A paired drill runs the default playbook: each lane's own (its strategy, its delay).
+ */
+export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpec[], shared: { ctx: CellContext; rec: CellRecorder; phase: (p: PhaseName) => void }, book: PlaybookRun): Promise<void> {
+  const { ctx, rec, phase } = shared;
   const s = ctx.cell.scenario;
   const sup = new Supervisor(ctx.signal);
   const signal = sup.signal;
   const label = `[${ctx.cell.id}#${ctx.repetition}]`;
   const topics = s.topics.map((t) => t.name);
-  const d = await createDrillContext({ ctx, env, rec, phase, sup, explicit: book.explicit });
+  const d = await createDrillContext({ ctx, env, rec, phase, sup, explicit: book.explicit, lanes });
   const workload = new Workload(d);
   const mirrors = new MirrorControl(d);
   const killed = new Set<Cluster>();
@@ -53,12 +61,14 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
   const heals: { heal: NonNullable<Heal>; what: string }[] = [];
   const healing: Promise<unknown>[] = [];
   const healProblems: string[] = [];
-  const sampler = startLagSampler({ primary: () => d.admins.get('primary'), backup: () => d.admins.get('backup'), topics, remoteTopics: env.remoteTopics, groupId: s.workload.consumer.groupId, recorder: rec });
+  // Each lane samples its own group's synced and committed offsets.
+  const samplers = d.lanes.map((l) => startLagSampler({ primary: () => d.admins.get('primary'), backup: () => d.admins.get('backup'), topics, remoteTopics: env.remoteTopics, groupId: l.groupId, recorder: l.rec }));
+  const sampler = samplers[0]!;
   let samplerStopped = false;
   const stopSampler = async () => {
     if (samplerStopped) return;
     samplerStopped = true;
-    await sampler.stop();
+    await Promise.all(samplers.map((x) => x.stop()));
   };
   const faultTargets = () => ({ toxiproxy: env.toxiproxy.api, plan: env.plan, primary: env.primary, backup: env.backup, mirror: env.mirror?.container ?? null });
   const healPlaybookFaults = async (): Promise<string[]> => {
@@ -71,13 +81,15 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
     if (signal.aborted) throw new DrillError('INTERRUPTED', `interrupted ${where}`);
   };
   let timeline: RunningTimeline | undefined;
+  let healedForDrain: Promise<void> | undefined;
   const actions = stepActions({
     d, workload, mirrors, configs, killed, faultTargets, throwIfInterrupted,
     beforeKill: stopSampler,
-    // A fault still on during the drain would leave messages the consumer never had the chance to read.
-    beforeDrain: async () => {
+    // A fault still on during the drain would leave messages the consumer never had the chance to
+    // read. Once for all lanes: the first to drain heals.
+    beforeDrain: () => (healedForDrain ??= (async () => {
       healProblems.push(...((await timeline?.healUndated()) ?? []), ...(await healPlaybookFaults()));
-    },
+    })()),
     addHeal: (heal, what, afterMs) => {
       if (afterMs === null) heals.push({ heal, what });
       else healing.push(sup.watch(sleep(afterMs, signal).then(heal), `healing ${what}`));
@@ -94,9 +106,9 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
     // The timeline's faults (its kill is the default playbook's first step, not run there).
     timeline = startTimeline({ steps: s.timeline, workloadStart, signal, rec, acked: () => workload.acked(), lag: sampler.latest, invoke: (fault, name) => invokeFault(faultTargets(), fault, name) });
     // A consumer that starts late is already far behind when it joins.
-    consumerReady = sup.watch(sleep(s.workload.consumer.startDelaySeconds * 1000, signal).then(async () => {
-      if (!signal.aborted && !workload.consumerOn) await workload.startConsuming('primary', s.workload.consumer.groupId, true);
-    }), 'the consumer on the primary');
+    consumerReady = Promise.all(d.lanes.map((l) => sup.watch(sleep(l.scenario.workload.consumer.startDelaySeconds * 1000, signal).then(async () => {
+      if (!signal.aborted && !l.consumerOn) await l.startConsuming('primary', l.groupId, true);
+    }), `the consumer on the primary${d.lanes.length > 1 ? ` of ${l.label}` : ''}`)));
     // The default playbook is short enough to show whole; a scenario's own prints each step as it ends.
     const outline = book.explicit ? `${book.steps.length} step(s)` : book.steps.map((x, i) => `${stepLabel(x, i)} ${describeWhen(x.when)}`).join(' → ');
     const progress = ctx.progress.step(`${label} playbook: ${outline}`);
@@ -105,30 +117,37 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
     });
     throwIfInterrupted('while waiting for replication');
     phase('mirror-replicating');
-    const all = book.steps.at(-1)?.action === 'drain-consumers' ? book.steps : [...book.steps, { action: 'drain-consumers', timeoutSeconds: 3600 } satisfies PlaybookStep];
-    for (const [index, step] of all.entries()) {
+    const withDrain = (steps: readonly PlaybookStep[]) => steps.at(-1)?.action === 'drain-consumers' ? steps : [...steps, { action: 'drain-consumers', timeoutSeconds: 3600 } satisfies PlaybookStep];
+    const all = withDrain(book.steps);
+    // Each lane's own steps: the same actions (the environment is shared), its own `when` and strategy.
+    const laneSteps = d.lanes.map((l) => (d.lanes.length > 1 ? withDrain(defaultPlaybook(l.scenario)) : all));
+    const runStep = async (step: PlaybookStep, index: number, lane: Lane, r: CellRecorder) => {
       const name = stepLabel(step, index);
       await waitFor(step.when, index, workloadStart, step.timeoutSeconds * 1000);
       throwIfInterrupted(`before step "${name}"`);
       // The consumer that starts late must exist before its cluster is killed, or it is moved or drained.
-      if (step.action === 'kill-cluster' || step.action === 'move-consumers' || step.action === 'drain-consumers') await consumerReady;
+      if (step.action === 'kill-cluster' || CONSUMER_STEPS.has(step.action)) await consumerReady;
       const target = stepTarget(step);
       const id = { index, label: name, action: step.action, ...(target ? { target } : {}) };
-      rec.emit({ type: 'step', ...id, state: 'start' });
+      r.emit({ type: 'step', ...id, state: 'start' });
       try {
-        const detail = await (actions[step.action] as (x: PlaybookStep, i: number) => Promise<string | void>)(step, index);
-        rec.emit({ type: 'step', ...id, state: 'end', ...(detail ? { detail } : {}) });
+        const detail = await (actions[step.action] as (x: PlaybookStep, i: number, l: Lane) => Promise<string | void>)(step, index, lane);
+        r.emit({ type: 'step', ...id, state: 'end', ...(detail ? { detail } : {}) });
         if (book.explicit) ctx.progress.info(`${label} ${name}${detail ? `: ${detail}` : ''}`);
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
-        rec.emit({ type: 'step', ...id, state: 'failed', detail: error });
+        r.emit({ type: 'step', ...id, state: 'failed', detail: error });
         sup.check();
         if (e instanceof DrillError) throw e;
         throw new DrillError('STEP_FAILED', `playbook step "${name}" failed: ${error}`, { fix: 'see the cell\'s container logs and history.ndjson', cause: e });
       }
+    };
+    for (const [index, step] of all.entries()) {
+      if (CONSUMER_STEPS.has(step.action)) await Promise.all(d.lanes.map((l, i) => runStep(laneSteps[i]![index]!, index, l, l.rec)));
+      else await runStep(step, index, d.lanes[0]!, rec);
     }
     await workload.stopProducing();
-    await workload.settle();
+    await Promise.all([workload.settle(), ...d.lanes.map((l) => l.settle())]);
     const t = workload.totals;
     progress(`acked ${t.acked}, indeterminate ${t.indeterminate}, failed ${t.failed}`);
     // Without a kill, let MM2 catch up before the backup is read, so "not replicated" means not replicated.
@@ -157,7 +176,7 @@ export async function runPlaybook(ctx: CellContext, env: DrillEnvironment, rec: 
     throw e;
   } finally {
     await timeline?.healAll().catch(() => undefined);
-    await Promise.allSettled([stopSampler(), workload.stop(), mirrors.close(), configs.stop(), healPlaybookFaults()]);
+    await Promise.allSettled([stopSampler(), workload.stop(), ...d.lanes.map((l) => l.stop()), mirrors.close(), configs.stop(), healPlaybookFaults()]);
     await Promise.allSettled([...healing, consumerReady]);
     await d.admins.close();
   }
@@ -177,15 +196,15 @@ function whenWaiter(d: DrillContext, workload: Workload, mirrors: MirrorControl,
     if ('afterSeconds' in w) return sleep(w.afterSeconds * 1000, signal);
     const holds = 'acked' in w ? async () => workload.acked() >= w.acked
       : 'replicationLagAbove' in w ? async () => (replicationLag() ?? -1) > w.replicationLagAbove
-      : 'consumerLagBelow' in w ? async () => (await consumerLag(d, workload)) < w.consumerLagBelow
+      : 'consumerLagBelow' in w ? async () => (await consumerLag(d, d.lanes[0]!)) < w.consumerLagBelow
       : 'lagBelow' in w ? async () => lagBelow(await mirrors.lag(w.mirror), w.lagBelow) : async () => (await mirrors.lag(w.mirror)).messages > w.lagAbove;
     await waitUntil(holds, { what: describeWhen(w), timeoutMs, intervalMs: 50, signal });
   };
 }
 
-/** The consumer's lag on its cluster: end offsets minus where it stands (what it processed, or its group's commit). */
-async function consumerLag(d: DrillContext, workload: Workload): Promise<number> {
-  const c = workload.consumerOn;
+/** A lane's consumer's lag on its cluster: end offsets minus where it stands (what it processed, or its group's commit). */
+async function consumerLag(d: DrillContext, lane: Lane): Promise<number> {
+  const c = lane.consumerOn;
   if (!c) throw new DrillError('STEP_FAILED', 'no consumer is running');
   const admin = d.admins.get(c.cluster);
   let lag = 0n;

@@ -1,6 +1,8 @@
 /**
  * What each playbook step does (core/playbook.ts lists them). Each action returns a detail line
- * for the history and the terminal; it throws when it cannot complete.
+ * for the history and the terminal; it throws when it cannot complete. The consumer steps
+ * (`CONSUMER_STEPS`) act on one lane — one variant's consumer group — and the runner runs them
+ * for every lane; every other step acts once, on what the lanes share.
  */
 import type { PlaybookStep, Cluster } from '../core/playbook.ts';
 import { remoteTopicOf, stepLabel } from '../core/playbook.ts';
@@ -13,6 +15,7 @@ import { failover } from './failover.ts';
 import type { MirrorControl } from './mirror-control.ts';
 import type { ConfigWatch } from './config-watch.ts';
 import type { Workload } from './workload.ts';
+import type { Lane } from './lane.ts';
 import { topicActions } from './topic-steps.ts';
 import { waitUntil } from '../adapters/wait.ts';
 import { describeLag, lagBelow } from '../adapters/mirror-offsets.ts';
@@ -34,7 +37,10 @@ export interface StepDeps {
   readonly throwIfInterrupted: (where: string) => void;
 }
 
-type Action<A extends PlaybookStep['action']> = (step: Extract<PlaybookStep, { action: A }>, index: number) => Promise<string | void>;
+/** The steps that move or drain a consumer group: run once per lane, each lane after its own `when`. */
+export const CONSUMER_STEPS: ReadonlySet<PlaybookStep['action']> = new Set(['move-consumers', 'drain-consumers']);
+
+type Action<A extends PlaybookStep['action']> = (step: Extract<PlaybookStep, { action: A }>, index: number, lane: Lane) => Promise<string | void>;
 export type StepActions = { [A in PlaybookStep['action']]: Action<A> };
 
 export function stepActions(x: StepDeps): StepActions {
@@ -43,13 +49,13 @@ export function stepActions(x: StepDeps): StepActions {
   const groupId = s.workload.consumer.groupId;
   const topics = s.topics.map((t) => t.name);
 
-  /** End offsets and the group's committed offsets on every live cluster (a failed look-up is left out: the step must happen on time). */
+  /** End offsets and each lane's group's committed offsets on every live cluster (a failed look-up is left out: the step must happen on time). */
   const snapshot = async (name: string) => {
     const take = async (c: Cluster, t: string) => {
       const admin = d.admins.get(c);
-      const [end, committed] = await Promise.allSettled([endOffsets(admin, t), committedOffsets(admin, groupId, t)]);
+      const [end, ...committed] = await Promise.allSettled([endOffsets(admin, t), ...d.lanes.map((l) => committedOffsets(admin, l.groupId, t))]);
       if (end.status === 'fulfilled') d.rec.emit({ type: 'offsets', label: `${name}-end`, cluster: c, topic: t, offsets: end.value });
-      if (committed.status === 'fulfilled') d.rec.emit({ type: 'offsets', label: `${name}-committed`, cluster: c, topic: t, offsets: committed.value });
+      for (const [i, r] of committed.entries()) if (r.status === 'fulfilled') d.lanes[i]!.rec.emit({ type: 'offsets', label: `${name}-committed`, cluster: c, topic: t, offsets: r.value });
     };
     const live = (['primary', 'backup'] as const).filter((c) => !x.killed.has(c));
     const pairs = (await Promise.all(live.map(async (c) => (await d.views(c)).map((t) => [c, t] as const)))).flat();
@@ -64,15 +70,15 @@ export function stepActions(x: StepDeps): StepActions {
       x.killed.add(step.cluster);
       d.rec.emit({ type: 'kill', target: step.cluster, signal: how });
       if (step.cluster === 'primary') d.phase('kill');
-      const consumer = workload.consumerOn;
-      const delivered = consumer?.cluster === step.cluster ? consumer.run.delivered() : 0;
+      const there = d.lanes.filter((l) => l.consumerOn?.cluster === step.cluster);
+      const delivered = there.map((l) => l.consumerOn!.run.delivered());
       if (workload.producerCluster === step.cluster) await workload.stopProducing(true);
-      if (consumer?.cluster === step.cluster) await workload.stopConsuming(true);
-      return `acked ${workload.acked()} so far; consumed ${delivered} on ${step.cluster}`;
+      for (const l of there) await l.stopConsuming(true);
+      return `acked ${workload.acked()} so far; consumed ${delivered.join(', ') || 0} on ${step.cluster}${d.lanes.length > 1 ? ` (${there.length} group(s))` : ''}`;
     },
     'restore-cluster': async (step) => {
       // The clients abandoned at the kill must be gone before their cluster answers again.
-      await workload.settle();
+      await Promise.all([workload.settle(), ...d.lanes.map((l) => l.settle())]);
       // What the other cluster held just before: the ledger tells resurrected data from replicated data.
       const other: Cluster = step.cluster === 'primary' ? 'backup' : 'primary';
       for (const t of await d.views(other)) d.rec.emit({ type: 'offsets', label: 'before-restore-end', cluster: other, topic: t, offsets: await endOffsets(d.admins.get(other), t) });
@@ -94,33 +100,33 @@ export function stepActions(x: StepDeps): StepActions {
     'start-mirror': async (step) => mirrors.start(step.mirror),
     'stop-mirror': async (step) => mirrors.stop(step.mirror),
     'restart-mirror': async (step) => `${await mirrors.stop(step.mirror)}; ${await mirrors.start(step.mirror)}`,
-    'move-consumers': async (step, index) => {
-      const from = workload.consumerOn?.cluster;
+    'move-consumers': async (step, index, lane) => {
+      const from = lane.consumerOn?.cluster;
       await x.configs.snapshot(`at ${stepLabel(step, index)}`);
-      await workload.stopConsuming();
+      await lane.stopConsuming();
       const on = await d.views(step.to);
       if (step.to === 'backup') {
         // Across the forward flow: any failover strategy (run/failover.ts).
-        const run = await failover({ ctx: d.ctx, env: d.env, rec: d.rec, phase: d.phase, backupAdmin: d.admins.get('backup'), strategy: step.strategy, topics: on });
-        workload.adoptConsumer('backup', run);
+        const run = await failover({ ctx: lane.ctx, env: d.env, rec: lane.rec, phase: lane.phase, backupAdmin: d.admins.get('backup'), strategy: step.strategy, topics: on });
+        lane.adoptConsumer('backup', run);
         return `group ${run.groupId}${from ? ` from ${from}` : ''} on ${on.join(', ')} (${step.strategy})`;
       }
-      const group = step.strategy === 'mm2-sync' ? groupId : `${groupId}-${step.to}-${step.strategy}`;
+      const group = step.strategy === 'mm2-sync' ? lane.groupId : `${lane.groupId}-${step.to}-${step.strategy}`;
       const admin = d.admins.get(step.to);
       // What the group finds on its new cluster: offsets MM2's group sync translated, offsets it
       // committed there earlier (before a kill), or nothing (auto.offset.reset decides).
       const found: string[] = [];
       for (const t of on) {
         const committed = await committedOffsets(admin, group, t);
-        d.rec.emit({ type: 'offsets', label: `move-${step.to}-committed`, cluster: step.to, topic: t, offsets: committed });
+        lane.rec.emit({ type: 'offsets', label: `move-${step.to}-committed`, cluster: step.to, topic: t, offsets: committed });
         found.push(`${t} ${Object.values(committed).filter((o) => Number(o) >= 0).length}/${Object.keys(committed).length}`);
         if (step.strategy !== 'mm2-sync') {
           const ends = await admin.fetchTopicOffsets(t);
           await admin.setOffsets({ groupId: group, topic: t, partitions: ends.map((o) => ({ partition: o.partition, offset: step.strategy === 'earliest' ? o.low : o.high })) });
         }
       }
-      await workload.startConsuming(step.to, group, s.failover.autoOffsetReset === 'earliest');
-      const fallback = step.strategy === 'mm2-sync' ? `; partitions without a committed offset start at ${s.failover.autoOffsetReset}` : '';
+      await lane.startConsuming(step.to, group, lane.scenario.failover.autoOffsetReset === 'earliest');
+      const fallback = step.strategy === 'mm2-sync' ? `; partitions without a committed offset start at ${lane.scenario.failover.autoOffsetReset}` : '';
       return `group ${group}${from ? ` from ${from}` : ''} on ${on.join(', ')}; committed offsets found per topic: ${found.join(', ')}${fallback}`;
     },
     'move-producers': async (step) => {
@@ -185,23 +191,23 @@ export function stepActions(x: StepDeps): StepActions {
     },
     'reset-mirror-offsets': async (step) => mirrors.resetOffsets(step.mirror, step.topic),
     ...topicActions(x),
-    'drain-consumers': async () => {
+    'drain-consumers': async (_step, _index, lane) => {
       await x.beforeDrain();
-      d.phase('faults-healed');
-      d.phase('drain-started');
-      const c = workload.consumerOn;
+      lane.phase('faults-healed');
+      lane.phase('drain-started');
+      const c = lane.consumerOn;
       if (!c) return 'no consumer was running';
       const on = await d.views(c.cluster);
-      const progress = d.ctx.progress.step(`[${d.ctx.cell.id}#${d.ctx.repetition}] drain on the ${c.cluster}`);
-      const drained = await drain({ admin: d.admins.get(c.cluster), consumer: c.run, groupId: c.run.groupId, topics: on, timeoutMs: s.failover.drainTimeoutSeconds * 1000, signal: d.sup.signal });
+      const progress = d.ctx.progress.step(`${lane.label} drain on the ${c.cluster}`);
+      const drained = await drain({ admin: d.admins.get(c.cluster), consumer: c.run, groupId: c.run.groupId, topics: on, timeoutMs: lane.scenario.failover.drainTimeoutSeconds * 1000, signal: d.sup.signal });
       x.throwIfInterrupted('during the drain');
-      d.rec.emit({ type: 'read-complete', what: 'drain', complete: drained.complete, detail: drained.detail });
+      lane.rec.emit({ type: 'read-complete', what: 'drain', complete: drained.complete, detail: drained.detail });
       for (const l of drained.last) {
-        d.rec.emit({ type: 'offsets', label: 'drain-end', cluster: c.cluster, topic: l.topic, offsets: l.end });
-        d.rec.emit({ type: 'offsets', label: 'drain-end-committed', cluster: c.cluster, topic: l.topic, offsets: l.committed });
+        lane.rec.emit({ type: 'offsets', label: 'drain-end', cluster: c.cluster, topic: l.topic, offsets: l.end });
+        lane.rec.emit({ type: 'offsets', label: 'drain-end-committed', cluster: c.cluster, topic: l.topic, offsets: l.committed });
       }
-      await workload.stopConsuming();
-      d.phase('drain-done');
+      await lane.stopConsuming();
+      lane.phase('drain-done');
       const detail = `${c.run.delivered()} delivered on ${c.cluster}; ${drained.detail}`;
       progress(detail);
       return detail;

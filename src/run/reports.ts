@@ -60,7 +60,7 @@ export function readHistory(runDir: string): SavedHistory {
 export function cellLogFiles(runDir: string, results: RunResults): Record<string, LogFile[]> {
   const out: Record<string, LogFile[]> = {};
   for (const c of results.cells) {
-    const dir = `logs/${cellLogDir(c.key)}`; // a relative URL in report.html: always '/'
+    const dir = `logs/${cellLogDir(c.pairedRun?.environment ?? c.key)}`; // a relative URL in report.html: always '/'
     let names: string[];
     try {
       names = readdirSync(join(runDir, dir)).sort();

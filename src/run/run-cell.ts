@@ -1,6 +1,7 @@
 /**
- * One drill cell on fresh clusters: stand up, produce and consume, kill the primary mid-stream,
- * fail the consumer over to the backup, drain, read the backup back, and check the ledger.
+ * One drill environment on fresh clusters: stand up, produce and consume, kill the primary
+ * mid-stream, fail the consumer over to the backup, drain, read the backup back, and check the
+ * ledger — for each paired variant in it (core/pairing.ts), or for the one cell it holds.
  */
 import { join } from 'node:path';
 import { cellLogDir } from '../core/log-files.ts';
@@ -13,7 +14,7 @@ import type { PreparedPolicy } from '../adapters/custom-policy.ts';
 import { startEnvironment, type DrillEnvironment } from '../adapters/environment.ts';
 import { startExternalEnvironment } from '../adapters/external-environment.ts';
 import type { ResolvedImages } from '../adapters/images.ts';
-import type { HistoryRecorder } from '../adapters/recorder.ts';
+import { broadcastRecorder, type HistoryRecorder } from '../adapters/recorder.ts';
 import type { Progress } from './progress.ts';
 import { runPlaybook } from './playbook-runner.ts';
 import { playbookOf } from '../core/scenario.ts';
@@ -40,69 +41,97 @@ export interface CellContext {
   readonly onKept?: (env: DrillEnvironment) => void;
 }
 
-export async function runCell(ctx: CellContext): Promise<CellResult> {
-  const key = `${ctx.cell.id}#${ctx.repetition}`;
-  const rec = ctx.history.forCell(key);
-  const logDir = join(ctx.runDir, 'logs', cellLogDir(key));
-  mkdirSync(logDir, { recursive: true });
+/** One environment: the variants it holds (one cell when unpaired, core/pairing.ts) for one repetition. */
+export type UnitContext = Omit<CellContext, 'cell'> & { readonly cells: readonly Cell[] };
+
+/**
+ * Runs one environment and returns a result per variant, in `cells` order. Each variant has its
+ * own history (the shared events are written to every one) and is measured and judged on its own.
+ */
+export async function runCells(unit: UnitContext): Promise<CellResult[]> {
+  const first = unit.cells[0];
+  if (!first) throw new Error('no cell to run');
   const startedAt = Date.now();
-  const phases: CellResult['phases'] = {};
-  const phase = (p: PhaseName) => {
-    phases[p] = rec.emit({ type: 'phase', phase: p }).t - startedAt;
-  };
-  const resources = new Resources();
-  const s = ctx.cell.scenario;
-  const base: Omit<CellResult, keyof Measured | keyof ReturnType<typeof judgeCell> | 'durationMs'> = {
-    key, cellId: ctx.cell.id, repetition: ctx.repetition, values: { ...ctx.cell.values }, policy: s.mirror.policy,
-    remoteTopics: [], mirrorSettings: {}, phases, startedAt: new Date(startedAt).toISOString(),
-    propertiesFile: s.mirror.file ? { path: s.mirror.propertiesFile ?? null, clusterAliases: s.mirror.file.clusterAliases, changes: null } : null,
-  };
-  const playbook = playbookOf(s);
-  rec.emit({
-    type: 'cell-start', values: { ...ctx.cell.values },
-    settings: { mirror: s.mirror, workload: s.workload, failover: s.failover, ...(playbook ? { mirrors: s.mirrors, playbook } : { timeline: s.timeline }) },
+  const variants = unit.cells.map((cell) => {
+    const key = `${cell.id}#${unit.repetition}`;
+    const rec = unit.history.forCell(key);
+    const phases: CellResult['phases'] = {};
+    const phase = (p: PhaseName) => {
+      phases[p] = rec.emit({ type: 'phase', phase: p }).t - startedAt;
+    };
+    const s = cell.scenario;
+    const base: Omit<CellResult, keyof Measured | keyof ReturnType<typeof judgeCell> | 'durationMs'> = {
+      key, cellId: cell.id, repetition: unit.repetition, values: { ...cell.values }, policy: s.mirror.policy,
+      remoteTopics: [], mirrorSettings: {}, phases, startedAt: new Date(startedAt).toISOString(),
+      propertiesFile: s.mirror.file ? { path: s.mirror.propertiesFile ?? null, clusterAliases: s.mirror.file.clusterAliases, changes: null } : null,
+    };
+    return { ctx: { ...unit, cell } satisfies CellContext, rec, phase, base };
   });
+  const keys = variants.map((v) => v.base.key);
+  const key = keys[0]!;
+  if (keys.length > 1) for (const v of variants) v.base.pairedRun = { environment: key, variants: keys };
+  const ctx = variants[0]!.ctx;
+  const logDir = join(unit.runDir, 'logs', cellLogDir(key));
+  mkdirSync(logDir, { recursive: true });
+  const label = keys.length > 1 ? `${key} + ${keys.length - 1} paired` : key;
+  const rec = broadcastRecorder(variants.map((v) => v.rec));
+  const phase = (p: PhaseName) => variants.forEach((v) => v.phase(p));
+  const resources = new Resources();
+  const s = first.scenario;
+  const playbook = playbookOf(s);
+  for (const v of variants) {
+    const vs = v.ctx.cell.scenario;
+    v.rec.emit({
+      type: 'cell-start', values: { ...v.ctx.cell.values },
+      settings: { mirror: vs.mirror, workload: vs.workload, failover: vs.failover, ...(playbook ? { mirrors: vs.mirrors, playbook } : { timeline: vs.timeline }) },
+    });
+  }
   phase('images-ready');
   let env: DrillEnvironment | undefined;
   try {
-    const up = ctx.progress.step(`[${key}] clusters, Toxiproxy and MM2 up`);
-    const options = { scenario: s, images: ctx.images, policy: ctx.policy, labels: ctx.labels, logDir, signal: ctx.signal, onStage: phase };
+    const up = unit.progress.step(`[${label}] clusters, Toxiproxy and MM2 up`);
+    const options = { scenario: s, images: unit.images, policy: unit.policy, labels: unit.labels, logDir, signal: unit.signal, onStage: phase };
     env = s.external
-      ? await startExternalEnvironment({ ...options, runId: ctx.runId, scenarioDir: ctx.scenarioDir }, resources.track)
+      ? await startExternalEnvironment({ ...options, runId: unit.runId, scenarioDir: unit.scenarioDir }, resources.track)
       : await startEnvironment(options, resources.track);
-    base.remoteTopics = env.remoteTopics;
-    base.mirrorSettings = env.mirrorProperties;
-    if (base.propertiesFile) base.propertiesFile.changes = env.mirrorChanges ?? null;
+    for (const { base } of variants) {
+      base.remoteTopics = env.remoteTopics;
+      base.mirrorSettings = env.mirrorProperties;
+      if (base.propertiesFile) base.propertiesFile.changes = env.mirrorChanges ?? null;
+    }
     up(`remote topic(s) ${env.remoteTopics.join(', ')}`);
-    await runPlaybook(ctx, env, rec, phase, playbook ? { steps: playbook, explicit: true } : { steps: defaultPlaybook(s), explicit: false });
-    rec.emit({ type: 'cell-end', status: 'completed' });
-    const m = measureCell(rec.events(), startedAt);
-    for (const c of m.consistency.checks.filter((x) => x.verdict === 'fail')) ctx.progress.info(`CONSISTENCY CHECK FAILED in ${key}: ${c.name}: ${c.detail} — this is a harness bug`);
-    const verdicts = judgeCell(s, base, m, rec.events());
-    const b = verdicts.expected;
-    if (b && !b.holds) ctx.progress.info(`BOUND BROKEN in ${key}: ${b.measuredDuplicates} duplicated by the failover > predicted ${b.maxDuplicates} or skips where none are possible — ${b.evidence.join('; ')}`);
-    return { ...base, ...m, ...verdicts, durationMs: Date.now() - startedAt };
+    await runPlaybook(env, variants, { ctx, rec, phase }, playbook ? { steps: playbook, explicit: true } : { steps: defaultPlaybook(s), explicit: false });
+    return variants.map((v) => {
+      v.rec.emit({ type: 'cell-end', status: 'completed' });
+      const m = measureCell(v.rec.events(), startedAt);
+      for (const c of m.consistency.checks.filter((x) => x.verdict === 'fail')) unit.progress.info(`CONSISTENCY CHECK FAILED in ${v.base.key}: ${c.name}: ${c.detail} — this is a harness bug`);
+      const verdicts = judgeCell(v.ctx.cell.scenario, v.base, m, v.rec.events());
+      const b = verdicts.expected;
+      if (b && !b.holds) unit.progress.info(`BOUND BROKEN in ${v.base.key}: ${b.measuredDuplicates} duplicated by the failover > predicted ${b.maxDuplicates} or skips where none are possible — ${b.evidence.join('; ')}`);
+      return { ...v.base, ...m, ...verdicts, durationMs: Date.now() - startedAt };
+    });
   } catch (e) {
-    const { status, error: err } = cellFailure(ctx.signal, e);
-    rec.emit({ type: 'cell-end', status: status === 'interrupted' ? 'interrupted' : 'failed', error: err.message });
-    const m = measureCell(rec.events(), startedAt);
-    return {
-      ...base, ...m, checks: [], expected: null, attribution: null, counts: m.counts.acked > 0 ? m.counts : null, status,
-      error: { code: err.code, message: err.message, detail: err.detail }, durationMs: Date.now() - startedAt,
-    };
+    const { status, error: err } = cellFailure(unit.signal, e);
+    return variants.map((v) => {
+      v.rec.emit({ type: 'cell-end', status: status === 'interrupted' ? 'interrupted' : 'failed', error: err.message });
+      const m = measureCell(v.rec.events(), startedAt);
+      return {
+        ...v.base, ...m, checks: [], expected: null, attribution: null, counts: m.counts.acked > 0 ? m.counts : null, status,
+        error: { code: err.code, message: err.message, detail: err.detail }, durationMs: Date.now() - startedAt,
+      };
+    });
   } finally {
-    if (ctx.keep && env && !ctx.signal.aborted) ctx.onKept?.(env);
+    if (unit.keep && env && !unit.signal.aborted) unit.onKept?.(env);
     else {
-      const done = ctx.progress.step(`[${key}] removing ${s.external ? "the drill's topics and groups, and " : ''}containers`);
+      const done = unit.progress.step(`[${label}] removing ${s.external ? "the drill's topics and groups, and " : ''}containers`);
       // What the drill made on clusters it did not start: only that, named with the run id.
       const problems = (await env?.cleanup?.()) ?? [];
       // The sweep by label removes what start-up created but never handed to `resources`.
-      problems.push(...(await resources.dispose(() => removeCellContainers(ctx.labels))));
+      problems.push(...(await resources.dispose(() => removeCellContainers(unit.labels))));
       done(problems.length ? `${problems.length} problem(s): ${problems.join('; ')}` : undefined);
     }
   }
 }
-
 
 /** Removes every container (and its emptied network) carrying this cell's label. */
 async function removeCellContainers(labels: Record<string, string>): Promise<void> {

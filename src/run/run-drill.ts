@@ -1,5 +1,6 @@
 /**
- * A whole drill: every matrix cell × repetition, each on fresh clusters, one after the other.
+ * A whole drill: every matrix cell × repetition on fresh clusters, one environment after the
+ * other — paired variants share one (core/pairing.ts), every other cell run has its own.
  * results.json is rewritten after every cell, so an interrupted run keeps what it measured.
  * Progress: each cell run's lines start with its place in the plan (`[3/12]`), with the time
  * left once one has finished, and its kill, faults and failover are printed as the history
@@ -18,7 +19,8 @@ import type { DrillEnvironment } from '../adapters/environment.ts';
 import { createRunDir, newRunId, writeJson } from './run-dir.ts';
 import { eventNarrator, formatDuration, prefixed, timeLeft, type Progress } from './progress.ts';
 import type { HistoryEvent } from '../core/history.ts';
-import { runCell } from './run-cell.ts';
+import { runCells } from './run-cell.ts';
+import { asVariant, describePairing, planUnits } from '../core/pairing.ts';
 import { harnessFailure, interruptedByUser } from './abort-reason.ts';
 import { readHistory, writeReports } from './reports.ts';
 import { noPolicy, preparePolicy, type PreparedPolicy } from '../adapters/custom-policy.ts';
@@ -83,28 +85,33 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   writeJson(join(runDir, 'scenario.json'), { file: o.file, cells: cells.map(redacted) });
   save();
   o.progress.info(`run ${runId}: ${cells.length * scenario.repeat} cell run(s) → ${runDir}`);
+  if (cells.length > 1) o.progress.info(`pairing: ${describePairing(cells)}`);
   o.progress.info(`images: ${images.kafka}, ${images.toxiproxy}`);
   try {
-    const plan = cells.flatMap((cell) => Array.from({ length: cell.scenario.repeat }, (_, r) => ({ cell, repetition: r + 1 })));
+    const plan = planUnits(cells).map((u) => ({ ...u, cells: u.cells.map((c, i) => asVariant(c, i, u.cells.length)) }));
     const tookMs: number[] = [];
-    for (const [i, { cell, repetition }] of plan.entries()) {
+    for (const [i, unit] of plan.entries()) {
       if (o.signal.aborted) break;
       const last = i === plan.length - 1;
-      const key = `${cell.id}#${repetition}`;
+      const keys = unit.cells.map((c) => `${c.id}#${unit.repetition}`);
+      const key = keys[0]!;
       const progress = prefixed(o.progress, `[${i + 1}/${plan.length}]`);
       const left = timeLeft(tookMs, plan.length - i);
-      progress.info(`${key}${left ? ` — ${left}` : ''}`);
+      progress.info(`${keys.join(' | ')}${left ? ` — ${left}` : ''}`);
+      // Shared events are in every variant's history: the first variant's narrate them once.
       cellProgress.set(key, { progress, narrate: eventNarrator() });
       const t0 = Date.now();
-      const result = await runCell({
-        cell, repetition, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(cell.scenario.mirror.policy)!, labels: runLabels(runId, o.keep && last, key), history, progress,
-        signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
+      const done = await runCells({
+        cells: unit.cells, repetition: unit.repetition, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(unit.cells[0]!.scenario.mirror.policy)!,
+        labels: runLabels(runId, o.keep && last, key), history, progress, signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
       });
       cellProgress.delete(key);
-      // Wall time, container removal included: what the next cell runs will take too.
+      // Wall time, container removal included: what the next environments will take too.
       tookMs.push(Date.now() - t0);
-      progress.info(`${key}: ${result.status}${result.status === 'error' && result.error ? ` (${result.error.code})` : ''} in ${formatDuration(tookMs.at(-1)!)}`);
-      results.cells.push(result);
+      for (const result of done) {
+        progress.info(`${result.key}: ${result.status}${result.status === 'error' && result.error ? ` (${result.error.code})` : ''} in ${formatDuration(tookMs.at(-1)!)}`);
+        results.cells.push(result);
+      }
       save();
     }
   } finally {

@@ -74,7 +74,7 @@ export function topicActions(x: StepDeps): TopicActions {
       return `${step.topic} on ${step.cluster}: ${done.join('; ') || 'nothing to change'}`;
     },
     'reset-group': async (step) => {
-      if (workload.consumerOn?.cluster === step.cluster) throw new Error(`the consumer group runs on ${step.cluster}: move it before resetting its offsets there`);
+      if (d.lanes.some((l) => l.consumerOn?.cluster === step.cluster)) throw new Error(`the consumer group runs on ${step.cluster}: move it before resetting its offsets there`);
       const admin = d.admins.get(step.cluster);
       const views = await d.views(step.cluster);
       for (const t of views) {

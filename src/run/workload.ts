@@ -1,18 +1,16 @@
 /**
- * The workload a playbook moves: one producer and one consumer group, each running on one
- * cluster at a time. Clients on a killed cluster are abandoned, not awaited — their requests in
- * flight end only at their timeouts, and a real application fails over without waiting — and
- * `settle()` awaits them later.
+ * The producer a playbook moves, on one cluster at a time (the consumer groups are the lanes':
+ * run/lane.ts). A producer on a killed cluster is abandoned, not awaited — its requests in flight
+ * end only at their timeouts, and a real application fails over without waiting — and `settle()`
+ * awaits it later.
  */
 import type { Cluster } from '../core/playbook.ts';
-import { startConsumer, type RunningConsumer } from '../adapters/consumer.ts';
 import { startProducer, type RunningProducer } from '../adapters/producer.ts';
 import type { DrillContext } from './drill-context.ts';
 
 export class Workload {
   private readonly d: DrillContext;
   private producer: { cluster: Cluster; run: RunningProducer } | null = null;
-  private consumer: { cluster: Cluster; run: RunningConsumer } | null = null;
   private producers = 0;
   /** Partition counts of topics recreated or grown by the playbook (`cluster/topic` → partitions). */
   private readonly resized = new Map<string, number>();
@@ -25,10 +23,6 @@ export class Workload {
 
   get producerCluster(): Cluster | null {
     return this.producer?.cluster ?? null;
-  }
-
-  get consumerOn(): { cluster: Cluster; run: RunningConsumer } | null {
-    return this.consumer;
   }
 
   /** Acked so far, by every producer. */
@@ -67,36 +61,13 @@ export class Workload {
     else await stopping;
   }
 
-  async startConsuming(c: Cluster, groupId: string, fromBeginning: boolean): Promise<RunningConsumer> {
-    const { ctx, env, rec } = this.d;
-    const run = await startConsumer({
-      kafka: env[c].kafka('client', `mm2-drill-consumer-${c}`, env.kafkaLog), topics: await this.d.views(c), phase: c,
-      fromBeginning, settings: { ...ctx.cell.scenario.workload.consumer, groupId }, recorder: rec,
-    });
-    this.consumer = { cluster: c, run };
-    return run;
-  }
-
-  /** Takes over a consumer started elsewhere (a failover strategy starts its own). */
-  adoptConsumer(c: Cluster, run: RunningConsumer): void {
-    this.consumer = { cluster: c, run };
-  }
-
-  async stopConsuming(abandon = false): Promise<void> {
-    const c = this.consumer;
-    if (!c) return;
-    this.consumer = null;
-    if (abandon) this.pending.push(this.d.sup.watch(c.run.stop(), 'stopping the consumer of a killed cluster'));
-    else await c.run.stop();
-  }
-
   /** Awaits the clients abandoned so far. */
   async settle(): Promise<void> {
     await Promise.allSettled(this.pending.splice(0));
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.stopProducing(), this.stopConsuming()]);
+    await this.stopProducing().catch(() => undefined);
     await this.settle();
   }
 }
