@@ -1,6 +1,8 @@
 /**
  * Failover strategies on the same drill, each checked against the expected bound, and the
  * harness's checkpoint decoding checked against Kafka's own RemoteClusterUtils.translateOffsets.
+ * The strategies differ only on the consumer side, so they run paired: one environment, one
+ * kill, one consumer group per strategy — and the physics of sharing is checked too.
  */
 import { writeFileSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
@@ -12,6 +14,12 @@ let results: RunResults;
 let history: HistoryEvent[];
 let code: number | null;
 const cell = (strategy: string): CellResult => results.cells.find((c) => c.values['failover.strategy'] === strategy)!;
+/** The consumer group a variant ran as (each paired variant has its own). */
+const groupOf = (c: CellResult): string => {
+  const start = eventsOf(history, 'cell-start').find((e) => e.cell === c.key)!;
+  return (start.settings as { workload: { consumer: { groupId: string } } }).workload.consumer.groupId;
+};
+const idsOf = (c: CellResult, type: 'ack' | 'backup-record') => new Set(history.filter((e) => e.cell === c.key && e.type === type).map((e) => (e as { id: string }).id));
 
 beforeAll(async () => {
   ({ code, results, history } = await runDrill('test/fixtures/strategies.ts', 'strategies', [], 900_000));
@@ -45,8 +53,8 @@ it('agrees with Kafka: RemoteClusterUtils.translateOffsets = the harness\'s deco
 it('resumes the checkpoints strategy exactly where the decoded checkpoints say, as its own group', () => {
   const c = cell('checkpoints');
   const chosen = eventsOf(history, 'failover-offsets').find((e) => e.cell === c.key)!;
-  expect(chosen.group).toBe('drill-consumer-checkpoints');
-  const decoded = eventsOf(history, 'checkpoint').filter((e) => e.cell === c.key && e.group === 'drill-consumer');
+  expect(chosen.group).toBe(`${groupOf(c)}-checkpoints`);
+  const decoded = eventsOf(history, 'checkpoint').filter((e) => e.cell === c.key && e.group === groupOf(c));
   for (const [tp, offset] of Object.entries(chosen.offsets)) {
     const p = Number(tp.slice(tp.lastIndexOf('/') + 1));
     expect(offset).toBe(decoded.filter((d) => d.partition === p).at(-1)?.downstreamOffset);
@@ -64,6 +72,40 @@ it('mm2-sync resumes where MM2 synced the group (same group, offsets taken from 
   const c = cell('mm2-sync');
   const chosen = eventsOf(history, 'failover-offsets').find((e) => e.cell === c.key)!;
   const synced = eventsOf(history, 'offsets').find((e) => e.cell === c.key && e.label === 'failover-committed')!;
-  expect(chosen.group).toBe('drill-consumer');
+  expect(chosen.group).toBe(groupOf(c));
   for (const [p, o] of Object.entries(synced.offsets)) expect(chosen.offsets[`${synced.topic}/${p}`]).toBe(o);
+});
+
+it('pairs the four strategies: one environment, one kill, the same messages, a consumer group each', () => {
+  const [first, ...others] = results.cells;
+  expect(new Set(results.cells.map((c) => c.pairedRun?.environment))).toEqual(new Set([first!.key]));
+  expect(new Set(results.cells.map(groupOf)).size).toBe(4);
+  const killAt = (c: CellResult) => eventsOf(history, 'kill').filter((e) => e.cell === c.key).map((e) => e.t);
+  const acked = idsOf(first!, 'ack');
+  const onBackup = idsOf(first!, 'backup-record');
+  expect(acked.size).toBeGreaterThan(500);
+  for (const c of others) {
+    expect(killAt(c), c.key).toEqual(killAt(first!));
+    // Every variant judged the same produced and replicated messages: only the consumer side differs.
+    expect(idsOf(c, 'ack'), c.key).toEqual(acked);
+    expect(idsOf(c, 'backup-record'), c.key).toEqual(onBackup);
+    expect(c.counts!.acked).toBe(first!.counts!.acked);
+    expect(c.counts!.notReplicated).toBe(first!.counts!.notReplicated);
+  }
+  // A message on the backup can be skipped or re-read, never lost: what a variant lost, MM2 never copied.
+  for (const c of results.cells) expect(c.counts!.lost, c.key).toBeLessThanOrEqual(c.counts!.notReplicated);
+  // Each consumer read on its own: the groups' deliveries differ (latest reads nothing on the backup).
+  expect(cell('latest').counts!.deliveredBackup).toBe(0);
+  expect(cell('mm2-sync').counts!.deliveredBackup).toBeGreaterThan(0);
+});
+
+it('reports each strategy against the baseline, run by run in the same environment', () => {
+  const baseline = results.summary.find((s) => s.cellId === results.cells[0]!.cellId)!;
+  expect(baseline.paired).toBeNull();
+  for (const s of results.summary.slice(1)) {
+    const runsOf = (id: string) => results.cells.filter((c) => c.cellId === id);
+    const expected = runsOf(s.cellId)[0]!.counts!.duplicated - runsOf(baseline.cellId)[0]!.counts!.duplicated;
+    expect(s.paired?.baseline).toBe(baseline.cellId);
+    expect(s.paired?.figures.duplicated?.median, s.cellId).toBe(expected);
+  }
 });
