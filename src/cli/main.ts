@@ -11,6 +11,8 @@ import type { RunResults } from '../core/results.ts';
 import { rederive, writeReports } from '../run/reports.ts';
 import { consoleProgress } from '../run/progress.ts';
 import { runDrill } from '../run/run-drill.ts';
+import { mergeRuns } from '../run/merge-runs.ts';
+import { parseShard, type Shard } from '../core/shard.ts';
 import { loadScenario, type LoadOptions } from './load-scenario.ts';
 import { drillStopper } from './stopper.ts';
 import { driftCommand } from './drift.ts';
@@ -49,6 +51,7 @@ interface PrintOptions {
 interface RunOptions extends LoadOptions, PrintOptions {
   keep: boolean;
   results: string;
+  shard?: Shard;
 }
 
 async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
@@ -63,7 +66,7 @@ async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
     for (const { file, cells } of loaded) {
       if (signal.aborted) break;
       const { results, runDir } = await runDrill({
-        file, cells, resultsRoot: resolve(opts.results), progress, signal, keep: opts.keep,
+        file, cells, resultsRoot: resolve(opts.results), progress, signal, keep: opts.keep, shard: opts.shard,
         onKept: (env, runId) => err(keptInfo(env, runId)),
       });
       worst = Math.max(worst, present(results, runDir, opts)) as ExitCodeValue;
@@ -167,6 +170,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .addOption(forceOption())
     .option('--keep', 'leave the last cell\'s environment running and print how to reach it', false)
     .option('--results <dir>', 'where run directories go', 'results')
+    .addOption(new Option('--shard <k/n>', 'run only shard k of n of the environments (one CI job each; combine them with `merge`)').argParser(parseShard))
     .option('--json', 'print results.json instead of the summary', false)
     .option('--verbose', 'print the full tables (matrix, every figure of every cell run, causes, thresholds) before the summary', false)
     .addHelpText('after', [
@@ -175,6 +179,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
       '  $ npx mm2-drill run scenarios/quickstart.ts --set mirror.offsetLagMax=10,100 --repeat 3',
       '  $ npx mm2-drill run scenarios/policy-vs-sync-interval.ts --only policy=identity',
       '  $ npx mm2-drill run scenarios/quickstart.ts --keep   # then: npx mm2-drill down',
+      '  $ npx mm2-drill run scenarios/failover-strategies.ts --shard 2/4   # then: npx mm2-drill merge <the 4 run dirs>',
     ].join('\n'))
     .action(async (files: string[], opts: RunOptions) => {
       code = await run(files, opts);
@@ -201,6 +206,17 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .option('--json', 'print results.json instead of the summary', false)
     .option('--verbose', 'print the full tables before the summary', false)
     .action((runDir: string, opts: PrintOptions) => { code = report(runDir, opts); });
+  program
+    .command('merge')
+    .description('combine the run directories of `run --shard k/n` into one run: one report, one verdict, one exit code')
+    .argument('<runDirs...>', 'the run directory of every shard')
+    .option('--results <dir>', 'where the merged run directory goes', 'results')
+    .option('--json', 'print results.json instead of the summary', false)
+    .option('--verbose', 'print the full tables before the summary', false)
+    .action((dirs: string[], opts: PrintOptions & { results: string }) => {
+      const { results, runDir } = mergeRuns(dirs, opts.results);
+      code = present(results, runDir, opts);
+    });
   driftCommand(program, out, (c) => { code = c; });
   initCommand(program, out, (c) => { code = c; });
   setupCommand(program, (c) => { code = c; });

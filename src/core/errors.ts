@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'SCENARIO_INVALID'
   | 'SCENARIO_LOAD'
   | 'USAGE'
+  | 'MERGE_MISMATCH'
   | 'DOCKER_UNREACHABLE'
   | 'CLUSTER_UNREACHABLE'
   | 'IMAGE_MISSING'
@@ -42,6 +43,7 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   SCENARIO_INVALID: ExitCode.invalidInput,
   SCENARIO_LOAD: ExitCode.invalidInput,
   USAGE: ExitCode.invalidInput,
+  MERGE_MISMATCH: ExitCode.invalidInput,
   DOCKER_UNREACHABLE: ExitCode.environment,
   CLUSTER_UNREACHABLE: ExitCode.environment,
   IMAGE_MISSING: ExitCode.environment,

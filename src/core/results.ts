@@ -103,6 +103,10 @@ export interface RunResults {
   startedAt: string;
   finishedAt: string | null;
   environment: { kafkaImage: string; kafkaVersion: string; toxiproxyImage: string; node: string; platform: string };
+  /** The share of the run's environments this run directory holds (`run --shard k/n`, core/shard.ts); null or absent: all of them. */
+  shard?: { index: number; total: number } | null;
+  /** The run ids of the shards `merge` combined into this run; absent for a run made by `run`. */
+  mergedFrom?: string[];
   /** Every cell run, repetitions included. */
   cells: CellResult[];
   /** Per matrix cell across repetitions: median and min–max of each figure. */

@@ -21,6 +21,7 @@ import { eventNarrator, formatDuration, prefixed, timeLeft, type Progress } from
 import type { HistoryEvent } from '../core/history.ts';
 import { runCells } from './run-cell.ts';
 import { asVariant, describePairing, planUnits } from '../core/pairing.ts';
+import { shardOf, type Shard } from '../core/shard.ts';
 import { harnessFailure, interruptedByUser } from './abort-reason.ts';
 import { readHistory, writeReports } from './reports.ts';
 import { noPolicy, preparePolicy, type PreparedPolicy } from '../adapters/custom-policy.ts';
@@ -36,6 +37,8 @@ export interface DrillOptions {
   readonly progress: Progress;
   readonly signal: AbortSignal;
   readonly keep: boolean;
+  /** Run only this share of the environments (core/shard.ts). */
+  readonly shard?: Shard | undefined;
   readonly onKept?: (env: DrillEnvironment, runId: string) => void;
 }
 
@@ -78,17 +81,20 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     startedAt: startedAt.toISOString(),
     finishedAt: null,
     environment: { kafkaImage: images.kafka, kafkaVersion: images.kafkaVersion, toxiproxyImage: images.toxiproxy, node: process.version, platform: `${process.platform}-${process.arch}` },
+    shard: o.shard ?? null,
     cells: [],
     summary: [],
   };
   const save = () => writeJson(join(runDir, 'results.json'), { ...results, summary: summarize(results.cells) });
   writeJson(join(runDir, 'scenario.json'), { file: o.file, cells: cells.map(redacted) });
   save();
-  o.progress.info(`run ${runId}: ${cells.length * scenario.repeat} cell run(s) → ${runDir}`);
+  const whole = planUnits(cells).map((u) => ({ ...u, cells: u.cells.map((c, i) => asVariant(c, i, u.cells.length)) }));
+  const plan = o.shard ? shardOf(whole, o.shard) : whole;
+  const runs = plan.reduce((n, u) => n + u.cells.length, 0);
+  o.progress.info(`run ${runId}: ${runs} cell run(s)${o.shard ? ` — shard ${o.shard.index}/${o.shard.total}: ${plan.length} of ${whole.length} environment(s)` : ''} → ${runDir}`);
   if (cells.length > 1) o.progress.info(`pairing: ${describePairing(cells)}`);
   o.progress.info(`images: ${images.kafka}, ${images.toxiproxy}`);
   try {
-    const plan = planUnits(cells).map((u) => ({ ...u, cells: u.cells.map((c, i) => asVariant(c, i, u.cells.length)) }));
     const tookMs: number[] = [];
     for (const [i, unit] of plan.entries()) {
       if (o.signal.aborted) break;

@@ -1,0 +1,34 @@
+/**
+ * `mm2-drill merge`: the shards of one run (core/shard.ts), each a run directory, become one run
+ * directory — every cell run's results, history and logs, one report, one verdict. The shards'
+ * directories are only read.
+ */
+import { appendFileSync, copyFileSync, cpSync, existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Cell } from '../core/matrix.ts';
+import { DrillError } from '../core/errors.ts';
+import type { RunResults } from '../core/results.ts';
+import { mergeResults } from '../core/shard.ts';
+import { createRunDir, newRunId, writeJson } from './run-dir.ts';
+import { readHistory, writeReports } from './reports.ts';
+
+export function mergeRuns(dirs: readonly string[], resultsRoot: string): { results: RunResults; runDir: string } {
+  const parts = dirs.map((dir) => {
+    const file = join(dir, 'results.json');
+    if (!existsSync(file)) throw new DrillError('USAGE', `${dir} is not a run directory (no results.json)`, { fix: 'pass the run directory each shard wrote, e.g. results/<scenario>/<time>-<id>' });
+    return { dir, results: JSON.parse(readFileSync(file, 'utf8')) as RunResults };
+  });
+  const { cells } = JSON.parse(readFileSync(join(parts[0]!.dir, 'scenario.json'), 'utf8')) as { cells: Cell[] };
+  const runId = newRunId();
+  const results = mergeResults(parts.map((p) => p.results), runId, cells.map((c) => c.id));
+  const runDir = createRunDir(resolve(resultsRoot), results.scenario.name, runId, new Date(results.startedAt));
+  copyFileSync(join(parts[0]!.dir, 'scenario.json'), join(runDir, 'scenario.json'));
+  for (const p of parts) {
+    const history = join(p.dir, 'history.ndjson');
+    if (existsSync(history)) appendFileSync(join(runDir, 'history.ndjson'), readFileSync(history));
+    if (existsSync(join(p.dir, 'logs'))) cpSync(join(p.dir, 'logs'), join(runDir, 'logs'), { recursive: true });
+  }
+  writeJson(join(runDir, 'results.json'), results);
+  writeReports(runDir, results, readHistory(runDir).events);
+  return { results, runDir };
+}
