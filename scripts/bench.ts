@@ -2,15 +2,46 @@
  * Times the phases of a drill: runs a scenario N times (default: quickstart, once) and prints
  * min / median / max of each phase across every cell run, from the phase events the drill
  * recorded, and each step of a scenario's own playbook (e.g. test/fixtures/failback-default.ts).
- * Usage: npm run bench -- [scenario.ts] [runs]
+ * Also, per environment (paired variants share one): its wall time and the harness's overhead —
+ * everything that is not the scenario's workload time up to the kill and its configured failover
+ * delay — and the peak memory of all the run's containers together and of the harness process.
+ * Options after `runs` go to `mm2-drill run` (e.g. `--set pairing=false`, `--repeat 1`).
+ * Usage: npm run bench -- [scenario.ts] [runs] [run options...]
  */
 import { $ } from 'zx';
 import Table from 'cli-table3';
 import type { PhaseName } from '../src/core/history.ts';
 import type { RunResults } from '../src/core/results.ts';
 
-const [scenario = 'scenarios/quickstart.ts', runsArg = '1'] = process.argv.slice(2);
+const [scenario = 'scenarios/quickstart.ts', runsArg = '1', ...runArgs] = process.argv.slice(2);
 const runs = Number(runsArg);
+
+/** Peak memory while `p` runs: every container of the Docker engine together (MiB), and the process `pid` (RSS, MiB). */
+async function peakMemory<T>(pid: () => number | undefined, p: Promise<T>): Promise<{ value: T; containersMiB: number; harnessMiB: number }> {
+  let containersMiB = 0;
+  let harnessMiB = 0;
+  let done = false;
+  const mib = (x: string) => {
+    const m = /^([\d.]+)\s*([KMG]i?B)/.exec(x.trim());
+    if (!m) return 0;
+    return Number(m[1]) * ({ KiB: 1 / 1024, KB: 1 / 1024, MiB: 1, MB: 1, GiB: 1024, GB: 1024 } as Record<string, number>)[m[2]!]!;
+  };
+  const poll = (async () => {
+    while (!done) {
+      const stats = await $`docker stats --no-stream --format {{.MemUsage}}`.quiet().nothrow();
+      containersMiB = Math.max(containersMiB, stats.stdout.split('\n').filter(Boolean).reduce((a, l) => a + mib(l.split('/')[0]!), 0));
+      const id = pid();
+      if (id) harnessMiB = Math.max(harnessMiB, Number((await $`ps -o rss= -p ${id}`.quiet().nothrow()).stdout.trim() || 0) / 1024);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  try {
+    return { value: await p, containersMiB, harnessMiB };
+  } finally {
+    done = true;
+    await poll;
+  }
+}
 
 const spans: [string, PhaseName | 'start', PhaseName][] = [
   ['clusters up (2 clusters + Toxiproxy)', 'start', 'clusters-up'],
@@ -23,6 +54,8 @@ const spans: [string, PhaseName | 'start', PhaseName][] = [
 ];
 
 const samples = new Map<string, number[]>();
+const memory: { containersMiB: number; harnessMiB: number }[] = [];
+const shape = new Set<string>();
 const add = (k: string, v: number) => samples.set(k, [...(samples.get(k) ?? []), v]);
 
 const setupStart = Date.now();
@@ -31,13 +64,23 @@ add('setup (already prepared machine)', Date.now() - setupStart);
 
 for (let i = 0; i < runs; i++) {
   const t0 = Date.now();
-  const out = await $`node bin/mm2-drill.js run ${scenario} --json --results results/bench`.quiet().nothrow();
+  const child = $`node bin/mm2-drill.js run ${scenario} ${runArgs} --json --results results/bench`.quiet().nothrow();
+  const { value: out, containersMiB, harnessMiB } = await peakMemory(() => child.child?.pid, child);
   add('whole drill (all cells, wall clock)', Date.now() - t0);
+  memory.push({ containersMiB, harnessMiB });
   if (out.exitCode !== 0) {
     console.error(`drill exited ${out.exitCode}:\n${out.stderr}`);
     process.exit(1);
   }
   const results = JSON.parse(out.stdout) as RunResults;
+  // One environment per paired group (the first variant's run carries it), one per cell otherwise.
+  const environments = results.cells.filter((c) => !c.pairedRun || c.pairedRun.environment === c.key);
+  shape.add(`${results.cells.length} cell run(s) in ${environments.length} environment(s)`);
+  for (const c of environments) {
+    add('environment total', c.durationMs);
+    const workload = c.phases.kill !== undefined && c.phases['workload-started'] !== undefined ? c.phases.kill - c.phases['workload-started'] : 0;
+    add('harness overhead per environment (total − workload to the kill − failover delay)', c.durationMs - workload - (c.failoverDelayMs ?? 0));
+  }
   for (const c of results.cells) {
     add('cell total', c.durationMs);
     for (const [label, from, to] of spans) {
@@ -59,5 +102,7 @@ const stat = (xs: number[]) => {
 };
 const table = new Table({ head: ['phase', 'min s', 'median s', 'max s', 'n'], style: { head: [], border: [] } });
 for (const [k, xs] of samples) table.push([k, ...stat(xs)]);
-console.log(`${scenario}, ${runs} run(s), Node ${process.version}`);
+console.log(`${scenario}${runArgs.length ? ` ${runArgs.join(' ')}` : ''}, ${runs} run(s), Node ${process.version}: ${[...shape].join('; ')}`);
 console.log(table.toString());
+const peak = (k: 'containersMiB' | 'harnessMiB') => Math.max(...memory.map((m) => m[k])).toFixed(0);
+console.log(`peak memory: containers ${peak('containersMiB')} MiB together, harness process ${peak('harnessMiB')} MiB`);

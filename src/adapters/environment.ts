@@ -2,6 +2,12 @@
  * One drill environment: a private network, Toxiproxy, the primary and backup clusters and
  * MM2 between them. Each container and the network is handed to `track` as soon as it exists,
  * so the caller's cleanup removes exactly what was started, even when a later stage fails.
+ *
+ * MM2 reaches the brokers through Toxiproxy, whose addresses exist before any broker does: the
+ * default drill's MM2 starts while the clusters start (its clients retry until the brokers
+ * answer, and it finds the drill's topics at its next topic refresh). A playbook's mirrors start
+ * after the topics exist: under Identity a mirror could otherwise create on the backup a topic
+ * the harness is about to create there itself.
  */
 import { join } from 'node:path';
 import { Network, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
@@ -9,7 +15,7 @@ import { renderProperties } from '../core/broker-config.ts';
 import { findRemoteTopic, mirrorSettings, separatorOf, SOURCE_ALIAS, type FlowSpec } from '../core/mm2-config.ts';
 import type { PropertyChange } from '../core/mm2-properties-file.ts';
 import { playbookOf, type Scenario } from '../core/scenario.ts';
-import { brokersOf, nodesOf, planProxies, replicationFactorFor, type ProxyPlan } from '../core/topology.ts';
+import { brokersOf, nodesOf, planProxies, proxyFor, replicationFactorFor, type BrokerRef, type ProxyPlan } from '../core/topology.ts';
 import type { ResolvedImages } from './images.ts';
 import { endOffsets } from './kafka-client.ts';
 import { startCluster, type StartedCluster } from './kafka-cluster.ts';
@@ -70,21 +76,8 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const toxiproxy = await startToxiproxy({ image: o.images.toxiproxy, network, labels: o.labels, plan, logFile: join(o.logDir, 'toxiproxy.log'), host: HOST });
   track(toxiproxy.container);
 
-  const common = { image: o.images.kafka, network, labels: o.labels, plan, toxiproxy, logDir: o.logDir, overrides: s.kafka.brokerConfig, kafkaLog, signal: o.signal };
-  const [primary, backup] = await Promise.all([
-    startCluster({ ...common, name: 'primary', brokers: primaryBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
-    startCluster({ ...common, name: 'backup', brokers: backupBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
-  ]);
-  o.onStage('clusters-up');
-
-  const playbook = playbookOf(s) !== null;
-  await createTopics(primary, s, kafkaLog);
-  // A playbook may move the producers to the backup: their topics exist there too.
-  if (playbook) await createTopics(backup, s, kafkaLog);
-  const endpoints = {
-    primaryBootstrap: primary.mirrorBootstrap.join(','),
-    backupBootstrap: backup.mirrorBootstrap.join(','),
-  };
+  const mirrorBootstrap = (brokers: readonly BrokerRef[]) => brokers.map((b) => toxiproxy.networkAddress(proxyFor(plan, b, 'mirror'))).join(',');
+  const endpoints = { primaryBootstrap: mirrorBootstrap(primaryBrokers), backupBootstrap: mirrorBootstrap(backupBrokers) };
   const mirrors = new Map<string, StartedMirror>();
   const mirrorLogFile = (name: string) => join(o.logDir, `mirror-maker-${name}.log`);
   const launch = async (name: string, flow?: FlowSpec) => {
@@ -101,11 +94,26 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
     if (!m) throw new Error(`no mirror named "${name}"`);
     return { source: m.source, target: m.target, policy: m.policy ?? s.mirror.policy, startFrom: m.startFrom, properties: m.properties };
   };
+  const playbook = playbookOf(s) !== null;
+  const early = playbook ? undefined : launch('forward');
+  // Its failure is reported by the await below; a cluster's failure first would leave it unhandled.
+  early?.catch(() => undefined);
+  const common = { image: o.images.kafka, network, labels: o.labels, plan, toxiproxy, logDir: o.logDir, overrides: s.kafka.brokerConfig, kafkaLog, signal: o.signal };
+  const [primary, backup] = await Promise.all([
+    startCluster({ ...common, name: 'primary', brokers: primaryBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
+    startCluster({ ...common, name: 'backup', brokers: backupBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
+  ]);
+  o.onStage('clusters-up');
+
+  await createTopics(primary, s, kafkaLog);
+  // A playbook may move the producers to the backup: their topics exist there too.
+  if (playbook) await createTopics(backup, s, kafkaLog);
   // The forward flow first: the drill waits for its remote topics on the backup.
   const setup = playbook ? Object.keys(s.mirrors).filter((n) => s.mirrors[n]?.startAt === 'setup').sort((a, b) => Number(s.mirrors[b]?.source === 'primary') - Number(s.mirrors[a]?.source === 'primary')) : [];
-  let first: { mirror: StartedMirror; props: Record<string, string | number | boolean>; changes: PropertyChange[] } | undefined;
-  for (const name of playbook ? setup : ['forward']) {
-    const started = await launch(name, playbook ? flowOf(name) : undefined);
+  let first = await early;
+  if (first) mirrors.set('forward', first.mirror);
+  for (const name of setup) {
+    const started = await launch(name, flowOf(name));
     mirrors.set(name, started.mirror);
     first ??= started;
   }

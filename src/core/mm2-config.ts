@@ -142,6 +142,13 @@ function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Rec
     'refresh.groups.interval.seconds': m.refreshGroupsIntervalSeconds,
     'sync.topic.configs.interval.seconds': m.syncTopicConfigsIntervalSeconds,
     'emit.heartbeats.interval.seconds': 1,
+    // Start-up: MM2 scans the whole class path for Connect plugins for its config and again for
+    // each herder, 2–6 s each on a small machine; Kafka's own connectors and converters are found
+    // from their service manifests instead (KIP-898, 3.6+). A custom policy is not a plugin. The
+    // herders read it from their target cluster's prefix (MirrorMakerConfig.workerConfig).
+    'plugin.discovery': 'service_load',
+    [`${SOURCE_ALIAS}.plugin.discovery`]: 'service_load',
+    [`${TARGET_ALIAS}.plugin.discovery`]: 'service_load',
     // The offset flush also emits a delayed offset sync for the newest record (KAFKA-15906, 3.7+).
     // Dedicated mode builds each herder's worker config from the target-prefixed properties,
     // so the prefixed form is the one that takes effect.
