@@ -4,7 +4,7 @@ import { Resources } from '../../src/run/resources.ts';
 
 const gone = () => Object.assign(new Error('(HTTP code 404) no such network'), { statusCode: 404 });
 
-it('stops tracked containers, then sweeps the untracked ones, then removes the networks', async () => {
+it('stops tracked containers (together), then sweeps the untracked ones, then removes the networks', async () => {
   const order: string[] = [];
   const container = (name: string) => ({ getMappedPort: () => 0, stop: async () => void order.push(name) }) as unknown as StartedTestContainer;
   const network = { stop: async () => void order.push('network') } as unknown as StartedNetwork;
