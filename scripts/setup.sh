@@ -77,17 +77,27 @@ go_binary() { # module@version, output name
   fi
 }
 
+# What an image is built from (its Dockerfile and build scripts): a local image built from an
+# older recipe is rebuilt (the downloads it needs stay cached).
+recipe() { cat "$root/docker/$1"/* | sha256sum | cut -c1-12; }
+recipe_of() { docker image inspect -f '{{ index .Config.Labels "dev.mm2-drill.recipe" }}' "$1" 2>/dev/null || true; }
+
 build_from() { # dir, tag, file-to-copy...
   local dir=$1 tag=$2; shift 2
   local ctx; ctx=$(mktemp -d)
-  cp "$root/docker/$dir/Dockerfile" "$ctx/"
+  cp "$root/docker/$dir"/* "$ctx/"
   for f in "$@"; do cp -r "$f" "$ctx/"; done
-  DOCKER_BUILDKIT=0 docker build -q 2>/dev/null ${BASE:+--build-arg BASE="$BASE"} -t "$tag" "$ctx" >/dev/null
+  DOCKER_BUILDKIT=0 docker build -q ${BASE:+--build-arg BASE="$BASE"} --label "dev.mm2-drill.recipe=$(recipe "$dir")" -t "$tag" "$ctx" >"$cache/build-$dir.log" 2>&1 \
+    || fail BUILD "building $tag failed; see $cache/build-$dir.log"
   rm -rf "$ctx"
 }
 
 kafka_official="apache/kafka:$KAFKA_VERSION"
 kafka_local="mm2-drill/kafka:$KAFKA_VERSION"
+if have "$kafka_local" && [ "$(recipe_of "$kafka_local")" != "$(recipe kafka)" ]; then
+  step "$kafka_local was built from an older recipe: rebuilding it"
+  docker image rm -f "$kafka_local" >/dev/null
+fi
 if have "$kafka_official" || have "$kafka_local" || try_pull "$kafka_official"; then
   step "kafka image ready ($(have "$kafka_official" && echo "$kafka_official" || echo "$kafka_local"))"
 else
@@ -115,7 +125,7 @@ else
       -DincludeScope=runtime -DoutputDirectory="$libs" || fail BUILD "Maven could not resolve the Kafka jars"
     touch "$libs/.complete"
   fi
-  step "building $kafka_local"
+  step "building $kafka_local (with class-data-sharing archives: about a minute)"
   rm -rf "$cache/libs"; cp -r "$libs" "$cache/libs"; rm -f "$cache/libs/.complete"
   BASE="$base" build_from kafka "$kafka_local" "$cache/libs"
   rm -rf "$cache/libs"

@@ -105,9 +105,9 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   ]);
   o.onStage('clusters-up');
 
-  await createTopics(primary, s, kafkaLog);
+  await createTopics(primary, s, kafkaLog, o.signal);
   // A playbook may move the producers to the backup: their topics exist there too.
-  if (playbook) await createTopics(backup, s, kafkaLog);
+  if (playbook) await createTopics(backup, s, kafkaLog, o.signal);
   // The forward flow first: the drill waits for its remote topics on the backup.
   const setup = playbook ? Object.keys(s.mirrors).filter((n) => s.mirrors[n]?.startAt === 'setup').sort((a, b) => Number(s.mirrors[b]?.source === 'primary') - Number(s.mirrors[a]?.source === 'primary')) : [];
   let first = await early;
@@ -132,12 +132,17 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   };
 }
 
-async function createTopics(cluster: StartedCluster, s: Scenario, kafkaLog: string): Promise<void> {
+/**
+ * Creates the scenario's topics and waits until every partition has a leader. Not kafkajs's own
+ * wait (`waitForLeaders`): it gives up on the first UNKNOWN_TOPIC_OR_PARTITION, which a broker
+ * busy starting MM2 answers while its metadata still lags the controller's.
+ */
+async function createTopics(cluster: StartedCluster, s: Scenario, kafkaLog: string, signal?: AbortSignal): Promise<void> {
   const admin = cluster.kafka('admin', 'mm2-drill-setup', kafkaLog).admin();
   await admin.connect();
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: s.topics.map((t) => ({
         topic: t.name,
         numPartitions: t.partitions,
@@ -145,6 +150,13 @@ async function createTopics(cluster: StartedCluster, s: Scenario, kafkaLog: stri
         configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
       })),
     });
+    await waitUntil(async () => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: s.topics.map((t) => t.name) });
+      return s.topics.every((t) => {
+        const found = topics.find((x) => x.name === t.name);
+        return found !== undefined && found.partitions.length === t.partitions && found.partitions.every((p) => p.leader >= 0);
+      });
+    }, { what: `a leader for every partition of ${s.topics.map((t) => t.name).join(', ')} on the ${cluster.name}`, timeoutMs: 60_000, intervalMs: 200, signal });
   } finally {
     await admin.disconnect();
   }

@@ -13,6 +13,7 @@ import { consoleProgress } from '../run/progress.ts';
 import { runDrill } from '../run/run-drill.ts';
 import { mergeRuns } from '../run/merge-runs.ts';
 import { parseShard, type Shard } from '../core/shard.ts';
+import { describePairing } from '../core/pairing.ts';
 import { loadScenario, type LoadOptions } from './load-scenario.ts';
 import { drillStopper } from './stopper.ts';
 import { driftCommand } from './drift.ts';
@@ -135,7 +136,10 @@ async function validate(files: string[], list: boolean, opts: LoadOptions = {}):
     const cells = await loadScenario(f, opts);
     const repeat = cells[0]?.scenario.repeat ?? 1;
     out(`${f}: valid — ${cells.length} cell(s)${repeat > 1 ? ` × ${repeat} repetitions` : ''}`);
-    if (list) for (const c of cells) out(`  ${c.id}`);
+    if (list) {
+      for (const c of cells) out(`  ${c.id}`);
+      if (cells.length > 1) out(`pairing: ${describePairing(cells)}`);
+    }
   }
   return ExitCode.ok;
 }
