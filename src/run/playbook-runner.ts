@@ -5,16 +5,16 @@
  * The producer and every lane's consumer group (one per paired variant, run/lane.ts) start on the
  * primary, the timeline's faults run beside the steps, then every step in order
  * (run/playbook-steps.ts), each when its `when` holds, recorded as a `step` start and end — a
- * consumer step once per lane, after the lane's own `when`, in the lane's history. A final drain ends every playbook (added if missing). Then the remaining
- * faults are healed and the verification read runs on the never-faulted ADMIN path: the backup's
- * remote topics for the default playbook (`backup-record`, the classic ledger), every view on both
- * clusters for a scenario's own playbook (`copy`, the round-trip ledger). Background tasks run
- * under a Supervisor.
+ * consumer step once per lane, after the lane's own `when`, in the lane's history. A final drain
+ * ends every playbook (added if missing). Then the remaining faults are healed and the
+ * verification read runs on the never-faulted ADMIN path: the backup's remote topics for the
+ * default playbook (`backup-record`, the classic ledger), every view on both clusters for a
+ * scenario's own playbook (`copy`, the round-trip ledger). Background tasks run under a Supervisor.
  */
 import type { Admin } from 'kafkajs';
 import { DrillError } from '../core/errors.ts';
 import { eventsOf, type PhaseName } from '../core/history.ts';
-import { describeWhen, stepLabel, stepTarget, type Cluster, type PlaybookStep, type When } from '../core/playbook.ts';
+import { defaultPlaybook, describeWhen, stepLabel, stepTarget, type Cluster, type PlaybookStep, type When } from '../core/playbook.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import { committedOffsets, endOffsets, totalOffsets } from '../adapters/kafka-client.ts';
 import { tpKey } from '../core/topic-partition.ts';
@@ -31,7 +31,6 @@ import { ConfigWatch } from './config-watch.ts';
 import { CONSUMER_STEPS, stepActions } from './playbook-steps.ts';
 import type { CellContext } from './run-cell.ts';
 import type { Lane, LaneSpec } from './lane.ts';
-import { defaultPlaybook } from '../core/playbook.ts';
 import { Supervisor } from './supervisor.ts';
 import { startTimeline, type RunningTimeline } from './timeline.ts';
 import { Workload } from './workload.ts';
