@@ -25,15 +25,6 @@ offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 EOF
-cat >log4j2.properties <<EOF
-status = warn
-appender.out.type = Console
-appender.out.name = OUT
-appender.out.layout.type = PatternLayout
-appender.out.layout.pattern = [%d{ISO8601}] %p %m (%c{1.})%n
-rootLogger.level = INFO
-rootLogger.appenderRef.out.ref = OUT
-EOF
 cat >mm2.properties <<EOF
 clusters=primary,backup
 primary.bootstrap.servers=localhost:19092
@@ -55,7 +46,8 @@ backup.plugin.discovery=service_load
 EOF
 java_list() { # list file, main class, args...
   list=$1; shift
-  java -Xshare:off -XX:DumpLoadedClassList="$dir/$list" -Dlog4j2.configurationFile="$dir/log4j2.properties" -cp "$cp" "$@"
+  # log4j2's default configuration at INFO: the start-up lines awaited below are INFO.
+  java -Xshare:off -XX:DumpLoadedClassList="$dir/$list" -Dlog4j2.level=INFO -cp "$cp" "$@"
 }
 waitfor() { # log file, text
   i=0
