@@ -125,10 +125,9 @@ export function renderHtml(model: ReportModel, chartJs: string): string {
   const r = model.results;
   const summaries = summarize(r.cells);
   const dims = [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
-  const baseline = summaries.find((s) => s.paired)?.paired?.baseline;
-  const pairedHead = baseline ? (['lost', 'skipped', 'duplicated'] as const) : [];
+  const pairedHead = summaries.some((s) => s.paired) ? (['lost', 'skipped', 'duplicated'] as const) : [];
   const matrix = tableHtml(
-    [...dims.map(h), 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', ...pairedHead.map((f) => `<span title="minus ${h(baseline)} in the same environment, run by run">paired Δ ${f}</span>`)],
+    [...dims.map(h), 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', ...pairedHead.map((f) => `<span title="minus the first variant of the same environment (the row showing —), run by run">paired Δ ${f}</span>`)],
     summaries.map((s) => [...dims.map((d) => h(s.values[d])), h(runsText(s)), ...[s.figures.lost, s.figures.skipped, s.figures.duplicated, s.figures.notReplicated].map((x) => h(formatStat(x))), ...pairedHead.map((f) => h(pairedText(s.paired, f)))]),
     'matrix',
   );

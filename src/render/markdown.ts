@@ -22,7 +22,7 @@ const statusIcon = (c: CellResult) => ({ passed: '✅', measured: '📏', failed
 export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogFile[]> = {}): string {
   const summaries = summarize(r.cells);
   const dims = [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
-  const baseline = summaries.find((s) => s.paired)?.paired?.baseline;
+  const paired = summaries.some((s) => s.paired);
   const out: string[] = [
     `# mm2-drill: ${r.scenario.name} — ${r.status.toUpperCase()}`,
     '',
@@ -33,18 +33,18 @@ export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogF
     '## Lost / skipped / duplicated per cell',
     '',
     table(
-      [...dims, 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', 'failover gap s', ...(baseline ? ['paired Δ lost', 'paired Δ skipped', 'paired Δ duplicated'] : [])],
+      [...dims, 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', 'failover gap s', ...(paired ? ['paired Δ lost', 'paired Δ skipped', 'paired Δ duplicated'] : [])],
       summaries.map((s) => [
         ...dims.map((d) => String(s.values[d] ?? '')),
         runsText(s),
         formatStat(s.figures.lost), formatStat(s.figures.skipped), formatStat(s.figures.duplicated), formatStat(s.figures.notReplicated),
         s.figures.failoverGapMs ? formatStat({ ...s.figures.failoverGapMs, median: s.figures.failoverGapMs.median / 1000, min: s.figures.failoverGapMs.min / 1000, max: s.figures.failoverGapMs.max / 1000 }, 1) : 'unknown',
-        ...(baseline ? (['lost', 'skipped', 'duplicated'] as const).map((f) => pairedText(s.paired, f)) : []),
+        ...(paired ? (['lost', 'skipped', 'duplicated'] as const).map((f) => pairedText(s.paired, f)) : []),
       ]),
     ),
     '',
     'Values are median (min–max) over repetitions; `+N?` counts runs where the figure was unknown.',
-    ...(baseline ? ['', `Paired Δ: the cell minus \`${baseline}\` in the same environment, run by run (both faced the same kill), median (min…max).`] : []),
+    ...(paired ? ['', 'Paired Δ: the cell minus the first variant of its environment (the row showing —) in the same environment, run by run (both faced the same kill), median (min…max).'] : []),
     '',
     '## Every cell run',
     '',

@@ -4,7 +4,8 @@
  * The strategies differ only on the consumer side, so they run paired: one environment, one
  * kill, one consumer group per strategy — and the physics of sharing is checked too.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
 import type { CellResult, RunResults } from '../../src/core/results.ts';
@@ -13,6 +14,7 @@ import { runDrill } from './helpers.ts';
 let results: RunResults;
 let history: HistoryEvent[];
 let code: number | null;
+let dir: string;
 const cell = (strategy: string): CellResult => results.cells.find((c) => c.values['failover.strategy'] === strategy)!;
 /** The consumer group a variant ran as (each paired variant has its own). */
 const groupOf = (c: CellResult): string => {
@@ -22,7 +24,7 @@ const groupOf = (c: CellResult): string => {
 const idsOf = (c: CellResult, type: 'ack' | 'backup-record') => new Set(history.filter((e) => e.cell === c.key && e.type === type).map((e) => (e as { id: string }).id));
 
 beforeAll(async () => {
-  ({ code, results, history } = await runDrill('test/fixtures/strategies.ts', 'strategies', [], 900_000));
+  ({ code, results, history, dir } = await runDrill('test/fixtures/strategies.ts', 'strategies', [], 900_000));
   if (process.env.MM2_DRILL_CAPTURE_CHECKPOINTS) {
     // Refreshes the decoder's fixture with real records: MM2_DRILL_CAPTURE_CHECKPOINTS=test/fixtures/checkpoints-captured.json
     // Raw records plus Kafka's own answer (RemoteClusterUtils) from the same moment: the expected
@@ -108,4 +110,8 @@ it('reports each strategy against the baseline, run by run in the same environme
     expect(s.paired?.baseline).toBe(baseline.cellId);
     expect(s.paired?.figures.duplicated?.median, s.cellId).toBe(expected);
   }
+  // summary.md shows them beside the independent figures, the baseline's row with "—".
+  const md = readFileSync(join(dir, 'summary.md'), 'utf8');
+  expect(md).toContain('paired Δ duplicated');
+  expect(md).toMatch(/\| mm2-sync \|[^\n]*\| — \| — \| — \|\n/);
 });
