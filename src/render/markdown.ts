@@ -44,7 +44,7 @@ export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogF
     ),
     '',
     'Values are median (min–max) over repetitions; `+N?` counts runs where the figure was unknown.',
-    ...(paired ? ['', 'Paired Δ: the cell minus the first variant of its environment (the row showing —) in the same environment, run by run (both faced the same kill), median (min…max).'] : []),
+    ...(paired ? ['', 'Paired Δ: the cell minus the first variant of its environment (the row showing —), run by run — both faced the same kill — median (min…max).'] : []),
     '',
     '## Every cell run',
     '',
