@@ -137,8 +137,8 @@ async function validate(files: string[], list: boolean, opts: LoadOptions = {}):
     const repeat = cells[0]?.scenario.repeat ?? 1;
     out(`${f}: valid — ${cells.length} cell(s)${repeat > 1 ? ` × ${repeat} repetitions` : ''}`);
     if (list) {
-      for (const c of cells) out(`  ${c.id}`);
       if (cells.length > 1) out(`pairing: ${describePairing(cells)}`);
+      for (const c of cells) out(`  ${c.id}`);
     }
   }
   return ExitCode.ok;

@@ -108,6 +108,8 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     consumerReady = Promise.all(d.lanes.map((l) => sup.watch(sleep(l.scenario.workload.consumer.startDelaySeconds * 1000, signal).then(async () => {
       if (!signal.aborted && !l.consumerOn) await l.startConsuming('primary', l.groupId, true);
     }), `the consumer on the primary${d.lanes.length > 1 ? ` of ${l.label}` : ''}`)));
+    // Each start is supervised (its failure is the cell's error); awaiting the whole still throws.
+    consumerReady.catch(() => undefined);
     // The default playbook is short enough to show whole; a scenario's own prints each step as it ends.
     const outline = book.explicit ? `${book.steps.length} step(s)` : book.steps.map((x, i) => `${stepLabel(x, i)} ${describeWhen(x.when)}`).join(' → ');
     const progress = ctx.progress.step(`${label} playbook: ${outline}`);
