@@ -284,6 +284,9 @@ async function removeDrillData(s: Scenario, clusters: Record<ClusterName, Starte
   for (const [name, topics] of [['primary', created], ['backup', remote]] as const) {
     await attempt(`removing the drill's topics and groups on ${name}`, () =>
       withAdmin(clusters[name], kafkaLog, async (admin) => {
+        // A restored broker lists only the groups its coordinator has loaded: describing the
+        // drill's group first waits (kafkajs retries COORDINATOR_LOAD_IN_PROGRESS) until it has.
+        await admin.describeGroups([group]);
         const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g === group || g.startsWith(`${group}-`));
         if (groups.length) await admin.deleteGroups(groups);
         const existing = new Set(await admin.listTopics());
