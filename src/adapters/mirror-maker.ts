@@ -4,6 +4,9 @@ import { logConsumer } from './container-logs.ts';
 import { CONFIG_DIR, javaCommand, log4j2Properties } from './java-command.ts';
 import type { PreparedPolicy } from './custom-policy.ts';
 
+/** Where MM2 reads its configuration in its container. */
+export const MM2_PROPERTIES_FILE = `${CONFIG_DIR}/mm2.properties`;
+
 export interface StartedMirror {
   readonly container: StartedTestContainer;
   readonly logFile: string;
@@ -20,7 +23,7 @@ export async function startMirrorMaker(o: {
   logFile: string;
   policy: PreparedPolicy;
 }): Promise<StartedMirror> {
-  const file = `${CONFIG_DIR}/mm2.properties`;
+  const file = MM2_PROPERTIES_FILE;
   const container = await new GenericContainer(o.image)
     .withNetwork(o.network)
     .withNetworkAliases(o.alias ?? 'mm2')

@@ -12,8 +12,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { parseSourceOffsetKey, sourceOffsetKey, sourceOffsetsTopic } from '../core/mm2-config.ts';
 import { parseTp, tpKey } from '../core/topic-partition.ts';
 import { closeQuietly, endOffsets } from './kafka-client.ts';
-import { readToEnd } from './topic-reader.ts';
-import { sleep } from './wait.ts';
+import { followTopic, readToEnd } from './topic-reader.ts';
 
 export interface SourceOffsetsWatch {
   /** Next source offset to copy per source `topic/partition` (stored offset + 1), as last flushed. */
@@ -22,36 +21,16 @@ export interface SourceOffsetsWatch {
 }
 
 /** Follows the source offsets a mirror stores on its target (the topic may not exist yet). */
-export async function watchSourceOffsets(o: { kafka: Kafka; admin: Admin; source: string; signal: AbortSignal }): Promise<SourceOffsetsWatch> {
-  const topic = sourceOffsetsTopic(o.source);
+export function watchSourceOffsets(o: { kafka: Kafka; admin: Admin; source: string; signal: AbortSignal }): SourceOffsetsWatch {
   const next = new Map<string, bigint>();
-  const consumer = o.kafka.consumer({ groupId: `mm2-drill-offsets-${o.source}-${Date.now()}`, maxWaitTimeInMs: 250 });
-  let running = true;
-  const loop = (async () => {
-    // MM2 creates the topic when the mirror starts; until then there is nothing to follow.
-    while (running && !o.signal.aborted && !(await o.admin.listTopics().catch((): string[] => [])).includes(topic)) await sleep(500, o.signal);
-    if (!running || o.signal.aborted) return;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ message }) => {
-        const key = message.key && parseSourceOffsetKey(message.key.toString());
-        if (!key || key.cluster !== o.source) return;
-        const value = message.value ? (JSON.parse(message.value.toString()) as { offset?: unknown }) : null;
-        const stored = typeof value?.offset === 'number' ? BigInt(value.offset) : -1n;
-        next.set(tpKey(key.topic, key.partition), stored + 1n);
-      },
-    });
-  })();
-  return {
-    next,
-    stop: async () => {
-      running = false;
-      await loop.catch(() => undefined);
-      await closeQuietly(consumer);
-    },
-  };
+  const follower = followTopic({ kafka: o.kafka, admin: () => o.admin, topic: sourceOffsetsTopic(o.source), group: `mm2-drill-offsets-${o.source}`, signal: o.signal }, (message) => {
+    const key = message.key && parseSourceOffsetKey(message.key.toString());
+    if (!key || key.cluster !== o.source) return;
+    const value = message.value ? (JSON.parse(message.value.toString()) as { offset?: unknown }) : null;
+    const stored = typeof value?.offset === 'number' ? BigInt(value.offset) : -1n;
+    next.set(tpKey(key.topic, key.partition), stored + 1n);
+  });
+  return { next, stop: () => follower.stop() };
 }
 
 export interface MirrorLag {

@@ -6,7 +6,9 @@ import { getContainerRuntimeClient, type StartedTestContainer } from 'testcontai
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import { isNetworkFault, type Fault, type NetworkFault } from '../core/faults.ts';
 import type { ProxyPlan } from '../core/topology.ts';
+import { renderProperties } from '../core/broker-config.ts';
 import type { StartedCluster } from './kafka-cluster.ts';
+import { MM2_PROPERTIES_FILE, type StartedMirror } from './mirror-maker.ts';
 
 /** How to undo a fault; null for one that cannot be undone (a SIGKILLed process stays dead). */
 export type Heal = (() => Promise<void>) | null;
@@ -16,14 +18,14 @@ export interface NemesisTargets {
   readonly plan: readonly ProxyPlan[];
   readonly primary: StartedCluster;
   readonly backup: StartedCluster;
-  /** The harness's MM2 container (none when the team's own MM2 runs between external clusters). */
-  readonly mirror: StartedTestContainer | null;
+  /** The harness's MM2 (none when the team's own MM2 runs between external clusters). */
+  readonly mirror: StartedMirror | null;
 }
 
 /** The harness's MM2 container, for a process fault on it. */
 const mirrorOf = (t: NemesisTargets): StartedTestContainer => {
   if (!t.mirror) throw new Error('this drill runs no MM2 of its own to fault');
-  return t.mirror;
+  return t.mirror.container;
 };
 
 /** The proxies of a named link: every broker of the link's cluster, for one client class. */
@@ -88,6 +90,11 @@ export async function invokeFault(t: NemesisTargets, f: Fault, name: string): Pr
     }
     case 'restart': {
       const mm2 = byId(mirrorOf(t));
+      if (f.properties) {
+        // Read at start-up only: the running process keeps its configuration until the kill.
+        const content = `${t.mirror!.properties}${renderProperties(f.properties)}`;
+        await mirrorOf(t).copyContentToContainer([{ content, target: MM2_PROPERTIES_FILE }]);
+      }
       await mm2.kill({ signal: 'SIGKILL' });
       await mm2.start();
       return null;

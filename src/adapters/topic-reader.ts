@@ -1,12 +1,12 @@
 /**
- * Reads one of MM2's small internal topics end to end, once: up to the end offsets taken at the
- * start, with a throwaway group (kafkajs has no manual assignment). A topic that does not exist
- * reads as empty.
+ * Reads MM2's small internal topics with throwaway groups (kafkajs has no manual assignment):
+ * end to end once (`readToEnd`), or from the beginning on as records arrive (`followTopic`).
  */
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { closeQuietly, endOffsets } from './kafka-client.ts';
 import { sleep } from './wait.ts';
 
+/** Reads a topic end to end, once: up to the end offsets taken at the start. A topic that does not exist reads as empty. */
 export async function readToEnd(o: { kafka: Kafka; admin: Admin; topic: string; timeoutMs: number; group: string }, onMessage: (message: KafkaMessage, partition: number) => void): Promise<void> {
   const ends = await endOffsets(o.admin, o.topic).catch(() => ({}) as Record<string, string>);
   const target = new Map(Object.entries(ends).map(([p, e]) => [Number(p), BigInt(e)]));
@@ -26,4 +26,32 @@ export async function readToEnd(o: { kafka: Kafka; admin: Admin; topic: string; 
   const deadline = Date.now() + o.timeoutMs;
   while (pending() && Date.now() < deadline) await sleep(100);
   await closeQuietly(consumer);
+}
+
+export interface TopicFollower {
+  stop(): Promise<void>;
+}
+
+/**
+ * Follows a topic from its beginning, calling `onMessage` for each record as it arrives. The
+ * topic may not exist yet (MM2 creates its internal topics as it starts): the follower waits for
+ * it. `admin` is looked up at each check (the harness renews its clients after a restore).
+ */
+export function followTopic(o: { kafka: Kafka; admin: () => Admin; topic: string; group: string; signal: AbortSignal }, onMessage: (message: KafkaMessage, partition: number) => void): TopicFollower {
+  const consumer = o.kafka.consumer({ groupId: `${o.group}-${Date.now()}`, maxWaitTimeInMs: 250 });
+  let running = true;
+  const loop = (async () => {
+    while (running && !o.signal.aborted && !(await o.admin().listTopics().catch((): string[] => [])).includes(o.topic)) await sleep(500, o.signal);
+    if (!running || o.signal.aborted) return;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [o.topic], fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachMessage: async ({ partition, message }) => onMessage(message, partition) });
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop.catch(() => undefined);
+      await closeQuietly(consumer);
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { toolVersion } from '../adapters/tool-version.ts';
 import { DrillError, ExitCode, isDrillError, type ExitCodeValue } from '../core/errors.ts';
 import { dockerClient, LABEL_TOOL, removeLabelled } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { attributionLines, checksTable, matrixTable, detailTable, incarnationsTable, propagationTable, roundTripTable, stepsTable, summaryLines, verdictLine } from '../render/table.ts';
+import { alarmsTable, attributionLines, checksTable, matrixTable, detailTable, incarnationsTable, propagationTable, roundTripTable, stepsTable, summaryLines, verdictLine } from '../render/table.ts';
 import { renderGithubAnnotations } from '../render/github-annotations.ts';
 import type { RunResults } from '../core/results.ts';
 import { rederive, writeReports } from '../run/reports.ts';
@@ -111,6 +111,8 @@ function printTables(results: RunResults): void {
   if (incarnations) out(`Recreated topics: incarnations\n${incarnations}`);
   const propagation = propagationTable(results);
   if (propagation) out(`Topic changes and their propagation to the remote copies\n${propagation}`);
+  const alarms = alarmsTable(results);
+  if (alarms) out(`Alarms (times from the cell start)\n${alarms}`);
   const why = attributionLines(results);
   if (why.length) out(`Why (failover duplicates and skips by cause)\n${why.join('\n')}`);
   const checks = checksTable(results);

@@ -66,3 +66,24 @@ export function latestCheckpoints(checkpoints: readonly Checkpoint[], group: str
   for (const c of checkpoints) if (c.group === group) latest.set(`${c.topic}/${c.partition}`, c);
   return latest;
 }
+
+/**
+ * A heartbeat record (`heartbeats` and its remote copies), as MirrorHeartbeatTask writes it
+ * (org.apache.kafka.connect.mirror.Heartbeat): key = sourceClusterAlias STRING, targetClusterAlias
+ * STRING; value = version INT16 (0), timestamp INT64 — epoch ms when MM2 emitted it.
+ */
+export interface Heartbeat {
+  sourceCluster: string;
+  targetCluster: string;
+  timestamp: number;
+}
+
+export function decodeHeartbeat(key: Uint8Array, value: Uint8Array): Heartbeat {
+  const k = new Reader(key);
+  const sourceCluster = k.string('sourceClusterAlias');
+  const targetCluster = k.string('targetClusterAlias');
+  const v = new Reader(value);
+  const version = v.int16('version');
+  if (version !== 0) throw new Error(`unknown heartbeat value version ${version} (this decoder knows 0)`);
+  return { sourceCluster, targetCluster, timestamp: Number(v.int64('timestamp')) };
+}

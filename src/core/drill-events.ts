@@ -12,10 +12,11 @@
  * `workload-started` event ties the two together.
  */
 import type { HistoryEvent, PhaseName } from './history.ts';
+import { alarmLabel } from './alarms.ts';
 
 export const eventKinds = [
   'cell-start', 'phase', 'step-start', 'step-end', 'step-failed', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached',
-  'kill', 'failover', 'first-backup-delivery', 'faults-healed', 'drain-done', 'verify-done', 'cell-end',
+  'kill', 'failover', 'first-backup-delivery', 'faults-healed', 'drain-done', 'verify-done', 'alarm', 'cell-end',
 ] as const;
 export type EventKind = (typeof eventKinds)[number];
 
@@ -131,6 +132,9 @@ export function eventDescriber(): (e: HistoryEvent) => EventText | null {
         return { kind: 'fault-error', label: 'fault could not be injected', detail: `${e.description}: ${e.error}` };
       case 'step-not-reached':
         return { kind: 'step-not-reached', label: 'never reached', detail: e.description };
+      case 'alarm':
+        if (e.state === 'armed') return null;
+        return { kind: 'alarm', label: `alarm ${alarmLabel(e)} ${e.state === 'fired' ? 'FIRED' : 'cleared'}`, ...(typeof e.value === 'number' ? { detail: `${e.signal.replace(/Seconds$/, '')} ${e.value.toFixed(1)}s` } : {}) };
       default:
         return null;
     }

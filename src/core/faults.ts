@@ -36,8 +36,14 @@ export const faultSchema = z.discriminatedUnion('fault', [
   /**
    * Restart MM2 (SIGKILL, then a fresh start of the same container). Brokers are not restarted:
    * Docker may publish a restarted container on new host ports, breaking advertised listeners.
+   * With `properties`, MM2 comes back with them appended to its mm2.properties (a later line wins
+   * in java.util.Properties): a redeploy that drifted, e.g. `emit.checkpoints.enabled: false`
+   * turns checkpoints and the group offset sync off while data keeps flowing (docs/alarms.md).
    */
-  z.strictObject({ fault: z.literal('restart'), target: z.literal('mirror') }),
+  z.strictObject({
+    fault: z.literal('restart'), target: z.literal('mirror'),
+    properties: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  }),
 ]);
 
 export type Fault = z.output<typeof faultSchema>;
@@ -58,6 +64,9 @@ export function describeFault(f: Fault): string {
     case 'kill-broker': return `SIGKILL ${f.cluster} broker ${f.broker}`;
     case 'kill-mirror': return 'SIGKILL MirrorMaker 2';
     case 'pause': return `pause ${f.target}`;
-    case 'restart': return 'restart MirrorMaker 2';
+    case 'restart': {
+      const changed = Object.entries(f.properties ?? {}).map(([k, v]) => `${k}=${String(v)}`);
+      return `restart MirrorMaker 2${changed.length ? ` with ${changed.join(', ')}` : ''}`;
+    }
   }
 }

@@ -3,6 +3,7 @@
  * Events carry `cell` (the matrix cell and repetition) and `t` (epoch ms, from the adapters'
  * clock). Checkers read only this; they never talk to Kafka.
  */
+import type { HealthValues, SignalName } from './alarms.ts';
 
 /** Drill phases whose start times are recorded (see results.json `phases`). */
 export const phaseNames = [
@@ -78,6 +79,10 @@ export type HistoryEvent = Base &
     | { type: 'step-scheduled'; step: number; atSeconds: number }
     /** Replication progress, sampled on the ADMIN paths: end offsets summed over partitions, and the group's offsets MM2 synced to the backup. */
     | { type: 'sample'; primaryEnd: number; backupEnd: number; backupGroupOffset: number; consumerPosition: number }
+    /** MM2's health signals (core/alarms.ts), seconds; null: unknown. Sampled every second while a scenario has alarms. */
+    | { type: 'health'; values: HealthValues }
+    /** A scenario alarm: `armed` when sampling began, then each time it `fired` or `cleared`, with the signal's value then. */
+    | { type: 'alarm'; signal: SignalName; condition: string; state: 'armed' | 'fired' | 'cleared'; value?: number | null }
     /**
      * Offsets looked up on a cluster (partition → offset): `before-kill-end` / `-committed`,
      * `failover-committed`, `drain-end` / `drain-end-committed` (when the drain stopped) and
@@ -95,7 +100,7 @@ export type EventType = HistoryEvent['type'];
 export const eventTypes = [
   'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'failover-offsets',
   'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
-  'sample', 'offsets', 'read-complete', 'cell-end',
+  'sample', 'health', 'alarm', 'offsets', 'read-complete', 'cell-end',
 ] as const satisfies readonly EventType[];
 type Missing = Exclude<EventType, (typeof eventTypes)[number]>;
 /** Fails to compile, naming the type, when an event type is missing from `eventTypes`. */

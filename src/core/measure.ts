@@ -9,6 +9,7 @@ import { evaluate } from './thresholds.ts';
 import { atKill, faultWindows } from './lag.ts';
 import { ledgerOf } from './ledger.ts';
 import { roundTripOf } from './round-trip.ts';
+import { alarmsOf } from './alarms.ts';
 
 /** A playbook cell's history (its cell-start settings carry the playbook). */
 const isPlaybook = (events: readonly HistoryEvent[]) => {
@@ -43,6 +44,7 @@ export function measureCell(events: readonly HistoryEvent[], cellStart: number) 
     atKill: atKill(events),
     faults: faultWindows(events).map((f) => ({ ...f, startMs: f.startT - cellStart, endMs: f.endT === null ? null : f.endT - cellStart })),
     roundTrip,
+    alarms: alarmsOf(events, cellStart),
     /** What happened when, from the cell start (the origin of `phases` and `faults`) — the report's event table. */
     events: cellEvents(events, cellStart),
   };
@@ -58,7 +60,7 @@ export type Measured = ReturnType<typeof measureCell>;
  * nothing was gated, so nothing can be called passed.
  */
 export function judgeCell(s: Scenario, cell: { values: Record<string, string | number | boolean>; remoteTopics: readonly string[] }, m: Measured, events: readonly HistoryEvent[]) {
-  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill, roundTrip: m.roundTrip });
+  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill, roundTrip: m.roundTrip, alarms: m.alarms });
   const failover = m.roundTrip === null && s.timeline.some((x) => x.action === 'kill-primary');
   const ix = indexHistory(events);
   const expected = failover ? checkBound(s, cell.remoteTopics, m, events, m.atKill.consumerBehind, ix) : null;

@@ -58,16 +58,40 @@ export const flowProperties = (s: Pick<Scenario, 'mirror'>): Record<string, Prop
 export const separatorOf = (s: Pick<Scenario, 'mirror'>): string => flowValue(flowProperties(s), FORWARD, 'replication.policy.separator')?.value ?? '.';
 
 /**
- * MM2's checkpoints topic of `source` on the target. Since KIP-690 (3.1) internal topics use the
- * separator too — `primary_checkpoints_internal` — unless
- * `replication.policy.internal.topic.separator.enabled` is false (DefaultReplicationPolicy).
+ * The separator of MM2's internal topic names. Since KIP-690 (3.1) they use the policy's separator
+ * — `primary_checkpoints_internal` — unless `replication.policy.internal.topic.separator.enabled`
+ * is false (DefaultReplicationPolicy).
  */
-export function checkpointsTopic(s: Pick<Scenario, 'mirror'>, source: string = SOURCE_ALIAS): string {
-  const separator = separatorOf(s);
+function internalSeparator(s: Pick<Scenario, 'mirror'>): string {
   const internal = flowValue(flowProperties(s), FORWARD, 'replication.policy.internal.topic.separator.enabled')?.value;
-  const sep = internal !== undefined && internal.trim().toLowerCase() !== 'true' ? '.' : separator;
+  return internal !== undefined && internal.trim().toLowerCase() !== 'true' ? '.' : separatorOf(s);
+}
+
+/** MM2's checkpoints topic of `source` on the target. */
+export function checkpointsTopic(s: Pick<Scenario, 'mirror'>, source: string = SOURCE_ALIAS): string {
+  const sep = internalSeparator(s);
   return `${source}${sep}checkpoints${sep}internal`;
 }
+
+/**
+ * Where the forward flow writes its offset syncs: `mm2-offset-syncs.backup.internal`, on the
+ * primary unless `offset-syncs.topic.location` is `target` (KIP-545).
+ */
+export function offsetSyncsTopic(s: Pick<Scenario, 'mirror'>): { cluster: 'primary' | 'backup'; topic: string } {
+  const sep = internalSeparator(s);
+  const onTarget = flowValue(flowProperties(s), FORWARD, 'offset-syncs.topic.location')?.value.trim() === 'target';
+  return { cluster: onTarget ? TARGET_ALIAS : SOURCE_ALIAS, topic: `mm2-offset-syncs${sep}${TARGET_ALIAS}${sep}internal` };
+}
+
+/**
+ * The heartbeats topics of the forward flow on the backup: `local`, where its MirrorHeartbeatConnector
+ * writes, and `replicated`, the copy of the primary's — heartbeats keep the source prefix under
+ * Identity too (IdentityReplicationPolicy.formatRemoteTopic).
+ */
+export const heartbeatsTopics = (s: Pick<Scenario, 'mirror'>, source: string = SOURCE_ALIAS): { local: string; replicated: string } => ({
+  local: 'heartbeats',
+  replicated: `${source}${separatorOf(s)}heartbeats`,
+});
 
 /** MM2's own topics: heartbeats (local and remote), checkpoints, offset syncs, Connect's internal topics. */
 export const isMirrorInternal = (t: string): boolean => t.startsWith('__') || t.startsWith('mm2-') || t.endsWith('.internal') || t.includes('heartbeats');

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { faultSchema } from './faults.ts';
+import { signalNames } from './alarms.ts';
 import { remoteTopicName } from './mm2-config.ts';
 import type { Scenario } from './scenario.ts';
 import { clusterNames, type ClusterName } from './topology.ts';
@@ -50,8 +51,8 @@ export const defaultMirrors = { forward: { source: 'primary', target: 'backup', 
 /**
  * When a step starts (default: as soon as the previous step ended): seconds after the workload
  * started, a number of acked messages, seconds after the previous step ended, the consumer group's
- * lag, or a named mirror's measured replication lag (messages on its source it has not copied yet)
- * below or above N.
+ * lag, a named mirror's measured replication lag (messages on its source it has not copied yet)
+ * below or above N, or one of the scenario's alarms firing.
  */
 const whenSchema = z.union([
   z.strictObject({
@@ -67,6 +68,8 @@ const whenSchema = z.union([
   z.strictObject({ consumerLagBelow: z.int().min(1).max(100_000_000) }),
   z.strictObject({ mirror: z.string().min(1), lagBelow: z.int().min(1).max(100_000_000) }),
   z.strictObject({ mirror: z.string().min(1), lagAbove: z.int().min(0).max(100_000_000) }),
+  /** While the scenario's alarm on this signal is firing (core/alarms.ts). */
+  z.strictObject({ alarm: z.enum(signalNames) }),
 ]);
 export type When = z.output<typeof whenSchema>;
 
@@ -164,6 +167,7 @@ export function describeWhen(w: When | undefined): string {
   if ('replicationLagAbove' in w) return `when replication lag > ${w.replicationLagAbove}`;
   if ('consumerLagBelow' in w) return `when the consumer's lag < ${w.consumerLagBelow}`;
   if ('afterSeconds' in w) return `${w.afterSeconds}s after the previous step`;
+  if ('alarm' in w) return `when the ${w.alarm} alarm fires`;
   return 'lagBelow' in w ? `when ${w.mirror}'s lag < ${w.lagBelow}` : `when ${w.mirror}'s lag > ${w.lagAbove}`;
 }
 

@@ -55,7 +55,7 @@ const BUCKET_MS = 500;
  * Events marked on a timeline. Fault windows are shaded instead; a playbook's steps are marked
  * (the default playbook's steps are the kill, the failover and the drain, marked already).
  */
-const marked: ReadonlySet<EventKind> = new Set(['kill', 'failover', 'first-backup-delivery', 'drain-done', 'fault-error', 'step-failed', 'step-not-reached']);
+const marked: ReadonlySet<EventKind> = new Set(['kill', 'failover', 'first-backup-delivery', 'drain-done', 'fault-error', 'step-failed', 'step-not-reached', 'alarm']);
 
 /** The cell start in epoch ms: `startedAt`, or the first event of a result that lacks it. */
 export function cellOrigin(cell: Pick<CellResult, 'startedAt'>, events: readonly HistoryEvent[]): number {

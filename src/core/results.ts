@@ -12,6 +12,7 @@ import type { Attribution } from './attribution.ts';
 import type { RoundTrip } from './round-trip.ts';
 import type { PropertyChange } from './mm2-properties-file.ts';
 import type { CellEvent } from './drill-events.ts';
+import type { AlarmResult } from './alarms.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -59,6 +60,11 @@ export interface CellResult {
   atKill: AtKill;
   /** Faults of the timeline, with start / end in ms from the cell's start (end null: healed at cleanup or never). */
   faults: (FaultWindow & { startMs: number; endMs: number | null })[];
+  /**
+   * The scenario's alarms on MM2's health (core/alarms.ts): each with when it first fired, its lead
+   * over the kill, and its signal at the kill. Empty without alarms; absent in results written before them.
+   */
+  alarms?: AlarmResult[];
   /** A playbook cell's round trip: eras, copies per cluster, stranded, resurrected, step timings (null: a timeline drill). */
   roundTrip: RoundTrip | null;
   /**

@@ -215,6 +215,9 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
       }
       const topicIssue = stepTopicIssue(s, step);
       if (topicIssue) issues.push({ path: [...path, i, 'topic'], input: (step as { topic?: string }).topic, message: topicIssue });
+      if (step.when && 'alarm' in step.when && s.alarms[step.when.alarm] === undefined) {
+        issues.push({ path: [...path, i, 'when', 'alarm'], input: step.when.alarm, message: `no alarm on ${step.when.alarm}: declare it in alarms, e.g. alarms: { ${step.when.alarm}: '>10' }` });
+      }
       const named = 'mirror' in step ? step.mirror : step.when && 'mirror' in step.when ? step.when.mirror : undefined;
       if (named !== undefined && !mirrors.includes(named)) {
         issues.push({ path: [...path, i], input: named, message: `no mirror named "${named}" (declared: ${mirrors.map((m) => `"${m}"`).join(', ')})` });

@@ -9,6 +9,7 @@ import { faultSchema } from './faults.ts';
 import { defaultMirrors, mirrorSpecSchema, playbookSchema, type PlaybookStep } from './playbook.ts';
 import { scenarioIssues } from './scenario-checks.ts';
 import { thresholdsSchema } from './thresholds.ts';
+import { alarmsSchema } from './alarms.ts';
 import { policyNameOf } from './mm2-config.ts';
 import { fieldProperty, fileFieldValue, fileLabel, importPropertiesFile, mirrorFields, overlay, type FileProblem, type ImportedFile, type MirrorField, type Origin } from './mm2-properties-file.ts';
 import { clusterNames } from './topology.ts';
@@ -334,6 +335,13 @@ const scenarioFields = z.strictObject({
    * must match at least one cell.
    */
   thresholds: thresholdsSchema,
+  /**
+   * Alarms on MM2's health, watched every second during the drill (core/alarms.ts):
+   * signal → comparison, e.g. `{ checkpointAgeSeconds: '>10', heartbeatAgeSeconds: '>5' }`.
+   * Each firing is an event; `{ alarm: signal }` starts a playbook step; `alarmsFiredBeforeKill`
+   * gates on them.
+   */
+  alarms: alarmsSchema,
 });
 
 type ScenarioFields = z.output<typeof scenarioFields>;

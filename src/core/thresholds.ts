@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import type { CellResult } from './results.ts';
+import { comparisonSchema, holds } from './comparison.ts';
+import { alarmCounts } from './alarms.ts';
 
 export const figureNames = [
   'acked', 'lost', 'skipped', 'unreached', 'duplicated', 'extraDeliveries', 'duplicatedBeforeKill', 'duplicatedByFailover', 'duplicatedAfterFailover',
@@ -13,11 +15,12 @@ export const figureNames = [
   'failoverGapSeconds', 'failoverRemainderSeconds', 'lagAtKillMessages', 'groupSyncAgeSeconds',
   // A playbook's round trip (unknown for a timeline drill): stranded and resurrected ids, the last write gap.
   'stranded', 'resurrected', 'cutoverWindowSeconds',
+  // The scenario's alarms (core/alarms.ts): how many fired, how many fired before the kill (unknown without alarms or a kill).
+  'alarmsFired', 'alarmsFiredBeforeKill',
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
-const expression = z.string().regex(/^\s*(==|!=|<=|>=|<|>)\s*-?\d+(\.\d+)?\s*$/, 'a comparison like "==0", "<=500" or "<30"');
-const checks = z.partialRecord(z.enum(figureNames), expression);
+const checks = z.partialRecord(z.enum(figureNames), comparisonSchema);
 
 export const thresholdsSchema = z
   .union([checks, z.array(z.strictObject({ when: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}), checks }))])
@@ -33,7 +36,7 @@ export interface Check {
   verdict: Verdict;
 }
 
-type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill' | 'roundTrip'>;
+type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill' | 'roundTrip' | 'alarms'>;
 
 export function figureValue(c: Gated, f: FigureName): number | null {
   const num = (x: number | 'unknown' | null | undefined) => (typeof x === 'number' ? x : null);
@@ -46,22 +49,11 @@ export function figureValue(c: Gated, f: FigureName): number | null {
     case 'stranded': return num(c.roundTrip?.stranded);
     case 'resurrected': return num(c.roundTrip?.resurrected);
     case 'cutoverWindowSeconds': return seconds(c.roundTrip?.writeGaps.at(-1)?.durationMs ?? null);
+    case 'alarmsFired': return c.alarms?.length ? alarmCounts(c.alarms).fired : null;
+    case 'alarmsFiredBeforeKill': return c.alarms?.length ? alarmCounts(c.alarms).firedBeforeKill : null;
     default: return num(c.counts?.[f]);
   }
 }
-
-const compare = (value: number, expr: string): boolean => {
-  const m = /^\s*(==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(expr)!;
-  const bound = Number(m[2]);
-  switch (m[1]) {
-    case '==': return value === bound;
-    case '!=': return value !== bound;
-    case '<=': return value <= bound;
-    case '>=': return value >= bound;
-    case '<': return value < bound;
-    default: return value > bound;
-  }
-};
 
 /** The checks that apply to a cell (global ones, then those whose `when` matches its matrix values). */
 export function checksFor(t: Thresholds, values: Record<string, unknown>): [FigureName, string][] {
@@ -74,6 +66,6 @@ export function checksFor(t: Thresholds, values: Record<string, unknown>): [Figu
 export function evaluate(t: Thresholds, c: Gated & Pick<CellResult, 'values'>): Check[] {
   return checksFor(t, c.values).map(([figure, expr]) => {
     const value = figureValue(c, figure);
-    return { figure, expression: expr.trim(), value, verdict: value === null ? 'unknown' : compare(value, expr) ? 'pass' : 'fail' };
+    return { figure, expression: expr.trim(), value, verdict: value === null ? 'unknown' : holds(value, expr) ? 'pass' : 'fail' };
   });
 }

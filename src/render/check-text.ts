@@ -5,19 +5,19 @@
  */
 import type { CellResult } from '../core/results.ts';
 import type { Check, FigureName } from '../core/thresholds.ts';
+import { parseComparison } from '../core/comparison.ts';
 
-const OPERATOR = /^\s*(==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
 /** The kind of a comparison, in words: what tells two checks of one figure apart without their values. */
 const operatorKinds: Record<string, string> = { '==': 'equal', '!=': 'not equal', '<=': 'at most', '<': 'below', '>=': 'at least', '>': 'above' };
 
 /** "<=0" → "<= 0" (an expression the schema did not accept is shown as written). */
 export function expressionText(expression: string): string {
-  const m = OPERATOR.exec(expression);
-  return m ? `${m[1]} ${m[2]}` : expression.trim();
+  const m = parseComparison(expression);
+  return m ? `${m.operator} ${m.bound}` : expression.trim();
 }
 
-const kindOf = (expression: string): string => operatorKinds[OPERATOR.exec(expression)?.[1] ?? ''] ?? 'other';
+const kindOf = (expression: string): string => operatorKinds[parseComparison(expression)?.operator ?? ''] ?? 'other';
 
 /**
  * Stable names of a cell run's threshold checks, in order: `threshold: lost`; when one figure
@@ -40,7 +40,7 @@ export function checkNames(checks: readonly Pick<Check, 'figure' | 'expression'>
   });
 }
 
-type Why = Pick<CellResult, 'counts' | 'backupReadComplete' | 'drainComplete' | 'phases' | 'roundTrip' | 'failoverDelayMs'>;
+type Why = Pick<CellResult, 'counts' | 'backupReadComplete' | 'drainComplete' | 'phases' | 'roundTrip' | 'failoverDelayMs' | 'alarms'>;
 
 /** Why a figure could not be measured, as far as the results tell (null: they do not say). */
 export function unknownReason(c: Why, figure: FigureName): string | null {
@@ -54,6 +54,10 @@ export function unknownReason(c: Why, figure: FigureName): string | null {
     case 'lagAtKillMessages':
     case 'groupSyncAgeSeconds':
       return c.phases.kill === undefined ? 'the primary was never killed' : 'no replication sample was taken before the kill';
+    case 'alarmsFired':
+    case 'alarmsFiredBeforeKill':
+      if (!c.alarms?.length) return 'the scenario declares no alarms';
+      return c.phases.kill === undefined ? 'the primary was never killed' : null;
     case 'stranded':
     case 'resurrected':
     case 'cutoverWindowSeconds':

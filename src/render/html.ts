@@ -16,6 +16,7 @@ import { countsText, fileText, settingRows } from './mirror-settings-rows.ts';
 import { eventCells, eventHead, faultCells, faultHead, headlineCards } from './cell-run-rows.ts';
 import { comparisonChart } from './comparison-chart.ts';
 import type { LogFile } from '../core/log-files.ts';
+import { alarmCells, alarmHead } from './alarm-rows.ts';
 
 const h = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n = (x: unknown) => (x === null || x === undefined ? '—' : h(x));
@@ -114,6 +115,7 @@ function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefi
   ${parts.length ? `<div class="chart small"><canvas id="partitions-${i}" aria-label="per-partition breakdown ${h(c.key)}"></canvas></div>` : ''}
   ${parts.length ? tableHtml(['partition', 'acked', 'lost', 'skipped', 'unreached', 'exactly once', 'duplicated'], parts.map(([p, x]) => [h(p), ...[x.acked, x.lost, x.skipped, x.unreached, x.exactlyOnce, x.duplicated].map(n)]), 'partitions') : ''}
   ${c.roundTrip ? roundTripHtml(c.roundTrip) : ''}
+  ${c.alarms?.length ? `<h4>Alarms</h4>${tableHtml(alarmHead, c.alarms.map((a) => alarmCells(a).map(h)), 'alarms')}` : ''}
   ${c.attribution ? attributionHtml(c.attribution) : ''}
   ${consistencyHtml(c)}
   ${propertiesFileHtml(c)}

@@ -8,6 +8,7 @@ import { incarnationRows, layoutRows, moveRows, propagationRows, roundTripRows, 
 import { cellsWithFile, countsText, fileText, settingRows } from './mirror-settings-rows.ts';
 import { eventCells, eventHead, faultCells, faultHead, headlineText } from './cell-run-rows.ts';
 import type { LogFile } from '../core/log-files.ts';
+import { alarmRows } from './alarm-rows.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
 // A line break would end the table row: an error's message may hold one.
@@ -72,6 +73,8 @@ export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogF
     const prop = propagationRows(r);
     if (prop.rows.length) out.push('', '### Topic changes and their propagation', '', table(prop.head, prop.rows));
   }
+  const alarms = alarmRows(r.cells);
+  if (alarms.rows.length) out.push('', '## Alarms', '', 'Times from the cell start; the lead is how long before the kill an alarm first fired (docs/alarms.md says what each signal can tell).', '', table(alarms.head, alarms.rows));
   if (r.status === 'measured') out.push('', '> No threshold applied to any cell: the figures are measured, nothing was gated.');
   const why = r.cells.filter((c) => c.attribution);
   if (why.length) {

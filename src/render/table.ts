@@ -10,6 +10,7 @@ import type { Count, LedgerCounts } from '../core/ledger.ts';
 import { attributionText } from './attribution-text.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
 import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
+import { alarmRows } from './alarm-rows.ts';
 import { formatStat, summarize, type CellSummary } from '../core/summary.ts';
 import { checkMessage } from './check-text.ts';
 
@@ -102,6 +103,15 @@ export function checksTable(results: RunResults): string | null {
 /** A playbook cell per row: the round trip's classes, stranded and resurrected ids, copies back on the primary. */
 export function roundTripTable(results: RunResults): string | null {
   const { head, rows } = roundTripRows(results);
+  if (rows.length === 0) return null;
+  const table = new Table({ head, style: { head: [], border: [] } });
+  for (const r of rows) table.push(r);
+  return table.toString();
+}
+
+/** Each alarm of each cell run: when it fired, its lead over the kill, its signal at the kill (null without alarms). */
+export function alarmsTable(results: RunResults): string | null {
+  const { head, rows } = alarmRows(results.cells);
   if (rows.length === 0) return null;
   const table = new Table({ head, style: { head: [], border: [] } });
   for (const r of rows) table.push(r);

@@ -13,12 +13,15 @@
  */
 import type { Admin } from 'kafkajs';
 import { DrillError } from '../core/errors.ts';
+import type { SignalName } from '../core/alarms.ts';
 import { eventsOf, type PhaseName } from '../core/history.ts';
 import { defaultPlaybook, describeWhen, stepLabel, stepTarget, type Cluster, type PlaybookStep, type When } from '../core/playbook.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import { committedOffsets, endOffsets, totalOffsets } from '../adapters/kafka-client.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { startLagSampler } from '../adapters/lag-sampler.ts';
+import { startHealthMonitor, type HealthMonitor } from '../adapters/health-monitor.ts';
+import { checkpointsTopic, heartbeatsTopics, offsetSyncsTopic } from '../core/mm2-config.ts';
 import { invokeFault, proxyProblems, type Heal } from '../adapters/nemesis.ts';
 import { readBackup } from '../adapters/backup-reader.ts';
 import { lagBelow } from '../adapters/mirror-offsets.ts';
@@ -69,7 +72,7 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     samplerStopped = true;
     await Promise.all(samplers.map((x) => x.stop()));
   };
-  const faultTargets = () => ({ toxiproxy: env.toxiproxy.api, plan: env.plan, primary: env.primary, backup: env.backup, mirror: env.mirror?.container ?? null });
+  const faultTargets = () => ({ toxiproxy: env.toxiproxy.api, plan: env.plan, primary: env.primary, backup: env.backup, mirror: env.mirror ?? null });
   const healPlaybookFaults = async (): Promise<string[]> => {
     const problems: string[] = [];
     for (const h of heals.splice(0)) await h.heal().catch((e: unknown) => problems.push(`healing ${h.what} failed: ${e instanceof Error ? e.message : String(e)}`));
@@ -94,11 +97,30 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
       else healing.push(sup.watch(sleep(afterMs, signal).then(heal), `healing ${what}`));
     },
   });
-  const waitFor = whenWaiter(d, workload, mirrors, () => sampler.latest());
+  let health: HealthMonitor | undefined;
+  const waitFor = whenWaiter(d, workload, mirrors, () => sampler.latest(), (a) => health?.firing(a) ?? false);
 
   let consumerReady: Promise<unknown> = Promise.resolve();
   try {
     for (const [name, m] of Object.entries(s.mirrors)) if (m.startAt === 'setup') await mirrors.start(name);
+    // MM2's health, watched like an operator's monitoring would, when the scenario has alarms on it.
+    if (Object.keys(s.alarms).length > 0) {
+      health = startHealthMonitor({
+        alarms: s.alarms,
+        topics: {
+          heartbeats: heartbeatsTopics(s, env.sourceAlias),
+          checkpoints: checkpointsTopic(s, env.sourceAlias),
+          offsetSyncs: s.external ? null : offsetSyncsTopic(s),
+        },
+        groups: d.lanes.map((l) => l.groupId),
+        partitions: s.topics.flatMap((t) => Array.from({ length: t.partitions }, (_, p) => tpKey(t.name, p))),
+        client: (c) => d.admins.client(c),
+        admin: (c) => d.admins.get(c),
+        reachable: (c) => !killed.has(c),
+        recorder: rec,
+        signal,
+      });
+    }
     await workload.startProducing('primary');
     phase('workload-started');
     const workloadStart = Date.now();
@@ -158,6 +180,7 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
       }).catch(() => undefined);
     }
     await stopSampler();
+    await health?.stop();
     await configs.stop();
     // Faults the scenario made last past the drain are healed now; what MM2 still had to write
     // lands before the backup is read (as `unreached`, if the consumer had stopped before it).
@@ -177,14 +200,14 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     throw e;
   } finally {
     await timeline?.healAll().catch(() => undefined);
-    await Promise.allSettled([stopSampler(), workload.stop(), ...d.lanes.map((l) => l.stop()), mirrors.close(), configs.stop(), healPlaybookFaults()]);
+    await Promise.allSettled([stopSampler(), health?.stop(), workload.stop(), ...d.lanes.map((l) => l.stop()), mirrors.close(), configs.stop(), healPlaybookFaults()]);
     await Promise.allSettled([...healing, consumerReady]);
     await d.admins.close();
   }
 }
 
 /** Resolves when a step's `when` holds (throws WAIT_TIMEOUT after the step's timeout). */
-function whenWaiter(d: DrillContext, workload: Workload, mirrors: MirrorControl, replicationLag: () => number | undefined) {
+function whenWaiter(d: DrillContext, workload: Workload, mirrors: MirrorControl, replicationLag: () => number | undefined, alarmFiring: (a: SignalName) => boolean) {
   return async (w: When | undefined, index: number, workloadStart: number, timeoutMs: number): Promise<void> => {
     const signal = d.sup.signal;
     if (!w) return;
@@ -198,6 +221,7 @@ function whenWaiter(d: DrillContext, workload: Workload, mirrors: MirrorControl,
     const holds = 'acked' in w ? async () => workload.acked() >= w.acked
       : 'replicationLagAbove' in w ? async () => (replicationLag() ?? -1) > w.replicationLagAbove
       : 'consumerLagBelow' in w ? async () => (await consumerLag(d, d.lanes[0]!)) < w.consumerLagBelow
+      : 'alarm' in w ? async () => alarmFiring(w.alarm)
       : 'lagBelow' in w ? async () => lagBelow(await mirrors.lag(w.mirror), w.lagBelow) : async () => (await mirrors.lag(w.mirror)).messages > w.lagAbove;
     await waitUntil(holds, { what: describeWhen(w), timeoutMs, intervalMs: 50, signal });
   };

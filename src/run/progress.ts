@@ -69,7 +69,7 @@ export function timeLeft(doneMs: readonly number[], remaining: number): string |
 }
 
 /** What the terminal narrates as it happens; the report lists every event (core/drill-events.ts). */
-const narrated: ReadonlySet<EventKind> = new Set(['kill', 'failover', 'first-backup-delivery', 'faults-healed', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached']);
+const narrated: ReadonlySet<EventKind> = new Set(['kill', 'failover', 'first-backup-delivery', 'faults-healed', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'alarm']);
 
 /**
  * Turns a cell run's history events into progress lines as they are recorded: the kill, each

@@ -1,0 +1,111 @@
+/**
+ * Watches MM2's health the way an operator's monitoring would, on the never-faulted ADMIN path:
+ * follows the forward flow's heartbeats, checkpoints and offset syncs as MM2 writes them and,
+ * every second, records each signal's age (core/alarms.ts) as a `health` event and the scenario's
+ * alarms firing or clearing as `alarm` events. Read-only: it watches the team's own MM2 between
+ * external clusters the same way.
+ */
+import type { Admin, Kafka } from 'kafkajs';
+import { AlarmTracker, signalNames, type Alarms, type HealthValues, type SignalName } from '../core/alarms.ts';
+import { decodeCheckpoint, decodeHeartbeat } from '../core/checkpoint.ts';
+import { decodeOffsetSync } from './mirror-offsets.ts';
+import { tpKey } from '../core/topic-partition.ts';
+import type { Cluster } from '../core/playbook.ts';
+import type { CellRecorder } from './recorder.ts';
+import { followTopic, type TopicFollower } from './topic-reader.ts';
+import { sleep } from './wait.ts';
+
+export interface HealthMonitor {
+  firing(signal: SignalName): boolean;
+  stop(): Promise<void>;
+}
+
+export interface HealthTopics {
+  /** The forward flow's own heartbeats and the primary's copied ones, on the backup. */
+  heartbeats: { local: string; replicated: string };
+  /** The forward flow's checkpoints topic, on the backup. */
+  checkpoints: string;
+  /** Null: not known (the team's MM2 between external clusters names it after a target alias the scenario does not give). */
+  offsetSyncs: { cluster: Cluster; topic: string } | null;
+}
+
+export function startHealthMonitor(o: {
+  alarms: Alarms;
+  topics: HealthTopics;
+  /** The consumer groups whose checkpoints count (one per paired variant). */
+  groups: readonly string[];
+  /** The scenario's topic-partitions (`topic/partition`) whose offset syncs count. */
+  partitions: readonly string[];
+  client: (c: Cluster) => Kafka;
+  admin: (c: Cluster) => Admin;
+  /** A killed cluster's signals are unknown: nothing on it can be read. */
+  reachable: (c: Cluster) => boolean;
+  recorder: CellRecorder;
+  signal: AbortSignal;
+  intervalMs?: number;
+}): HealthMonitor {
+  const stop = new AbortController();
+  const signal = AbortSignal.any([stop.signal, o.signal]);
+  const newest = { local: null as number | null, replicated: null as number | null };
+  const checkpoints = new Map<string, number>();
+  const syncs = new Map<string, number>();
+  const follow = (c: Cluster, topic: string, onRecord: (key: Buffer, value: Buffer, t: number) => void): TopicFollower =>
+    followTopic({ kafka: o.client(c), admin: () => o.admin(c), topic, group: 'mm2-drill-health', signal }, (m) => {
+      if (!m.key || !m.value) return;
+      try {
+        onRecord(m.key, m.value, Number(m.timestamp));
+      } catch {
+        // A record this decoder does not know (a newer format) says nothing about its age.
+      }
+    });
+  const latest = (prev: number | null, t: number) => Math.max(prev ?? 0, t);
+  const followers = [
+    follow('backup', o.topics.heartbeats.local, (k, v) => (newest.local = latest(newest.local, decodeHeartbeat(k, v).timestamp))),
+    follow('backup', o.topics.heartbeats.replicated, (k, v) => (newest.replicated = latest(newest.replicated, decodeHeartbeat(k, v).timestamp))),
+    follow('backup', o.topics.checkpoints, (k, v, t) => {
+      const c = decodeCheckpoint(k, v);
+      checkpoints.set(c.group, latest(checkpoints.get(c.group) ?? null, t));
+    }),
+    ...(o.topics.offsetSyncs ? [follow(o.topics.offsetSyncs.cluster, o.topics.offsetSyncs.topic, (k, v, t) => {
+      const s = decodeOffsetSync(k, v);
+      const key = tpKey(s.topic, s.partition);
+      syncs.set(key, latest(syncs.get(key) ?? null, t));
+    })] : []),
+  ];
+  const tracker = new AlarmTracker(o.alarms);
+  for (const [signalName, condition] of Object.entries(o.alarms)) o.recorder.emit({ type: 'alarm', signal: signalName as SignalName, condition, state: 'armed' });
+  const age = (now: number, t: number | null | undefined) => (t == null ? null : Math.max(0, now - t) / 1000);
+  /** The oldest of several newest times: unknown until every one of them has a record. */
+  const worst = (now: number, keys: readonly string[], times: ReadonlyMap<string, number>) =>
+    keys.length === 0 || keys.some((k) => !times.has(k)) ? null : Math.max(...keys.map((k) => age(now, times.get(k))!));
+  const sample = (now: number): HealthValues => {
+    const backup = o.reachable('backup');
+    const values: HealthValues = {
+      heartbeatAgeSeconds: backup ? age(now, newest.local) : null,
+      replicatedHeartbeatAgeSeconds: backup ? age(now, newest.replicated) : null,
+      checkpointAgeSeconds: backup ? worst(now, o.groups, checkpoints) : null,
+      offsetSyncAgeSeconds: o.topics.offsetSyncs && o.reachable(o.topics.offsetSyncs.cluster) ? worst(now, o.partitions, syncs) : null,
+    };
+    return Object.fromEntries(signalNames.map((n) => [n, values[n] === null ? null : Math.round(values[n] * 10) / 10])) as HealthValues;
+  };
+  const loop = (async () => {
+    while (!signal.aborted) {
+      await sleep(o.intervalMs ?? 1000, signal);
+      if (signal.aborted) break;
+      const values = sample(Date.now());
+      o.recorder.emit({ type: 'health', values });
+      for (const t of tracker.observe(values)) {
+        o.recorder.emit({ type: 'alarm', signal: t.signal, condition: t.condition, state: t.state, value: t.value });
+      }
+    }
+  })();
+  return {
+    firing: (s) => tracker.firing(s),
+    stop: async () => {
+      stop.abort();
+      await loop.catch(() => undefined);
+      await Promise.all(followers.map((f) => f.stop()));
+    },
+  };
+}
+

@@ -1,0 +1,17 @@
+/** The scenario's alarms per cell run as rows, shared by the terminal tables, summary.md and report.html. */
+import { alarmLabel, type AlarmResult } from '../core/alarms.ts';
+import type { CellResult } from '../core/results.ts';
+
+const s = (ms: number | null) => (ms === null ? '—' : (ms / 1000).toFixed(1));
+const v = (x: number | null) => (x === null ? 'unknown' : `${x.toFixed(1)} s`);
+
+export const alarmHead = ['alarm', 'fired', 'first fired at s', 'lead over the kill s', 'firing at the kill', 'signal at the kill', 'peak'];
+
+export const alarmCells = (a: AlarmResult): string[] => [
+  alarmLabel(a), String(a.fired), s(a.firstFiredMs), s(a.leadMs), a.firingAtKill === null ? '—' : a.firingAtKill ? 'yes' : 'no', v(a.valueAtKill), v(a.peak),
+];
+
+/** Every alarm of every cell run, the cell run first. */
+export function alarmRows(cells: readonly CellResult[]): { head: string[]; rows: string[][] } {
+  return { head: ['cell run', ...alarmHead], rows: cells.flatMap((c) => (c.alarms ?? []).map((a) => [c.key, ...alarmCells(a)])) };
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { AlarmTracker, alarmCounts, alarmsOf, alarmsSchema, type HealthValues } from '../../src/core/alarms.ts';
+import { decodeHeartbeat } from '../../src/core/checkpoint.ts';
+import { holds, parseComparison } from '../../src/core/comparison.ts';
+import { describeFault } from '../../src/core/faults.ts';
+import type { HistoryEvent } from '../../src/core/history.ts';
+import { heartbeatsTopics, offsetSyncsTopic } from '../../src/core/mm2-config.ts';
+import { evaluate, thresholdsSchema } from '../../src/core/thresholds.ts';
+import { parseScenario } from '../../src/core/validate.ts';
+
+const values = (v: Partial<HealthValues>): HealthValues => ({ heartbeatAgeSeconds: null, replicatedHeartbeatAgeSeconds: null, checkpointAgeSeconds: null, offsetSyncAgeSeconds: null, ...v });
+
+describe('comparisons', () => {
+  it('reads the operator and the bound as written, and compares', () => {
+    expect(parseComparison(' >= 10.5 ')).toEqual({ operator: '>=', bound: '10.5' });
+    expect(parseComparison('ten')).toBeNull();
+    expect([holds(10, '>10'), holds(10.1, '>10'), holds(0, '==0'), holds(-1, '<0'), holds(3, '!=3')]).toEqual([false, true, true, true, false]);
+  });
+});
+
+describe('alarm tracker', () => {
+  it('fires when its comparison starts to hold, clears when it stops; unknown changes nothing', () => {
+    const t = new AlarmTracker(alarmsSchema.parse({ checkpointAgeSeconds: '>10', heartbeatAgeSeconds: '>5' }));
+    expect(t.observe(values({ checkpointAgeSeconds: 2, heartbeatAgeSeconds: 1 }))).toEqual([]);
+    expect(t.observe(values({ checkpointAgeSeconds: 10.4, heartbeatAgeSeconds: 1 }))).toEqual([{ signal: 'checkpointAgeSeconds', condition: '>10', state: 'fired', value: 10.4 }]);
+    expect(t.firing('checkpointAgeSeconds')).toBe(true);
+    // Still above: no second firing. Unknown (a killed cluster): the alarm keeps its state.
+    expect(t.observe(values({ checkpointAgeSeconds: 12 }))).toEqual([]);
+    expect(t.observe(values({}))).toEqual([]);
+    expect(t.firing('checkpointAgeSeconds')).toBe(true);
+    expect(t.observe(values({ checkpointAgeSeconds: 0.5, heartbeatAgeSeconds: 6 }))).toEqual([
+      { signal: 'checkpointAgeSeconds', condition: '>10', state: 'cleared', value: 0.5 },
+      { signal: 'heartbeatAgeSeconds', condition: '>5', state: 'fired', value: 6 },
+    ]);
+  });
+
+  it('rejects an unknown signal and a malformed comparison with the path', () => {
+    expect(() => parseScenario({ name: 'x', alarms: { lagSeconds: '>1' } }, 't')).toThrow(/alarms/);
+    expect(() => parseScenario({ name: 'x', alarms: { checkpointAgeSeconds: 'stale' } }, 't')).toThrow(/alarms\.checkpointAgeSeconds: a comparison like/);
+  });
+
+  it('refuses a playbook condition on an alarm the scenario does not declare', () => {
+    const playbook = [
+      { action: 'check-health', cluster: 'primary' },
+      { when: { alarm: 'checkpointAgeSeconds' }, action: 'kill-cluster', cluster: 'primary' },
+      { action: 'move-consumers', to: 'backup' },
+    ];
+    expect(() => parseScenario({ name: 'x', playbook }, 't')).toThrow(/no alarm on checkpointAgeSeconds: declare it in alarms/);
+    expect(parseScenario({ name: 'x', playbook, alarms: { checkpointAgeSeconds: '>10' } }, 't').alarms).toEqual({ checkpointAgeSeconds: '>10' });
+  });
+});
+
+describe('alarms in the history', () => {
+  const cell = 'c#1';
+  const t0 = 1_000_000;
+  const health = (s: number, v: Partial<HealthValues>): HistoryEvent => ({ cell, t: t0 + s * 1000, type: 'health', values: values(v) });
+  const events: HistoryEvent[] = [
+    { cell, t: t0, type: 'alarm', signal: 'checkpointAgeSeconds', condition: '>10', state: 'armed' },
+    { cell, t: t0, type: 'alarm', signal: 'heartbeatAgeSeconds', condition: '>5', state: 'armed' },
+    health(1, { checkpointAgeSeconds: 1, heartbeatAgeSeconds: 0.5 }),
+    health(20, { checkpointAgeSeconds: 10.6, heartbeatAgeSeconds: 0.4 }),
+    { cell, t: t0 + 20_000, type: 'alarm', signal: 'checkpointAgeSeconds', condition: '>10', state: 'fired', value: 10.6 },
+    health(39, { checkpointAgeSeconds: 29.5, heartbeatAgeSeconds: 0.3 }),
+    { cell, t: t0 + 40_000, type: 'kill', target: 'primary', signal: 'SIGKILL' },
+    health(60, { checkpointAgeSeconds: 50, heartbeatAgeSeconds: 7 }),
+    { cell, t: t0 + 60_000, type: 'alarm', signal: 'heartbeatAgeSeconds', condition: '>5', state: 'fired', value: 7 },
+  ];
+
+  it('says when each alarm first fired, its lead over the kill, and its signal at the kill', () => {
+    expect(alarmsOf(events, t0)).toEqual([
+      { signal: 'checkpointAgeSeconds', condition: '>10', fired: 1, firstFiredMs: 20_000, leadMs: 20_000, firingAtKill: true, valueAtKill: 29.5, peak: 50 },
+      { signal: 'heartbeatAgeSeconds', condition: '>5', fired: 1, firstFiredMs: 60_000, leadMs: null, firingAtKill: false, valueAtKill: 0.3, peak: 7 },
+    ]);
+    expect(alarmCounts(alarmsOf(events, t0))).toEqual({ fired: 2, firedBeforeKill: 1 });
+  });
+
+  it('gates on the alarms that fired before the kill; unknown without alarms or without a kill', () => {
+    const t = thresholdsSchema.parse({ alarmsFiredBeforeKill: '>=1', alarmsFired: '==0' });
+    const base = { values: {}, counts: null, failoverGapMs: null, failoverRemainderMs: null, atKill: { lagMessages: null, lagMs: null, groupSyncAgeMs: null, groupSyncBehind: null, consumerBehind: null }, roundTrip: null };
+    const verdicts = (alarms: ReturnType<typeof alarmsOf>) => evaluate(t, { ...base, alarms }).map((c) => [c.figure, c.value, c.verdict]);
+    expect(verdicts(alarmsOf(events, t0))).toEqual([['alarmsFiredBeforeKill', 1, 'pass'], ['alarmsFired', 2, 'fail']]);
+    expect(verdicts([])).toEqual([['alarmsFiredBeforeKill', null, 'unknown'], ['alarmsFired', null, 'unknown']]);
+    const noKill = alarmsOf(events.filter((e) => e.type !== 'kill'), t0);
+    expect(verdicts(noKill)).toEqual([['alarmsFiredBeforeKill', null, 'unknown'], ['alarmsFired', 2, 'fail']]);
+  });
+});
+
+describe('MM2 health records', () => {
+  it('decodes a heartbeat as MirrorHeartbeatTask writes it', () => {
+    const str = (s: string) => [...[0, s.length], ...Buffer.from(s)];
+    const key = Uint8Array.from([...str('primary'), ...str('backup')]);
+    const value = Buffer.alloc(10);
+    value.writeInt16BE(0, 0);
+    value.writeBigInt64BE(1_763_700_000_123n, 2);
+    expect(decodeHeartbeat(key, value)).toEqual({ sourceCluster: 'primary', targetCluster: 'backup', timestamp: 1_763_700_000_123 });
+    value.writeInt16BE(1, 0);
+    expect(() => decodeHeartbeat(key, value)).toThrow(/unknown heartbeat value version 1/);
+  });
+
+  it('names the offset syncs and heartbeats topics as MM2 does, honouring location and separator', () => {
+    const s = (properties: Record<string, string>) => parseScenario({ name: 'x', mirror: { properties } }, 't');
+    expect(offsetSyncsTopic(s({}))).toEqual({ cluster: 'primary', topic: 'mm2-offset-syncs.backup.internal' });
+    expect(offsetSyncsTopic(s({ 'offset-syncs.topic.location': 'target' }))).toEqual({ cluster: 'backup', topic: 'mm2-offset-syncs.backup.internal' });
+    expect(offsetSyncsTopic(s({ 'replication.policy.separator': '_' })).topic).toBe('mm2-offset-syncs_backup_internal');
+    expect(heartbeatsTopics(s({ 'replication.policy.separator': '_' }))).toEqual({ local: 'heartbeats', replicated: 'primary_heartbeats' });
+  });
+
+  it('describes a restart that changes MM2\'s properties', () => {
+    expect(describeFault({ fault: 'restart', target: 'mirror', properties: { 'emit.checkpoints.enabled': false } })).toBe('restart MirrorMaker 2 with emit.checkpoints.enabled=false');
+  });
+});
