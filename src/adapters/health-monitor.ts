@@ -6,7 +6,7 @@
  * external clusters the same way.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import { AlarmTracker, signalNames, type Alarms, type HealthValues, type SignalName } from '../core/alarms.ts';
+import { AlarmTracker, type Alarms, type HealthValues, type SignalName } from '../core/alarms.ts';
 import { decodeCheckpoint, decodeHeartbeat } from '../core/checkpoint.ts';
 import { decodeOffsetSync } from './mirror-offsets.ts';
 import { tpKey } from '../core/topic-partition.ts';
@@ -21,26 +21,30 @@ export interface HealthMonitor {
 }
 
 export interface HealthTopics {
-  /** The forward flow's own heartbeats and the primary's copied ones, on the backup. */
-  heartbeats: { local: string; replicated: string };
+  /** The forward flow's own heartbeats (those keyed by its `source` alias) and the primary's copied ones, on the backup. */
+  heartbeats: { source: string; local: string; replicated: string };
   /** The forward flow's checkpoints topic, on the backup. */
   checkpoints: string;
   /** Null: not known (the team's MM2 between external clusters names it after a target alias the scenario does not give). */
   offsetSyncs: { cluster: Cluster; topic: string } | null;
 }
 
+/** A cell's view: its consumer group's checkpoints, its history. Paired variants watch one MM2 each through their own group. */
+export interface HealthLane {
+  readonly groupId: string;
+  readonly recorder: CellRecorder;
+}
+
 export function startHealthMonitor(o: {
   alarms: Alarms;
   topics: HealthTopics;
-  /** The consumer groups whose checkpoints count (one per paired variant). */
-  groups: readonly string[];
+  lanes: readonly HealthLane[];
   /** The scenario's topic-partitions (`topic/partition`) whose offset syncs count. */
   partitions: readonly string[];
   client: (c: Cluster) => Kafka;
   admin: (c: Cluster) => Admin;
   /** A killed cluster's signals are unknown: nothing on it can be read. */
   reachable: (c: Cluster) => boolean;
-  recorder: CellRecorder;
   signal: AbortSignal;
   intervalMs?: number;
 }): HealthMonitor {
@@ -60,7 +64,11 @@ export function startHealthMonitor(o: {
     });
   const latest = (prev: number | null, t: number) => Math.max(prev ?? 0, t);
   const followers = [
-    follow('backup', o.topics.heartbeats.local, (k, v) => (newest.local = latest(newest.local, decodeHeartbeat(k, v).timestamp))),
+    follow('backup', o.topics.heartbeats.local, (k, v) => {
+      // Other flows into the backup (a playbook's other mirrors) write there too.
+      const h = decodeHeartbeat(k, v);
+      if (h.sourceCluster === o.topics.heartbeats.source) newest.local = latest(newest.local, h.timestamp);
+    }),
     follow('backup', o.topics.heartbeats.replicated, (k, v) => (newest.replicated = latest(newest.replicated, decodeHeartbeat(k, v).timestamp))),
     follow('backup', o.topics.checkpoints, (k, v, t) => {
       const c = decodeCheckpoint(k, v);
@@ -72,35 +80,37 @@ export function startHealthMonitor(o: {
       syncs.set(key, latest(syncs.get(key) ?? null, t));
     })] : []),
   ];
-  const tracker = new AlarmTracker(o.alarms);
-  for (const [signalName, condition] of Object.entries(o.alarms)) o.recorder.emit({ type: 'alarm', signal: signalName as SignalName, condition, state: 'armed' });
-  const age = (now: number, t: number | null | undefined) => (t == null ? null : Math.max(0, now - t) / 1000);
-  /** The oldest of several newest times: unknown until every one of them has a record. */
-  const worst = (now: number, keys: readonly string[], times: ReadonlyMap<string, number>) =>
-    keys.length === 0 || keys.some((k) => !times.has(k)) ? null : Math.max(...keys.map((k) => age(now, times.get(k))!));
-  const sample = (now: number): HealthValues => {
+  const lanes = o.lanes.map((lane) => ({ ...lane, tracker: new AlarmTracker(o.alarms) }));
+  for (const lane of lanes) {
+    for (const [name, condition] of Object.entries(o.alarms)) lane.recorder.emit({ type: 'alarm', signal: name as SignalName, condition, state: 'armed' });
+  }
+  const age = (now: number, t: number | null | undefined) => (t == null ? null : Math.round(Math.max(0, now - t) / 100) / 10);
+  /** The oldest partition's newest sync: unknown until every partition has one. */
+  const worstSync = (now: number) => (o.partitions.some((k) => !syncs.has(k)) ? null : Math.max(...o.partitions.map((k) => age(now, syncs.get(k))!)));
+  const sample = (now: number, groupId: string): HealthValues => {
     const backup = o.reachable('backup');
-    const values: HealthValues = {
+    return {
       heartbeatAgeSeconds: backup ? age(now, newest.local) : null,
       replicatedHeartbeatAgeSeconds: backup ? age(now, newest.replicated) : null,
-      checkpointAgeSeconds: backup ? worst(now, o.groups, checkpoints) : null,
-      offsetSyncAgeSeconds: o.topics.offsetSyncs && o.reachable(o.topics.offsetSyncs.cluster) ? worst(now, o.partitions, syncs) : null,
+      checkpointAgeSeconds: backup ? age(now, checkpoints.get(groupId)) : null,
+      offsetSyncAgeSeconds: o.topics.offsetSyncs && o.reachable(o.topics.offsetSyncs.cluster) && o.partitions.length ? worstSync(now) : null,
     };
-    return Object.fromEntries(signalNames.map((n) => [n, values[n] === null ? null : Math.round(values[n] * 10) / 10])) as HealthValues;
   };
   const loop = (async () => {
     while (!signal.aborted) {
       await sleep(o.intervalMs ?? 1000, signal);
       if (signal.aborted) break;
-      const values = sample(Date.now());
-      o.recorder.emit({ type: 'health', values });
-      for (const t of tracker.observe(values)) {
-        o.recorder.emit({ type: 'alarm', signal: t.signal, condition: t.condition, state: t.state, value: t.value });
+      const now = Date.now();
+      for (const lane of lanes) {
+        const values = sample(now, lane.groupId);
+        lane.recorder.emit({ type: 'health', values });
+        for (const t of lane.tracker.observe(values)) lane.recorder.emit({ type: 'alarm', signal: t.signal, condition: t.condition, state: t.state, value: t.value });
       }
     }
   })();
   return {
-    firing: (s) => tracker.firing(s),
+    /** Any cell's alarm (a scenario's own playbook has one cell). */
+    firing: (s) => lanes.some((l) => l.tracker.firing(s)),
     stop: async () => {
       stop.abort();
       await loop.catch(() => undefined);

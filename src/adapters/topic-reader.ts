@@ -2,6 +2,7 @@
  * Reads MM2's small internal topics with throwaway groups (kafkajs has no manual assignment):
  * end to end once (`readToEnd`), or from the beginning on as records arrive (`followTopic`).
  */
+import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { closeQuietly, endOffsets } from './kafka-client.ts';
 import { sleep } from './wait.ts';
@@ -35,23 +36,32 @@ export interface TopicFollower {
 /**
  * Follows a topic from its beginning, calling `onMessage` for each record as it arrives. The
  * topic may not exist yet (MM2 creates its internal topics as it starts): the follower waits for
- * it. `admin` is looked up at each check (the harness renews its clients after a restore).
+ * it, and tries again while its cluster cannot be reached. `admin` is looked up at each check (the
+ * harness renews its clients after a restore). Each follower is a group of its own: kafkajs's
+ * group leader assigns only the topics it subscribed to itself.
  */
 export function followTopic(o: { kafka: Kafka; admin: () => Admin; topic: string; group: string; signal: AbortSignal }, onMessage: (message: KafkaMessage, partition: number) => void): TopicFollower {
-  const consumer = o.kafka.consumer({ groupId: `${o.group}-${Date.now()}`, maxWaitTimeInMs: 250 });
-  let running = true;
+  const stopped = new AbortController();
+  const signal = AbortSignal.any([stopped.signal, o.signal]);
+  const consumer = o.kafka.consumer({ groupId: `${o.group}-${randomUUID()}`, maxWaitTimeInMs: 250 });
   const loop = (async () => {
-    while (running && !o.signal.aborted && !(await o.admin().listTopics().catch((): string[] => [])).includes(o.topic)) await sleep(500, o.signal);
-    if (!running || o.signal.aborted) return;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [o.topic], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachMessage: async ({ partition, message }) => onMessage(message, partition) });
+    while (!signal.aborted) {
+      try {
+        if (!(await o.admin().listTopics()).includes(o.topic)) throw new Error('not yet');
+        await consumer.connect();
+        await consumer.subscribe({ topics: [o.topic], fromBeginning: true });
+        await consumer.run({ autoCommit: false, eachMessage: async ({ partition, message }) => onMessage(message, partition) });
+        return;
+      } catch {
+        await sleep(500, signal);
+      }
+    }
   })();
   return {
     stop: async () => {
-      running = false;
-      await loop.catch(() => undefined);
-      await closeQuietly(consumer);
+      stopped.abort();
+      await loop;
+      await closeQuietly(consumer, 2000);
     },
   };
 }

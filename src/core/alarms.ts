@@ -14,14 +14,16 @@
  *   Only where something emits heartbeats on the primary — the drill's own single MM2 does, through
  *   the herder of the opposite pair (MirrorMakerConfig.clusterPairs) — and it crosses the flow:
  *   the end-to-end signal.
- * - `checkpointAgeSeconds`: the newest checkpoint of the drill's consumer group(s) in
- *   `primary.checkpoints.internal` on the backup, by record time; the worst group. MM2 writes a
+ * - `checkpointAgeSeconds`: the newest checkpoint of the cell's consumer group in
+ *   `primary.checkpoints.internal` on the backup, by record time (each paired variant watches its
+ *   own group, so each cell's alarms are its own). MM2 writes a
  *   checkpoint only when the group's translated offset moved (MirrorCheckpointTask), so a group
  *   that consumes nothing ages without anything being wrong.
  * - `offsetSyncAgeSeconds`: the newest offset sync of each partition of the scenario's topics
- *   (`mm2-offset-syncs.backup.internal`, on the primary unless `offset-syncs.topic.location` is
- *   target), by record time; the worst partition, unknown until every partition has one. MM2
- *   syncs every `offset.lag.max` records and at each offset flush (KAFKA-15906, 3.7).
+ *   (`mm2-offset-syncs.backup.internal` on the primary, or with `offset-syncs.topic.location=target`
+ *   `mm2-offset-syncs.primary.internal` on the backup), by record time; the worst partition,
+ *   unknown until every partition has one. MM2 syncs every `offset.lag.max` records and at each
+ *   offset flush (KAFKA-15906, 3.7).
  *
  * A signal the harness cannot read (no record yet, its cluster killed) is unknown: an alarm never
  * fires on unknown, and the sample says so.
@@ -123,6 +125,15 @@ export function alarmCounts(alarms: readonly AlarmResult[]): { fired: number; fi
   const killed = alarms.some((a) => a.firingAtKill !== null);
   return { fired: alarms.filter((a) => a.fired > 0).length, firedBeforeKill: killed ? alarms.filter((a) => a.leadMs !== null).length : null };
 }
+
+/**
+ * Threshold figures, one per signal: seconds from its alarm's first firing to the kill —
+ * `checkpointAlarmLeadSeconds: '>=5'` gates on "the checkpoint alarm warned at least 5 s before the
+ * kill". Unknown when that alarm is not declared or did not fire before the kill.
+ */
+export const alarmLeadFigures = ['heartbeatAlarmLeadSeconds', 'replicatedHeartbeatAlarmLeadSeconds', 'checkpointAlarmLeadSeconds', 'offsetSyncAlarmLeadSeconds'] as const;
+export type AlarmLeadFigure = (typeof alarmLeadFigures)[number];
+export const leadSignal = (f: AlarmLeadFigure): SignalName => f.replace('AlarmLeadSeconds', 'AgeSeconds') as SignalName;
 
 /** "checkpointAgeSeconds > 10" */
 export function alarmLabel(a: Pick<AlarmResult, 'signal' | 'condition'>): string {

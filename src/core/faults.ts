@@ -37,8 +37,8 @@ export const faultSchema = z.discriminatedUnion('fault', [
    * Restart MM2 (SIGKILL, then a fresh start of the same container). Brokers are not restarted:
    * Docker may publish a restarted container on new host ports, breaking advertised listeners.
    * With `properties`, MM2 comes back with them appended to its mm2.properties (a later line wins
-   * in java.util.Properties): a redeploy that drifted, e.g. `emit.checkpoints.enabled: false`
-   * turns checkpoints and the group offset sync off while data keeps flowing (docs/alarms.md).
+   * in java.util.Properties): a redeploy that drifted, e.g. a `groups.exclude` matching the
+   * consumer group stops its checkpoints and group offset sync while data keeps flowing (docs/alarms.md).
    */
   z.strictObject({
     fault: z.literal('restart'), target: z.literal('mirror'),

@@ -74,21 +74,24 @@ export function checkpointsTopic(s: Pick<Scenario, 'mirror'>, source: string = S
 }
 
 /**
- * Where the forward flow writes its offset syncs: `mm2-offset-syncs.backup.internal`, on the
- * primary unless `offset-syncs.topic.location` is `target` (KIP-545).
+ * Where the forward flow writes its offset syncs: on the primary, named after the other cluster,
+ * `mm2-offset-syncs.backup.internal`; with `offset-syncs.topic.location=target` (KIP-716) on the
+ * backup, `mm2-offset-syncs.primary.internal` (MirrorSourceConfig.offsetSyncsTopic).
  */
 export function offsetSyncsTopic(s: Pick<Scenario, 'mirror'>): { cluster: 'primary' | 'backup'; topic: string } {
   const sep = internalSeparator(s);
   const onTarget = flowValue(flowProperties(s), FORWARD, 'offset-syncs.topic.location')?.value.trim() === 'target';
-  return { cluster: onTarget ? TARGET_ALIAS : SOURCE_ALIAS, topic: `mm2-offset-syncs${sep}${TARGET_ALIAS}${sep}internal` };
+  const [cluster, other] = onTarget ? ([TARGET_ALIAS, SOURCE_ALIAS] as const) : ([SOURCE_ALIAS, TARGET_ALIAS] as const);
+  return { cluster, topic: `mm2-offset-syncs${sep}${other}${sep}internal` };
 }
 
 /**
  * The heartbeats topics of the forward flow on the backup: `local`, where its MirrorHeartbeatConnector
- * writes, and `replicated`, the copy of the primary's — heartbeats keep the source prefix under
+ * writes (keyed by the `source` alias and the target's), and `replicated`, the copy of the primary's — heartbeats keep the source prefix under
  * Identity too (IdentityReplicationPolicy.formatRemoteTopic).
  */
-export const heartbeatsTopics = (s: Pick<Scenario, 'mirror'>, source: string = SOURCE_ALIAS): { local: string; replicated: string } => ({
+export const heartbeatsTopics = (s: Pick<Scenario, 'mirror'>, source: string = SOURCE_ALIAS): { source: string; local: string; replicated: string } => ({
+  source,
   local: 'heartbeats',
   replicated: `${source}${separatorOf(s)}heartbeats`,
 });
@@ -186,7 +189,7 @@ function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Rec
 /**
  * Replication factors of the topics MM2 creates, each sized for the cluster it lands on (a
  * 3-broker primary and a 1-broker backup differ). Per pair `X->Y`: remote topics, checkpoints and
- * heartbeats on Y; offset syncs on X unless `offset-syncs.topic.location=target` (KIP-545).
+ * heartbeats on Y; offset syncs on X unless `offset-syncs.topic.location=target` (KIP-716).
  * Per herder: its Connect storage topics on its target, set with the `<cluster>.` prefix, the one
  * MirrorMakerConfig.workerConfig reads per target — a top-level `*.storage.*` would override it for
  * every herder. Both pairs, because the opposite pair's herder exists too (it emits heartbeats). A

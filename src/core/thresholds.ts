@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { CellResult } from './results.ts';
 import { comparisonSchema, holds } from './comparison.ts';
-import { alarmCounts } from './alarms.ts';
+import { alarmCounts, alarmLeadFigures, leadSignal } from './alarms.ts';
 
 export const figureNames = [
   'acked', 'lost', 'skipped', 'unreached', 'duplicated', 'extraDeliveries', 'duplicatedBeforeKill', 'duplicatedByFailover', 'duplicatedAfterFailover',
@@ -15,8 +15,9 @@ export const figureNames = [
   'failoverGapSeconds', 'failoverRemainderSeconds', 'lagAtKillMessages', 'groupSyncAgeSeconds',
   // A playbook's round trip (unknown for a timeline drill): stranded and resurrected ids, the last write gap.
   'stranded', 'resurrected', 'cutoverWindowSeconds',
-  // The scenario's alarms (core/alarms.ts): how many fired, how many fired before the kill (unknown without alarms or a kill).
-  'alarmsFired', 'alarmsFiredBeforeKill',
+  // The scenario's alarms (core/alarms.ts): how many fired, how many fired before the kill (unknown without alarms or a kill),
+  // and each alarm's lead over the kill.
+  'alarmsFired', 'alarmsFiredBeforeKill', ...alarmLeadFigures,
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
@@ -51,6 +52,11 @@ export function figureValue(c: Gated, f: FigureName): number | null {
     case 'cutoverWindowSeconds': return seconds(c.roundTrip?.writeGaps.at(-1)?.durationMs ?? null);
     case 'alarmsFired': return c.alarms?.length ? alarmCounts(c.alarms).fired : null;
     case 'alarmsFiredBeforeKill': return c.alarms?.length ? alarmCounts(c.alarms).firedBeforeKill : null;
+    case 'heartbeatAlarmLeadSeconds':
+    case 'replicatedHeartbeatAlarmLeadSeconds':
+    case 'checkpointAlarmLeadSeconds':
+    case 'offsetSyncAlarmLeadSeconds':
+      return seconds(c.alarms?.find((a) => a.signal === leadSignal(f))?.leadMs ?? null);
     default: return num(c.counts?.[f]);
   }
 }

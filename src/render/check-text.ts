@@ -6,6 +6,7 @@
 import type { CellResult } from '../core/results.ts';
 import type { Check, FigureName } from '../core/thresholds.ts';
 import { parseComparison } from '../core/comparison.ts';
+import { leadSignal } from '../core/alarms.ts';
 
 
 /** The kind of a comparison, in words: what tells two checks of one figure apart without their values. */
@@ -58,6 +59,14 @@ export function unknownReason(c: Why, figure: FigureName): string | null {
     case 'alarmsFiredBeforeKill':
       if (!c.alarms?.length) return 'the scenario declares no alarms';
       return c.phases.kill === undefined ? 'the primary was never killed' : null;
+    case 'heartbeatAlarmLeadSeconds':
+    case 'replicatedHeartbeatAlarmLeadSeconds':
+    case 'checkpointAlarmLeadSeconds':
+    case 'offsetSyncAlarmLeadSeconds': {
+      const signal = leadSignal(figure);
+      if (!c.alarms?.some((a) => a.signal === signal)) return `the scenario declares no alarm on ${signal}`;
+      return c.phases.kill === undefined ? 'the primary was never killed' : `the ${signal} alarm did not fire before the kill`;
+    }
     case 'stranded':
     case 'resurrected':
     case 'cutoverWindowSeconds':

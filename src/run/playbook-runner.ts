@@ -112,12 +112,11 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
           checkpoints: checkpointsTopic(s, env.sourceAlias),
           offsetSyncs: s.external ? null : offsetSyncsTopic(s),
         },
-        groups: d.lanes.map((l) => l.groupId),
+        lanes: d.lanes.map((l) => ({ groupId: l.groupId, recorder: l.rec })),
         partitions: s.topics.flatMap((t) => Array.from({ length: t.partitions }, (_, p) => tpKey(t.name, p))),
         client: (c) => d.admins.client(c),
         admin: (c) => d.admins.get(c),
         reachable: (c) => !killed.has(c),
-        recorder: rec,
         signal,
       });
     }

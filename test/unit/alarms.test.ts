@@ -75,13 +75,17 @@ describe('alarms in the history', () => {
   });
 
   it('gates on the alarms that fired before the kill; unknown without alarms or without a kill', () => {
-    const t = thresholdsSchema.parse({ alarmsFiredBeforeKill: '>=1', alarmsFired: '==0' });
+    const t = thresholdsSchema.parse({ alarmsFiredBeforeKill: '>=1', alarmsFired: '==0', checkpointAlarmLeadSeconds: '>=5', heartbeatAlarmLeadSeconds: '>=5' });
     const base = { values: {}, counts: null, failoverGapMs: null, failoverRemainderMs: null, atKill: { lagMessages: null, lagMs: null, groupSyncAgeMs: null, groupSyncBehind: null, consumerBehind: null }, roundTrip: null };
     const verdicts = (alarms: ReturnType<typeof alarmsOf>) => evaluate(t, { ...base, alarms }).map((c) => [c.figure, c.value, c.verdict]);
-    expect(verdicts(alarmsOf(events, t0))).toEqual([['alarmsFiredBeforeKill', 1, 'pass'], ['alarmsFired', 2, 'fail']]);
-    expect(verdicts([])).toEqual([['alarmsFiredBeforeKill', null, 'unknown'], ['alarmsFired', null, 'unknown']]);
+    // The checkpoint alarm warned 20 s ahead; the heartbeat one only after the kill.
+    expect(verdicts(alarmsOf(events, t0))).toEqual([
+      ['alarmsFiredBeforeKill', 1, 'pass'], ['alarmsFired', 2, 'fail'], ['checkpointAlarmLeadSeconds', 20, 'pass'], ['heartbeatAlarmLeadSeconds', null, 'unknown'],
+    ]);
+    const none = [['alarmsFiredBeforeKill', null, 'unknown'], ['alarmsFired', null, 'unknown'], ['checkpointAlarmLeadSeconds', null, 'unknown'], ['heartbeatAlarmLeadSeconds', null, 'unknown']];
+    expect(verdicts([])).toEqual(none);
     const noKill = alarmsOf(events.filter((e) => e.type !== 'kill'), t0);
-    expect(verdicts(noKill)).toEqual([['alarmsFiredBeforeKill', null, 'unknown'], ['alarmsFired', 2, 'fail']]);
+    expect(verdicts(noKill)).toEqual([['alarmsFiredBeforeKill', null, 'unknown'], ['alarmsFired', 2, 'fail'], ...none.slice(2)]);
   });
 });
 
@@ -100,12 +104,12 @@ describe('MM2 health records', () => {
   it('names the offset syncs and heartbeats topics as MM2 does, honouring location and separator', () => {
     const s = (properties: Record<string, string>) => parseScenario({ name: 'x', mirror: { properties } }, 't');
     expect(offsetSyncsTopic(s({}))).toEqual({ cluster: 'primary', topic: 'mm2-offset-syncs.backup.internal' });
-    expect(offsetSyncsTopic(s({ 'offset-syncs.topic.location': 'target' }))).toEqual({ cluster: 'backup', topic: 'mm2-offset-syncs.backup.internal' });
+    expect(offsetSyncsTopic(s({ 'offset-syncs.topic.location': 'target' }))).toEqual({ cluster: 'backup', topic: 'mm2-offset-syncs.primary.internal' });
     expect(offsetSyncsTopic(s({ 'replication.policy.separator': '_' })).topic).toBe('mm2-offset-syncs_backup_internal');
-    expect(heartbeatsTopics(s({ 'replication.policy.separator': '_' }))).toEqual({ local: 'heartbeats', replicated: 'primary_heartbeats' });
+    expect(heartbeatsTopics(s({ 'replication.policy.separator': '_' }))).toEqual({ source: 'primary', local: 'heartbeats', replicated: 'primary_heartbeats' });
   });
 
   it('describes a restart that changes MM2\'s properties', () => {
-    expect(describeFault({ fault: 'restart', target: 'mirror', properties: { 'emit.checkpoints.enabled': false } })).toBe('restart MirrorMaker 2 with emit.checkpoints.enabled=false');
+    expect(describeFault({ fault: 'restart', target: 'mirror', properties: { 'groups.exclude': 'drill-.*' } })).toBe('restart MirrorMaker 2 with groups.exclude=drill-.*');
   });
 });
