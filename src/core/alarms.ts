@@ -85,7 +85,11 @@ export interface AlarmResult {
   /** How many times it fired. */
   fired: number;
   firstFiredMs: number | null;
-  /** Ms from its first firing to the kill (positive: it warned before); null without a kill or a firing before it. */
+  /**
+   * How long it had been firing, without clearing, when the primary was killed (ms): the warning
+   * that stood at the kill. Null when it was not firing then (or there was no kill) — an alarm that
+   * fired and cleared before the kill had stopped warning.
+   */
   leadMs: number | null;
   /** Whether it was firing when the primary was killed (null without a kill). */
   firingAtKill: boolean | null;
@@ -107,29 +111,30 @@ export function alarmsOf(events: readonly HistoryEvent[], cellStart: number): Al
     const last = kill === null ? undefined : mine.filter((a) => a.state !== 'armed' && a.t <= kill).at(-1);
     const values = samples.map((x) => x.values[armed.signal]).filter((v): v is number => v !== null);
     const first = fires[0]?.t;
+    const firingAtKill = last?.state === 'fired';
     return {
       signal: armed.signal,
       condition: armed.condition,
       fired: fires.length,
       firstFiredMs: first === undefined ? null : first - cellStart,
-      leadMs: kill !== null && first !== undefined && first <= kill ? kill - first : null,
-      firingAtKill: kill === null ? null : last?.state === 'fired',
+      leadMs: kill !== null && firingAtKill ? kill - last.t : null,
+      firingAtKill: kill === null ? null : firingAtKill,
       valueAtKill: beforeKill.at(-1)?.values[armed.signal] ?? null,
       peak: values.length ? Math.max(...values) : null,
     };
   });
 }
 
-/** Alarms that fired at least once; those that fired before the kill (null without a kill). */
-export function alarmCounts(alarms: readonly AlarmResult[]): { fired: number; firedBeforeKill: number | null } {
+/** Alarms that fired at least once; those firing when the primary was killed (null without a kill). */
+export function alarmCounts(alarms: readonly AlarmResult[]): { fired: number; firingAtKill: number | null } {
   const killed = alarms.some((a) => a.firingAtKill !== null);
-  return { fired: alarms.filter((a) => a.fired > 0).length, firedBeforeKill: killed ? alarms.filter((a) => a.leadMs !== null).length : null };
+  return { fired: alarms.filter((a) => a.fired > 0).length, firingAtKill: killed ? alarms.filter((a) => a.firingAtKill).length : null };
 }
 
 /**
- * Threshold figures, one per signal: seconds from its alarm's first firing to the kill —
- * `checkpointAlarmLeadSeconds: '>=5'` gates on "the checkpoint alarm warned at least 5 s before the
- * kill". Unknown when that alarm is not declared or did not fire before the kill.
+ * Threshold figures, one per signal: how long its alarm had been firing when the primary was
+ * killed — `checkpointAlarmLeadSeconds: '>=5'` gates on "the checkpoint alarm was warning, for at
+ * least 5 s, when the primary died". Unknown when that alarm is not declared or was not firing then.
  */
 export const alarmLeadFigures = ['heartbeatAlarmLeadSeconds', 'replicatedHeartbeatAlarmLeadSeconds', 'checkpointAlarmLeadSeconds', 'offsetSyncAlarmLeadSeconds'] as const;
 export type AlarmLeadFigure = (typeof alarmLeadFigures)[number];

@@ -338,8 +338,8 @@ const scenarioFields = z.strictObject({
   /**
    * Alarms on MM2's health, watched every second during the drill (core/alarms.ts):
    * signal → comparison, e.g. `{ checkpointAgeSeconds: '>10', heartbeatAgeSeconds: '>5' }`.
-   * Each firing is an event; `{ alarm: signal }` starts a playbook step; `alarmsFiredBeforeKill`
-   * gates on them.
+   * Each firing is an event; `{ alarm: signal }` starts a playbook step; `checkpointAlarmLeadSeconds`
+   * (one per signal) and `alarmsFiringAtKill` gate on them.
    */
   alarms: alarmsSchema,
 });

@@ -15,9 +15,9 @@ export const figureNames = [
   'failoverGapSeconds', 'failoverRemainderSeconds', 'lagAtKillMessages', 'groupSyncAgeSeconds',
   // A playbook's round trip (unknown for a timeline drill): stranded and resurrected ids, the last write gap.
   'stranded', 'resurrected', 'cutoverWindowSeconds',
-  // The scenario's alarms (core/alarms.ts): how many fired, how many fired before the kill (unknown without alarms or a kill),
-  // and each alarm's lead over the kill.
-  'alarmsFired', 'alarmsFiredBeforeKill', ...alarmLeadFigures,
+  // The scenario's alarms (core/alarms.ts): how many fired, how many were firing at the kill (unknown without alarms or a kill),
+  // and how long each had been firing then.
+  'alarmsFired', 'alarmsFiringAtKill', ...alarmLeadFigures,
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
@@ -51,7 +51,7 @@ export function figureValue(c: Gated, f: FigureName): number | null {
     case 'resurrected': return num(c.roundTrip?.resurrected);
     case 'cutoverWindowSeconds': return seconds(c.roundTrip?.writeGaps.at(-1)?.durationMs ?? null);
     case 'alarmsFired': return c.alarms?.length ? alarmCounts(c.alarms).fired : null;
-    case 'alarmsFiredBeforeKill': return c.alarms?.length ? alarmCounts(c.alarms).firedBeforeKill : null;
+    case 'alarmsFiringAtKill': return c.alarms?.length ? alarmCounts(c.alarms).firingAtKill : null;
     case 'heartbeatAlarmLeadSeconds':
     case 'replicatedHeartbeatAlarmLeadSeconds':
     case 'checkpointAlarmLeadSeconds':

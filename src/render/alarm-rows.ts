@@ -5,10 +5,10 @@ import type { CellResult } from '../core/results.ts';
 const s = (ms: number | null) => (ms === null ? '—' : (ms / 1000).toFixed(1));
 const v = (x: number | null) => (x === null ? 'unknown' : `${x.toFixed(1)} s`);
 
-export const alarmHead = ['alarm', 'fired', 'first fired at s', 'lead over the kill s', 'firing at the kill', 'signal at the kill', 'peak'];
+export const alarmHead = ['alarm', 'fired', 'first fired at s', 'firing at the kill', 'firing for s at the kill', 'signal at the kill', 'peak'];
 
 export const alarmCells = (a: AlarmResult): string[] => [
-  alarmLabel(a), String(a.fired), s(a.firstFiredMs), s(a.leadMs), a.firingAtKill === null ? '—' : a.firingAtKill ? 'yes' : 'no', v(a.valueAtKill), v(a.peak),
+  alarmLabel(a), String(a.fired), s(a.firstFiredMs), a.firingAtKill === null ? '—' : a.firingAtKill ? 'yes' : 'no', s(a.leadMs), v(a.valueAtKill), v(a.peak),
 ];
 
 /** Every alarm of every cell run, the cell run first. */

@@ -56,7 +56,7 @@ export function unknownReason(c: Why, figure: FigureName): string | null {
     case 'groupSyncAgeSeconds':
       return c.phases.kill === undefined ? 'the primary was never killed' : 'no replication sample was taken before the kill';
     case 'alarmsFired':
-    case 'alarmsFiredBeforeKill':
+    case 'alarmsFiringAtKill':
       if (!c.alarms?.length) return 'the scenario declares no alarms';
       return c.phases.kill === undefined ? 'the primary was never killed' : null;
     case 'heartbeatAlarmLeadSeconds':
@@ -65,7 +65,7 @@ export function unknownReason(c: Why, figure: FigureName): string | null {
     case 'offsetSyncAlarmLeadSeconds': {
       const signal = leadSignal(figure);
       if (!c.alarms?.some((a) => a.signal === signal)) return `the scenario declares no alarm on ${signal}`;
-      return c.phases.kill === undefined ? 'the primary was never killed' : `the ${signal} alarm did not fire before the kill`;
+      return c.phases.kill === undefined ? 'the primary was never killed' : `the ${signal} alarm was not firing when the primary was killed`;
     }
     case 'stranded':
     case 'resurrected':

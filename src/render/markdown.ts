@@ -74,7 +74,7 @@ export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogF
     if (prop.rows.length) out.push('', '### Topic changes and their propagation', '', table(prop.head, prop.rows));
   }
   const alarms = alarmRows(r.cells);
-  if (alarms.rows.length) out.push('', '## Alarms', '', 'Times from the cell start; the lead is how long before the kill an alarm first fired (docs/alarms.md says what each signal can tell).', '', table(alarms.head, alarms.rows));
+  if (alarms.rows.length) out.push('', '## Alarms', '', 'Times from the cell start; "firing for" is how long the alarm had been firing, without clearing, when the primary was killed (docs/alarms.md says what each signal can tell).', '', table(alarms.head, alarms.rows));
   if (r.status === 'measured') out.push('', '> No threshold applied to any cell: the figures are measured, nothing was gated.');
   const why = r.cells.filter((c) => c.attribution);
   if (why.length) {

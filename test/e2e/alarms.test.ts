@@ -1,7 +1,7 @@
 /**
- * Alarms before the bad day, on a real MM2: 15 s in, MM2 is redeployed with a `groups.exclude`
+ * Alarms before the bad day, on a real MM2: 12 s in, MM2 is redeployed with a `groups.exclude`
  * that drops the drill's group (scenarios/checkpoints-off.ts): checkpoints and the group sync stop
- * while data keeps flowing; the primary is killed at 45 s and two consumer groups fail over
+ * while data keeps flowing; the primary is killed at 50 s and two consumer groups fail over
  * (mm2-sync and checkpoints, paired: one environment, one kill).
  * Asserted: the checkpoint alarm fires because of the break — not before it, and before the kill —
  * while the heartbeats MM2 writes stay fresh; and the failover re-delivers every message the group
@@ -47,14 +47,15 @@ it('fires the checkpoint alarm because of the break: healthy before it, firing b
     expect(before.length, c.key).toBeGreaterThan(0);
     expect(before.every((v) => v !== null && v < 5), `${c.key}: ${before.join(', ')}`).toBe(true);
     const a = alarm(c, 'checkpointAgeSeconds');
-    const firstFired = Date.parse(c.startedAt) + a.firstFiredMs!;
-    // The newest checkpoint at the restart was at most `before.at(-1)` old (+1 s between samples):
-    // 10 s after it at the earliest, the alarm fires; and it fires before the kill.
-    expect(firstFired, c.key).toBeGreaterThanOrEqual(restart.t - (before.at(-1)! + 1) * 1000 + 10_000);
-    expect(firstFired, c.key).toBeLessThan(kill.t);
+    // Firing at the kill, since a moment after the break: no checkpoint for 10 s at least.
     expect(a.firingAtKill, c.key).toBe(true);
-    // Nothing since: the checkpoint at the kill is older than the alarm's bound and most of the break.
-    expect(a.valueAtKill!, c.key).toBeGreaterThan(Math.max(10, (kill.t - restart.t) / 1000 - 15));
+    const since = kill.t - a.leadMs!;
+    expect(since, c.key).toBeGreaterThan(restart.t);
+    // The newest checkpoint at the last sample before the kill (≤ 1 s before it) was valueAtKill old.
+    const lastCheckpoint = kill.t - a.valueAtKill! * 1000 - 1000;
+    expect(since, c.key).toBeGreaterThanOrEqual(lastCheckpoint + 10_000);
+    // Nothing since the break: the checkpoint at the kill is older than the alarm's bound and most of the break.
+    expect(a.valueAtKill!, c.key).toBeGreaterThan(Math.max(10, (kill.t - restart.t) / 1000 - 20));
   }
 });
 
@@ -78,5 +79,7 @@ it('re-delivers on the backup every message the group processed on the primary a
     expect(after.length, c.key).toBeGreaterThan(2000);
     expect(after.filter((id) => !again.has(id)), c.key).toEqual([]);
     expect(c.counts!.duplicatedByFailover, c.key).toBeGreaterThanOrEqual(after.length);
+    // The strategy's bound assumes MM2 checkpoints and syncs every second, as configured: broken.
+    expect(c.counts!.duplicatedByFailover, c.key).toBeGreaterThan(c.expected!.maxDuplicates);
   }
 });

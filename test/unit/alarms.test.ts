@@ -71,21 +71,21 @@ describe('alarms in the history', () => {
       { signal: 'checkpointAgeSeconds', condition: '>10', fired: 1, firstFiredMs: 20_000, leadMs: 20_000, firingAtKill: true, valueAtKill: 29.5, peak: 50 },
       { signal: 'heartbeatAgeSeconds', condition: '>5', fired: 1, firstFiredMs: 60_000, leadMs: null, firingAtKill: false, valueAtKill: 0.3, peak: 7 },
     ]);
-    expect(alarmCounts(alarmsOf(events, t0))).toEqual({ fired: 2, firedBeforeKill: 1 });
+    expect(alarmCounts(alarmsOf(events, t0))).toEqual({ fired: 2, firingAtKill: 1 });
   });
 
   it('gates on the alarms that fired before the kill; unknown without alarms or without a kill', () => {
-    const t = thresholdsSchema.parse({ alarmsFiredBeforeKill: '>=1', alarmsFired: '==0', checkpointAlarmLeadSeconds: '>=5', heartbeatAlarmLeadSeconds: '>=5' });
+    const t = thresholdsSchema.parse({ alarmsFiringAtKill: '>=1', alarmsFired: '==0', checkpointAlarmLeadSeconds: '>=5', heartbeatAlarmLeadSeconds: '>=5' });
     const base = { values: {}, counts: null, failoverGapMs: null, failoverRemainderMs: null, atKill: { lagMessages: null, lagMs: null, groupSyncAgeMs: null, groupSyncBehind: null, consumerBehind: null }, roundTrip: null };
     const verdicts = (alarms: ReturnType<typeof alarmsOf>) => evaluate(t, { ...base, alarms }).map((c) => [c.figure, c.value, c.verdict]);
     // The checkpoint alarm warned 20 s ahead; the heartbeat one only after the kill.
     expect(verdicts(alarmsOf(events, t0))).toEqual([
-      ['alarmsFiredBeforeKill', 1, 'pass'], ['alarmsFired', 2, 'fail'], ['checkpointAlarmLeadSeconds', 20, 'pass'], ['heartbeatAlarmLeadSeconds', null, 'unknown'],
+      ['alarmsFiringAtKill', 1, 'pass'], ['alarmsFired', 2, 'fail'], ['checkpointAlarmLeadSeconds', 20, 'pass'], ['heartbeatAlarmLeadSeconds', null, 'unknown'],
     ]);
-    const none = [['alarmsFiredBeforeKill', null, 'unknown'], ['alarmsFired', null, 'unknown'], ['checkpointAlarmLeadSeconds', null, 'unknown'], ['heartbeatAlarmLeadSeconds', null, 'unknown']];
+    const none = [['alarmsFiringAtKill', null, 'unknown'], ['alarmsFired', null, 'unknown'], ['checkpointAlarmLeadSeconds', null, 'unknown'], ['heartbeatAlarmLeadSeconds', null, 'unknown']];
     expect(verdicts([])).toEqual(none);
     const noKill = alarmsOf(events.filter((e) => e.type !== 'kill'), t0);
-    expect(verdicts(noKill)).toEqual([['alarmsFiredBeforeKill', null, 'unknown'], ['alarmsFired', 2, 'fail'], ...none.slice(2)]);
+    expect(verdicts(noKill)).toEqual([['alarmsFiringAtKill', null, 'unknown'], ['alarmsFired', 2, 'fail'], ...none.slice(2)]);
   });
 });
 
