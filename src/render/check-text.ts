@@ -8,7 +8,6 @@ import type { Check, FigureName } from '../core/thresholds.ts';
 import { parseComparison } from '../core/comparison.ts';
 import { leadSignal } from '../core/alarms.ts';
 
-
 /** The kind of a comparison, in words: what tells two checks of one figure apart without their values. */
 const operatorKinds: Record<string, string> = { '==': 'equal', '!=': 'not equal', '<=': 'at most', '<': 'below', '>=': 'at least', '>': 'above' };
 
