@@ -104,22 +104,7 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
   try {
     for (const [name, m] of Object.entries(s.mirrors)) if (m.startAt === 'setup') await mirrors.start(name);
     // MM2's health, watched like an operator's monitoring would, when the scenario has alarms on it.
-    if (Object.keys(s.alarms).length > 0) {
-      health = startHealthMonitor({
-        alarms: s.alarms,
-        topics: {
-          heartbeats: heartbeatsTopics(s, env.sourceAlias),
-          checkpoints: checkpointsTopic(s, env.sourceAlias),
-          offsetSyncs: s.external ? null : offsetSyncsTopic(s),
-        },
-        lanes: d.lanes.map((l) => ({ groupId: l.groupId, recorder: l.rec })),
-        partitions: s.topics.flatMap((t) => Array.from({ length: t.partitions }, (_, p) => tpKey(t.name, p))),
-        client: (c) => d.admins.client(c),
-        admin: (c) => d.admins.get(c),
-        reachable: (c) => !killed.has(c),
-        signal,
-      });
-    }
+    if (Object.keys(s.alarms).length > 0) health = watchHealth(d, killed);
     await workload.startProducing('primary');
     phase('workload-started');
     const workloadStart = Date.now();
@@ -203,6 +188,25 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     await Promise.allSettled([...healing, consumerReady]);
     await d.admins.close();
   }
+}
+
+/** Follows the forward flow's heartbeats, checkpoints and offset syncs for the scenario's alarms, each lane with its own group. */
+function watchHealth(d: DrillContext, killed: ReadonlySet<Cluster>): HealthMonitor {
+  const s = d.ctx.cell.scenario;
+  return startHealthMonitor({
+    alarms: s.alarms,
+    topics: {
+      heartbeats: heartbeatsTopics(s, d.env.sourceAlias),
+      checkpoints: checkpointsTopic(s, d.env.sourceAlias),
+      offsetSyncs: s.external ? null : offsetSyncsTopic(s),
+    },
+    lanes: d.lanes.map((l) => ({ groupId: l.groupId, recorder: l.rec })),
+    partitions: s.topics.flatMap((t) => Array.from({ length: t.partitions }, (_, p) => tpKey(t.name, p))),
+    client: (c) => d.admins.client(c),
+    admin: (c) => d.admins.get(c),
+    reachable: (c) => !killed.has(c),
+    signal: d.sup.signal,
+  });
 }
 
 /** Resolves when a step's `when` holds (throws WAIT_TIMEOUT after the step's timeout). */
