@@ -70,13 +70,24 @@ const whenSchema = z.union([
   z.strictObject({ mirror: z.string().min(1), lagAbove: z.int().min(0).max(100_000_000) }),
   /** While the scenario's alarm on this signal is firing (core/alarms.ts). */
   z.strictObject({ alarm: z.enum(signalNames) }),
+  /**
+   * More than N records on a cluster, summed over every view of the scenario's topics there (end
+   * offsets): the bound on a loop of copies (active-active under Identity, where every record is
+   * copied back and forth until the mirrors stop).
+   */
+  z.strictObject({ cluster, recordsAbove: z.int().min(1).max(1_000_000_000) }),
 ]);
 export type When = z.output<typeof whenSchema>;
+/** A step's start: one condition, or several — whichever holds first (`[{ cluster: 'primary', recordsAbove: 50000 }, { at: 40 }]`). */
+const startSchema = z.union([whenSchema, z.array(whenSchema).min(2).max(4)]);
+export type Start = z.output<typeof startSchema>;
+/** The conditions of a step's start, as a list. */
+export const conditionsOf = (w: Start | undefined): When[] => (w === undefined ? [] : Array.isArray(w) ? w : [w]);
 
 const base = {
   /** A name for reports (default: the action and its target). */
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a kebab-case name').optional(),
-  when: whenSchema.optional(),
+  when: startSchema.optional(),
   /** How long the step may take before the cell fails (waits and health checks). */
   timeoutSeconds: z.number().positive().max(3600).default(180),
 };
@@ -160,14 +171,16 @@ export function stepLabel(step: PlaybookStep, index: number): string {
   return `${index + 1}. ${step.action}${target ? ` ${target}` : ''}`;
 }
 
-export function describeWhen(w: When | undefined): string {
+export function describeWhen(w: Start | undefined): string {
   if (!w) return 'after the previous step';
+  if (Array.isArray(w)) return w.map(describeWhen).join(', or ');
   if ('at' in w) return `at ${w.at}${w.jitterSeconds ? `–${w.at + w.jitterSeconds}` : ''}s`;
   if ('acked' in w) return `after ${w.acked} acked`;
   if ('replicationLagAbove' in w) return `when replication lag > ${w.replicationLagAbove}`;
   if ('consumerLagBelow' in w) return `when the consumer's lag < ${w.consumerLagBelow}`;
   if ('afterSeconds' in w) return `${w.afterSeconds}s after the previous step`;
   if ('alarm' in w) return `when the ${w.alarm} alarm fires`;
+  if ('recordsAbove' in w) return `when the ${w.cluster} holds over ${w.recordsAbove} records`;
   return 'lagBelow' in w ? `when ${w.mirror}'s lag < ${w.lagBelow}` : `when ${w.mirror}'s lag > ${w.lagAbove}`;
 }
 

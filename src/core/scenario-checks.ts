@@ -3,7 +3,7 @@
  * parsed: each finds a drill that could not show what it is meant to, and says why and what to
  * change. Pure: nothing here reads files (custom policy paths are checked when loading).
  */
-import { moveBackStrategies, viewsOn, type MirrorSpec, type PlaybookStep } from './playbook.ts';
+import { conditionsOf, moveBackStrategies, viewsOn, type MirrorSpec, type PlaybookStep } from './playbook.ts';
 import type { Scenario, TimelineStep } from './scenario.ts';
 import { externalIssues } from './external.ts';
 import { excludedReason, internalTopicReason, isBeforeKafka4, matchingPattern, remoteLookingReason, TOPICS_EXCLUDE_DEFAULT, TOPICS_EXCLUDE_DEFAULT_BEFORE_4 } from './mm2-topic-filter.ts';
@@ -215,12 +215,15 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
       }
       const topicIssue = stepTopicIssue(s, step);
       if (topicIssue) issues.push({ path: [...path, i, 'topic'], input: (step as { topic?: string }).topic, message: topicIssue });
-      if (step.when && 'alarm' in step.when && s.alarms[step.when.alarm] === undefined) {
-        issues.push({ path: [...path, i, 'when', 'alarm'], input: step.when.alarm, message: `no alarm on ${step.when.alarm}: declare it in alarms, e.g. alarms: { ${step.when.alarm}: '>10' }` });
+      const conditions = conditionsOf(step.when);
+      for (const w of conditions) {
+        if ('alarm' in w && s.alarms[w.alarm] === undefined) {
+          issues.push({ path: [...path, i, 'when', 'alarm'], input: w.alarm, message: `no alarm on ${w.alarm}: declare it in alarms, e.g. alarms: { ${w.alarm}: '>10' }` });
+        }
       }
-      const named = 'mirror' in step ? step.mirror : step.when && 'mirror' in step.when ? step.when.mirror : undefined;
-      if (named !== undefined && !mirrors.includes(named)) {
-        issues.push({ path: [...path, i], input: named, message: `no mirror named "${named}" (declared: ${mirrors.map((m) => `"${m}"`).join(', ')})` });
+      const named = ['mirror' in step ? step.mirror : undefined, ...conditions.map((w) => ('mirror' in w ? w.mirror : undefined))].filter((m) => m !== undefined);
+      for (const m of named.filter((x) => !mirrors.includes(x))) {
+        issues.push({ path: [...path, i], input: m, message: `no mirror named "${m}" (declared: ${mirrors.map((x) => `"${x}"`).join(', ')})` });
       }
     });
   }

@@ -15,7 +15,7 @@ import type { Admin } from 'kafkajs';
 import { DrillError } from '../core/errors.ts';
 import type { SignalName } from '../core/alarms.ts';
 import { eventsOf, type PhaseName } from '../core/history.ts';
-import { defaultPlaybook, describeWhen, stepLabel, stepTarget, type Cluster, type PlaybookStep, type When } from '../core/playbook.ts';
+import { conditionsOf, defaultPlaybook, describeWhen, stepLabel, stepTarget, type Cluster, type PlaybookStep, type Start, type When } from '../core/playbook.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import { committedOffsets, endOffsets, totalOffsets } from '../adapters/kafka-client.ts';
 import { tpKey } from '../core/topic-partition.ts';
@@ -209,24 +209,47 @@ function watchHealth(d: DrillContext, killed: ReadonlySet<Cluster>): HealthMonit
   });
 }
 
-/** Resolves when a step's `when` holds (throws WAIT_TIMEOUT after the step's timeout). */
+/**
+ * Resolves when a step's `when` holds (throws WAIT_TIMEOUT after the step's timeout): one time
+ * is slept to, one condition polled; several are polled together, the first to hold wins.
+ */
 function whenWaiter(d: DrillContext, workload: Workload, mirrors: MirrorControl, replicationLag: () => number | undefined, alarmFiring: (a: SignalName) => boolean) {
-  return async (w: When | undefined, index: number, workloadStart: number, timeoutMs: number): Promise<void> => {
-    const signal = d.sup.signal;
-    if (!w) return;
+  /** When a time condition is due (epoch ms); null for a measured one. */
+  const dueAt = (w: When, index: number, workloadStart: number, stepStart: number): number | null => {
     if ('at' in w) {
       // MM2 checkpoints and syncs on fixed schedules: jitter makes repeated runs sample their phases.
       const atSeconds = w.at + Math.random() * (w.jitterSeconds ?? 0);
       if (w.jitterSeconds) d.rec.emit({ type: 'step-scheduled', step: index, atSeconds });
-      return sleep(workloadStart + atSeconds * 1000 - Date.now(), signal);
+      return workloadStart + atSeconds * 1000;
     }
-    if ('afterSeconds' in w) return sleep(w.afterSeconds * 1000, signal);
-    const holds = 'acked' in w ? async () => workload.acked() >= w.acked
-      : 'replicationLagAbove' in w ? async () => (replicationLag() ?? -1) > w.replicationLagAbove
-      : 'consumerLagBelow' in w ? async () => (await consumerLag(d, d.lanes[0]!)) < w.consumerLagBelow
-      : 'alarm' in w ? async () => alarmFiring(w.alarm)
-      : 'lagBelow' in w ? async () => lagBelow(await mirrors.lag(w.mirror), w.lagBelow) : async () => (await mirrors.lag(w.mirror)).messages > w.lagAbove;
-    await waitUntil(holds, { what: describeWhen(w), timeoutMs, intervalMs: 50, signal });
+    return 'afterSeconds' in w ? stepStart + w.afterSeconds * 1000 : null;
+  };
+  const measured = (w: When): (() => Promise<boolean>) => {
+    if ('acked' in w) return async () => workload.acked() >= w.acked;
+    if ('replicationLagAbove' in w) return async () => (replicationLag() ?? -1) > w.replicationLagAbove;
+    if ('consumerLagBelow' in w) return async () => (await consumerLag(d, d.lanes[0]!)) < w.consumerLagBelow;
+    if ('alarm' in w) return async () => alarmFiring(w.alarm);
+    if ('recordsAbove' in w) return async () => (await totalOffsets(d.admins.get(w.cluster), await d.views(w.cluster))) > w.recordsAbove;
+    if ('lagBelow' in w) return async () => lagBelow(await mirrors.lag(w.mirror), w.lagBelow);
+    if ('lagAbove' in w) return async () => (await mirrors.lag(w.mirror)).messages > w.lagAbove;
+    throw new Error(`a time condition is not measured: ${describeWhen(w)}`);
+  };
+  return async (start: Start | undefined, index: number, workloadStart: number, timeoutMs: number): Promise<void> => {
+    const signal = d.sup.signal;
+    const conditions = conditionsOf(start);
+    if (conditions.length === 0) return;
+    const now = Date.now();
+    const dues = conditions.map((w) => dueAt(w, index, workloadStart, now));
+    if (dues.length === 1 && dues[0] !== null) return sleep(dues[0]! - Date.now(), signal);
+    const checks = conditions.map((w, i) => {
+      const due = dues[i];
+      return due == null ? measured(w) : async () => Date.now() >= due;
+    });
+    const any = async () => {
+      for (const check of checks) if (await check()) return true;
+      return false;
+    };
+    await waitUntil(any, { what: describeWhen(start), timeoutMs, intervalMs: 50, signal });
   };
 }
 

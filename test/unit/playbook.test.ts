@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPlaybook, viewsOn } from '../../src/core/playbook.ts';
+import { conditionsOf, defaultPlaybook, describeWhen, viewsOn } from '../../src/core/playbook.ts';
 import { playbookOf } from '../../src/core/scenario.ts';
 import { parseScenario } from '../../src/core/validate.ts';
 
@@ -24,6 +24,17 @@ describe('the playbook model', () => {
     expect(ok({ action: 'create-topic', cluster: 'backup', topic: 'primary.orders' })).toThrow(/not a topic of the scenario/);
     expect(ok({ action: 'reset-mirror-offsets', mirror: 'forward', topic: 'payments' })).toThrow(/not a topic of the scenario/);
     expect(ok({ action: 'reset-group', cluster: 'backup', to: 'sideways' })).toThrow();
+  });
+  it('starts a step on whichever of several conditions holds first, each checked like one alone', () => {
+    const when = [{ cluster: 'primary', recordsAbove: 30_000 }, { at: 40 }];
+    const s = parseScenario({ ...base, playbook: [{ when, action: 'stop-mirror', mirror: 'reverse' }] }, 'x');
+    const step = playbookOf(s)![0]!;
+    expect(conditionsOf(step.when)).toEqual(when);
+    expect(describeWhen(step.when)).toBe('when the primary holds over 30000 records, or at 40s');
+    expect(conditionsOf(undefined)).toEqual([]);
+    expect(() => parseScenario({ ...base, playbook: [{ when: [{ at: 5 }, { mirror: 'back', lagBelow: 1 }], action: 'stop-producers' }] }, 'x')).toThrow(/no mirror named "back"/);
+    expect(() => parseScenario({ ...base, playbook: [{ when: [{ at: 5 }, { alarm: 'heartbeatAgeSeconds' }], action: 'stop-producers' }] }, 'x')).toThrow(/no alarm on heartbeatAgeSeconds/);
+    expect(() => parseScenario({ ...base, playbook: [{ when: [{ at: 5 }], action: 'stop-producers' }] }, 'x')).toThrow(/when/);
   });
   it('subscribes a moved consumer to every view of a topic on its cluster', () => {
     const s = parseScenario({ ...base, playbook: [{ action: 'stop-producers' }] }, 'x');
