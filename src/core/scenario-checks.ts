@@ -216,9 +216,9 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
       const topicIssue = stepTopicIssue(s, step);
       if (topicIssue) issues.push({ path: [...path, i, 'topic'], input: (step as { topic?: string }).topic, message: topicIssue });
       const conditions = conditionsOf(step.when);
-      for (const w of conditions) {
+      for (const [j, w] of conditions.entries()) {
         if ('alarm' in w && s.alarms[w.alarm] === undefined) {
-          issues.push({ path: [...path, i, 'when', 'alarm'], input: w.alarm, message: `no alarm on ${w.alarm}: declare it in alarms, e.g. alarms: { ${w.alarm}: '>10' }` });
+          issues.push({ path: [...path, i, 'when', ...(Array.isArray(step.when) ? [j] : []), 'alarm'], input: w.alarm, message: `no alarm on ${w.alarm}: declare it in alarms, e.g. alarms: { ${w.alarm}: '>10' }` });
         }
       }
       const named = ['mirror' in step ? step.mirror : undefined, ...conditions.map((w) => ('mirror' in w ? w.mirror : undefined))].filter((m) => m !== undefined);

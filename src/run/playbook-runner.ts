@@ -241,15 +241,18 @@ function whenWaiter(d: DrillContext, workload: Workload, mirrors: MirrorControl,
     const now = Date.now();
     const dues = conditions.map((w) => dueAt(w, index, workloadStart, now));
     if (dues.length === 1 && dues[0] !== null) return sleep(dues[0]! - Date.now(), signal);
-    const checks = conditions.map((w, i) => {
-      const due = dues[i];
-      return due == null ? measured(w) : async () => Date.now() >= due;
-    });
+    const times = dues.filter((t) => t !== null);
+    // A condition that cannot be measured now (its cluster down, its mirror stopped) is not yet
+    // true: it must not keep a time in the same list from coming.
+    const checks = conditions.flatMap((w, i) => (dues[i] === null ? [measured(w)] : [])).map((check) => () => check().catch(() => false));
     const any = async () => {
+      if (times.some((t) => Date.now() >= t)) return true;
       for (const check of checks) if (await check()) return true;
       return false;
     };
-    await waitUntil(any, { what: describeWhen(start), timeoutMs, intervalMs: 50, signal });
+    // A time in the list always comes: the step's timeout does not cut it short.
+    const until = times.length ? Math.max(timeoutMs, Math.min(...times) - Date.now() + 5000) : timeoutMs;
+    await waitUntil(any, { what: describeWhen(start), timeoutMs: until, intervalMs: 50, signal });
   };
 }
 
