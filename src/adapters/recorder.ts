@@ -4,7 +4,8 @@ import type { EventBody, HistoryEvent } from '../core/history.ts';
 
 export interface CellRecorder {
   readonly cell: string;
-  emit(body: EventBody): HistoryEvent;
+  /** Stamps the event with the cell and the time (`t`: a time already given to the same event in another history). */
+  emit(body: EventBody, t?: number): HistoryEvent;
   events(): readonly HistoryEvent[];
 }
 
@@ -20,8 +21,8 @@ export class HistoryRecorder {
     const events: HistoryEvent[] = [];
     return {
       cell,
-      emit: (body) => {
-        const event = { cell, t: this.now(), ...body } as HistoryEvent;
+      emit: (body, t) => {
+        const event = { cell, t: t ?? this.now(), ...body } as HistoryEvent;
         events.push(event);
         this.out.write(`${JSON.stringify(event)}\n`);
         return event;
@@ -38,7 +39,8 @@ export class HistoryRecorder {
 /**
  * One recorder over several: every event goes to each (paired variants share what happened to
  * their environment — the producer, the faults, the kill, the verification read — and each
- * variant's history holds all of it). Returns, and reads back, the first's.
+ * variant's history holds all of it), with one time: the same kill is at the same millisecond in
+ * every history. Returns, and reads back, the first's.
  */
 export function broadcastRecorder(recs: readonly CellRecorder[]): CellRecorder {
   const first = recs[0];
@@ -46,7 +48,11 @@ export function broadcastRecorder(recs: readonly CellRecorder[]): CellRecorder {
   if (recs.length === 1) return first;
   return {
     cell: first.cell,
-    emit: (body) => recs.map((r) => r.emit(body))[0]!,
+    emit: (body, t) => {
+      const event = first.emit(body, t);
+      for (const r of recs.slice(1)) r.emit(body, event.t);
+      return event;
+    },
     events: () => first.events(),
   };
 }

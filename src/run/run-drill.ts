@@ -148,8 +148,8 @@ class NarratedRecorder extends HistoryRecorder {
     return {
       cell: inner.cell,
       events: () => inner.events(),
-      emit: (body) => {
-        const event = inner.emit(body);
+      emit: (body, t) => {
+        const event = inner.emit(body, t);
         // Progress is a courtesy: it never breaks the recording of a drill.
         try { this.#onEvent(event); } catch { /* ignore */ }
         return event;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { DrillError } from '../../src/core/errors.ts';
 import { readHistory } from '../../src/run/reports.ts';
+import { broadcastRecorder, HistoryRecorder } from '../../src/adapters/recorder.ts';
 
 const event = (i: number) => JSON.stringify({ cell: 'c#1', t: 1000 + i, type: 'ack', id: `m${i}`, topic: 'orders', partition: 0, offset: String(i) });
 
@@ -50,4 +51,16 @@ it('fails on an unparsable line that is not the last, naming its line number', (
   expect(err.message).toContain('line 2 of 3');
   expect(err.message).toContain('history.ndjson');
   expect(err.fix).toContain('torn last line');
+});
+
+it('writes one shared event into every paired history at the same millisecond', async () => {
+  let clock = 5000;
+  const dir = mkdtempSync(join(tmpdir(), 'history-'));
+  const recorder = new HistoryRecorder(join(dir, 'history.ndjson'), () => clock++);
+  const recs = ['a#1', 'b#1', 'c#1'].map((c) => recorder.forCell(c));
+  const shared = broadcastRecorder(recs);
+  shared.emit({ type: 'kill', target: 'primary', signal: 'SIGKILL' });
+  await recorder.close();
+  expect(recs.map((r) => r.events().map((e) => e.t))).toEqual([[5000], [5000], [5000]]);
+  expect(readHistory(dir).events.map((e) => [e.cell, e.t])).toEqual([['a#1', 5000], ['b#1', 5000], ['c#1', 5000]]);
 });
