@@ -14,6 +14,7 @@ import { Network, type StartedNetwork, type StartedTestContainer } from 'testcon
 import { renderProperties } from '../core/broker-config.ts';
 import { findRemoteTopic, mirrorSettings, separatorOf, SOURCE_ALIAS, type FlowSpec } from '../core/mm2-config.ts';
 import type { PropertyChange } from '../core/mm2-properties-file.ts';
+import { mirrorNamespace } from '../core/playbook.ts';
 import { playbookOf, type Scenario } from '../core/scenario.ts';
 import { brokersOf, nodesOf, planProxies, proxyFor, replicationFactorFor, type BrokerRef, type ProxyPlan } from '../core/topology.ts';
 import type { ResolvedImages } from './images.ts';
@@ -92,7 +93,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const flowOf = (name: string): FlowSpec => {
     const m = s.mirrors[name];
     if (!m) throw new Error(`no mirror named "${name}"`);
-    return { source: m.source, target: m.target, policy: m.policy ?? s.mirror.policy, startFrom: m.startFrom, properties: m.properties };
+    return { source: m.source, target: m.target, policy: m.policy ?? s.mirror.policy, startFrom: m.startFrom, properties: m.properties, namespace: mirrorNamespace(s.mirrors, name) };
   };
   const playbook = playbookOf(s) !== null;
   const early = playbook ? undefined : launch('forward');

@@ -21,9 +21,9 @@ export interface SourceOffsetsWatch {
 }
 
 /** Follows the source offsets a mirror stores on its target (the topic may not exist yet). */
-export function watchSourceOffsets(o: { kafka: Kafka; admin: Admin; source: string; signal: AbortSignal }): SourceOffsetsWatch {
+export function watchSourceOffsets(o: { kafka: Kafka; admin: Admin; source: string; namespace?: string | undefined; signal: AbortSignal }): SourceOffsetsWatch {
   const next = new Map<string, bigint>();
-  const follower = followTopic({ kafka: o.kafka, admin: () => o.admin, topic: sourceOffsetsTopic(o.source), group: `mm2-drill-offsets-${o.source}`, signal: o.signal }, (message) => {
+  const follower = followTopic({ kafka: o.kafka, admin: () => o.admin, topic: sourceOffsetsTopic(o.source, o.namespace), group: `mm2-drill-offsets-${o.source}`, signal: o.signal }, (message) => {
     const key = message.key && parseSourceOffsetKey(message.key.toString());
     if (!key || key.cluster !== o.source) return;
     const value = message.value ? (JSON.parse(message.value.toString()) as { offset?: unknown }) : null;
@@ -69,8 +69,8 @@ export const describeLag = (l: MirrorLag): string =>
  * Writes a flow's source offsets into MM2's offsets topic on its target before the mirror starts
  * (creating the topic compacted, as Connect requires): the task seeks to `next` on each partition.
  */
-export async function seedSourceOffsets(o: { kafka: Kafka; admin: Admin; source: string; next: ReadonlyMap<string, bigint>; replicationFactor: number }): Promise<void> {
-  const topic = sourceOffsetsTopic(o.source);
+export async function seedSourceOffsets(o: { kafka: Kafka; admin: Admin; source: string; namespace?: string | undefined; next: ReadonlyMap<string, bigint>; replicationFactor: number }): Promise<void> {
+  const topic = sourceOffsetsTopic(o.source, o.namespace);
   if (!(await o.admin.listTopics()).includes(topic)) {
     await o.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: o.replicationFactor, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
   }
@@ -92,9 +92,10 @@ export async function seedSourceOffsets(o: { kafka: Kafka; admin: Admin; source:
  * bytes MM2 wrote (Connect looks offsets up by those bytes). Only while the mirror is stopped: a
  * running task would flush its in-memory offsets again. Returns the partitions forgotten.
  */
-export async function resetSourceOffsets(o: { kafka: Kafka; admin: Admin; source: string; topic: string; timeoutMs: number }): Promise<number[]> {
+export async function resetSourceOffsets(o: { kafka: Kafka; admin: Admin; source: string; namespace?: string | undefined; topic: string; timeoutMs: number }): Promise<number[]> {
+  const offsetsTopic = sourceOffsetsTopic(o.source, o.namespace);
   const stored = new Map<number, Buffer>();
-  await readToEnd({ kafka: o.kafka, admin: o.admin, topic: sourceOffsetsTopic(o.source), timeoutMs: o.timeoutMs, group: 'mm2-drill-offsets-reset' }, (message) => {
+  await readToEnd({ kafka: o.kafka, admin: o.admin, topic: offsetsTopic, timeoutMs: o.timeoutMs, group: 'mm2-drill-offsets-reset' }, (message) => {
     const key = message.key && parseSourceOffsetKey(message.key.toString());
     if (!key || key.cluster !== o.source || key.topic !== o.topic) return;
     if (message.value) stored.set(key.partition, message.key!);
@@ -104,7 +105,7 @@ export async function resetSourceOffsets(o: { kafka: Kafka; admin: Admin; source
   const producer = o.kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
-    await producer.send({ topic: sourceOffsetsTopic(o.source), acks: -1, messages: [...stored.values()].map((key) => ({ key, value: null })) });
+    await producer.send({ topic: offsetsTopic, acks: -1, messages: [...stored.values()].map((key) => ({ key, value: null })) });
   } finally {
     await closeQuietly(producer);
   }

@@ -122,6 +122,25 @@ export interface FlowSpec {
   readonly policy: string;
   readonly startFrom: StartFrom;
   readonly properties: Readonly<Record<string, PropertyValue>>;
+  /** Set when another mirror runs the same flow: this process's own Connect group and storage topics (`herderStorage`). */
+  readonly namespace?: string | undefined;
+}
+
+/**
+ * Two MM2 processes of the same flow would join one Connect cluster: dedicated mode names a
+ * herder's group `<source>-mm2` and its storage topics `mm2-{offsets,configs,status}.<source>.internal`
+ * on the target (MirrorMakerConfig.workerConfig), and the second process would share the first's
+ * connectors, configs and stored offsets. A namespaced mirror gets its own, read by the herder from
+ * the target-prefixed keys; the names end in `.internal`, so no policy replicates them.
+ */
+export function herderStorage(source: string, target: string, namespace: string | undefined): Record<string, string> {
+  if (namespace === undefined) return {};
+  return {
+    [`${target}.group.id`]: `${source}-mm2-${namespace}`,
+    [`${target}.offset.storage.topic`]: sourceOffsetsTopic(source, namespace),
+    [`${target}.config.storage.topic`]: `mm2-configs.${source}.${namespace}.internal`,
+    [`${target}.status.storage.topic`]: `mm2-status.${source}.${namespace}.internal`,
+  };
 }
 
 /** The properties MM2 runs with, and what of the team's properties file (if any) the drill changed and why. */
@@ -158,6 +177,7 @@ function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Rec
     // Without a stored offset, a source task follows its consumer's auto.offset.reset (KAFKA-13988,
     // 3.6.2 / 3.7); `seeded` offsets are written by the harness before the mirror starts.
     ...(flow?.startFrom === 'latest' ? { [`${name}.source.consumer.auto.offset.reset`]: 'latest' } : {}),
+    ...herderStorage(source, target, flow?.namespace),
     'replication.policy.class': flow ? policyClass({ ...m, policy: flow.policy }) : policyClass(m),
     'tasks.max': m.tasksMax,
     'emit.checkpoints.enabled': true,
@@ -229,6 +249,7 @@ const reasons = {
   oneFlow: (name: string, other: string) => `each MM2 process of the drill runs one flow, here ${name}; to drill ${other} too, declare it as a second mirror in \`mirrors\``,
   ownFlow: (name: string) => `${name} is the flow this MM2 process runs (a playbook mirror)`,
   sharedHerder: (other: string) => `MM2 would start a herder for ${other} for its heartbeats, whose Connect group and configs topic the playbook's other mirror uses (MirrorMakerConfig.clusterPairs)`,
+  ownHerder: (name: string) => `another mirror of the drill runs ${name} too: this process gets its own Connect group and storage topics`,
   latest: 'the mirror starts from the end of its source (startFrom "latest"; KAFKA-13988)',
 };
 
@@ -271,6 +292,7 @@ function fromFile(s: Scenario, f: ImportedFile, ep: MirrorEndpoints, flow?: Flow
   const heartbeats = out[`${opposite}.emit.heartbeats.enabled`] ?? out['emit.heartbeats.enabled'];
   if (flow && (heartbeats === undefined || String(heartbeats).toLowerCase() === 'true')) set(`${opposite}.emit.heartbeats.enabled`, false, drill(reasons.sharedHerder(opposite)));
   if (flow?.startFrom === 'latest') set(`${name}.source.consumer.auto.offset.reset`, 'latest', drill(reasons.latest));
+  for (const [k, v] of Object.entries(herderStorage(source, target, flow?.namespace))) set(k, v, drill(reasons.ownHerder(name)));
 
   const inMatrix = (field: string) => (`mirror.${field}` in s.matrix ? ' (a matrix dimension)' : '');
   const policy = flow?.policy ?? m.policy;
@@ -374,13 +396,14 @@ function changesFrom(f: ImportedFile, out: Readonly<Record<string, PropertyValue
 
 /**
  * Where a dedicated-mode herder stores its source offsets: `mm2-offsets.<source>.internal` on
- * the target (MirrorMakerConfig.workerConfig). Records are written by Connect's JsonConverter
+ * the target (MirrorMakerConfig.workerConfig), or its namespaced name (`herderStorage`). Records are written by Connect's JsonConverter
  * (schemas off): key `["MirrorSourceConnector",{"cluster":…,"partition":…,"topic":…}]` — the
  * fields in that order, the order of the HashMap MM2 builds — value `{"offset":N}`, N being the
  * last source offset copied (the task resumes at N + 1; a negative N means none). The store
  * looks offsets up by the key's bytes, so the harness writes exactly these bytes when it seeds.
  */
-export const sourceOffsetsTopic = (source: string): string => `mm2-offsets.${source}.internal`;
+export const sourceOffsetsTopic = (source: string, namespace?: string): string =>
+  namespace === undefined ? `mm2-offsets.${source}.internal` : `mm2-offsets.${source}.${namespace}.internal`;
 export const sourceOffsetKey = (source: string, topic: string, partition: number): string =>
   `["MirrorSourceConnector",{"cluster":${JSON.stringify(source)},"partition":${partition},"topic":${JSON.stringify(topic)}}]`;
 /** The source partition a stored-offset key names, or null for another connector's key. */

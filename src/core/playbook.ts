@@ -41,6 +41,15 @@ export const mirrorSpecSchema = z
     policy: z.enum(['default', 'identity']).optional(),
     /** Raw mm2.properties entries for this mirror, written after `mirror.properties`. */
     properties: z.record(z.string(), propertyValue).default({}),
+    /**
+     * `data`: consumers read its remote topics. `offsets`: a mirror run for its checkpoints and
+     * group sync beside another that carries the data (two mirrors for one flow, e.g. Identity for
+     * the data and Default for the offsets): consumers do not read its remote topics. It still
+     * copies them: MM2's checkpoint connector translates only topics its own `topics` filter
+     * admits (MirrorCheckpointTask.shouldCheckpointTopic), and that filter drives its source
+     * connector too (docs/topologies.md).
+     */
+    role: z.enum(['data', 'offsets']).default('data'),
   })
   .refine((m) => m.source !== m.target, { message: 'a mirror copies from one cluster to the other: source and target must differ' });
 export type MirrorSpec = z.output<typeof mirrorSpecSchema>;
@@ -193,7 +202,7 @@ const remoteName = (policy: 'default' | 'identity', source: Cluster, topic: stri
  * Identity only `orders`. A moved consumer subscribes to all of them.
  */
 export function viewsOn(on: Cluster, topic: string, mirrors: Readonly<Record<string, MirrorSpec>>, policyOf: (m: MirrorSpec) => 'default' | 'identity'): string[] {
-  const views = [topic, ...Object.values(mirrors).filter((m) => m.target === on).map((m) => remoteName(policyOf(m), m.source, topic))];
+  const views = [topic, ...Object.values(mirrors).filter((m) => m.target === on && m.role === 'data').map((m) => remoteName(policyOf(m), m.source, topic))];
   return [...new Set(views)];
 }
 
@@ -213,6 +222,19 @@ export function defaultPlaybook(s: Pick<Scenario, 'timeline' | 'failover' | 'wor
     { name: 'failover', when: { afterSeconds: s.failover.delaySeconds }, action: 'move-consumers', to: 'backup', strategy: s.failover.strategy, timeoutSeconds: 3600 },
     drainStep,
   ];
+}
+
+/**
+ * A mirror's own Connect namespace when a mirror declared before it runs the same flow (each MM2
+ * process then needs its own Connect group and storage topics: mm2-config.ts herderStorage);
+ * undefined for the first mirror of a flow, which keeps MM2's default names.
+ */
+export function mirrorNamespace(mirrors: Readonly<Record<string, MirrorSpec>>, name: string): string | undefined {
+  const names = Object.keys(mirrors);
+  const m = mirrors[name];
+  if (!m) return undefined;
+  const shared = names.slice(0, names.indexOf(name)).some((n) => mirrors[n]?.source === m.source && mirrors[n]?.target === m.target);
+  return shared ? name : undefined;
 }
 
 /** The mirror's remote name for a topic of its source. */

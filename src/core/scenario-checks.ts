@@ -204,6 +204,13 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
   if (!Object.values(s.mirrors).some((m) => m.startAt === 'setup' && m.source === 'primary')) {
     issues.push({ path: ['mirrors'], input: mirrors, message: 'a playbook needs a mirror from primary to backup with startAt "setup" (the flow that replicates before the drill starts)' });
   }
+  for (const [i, [name, m]] of Object.entries(s.mirrors).entries()) {
+    // The drill finds the remote topics through the first mirror it starts: a data mirror.
+    const dataBefore = Object.values(s.mirrors).slice(0, i).some((x) => x.role === 'data' && x.source === m.source && x.target === m.target && (x.startAt === 'setup' || m.startAt === 'step'));
+    if (m.role === 'offsets' && !dataBefore) {
+      issues.push({ path: ['mirrors', name, 'role'], input: m.role, message: `an "offsets" mirror runs beside a "data" mirror of the same flow (${m.source} → ${m.target}) declared before it and started no later` });
+    }
+  }
   if (!builtInPolicies.includes(s.mirror.policy)) {
     issues.push({ path: ['mirror', 'policy'], input: s.mirror.policy, message: 'playbooks support the built-in policies ("default", "identity"): a custom policy\'s remote topic names are not known in advance' });
   }

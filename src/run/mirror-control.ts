@@ -3,8 +3,7 @@
  * A mirror's lag is its source's end offsets minus the source offsets MM2 itself stored as copied
  * (adapters/mirror-offsets.ts); `seeded` mirrors get their source offsets written before they start.
  */
-import type { Cluster } from '../core/playbook.ts';
-import { remoteTopicOf } from '../core/playbook.ts';
+import { mirrorNamespace, remoteTopicOf, type Cluster } from '../core/playbook.ts';
 import { DrillError } from '../core/errors.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { replicationFactorFor } from '../core/topology.ts';
@@ -71,6 +70,10 @@ export class MirrorControl {
     return m;
   }
 
+  private namespace(name: string): string | undefined {
+    return mirrorNamespace(this.s.mirrors, name);
+  }
+
   private run(name: string): MirrorRun {
     const r = this.running.get(name);
     if (!r) throw new DrillError('STEP_FAILED', `mirror "${name}" is not running`);
@@ -116,7 +119,7 @@ export class MirrorControl {
     if (m.startFrom === 'seeded') {
       const seeds = await this.seedsFor(m.source, m.target);
       for (const [tp, n] of seeds) startAt.set(tp, n);
-      await seedSourceOffsets({ kafka: admins.client(m.target), admin: admins.get(m.target), source: m.source, next: seeds, replicationFactor: replicationFactorFor(env[m.target].nodes) });
+      await seedSourceOffsets({ kafka: admins.client(m.target), admin: admins.get(m.target), source: m.source, namespace: this.namespace(name), next: seeds, replicationFactor: replicationFactorFor(env[m.target].nodes) });
       for (const t of this.topics) {
         rec.emit({ type: 'offsets', label: `seed-${name}`, cluster: m.source, topic: t, offsets: Object.fromEntries([...seeds].filter(([tp]) => tp.startsWith(`${t}/`)).map(([tp, n]) => [tp.slice(t.length + 1), String(n)])) });
       }
@@ -137,7 +140,7 @@ export class MirrorControl {
         if (!startAt.has(key)) startAt.set(key, BigInt(m.startFrom === 'latest' ? o.high : o.low));
       }
     }
-    const watch = await watchSourceOffsets({ kafka: admins.client(m.target), admin: admins.get(m.target), source: m.source, signal: this.d.sup.signal });
+    const watch = await watchSourceOffsets({ kafka: admins.client(m.target), admin: admins.get(m.target), source: m.source, namespace: this.namespace(name), signal: this.d.sup.signal });
     const groupAtStart = new Map<string, string>();
     for (const t of this.topics.map((x) => remoteTopicOf(m, this.d.policyOf(m), x))) {
       const committed = await committedOffsets(admins.get(m.target), this.s.workload.consumer.groupId, t).catch(() => ({}));
@@ -187,8 +190,10 @@ export class MirrorControl {
   async resetOffsets(name: string, topic: string): Promise<string> {
     if (this.running.has(name)) throw new DrillError('STEP_FAILED', `mirror "${name}" is running: stop it before resetting its offsets (a running task flushes them again)`);
     const m = this.spec(name);
-    const partitions = await resetSourceOffsets({ kafka: this.d.admins.client(m.target), admin: this.d.admins.get(m.target), source: m.source, topic, timeoutMs: 30_000 });
-    return partitions.length ? `tombstones for ${topic} partition(s) ${partitions.join(', ')} in ${sourceOffsetsTopic(m.source)} on ${m.target}` : `no stored offset for ${topic} in ${sourceOffsetsTopic(m.source)}`;
+    const namespace = this.namespace(name);
+    const partitions = await resetSourceOffsets({ kafka: this.d.admins.client(m.target), admin: this.d.admins.get(m.target), source: m.source, namespace, topic, timeoutMs: 30_000 });
+    const stored = sourceOffsetsTopic(m.source, namespace);
+    return partitions.length ? `tombstones for ${topic} partition(s) ${partitions.join(', ')} in ${stored} on ${m.target}` : `no stored offset for ${topic} in ${stored}`;
   }
 
   /** Stops following the mirrors' offsets (their containers are removed with the cell). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { conditionsOf, defaultPlaybook, describeWhen, viewsOn } from '../../src/core/playbook.ts';
+import { conditionsOf, defaultPlaybook, describeWhen, mirrorNamespace, viewsOn } from '../../src/core/playbook.ts';
+import { mirrorProperties, sourceOffsetsTopic } from '../../src/core/mm2-config.ts';
 import { playbookOf } from '../../src/core/scenario.ts';
 import { parseScenario } from '../../src/core/validate.ts';
 
@@ -41,6 +42,36 @@ describe('the playbook model', () => {
     expect(viewsOn('backup', 'orders', s.mirrors, () => 'default')).toEqual(['orders', 'primary.orders']);
     expect(viewsOn('primary', 'orders', s.mirrors, () => 'default')).toEqual(['orders', 'backup.orders']);
     expect(viewsOn('primary', 'orders', s.mirrors, () => 'identity')).toEqual(['orders']);
+  });
+  describe('two mirrors for one flow', () => {
+    const mirrors = {
+      data: { source: 'primary', target: 'backup', startAt: 'setup', policy: 'identity' },
+      offsets: { source: 'primary', target: 'backup', startAt: 'setup', policy: 'default', role: 'offsets' },
+    } as const;
+    const s = parseScenario({ name: 'two', mirrors, playbook: [{ action: 'stop-producers' }] }, 'x');
+    it("reads only the data mirror's copies: the offsets mirror's remote topics are nobody's view", () => {
+      expect(viewsOn('backup', 'orders', s.mirrors, (m) => m.policy!)).toEqual(['orders']);
+    });
+    it('gives the second process of a flow its own Connect group and storage topics, and the first MM2\'s names', () => {
+      expect(mirrorNamespace(s.mirrors, 'data')).toBeUndefined();
+      expect(mirrorNamespace(s.mirrors, 'offsets')).toBe('offsets');
+      const ep = { primaryBootstrap: 'p:1', backupBootstrap: 'b:1' };
+      const flow = { source: 'primary', target: 'backup', policy: 'default', startFrom: 'earliest', properties: {} } as const;
+      expect(mirrorProperties(s, ep, flow)['backup.group.id']).toBeUndefined();
+      expect(mirrorProperties(s, ep, { ...flow, namespace: 'offsets' })).toMatchObject({
+        'backup.group.id': 'primary-mm2-offsets',
+        'backup.offset.storage.topic': 'mm2-offsets.primary.offsets.internal',
+        'backup.config.storage.topic': 'mm2-configs.primary.offsets.internal',
+        'backup.status.storage.topic': 'mm2-status.primary.offsets.internal',
+      });
+      expect(sourceOffsetsTopic('primary', 'offsets')).toBe('mm2-offsets.primary.offsets.internal');
+    });
+    it('refuses an offsets mirror without a data mirror of its flow declared before it', () => {
+      const offsetsFirst = { offsets: mirrors.offsets, data: mirrors.data };
+      expect(() => parseScenario({ name: 'two', mirrors: offsetsFirst, playbook: [{ action: 'stop-producers' }] }, 'x')).toThrow(/mirrors\.offsets\.role.*"data" mirror of the same flow/s);
+      const reverseOnly = { ...mirrors, back: { source: 'backup', target: 'primary', role: 'offsets' } };
+      expect(() => parseScenario({ name: 'two', mirrors: reverseOnly, playbook: [{ action: 'stop-producers' }] }, 'x')).toThrow(/backup → primary/);
+    });
   });
 });
 
