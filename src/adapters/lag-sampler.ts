@@ -5,7 +5,8 @@
  */
 import type { Admin } from 'kafkajs';
 import type { CellRecorder } from './recorder.ts';
-import { committedOffsets, totalOffsets } from './kafka-client.ts';
+import { committedOffsets, endOffsets, totalOffsets } from './kafka-client.ts';
+import { tpKey } from '../core/topic-partition.ts';
 import { sleep } from './wait.ts';
 
 
@@ -20,6 +21,7 @@ export function startLagSampler(o: {
   primary: () => Admin;
   backup: () => Admin;
   topics: readonly string[];
+  /** The remote topic of each of `topics`, in the same order. */
   remoteTopics: readonly string[];
   groupId: string;
   recorder: CellRecorder;
@@ -30,14 +32,21 @@ export function startLagSampler(o: {
   const loop = (async () => {
     while (!stop.signal.aborted) {
       try {
-        const [primaryEnd, backupEnd, backupGroupOffset, consumerPosition] = await Promise.all([
-          totalOffsets(o.primary(), o.topics),
-          totalOffsets(o.backup(), o.remoteTopics),
+        const [primaryEnds, backupEnds, backupGroupOffset, consumerPosition] = await Promise.all([
+          Promise.all(o.topics.map((t) => endOffsets(o.primary(), t))),
+          Promise.all(o.remoteTopics.map((t) => endOffsets(o.backup(), t))),
           totalOffsets(o.backup(), o.remoteTopics, (a, t) => committedOffsets(a, o.groupId, t)),
           totalOffsets(o.primary(), o.topics, (a, t) => committedOffsets(a, o.groupId, t)),
         ]);
+        // Per source partition: its end on the primary, and its remote partition's end on the backup.
+        const ends: Record<string, [number, number]> = {};
+        o.topics.forEach((t, i) => {
+          for (const [p, end] of Object.entries(primaryEnds[i]!)) ends[tpKey(t, p)] = [Number(end), Number(backupEnds[i]?.[p] ?? 0)];
+        });
+        const sum = (k: 0 | 1) => Object.values(ends).reduce((a, e) => a + Math.max(0, e[k]), 0);
+        const [primaryEnd, backupEnd] = [sum(0), sum(1)];
         latest = primaryEnd - backupEnd;
-        o.recorder.emit({ type: 'sample', primaryEnd, backupEnd, backupGroupOffset, consumerPosition });
+        o.recorder.emit({ type: 'sample', primaryEnd, backupEnd, backupGroupOffset, consumerPosition, ends });
       } catch {
         // A sample that fails (a paused cluster, a broker restarting) is simply missing.
       }

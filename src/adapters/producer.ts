@@ -12,7 +12,8 @@ import type { Scenario } from '../core/scenario.ts';
 
 export interface ProducerOptions {
   readonly kafka: Kafka;
-  readonly topics: readonly { name: string; partitions: number }[];
+  /** Each topic with its rate and message size (core/scenario.ts topicRates). */
+  readonly topics: readonly { name: string; partitions: number; ratePerSecond: number; messageBytes: number }[];
   readonly settings: Scenario['workload'];
   readonly idPrefix: string;
   readonly recorder: CellRecorder;
@@ -61,7 +62,8 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     ...(w.idempotent ? { maxInFlightRequests: 1 } : {}),
     retry: { retries: 2, maxRetryTime: 2000 },
   });
-  const topics = o.topics.map((t) => ({ ...t }));
+  // Each topic on its own schedule (sent = messages issued so far), its partitions in turn.
+  const topics = o.topics.map((t) => ({ ...t, sent: 0 }));
   let producer = create();
   let renew = false;
   const keyOf = (id: string, n: number): string | null => (w.keys === 'id' ? id : w.keys === 'none' ? null : `k${n % w.keys}`);
@@ -73,14 +75,15 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
 
   const sendDue = async () => {
     const elapsed = Math.min(Date.now() - started, (w.durationSeconds ?? Infinity) * 1000);
-    const due = Math.min(MAX_BATCH, Math.floor((elapsed / 1000) * w.ratePerSecond) - seq);
-    if (due <= 0) return;
-    const batch = Array.from({ length: due }, () => {
-      const n = seq++;
-      const topic = topics[n % topics.length]!;
-      const partition = Math.floor(n / topics.length) % topic.partitions;
-      return { id: `${o.idPrefix}-${n}`, n, topic: topic.name, partition };
+    const batch = topics.flatMap((topic) => {
+      const due = Math.min(MAX_BATCH, Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent);
+      return Array.from({ length: Math.max(0, due) }, () => {
+        const n = seq++;
+        const partition = topic.sent++ % topic.partitions;
+        return { id: `${o.idPrefix}-${n}`, n, topic: topic.name, partition, bytes: topic.messageBytes };
+      });
     });
+    if (batch.length === 0) return;
     const byTopic = Map.groupBy(batch, (m) => m.topic);
     try {
       const now = Date.now();
@@ -89,7 +92,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
         timeout: 5000,
         topicMessages: [...byTopic].map(([topic, msgs]) => ({
           topic,
-          messages: msgs.map((m) => ({ partition: m.partition, key: keyOf(m.id, m.n), value: encodeMessage(m.id, now, w.messageBytes), headers: { [ID_HEADER]: m.id } })),
+          messages: msgs.map((m) => ({ partition: m.partition, key: keyOf(m.id, m.n), value: encodeMessage(m.id, now, m.bytes), headers: { [ID_HEADER]: m.id } })),
         })),
       });
       const base = new Map(meta.map((r) => [`${r.topicName}/${r.partition}`, BigInt(r.baseOffset ?? '-1')]));

@@ -5,7 +5,7 @@ import { toolVersion } from '../adapters/tool-version.ts';
 import { DrillError, ExitCode, isDrillError, type ExitCodeValue } from '../core/errors.ts';
 import { dockerClient, LABEL_TOOL, removeLabelled } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { alarmsTable, attributionLines, checksTable, matrixTable, detailTable, incarnationsTable, propagationTable, roundTripTable, stepsTable, summaryLines, verdictLine } from '../render/table.ts';
+import { alarmsTable, topicsTable, attributionLines, checksTable, matrixTable, detailTable, incarnationsTable, propagationTable, roundTripTable, stepsTable, summaryLines, verdictLine } from '../render/table.ts';
 import { renderGithubAnnotations } from '../render/github-annotations.ts';
 import type { RunResults } from '../core/results.ts';
 import { rederive, writeReports } from '../run/reports.ts';
@@ -113,6 +113,8 @@ function printTables(results: RunResults): void {
   if (propagation) out(`Topic changes and their propagation to the remote copies\n${propagation}`);
   const alarms = alarmsTable(results);
   if (alarms) out(`Alarms (times from the cell start)\n${alarms}`);
+  const topics = topicsTable(results);
+  if (topics) out(`Replication per topic (lag up to the kill; not replicated: never on the backup)\n${topics}`);
   const why = attributionLines(results);
   if (why.length) out(`Why (failover duplicates and skips by cause)\n${why.join('\n')}`);
   const checks = checksTable(results);

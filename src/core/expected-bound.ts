@@ -15,7 +15,7 @@
  * was no checkpoint and auto.offset.reset is latest.
  */
 import type { Cause } from './attribution.ts';
-import type { Scenario } from './scenario.ts';
+import { topicRates, type Scenario } from './scenario.ts';
 
 export interface ExpectedBound {
   /** Upper bound on ids duplicated by the failover (`duplicatedByFailover`) for the whole cell. */
@@ -48,7 +48,8 @@ const bound = (parts: Partial<Record<Cause, number>>, skipsPossible: boolean, re
 
 export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
   const partitions = s.topics.reduce((a, t) => a + t.partitions, 0);
-  const ratePerPartition = s.workload.ratePerSecond / partitions;
+  // The busiest partition's rate: an upper bound on every partition when topics have their own rates.
+  const ratePerPartition = Math.max(...topicRates(s).map((t) => t.ratePerSecond / t.partitions));
   const m = s.mirror;
   const commit = commitWindowSeconds(s.workload.consumer);
   const syncSpacing = Math.min(m.offsetLagMax, Math.ceil(ratePerPartition * (m.offsetFlushIntervalMs / 1000))) + 1;

@@ -78,7 +78,11 @@ export type HistoryEvent = Base &
     /** When a timed step was scheduled to start, after its jitter (seconds after the workload started). */
     | { type: 'step-scheduled'; step: number; atSeconds: number }
     /** Replication progress, sampled on the ADMIN paths: end offsets summed over partitions, and the group's offsets MM2 synced to the backup. */
-    | { type: 'sample'; primaryEnd: number; backupEnd: number; backupGroupOffset: number; consumerPosition: number }
+    | {
+        type: 'sample'; primaryEnd: number; backupEnd: number; backupGroupOffset: number; consumerPosition: number;
+        /** Per source `topic/partition`: [its end offset on the primary, its remote partition's on the backup]. */
+        ends?: Record<string, [number, number]>;
+      }
     /** MM2's health signals (core/alarms.ts), seconds; null: unknown. Sampled every second while a scenario has alarms. */
     | { type: 'health'; values: HealthValues }
     /** A scenario alarm: `armed` when sampling began, then each time it `fired` or `cleared`, with the signal's value then. */

@@ -10,6 +10,7 @@ import { atKill, faultWindows } from './lag.ts';
 import { ledgerOf } from './ledger.ts';
 import { roundTripOf } from './round-trip.ts';
 import { alarmsOf } from './alarms.ts';
+import { topicReplication } from './topic-replication.ts';
 
 /** A playbook cell's history (its cell-start settings carry the playbook). */
 const isPlaybook = (events: readonly HistoryEvent[]) => {
@@ -45,6 +46,7 @@ export function measureCell(events: readonly HistoryEvent[], cellStart: number) 
     faults: faultWindows(events).map((f) => ({ ...f, startMs: f.startT - cellStart, endMs: f.endT === null ? null : f.endT - cellStart })),
     roundTrip,
     alarms: alarmsOf(events, cellStart),
+    topics: topicReplication(events, cellStart),
     /** What happened when, from the cell start (the origin of `phases` and `faults`) — the report's event table. */
     events: cellEvents(events, cellStart),
   };

@@ -93,3 +93,13 @@ export function remoteLookingReason(topic: string, separator: string): string | 
   }
   return null;
 }
+
+/**
+ * The topics of `topics` a flow copies: those its `topics` list admits (the flow-prefixed key
+ * first, as MM2 reads it), all of them without one — for a mirror that carries only some of the
+ * scenario's topics (split flows: one MM2 process per topic).
+ */
+export function topicsOfFlow(topics: readonly string[], props: Properties, flow: string): string[] {
+  const list = props[`${flow}.topics`] ?? props['topics'];
+  return list === undefined ? [...topics] : topics.filter((t) => matchingPattern(parseList(String(list)), t) !== undefined);
+}

@@ -2,6 +2,7 @@
  * results.json: the versioned report model. Renderers read only this (and the history).
  * Bump `schemaVersion` on any incompatible change.
  */
+import type { TopicReplication } from './topic-replication.ts';
 import type { Ledger, LedgerCounts, LedgerSamples, PartitionCounts } from './ledger.ts';
 import type { PhaseName } from './history.ts';
 import type { CellSummary } from './summary.ts';
@@ -65,6 +66,11 @@ export interface CellResult {
    * over the kill, and its signal at the kill. Empty without alarms; absent in results written before them.
    */
   alarms?: AlarmResult[];
+  /**
+   * Replication per topic (core/topic-replication.ts): the backup's lag in seconds and messages
+   * up to the kill, and what never reached it. Absent in results written before it existed.
+   */
+  topics?: TopicReplication[];
   /** A playbook cell's round trip: eras, copies per cluster, stranded, resurrected, step timings (null: a timeline drill). */
   roundTrip: RoundTrip | null;
   /**

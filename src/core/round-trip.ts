@@ -39,7 +39,7 @@
  * Honesty: when a cluster's verification read was incomplete, every figure that needs absence
  * on it is 'unknown'; so are `skipped` / `unreached` on a partition whose final position is unknown.
  */
-import { eventsOf, type EventOf, type HistoryEvent } from './history.ts';
+import { eventsOf, type ConsumerPhase, type EventOf, type HistoryEvent } from './history.ts';
 import type { Consistency, ConsistencyCheck } from './consistency.ts';
 import type { Count, LedgerCounts, PartitionCounts, Sample } from './ledger.ts';
 import { recordKey, tpKey } from './topic-partition.ts';
@@ -181,7 +181,12 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
   const killAt = eventsOf(events, 'kill').find((e) => e.target === 'primary')?.t ?? null;
   const restore = stepStarts.find((e) => e.action === 'restore-cluster');
 
-  const last = eventsOf(events, 'positions').at(-1);
+  // The consumer's final cluster is where the last move sent it, not the phase of the last
+  // positions event: a consumer abandoned on a killed cluster reports its positions only when its
+  // stop gives up, which can be after the drain on the other cluster ended.
+  const lastMove = stepStarts.filter((e) => e.action === 'move-consumers').at(-1);
+  const positions = eventsOf(events, 'positions');
+  const last = lastMove ? positions.filter((e) => e.phase === (lastMove.target as ConsumerPhase)).at(-1) : positions.at(-1);
   const finalCluster = last?.phase ?? null;
   const position = finalPositionOf(events, last, drainComplete);
 

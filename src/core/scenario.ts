@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { externalSchema } from './external.ts';
 import { faultSchema } from './faults.ts';
-import { defaultMirrors, mirrorSpecSchema, playbookSchema, type PlaybookStep } from './playbook.ts';
+import { defaultMirrors, mirrorSpecSchema, playbookSchema, type MirrorSpec, type PlaybookStep } from './playbook.ts';
 import { scenarioIssues } from './scenario-checks.ts';
 import { thresholdsSchema } from './thresholds.ts';
 import { alarmsSchema } from './alarms.ts';
@@ -41,6 +41,10 @@ const topicSchema = z.strictObject({
     .refine((n) => n !== '.' && n !== '..', { message: 'Kafka rejects "." and ".." as topic names (Topic.validate); use a name like "orders"' }),
   partitions: z.int().min(1).max(64).default(3),
   config: z.record(z.string(), z.string()).default({}),
+  /** Messages per second written to this topic; without it, the topic shares `workload.ratePerSecond` with the others that have none. */
+  ratePerSecond: z.number().positive().max(20_000).optional(),
+  /** Size of this topic's messages (default `workload.messageBytes`): a hot topic of large messages beside a cold one. */
+  messageBytes: z.int().min(64).max(1_000_000).optional(),
 });
 
 const customPolicySchema = z
@@ -204,6 +208,8 @@ const consumerSchema = z.strictObject({
   startDelaySeconds: z.number().min(0).max(3600).default(0),
 });
 
+const mirrorsSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'a kebab-case name'), mirrorSpecSchema);
+
 const workloadSchema = z.strictObject({
   /** Messages per second the test producer writes (steady, all topics in turn). */
   ratePerSecond: z.number().positive().max(20_000).default(200),
@@ -301,9 +307,15 @@ const scenarioFields = z.strictObject({
   /**
    * The mirrors, by name: each a MirrorMaker 2 process in its own container with one flow. The
    * `mirror` block holds the settings they share. Default: `forward`, primary → backup, started
-   * with the environment. A `playbook` starts, stops and measures them by name.
+   * with the environment. A `playbook` starts, stops and measures them by name. Or the name of an
+   * entry of `topologies`.
    */
-  mirrors: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'a kebab-case name'), mirrorSpecSchema).prefault(defaultMirrors),
+  mirrors: z.union([mirrorsSchema, z.string().min(1)]).prefault(defaultMirrors),
+  /**
+   * Named sets of mirrors for `mirrors` (and matrix values of `mirrors`), so that a matrix can
+   * compare topologies: one flow for every topic against a flow per topic, say.
+   */
+  topologies: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a kebab-case name'), mirrorsSchema).default({}),
   /**
    * The drill as ordered steps (src/core/playbook.ts), or the name of an entry of `playbooks` (so a
    * matrix can compare playbooks). Without it the drill follows `timeline` and `failover`.
@@ -346,7 +358,11 @@ const scenarioFields = z.strictObject({
 
 type ScenarioFields = z.output<typeof scenarioFields>;
 /** A validated scenario with every default applied (and a properties file imported). */
-export type Scenario = Omit<ScenarioFields, 'mirror'> & { mirror: Mirror };
+export type Scenario = Omit<ScenarioFields, 'mirror' | 'mirrors'> & {
+  mirror: Mirror;
+  /** The mirrors, a named topology resolved. */
+  mirrors: Record<string, MirrorSpec>;
+};
 
 /**
  * The scenario with its `mirror` block resolved, and what the properties file got wrong.
@@ -357,7 +373,8 @@ function resolveScenario(raw: ScenarioFields): { scenario: Scenario; problems: F
   let r = resolved.get(raw);
   if (!r) {
     const { mirror, problems } = resolveMirror(raw.mirror);
-    r = { scenario: { ...raw, mirror }, problems };
+    const mirrors = (typeof raw.mirrors === 'string' ? raw.topologies[raw.mirrors] : raw.mirrors) ?? {};
+    r = { scenario: { ...raw, mirror, mirrors }, problems };
     resolved.set(raw, r);
   }
   return r;
@@ -368,6 +385,11 @@ export const scenarioSchema = scenarioFields
   .superRefine((raw, ctx) => {
     const { scenario, problems } = resolveScenario(raw);
     for (const p of problems) ctx.addIssue({ code: 'custom', path: ['mirror', ...p.path], message: p.message, input: p.input });
+    if (typeof raw.mirrors === 'string' && !raw.topologies[raw.mirrors]) {
+      const declared = Object.keys(raw.topologies).map((n) => `"${n}"`).join(', ') || 'none declared';
+      ctx.addIssue({ code: 'custom', path: ['mirrors'], input: raw.mirrors, message: `no topology named "${raw.mirrors}" in topologies (${declared})` });
+      return;
+    }
     for (const issue of scenarioIssues(scenario)) ctx.addIssue({ code: 'custom', ...issue });
   })
   .transform((raw): Scenario => resolveScenario(raw).scenario);
@@ -378,6 +400,17 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 /** The cell's playbook steps, or null for a drill that follows `timeline`. */
 export const playbookOf = (s: Scenario): PlaybookStep[] | null =>
   s.playbook === undefined ? null : typeof s.playbook === 'string' ? (s.playbooks[s.playbook] ?? null) : s.playbook;
+
+/** What the producer writes to each topic: its own rate and size, else its share of the workload's. */
+export function topicRates(s: Pick<Scenario, 'topics' | 'workload'>): { name: string; partitions: number; ratePerSecond: number; messageBytes: number }[] {
+  const shared = s.topics.filter((t) => t.ratePerSecond === undefined).length;
+  return s.topics.map((t) => ({
+    name: t.name,
+    partitions: t.partitions,
+    ratePerSecond: t.ratePerSecond ?? s.workload.ratePerSecond / shared,
+    messageBytes: t.messageBytes ?? s.workload.messageBytes,
+  }));
+}
 
 /** Identity function that gives scenario files type checking and editor completion. */
 export const defineScenario = (scenario: ScenarioInput): ScenarioInput => scenario;

@@ -17,6 +17,7 @@ import { eventCells, eventHead, faultCells, faultHead, headlineCards } from './c
 import { comparisonChart } from './comparison-chart.ts';
 import type { LogFile } from '../core/log-files.ts';
 import { alarmCells, alarmHead } from './alarm-rows.ts';
+import { topicCells, topicHead } from './topic-rows.ts';
 
 const h = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n = (x: unknown) => (x === null || x === undefined ? '—' : h(x));
@@ -116,6 +117,7 @@ function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefi
   ${parts.length ? tableHtml(['partition', 'acked', 'lost', 'skipped', 'unreached', 'exactly once', 'duplicated'], parts.map(([p, x]) => [h(p), ...[x.acked, x.lost, x.skipped, x.unreached, x.exactlyOnce, x.duplicated].map(n)]), 'partitions') : ''}
   ${c.roundTrip ? roundTripHtml(c.roundTrip) : ''}
   ${c.alarms?.length ? `<h4>Alarms</h4>${tableHtml(alarmHead, c.alarms.map((a) => alarmCells(a).map(h)), 'alarms')}` : ''}
+  ${(c.topics?.length ?? 0) > 1 ? `<h4>Replication per topic</h4>${tableHtml(topicHead, c.topics!.map((t) => topicCells(t).map(h)), 'topics')}` : ''}
   ${c.attribution ? attributionHtml(c.attribution) : ''}
   ${consistencyHtml(c)}
   ${propertiesFileHtml(c)}

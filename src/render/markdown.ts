@@ -9,6 +9,7 @@ import { cellsWithFile, countsText, fileText, settingRows } from './mirror-setti
 import { eventCells, eventHead, faultCells, faultHead, headlineText } from './cell-run-rows.ts';
 import type { LogFile } from '../core/log-files.ts';
 import { alarmRows } from './alarm-rows.ts';
+import { topicRows } from './topic-rows.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
 // A line break would end the table row: an error's message may hold one.
@@ -75,6 +76,8 @@ export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogF
   }
   const alarms = alarmRows(r.cells);
   if (alarms.rows.length) out.push('', '## Alarms', '', 'Times from the cell start; "firing for" is how long the alarm had been firing, without clearing, when the primary was killed (docs/alarms.md says what each signal can tell).', '', table(alarms.head, alarms.rows));
+  const topics = topicRows(r.cells);
+  if (topics.rows.length) out.push('', '## Replication per topic', '', "Lag up to the kill: per sample, the age of the oldest message acked on the primary and not yet on the backup (the topic's worst partition), and the messages the backup trailed by. Not replicated: acked before the kill and never found on the backup; RPO: the kill's time minus the oldest of those (docs/topologies.md).", '', table(topics.head, topics.rows));
   if (r.status === 'measured') out.push('', '> No threshold applied to any cell: the figures are measured, nothing was gated.');
   const why = r.cells.filter((c) => c.attribution);
   if (why.length) {

@@ -11,6 +11,7 @@ import { attributionText } from './attribution-text.ts';
 import type { CellResult, RunResults } from '../core/results.ts';
 import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { alarmRows } from './alarm-rows.ts';
+import { topicRows } from './topic-rows.ts';
 import { formatStat, summarize, type CellSummary } from '../core/summary.ts';
 import { checkMessage } from './check-text.ts';
 
@@ -109,14 +110,19 @@ export function roundTripTable(results: RunResults): string | null {
   return table.toString();
 }
 
-/** Each alarm of each cell run: when it fired, its lead over the kill, its signal at the kill (null without alarms). */
-export function alarmsTable(results: RunResults): string | null {
-  const { head, rows } = alarmRows(results.cells);
+/** Rows as a plain table, or null when there are none. */
+function rowsTable({ head, rows }: { head: string[]; rows: string[][] }): string | null {
   if (rows.length === 0) return null;
   const table = new Table({ head, style: { head: [], border: [] } });
   for (const r of rows) table.push(r);
   return table.toString();
 }
+
+/** Each alarm of each cell run: when it fired, its lead over the kill, its signal at the kill (null without alarms). */
+export const alarmsTable = (results: RunResults): string | null => rowsTable(alarmRows(results.cells));
+
+/** Each topic of each cell run: the backup's lag in seconds and messages, what never reached it (null with one topic). */
+export const topicsTable = (results: RunResults): string | null => rowsTable(topicRows(results.cells));
 
 /** Each playbook step of each cell run: when it started and how long it took. */
 export function stepsTable(results: RunResults): string | null {

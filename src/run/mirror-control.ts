@@ -8,6 +8,7 @@ import { DrillError } from '../core/errors.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { replicationFactorFor } from '../core/topology.ts';
 import { sourceOffsetsTopic } from '../core/mm2-config.ts';
+import { topicsOfFlow } from '../core/mm2-topic-filter.ts';
 import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import { describeLag, mirrorLag, readOffsetSyncs, resetSourceOffsets, type MirrorLag, seedSourceOffsets, watchSourceOffsets, type SourceOffsetsWatch } from '../adapters/mirror-offsets.ts';
 import type { StartedMirror } from '../adapters/mirror-maker.ts';
@@ -97,11 +98,17 @@ export class MirrorControl {
   async lag(name: string): Promise<MirrorLag> {
     const r = this.run(name);
     if (!r.watch) throw new DrillError('STEP_FAILED', `mirror "${name}" has no measured lag in the default playbook`);
-    return mirrorLag(this.d.admins.get(this.spec(name).source), this.topics, r.watch.next, r.startAt);
+    return mirrorLag(this.d.admins.get(this.spec(name).source), this.topicsOf(name), r.watch.next, r.startAt);
   }
 
   private get topics() {
     return this.s.topics.map((t) => t.name);
+  }
+
+  /** The scenario's topics this mirror copies (its `topics` list may name only some). */
+  private topicsOf(name: string): string[] {
+    const m = this.spec(name);
+    return topicsOfFlow(this.topics, { ...this.s.mirror.properties, ...m.properties }, `${m.source}->${m.target}`);
   }
 
   async start(name: string): Promise<string> {
@@ -128,7 +135,7 @@ export class MirrorControl {
     const logFrom = setup ? 0 : logSize(env.mirrorLogFile(name));
     const started = setup ?? (await env.launchMirror(name));
     // Started = its source tasks run (Connect logs each one): only then is "latest" where it begins.
-    const tasks = Math.min(this.s.mirror.tasksMax, this.s.topics.reduce((n, t) => n + t.partitions, 0));
+    const tasks = Math.min(this.s.mirror.tasksMax, this.s.topics.filter((t) => this.topicsOf(name).includes(t.name)).reduce((n, t) => n + t.partitions, 0));
     const t0 = Date.now();
     await waitUntil(async () => tasksStarted(started.logFile, logFrom) >= tasks, {
       what: `mirror ${name}'s ${tasks} source task(s) to start`, timeoutMs: 180_000, intervalMs: 250, logFile: started.logFile, signal: this.d.sup.signal,
@@ -160,7 +167,7 @@ export class MirrorControl {
     await sleep(1500, this.d.sup.signal); // the last offsets flush reaches the watch
     const m = this.spec(name);
     const source = this.d.admins.get(m.source);
-    const lag = await mirrorLag(source, this.topics, r.watch.next, r.startAt).catch(() => null);
+    const lag = await mirrorLag(source, this.topicsOf(name), r.watch.next, r.startAt).catch(() => null);
     await r.watch.stop();
     for (const t of this.topics) {
       this.d.rec.emit({ type: 'offsets', label: `stopped-${name}-source-end`, cluster: m.source, topic: t, offsets: await endOffsets(source, t).catch(() => ({})) });

@@ -5,6 +5,7 @@
  * awaits it later.
  */
 import type { Cluster } from '../core/playbook.ts';
+import { topicRates } from '../core/scenario.ts';
 import { startProducer, type RunningProducer } from '../adapters/producer.ts';
 import type { DrillContext } from './drill-context.ts';
 
@@ -38,7 +39,7 @@ export class Workload {
 
   async startProducing(c: Cluster): Promise<void> {
     const { ctx, env, rec, explicit } = this.d;
-    const topics = ctx.cell.scenario.topics.map((t) => ({ name: t.name, partitions: this.resized.get(`${c}/${t.name}`) ?? t.partitions }));
+    const topics = topicRates(ctx.cell.scenario).map((t) => ({ ...t, partitions: this.resized.get(`${c}/${t.name}`) ?? t.partitions }));
     const run = await startProducer({
       kafka: env[c].kafka('client', `mm2-drill-workload-${c}`, env.kafkaLog), topics,
       settings: ctx.cell.scenario.workload, idPrefix: `${ctx.runId}-${ctx.repetition}${explicit ? `-${this.producers}` : ''}`, recorder: rec, ...(explicit ? { cluster: c } : {}),

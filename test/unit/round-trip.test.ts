@@ -49,6 +49,28 @@ function failback(opts: { primaryRead?: boolean } = {}): HistoryEvent[] {
 }
 
 describe('the round-trip ledger', () => {
+  it("counts from the cluster the last move sent the consumer to, even when a killed cluster's consumer reports last", () => {
+    let t = 0;
+    const ev: HistoryEvent[] = [];
+    const e = (body: EventBody) => ev.push({ cell: 'c#1', t: (t += 10), ...body } as HistoryEvent);
+    e({ type: 'cell-start', values: {}, settings: { playbook: [] } });
+    ['a1', 'a2'].forEach((id, i) => e({ type: 'ack', id, topic: 'orders', partition: 0, offset: String(i) }));
+    e({ type: 'deliver', id: 'a1', phase: 'primary', topic: 'orders', partition: 0, offset: '0', ts: t });
+    e({ type: 'kill', target: 'primary', signal: 'SIGKILL' });
+    e({ type: 'step', index: 1, label: 'failover', action: 'move-consumers', target: 'backup', state: 'start' });
+    ['a1', 'a2'].forEach((id, i) => e({ type: 'deliver', id, phase: 'backup', topic: 'primary.orders', partition: 0, offset: String(i), ts: t }));
+    e({ type: 'read-complete', what: 'drain', complete: true, detail: '' });
+    e({ type: 'positions', phase: 'backup', offsets: { 'primary.orders/0': '2' }, delivered: 2 });
+    // The consumer abandoned on the dead primary gives up its stop only now.
+    e({ type: 'positions', phase: 'primary', offsets: { 'orders/0': '1' }, delivered: 1 });
+    ['a1', 'a2'].forEach((id, i) => e({ type: 'copy', cluster: 'backup', id, topic: 'primary.orders', partition: 0, offset: String(i) }));
+    e({ type: 'read-complete', what: 'primary-copies', complete: false, detail: 'killed and not restored: not read' });
+    e({ type: 'read-complete', what: 'backup-copies', complete: true, detail: '' });
+    const rt = roundTripOf(ev, 0);
+    expect(rt.finalCluster).toBe('backup');
+    expect(rt.total).toMatchObject({ acked: 2, lost: 0, skipped: 0, unreached: 0, exactlyOnce: 1, duplicated: 1 });
+  });
+
   it('classifies every id over the whole round trip, per era', () => {
     const rt = roundTripOf(failback(), 0);
     expect(rt.finalCluster).toBe('primary');
