@@ -396,8 +396,8 @@ function changesFrom(f: ImportedFile, out: Readonly<Record<string, PropertyValue
 
 /**
  * Where a dedicated-mode herder stores its source offsets: `mm2-offsets.<source>.internal` on
- * the target (MirrorMakerConfig.workerConfig), or its namespaced name (`herderStorage`). Records are written by Connect's JsonConverter
- * (schemas off): key `["MirrorSourceConnector",{"cluster":…,"partition":…,"topic":…}]` — the
+ * the target (MirrorMakerConfig.workerConfig), or a namespaced mirror's own (`herderStorage`).
+ * Records are written by Connect's JsonConverter (schemas off): key `["MirrorSourceConnector",{"cluster":…,"partition":…,"topic":…}]` — the
  * fields in that order, the order of the HashMap MM2 builds — value `{"offset":N}`, N being the
  * last source offset copied (the task resumes at N + 1; a negative N means none). The store
  * looks offsets up by the key's bytes, so the harness writes exactly these bytes when it seeds.

@@ -123,6 +123,9 @@ export const playbookStepSchema = z.discriminatedUnion('action', [
   z.strictObject({ ...base, action: z.literal('move-consumers'), to: cluster, strategy: z.enum(moveStrategies).default('mm2-sync') }),
   /** Stop the producer where it writes and start it on `to`, writing the scenario's topics there. */
   z.strictObject({ ...base, action: z.literal('move-producers'), to: cluster }),
+  /** Start one more producer, on `cluster`, writing the scenario's topics there: producers on both clusters (active-active). */
+  z.strictObject({ ...base, action: z.literal('start-producers'), cluster }),
+  /** Stop every producer. */
   z.strictObject({ ...base, action: z.literal('stop-producers') }),
   /** Wait until the mirror's lag (source end offsets − the source offsets MM2 committed) is zero. */
   z.strictObject({ ...base, action: z.literal('wait-mirror-drained'), mirror: z.string().min(1) }),

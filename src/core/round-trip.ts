@@ -6,7 +6,9 @@
  * Eras (of an id, by where and when it was acked):
  *  - before-kill:    acked on the primary before it was killed (all of them when the playbook
  *                    kills nothing);
- *  - outage:         acked on the backup (producers moved there);
+ *  - backup-local:   acked on the backup before any kill — producers writing on both clusters
+ *                    (active-active, a `start-producers` step);
+ *  - outage:         acked on the backup after the kill (producers moved there);
  *  - after-failback: acked on the primary after the kill (producers moved back).
  *
  * Copies: every distinct `topic/partition@offset` holding the id on a cluster, as the final
@@ -46,7 +48,7 @@ import { recordKey, tpKey } from './topic-partition.ts';
 import { configChanges, type ConfigChange } from './config-propagation.ts';
 import { headsNotReplicated, incarnationIndex, remoteLayouts, spanKey, type AckedAt, type CopyAt, type IncarnationSpan, type RemoteLayout } from './incarnation.ts';
 
-export const eras = ['before-kill', 'outage', 'after-failback'] as const;
+export const eras = ['before-kill', 'backup-local', 'outage', 'after-failback'] as const;
 export type Era = (typeof eras)[number];
 
 /** The consumer classes of a set of acked ids (the ledger's per-partition shape). */
@@ -190,7 +192,11 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
   const finalCluster = last?.phase ?? null;
   const position = finalPositionOf(events, last, drainComplete);
 
-  const eraOf = (a: Ack): Era => (a.cluster === 'backup' ? 'outage' : killAt !== null && a.t >= killAt ? 'after-failback' : 'before-kill');
+  const eraOf = (a: Ack): Era => {
+    const afterKill = killAt !== null && a.t >= killAt;
+    if (a.cluster === 'backup') return afterKill ? 'outage' : 'backup-local';
+    return afterKill ? 'after-failback' : 'before-kill';
+  };
   const total = { ...emptyClasses(), extraDeliveries: 0 };
   const byEra = Object.fromEntries(eras.map((e) => [e, emptyClasses()])) as Record<Era, ClassCounts>;
   const copyHist = Object.fromEntries(eras.map((e) => [e, { primary: histogram(), backup: histogram() }])) as Record<Era, Record<'primary' | 'backup', Histogram>>;
@@ -430,17 +436,17 @@ function consumerMoves(events: readonly HistoryEvent[], cellStart: number): Cons
 
 function writeGaps(events: readonly HistoryEvent[], cellStart: number): WriteGap[] {
   const gaps: WriteGap[] = [];
-  let at: string | null = 'primary'; // producers start on the primary
+  const at = new Set<string>(['primary']); // producers start on the primary
   let open: WriteGap | null = null;
   for (const e of eventsOf(events, 'step')) {
-    const stops = e.state === 'start' && at !== null && ((e.action === 'kill-cluster' && e.target === at) || e.action === 'stop-producers' || e.action === 'move-producers');
-    if (stops) {
-      open = { from: e.label, to: null, startMs: e.t - cellStart, endMs: null, durationMs: null };
-      gaps.push(open);
-      at = null;
+    const writing = at.size > 0;
+    if (e.state === 'start') {
+      if (e.action === 'kill-cluster' && e.target) at.delete(e.target);
+      if (e.action === 'stop-producers' || e.action === 'move-producers') at.clear();
+      if (writing && at.size === 0) gaps.push((open = { from: e.label, to: null, startMs: e.t - cellStart, endMs: null, durationMs: null }));
     }
-    if (e.action === 'move-producers' && e.state === 'end') {
-      at = e.target ?? null;
+    if ((e.action === 'move-producers' || e.action === 'start-producers') && e.state === 'end' && e.target) {
+      at.add(e.target);
       if (open) Object.assign(open, { to: e.label, endMs: e.t - cellStart, durationMs: e.t - cellStart - open.startMs });
       open = null;
     }

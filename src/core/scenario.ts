@@ -211,7 +211,7 @@ const consumerSchema = z.strictObject({
 const mirrorsSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'a kebab-case name'), mirrorSpecSchema);
 
 const workloadSchema = z.strictObject({
-  /** Messages per second the test producer writes (steady, all topics in turn). */
+  /** Messages per second the test producer writes (steady), shared evenly by the topics without a `ratePerSecond` of their own. */
   ratePerSecond: z.number().positive().max(20_000).default(200),
   /** Approximate size of each message value in bytes (the id and timestamp included). */
   messageBytes: z.int().min(64).max(1_000_000).default(200),

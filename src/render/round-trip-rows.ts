@@ -11,14 +11,14 @@ export const copiesText = (h: CopyHistogram): string =>
   h === 'unknown' ? 'unknown' : ([['×0', h.none], ['×1', h.one], ['×2', h.two], ['×3+', h.more]] as const).filter(([, v]) => v).map(([k, v]) => `${v} ${k}`).join(', ') || '—';
 
 export function roundTripRows(results: RunResults): { head: string[]; rows: string[][] } {
-  const head = ['cell run', 'acked (before / outage / after)', 'lost', 'skipped', 'duplicated', 'stranded', 'resurrected (delivered)', 'pre-kill ids on the primary', 'write gaps s', 'round trip s'];
+  const head = ['cell run', 'acked (before / on backup / outage / after)', 'lost', 'skipped', 'duplicated', 'stranded', 'resurrected (delivered)', 'pre-kill ids on the primary', 'write gaps s', 'round trip s'];
   const rows = results.cells.flatMap((c) => {
     const rt = c.roundTrip;
     if (!rt) return [];
     const e = rt.byEra;
     const last = rt.steps.at(-1);
     return [[
-      c.key, `${rt.total.acked} (${e['before-kill'].acked} / ${e.outage.acked} / ${e['after-failback'].acked})`, n(rt.total.lost), n(rt.total.skipped), String(rt.total.duplicated),
+      c.key, `${rt.total.acked} (${e['before-kill'].acked} / ${e['backup-local']?.acked ?? 0} / ${e.outage.acked} / ${e['after-failback'].acked})`, n(rt.total.lost), n(rt.total.skipped), String(rt.total.duplicated),
       n(rt.stranded), `${n(rt.resurrected)} (${n(rt.resurrectedDelivered)})`, copiesText(rt.copies['before-kill'].primary),
       rt.writeGaps.map((g) => ((g.durationMs ?? 0) / 1000).toFixed(1)).join(', ') || '—',
       last?.endMs == null ? '—' : (last.endMs / 1000).toFixed(0),

@@ -72,7 +72,7 @@ export function stepActions(x: StepDeps): StepActions {
       if (step.cluster === 'primary') d.phase('kill');
       const there = d.lanes.filter((l) => l.consumerOn?.cluster === step.cluster);
       const delivered = there.map((l) => l.consumerOn!.run.delivered());
-      if (workload.producerCluster === step.cluster) await workload.stopProducing(true);
+      await workload.stopProducing({ abandon: true, only: step.cluster });
       for (const l of there) await l.stopConsuming(true);
       return `acked ${workload.acked()} so far; consumed ${delivered.join(', ') || 0} on ${step.cluster}${d.lanes.length > 1 ? ` (${there.length} group(s))` : ''}`;
     },
@@ -130,16 +130,21 @@ export function stepActions(x: StepDeps): StepActions {
       return `group ${group}${from ? ` from ${from}` : ''} on ${on.join(', ')}; committed offsets found per topic: ${found.join(', ')}${fallback}`;
     },
     'move-producers': async (step) => {
-      const from = workload.producerCluster;
+      const from = workload.producerClusters;
       await workload.stopProducing();
       await workload.startProducing(step.to);
-      return `${from ? `producer stopped on ${from}; ` : ''}writing on ${step.to}`;
+      return `${from.length ? `producer stopped on ${from.join(', ')}; ` : ''}writing on ${step.to}`;
+    },
+    'start-producers': async (step) => {
+      if (workload.producerClusters.includes(step.cluster)) return `a producer already writes on ${step.cluster}`;
+      await workload.startProducing(step.cluster);
+      return `writing on ${workload.producerClusters.join(' and ')}`;
     },
     'stop-producers': async () => {
-      const was = workload.producerCluster;
+      const was = workload.producerClusters;
       await workload.stopProducing();
       const t = workload.totals;
-      return was ? `stopped on ${was}; ${t.acked} acked, ${t.indeterminate} indeterminate, ${t.failed} failed in all` : 'no producer was running';
+      return was.length ? `stopped on ${was.join(', ')}; ${t.acked} acked, ${t.indeterminate} indeterminate, ${t.failed} failed in all` : 'no producer was running';
     },
     'wait-mirror-drained': async (step) => {
       const before = describeLag(await mirrors.lag(step.mirror));
