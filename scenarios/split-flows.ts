@@ -5,9 +5,9 @@ import { defineScenario } from 'mm2-drill';
  * messages a second) behind one MM2 flow, against a flow per topic (two MM2 processes on the same
  * pair of clusters, each with its own `topics` list and Connect group), each with `tasks.max` 1
  * or 4. The MM2 → backup link is slowed to 512 KB/s from 5 s until the kill at 30 s: the hot
- * topic's copies (2.4 MB/s) pile up in the producer of the task that carries them. Does the cold topic wait behind them? Its
- * lag in seconds over time, and what it lacks when the primary is killed, answer "should we
- * split?" (docs/topologies.md).
+ * topic's copies (2.4 MB/s) pile up in the producer of the task that carries them. Does the cold
+ * topic wait behind them? Its lag in seconds over time, and what it lacks when the primary is
+ * killed, answer "should we split?" (docs/topologies.md).
  */
 const flow = { source: 'primary', target: 'backup', startAt: 'setup' } as const;
 
