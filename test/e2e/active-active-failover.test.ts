@@ -23,8 +23,10 @@ beforeAll(async () => {
   output = `${d.stdout}\n${d.stderr}`;
 }, 360_000);
 
-const kill = () => eventsOf(history, 'kill')[0]!.t;
-const acked = (cluster: string, before: boolean) => eventsOf(history, 'ack').filter((a) => (a.cluster ?? 'primary') === cluster && (a.t < kill()) === before).map((a) => a.id);
+const acked = (cluster: string, before: boolean) => {
+  const kill = eventsOf(history, 'kill')[0]!.t;
+  return eventsOf(history, 'ack').filter((a) => (a.cluster ?? 'primary') === cluster && (a.t < kill) === before).map((a) => a.id);
+};
 
 it('runs to the end with producers on both clusters, reading the backup completely', async () => {
   expect(code, output).toBe(0);
