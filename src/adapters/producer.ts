@@ -31,6 +31,11 @@ export interface RunningProducer {
 
 const ACKS = { all: -1, leader: 1, none: 0 } as const;
 const MAX_BATCH = 500;
+/**
+ * Bytes per topic per send: after a stalled send the backlog goes out in pieces, each partition's
+ * share well under the broker's message.max.bytes (1 MiB by default), or the whole batch fails.
+ */
+const MAX_BATCH_BYTES = 512 * 1024;
 
 /** Kafka error type names along an error's cause chain (kafkajs wraps errors in retries). */
 function kafkaErrorTypes(e: unknown): string[] {
@@ -76,7 +81,8 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   const sendDue = async () => {
     const elapsed = Math.min(Date.now() - started, (w.durationSeconds ?? Infinity) * 1000);
     const batch = topics.flatMap((topic) => {
-      const due = Math.min(MAX_BATCH, Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent);
+      const cap = Math.max(1, Math.min(MAX_BATCH, Math.floor(MAX_BATCH_BYTES / topic.messageBytes)));
+      const due = Math.min(cap, Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent);
       return Array.from({ length: Math.max(0, due) }, () => {
         const n = seq++;
         const partition = topic.sent++ % topic.partitions;

@@ -48,18 +48,22 @@ const bound = (parts: Partial<Record<Cause, number>>, skipsPossible: boolean, re
 
 export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
   const partitions = s.topics.reduce((a, t) => a + t.partitions, 0);
-  // The busiest partition's rate: an upper bound on every partition when topics have their own rates.
-  const ratePerPartition = Math.max(...topicRates(s).map((t) => t.ratePerSecond / t.partitions));
+  const rates = topicRates(s);
+  // The busiest partition's rate bounds the spacing of offset syncs on every partition.
+  const ratePerPartition = Math.max(...rates.map((t) => t.ratePerSecond / t.partitions));
   const m = s.mirror;
   const commit = commitWindowSeconds(s.workload.consumer);
   const syncSpacing = Math.min(m.offsetLagMax, Math.ceil(ratePerPartition * (m.offsetFlushIntervalMs / 1000))) + 1;
   const behindPerPartition = inputs.consumerLagAtKill === null ? 0 : Math.ceil(inputs.consumerLagAtKill / partitions);
   const slack = Math.max(syncSpacing, behindPerPartition);
   /** Messages per cell for `seconds` of production on every partition (plus `extra` per partition). */
-  const cell = (seconds: number, extra = 0) => partitions * Math.ceil(extra + ratePerPartition * seconds);
+  const cell = (seconds: number, extra = 0) => rates.reduce((n, t) => n + t.partitions * Math.ceil(extra + (t.ratePerSecond / t.partitions) * seconds), 0);
   const noCheckpointFallback = s.failover.autoOffsetReset === 'latest';
   const syncInterval = m.syncGroupOffsetsIntervalSeconds ?? m.checkpointIntervalSeconds;
-  const rate = `${ratePerPartition.toFixed(1)} msg/s per partition × ${partitions} partitions`;
+  const total = rates.reduce((n, t) => n + t.ratePerSecond, 0);
+  const rate = rates.length === 1 || rates.every((t) => t.ratePerSecond / t.partitions === ratePerPartition)
+    ? `${ratePerPartition.toFixed(1)} msg/s per partition × ${partitions} partitions`
+    : `${total.toFixed(1)} msg/s over ${partitions} partitions (${rates.map((t) => `${t.name} ${t.ratePerSecond}/s`).join(', ')})`;
   switch (s.failover.strategy) {
     case 'mm2-sync': {
       const sync = m.checkpointIntervalSeconds + syncInterval;

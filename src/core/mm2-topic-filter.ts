@@ -95,11 +95,12 @@ export function remoteLookingReason(topic: string, separator: string): string | 
 }
 
 /**
- * The topics of `topics` a flow copies: those its `topics` list admits (the flow-prefixed key
- * first, as MM2 reads it), all of them without one — for a mirror that carries only some of the
- * scenario's topics (split flows: one MM2 process per topic).
+ * The topics of `topics` a flow copies: those its `topics` list admits and its `topics.exclude`
+ * does not (the flow-prefixed keys first, as MM2 reads them; no list admits all) — for a mirror
+ * that carries only some of the scenario's topics (split flows: one MM2 process per topic).
  */
 export function topicsOfFlow(topics: readonly string[], props: Properties, flow: string): string[] {
-  const list = props[`${flow}.topics`] ?? props['topics'];
-  return list === undefined ? [...topics] : topics.filter((t) => matchingPattern(parseList(String(list)), t) !== undefined);
+  const setting = (key: string) => props[`${flow}.${key}`] ?? props[key];
+  const admits = (key: string, t: string) => matchingPattern(parseList(String(setting(key))), t) !== undefined;
+  return topics.filter((t) => (setting('topics') === undefined || admits('topics', t)) && (setting('topics.exclude') === undefined || !admits('topics.exclude', t)));
 }

@@ -68,7 +68,11 @@ export interface StepTiming {
   detail: string | null;
 }
 
-/** A time no producer was writing: from the step that stopped it (a kill of its cluster, a stop, a move) to the end of the move that restarted it. */
+/**
+ * A time no producer was writing anywhere: from the step that stopped the last one (a kill of its
+ * cluster, a stop, a move) to the end of the move or start that restarted one. With producers on
+ * both clusters, a kill of one is not a gap: the other side kept writing.
+ */
 export interface WriteGap {
   from: string;
   to: string | null;
@@ -185,12 +189,14 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
 
   // The consumer's final cluster is where the last move sent it, not the phase of the last
   // positions event: a consumer abandoned on a killed cluster reports its positions only when its
-  // stop gives up, which can be after the drain on the other cluster ended.
+  // stop gives up, which can be after the drain on the other cluster ended — or after a move back
+  // to that cluster, so the final positions are the furthest reported there since the last move
+  // (an abandoned consumer's stand at the kill is behind the final consumer's after its drain).
   const lastMove = stepStarts.filter((e) => e.action === 'move-consumers').at(-1);
   const positions = eventsOf(events, 'positions');
-  const last = lastMove ? positions.filter((e) => e.phase === (lastMove.target as ConsumerPhase)).at(-1) : positions.at(-1);
-  const finalCluster = last?.phase ?? null;
-  const position = finalPositionOf(events, last, drainComplete);
+  const finals = lastMove ? positions.filter((e) => e.phase === (lastMove.target as ConsumerPhase) && e.t >= lastMove.t) : positions.slice(-1);
+  const finalCluster = finals[0]?.phase ?? null;
+  const position = finalPositionOf(events, finals, drainComplete);
 
   const eraOf = (a: Ack): Era => {
     const afterKill = killAt !== null && a.t >= killAt;
@@ -400,9 +406,9 @@ function offsetsAt(events: readonly HistoryEvent[], label: string): Map<string, 
  * commit at the end of the drain if further. A partition with neither, after a complete drain,
  * had nothing to read (the drain ends only at the end offsets): position 0.
  */
-function finalPositionOf(events: readonly HistoryEvent[], last: EventOf<'positions'> | undefined, drainComplete: boolean): (topic: string, partition: number) => bigint | undefined {
+function finalPositionOf(events: readonly HistoryEvent[], finals: readonly EventOf<'positions'>[], drainComplete: boolean): (topic: string, partition: number) => bigint | undefined {
   const pos = new Map<string, bigint>();
-  if (last) for (const [tp, o] of Object.entries(last.offsets)) pos.set(tp, BigInt(o));
+  for (const f of finals) for (const [tp, o] of Object.entries(f.offsets)) if (BigInt(o) > (pos.get(tp) ?? -1n)) pos.set(tp, BigInt(o));
   for (const [tp, o] of offsetsAt(events, 'drain-end-committed')) if (o > (pos.get(tp) ?? -1n)) pos.set(tp, o);
   return (topic, partition) => pos.get(tpKey(topic, partition)) ?? (drainComplete ? 0n : undefined);
 }
@@ -442,7 +448,9 @@ function writeGaps(events: readonly HistoryEvent[], cellStart: number): WriteGap
     const writing = at.size > 0;
     if (e.state === 'start') {
       if (e.action === 'kill-cluster' && e.target) at.delete(e.target);
-      if (e.action === 'stop-producers' || e.action === 'move-producers') at.clear();
+      if (e.action === 'stop-producers') at.clear();
+      // A move stops the producers elsewhere; those already writing on its target go on.
+      if (e.action === 'move-producers') for (const c of [...at]) if (c !== e.target) at.delete(c);
       if (writing && at.size === 0) gaps.push((open = { from: e.label, to: null, startMs: e.t - cellStart, endMs: null, durationMs: null }));
     }
     if ((e.action === 'move-producers' || e.action === 'start-producers') && e.state === 'end' && e.target) {

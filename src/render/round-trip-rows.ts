@@ -11,7 +11,7 @@ export const copiesText = (h: CopyHistogram): string =>
   h === 'unknown' ? 'unknown' : ([['×0', h.none], ['×1', h.one], ['×2', h.two], ['×3+', h.more]] as const).filter(([, v]) => v).map(([k, v]) => `${v} ${k}`).join(', ') || '—';
 
 export function roundTripRows(results: RunResults): { head: string[]; rows: string[][] } {
-  const head = ['cell run', 'acked (before / on backup / outage / after)', 'lost', 'skipped', 'duplicated', 'stranded', 'resurrected (delivered)', 'pre-kill ids on the primary', 'write gaps s', 'round trip s'];
+  const head = ['cell run', 'acked (before / backup-local / outage / after)', 'lost', 'skipped', 'duplicated', 'stranded', 'resurrected (delivered)', 'pre-kill ids on the primary', 'write gaps s', 'round trip s'];
   const rows = results.cells.flatMap((c) => {
     const rt = c.roundTrip;
     if (!rt) return [];

@@ -3,11 +3,12 @@ import type { CellResult } from '../core/results.ts';
 import type { TopicReplication } from '../core/topic-replication.ts';
 
 const n = (x: number | 'unknown' | null) => (x === null ? '—' : String(x));
+const known = (x: number | null) => (x === null ? 'unknown' : String(x));
 
 export const topicHead = ['topic', 'acked', 'lag s (median / max)', 'lag msgs max', 'not replicated', 'RPO s'];
 
 export const topicCells = (t: TopicReplication): string[] => [
-  t.topic, String(t.acked), t.lagSeconds ? `${t.lagSeconds.median} / ${t.lagSeconds.max}` : 'unknown', n(t.lagMessagesMax), n(t.notReplicated), n(t.rpoSeconds),
+  t.topic, String(t.acked), t.lagSeconds ? `${t.lagSeconds.median} / ${t.lagSeconds.max}` : 'unknown', known(t.lagMessagesMax), n(t.notReplicated), n(t.rpoSeconds),
 ];
 
 /** Every topic of every cell run, the cell run first; no rows when every cell has one topic (the main table says it all). */

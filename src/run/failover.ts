@@ -130,7 +130,9 @@ async function kafkaTranslation(d: FailoverDeps, group: string): Promise<void> {
 export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   const s = d.ctx.cell.scenario;
   const groupId = s.workload.consumer.groupId;
-  for (const topic of d.env.remoteTopics) {
+  // Every view the group will read there: a view without MM2's translation (the backup's own
+  // topic in active-active, the identity-named topic beside an offsets-only mirror) shows as -1.
+  for (const topic of d.topics) {
     d.rec.emit({ type: 'offsets', label: 'failover-committed', cluster: 'backup', topic, offsets: await committedOffsets(d.backupAdmin, groupId, topic) });
   }
   // MM2's checkpoints are read for every strategy: they are evidence, not only an input. Only the

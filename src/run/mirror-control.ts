@@ -7,7 +7,7 @@ import { mirrorNamespace, remoteTopicOf, type Cluster } from '../core/playbook.t
 import { DrillError } from '../core/errors.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { replicationFactorFor } from '../core/topology.ts';
-import { sourceOffsetsTopic } from '../core/mm2-config.ts';
+import { flowProperties, sourceOffsetsTopic } from '../core/mm2-config.ts';
 import { topicsOfFlow } from '../core/mm2-topic-filter.ts';
 import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import { describeLag, mirrorLag, readOffsetSyncs, resetSourceOffsets, type MirrorLag, seedSourceOffsets, watchSourceOffsets, type SourceOffsetsWatch } from '../adapters/mirror-offsets.ts';
@@ -108,7 +108,7 @@ export class MirrorControl {
   /** The scenario's topics this mirror copies (its `topics` list may name only some). */
   private topicsOf(name: string): string[] {
     const m = this.spec(name);
-    return topicsOfFlow(this.topics, { ...this.s.mirror.properties, ...m.properties }, `${m.source}->${m.target}`);
+    return topicsOfFlow(this.topics, { ...flowProperties(this.s), ...m.properties }, `${m.source}->${m.target}`);
   }
 
   async start(name: string): Promise<string> {

@@ -130,15 +130,12 @@ export function stepActions(x: StepDeps): StepActions {
       return `group ${group}${from ? ` from ${from}` : ''} on ${on.join(', ')}; committed offsets found per topic: ${found.join(', ')}${fallback}`;
     },
     'move-producers': async (step) => {
-      const from = workload.producerClusters;
-      await workload.stopProducing();
-      await workload.startProducing(step.to);
-      return `${from.length ? `producer stopped on ${from.join(', ')}; ` : ''}writing on ${step.to}`;
+      const moved = await workload.moveTo(step.to);
+      return `${moved} producer(s) moved to ${step.to}; writing: ${workload.producerClusters.join(', ')}`;
     },
     'start-producers': async (step) => {
-      if (workload.producerClusters.includes(step.cluster)) return `a producer already writes on ${step.cluster}`;
       await workload.startProducing(step.cluster);
-      return `writing on ${workload.producerClusters.join(' and ')}`;
+      return `writing: ${workload.producerClusters.join(', ')}`;
     },
     'stop-producers': async () => {
       const was = workload.producerClusters;

@@ -1,6 +1,6 @@
 /**
- * The producers a playbook moves: one on the primary to begin with, and one more per cluster a
- * `start-producers` step adds (active-active: producers writing on both clusters). The consumer
+ * The producers a playbook moves: one on the primary to begin with, and one more for each
+ * `start-producers` step (active-active: producers writing on both clusters). The consumer
  * groups are the lanes' (run/lane.ts). A producer on a killed cluster is abandoned, not awaited —
  * its requests in flight end only at their timeouts, and a real application fails over without
  * waiting — and `settle()` awaits it later.
@@ -12,7 +12,9 @@ import type { DrillContext } from './drill-context.ts';
 
 export class Workload {
   private readonly d: DrillContext;
-  private readonly running = new Map<Cluster, RunningProducer>();
+  private running: { cluster: Cluster; run: RunningProducer }[] = [];
+  /** Producers abandoned on a killed cluster since the last move: the applications that fail over with the next one. */
+  private displaced = 0;
   private producers = 0;
   /** Partition counts of topics recreated or grown by the playbook (`cluster/topic` → partitions). */
   private readonly resized = new Map<string, number>();
@@ -23,25 +25,24 @@ export class Workload {
     this.d = d;
   }
 
-  /** The clusters producers write to now. */
+  /** The clusters producers write to now, one entry per producer. */
   get producerClusters(): Cluster[] {
-    return [...this.running.keys()];
+    return this.running.map((p) => p.cluster);
   }
 
   /** Acked so far, by every producer. */
   acked(): number {
-    return this.totals.acked + [...this.running.values()].reduce((n, p) => n + p.stats.acked, 0);
+    return this.totals.acked + this.running.reduce((n, p) => n + p.run.stats.acked, 0);
   }
 
   /** A topic of cluster `c` now has `partitions` partitions: the producer spreads over all of them. */
   resize(c: Cluster, topic: string, partitions: number): void {
     this.resized.set(`${c}/${topic}`, partitions);
-    this.running.get(c)?.resize(topic, partitions);
+    for (const p of this.running) if (p.cluster === c) p.run.resize(topic, partitions);
   }
 
-  /** Starts a producer on `c` (one per cluster), writing the scenario's topics there. */
+  /** Starts a producer on `c`, writing the scenario's topics there. */
   async startProducing(c: Cluster): Promise<void> {
-    if (this.running.has(c)) return;
     const { ctx, env, rec, explicit } = this.d;
     const topics = topicRates(ctx.cell.scenario).map((t) => ({ ...t, partitions: this.resized.get(`${c}/${t.name}`) ?? t.partitions }));
     const run = await startProducer({
@@ -49,14 +50,29 @@ export class Workload {
       settings: ctx.cell.scenario.workload, idPrefix: `${ctx.runId}-${ctx.repetition}${explicit ? `-${this.producers}` : ''}`, recorder: rec, ...(explicit ? { cluster: c } : {}),
     });
     this.producers += 1;
-    this.running.set(c, run);
+    this.running.push({ cluster: c, run });
   }
 
-  /** Stops the producers (those on `only`, else all); `abandon` when their cluster is dead. */
-  async stopProducing(opts: { abandon?: boolean; only?: Cluster } = {}): Promise<void> {
-    for (const [c, run] of [...this.running]) {
-      if (opts.only !== undefined && c !== opts.only) continue;
-      this.running.delete(c);
+  /**
+   * Moves every producer to `c`: those elsewhere, and those a kill displaced since the last move,
+   * start again on `c`; those already writing on `c` go on (one starts if none writes anywhere).
+   * Returns how many moved.
+   */
+  async moveTo(c: Cluster): Promise<number> {
+    const moved = (await this.stopProducing({ except: c })) + this.displaced;
+    this.displaced = 0;
+    const starts = moved || (this.running.length ? 0 : 1);
+    for (let i = 0; i < starts; i++) await this.startProducing(c);
+    return starts;
+  }
+
+  /** Stops the producers (those on `only`, or all but those on `except`, else all); `abandon` when their cluster is dead. Returns how many. */
+  async stopProducing(opts: { abandon?: boolean; only?: Cluster; except?: Cluster } = {}): Promise<number> {
+    const stopped = this.running.filter((p) => (opts.only === undefined || p.cluster === opts.only) && p.cluster !== opts.except);
+    this.running = this.running.filter((p) => !stopped.includes(p));
+    if (opts.abandon) this.displaced += stopped.length;
+    else if (opts.only === undefined && opts.except === undefined) this.displaced = 0;
+    for (const { run } of stopped) {
       this.totals.acked += run.stats.acked;
       const stopping = run.stop().then(() => {
         this.totals.failed += run.stats.failed;
@@ -65,6 +81,7 @@ export class Workload {
       if (opts.abandon) this.pending.push(this.d.sup.watch(stopping, 'stopping the producer of a killed cluster'));
       else await stopping;
     }
+    return stopped.length;
   }
 
   /** Awaits the clients abandoned so far. */

@@ -71,6 +71,11 @@ describe('the round-trip ledger', () => {
     expect(rt.total).toMatchObject({ acked: 2, lost: 0, skipped: 0, unreached: 0, exactlyOnce: 1, duplicated: 1 });
   });
 
+  it("ignores a stand reported late by the consumer abandoned on the killed primary, after the move back", () => {
+    const events = failback();
+    const late = { cell: 'c#1', t: events.at(-1)!.t + 10, type: 'positions', phase: 'primary', offsets: { 'orders/0': '1' }, delivered: 1 } as HistoryEvent;
+    expect(roundTripOf([...events, late], 0).total).toEqual(roundTripOf(events, 0).total);
+  });
   it('classifies every id over the whole round trip, per era', () => {
     const rt = roundTripOf(failback(), 0);
     expect(rt.finalCluster).toBe('primary');
@@ -126,5 +131,17 @@ describe('write gaps', () => {
       step(20000, 'end', 'stop-producers', 'start'), step(20100, 'end', 'stop-producers', 'end'),
     ], 0);
     expect(rt.writeGaps.map((g) => [g.from, g.to, g.durationMs])).toEqual([['kill', 'to-backup', 2200], ['stop', 'home', 3500]]);
+  });
+  it('with producers on both clusters, a kill of one and the move of its producers leave no gap; stopping all does', () => {
+    const step = (t: number, label: string, action: string, state: 'start' | 'end', target?: string): HistoryEvent =>
+      ({ cell: 'c#1', t, type: 'step', index: 0, label, action, state, ...(target ? { target } : {}) });
+    const rt = roundTripOf([
+      step(500, 'backup-writers', 'start-producers', 'start', 'backup'), step(600, 'backup-writers', 'start-producers', 'end', 'backup'),
+      step(1000, 'kill', 'kill-cluster', 'start', 'primary'), step(1100, 'kill', 'kill-cluster', 'end', 'primary'),
+      step(3000, 'to-backup', 'move-producers', 'start', 'backup'), step(3200, 'to-backup', 'move-producers', 'end', 'backup'),
+      step(9000, 'stop', 'stop-producers', 'start'), step(9100, 'stop', 'stop-producers', 'end'),
+      step(12000, 'again', 'start-producers', 'start', 'backup'), step(12400, 'again', 'start-producers', 'end', 'backup'),
+    ], 0);
+    expect(rt.writeGaps.map((g) => [g.from, g.to, g.durationMs])).toEqual([['stop', 'again', 3400]]);
   });
 });

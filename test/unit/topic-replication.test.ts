@@ -9,7 +9,11 @@ const T0 = 1_000_000;
 const ev = (t: number, e: Record<string, unknown>) => ({ cell: 'c', t: T0 + t, ...e }) as HistoryEvent;
 const ack = (t: number, topic: string, partition: number, offset: number) => ev(t, { type: 'ack', id: `${topic}-${partition}-${offset}`, topic, partition, offset: String(offset) });
 const sample = (t: number, ends: Record<string, [number, number]>) => ev(t, { type: 'sample', primaryEnd: 0, backupEnd: 0, backupGroupOffset: 0, consumerPosition: 0, ends });
-const copy = (id: string) => ev(60_000, { type: 'copy', cluster: 'backup', id, topic: 'x', partition: 0, offset: '0' });
+/** The backup's copy of an ack, at the same partition and offset of its remote topic (or `shift` further). */
+const copy = (a: HistoryEvent, shift = 0) => {
+  const { id, topic, partition, offset } = a as { id: string; topic: string; partition: number; offset: string };
+  return ev(60_000, { type: 'copy', cluster: 'backup', id, topic: `primary.${topic}`, partition, offset: String(Number(offset) + shift) });
+};
 
 describe('replication per topic', () => {
   // hot: one message a second on partition 0; cold: one every 2 s. The backup copies the hot
@@ -21,12 +25,13 @@ describe('replication per topic', () => {
     sample(6000, { 'hot/0': [7, 3], 'cold/0': [4, 2] }),
     sample(9000, { 'hot/0': [10, 6], 'cold/0': [5, 3] }),
   ];
-  const kill = ev(10_000, { type: 'kill', cluster: 'primary' });
+  const kill = ev(10_000, { type: 'kill', target: 'primary', signal: 'SIGKILL' });
+  const started = ev(0, { type: 'phase', phase: 'workload-started' });
   const read = ev(60_000, { type: 'read-complete', what: 'backup-copies', complete: true, detail: '' });
-  const copies = [...hot.slice(0, 8), ...cold.slice(0, 4)].map((a) => copy((a as { id: string }).id));
+  const copies = [...hot.slice(0, 8), ...cold.slice(0, 4)].map((a) => copy(a));
 
   it('lag in seconds: the age of the oldest acked message not yet on the backup, per sample', () => {
-    const [h, c] = topicReplication([...hot, ...cold, ...samples, kill, ...copies, read], T0);
+    const [h, c] = topicReplication([started, ...hot, ...cold, ...samples, kill, ...copies, read], T0);
     expect(h!.topic).toBe('hot');
     // t=2: caught up; t=6: offset 3 acked at 3 s is missing (3 s); t=9: offset 6 acked at 6 s (3 s).
     expect(h!.series).toEqual([[2, 0], [6, 3], [9, 3]]);
@@ -36,9 +41,15 @@ describe('replication per topic', () => {
     expect(c!.series).toEqual([[2, 0], [6, 2], [9, 3]]);
   });
   it('what never reached the backup, and the window it covers', () => {
-    const [h, c] = topicReplication([...hot, ...cold, ...samples, kill, ...copies, read], T0);
+    const [h, c] = topicReplication([started, ...hot, ...cold, ...samples, kill, ...copies, read], T0);
     expect(h).toMatchObject({ acked: 10, notReplicated: 2, rpoSeconds: 2 }); // offsets 8, 9: acked at 8 s, killed at 10 s
     expect(c).toMatchObject({ acked: 5, notReplicated: 1, rpoSeconds: 2 });
+  });
+  it('gives no lag when a copy is away from its ack (remote offsets are not source offsets), and counts what is missing all the same', () => {
+    const shifted = [...hot.slice(0, 8).map((a) => copy(a, 1)), ...cold.slice(0, 4).map((a) => copy(a))];
+    const [h, c] = topicReplication([started, ...hot, ...cold, ...samples, kill, ...shifted, read], T0);
+    expect(h).toMatchObject({ lagSeconds: null, lagMessagesMax: null, series: [], notReplicated: 2, rpoSeconds: 2 });
+    expect(c!.lagSeconds).toEqual({ median: 2, max: 3, samples: 3 });
   });
   it('says unknown when the backup was not read completely, and nothing without samples', () => {
     const [h] = topicReplication([...hot, kill, ev(60_000, { type: 'read-complete', what: 'backup-copies', complete: false, detail: '' })], T0);
@@ -55,6 +66,7 @@ describe('topics with their own rates, and flows that carry some of them', () =>
     expect(topicsOfFlow(['hot', 'cold'], { 'primary->backup.topics': 'hot' }, 'primary->backup')).toEqual(['hot']);
     expect(topicsOfFlow(['hot', 'cold'], { topics: 'c.*', 'backup->primary.topics': 'hot' }, 'primary->backup')).toEqual(['cold']);
     expect(topicsOfFlow(['hot', 'cold'], {}, 'primary->backup')).toEqual(['hot', 'cold']);
+    expect(topicsOfFlow(['hot', 'cold'], { topics: '.*', 'primary->backup.topics.exclude': 'h.t' }, 'primary->backup')).toEqual(['cold']);
   });
   it('resolves a named topology, and names the ones declared when it is missing', () => {
     const topologies = { one: { all: { source: 'primary', target: 'backup', startAt: 'setup' } } } as const;
