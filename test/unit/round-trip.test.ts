@@ -120,9 +120,9 @@ describe('the round-trip ledger', () => {
 });
 
 describe('write gaps', () => {
+  const step = (t: number, label: string, action: string, state: 'start' | 'end', target?: string): HistoryEvent =>
+    ({ cell: 'c#1', t, type: 'step', index: 0, label, action, state, ...(target ? { target } : {}) });
   it('measure when no producer wrote: the failover, and the cutover of the failback', () => {
-    const step = (t: number, label: string, action: string, state: 'start' | 'end', target?: string): HistoryEvent =>
-      ({ cell: 'c#1', t, type: 'step', index: 0, label, action, state, ...(target ? { target } : {}) });
     const rt = roundTripOf([
       step(1000, 'kill', 'kill-cluster', 'start', 'primary'), step(1100, 'kill', 'kill-cluster', 'end', 'primary'),
       step(3000, 'to-backup', 'move-producers', 'start', 'backup'), step(3200, 'to-backup', 'move-producers', 'end', 'backup'),
@@ -133,8 +133,6 @@ describe('write gaps', () => {
     expect(rt.writeGaps.map((g) => [g.from, g.to, g.durationMs])).toEqual([['kill', 'to-backup', 2200], ['stop', 'home', 3500]]);
   });
   it('with producers on both clusters, a kill of one and the move of its producers leave no gap; stopping all does', () => {
-    const step = (t: number, label: string, action: string, state: 'start' | 'end', target?: string): HistoryEvent =>
-      ({ cell: 'c#1', t, type: 'step', index: 0, label, action, state, ...(target ? { target } : {}) });
     const rt = roundTripOf([
       step(500, 'backup-writers', 'start-producers', 'start', 'backup'), step(600, 'backup-writers', 'start-producers', 'end', 'backup'),
       step(1000, 'kill', 'kill-cluster', 'start', 'primary'), step(1100, 'kill', 'kill-cluster', 'end', 'primary'),
