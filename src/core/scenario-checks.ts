@@ -8,6 +8,7 @@ import type { Scenario, TimelineStep } from './scenario.ts';
 import { externalIssues } from './external.ts';
 import { excludedReason, internalTopicReason, isBeforeKafka4, matchingPattern, remoteLookingReason, TOPICS_EXCLUDE_DEFAULT, TOPICS_EXCLUDE_DEFAULT_BEFORE_4 } from './mm2-topic-filter.ts';
 import { flowProperties, separatorOf, sourceOffsetsTopic } from './mm2-config.ts';
+import { topicsOfFlow } from './mm2-topic-filter.ts';
 import { clusterNames } from './topology.ts';
 import { fileLabel, namedFlowSetting, parseList } from './mm2-properties-file.ts';
 
@@ -210,6 +211,13 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
     if (m.role === 'offsets' && !dataBefore) {
       issues.push({ path: ['mirrors', name, 'role'], input: m.role, message: `an "offsets" mirror runs beside a "data" mirror of the same flow (${m.source} → ${m.target}) declared before it and started no later` });
     }
+  }
+  // The drill waits for every topic's remote copy on the backup: some mirror started with it must copy each.
+  const forward = Object.values(s.mirrors).filter((m) => m.role === 'data' && m.startAt === 'setup' && m.source === 'primary' && m.target === 'backup');
+  const copied = new Set(forward.flatMap((m) => topicsOfFlow(s.topics.map((t) => t.name), { ...flowProperties(s), ...m.properties }, 'primary->backup')));
+  const uncopied = s.topics.map((t) => t.name).filter((t) => !copied.has(t));
+  if (forward.length && uncopied.length) {
+    issues.push({ path: ['mirrors'], input: uncopied, message: `no mirror from primary to backup started with the environment copies ${uncopied.join(', ')}: its \`topics\` lists leave them out` });
   }
   if (!builtInPolicies.includes(s.mirror.policy)) {
     issues.push({ path: ['mirror', 'policy'], input: s.mirror.policy, message: 'playbooks support the built-in policies ("default", "identity"): a custom policy\'s remote topic names are not known in advance' });

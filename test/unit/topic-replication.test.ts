@@ -73,5 +73,7 @@ describe('topics with their own rates, and flows that carry some of them', () =>
     const s = parseScenario({ name: 't', topologies, mirrors: 'one', playbook: [{ action: 'stop-producers' }] }, 'x');
     expect(Object.keys(s.mirrors)).toEqual(['all']);
     expect(() => parseScenario({ name: 't', topologies, mirrors: 'two', playbook: [{ action: 'stop-producers' }] }, 'x')).toThrow(/no topology named "two" in topologies \("one"\)/);
+    const hotOnly = { all: { source: 'primary', target: 'backup', startAt: 'setup', properties: { 'primary->backup.topics': 'hot' } } } as const;
+    expect(() => parseScenario({ name: 't', topics: [{ name: 'hot' }, { name: 'cold' }], mirrors: hotOnly, playbook: [{ action: 'stop-producers' }] }, 'x')).toThrow(/no mirror from primary to backup started with the environment copies cold/);
   });
 });
