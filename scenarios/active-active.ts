@@ -7,7 +7,7 @@ import { defineScenario } from 'mm2-drill';
  * so each record is on each cluster once. Under Identity both copies are named `orders` and MM2
  * cannot tell a copy from an original (IdentityReplicationPolicy's Javadoc: no cycle detection):
  * every record goes round the loop until the mirrors stop. The drill bounds it — the reverse
- * mirror stops once the primary holds 30 000 records, or 40 s into the workload — and counts the
+ * mirror stops once the primary holds 30 000 records, or 25 s into the workload — and counts the
  * copies of every id on each cluster (docs/topologies.md).
  */
 export default defineScenario({
@@ -22,7 +22,7 @@ export default defineScenario({
   },
   playbook: [
     // The loop's bound, whichever comes first.
-    { name: 'bound', when: [{ cluster: 'primary', recordsAbove: 30_000 }, { at: 40 }], action: 'stop-mirror', mirror: 'reverse' },
+    { name: 'bound', when: [{ cluster: 'primary', recordsAbove: 30_000 }, { at: 25 }], action: 'stop-mirror', mirror: 'reverse' },
     { action: 'stop-producers' },
     { action: 'stop-mirror', mirror: 'forward' },
   ],
