@@ -5,42 +5,36 @@
  * deliveries on each cluster, the group's offsets found on the backup, the verification read.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
+import { eventsOf } from '../../src/core/history.ts';
 import type { CellResult } from '../../src/core/results.ts';
-import { containersLeft, runDrill } from './helpers.ts';
+import { containersLeft, runDrill, type Drill } from './helpers.ts';
 
-let cell: CellResult;
-let history: HistoryEvent[];
-let code: number | null;
-let output: string;
-let runId: string;
+let d: Drill;
 
 beforeAll(async () => {
-  const d = await runDrill('scenarios/active-active-failover.ts', 'active-active-failover', [], 300_000);
-  ({ code, history } = d);
-  cell = d.results.cells[0]!;
-  runId = d.results.runId;
-  output = `${d.stdout}\n${d.stderr}`;
+  d = await runDrill('scenarios/active-active-failover.ts', 'active-active-failover', [], 300_000);
 }, 360_000);
 
+const cell = (): CellResult => d.results.cells[0]!;
+
 const acked = (cluster: string, before: boolean) => {
-  const kill = eventsOf(history, 'kill')[0]!.t;
-  return eventsOf(history, 'ack').filter((a) => (a.cluster ?? 'primary') === cluster && (a.t < kill) === before).map((a) => a.id);
+  const kill = eventsOf(d.history, 'kill')[0]!.t;
+  return eventsOf(d.history, 'ack').filter((a) => (a.cluster ?? 'primary') === cluster && (a.t < kill) === before).map((a) => a.id);
 };
 
 it('runs to the end with producers on both clusters, reading the backup completely', async () => {
-  expect(code, output).toBe(0);
-  expect(cell.status, cell.error?.message).toBe('measured');
-  expect(cell.consistency?.checks.filter((x) => x.verdict === 'fail')).toEqual([]);
+  expect(d.code, `${d.stdout}\n${d.stderr}`).toBe(0);
+  expect(cell().status, cell().error?.message).toBe('measured');
+  expect(cell().consistency?.checks.filter((x) => x.verdict === 'fail')).toEqual([]);
   expect(acked('primary', true).length).toBeGreaterThan(1000);
   expect(acked('backup', true).length).toBeGreaterThan(1000);
-  expect(await containersLeft(runId)).toBe(0);
+  expect(await containersLeft(d.results.runId)).toBe(0);
 });
 
 it('Default, both ways: every acked id exactly once on the backup, and delivered at least once', () => {
   const copies = new Map<string, number>();
-  for (const c of eventsOf(history, 'copy').filter((x) => x.cluster === 'backup')) copies.set(c.id, (copies.get(c.id) ?? 0) + 1);
-  const delivered = new Set(eventsOf(history, 'deliver').map((d) => d.id));
+  for (const c of eventsOf(d.history, 'copy').filter((x) => x.cluster === 'backup')) copies.set(c.id, (copies.get(c.id) ?? 0) + 1);
+  const delivered = new Set(eventsOf(d.history, 'deliver').map((x) => x.id));
   const all = [...acked('primary', true), ...acked('backup', true), ...acked('backup', false)];
   expect(all.filter((id) => copies.get(id) !== 1)).toEqual([]);
   expect(all.filter((id) => !delivered.has(id))).toEqual([]);
@@ -48,19 +42,19 @@ it('Default, both ways: every acked id exactly once on the backup, and delivered
 
 it("the backup's own records, read on the primary as backup.orders, are all read again after the failover", () => {
   // The group found MM2's translation on primary.orders, and nothing on the backup's own orders.
-  const move = cell.roundTrip!.moves.find((m) => m.to === 'backup')!;
+  const move = cell().roundTrip!.moves.find((m) => m.to === 'backup')!;
   const found = (topic: string) => Object.entries(move.committed).filter(([tp]) => tp.startsWith(`${topic}/`)).map(([, o]) => Number(o));
   expect(found('primary.orders')).toHaveLength(3);
   expect(found('primary.orders').every((o) => o > 0)).toBe(true);
   expect(found('orders')).toHaveLength(3);
   expect(found('orders').every((o) => o < 0)).toBe(true);
-  const deliveries = eventsOf(history, 'deliver');
-  const readOnPrimary = new Set(deliveries.filter((d) => d.phase === 'primary' && d.topic === 'backup.orders').map((d) => d.id));
-  const readOnBackup = new Set(deliveries.filter((d) => d.phase === 'backup').map((d) => d.id));
+  const deliveries = eventsOf(d.history, 'deliver');
+  const readOnPrimary = new Set(deliveries.filter((x) => x.phase === 'primary' && x.topic === 'backup.orders').map((x) => x.id));
+  const readOnBackup = new Set(deliveries.filter((x) => x.phase === 'backup').map((x) => x.id));
   expect(readOnPrimary.size).toBeGreaterThan(500);
   expect([...readOnPrimary].filter((id) => !readOnBackup.has(id))).toEqual([]);
   // The primary's own records were translated: far fewer of them came again.
-  const era = cell.roundTrip!.byEra;
+  const era = cell().roundTrip!.byEra;
   expect(era['backup-local'].duplicated).toBeGreaterThanOrEqual(readOnPrimary.size);
   expect(era['before-kill'].duplicated).toBeLessThan(era['backup-local'].duplicated / 4);
 });

@@ -5,50 +5,44 @@
  * the deliveries.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
+import { eventsOf } from '../../src/core/history.ts';
 import type { CellResult } from '../../src/core/results.ts';
-import { containersLeft, runDrill } from './helpers.ts';
+import { containersLeft, runDrill, type Drill } from './helpers.ts';
 
-let cell: CellResult;
-let history: HistoryEvent[];
-let code: number | null;
-let output: string;
-let runId: string;
+let d: Drill;
 
 beforeAll(async () => {
-  const d = await runDrill('scenarios/two-mirrors.ts', 'two-mirrors', [], 300_000);
-  ({ code, history } = d);
-  cell = d.results.cells[0]!;
-  runId = d.results.runId;
-  output = `${d.stdout}\n${d.stderr}`;
+  d = await runDrill('scenarios/two-mirrors.ts', 'two-mirrors', [], 300_000);
 }, 360_000);
 
+const cell = (): CellResult => d.results.cells[0]!;
+
 it('runs both mirrors of the flow to the end, each in its own Connect group', async () => {
-  expect(code, output).toBe(0);
-  expect(cell.status, cell.error?.message).toBe('measured');
-  expect(cell.consistency?.checks.filter((x) => x.verdict === 'fail')).toEqual([]);
-  expect(await containersLeft(runId)).toBe(0);
+  expect(d.code, `${d.stdout}\n${d.stderr}`).toBe(0);
+  expect(cell().status, cell().error?.message).toBe('measured');
+  expect(cell().consistency?.checks.filter((x) => x.verdict === 'fail')).toEqual([]);
+  expect(await containersLeft(d.results.runId)).toBe(0);
 });
 
 it("the offsets mirror's checkpoints name its own copy, primary.orders: the identity-named topic gets no offsets", () => {
-  const checkpoints = eventsOf(history, 'checkpoint').filter((c) => c.group === 'drill-consumer');
+  const checkpoints = eventsOf(d.history, 'checkpoint').filter((c) => c.group === 'drill-consumer');
   expect(checkpoints.length).toBeGreaterThan(0);
   expect([...new Set(checkpoints.map((c) => c.topic))]).toEqual(['primary.orders']);
   // What the group found on `orders` on the backup when it failed over: nothing committed.
-  const found = eventsOf(history, 'offsets').find((e) => e.label === 'failover-committed' && e.topic === 'orders')!;
+  const found = eventsOf(d.history, 'offsets').find((e) => e.label === 'failover-committed' && e.topic === 'orders')!;
   expect(Object.keys(found.offsets)).toHaveLength(3);
   expect(Object.values(found.offsets).every((o) => Number(o) < 0)).toBe(true);
 });
 
 it('the consumer starts over on orders: nothing lost, everything it had read before the kill read again', () => {
-  const kill = eventsOf(history, 'kill')[0]!;
-  const deliveries = eventsOf(history, 'deliver');
-  const beforeKill = new Set(deliveries.filter((d) => d.phase === 'primary' && d.t <= kill.t).map((d) => d.id));
-  const onBackup = new Set(deliveries.filter((d) => d.phase === 'backup').map((d) => d.id));
+  const kill = eventsOf(d.history, 'kill')[0]!;
+  const deliveries = eventsOf(d.history, 'deliver');
+  const beforeKill = new Set(deliveries.filter((x) => x.phase === 'primary' && x.t <= kill.t).map((x) => x.id));
+  const onBackup = new Set(deliveries.filter((x) => x.phase === 'backup').map((x) => x.id));
   expect(beforeKill.size).toBeGreaterThan(1000);
   expect([...beforeKill].filter((id) => !onBackup.has(id))).toEqual([]);
-  const acked = eventsOf(history, 'ack').map((a) => a.id);
+  const acked = eventsOf(d.history, 'ack').map((a) => a.id);
   expect(acked.filter((id) => !onBackup.has(id))).toEqual([]);
-  expect(cell.counts!.lost).toBe(0);
-  expect(cell.counts!.duplicated).toBeGreaterThanOrEqual(beforeKill.size);
+  expect(cell().counts!.lost).toBe(0);
+  expect(cell().counts!.duplicated).toBeGreaterThanOrEqual(beforeKill.size);
 });
