@@ -21,6 +21,8 @@ export const phaseNames = [
   'verify-done',
 ] as const;
 export type PhaseName = (typeof phaseNames)[number];
+/** Records that a phase started, now or at `t` (the time of the event that started it). */
+export type PhaseClock = (p: PhaseName, t?: number) => void;
 
 export type ConsumerPhase = 'primary' | 'backup';
 export type PartitionOffsets = Record<string, string>; // partition → offset (string: Kafka offsets are int64)

@@ -6,7 +6,7 @@
  * messages on each cluster. `ctx` is the first lane's: the environment's settings are every lane's.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import type { PhaseName } from '../core/history.ts';
+import type { PhaseClock } from '../core/history.ts';
 import { viewsOn, type Cluster, type MirrorSpec } from '../core/playbook.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import { closeQuietly } from '../adapters/kafka-client.ts';
@@ -19,7 +19,7 @@ export interface DrillContext {
   readonly ctx: CellContext;
   readonly env: DrillEnvironment;
   readonly rec: CellRecorder;
-  readonly phase: (p: PhaseName) => void;
+  readonly phase: PhaseClock;
   readonly sup: Supervisor;
   /** The scenario's own playbook (true) or the default one (false). */
   readonly explicit: boolean;

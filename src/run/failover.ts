@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
 import { latestCheckpoints } from '../core/checkpoint.ts';
-import { eventsOf, type PhaseName } from '../core/history.ts';
+import { eventsOf, type PhaseClock } from '../core/history.ts';
 import { DrillError } from '../core/errors.ts';
 import { checkpointsTopic } from '../core/mm2-config.ts';
 import { parseTp, tpKey } from '../core/topic-partition.ts';
@@ -28,7 +28,7 @@ export interface FailoverDeps {
   readonly ctx: CellContext;
   readonly env: DrillEnvironment;
   readonly rec: CellRecorder;
-  readonly phase: (p: PhaseName) => void;
+  readonly phase: PhaseClock;
   readonly backupAdmin: Admin;
   readonly strategy: Strategy;
   /** Every topic the consumer reads on the backup: the remote topics, and the local ones producers may write there. */

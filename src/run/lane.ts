@@ -5,7 +5,7 @@
  * not awaited — their requests in flight end only at their timeouts, and a real application
  * fails over without waiting — and `settle()` awaits them later.
  */
-import type { PhaseName } from '../core/history.ts';
+import type { PhaseClock } from '../core/history.ts';
 import type { Cluster } from '../core/playbook.ts';
 import type { Scenario } from '../core/scenario.ts';
 import { startConsumer, type RunningConsumer } from '../adapters/consumer.ts';
@@ -18,13 +18,13 @@ import type { Supervisor } from './supervisor.ts';
 export interface LaneSpec {
   readonly ctx: CellContext;
   readonly rec: CellRecorder;
-  readonly phase: (p: PhaseName) => void;
+  readonly phase: PhaseClock;
 }
 
 export class Lane implements LaneSpec {
   readonly ctx: CellContext;
   readonly rec: CellRecorder;
-  readonly phase: (p: PhaseName) => void;
+  readonly phase: PhaseClock;
   private readonly env: DrillEnvironment;
   private readonly sup: Supervisor;
   private readonly views: (c: Cluster) => Promise<string[]>;

@@ -14,7 +14,7 @@
 import type { Admin } from 'kafkajs';
 import { DrillError } from '../core/errors.ts';
 import type { SignalName } from '../core/alarms.ts';
-import { eventsOf, type PhaseName } from '../core/history.ts';
+import { eventsOf, type PhaseClock } from '../core/history.ts';
 import { conditionsOf, defaultPlaybook, describeWhen, stepLabel, stepTarget, type Cluster, type PlaybookStep, type Start, type When } from '../core/playbook.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import { committedOffsets, endOffsets, totalOffsets } from '../adapters/kafka-client.ts';
@@ -48,7 +48,7 @@ export interface PlaybookRun {
  * `shared`: the first lane's context, a recorder and a phase clock that write to every lane's
  * history. A paired drill runs the default playbook: each lane's own (its strategy, its delay).
  */
-export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpec[], shared: { ctx: CellContext; rec: CellRecorder; phase: (p: PhaseName) => void }, book: PlaybookRun): Promise<void> {
+export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpec[], shared: { ctx: CellContext; rec: CellRecorder; phase: PhaseClock }, book: PlaybookRun): Promise<void> {
   const { ctx, rec, phase } = shared;
   const s = ctx.cell.scenario;
   const sup = new Supervisor(ctx.signal);

@@ -68,8 +68,8 @@ export function stepActions(x: StepDeps): StepActions {
       await snapshot('before-kill');
       const how = await d.env[step.cluster].kill();
       x.killed.add(step.cluster);
-      d.rec.emit({ type: 'kill', target: step.cluster, signal: how });
-      if (step.cluster === 'primary') d.phase('kill');
+      const killed = d.rec.emit({ type: 'kill', target: step.cluster, signal: how });
+      if (step.cluster === 'primary') d.phase('kill', killed.t);
       const there = d.lanes.filter((l) => l.consumerOn?.cluster === step.cluster);
       const delivered = there.map((l) => l.consumerOn!.run.delivered());
       await workload.stopProducing({ abandon: true, only: step.cluster });

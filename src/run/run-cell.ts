@@ -8,7 +8,7 @@ import { cellLogDir } from '../core/log-files.ts';
 import { mkdirSync } from 'node:fs';
 import { judgeCell, measureCell, type Measured } from '../core/measure.ts';
 import type { Cell } from '../core/matrix.ts';
-import type { PhaseName } from '../core/history.ts';
+import type { PhaseClock } from '../core/history.ts';
 import type { CellResult } from '../core/results.ts';
 import type { PreparedPolicy } from '../adapters/custom-policy.ts';
 import { startEnvironment, type DrillEnvironment } from '../adapters/environment.ts';
@@ -56,8 +56,8 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
     const key = `${cell.id}#${unit.repetition}`;
     const rec = unit.history.forCell(key);
     const phases: CellResult['phases'] = {};
-    const phase = (p: PhaseName) => {
-      phases[p] = rec.emit({ type: 'phase', phase: p }).t - startedAt;
+    const phase: PhaseClock = (p, t) => {
+      phases[p] = rec.emit({ type: 'phase', phase: p }, t).t - startedAt;
     };
     const s = cell.scenario;
     const base: Omit<CellResult, keyof Measured | keyof ReturnType<typeof judgeCell> | 'durationMs'> = {
@@ -75,7 +75,7 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
   mkdirSync(logDir, { recursive: true });
   const label = keys.length > 1 ? `${key} + ${keys.length - 1} paired` : key;
   const rec = broadcastRecorder(variants.map((v) => v.rec));
-  const phase = (p: PhaseName) => variants.forEach((v) => v.phase(p));
+  const phase: PhaseClock = (p, t) => variants.forEach((v) => v.phase(p, t));
   const resources = new Resources();
   const s = first.scenario;
   const playbook = playbookOf(s);
