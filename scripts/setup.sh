@@ -3,6 +3,8 @@
 # that answers, and the Kafka and Toxiproxy images. A second run takes seconds.
 # Exit codes: 0 ready, 3 environment problem (the message names the fix).
 #
+# --kafka V1,V2: also the images of these Kafka releases (3.3.0 or newer).
+#
 # --drills-only (what `npx mm2-drill setup` runs in a project that installed the package): only
 # the Docker engine and the images. The tool already runs on a Node it accepts, and the test
 # suite's tools are for a clone of this repository.
@@ -10,7 +12,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 drills_only=false
-[ "${1:-}" = --drills-only ] && drills_only=true
+extra_kafka=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --drills-only) drills_only=true ;;
+    --kafka) shift; IFS=, read -ra more <<<"${1:-}"; extra_kafka+=("${more[@]}") ;;
+    *) printf '[setup] ERROR (USAGE): unknown option %s (options: --drills-only, --kafka V1,V2)\n' "$1" >&2; exit 3 ;;
+  esac
+  shift
+done
 # An installed package lives under node_modules, which a reinstall wipes: keep downloads elsewhere.
 if $drills_only; then cache="${XDG_CACHE_HOME:-$HOME/.cache}/mm2-drill"; else cache="$root/.cache"; fi
 mkdir -p "$cache"
@@ -84,30 +94,37 @@ recipe_of() { docker image inspect -f '{{ index .Config.Labels "dev.mm2-drill.re
 
 build_from() { # dir, tag, file-to-copy...
   local dir=$1 tag=$2; shift 2
+  local log="$cache/build-$(tr '/:' '--' <<<"$tag").log"
   local ctx; ctx=$(mktemp -d)
   cp "$root/docker/$dir"/* "$ctx/"
   for f in "$@"; do cp -r "$f" "$ctx/"; done
-  DOCKER_BUILDKIT=0 docker build -q ${BASE:+--build-arg BASE="$BASE"} --label "dev.mm2-drill.recipe=$(recipe "$dir")" -t "$tag" "$ctx" >"$cache/build-$dir.log" 2>&1 \
-    || fail BUILD "building $tag failed; see $cache/build-$dir.log"
+  DOCKER_BUILDKIT=0 docker build -q ${BASE:+--build-arg BASE="$BASE"} --label "dev.mm2-drill.recipe=$(recipe "$dir")" -t "$tag" "$ctx" >"$log" 2>&1 \
+    || fail BUILD "building $tag failed; see $log"
   rm -rf "$ctx"
 }
 
-kafka_official="apache/kafka:$KAFKA_VERSION"
-kafka_local="mm2-drill/kafka:$KAFKA_VERSION"
-if have "$kafka_local" && [ "$(recipe_of "$kafka_local")" != "$(recipe kafka)" ]; then
-  step "$kafka_local was built from an older recipe: rebuilding it"
-  docker image rm -f "$kafka_local" >/dev/null
-fi
-if have "$kafka_official" || have "$kafka_local" || try_pull "$kafka_official"; then
-  step "kafka image ready ($(have "$kafka_official" && echo "$kafka_official" || echo "$kafka_local"))"
-else
-  base="mm2-drill/jre-base:bookworm-17"
+# One image per Kafka release: the default one, the test suite's (a clone's full setup) and any
+# asked for with --kafka (what `mm2-drill setup <scenario>` passes: the releases its cells run).
+# They share the JRE base layer; each adds its release's jars and class-data-sharing archives.
+kafka_image() { # version
+  local version=$1
+  local official="apache/kafka:$version" local_tag="mm2-drill/kafka:$version"
+  if have "$local_tag" && [ "$(recipe_of "$local_tag")" != "$(recipe kafka)" ]; then
+    step "$local_tag was built from an older recipe: rebuilding it"
+    docker image rm -f "$local_tag" >/dev/null
+  fi
+  if have "$official" || have "$local_tag" || try_pull "$official"; then
+    step "kafka image ready ($(have "$official" && echo "$official" || echo "$local_tag"))"
+    return
+  fi
+  local base="mm2-drill/jre-base:bookworm-17"
   if ! have "$base"; then
-    [ "$(id -u)" = 0 ] || fail BUILD "building the Kafka image offline needs root (debootstrap); or make $kafka_official available"
+    [ "$(id -u)" = 0 ] || fail BUILD "building the Kafka image offline needs root (debootstrap); or make $official available"
     need_apt debootstrap debootstrap
-    rootfs="$cache/rootfs"
+    local rootfs="$cache/rootfs"
     rm -rf "$rootfs"
     # Use the machine's own Debian mirror when it has one configured.
+    local mirror
     mirror=$(grep -rhoE '(URIs:|^deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null | grep -oE 'https?://[^ ]+' | head -1 || true)
     step "debootstrap: Debian bookworm + openjdk-17-jre-headless (about a minute)"
     debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm "$rootfs" ${mirror:+"$mirror"} >"$cache/debootstrap.log" 2>&1 \
@@ -116,20 +133,33 @@ else
     tar -C "$rootfs" -c . | docker import - "$base" >/dev/null
     rm -rf "$rootfs"
   fi
-  libs="$cache/kafka-libs-$KAFKA_VERSION"
+  # Kafka 3.x logs through log4j 1 (reload4j, in its POMs); 4.x needs a log4j2 binding added.
+  local logging=log4j1
+  [ "${version%%.*}" -ge 4 ] && logging=log4j2
+  local libs="$cache/kafka-libs-$version-$logging"
   if [ ! -f "$libs/.complete" ]; then
-    command -v mvn >/dev/null || fail MAVEN_MISSING "building the Kafka image offline needs Maven; or make $kafka_official available"
-    step "resolving Kafka $KAFKA_VERSION, MirrorMaker 2 and tools jars (Maven)"
+    command -v mvn >/dev/null || fail MAVEN_MISSING "building the Kafka image offline needs Maven; or make $official available"
+    step "resolving Kafka $version, MirrorMaker 2 and tools jars (Maven)"
     rm -rf "$libs"
-    mvn -q -B -Dstyle.color=never -f docker/kafka/pom.xml -Dkafka.version="$KAFKA_VERSION" dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$libs" || fail BUILD "Maven could not resolve the Kafka jars"
+    mvn -q -B -Dstyle.color=never -f docker/kafka/pom.xml -Dkafka.version="$version" -Dlogging="$logging" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$libs" >"$cache/maven-$version.log" 2>&1 \
+      || fail BUILD "Maven could not resolve the jars of Kafka $version (is it a release on Maven Central?); see $cache/maven-$version.log"
     touch "$libs/.complete"
   fi
-  step "building $kafka_local (with class-data-sharing archives: about a minute)"
+  step "building $local_tag (with class-data-sharing archives: about a minute)"
   rm -rf "$cache/libs"; cp -r "$libs" "$cache/libs"; rm -f "$cache/libs/.complete"
-  BASE="$base" build_from kafka "$kafka_local" "$cache/libs"
+  local t=$SECONDS
+  BASE="$base" build_from kafka "$local_tag" "$cache/libs"
   rm -rf "$cache/libs"
-fi
+  step "$local_tag built in $((SECONDS - t)) s, $(docker image inspect -f '{{.Size}}' "$local_tag" | awk '{printf "%d MB", $1 / 1e6}')"
+}
+kafka_versions=("$KAFKA_VERSION")
+$drills_only || kafka_versions+=($TEST_KAFKA_VERSIONS)
+kafka_versions+=("${extra_kafka[@]}")
+for v in $(printf '%s\n' "${kafka_versions[@]}" | awk 'NF && !seen[$0]++'); do
+  [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail USAGE "not a Kafka release: '$v' (expected a version like 3.9.1)"
+  kafka_image "$v"
+done
 
 toxi_official="ghcr.io/shopify/toxiproxy:$TOXIPROXY_VERSION"
 toxi_local="mm2-drill/toxiproxy:$TOXIPROXY_VERSION"

@@ -44,10 +44,17 @@ plugin.discovery=service_load
 primary.plugin.discovery=service_load
 backup.plugin.discovery=service_load
 EOF
+# Kafka 3.x logs through log4j 1 (reload4j), 4.x through log4j2: a console configuration at INFO
+# for each (the start-up lines awaited below are INFO); the other one's flag is ignored.
+cat >log4j.properties <<EOF
+log4j.rootLogger=INFO, out
+log4j.appender.out=org.apache.log4j.ConsoleAppender
+log4j.appender.out.layout=org.apache.log4j.PatternLayout
+log4j.appender.out.layout.ConversionPattern=[%d] %p %m (%c)%n
+EOF
 java_list() { # list file, main class, args...
   list=$1; shift
-  # log4j2's default configuration at INFO: the start-up lines awaited below are INFO.
-  java -Xshare:off -XX:DumpLoadedClassList="$dir/$list" -Dlog4j2.level=INFO -cp "$cp" "$@"
+  java -Xshare:off -XX:DumpLoadedClassList="$dir/$list" -Dlog4j2.level=INFO -Dlog4j.configuration="file:$dir/log4j.properties" -cp "$cp" "$@"
 }
 waitfor() { # log file, text
   i=0

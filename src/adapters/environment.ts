@@ -18,6 +18,7 @@ import { mirrorNamespace } from '../core/playbook.ts';
 import { playbookOf, type Scenario } from '../core/scenario.ts';
 import { brokersOf, nodesOf, planProxies, proxyFor, replicationFactorFor, type BrokerRef, type ProxyPlan } from '../core/topology.ts';
 import type { ResolvedImages } from './images.ts';
+import { mirrorRelease } from '../core/kafka-release.ts';
 import { endOffsets } from './kafka-client.ts';
 import { startCluster, type StartedCluster } from './kafka-cluster.ts';
 import { startMirrorMaker, type StartedMirror } from './mirror-maker.ts';
@@ -84,7 +85,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const launch = async (name: string, flow?: FlowSpec) => {
     const { properties: props, changes } = mirrorSettings(s, endpoints, flow);
     const m = await startMirrorMaker({
-      image: o.images.kafka, network, labels: o.labels, properties: renderProperties(props), alias: `mm2-${name}`,
+      image: o.images.kafka(mirrorRelease(s)), network, labels: o.labels, properties: renderProperties(props), alias: `mm2-${name}`,
       logFile: flow ? mirrorLogFile(name) : join(o.logDir, 'mirror-maker.log'), policy: o.policy,
     });
     track(m.container);
@@ -99,7 +100,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const early = playbook ? undefined : launch('forward');
   // Its failure is reported by the await below; a cluster's failure first would leave it unhandled.
   early?.catch(() => undefined);
-  const common = { image: o.images.kafka, network, labels: o.labels, plan, toxiproxy, logDir: o.logDir, overrides: s.kafka.brokerConfig, kafkaLog, signal: o.signal };
+  const common = { image: o.images.kafka(s.kafka.version), network, labels: o.labels, plan, toxiproxy, logDir: o.logDir, overrides: s.kafka.brokerConfig, kafkaLog, signal: o.signal };
   const [primary, backup] = await Promise.all([
     startCluster({ ...common, name: 'primary', brokers: primaryBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
     startCluster({ ...common, name: 'backup', brokers: backupBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),

@@ -1,20 +1,24 @@
 /**
  * The one command line both the official apache/kafka image and the offline equivalent run:
- * plain `java -cp /opt/kafka/libs/*`, with our own log4j2 configuration, so neither image's
- * wrapper scripts or environment variables are relied on.
+ * plain `java -cp /opt/kafka/libs/*`, with our own logging configuration for the image's release
+ * (log4j 1 for 3.x, log4j2 for 4.x: core/kafka-release.ts), so neither image's wrapper scripts
+ * or environment variables are relied on.
  */
+import { logConfigOf } from '../core/kafka-release.ts';
+
 export const CONFIG_DIR = '/tmp/mm2drill';
 
-export const log4j2Properties = `status = warn
-appender.out.type = Console
-appender.out.name = OUT
-appender.out.layout.type = PatternLayout
-appender.out.layout.pattern = [%d{ISO8601}] %p %m (%c{1.})%n
-rootLogger.level = INFO
-rootLogger.appenderRef.out.ref = OUT
-logger.reflections.name = org.reflections
-logger.reflections.level = ERROR
-`;
+/** A Kafka image and the release it runs. */
+export interface KafkaImage {
+  readonly name: string;
+  readonly version: string;
+}
+
+/** The logging configuration file a container of this release needs, for copyContentToContainer. */
+export const logConfigFile = (version: string): { content: string; target: string } => {
+  const c = logConfigOf(version);
+  return { content: c.content, target: `${CONFIG_DIR}/${c.file}` };
+};
 
 // Short-lived test clusters: a small heap, the serial collector and C1 only start fastest on few cores.
 const JVM_OPTS = '-Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true';
@@ -29,5 +33,7 @@ const sharedArchive = (mainClass: string): string => {
   return `$([ -f ${jsa} ] && echo -XX:SharedArchiveFile=${jsa})`;
 };
 
-export const javaCommand = (mainClass: string, args: string, extraClasspath: readonly string[] = []): string =>
-  `java ${JVM_OPTS} ${sharedArchive(mainClass)} -Dlog4j2.configurationFile=${CONFIG_DIR}/log4j2.properties -cp '${['/opt/kafka/libs/*', ...extraClasspath].join(':')}' ${mainClass} ${args}`;
+export const javaCommand = (version: string, mainClass: string, args: string, extraClasspath: readonly string[] = []): string => {
+  const log = logConfigOf(version);
+  return `java ${JVM_OPTS} ${sharedArchive(mainClass)} ${log.flag(`${CONFIG_DIR}/${log.file}`)} -cp '${['/opt/kafka/libs/*', ...extraClasspath].join(':')}' ${mainClass} ${args}`;
+};

@@ -12,7 +12,7 @@ import { GenericContainer, Wait, getContainerRuntimeClient, type StartedNetwork,
 import { brokerProperties, renderProperties, type PropertyValue } from '../core/broker-config.ts';
 import { type BrokerRef, type ClusterName, proxyFor, type ProxyPlan } from '../core/topology.ts';
 import { logConsumer } from './container-logs.ts';
-import { CONFIG_DIR, javaCommand, log4j2Properties } from './java-command.ts';
+import { CONFIG_DIR, javaCommand, logConfigFile, type KafkaImage } from './java-command.ts';
 import type { Kafka } from 'kafkajs';
 import { kafkaClient } from './kafka-client.ts';
 import type { StartedToxiproxy } from './toxiproxy.ts';
@@ -62,7 +62,7 @@ export interface StartedCluster {
 export interface ClusterOptions {
   readonly name: ClusterName;
   readonly brokers: readonly BrokerRef[];
-  readonly image: string;
+  readonly image: KafkaImage;
   readonly network: StartedNetwork;
   readonly labels: Record<string, string>;
   readonly plan: readonly ProxyPlan[];
@@ -119,7 +119,7 @@ export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
 
 async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string): Promise<StartedBroker> {
   const logFile = join(o.logDir, `${ref.alias}.log`);
-  const container = await new GenericContainer(o.image)
+  const container = await new GenericContainer(o.image.name)
     .withNetwork(o.network)
     .withNetworkAliases(ref.alias)
     .withHostname(ref.alias)
@@ -137,16 +137,17 @@ async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string)
     clientAdvertised: clientAddress,
     adminAdvertised: adminAddress,
     overrides: o.overrides,
+    version: o.image.version,
   });
   const serverProps = `${CONFIG_DIR}/server.properties`;
   const start = [
     'set -e',
-    javaCommand('kafka.tools.StorageTool', `format --ignore-formatted -t ${clusterId} -c ${serverProps}`),
-    `exec ${javaCommand('kafka.Kafka', serverProps)}`,
+    javaCommand(o.image.version, 'kafka.tools.StorageTool', `format --ignore-formatted -t ${clusterId} -c ${serverProps}`),
+    `exec ${javaCommand(o.image.version, 'kafka.Kafka', serverProps)}`,
   ].join('\n');
   await container.copyContentToContainer([
     { content: renderProperties(props), target: serverProps },
-    { content: log4j2Properties, target: `${CONFIG_DIR}/log4j2.properties` },
+    logConfigFile(o.image.version),
     { content: `${start}\n`, target: `${CONFIG_DIR}/start.sh` },
   ]);
   await container.copyContentToContainer([{ content: 'go\n', target: GO_FILE }]);

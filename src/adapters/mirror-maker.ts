@@ -1,7 +1,7 @@
 /** MirrorMaker 2 in dedicated mode (`org.apache.kafka.connect.mirror.MirrorMaker`) in its own container. */
 import { GenericContainer, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { logConsumer } from './container-logs.ts';
-import { CONFIG_DIR, javaCommand, log4j2Properties } from './java-command.ts';
+import { CONFIG_DIR, javaCommand, logConfigFile, type KafkaImage } from './java-command.ts';
 import type { PreparedPolicy } from './custom-policy.ts';
 
 /** Where MM2 reads its configuration in its container. */
@@ -14,7 +14,7 @@ export interface StartedMirror {
 }
 
 export async function startMirrorMaker(o: {
-  image: string;
+  image: KafkaImage;
   network: StartedNetwork;
   labels: Record<string, string>;
   properties: string;
@@ -24,17 +24,17 @@ export async function startMirrorMaker(o: {
   policy: PreparedPolicy;
 }): Promise<StartedMirror> {
   const file = MM2_PROPERTIES_FILE;
-  const container = await new GenericContainer(o.image)
+  const container = await new GenericContainer(o.image.name)
     .withNetwork(o.network)
     .withNetworkAliases(o.alias ?? 'mm2')
     .withLabels(o.labels)
     .withCopyContentToContainer([
       { content: o.properties, target: file },
-      { content: log4j2Properties, target: `${CONFIG_DIR}/log4j2.properties` },
+      logConfigFile(o.image.version),
     ])
     .withCopyFilesToContainer(o.policy.copies.filter((c) => c.kind === 'file'))
     .withCopyDirectoriesToContainer(o.policy.copies.filter((c) => c.kind === 'directory'))
-    .withCommand(['sh', '-c', `exec ${javaCommand('org.apache.kafka.connect.mirror.MirrorMaker', file, o.policy.classpath)}`])
+    .withCommand(['sh', '-c', `exec ${javaCommand(o.image.version, 'org.apache.kafka.connect.mirror.MirrorMaker', file, o.policy.classpath)}`])
     .withLogConsumer(logConsumer(o.logFile))
     .start();
   return { container, logFile: o.logFile, properties: o.properties };

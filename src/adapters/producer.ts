@@ -2,8 +2,11 @@
  * The test producer: a steady rate of uniquely identified messages, each outcome recorded
  * (ack with its partition and offset, fail, or indeterminate). Partitions are chosen by the
  * harness (round robin) so that every message's offset is known from the batch's base offset.
+ * Transactional (`workload.transactionRecords`): one transaction per batch of exactly that many
+ * records, acked once committed; a transaction's batch is one request, so its records still sit
+ * at consecutive offsets of each partition, and its commit marker after them.
  */
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer, type ProducerBatch, type RecordMetadata } from 'kafkajs';
 import type { CellRecorder } from './recorder.ts';
 import { encodeMessage, ID_HEADER } from '../core/message.ts';
 import { produceOutcome } from '../core/produce-outcome.ts';
@@ -60,12 +63,18 @@ const fatalForIdempotence = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PR
 
 export async function startProducer(o: ProducerOptions): Promise<RunningProducer> {
   const w = o.settings;
+  const perTransaction = w.transactionRecords;
   const create = (): Producer => o.kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner, // unused: every message names its partition
     idempotent: w.idempotent,
     ...(w.idempotent ? { maxInFlightRequests: 1 } : {}),
-    retry: { retries: 2, maxRetryTime: 2000 },
+    // One transactional id per producer of the cell: a renewed producer fences the one before it.
+    ...(perTransaction > 0 ? { transactionalId: `${o.idPrefix}-tx` } : {}),
+    // The coordinator answers a transaction's first send with CONCURRENT_TRANSACTIONS until the
+    // previous commit's markers are written, a few ms: retried at kafkajs's default 300 ms, that
+    // would hold the producer to a few transactions a second.
+    retry: perTransaction > 0 ? { retries: 8, initialRetryTime: 10, maxRetryTime: 2000 } : { retries: 2, maxRetryTime: 2000 },
   });
   // Each topic on its own schedule (sent = messages issued so far), its partitions in turn.
   const topics = o.topics.map((t) => ({ ...t, sent: 0 }));
@@ -78,22 +87,57 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   let seq = 0;
   const started = Date.now();
 
-  const sendDue = async () => {
+  /** The messages due now; a transactional producer waits for a whole transaction's worth. */
+  const takeDue = () => {
     const elapsed = Math.min(Date.now() - started, (w.durationSeconds ?? Infinity) * 1000);
-    const batch = topics.flatMap((topic) => {
+    const due = topics.map((topic) => {
       const cap = Math.max(1, Math.min(MAX_BATCH, Math.floor(MAX_BATCH_BYTES / topic.messageBytes)));
-      const due = Math.min(cap, Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent);
-      return Array.from({ length: Math.max(0, due) }, () => {
+      return Math.max(0, Math.min(cap, Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent));
+    });
+    let budget = perTransaction > 0 ? Math.floor(due.reduce((a, b) => a + b, 0) / perTransaction) * perTransaction : Infinity;
+    return topics.flatMap((topic, i) => {
+      const n = Math.min(due[i]!, budget);
+      budget -= n;
+      return Array.from({ length: n }, () => {
         const n = seq++;
         const partition = topic.sent++ % topic.partitions;
         return { id: `${o.idPrefix}-${n}`, n, topic: topic.name, partition, bytes: topic.messageBytes };
       });
     });
-    if (batch.length === 0) return;
+  };
+
+  const sendDue = async () => {
+    const due = takeDue();
+    const chunks = perTransaction > 0 ? Array.from({ length: due.length / perTransaction }, (_, i) => due.slice(i * perTransaction, (i + 1) * perTransaction)) : [due];
+    for (const batch of chunks) if (batch.length > 0) await send(batch);
+  };
+
+  /** The batch's request: without transactions, its send; with, a transaction that commits it. */
+  const write = async (request: ProducerBatch): Promise<RecordMetadata[]> => {
+    if (perTransaction === 0) return producer.sendBatch(request);
+    const tx = await producer.transaction();
+    let meta: RecordMetadata[];
+    try {
+      meta = await tx.sendBatch(request);
+    } catch (e) {
+      // Aborted: read_committed consumers never see the records, but MM2 (read_uncommitted,
+      // its consumer's default) may already have copied them. Not aborted: the outcome is unknown.
+      const aborted = await tx.abort().then(() => true, () => false);
+      throw Object.assign(e instanceof Error ? e : new Error(String(e)), { aborted });
+    }
+    try {
+      await tx.commit();
+    } catch (e) {
+      throw Object.assign(e instanceof Error ? e : new Error(String(e)), { aborted: false });
+    }
+    return meta;
+  };
+
+  const send = async (batch: ReturnType<typeof takeDue>) => {
     const byTopic = Map.groupBy(batch, (m) => m.topic);
     try {
       const now = Date.now();
-      const meta = await producer.sendBatch({
+      const meta = await write({
         acks: ACKS[w.acks],
         timeout: 5000,
         topicMessages: [...byTopic].map(([topic, msgs]) => ({
@@ -121,7 +165,10 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     } catch (e) {
       const types = kafkaErrorTypes(e);
       if (w.idempotent && types.some((t) => fatalForIdempotence.has(t))) renew = true;
-      const outcome = produceOutcome({ kafkaErrorTypes: types });
+      // An aborted transaction committed nothing; one that failed to commit, or to abort, may
+      // have committed. Either way the transactional producer starts afresh (fencing this one).
+      if (perTransaction > 0) renew = true;
+      const outcome = perTransaction > 0 ? ((e as { aborted?: boolean }).aborted ? 'fail' : 'indeterminate') : produceOutcome({ kafkaErrorTypes: types });
       const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       for (const m of batch) {
         stats[outcome === 'fail' ? 'failed' : 'indeterminate']++;

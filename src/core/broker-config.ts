@@ -1,6 +1,7 @@
 /** server.properties of one KRaft combined-mode broker (broker + controller in one process). */
 import { stringify } from 'dot-properties';
 import { type BrokerRef, listenerPort, replicationFactorFor } from './topology.ts';
+import { brokerReleaseProperties } from './kafka-release.ts';
 
 export type PropertyValue = string | number | boolean;
 
@@ -14,6 +15,8 @@ export interface BrokerConfigInput {
   /** host:port of the never-faulted ADMIN path (its Toxiproxy proxy, from the host). */
   readonly adminAdvertised: string;
   readonly overrides: Readonly<Record<string, PropertyValue>>;
+  /** The brokers' Kafka release. */
+  readonly version: string;
 }
 
 /**
@@ -46,8 +49,7 @@ export function brokerProperties(input: BrokerConfigInput): Record<string, Prope
     'offsets.topic.replication.factor': rf,
     'transaction.state.log.replication.factor': rf,
     'transaction.state.log.min.isr': rf >= 3 ? 2 : 1,
-    'share.coordinator.state.topic.replication.factor': rf,
-    'share.coordinator.state.topic.min.isr': rf >= 3 ? 2 : 1,
+    ...brokerReleaseProperties(input.version, rf),
     // A drill must see every topic it uses created on purpose (by the harness or by MM2).
     'auto.create.topics.enable': false,
     'group.initial.rebalance.delay.ms': 0,

@@ -2,20 +2,31 @@
  * The expected bound: from MM2's translation model, an upper bound on the duplicates a
  * failover strategy may cause in a cell, and whether it can skip messages at all.
  *
- * Model (docs/mm2-model.md; Kafka 3.5+ translation, KAFKA-12468, KAFKA-14666):
- *  - MM2 emits an offset sync when the downstream offset moved ≥ offset.lag.max past the last one,
- *    and a delayed one at each offset flush (KAFKA-15906); a group offset between two syncs
- *    translates to the older sync + 1. Translation slack per partition ≤ the sync spacing
- *    min(offset.lag.max, records per flush interval) + 1. For a group behind the head, the sparse
+ * Model (docs/mm2-model.md), per MM2 release (core/kafka-release.ts):
+ *  - 3.4.1 and later (KAFKA-12468, KAFKA-14666): MM2 emits an offset sync when the downstream
+ *    offset moved ≥ offset.lag.max past the last one, and from 3.7.0 a delayed one at each offset
+ *    flush (KAFKA-15906); a group offset between two syncs translates to the older sync + 1.
+ *    Translation slack per partition ≤ the sync spacing: min(offset.lag.max, records per flush
+ *    interval) + 1 from 3.7.0, offset.lag.max + 1 before. For a group behind the head, the sparse
  *    sync history (power-of-two buckets) can only offer a sync up to ~its distance from the head.
+ *    Translation never goes ahead of the group, so neither MM2 strategy can skip — unless there
+ *    was no checkpoint and auto.offset.reset is latest.
+ *  - Up to 3.4.0: only the latest sync is kept, and a group offset past it is extrapolated. A
+ *    group committed behind the latest sync gets no checkpoint at all, so the failover resumes
+ *    from an older checkpoint, however old, or from auto.offset.reset: up to everything again.
+ *    Where the source has offsets MM2 does not copy (transaction markers, compaction), the
+ *    extrapolation lands past records the group never read: skips (KAFKA-12468).
  *  - Checkpoints are emitted every emit.checkpoints.interval.seconds; the group sync copies the
  *    latest checkpoint every sync.group.offsets.interval.seconds.
  *  - The consumer's own commit interval adds what it processed but had not committed.
- * Translation never goes ahead of the group, so neither MM2 strategy can skip — unless there
- * was no checkpoint and auto.offset.reset is latest.
  */
 import type { Cause } from './attribution.ts';
 import { topicRates, type Scenario } from './scenario.ts';
+import { mirrorRelease, translationModel } from './kafka-release.ts';
+
+/** Whether the source topics hold offsets MM2 copies no record for: transaction markers, compacted records. */
+export const sourceHasGaps = (s: Pick<Scenario, 'workload' | 'topics'>): boolean =>
+  s.workload.transactionRecords > 0 || s.topics.some((t) => (t.config['cleanup.policy'] ?? '').includes('compact'));
 
 export interface ExpectedBound {
   /** Upper bound on ids duplicated by the failover (`duplicatedByFailover`) for the whole cell. */
@@ -53,7 +64,8 @@ export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
   const ratePerPartition = Math.max(...rates.map((t) => t.ratePerSecond / t.partitions));
   const m = s.mirror;
   const commit = commitWindowSeconds(s.workload.consumer);
-  const syncSpacing = Math.min(m.offsetLagMax, Math.ceil(ratePerPartition * (m.offsetFlushIntervalMs / 1000))) + 1;
+  const model = translationModel(mirrorRelease(s));
+  const syncSpacing = (model.syncsAtFlush ? Math.min(m.offsetLagMax, Math.ceil(ratePerPartition * (m.offsetFlushIntervalMs / 1000))) : m.offsetLagMax) + 1;
   const behindPerPartition = inputs.consumerLagAtKill === null ? 0 : Math.ceil(inputs.consumerLagAtKill / partitions);
   const slack = Math.max(syncSpacing, behindPerPartition);
   /** Messages per cell for `seconds` of production on every partition (plus `extra` per partition). */
@@ -64,6 +76,15 @@ export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
   const rate = rates.length === 1 || rates.every((t) => t.ratePerSecond / t.partitions === ratePerPartition)
     ? `${ratePerPartition.toFixed(1)} msg/s per partition × ${partitions} partitions`
     : `${total.toFixed(1)} msg/s over ${partitions} partitions (${rates.map((t) => `${t.name} ${t.ratePerSecond}/s`).join(', ')})`;
+  if (model.extrapolates && (s.failover.strategy === 'mm2-sync' || s.failover.strategy === 'checkpoints')) {
+    const gaps = sourceHasGaps(s);
+    return bound(
+      { 'commit-lag': cell(commit), 'sync-lag': inputs.acked, ...(noCheckpointFallback ? {} : { 'offset-reset': inputs.acked }) },
+      gaps || noCheckpointFallback,
+      `MM2 ${model.release} keeps only the latest offset sync and extrapolates from it (KAFKA-12468, fixed in 3.4.1): a group committed behind that sync gets no checkpoint, so the failover resumes from an older checkpoint or from auto.offset.reset — up to all ${inputs.acked} messages again${gaps ? "; the source's transaction markers or compacted offsets make the extrapolation land past unread records: skips possible" : ''}`,
+      inputs.acked,
+    );
+  }
   switch (s.failover.strategy) {
     case 'mm2-sync': {
       const sync = m.checkpointIntervalSeconds + syncInterval;

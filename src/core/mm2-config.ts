@@ -16,6 +16,7 @@ import {
 import type { Cluster, StartFrom } from './playbook.ts';
 import type { Scenario } from './scenario.ts';
 import { clusterNames, nodesOf, replicationFactorFor, type ClusterName } from './topology.ts';
+import { mirrorRelease, workerReleaseProperties } from './kafka-release.ts';
 
 export const SOURCE_ALIAS = 'primary';
 export const TARGET_ALIAS = 'backup';
@@ -189,13 +190,8 @@ function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Rec
     'refresh.groups.interval.seconds': m.refreshGroupsIntervalSeconds,
     'sync.topic.configs.interval.seconds': m.syncTopicConfigsIntervalSeconds,
     'emit.heartbeats.interval.seconds': 1,
-    // Start-up: MM2 scans the whole class path for Connect plugins for its config and again for
-    // each herder, 2–6 s each on a small machine; Kafka's own connectors and converters are found
-    // from their service manifests instead (KIP-898, 3.6+). A custom policy is not a plugin. The
-    // herders read it from their target cluster's prefix (MirrorMakerConfig.workerConfig).
-    'plugin.discovery': 'service_load',
-    [`${SOURCE_ALIAS}.plugin.discovery`]: 'service_load',
-    [`${TARGET_ALIAS}.plugin.discovery`]: 'service_load',
+    // Start-up: plugin discovery from service manifests where the release has it (KIP-898).
+    ...workerReleaseProperties(mirrorRelease(s), [SOURCE_ALIAS, TARGET_ALIAS]),
     // The offset flush also emits a delayed offset sync for the newest record (KAFKA-15906, 3.7+).
     // Dedicated mode builds each herder's worker config from the target-prefixed properties,
     // so the prefixed form is the one that takes effect.

@@ -13,13 +13,10 @@ type Properties = Readonly<Record<string, PropertyValue>>;
 /**
  * DefaultTopicFilter.TOPICS_EXCLUDE_DEFAULT, read from the connect-mirror 4.3.1 jar. KAFKA-17200
  * (Kafka 4.0) narrowed `.*[\-\.]internal` to `mm2.*\.internal`, so user topics such as
- * `orders-internal` replicate since 4.0; the older value applies to a scenario's `kafka.version` < 4.
+ * `orders-internal` replicate since 4.0; the older value applies to an MM2 release before 4.0.
  */
 export const TOPICS_EXCLUDE_DEFAULT = 'mm2.*\\.internal, .*\\.replica, __.*';
 export const TOPICS_EXCLUDE_DEFAULT_BEFORE_4 = '.*[\\-\\.]internal, .*\\.replica, __.*';
-
-/** A scenario's Kafka is older than 4.0 only when it says so: otherwise it runs the setup script's 4.x. */
-export const isBeforeKafka4 = (version: string | undefined): boolean => version !== undefined && Number(version.split('.')[0]) < 4;
 
 /**
  * An mm2.properties setting of the primary → backup flow: MM2 lets the flow-prefixed key

@@ -27,6 +27,11 @@ export interface CellResult {
   repetition: number;
   values: Record<string, string | number | boolean>;
   policy: string;
+  /**
+   * The Kafka releases the cell ran: its brokers' and MirrorMaker 2's (core/kafka-release.ts).
+   * Absent in results written before it existed, and for external clusters.
+   */
+  releases?: { brokers: string; mirror: string };
   remoteTopics: string[];
   /** The mm2.properties MM2 ran with (bootstrap addresses included). */
   mirrorSettings: Record<string, string | number | boolean>;

@@ -6,10 +6,11 @@
 import { conditionsOf, moveBackStrategies, viewsOn, type MirrorSpec, type PlaybookStep } from './playbook.ts';
 import type { Scenario, TimelineStep } from './scenario.ts';
 import { externalIssues } from './external.ts';
-import { excludedReason, internalTopicReason, isBeforeKafka4, matchingPattern, remoteLookingReason, TOPICS_EXCLUDE_DEFAULT, TOPICS_EXCLUDE_DEFAULT_BEFORE_4 } from './mm2-topic-filter.ts';
+import { excludedReason, internalTopicReason, matchingPattern, remoteLookingReason, TOPICS_EXCLUDE_DEFAULT, TOPICS_EXCLUDE_DEFAULT_BEFORE_4 } from './mm2-topic-filter.ts';
 import { flowProperties, separatorOf, sourceOffsetsTopic } from './mm2-config.ts';
 import { topicsOfFlow } from './mm2-topic-filter.ts';
 import { clusterNames } from './topology.ts';
+import { atLeast, mirrorRelease, releaseProblems } from './kafka-release.ts';
 import { fileLabel, namedFlowSetting, parseList } from './mm2-properties-file.ts';
 
 export interface ScenarioIssue {
@@ -42,7 +43,8 @@ const kafkaAccepts = (name: string) => /^[a-zA-Z0-9._-]{1,249}$/.test(name) && n
 
 function mm2Reason(name: string, s: Scenario): string | null {
   const props = s.mirror.properties;
-  const old = isBeforeKafka4(s.kafka.version);
+  // The topic filter is MM2's: its release decides (KAFKA-17200).
+  const old = !atLeast(mirrorRelease(s), '4.0.0');
   const separator = separatorOf(s);
   const internal = internalTopicReason(name, old, separator);
   if (internal) return `MirrorMaker 2 would never replicate it: ${internal}, whatever topics.exclude says; rename the topic`;
@@ -181,8 +183,12 @@ function timelineIssues(s: Scenario): ScenarioIssue[] {
 }
 
 function workloadIssues(s: Scenario): ScenarioIssue[] {
-  if (s.workload.idempotent === true && s.workload.acks !== 'all') {
-    return [{ path: ['workload', 'acks'], input: s.workload.acks, message: 'an idempotent producer needs acks "all" (or set workload.idempotent to false)' }];
+  const w = s.workload;
+  if (w.transactionRecords > 0 && (w.acks !== 'all' || w.idempotent === false)) {
+    return [{ path: ['workload', w.acks !== 'all' ? 'acks' : 'idempotent'], input: w.acks !== 'all' ? w.acks : w.idempotent, message: 'a transactional producer is idempotent and needs acks "all" (KIP-98); set both, or workload.transactionRecords to 0' }];
+  }
+  if (w.idempotent === true && w.acks !== 'all') {
+    return [{ path: ['workload', 'acks'], input: w.acks, message: 'an idempotent producer needs acks "all" (or set workload.idempotent to false)' }];
   }
   return [];
 }
@@ -257,7 +263,21 @@ function stepTopicIssue(s: Scenario, step: PlaybookStep): string | null {
   return views.includes(step.topic) ? null : `"${step.topic}" is not a topic of the drill on ${step.cluster} (${views.join(', ')})`;
 }
 
+/** What the scenario's Kafka and MM2 releases cannot do (core/kafka-release.ts). */
+function releaseIssues(s: Scenario): ScenarioIssue[] {
+  const checkpointStrategies: readonly string[] = ['mm2-sync', 'checkpoints'];
+  const steps = s.playbook === undefined ? [] : typeof s.playbook === 'string' ? (s.playbooks[s.playbook] ?? []) : s.playbook;
+  const moves = steps.flatMap((p) => (p.action === 'move-consumers' ? [p.strategy] : []));
+  return releaseProblems({
+    kafka: s.kafka.version,
+    mirror: mirrorRelease(s),
+    mirrorProperties: flowProperties(s),
+    startsFromLatest: Object.values(s.mirrors).some((m) => m.startFrom === 'latest'),
+    usesCheckpoints: [s.failover.strategy, ...moves].some((x) => checkpointStrategies.includes(x)),
+  });
+}
+
 export const scenarioIssues = (s: Scenario): ScenarioIssue[] => [
   ...policyIssues(s), ...topicIssues(s), ...workloadIssues(s), ...brokerIssues(s), ...(s.playbook === undefined ? timelineIssues(s) : playbookIssues(s)), ...externalIssues(s),
-  ...fileIssues(s),
+  ...fileIssues(s), ...releaseIssues(s),
 ];

@@ -13,14 +13,19 @@ import { alarmsSchema } from './alarms.ts';
 import { policyNameOf } from './mm2-config.ts';
 import { fieldProperty, fileFieldValue, fileLabel, importPropertiesFile, mirrorFields, overlay, type FileProblem, type ImportedFile, type MirrorField, type Origin } from './mm2-properties-file.ts';
 import { clusterNames } from './topology.ts';
+import { RELEASE_PATTERN } from './kafka-release.ts';
 
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 const properties = z.record(z.string(), propertyValue);
 
 const kafkaSchema = z.strictObject({
-  /** Kafka version of the brokers and of MM2; defaults to the version the setup script prepares. */
-  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'a version like 4.3.1').optional(),
-  /** An explicit image; otherwise apache/kafka:<version>, or the locally built equivalent. */
+  /**
+   * Kafka release of the brokers (and of MM2, unless `mirror.version` says otherwise), 3.3.0 or
+   * newer; defaults to the release the setup script prepares. A matrix dimension like any other:
+   * `npx mm2-drill setup <scenario>` builds the image of every release a scenario runs.
+   */
+  version: z.string().regex(RELEASE_PATTERN, 'a version like 4.3.1').optional(),
+  /** An explicit image of `version`'s release; otherwise apache/kafka:<version>, or the locally built equivalent. */
   image: z.string().min(1).optional(),
   /** Brokers per cluster (KRaft combined mode: each is broker and controller). */
   nodes: z.int().min(1).max(5).default(1),
@@ -67,6 +72,12 @@ const interval = z.number().positive().max(3600).optional();
  * wins over the file.
  */
 const mirrorSchema = z.strictObject({
+  /**
+   * Kafka release of MirrorMaker 2 when it differs from the brokers' (`kafka.version`): a team
+   * upgrading MM2 before its brokers, or after. Its offset translation is this release's
+   * (core/kafka-release.ts).
+   */
+  version: z.string().regex(RELEASE_PATTERN, 'a version like 3.9.1').optional(),
   /**
    * Replication policy: `default` (DefaultReplicationPolicy: remote topic `primary.orders`),
    * `identity` (IdentityReplicationPolicy: `orders`), or the name of an entry of `customPolicies`.
@@ -226,10 +237,18 @@ const workloadSchema = z.strictObject({
   keys: z.union([z.literal('id'), z.literal('none'), z.int().min(1).max(1_000_000)]).default('id'),
   /** Stop producing this many seconds after the start (default: produce until the kill). */
   durationSeconds: z.number().positive().max(3600).optional(),
+  /**
+   * A transactional producer (KIP-98) committing this many records per transaction (0: none).
+   * Each commit writes a marker at one offset of every partition the transaction touched; MM2
+   * never copies markers, so remote offsets fall one behind per transaction — the gaps an
+   * offset translation must cope with (core/kafka-release.ts). A message counts as acked once its
+   * transaction committed. Needs acks "all" (and makes the producer idempotent).
+   */
+  transactionRecords: z.int().min(0).max(10_000).default(0),
   consumer: consumerSchema.prefault({}),
 })
   // KIP-679's default needs `acks`, so it is filled here rather than with `.default()`.
-  .transform((w) => ({ ...w, idempotent: w.idempotent ?? w.acks === 'all' }));
+  .transform((w) => ({ ...w, idempotent: w.idempotent ?? (w.acks === 'all' || w.transactionRecords > 0) }));
 
 /**
  * When a timeline step starts: seconds after the workload started, once N messages were acked,

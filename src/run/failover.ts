@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
 import { latestCheckpoints } from '../core/checkpoint.ts';
 import { eventsOf, type PhaseClock } from '../core/history.ts';
+import { mirrorRelease } from '../core/kafka-release.ts';
 import { DrillError } from '../core/errors.ts';
 import { checkpointsTopic } from '../core/mm2-config.ts';
 import { parseTp, tpKey } from '../core/topic-partition.ts';
@@ -107,7 +108,8 @@ const copied = new WeakMap<object, Promise<void>>();
 /** Kafka's own translation (RemoteClusterUtils.translateOffsets), run inside the MM2 container. */
 async function kafkaTranslation(d: FailoverDeps, group: string): Promise<void> {
   const source = fileURLToPath(new URL('../adapters/java/TranslateOffsets.java', import.meta.url));
-  const image = d.ctx.images.kafka;
+  // MM2's own release: the cross-check runs the translation of the MM2 the drill runs.
+  const image = d.ctx.images.kafka(mirrorRelease(d.ctx.cell.scenario)).name;
   if (!translateClasses.has(image)) translateClasses.set(image, dockerClient().then((client) => compileJava(client, image, [source])));
   const classes = await translateClasses.get(image)!;
   const mm2 = d.env.mirror?.container;

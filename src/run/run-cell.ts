@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { judgeCell, measureCell, type Measured } from '../core/measure.ts';
 import type { Cell } from '../core/matrix.ts';
 import type { PhaseClock } from '../core/history.ts';
+import { mirrorRelease } from '../core/kafka-release.ts';
 import type { CellResult } from '../core/results.ts';
 import type { PreparedPolicy } from '../adapters/custom-policy.ts';
 import { startEnvironment, type DrillEnvironment } from '../adapters/environment.ts';
@@ -62,6 +63,7 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
     const s = cell.scenario;
     const base: Omit<CellResult, keyof Measured | keyof ReturnType<typeof judgeCell> | 'durationMs'> = {
       key, cellId: cell.id, repetition: unit.repetition, values: { ...cell.values }, policy: s.mirror.policy,
+      ...(s.external ? {} : { releases: { brokers: unit.images.kafka(s.kafka.version).version, mirror: unit.images.kafka(mirrorRelease(s)).version } }),
       remoteTopics: [], mirrorSettings: {}, phases, startedAt: new Date(startedAt).toISOString(),
       propertiesFile: s.mirror.file ? { path: s.mirror.propertiesFile ?? null, clusterAliases: s.mirror.file.clusterAliases, changes: null } : null,
     };

@@ -14,6 +14,8 @@ import { memoryNeeded, memoryShortfall } from '../core/capacity.ts';
 import { DrillError } from '../core/errors.ts';
 import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/docker.ts';
 import { resolveImages } from '../adapters/images.ts';
+import { mirrorRelease } from '../core/kafka-release.ts';
+import type { Scenario } from '../core/scenario.ts';
 import { HistoryRecorder, type CellRecorder } from '../adapters/recorder.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import { createRunDir, newRunId, writeJson } from './run-dir.ts';
@@ -53,12 +55,19 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   const reaped = await reapOrphans(client);
   if (reaped > 0) o.progress.info(`removed ${reaped} container(s) left by an earlier run that was killed`);
   const external = o.cells.every((c) => c.scenario.external);
-  const images = await resolveImages(client, { kafkaVersion: scenario.kafka.version, kafkaImage: scenario.kafka.image, kafka: !external });
+  const images = await resolveImages(client, {
+    versions: o.cells.flatMap((c) => [c.scenario.kafka.version, mirrorRelease(c.scenario)]),
+    explicit: scenario.kafka.image === undefined ? undefined : { version: scenario.kafka.version, image: scenario.kafka.image },
+    kafka: !external,
+  });
   // Custom policies are built before anything starts, so a compile error costs no cluster. (The
   // team's own MM2 between external clusters runs its own policy.)
+  // Compiled against the jars of the MM2 release that loads it.
   const policies = new Map<string, PreparedPolicy>();
+  const policyKey = (s: Scenario) => `${s.mirror.policy}@${mirrorRelease(s) ?? ''}`;
   for (const c of o.cells) {
-    if (!policies.has(c.scenario.mirror.policy)) policies.set(c.scenario.mirror.policy, c.scenario.external ? noPolicy : await preparePolicy(client, c.scenario.mirror, dirname(o.file), images.kafka));
+    const key = policyKey(c.scenario);
+    if (!policies.has(key)) policies.set(key, c.scenario.external ? noPolicy : await preparePolicy(client, c.scenario.mirror, dirname(o.file), images.kafka(mirrorRelease(c.scenario)).name));
   }
   const runId = newRunId();
   // On external clusters every topic and group the drill creates carries the run id.
@@ -80,7 +89,10 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     status: 'running',
     startedAt: startedAt.toISOString(),
     finishedAt: null,
-    environment: { kafkaImage: images.kafka, kafkaVersion: images.kafkaVersion, toxiproxyImage: images.toxiproxy, node: process.version, platform: `${process.platform}-${process.arch}` },
+    environment: {
+      kafkaImage: external ? 'none (external clusters)' : images.kafkaImages.map((i) => i.name).join(', '),
+      kafkaVersion: external ? 'unknown (external clusters)' : images.kafkaImages.map((i) => i.version).join(', '),
+      toxiproxyImage: images.toxiproxy, node: process.version, platform: `${process.platform}-${process.arch}` },
     shard: o.shard ?? null,
     cells: [],
     summary: [],
@@ -93,7 +105,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   const runs = plan.reduce((n, u) => n + u.cells.length, 0);
   o.progress.info(`run ${runId}: ${runs} cell run(s)${o.shard ? ` — shard ${o.shard.index}/${o.shard.total}: ${plan.length} of ${whole.length} environment(s)` : ''} → ${runDir}`);
   if (cells.length > 1) o.progress.info(`pairing: ${describePairing(cells)}`);
-  o.progress.info(`images: ${images.kafka}, ${images.toxiproxy}`);
+  o.progress.info(`images: ${[...images.kafkaImages.map((i) => i.name), images.toxiproxy].join(', ')}`);
   try {
     const tookMs: number[] = [];
     for (const [i, unit] of plan.entries()) {
@@ -108,7 +120,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       cellProgress.set(key, { progress, narrate: eventNarrator() });
       const t0 = Date.now();
       const done = await runCells({
-        cells: unit.cells, repetition: unit.repetition, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(unit.cells[0]!.scenario.mirror.policy)!,
+        cells: unit.cells, repetition: unit.repetition, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(policyKey(unit.cells[0]!.scenario))!,
         labels: runLabels(runId, o.keep && last, key), history, progress, signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
       });
       cellProgress.delete(key);

@@ -8,7 +8,7 @@
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { renderProperties } from '../../src/core/broker-config.ts';
 import { readVersions } from '../../src/adapters/images.ts';
-import { CONFIG_DIR, javaCommand, log4j2Properties } from '../../src/adapters/java-command.ts';
+import { CONFIG_DIR, javaCommand, logConfigFile } from '../../src/adapters/java-command.ts';
 import { kafkaClient } from '../../src/adapters/kafka-client.ts';
 import { newClusterId } from '../../src/adapters/kafka-cluster.ts';
 import { freePort } from '../../src/adapters/external-environment.ts';
@@ -38,7 +38,8 @@ export async function answering(bootstrap: string): Promise<void> {
   }
 }
 
-const image = (): string => `mm2-drill/kafka:${readVersions().kafka}`;
+const version = (): string => readVersions().kafka;
+const image = (): string => `mm2-drill/kafka:${version()}`;
 
 async function startBroker(network: StartedNetwork, alias: string): Promise<TeamCluster> {
   const port = await freePort();
@@ -63,8 +64,8 @@ async function startBroker(network: StartedNetwork, alias: string): Promise<Team
   });
   const start = [
     'set -e',
-    javaCommand('kafka.tools.StorageTool', `format --ignore-formatted -t ${newClusterId()} -c ${CONFIG_DIR}/server.properties`),
-    `exec ${javaCommand('kafka.Kafka', `${CONFIG_DIR}/server.properties`)}`,
+    javaCommand(version(), 'kafka.tools.StorageTool', `format --ignore-formatted -t ${newClusterId()} -c ${CONFIG_DIR}/server.properties`),
+    `exec ${javaCommand(version(), 'kafka.Kafka', `${CONFIG_DIR}/server.properties`)}`,
   ].join('\n');
   const container = await new GenericContainer(image())
     .withNetwork(network)
@@ -73,7 +74,7 @@ async function startBroker(network: StartedNetwork, alias: string): Promise<Team
     .withExposedPorts({ container: port, host: port })
     .withCopyContentToContainer([
       { content: props, target: `${CONFIG_DIR}/server.properties` },
-      { content: log4j2Properties, target: `${CONFIG_DIR}/log4j2.properties` },
+      logConfigFile(version()),
       { content: `${start}\n`, target: `${CONFIG_DIR}/start.sh` },
     ])
     .withCommand(['sh', `${CONFIG_DIR}/start.sh`])
@@ -122,9 +123,9 @@ export async function startTeamStaging(): Promise<TeamStaging> {
     .withNetwork(network)
     .withCopyContentToContainer([
       { content: mm2Properties, target: `${CONFIG_DIR}/mm2.properties` },
-      { content: log4j2Properties, target: `${CONFIG_DIR}/log4j2.properties` },
+      logConfigFile(version()),
     ])
-    .withCommand(['sh', '-c', `exec ${javaCommand('org.apache.kafka.connect.mirror.MirrorMaker', `${CONFIG_DIR}/mm2.properties`)}`])
+    .withCommand(['sh', '-c', `exec ${javaCommand(version(), 'org.apache.kafka.connect.mirror.MirrorMaker', `${CONFIG_DIR}/mm2.properties`)}`])
     .start();
   return {
     east, west, mirror,

@@ -23,7 +23,7 @@ describe('broker properties', () => {
   const brokers = brokersOf('primary', 3);
   const props = brokerProperties({
     broker: brokers[1]!, clusterBrokers: brokers, mirrorAdvertised: 'toxiproxy:20002', clientAdvertised: '127.0.0.1:32001',
-    adminAdvertised: '127.0.0.1:32002', overrides: { 'log.retention.ms': 5000 },
+    adminAdvertised: '127.0.0.1:32002', overrides: { 'log.retention.ms': 5000 }, version: '4.3.1',
   });
   it('runs KRaft combined mode with every broker a voter', () => {
     expect(props['process.roles']).toBe('broker,controller');
