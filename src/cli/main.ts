@@ -15,6 +15,7 @@ import { mergeRuns } from '../run/merge-runs.ts';
 import { parseShard, type Shard } from '../core/shard.ts';
 import { describePairing } from '../core/pairing.ts';
 import { loadScenario, type LoadOptions } from './load-scenario.ts';
+import { releaseText } from '../render/release-text.ts';
 import { drillStopper } from './stopper.ts';
 import { driftCommand } from './drift.ts';
 import { initCommand } from './init.ts';
@@ -142,7 +143,10 @@ async function validate(files: string[], list: boolean, opts: LoadOptions = {}):
     out(`${f}: valid — ${cells.length} cell(s)${repeat > 1 ? ` × ${repeat} repetitions` : ''}`);
     if (list) {
       if (cells.length > 1) out(`pairing: ${describePairing(cells)}`);
-      for (const c of cells) out(`  ${c.id}`);
+      for (const c of cells) {
+        const release = releaseText(c.scenario);
+        out(`  ${c.id}${release ? `  (${release})` : ''}`);
+      }
     }
   }
   return ExitCode.ok;

@@ -1,0 +1,17 @@
+/**
+ * A cell's MirrorMaker 2 release in a few words, before it runs (`mm2-drill list`): the known
+ * defects of its offset translation that a failover can meet (core/kafka-release.ts), and
+ * whether its model allows skips with the cell's workload — so the prediction is on record
+ * before the measurement confirms or refutes it.
+ */
+import { mirrorRelease, translationModel } from '../core/kafka-release.ts';
+import { sourceHasGaps } from '../core/expected-bound.ts';
+import type { Scenario } from '../core/scenario.ts';
+
+export function releaseText(s: Scenario): string {
+  const m = translationModel(mirrorRelease(s));
+  if (m.issues.length === 0) return '';
+  const translated = s.failover.strategy === 'mm2-sync' || s.failover.strategy === 'checkpoints';
+  const skips = translated && m.extrapolates && sourceHasGaps(s) ? '; its translation may skip with this workload' : '';
+  return `MM2 ${m.release}: ${m.issues.map((i) => i.jira).join(', ')}${skips}`;
+}
