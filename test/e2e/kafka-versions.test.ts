@@ -1,7 +1,8 @@
 /**
  * The oldest Kafka release the drill runs and the newest, each with a transactional producer
  * (scenarios/kafka-versions.ts): real brokers and a real MirrorMaker 2 of each release, logging
- * through its own log4j, and each result inside its own release's translation model.
+ * through its own log4j, and each result inside its own release's translation model. Then the
+ * newest brokers with the oldest MM2 (`mirror.version`): the MM2 release decides the model.
  * Recomputed from the raw history: the acks (primary offsets) and the verification read of the
  * backup (remote offsets).
  */
@@ -12,7 +13,7 @@ import { readVersions } from '../../src/adapters/images.ts';
 import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
 import type { CellResult, RunResults } from '../../src/core/results.ts';
 import { cellLogDir } from '../../src/core/log-files.ts';
-import { containersLeft, runDrill } from './helpers.ts';
+import { containersLeft, runDrill, type Drill } from './helpers.ts';
 
 const oldest = readVersions().testKafka[0]!;
 const newest = readVersions().kafka;
@@ -21,14 +22,32 @@ let history: HistoryEvent[];
 let dir: string;
 let code: number | null;
 let output: string;
+let mixed: Drill;
+
+const transactional = ['--set', 'workload.transactionRecords=10', '--set', 'workload.consumer.processingDelayMs=0'];
 
 beforeAll(async () => {
-  const d = await runDrill('scenarios/kafka-versions.ts', 'kafka-versions', [
-    '--set', `kafka.version=${oldest},${newest}`, '--set', 'workload.transactionRecords=10', '--set', 'workload.consumer.processingDelayMs=0',
-  ], 600_000);
+  const d = await runDrill('scenarios/kafka-versions.ts', 'kafka-versions', ['--set', `kafka.version=${oldest},${newest}`, ...transactional], 600_000);
   ({ code, results, history, dir } = d);
   output = `${d.stdout}\n${d.stderr}`;
-}, 660_000);
+  mixed = await runDrill('scenarios/kafka-versions.ts', 'kafka-versions', ['--set', `kafka.version=${newest}`, '--set', `mirror.version=${oldest}`, ...transactional], 600_000);
+}, 1_260_000);
+
+/**
+ * A start-up line as the release's logging writes it: log4j2's pattern abbreviates the logger's
+ * package (`%c{1.}`), log4j 1's names it whole — so the line shows which configuration took effect.
+ */
+function startedLine(version: string, text: string, logger: string): RegExp {
+  const parts = logger.split('.');
+  const name = Number(version.split('.')[0]) >= 4 ? [...parts.slice(0, -1).map((p) => p[0]), parts.at(-1)].join('.') : logger;
+  return new RegExp(`${text} \\(${name.replace(/\./g, '\\.')}\\)`);
+}
+
+/** Each container of the cell logged through its own release's log4j. */
+function expectOwnLogging(logs: string, releases: { brokers: string; mirror: string }): void {
+  expect(readFileSync(join(logs, 'primary-0.log'), 'utf8')).toMatch(startedLine(releases.brokers, 'Kafka Server started', 'kafka.server.KafkaRaftServer'));
+  expect(readFileSync(join(logs, 'mirror-maker.log'), 'utf8')).toMatch(startedLine(releases.mirror, 'Kafka MirrorMaker started', 'org.apache.kafka.connect.mirror.MirrorMaker'));
+}
 
 const cellOf = (version: string): CellResult => results.cells.find((c) => c.values['kafka.version'] === version)!;
 
@@ -39,9 +58,7 @@ it('runs the oldest and the newest release, brokers and MM2, each logging throug
     expect(c.status, `${c.key}: ${c.error?.message}`).toBe('measured');
     expect(c.consistency?.checks.filter((x) => x.verdict === 'fail'), c.key).toEqual([]);
     // Kafka 3.x logs through log4j 1, 4.x through log4j2: without the right binding and file a broker logs nothing.
-    const logs = join(dir, 'logs', cellLogDir(c.key));
-    expect(readFileSync(join(logs, 'primary-0.log'), 'utf8'), c.key).toMatch(/Kafka Server started/);
-    expect(readFileSync(join(logs, 'mirror-maker.log'), 'utf8'), c.key).toMatch(/Kafka MirrorMaker started/);
+    expectOwnLogging(join(dir, 'logs', cellLogDir(c.key)), c.releases!);
   }
   expect(await containersLeft(results.runId)).toBe(0);
 });
@@ -77,4 +94,17 @@ it("each release's result is inside its own translation model's bound", () => {
   const older = cellOf(oldest);
   expect(older.expected?.skipsPossible).toBe(true);
   expect(older.expected?.reasoning).toMatch(/KAFKA-12468/);
+});
+
+it("runs MM2 of one release between brokers of another: MM2's release decides the translation model", async () => {
+  expect(mixed.code, `${mixed.stdout}\n${mixed.stderr}`).toBe(0);
+  const [c] = mixed.results.cells;
+  expect(c?.releases).toEqual({ brokers: newest, mirror: oldest });
+  expect(c?.status, c?.error?.message).toBe('measured');
+  expect(c?.consistency?.checks.filter((x) => x.verdict === 'fail')).toEqual([]);
+  // log4j2 for the 4.x brokers, log4j 1 for the 3.x MM2, side by side.
+  expectOwnLogging(join(mixed.dir, 'logs', cellLogDir(c!.key)), c!.releases!);
+  expect(c?.expected?.holds, c?.expected?.reasoning).toBe(true);
+  expect(c?.expected?.reasoning).toMatch(new RegExp(`MM2 ${oldest.replace(/\./g, '\\.')} keeps only the latest offset sync`));
+  expect(await containersLeft(mixed.results.runId)).toBe(0);
 });
