@@ -16,7 +16,9 @@ extra_kafka=()
 while [ $# -gt 0 ]; do
   case $1 in
     --drills-only) drills_only=true ;;
-    --kafka) shift; IFS=, read -ra more <<<"${1:-}"; extra_kafka+=("${more[@]}") ;;
+    --kafka)
+      [ $# -ge 2 ] || { echo '[setup] ERROR (USAGE): --kafka needs releases, e.g. --kafka 3.9.1,3.6.2' >&2; exit 3; }
+      shift; IFS=, read -ra more <<<"$1"; extra_kafka+=(${more[@]+"${more[@]}"}) ;;
     *) printf '[setup] ERROR (USAGE): unknown option %s (options: --drills-only, --kafka V1,V2)\n' "$1" >&2; exit 3 ;;
   esac
   shift
@@ -133,7 +135,8 @@ kafka_image() { # version
     tar -C "$rootfs" -c . | docker import - "$base" >/dev/null
     rm -rf "$rootfs"
   fi
-  # Kafka 3.x logs through log4j 1 (reload4j, in its POMs); 4.x needs a log4j2 binding added.
+  # Kafka's POMs declare only slf4j-api: a binding per generation, as src/core/kafka-release.ts
+  # configures them (logConfigOf): reload4j (log4j 1) for 3.x, log4j2 for 4.x.
   local logging=log4j1
   [ "${version%%.*}" -ge 4 ] && logging=log4j2
   local libs="$cache/kafka-libs-$version-$logging"
@@ -155,7 +158,7 @@ kafka_image() { # version
 }
 kafka_versions=("$KAFKA_VERSION")
 $drills_only || kafka_versions+=($TEST_KAFKA_VERSIONS)
-kafka_versions+=("${extra_kafka[@]}")
+kafka_versions+=(${extra_kafka[@]+"${extra_kafka[@]}"})
 for v in $(printf '%s\n' "${kafka_versions[@]}" | awk 'NF && !seen[$0]++'); do
   [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail USAGE "not a Kafka release: '$v' (expected a version like 3.9.1)"
   kafka_image "$v"

@@ -40,12 +40,19 @@ async function firstPresent(client: ContainerRuntimeClient, candidates: readonly
 
 /**
  * The images of every Kafka release the cells run (brokers and MM2) and Toxiproxy's. An explicit
- * `kafka.image` is the image of `kafka.version`'s release. Every missing image is named at once,
- * with the setup command that builds them all.
+ * `kafka.image` is the image of its cell's `kafka.version` (without one, of the default release:
+ * the harness configures logging and properties by release). Every missing image is named at
+ * once, with the setup command that builds them all.
  */
 export async function resolveImages(
   client: ContainerRuntimeClient,
-  wanted: { versions: readonly (string | undefined)[]; explicit?: { version: string | undefined; image: string } | undefined; /** false: external clusters, no broker or MM2 runs here. */ kafka?: boolean },
+  wanted: {
+    versions: readonly (string | undefined)[];
+    /** The cells' `kafka.image`, each the image of its cell's `kafka.version`. */
+    explicit: readonly { version: string | undefined; image: string }[];
+    /** false: external clusters, no broker or MM2 runs here. */
+    kafka?: boolean;
+  },
 ): Promise<ResolvedImages> {
   const v = readVersions();
   const versions = [...new Set(wanted.versions.map((x) => x ?? v.kafka))].sort(compareReleases);
@@ -54,13 +61,14 @@ export async function resolveImages(
   if (wanted.kafka !== false) {
     const missing: string[] = [];
     for (const version of versions) {
-      const own = wanted.explicit && (wanted.explicit.version ?? v.kafka) === version ? [wanted.explicit.image] : [`apache/kafka:${version}`, `mm2-drill/kafka:${version}`];
+      const explicit = wanted.explicit.find((e) => (e.version ?? v.kafka) === version);
+      const own = explicit ? [explicit.image] : [`apache/kafka:${version}`, `mm2-drill/kafka:${version}`];
       const name = await firstPresent(client, own);
       if (name) images.set(version, { name, version });
       else missing.push(version);
     }
     if (missing.length) {
-      throw new DrillError('IMAGE_MISSING', `no image of Kafka ${missing.join(', ')} exists locally (looked for apache/kafka:<version> and mm2-drill/kafka:<version>${wanted.explicit ? ` and ${wanted.explicit.image}` : ''})`, { fix: setup(missing) });
+      throw new DrillError('IMAGE_MISSING', `no image of Kafka ${missing.join(', ')} exists locally (looked for ${wanted.explicit.map((e) => `${e.image}, `).join('')}apache/kafka:<version> and mm2-drill/kafka:<version>)`, { fix: setup(missing) });
     }
   }
   const toxiproxy = [`ghcr.io/shopify/toxiproxy:${v.toxiproxy}`, `mm2-drill/toxiproxy:${v.toxiproxy}`];

@@ -2,13 +2,13 @@
  * The test producer: a steady rate of uniquely identified messages, each outcome recorded
  * (ack with its partition and offset, fail, or indeterminate). Partitions are chosen by the
  * harness (round robin) so that every message's offset is known from the batch's base offset.
- * Transactional (`workload.transactionRecords`): one transaction per batch of exactly that many
- * records, acked once committed; a transaction's batch is one request, so its records still sit
- * at consecutive offsets of each partition, and its commit marker after them.
+ * Transactional (`workload.transactionRecords`): one transaction per exactly that many records,
+ * acked once committed; a transaction's records of a partition form one record batch, so they
+ * sit at consecutive offsets, and its commit marker after them.
  */
 import { Partitioners, type Kafka, type Producer, type ProducerBatch, type RecordMetadata } from 'kafkajs';
 import type { CellRecorder } from './recorder.ts';
-import { encodeMessage, ID_HEADER } from '../core/message.ts';
+import { encodeMessage, ID_HEADER, sendCap } from '../core/message.ts';
 import { produceOutcome } from '../core/produce-outcome.ts';
 import { sleep } from './wait.ts';
 import type { Scenario } from '../core/scenario.ts';
@@ -33,12 +33,6 @@ export interface RunningProducer {
 }
 
 const ACKS = { all: -1, leader: 1, none: 0 } as const;
-const MAX_BATCH = 500;
-/**
- * Bytes per topic per send: after a stalled send the backlog goes out in pieces, each partition's
- * share well under the broker's message.max.bytes (1 MiB by default), or the whole batch fails.
- */
-const MAX_BATCH_BYTES = 512 * 1024;
 
 /** Kafka error type names along an error's cause chain (kafkajs wraps errors in retries). */
 function kafkaErrorTypes(e: unknown): string[] {
@@ -87,14 +81,13 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   let seq = 0;
   const started = Date.now();
 
-  /** The messages due now; a transactional producer waits for a whole transaction's worth. */
+  /** The messages due now; with transactions, one transaction's worth once that many are due. */
   const takeDue = () => {
     const elapsed = Math.min(Date.now() - started, (w.durationSeconds ?? Infinity) * 1000);
     const due = topics.map((topic) => {
-      const cap = Math.max(1, Math.min(MAX_BATCH, Math.floor(MAX_BATCH_BYTES / topic.messageBytes)));
-      return Math.max(0, Math.min(cap, Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent));
+      return Math.max(0, Math.min(sendCap(topic.messageBytes), Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent));
     });
-    let budget = perTransaction > 0 ? Math.floor(due.reduce((a, b) => a + b, 0) / perTransaction) * perTransaction : Infinity;
+    let budget = perTransaction === 0 ? Infinity : due.reduce((a, b) => a + b, 0) >= perTransaction ? perTransaction : 0;
     return topics.flatMap((topic, i) => {
       const n = Math.min(due[i]!, budget);
       budget -= n;
@@ -107,28 +100,39 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   };
 
   const sendDue = async () => {
-    const due = takeDue();
-    const chunks = perTransaction > 0 ? Array.from({ length: due.length / perTransaction }, (_, i) => due.slice(i * perTransaction, (i + 1) * perTransaction)) : [due];
-    for (const batch of chunks) if (batch.length > 0) await send(batch);
+    if (perTransaction === 0) {
+      const batch = takeDue();
+      if (batch.length > 0) await send(batch);
+      return;
+    }
+    // A backlog goes out one transaction after another; after a failed one the rest stay due
+    // for the renewed producer.
+    while (!stopping && !renew) {
+      const batch = takeDue();
+      if (batch.length === 0) return;
+      await send(batch);
+    }
   };
+
+  /** Marks an error of a transaction: whether it certainly committed nothing. */
+  const txError = (e: unknown, nothingCommitted: boolean) => Object.assign(e instanceof Error ? e : new Error(String(e)), { nothingCommitted });
 
   /** The batch's request: without transactions, its send; with, a transaction that commits it. */
   const write = async (request: ProducerBatch): Promise<RecordMetadata[]> => {
     if (perTransaction === 0) return producer.sendBatch(request);
-    const tx = await producer.transaction();
+    const tx = await producer.transaction().catch((e: unknown) => { throw txError(e, true); });
     let meta: RecordMetadata[];
     try {
       meta = await tx.sendBatch(request);
     } catch (e) {
       // Aborted: read_committed consumers never see the records, but MM2 (read_uncommitted,
       // its consumer's default) may already have copied them. Not aborted: the outcome is unknown.
-      const aborted = await tx.abort().then(() => true, () => false);
-      throw Object.assign(e instanceof Error ? e : new Error(String(e)), { aborted });
+      throw txError(e, await tx.abort().then(() => true, () => false));
     }
     try {
       await tx.commit();
     } catch (e) {
-      throw Object.assign(e instanceof Error ? e : new Error(String(e)), { aborted: false });
+      throw txError(e, false);
     }
     return meta;
   };
@@ -165,10 +169,11 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     } catch (e) {
       const types = kafkaErrorTypes(e);
       if (w.idempotent && types.some((t) => fatalForIdempotence.has(t))) renew = true;
-      // An aborted transaction committed nothing; one that failed to commit, or to abort, may
-      // have committed. Either way the transactional producer starts afresh (fencing this one).
-      if (perTransaction > 0) renew = true;
-      const outcome = perTransaction > 0 ? ((e as { aborted?: boolean }).aborted ? 'fail' : 'indeterminate') : produceOutcome({ kafkaErrorTypes: types });
+      // A transaction never begun or aborted committed nothing; one that failed to commit or to
+      // abort may have, and leaves kafkajs's transaction state stuck: a fresh producer fences it.
+      const nothingCommitted = (e as { nothingCommitted?: boolean }).nothingCommitted === true;
+      if (perTransaction > 0 && !nothingCommitted) renew = true;
+      const outcome = perTransaction > 0 ? (nothingCommitted ? 'fail' : 'indeterminate') : produceOutcome({ kafkaErrorTypes: types });
       const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       for (const m of batch) {
         stats[outcome === 'fail' ? 'failed' : 'indeterminate']++;

@@ -10,15 +10,15 @@ import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, type ExitCodeValue } from '../core/errors.ts';
-import { mirrorRelease } from '../core/kafka-release.ts';
+import { releasesOf } from '../core/kafka-release.ts';
 import { loadScenario } from './load-scenario.ts';
 
 const script = fileURLToPath(new URL('../../scripts/setup.sh', import.meta.url));
 
 /** The Kafka releases the scenario files' cells run (undefined: the default release, always built). */
-export async function releasesOf(files: readonly string[]): Promise<string[]> {
+export async function releasesToBuild(files: readonly string[]): Promise<string[]> {
   const cells = (await Promise.all(files.map((f) => loadScenario(f)))).flat();
-  const versions = cells.filter((c) => !c.scenario.external).flatMap((c) => [c.scenario.kafka.version, mirrorRelease(c.scenario)]);
+  const versions = cells.filter((c) => !c.scenario.external).flatMap((c) => releasesOf(c.scenario));
   return [...new Set(versions.filter((v): v is string => v !== undefined))];
 }
 
@@ -30,7 +30,7 @@ export function setupCommand(program: Command, setCode: (c: ExitCodeValue) => vo
     .option('--kafka <versions>', 'also the images of these Kafka releases (comma-separated, e.g. 3.9.1,3.6.2)')
     .addHelpText('after', '\nExamples:\n  $ npx mm2-drill setup\n  $ npx mm2-drill setup scenarios/kafka-versions.ts\n  $ npx mm2-drill setup --kafka 3.7.2')
     .action(async (files: string[], opts: { kafka?: string }) => {
-      const versions = [...(opts.kafka ? opts.kafka.split(',').map((v) => v.trim()).filter(Boolean) : []), ...(await releasesOf(files))];
+      const versions = [...(opts.kafka ? opts.kafka.split(',').map((v) => v.trim()).filter(Boolean) : []), ...(await releasesToBuild(files))];
       const r = spawnSync('bash', [script, '--drills-only', ...(versions.length ? ['--kafka', versions.join(',')] : [])], { stdio: 'inherit' });
       setCode(r.status === 0 ? ExitCode.ok : ExitCode.environment);
     });

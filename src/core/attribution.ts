@@ -37,6 +37,7 @@
  */
 import { finalPositions, lowestCopy, type HistoryIndex, type Located } from './history-index.ts';
 import { tpKey } from './topic-partition.ts';
+import { usesCheckpoints } from './playbook.ts';
 
 export const causes = {
   'commit-lag': 'consumer commit lag: processed on the primary, not yet committed at the kill',
@@ -81,7 +82,6 @@ interface Context {
   readonly checkpointsByRemote: ReadonlyMap<string, readonly { upstream: bigint; downstream: bigint }[]>;
 }
 
-const translated = (strategy: string) => strategy === 'mm2-sync' || strategy === 'checkpoints';
 
 /** U: the upstream offset of the newest checkpoint of the group whose downstream offset is R. */
 function upstreamFor(ctx: Context, remote: string, resume: bigint): bigint | undefined {
@@ -121,7 +121,7 @@ function skipCause(ctx: Context, source: Located, copy: Located): Cause {
     case 'latest': return 'resumed-at-latest';
     case 'timestamp': return 'timestamp-ahead';
     case 'raw-copy': return 'untranslated-offset';
-    default: return translated(ctx.strategy) ? 'translation-ahead' : 'unexplained';
+    default: return usesCheckpoints(ctx.strategy) ? 'translation-ahead' : 'unexplained';
   }
 }
 

@@ -15,6 +15,7 @@ import { indexHistory, type HistoryIndex } from './history-index.ts';
 import type { Ledger } from './ledger.ts';
 import { parseTp, tpKey } from './topic-partition.ts';
 import type { Scenario } from './scenario.ts';
+import { usesCheckpoints } from './playbook.ts';
 
 export interface BoundCheck extends ExpectedBound {
   strategy: string;
@@ -40,7 +41,7 @@ export function checkBound(s: Scenario, remoteTopics: readonly string[], ledger:
     evidence.push(`harness or MM2: the ${chosen.strategy} strategy had offsets for ${chose} of ${partitions} partitions; the others resumed from auto.offset.reset=${s.failover.autoOffsetReset}`);
   }
   for (const c of ledger.consistency.checks) if (c.verdict === 'fail') evidence.push(`harness: ${c.name} failed: ${c.detail}`);
-  if (chosen && (chosen.strategy === 'mm2-sync' || chosen.strategy === 'checkpoints')) {
+  if (chosen && usesCheckpoints(chosen.strategy)) {
     const committed = ix.lastCommit;
     const sourceOf = new Map(remoteTopics.map((r, i) => [r, s.topics[i]?.name]));
     for (const [tp, offset] of Object.entries(chosen.offsets)) {

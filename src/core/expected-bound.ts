@@ -14,8 +14,10 @@
  *  - Up to 3.4.0: only the latest sync is kept, and a group offset past it is extrapolated. A
  *    group committed behind the latest sync gets no checkpoint at all, so the failover resumes
  *    from an older checkpoint, however old, or from auto.offset.reset: up to everything again.
- *    Where the source has offsets MM2 does not copy (transaction markers, compaction), the
- *    extrapolation lands past records the group never read: skips (KAFKA-12468).
+ *    Where the source has offsets MM2 does not copy (transaction markers, compaction), an
+ *    extrapolation from a sync before them lands past records the group never read: skips
+ *    (KAFKA-12468). 3.4.1–3.5.1 drop too many syncs from the history (KAFKA-15202): for a group
+ *    further behind the head than the sync spacing, the same "up to everything" holds.
  *  - Checkpoints are emitted every emit.checkpoints.interval.seconds; the group sync copies the
  *    latest checkpoint every sync.group.offsets.interval.seconds.
  *  - The consumer's own commit interval adds what it processed but had not committed.
@@ -23,6 +25,7 @@
 import type { Cause } from './attribution.ts';
 import { topicRates, type Scenario } from './scenario.ts';
 import { mirrorRelease, translationModel } from './kafka-release.ts';
+import { usesCheckpoints } from './playbook.ts';
 
 /** Whether the source topics hold offsets MM2 copies no record for: transaction markers, compacted records. */
 export const sourceHasGaps = (s: Pick<Scenario, 'workload' | 'topics'>): boolean =>
@@ -76,12 +79,17 @@ export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
   const rate = rates.length === 1 || rates.every((t) => t.ratePerSecond / t.partitions === ratePerPartition)
     ? `${ratePerPartition.toFixed(1)} msg/s per partition × ${partitions} partitions`
     : `${total.toFixed(1)} msg/s over ${partitions} partitions (${rates.map((t) => `${t.name} ${t.ratePerSecond}/s`).join(', ')})`;
-  if (model.extrapolates && (s.failover.strategy === 'mm2-sync' || s.failover.strategy === 'checkpoints')) {
-    const gaps = sourceHasGaps(s);
+  // Releases whose last checkpoint may be arbitrarily old, or absent: the bound is everything.
+  const coarse = model.dropsSyncs && behindPerPartition > syncSpacing;
+  if ((model.extrapolates || coarse) && usesCheckpoints(s.failover.strategy)) {
+    const gaps = model.extrapolates && sourceHasGaps(s);
+    const why = model.extrapolates
+      ? `MM2 ${model.release} keeps only the latest offset sync and extrapolates from it (KAFKA-12468, fixed in 3.4.1): a group committed behind that sync gets no checkpoint`
+      : `MM2 ${model.release} drops too many syncs from its history (KAFKA-15202, fixed in 3.5.2): a group ${behindPerPartition} messages per partition behind the head may translate from a much older sync, or get no checkpoint`;
     return bound(
       { 'commit-lag': cell(commit), 'sync-lag': inputs.acked, ...(noCheckpointFallback ? {} : { 'offset-reset': inputs.acked }) },
       gaps || noCheckpointFallback,
-      `MM2 ${model.release} keeps only the latest offset sync and extrapolates from it (KAFKA-12468, fixed in 3.4.1): a group committed behind that sync gets no checkpoint, so the failover resumes from an older checkpoint or from auto.offset.reset — up to all ${inputs.acked} messages again${gaps ? "; the source's transaction markers or compacted offsets make the extrapolation land past unread records: skips possible" : ''}`,
+      `${why}, so the failover resumes from an older checkpoint or from auto.offset.reset — up to all ${inputs.acked} messages again${gaps ? '; where the source has offsets MM2 never copies (transaction markers, compaction), an extrapolation from a sync before them lands past unread records: skips possible' : ''}`,
       inputs.acked,
     );
   }

@@ -17,9 +17,10 @@
  *       re-delivering up to a sync's spacing — and a history of syncs is kept per partition
  *       (KAFKA-12468, KAFKA-14666). 3.4.1–3.5.1 drop too many old syncs when their spacing
  *       varies (KAFKA-15202, fixed in 3.5.2): groups behind the head translate coarsely.
- *  - Offset syncs (MirrorSourceTask): before 3.7.0 only when the remote offset moved
- *    `offset.lag.max` past the last sync (and at a gap, before 3.4.1); from 3.7.0 also the
- *    newest record's at every offset flush (KAFKA-15906), so a slow topic's tail is translated.
+ *  - Offset syncs (MirrorSourceTask): when the remote offset moved `offset.lag.max` past the last
+ *    sync, and at the first record after a source offset gap (every release); up to 3.4.0 a sync
+ *    is dropped while 10 are outstanding. From 3.7.0 also the newest record's at every offset
+ *    flush (KAFKA-15906), so a slow topic's tail is translated.
  *  - Checkpoint task restarts: 3.4.1–3.7.0 keep only the latest sync after a restart, so groups
  *    behind it get no checkpoints (KAFKA-15905, fixed in 3.7.1 and 3.8.0).
  *  - `emit.offset-syncs.enabled` exists from 3.9.0 (KAFKA-16254); from then the checkpoint
@@ -48,9 +49,13 @@ export function compareReleases(a: string, b: string): number {
 /** Whether a release is `min` or newer; the default release (undefined) is the newest. */
 export const atLeast = (v: string | undefined, min: string): boolean => v === undefined || compareReleases(v, min) >= 0;
 
+type Releases = { kafka: { version?: string | undefined }; mirror: { version?: string | undefined } };
+
 /** The release MM2 runs: `mirror.version`, else the brokers'. */
-export const mirrorRelease = (s: { kafka: { version?: string | undefined }; mirror: { version?: string | undefined } }): string | undefined =>
-  s.mirror.version ?? s.kafka.version;
+export const mirrorRelease = (s: Releases): string | undefined => s.mirror.version ?? s.kafka.version;
+
+/** The releases a cell runs, brokers' then MM2's (undefined: the default release). */
+export const releasesOf = (s: Releases): (string | undefined)[] => [s.kafka.version, mirrorRelease(s)];
 
 // ---------------------------------------------------------------------------------------------
 // Logging
@@ -128,6 +133,8 @@ export interface TranslationModel {
   readonly extrapolates: boolean;
   /** The newest record's sync at each offset flush (3.7.0+); before, only every `offset.lag.max`. */
   readonly syncsAtFlush: boolean;
+  /** The sync history drops too many syncs when their spacing varies (3.4.1–3.5.1, KAFKA-15202). */
+  readonly dropsSyncs: boolean;
   /** Defects of this release a failover drill can meet. */
   readonly issues: readonly KnownIssue[];
 }
@@ -148,7 +155,7 @@ export function translationModel(v: string | undefined): TranslationModel {
   if (inRange(v, '3.4.1', '3.7.1')) {
     issues.push({ jira: 'KAFKA-15905', effect: 'after a checkpoint task restart only the latest offset sync is known: groups behind it get no checkpoints' });
   }
-  return { release: v ?? 'default', extrapolates: !atLeast(v, '3.4.1'), syncsAtFlush: atLeast(v, '3.7.0'), issues };
+  return { release: v ?? 'default', extrapolates: !atLeast(v, '3.4.1'), syncsAtFlush: atLeast(v, '3.7.0'), dropsSyncs: inRange(v, '3.4.1', '3.5.2'), issues };
 }
 
 // ---------------------------------------------------------------------------------------------

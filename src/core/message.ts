@@ -5,6 +5,13 @@
  */
 export const ID_HEADER = 'mm2-drill-id';
 
+/**
+ * The most messages of one topic the producer puts in one send: at most 500, and at most 512 KiB
+ * of them, so that after a stalled send the backlog goes out in pieces, each partition's share
+ * well under the broker's message.max.bytes (1 MiB by default), or the whole batch fails.
+ */
+export const sendCap = (messageBytes: number): number => Math.max(1, Math.min(500, Math.floor((512 * 1024) / messageBytes)));
+
 export function encodeMessage(id: string, producedAt: number, bytes: number): string {
   const bare = JSON.stringify({ id, ts: producedAt, pad: '' });
   return JSON.stringify({ id, ts: producedAt, pad: 'x'.repeat(Math.max(0, bytes - bare.length)) });

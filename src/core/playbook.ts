@@ -106,6 +106,9 @@ const base = {
  * across the forward flow, to the backup; `mm2-sync`, `earliest` or `latest` back to the primary.
  */
 const moveStrategies = ['mm2-sync', 'checkpoints', 'raw-copy', 'timestamp', 'earliest', 'latest'] as const;
+
+/** Whether a strategy resumes from offsets MM2's checkpoints translated (its group sync or the checkpoints themselves). */
+export const usesCheckpoints = (strategy: string): boolean => strategy === 'mm2-sync' || strategy === 'checkpoints';
 export const moveBackStrategies: readonly string[] = ['mm2-sync', 'earliest', 'latest'];
 
 export const playbookStepSchema = z.discriminatedUnion('action', [

@@ -3,7 +3,7 @@
  * parsed: each finds a drill that could not show what it is meant to, and says why and what to
  * change. Pure: nothing here reads files (custom policy paths are checked when loading).
  */
-import { conditionsOf, moveBackStrategies, viewsOn, type MirrorSpec, type PlaybookStep } from './playbook.ts';
+import { conditionsOf, moveBackStrategies, usesCheckpoints, viewsOn, type MirrorSpec, type PlaybookStep } from './playbook.ts';
 import type { Scenario, TimelineStep } from './scenario.ts';
 import { externalIssues } from './external.ts';
 import { excludedReason, internalTopicReason, matchingPattern, remoteLookingReason, TOPICS_EXCLUDE_DEFAULT, TOPICS_EXCLUDE_DEFAULT_BEFORE_4 } from './mm2-topic-filter.ts';
@@ -11,6 +11,7 @@ import { flowProperties, separatorOf, sourceOffsetsTopic } from './mm2-config.ts
 import { topicsOfFlow } from './mm2-topic-filter.ts';
 import { clusterNames } from './topology.ts';
 import { atLeast, mirrorRelease, releaseProblems } from './kafka-release.ts';
+import { sendCap } from './message.ts';
 import { fileLabel, namedFlowSetting, parseList } from './mm2-properties-file.ts';
 
 export interface ScenarioIssue {
@@ -187,6 +188,11 @@ function workloadIssues(s: Scenario): ScenarioIssue[] {
   if (w.transactionRecords > 0 && (w.acks !== 'all' || w.idempotent === false)) {
     return [{ path: ['workload', w.acks !== 'all' ? 'acks' : 'idempotent'], input: w.acks !== 'all' ? w.acks : w.idempotent, message: 'a transactional producer is idempotent and needs acks "all" (KIP-98); set both, or workload.transactionRecords to 0' }];
   }
+  // A transaction is one send: it holds at most what one send carries of each topic.
+  const oneSend = s.topics.reduce((n, t) => n + sendCap(t.messageBytes ?? w.messageBytes), 0);
+  if (w.transactionRecords > oneSend) {
+    return [{ path: ['workload', 'transactionRecords'], input: w.transactionRecords, message: `a transaction is one send, which carries at most ${oneSend} messages of these topics (500 per topic, 512 KiB of them); use at most ${oneSend}` }];
+  }
   if (w.idempotent === true && w.acks !== 'all') {
     return [{ path: ['workload', 'acks'], input: w.acks, message: 'an idempotent producer needs acks "all" (or set workload.idempotent to false)' }];
   }
@@ -265,7 +271,6 @@ function stepTopicIssue(s: Scenario, step: PlaybookStep): string | null {
 
 /** What the scenario's Kafka and MM2 releases cannot do (core/kafka-release.ts). */
 function releaseIssues(s: Scenario): ScenarioIssue[] {
-  const checkpointStrategies: readonly string[] = ['mm2-sync', 'checkpoints'];
   const steps = s.playbook === undefined ? [] : typeof s.playbook === 'string' ? (s.playbooks[s.playbook] ?? []) : s.playbook;
   const moves = steps.flatMap((p) => (p.action === 'move-consumers' ? [p.strategy] : []));
   return releaseProblems({
@@ -273,7 +278,7 @@ function releaseIssues(s: Scenario): ScenarioIssue[] {
     mirror: mirrorRelease(s),
     mirrorProperties: flowProperties(s),
     startsFromLatest: Object.values(s.mirrors).some((m) => m.startFrom === 'latest'),
-    usesCheckpoints: [s.failover.strategy, ...moves].some((x) => checkpointStrategies.includes(x)),
+    usesCheckpoints: [s.failover.strategy, ...moves].some(usesCheckpoints),
   });
 }
 

@@ -6,12 +6,12 @@
  */
 import { mirrorRelease, translationModel } from '../core/kafka-release.ts';
 import { sourceHasGaps } from '../core/expected-bound.ts';
+import { usesCheckpoints } from '../core/playbook.ts';
 import type { Scenario } from '../core/scenario.ts';
 
 export function releaseText(s: Scenario): string {
   const m = translationModel(mirrorRelease(s));
   if (m.issues.length === 0) return '';
-  const translated = s.failover.strategy === 'mm2-sync' || s.failover.strategy === 'checkpoints';
-  const skips = translated && m.extrapolates && sourceHasGaps(s) ? '; its translation may skip with this workload' : '';
+  const skips = usesCheckpoints(s.failover.strategy) && m.extrapolates && sourceHasGaps(s) ? '; its translation may skip with this workload' : '';
   return `MM2 ${m.release}: ${m.issues.map((i) => i.jira).join(', ')}${skips}`;
 }

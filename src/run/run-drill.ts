@@ -14,7 +14,7 @@ import { memoryNeeded, memoryShortfall } from '../core/capacity.ts';
 import { DrillError } from '../core/errors.ts';
 import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/docker.ts';
 import { resolveImages } from '../adapters/images.ts';
-import { mirrorRelease } from '../core/kafka-release.ts';
+import { mirrorRelease, releasesOf } from '../core/kafka-release.ts';
 import type { Scenario } from '../core/scenario.ts';
 import { HistoryRecorder, type CellRecorder } from '../adapters/recorder.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
@@ -56,8 +56,8 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   if (reaped > 0) o.progress.info(`removed ${reaped} container(s) left by an earlier run that was killed`);
   const external = o.cells.every((c) => c.scenario.external);
   const images = await resolveImages(client, {
-    versions: o.cells.flatMap((c) => [c.scenario.kafka.version, mirrorRelease(c.scenario)]),
-    explicit: scenario.kafka.image === undefined ? undefined : { version: scenario.kafka.version, image: scenario.kafka.image },
+    versions: o.cells.flatMap((c) => releasesOf(c.scenario)),
+    explicit: o.cells.flatMap(({ scenario: { kafka } }) => (kafka.image === undefined ? [] : [{ version: kafka.version, image: kafka.image }])),
     kafka: !external,
   });
   // Custom policies are built before anything starts, so a compile error costs no cluster. (The

@@ -85,6 +85,9 @@ describe('what a release cannot do', () => {
   it('refuses a transactional producer without acks all', () => {
     expect(invalid({ workload: { transactionRecords: 10, acks: 'leader' } })).toMatch(/transactional producer[\s\S]*acks "all"/);
     expect(scenario({ workload: { transactionRecords: 10 } }).workload.idempotent).toBe(true);
+    // A transaction is one send: 64 messages of 8 KiB fill one topic's 512 KiB.
+    expect(invalid({ topics: [{ name: 'big', messageBytes: 8192 }], workload: { transactionRecords: 65 } })).toMatch(/at most 64/);
+    expect(scenario({ topics: [{ name: 'big', messageBytes: 8192 }], workload: { transactionRecords: 64 } }).workload.transactionRecords).toBe(64);
   });
 });
 
@@ -114,5 +117,14 @@ describe('translation model per MM2 release', () => {
     expect(bound('3.4.0', { transactionRecords: 10 }).skipsPossible).toBe(true);
     expect(bound('3.4.0', { transactionRecords: 10 }).reasoning).toMatch(/KAFKA-12468[\s\S]*skips possible/);
     expect(bound('3.4.1', { transactionRecords: 10 }).skipsPossible).toBe(false);
+  });
+  it('gives a lagging group no translation bound where the sync history drops syncs (KAFKA-15202)', () => {
+    const lagging = (version: string) => expectedBound(scenario({ kafka: { version }, workload: { ratePerSecond: 30 } }), { acked: 6000, consumerLagAtKill: 1500 });
+    expect(lagging('3.5.1').maxDuplicates).toBe(6000);
+    expect(lagging('3.5.1').reasoning).toMatch(/KAFKA-15202/);
+    // Fixed in 3.5.2: the group's distance from the head bounds the slack.
+    expect(lagging('3.5.2').parts['translation-slack']).toBe(1500);
+    // At the head, the history's defect does not matter.
+    expect(expectedBound(scenario({ kafka: { version: '3.5.1' }, workload: { ratePerSecond: 30 } }), { acked: 6000, consumerLagAtKill: 0 }).maxDuplicates).toBeLessThan(6000);
   });
 });
