@@ -11,12 +11,13 @@
  *    sync history (power-of-two buckets) can only offer a sync up to ~its distance from the head.
  *    Translation never goes ahead of the group, so neither MM2 strategy can skip — unless there
  *    was no checkpoint and auto.offset.reset is latest.
- *  - Up to 3.4.0: only the latest sync is kept, and a group offset past it is extrapolated. A
- *    group committed behind the latest sync gets no checkpoint at all, so the failover resumes
- *    from an older checkpoint, however old, or from auto.offset.reset: up to everything again.
- *    Where the source has offsets MM2 does not copy (transaction markers, compaction), an
- *    extrapolation from a sync before them lands past records the group never read: skips
- *    (KAFKA-12468). 3.4.1–3.5.1 drop too many syncs from the history (KAFKA-15202): for a group
+ *  - Up to 3.4.0: only the latest sync is kept, and a group offset past it is extrapolated.
+ *    Without source gaps MM2 syncs once, at the first record, and the extrapolation is exact: no
+ *    translation slack. Where the source has offsets MM2 does not copy (transaction markers,
+ *    compaction) it syncs after every gap, and a group committed behind the latest sync gets no
+ *    checkpoint at all, so the failover resumes from an older checkpoint, however old, or from
+ *    auto.offset.reset: up to everything again; an extrapolation from a sync before a gap lands
+ *    past records the group never read: skips (KAFKA-12468). 3.4.1–3.5.1 drop too many syncs from the history (KAFKA-15202): for a group
  *    further behind the head than the sync spacing, the same "up to everything" holds.
  *  - Checkpoints are emitted every emit.checkpoints.interval.seconds; the group sync copies the
  *    latest checkpoint every sync.group.offsets.interval.seconds.
@@ -70,7 +71,10 @@ export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
   const model = translationModel(mirrorRelease(s));
   const syncSpacing = (model.syncsAtFlush ? Math.min(m.offsetLagMax, Math.ceil(ratePerPartition * (m.offsetFlushIntervalMs / 1000))) : m.offsetLagMax) + 1;
   const behindPerPartition = inputs.consumerLagAtKill === null ? 0 : Math.ceil(inputs.consumerLagAtKill / partitions);
-  const slack = Math.max(syncSpacing, behindPerPartition);
+  const gaps = sourceHasGaps(s);
+  // Up to 3.4.0 without source gaps MM2 syncs once, at the first record, and extrapolates from
+  // it exactly: no translation slack.
+  const slack = model.extrapolates && !gaps ? 0 : Math.max(syncSpacing, behindPerPartition);
   /** Messages per cell for `seconds` of production on every partition (plus `extra` per partition). */
   const cell = (seconds: number, extra = 0) => rates.reduce((n, t) => n + t.partitions * Math.ceil(extra + (t.ratePerSecond / t.partitions) * seconds), 0);
   const noCheckpointFallback = s.failover.autoOffsetReset === 'latest';
@@ -79,17 +83,17 @@ export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
   const rate = rates.length === 1 || rates.every((t) => t.ratePerSecond / t.partitions === ratePerPartition)
     ? `${ratePerPartition.toFixed(1)} msg/s per partition × ${partitions} partitions`
     : `${total.toFixed(1)} msg/s over ${partitions} partitions (${rates.map((t) => `${t.name} ${t.ratePerSecond}/s`).join(', ')})`;
-  // Releases whose last checkpoint may be arbitrarily old, or absent: the bound is everything.
+  // Where the last checkpoint may be arbitrarily old, or absent, the bound is everything.
+  const extrapolatesOverGaps = model.extrapolates && gaps;
   const coarse = model.dropsSyncs && behindPerPartition > syncSpacing;
-  if ((model.extrapolates || coarse) && usesCheckpoints(s.failover.strategy)) {
-    const gaps = model.extrapolates && sourceHasGaps(s);
-    const why = model.extrapolates
-      ? `MM2 ${model.release} keeps only the latest offset sync and extrapolates from it (KAFKA-12468, fixed in 3.4.1): a group committed behind that sync gets no checkpoint`
+  if ((extrapolatesOverGaps || coarse) && usesCheckpoints(s.failover.strategy)) {
+    const why = extrapolatesOverGaps
+      ? `MM2 ${model.release} keeps only the latest offset sync and extrapolates from it (KAFKA-12468, fixed in 3.4.1); it syncs after every source offset gap, so a group committed behind the newest gap gets no checkpoint`
       : `MM2 ${model.release} drops too many syncs from its history (KAFKA-15202, fixed in 3.5.2): a group ${behindPerPartition} messages per partition behind the head may translate from a much older sync, or get no checkpoint`;
     return bound(
       { 'commit-lag': cell(commit), 'sync-lag': inputs.acked, ...(noCheckpointFallback ? {} : { 'offset-reset': inputs.acked }) },
-      gaps || noCheckpointFallback,
-      `${why}, so the failover resumes from an older checkpoint or from auto.offset.reset — up to all ${inputs.acked} messages again${gaps ? '; where the source has offsets MM2 never copies (transaction markers, compaction), an extrapolation from a sync before them lands past unread records: skips possible' : ''}`,
+      extrapolatesOverGaps || noCheckpointFallback,
+      `${why}, so the failover resumes from an older checkpoint or from auto.offset.reset — up to all ${inputs.acked} messages again${extrapolatesOverGaps ? '; an extrapolation from a sync before a gap (transaction markers, compaction) lands past unread records: skips possible' : ''}`,
       inputs.acked,
     );
   }

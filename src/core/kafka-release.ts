@@ -17,10 +17,12 @@
  *       re-delivering up to a sync's spacing — and a history of syncs is kept per partition
  *       (KAFKA-12468, KAFKA-14666). 3.4.1–3.5.1 drop too many old syncs when their spacing
  *       varies (KAFKA-15202, fixed in 3.5.2): groups behind the head translate coarsely.
- *  - Offset syncs (MirrorSourceTask): when the remote offset moved `offset.lag.max` past the last
- *    sync, and at the first record after a source offset gap (every release); up to 3.4.0 a sync
- *    is dropped while 10 are outstanding. From 3.7.0 also the newest record's at every offset
- *    flush (KAFKA-15906), so a slow topic's tail is translated.
+ *  - Offset syncs (MirrorSourceTask), at the first record after a source offset gap in every
+ *    release, and otherwise: up to 3.4.0 only when the remote offset drifted `offset.lag.max`
+ *    from where the latest sync extrapolates (without gaps: one sync, at the first record — the
+ *    extrapolation is then exact), a sync dropped while 10 are outstanding; from 3.4.1 whenever
+ *    the remote offset moved `offset.lag.max` past the last sync (KAFKA-14797); from 3.7.0 also
+ *    the newest record's at every offset flush (KAFKA-15906), so a slow topic's tail translates.
  *  - Checkpoint task restarts: 3.4.1–3.7.0 keep only the latest sync after a restart, so groups
  *    behind it get no checkpoints (KAFKA-15905, fixed in 3.7.1 and 3.8.0).
  *  - `emit.offset-syncs.enabled` exists from 3.9.0 (KAFKA-16254); from then the checkpoint
@@ -149,7 +151,7 @@ export function translationModel(v: string | undefined): TranslationModel {
   if (inRange(v, '3.4.1', '3.5.2')) {
     issues.push({ jira: 'KAFKA-15202', effect: 'the offset-sync history drops too many old syncs when their spacing varies: a group behind the head translates coarsely (more re-deliveries)' });
   }
-  if (!atLeast(v, '3.7.0')) {
+  if (inRange(v, '3.4.1', '3.7.0')) {
     issues.push({ jira: 'KAFKA-15906', effect: 'offset syncs only every offset.lag.max records: up to that many of a partition\'s newest records translate to an older sync (re-delivered), and a slow topic\'s tail never translates exactly' });
   }
   if (inRange(v, '3.4.1', '3.7.1')) {

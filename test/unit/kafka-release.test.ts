@@ -97,7 +97,7 @@ describe('translation model per MM2 release', () => {
     expect(translationModel('3.4.1')).toMatchObject({ extrapolates: false, syncsAtFlush: false });
     expect(translationModel('3.7.0')).toMatchObject({ extrapolates: false, syncsAtFlush: true });
     const jiras = (v: string) => translationModel(v).issues.map((i) => i.jira);
-    expect(jiras('3.3.2')).toEqual(['KAFKA-12468', 'KAFKA-15906']);
+    expect(jiras('3.3.2')).toEqual(['KAFKA-12468']);
     expect(jiras('3.5.1')).toEqual(['KAFKA-15202', 'KAFKA-15906', 'KAFKA-15905']);
     expect(jiras('3.5.2')).toEqual(['KAFKA-15906', 'KAFKA-15905']);
     expect(jiras('3.7.0')).toEqual(['KAFKA-15905']);
@@ -111,9 +111,12 @@ describe('translation model per MM2 release', () => {
     expect(bound('3.7.1').parts['translation-slack']).toBe(3 * 11);
     expect(bound('3.6.1').parts['translation-slack']).toBe(3 * 101);
     expect(bound('3.6.1').skipsPossible).toBe(false);
-    // Up to 3.4.0: no checkpoint for a group behind the latest sync — up to everything again.
-    expect(bound('3.4.0').maxDuplicates).toBe(6000);
+    // Up to 3.4.0 without gaps: one sync, an exact extrapolation — commit and sync lag only.
+    expect(bound('3.4.0').parts['translation-slack']).toBe(0);
+    expect(bound('3.4.0').maxDuplicates).toBe(bound('3.7.1').maxDuplicates - 3 * 11);
     expect(bound('3.4.0').skipsPossible).toBe(false);
+    // With gaps: a sync after each, no checkpoint for a group behind the latest — up to everything again.
+    expect(bound('3.4.0', { transactionRecords: 10 }).maxDuplicates).toBe(6000);
     expect(bound('3.4.0', { transactionRecords: 10 }).skipsPossible).toBe(true);
     expect(bound('3.4.0', { transactionRecords: 10 }).reasoning).toMatch(/KAFKA-12468[\s\S]*skips possible/);
     expect(bound('3.4.1', { transactionRecords: 10 }).skipsPossible).toBe(false);
