@@ -84,9 +84,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   /** The messages due now; with transactions, one transaction's worth once that many are due. */
   const takeDue = () => {
     const elapsed = Math.min(Date.now() - started, (w.durationSeconds ?? Infinity) * 1000);
-    const due = topics.map((topic) => {
-      return Math.max(0, Math.min(sendCap(topic.messageBytes), Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent));
-    });
+    const due = topics.map((topic) => Math.max(0, Math.min(sendCap(topic.messageBytes), Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent)));
     let budget = perTransaction === 0 ? Infinity : due.reduce((a, b) => a + b, 0) >= perTransaction ? perTransaction : 0;
     return topics.flatMap((topic, i) => {
       const n = Math.min(due[i]!, budget);
@@ -114,25 +112,28 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     }
   };
 
-  /** Marks an error of a transaction: whether it certainly committed nothing. */
-  const txError = (e: unknown, nothingCommitted: boolean) => Object.assign(e instanceof Error ? e : new Error(String(e)), { nothingCommitted });
+  /**
+   * Marks an error of a transaction with what became of it: `not-begun` and `aborted` committed
+   * nothing; `unknown` (a commit or abort that failed) may have committed.
+   */
+  const txError = (e: unknown, transaction: 'not-begun' | 'aborted' | 'unknown') => Object.assign(e instanceof Error ? e : new Error(String(e)), { transaction });
 
   /** The batch's request: without transactions, its send; with, a transaction that commits it. */
   const write = async (request: ProducerBatch): Promise<RecordMetadata[]> => {
     if (perTransaction === 0) return producer.sendBatch(request);
-    const tx = await producer.transaction().catch((e: unknown) => { throw txError(e, true); });
+    const tx = await producer.transaction().catch((e: unknown) => { throw txError(e, 'not-begun'); });
     let meta: RecordMetadata[];
     try {
       meta = await tx.sendBatch(request);
     } catch (e) {
       // Aborted: read_committed consumers never see the records, but MM2 (read_uncommitted,
       // its consumer's default) may already have copied them. Not aborted: the outcome is unknown.
-      throw txError(e, await tx.abort().then(() => true, () => false));
+      throw txError(e, await tx.abort().then(() => 'aborted' as const, () => 'unknown' as const));
     }
     try {
       await tx.commit();
     } catch (e) {
-      throw txError(e, false);
+      throw txError(e, 'unknown');
     }
     return meta;
   };
@@ -169,11 +170,11 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     } catch (e) {
       const types = kafkaErrorTypes(e);
       if (w.idempotent && types.some((t) => fatalForIdempotence.has(t))) renew = true;
-      // A transaction never begun or aborted committed nothing; one that failed to commit or to
-      // abort may have, and leaves kafkajs's transaction state stuck: a fresh producer fences it.
-      const nothingCommitted = (e as { nothingCommitted?: boolean }).nothingCommitted === true;
-      if (perTransaction > 0 && !nothingCommitted) renew = true;
-      const outcome = perTransaction > 0 ? (nothingCommitted ? 'fail' : 'indeterminate') : produceOutcome({ kafkaErrorTypes: types });
+      // Only a cleanly aborted transaction leaves kafkajs's producer ready for the next; after any
+      // other failure its transaction state is stuck, and a fresh producer (fencing it) carries on.
+      const transaction = (e as { transaction?: string }).transaction;
+      if (perTransaction > 0 && transaction !== 'aborted') renew = true;
+      const outcome = perTransaction > 0 ? (transaction === 'unknown' ? 'indeterminate' : 'fail') : produceOutcome({ kafkaErrorTypes: types });
       const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       for (const m of batch) {
         stats[outcome === 'fail' ? 'failed' : 'indeterminate']++;
