@@ -6,6 +6,7 @@ import { mirrorProperties } from '../../src/core/mm2-config.ts';
 import { brokersOf } from '../../src/core/topology.ts';
 import { parseScenario } from '../../src/core/validate.ts';
 import { javaCommand } from '../../src/adapters/java-command.ts';
+import { releasesToBuild } from '../../src/cli/setup.ts';
 
 const scenario = (extra: Record<string, unknown> = {}) => parseScenario({ name: 't', topics: [{ name: 'orders', partitions: 3 }], ...extra }, 'test');
 const invalid = (extra: Record<string, unknown>): string => {
@@ -129,5 +130,13 @@ describe('translation model per MM2 release', () => {
     expect(lagging('3.5.2').parts['translation-slack']).toBe(1500);
     // At the head, the history's defect does not matter.
     expect(expectedBound(scenario({ kafka: { version: '3.5.1' }, workload: { ratePerSecond: 30 } }), { acked: 6000, consumerLagAtKill: 0 }).maxDuplicates).toBeLessThan(6000);
+  });
+});
+
+describe('setup <scenario>', () => {
+  it('builds exactly the releases the cells run, matrix values and mirror.version included', async () => {
+    expect((await releasesToBuild(['scenarios/kafka-versions.ts'])).sort(compareReleases)).toEqual(['3.3.2', '3.4.0', '3.4.1', '3.5.1', '3.6.1', '3.7.1', '3.9.1', '4.3.1']);
+    // A scenario on the default release asks for nothing more.
+    expect(await releasesToBuild(['scenarios/quickstart.ts'])).toEqual([]);
   });
 });
