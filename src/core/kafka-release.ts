@@ -10,9 +10,10 @@
  * What changed, read from Kafka's source at each release tag (connect/mirror):
  *  - Offset translation (MirrorCheckpointTask, OffsetSyncStore):
  *     - up to 3.4.0, a group offset g past the latest sync (u → d) translates to d + (g − u), and
- *       only the latest sync is kept. Exact while source and remote offsets advance together; past
- *       the remote record when the source has offsets MM2 does not copy (transaction markers,
- *       compacted records): the consumer resumes beyond records it never read (KAFKA-12468).
+ *       only the latest sync is kept: a group behind it is not translated at all. Exact while
+ *       source and remote offsets advance together; past the remote record when the source has
+ *       offsets MM2 does not copy since the sync (transaction markers, compacted records): the
+ *       consumer resumes beyond records it never read (KAFKA-12468).
  *     - from 3.4.1, g = u translates to d and g > u to d + 1 — never ahead, at the price of
  *       re-delivering up to a sync's spacing — and a history of syncs is kept per partition
  *       (KAFKA-12468, KAFKA-14666). 3.4.1–3.5.1 drop too many old syncs when their spacing
