@@ -15,6 +15,7 @@ import { DrillError } from '../core/errors.ts';
 import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/docker.ts';
 import { resolveImages } from '../adapters/images.ts';
 import { mirrorRelease, releasesOf } from '../core/kafka-release.ts';
+import { releaseText } from '../render/release-text.ts';
 import type { Scenario } from '../core/scenario.ts';
 import { HistoryRecorder, type CellRecorder } from '../adapters/recorder.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
@@ -116,6 +117,10 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       const progress = prefixed(o.progress, `[${i + 1}/${plan.length}]`);
       const left = timeLeft(tookMs, plan.length - i);
       progress.info(`${keys.join(' | ')}${left ? ` — ${left}` : ''}`);
+      // What each variant's MM2 release predicts, on record before it is measured.
+      const predictions = unit.cells.map((c) => releaseText(c.scenario));
+      const shared = new Set(predictions).size === 1;
+      for (const [v, text] of predictions.entries()) if (text && (v === 0 || !shared)) progress.info(shared ? text : `${keys[v]}: ${text}`);
       // Shared events are in every variant's history: the first variant's narrate them once.
       cellProgress.set(key, { progress, narrate: eventNarrator() });
       const t0 = Date.now();
