@@ -21,7 +21,8 @@
  *   copy-lag            raw-copy only, o < C: committed after the offsets were copied (the copy's age);
  *   timestamp-margin    timestamp only: delivered within the seek's margin before the last processed message;
  *   resumed-at-earliest earliest only: everything is read again;
- *   offset-reset        the strategy had no offset for the partition: auto.offset.reset applied.
+ *   offset-reset        the strategy had no offset for the partition, or one past the backup's
+ *                       end at the failover (OFFSET_OUT_OF_RANGE): auto.offset.reset applied.
  *
  * Each skipped id (never delivered, passed on the backup) has one cause:
  *   translation-ahead   mm2-sync / checkpoints: the translated offset was past an id the group had
@@ -30,7 +31,7 @@
  *   untranslated-offset raw-copy: the copied offset number pointed past it on the backup;
  *   timestamp-ahead     timestamp: the seek by time landed after it;
  *   resumed-at-latest   latest: everything not yet processed at the kill;
- *   offset-reset        no offset for the partition and auto.offset.reset=latest.
+ *   offset-reset        no offset for the partition (or one past the backup's end) and auto.offset.reset=latest.
  *   consumer-gap        inside the range the consumer read (a client or harness fault; see consistency).
  * The parts add up to the totals by construction (one cause per id); an id that fits no rule is
  * `unexplained`, which must stay 0.
@@ -48,7 +49,7 @@ export const causes = {
   'untranslated-offset': 'untranslated offset: the copied offset number does not point at the same record on the backup',
   'timestamp-margin': "timestamp margin: within the seek's margin before the last processed message",
   'resumed-at-earliest': 'resumed at the earliest offset: everything is read again',
-  'offset-reset': 'no offset for the partition: auto.offset.reset applied',
+  'offset-reset': "no offset for the partition, or one past the backup's end: auto.offset.reset applied",
   'translation-ahead': 'translation ahead of the commit: resumed past messages the group had not committed',
   'committed-unseen': 'committed on the primary without the consumer delivering it',
   'timestamp-ahead': 'the seek by time landed after it',
@@ -92,7 +93,7 @@ function upstreamFor(ctx: Context, remote: string, resume: bigint): bigint | und
 
 function duplicateCause(ctx: Context, source: Located, remote: string): Cause {
   const resume = ctx.resumed.get(remote);
-  if (resume === undefined || !ctx.ix.chosen?.offsets.has(remote)) return 'offset-reset';
+  if (resume === undefined || !ctx.ix.chosen?.offsets.has(remote) || ctx.ix.chosen.outOfRange.has(remote)) return 'offset-reset';
   const c = ctx.ix.lastCommit.get(tpKey(source.topic, source.partition));
   const o = source.offset;
   switch (ctx.strategy) {
@@ -114,7 +115,7 @@ function skipCause(ctx: Context, source: Located, copy: Located): Cause {
   const remote = tpKey(copy.topic, copy.partition);
   const resume = ctx.resumed.get(remote);
   if (resume !== undefined && copy.offset >= resume) return 'consumer-gap';
-  if (!ctx.ix.chosen?.offsets.has(remote)) return 'offset-reset';
+  if (!ctx.ix.chosen?.offsets.has(remote) || ctx.ix.chosen.outOfRange.has(remote)) return 'offset-reset';
   const c = ctx.ix.lastCommit.get(tpKey(source.topic, source.partition));
   if (c !== undefined && source.offset < c) return 'committed-unseen';
   switch (ctx.strategy) {

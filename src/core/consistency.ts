@@ -14,7 +14,8 @@
  *  - deliveries-contiguous:       on every partition, every record between where the consumer
  *                                 started and its final position was delivered (no hidden gap);
  *  - resume-at-chosen-offsets:    the failed-over consumer started each partition exactly at the
- *                                 offset the failover strategy chose.
+ *                                 offset the failover strategy chose (unless it was past the
+ *                                 backup's end: then auto.offset.reset decides, as in Kafka).
  *
  * Verdicts are three-valued: a check that lacks its inputs (e.g. an incomplete backup read) is
  * `unknown`, never `pass`. A `fail` is a harness (or client) bug and fails the cell.
@@ -105,7 +106,7 @@ function backupDeliveriesInRange(ix: HistoryIndex): ConsistencyCheck {
   const off = ix.delivered.backup.flatMap((d) => {
     const tp = tpKey(d.topic, d.partition);
     const o = BigInt(d.offset);
-    const low = ix.chosen?.offsets.get(tp) ?? 0n;
+    const low = ix.chosen?.outOfRange.has(tp) ? 0n : (ix.chosen?.offsets.get(tp) ?? 0n);
     const high = end.get(tp);
     return high === undefined || o < low || o >= high ? [`${where(d)} outside [${low}, ${high ?? '?'})`] : [];
   });
@@ -152,16 +153,19 @@ function resumeAtChosenOffsets(ix: HistoryIndex): ConsistencyCheck {
   const first = ix.firstBackupOffsets;
   const off: string[] = [];
   const late: string[] = [];
+  const reset = [...ix.chosen.outOfRange];
   for (const [tp, chosen] of ix.chosen.offsets) {
     const f = first.get(tp);
-    if (f === undefined || f === chosen) continue;
+    // Past the backup's end, Kafka resets the consumer by auto.offset.reset: it starts elsewhere on purpose.
+    if (f === undefined || f === chosen || ix.chosen.outOfRange.has(tp)) continue;
     // MM2 keeps syncing an idle group (KIP-545): with mm2-sync it may have written a newer
     // offset between the harness reading the group's offsets and the consumer joining.
     if (ix.chosen.strategy === 'mm2-sync' && f > chosen) late.push(`${tp} started at ${f}, read ${chosen}`);
     else off.push(`${tp} started at ${f}, chosen ${chosen}`);
   }
   if (off.length === 0 && late.length) return { name, verdict: 'unknown', detail: `MM2 may have synced a newer offset after it was read: ${late.join('; ')}` };
-  return fromList(name, off, `every partition started at the ${ix.chosen.strategy} strategy's offset`);
+  const resetText = reset.length ? `; ${reset.join(', ')} chosen past the backup's end: reset by auto.offset.reset` : '';
+  return fromList(name, off, `every partition started at the ${ix.chosen.strategy} strategy's offset${resetText}`);
 }
 
 export function checkConsistency(ix: HistoryIndex, finalPositions: ReadonlyMap<string, bigint>): Consistency {

@@ -32,7 +32,7 @@ export interface BoundCheck extends ExpectedBound {
 
 export function checkBound(s: Scenario, remoteTopics: readonly string[], ledger: Pick<Ledger, 'counts' | 'consistency'>, events: readonly HistoryEvent[], consumerLagAtKill: number | null, ix: HistoryIndex = indexHistory(events)): BoundCheck {
   const counts = ledger.counts;
-  const expected = expectedBound(s, { acked: counts.acked, consumerLagAtKill });
+  const expected = expectedBound(s, { acked: counts.acked, consumerLagAtKill, outOfRange: ix.chosen?.outOfRange.size ?? 0 });
   const evidence: string[] = [];
   const chosen = eventsOf(events, 'failover-offsets')[0];
   const partitions = s.topics.reduce((a, t) => a + t.partitions, 0);

@@ -52,6 +52,8 @@ export interface BoundInputs {
   readonly acked: number;
   /** How many messages the consumer's committed position trailed the primary's end at the kill (all partitions). */
   readonly consumerLagAtKill: number | null;
+  /** Partitions where the strategy's offset was past the backup's end at the failover (history-index.ts `outOfRange`). */
+  readonly outOfRange?: number;
 }
 
 const commitWindowSeconds = (c: Scenario['workload']['consumer']): number =>
@@ -114,12 +116,17 @@ export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
         `${rate} × (commit ${commit}s + checkpoint ${m.checkpointIntervalSeconds}s) + translation slack ${slack} per partition`,
         cell(commit + m.checkpointIntervalSeconds, slack),
       );
-    case 'raw-copy':
+    case 'raw-copy': {
+      // The only strategy that can point past the backup's end (when the backup trails the group's
+      // commits): Kafka then resets the consumer by auto.offset.reset — earliest: everything again.
+      const reset = inputs.outOfRange ?? 0;
+      const resetPart = reset > 0 && !noCheckpointFallback ? { 'offset-reset': inputs.acked } : {};
       return bound(
-        { 'commit-lag': cell(commit, 1) },
+        { 'commit-lag': cell(commit, 1), ...resetPart },
         true,
-        `untranslated offsets are only right while the remote topic's offsets equal the source's (true for a fresh drill topic; false after retention, compaction, transactions or an MM2 restart from an older position); ${rate} × commit ${commit}s`,
+        `untranslated offsets are only right while the remote topic's offsets equal the source's (true for a fresh drill topic; false after retention, compaction, transactions or an MM2 restart from an older position); ${rate} × commit ${commit}s${reset > 0 ? `; ${reset} partition(s) were committed past the backup's end at the failover: out of range, reset by auto.offset.reset` : ''}`,
       );
+    }
     case 'timestamp':
       return bound(
         { 'timestamp-margin': cell(s.failover.timestampMarginMs / 1000 + commit, 1) },

@@ -30,8 +30,13 @@ export interface HistoryIndex {
   readonly backupAt: ReadonlyMap<string, string>;
   /** Each consumer's own report when it stopped (null: it never stopped cleanly). */
   readonly positions: Readonly<Record<ConsumerPhase, EventOf<'positions'> | null>>;
-  /** The failover strategy's choice (null: no failover). */
-  readonly chosen: { strategy: string; group: string; offsets: ReadonlyMap<string, bigint> } | null;
+  /**
+   * The failover strategy's choice (null: no failover), and the partitions where it pointed past
+   * the backup's end at the failover (`failover-end`): Kafka answers such a fetch with
+   * OFFSET_OUT_OF_RANGE and the consumer resumes by auto.offset.reset instead — the raw-copy
+   * strategy's lot when the backup trails the committed offsets.
+   */
+  readonly chosen: { strategy: string; group: string; offsets: ReadonlyMap<string, bigint>; outOfRange: ReadonlySet<string> } | null;
   /** The primary consumer's last commit per source topic/partition: its own record, or the primary's answer just before the kill if further. */
   readonly lastCommit: ReadonlyMap<string, bigint>;
   readonly checkpoints: readonly EventOf<'checkpoint'>[];
@@ -120,11 +125,20 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
   const idempotent = setting(start, ['workload', 'idempotent']);
   const groupId = setting(start, ['workload', 'consumer', 'groupId']);
   const offsetEvents = eventsOf(events, 'offsets');
+  const offsets = (label: string, cluster: string): ReadonlyMap<string, bigint> => {
+    const m = new Map<string, bigint>();
+    for (const e of offsetEvents) {
+      if (e.label !== label || e.cluster !== cluster) continue;
+      for (const [p, o] of Object.entries(e.offsets)) m.set(tpKey(e.topic, p), BigInt(o));
+    }
+    return m;
+  };
+  const chosenOffsets = new Map(Object.entries(chosenEvent?.offsets ?? {}).map(([tp, o]) => [tp, BigInt(o)]));
+  const failoverEnd = offsets('failover-end', 'backup');
+  const outOfRange = new Set([...chosenOffsets].filter(([tp, o]) => failoverEnd.has(tp) && o > failoverEnd.get(tp)!).map(([tp]) => tp));
   return {
     acked, failed, indeterminate, deliveries, delivered, backupCopies, backupAt, positions, lastCommit,
-    chosen: chosenEvent
-      ? { strategy: chosenEvent.strategy, group: chosenEvent.group, offsets: new Map(Object.entries(chosenEvent.offsets).map(([tp, o]) => [tp, BigInt(o)])) }
-      : null,
+    chosen: chosenEvent ? { strategy: chosenEvent.strategy, group: chosenEvent.group, offsets: chosenOffsets, outOfRange } : null,
     checkpoints: eventsOf(events, 'checkpoint'),
     groupId: typeof groupId === 'string' ? groupId : null,
     failoverDelayMs: typeof delaySeconds === 'number' ? delaySeconds * 1000 : null,
@@ -134,14 +148,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
     firstBackupOffsets: firstOffsets(delivered.backup),
     backupReadComplete,
     drainComplete,
-    offsets(label, cluster) {
-      const m = new Map<string, bigint>();
-      for (const e of offsetEvents) {
-        if (e.label !== label || e.cluster !== cluster) continue;
-        for (const [p, o] of Object.entries(e.offsets)) m.set(tpKey(e.topic, p), BigInt(o));
-      }
-      return m;
-    },
+    offsets,
   };
 }
 

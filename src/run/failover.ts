@@ -18,7 +18,7 @@ import { readCheckpoints } from '../adapters/checkpoint-reader.ts';
 import { compileJava } from '../adapters/custom-policy.ts';
 import { dockerClient } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { committedOffsets } from '../adapters/kafka-client.ts';
+import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
 import type { CellContext } from './run-cell.ts';
 import type { Scenario } from '../core/scenario.ts';
@@ -136,6 +136,8 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   // topic in active-active, the identity-named topic beside an offsets-only mirror) shows as -1.
   for (const topic of d.topics) {
     d.rec.emit({ type: 'offsets', label: 'failover-committed', cluster: 'backup', topic, offsets: await committedOffsets(d.backupAdmin, groupId, topic) });
+    // Where the backup ends as the consumer moves: an offset chosen past it is out of range.
+    d.rec.emit({ type: 'offsets', label: 'failover-end', cluster: 'backup', topic, offsets: await endOffsets(d.backupAdmin, topic) });
   }
   // MM2's checkpoints are read for every strategy: they are evidence, not only an input. Only the
   // `checkpoints` strategy waits for them before resuming; for the others the reading (and the

@@ -52,6 +52,26 @@ describe('attribution of the failover\'s duplicates', () => {
     expect(none).toEqual([{ cause: 'commit-lag', messages: 0, expectedMax: 40 }, { cause: 'sync-lag', messages: 0, expectedMax: 10 }]);
   });
 
+  it("takes a raw offset past the backup's end for what Kafka does with it: a reset by auto.offset.reset, not a harness bug", () => {
+    // The backup holds m0–m11 (end 12); raw-copy chose 14, out of range: the consumer restarted at 0.
+    const base = history('raw-copy', 0);
+    const at = base.findIndex((e) => e.type === 'failover-offsets');
+    const events = [
+      ...base.slice(0, at),
+      ev({ type: 'offsets', label: 'failover-end', cluster: 'backup', topic: REMOTE, offsets: { '0': '12' } }),
+      ev({ type: 'failover-offsets', strategy: 'raw-copy', group: 'g', offsets: { [`${REMOTE}/0`]: '14' } }),
+      ...base.slice(at + 1),
+    ];
+    expect(indexHistory(events).chosen?.outOfRange).toEqual(new Set([`${REMOTE}/0`]));
+    expect(parts(events).byCause).toEqual({ 'offset-reset': 10 });
+    const checks = buildLedger(events).consistency.checks;
+    expect(checks.filter((c) => c.verdict === 'fail')).toEqual([]);
+    expect(checks.find((c) => c.name === 'resume-at-chosen-offsets')?.detail).toMatch(/past the backup's end: reset by auto\.offset\.reset/);
+    // Within the backup's end, starting elsewhere is still the harness's fault.
+    const inRange = events.map((e) => (e.type === 'offsets' && e.label === 'failover-end' ? { ...e, offsets: { '0': '20' } } : e));
+    expect(buildLedger(inRange).consistency.checks.find((c) => c.name === 'resume-at-chosen-offsets')?.verdict).toBe('fail');
+  });
+
   it('names the baselines and a partition without an offset', () => {
     expect(parts(history('earliest', 0)).byCause).toEqual({ 'resumed-at-earliest': 10 });
     expect(parts(history('mm2-sync', null)).byCause).toEqual({ 'offset-reset': 10 });
