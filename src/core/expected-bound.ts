@@ -17,8 +17,9 @@
  *    compaction) it syncs after every gap, and a group committed behind the latest sync gets no
  *    checkpoint at all, so the failover resumes from an older checkpoint, however old, or from
  *    auto.offset.reset: up to everything again; an extrapolation from a sync before a gap lands
- *    past records the group never read: skips (KAFKA-12468). 3.4.1–3.5.1 drop too many syncs from the history (KAFKA-15202): for a group
- *    further behind the head than the sync spacing, the same "up to everything" holds.
+ *    past records the group never read: skips (KAFKA-12468).
+ *  - 3.4.1–3.5.1 drop too many syncs from the history (KAFKA-15202): for a group further behind
+ *    the head than the sync spacing, the same "up to everything" holds.
  *  - Checkpoints are emitted every emit.checkpoints.interval.seconds; the group sync copies the
  *    latest checkpoint every sync.group.offsets.interval.seconds.
  *  - The consumer's own commit interval adds what it processed but had not committed.

@@ -61,9 +61,9 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     explicit: o.cells.flatMap(({ scenario: { kafka } }) => (kafka.image === undefined ? [] : [{ version: kafka.version, image: kafka.image }])),
     kafka: !external,
   });
-  // Custom policies are built before anything starts, so a compile error costs no cluster. (The
-  // team's own MM2 between external clusters runs its own policy.)
-  // Compiled against the jars of the MM2 release that loads it.
+  // Custom policies are built before anything starts, so a compile error costs no cluster, each
+  // against the jars of the MM2 release that loads it. (The team's own MM2 between external
+  // clusters runs its own policy.)
   const policies = new Map<string, PreparedPolicy>();
   const policyKey = (s: Scenario) => `${s.mirror.policy}@${mirrorRelease(s) ?? ''}`;
   for (const c of o.cells) {
