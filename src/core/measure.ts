@@ -25,18 +25,23 @@ export function measureCell(events: readonly HistoryEvent[], cellStart: number) 
   // it has no per-partition breakdown, and its samples are in `roundTrip`.
   const ledger = roundTrip
     ? {
-      counts: roundTrip.counts, consistency: roundTrip.consistency, failoverGapMs: null, samples: null, partitions: {}, drainComplete: ix.drainComplete,
+      counts: roundTrip.counts, consistency: roundTrip.consistency, failoverGapMs: roundTrip.failoverGapMs, samples: null, partitions: {}, drainComplete: ix.drainComplete,
       backupReadComplete: events.some((e) => e.type === 'read-complete' && e.what === 'backup-copies' && e.complete),
     }
     : ledgerOf(ix);
   const gap = ledger.failoverGapMs;
+  const delay = roundTrip || ix.killAt === null ? null : ix.failoverDelayMs;
   return {
     counts: ledger.counts,
     failoverGapMs: gap,
-    /** The configured wait before failing over (failover.delaySeconds): detection, not the harness. */
-    failoverDelayMs: gap === null ? null : ix.failoverDelayMs,
+    /**
+     * The configured wait before failing over (failover.delaySeconds): detection, not the harness.
+     * Known from the settings whenever the primary was killed, delivered on the backup or not; a
+     * playbook does not use it (its steps' own waits are in `roundTrip.steps`).
+     */
+    failoverDelayMs: delay,
     /** The gap minus the configured wait: what moving the consumer really took. */
-    failoverRemainderMs: gap === null || ix.failoverDelayMs === null ? null : gap - ix.failoverDelayMs,
+    failoverRemainderMs: gap === null || delay === null ? null : gap - delay,
     consistency: ledger.consistency,
     backupReadComplete: ledger.backupReadComplete,
     drainComplete: ledger.drainComplete,

@@ -3,13 +3,15 @@
  * following each id across both clusters, every topic that holds it, and every era of the drill.
  * This docblock is the specification; docs/playbooks.md shows it on a failback.
  *
- * Eras (of an id, by where and when it was acked):
- *  - before-kill:    acked on the primary before it was killed (all of them when the playbook
- *                    kills nothing);
- *  - backup-local:   acked on the backup before any kill — producers writing on both clusters
- *                    (active-active, a `start-producers` step);
- *  - outage:         acked on the backup after the kill (producers moved there);
- *  - after-failback: acked on the primary after the kill (producers moved back).
+ * The failover: the kill of the primary; when the playbook kills nothing, a planned switchover's
+ * first move of the producers to the backup (none: no failover, every ack is before it).
+ *
+ * Eras (of an id, by where and when it was acked; the names say "kill" for the failover):
+ *  - before-kill:    acked on the primary before the failover;
+ *  - backup-local:   acked on the backup before the failover — producers writing on both
+ *                    clusters (active-active, a `start-producers` step);
+ *  - outage:         acked on the backup after the failover (producers moved there);
+ *  - after-failback: acked on the primary after the failover (producers moved back).
  *
  * Copies: every distinct `topic/partition@offset` holding the id on a cluster, as the final
  * verification read found it (every view of the scenario's topics: the topic itself and the
@@ -25,13 +27,32 @@
  *      - skipped:   a copy the final position passed;
  *      - unreached: copies only at or beyond the final position.
  *
- * The replication view:
+ * The replication view — every acked id absent from the other cluster (where it was not acked)
+ * falls in exactly one of `absent`'s figures, and only the first is the failover's RPO:
+ *  - failover:    acked on the primary before the failover and never copied to the backup: the
+ *                 RPO, the headline `counts.notReplicated`. It needs the backup's read only: a
+ *                 primary killed and never restored is not read, and need not be;
  *  - stranded:    acked on the backup during the outage and never copied to the primary — left
- *                 behind when the reverse flow stopped (the cost of a premature cutover);
+ *                 behind when the reverse flow stopped (the cost of a premature cutover, planned
+ *                 switchover or not);
+ *  - afterFailback: acked on the primary after the failover and never copied to the backup —
+ *                 nothing copies forward once the producers are home, by design;
+ *  - backupLocal: acked on the backup before the failover (producers on both clusters) and never
+ *                 copied to the primary;
+ *  - deletedIncarnation: ids of a topic incarnation the playbook deleted (or acked while its
+ *                 deletion was under way and not found afterwards) and not on the other cluster
+ *                 — removed on purpose, or never copied before the deletion (`incarnations` tells
+ *                 which, per incarnation).
  *  - resurrected: acked on the primary before the kill, not on the backup when the primary was
  *                 restored (`before-restore-end` offsets), and found on the primary afterwards:
  *                 data the outage hid that comes back. `resurrectedDelivered` of them reached the
  *                 consumer; `vanished` counts those the restored primary did not have either.
+ *
+ * Each consumer move's gap: from its stop — the kill of the cluster it was on, when that cluster
+ * was killed since it got there, else the start of the move — to its first delivery on the new
+ * cluster after the move. The failover's gap (`failoverGapMs`, the `failoverGapSeconds`
+ * threshold) is the gap of the first move of the consumers to the backup after the kill (of the
+ * first move to the backup, when nothing was killed).
  *
  * Topics a playbook recreated or altered (docs/gotchas.md): the same classes and copies per topic
  * incarnation, the head MM2 never copied and the remote partitions' incarnations in offset order
@@ -93,6 +114,19 @@ export interface ConsumerMove {
   startMs: number;
   committed: Record<string, string>;
   resumedAt: Record<string, string>;
+  /** What stopped the consumer: the kill of the cluster it was on, or the move itself. */
+  gapFrom: 'kill' | 'move';
+  /** From that stop to the first delivery on the new cluster after the move (null: nothing delivered there). */
+  gapMs: number | null;
+}
+
+/** Acked ids absent from the cluster they were not acked on, one figure each (see the docblock). */
+export interface Absences {
+  failover: Count;
+  stranded: Count;
+  afterFailback: Count;
+  backupLocal: Count;
+  deletedIncarnation: Count;
 }
 
 export interface RoundTrip {
@@ -103,6 +137,8 @@ export interface RoundTrip {
   /** Copies per id on each cluster, per era of the id. */
   copies: Record<Era, Record<'primary' | 'backup', CopyHistogram>>;
   stranded: Count;
+  /** Every acked id absent from the other cluster, by why; `failover` is the RPO (counts.notReplicated). */
+  absent: Absences;
   resurrected: Count;
   resurrectedDelivered: Count;
   vanished: Count;
@@ -111,6 +147,8 @@ export interface RoundTrip {
   /** When producers could not write: the failover's gap, the cutover window of the failback. */
   writeGaps: WriteGap[];
   moves: ConsumerMove[];
+  /** The consumer's gap at the failover's move (null: no failover move, or nothing delivered after it). */
+  failoverGapMs: number | null;
   /** Topics the playbook deleted or recreated, per incarnation (core/incarnation.ts); empty otherwise. */
   incarnations: IncarnationReport[];
   /** Acked ids whose incarnation cannot be told: acked while their topic's deletion was under way, and not found afterwards. */
@@ -123,8 +161,11 @@ export interface RoundTrip {
    * The classic ledger's figures for the whole round trip (tables and thresholds read these). For
    * a playbook: duplicatedBeforeKill = delivered twice before the kill; duplicatedByFailover =
    * delivered on both clusters (a move re-delivered it); duplicatedAfterFailover = the other
-   * duplicates; notReplicated = never copied to the cluster it was not acked on;
-   * replicationDuplicates = ids with several copies on one cluster.
+   * duplicates; notReplicated = the failover's RPO (`absent.failover`: acked on the primary before
+   * the failover, never copied to the backup; the round trip's other absences are in `absent`);
+   * replicationDuplicates = ids with several copies on one cluster (each id once, whichever
+   * cluster; `replicationExtraCopies` the surplus copies on both); foreignDeliveries = deliveries
+   * (not ids) of ids the run never produced, as the classic ledger counts them.
    */
   counts: LedgerCounts;
   /**
@@ -186,6 +227,8 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
   // The SIGKILL itself (the step first records offsets): acks until then are the primary's before the kill.
   const killAt = eventsOf(events, 'kill').find((e) => e.target === 'primary')?.t ?? null;
   const restore = stepStarts.find((e) => e.action === 'restore-cluster');
+  // The failover: the kill, or a planned switchover's first move of the producers to the backup.
+  const failoverAt = killAt ?? stepStarts.find((e) => e.action === 'move-producers' && e.target === 'backup')?.t ?? null;
 
   // The consumer's final cluster is where the last move sent it, not the phase of the last
   // positions event: a consumer abandoned on a killed cluster reports its positions only when its
@@ -199,7 +242,7 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
   const position = finalPositionOf(events, finals, drainComplete);
 
   const eraOf = (a: Ack): Era => {
-    const afterKill = killAt !== null && a.t >= killAt;
+    const afterKill = failoverAt !== null && a.t >= failoverAt;
     if (a.cluster === 'backup') return afterKill ? 'outage' : 'backup-local';
     return afterKill ? 'after-failback' : 'before-kill';
   };
@@ -213,7 +256,9 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
   const finalComplete = finalCluster !== null && readComplete[finalCluster];
   if (!finalComplete) for (const c of [total, ...Object.values(byEra), ...[...byIncarnation.values()].map((x) => x.classes)]) Object.assign(c, { lost: 'unknown', skipped: 'unknown', unreached: 'unknown' });
   const restoreEnds = restore ? offsetsAt(events, 'before-restore-end') : null;
-  let stranded = 0;
+  const absent = { failover: 0, stranded: 0, afterFailback: 0, backupLocal: 0, deletedIncarnation: 0 };
+  const deletedSpans = new Set(incarnations.spans.filter((x) => x.deletedMs !== null).map((x) => spanKey(x.cluster, x.topic, x.incarnation)));
+  let deletedUnknown = false;
   let resurrected = 0;
   let resurrectedDelivered = 0;
   let vanished = 0;
@@ -242,10 +287,16 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
       addCopies(copyHist[era][cluster], k);
       if (mine) addCopies(mine.copies[cluster], k);
     }
-    if (mine && !copies[ack.cluster === 'backup' ? 'primary' : 'backup'].has(id)) mine.notReplicated += 1;
-    if (era === 'outage' && !copies.primary.has(id)) {
-      stranded += 1;
-      if (samples.stranded.length < SAMPLE) (samples.stranded as string[]).push(id);
+    const otherCluster = ack.cluster === 'backup' ? 'primary' : 'backup';
+    const elsewhere = copies[otherCluster].has(id);
+    if (mine && !elsewhere) mine.notReplicated += 1;
+    if (inc === null ? incarnations.of(id) === 'unknown' : deletedSpans.has(inc)) {
+      if (!readComplete[otherCluster]) deletedUnknown = true;
+      else if (!elsewhere) absent.deletedIncarnation += 1;
+    } else if (!elsewhere) {
+      const why = ({ 'before-kill': 'failover', 'backup-local': 'backupLocal', outage: 'stranded', 'after-failback': 'afterFailback' } as const)[era];
+      absent[why] += 1;
+      if (why === 'stranded' && samples.stranded.length < SAMPLE) (samples.stranded as string[]).push(id);
     }
     if (era === 'before-kill' && restoreEnds) {
       const replicatedBefore = [...(copies.backup.get(id)?.values() ?? [])].some((c) => c.offset < (restoreEnds.get(tpKey(c.topic, c.partition)) ?? 0n));
@@ -259,7 +310,16 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
     }
   }
   const known = (ok: boolean, v: number): Count => (ok ? v : 'unknown');
-  const counts = classicCounts(events, acks, copies, readComplete, killAt, total);
+  const absences: Absences = {
+    failover: known(readComplete.backup, absent.failover),
+    stranded: known(readComplete.primary, absent.stranded),
+    afterFailback: known(readComplete.backup, absent.afterFailback),
+    backupLocal: known(readComplete.primary, absent.backupLocal),
+    deletedIncarnation: known(!deletedUnknown, absent.deletedIncarnation),
+  };
+  const counts = classicCounts(events, acks, copies, killAt, total, absences.failover);
+  const moves = consumerMoves(events, cellStart);
+  const failoverMove = moves.find((m) => m.to === 'backup' && (killAt === null || m.startMs >= killAt - cellStart));
   const resurrectedKnown = restore !== undefined && readComplete.primary && readComplete.backup;
   return {
     finalCluster,
@@ -269,7 +329,8 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
       primary: readComplete.primary ? copyHist[e].primary : 'unknown',
       backup: readComplete.backup ? copyHist[e].backup : 'unknown',
     }])) as RoundTrip['copies'],
-    stranded: known(readComplete.primary, stranded),
+    stranded: absences.stranded,
+    absent: absences,
     resurrected: restore ? known(resurrectedKnown, resurrected) : 0,
     resurrectedDelivered: restore ? known(resurrectedKnown, resurrectedDelivered) : 0,
     vanished: restore ? known(resurrectedKnown, vanished) : 0,
@@ -286,7 +347,8 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
     configChanges: configChanges(events, cellStart),
     steps: stepTimings(events, cellStart),
     writeGaps: writeGaps(events, cellStart),
-    moves: consumerMoves(events, cellStart),
+    moves,
+    failoverGapMs: failoverMove?.gapMs ?? null,
     counts,
     consistency: consistencyOf(events, acks, copies, readComplete),
   };
@@ -342,7 +404,7 @@ function consistencyOf(
 
 function classicCounts(
   events: readonly HistoryEvent[], acks: ReadonlyMap<string, Ack>, copies: Record<'primary' | 'backup', ReadonlyMap<string, ReadonlyMap<string, Copy>>>,
-  readComplete: Record<'primary' | 'backup', boolean>, killAt: number | null, total: ClassCounts & { extraDeliveries: number },
+  killAt: number | null, total: ClassCounts & { extraDeliveries: number }, notReplicated: Count,
 ): LedgerCounts {
   const failed = new Set(eventsOf(events, 'fail').map((e) => e.id));
   const indeterminate = new Set(eventsOf(events, 'indeterminate').map((e) => e.id));
@@ -367,27 +429,22 @@ function classicCounts(
     else if (d.before >= 2) beforeKill += 1;
     else after += 1;
   }
-  let notReplicated = 0;
   let replicationDuplicates = 0;
   let replicationExtraCopies = 0;
-  for (const [id, a] of acks) {
-    if (!copies[a.cluster === 'backup' ? 'primary' : 'backup'].has(id)) notReplicated += 1;
-    for (const c of ['primary', 'backup'] as const) {
-      const k = copies[c].get(id)?.size ?? 0;
-      if (k > 1) {
-        replicationDuplicates += 1;
-        replicationExtraCopies += k - 1;
-      }
-    }
+  for (const id of acks.keys()) {
+    const extra = (['primary', 'backup'] as const).map((c) => Math.max(0, (copies[c].get(id)?.size ?? 0) - 1));
+    // An id, once, however many clusters hold it several times (the classic ledger counts ids).
+    if (extra.some((k) => k > 0)) replicationDuplicates += 1;
+    replicationExtraCopies += extra[0]! + extra[1]!;
   }
   const appeared = (ids: ReadonlySet<string>) => [...ids].filter((id) => per.has(id) || copies.primary.has(id) || copies.backup.has(id)).length;
   return {
     acked: total.acked, failed: failed.size, indeterminate: indeterminate.size,
     lost: total.lost, skipped: total.skipped, unreached: total.unreached, exactlyOnce: total.exactlyOnce, duplicated: total.duplicated,
     extraDeliveries: total.extraDeliveries, duplicatedBeforeKill: beforeKill, duplicatedByFailover: byMove, duplicatedAfterFailover: after,
-    notReplicated: readComplete.primary && readComplete.backup ? notReplicated : 'unknown', replicationDuplicates, replicationExtraCopies,
+    notReplicated, replicationDuplicates, replicationExtraCopies,
     indeterminateAppeared: appeared(indeterminate), failedAppeared: appeared(failed),
-    foreignDeliveries: [...per.keys()].filter((id) => !acks.has(id) && !failed.has(id) && !indeterminate.has(id)).length,
+    foreignDeliveries: [...per].filter(([id]) => !acks.has(id) && !failed.has(id) && !indeterminate.has(id)).reduce((sum, [, d]) => sum + d.n, 0),
     deliveredPrimary, deliveredBackup,
   };
 }
@@ -426,8 +483,15 @@ function undeliveredClass(copies: readonly Copy[], position: (topic: string, par
 
 function consumerMoves(events: readonly HistoryEvent[], cellStart: number): ConsumerMove[] {
   const starts = eventsOf(events, 'step').filter((e) => e.action === 'move-consumers' && e.state === 'start');
+  const kills = eventsOf(events, 'kill');
+  const deliveries = eventsOf(events, 'deliver');
   return starts.map((start, i) => {
     const next = starts[i + 1]?.t ?? Infinity;
+    // Where the consumers were: the previous move's target, else where they last delivered (the
+    // primary, where they start). A kill of that cluster stopped them before the move did.
+    const from = starts[i - 1]?.target ?? deliveries.findLast((d) => d.t < start.t)?.phase ?? 'primary';
+    const kill = kills.find((k) => k.target === from && k.t >= (starts[i - 1]?.t ?? -Infinity) && k.t <= start.t);
+    const stoppedAt = kill?.t ?? start.t;
     const within = (t: number) => t >= start.t && t < next;
     const committed: Record<string, string> = {};
     const labels = [`move-${start.target}-committed`, 'failover-committed'];
@@ -435,8 +499,12 @@ function consumerMoves(events: readonly HistoryEvent[], cellStart: number): Cons
       for (const [p, off] of Object.entries(o.offsets)) committed[tpKey(o.topic, p)] = off;
     }
     const resumedAt: Record<string, string> = {};
-    for (const d of eventsOf(events, 'deliver').filter((x) => x.phase === start.target && within(x.t))) resumedAt[tpKey(d.topic, d.partition)] ??= d.offset;
-    return { label: start.label, to: start.target ?? '', startMs: start.t - cellStart, committed, resumedAt };
+    const after = deliveries.filter((x) => x.phase === start.target && within(x.t));
+    for (const d of after) resumedAt[tpKey(d.topic, d.partition)] ??= d.offset;
+    return {
+      label: start.label, to: start.target ?? '', startMs: start.t - cellStart, committed, resumedAt,
+      gapFrom: kill ? 'kill' : 'move', gapMs: after.length ? after[0]!.t - stoppedAt : null,
+    };
   });
 }
 

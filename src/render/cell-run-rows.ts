@@ -31,13 +31,17 @@ function countCard(label: string, meaning: string, count: Count | undefined, bad
 
 function gapCard(c: CellResult): Card {
   const label = 'failover gap';
-  const meaning = 'kill → first delivery on the backup';
+  const meaning = c.roundTrip ? "kill (or the consumers' stop) → first delivery on the backup after the failover's move" : 'kill → first delivery on the backup';
   if (c.failoverGapMs !== null) {
     const split = c.failoverDelayMs === null || c.failoverRemainderMs === null ? null : `${seconds(c.failoverDelayMs)} configured wait + ${seconds(c.failoverRemainderMs)} measured`;
     return { label, value: seconds(c.failoverGapMs), detail: split, meaning, tone: 'neutral' };
   }
-  // A playbook's ledger has no single failover gap: its moves and write gaps are in the round trip.
-  if (c.roundTrip) return { label, value: '—', detail: 'a playbook: see its steps and write gaps', meaning, tone: 'neutral' };
+  // A playbook's gap per move of the consumers is in its moves.
+  if (c.roundTrip) {
+    return c.roundTrip.moves.some((m) => m.to === 'backup')
+      ? { label, value: 'unknown', detail: "nothing was delivered on the backup after the failover's move", meaning, tone: 'unknown' }
+      : { label, value: '—', detail: 'no failover: the consumers never moved to the backup', meaning, tone: 'neutral' };
+  }
   const killed = c.phases.kill !== undefined || (c.events ?? []).some((e) => e.kind === 'kill');
   return killed
     ? { label, value: 'unknown', detail: 'nothing was delivered on the backup after the kill', meaning, tone: 'unknown' }
@@ -57,16 +61,34 @@ function duplicatesDetail(c: CellResult): string | null {
   return [byFailover, ...other].filter(Boolean).join('; ') || null;
 }
 
-/** The headline of a cell run: RPO, lost, skipped, duplicated (and why), failover gap. */
+/**
+ * A round trip's absences that are not the failover's RPO, under their own names: "1261 stranded,
+ * 996 written after the failback" (null: none).
+ */
+function otherAbsencesCard(c: CellResult): Card | null {
+  const a = c.roundTrip?.absent;
+  if (!a) return null;
+  const parts = ([['stranded', a.stranded], ['written after the failback', a.afterFailback], ['of a deleted topic incarnation', a.deletedIncarnation], ['written on the backup before the failover', a.backupLocal]] as const)
+    .filter(([, v]) => v !== 0);
+  const meaning = 'acked ids absent from the other cluster that are not the RPO: left on the backup by the cutover, written after the failback (nothing copies forward), deleted on purpose';
+  if (parts.some(([, v]) => v === 'unknown')) return { label: 'other absences', value: 'unknown', detail: 'a cluster could not be read completely', meaning, tone: 'unknown' };
+  const total = parts.reduce((sum, [, v]) => sum + (v as number), 0);
+  return { label: 'other absences', value: String(total), detail: total ? parts.map(([k, v]) => `${v} ${k}`).join(', ') : null, meaning, tone: a.stranded ? 'warn' : 'neutral' };
+}
+
+/** The headline of a cell run: RPO, lost, skipped, duplicated (and why), failover gap; a round trip's other absences. */
 export function headlineCards(c: CellResult): Card[] {
   const k = c.counts ?? undefined;
   const skipCauses = c.attribution ? partsText(c.attribution.skips.parts) : '';
+  const rpoMeaning = c.roundTrip ? 'acked on the primary before the failover, never on the backup' : 'acked on the primary, never on the backup';
+  const others = otherAbsencesCard(c);
   return [
-    countCard('not replicated (RPO)', 'acked on the primary, never on the backup', k?.notReplicated, 'bad'),
+    countCard('not replicated (RPO)', rpoMeaning, k?.notReplicated, 'bad'),
     countCard('lost', 'never delivered, not on the backup', k?.lost, 'bad'),
     countCard('skipped', 'never delivered, though on the backup', k?.skipped, 'bad', skipCauses || null),
     countCard('duplicated', 'delivered more than once', k?.duplicated, 'warn', duplicatesDetail(c)),
     gapCard(c),
+    ...(others ? [others] : []),
   ];
 }
 

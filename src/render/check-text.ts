@@ -47,7 +47,10 @@ export function unknownReason(c: Why, figure: FigureName): string | null {
   switch (figure) {
     case 'failoverGapSeconds':
     case 'failoverRemainderSeconds':
-      if (c.roundTrip) return 'a playbook drill reports its write gaps (cutoverWindowSeconds) instead';
+      if (c.roundTrip) {
+        return figure === 'failoverRemainderSeconds' ? "a playbook has no configured failover wait: its steps' waits are in its step timings"
+          : 'no move of the consumers to the backup, or nothing delivered on the backup after it';
+      }
       if (c.phases.kill === undefined) return 'the primary was never killed';
       if (c.phases['first-backup-delivery'] === undefined) return 'nothing was delivered on the backup after the kill';
       return figure === 'failoverRemainderSeconds' && c.failoverDelayMs === null ? 'the configured failover wait is not in the history' : null;

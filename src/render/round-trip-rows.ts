@@ -11,7 +11,7 @@ export const copiesText = (h: CopyHistogram): string =>
   h === 'unknown' ? 'unknown' : ([['×0', h.none], ['×1', h.one], ['×2', h.two], ['×3+', h.more]] as const).filter(([, v]) => v).map(([k, v]) => `${v} ${k}`).join(', ') || '—';
 
 export function roundTripRows(results: RunResults): { head: string[]; rows: string[][] } {
-  const head = ['cell run', 'acked (before / backup-local / outage / after)', 'lost', 'skipped', 'duplicated', 'stranded', 'resurrected (delivered)', 'pre-kill ids on the primary', 'write gaps s', 'round trip s'];
+  const head = ['cell run', 'acked (before / backup-local / outage / after)', 'lost', 'skipped', 'duplicated', 'stranded', 'after failback, not copied', 'resurrected (delivered)', 'pre-kill ids on the primary', 'write gaps s', 'round trip s'];
   const rows = results.cells.flatMap((c) => {
     const rt = c.roundTrip;
     if (!rt) return [];
@@ -19,7 +19,7 @@ export function roundTripRows(results: RunResults): { head: string[]; rows: stri
     const last = rt.steps.at(-1);
     return [[
       c.key, `${rt.total.acked} (${e['before-kill'].acked} / ${e['backup-local']?.acked ?? 0} / ${e.outage.acked} / ${e['after-failback'].acked})`, n(rt.total.lost), n(rt.total.skipped), String(rt.total.duplicated),
-      n(rt.stranded), `${n(rt.resurrected)} (${n(rt.resurrectedDelivered)})`, copiesText(rt.copies['before-kill'].primary),
+      n(rt.stranded), rt.absent ? n(rt.absent.afterFailback) : '—', `${n(rt.resurrected)} (${n(rt.resurrectedDelivered)})`, copiesText(rt.copies['before-kill'].primary),
       rt.writeGaps.map((g) => ((g.durationMs ?? 0) / 1000).toFixed(1)).join(', ') || '—',
       last?.endMs == null ? '—' : (last.endMs / 1000).toFixed(0),
     ]];
@@ -38,10 +38,14 @@ export function stepRows(results: RunResults): { head: string[]; rows: string[][
 /** `topic/partition@offset, …` */
 export const offsetsText = (o: Readonly<Record<string, string>>): string => Object.entries(o).map(([tp, off]) => `${tp}@${off}`).join(', ') || '—';
 
-/** Each move of the consumer group: the offsets it found on its new cluster, and where it really resumed. */
+/** The consumer's gap at a move: "2.3 (from the kill)"; results written before it existed have none. */
+const moveGapText = (m: RoundTrip['moves'][number]): string =>
+  m.gapMs === undefined ? '—' : m.gapMs === null ? 'nothing delivered' : `${(m.gapMs / 1000).toFixed(1)} (from the ${m.gapFrom === 'kill' ? 'kill' : 'move'})`;
+
+/** Each move of the consumer group: the offsets it found on its new cluster, where it really resumed, and its gap. */
 export function moveRows(results: RunResults): { head: string[]; rows: string[][] } {
-  const head = ['cell run', 'move', 'to', 'committed offsets found', 'resumed at (first offset processed)'];
-  const rows = results.cells.flatMap((c) => (c.roundTrip?.moves ?? []).map((m) => [c.key, m.label, m.to, offsetsText(m.committed), offsetsText(m.resumedAt)]));
+  const head = ['cell run', 'move', 'to', 'committed offsets found', 'resumed at (first offset processed)', 'gap s (stop → first delivery)'];
+  const rows = results.cells.flatMap((c) => (c.roundTrip?.moves ?? []).map((m) => [c.key, m.label, m.to, offsetsText(m.committed), offsetsText(m.resumedAt), moveGapText(m)]));
   return { head, rows };
 }
 

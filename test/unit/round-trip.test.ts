@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
 import { roundTripOf } from '../../src/core/round-trip.ts';
+import { measureCell } from '../../src/core/measure.ts';
+import { evaluate } from '../../src/core/thresholds.ts';
+import { headlineText } from '../../src/render/cell-run-rows.ts';
+import type { CellResult } from '../../src/core/results.ts';
 
 /**
  * A failback in miniature, one partition per topic:
@@ -95,12 +99,12 @@ describe('the round-trip ledger', () => {
     expect(rt.resurrectedDelivered).toBe(1);
     expect(rt.vanished).toBe(0);
     expect(rt.copies['before-kill']).toEqual({ primary: { none: 0, one: 4, two: 0, more: 0 }, backup: { none: 2, one: 2, two: 0, more: 0 } });
-    expect(rt.counts).toMatchObject({ duplicatedByFailover: 1, duplicatedBeforeKill: 0, notReplicated: 4, deliveredPrimary: 4, deliveredBackup: 3 });
+    expect(rt.counts).toMatchObject({ duplicatedByFailover: 1, duplicatedBeforeKill: 0, deliveredPrimary: 4, deliveredBackup: 3 });
     expect(rt.consistency.holds).toBe(true);
     expect(rt.consistency.checks.map((c) => c.verdict)).toEqual(['pass', 'pass', 'pass']);
     expect(rt.steps.map((s) => [s.label, s.state])).toEqual([['kill', 'running'], ['restore', 'end'], ['home', 'end']]);
     // The move back: no committed offset on backup.orders; the consumer really resumed at c1's offset on orders.
-    expect(rt.moves).toEqual([{ label: 'home', to: 'primary', startMs: expect.any(Number), committed: { 'backup.orders/0': '-1' }, resumedAt: { 'orders/0': '4' } }]);
+    expect(rt.moves).toEqual([{ label: 'home', to: 'primary', startMs: expect.any(Number), committed: { 'backup.orders/0': '-1' }, resumedAt: { 'orders/0': '4' }, gapFrom: 'move', gapMs: expect.any(Number) }]);
   });
 
   it('says unknown, never zero, when the primary was not read completely', () => {
@@ -141,5 +145,176 @@ describe('write gaps', () => {
       step(12000, 'again', 'start-producers', 'start', 'backup'), step(12400, 'again', 'start-producers', 'end', 'backup'),
     ], 0);
     expect(rt.writeGaps.map((g) => [g.from, g.to, g.durationMs])).toEqual([['stop', 'again', 3400]]);
+  });
+});
+
+/** A crafted history: `e(body)` appends an event 10 ms after the last one. */
+function history() {
+  let t = 0;
+  const ev: HistoryEvent[] = [];
+  const e = (body: EventBody) => {
+    const x = { cell: 'c#1', t: (t += 10), ...body } as HistoryEvent;
+    ev.push(x);
+    return x;
+  };
+  const ack = (id: string, offset: number, cluster = 'primary', topic = 'orders') => e({ type: 'ack', id, topic, partition: 0, offset: String(offset), cluster });
+  const copy = (cluster: string, id: string, topic: string, offset: number) => e({ type: 'copy', cluster, id, topic, partition: 0, offset: String(offset) });
+  const deliver = (id: string, phase: 'primary' | 'backup', topic: string, offset: number) => e({ type: 'deliver', id, phase, topic, partition: 0, offset: String(offset), ts: t });
+  const step = (label: string, action: string, state: 'start' | 'end', target?: string) => e({ type: 'step', index: 0, label, action, state, ...(target ? { target } : {}) });
+  const read = (what: 'drain' | 'primary-copies' | 'backup-copies', complete = true) => e({ type: 'read-complete', what, complete, detail: '' });
+  e({ type: 'cell-start', values: {}, settings: { playbook: [] } });
+  return { ev, e, ack, copy, deliver, step, read };
+}
+
+describe('the round trip: the RPO is the failover\'s', () => {
+  it("counts as RPO only what was acked on the primary before the failover; stranded and after-failback ids keep their own names", () => {
+    const rt = roundTripOf(failback(), 0);
+    // a3, a4 never reached the backup before the kill; b3 is stranded; c1 was written after the failback.
+    expect(rt.counts.notReplicated).toBe(2);
+    expect(rt.absent).toEqual({ failover: 2, stranded: 1, afterFailback: 1, backupLocal: 0, deletedIncarnation: 0 });
+  });
+
+  it('reads the headline as such: the RPO, and the other absences under their names', () => {
+    const m = measureCell(failback(), 0);
+    const text = headlineText({ ...m, expected: null, attribution: null, phases: {} } as unknown as CellResult);
+    expect(text).toContain('not replicated (RPO) 2 ');
+    expect(text).toContain('other absences 2 (1 stranded, 1 written after the failback)');
+  });
+
+  it('counts ids of a topic incarnation the playbook deleted apart, not as RPO', () => {
+    const h = history();
+    h.ack('o1', 0);
+    h.ack('o2', 1);
+    h.e({ type: 'topic', cluster: 'primary', topic: 'orders', change: 'deleted' });
+    h.e({ type: 'topic', cluster: 'primary', topic: 'orders', change: 'created', partitions: 1 });
+    h.ack('n1', 0);
+    h.ack('n2', 1);
+    h.step('planned', 'move-consumers', 'start', 'backup');
+    h.deliver('n1', 'backup', 'primary.orders', 0);
+    h.e({ type: 'positions', phase: 'backup', offsets: { 'primary.orders/0': '1' }, delivered: 1 });
+    h.read('drain');
+    h.copy('primary', 'n1', 'orders', 0);
+    h.copy('primary', 'n2', 'orders', 1);
+    h.copy('backup', 'n1', 'primary.orders', 0); // the old incarnation's remote copy was deleted by the recovery
+    h.read('primary-copies');
+    h.read('backup-copies');
+    const rt = roundTripOf(h.ev, 0);
+    expect(rt.counts.notReplicated).toBe(1); // n2
+    expect(rt.absent).toMatchObject({ failover: 1, deletedIncarnation: 2 });
+  });
+
+  it('knows the RPO from the backup alone when the primary is killed and never restored', () => {
+    const h = history();
+    h.ack('a1', 0);
+    h.ack('a2', 1);
+    h.e({ type: 'kill', target: 'primary', signal: 'SIGKILL' });
+    h.step('failover', 'move-consumers', 'start', 'backup');
+    h.deliver('a1', 'backup', 'primary.orders', 0);
+    h.e({ type: 'positions', phase: 'backup', offsets: { 'primary.orders/0': '1' }, delivered: 1 });
+    h.read('drain');
+    h.copy('backup', 'a1', 'primary.orders', 0);
+    h.read('primary-copies', false);
+    h.read('backup-copies');
+    const rt = roundTripOf(h.ev, 0);
+    expect(rt.counts.notReplicated).toBe(1);
+    expect(evaluate({ notReplicated: '<=1' }, { values: {}, counts: rt.counts, failoverGapMs: null, failoverRemainderMs: null, atKill: {} as never, roundTrip: rt, alarms: [] })[0]!.verdict).toBe('pass');
+    expect(rt.absent.stranded).toBe('unknown'); // needs the primary's read
+  });
+
+  it('shows writes left behind on the backup by a planned switchover as stranded', () => {
+    const h = history();
+    h.ack('a1', 0);
+    h.step('switch', 'move-consumers', 'start', 'backup');
+    h.step('switch-producers', 'move-producers', 'start', 'backup');
+    h.ack('b1', 0, 'backup');
+    h.ack('b2', 1, 'backup');
+    h.step('home', 'move-producers', 'start', 'primary');
+    h.ack('c1', 1);
+    h.deliver('a1', 'backup', 'primary.orders', 0);
+    h.e({ type: 'positions', phase: 'backup', offsets: { 'primary.orders/0': '1', 'orders/0': '0' }, delivered: 1 });
+    h.read('drain');
+    h.copy('primary', 'a1', 'orders', 0);
+    h.copy('primary', 'c1', 'orders', 1);
+    h.copy('primary', 'b1', 'backup.orders', 0); // b2: the reverse flow was cut before it
+    h.copy('backup', 'a1', 'primary.orders', 0);
+    h.copy('backup', 'b1', 'orders', 0);
+    h.copy('backup', 'b2', 'orders', 1);
+    h.read('primary-copies');
+    h.read('backup-copies');
+    const rt = roundTripOf(h.ev, 0);
+    expect(rt.stranded).toBe(1);
+    expect(rt.samples.stranded).toEqual(['b2']);
+    expect(rt.byEra.outage.acked).toBe(2);
+    expect(rt.absent).toEqual({ failover: 0, stranded: 1, afterFailback: 1, backupLocal: 0, deletedIncarnation: 0 });
+  });
+});
+
+describe('the round trip counts as the classic ledger does', () => {
+  it('counts an id with several copies on each cluster once in replicationDuplicates, its surplus copies apart', () => {
+    const h = history();
+    h.ack('a1', 0);
+    h.deliver('a1', 'primary', 'orders', 0);
+    h.e({ type: 'positions', phase: 'primary', offsets: { 'orders/0': '2' }, delivered: 1 });
+    h.read('drain');
+    h.copy('primary', 'a1', 'orders', 0);
+    h.copy('primary', 'a1', 'orders', 1);
+    h.copy('backup', 'a1', 'primary.orders', 0);
+    h.copy('backup', 'a1', 'primary.orders', 1);
+    h.read('primary-copies');
+    h.read('backup-copies');
+    const rt = roundTripOf(h.ev, 0);
+    expect(rt.counts.replicationDuplicates).toBe(1);
+    expect(rt.counts.replicationExtraCopies).toBe(2);
+  });
+
+  it('counts foreign deliveries, not foreign ids', () => {
+    const h = history();
+    h.deliver('x1', 'primary', 'orders', 0);
+    h.deliver('x1', 'primary', 'orders', 0);
+    expect(roundTripOf(h.ev, 0).counts.foreignDeliveries).toBe(2);
+  });
+});
+
+describe("the round trip's consumer gaps", () => {
+  it("measure each move from the kill (or the move) to the first delivery after it; the failover's is the cell's failover gap", () => {
+    const h = history();
+    h.ack('a1', 0);
+    h.deliver('a1', 'primary', 'orders', 0);
+    const kill = h.e({ type: 'kill', target: 'primary', signal: 'SIGKILL' });
+    h.e({ type: 'phase', phase: 'kill' });
+    const failover = h.step('failover', 'move-consumers', 'start', 'backup');
+    h.ack('b1', 0, 'backup');
+    const first = h.deliver('b1', 'backup', 'orders', 0);
+    const home = h.step('home', 'move-consumers', 'start', 'primary');
+    h.ack('c1', 1);
+    const back = h.deliver('c1', 'primary', 'orders', 1);
+    const rt = roundTripOf(h.ev, 0);
+    expect(rt.moves.map((m) => [m.label, m.gapFrom, m.gapMs])).toEqual([['failover', 'kill', first.t - kill.t], ['home', 'move', back.t - home.t]]);
+    expect(failover.t).toBeGreaterThan(kill.t);
+    const m = measureCell(h.ev, 0);
+    expect(m.failoverGapMs).toBe(first.t - kill.t);
+    const [check] = evaluate({ failoverGapSeconds: '<60' }, { values: {}, ...m });
+    expect(check!.verdict).toBe('pass');
+  });
+
+  it('a planned failover measures from the move', () => {
+    const h = history();
+    h.ack('a1', 0);
+    const move = h.step('planned', 'move-consumers', 'start', 'backup');
+    const first = h.deliver('a1', 'backup', 'primary.orders', 0);
+    expect(roundTripOf(h.ev, 0).failoverGapMs).toBe(first.t - move.t);
+  });
+});
+
+describe('the configured failover wait', () => {
+  it('is known when the primary was killed, though nothing was delivered on the backup', () => {
+    const h = history();
+    h.ev[0] = { ...h.ev[0]!, settings: { failover: { delaySeconds: 2 } } } as HistoryEvent;
+    h.ack('a1', 0);
+    h.e({ type: 'kill', target: 'primary', signal: 'SIGKILL' });
+    const m = measureCell(h.ev, 0);
+    expect(m.failoverGapMs).toBeNull();
+    expect(m.failoverDelayMs).toBe(2000);
+    expect(m.failoverRemainderMs).toBeNull();
   });
 });
