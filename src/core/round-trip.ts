@@ -257,8 +257,9 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
   if (!finalComplete) for (const c of [total, ...Object.values(byEra), ...[...byIncarnation.values()].map((x) => x.classes)]) Object.assign(c, { lost: 'unknown', skipped: 'unknown', unreached: 'unknown' });
   const restoreEnds = restore ? offsetsAt(events, 'before-restore-end') : null;
   const absent = { failover: 0, stranded: 0, afterFailback: 0, backupLocal: 0, deletedIncarnation: 0 };
+  // A figure is unknown when one of its ids' other cluster was not read completely (none: 0, known).
+  const absentUnknown = new Set<keyof Absences>();
   const deletedSpans = new Set(incarnations.spans.filter((x) => x.deletedMs !== null).map((x) => spanKey(x.cluster, x.topic, x.incarnation)));
-  let deletedUnknown = false;
   let resurrected = 0;
   let resurrectedDelivered = 0;
   let vanished = 0;
@@ -290,11 +291,10 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
     const otherCluster = ack.cluster === 'backup' ? 'primary' : 'backup';
     const elsewhere = copies[otherCluster].has(id);
     if (mine && !elsewhere) mine.notReplicated += 1;
-    if (inc === null ? incarnations.of(id) === 'unknown' : deletedSpans.has(inc)) {
-      if (!readComplete[otherCluster]) deletedUnknown = true;
-      else if (!elsewhere) absent.deletedIncarnation += 1;
-    } else if (!elsewhere) {
-      const why = ({ 'before-kill': 'failover', 'backup-local': 'backupLocal', outage: 'stranded', 'after-failback': 'afterFailback' } as const)[era];
+    const deleted = inc === null ? incarnations.of(id) === 'unknown' : deletedSpans.has(inc);
+    const why = deleted ? 'deletedIncarnation' : ({ 'before-kill': 'failover', 'backup-local': 'backupLocal', outage: 'stranded', 'after-failback': 'afterFailback' } as const)[era];
+    if (!readComplete[otherCluster]) absentUnknown.add(why);
+    else if (!elsewhere) {
       absent[why] += 1;
       if (why === 'stranded' && samples.stranded.length < SAMPLE) (samples.stranded as string[]).push(id);
     }
@@ -310,13 +310,7 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
     }
   }
   const known = (ok: boolean, v: number): Count => (ok ? v : 'unknown');
-  const absences: Absences = {
-    failover: known(readComplete.backup, absent.failover),
-    stranded: known(readComplete.primary, absent.stranded),
-    afterFailback: known(readComplete.backup, absent.afterFailback),
-    backupLocal: known(readComplete.primary, absent.backupLocal),
-    deletedIncarnation: known(!deletedUnknown, absent.deletedIncarnation),
-  };
+  const absences = Object.fromEntries(Object.entries(absent).map(([k, v]) => [k, known(!absentUnknown.has(k as keyof Absences), v)])) as unknown as Absences;
   const counts = classicCounts(events, acks, copies, killAt, total, absences.failover);
   const moves = consumerMoves(events, cellStart);
   const failoverMove = moves.find((m) => m.to === 'backup' && (killAt === null || m.startMs >= killAt - cellStart));
@@ -338,7 +332,7 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
       ...samples,
       lost: finalComplete ? samples.lost : 'unknown',
       skipped: finalComplete ? samples.skipped : 'unknown',
-      stranded: readComplete.primary ? samples.stranded : 'unknown',
+      stranded: absences.stranded === 'unknown' ? 'unknown' : samples.stranded,
       resurrected: resurrectedKnown ? samples.resurrected : 'unknown',
     },
     incarnations: incarnationReports(incarnations.spans, byIncarnation, headsNotReplicated(incarnations, acks, copies, readComplete), readComplete),
