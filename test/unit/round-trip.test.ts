@@ -162,8 +162,14 @@ function history() {
   const deliver = (id: string, phase: 'primary' | 'backup', topic: string, offset: number) => e({ type: 'deliver', id, phase, topic, partition: 0, offset: String(offset), ts: t });
   const step = (label: string, action: string, state: 'start' | 'end', target?: string) => e({ type: 'step', index: 0, label, action, state, ...(target ? { target } : {}) });
   const read = (what: 'drain' | 'primary-copies' | 'backup-copies', complete = true) => e({ type: 'read-complete', what, complete, detail: '' });
+  /** The final verification reads, both complete, and the round trip of the history. */
+  const verified = () => {
+    read('primary-copies');
+    read('backup-copies');
+    return roundTripOf(ev, 0);
+  };
   e({ type: 'cell-start', values: {}, settings: { playbook: [] } });
-  return { ev, e, ack, copy, deliver, step, read };
+  return { ev, e, ack, copy, deliver, step, read, verified };
 }
 
 describe('the round trip: the RPO is the failover\'s', () => {
@@ -196,9 +202,7 @@ describe('the round trip: the RPO is the failover\'s', () => {
     h.copy('primary', 'n1', 'orders', 0);
     h.copy('primary', 'n2', 'orders', 1);
     h.copy('backup', 'n1', 'primary.orders', 0); // the old incarnation's remote copy was deleted by the recovery
-    h.read('primary-copies');
-    h.read('backup-copies');
-    const rt = roundTripOf(h.ev, 0);
+    const rt = h.verified();
     expect(rt.counts.notReplicated).toBe(1); // n2
     expect(rt.absent).toMatchObject({ failover: 1, deletedIncarnation: 2 });
   });
@@ -241,9 +245,7 @@ describe('the round trip: the RPO is the failover\'s', () => {
     h.copy('backup', 'a1', 'primary.orders', 0);
     h.copy('backup', 'b1', 'orders', 0);
     h.copy('backup', 'b2', 'orders', 1);
-    h.read('primary-copies');
-    h.read('backup-copies');
-    const rt = roundTripOf(h.ev, 0);
+    const rt = h.verified();
     expect(rt.stranded).toBe(1);
     expect(rt.samples.stranded).toEqual(['b2']);
     expect(rt.byEra.outage.acked).toBe(2);
@@ -262,9 +264,7 @@ describe('the round trip counts as the classic ledger does', () => {
     h.copy('primary', 'a1', 'orders', 1);
     h.copy('backup', 'a1', 'primary.orders', 0);
     h.copy('backup', 'a1', 'primary.orders', 1);
-    h.read('primary-copies');
-    h.read('backup-copies');
-    const rt = roundTripOf(h.ev, 0);
+    const rt = h.verified();
     expect(rt.counts.replicationDuplicates).toBe(1);
     expect(rt.counts.replicationExtraCopies).toBe(2);
   });
