@@ -43,6 +43,7 @@
  *                 deletion was under way and not found afterwards) and not on the other cluster
  *                 — removed on purpose, or never copied before the deletion (`incarnations` tells
  *                 which, per incarnation).
+ * Beside them:
  *  - resurrected: acked on the primary before the kill, not on the backup when the primary was
  *                 restored (`before-restore-end` offsets), and found on the primary afterwards:
  *                 data the outage hid that comes back. `resurrectedDelivered` of them reached the
