@@ -1,6 +1,6 @@
 /** kafkajs clients with drill-friendly timeouts; kafkajs' own log goes to a file, not the terminal. */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import kafkajs, { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, type Admin, type Cluster, type KafkaConfig, type TopicOffsets } from 'kafkajs';
 
 // kafkajs is CommonJS: Node's named-export detection misses this one.
 export const { ConfigResourceTypes } = kafkajs;
@@ -38,6 +38,39 @@ export async function endOffsets(admin: Admin, topic: string): Promise<Record<st
 export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Record<string, string>> {
   const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
   return Object.fromEntries((entry?.partitions ?? []).map((p) => [String(p.partition), p.offset]));
+}
+
+/**
+ * Sets an idle consumer group's committed offsets in one request, as Kafka's own
+ * `Admin.alterConsumerGroupOffsets` does: an OffsetCommit to the group's coordinator with
+ * generation -1 and no member id (a "standalone" commit, which the broker accepts while the group
+ * has no members and refuses with UNKNOWN_MEMBER_ID otherwise). kafkajs's `admin.setOffsets` joins
+ * the group as a consumer instead and waits for a fetch cycle (~5 s per topic), which a failover
+ * would count in its gap as if the strategy had spent it. kafkajs offers no public call for this
+ * commit: the cluster comes from the client's private factory (the one `kafka.admin()` uses) and
+ * the request is its broker's own `offsetCommit`.
+ */
+export async function commitGroupOffsets(kafka: Kafka, groupId: string, topics: readonly TopicOffsets[]): Promise<void> {
+  const factory = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  const create = factory && (kafka as unknown as Record<symbol, unknown>)[factory];
+  if (typeof create !== 'function') throw new Error('this kafkajs release has no cluster factory: the standalone offset commit needs updating');
+  const cluster = (create as (o: { allowAutoTopicCreation: boolean }) => Cluster)({ allowAutoTopicCreation: false });
+  await cluster.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // The coordinator is looked up again on each attempt: NOT_COORDINATOR means it moved.
+        const coordinator = await cluster.findGroupCoordinator({ groupId });
+        await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics: [...topics] });
+        return;
+      } catch (e) {
+        if (attempt >= 5 || (e as { retriable?: boolean }).retriable !== true) throw e;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  } finally {
+    await closeQuietly(cluster);
+  }
 }
 
 /** Sum over the topics' partitions of an offset look-up (end offsets by default); "no offset" (-1) counts 0. */

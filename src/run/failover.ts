@@ -18,7 +18,7 @@ import { readCheckpoints } from '../adapters/checkpoint-reader.ts';
 import { compileJava } from '../adapters/custom-policy.ts';
 import { dockerClient } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
+import { commitGroupOffsets, committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
 import type { CellContext } from './run-cell.ts';
 import type { Scenario } from '../core/scenario.ts';
@@ -150,10 +150,12 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   if (d.strategy === 'checkpoints') await checkpoints();
   const { group, offsets } = await chooseOffsets(d);
   if (d.strategy !== 'mm2-sync') {
-    for (const topic of d.env.remoteTopics) {
-      const partitions = Object.entries(offsets).filter(([tp]) => tp.startsWith(`${topic}/`)).map(([tp, offset]) => ({ partition: Number(tp.slice(topic.length + 1)), offset }));
-      if (partitions.length) await d.backupAdmin.setOffsets({ groupId: group, topic, partitions });
-    }
+    // One standalone commit, not kafkajs's setOffsets (a join and a fetch cycle per topic): the
+    // harness's own time stays out of the failover gap.
+    const topics = d.env.remoteTopics
+      .map((topic) => ({ topic, partitions: Object.entries(offsets).filter(([tp]) => tp.startsWith(`${topic}/`)).map(([tp, offset]) => ({ partition: Number(tp.slice(topic.length + 1)), offset })) }))
+      .filter((t) => t.partitions.length);
+    if (topics.length) await commitGroupOffsets(d.env.backup.kafka('admin', 'mm2-drill-failover-offsets', d.env.kafkaLog), group, topics);
   }
   d.rec.emit({ type: 'failover-offsets', strategy: d.strategy, group, offsets });
   d.phase('failover-started');
