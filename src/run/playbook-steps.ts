@@ -7,7 +7,8 @@
 import type { PlaybookStep, Cluster } from '../core/playbook.ts';
 import { remoteTopicOf, stepLabel } from '../core/playbook.ts';
 import { tpKey } from '../core/topic-partition.ts';
-import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
+import { commitGroupOffsets, committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
+import type { TopicOffsets } from 'kafkajs';
 import { invokeFault, type Heal, type NemesisTargets } from '../adapters/nemesis.ts';
 import { drain } from './drain.ts';
 import type { DrillContext } from './drill-context.ts';
@@ -116,15 +117,18 @@ export function stepActions(x: StepDeps): StepActions {
       // What the group finds on its new cluster: offsets MM2's group sync translated, offsets it
       // committed there earlier (before a kill), or nothing (auto.offset.reset decides).
       const found: string[] = [];
+      const chosen: TopicOffsets[] = [];
       for (const t of on) {
         const committed = await committedOffsets(admin, group, t);
         lane.rec.emit({ type: 'offsets', label: `move-${step.to}-committed`, cluster: step.to, topic: t, offsets: committed });
         found.push(`${t} ${Object.values(committed).filter((o) => Number(o) >= 0).length}/${Object.keys(committed).length}`);
         if (step.strategy !== 'mm2-sync') {
           const ends = await admin.fetchTopicOffsets(t);
-          await admin.setOffsets({ groupId: group, topic: t, partitions: ends.map((o) => ({ partition: o.partition, offset: step.strategy === 'earliest' ? o.low : o.high })) });
+          chosen.push({ topic: t, partitions: ends.map((o) => ({ partition: o.partition, offset: step.strategy === 'earliest' ? o.low : o.high })) });
         }
       }
+      // One standalone commit, as at the failover: kafkajs's setOffsets would join the group and wait a fetch cycle per topic.
+      if (chosen.length) await commitGroupOffsets(d.admins.client(step.to), group, chosen);
       await lane.startConsuming(step.to, group, lane.scenario.failover.autoOffsetReset === 'earliest');
       const fallback = step.strategy === 'mm2-sync' ? `; partitions without a committed offset start at ${lane.scenario.failover.autoOffsetReset}` : '';
       return `group ${group}${from ? ` from ${from}` : ''} on ${on.join(', ')}; committed offsets found per topic: ${found.join(', ')}${fallback}`;

@@ -6,7 +6,7 @@
  */
 import { stepLabel } from '../core/playbook.ts';
 import { replicationFactorFor } from '../core/topology.ts';
-import { alterTopicConfig, committedOffsets, endOffsets, kafkaErrorDetail } from '../adapters/kafka-client.ts';
+import { alterTopicConfig, commitGroupOffsets, committedOffsets, endOffsets, kafkaErrorDetail } from '../adapters/kafka-client.ts';
 import { waitUntil } from '../adapters/wait.ts';
 import type { StepActions, StepDeps } from './playbook-steps.ts';
 
@@ -78,7 +78,9 @@ export function topicActions(x: StepDeps): TopicActions {
       const admin = d.admins.get(step.cluster);
       const views = await d.views(step.cluster);
       for (const t of views) {
-        await admin.resetOffsets({ groupId, topic: t, earliest: step.to === 'earliest' });
+        // A standalone commit: kafkajs's resetOffsets joins the group and waits a fetch cycle.
+        const ends = await admin.fetchTopicOffsets(t);
+        await commitGroupOffsets(d.admins.client(step.cluster), groupId, [{ topic: t, partitions: ends.map((o) => ({ partition: o.partition, offset: step.to === 'earliest' ? o.low : o.high })) }]);
         d.rec.emit({ type: 'offsets', label: `reset-${step.cluster}-committed`, cluster: step.cluster, topic: t, offsets: await committedOffsets(admin, groupId, t) });
       }
       return `group ${groupId} at the ${step.to} offsets of ${views.join(', ')} on ${step.cluster}`;
