@@ -4,7 +4,7 @@ import { decodeCheckpoint, latestCheckpoints } from '../../src/core/checkpoint.t
 import { expectedBound } from '../../src/core/expected-bound.ts';
 import { checkBound } from '../../src/core/evidence.ts';
 import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
-import type { LedgerCounts } from '../../src/core/ledger.ts';
+import { buildLedger, type LedgerCounts } from '../../src/core/ledger.ts';
 import { parseScenario } from '../../src/core/validate.ts';
 
 const fixture = 'test/fixtures/checkpoints-captured.json';
@@ -104,5 +104,45 @@ describe('evidence when a measurement breaks the bound', () => {
   it('compares only the failover\'s duplicates with the bound, not re-deliveries before the kill', () => {
     const b = checkBound(scenario, ['primary.orders'], ledger(100, 0), base, 0);
     expect(b.measuredDuplicates).toBe(100);
+  });
+});
+
+describe('the bound when the skips are unknown', () => {
+  const at = (t: number, b: EventBody): HistoryEvent => ({ cell: 'c', t, ...b }) as HistoryEvent;
+  const one = parseScenario({ name: 'x', topics: [{ name: 'orders', partitions: 1 }], failover: { strategy: 'mm2-sync' } }, 't');
+  const events = [
+    at(1, { type: 'commit', phase: 'primary', offsets: { 'orders/0': '5' } }),
+    at(2, { type: 'failover-offsets', strategy: 'mm2-sync', group: 'g', offsets: { 'primary.orders/0': '5' } }),
+  ];
+  const ledger = (skipped: number | 'unknown') => ({
+    counts: { acked: 10, duplicated: 0, duplicatedByFailover: 0, skipped } as unknown as LedgerCounts,
+    consistency: { holds: true, checks: [] },
+  });
+
+  it('is unknown, not broken, when mm2-sync (no skips possible) cannot count its skips: the backup read was incomplete', () => {
+    const b = checkBound(one, ['primary.orders'], ledger('unknown'), events, 0);
+    expect(b.skipsPossible).toBe(false);
+    expect(b.holds).toBe('unknown');
+    expect(b.evidence.join(' ')).not.toMatch(/too tight/);
+    expect(checkBound(one, ['primary.orders'], ledger(0), events, 0).holds).toBe(true);
+    expect(checkBound(one, ['primary.orders'], ledger(3), events, 0).holds).toBe(false);
+  });
+
+  it('is unknown when one partition has no final position (the ledger cannot place its skips)', () => {
+    const two = parseScenario({ name: 'x', topics: [{ name: 'orders', partitions: 2 }], failover: { strategy: 'mm2-sync' } }, 't');
+    const history: HistoryEvent[] = [
+      at(0, { type: 'cell-start', values: {}, settings: { workload: { idempotent: true, consumer: { groupId: 'g' } } } }),
+      ...[0, 1].map((p) => at(1, { type: 'ack', id: `m${p}`, topic: 'orders', partition: p, offset: '0' })),
+      at(2, { type: 'kill', target: 'primary', signal: 'SIGKILL' }),
+      // Only partition 0 has an offset, a first delivery and a final position; m1 was never delivered.
+      at(3, { type: 'failover-offsets', strategy: 'mm2-sync', group: 'g', offsets: { 'primary.orders/0': '0' } }),
+      at(4, { type: 'deliver', id: 'm0', phase: 'backup', topic: 'primary.orders', partition: 0, offset: '0', ts: 0 }),
+      at(5, { type: 'positions', phase: 'backup', offsets: { 'primary.orders/0': '1' }, delivered: 1 }),
+      ...[0, 1].map((p) => at(6, { type: 'backup-record', id: `m${p}`, topic: 'primary.orders', partition: p, offset: '0' })),
+      at(7, { type: 'read-complete', what: 'backup', complete: true, detail: '' }),
+    ];
+    const l = buildLedger(history);
+    expect(l.counts.skipped).toBe('unknown');
+    expect(checkBound(two, ['primary.orders'], l, history, 0).holds).toBe('unknown');
   });
 });
