@@ -17,7 +17,9 @@
  *   translation-slack   o < U: between the checkpoint's upstream offset and where the translated
  *                       offset really points (offset.lag.max and the offset flush, KAFKA-15906;
  *                       a sparse sync history for lagging groups, KAFKA-14666);
- *   sync-or-translation o < C when no checkpoint translating to R was read: one of the two, split unknown;
+ *   sync-or-translation o < C when no checkpoint translating to R was read: one of the two, split
+ *                       unknown — so while it counts anything, sync-lag and translation-slack are
+ *                       'unknown' (never 0: some of its messages may be theirs);
  *   copy-lag            raw-copy only, o < C: committed after the offsets were copied (the copy's age);
  *   timestamp-margin    timestamp only: delivered within the seek's margin before the last processed message;
  *   resumed-at-earliest earliest only: everything is read again;
@@ -61,7 +63,8 @@ export type Cause = keyof typeof causes;
 
 export interface Part {
   cause: Cause;
-  messages: number;
+  /** 'unknown': the split that would count it is unknown (see sync-or-translation). */
+  messages: number | 'unknown';
   /** The expected bound's prediction for this cause (null: the model predicts none). */
   expectedMax: number | null;
 }
@@ -170,13 +173,17 @@ export function attribute(ix: HistoryIndex, expected: Partial<Record<Cause, numb
       if (pos !== undefined && pos > copy.offset) bump(skip, 'skips', tp, skipCause(ctx, source, copy));
     }
   }
-  const parts = (m: Map<Cause, number>): Part[] => [...m].map(([cause, messages]) => ({ cause, messages, expectedMax: expected[cause] ?? null }));
+  // Without the checkpoint for the resume offset, sync lag and translation slack cannot be told apart.
+  const unsplit = new Set<Cause>((dup.get('sync-or-translation') ?? 0) > 0 ? ['sync-lag', 'translation-slack'] : []);
+  const parts = (m: Map<Cause, number>, unknown = new Set<Cause>()): Part[] =>
+    [...m].map(([cause, messages]) => ({ cause, messages: unknown.has(cause) ? 'unknown' : messages, expectedMax: expected[cause] ?? null }));
   const sum = (m: Map<Cause, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const total = sum(dup);
   // Causes the model predicts are listed even when nothing fell in them (0 of ≤ N is a finding).
   for (const cause of Object.keys(expected) as Cause[]) if (!dup.has(cause)) dup.set(cause, 0);
   return {
     strategy: ctx.strategy,
-    duplicates: { total: sum(dup), parts: parts(dup) },
+    duplicates: { total, parts: parts(dup, unsplit) },
     skips: { total: skippedKnown ? sum(skip) : 'unknown', parts: skippedKnown ? parts(skip) : [] },
     partitions,
   };
