@@ -4,9 +4,13 @@
  *
  * - Harness evidence: the consistency checks (consistency.ts), e.g. the failed-over consumer
  *   started exactly at the offsets the strategy chose; a failed check is named here too.
- * - MM2 evidence: a translated offset (`mm2-sync`, `checkpoints`) must not be ahead of the
- *   group's last committed position on the primary — remote offsets equal source offsets in a
- *   fresh drill topic — or MM2 translated past what the group had processed (skips).
+ * - MM2 evidence: a translated offset (`mm2-sync`, `checkpoints`) must not pass a record the
+ *   group had not committed on the primary, or MM2 translated past what the group had processed
+ *   (skips). The translated offset is a remote offset and the commit a source one: they are
+ *   compared through the records the verification read found below the translated offset (an
+ *   MM2 restart that re-copies records, transactions or compaction shift remote offsets from
+ *   source ones), never as numbers. A record copied again at or after the translated offset is
+ *   not passed.
  * - Cross-check: RemoteClusterUtils' answer vs the harness's own decoding of the checkpoints.
  */
 import { expectedBound, type ExpectedBound } from './expected-bound.ts';
@@ -34,6 +38,21 @@ export interface BoundCheck extends ExpectedBound {
   translationAgrees: boolean | null;
 }
 
+/**
+ * The acked ids the verification read found on a remote partition below `resume` only (no copy
+ * at or after it), whose source offset is at or past the group's commit: passed, never committed.
+ */
+function passedUncommitted(ix: HistoryIndex, remote: { topic: string; partition: number }, resume: bigint, commit: bigint): { id: string; offset: bigint }[] {
+  const out: { id: string; offset: bigint }[] = [];
+  for (const [id, copies] of ix.backupCopies) {
+    const here = copies.filter((c) => c.topic === remote.topic && c.partition === remote.partition);
+    const acked = ix.acked.get(id);
+    if (!acked || acked.offset < commit || !here.some((c) => c.offset < resume) || here.some((c) => c.offset >= resume)) continue;
+    out.push({ id, offset: acked.offset });
+  }
+  return out.sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
+}
+
 export function checkBound(s: Scenario, remoteTopics: readonly string[], ledger: Pick<Ledger, 'counts' | 'consistency'>, events: readonly HistoryEvent[], consumerLagAtKill: number | null, ix: HistoryIndex = indexHistory(events)): BoundCheck {
   const counts = ledger.counts;
   const expected = expectedBound(s, { acked: counts.acked, consumerLagAtKill, outOfRange: ix.chosen?.outOfRange.size ?? 0 });
@@ -51,7 +70,10 @@ export function checkBound(s: Scenario, remoteTopics: readonly string[], ledger:
     for (const [tp, offset] of Object.entries(chosen.offsets)) {
       const remote = parseTp(tp);
       const position = committed.get(tpKey(sourceOf.get(remote.topic) ?? '', remote.partition));
-      if (position !== undefined && BigInt(offset) > position) evidence.push(`MM2: ${tp} translated to ${offset}, ahead of the group's last committed position ${position} on the primary`);
+      if (position === undefined) continue;
+      const passed = passedUncommitted(ix, remote, BigInt(offset), position);
+      const first = passed[0];
+      if (first) evidence.push(`MM2: ${tp} translated to ${offset}, past ${passed.length} record(s) the group had not committed (e.g. ${first.id} at source offset ${first.offset}; its last committed position ${position} on the primary)`);
     }
   }
   let translationAgrees: boolean | null = null;

@@ -75,14 +75,32 @@ describe('evidence when a measurement breaks the bound', () => {
     at(2, { type: 'failover-offsets', strategy: 'checkpoints', group: 'g-checkpoints', offsets: { 'primary.orders/0': '520' } }),
     at(3, { type: 'deliver', id: 'a', phase: 'backup', topic: 'primary.orders', partition: 0, offset: '530', ts: 0 }),
   ];
+  /** Acked at source offsets [from, to) of orders/0 and copied to primary.orders/0 at the same offsets. */
+  const copied = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i).flatMap((o) => [
+    at(0, { type: 'ack', id: `m${o}`, topic: 'orders', partition: 0, offset: String(o) }),
+    at(3, { type: 'backup-record', id: `m${o}`, topic: 'primary.orders', partition: 0, offset: String(o) }),
+  ]);
   it('points at MM2 when translation is ahead of the committed position, and at the harness when the consumer did not start where told', () => {
-    const b = checkBound(scenario, ['primary.orders'], ledger(0, 25, true), base, 0);
+    const b = checkBound(scenario, ['primary.orders'], ledger(0, 25, true), [...base, ...copied(490, 530)], 0);
     expect(b.holds).toBe(false);
     expect(b.evidence).toEqual([
       'harness or MM2: the checkpoints strategy had offsets for 1 of 3 partitions; the others resumed from auto.offset.reset=earliest',
       'harness: resume-at-chosen-offsets failed: primary.orders/0 started at 530, chosen 520',
-      'MM2: primary.orders/0 translated to 520, ahead of the group\'s last committed position 500 on the primary',
+      'MM2: primary.orders/0 translated to 520, past 20 record(s) the group had not committed (e.g. m500 at source offset 500; its last committed position 500 on the primary)',
     ]);
+  });
+  it('compares a translated (remote) offset with the commit through the records, not as a number: MM2 re-copied m5–m9, source 10 lands at remote 15', () => {
+    const recopy = [
+      at(1, { type: 'commit', phase: 'primary', offsets: { 'orders/0': '10' } }),
+      at(2, { type: 'failover-offsets', strategy: 'checkpoints', group: 'g', offsets: { 'primary.orders/0': '15' } }),
+      ...copied(0, 10),
+      ...[5, 6, 7, 8, 9].map((n, i) => at(3, { type: 'backup-record', id: `m${n}`, topic: 'primary.orders', partition: 0, offset: String(10 + i) })),
+    ];
+    const mm2 = (events: HistoryEvent[]) => checkBound(scenario, ['primary.orders'], ledger(0, 0), events, 0).evidence.filter((e) => e.startsWith('MM2'));
+    expect(mm2(recopy)).toEqual([]);
+    // Remote 10–14 holding m10–m14 instead (never committed by the group): 15 is ahead.
+    const ahead = [...recopy.filter((e) => !(e.type === 'backup-record' && Number(e.offset) >= 10)), ...copied(10, 15)];
+    expect(mm2(ahead)).toEqual([expect.stringMatching(/translated to 15, past 5 record\(s\) the group had not committed \(e\.g\. m10 at source offset 10/)]);
   });
   it('compares Kafka\'s translation with the decoded checkpoints', () => {
     const events = [
