@@ -152,6 +152,24 @@ describe('consistency checks that can fail', () => {
     expect(verdict(events, 'deliveries-contiguous')).toBe('fail');
   });
 
+  it("a chosen offset past the backup's end is no final position: the consumer resumed by auto.offset.reset", () => {
+    // raw-copy chose 14, the backup's end was 12 (reset to earliest); m12–m13 arrived after the drain.
+    const failoverEnd = (end: number) => ev({ type: 'offsets', label: 'failover-end', cluster: 'backup', topic: REMOTE, offsets: { '0': String(end) } });
+    const events = [
+      start(), ...range(0, 14).map(ack), ...range(0, 14).map((n) => onPrimary(n)), stopped('primary', 14, 14),
+      kill(), failoverEnd(12), chosen(14, 'raw-copy'), ...range(0, 12).map((n) => onBackup(n)), stopped('backup', 12, 12),
+      verifyEnd(14), ...range(0, 14).map((n) => read(n, n)), readDone(),
+    ];
+    const l = buildLedger(events);
+    expect(l.consistency.checks.find((c) => c.name === 'deliveries-contiguous')).toMatchObject({ verdict: 'pass' });
+    expect(l.counts).toMatchObject({ skipped: 0, unreached: 0, duplicatedByFailover: 12, exactlyOnce: 2 });
+    // With auto.offset.reset=latest the consumer resumed at the backup's end: that is its final position at least.
+    // m10–m11 never processed on the primary are skipped; m12–m13 arrived later: unreached.
+    const latest = events.filter((e) => !(e.type === 'deliver' && (e.phase === 'backup' || Number(e.offset) >= 10))).map((e) =>
+      e.type === 'cell-start' ? { ...e, settings: { ...e.settings, failover: { autoOffsetReset: 'latest' } } } : e.type === 'positions' ? { ...e, offsets: {}, delivered: e.phase === 'primary' ? 10 : 0 } : e);
+    expect(buildLedger(latest).counts).toMatchObject({ skipped: 2, unreached: 2 });
+  });
+
   it('the consumer did not start where the strategy said', () => {
     const events = failoverHistory(3, 6).map((e) => (e.type === 'failover-offsets' ? { ...e, strategy: 'checkpoints', offsets: { [`${REMOTE}/0`]: '2' } } : e));
     expect(verdict(events, 'resume-at-chosen-offsets')).toBe('fail');
