@@ -136,6 +136,15 @@ describe('consistency checks that can fail', () => {
     expect(verdict(events, 'primary-offsets-match-acks')).toBe('pass');
   });
 
+  it('an id the producer wrote twice, the kill between its two copies, is no harness bug', () => {
+    // m1 at offset 1 and again at 2 (its ack); the consumer processed offset 1, then the primary was killed.
+    const twice = [start(), ack(0), { ...ack(1), offset: '2' }, onPrimary(0), onPrimary(1, 1), kill(), chosen(1), onBackup(1, 1), onBackup(1, 2),
+      stopped('backup', 3, 2), verifyEnd(3), read(0, 0), read(1, 1), read(1, 2), readDone()];
+    expect(verdict(twice, 'primary-offsets-match-acks')).toBe('pass');
+    // Another id acked at that offset: the delivery contradicts the acks.
+    expect(verdict([...twice.slice(0, 3), { ...ack(5), offset: '1' }, ...twice.slice(3)], 'primary-offsets-match-acks')).toBe('fail');
+  });
+
   it('the consumer and the verification reader disagree on the id at a backup offset', () => {
     const events = failoverHistory(3, 6).map((e) => (e.type === 'backup-record' && e.offset === '4' ? { ...e, id: 'm9' } : e));
     expect(verdict(events, 'backup-reads-agree')).toBe('fail');
