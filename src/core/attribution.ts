@@ -9,7 +9,7 @@
  *       `(group, partition, upstream U, downstream R)` to `<source>.checkpoints.internal`, KIP-382;
  *       translation uses the newest offset sync at or below U and adds 1 unless exact, KAFKA-12468).
  *
- * Each id delivered on the primary and again on the backup (`duplicatedByFailover`), at source
+ * Each id the failover duplicated (`duplicatedByFailover`; not the producer's own duplicates), at source
  * offset o, has exactly one cause:
  *   commit-lag          o ≥ C: processed but not yet committed at the kill (the consumer's commit interval);
  *   sync-lag            U ≤ o < C: committed after the newest checkpoint MM2 synced to the resume
@@ -38,7 +38,7 @@
  * The parts add up to the totals by construction (one cause per id); an id that fits no rule is
  * `unexplained`, which must stay 0.
  */
-import { finalPositions, lowestCopy, type HistoryIndex, type Located } from './history-index.ts';
+import { finalPositions, lowestCopy, producerDuplicates, type HistoryIndex, type Located } from './history-index.ts';
 import { tpKey } from './topic-partition.ts';
 import { usesCheckpoints } from './playbook.ts';
 
@@ -161,10 +161,11 @@ export function attribute(ix: HistoryIndex, expected: Partial<Record<Cause, numb
   };
   const firstBackup = new Map<string, string>();
   for (const d of ix.delivered.backup) if (!firstBackup.has(d.id)) firstBackup.set(d.id, tpKey(d.topic, d.partition));
+  const written = producerDuplicates(ix);
   for (const [id, source] of ix.acked) {
     const d = ix.deliveries.get(id);
     const tp = tpKey(source.topic, source.partition);
-    if (d && d.primary >= 1 && d.backup >= 1) bump(dup, 'duplicates', tp, duplicateCause(ctx, source, firstBackup.get(id)!));
+    if (d && d.primary >= 1 && d.backup >= 1 && !written.has(id)) bump(dup, 'duplicates', tp, duplicateCause(ctx, source, firstBackup.get(id)!));
     if (!d) {
       const copies = ix.backupCopies.get(id);
       if (!copies?.length) continue;

@@ -162,6 +162,38 @@ function firstOffsets(deliveries: readonly EventOf<'deliver'>[]): Map<string, bi
   return first;
 }
 
+/**
+ * Ids delivered on both clusters where no record was processed twice: the producer wrote the id
+ * more than once (a non-idempotent retry) and each backup delivery is a record the primary
+ * consumer never processed. An id's records on the primary are its acked offset and the offsets
+ * it was delivered at there; its copies on the backup, in offset order, are those records in
+ * offset order (MM2 copies a partition in order) — when there are as many of each. Otherwise the
+ * backup delivery cannot be told from a re-delivery, and the id is not in the set.
+ */
+export function producerDuplicates(ix: HistoryIndex): Set<string> {
+  const both = [...ix.deliveries].filter(([, d]) => d.primary >= 1 && d.backup >= 1).map(([id]) => id);
+  const out = new Set<string>();
+  if (!both.length) return out;
+  const at = (phase: ConsumerPhase) => {
+    const m = new Map<string, bigint[]>();
+    for (const d of ix.delivered[phase]) m.set(d.id, [...(m.get(d.id) ?? []), BigInt(d.offset)]);
+    return m;
+  };
+  const [primary, backup] = [at('primary'), at('backup')];
+  const ascending = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  for (const id of both) {
+    const acked = ix.acked.get(id);
+    const copies = ix.backupCopies.get(id) ?? [];
+    const processed = new Set(primary.get(id)!);
+    const records = [...new Set([...processed, ...(acked ? [acked.offset] : [])])].sort(ascending);
+    const remote = copies.map((c) => c.offset).sort(ascending);
+    if (records.length < 2 || remote.length !== records.length || new Set(copies.map((c) => tpKey(c.topic, c.partition))).size !== 1) continue;
+    const sources = backup.get(id)!.map((o) => remote.indexOf(o)).map((i) => (i < 0 ? undefined : records[i]));
+    if (sources.every((o) => o !== undefined && !processed.has(o))) out.add(id);
+  }
+  return out;
+}
+
 /** An id's lowest backup offset: where a consumer reading the partition would meet it first. */
 export const lowestCopy = (copies: readonly Located[]): Located => copies.reduce((a, c) => (c.offset < a.offset ? c : a));
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildLedger } from '../../src/core/ledger.ts';
+import { attribute } from '../../src/core/attribution.ts';
+import { indexHistory } from '../../src/core/history-index.ts';
 import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
 
 const cell = 'c#1';
@@ -73,6 +75,22 @@ describe('ledger classes', () => {
       onBackup(2), onBackup(3), onBackup(3), ...range(0, 4).map((n) => read(n, n)), readDone(),
     ]);
     expect(l.counts).toMatchObject({ duplicated: 3, duplicatedBeforeKill: 1, duplicatedByFailover: 1, duplicatedAfterFailover: 1, extraDeliveries: 3 });
+  });
+
+  it('an id the producer wrote twice, each copy processed once across the failover, is a producer duplicate, not the failover\'s', () => {
+    // Non-idempotent retry: m1 at offsets 1 and 2 (acked at 2); the consumer processed 0–1 and committed 2; resumed at 2.
+    const events = [
+      start(false), ack(0), { ...ack(1), offset: '2' }, onPrimary(0), onPrimary(1, 1), ev({ type: 'commit', phase: 'primary', offsets: { 'orders/0': '2' } }),
+      stopped('primary', 2, 2), kill(), chosen(2), onBackup(1, 2), stopped('backup', 3, 1), verifyEnd(3), read(0, 0), read(1, 1), read(1, 2), readDone(),
+    ];
+    const l = buildLedger(events);
+    expect(l.counts).toMatchObject({ duplicated: 1, duplicatedByFailover: 0, duplicatedByProducer: 1, duplicatedBeforeKill: 0 });
+    expect(attribute(indexHistory(events))!.duplicates.total).toBe(0);
+    // Resumed at 1 instead: the record at offset 1 was processed twice — the failover's.
+    const rewound = events.map((e) => (e.type === 'failover-offsets' ? { ...e, offsets: { [`${REMOTE}/0`]: '1' } } : e));
+    const again = [...rewound.slice(0, rewound.findIndex((e) => e.type === 'deliver' && e.phase === 'backup')), onBackup(1, 1), ...rewound.slice(rewound.findIndex((e) => e.type === 'deliver' && e.phase === 'backup'))];
+    expect(buildLedger(again).counts).toMatchObject({ duplicatedByFailover: 1, duplicatedByProducer: 0 });
+    expect(attribute(indexHistory(again))!.duplicates.total).toBe(1);
   });
 
   it('counts replication duplicates per distinct backup offset, not per read', () => {
