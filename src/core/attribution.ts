@@ -23,6 +23,9 @@
  *   copy-lag            raw-copy only, o < C: committed after the offsets were copied (the copy's age);
  *   timestamp-margin    timestamp only: delivered within the seek's margin before the last processed message;
  *   resumed-at-earliest earliest only: everything is read again;
+ *   copied-after-lookup latest only: MM2 wrote the record to the backup after the strategy looked
+ *                       up the end offsets it resumed from (MM2's delivery lag: a failover without
+ *                       delay, latency on MM2's link), though the primary consumer had processed it;
  *   offset-reset        the strategy had no offset for the partition, or one past the backup's
  *                       end at the failover (OFFSET_OUT_OF_RANGE): auto.offset.reset applied.
  *
@@ -51,6 +54,7 @@ export const causes = {
   'untranslated-offset': 'untranslated offset: the copied offset number does not point at the same record on the backup',
   'timestamp-margin': "timestamp margin: within the seek's margin before the last processed message",
   'resumed-at-earliest': 'resumed at the earliest offset: everything is read again',
+  'copied-after-lookup': 'MM2 delivery lag: copied to the backup after the end offsets were looked up, already processed on the primary',
   'offset-reset': "no offset for the partition, or one past the backup's end: auto.offset.reset applied",
   'translation-ahead': 'translation ahead of the commit: resumed past messages the group had not committed',
   'committed-unseen': 'committed on the primary without the consumer delivering it',
@@ -101,6 +105,8 @@ function duplicateCause(ctx: Context, source: Located, remote: string): Cause {
   const o = source.offset;
   switch (ctx.strategy) {
     case 'earliest': return 'resumed-at-earliest';
+    // latest resumes at the backup's end at its look-up: any record delivered there arrived after it.
+    case 'latest': return 'copied-after-lookup';
     case 'timestamp': return 'timestamp-margin';
     case 'raw-copy': return c === undefined || o >= c ? 'commit-lag' : 'copy-lag';
     case 'mm2-sync':

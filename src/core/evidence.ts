@@ -16,6 +16,7 @@
 import { expectedBound, type ExpectedBound } from './expected-bound.ts';
 import { eventsOf, type HistoryEvent } from './history.ts';
 import { indexHistory, type HistoryIndex } from './history-index.ts';
+import { atKill } from './lag.ts';
 import type { Ledger } from './ledger.ts';
 import { parseTp, tpKey } from './topic-partition.ts';
 import type { Scenario } from './scenario.ts';
@@ -55,7 +56,7 @@ function passedUncommitted(ix: HistoryIndex, remote: { topic: string; partition:
 
 export function checkBound(s: Scenario, remoteTopics: readonly string[], ledger: Pick<Ledger, 'counts' | 'consistency'>, events: readonly HistoryEvent[], consumerLagAtKill: number | null, ix: HistoryIndex = indexHistory(events)): BoundCheck {
   const counts = ledger.counts;
-  const expected = expectedBound(s, { acked: counts.acked, consumerLagAtKill, outOfRange: ix.chosen?.outOfRange.size ?? 0 });
+  const expected = expectedBound(s, { acked: counts.acked, consumerLagAtKill, outOfRange: ix.chosen?.outOfRange.size ?? 0, replicationLagAtKill: atKill(events).lagMessages });
   const evidence: string[] = [];
   const chosen = eventsOf(events, 'failover-offsets')[0];
   const partitions = s.topics.reduce((a, t) => a + t.partitions, 0);

@@ -90,6 +90,13 @@ describe('attribution of the failover\'s duplicates', () => {
     expect(buildLedger(inRange).consistency.checks.find((c) => c.name === 'resume-at-chosen-offsets')?.verdict).toBe('fail');
   });
 
+  it('latest: records MM2 copied to the backup after the end offsets were looked up, already processed on the primary, are its delivery lag', () => {
+    // latest looked the backup's end up at 8; MM2 then wrote m8–m9 (and m10–m11); the primary consumer had processed m8–m9.
+    const { byCause, total } = parts(history('latest', 8));
+    expect(byCause).toEqual({ 'copied-after-lookup': 2 });
+    expect(total).toBe(2);
+  });
+
   it('names the baselines and a partition without an offset', () => {
     expect(parts(history('earliest', 0)).byCause).toEqual({ 'resumed-at-earliest': 10 });
     expect(parts(history('mm2-sync', null)).byCause).toEqual({ 'offset-reset': 10 });

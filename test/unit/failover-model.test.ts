@@ -57,9 +57,10 @@ describe('expected bound (MM2 translation model)', () => {
     const b = expectedBound(s({ failover: { strategy: 'checkpoints' } }), { acked: 1, consumerLagAtKill: 3000 });
     expect(b.maxDuplicates).toBe(3 * (1000 + 200));
   });
-  it('baselines: earliest re-delivers everything, latest nothing but may skip', () => {
+  it('baselines: earliest re-delivers everything, latest only what MM2 copied after its look-up, but may skip', () => {
     expect(expectedBound(s({ failover: { strategy: 'earliest' } }), { acked: 4321, consumerLagAtKill: 0 })).toMatchObject({ maxDuplicates: 4321, skipsPossible: false });
-    expect(expectedBound(s({ failover: { strategy: 'latest' } }), { acked: 4321, consumerLagAtKill: 0 })).toMatchObject({ maxDuplicates: 0, skipsPossible: true });
+    // Nothing left to copy at the last sample: at most a sample interval's production (300 msg/s × 1 s).
+    expect(expectedBound(s({ failover: { strategy: 'latest' } }), { acked: 4321, consumerLagAtKill: 0, replicationLagAtKill: 0 })).toMatchObject({ maxDuplicates: 300, skipsPossible: true });
   });
 });
 
@@ -122,6 +123,24 @@ describe('evidence when a measurement breaks the bound', () => {
   it('compares only the failover\'s duplicates with the bound, not re-deliveries before the kill', () => {
     const b = checkBound(scenario, ['primary.orders'], ledger(100, 0), base, 0);
     expect(b.measuredDuplicates).toBe(100);
+  });
+});
+
+describe('the latest strategy\'s bound', () => {
+  const at = (t: number, b: EventBody): HistoryEvent => ({ cell: 'c', t, ...b }) as HistoryEvent;
+  const latest = parseScenario({ name: 'x', workload: { ratePerSecond: 300 }, failover: { strategy: 'latest' } }, 't');
+  it('allows what MM2 had not copied at the kill (the lag at the last sample, and a sample interval of production): it may copy it after the lookup', () => {
+    expect(expectedBound(latest, { acked: 5000, consumerLagAtKill: 0, replicationLagAtKill: 40 })).toMatchObject({ maxDuplicates: 40 + 300, parts: { 'copied-after-lookup': 340 }, skipsPossible: true });
+    // Lag unknown: MM2 may have anything left to copy.
+    expect(expectedBound(latest, { acked: 5000, consumerLagAtKill: 0, replicationLagAtKill: null }).maxDuplicates).toBe(5000);
+    const events = [
+      at(1, { type: 'sample', primaryEnd: 10, backupEnd: 8, backupGroupOffset: 0, consumerPosition: 10 }),
+      at(2, { type: 'kill', target: 'primary', signal: 'SIGKILL' }),
+      at(3, { type: 'failover-offsets', strategy: 'latest', group: 'g-latest', offsets: { 'primary.orders/0': '8', 'primary.orders/1': '0', 'primary.orders/2': '0' } }),
+    ];
+    const ledger = { counts: { acked: 10, duplicated: 2, duplicatedByFailover: 2, skipped: 0 } as unknown as LedgerCounts, consistency: { holds: true, checks: [] } };
+    const b = checkBound(latest, ['primary.orders'], ledger, events, 0);
+    expect(b).toMatchObject({ holds: true, maxDuplicates: 2 + 300 });
   });
 });
 
