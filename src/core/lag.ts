@@ -14,6 +14,7 @@
  * subtracted from each other. Without transactions offsets are records, as sampled.
  */
 import { eventsOf, type HistoryEvent } from './history.ts';
+import { tpKey } from './topic-partition.ts';
 
 /** Acked source offsets per `topic/partition`, ascending. */
 export type AckedOffsets = ReadonlyMap<string, readonly number[]>;
@@ -23,7 +24,7 @@ export function ackedOffsets(events: readonly HistoryEvent[]): Map<string, numbe
   const out = new Map<string, number[]>();
   for (const e of eventsOf(events, 'ack')) {
     if ((e.cluster ?? 'primary') !== 'primary') continue;
-    const tp = `${e.topic}/${e.partition}`;
+    const tp = tpKey(e.topic, e.partition);
     const list = out.get(tp) ?? [];
     list.push(Number(e.offset));
     out.set(tp, list);
@@ -86,7 +87,7 @@ export interface AtKill {
 }
 
 /** Whether the cell's producer was transactional (its commit markers occupy source offsets). */
-export function transactional(events: readonly HistoryEvent[]): boolean {
+function transactional(events: readonly HistoryEvent[]): boolean {
   const start = eventsOf(events, 'cell-start')[0];
   const workload = start?.settings['workload'];
   const n = typeof workload === 'object' && workload !== null ? (workload as Record<string, unknown>)['transactionRecords'] : undefined;
