@@ -7,7 +7,8 @@
  *  - deliveries-counted:          each consumer's own delivery count equals its `deliver` events
  *                                 (the recorder lost nothing);
  *  - primary-offsets-match-acks:  every primary delivery of an acked id is at the offset its ack
- *                                 reported (the producer's offset bookkeeping);
+ *                                 reported, or is the earlier copy of an id the producer wrote
+ *                                 twice (the producer's offset bookkeeping);
  *  - backup-reads-agree:          the consumer and the verification reader found the same id at
  *                                 every backup offset both read (two independent reads of one log);
  *  - backup-deliveries-in-range:  every backup delivery lies in [resume offset, verified end);
@@ -62,17 +63,28 @@ function deliveriesCounted(ix: HistoryIndex): ConsistencyCheck {
  * Every primary delivery is at its id's acked offset — or the id was written twice: its acked
  * offset was delivered with it too, and the other copy is the producer's (a retry the broker did
  * not deduplicate; seen once with kafkajs's idempotent producer when a primary broker was killed
- * mid-batch). A delivery whose id never appeared at its acked offset is a harness bug.
+ * mid-batch). The consumer may also have stopped between the two copies (the kill): a delivery
+ * before the acked offset on its partition, at an offset no other acked id holds, when the
+ * consumer delivered nothing there from the acked offset on, is that first copy. A delivery
+ * that fits neither is a harness bug.
  */
 function primaryOffsetsMatchAcks(ix: HistoryIndex): ConsistencyCheck {
   const seenAt = new Set(ix.delivered.primary.map((d) => `${d.id}@${where(d)}`));
+  const ackedAt = new Set([...ix.acked.values()].map((a) => recordKey(a.topic, a.partition, a.offset)));
+  const furthest = new Map<string, bigint>();
+  for (const d of ix.delivered.primary) {
+    const tp = tpKey(d.topic, d.partition);
+    if (!furthest.has(tp) || BigInt(d.offset) > furthest.get(tp)!) furthest.set(tp, BigInt(d.offset));
+  }
   const twice = new Set<string>();
   const off = ix.delivered.primary.flatMap((d) => {
     const a = ix.acked.get(d.id);
     if (!a) return [];
     const acked = recordKey(a.topic, a.partition, a.offset);
     if (acked === where(d)) return [];
-    if (seenAt.has(`${d.id}@${acked}`)) {
+    const firstCopy = a.topic === d.topic && a.partition === d.partition && BigInt(d.offset) < a.offset
+      && !ackedAt.has(where(d)) && furthest.get(tpKey(d.topic, d.partition))! < a.offset;
+    if (seenAt.has(`${d.id}@${acked}`) || firstCopy) {
       twice.add(d.id);
       return [];
     }

@@ -44,6 +44,8 @@ export interface HistoryIndex {
   readonly groupId: string | null;
   /** The configured wait between the kill and the failover (ms), from the cell's settings. */
   readonly failoverDelayMs: number | null;
+  /** The failed-over consumer's auto.offset.reset (the scenario's default, earliest, when not recorded). */
+  readonly autoOffsetReset: 'earliest' | 'latest';
   /** Whether the producer was idempotent (null: not recorded). */
   readonly idempotent: boolean | null;
   readonly killAt: number | null;
@@ -122,6 +124,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
   const chosenEvent = eventsOf(events, 'failover-offsets')[0];
   const start = eventsOf(events, 'cell-start')[0];
   const delaySeconds = setting(start, ['failover', 'delaySeconds']);
+  const autoOffsetReset = setting(start, ['failover', 'autoOffsetReset']) === 'latest' ? 'latest' : 'earliest';
   const idempotent = setting(start, ['workload', 'idempotent']);
   const groupId = setting(start, ['workload', 'consumer', 'groupId']);
   const offsetEvents = eventsOf(events, 'offsets');
@@ -142,6 +145,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
     checkpoints: eventsOf(events, 'checkpoint'),
     groupId: typeof groupId === 'string' ? groupId : null,
     failoverDelayMs: typeof delaySeconds === 'number' ? delaySeconds * 1000 : null,
+    autoOffsetReset,
     idempotent: typeof idempotent === 'boolean' ? idempotent : null,
     killAt,
     firstBackupDelivery: delivered.backup[0]?.t ?? null,
@@ -158,6 +162,38 @@ function firstOffsets(deliveries: readonly EventOf<'deliver'>[]): Map<string, bi
   return first;
 }
 
+/**
+ * Ids delivered on both clusters where no record was processed twice: the producer wrote the id
+ * more than once (a non-idempotent retry) and each backup delivery is a record the primary
+ * consumer never processed. An id's records on the primary are its acked offset and the offsets
+ * it was delivered at there; its copies on the backup, in offset order, are those records in
+ * offset order (MM2 copies a partition in order) — when there are as many of each. Otherwise the
+ * backup delivery cannot be told from a re-delivery, and the id is not in the set.
+ */
+export function producerDuplicates(ix: HistoryIndex): Set<string> {
+  const both = [...ix.deliveries].filter(([, d]) => d.primary >= 1 && d.backup >= 1).map(([id]) => id);
+  const out = new Set<string>();
+  if (!both.length) return out;
+  const at = (phase: ConsumerPhase) => {
+    const m = new Map<string, bigint[]>();
+    for (const d of ix.delivered[phase]) m.set(d.id, [...(m.get(d.id) ?? []), BigInt(d.offset)]);
+    return m;
+  };
+  const [primary, backup] = [at('primary'), at('backup')];
+  const ascending = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  for (const id of both) {
+    const acked = ix.acked.get(id);
+    const copies = ix.backupCopies.get(id) ?? [];
+    const processed = new Set(primary.get(id)!);
+    const records = [...new Set([...processed, ...(acked ? [acked.offset] : [])])].sort(ascending);
+    const remote = copies.map((c) => c.offset).sort(ascending);
+    if (records.length < 2 || remote.length !== records.length || new Set(copies.map((c) => tpKey(c.topic, c.partition))).size !== 1) continue;
+    const sources = backup.get(id)!.map((o) => remote.indexOf(o)).map((i) => (i < 0 ? undefined : records[i]));
+    if (sources.every((o) => o !== undefined && !processed.has(o))) out.add(id);
+  }
+  return out;
+}
+
 /** An id's lowest backup offset: where a consumer reading the partition would meet it first. */
 export const lowestCopy = (copies: readonly Located[]): Located => copies.reduce((a, c) => (c.offset < a.offset ? c : a));
 
@@ -168,7 +204,10 @@ export const maxKnown = (...xs: (bigint | undefined)[]): bigint | undefined =>
 /**
  * Where the consumer stood at the end, per topic/partition of its last phase: the furthest of
  * its own position when it stopped, the offset it resumed from, and its committed offset when
- * the drain stopped. A partition with none of these is absent (unknown).
+ * the drain stopped. A partition with none of these is absent (unknown). Where the strategy's
+ * offset was past the backup's end, the consumer resumed from auto.offset.reset instead: at the
+ * backup's end at the failover for `latest`, at the log's start for `earliest` (which tells
+ * nothing beyond its own position) — never at the out-of-range offset.
  */
 export function finalPositions(ix: HistoryIndex): Map<string, bigint> {
   const failedOver = ix.killAt !== null;
@@ -176,7 +215,14 @@ export function finalPositions(ix: HistoryIndex): Map<string, bigint> {
   const cluster = failedOver ? 'backup' : 'primary';
   const own = new Map(Object.entries(ix.positions[phase]?.offsets ?? {}).map(([tp, o]) => [tp, BigInt(o)]));
   const committed = ix.offsets('drain-end-committed', cluster);
-  const resumed = failedOver ? ix.chosen?.offsets ?? new Map<string, bigint>() : new Map<string, bigint>();
+  const resumed = new Map<string, bigint>();
+  if (failedOver && ix.chosen) {
+    const end = ix.offsets('failover-end', 'backup');
+    for (const [tp, o] of ix.chosen.offsets) {
+      if (!ix.chosen.outOfRange.has(tp)) resumed.set(tp, o);
+      else if (ix.autoOffsetReset === 'latest') resumed.set(tp, end.get(tp)!);
+    }
+  }
   const out = new Map<string, bigint>();
   for (const tp of new Set([...own.keys(), ...committed.keys(), ...resumed.keys()])) {
     // A committed offset of -1 means "none": it tells nothing.

@@ -84,6 +84,8 @@ export type HistoryEvent = Base &
         type: 'sample'; primaryEnd: number; backupEnd: number; backupGroupOffset: number; consumerPosition: number;
         /** Per source `topic/partition`: [its end offset on the primary, its remote partition's on the backup]. */
         ends?: Record<string, [number, number]>;
+        /** Per source `topic/partition`: [the group's committed offset on the primary, the one MM2 synced to its remote partition on the backup] (-1: none). */
+        groups?: Record<string, [number, number]>;
       }
     /** MM2's health signals (core/alarms.ts), seconds; null: unknown. Sampled every second while a scenario has alarms. */
     | { type: 'health'; values: HealthValues }

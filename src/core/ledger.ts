@@ -24,8 +24,14 @@
  *  - duplicated:  delivered two or more times across both phases (`extraDeliveries` counts the
  *                 surplus), split by when the re-delivery happened (an id may be in several):
  *      - duplicatedBeforeKill:    delivered twice or more on the primary (consumer rebalances);
- *      - duplicatedByFailover:    delivered on the primary and again on the backup (the failover's
- *                                 resume point was behind what the consumer had processed);
+ *      - duplicatedByFailover:    delivered on the primary and again on the backup, a record the
+ *                                 consumer had processed on the primary processed again (the
+ *                                 failover's resume point was behind what the consumer had processed);
+ *      - duplicatedByProducer:    delivered on the primary and on the backup, but never the same
+ *                                 record twice: the producer wrote the id more than once (a
+ *                                 non-idempotent retry) and the backup delivered a copy the primary
+ *                                 consumer never processed — nothing was rewound (history-index.ts
+ *                                 `producerDuplicates`);
  *      - duplicatedAfterFailover: delivered twice or more on the backup (rebalances there).
  * The expected bound and the attribution look only at `duplicatedByFailover`.
  *
@@ -44,7 +50,7 @@
  * consumer did not get to is `unreached`, by definition.
  */
 import type { HistoryEvent } from './history.ts';
-import { finalPositions, indexHistory, lowestCopy, type HistoryIndex, type Located } from './history-index.ts';
+import { finalPositions, indexHistory, lowestCopy, producerDuplicates, type HistoryIndex, type Located } from './history-index.ts';
 import { checkConsistency, type Consistency } from './consistency.ts';
 import { tpKey } from './topic-partition.ts';
 
@@ -63,6 +69,8 @@ export interface LedgerCounts {
   extraDeliveries: number;
   duplicatedBeforeKill: number;
   duplicatedByFailover: number;
+  /** Absent from a round trip's counts (round-trip.ts), which do not split producer duplicates out. */
+  duplicatedByProducer?: number;
   duplicatedAfterFailover: number;
   notReplicated: Count;
   replicationDuplicates: number;
@@ -129,7 +137,8 @@ export const buildLedger = (events: readonly HistoryEvent[]): Ledger => ledgerOf
 export function ledgerOf(ix: HistoryIndex): Ledger {
   const positions = finalPositions(ix);
   const ids: Record<NeverDelivered | 'duplicated' | 'notReplicated', string[]> = { lost: [], skipped: [], unreached: [], unplaced: [], duplicated: [], notReplicated: [] };
-  const dup = { beforeKill: 0, byFailover: 0, afterFailover: 0 };
+  const dup = { beforeKill: 0, byFailover: 0, byProducer: 0, afterFailover: 0 };
+  const written = producerDuplicates(ix);
   let exactlyOnce = 0;
   let extraDeliveries = 0;
   const partitions: Record<string, Record<'acked' | 'exactlyOnce' | 'duplicated' | NeverDelivered, number>> = {};
@@ -153,7 +162,8 @@ export function ledgerOf(ix: HistoryIndex): Ledger {
       p.duplicated += 1;
       extraDeliveries += n - 1;
       if (d.primary >= 2) dup.beforeKill += 1;
-      if (d.primary >= 1 && d.backup >= 1) dup.byFailover += 1;
+      if (written.has(id)) dup.byProducer += 1;
+      else if (d.primary >= 1 && d.backup >= 1) dup.byFailover += 1;
       if (d.backup >= 2) dup.afterFailover += 1;
     }
   }
@@ -195,6 +205,7 @@ export function ledgerOf(ix: HistoryIndex): Ledger {
       extraDeliveries,
       duplicatedBeforeKill: dup.beforeKill,
       duplicatedByFailover: dup.byFailover,
+      duplicatedByProducer: dup.byProducer,
       duplicatedAfterFailover: dup.afterFailover,
       notReplicated: count(read, ids.notReplicated.length),
       replicationDuplicates,

@@ -55,6 +55,7 @@ function duplicatesDetail(c: CellResult): string | null {
   const other = [
     k.duplicatedBeforeKill ? `${k.duplicatedBeforeKill} before the kill` : '',
     k.duplicatedAfterFailover ? `${k.duplicatedAfterFailover} after the failover` : '',
+    k.duplicatedByProducer ? `${k.duplicatedByProducer} written twice by the producer` : '',
   ].filter(Boolean);
   const causes = c.attribution ? partsText(c.attribution.duplicates.parts) : '';
   const byFailover = causes ? causes : k.duplicatedByFailover ? `${k.duplicatedByFailover} by the failover` : '';

@@ -107,7 +107,7 @@ function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefi
   <p>Remote topic ${c.remoteTopics.map((t) => `<code>${h(t)}</code>`).join(', ')};
   at the kill: lag ${n(c.atKill.lagMessages)} messages, group sync age ${c.atKill.groupSyncAgeMs === null ? '—' : `${(c.atKill.groupSyncAgeMs / 1000).toFixed(1)} s`}.</p>
   ${c.expected ? `<p>Failover <b>${h(c.expected.strategy)}</b>: ${h(c.expected.measuredDuplicates)} duplicated by the failover, predicted ≤ ${h(c.expected.maxDuplicates)}${c.expected.skipsPossible ? '' : ' and no skips'}
-  <span class="v ${c.expected.holds ? 'pass' : 'fail'}">${c.expected.holds ? 'within bound' : 'bound broken'}</span><br><small>${h(c.expected.reasoning)}</small></p>
+  <span class="v ${c.expected.holds === 'unknown' ? 'unknown' : c.expected.holds ? 'pass' : 'fail'}">${c.expected.holds === 'unknown' ? 'bound unknown: skips not counted' : c.expected.holds ? 'within bound' : 'bound broken'}</span><br><small>${h(c.expected.reasoning)}</small></p>
   ${c.expected.evidence.length ? `<ul>${c.expected.evidence.map((e) => `<li>${h(e)}</li>`).join('')}</ul>` : ''}` : ''}
   <div class="chart"><canvas id="timeline-${i}" aria-label="timeline ${h(c.key)}"></canvas></div>
   ${eventsHtml(c)}

@@ -96,9 +96,9 @@ export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogF
   out.push(...propertiesFileSection(r.cells));
   const errors = r.cells.filter((c) => c.error);
   if (errors.length) out.push('', '## Errors', '', ...errors.map((c) => `- **${c.key}** \`${c.error!.code}\`: ${c.error!.message}`));
-  const outside = r.cells.filter((c) => c.expected && (!c.expected.holds || c.expected.evidence.length));
+  const outside = r.cells.filter((c) => c.expected && (c.expected.holds !== true || c.expected.evidence.length));
   if (outside.length) {
-    out.push('', '## Expected bounds and evidence', '', ...outside.map((c) => `- **${c.key}** (${c.expected!.strategy}): measured ${c.expected!.measuredDuplicates} duplicated, predicted ≤ ${c.expected!.maxDuplicates} (${c.expected!.reasoning})${c.expected!.holds ? '' : ' — **BROKEN**'}${c.expected!.evidence.map((e) => `\n  - ${e}`).join('')}`));
+    out.push('', '## Expected bounds and evidence', '', ...outside.map((c) => `- **${c.key}** (${c.expected!.strategy}): measured ${c.expected!.measuredDuplicates} duplicated, predicted ≤ ${c.expected!.maxDuplicates} (${c.expected!.reasoning})${c.expected!.holds === 'unknown' ? ' — unknown: the skips could not be counted' : c.expected!.holds ? '' : ' — **BROKEN**'}${c.expected!.evidence.map((e) => `\n  - ${e}`).join('')}`));
   }
   const notProven = r.cells.flatMap((c) => (c.consistency?.checks ?? []).filter((x) => x.verdict !== 'pass').map((x) => `- **${c.key}** ${x.verdict === 'fail' ? '❌ **failed**' : '❔ unknown'} \`${x.name}\`: ${x.detail}`));
   if (notProven.length) out.push('', '## Consistency checks not passed (a failure is a harness bug)', '', ...notProven);

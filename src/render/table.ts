@@ -52,8 +52,9 @@ export function matrixTable(results: RunResults): string {
   return table.toString();
 }
 
-/** "≤ 412 ok" or "≤ 412 BROKEN" (the strategy's predicted duplicates bound, see core/expected-bound.ts). */
-export const boundText = (b: CellResult['expected']): string => (b ? `≤ ${b.maxDuplicates}${b.skipsPossible ? '' : ', no skips'} ${b.holds ? 'ok' : 'BROKEN'}` : '—');
+/** "≤ 412 ok", "≤ 412 BROKEN" or "≤ 412, no skips unknown" (the strategy's predicted duplicates bound, see core/expected-bound.ts). */
+export const boundText = (b: CellResult['expected']): string =>
+  (b ? `≤ ${b.maxDuplicates}${b.skipsPossible ? '' : ', no skips'} ${b.holds === 'unknown' ? 'unknown' : b.holds ? 'ok' : 'BROKEN'}` : '—');
 
 /** Every figure of every cell run, one row each. */
 export function detailTable(results: RunResults): string {

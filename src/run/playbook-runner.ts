@@ -20,6 +20,7 @@ import type { DrillEnvironment } from '../adapters/environment.ts';
 import { committedOffsets, endOffsets, totalOffsets } from '../adapters/kafka-client.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { startLagSampler } from '../adapters/lag-sampler.ts';
+import { ackedOffsets } from '../core/lag.ts';
 import { startHealthMonitor, type HealthMonitor } from '../adapters/health-monitor.ts';
 import { checkpointsTopic, heartbeatsTopics, offsetSyncsTopic } from '../core/mm2-config.ts';
 import { invokeFault, proxyProblems, type Heal } from '../adapters/nemesis.ts';
@@ -64,7 +65,9 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
   const healing: Promise<unknown>[] = [];
   const healProblems: string[] = [];
   // Each lane samples its own group's synced and committed offsets.
-  const samplers = d.lanes.map((l) => startLagSampler({ primary: () => d.admins.get('primary'), backup: () => d.admins.get('backup'), topics, remoteTopics: env.remoteTopics, groupId: l.groupId, recorder: l.rec }));
+  // Behind a transactional producer the lag counts the acked records, not the offsets its commit markers take.
+  const acked = s.workload.transactionRecords > 0 ? () => ackedOffsets(rec.events()) : undefined;
+  const samplers = d.lanes.map((l) => startLagSampler({ primary: () => d.admins.get('primary'), backup: () => d.admins.get('backup'), topics, remoteTopics: env.remoteTopics, groupId: l.groupId, recorder: l.rec, acked }));
   const sampler = samplers[0]!;
   let samplerStopped = false;
   const stopSampler = async () => {

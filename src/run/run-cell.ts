@@ -109,7 +109,7 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
       for (const c of m.consistency.checks.filter((x) => x.verdict === 'fail')) unit.progress.info(`CONSISTENCY CHECK FAILED in ${v.base.key}: ${c.name}: ${c.detail} — this is a harness bug`);
       const verdicts = judgeCell(v.ctx.cell.scenario, v.base, m, v.rec.events());
       const b = verdicts.expected;
-      if (b && !b.holds) unit.progress.info(`BOUND BROKEN in ${v.base.key}: ${b.measuredDuplicates} duplicated by the failover > predicted ${b.maxDuplicates} or skips where none are possible — ${b.evidence.join('; ')}`);
+      if (b && b.holds === false) unit.progress.info(`BOUND BROKEN in ${v.base.key}: ${b.measuredDuplicates} duplicated by the failover > predicted ${b.maxDuplicates} or skips where none are possible — ${b.evidence.join('; ')}`);
       return { ...v.base, ...m, ...verdicts, durationMs: Date.now() - startedAt };
     });
   } catch (e) {

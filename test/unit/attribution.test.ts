@@ -3,6 +3,7 @@ import { attribute } from '../../src/core/attribution.ts';
 import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
 import { indexHistory } from '../../src/core/history-index.ts';
 import { buildLedger } from '../../src/core/ledger.ts';
+import { attributionText, partsText } from '../../src/render/attribution-text.ts';
 
 let clock = 0;
 const ev = (body: EventBody): HistoryEvent => ({ cell: 'c#1', t: ++clock, ...body }) as HistoryEvent;
@@ -45,6 +46,23 @@ describe('attribution of the failover\'s duplicates', () => {
     expect(parts(history('mm2-sync', 4, { checkpoints: false })).byCause).toEqual({ 'commit-lag': 2, 'sync-or-translation': 4 });
   });
 
+  it('says the predicted group-sync lag and translation slack are unknown, not 0, when their split is unknown', () => {
+    const { a } = parts(history('mm2-sync', 4, { checkpoints: false }), { 'commit-lag': 40, 'sync-lag': 600, 'translation-slack': 3 });
+    expect(a.duplicates.parts).toEqual(expect.arrayContaining([
+      { cause: 'sync-or-translation', messages: 4, expectedMax: null },
+      { cause: 'sync-lag', messages: 'unknown', expectedMax: 600 },
+      { cause: 'translation-slack', messages: 'unknown', expectedMax: 3 },
+    ]));
+    expect(a.duplicates.total).toBe(6);
+    const text = attributionText(a);
+    expect(text).toContain('group-sync lag unknown (≤ 600), translation slack unknown (≤ 3)');
+    expect(text).not.toMatch(/\b0 (group-sync lag|translation slack)/);
+    expect(partsText(a.duplicates.parts)).toMatch(/^4 group-sync lag or translation slack .*, 2 consumer commit lag$/);
+    // With the checkpoint read, the split is known: a predicted cause that measured nothing is 0.
+    const known = parts(history('mm2-sync', 10), { 'sync-lag': 600 }).a.duplicates.parts;
+    expect(known).toEqual([{ cause: 'sync-lag', messages: 0, expectedMax: 600 }]);
+  });
+
   it('puts the expected bound next to each part, listing predicted causes that measured 0', () => {
     const { a } = parts(history('raw-copy', 8), { 'commit-lag': 40 });
     expect(a.duplicates.parts).toEqual([{ cause: 'commit-lag', messages: 2, expectedMax: 40 }]);
@@ -70,6 +88,13 @@ describe('attribution of the failover\'s duplicates', () => {
     // Within the backup's end, starting elsewhere is still the harness's fault.
     const inRange = events.map((e) => (e.type === 'offsets' && e.label === 'failover-end' ? { ...e, offsets: { '0': '20' } } : e));
     expect(buildLedger(inRange).consistency.checks.find((c) => c.name === 'resume-at-chosen-offsets')?.verdict).toBe('fail');
+  });
+
+  it('latest: records MM2 copied to the backup after the end offsets were looked up, already processed on the primary, are its delivery lag', () => {
+    // latest looked the backup's end up at 8; MM2 then wrote m8–m9 (and m10–m11); the primary consumer had processed m8–m9.
+    const { byCause, total } = parts(history('latest', 8));
+    expect(byCause).toEqual({ 'copied-after-lookup': 2 });
+    expect(total).toBe(2);
   });
 
   it('names the baselines and a partition without an offset', () => {

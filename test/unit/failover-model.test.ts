@@ -4,7 +4,7 @@ import { decodeCheckpoint, latestCheckpoints } from '../../src/core/checkpoint.t
 import { expectedBound } from '../../src/core/expected-bound.ts';
 import { checkBound } from '../../src/core/evidence.ts';
 import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
-import type { LedgerCounts } from '../../src/core/ledger.ts';
+import { buildLedger, type LedgerCounts } from '../../src/core/ledger.ts';
 import { parseScenario } from '../../src/core/validate.ts';
 
 const fixture = 'test/fixtures/checkpoints-captured.json';
@@ -57,9 +57,10 @@ describe('expected bound (MM2 translation model)', () => {
     const b = expectedBound(s({ failover: { strategy: 'checkpoints' } }), { acked: 1, consumerLagAtKill: 3000 });
     expect(b.maxDuplicates).toBe(3 * (1000 + 200));
   });
-  it('baselines: earliest re-delivers everything, latest nothing but may skip', () => {
+  it('baselines: earliest re-delivers everything, latest only what MM2 copied after its look-up, but may skip', () => {
     expect(expectedBound(s({ failover: { strategy: 'earliest' } }), { acked: 4321, consumerLagAtKill: 0 })).toMatchObject({ maxDuplicates: 4321, skipsPossible: false });
-    expect(expectedBound(s({ failover: { strategy: 'latest' } }), { acked: 4321, consumerLagAtKill: 0 })).toMatchObject({ maxDuplicates: 0, skipsPossible: true });
+    // Nothing left to copy at the last sample: at most a sample interval's production (300 msg/s × 1 s).
+    expect(expectedBound(s({ failover: { strategy: 'latest' } }), { acked: 4321, consumerLagAtKill: 0, replicationLagAtKill: 0 })).toMatchObject({ maxDuplicates: 300, skipsPossible: true });
   });
 });
 
@@ -75,14 +76,32 @@ describe('evidence when a measurement breaks the bound', () => {
     at(2, { type: 'failover-offsets', strategy: 'checkpoints', group: 'g-checkpoints', offsets: { 'primary.orders/0': '520' } }),
     at(3, { type: 'deliver', id: 'a', phase: 'backup', topic: 'primary.orders', partition: 0, offset: '530', ts: 0 }),
   ];
+  /** Acked at source offsets [from, to) of orders/0 and copied to primary.orders/0 at the same offsets. */
+  const copied = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i).flatMap((o) => [
+    at(0, { type: 'ack', id: `m${o}`, topic: 'orders', partition: 0, offset: String(o) }),
+    at(3, { type: 'backup-record', id: `m${o}`, topic: 'primary.orders', partition: 0, offset: String(o) }),
+  ]);
   it('points at MM2 when translation is ahead of the committed position, and at the harness when the consumer did not start where told', () => {
-    const b = checkBound(scenario, ['primary.orders'], ledger(0, 25, true), base, 0);
+    const b = checkBound(scenario, ['primary.orders'], ledger(0, 25, true), [...base, ...copied(490, 530)], 0);
     expect(b.holds).toBe(false);
     expect(b.evidence).toEqual([
       'harness or MM2: the checkpoints strategy had offsets for 1 of 3 partitions; the others resumed from auto.offset.reset=earliest',
       'harness: resume-at-chosen-offsets failed: primary.orders/0 started at 530, chosen 520',
-      'MM2: primary.orders/0 translated to 520, ahead of the group\'s last committed position 500 on the primary',
+      'MM2: primary.orders/0 translated to 520, past 20 record(s) the group had not committed (e.g. m500 at source offset 500; its last committed position 500 on the primary)',
     ]);
+  });
+  it('compares a translated (remote) offset with the commit through the records, not as a number: MM2 re-copied m5–m9, source 10 lands at remote 15', () => {
+    const recopy = [
+      at(1, { type: 'commit', phase: 'primary', offsets: { 'orders/0': '10' } }),
+      at(2, { type: 'failover-offsets', strategy: 'checkpoints', group: 'g', offsets: { 'primary.orders/0': '15' } }),
+      ...copied(0, 10),
+      ...[5, 6, 7, 8, 9].map((n, i) => at(3, { type: 'backup-record', id: `m${n}`, topic: 'primary.orders', partition: 0, offset: String(10 + i) })),
+    ];
+    const mm2 = (events: HistoryEvent[]) => checkBound(scenario, ['primary.orders'], ledger(0, 0), events, 0).evidence.filter((e) => e.startsWith('MM2'));
+    expect(mm2(recopy)).toEqual([]);
+    // Remote 10–14 holding m10–m14 instead (never committed by the group): 15 is ahead.
+    const ahead = [...recopy.filter((e) => !(e.type === 'backup-record' && Number(e.offset) >= 10)), ...copied(10, 15)];
+    expect(mm2(ahead)).toEqual([expect.stringMatching(/translated to 15, past 5 record\(s\) the group had not committed \(e\.g\. m10 at source offset 10/)]);
   });
   it('compares Kafka\'s translation with the decoded checkpoints', () => {
     const events = [
@@ -104,5 +123,63 @@ describe('evidence when a measurement breaks the bound', () => {
   it('compares only the failover\'s duplicates with the bound, not re-deliveries before the kill', () => {
     const b = checkBound(scenario, ['primary.orders'], ledger(100, 0), base, 0);
     expect(b.measuredDuplicates).toBe(100);
+  });
+});
+
+describe('the latest strategy\'s bound', () => {
+  const at = (t: number, b: EventBody): HistoryEvent => ({ cell: 'c', t, ...b }) as HistoryEvent;
+  const latest = parseScenario({ name: 'x', workload: { ratePerSecond: 300 }, failover: { strategy: 'latest' } }, 't');
+  it('allows what MM2 had not copied at the kill (the lag at the last sample, and a sample interval of production): it may copy it after the lookup', () => {
+    expect(expectedBound(latest, { acked: 5000, consumerLagAtKill: 0, replicationLagAtKill: 40 })).toMatchObject({ maxDuplicates: 40 + 300, parts: { 'copied-after-lookup': 340 }, skipsPossible: true });
+    // Lag unknown: MM2 may have anything left to copy.
+    expect(expectedBound(latest, { acked: 5000, consumerLagAtKill: 0, replicationLagAtKill: null }).maxDuplicates).toBe(5000);
+    const events = [
+      at(1, { type: 'sample', primaryEnd: 10, backupEnd: 8, backupGroupOffset: 0, consumerPosition: 10 }),
+      at(2, { type: 'kill', target: 'primary', signal: 'SIGKILL' }),
+      at(3, { type: 'failover-offsets', strategy: 'latest', group: 'g-latest', offsets: { 'primary.orders/0': '8', 'primary.orders/1': '0', 'primary.orders/2': '0' } }),
+    ];
+    const ledger = { counts: { acked: 10, duplicated: 2, duplicatedByFailover: 2, skipped: 0 } as unknown as LedgerCounts, consistency: { holds: true, checks: [] } };
+    const b = checkBound(latest, ['primary.orders'], ledger, events, 0);
+    expect(b).toMatchObject({ holds: true, maxDuplicates: 2 + 300 });
+  });
+});
+
+describe('the bound when the skips are unknown', () => {
+  const at = (t: number, b: EventBody): HistoryEvent => ({ cell: 'c', t, ...b }) as HistoryEvent;
+  const one = parseScenario({ name: 'x', topics: [{ name: 'orders', partitions: 1 }], failover: { strategy: 'mm2-sync' } }, 't');
+  const events = [
+    at(1, { type: 'commit', phase: 'primary', offsets: { 'orders/0': '5' } }),
+    at(2, { type: 'failover-offsets', strategy: 'mm2-sync', group: 'g', offsets: { 'primary.orders/0': '5' } }),
+  ];
+  const ledger = (skipped: number | 'unknown') => ({
+    counts: { acked: 10, duplicated: 0, duplicatedByFailover: 0, skipped } as unknown as LedgerCounts,
+    consistency: { holds: true, checks: [] },
+  });
+
+  it('is unknown, not broken, when mm2-sync (no skips possible) cannot count its skips: the backup read was incomplete', () => {
+    const b = checkBound(one, ['primary.orders'], ledger('unknown'), events, 0);
+    expect(b.skipsPossible).toBe(false);
+    expect(b.holds).toBe('unknown');
+    expect(b.evidence.join(' ')).not.toMatch(/too tight/);
+    expect(checkBound(one, ['primary.orders'], ledger(0), events, 0).holds).toBe(true);
+    expect(checkBound(one, ['primary.orders'], ledger(3), events, 0).holds).toBe(false);
+  });
+
+  it('is unknown when one partition has no final position (the ledger cannot place its skips)', () => {
+    const two = parseScenario({ name: 'x', topics: [{ name: 'orders', partitions: 2 }], failover: { strategy: 'mm2-sync' } }, 't');
+    const history: HistoryEvent[] = [
+      at(0, { type: 'cell-start', values: {}, settings: { workload: { idempotent: true, consumer: { groupId: 'g' } } } }),
+      ...[0, 1].map((p) => at(1, { type: 'ack', id: `m${p}`, topic: 'orders', partition: p, offset: '0' })),
+      at(2, { type: 'kill', target: 'primary', signal: 'SIGKILL' }),
+      // Only partition 0 has an offset, a first delivery and a final position; m1 was never delivered.
+      at(3, { type: 'failover-offsets', strategy: 'mm2-sync', group: 'g', offsets: { 'primary.orders/0': '0' } }),
+      at(4, { type: 'deliver', id: 'm0', phase: 'backup', topic: 'primary.orders', partition: 0, offset: '0', ts: 0 }),
+      at(5, { type: 'positions', phase: 'backup', offsets: { 'primary.orders/0': '1' }, delivered: 1 }),
+      ...[0, 1].map((p) => at(6, { type: 'backup-record', id: `m${p}`, topic: 'primary.orders', partition: p, offset: '0' })),
+      at(7, { type: 'read-complete', what: 'backup', complete: true, detail: '' }),
+    ];
+    const l = buildLedger(history);
+    expect(l.counts.skipped).toBe('unknown');
+    expect(checkBound(two, ['primary.orders'], l, history, 0).holds).toBe('unknown');
   });
 });

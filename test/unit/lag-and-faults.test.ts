@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { Admin } from 'kafkajs';
 import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
-import { atKill, faultWindows, lagSeries } from '../../src/core/lag.ts';
+import { ackedOffsets, atKill, faultWindows, lagSeries, type AckedOffsets } from '../../src/core/lag.ts';
+import { startLagSampler } from '../../src/adapters/lag-sampler.ts';
 import { describeFault, faultSchema } from '../../src/core/faults.ts';
 import { proxiesOf } from '../../src/adapters/nemesis.ts';
 import { brokersOf, planProxies } from '../../src/core/topology.ts';
@@ -30,6 +32,41 @@ describe('replication lag from the history', () => {
       sample(5000, 0, 0),
     ];
     expect(atKill(events)).toEqual({ lagMessages: 20, lagMs: 4000 - (1000 + 10 * 279), groupSyncAgeMs: 1500, groupSyncBehind: 140, consumerBehind: 10 });
+  });
+
+  it('counts records, not offsets, behind a transactional producer: its commit markers are no messages, and source offsets are not remote ones', () => {
+    // Five transactions of one record each: records at 0, 2, 4, 6, 8 and markers at 1, 3, 5, 7, 9.
+    const start = at(0, { type: 'cell-start', values: {}, settings: { workload: { transactionRecords: 1 } } });
+    const tx = [0, 1, 2, 3, 4].map((i) => at(1000 + i, { type: 'ack', id: `m${i}`, topic: 'orders', partition: 0, offset: String(2 * i) }));
+    const sampled = (backupEnd: number, synced: number) => at(2000, {
+      type: 'sample', primaryEnd: 10, backupEnd, backupGroupOffset: synced, consumerPosition: 10,
+      ends: { 'orders/0': [10, backupEnd] }, groups: { 'orders/0': [10, synced] },
+    });
+    const kill = at(3000, { type: 'kill', target: 'primary', signal: 'SIGKILL' });
+    // Every record on the backup and the group synced to its end: nothing behind.
+    expect(atKill([start, ...tx, sampled(5, 5), kill])).toMatchObject({ lagMessages: 0, groupSyncBehind: 0, consumerBehind: 0 });
+    // Three records copied, the group synced to remote 3: two records behind on both counts.
+    expect(atKill([start, ...tx, sampled(3, 3), kill])).toMatchObject({ lagMessages: 2, groupSyncBehind: 2, consumerBehind: 0 });
+  });
+
+  it('the live lag a `replicationLagAbove` step waits on counts records behind a transactional producer too', async () => {
+    const admin = (end: string, committed: string) => ({
+      fetchTopicOffsets: async () => [{ partition: 0, high: end, low: '0', offset: end }],
+      fetchOffsets: async () => [{ topic: 'x', partitions: [{ partition: 0, offset: committed }] }],
+    }) as unknown as Admin;
+    const tx = [0, 1, 2, 3, 4].map((i) => at(1000 + i, { type: 'ack', id: `m${i}`, topic: 'orders', partition: 0, offset: String(2 * i) }));
+    const lagWith = async (acked?: () => AckedOffsets) => {
+      const emitted: HistoryEvent[] = [];
+      const recorder: CellRecorder = { cell: 'c', emit: (b) => { const e = at(2000, b); emitted.push(e); return e; }, events: () => emitted };
+      const sampler = startLagSampler({ primary: () => admin('10', '10'), backup: () => admin('5', '5'), topics: ['orders'], remoteTopics: ['primary.orders'], groupId: 'g', recorder, intervalMs: 10, ...(acked ? { acked } : {}) });
+      await vi.waitFor(() => expect(sampler.latest()).toBeDefined());
+      await sampler.stop();
+      return { lag: sampler.latest(), sample: emitted.find((e) => e.type === 'sample') };
+    };
+    const { lag, sample: recorded } = await lagWith(() => ackedOffsets(tx));
+    expect(lag).toBe(0);
+    expect(recorded).toMatchObject({ ends: { 'orders/0': [10, 5] }, groups: { 'orders/0': [10, 5] }, consumerPosition: 10, backupGroupOffset: 5 });
+    expect((await lagWith()).lag).toBe(5); // without transactions offsets are records
   });
 
   it('knows nothing without a kill or samples', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildLedger } from '../../src/core/ledger.ts';
+import { attribute } from '../../src/core/attribution.ts';
+import { indexHistory } from '../../src/core/history-index.ts';
 import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
 
 const cell = 'c#1';
@@ -75,6 +77,22 @@ describe('ledger classes', () => {
     expect(l.counts).toMatchObject({ duplicated: 3, duplicatedBeforeKill: 1, duplicatedByFailover: 1, duplicatedAfterFailover: 1, extraDeliveries: 3 });
   });
 
+  it('an id the producer wrote twice, each copy processed once across the failover, is a producer duplicate, not the failover\'s', () => {
+    // Non-idempotent retry: m1 at offsets 1 and 2 (acked at 2); the consumer processed 0–1 and committed 2; resumed at 2.
+    const events = [
+      start(false), ack(0), { ...ack(1), offset: '2' }, onPrimary(0), onPrimary(1, 1), ev({ type: 'commit', phase: 'primary', offsets: { 'orders/0': '2' } }),
+      stopped('primary', 2, 2), kill(), chosen(2), onBackup(1, 2), stopped('backup', 3, 1), verifyEnd(3), read(0, 0), read(1, 1), read(1, 2), readDone(),
+    ];
+    const l = buildLedger(events);
+    expect(l.counts).toMatchObject({ duplicated: 1, duplicatedByFailover: 0, duplicatedByProducer: 1, duplicatedBeforeKill: 0 });
+    expect(attribute(indexHistory(events))!.duplicates.total).toBe(0);
+    // Resumed at 1 instead: the record at offset 1 was processed twice — the failover's.
+    const rewound = events.map((e) => (e.type === 'failover-offsets' ? { ...e, offsets: { [`${REMOTE}/0`]: '1' } } : e));
+    const again = [...rewound.slice(0, rewound.findIndex((e) => e.type === 'deliver' && e.phase === 'backup')), onBackup(1, 1), ...rewound.slice(rewound.findIndex((e) => e.type === 'deliver' && e.phase === 'backup'))];
+    expect(buildLedger(again).counts).toMatchObject({ duplicatedByFailover: 1, duplicatedByProducer: 0 });
+    expect(attribute(indexHistory(again))!.duplicates.total).toBe(1);
+  });
+
   it('counts replication duplicates per distinct backup offset, not per read', () => {
     const reread = buildLedger([start(), ack(0), onPrimary(0), read(0, 0), read(0, 0), read(0, 0), readDone()]);
     expect(reread.counts).toMatchObject({ replicationDuplicates: 0, replicationExtraCopies: 0 });
@@ -136,6 +154,15 @@ describe('consistency checks that can fail', () => {
     expect(verdict(events, 'primary-offsets-match-acks')).toBe('pass');
   });
 
+  it('an id the producer wrote twice, the kill between its two copies, is no harness bug', () => {
+    // m1 at offset 1 and again at 2 (its ack); the consumer processed offset 1, then the primary was killed.
+    const twice = [start(), ack(0), { ...ack(1), offset: '2' }, onPrimary(0), onPrimary(1, 1), kill(), chosen(1), onBackup(1, 1), onBackup(1, 2),
+      stopped('backup', 3, 2), verifyEnd(3), read(0, 0), read(1, 1), read(1, 2), readDone()];
+    expect(verdict(twice, 'primary-offsets-match-acks')).toBe('pass');
+    // Another id acked at that offset: the delivery contradicts the acks.
+    expect(verdict([...twice.slice(0, 3), { ...ack(5), offset: '1' }, ...twice.slice(3)], 'primary-offsets-match-acks')).toBe('fail');
+  });
+
   it('the consumer and the verification reader disagree on the id at a backup offset', () => {
     const events = failoverHistory(3, 6).map((e) => (e.type === 'backup-record' && e.offset === '4' ? { ...e, id: 'm9' } : e));
     expect(verdict(events, 'backup-reads-agree')).toBe('fail');
@@ -150,6 +177,24 @@ describe('consistency checks that can fail', () => {
     const events = failoverHistory(3, 6).filter((e) => !(e.type === 'deliver' && e.phase === 'backup' && e.offset === '4'))
       .map((e) => (e.type === 'positions' && e.phase === 'backup' ? { ...e, delivered: 2 } : e));
     expect(verdict(events, 'deliveries-contiguous')).toBe('fail');
+  });
+
+  it("a chosen offset past the backup's end is no final position: the consumer resumed by auto.offset.reset", () => {
+    // raw-copy chose 14, the backup's end was 12 (reset to earliest); m12–m13 arrived after the drain.
+    const failoverEnd = (end: number) => ev({ type: 'offsets', label: 'failover-end', cluster: 'backup', topic: REMOTE, offsets: { '0': String(end) } });
+    const events = [
+      start(), ...range(0, 14).map(ack), ...range(0, 14).map((n) => onPrimary(n)), stopped('primary', 14, 14),
+      kill(), failoverEnd(12), chosen(14, 'raw-copy'), ...range(0, 12).map((n) => onBackup(n)), stopped('backup', 12, 12),
+      verifyEnd(14), ...range(0, 14).map((n) => read(n, n)), readDone(),
+    ];
+    const l = buildLedger(events);
+    expect(l.consistency.checks.find((c) => c.name === 'deliveries-contiguous')).toMatchObject({ verdict: 'pass' });
+    expect(l.counts).toMatchObject({ skipped: 0, unreached: 0, duplicatedByFailover: 12, exactlyOnce: 2 });
+    // With auto.offset.reset=latest the consumer resumed at the backup's end: that is its final position at least.
+    // m10–m11 never processed on the primary are skipped; m12–m13 arrived later: unreached.
+    const latest = events.filter((e) => !(e.type === 'deliver' && (e.phase === 'backup' || Number(e.offset) >= 10))).map((e) =>
+      e.type === 'cell-start' ? { ...e, settings: { ...e.settings, failover: { autoOffsetReset: 'latest' } } } : e.type === 'positions' ? { ...e, offsets: {}, delivered: e.phase === 'primary' ? 10 : 0 } : e);
+    expect(buildLedger(latest).counts).toMatchObject({ skipped: 2, unreached: 2 });
   });
 
   it('the consumer did not start where the strategy said', () => {
