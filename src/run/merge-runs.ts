@@ -5,20 +5,19 @@
  */
 import { appendFileSync, copyFileSync, cpSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Cell } from '../core/matrix.ts';
 import { DrillError } from '../core/errors.ts';
 import type { RunResults } from '../core/results.ts';
 import { mergeResults } from '../core/shard.ts';
 import { createRunDir, newRunId, writeJson } from './run-dir.ts';
-import { readHistory, writeReports } from './reports.ts';
+import { readSavedResults, readSavedScenario, rederive, writeReports } from './reports.ts';
 
 export function mergeRuns(dirs: readonly string[], resultsRoot: string): { results: RunResults; runDir: string } {
   const parts = dirs.map((dir) => {
     const file = join(dir, 'results.json');
     if (!existsSync(file)) throw new DrillError('USAGE', `${dir} is not a run directory (no results.json)`, { fix: 'pass the run directory each shard wrote, e.g. results/<scenario>/<time>-<id>' });
-    return { dir, results: JSON.parse(readFileSync(file, 'utf8')) as RunResults };
+    return { dir, results: readSavedResults(file) };
   });
-  const { cells } = JSON.parse(readFileSync(join(parts[0]!.dir, 'scenario.json'), 'utf8')) as { cells: Cell[] };
+  const { cells } = readSavedScenario(parts[0]!.dir);
   const runId = newRunId();
   const results = mergeResults(parts.map((p) => p.results), runId, cells.map((c) => c.id));
   const runDir = createRunDir(resolve(resultsRoot), results.scenario.name, runId, new Date(results.startedAt));
@@ -29,6 +28,9 @@ export function mergeRuns(dirs: readonly string[], resultsRoot: string): { resul
     if (existsSync(join(p.dir, 'logs'))) cpSync(join(p.dir, 'logs'), join(runDir, 'logs'), { recursive: true });
   }
   writeJson(join(runDir, 'results.json'), results);
-  writeReports(runDir, results, readHistory(runDir).events);
-  return { results, runDir };
+  // Every cell run's figures derived again from the merged history: the shards' results.json are
+  // not trusted further than their checked shape.
+  const derived = rederive(runDir);
+  writeReports(runDir, derived.results, derived.history);
+  return { results: derived.results, runDir };
 }

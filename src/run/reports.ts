@@ -18,6 +18,7 @@ import { renderHtml } from '../render/html.ts';
 import { renderJunit } from '../render/junit.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import { writeJson } from './run-dir.ts';
+import { checkRunFile, parseRunJson, rederiveFailure, savedEventSchema, savedResultsSchema, savedScenarioFileSchema } from '../core/run-files.ts';
 
 // The UMD build is not in chart.js's exports map; it sits next to the CommonJS entry point.
 const chartJs = (): string => readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
@@ -40,8 +41,9 @@ export function readHistory(runDir: string): SavedHistory {
   const events: HistoryEvent[] = [];
   for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
+    let event: unknown;
     try {
-      events.push(JSON.parse(line) as HistoryEvent);
+      event = JSON.parse(line);
     } catch (e) {
       if (i === last) return { events, tornBytes: Buffer.byteLength(line) };
       throw new DrillError('USAGE', `${file}: line ${i + 1} of ${last + 1} is not valid JSON (${(e as Error).message}); the history is corrupt`, {
@@ -49,6 +51,7 @@ export function readHistory(runDir: string): SavedHistory {
         fix: 'only a torn last line (a killed run) can be dropped; restore history.ndjson from a copy, or run the drill again',
       });
     }
+    events.push(checkRunFile(savedEventSchema, event, `${file} line ${i + 1}`) as unknown as HistoryEvent);
   }
   return { events, tornBytes: 0 };
 }
@@ -84,25 +87,41 @@ export function writeReports(runDir: string, results: RunResults, history: reado
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
 }
 
+/** results.json of a run directory, its shape checked (core/run-files.ts). */
+export const readSavedResults = (file: string): RunResults =>
+  checkRunFile(savedResultsSchema, parseRunJson(readFileSync(file, 'utf8'), file), file) as unknown as RunResults;
+
+/** scenario.json of a run directory, its shape checked. */
+export function readSavedScenario(runDir: string): { cells: Cell[] } {
+  const file = join(runDir, 'scenario.json');
+  if (!existsSync(file)) throw new DrillError('RUN_DIR_INVALID', `${runDir} has no scenario.json`, { fix: 'the run directory is incomplete: pass the whole directory the run wrote' });
+  return checkRunFile(savedScenarioFileSchema, parseRunJson(readFileSync(file, 'utf8'), file), file) as unknown as { cells: Cell[] };
+}
+
 /** Recomputes every cell's figures and verdicts from history.ndjson and the saved scenario. */
 export function rederive(runDir: string): { results: RunResults; history: HistoryEvent[]; tornBytes: number } {
   const file = join(runDir, 'results.json');
   if (!existsSync(file)) throw new DrillError('USAGE', `${runDir} is not a run directory (no results.json)`, { fix: 'pass a directory under results/, e.g. results/latest' });
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as RunResults;
-  const { cells } = JSON.parse(readFileSync(join(runDir, 'scenario.json'), 'utf8')) as { cells: Cell[] };
+  const saved = readSavedResults(file);
+  const { cells } = readSavedScenario(runDir);
   const { events: history, tornBytes } = readHistory(runDir);
   const byCell = Map.groupBy(history, (e) => e.cell);
   const rebuilt = saved.cells.map((c) => {
-    const m = measureCell(byCell.get(c.key) ?? [], Date.parse(c.startedAt));
-    if (c.status === 'error' || c.status === 'interrupted') return { ...c, ...m, counts: c.counts && m.counts };
     const scenario = cells.find((x) => x.id === c.cellId)?.scenario;
-    if (!scenario) throw new DrillError('USAGE', `${runDir}/scenario.json has no cell ${c.cellId}`, { fix: 'the run directory is incomplete or from another version' });
-    return { ...c, ...m, ...judgeCell(scenario, c, m, byCell.get(c.key) ?? []) };
+    if (!scenario && c.status !== 'error' && c.status !== 'interrupted') throw new DrillError('RUN_DIR_INVALID', `${runDir}/scenario.json has no cell ${c.cellId}`, { fix: 'the run directory is incomplete or from another version' });
+    try {
+      const m = measureCell(byCell.get(c.key) ?? [], Date.parse(c.startedAt));
+      if (c.status === 'error' || c.status === 'interrupted') return { ...c, ...m, counts: c.counts && m.counts };
+      return { ...c, ...m, ...judgeCell(scenario!, c, m, byCell.get(c.key) ?? []) };
+    } catch (e) {
+      throw rederiveFailure(`could not derive cell run ${c.key} again from ${runDir}/history.ndjson and scenario.json`, e);
+    }
   });
   // A run saved as `running` was killed before it finished (a SIGKILLed harness): it did not
   // complete, whatever the cells it finished say.
   const unfinished = saved.status === 'interrupted' || saved.status === 'running';
-  const results: RunResults = { ...saved, cells: rebuilt, summary: summarize(rebuilt), status: unfinished ? 'interrupted' : runStatus(rebuilt, false) };
+  // A run saved in error had a cell run in error or a harness failure between cells: the latter is in no cell.
+  const results: RunResults = { ...saved, cells: rebuilt, summary: summarize(rebuilt), status: unfinished ? 'interrupted' : saved.status === 'error' ? 'error' : runStatus(rebuilt, false) };
   writeJson(file, results);
   return { results, history, tornBytes };
 }
