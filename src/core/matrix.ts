@@ -27,17 +27,17 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
  * Returns a copy of `obj` with `value` at the dotted `path` (`timeline.0.at` indexes arrays),
  * creating objects on the way.
  */
-export function setPath<T extends Record<string, unknown> | unknown[]>(obj: T, path: string, value: unknown): T {
+export function setPath<T extends Record<string, unknown> | unknown[]>(obj: T, path: string, value: unknown, whole: string = path): T {
   const [head, ...rest] = path.split('.');
   if (!head) throw new DrillError('SCENARIO_INVALID', `matrix: empty path "${path}"`);
   // `timeline.-1.at` or `timeline.x.at` would set a property no validation looks at: silently ignored.
   if (Array.isArray(obj) && !(/^\d+$/.test(head) && Number(head) <= obj.length)) {
-    throw new DrillError('SCENARIO_INVALID', `"${path}": "${head}" is not an index of a list of ${obj.length} item(s)`, {
+    throw new DrillError('SCENARIO_INVALID', `"${whole}": "${head}" is not an index of a list of ${obj.length} item(s)`, {
       fix: obj.length ? `use an index from 0 to ${obj.length - 1} (or ${obj.length} to add an item)` : 'use index 0 to add the first item',
     });
   }
   const child: unknown = (obj as Record<string, unknown>)[head];
-  const next = rest.length === 0 ? value : setPath(isPlainObject(child) || Array.isArray(child) ? child : {}, rest.join('.'), value);
+  const next = rest.length === 0 ? value : setPath(isPlainObject(child) || Array.isArray(child) ? child : {}, rest.join('.'), value, whole);
   if (Array.isArray(obj)) {
     const copy = [...obj];
     copy[Number(head)] = next;
