@@ -123,15 +123,17 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   if (mod.default === undefined) {
     throw new DrillError('SCENARIO_LOAD', `${file} has no default export`, { fix: 'add `export default defineScenario({...})`' });
   }
-  if (mod.default instanceof Promise || typeof (mod.default as { then?: unknown } | null)?.then === 'function') {
+  if (typeof mod.default === 'function') {
+    throw new DrillError('SCENARIO_LOAD', `the default export of ${file} is a function, not a scenario`, { fix: 'export the scenario object it returns: `export default makeScenario()`' });
+  }
+  // Copied into plain data first: a Proxy's or a getter's code runs inside the check, not here.
+  const plain = plainData(mod.default, file);
+  if (plain instanceof Promise) {
     throw new DrillError('SCENARIO_LOAD', `the default export of ${file} is a Promise, not a scenario`, {
       fix: 'export the scenario object, not the result of an async function: `export default await makeScenario()` (top-level await), or `export default defineScenario({...})`',
     });
   }
-  if (typeof mod.default === 'function') {
-    throw new DrillError('SCENARIO_LOAD', `the default export of ${file} is a function, not a scenario`, { fix: 'export the scenario object it returns: `export default makeScenario()`' });
-  }
-  let input = applySets(plainData(mod.default, file) as ScenarioInput, opts.set ?? []);
+  let input = applySets(plain as ScenarioInput, opts.set ?? []);
   if (opts.repeat !== undefined) input = { ...input, repeat: opts.repeat };
   const force = opts.force ?? false;
   const only = opts.only;

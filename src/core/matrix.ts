@@ -37,7 +37,9 @@ export function setPath<T extends Record<string, unknown> | unknown[]>(obj: T, p
     });
   }
   const child: unknown = (obj as Record<string, unknown>)[head];
-  const next = rest.length === 0 ? value : setPath(isPlainObject(child) || Array.isArray(child) ? child : {}, rest.join('.'), value, whole);
+  // A missing list (`timeline.0.at` on a scenario without a timeline) is made a list, so its index is checked.
+  const fresh = /^-?\d+$/.test(rest[0] ?? '') ? [] : {};
+  const next = rest.length === 0 ? value : setPath(isPlainObject(child) || Array.isArray(child) ? child : fresh, rest.join('.'), value, whole);
   if (Array.isArray(obj)) {
     const copy = [...obj];
     copy[Number(head)] = next;
