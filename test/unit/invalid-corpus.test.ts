@@ -84,7 +84,7 @@ const external = (topic: string, sourceAlias: string) => ({
   external: { primary: { bootstrapServers: 'a:9092' }, backup: { bootstrapServers: 'b:9092' }, mirror: { sourceAlias } },
 });
 const withConsumer = (consumer: object) => ({ ...valid, workload: { ...valid.workload, consumer: { ...valid.workload.consumer, ...consumer } } });
-export const hostile: { label: string; input: unknown; message: RegExp }[] = [
+const hostile: { label: string; input: unknown; message: RegExp }[] = [
   { label: 'a matrix value given twice', input: { ...valid, matrix: { 'mirror.policy': ['default', 'identity', 'default'] } }, message: /matrix\["mirror\.policy"\]: "default" given more than once: two cells would share one id[\s\S]*list each value once|given more than once/ },
   { label: '1 and "1" in one dimension (one cell id)', input: { ...valid, matrix: { 'mirror.offsetLagMax': [1, '1'] } }, message: /given more than once/ },
   { label: 'a stranded threshold without a playbook', input: { ...valid, thresholds: { stranded: '==0' } }, message: /thresholds\.stranded: a playbook's round-trip figure, and the cell has no playbook[\s\S]*"unknown" in every run/ },
@@ -104,16 +104,21 @@ export const hostile: { label: string; input: unknown; message: RegExp }[] = [
   { label: 'a function', input: { ...valid, topics: () => [] }, message: /topics: a function: write the value it returns/ },
 ];
 
+/** The DrillError expanding `input` throws (the test fails if it throws nothing, or something else). */
+function refusal(input: unknown, source: string): DrillError {
+  let caught: unknown;
+  try {
+    expandMatrix(input as never, source);
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(DrillError);
+  return caught as DrillError;
+}
+
 describe('hostile scenario values', () => {
   it.each(hostile)('refuses $label, naming the problem and the fix', ({ input, message }) => {
-    let caught: unknown;
-    try {
-      expandMatrix(input as never, 'hostile.ts');
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(DrillError);
-    const e = caught as DrillError;
+    const e = refusal(input, 'hostile.ts');
     expect(e.exitCode).toBe(2);
     expect(`${e.message}\nfix: ${e.fix}`).toMatch(message);
     expect(e.fix).toBeTruthy();
@@ -128,14 +133,7 @@ describe('invalid scenario corpus', () => {
   });
 
   it.each(corpus)('rejects $label with a path, without a stack trace', ({ input }) => {
-    let caught: unknown;
-    try {
-      expandMatrix(input as never, 'corpus.ts');
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(DrillError);
-    const e = caught as DrillError;
+    const e = refusal(input, 'corpus.ts');
     expect(e.code).toBe('SCENARIO_INVALID');
     expect(e.message).toMatch(/\n {2}- \S+/);
     expect(e.message).not.toMatch(/\n\s+at /);
