@@ -27,8 +27,9 @@ export function plainData(value: unknown, source: string): unknown {
     if (types.isProxy(v)) return void problems.push(`${at}: a Proxy: write a plain object or array`);
     if (onPath.has(v)) return void problems.push(`${at}: refers back to an object that contains it (a cycle): write the value itself`);
     if (path.length >= MAX_DEPTH) return void problems.push(`${at}: nested more than ${MAX_DEPTH} levels deep`);
+    // A Promise stays one: the loader names it (an async function's result).
+    if (v instanceof Promise) return v;
     const array = Array.isArray(v);
-    if (!array && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return v; // a Date, a Map…: the schema names what it expected
     onPath.add(v);
     const out: Record<string, unknown> | unknown[] = array ? [] : {};
     for (const key of Object.keys(v)) {
