@@ -42,6 +42,8 @@ const roundTripFigures: readonly FigureName[] = ['stranded', 'resurrected', 'cut
 /** Why a cell's scenario can never measure `figure` (null: it can). */
 function neverMeasured(figure: FigureName, s: Scenario): string | null {
   if (roundTripFigures.includes(figure) && s.playbook === undefined) return "a playbook's round-trip figure, and the cell has no playbook";
+  const noKill = s.playbook === undefined && !s.timeline.some((x) => x.action === 'kill-primary');
+  if ((figure === 'failoverGapSeconds' || figure === 'failoverRemainderSeconds') && noKill) return 'a figure of the failover, and the cell\'s timeline has no "kill-primary" (nothing fails over)';
   if ((figure === 'alarmsFired' || figure === 'alarmsFiringAtKill') && Object.keys(s.alarms).length === 0) return 'a figure of the alarms, and the cell declares none (alarms: {...})';
   if ((alarmLeadFigures as readonly string[]).includes(figure)) {
     const signal = leadSignal(figure as AlarmLeadFigure);
@@ -53,7 +55,7 @@ function neverMeasured(figure: FigureName, s: Scenario): string | null {
 /**
  * One line per threshold that can only ever be "unknown" — which fails CI on every run, whatever
  * the drill measures: a figure the cell's scenario never measures (a round trip without a
- * playbook, an alarm's figure without that alarm).
+ * playbook, an alarm's figure without that alarm, the failover's gap without a kill).
  */
 export function unmeasurableChecks(t: Thresholds, cells: readonly { id: string; values: Values; scenario: Scenario }[]): string[] {
   const groups = Array.isArray(t) ? t.map((g, i) => ({ g, path: ['thresholds', i, 'checks'] })) : [{ g: { when: {}, checks: t }, path: ['thresholds'] }];
