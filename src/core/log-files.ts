@@ -18,7 +18,8 @@ export const MAX_LOG_DIR = 120;
  * whole key: the same key always gives the same name, two keys two names.
  */
 export function cellLogDir(key: string): string {
-  const name = key.replace(/[^a-zA-Z0-9.=_-]+/g, '_');
+  // "." and ".." would name the logs directory or the run directory itself (a crafted results.json).
+  const name = key.replace(/[^a-zA-Z0-9.=_-]+/g, '_').replace(/^\.{1,2}$/, (dots) => '_'.repeat(dots.length));
   if (name.length <= MAX_LOG_DIR) return name;
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
   return `${name.slice(0, MAX_LOG_DIR - hash.length - 1)}-${hash}`;

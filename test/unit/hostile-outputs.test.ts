@@ -100,4 +100,9 @@ describe('log directory of a cell run', () => {
     expect(cellLogDir(key.replace('#1', '#2'))).not.toBe(cellLogDir(key));
     expect(cellLogDir('mirror.policy=default#1')).toBe('mirror.policy=default_1');
   });
+
+  it('never names the logs directory or the run directory itself (a crafted key)', () => {
+    for (const key of ['.', '..', '../..', '/etc']) expect(['.', '..']).not.toContain(cellLogDir(key));
+    expect(cellLogDir('../..')).not.toContain('/');
+  });
 });
