@@ -3,7 +3,7 @@
  * directory — every cell run's results, history and logs, one report, one verdict. The shards'
  * directories are only read.
  */
-import { appendFileSync, copyFileSync, cpSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DrillError } from '../core/errors.ts';
 import type { RunResults } from '../core/results.ts';
@@ -22,6 +22,7 @@ export function mergeRuns(dirs: readonly string[], resultsRoot: string): { resul
   const results = mergeResults(parts.map((p) => p.results), runId, cells.map((c) => c.id));
   const runDir = createRunDir(resolve(resultsRoot), results.scenario.name, runId, new Date(results.startedAt));
   copyFileSync(join(parts[0]!.dir, 'scenario.json'), join(runDir, 'scenario.json'));
+  writeFileSync(join(runDir, 'history.ndjson'), ''); // a run whose shards ran no cell has an empty history
   for (const p of parts) {
     const history = join(p.dir, 'history.ndjson');
     if (existsSync(history)) appendFileSync(join(runDir, 'history.ndjson'), readFileSync(history));

@@ -36,7 +36,7 @@ export interface SavedHistory {
  */
 export function readHistory(runDir: string): SavedHistory {
   const file = join(runDir, 'history.ndjson');
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const lines = readRunText(file).split('\n');
   const last = lines.findLastIndex((l) => l.trim() !== '');
   const events: HistoryEvent[] = [];
   for (const [i, line] of lines.entries()) {
@@ -90,15 +90,26 @@ export function writeReports(runDir: string, results: RunResults, history: reado
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
 }
 
+/** A file of a run directory, or a DrillError naming it (missing, a directory, unreadable). */
+function readRunText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DrillError('RUN_DIR_INVALID', `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      fix: 'pass the whole run directory the run wrote (results.json, scenario.json and history.ndjson in it)',
+    });
+  }
+}
+
 /** results.json of a run directory, its shape checked (core/run-files.ts). */
 export const readSavedResults = (file: string): RunResults =>
-  checkRunFile(savedResultsSchema, parseRunJson(readFileSync(file, 'utf8'), file), file) as unknown as RunResults;
+  checkRunFile(savedResultsSchema, parseRunJson(readRunText(file), file), file) as unknown as RunResults;
 
 /** scenario.json of a run directory, its shape checked. */
 export function readSavedScenario(runDir: string): { cells: Cell[] } {
   const file = join(runDir, 'scenario.json');
   if (!existsSync(file)) throw new DrillError('RUN_DIR_INVALID', `${runDir} has no scenario.json`, { fix: 'the run directory is incomplete: pass the whole directory the run wrote' });
-  return checkRunFile(savedScenarioFileSchema, parseRunJson(readFileSync(file, 'utf8'), file), file) as unknown as { cells: Cell[] };
+  return checkRunFile(savedScenarioFileSchema, parseRunJson(readRunText(file), file), file) as unknown as { cells: Cell[] };
 }
 
 /** Recomputes every cell's figures and verdicts from history.ndjson and the saved scenario. */

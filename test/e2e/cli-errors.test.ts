@@ -1,5 +1,5 @@
 /** Bad input and a missing engine: a clear message, a distinct exit code, nothing started. */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandMatrix } from '../../src/core/matrix.ts';
@@ -109,6 +109,13 @@ describe('report and merge on crafted run directories', () => {
 
   it('names a scenario.json that is missing or of the wrong shape', async () => {
     refused(await runCli(['report', craftedRunDir({ scenario: (s) => ({ ...s, cells: 'none' }) })], { timeoutMs: 30_000 }), /scenario\.json is not what mm2-drill wrote:\n {2}- cells: /);
+  });
+
+  it('names a run directory file that cannot be read', async () => {
+    const dir = craftedRunDir();
+    rmSync(join(dir, 'history.ndjson'));
+    mkdirSync(join(dir, 'history.ndjson'));
+    refused(await runCli(['report', dir], { timeoutMs: 30_000 }), /RUN_DIR_INVALID: cannot read .*history\.ndjson \(EISDIR\)/);
   });
 
   it('refuses a shard whose scenario name would put the merged run outside --results', async () => {
