@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import type { Admin, ISocketFactory, KafkaConfig, SASLOptions } from 'kafkajs';
 import { GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
@@ -52,7 +52,7 @@ async function startHostToxiproxy(image: string, labels: Record<string, string>,
 
 /** kafkajs security settings of an external cluster (the CA bundle path is relative to the scenario file). */
 function securityOf(c: ExternalCluster, scenarioDir: string): Partial<KafkaConfig> {
-  const ssl = c.ssl === true ? true : c.ssl === false ? undefined : { rejectUnauthorized: c.ssl.rejectUnauthorized, ...(c.ssl.caFile ? { ca: [readFileSync(join(scenarioDir, c.ssl.caFile), 'utf8')] } : {}) };
+  const ssl = c.ssl === true ? true : c.ssl === false ? undefined : { rejectUnauthorized: c.ssl.rejectUnauthorized, ...(c.ssl.caFile ? { ca: [readFileSync(resolve(scenarioDir, c.ssl.caFile), 'utf8')] } : {}) };
   return { ...(ssl ? { ssl } : {}), ...(c.sasl ? { sasl: c.sasl as SASLOptions } : {}) };
 }
 

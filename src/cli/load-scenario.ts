@@ -5,9 +5,9 @@ import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DrillError } from '../core/errors.ts';
 import { expandMatrix, type Cell } from '../core/matrix.ts';
-import { checkCellRuns } from '../core/matrix-size.ts';
 import { applySets, filterCells } from '../core/overrides.ts';
 import type { ScenarioInput } from '../core/scenario.ts';
+import { plainData } from '../core/plain-data.ts';
 
 export interface LoadOptions {
   readonly set?: readonly string[];
@@ -33,6 +33,21 @@ function missingPolicyFiles(cells: readonly Cell[], scenarioDir: string): string
         const abs = resolve(scenarioDir, rel);
         if (!isFile(abs)) problems.add(`mirror.customPolicies.${name}.${field}: expected a file at ${abs} ("${rel}" relative to the scenario's directory ${scenarioDir}), found ${existsSync(abs) ? 'a directory' : 'nothing'}`);
       }
+    }
+  }
+  return [...problems];
+}
+
+/** External clusters' CA bundles (`external.<cluster>.ssl.caFile`), relative to the scenario file: read only when the drill connects. */
+function missingCaFiles(cells: readonly Cell[], scenarioDir: string): string[] {
+  const problems = new Set<string>();
+  for (const { scenario } of cells) {
+    for (const cluster of ['primary', 'backup'] as const) {
+      const ssl = scenario.external?.[cluster].ssl;
+      const rel = typeof ssl === 'object' ? ssl.caFile : undefined;
+      if (rel === undefined) continue;
+      const abs = resolve(scenarioDir, rel);
+      if (!isFile(abs)) problems.add(`external.${cluster}.ssl.caFile: expected a PEM file at ${abs} ("${rel}" relative to the scenario's directory ${scenarioDir}), found ${existsSync(abs) ? 'a directory' : 'nothing'}`);
     }
   }
   return [...problems];
@@ -108,18 +123,36 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   if (mod.default === undefined) {
     throw new DrillError('SCENARIO_LOAD', `${file} has no default export`, { fix: 'add `export default defineScenario({...})`' });
   }
-  let input = applySets(mod.default as ScenarioInput, opts.set ?? []);
+  if (typeof mod.default === 'function') {
+    throw new DrillError('SCENARIO_LOAD', `the default export of ${file} is a function, not a scenario`, { fix: 'export the scenario object it returns: `export default makeScenario()`' });
+  }
+  // Copied into plain data first: a Proxy's or a getter's code runs inside the check, not here.
+  const plain = plainData(mod.default, file);
+  if (plain instanceof Promise) {
+    throw new DrillError('SCENARIO_LOAD', `the default export of ${file} is a Promise, not a scenario`, {
+      fix: 'export the scenario object, not the result of an async function: `export default await makeScenario()` (top-level await), or `export default defineScenario({...})`',
+    });
+  }
+  let input = applySets(plain as ScenarioInput, opts.set ?? []);
   if (opts.repeat !== undefined) input = { ...input, repeat: opts.repeat };
   const force = opts.force ?? false;
-  // With --only the limit applies to the cells it keeps, so the whole matrix is expanded first.
-  const all = expandMatrix(input, file, { force: force || Boolean(opts.only), prepare: propertiesFileReader(file, dirname(abs)) });
-  const missing = missingPolicyFiles(all, dirname(abs));
+  const only = opts.only;
+  // With --only the limit applies to the cells it keeps; the others are never built.
+  const cells = expandMatrix(input, file, {
+    force, prepare: propertiesFileReader(file, dirname(abs)),
+    keep: only ? { filter: (all) => filterCells(all, only), describe: `--only ${only}` } : undefined,
+  });
+  const missing = missingPolicyFiles(cells, dirname(abs));
   if (missing.length) {
     throw new DrillError('SCENARIO_INVALID', `${file} is not a valid scenario:\n  - ${missing.join('\n  - ')}`, {
       fix: 'correct the path (relative to the scenario file, not to the working directory), or build the jar first',
     });
   }
-  const cells = filterCells(all, opts.only);
-  if (opts.only) checkCellRuns(cells.length, `${cells.length} cell(s) kept by --only ${opts.only}`, cells[0]?.scenario.repeat ?? 1, force);
+  const noCa = missingCaFiles(cells, dirname(abs));
+  if (noCa.length) {
+    throw new DrillError('SCENARIO_INVALID', `${file} is not a valid scenario:\n  - ${noCa.join('\n  - ')}`, {
+      fix: 'correct the path (relative to the scenario file, not to the working directory), or use ssl: true for the system CAs',
+    });
+  }
   return cells;
 }

@@ -198,7 +198,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     });
   program
     .command('validate')
-    .description('check scenario files without running anything')
+    .description('check scenario files without starting any cluster: each file is TypeScript and is executed (imported) to read its scenario, so validate only files you trust')
     .argument('<files...>')
     .action(async (files: string[]) => { code = await validate(files, false); });
   program

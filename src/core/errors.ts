@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'SCENARIO_LOAD'
   | 'USAGE'
   | 'MERGE_MISMATCH'
+  | 'RUN_DIR_INVALID'
   | 'DOCKER_UNREACHABLE'
   | 'CLUSTER_UNREACHABLE'
   | 'IMAGE_MISSING'
@@ -44,6 +45,7 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   SCENARIO_LOAD: ExitCode.invalidInput,
   USAGE: ExitCode.invalidInput,
   MERGE_MISMATCH: ExitCode.invalidInput,
+  RUN_DIR_INVALID: ExitCode.invalidInput,
   DOCKER_UNREACHABLE: ExitCode.environment,
   CLUSTER_UNREACHABLE: ExitCode.environment,
   IMAGE_MISSING: ExitCode.environment,

@@ -3,7 +3,7 @@
  * (or replaces) a matrix dimension, `--repeat N` sets the repetitions, `--only` filters cells.
  */
 import { DrillError } from './errors.ts';
-import type { Cell, MatrixValue } from './matrix.ts';
+import type { CellValues, MatrixValue } from './matrix.ts';
 import { setPath } from './matrix.ts';
 import type { ScenarioInput } from './scenario.ts';
 
@@ -27,12 +27,12 @@ export function applySets(input: ScenarioInput, sets: readonly string[]): Scenar
 }
 
 /** Cells matching every `path=value` of the filter (comma-separated), or containing it as text. */
-export function filterCells(cells: readonly Cell[], filter: string | undefined): Cell[] {
+export function filterCells<C extends CellValues>(cells: readonly C[], filter: string | undefined): C[] {
   if (!filter) return [...cells];
   const pairs = filter.split(',').map((p) => p.split('='));
-  const matches = (c: Cell) =>
+  const matches = (c: C) =>
     pairs.every(([k, v]) => (v === undefined ? c.id.includes(k ?? '') : Object.entries(c.values).some(([path, val]) => (path === k || path.endsWith(`.${k}`)) && String(val) === v)));
   const kept = cells.filter(matches);
-  if (kept.length === 0) throw new DrillError('USAGE', `--only ${filter} matches none of the cells: ${cells.map((c) => c.id).join('; ')}`);
+  if (kept.length === 0) throw new DrillError('USAGE', `--only ${filter} matches none of the cells: ${cells.slice(0, 20).map((c) => c.id).join('; ')}${cells.length > 20 ? `; … (${cells.length} in all)` : ''}`);
   return kept;
 }

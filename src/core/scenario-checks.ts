@@ -7,7 +7,7 @@ import { conditionsOf, moveBackStrategies, usesCheckpoints, viewsOn, type Mirror
 import type { Scenario, TimelineStep } from './scenario.ts';
 import { externalIssues } from './external.ts';
 import { excludedReason, internalTopicReason, matchingPattern, remoteLookingReason, TOPICS_EXCLUDE_DEFAULT, TOPICS_EXCLUDE_DEFAULT_BEFORE_4 } from './mm2-topic-filter.ts';
-import { flowProperties, separatorOf, sourceOffsetsTopic } from './mm2-config.ts';
+import { flowProperties, remoteTopicName, separatorOf, sourceOffsetsTopic } from './mm2-config.ts';
 import { topicsOfFlow } from './mm2-topic-filter.ts';
 import { clusterNames } from './topology.ts';
 import { atLeast, mirrorRelease, releaseProblems } from './kafka-release.ts';
@@ -139,9 +139,28 @@ function topicIssues(s: Scenario): ScenarioIssue[] {
         : `collides with topics[${first}].name "${other}": Kafka rejects names that differ only in "." versus "_"; rename one of them`;
       return [{ path, input: t.name, message }];
     }
-    const reason = mm2Reason(t.name, s);
+    const reason = mm2Reason(t.name, s) ?? remoteNameReason(t.name, s);
     return reason ? [{ path, input: t.name, message: reason }] : [];
   });
+}
+
+/** Kafka's longest topic name (Topic.MAX_NAME_LENGTH). */
+const MAX_TOPIC_NAME = 249;
+/** What an external drill adds to each of its topic names: `-<run id>` (core/external.ts runScoped). */
+const RUN_SUFFIX = '-000000'.length;
+
+/**
+ * The remote copy of a topic under the Default policy is `<source alias><separator><topic>`
+ * (with the run id on external clusters): over 249 characters MM2 cannot create it, and the
+ * drill would wait for a copy that never comes.
+ */
+function remoteNameReason(name: string, s: Scenario): string | null {
+  const alias = s.external?.mirror.sourceAlias ?? 'primary';
+  const suffix = s.external ? RUN_SUFFIX : 0;
+  const remote = remoteTopicName(s.mirror.policy, name, alias, separatorOf(s));
+  if (remote === null || remote.length + suffix <= MAX_TOPIC_NAME) return null;
+  const room = MAX_TOPIC_NAME - (remote.length - name.length) - suffix;
+  return `its remote copy would be named "${remote.slice(0, 40)}…" (${remote.length + suffix} characters: the source alias "${alias.length > 20 ? `${alias.slice(0, 20)}…` : alias}", the separator, the topic${suffix ? ' and the run id' : ''}), over Kafka's ${MAX_TOPIC_NAME}: MM2 could not create it; ${room > 0 ? `shorten the topic name to at most ${room} characters` : 'shorten the source alias or the separator'}`;
 }
 
 const killStep = (s: Scenario) => {
@@ -171,7 +190,33 @@ function timelineIssues(s: Scenario): ScenarioIssue[] {
   if (kill?.step.durationSeconds !== undefined) {
     issues.push({ path: ['timeline'], input: kill.step.durationSeconds, message: '"kill-primary" cannot have a duration: the primary stays dead' });
   }
+  const end = s.workload.durationSeconds;
+  // Messages per second in all: the topics' own rates, and workload.ratePerSecond shared by the others.
+  const rate = s.topics.reduce((n, t) => n + (t.ratePerSecond ?? 0), 0) + (s.topics.some((t) => t.ratePerSecond === undefined) ? s.workload.ratePerSecond : 0);
+  if (kill && end !== undefined) {
+    const at = kill.step.at;
+    const latest = typeof at === 'number' ? at + (kill.step.jitterSeconds ?? 0) : null;
+    if (latest !== null && latest >= end) {
+      issues.push({
+        path: ['timeline', kill.index, 'at'], input: at,
+        message: `the kill of the primary (at ${at} s${kill.step.jitterSeconds ? `, jittered up to ${latest} s` : ''}) would come at or after the workload stops producing (workload.durationSeconds ${end}): nothing would be in flight to lose; kill before ${end} s, or produce longer`,
+      });
+    }
+    if (typeof at === 'object' && 'acked' in at && at.acked > rate * end) {
+      issues.push({
+        path: ['timeline', kill.index, 'at', 'acked'], input: at.acked,
+        message: `the workload acks about ${Math.floor(rate * end)} messages (${rate}/s for workload.durationSeconds ${end}), so the kill at ${at.acked} acked would never come; kill at fewer acked messages, or produce longer`,
+      });
+    }
+  }
   const delay = s.workload.consumer.startDelaySeconds;
+  // A kill at {acked: N} comes about N / rate seconds after the start.
+  if (kill && typeof kill.step.at === 'object' && 'acked' in kill.step.at && delay > 0 && delay * rate >= kill.step.at.acked) {
+    issues.push({
+      path: ['workload', 'consumer', 'startDelaySeconds'], input: delay,
+      message: `the consumer would start after the kill of the primary at ${kill.step.at.acked} acked messages (about ${(kill.step.at.acked / rate).toFixed(1)} s at ${rate}/s), so it would never consume on the primary and there would be no offsets to fail over; start it earlier (below ${(kill.step.at.acked / rate).toFixed(1)} s) or kill at more acked messages`,
+    });
+  }
   // A kill at {acked: N} or {replicationLagAbove: N} has no time to compare; with jitter `at` is the earliest kill.
   if (kill && typeof kill.step.at === 'number' && delay >= kill.step.at) {
     const when = kill.step.jitterSeconds ? `at ${kill.step.at} s at the earliest (timeline[${kill.index}].at, jittered up to ${kill.step.jitterSeconds} s)` : `at ${kill.step.at} s (timeline[${kill.index}].at)`;

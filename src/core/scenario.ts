@@ -203,7 +203,13 @@ function resolveMirror(m: RawMirror): { mirror: Mirror; problems: FileProblem[] 
 
 const consumerSchema = z.strictObject({
   /** Consumer group of the test consumer (the group that fails over). */
-  groupId: z.string().min(1).default('drill-consumer'),
+  groupId: z
+    .string()
+    .min(1)
+    // The drill adds to it (`<groupId>-<strategy>`, the run id on external clusters): room is kept for that.
+    .max(200, 'at most 200 characters: the drill names its other groups after it (`<groupId>-<strategy>`)')
+    .refine((g) => g.trim() !== '', { message: 'a group id of blanks only: name the group, e.g. "drill-consumer"' })
+    .default('drill-consumer'),
   /**
    * When processed offsets are committed: `auto` every 5 s (the Java client's enable.auto.commit
    * default), `interval` every `commitIntervalMs`, `batch` after each fetched batch.

@@ -37,7 +37,7 @@ function consistencyHtml(c: CellResult): string {
   const checks = c.consistency?.checks ?? [];
   if (!checks.length) return '';
   return `<details${checks.some((x) => x.verdict === 'fail') ? ' open' : ''}><summary>Consistency checks: ${checks.filter((x) => x.verdict === 'pass').length} of ${checks.length} passed</summary>
-  ${tableHtml(['check', 'verdict', 'detail'], checks.map((x) => [h(x.name), `<span class="v ${x.verdict}">${x.verdict}</span>`, h(x.detail)]), 'consistency')}</details>`;
+  ${tableHtml(['check', 'verdict', 'detail'], checks.map((x) => [h(x.name), `<span class="v ${h(x.verdict)}">${h(x.verdict)}</span>`, h(x.detail)]), 'consistency')}</details>`;
 }
 
 function roundTripHtml(rt: RoundTrip): string {
@@ -48,7 +48,7 @@ function roundTripHtml(rt: RoundTrip): string {
     eras.map((e) => [h(e), ...classes(rt.byEra[e]), h(copiesText(rt.copies[e].primary)), h(copiesText(rt.copies[e].backup))]), 'round-trip')}
   ${tableHtml(['move', 'to', 'committed offsets found', 'resumed at'], rt.moves.map((m) => [h(m.label), h(m.to), h(offsetsText(m.committed)), h(offsetsText(m.resumedAt))]), 'moves')}
   ${tableHtml(['step', 'start s', 'took s', 'detail'], rt.steps.map((s) => [h(s.label), (s.startMs / 1000).toFixed(1), s.durationMs === null ? h(s.state) : (s.durationMs / 1000).toFixed(1), h(s.detail ?? '')]), 'steps')}
-  ${rt.incarnations.length ? `<h4>Recreated topics: ${rt.incarnationUnknown} acked id(s) of unknown incarnation</h4>${tableHtml(incarnationHead, incarnationCells(rt).map((r) => r.map(h)), 'incarnations')}${tableHtml(layoutHead, layoutCells(rt).map((r) => r.map(h)), 'layouts')}` : ''}
+  ${rt.incarnations.length ? `<h4>Recreated topics: ${n(rt.incarnationUnknown)} acked id(s) of unknown incarnation</h4>${tableHtml(incarnationHead, incarnationCells(rt).map((r) => r.map(h)), 'incarnations')}${tableHtml(layoutHead, layoutCells(rt).map((r) => r.map(h)), 'layouts')}` : ''}
   ${rt.configChanges.length ? `<h4>Topic changes and their propagation</h4>${tableHtml(propagationHead, propagationCells(rt).map((r) => r.map(h)), 'propagation')}` : ''}
   ${ids('Stranded ids', rt.samples.stranded)}${ids('Resurrected ids', rt.samples.resurrected)}${ids('Lost ids', rt.samples.lost)}${ids('Skipped ids', rt.samples.skipped)}`;
 }
@@ -76,7 +76,7 @@ const cardsHtml = (c: CellResult) =>
 function eventsHtml(c: CellResult): string {
   const events = c.events ?? [];
   if (!events.length) return '';
-  const rows = eventCells(c).map((r, j) => `<tr class="ev-${events[j]!.kind}">${r.map((x, k) => `<td>${k === 0 ? `<time datetime="${h(x)}">${h(x)}</time>` : h(x)}</td>`).join('')}</tr>`).join('');
+  const rows = eventCells(c).map((r, j) => `<tr class="ev-${h(events[j]!.kind)}">${r.map((x, k) => `<td>${k === 0 ? `<time datetime="${h(x)}">${h(x)}</time>` : h(x)}</td>`).join('')}</tr>`).join('');
   return `<details open><summary>Events (${events.length}): the wall clock in UTC, and seconds from the cell start at ${h(c.startedAt)}</summary>
   <table class="events"><thead><tr>${eventHead.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></details>`;
 }
@@ -101,7 +101,7 @@ function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefi
       : list && list.length ? `<details><summary>${label}: showing ${list.length} of ${n(total)}</summary><code>${list.map(h).join(' ')}</code></details>` : '';
   const parts = Object.entries(c.partitions ?? {});
   return `<section class="cell" id="cell-${i}">
-  <h3>${h(c.key)} <span class="status ${c.status}">${c.status}</span></h3>
+  <h3>${h(c.key)} <span class="status ${h(c.status)}">${h(c.status)}</span></h3>
   ${c.error ? `<p class="error"><b>${h(c.error.code)}</b>: ${h(c.error.message)}</p>` : ''}
   ${cardsHtml(c)}
   <p>Remote topic ${c.remoteTopics.map((t) => `<code>${h(t)}</code>`).join(', ')};
@@ -135,7 +135,7 @@ export function renderHtml(model: ReportModel, chartJs: string): string {
     summaries.map((s) => [...dims.map((d) => h(s.values[d])), h(runsText(s)), ...[s.figures.lost, s.figures.skipped, s.figures.duplicated, s.figures.notReplicated].map((x) => h(formatStat(x))), ...pairedHead.map((f) => h(pairedText(s.paired, f)))]),
     'matrix',
   );
-  const checks = r.cells.flatMap((c) => c.checks.map((x) => [h(c.key), h(x.figure), h(x.expression), n(x.value), `<span class="v ${x.verdict}">${x.verdict}</span>`]));
+  const checks = r.cells.flatMap((c) => c.checks.map((x) => [h(c.key), h(x.figure), h(x.expression), n(x.value), `<span class="v ${h(x.verdict)}">${h(x.verdict)}</span>`]));
   const chart = comparisonChart(model.comparison);
   const data = JSON.stringify({ timelines: model.timelines, comparison: chart }).replace(/</g, '\\u003c');
   return `<!doctype html>

@@ -12,11 +12,28 @@ import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
-// A line break would end the table row: an error's message may hold one.
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const row = (cells: readonly string[]) => `| ${cells.map(esc).join(' | ')} |`;
-const table = (head: readonly string[], rows: readonly (readonly string[])[]) =>
-  [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+
+/**
+ * The summary is appended to $GITHUB_STEP_SUMMARY, rendered as Markdown with HTML: a scenario's
+ * description, a matrix value, an error message or a crafted results.json must show as text, not
+ * become an image, a link or a closed `<details>`. Control characters (terminal escapes, bidi
+ * overrides that reorder what a reader sees) are dropped, line breaks become spaces (they would end
+ * a table row or open a block), and every character Markdown or HTML give a meaning to becomes a
+ * character reference — read as the character itself in Markdown text and in HTML blocks alike.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const plain = (s: unknown) => String(s).replace(CONTROL, '').replace(/\s*[\r\n]+\s*/g, ' ');
+const named: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+export const mdText = (s: unknown): string => plain(s).replace(/[&<>`*_[\]\\|~]/g, (ch) => named[ch] ?? `&#${ch.charCodeAt(0)};`);
+/** Text on a line of its own: one that starts like a heading or a list would be one. */
+const mdLine = (s: unknown): string => mdText(s).replace(/^(\s*)([#+=-]|\d+[.)])/, (_m, sp: string, lead: string) => `${sp}&#${lead.charCodeAt(0)};${lead.slice(1)}`);
+/** A value in a code span: shown literally; only a backtick (it would end the span), a pipe (it would end a table cell) and control characters need care. */
+const code = (s: unknown) => `\`${plain(s).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+/** `markdown`: the cells are Markdown already made safe (code spans); otherwise each is text. */
+const table = (head: readonly string[], rows: readonly (readonly string[])[], markdown = false) =>
+  [row(head.map(mdText)), row(head.map(() => '---')), ...rows.map((r) => row(markdown ? r : r.map(mdText)))].join('\n');
 const verdictIcon = { pass: '✅', fail: '❌', unknown: '❔' } as const;
 const statusIcon = (c: CellResult) => ({ passed: '✅', measured: '📏', failed: '❌', error: '💥', interrupted: '⏹' })[c.status];
 
@@ -26,11 +43,11 @@ export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogF
   const dims = [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
   const paired = summaries.some((s) => s.paired);
   const out: string[] = [
-    `# mm2-drill: ${r.scenario.name} — ${r.status.toUpperCase()}`,
+    `# mm2-drill: ${mdText(r.scenario.name)} — ${mdText(r.status.toUpperCase())}`,
     '',
-    r.scenario.description,
+    mdLine(r.scenario.description),
     '',
-    `Run \`${r.runId}\`, ${r.startedAt}${r.finishedAt ? ` → ${r.finishedAt}` : ''}; Kafka ${r.environment.kafkaVersion} (\`${r.environment.kafkaImage}\`), Toxiproxy \`${r.environment.toxiproxyImage}\`, Node ${r.environment.node}, ${r.environment.platform}.`,
+    `Run ${code(r.runId)}, ${mdText(r.startedAt)}${r.finishedAt ? ` → ${mdText(r.finishedAt)}` : ''}; Kafka ${mdText(r.environment.kafkaVersion)} (${code(r.environment.kafkaImage)}), Toxiproxy ${code(r.environment.toxiproxyImage)}, Node ${mdText(r.environment.node)}, ${mdText(r.environment.platform)}.`,
     '',
     '## Lost / skipped / duplicated per cell',
     '',
@@ -88,19 +105,19 @@ export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogF
         ...a.duplicates.parts.map((p) => ['duplicated', p.cause, String(p.messages), p.expectedMax === null ? '—' : `≤ ${p.expectedMax}`, causes[p.cause]]),
         ...a.skips.parts.map((p) => ['skipped', p.cause, String(p.messages), p.expectedMax === null ? '—' : `≤ ${p.expectedMax}`, causes[p.cause]]),
       ];
-      out.push(`**${c.key}** (${a.strategy}): ${a.duplicates.total} duplicated by the failover, ${a.skips.total} skipped`, '', table(['', 'cause', 'messages', 'predicted', 'meaning'], rows), '');
+      out.push(`**${mdText(c.key)}** (${mdText(a.strategy)}): ${mdText(a.duplicates.total)} duplicated by the failover, ${mdText(a.skips.total)} skipped`, '', table(['', 'cause', 'messages', 'predicted', 'meaning'], rows), '');
     }
   }
   const checks = r.cells.flatMap((c) => c.checks.map((x) => [verdictIcon[x.verdict], c.key, x.figure, x.expression, n(x.value)]));
   if (checks.length) out.push('', '## Thresholds', '', table(['', 'cell run', 'figure', 'threshold', 'measured'], checks));
   out.push(...propertiesFileSection(r.cells));
   const errors = r.cells.filter((c) => c.error);
-  if (errors.length) out.push('', '## Errors', '', ...errors.map((c) => `- **${c.key}** \`${c.error!.code}\`: ${c.error!.message}`));
+  if (errors.length) out.push('', '## Errors', '', ...errors.map((c) => `- **${mdText(c.key)}** ${code(c.error!.code)}: ${mdText(c.error!.message)}`));
   const outside = r.cells.filter((c) => c.expected && (c.expected.holds !== true || c.expected.evidence.length));
   if (outside.length) {
-    out.push('', '## Expected bounds and evidence', '', ...outside.map((c) => `- **${c.key}** (${c.expected!.strategy}): measured ${c.expected!.measuredDuplicates} duplicated, predicted ≤ ${c.expected!.maxDuplicates} (${c.expected!.reasoning})${c.expected!.holds === 'unknown' ? ' — unknown: the skips could not be counted' : c.expected!.holds ? '' : ' — **BROKEN**'}${c.expected!.evidence.map((e) => `\n  - ${e}`).join('')}`));
+    out.push('', '## Expected bounds and evidence', '', ...outside.map((c) => `- **${mdText(c.key)}** (${mdText(c.expected!.strategy)}): measured ${mdText(c.expected!.measuredDuplicates)} duplicated, predicted ≤ ${mdText(c.expected!.maxDuplicates)} (${mdText(c.expected!.reasoning)})${c.expected!.holds === 'unknown' ? ' — unknown: the skips could not be counted' : c.expected!.holds ? '' : ' — **BROKEN**'}${c.expected!.evidence.map((e) => `\n  - ${mdText(e)}`).join('')}`));
   }
-  const notProven = r.cells.flatMap((c) => (c.consistency?.checks ?? []).filter((x) => x.verdict !== 'pass').map((x) => `- **${c.key}** ${x.verdict === 'fail' ? '❌ **failed**' : '❔ unknown'} \`${x.name}\`: ${x.detail}`));
+  const notProven = r.cells.flatMap((c) => (c.consistency?.checks ?? []).filter((x) => x.verdict !== 'pass').map((x) => `- **${mdText(c.key)}** ${x.verdict === 'fail' ? '❌ **failed**' : '❔ unknown'} ${code(x.name)}: ${mdText(x.detail)}`));
   if (notProven.length) out.push('', '## Consistency checks not passed (a failure is a harness bug)', '', ...notProven);
   return `${out.join('\n')}\n`;
 }
@@ -113,15 +130,15 @@ function cellRunSections(cells: readonly CellResult[], logs: Record<string, read
   if (!cells.length) return [];
   const out = ['', '## Each cell run', '', "Times: the wall clock in UTC, and seconds from the cell's start — the origin of results.json's `phases`, `faults` and `events`."];
   for (const c of cells) {
-    out.push('', `**${statusIcon(c)} ${c.key}** — ${headlineText(c)}`);
+    out.push('', `**${statusIcon(c)} ${mdText(c.key)}** — ${mdText(headlineText(c))}`);
     const events = eventCells(c);
-    if (events.length) out.push('', `<details><summary>Events (${events.length}), from the cell start at ${c.startedAt}</summary>`, '', table(eventHead, events), '', '</details>');
+    if (events.length) out.push('', `<details><summary>Events (${events.length}), from the cell start at ${mdText(c.startedAt)}</summary>`, '', table(eventHead, events), '', '</details>');
     const faults = faultCells(c);
     if (faults.length) out.push('', table(faultHead, faults));
     const files = logs[c.key] ?? [];
     if (files.length) {
       const dir = files[0]!.path.slice(0, files[0]!.path.lastIndexOf('/') + 1);
-      out.push('', `Logs in \`${dir}\`: ${files.map((f) => f.path.slice(dir.length)).join(', ')}`);
+      out.push('', `Logs in ${code(dir)}: ${files.map((f) => mdText(f.path.slice(dir.length))).join(', ')}`);
     }
   }
   return out;
@@ -131,18 +148,17 @@ function cellRunSections(cells: readonly CellResult[], logs: Record<string, read
 function propertiesFileSection(cells: readonly CellResult[]): string[] {
   const shown = cellsWithFile(cells);
   if (!shown.length) return [];
-  // A value in a code span: regexes and `*` stay literal (a backtick inside would end it early, so it becomes a quote).
-  const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
   const out = ['', '## MM2 properties from your file', '', '✏️ marks what the drill ran differently from the file: the value in the file → the value used, and why (docs/mm2-properties.md has the rules).'];
   for (const c of shown) {
     const rows = settingRows(c);
     out.push(
-      '', `<details><summary><b>${c.cellId}</b>: ${fileText(c.propertiesFile!)}: ${countsText(rows)}</summary>`, '',
+      '', `<details><summary><b>${mdText(c.cellId)}</b>: ${mdText(fileText(c.propertiesFile!))}: ${mdText(countsText(rows))}</summary>`, '',
+      // Values in code spans: regexes and `*` stay literal.
       table(['', 'property', 'value used', 'in the file', 'changed by', 'why'], rows.map((x) => [
         x.changed ? '✏️' : '', code(x.key), x.value === null ? '(left out)' : code(x.value),
         !x.changed ? '=' : x.fileValue === null ? '(not set)' : `${x.fileValue === '(redacted)' ? x.fileValue : code(x.fileValue)}${x.fileKey ? ` as ${code(x.fileKey)}` : ''}`,
-        x.by ?? '', x.reason,
-      ])),
+        mdText(x.by ?? ''), mdText(x.reason),
+      ]), true),
       '', '</details>',
     );
   }

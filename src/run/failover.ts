@@ -105,6 +105,13 @@ const translateClasses = new Map<string, Promise<string>>();
 /** Where the classes were copied to, per MM2 container. */
 const copied = new WeakMap<object, Promise<void>>();
 
+/**
+ * The cross-check's command, run without a shell: a group id is the scenario's text (a team's
+ * `$(…)` or `;` would otherwise run in the MM2 container). Java expands the class path's `*` itself.
+ */
+export const translateOffsetsArgv = (backup: string, sourceAlias: string, group: string): string[] =>
+  ['java', '-cp', '/opt/kafka/libs/*:/tmp/mm2drill/tools', 'drill.TranslateOffsets', backup, sourceAlias, group];
+
 /** Kafka's own translation (RemoteClusterUtils.translateOffsets), run inside the MM2 container. */
 async function kafkaTranslation(d: FailoverDeps, group: string): Promise<void> {
   const source = fileURLToPath(new URL('../adapters/java/TranslateOffsets.java', import.meta.url));
@@ -117,8 +124,8 @@ async function kafkaTranslation(d: FailoverDeps, group: string): Promise<void> {
   if (!copied.has(mm2)) copied.set(mm2, mm2.copyDirectoriesToContainer([{ source: classes, target: '/tmp/mm2drill/tools' }]));
   await copied.get(mm2);
   const backup = d.env.backup.brokers.map((b) => `${b.ref.alias}:${listenerPort.internal}`).join(',');
-  const r = await mm2.exec(['sh', '-c', `java -cp '/opt/kafka/libs/*:/tmp/mm2drill/tools' drill.TranslateOffsets ${backup} ${d.env.sourceAlias} ${group} 2>/dev/null`]);
-  if (r.exitCode !== 0) throw new Error(`TranslateOffsets exited ${r.exitCode}: ${r.output.slice(-500)}`);
+  const r = await mm2.exec(translateOffsetsArgv(backup, d.env.sourceAlias, group));
+  if (r.exitCode !== 0) throw new Error(`TranslateOffsets exited ${r.exitCode}: ${r.stderr.slice(-500)}`);
   const offsets = Object.fromEntries(
     r.stdout.trim().split('\n').filter(Boolean).map((l) => {
       const [topic, p, o] = l.trim().split(/\s+/);

@@ -3,32 +3,35 @@
  * directory — every cell run's results, history and logs, one report, one verdict. The shards'
  * directories are only read.
  */
-import { appendFileSync, copyFileSync, cpSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Cell } from '../core/matrix.ts';
 import { DrillError } from '../core/errors.ts';
 import type { RunResults } from '../core/results.ts';
 import { mergeResults } from '../core/shard.ts';
 import { createRunDir, newRunId, writeJson } from './run-dir.ts';
-import { readHistory, writeReports } from './reports.ts';
+import { readSavedResults, readSavedScenario, rederive, writeReports } from './reports.ts';
 
 export function mergeRuns(dirs: readonly string[], resultsRoot: string): { results: RunResults; runDir: string } {
   const parts = dirs.map((dir) => {
     const file = join(dir, 'results.json');
     if (!existsSync(file)) throw new DrillError('USAGE', `${dir} is not a run directory (no results.json)`, { fix: 'pass the run directory each shard wrote, e.g. results/<scenario>/<time>-<id>' });
-    return { dir, results: JSON.parse(readFileSync(file, 'utf8')) as RunResults };
+    return { dir, results: readSavedResults(file) };
   });
-  const { cells } = JSON.parse(readFileSync(join(parts[0]!.dir, 'scenario.json'), 'utf8')) as { cells: Cell[] };
+  const { cells } = readSavedScenario(parts[0]!.dir);
   const runId = newRunId();
   const results = mergeResults(parts.map((p) => p.results), runId, cells.map((c) => c.id));
   const runDir = createRunDir(resolve(resultsRoot), results.scenario.name, runId, new Date(results.startedAt));
   copyFileSync(join(parts[0]!.dir, 'scenario.json'), join(runDir, 'scenario.json'));
+  writeFileSync(join(runDir, 'history.ndjson'), ''); // a run whose shards ran no cell has an empty history
   for (const p of parts) {
     const history = join(p.dir, 'history.ndjson');
     if (existsSync(history)) appendFileSync(join(runDir, 'history.ndjson'), readFileSync(history));
     if (existsSync(join(p.dir, 'logs'))) cpSync(join(p.dir, 'logs'), join(runDir, 'logs'), { recursive: true });
   }
   writeJson(join(runDir, 'results.json'), results);
-  writeReports(runDir, results, readHistory(runDir).events);
-  return { results, runDir };
+  // Every cell run's figures derived again from the merged history: the shards' results.json are
+  // not trusted further than their checked shape.
+  const derived = rederive(runDir);
+  writeReports(runDir, derived.results, derived.history);
+  return { results: derived.results, runDir };
 }

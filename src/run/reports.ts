@@ -18,6 +18,7 @@ import { renderHtml } from '../render/html.ts';
 import { renderJunit } from '../render/junit.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import { writeJson } from './run-dir.ts';
+import { checkRunFile, parseRunJson, rederiveFailure, savedEventSchema, savedResultsSchema, savedScenarioFileSchema } from '../core/run-files.ts';
 
 // The UMD build is not in chart.js's exports map; it sits next to the CommonJS entry point.
 const chartJs = (): string => readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
@@ -35,13 +36,14 @@ export interface SavedHistory {
  */
 export function readHistory(runDir: string): SavedHistory {
   const file = join(runDir, 'history.ndjson');
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const lines = readRunText(file).split('\n');
   const last = lines.findLastIndex((l) => l.trim() !== '');
   const events: HistoryEvent[] = [];
   for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
+    let event: unknown;
     try {
-      events.push(JSON.parse(line) as HistoryEvent);
+      event = JSON.parse(line);
     } catch (e) {
       if (i === last) return { events, tornBytes: Buffer.byteLength(line) };
       throw new DrillError('USAGE', `${file}: line ${i + 1} of ${last + 1} is not valid JSON (${(e as Error).message}); the history is corrupt`, {
@@ -49,6 +51,10 @@ export function readHistory(runDir: string): SavedHistory {
         fix: 'only a torn last line (a killed run) can be dropped; restore history.ndjson from a copy, or run the drill again',
       });
     }
+    // The common case checked by hand (a history holds hundreds of thousands of events); the schema names what is wrong.
+    const e = event as Partial<Record<'cell' | 't' | 'type', unknown>> | null;
+    const whole = typeof e === 'object' && e !== null && typeof e.cell === 'string' && e.cell !== '' && typeof e.t === 'number' && typeof e.type === 'string' && e.type !== '';
+    events.push((whole ? event : checkRunFile(savedEventSchema, event, `${file} line ${i + 1}`)) as HistoryEvent);
   }
   return { events, tornBytes: 0 };
 }
@@ -84,25 +90,52 @@ export function writeReports(runDir: string, results: RunResults, history: reado
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
 }
 
+/** A file of a run directory, or a DrillError naming it (missing, a directory, unreadable). */
+function readRunText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DrillError('RUN_DIR_INVALID', `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      fix: 'pass the whole run directory the run wrote (results.json, scenario.json and history.ndjson in it)',
+    });
+  }
+}
+
+/** results.json of a run directory, its shape checked (core/run-files.ts). */
+export const readSavedResults = (file: string): RunResults =>
+  checkRunFile(savedResultsSchema, parseRunJson(readRunText(file), file), file) as unknown as RunResults;
+
+/** scenario.json of a run directory, its shape checked. */
+export function readSavedScenario(runDir: string): { cells: Cell[] } {
+  const file = join(runDir, 'scenario.json');
+  if (!existsSync(file)) throw new DrillError('RUN_DIR_INVALID', `${runDir} has no scenario.json`, { fix: 'the run directory is incomplete: pass the whole directory the run wrote' });
+  return checkRunFile(savedScenarioFileSchema, parseRunJson(readRunText(file), file), file) as unknown as { cells: Cell[] };
+}
+
 /** Recomputes every cell's figures and verdicts from history.ndjson and the saved scenario. */
 export function rederive(runDir: string): { results: RunResults; history: HistoryEvent[]; tornBytes: number } {
   const file = join(runDir, 'results.json');
   if (!existsSync(file)) throw new DrillError('USAGE', `${runDir} is not a run directory (no results.json)`, { fix: 'pass a directory under results/, e.g. results/latest' });
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as RunResults;
-  const { cells } = JSON.parse(readFileSync(join(runDir, 'scenario.json'), 'utf8')) as { cells: Cell[] };
+  const saved = readSavedResults(file);
+  const { cells } = readSavedScenario(runDir);
   const { events: history, tornBytes } = readHistory(runDir);
   const byCell = Map.groupBy(history, (e) => e.cell);
   const rebuilt = saved.cells.map((c) => {
-    const m = measureCell(byCell.get(c.key) ?? [], Date.parse(c.startedAt));
-    if (c.status === 'error' || c.status === 'interrupted') return { ...c, ...m, counts: c.counts && m.counts };
     const scenario = cells.find((x) => x.id === c.cellId)?.scenario;
-    if (!scenario) throw new DrillError('USAGE', `${runDir}/scenario.json has no cell ${c.cellId}`, { fix: 'the run directory is incomplete or from another version' });
-    return { ...c, ...m, ...judgeCell(scenario, c, m, byCell.get(c.key) ?? []) };
+    if (!scenario && c.status !== 'error' && c.status !== 'interrupted') throw new DrillError('RUN_DIR_INVALID', `${runDir}/scenario.json has no cell ${c.cellId}`, { fix: 'the run directory is incomplete or from another version' });
+    try {
+      const m = measureCell(byCell.get(c.key) ?? [], Date.parse(c.startedAt));
+      if (c.status === 'error' || c.status === 'interrupted') return { ...c, ...m, counts: c.counts && m.counts };
+      return { ...c, ...m, ...judgeCell(scenario!, c, m, byCell.get(c.key) ?? []) };
+    } catch (e) {
+      throw rederiveFailure(`could not derive cell run ${c.key} again from ${runDir}/history.ndjson and scenario.json`, e);
+    }
   });
   // A run saved as `running` was killed before it finished (a SIGKILLed harness): it did not
   // complete, whatever the cells it finished say.
   const unfinished = saved.status === 'interrupted' || saved.status === 'running';
-  const results: RunResults = { ...saved, cells: rebuilt, summary: summarize(rebuilt), status: unfinished ? 'interrupted' : runStatus(rebuilt, false) };
+  // A run saved in error had a cell run in error or a harness failure between cells: the latter is in no cell.
+  const results: RunResults = { ...saved, cells: rebuilt, summary: summarize(rebuilt), status: unfinished ? 'interrupted' : saved.status === 'error' ? 'error' : runStatus(rebuilt, false) };
   writeJson(file, results);
   return { results, history, tornBytes };
 }

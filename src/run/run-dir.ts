@@ -1,6 +1,6 @@
 /** results/<scenario>/<UTC time>-<id>/ and the results/latest pointer. */
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 export const newRunId = (): string => randomBytes(3).toString('hex');
@@ -15,4 +15,17 @@ export function createRunDir(resultsRoot: string, scenario: string, runId: strin
   return dir;
 }
 
-export const writeJson = (file: string, value: unknown): void => writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+/**
+ * Writes a JSON file atomically: a temporary file in the same directory, then a rename over the
+ * target. A run killed mid-write, or a reader (a CI step, `report`) racing the writer, sees the
+ * old document or the new one, never half of one.
+ */
+export function writeJson(file: string, value: unknown): void {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
+    renameSync(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}

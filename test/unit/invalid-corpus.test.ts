@@ -73,6 +73,60 @@ const corpus: { label: string; input: unknown }[] = [
   { label: 'a threshold `when` matching no cell', input: { ...valid, thresholds: [{ when: { policy: 'identiy' }, checks: { lost: '==0' } }] } },
 ];
 
+/**
+ * Hostile inputs, each with the message it must get: the problem and the fix named, exit 2
+ * (SCENARIO_INVALID), never a crash. Values a scenario file's code can produce are here too.
+ */
+const cyclic: Record<string, unknown> = { ...valid };
+cyclic.kafka = { nodes: 1, self: cyclic };
+const external = (topic: string, sourceAlias: string) => ({
+  ...valid, matrix: {}, thresholds: {}, failover: { strategy: 'mm2-sync' }, timeline: [{ at: 10, action: 'kill-primary' }], topics: [{ name: topic }],
+  external: { primary: { bootstrapServers: 'a:9092' }, backup: { bootstrapServers: 'b:9092' }, mirror: { sourceAlias } },
+});
+const withConsumer = (consumer: object) => ({ ...valid, workload: { ...valid.workload, consumer: { ...valid.workload.consumer, ...consumer } } });
+const hostile: { label: string; input: unknown; message: RegExp }[] = [
+  { label: 'a matrix value given twice', input: { ...valid, matrix: { 'mirror.policy': ['default', 'identity', 'default'] } }, message: /matrix\["mirror\.policy"\]: "default" given more than once: two cells would share one id[\s\S]*list each value once|given more than once/ },
+  { label: '1 and "1" in one dimension (one cell id)', input: { ...valid, matrix: { 'mirror.offsetLagMax': [1, '1'] } }, message: /given more than once/ },
+  { label: 'a stranded threshold without a playbook', input: { ...valid, thresholds: { stranded: '==0' } }, message: /thresholds\.stranded: a playbook's round-trip figure, and the cell has no playbook[\s\S]*"unknown" in every run/ },
+  { label: 'an alarm lead without that alarm', input: { ...valid, thresholds: { checkpointAlarmLeadSeconds: '>=5' } }, message: /thresholds\.checkpointAlarmLeadSeconds: the lead of the alarm on checkpointAgeSeconds, and the cell declares none/ },
+  { label: 'alarmsFired without alarms, in a `when` group', input: { ...valid, thresholds: [{ when: { policy: 'identity' }, checks: { alarmsFired: '==0' } }] }, message: /thresholds\[0\]\.checks\.alarmsFired: a figure of the alarms, and the cell declares none \(alarms: \{\.\.\.\}\) \(in 1 cell\(s\): mirror\.policy=identity\)/ },
+  { label: 'a failover gap threshold on a timeline without a kill', input: { ...valid, workload: { ...valid.workload, durationSeconds: 30 }, timeline: [{ at: 10, action: { fault: 'latency', link: 'mm2-primary', latencyMs: 100 } }], thresholds: { failoverGapSeconds: '<30' } }, message: /thresholds\.failoverGapSeconds: a figure of the failover, and the cell's timeline has no "kill-primary"/ },
+  { label: 'a kill after the workload ends', input: { ...valid, workload: { ...valid.workload, durationSeconds: 15 } }, message: /timeline\[1\]\.at: the kill of the primary \(at 20 s\) would come at or after the workload stops producing \(workload\.durationSeconds 15\)[\s\S]*kill before 15 s, or produce longer/ },
+  { label: 'a kill at more acked messages than the workload writes', input: { ...valid, workload: { ...valid.workload, durationSeconds: 30 }, timeline: [{ at: { acked: 10_000 }, action: 'kill-primary' }] }, message: /timeline\[0\]\.at\.acked: the workload acks about 3000 messages[\s\S]*would never come/ },
+  { label: 'a consumer starting after an {acked} kill', input: { ...withConsumer({ startDelaySeconds: 30 }), timeline: [{ at: { acked: 1000 }, action: 'kill-primary' }] }, message: /workload\.consumer\.startDelaySeconds: the consumer would start after the kill of the primary at 1000 acked messages \(about 10\.0 s at 100\/s\)/ },
+  { label: 'a remote topic name over 249 characters (external source alias)', input: external('t'.repeat(150), 'a'.repeat(100)), message: /topics\[0\]\.name: its remote copy would be named "a+…" \(258 characters[\s\S]*over Kafka's 249[\s\S]*shorten the topic name to at most 141 characters/ },
+  { label: 'a blank group id', input: withConsumer({ groupId: '   ' }), message: /workload\.consumer\.groupId: a group id of blanks only/ },
+  { label: 'a huge group id', input: withConsumer({ groupId: 'g'.repeat(5000) }), message: /workload\.consumer\.groupId: at most 200 characters/ },
+  { label: 'a negative index in a matrix path', input: { ...valid, matrix: { 'timeline.-1.at': [5, 6] } }, message: /"timeline\.-1\.at": "-1" is not an index of a list of 2 item\(s\)/ },
+  { label: 'a BigInt', input: { ...valid, repeat: 2n }, message: /repeat: a BigInt \(2n\): write a number/ },
+  { label: 'a cycle', input: cyclic, message: /kafka\.self: refers back to an object that contains it \(a cycle\)/ },
+  { label: 'a getter that throws', input: { ...valid, get description(): string { throw new Error('boom'); } }, message: /description: reading it threw Error: boom: write a plain value, not a getter/ },
+  { label: 'a Proxy', input: { ...valid, workload: new Proxy({}, { ownKeys: () => { throw new Error('trap'); } }) }, message: /workload: a Proxy: write a plain object or array/ },
+  { label: 'a function', input: { ...valid, topics: () => [] }, message: /topics: a function: write the value it returns/ },
+];
+
+/** The DrillError expanding `input` throws (the test fails if it throws nothing, or something else). */
+function refusal(input: unknown, source: string): DrillError {
+  let caught: unknown;
+  try {
+    expandMatrix(input as never, source);
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(DrillError);
+  return caught as DrillError;
+}
+
+describe('hostile scenario values', () => {
+  it.each(hostile)('refuses $label, naming the problem and the fix', ({ input, message }) => {
+    const e = refusal(input, 'hostile.ts');
+    expect(e.exitCode).toBe(2);
+    expect(`${e.message}\nfix: ${e.fix}`).toMatch(message);
+    expect(e.fix).toBeTruthy();
+    expect(e.message).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('invalid scenario corpus', () => {
   it(`has at least 100 invalid scenarios (${corpus.length})`, () => {
     expect(corpus.length).toBeGreaterThanOrEqual(100);
@@ -80,14 +134,7 @@ describe('invalid scenario corpus', () => {
   });
 
   it.each(corpus)('rejects $label with a path, without a stack trace', ({ input }) => {
-    let caught: unknown;
-    try {
-      expandMatrix(input as never, 'corpus.ts');
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(DrillError);
-    const e = caught as DrillError;
+    const e = refusal(input, 'corpus.ts');
     expect(e.code).toBe('SCENARIO_INVALID');
     expect(e.message).toMatch(/\n {2}- \S+/);
     expect(e.message).not.toMatch(/\n\s+at /);
