@@ -8,6 +8,8 @@ import { expandMatrix, type Cell } from '../core/matrix.ts';
 import { checkCellRuns } from '../core/matrix-size.ts';
 import { applySets, filterCells } from '../core/overrides.ts';
 import type { ScenarioInput } from '../core/scenario.ts';
+import { secretsOf } from '../core/redaction.ts';
+import { rememberSecrets } from '../adapters/secrets.ts';
 
 export interface LoadOptions {
   readonly set?: readonly string[];
@@ -113,6 +115,8 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   const force = opts.force ?? false;
   // With --only the limit applies to the cells it keeps, so the whole matrix is expanded first.
   const all = expandMatrix(input, file, { force: force || Boolean(opts.only), prepare: propertiesFileReader(file, dirname(abs)) });
+  // From here on, these values are replaced wherever the tool writes or prints them.
+  rememberSecrets(secretsOf(all));
   const missing = missingPolicyFiles(all, dirname(abs));
   if (missing.length) {
     throw new DrillError('SCENARIO_INVALID', `${file} is not a valid scenario:\n  - ${missing.join('\n  - ')}`, {

@@ -8,6 +8,7 @@ import { checkCellRuns, matrixCells } from './matrix-size.ts';
 import type { Scenario, ScenarioInput } from './scenario.ts';
 import { thresholdScopeProblems } from './threshold-scope.ts';
 import { parseScenario } from './validate.ts';
+import { matrixValueLabel } from './redaction.ts';
 
 export type MatrixValue = string | number | boolean;
 
@@ -67,7 +68,8 @@ export function expandMatrix(input: ScenarioInput, source: string, opts: ExpandO
   const cells = cartesian(dims.map(([, vals]) => vals)).map((combo) => {
     const values = Object.fromEntries(dims.map(([path], i) => [path, combo[i] as MatrixValue]));
     const applied = Object.entries(values).reduce<Record<string, unknown>>((acc, [p, v]) => setPath(acc, p, v), rest);
-    const id = Object.entries(values).map(([p, v]) => `${p}=${v}`).join(',') || 'default';
+    // A secret (a password, a command with a token) never goes into an id: ids name directories and fill reports.
+    const id = Object.entries(values).map(([p, v], i) => `${p}=${matrixValueLabel(p, v, dims[i]![1].indexOf(v))}`).join(',') || 'default';
     const scenario = parseScenario(prepare({ ...applied, matrix: base.matrix } as ScenarioInput), `${source} (cell ${id})`);
     return { id, values, scenario };
   });

@@ -2,6 +2,7 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { scrubJson } from '../adapters/secrets.ts';
 
 export const newRunId = (): string => randomBytes(3).toString('hex');
 
@@ -15,4 +16,5 @@ export function createRunDir(resultsRoot: string, scenario: string, runId: strin
   return dir;
 }
 
-export const writeJson = (file: string, value: unknown): void => writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+/** Every JSON file of a run directory is written here, its secrets redacted (core/redaction.ts). */
+export const writeJson = (file: string, value: unknown): void => writeFileSync(file, `${JSON.stringify(scrubJson(value), null, 2)}\n`);
