@@ -24,8 +24,17 @@ export const REDACTED = '(redacted)';
 const secretWord = 'passw(?:or)?d|passphrase|secret|token|jaas|licen[cs]e|credentials?|user[._-]info|api[._-]?key|private[._-]?key';
 const secretKeyRule = new RegExp(`(${secretWord})|(^|\\.)config\\.providers\\.[^.]+\\.param\\.|\\.key$|keystore\\.key|certificate`, 'i');
 
+const secretKeys = new Map<string, boolean>();
 /** Whether a property key, JSON field or dotted path names a secret (cluster and client prefixes allowed). */
-export const isSecretKey = (key: string): boolean => secretKeyRule.test(key);
+export function isSecretKey(key: string): boolean {
+  let yes = secretKeys.get(key);
+  if (yes === undefined) {
+    yes = secretKeyRule.test(key);
+    // A memo of the keys seen (a history's few field names, a file's keys), bounded all the same.
+    if (secretKeys.size < 10_000) secretKeys.set(key, yes);
+  }
+  return yes;
+}
 
 /** Whether a dotted path (a matrix dimension, a `--set`) ends in, or runs through, a secret. */
 export const isSecretPath = (path: string): boolean => isSecretKey(path);
@@ -55,6 +64,9 @@ const rules: readonly Rule[] = [
   { re: new RegExp(`(${key}\\s*=\\s*|${key}:(?=\\S)|"${key}"\\s*:\\s*)(${value})`, 'gi'), group: 2 },
 ];
 
+/** What every rule needs in the text: most strings (ids, topics, offsets) have none, and skip the rules. */
+const anyRule = new RegExp(`:\\/\\/|bearer|authorization|-u\\s|--user|${secretWord}`, 'i');
+
 /** `s` with the secret of each match replaced (quotes kept), each secret found added to `found`. */
 function applyRule(s: string, rule: Rule, found?: Set<string>): string {
   return s.replace(rule.re, (...m: unknown[]) => {
@@ -83,7 +95,7 @@ export interface Redactor {
   /**
    * A JSON-like value: the value of a field whose name is a secret key; the `value` / `fileValue`
    * of an object whose `key` / `fileKey` names one (a property change); every string as text.
-   * Returns a copy; the input is not changed.
+   * The input is not changed (what holds no secret is returned as it is).
    */
   json<T>(v: T): T;
 }
@@ -96,7 +108,10 @@ export function redactor(known: Iterable<string> = [], found?: Set<string>): Red
     for (const k of values) if (out.includes(k)) out = out.split(k).join(REDACTED);
     return out;
   };
-  const text = (s: string): string => rules.reduce((acc, rule) => applyRule(acc, rule, found), byValue(s));
+  const text = (s: string): string => {
+    const known = byValue(s);
+    return anyRule.test(known) ? rules.reduce((acc, rule) => applyRule(acc, rule, found), known) : known;
+  };
   const hide = (v: unknown): unknown => {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') {
       const s = String(v);
@@ -119,10 +134,15 @@ export function redactor(known: Iterable<string> = [], found?: Set<string>): Red
     if (!x || typeof x !== 'object') return x;
     const o = x as Record<string, unknown>;
     const namesSecret = secret || [o.key, o.fileKey].some((k) => typeof k === 'string' && isSecretKey(k));
-    return Object.fromEntries(Object.entries(o).map(([k, y]) => {
-      if (y && typeof y === 'object' && !Array.isArray(y)) return [k, walk(y, isSecretKey(k))];
-      return [k, isSecretKey(k) || (namesSecret && (k === 'value' || k === 'fileValue')) ? hide(y) : walk(y)];
-    }));
+    // Copied only when something changes: most objects (a history's events) hold no secret.
+    let copy: Record<string, unknown> | undefined;
+    for (const k of Object.keys(o)) {
+      const y = o[k];
+      const shown = y && typeof y === 'object' && !Array.isArray(y) ? walk(y, isSecretKey(k))
+        : isSecretKey(k) || (namesSecret && (k === 'value' || k === 'fileValue')) ? hide(y) : walk(y);
+      if (shown !== y) (copy ??= { ...o })[k] = shown;
+    }
+    return copy ?? o;
   };
   return { text, known: byValue, json: <T>(v: T) => walk(v) as T };
 }
