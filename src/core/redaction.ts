@@ -49,7 +49,8 @@ interface Rule {
 }
 
 const key = `[\\w.\\->]*(?:${secretWord})[\\w.\\->]*`;
-const value = `"[^"\\n]*"|'[^'\\n]*'|[^\\s,;&|)"'\`]+`;
+// `(redacted)` first: text redacted once goes through the rules again unchanged.
+const value = `\\(redacted\\)|"[^"\\n]*"|'[^'\\n]*'|[^\\s,;&|)"'\`]+`;
 const rules: readonly Rule[] = [
   // URL user-info: scheme://user:password@host.
   { re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"`]*:)([^\s/@'"`]+)(@)/gi, group: 2 },

@@ -59,6 +59,14 @@ describe('secrets in free text', () => {
     expect(redactText('ssl.keystore.password = [hidden]')).toBe('ssl.keystore.password = [hidden]');
   });
 
+  it('leaves text it redacted as it is when it goes through the rules again (a message printed after it was formatted)', () => {
+    for (const text of ['sasl.jaas.config = x password="Pw-1"; --token Tok-2 https://u:Pw-3@h curl -u a:Pw-4', 'basic.auth.user.info = svc:Pw-5: the drill cannot']) {
+      const once = redactText(text);
+      expect(redactText(once)).toBe(once);
+      expect(once).not.toMatch(/\)\)/);
+    }
+  });
+
   it('replaces known values wherever they are, the longest first', () => {
     const r = redactor(['Known-Secret-9', 'Known-Secret-9-longer', 'short']);
     expect(r.text('echo Known-Secret-9-longer; id=Known-Secret-9')).toBe(`echo ${REDACTED}; id=${REDACTED}`);
