@@ -9,8 +9,8 @@
  *  - by key: the value of a key that names a secret (password, secret, token, JAAS config,
  *    license, `basic.auth.user.info`, a config provider's `*.param.*`, key and store passwords),
  *    with or without a cluster or client prefix (`primary.`, `backup.consumer.`);
- *  - by shape, in free text: `key=value` / `key: value` with such a key (a properties line, a JAAS
- *    `password="…"`), the password of a URL's user-info (`https://user:(redacted)@host`),
+ *  - by shape, in free text: `key=value`, `key:value`, `"key": "value"` with such a key (a
+ *    properties line, a JAAS `password="…"`), the password of a URL's user-info (`https://user:(redacted)@host`),
  *    `--token x` / `--password=x` flags, `Authorization: Bearer x` and `curl -u user:pw`;
  *  - by value: the actual secrets of the scenario (secretsOf), wherever they appear — a value
  *    echoed by a command, a log line, a message that names no key.
@@ -25,11 +25,14 @@ const secretWord = 'passw(?:or)?d|passphrase|secret|token|jaas|licen[cs]e|creden
 const secretKeyRule = new RegExp(`(${secretWord})|(^|\\.)config\\.providers\\.[^.]+\\.param\\.|\\.key$|keystore\\.key|certificate`, 'i');
 
 const secretKeys = new Map<string, boolean>();
-/** Whether a property key, JSON field or dotted path names a secret (cluster and client prefixes allowed). */
+/**
+ * Whether a property key, JSON field or dotted path names a secret (cluster and client prefixes
+ * allowed). A key with a `/` is a topic-partition (`password-resets/0`), never a property.
+ */
 export function isSecretKey(key: string): boolean {
   let yes = secretKeys.get(key);
   if (yes === undefined) {
-    yes = secretKeyRule.test(key);
+    yes = !key.includes('/') && secretKeyRule.test(key);
     // A memo of the keys seen (a history's few field names, a file's keys), bounded all the same.
     if (secretKeys.size < 10_000) secretKeys.set(key, yes);
   }
@@ -54,8 +57,9 @@ const value = `\\(redacted\\)|"[^"\\n]*"|'[^'\\n]*'|[^\\s,;&|)"'\`]+`;
 const rules: readonly Rule[] = [
   // URL user-info: scheme://user:password@host.
   { re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"`]*:)([^\s/@'"`]+)(@)/gi, group: 2 },
-  // --token abc, --password=abc, --api-key abc (a flag naming a secret, then its value).
-  { re: new RegExp(`(--?[\\w-]*(?:${secretWord})[\\w-]*)(\\s+|=)(${value})`, 'gi'), group: 3 },
+  // --token abc, --password=abc, --api-key abc (a flag naming a secret, then its value; not the
+  // middle of a name: `payment-token-events on the backup`).
+  { re: new RegExp(`((?<![\\w-])--?[\\w-]*(?:${secretWord})[\\w-]*)(\\s+|=)(${value})`, 'gi'), group: 3 },
   // Authorization: Bearer abc, Bearer abc.
   { re: /(\b(?:authorization|proxy-authorization)\s*[:=]\s*(?:bearer|basic|token|digest)?\s*|\bbearer\s+)([^\s'"`]+)/gi, group: 2 },
   // curl -u user:pw, --user user:pw.
@@ -134,7 +138,8 @@ export function redactor(known: Iterable<string> = [], found?: Set<string>): Red
     if (Array.isArray(x)) return x.map((y) => walk(y));
     if (!x || typeof x !== 'object') return x;
     const o = x as Record<string, unknown>;
-    const namesSecret = secret || [o.key, o.fileKey].some((k) => typeof k === 'string' && isSecretKey(k));
+    // A property change names its property in `key` and `fileKey` (a checkpoint's `key` is a record's).
+    const namesSecret = secret || ('fileKey' in o && [o.key, o.fileKey].some((k) => typeof k === 'string' && isSecretKey(k)));
     // Copied only when something changes: most objects (a history's events) hold no secret.
     let copy: Record<string, unknown> | undefined;
     for (const k of Object.keys(o)) {

@@ -26,6 +26,14 @@ describe('keys that name a secret', () => {
     ]) expect(isSecretKey(key), key).toBe(true);
   });
 
+  it('and not a topic-partition of a topic named with such a word', () => {
+    const events = { type: 'commit', offsets: { 'password-resets/0': '42' } };
+    expect(redactor().json(events)).toEqual(events);
+    const checkpoint = { type: 'checkpoint', key: 'token-service-group/orders/0', value: '00ab' };
+    expect(redactor().json(checkpoint)).toEqual(checkpoint);
+    expect(redactText('topic payment-token-events on the backup')).toBe('topic payment-token-events on the backup');
+  });
+
   it('and not the settings a drill reads', () => {
     for (const key of ['offset.lag.max', 'emit.checkpoints.interval.seconds', 'topics', 'primary->backup.topics.exclude', 'replication.policy.class', 'key', 'keys', 'config.providers', 'config.providers.vault.class', 'ssl.truststore.location']) {
       expect(isSecretKey(key), key).toBe(false);
