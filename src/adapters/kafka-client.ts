@@ -1,6 +1,7 @@
 /** kafkajs clients with drill-friendly timeouts; kafkajs' own log goes to a file, not the terminal. */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import kafkajs, { Kafka, logLevel, type Admin, type Cluster, type KafkaConfig, type TopicOffsets } from 'kafkajs';
+import { scrub } from './secrets.ts';
 
 // kafkajs is CommonJS: Node's named-export detection misses this one.
 export const { ConfigResourceTypes } = kafkajs;
@@ -22,7 +23,7 @@ export function kafkaClient(brokers: readonly string[], clientId: string, logFil
     logLevel: logLevel.INFO,
     logCreator: () => ({ label, log }) => {
       const { message, timestamp, ...rest } = log;
-      logTo(logFile).write(`${timestamp} ${label} [${clientId}] ${message} ${JSON.stringify(rest)}\n`);
+      logTo(logFile).write(scrub(`${timestamp} ${label} [${clientId}] ${message} ${JSON.stringify(rest)}\n`));
     },
     ...extra,
   });

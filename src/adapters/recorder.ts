@@ -1,6 +1,7 @@
 /** Appends history events to history.ndjson and keeps the current cell's events for the checker. */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { EventBody, HistoryEvent } from '../core/history.ts';
+import { scrubJson } from './secrets.ts';
 
 export interface CellRecorder {
   readonly cell: string;
@@ -24,7 +25,8 @@ export class HistoryRecorder {
       emit: (body, t) => {
         const event = { cell, t: t ?? this.now(), ...body } as HistoryEvent;
         events.push(event);
-        this.out.write(`${JSON.stringify(event)}\n`);
+        // The checker reads the event as it happened; the file gets it with its secrets redacted.
+        this.out.write(`${JSON.stringify(scrubJson(event))}\n`);
         return event;
       },
       events: () => events,

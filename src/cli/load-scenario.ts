@@ -8,6 +8,8 @@ import { expandMatrix, type Cell } from '../core/matrix.ts';
 import { applySets, filterCells } from '../core/overrides.ts';
 import type { ScenarioInput } from '../core/scenario.ts';
 import { plainData } from '../core/plain-data.ts';
+import { secretsOf } from '../core/redaction.ts';
+import { rememberSecrets } from '../adapters/secrets.ts';
 
 export interface LoadOptions {
   readonly set?: readonly string[];
@@ -142,6 +144,8 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
     force, prepare: propertiesFileReader(file, dirname(abs)),
     keep: only ? { filter: (all) => filterCells(all, only), describe: `--only ${only}` } : undefined,
   });
+  // From here on, these values are replaced wherever the tool writes or prints them.
+  rememberSecrets(secretsOf(cells));
   const missing = missingPolicyFiles(cells, dirname(abs));
   if (missing.length) {
     throw new DrillError('SCENARIO_INVALID', `${file} is not a valid scenario:\n  - ${missing.join('\n  - ')}`, {

@@ -21,13 +21,15 @@ import { driftCommand } from './drift.ts';
 import { initCommand } from './init.ts';
 import { setupCommand } from './setup.ts';
 import { Option } from 'commander';
+import { scrub, scrubJson } from '../adapters/secrets.ts';
 
 // Ryuk (testcontainers' reaper) cannot be pulled on machines without a registry; the harness
 // removes its containers itself (labels, `mm2-drill down`).
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
-const out = (s: string) => process.stdout.write(`${s}\n`);
-const err = (s: string) => process.stderr.write(`${s}\n`);
+// Everything printed goes through the redaction rules (core/redaction.ts): a message may quote a command or a value.
+const out = (s: string) => process.stdout.write(`${scrub(s)}\n`);
+const err = (s: string) => process.stderr.write(`${scrub(s)}\n`);
 
 function keptInfo(env: DrillEnvironment, runId: string): string {
   const lines = [
@@ -86,7 +88,8 @@ async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
  * `--verbose`. In a GitHub Actions workflow, then one annotation per failed or unknown check
  * and per cell run in error (never with `--json`: stdout is the JSON document).
  */
-function present(results: RunResults, runDir: string, opts: PrintOptions): ExitCodeValue {
+function present(raw: RunResults, runDir: string, opts: PrintOptions): ExitCodeValue {
+  const results = scrubJson(raw);
   if (opts.json) out(JSON.stringify(results, null, 2));
   else {
     const style = { color: process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb' };

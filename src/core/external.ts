@@ -18,18 +18,27 @@ import type { Cell } from './matrix.ts';
 import type { Scenario } from './scenario.ts';
 import type { ScenarioIssue } from './scenario-checks.ts';
 import { clusterNames } from './topology.ts';
+import { redactor } from './redaction.ts';
 
 const externalClusterSchema = z.strictObject({
   /** bootstrap.servers: host:port[,host:port…], reachable from this machine. */
   bootstrapServers: z.string().regex(/^[^,\s]+:\d{1,5}(,[^,\s]+:\d{1,5})*$/, 'host:port[,host:port…]'),
   /** TLS for the harness's clients: true (system CAs), or a CA bundle (PEM file, relative to the scenario file). */
   ssl: z.union([z.boolean(), z.strictObject({ caFile: z.string().min(1).optional(), rejectUnauthorized: z.boolean().default(true) })]).default(false),
-  /** SASL for the harness's clients. Read the password from the environment (`process.env.X`): it is redacted from the run directory. */
+  /**
+   * SASL for the harness's clients. Read the password from the environment (`process.env.X`), not
+   * written in the file: it is redacted from everything the tool writes and prints (core/redaction.ts).
+   */
   sasl: z.strictObject({ mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']), username: z.string().min(1), password: z.string() }).optional(),
   /**
    * The kill: a shell command that makes the cluster unavailable (`kubectl scale sts/kafka
    * --replicas=0`, a firewall rule…), run from the scenario file's directory with MM2_DRILL_*
    * variables set. Without one, the kill cuts the harness's own clients off the cluster (Toxiproxy).
+   * Pass a secret as a variable reference (`curl -H "Authorization: Bearer $STAGING_TOKEN" …`): the
+   * shell resolves `$VAR` when the command runs, and the command is shown and written as given,
+   * the reference and not its value. What looks like a credential written into the command text
+   * (`--token x`, `password=x`, `Authorization: Bearer x`, a URL's user:password) is redacted
+   * wherever the command is shown.
    */
   killCommand: z.string().min(1).optional(),
   /** Undoes `killCommand` (a playbook's restore; also run at the end of the cell if the cluster was killed). */
@@ -75,13 +84,8 @@ export function withRunNames(cell: Cell, runId: string): Cell {
   };
 }
 
-/** The cell as the run directory keeps it: credentials replaced. */
-export function redacted(cell: Cell): Cell {
-  const x = cell.scenario.external;
-  if (!x) return cell;
-  const hide = (c: ExternalCluster): ExternalCluster => (c.sasl ? { ...c, sasl: { ...c.sasl, password: '<redacted>' } } : c);
-  return { ...cell, scenario: { ...cell.scenario, external: { ...x, primary: hide(x.primary), backup: hide(x.backup) } } };
-}
+/** The cell as the run directory keeps it: credentials replaced (the SASL passwords, what looks like one in the commands). */
+export const redacted = (cell: Cell): Cell => redactor().json(cell);
 
 /** What a drill on external clusters cannot do: the harness runs neither their brokers nor their MM2. */
 export function externalIssues(s: Scenario): ScenarioIssue[] {

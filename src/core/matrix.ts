@@ -9,6 +9,7 @@ import type { Scenario, ScenarioInput } from './scenario.ts';
 import { thresholdScopeProblems, unmeasurableChecks } from './threshold-scope.ts';
 import { parseScenario } from './validate.ts';
 import { plainData } from './plain-data.ts';
+import { matrixValueLabel } from './redaction.ts';
 
 export type MatrixValue = string | number | boolean;
 
@@ -86,7 +87,8 @@ function* combinations(dims: readonly (readonly [string, readonly MatrixValue[]]
       rest = Math.floor(rest / vals.length);
     }
     const values = Object.fromEntries(dims.map(([path], d) => [path, picked[d]!]));
-    yield { id: Object.entries(values).map(([p, v]) => `${p}=${v}`).join(',') || 'default', values };
+    // A secret (a password, a command with a token) never goes into an id: ids name directories and fill reports.
+    yield { id: dims.map(([p, vals], d) => `${p}=${matrixValueLabel(p, picked[d], vals.indexOf(picked[d]!))}`).join(',') || 'default', values };
   }
 }
 

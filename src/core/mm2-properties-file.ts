@@ -34,6 +34,7 @@
 import { parseLines } from 'dot-properties';
 import type { PropertyValue } from './broker-config.ts';
 import { clusterNames, type ClusterName } from './topology.ts';
+import { redactProperty, redactPropertiesLine } from './redaction.ts';
 
 export type Properties = Readonly<Record<string, PropertyValue>>;
 
@@ -124,7 +125,7 @@ export function parsePropertiesText(text: string): { entries: [string, string][]
   text.split(/\r\n|\r|\n/).forEach((line, i) => {
     // An odd run of backslashes before `u` is an escape; it needs four hex digits.
     const malformed = [...line.matchAll(/(\\+)u(?![0-9a-fA-F]{4})/g)].some((m) => m[1]!.length % 2 === 1);
-    if (malformed && !/^\s*[#!]/.test(line)) problems.push({ line: line.trim(), message: `line ${i + 1}: malformed \\uXXXX escape (Properties.load refuses it, so MM2 would not start)` });
+    if (malformed && !/^\s*[#!]/.test(line)) problems.push({ line: redactPropertiesLine(line.trim()), message: `line ${i + 1}: malformed \\uXXXX escape (Properties.load refuses it, so MM2 would not start)` });
   });
   const map = new Map<string, string>();
   for (const line of parseLines(text)) if (Array.isArray(line)) map.set(line[0]!, line[1] ?? '');
@@ -209,12 +210,14 @@ const reporterKey = /(^|\.)metric\.reporters$/;
 const classKey = /(^|\.)(class|classes|key\.converter|value\.converter|header\.converter)$/;
 /** ConfigTransformer's pattern: `${provider:[path:]key}`. */
 const placeholder = /\$\{[^}:]*:[^}]*\}/;
-/** Values not to copy into results: Kafka's PASSWORD-type settings and key material. */
-const secretKey = /(password|secret|jaas\.config|credentials?|token|user\.info|\.key$|keystore\.key|certificate)/i;
 /** The Kafka image holds Kafka's classes (and a custom policy's jar, which has its own rule). */
 const inImage = (cls: string) => cls.startsWith('org.apache.kafka.');
 
-export const redact = (key: string, value: string): string => (secretKey.test(key) ? '(redacted)' : value.length > 200 ? `${value.slice(0, 200)}…` : value);
+/** A file's value as results show it: secrets redacted (core/redaction.ts), long values cut short. */
+export const redact = (key: string, value: string): string => {
+  const shown = redactProperty(key, value);
+  return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
+};
 
 const reasons = {
   bootstrap: "the drill's own cluster replaces yours (the drill sets <cluster>.bootstrap.servers to its brokers, through Toxiproxy)",
@@ -318,15 +321,15 @@ export function importPropertiesFile(text: string, o: ImportOptions): Imported {
     if (key in o.own || !(key in effective)) continue;
     if (placeholder.test(v)) {
       problems.push({
-        path, input: v,
-        message: `${where(key)} = ${v}: the drill cannot resolve a config provider's placeholder (it reads a secret or file on your MM2 host); write the value into the file, or set it in mirror.properties["${key}"]`,
+        path, input: redact(key, v),
+        message: `${where(key)} = ${redact(key, v)}: the drill cannot resolve a config provider's placeholder (it reads a secret or file on your MM2 host); write the value into the file, or set it in mirror.properties["${key}"]`,
       });
     }
     if (classKey.test(key) && !/(^|\.)replication\.policy\.class$/.test(key)) {
       const missing = parseList(v).filter((c) => !inImage(c));
       if (missing.length) {
         problems.push({
-          path, input: v,
+          path, input: redact(key, v),
           message: `${where(key)} names ${missing.join(', ')}, which the drill's Kafka image does not have (only Kafka's own classes, and a custom replication policy's jar from mirror.customPolicies): remove it for the drill, or override it in mirror.properties["${key}"]`,
         });
       }

@@ -120,7 +120,8 @@ const mirrorSchema = z.strictObject({
   /**
    * Raw mm2.properties entries, written last (they win, over a properties file too). `topics.exclude`
    * (or `primary->backup.topics.exclude`) and `replication.policy.separator` here also change which
-   * topic names the scenario accepts.
+   * topic names the scenario accepts. A secret here (a key naming one, core/redaction.ts) reaches
+   * MM2 and no output; read it from the environment (`process.env.X`) rather than writing it in.
    */
   properties: properties.default({}),
   /**

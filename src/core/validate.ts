@@ -2,12 +2,22 @@
 import { z } from 'zod';
 import { DrillError } from './errors.ts';
 import { scenarioSchema, type Scenario } from './scenario.ts';
+import { isSecretPath, REDACTED, redactText } from './redaction.ts';
 
-const describe = (v: unknown): string => {
+/**
+ * What a problem's value was, as the message echoes it ("found …"): never a secret — nothing
+ * but its type under a path that names one (a password given as a number too), and strings
+ * through the redaction rules before they are cut short.
+ */
+const describe = (v: unknown, path: readonly PropertyKey[] = []): string => {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (isSecretPath(path.map(String).join('.')) && typeof v !== 'object') return `${typeof v === 'string' ? 'a string' : `a ${typeof v}`} ${REDACTED}`;
+  if (typeof v === 'string') {
+    const s = redactText(v);
+    return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+  }
   if (typeof v === 'object') return 'an object';
   return `${typeof v} ${String(v)}`;
 };
@@ -43,7 +53,7 @@ function expandUnions(issue: Issue): Issue[] {
 /** One line per problem: `path: message (found …)`. */
 export const formatIssues = (issues: readonly Issue[]): string[] =>
   issues.flatMap(expandUnions).map((i) => {
-    const found = 'input' in i && i.code !== 'unrecognized_keys' ? ` (found ${describe(i.input)})` : '';
+    const found = 'input' in i && i.code !== 'unrecognized_keys' ? ` (found ${describe(i.input, i.path)})` : '';
     return `${formatPath(i.path)}: ${i.message}${found}`;
   });
 

@@ -6,6 +6,7 @@
  */
 import { eventDescriber, eventSentence, type EventKind } from '../core/drill-events.ts';
 import type { HistoryEvent } from '../core/history.ts';
+import { scrub } from '../adapters/secrets.ts';
 
 export interface Progress {
   /** Starts a step; the returned function ends it. */
@@ -15,7 +16,9 @@ export interface Progress {
   event(message: string): void;
 }
 
-export function consoleProgress(stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): Progress {
+export function consoleProgress(out: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): Progress {
+  // Every line with its secrets redacted (a step label or an event may quote a command).
+  const stream = { isTTY: out.isTTY, write: (s: string) => out.write(scrub(s)) };
   const tty = stream.isTTY === true && !process.env.CI;
   const color = tty && !process.env.NO_COLOR;
   const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);

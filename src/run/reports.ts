@@ -19,6 +19,7 @@ import { renderJunit } from '../render/junit.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 import { writeJson } from './run-dir.ts';
 import { checkRunFile, parseRunJson, rederiveFailure, savedEventSchema, savedResultsSchema, savedScenarioFileSchema } from '../core/run-files.ts';
+import { scrubJson, scrubKnown } from '../adapters/secrets.ts';
 
 // The UMD build is not in chart.js's exports map; it sits next to the CommonJS entry point.
 const chartJs = (): string => readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
@@ -81,12 +82,17 @@ export function cellLogFiles(runDir: string, results: RunResults): Record<string
   return out;
 }
 
-export function writeReports(runDir: string, results: RunResults, history: readonly HistoryEvent[]): void {
+/**
+ * The reports are rendered from the results with their secrets redacted (the history was redacted
+ * as it was recorded); the known secret values are replaced in the text once more.
+ */
+export function writeReports(runDir: string, raw: RunResults, history: readonly HistoryEvent[]): void {
+  const results = scrubJson(raw);
   const logs = cellLogFiles(runDir, results);
-  const md = renderMarkdown(results, logs);
+  const md = scrubKnown(renderMarkdown(results, logs));
   writeFileSync(join(runDir, 'summary.md'), md);
-  writeFileSync(join(runDir, 'junit.xml'), renderJunit(results));
-  writeFileSync(join(runDir, 'report.html'), renderHtml(reportModel(results, history, logs), chartJs()));
+  writeFileSync(join(runDir, 'junit.xml'), scrubKnown(renderJunit(results)));
+  writeFileSync(join(runDir, 'report.html'), scrubKnown(renderHtml(reportModel(results, history, logs), chartJs())));
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
 }
 

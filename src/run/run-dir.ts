@@ -2,6 +2,7 @@
 import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { scrubJson } from '../adapters/secrets.ts';
 
 export const newRunId = (): string => randomBytes(3).toString('hex');
 
@@ -18,12 +19,12 @@ export function createRunDir(resultsRoot: string, scenario: string, runId: strin
 /**
  * Writes a JSON file atomically: a temporary file in the same directory, then a rename over the
  * target. A run killed mid-write, or a reader (a CI step, `report`) racing the writer, sees the
- * old document or the new one, never half of one.
+ * old document or the new one, never half of one. Secrets are redacted (core/redaction.ts).
  */
 export function writeJson(file: string, value: unknown): void {
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
+    writeFileSync(temp, `${JSON.stringify(scrubJson(value), null, 2)}\n`);
     renameSync(temp, file);
   } finally {
     rmSync(temp, { force: true });

@@ -4,16 +4,20 @@
  * must be as exact as in a containerised drill, and the harness must leave the team's
  * environment as it found it, but for what it created.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
 import type { CellResult, RunResults } from '../../src/core/results.ts';
 import { kafkaClient } from '../../src/adapters/kafka-client.ts';
-import { readHistory, readResults, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
-import { startTeamStaging, type TeamStaging } from './team-clusters.ts';
+import { leakedSecrets, readHistory, readResults, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
+import { saslUser, startTeamStaging, type TeamStaging } from './team-clusters.ts';
 
 interface Rehearsal {
   code: number | null;
+  dir: string;
+  stdout: string;
   stderr: string;
   results: RunResults;
   cell: CellResult;
@@ -28,7 +32,7 @@ async function rehearse(team: TeamStaging, env: Record<string, string>): Promise
   const dir = runDirOf(root, 'external');
   const results = readResults(dir);
   if (!results.cells[0]) throw new Error(`no cell ran:\n${r.stderr}`);
-  return { code: r.code, stderr: r.stderr, results, cell: results.cells[0], history: readHistory(dir) };
+  return { code: r.code, dir, stdout: r.stdout, stderr: r.stderr, results, cell: results.cells[0], history: readHistory(dir) };
 }
 
 /** Topics and groups on a cluster of the team's. */
@@ -55,6 +59,18 @@ function expectExactLedger(x: Rehearsal): void {
   expect(x.cell.remoteTopics).toEqual([`east.drill-orders-${x.results.runId}`]);
 }
 
+describe('external clusters: a matrix over a secret path', () => {
+  it('lists its cells without the secret in their ids, or anywhere in what it prints', async () => {
+    const r = await runCli(['list', 'test/fixtures/external.ts', '--set', 'external.primary.sasl.password=Planted-MatrixPw-A1,Planted-MatrixPw-B2'], {
+      timeoutMs: 60_000, env: { MM2_DRILL_PRIMARY: 'kafka-east:9093', MM2_DRILL_BACKUP: 'kafka-west:9093', MM2_DRILL_PRIMARY_SASL_USER: 'drill', MM2_DRILL_PRIMARY_SASL_PASSWORD: 'Planted-SaslPw-C3' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('external.primary.sasl.password=redacted-1');
+    expect(r.stdout).toContain('external.primary.sasl.password=redacted-2');
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/Planted-/);
+  });
+});
+
 describe('external clusters: a rehearsal on clusters and an MM2 the harness did not start', () => {
   let team: TeamStaging;
 
@@ -67,17 +83,23 @@ describe('external clusters: a rehearsal on clusters and an MM2 the harness did 
     await team?.stop();
   });
 
-  describe("the kill is the team's own command (docker kill of their primary)", () => {
+  describe("the kill is the team's own command (docker kill of their primary), the primary reached with SASL", () => {
     let x: Rehearsal;
     let killedAt: number;
+    // Secrets a team could write into a command: a token flag (echoed by the command), a URL's password.
+    const killToken = 'Planted-KillToken-6a2f';
+    const restorePassword = 'Planted-RestorePw-0d5b';
 
     beforeAll(async () => {
       const id = team.east.container.getId();
       const port = team.east.bootstrap.split(':')[1];
       x = await rehearse(team, {
-        MM2_DRILL_KILL: `docker kill ${id}`,
+        MM2_DRILL_PRIMARY: team.east.saslBootstrap,
+        MM2_DRILL_PRIMARY_SASL_USER: saslUser.username,
+        MM2_DRILL_PRIMARY_SASL_PASSWORD: saslUser.password,
+        MM2_DRILL_KILL: `: --token ${killToken}; echo "authorised by ${killToken}" >&2; docker kill ${id}`,
         // Back, and answering, before the harness removes the drill's topic from it.
-        MM2_DRILL_RESTORE: `docker start ${id} && for i in $(seq 60); do (exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null && break; sleep 1; done`,
+        MM2_DRILL_RESTORE: `: https://ops:${restorePassword}@ops.internal; docker start ${id} && for i in $(seq 60); do (exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null && break; sleep 1; done`,
       });
       killedAt = eventsOf(x.history, 'kill')[0]?.t ?? 0;
     }, 480_000);
@@ -90,9 +112,14 @@ describe('external clusters: a rehearsal on clusters and an MM2 the harness did 
 
     it("ran the team's command: their primary was killed at the kill step and started again at the end", async () => {
       const state = (await (await getContainerRuntimeClient()).container.getById(team.east.container.getId()).inspect()).State;
-      expect(eventsOf(x.history, 'kill')[0]?.signal).toBe(`ran killCommand \`docker kill ${team.east.container.getId()}\``);
+      expect(eventsOf(x.history, 'kill')[0]?.signal).toBe(`ran killCommand \`: --token (redacted); echo "authorised by (redacted)" >&2; docker kill ${team.east.container.getId()}\``);
       expect(state.Running).toBe(true);
       expect(Date.parse(state.StartedAt)).toBeGreaterThan(killedAt);
+    });
+
+    it('no secret in any byte the run wrote or printed: the SASL password, the command token and its echo, the URL password', () => {
+      expect(readFileSync(join(x.dir, 'logs', 'default_1', 'kill-primary.log'), 'utf8')).toContain('authorised by (redacted)');
+      expect(leakedSecrets(x.dir, x.stdout + x.stderr, [saslUser.password, killToken, restorePassword])).toEqual([]);
     });
 
     it('removed what it created and nothing else', async () => {

@@ -97,3 +97,19 @@ export async function runDrill(file: string, scenario: string, extraArgs: string
   const dir = runDirOf(root, scenario);
   return { ...run, dir, results: readResults(dir), history: readHistory(dir) };
 }
+
+/** Every file under `dir` (symbolic links not followed), with its bytes. */
+export function filesUnder(dir: string): { path: string; bytes: Buffer }[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => ({ path: join(e.parentPath, e.name), bytes: readFileSync(join(e.parentPath, e.name)) }));
+}
+
+/**
+ * Each planted secret found in any byte of the run directory or of what the run printed, as
+ * `secret in file`: empty when none leaked.
+ */
+export function leakedSecrets(dir: string, printed: string, secrets: readonly string[]): string[] {
+  const where = [...filesUnder(dir), { path: 'stdout+stderr', bytes: Buffer.from(printed) }];
+  return secrets.flatMap((s) => where.filter((w) => w.bytes.includes(s)).map((w) => `${s} in ${w.path}`));
+}

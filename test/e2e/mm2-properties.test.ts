@@ -6,14 +6,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventsOf } from '../../src/core/history.ts';
 import type { CellResult } from '../../src/core/results.ts';
-import { runDrill, type Drill } from './helpers.ts';
+import { filesUnder, leakedSecrets, runDrill, type Drill } from './helpers.ts';
 
 describe("a team's mm2.properties (Identity policy, TLS settings, a secrets provider)", () => {
   let drill: Drill;
   let cell: CellResult;
 
   beforeAll(async () => {
-    drill = await runDrill('test/fixtures/mm2-properties/identity.ts', 'team-identity');
+    drill = await runDrill('test/fixtures/mm2-properties/identity.ts', 'team-identity', ['--verbose']);
     cell = drill.results.cells[0]!;
   }, 600_000);
 
@@ -40,6 +40,16 @@ describe("a team's mm2.properties (Identity policy, TLS settings, a secrets prov
     expect(changes.every((c) => c.reason.length > 0)).toBe(true);
     // Nothing of the file's secrets reached the results.
     expect(JSON.stringify(drill.results)).not.toContain('/etc/kafka/secrets.properties:truststore');
+  });
+
+  it('no planted secret in any byte the run wrote or printed; each kept one still reached MM2, redacted', () => {
+    const planted = ['Planted-BasicAuth-7f3a', 'Planted-VaultToken-2c9d', 'Planted-UrlPw-5e1b', 'Planted-License-8a4c', 'Planted-Jaas-3d6f', 'Planted-Keystore-9b2e', 'Planted-KeyPw-4f7a', 'Planted-ScenarioProp-6c1d'];
+    const files = filesUnder(drill.dir).map((f) => f.path.slice(drill.dir.length + 1));
+    expect(files).toEqual(expect.arrayContaining(['results.json', 'scenario.json', 'history.ndjson', 'summary.md', 'junit.xml', 'report.html']));
+    expect(files.some((f) => f.endsWith('mirror-maker.log'))).toBe(true);
+    expect(leakedSecrets(drill.dir, drill.stdout + drill.stderr, planted)).toEqual([]);
+    expect(cell.mirrorSettings['backup.consumer.basic.auth.user.info']).toBe('(redacted)');
+    expect(cell.mirrorSettings['schema.registry.url']).toBe('https://registry-svc:(redacted)@registry.internal:8081');
   });
 
   it('counted every acked message in exactly one class, and the consumer resumed on the backup', () => {

@@ -3,7 +3,8 @@
  * started by the test itself with plain containers — not by the harness, which is then handed
  * only their addresses, as it would be handed a real staging environment. Each broker listens
  * on a fixed host port it also advertises (127.0.0.1:<port>), so a broker started again after
- * `docker kill` answers where it did; MM2 reaches the brokers inside their own network.
+ * `docker kill` answers where it did; MM2 reaches the brokers inside their own network. A second
+ * host listener asks for SASL/PLAIN (saslUser), as a team's staging does of its clients.
  */
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { renderProperties } from '../../src/core/broker-config.ts';
@@ -17,7 +18,12 @@ import { waitUntil } from '../../src/adapters/wait.ts';
 export interface TeamCluster {
   readonly container: StartedTestContainer;
   readonly bootstrap: string;
+  /** The same broker through its SASL_PLAINTEXT listener (saslUser's credentials). */
+  readonly saslBootstrap: string;
 }
+
+/** The one client account of the SASL listeners. */
+export const saslUser = { username: 'harness', password: 'Planted-SaslPw-1e8c' } as const;
 
 export interface TeamStaging {
   readonly east: TeamCluster;
@@ -43,15 +49,18 @@ const image = (): string => `mm2-drill/kafka:${version()}`;
 
 async function startBroker(network: StartedNetwork, alias: string): Promise<TeamCluster> {
   const port = await freePort();
+  const saslPort = await freePort();
   const props = renderProperties({
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@${alias}:9093`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'INTERNAL',
-    listeners: `INTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093,HOST://0.0.0.0:${port}`,
-    'advertised.listeners': `INTERNAL://${alias}:9092,HOST://127.0.0.1:${port}`,
-    'listener.security.protocol.map': 'INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:PLAINTEXT',
+    listeners: `INTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093,HOST://0.0.0.0:${port},SASL://0.0.0.0:${saslPort}`,
+    'advertised.listeners': `INTERNAL://${alias}:9092,HOST://127.0.0.1:${port},SASL://127.0.0.1:${saslPort}`,
+    'listener.security.protocol.map': 'INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:PLAINTEXT,SASL:SASL_PLAINTEXT',
+    'sasl.enabled.mechanisms': 'PLAIN',
+    'listener.name.sasl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required user_${saslUser.username}="${saslUser.password}";`,
     'log.dirs': '/tmp/kraft-logs',
     'offsets.topic.replication.factor': 1,
     'transaction.state.log.replication.factor': 1,
@@ -71,7 +80,7 @@ async function startBroker(network: StartedNetwork, alias: string): Promise<Team
     .withNetwork(network)
     .withNetworkAliases(alias)
     .withHostname(alias)
-    .withExposedPorts({ container: port, host: port })
+    .withExposedPorts({ container: port, host: port }, { container: saslPort, host: saslPort })
     .withCopyContentToContainer([
       { content: props, target: `${CONFIG_DIR}/server.properties` },
       logConfigFile(version()),
@@ -81,7 +90,7 @@ async function startBroker(network: StartedNetwork, alias: string): Promise<Team
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
     .withStartupTimeout(120_000)
     .start();
-  return { container, bootstrap: `127.0.0.1:${port}` };
+  return { container, bootstrap: `127.0.0.1:${port}`, saslBootstrap: `127.0.0.1:${saslPort}` };
 }
 
 /** The team's MM2: their aliases (east, west), their patterns, intervals short enough for a test. */

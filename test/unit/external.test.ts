@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { redacted, withRunNames } from '../../src/core/external.ts';
 import { parseScenario } from '../../src/core/validate.ts';
 import { memoryNeeded } from '../../src/core/capacity.ts';
+import { REDACTED } from '../../src/core/redaction.ts';
 
 const external = {
   primary: { bootstrapServers: 'kafka-east-0:9093,kafka-east-1:9093', sasl: { mechanism: 'scram-sha-512', username: 'drill', password: 's3cret' }, ssl: true, killCommand: './stop-east.sh', restoreCommand: './start-east.sh' },
@@ -39,11 +40,16 @@ describe('external clusters', () => {
     expect(withRunNames({ id: 'x', values: {}, scenario: local }, 'a1b2c3').scenario.topics[0]?.name).toBe('orders');
   });
 
-  it('keeps credentials out of the run directory', () => {
-    const cell = redacted({ id: 'default', values: {}, scenario: scenario() });
+  it('keeps credentials out of the run directory: the SASL password, a token in a command', () => {
+    const primary = { ...external.primary, killCommand: 'curl -fsS -X POST --token kill-tok-9f2 https://ops.internal/stop', restoreCommand: 'curl -H "Authorization: Bearer $OPS_TOKEN" https://ops.internal/start' };
+    const cell = redacted({ id: 'default', values: {}, scenario: scenario({ external: { ...external, primary } }) });
     expect(JSON.stringify(cell)).not.toContain('s3cret');
-    expect(cell.scenario.external?.primary.sasl?.password).toBe('<redacted>');
+    expect(JSON.stringify(cell)).not.toContain('kill-tok-9f2');
+    expect(cell.scenario.external?.primary.sasl?.password).toBe(REDACTED);
     expect(cell.scenario.external?.primary.sasl?.username).toBe('drill');
+    expect(cell.scenario.external?.primary.killCommand).toBe(`curl -fsS -X POST --token ${REDACTED} https://ops.internal/stop`);
+    // A variable reference is no secret: the shell resolves it when the command runs.
+    expect(cell.scenario.external?.primary.restoreCommand).toBe(primary.restoreCommand);
   });
 
   it('needs no memory for brokers or MM2: none runs here', () => {

@@ -230,6 +230,44 @@ describe('replication policies and their separator', () => {
   });
 });
 
+describe("validation never echoes the file's secrets", () => {
+  it('a malformed \\u escape inside sasl.jaas.config: the line is named, its password is not printed', () => {
+    const line = 'us-east.sasl.jaas.config = org.apache.kafka.common.security.scram.ScramLoginModule required username="mm2" password="Jaas-Pw-\\u00ZZ-71";';
+    const msg = rejection(minimal(`${line}\n`));
+    expect(msg).toContain('line 3: malformed \\uXXXX escape');
+    expect(msg).toContain('us-east.sasl.jaas.config');
+    expect(msg).not.toContain('Jaas-Pw');
+    // On a continuation line too, where no key names the secret.
+    const continued = rejection(minimal('us-east.sasl.jaas.config = org.apache.kafka.common.security.plain.PlainLoginModule required \\\n  password="Cont-Pw-\\uZZ";\n'));
+    expect(continued).toContain('malformed \\uXXXX escape');
+    expect(continued).not.toContain('Cont-Pw');
+  });
+
+  it('a placeholder in a kept basic.auth.user.info: the key is named, its value is not', () => {
+    const msg = rejection(minimal('us-west.consumer.basic.auth.user.info = registry-svc:Basic-Pw-83${env:SUFFIX}\n'));
+    expect(msg).toContain("us-west.consumer.basic.auth.user.info = (redacted): the drill cannot resolve a config provider's placeholder");
+    expect(msg).not.toContain('Basic-Pw-83');
+  });
+
+  it("the kept secrets are redacted in what the import shows, and MM2 still runs with them", () => {
+    const s = scenario(minimal([
+      'us-west.consumer.basic.auth.user.info = registry-svc:Basic-Pw-83',
+      'us-east.config.providers.vault.param.token = Vault-Tok-19',
+      'schema.registry.url = https://registry-svc:Url-Pw-27@registry.internal:8081',
+      'confluent.license = License-Key-55',
+      '',
+    ].join('\n')));
+    const entries = s.mirror.file!.entries;
+    expect(entries['backup.consumer.basic.auth.user.info']?.value).toBe('(redacted)');
+    expect(entries['primary.config.providers.vault.param.token']?.value).toBe('(redacted)');
+    expect(entries['confluent.license']?.value).toBe('(redacted)');
+    expect(entries['schema.registry.url']?.value).toBe('https://registry-svc:(redacted)@registry.internal:8081');
+    const { properties } = mirrorSettings(s, ep);
+    expect(properties['backup.consumer.basic.auth.user.info']).toBe('registry-svc:Basic-Pw-83');
+    expect(properties['confluent.license']).toBe('License-Key-55');
+  });
+});
+
 describe('what the drill refuses, naming the property and the fix', () => {
   it('a placeholder a config provider would resolve on the team\'s host, unless the scenario sets that property', () => {
     const file = minimal('config.providers = file\nconfig.providers.file.class = org.apache.kafka.common.config.provider.FileConfigProvider\nus-east->us-west.topics = ${file:/etc/mm2/topics.properties:topics}\n');
