@@ -94,7 +94,9 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
     const up = unit.progress.step(`[${label}] clusters, Toxiproxy and MM2 up`);
     const options = { scenario: s, images: unit.images, policy: unit.policy, labels: unit.labels, logDir, signal: unit.signal, onStage: phase };
     env = s.external
-      ? await startExternalEnvironment({ ...options, runId: unit.runId, scenarioDir: unit.scenarioDir }, resources.track)
+      ? await startExternalEnvironment({
+        ...options, runId: unit.runId, scenarioDir: unit.scenarioDir, groups: unit.cells.map((c) => c.scenario.workload.consumer.groupId), warn: (line) => unit.progress.info(`WARNING [${label}]: ${line}`),
+      }, resources.track)
       : await startEnvironment(options, resources.track);
     for (const { base } of variants) {
       base.remoteTopics = env.remoteTopics;
@@ -123,14 +125,19 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
       };
     });
   } finally {
+    // A team's cluster the drill's kill command took down is brought back, `--keep` or not.
+    const warn = (problems: readonly string[]) => problems.forEach((p) => unit.progress.info(`WARNING [${label}]: ${p}`));
+    warn((await env?.restore?.()) ?? []);
     if (unit.keep && env && !unit.signal.aborted) unit.onKept?.(env);
     else {
       const done = unit.progress.step(`[${label}] removing ${s.external ? "the drill's topics and groups, and " : ''}containers`);
       // What the drill made on clusters it did not start: only that, named with the run id.
-      const problems = (await env?.cleanup?.()) ?? [];
+      const left = (await env?.cleanup?.()) ?? [];
       // The sweep by label removes what start-up created but never handed to `resources`.
-      problems.push(...(await resources.dispose(() => removeCellContainers(unit.labels))));
+      const problems = await resources.dispose(() => removeCellContainers(unit.labels));
       done(problems.length ? `${problems.length} problem(s): ${problems.join('; ')}` : undefined);
+      // Each thing left on a team's cluster on a line of its own: someone has to remove it.
+      warn(left);
     }
   }
 }
