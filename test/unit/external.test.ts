@@ -3,6 +3,8 @@ import { commandEnvironment, forCellRun, MAX_TOPIC_NAME, preexisting, RUN_NAME_S
 import { asVariant, planUnits } from '../../src/core/pairing.ts';
 import { expandMatrix } from '../../src/core/matrix.ts';
 import { newRunId } from '../../src/run/run-dir.ts';
+import { releaseEnvironment } from '../../src/run/run-cell.ts';
+import type { DrillEnvironment } from '../../src/adapters/environment.ts';
 import { parseScenario } from '../../src/core/validate.ts';
 import { memoryNeeded } from '../../src/core/capacity.ts';
 
@@ -107,6 +109,15 @@ describe('external clusters', () => {
   it('refuses a command timeout too short for a real kill or restore', () => {
     expect(rejection({ external: { ...external, commandTimeoutSeconds: 1 } })).toMatch(/external\.commandTimeoutSeconds[\s\S]*at least 5 s/);
     expect(scenario({ external: { ...external, commandTimeoutSeconds: 5 } }).external?.commandTimeoutSeconds).toBe(5);
+  });
+
+  it('restores a cluster the kill command took down, --keep or not; keep keeps the rest', async () => {
+    for (const keep of [true, false]) {
+      const done: string[] = [];
+      const env = { restore: async () => (done.push('restore'), ['restore: exited 1']), cleanup: async () => [] } as unknown as DrillEnvironment;
+      await releaseEnvironment(env, keep, { warn: (l) => done.push(`warn ${l}`), keep: () => done.push('keep'), remove: async () => (done.push('remove'), ['group g is still on the backup']) });
+      expect(done).toEqual(['restore', 'warn restore: exited 1', ...(keep ? ['keep'] : ['remove', 'warn group g is still on the backup'])]);
+    }
   });
 
   it('keeps credentials out of the run directory', () => {
