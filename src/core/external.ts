@@ -168,7 +168,8 @@ export function externalIssues(s: Scenario): ScenarioIssue[] {
     const x = s.external[c];
     if (x.restoreCommand && !x.killCommand) issues.push({ path: ['external', c, 'restoreCommand'], input: x.restoreCommand, message: 'a restoreCommand undoes a killCommand: give both, or neither' });
     if (x.killCommand && !x.restoreCommand && !x.noRestore) {
-      issues.push({ path: ['external', c, 'killCommand'], input: x.killCommand, message: `a killCommand without a restoreCommand leaves the ${c} down after the drill: give external.${c}.restoreCommand (the command that brings it back), or say \`noRestore: true\` if it is to stay down` });
+      // The missing field is named (a command is not echoed: it may hold a token).
+      issues.push({ path: ['external', c, 'restoreCommand'], input: undefined, message: `a killCommand without a restoreCommand leaves the ${c} down after the drill: give external.${c}.restoreCommand (the command that brings it back), or set \`external.${c}.noRestore: true\` if it is to stay down` });
     }
     if (x.noRestore && (x.restoreCommand || !x.killCommand)) {
       issues.push({ path: ['external', c, 'noRestore'], input: true, message: 'noRestore says a killCommand is not undone: give it with a killCommand and without a restoreCommand' });

@@ -98,7 +98,7 @@ describe('external clusters', () => {
 
   it('refuses a kill that is never undone unless the scenario says so, and then only for one cell run', () => {
     const killOnly = { ...external, primary: { bootstrapServers: 'a:1', killCommand: './stop.sh' } };
-    expect(rejection({ external: killOnly })).toMatch(/external\.primary\.killCommand[\s\S]*leaves the primary down[\s\S]*restoreCommand[\s\S]*noRestore: true/);
+    expect(rejection({ external: killOnly })).toMatch(/external\.primary\.restoreCommand: a killCommand without a restoreCommand leaves the primary down[\s\S]*restoreCommand[\s\S]*noRestore: true/);
     const stays = { ...external, primary: { ...killOnly.primary, noRestore: true } };
     expect(() => scenario({ external: stays })).not.toThrow();
     expect(rejection({ external: stays, repeat: 2 })).toMatch(/external\.primary\.noRestore[\s\S]*this drill has 2/);
