@@ -37,6 +37,8 @@ export interface DrillEnvironment {
   readonly mirror: StartedMirror | null;
   /** The alias the running MM2 gives the primary (names its remote topics and checkpoints topic). */
   readonly sourceAlias: string;
+  /** Brings back what the drill's own kill command took down (external clusters), `--keep` or not; problems are returned, not thrown. */
+  restore?(): Promise<string[]>;
   /** Removes what the drill created on clusters it did not start (external clusters); problems are returned, not thrown. */
   cleanup?(): Promise<string[]>;
   readonly mirrorProperties: Record<string, string | number | boolean>;

@@ -8,17 +8,28 @@
  * is read back: the ledger is the same as in a containerised drill.
  *
  * Nothing that exists is touched: every topic and consumer group the drill creates carries the
- * run id (`orders` → `orders-<runId>`), so the team's MM2 `topics` / `groups` patterns must let
- * such names through, and those are the only names the harness deletes at the end (`--keep`
- * leaves them). The remote topic MM2 created for the drill topic carries the run id too and is
- * deleted with it; MM2's own internal topics (checkpoints, offset syncs, heartbeats) are not.
+ * run id and the number of its cell run (`orders` → `orders-<runId>-<n>`), so the team's MM2
+ * `topics` / `groups` patterns must let such names through. Each cell run has names of its own:
+ * a repetition that re-created the topic an earlier one deleted would meet the team's MM2 still
+ * holding that topic's offset syncs and checkpoints (stale offsets, wrong counts). A drill topic,
+ * its remote topic or a drill group that exists before the cell run creates it is a refusal: the
+ * harness never produces to, commits to or deletes what it did not create. At the end it deletes
+ * exactly what the cell run created — its topics, the remote topics MM2 made of them, and every
+ * consumer group its clients used (each paired variant's, the failover strategies', its own
+ * readers') on both clusters — and names whatever it could not remove (`--keep` leaves them).
+ * MM2's own internal topics (checkpoints, offset syncs, heartbeats) are not touched.
+ *
+ * The team's commands run in a process group of their own with a minimal environment (PATH,
+ * HOME, the MM2_DRILL_* variables and those the scenario names in `commandEnv`); at the timeout
+ * the whole group is stopped. A killed primary is always restored, `--keep` or not.
  */
 import { z } from 'zod';
 import type { Cell } from './matrix.ts';
 import type { Scenario } from './scenario.ts';
 import type { ScenarioIssue } from './scenario-checks.ts';
-import { clusterNames } from './topology.ts';
+import { isMirrorInternal, remoteTopicName } from './mm2-config.ts';
 import { redactor } from './redaction.ts';
+import { clusterNames, type ClusterName } from './topology.ts';
 
 const externalClusterSchema = z.strictObject({
   /** bootstrap.servers: host:port[,host:port…], reachable from this machine. */
@@ -41,8 +52,14 @@ const externalClusterSchema = z.strictObject({
    * wherever the command is shown.
    */
   killCommand: z.string().min(1).optional(),
-  /** Undoes `killCommand` (a playbook's restore; also run at the end of the cell if the cluster was killed). */
+  /** Undoes `killCommand` (a playbook's restore; also run at the end of the cell if the cluster was killed, `--keep` or not). */
   restoreCommand: z.string().min(1).optional(),
+  /**
+   * The killCommand is not to be undone: the cluster stays down after the drill. Only for a drill
+   * of one cell run (the next one would meet a dead cluster); without it a killCommand needs a
+   * restoreCommand.
+   */
+  noRestore: z.boolean().default(false),
 });
 
 export const externalSchema = z.strictObject({
@@ -58,30 +75,80 @@ export const externalSchema = z.strictObject({
      */
     discoveryTimeoutSeconds: z.number().positive().max(7200).default(900),
   }),
-  /** Upper bound on a kill or restore command. */
+  /** Upper bound on a kill or restore command (its whole process group is stopped then). */
   commandTimeoutSeconds: z.number().positive().max(3600).default(300),
+  /**
+   * Names of environment variables passed to the kill and restore commands (KUBECONFIG,
+   * AWS_PROFILE…): they get PATH, HOME and the MM2_DRILL_* variables, not the whole environment.
+   */
+  commandEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')).default([]),
 });
 
 export type External = z.output<typeof externalSchema>;
 export type ExternalCluster = External['primary'];
 
-/** The name a drill topic or group has on an external cluster: the run id makes it the drill's own. */
-export const runScoped = (name: string, runId: string): string => `${name}-${runId}`;
+/** Shortest accepted commandTimeoutSeconds: a kill or restore of a real cluster takes seconds. */
+export const MIN_COMMAND_TIMEOUT_SECONDS = 5;
 
-/** A cell's scenario with the run's own topic and group names (a containerised cell is unchanged). */
-export function withRunNames(cell: Cell, runId: string): Cell {
+/** Kafka's limit on a topic name. */
+export const MAX_TOPIC_NAME = 249;
+
+/**
+ * The characters a run adds to a drill topic's name: `-<runId>` (6 hex digits) and `-<n>` (the
+ * cell run's number, at most 8 digits: far beyond the matrix-size guard).
+ */
+export const RUN_NAME_SUFFIX_MAX = '-000000-00000000'.length;
+
+/** The name a drill topic or group has on an external cluster: the run id (and cell run) make it the drill's own. */
+export const runScoped = (name: string, scope: string): string => `${name}-${scope}`;
+
+function renamed(cell: Cell, scope: string): Cell {
   const s = cell.scenario;
   if (!s.external) return cell;
   return {
     ...cell,
     scenario: {
       ...s,
-      topics: s.topics.map((t) => ({ ...t, name: runScoped(t.name, runId) })),
-      workload: { ...s.workload, consumer: { ...s.workload.consumer, groupId: runScoped(s.workload.consumer.groupId, runId) } },
+      topics: s.topics.map((t) => ({ ...t, name: runScoped(t.name, scope) })),
+      workload: { ...s.workload, consumer: { ...s.workload.consumer, groupId: runScoped(s.workload.consumer.groupId, scope) } },
       // The team's MM2 is not the harness's to start or stop.
       mirrors: {},
     },
   };
+}
+
+/** A cell's scenario with the run's topic and group names (a containerised cell is unchanged): what scenario.json keeps. */
+export const withRunNames = (cell: Cell, runId: string): Cell => renamed(cell, runId);
+
+/**
+ * A cell of the run (already `withRunNames`) as its `unit`-th environment runs it (1-based, in
+ * the run's whole plan): every cell run — cell × repetition — has topic and group names of its
+ * own; paired variants share the environment's topic and add their own `-v<n>` to the group.
+ */
+export const forCellRun = (cell: Cell, unit: number): Cell => renamed(cell, String(unit));
+
+/** The cluster's topics and groups before a cell run creates its own. */
+export interface ClusterNames {
+  readonly topics: readonly string[];
+  readonly groups: readonly string[];
+}
+
+/**
+ * What of a cell run's names already exists (before it created anything): the drill topics on the
+ * primary, a topic on the backup that would be taken for their remote topic, and the variants'
+ * groups (or one derived from them, `<group>-…`) on either cluster. Each entry names the cluster.
+ */
+export function preexisting(s: Scenario, groups: readonly string[], on: Record<ClusterName, ClusterNames>): string[] {
+  const found: string[] = [];
+  for (const t of s.topics) {
+    if (on.primary.topics.includes(t.name)) found.push(`topic ${t.name} on the primary`);
+    const remote = remoteTopicName(s.mirror.policy, t.name, s.external?.mirror.sourceAlias);
+    for (const b of on.backup.topics.filter((b) => (remote === null ? !isMirrorInternal(b) && b.includes(t.name) : b === remote))) found.push(`topic ${b} on the backup`);
+  }
+  for (const c of clusterNames) {
+    for (const g of on[c].groups.filter((g) => groups.some((v) => g === v || g.startsWith(`${v}-`)))) found.push(`group ${g} on the ${c}`);
+  }
+  return found;
 }
 
 /** The cell as the run directory keeps it: credentials replaced (the SASL passwords, what looks like one in the commands). */
@@ -104,6 +171,39 @@ export function externalIssues(s: Scenario): ScenarioIssue[] {
   for (const c of clusterNames) {
     const x = s.external[c];
     if (x.restoreCommand && !x.killCommand) issues.push({ path: ['external', c, 'restoreCommand'], input: x.restoreCommand, message: 'a restoreCommand undoes a killCommand: give both, or neither' });
+    if (x.killCommand && !x.restoreCommand && !x.noRestore) {
+      // The missing field is named (a command is not echoed: it may hold a token).
+      issues.push({ path: ['external', c, 'restoreCommand'], input: undefined, message: `a killCommand without a restoreCommand leaves the ${c} down after the drill: give external.${c}.restoreCommand (the command that brings it back), or set \`external.${c}.noRestore: true\` if it is to stay down` });
+    }
+    if (x.noRestore && (x.restoreCommand || !x.killCommand)) {
+      issues.push({ path: ['external', c, 'noRestore'], input: true, message: 'noRestore says a killCommand is not undone: give it with a killCommand and without a restoreCommand' });
+    }
+    const runs = Object.values(s.matrix).reduce((n, v) => n * v.length, 1) * s.repeat;
+    if (x.noRestore && x.killCommand && runs > 1) {
+      issues.push({ path: ['external', c, 'noRestore'], input: true, message: `the ${c} stays down after the first cell run, and this drill has ${runs} (matrix × repeat): give a restoreCommand, or run one cell once` });
+    }
   }
+  if (s.external.commandTimeoutSeconds < MIN_COMMAND_TIMEOUT_SECONDS) {
+    issues.push({ path: ['external', 'commandTimeoutSeconds'], input: s.external.commandTimeoutSeconds, message: `at least ${MIN_COMMAND_TIMEOUT_SECONDS} s: a kill or restore of a real cluster takes seconds, and a shorter bound stops it half-way` });
+  }
+  s.topics.forEach((t, i) => {
+    const named = `${t.name}-<runId>-<n>`;
+    const remote = remoteTopicName(s.mirror.policy, named, s.external!.mirror.sourceAlias) ?? named;
+    const longest = remote.length - '-<runId>-<n>'.length + RUN_NAME_SUFFIX_MAX;
+    if (longest > MAX_TOPIC_NAME) {
+      issues.push({ path: ['topics', i, 'name'], input: t.name, message: `on external clusters this topic is ${named} and its remote topic ${remote}: up to ${longest} characters, more than Kafka's ${MAX_TOPIC_NAME}; use a name of at most ${t.name.length - (longest - MAX_TOPIC_NAME)} characters` });
+    }
+  });
   return issues;
+}
+
+/**
+ * The environment a team's kill or restore command gets: PATH, HOME, the MM2_DRILL_* variables
+ * and those the scenario names in `commandEnv` — not the harness's whole environment (its
+ * credentials and tokens are not the command's business) — then the drill's own MM2_DRILL_* values.
+ */
+export function commandEnvironment(from: Readonly<Record<string, string | undefined>>, names: readonly string[], drill: Readonly<Record<string, string>>): Record<string, string> {
+  const passed = (k: string) => k === 'PATH' || k === 'HOME' || k.startsWith('MM2_DRILL_') || names.includes(k);
+  const kept = Object.entries(from).filter((e): e is [string, string] => e[1] !== undefined && passed(e[0]));
+  return { ...Object.fromEntries(kept), ...drill };
 }

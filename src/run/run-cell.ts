@@ -90,11 +90,14 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
   }
   phase('images-ready');
   let env: DrillEnvironment | undefined;
+  const warn = (line: string) => unit.progress.info(`WARNING [${label}]: ${line}`);
   try {
     const up = unit.progress.step(`[${label}] clusters, Toxiproxy and MM2 up`);
     const options = { scenario: s, images: unit.images, policy: unit.policy, labels: unit.labels, logDir, signal: unit.signal, onStage: phase };
     env = s.external
-      ? await startExternalEnvironment({ ...options, runId: unit.runId, scenarioDir: unit.scenarioDir }, resources.track)
+      ? await startExternalEnvironment({
+        ...options, runId: unit.runId, scenarioDir: unit.scenarioDir, groups: unit.cells.map((c) => c.scenario.workload.consumer.groupId), warn,
+      }, resources.track)
       : await startEnvironment(options, resources.track);
     for (const { base } of variants) {
       base.remoteTopics = env.remoteTopics;
@@ -123,16 +126,36 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
       };
     });
   } finally {
-    if (unit.keep && env && !unit.signal.aborted) unit.onKept?.(env);
-    else {
-      const done = unit.progress.step(`[${label}] removing ${s.external ? "the drill's topics and groups, and " : ''}containers`);
-      // What the drill made on clusters it did not start: only that, named with the run id.
-      const problems = (await env?.cleanup?.()) ?? [];
-      // The sweep by label removes what start-up created but never handed to `resources`.
-      problems.push(...(await resources.dispose(() => removeCellContainers(unit.labels))));
-      done(problems.length ? `${problems.length} problem(s): ${problems.join('; ')}` : undefined);
-    }
+    await releaseEnvironment(env, unit.keep && !unit.signal.aborted, {
+      warn,
+      keep: (kept) => unit.onKept?.(kept),
+      remove: async () => {
+        const done = unit.progress.step(`[${label}] removing ${s.external ? "the drill's topics and groups, and " : ''}containers`);
+        // What the drill made on clusters it did not start: only that, named with the run id.
+        const left = (await env?.cleanup?.()) ?? [];
+        // The sweep by label removes what start-up created but never handed to `resources`.
+        const problems = await resources.dispose(() => removeCellContainers(unit.labels));
+        done(problems.length ? `${problems.length} problem(s): ${problems.join('; ')}` : undefined);
+        return left;
+      },
+    });
   }
+}
+
+/**
+ * The end of a cell's environment: a team's cluster the drill's own kill command took down is
+ * brought back first, `--keep` or not (keep keeps topics, groups and containers, never a dead
+ * cluster); then the environment is kept, or removed. Whatever is left on a team's cluster is a
+ * warning line of its own: someone has to remove it by hand.
+ */
+export async function releaseEnvironment(
+  env: DrillEnvironment | undefined,
+  keep: boolean,
+  o: { warn: (line: string) => void; keep: (env: DrillEnvironment) => void; remove: () => Promise<string[]> },
+): Promise<void> {
+  for (const p of (await env?.restore?.()) ?? []) o.warn(p);
+  if (keep && env) return o.keep(env);
+  for (const p of await o.remove()) o.warn(p);
 }
 
 /** Removes every container (and its emptied network) carrying this cell's label. */

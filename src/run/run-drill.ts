@@ -28,7 +28,7 @@ import { shardOf, type Shard } from '../core/shard.ts';
 import { harnessFailure, interruptedByUser } from './abort-reason.ts';
 import { readHistory, writeReports } from './reports.ts';
 import { noPolicy, preparePolicy, type PreparedPolicy } from '../adapters/custom-policy.ts';
-import { redacted, withRunNames } from '../core/external.ts';
+import { forCellRun, redacted, withRunNames } from '../core/external.ts';
 import { dirname } from 'node:path';
 import { toolVersion } from '../adapters/tool-version.ts';
 
@@ -71,7 +71,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     if (!policies.has(key)) policies.set(key, c.scenario.external ? noPolicy : await preparePolicy(client, c.scenario.mirror, dirname(o.file), images.kafka(mirrorRelease(c.scenario)).name));
   }
   const runId = newRunId();
-  // On external clusters every topic and group the drill creates carries the run id.
+  // On external clusters every topic and group the drill creates carries the run id (and, below, its cell run's number).
   const cells = o.cells.map((c) => withRunNames(c, runId));
   const startedAt = new Date();
   const runDir = createRunDir(o.resultsRoot, scenario.name, runId, startedAt);
@@ -101,7 +101,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   const save = () => writeJson(join(runDir, 'results.json'), { ...results, summary: summarize(results.cells) });
   writeJson(join(runDir, 'scenario.json'), { file: o.file, cells: cells.map(redacted) });
   save();
-  const whole = planUnits(cells).map((u) => ({ ...u, cells: u.cells.map((c, i) => asVariant(c, i, u.cells.length)) }));
+  const whole = planUnits(cells).map((u, n) => ({ ...u, cells: u.cells.map((c, i) => asVariant(forCellRun(c, n + 1), i, u.cells.length)) }));
   const plan = o.shard ? shardOf(whole, o.shard) : whole;
   const runs = plan.reduce((n, u) => n + u.cells.length, 0);
   o.progress.info(`run ${runId}: ${runs} cell run(s)${o.shard ? ` — shard ${o.shard.index}/${o.shard.total}: ${plan.length} of ${whole.length} environment(s)` : ''} → ${runDir}`);

@@ -4,13 +4,20 @@
  * must be as exact as in a containerised drill, and the harness must leave the team's
  * environment as it found it, but for what it created.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getContainerRuntimeClient } from 'testcontainers';
+import { getContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
 import type { CellResult, RunResults } from '../../src/core/results.ts';
+import { forCellRun, withRunNames } from '../../src/core/external.ts';
+import { parseScenario } from '../../src/core/validate.ts';
 import { kafkaClient } from '../../src/adapters/kafka-client.ts';
+import { runCommand, startExternalEnvironment } from '../../src/adapters/external-environment.ts';
+import { resolveImages } from '../../src/adapters/images.ts';
+import { dockerClient } from '../../src/adapters/docker.ts';
+import { noPolicy } from '../../src/adapters/custom-policy.ts';
 import { leakedSecrets, readHistory, readResults, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
 import { saslUser, startTeamStaging, type TeamStaging } from './team-clusters.ts';
 
@@ -23,6 +30,8 @@ interface Rehearsal {
   cell: CellResult;
   history: HistoryEvent[];
 }
+
+type Inventory = Record<'east' | 'west', { topics: string[]; groups: string[] }>;
 
 async function rehearse(team: TeamStaging, env: Record<string, string>): Promise<Rehearsal> {
   const root = tempResultsDir();
@@ -40,11 +49,40 @@ async function inventory(bootstrap: string): Promise<{ topics: string[]; groups:
   const admin = kafkaClient([bootstrap], 'team-inventory', '/dev/null').admin();
   await admin.connect();
   try {
-    return { topics: await admin.listTopics(), groups: (await admin.listGroups()).groups.map((g) => g.groupId) };
+    return { topics: (await admin.listTopics()).sort(), groups: (await admin.listGroups()).groups.map((g) => g.groupId).sort() };
   } finally {
     await admin.disconnect();
   }
 }
+
+const inventories = async (team: TeamStaging): Promise<Inventory> => {
+  const [east, west] = await Promise.all([inventory(team.east.bootstrap), inventory(team.west.bootstrap)]);
+  return { east, west };
+};
+
+/** Whether a process runs (a zombie waiting for its parent to reap it does not). */
+function running(pid: number): boolean {
+  try {
+    return existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+describe('a kill or restore command that hangs', () => {
+  it('is stopped at its timeout, and every process it started with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mm2-drill-command-'));
+    const pidFile = join(dir, 'sleep.pid');
+    const t0 = Date.now();
+    // A child of the command's shell that holds its output pipes: killing the shell alone is not enough.
+    const err = await runCommand(`sleep 30 & echo $! > ${pidFile}; wait`, { cwd: dir, env: { PATH: process.env.PATH ?? '' }, timeoutMs: 1000, logFile: join(dir, 'kill-primary.log'), what: 'external.primary.killCommand' })
+      .then(() => null, (e: unknown) => e);
+    const took = Date.now() - t0;
+    expect(String(err)).toMatch(/killCommand: `sleep 30[^`]*` was stopped at its timeout of 1 s \(external\.commandTimeoutSeconds\): its process group was sent SIGTERM/);
+    expect(took).toBeLessThan(1000 + 2000);
+    expect(running(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+  }, 60_000);
+});
 
 /** What must hold of any rehearsal: every acked id in exactly one class, the consumer reading the backup after the kill. */
 function expectExactLedger(x: Rehearsal): void {
@@ -56,7 +94,7 @@ function expectExactLedger(x: Rehearsal): void {
   const kill = eventsOf(x.history, 'kill')[0]!;
   expect(eventsOf(x.history, 'deliver').filter((e) => e.phase === 'backup' && e.t > kill.t).length).toBeGreaterThan(0);
   // The backup holds the drill's messages under the team's MM2's naming: <its alias for the primary>.<topic>.
-  expect(x.cell.remoteTopics).toEqual([`east.drill-orders-${x.results.runId}`]);
+  expect(x.cell.remoteTopics).toEqual([`east.drill-orders-${x.results.runId}-1`]);
 }
 
 describe('external clusters: a matrix over a secret path', () => {
@@ -83,21 +121,64 @@ describe('external clusters: a rehearsal on clusters and an MM2 the harness did 
     await team?.stop();
   });
 
+  describe("a topic or group of the drill's that exists before the drill creates it", () => {
+    it('is a refusal, and the topic, its records and the group are left as they were', async () => {
+      // The names this cell run would give its own (the team's MM2 does not mirror `refused-*`).
+      const raw = {
+        name: 'refused', topics: [{ name: 'refused-orders', partitions: 1 }], workload: { consumer: { groupId: 'refused-group' } },
+        external: { primary: { bootstrapServers: team.east.bootstrap }, backup: { bootstrapServers: team.west.bootstrap }, mirror: { sourceAlias: 'east', discoveryTimeoutSeconds: 10 } },
+      };
+      const scenario = forCellRun(withRunNames({ id: 'default', values: {}, scenario: parseScenario(raw, 'refused.ts') }, 'taken'), 1).scenario;
+      const topic = scenario.topics[0]!.name;
+      const group = scenario.workload.consumer.groupId;
+      const kafka = kafkaClient([team.east.bootstrap], 'team-app', '/dev/null');
+      const admin = kafka.admin();
+      const producer = kafka.producer();
+      await Promise.all([admin.connect(), producer.connect()]);
+      try {
+        await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+        await producer.send({ topic, messages: ['a', 'b', 'c'].map((value) => ({ value })) });
+        await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '2' }] });
+        const dir = mkdtempSync(join(tmpdir(), 'mm2-drill-refused-'));
+        const started: (StartedTestContainer | StartedNetwork)[] = [];
+        const warnings: string[] = [];
+        const images = await resolveImages(await dockerClient(), { versions: [], explicit: [], kafka: false });
+        const err = await startExternalEnvironment(
+          { scenario, images, policy: noPolicy, labels: {}, logDir: dir, onStage: () => undefined, runId: 'taken', scenarioDir: dir, groups: [group], warn: (l) => warnings.push(l) },
+          (c) => started.push(c),
+        ).then(() => null, (e: unknown) => e);
+        await Promise.all(started.map((c) => c.stop()));
+        expect(String(err)).toContain(`refused: topic ${topic} on the primary, group ${group} on the primary exist before the drill created them`);
+        expect(warnings).toEqual([]);
+        expect(await admin.fetchTopicOffsets(topic)).toEqual([expect.objectContaining({ partition: 0, low: '0', high: '3' })]);
+        expect((await admin.fetchOffsets({ groupId: group, topics: [topic] }))[0]?.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '2' })]);
+      } finally {
+        await admin.deleteGroups([group]).catch(() => undefined);
+        await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+        await Promise.all([admin.disconnect(), producer.disconnect()]);
+      }
+    }, 120_000);
+  });
+
   describe("the kill is the team's own command (docker kill of their primary), the primary reached with SASL", () => {
     let x: Rehearsal;
     let killedAt: number;
     // Secrets a team could write into a command: a token flag (echoed by the command), a URL's password.
     const killToken = 'Planted-KillToken-6a2f';
     const restorePassword = 'Planted-RestorePw-0d5b';
+    const envFile = join(mkdtempSync(join(tmpdir(), 'mm2-drill-kill-env-')), 'env');
 
     beforeAll(async () => {
       const id = team.east.container.getId();
       const port = team.east.bootstrap.split(':')[1];
       x = await rehearse(team, {
+        // The command's environment, kept for the test: what it gets of the harness's.
         MM2_DRILL_PRIMARY: team.east.saslBootstrap,
         MM2_DRILL_PRIMARY_SASL_USER: saslUser.username,
         MM2_DRILL_PRIMARY_SASL_PASSWORD: saslUser.password,
-        MM2_DRILL_KILL: `: --token ${killToken}; echo "authorised by ${killToken}" >&2; docker kill ${id}`,
+        MM2_DRILL_KILL: `env > ${envFile}; : --token ${killToken}; echo "authorised by ${killToken}" >&2; docker kill ${id}`,
+        TEAM_CONTEXT: 'staging-east',
+        TEAM_SECRET: 'not-for-commands',
         // Back, and answering, before the harness removes the drill's topic from it.
         MM2_DRILL_RESTORE: `: https://ops:${restorePassword}@ops.internal; docker start ${id} && for i in $(seq 60); do (exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null && break; sleep 1; done`,
       });
@@ -112,7 +193,7 @@ describe('external clusters: a rehearsal on clusters and an MM2 the harness did 
 
     it("ran the team's command: their primary was killed at the kill step and started again at the end", async () => {
       const state = (await (await getContainerRuntimeClient()).container.getById(team.east.container.getId()).inspect()).State;
-      expect(eventsOf(x.history, 'kill')[0]?.signal).toBe(`ran killCommand \`: --token (redacted); echo "authorised by (redacted)" >&2; docker kill ${team.east.container.getId()}\``);
+      expect(eventsOf(x.history, 'kill')[0]?.signal).toBe(`ran killCommand \`env > ${envFile}; : --token (redacted); echo "authorised by (redacted)" >&2; docker kill ${team.east.container.getId()}\``);
       expect(state.Running).toBe(true);
       expect(Date.parse(state.StartedAt)).toBeGreaterThan(killedAt);
     });
@@ -122,12 +203,20 @@ describe('external clusters: a rehearsal on clusters and an MM2 the harness did 
       expect(leakedSecrets(x.dir, x.stdout + x.stderr, [saslUser.password, killToken, restorePassword])).toEqual([]);
     });
 
+    it('gave the command PATH, HOME, the MM2_DRILL_* variables and those the scenario names, nothing else', () => {
+      const env = readFileSync(envFile, 'utf8');
+      expect(env).toMatch(/^TEAM_CONTEXT=staging-east$/m);
+      expect(env).toMatch(/^MM2_DRILL_CLUSTER=primary$/m);
+      expect(env).toMatch(/^PATH=/m);
+      expect(env).not.toContain('TEAM_SECRET');
+    });
+
     it('removed what it created and nothing else', async () => {
       const runId = x.results.runId;
       await team.ready();
       const [east, west] = await Promise.all([inventory(team.east.bootstrap), inventory(team.west.bootstrap)]);
       expect([...east.topics, ...west.topics].filter((t) => t.includes(runId)), x.stderr).toEqual([]);
-      expect(east.groups.filter((g) => g.includes(runId))).toEqual([]);
+      expect([...east.groups, ...west.groups].filter((g) => g.includes(runId) || g.startsWith('mm2-drill-')), x.stderr).toEqual([]);
       expect(east.topics).toContain('team-payments');
       expect(west.topics).toContain('east.team-payments');
       const mm2 = await (await getContainerRuntimeClient()).container.getById(team.mirror.getId()).inspect();
@@ -135,17 +224,25 @@ describe('external clusters: a rehearsal on clusters and an MM2 the harness did 
     });
   });
 
-  describe('no command: the kill cuts the test clients off the primary through Toxiproxy', () => {
+  describe('no command: the kill cuts the test clients off the primary through Toxiproxy (two variants paired)', () => {
     let x: Rehearsal;
+    let before: Inventory;
 
     beforeAll(async () => {
       await team.ready();
-      x = await rehearse(team, {});
+      before = await inventories(team);
+      x = await rehearse(team, { MM2_DRILL_PAIRED: '1' });
     }, 480_000);
 
-    it('ran to the end with an exact ledger', () => {
+    it('ran to the end with an exact ledger, in each variant', () => {
       expect(x.code, x.stderr).toBe(0);
-      expectExactLedger(x);
+      expect(x.results.cells.map((c) => c.pairedRun?.variants.length)).toEqual([2, 2]);
+      for (const cell of x.results.cells) expectExactLedger({ ...x, cell, history: x.history.filter((e) => e.cell === cell.key) });
+    });
+
+    it("left both clusters as it found them: nothing of the drill's, nothing of the team's removed", async () => {
+      expect(x.stderr).not.toContain('WARNING');
+      expect(await inventories(team)).toEqual(before);
     });
 
     it("lost nothing: the primary stayed up and the team's MM2 copied every acked message", () => {

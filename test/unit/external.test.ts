@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { redacted, withRunNames } from '../../src/core/external.ts';
+import { commandEnvironment, forCellRun, MAX_TOPIC_NAME, preexisting, RUN_NAME_SUFFIX_MAX, redacted, withRunNames } from '../../src/core/external.ts';
+import { asVariant, planUnits } from '../../src/core/pairing.ts';
+import { expandMatrix } from '../../src/core/matrix.ts';
+import { newRunId } from '../../src/run/run-dir.ts';
+import { releaseEnvironment } from '../../src/run/run-cell.ts';
+import type { DrillEnvironment } from '../../src/adapters/environment.ts';
 import { parseScenario } from '../../src/core/validate.ts';
 import { memoryNeeded } from '../../src/core/capacity.ts';
 import { REDACTED } from '../../src/core/redaction.ts';
@@ -10,6 +15,8 @@ const external = {
   mirror: { sourceAlias: 'us-east' },
 };
 const scenario = (extra: Record<string, unknown> = {}) => parseScenario({ name: 'staging', topics: [{ name: 'drill-orders' }], workload: { consumer: { groupId: 'drill-group' } }, external, ...extra }, 'staging.ts');
+
+const runScopedLength = (runId: string, unit: number): number => forCellRun(withRunNames({ id: 'x', values: {}, scenario: scenario() }, runId), unit).scenario.topics[0]!.name.length - 'drill-orders'.length;
 
 const rejection = (raw: Record<string, unknown>): string => {
   try {
@@ -38,6 +45,80 @@ describe('external clusters', () => {
     expect(s.topics[0]?.name).toBe('drill-orders');
     const local = parseScenario({ name: 'local' }, 'local.ts');
     expect(withRunNames({ id: 'x', values: {}, scenario: local }, 'a1b2c3').scenario.topics[0]?.name).toBe('orders');
+  });
+
+  it('gives every cell run (cell × repetition) names of its own, carrying the run id; paired variants share the topic, not the group', () => {
+    const input = { name: 'staging', topics: [{ name: 'drill-orders' }], workload: { consumer: { groupId: 'drill-group' } }, external, repeat: 2, matrix: { 'failover.strategy': ['mm2-sync', 'checkpoints'] } };
+    const cells = expandMatrix(input as never, 'staging.ts').map((c) => withRunNames(c, 'a1b2c3'));
+    // As run-drill plans them: one environment per repetition, its variants paired in it.
+    const runs = planUnits(cells).flatMap((u, n) => u.cells.map((c, i) => asVariant(forCellRun(c, n + 1), i, u.cells.length)));
+    expect(runs).toHaveLength(4);
+    const topics = runs.map((c) => c.scenario.topics[0]!.name);
+    const groups = runs.map((c) => c.scenario.workload.consumer.groupId);
+    expect(new Set(groups).size).toBe(runs.length);
+    expect([...new Set(topics)]).toEqual(['drill-orders-a1b2c3-1', 'drill-orders-a1b2c3-2']);
+    expect(groups).toEqual(['drill-group-a1b2c3-1-v1', 'drill-group-a1b2c3-1-v2', 'drill-group-a1b2c3-2-v1', 'drill-group-a1b2c3-2-v2']);
+    // No group of one cell run is derived from another's (`<group>-…` is how the strategies name theirs).
+    for (const g of groups) expect(groups.filter((h) => h !== g && h.startsWith(`${g}-`))).toEqual([]);
+  });
+
+  it('keeps the name a run adds within what the topic-name check reserves', () => {
+    expect(runScopedLength(newRunId(), 99_999_999)).toBeLessThanOrEqual(RUN_NAME_SUFFIX_MAX);
+  });
+
+  it('refuses a topic whose remote topic name would pass Kafka\'s 249 characters once the run has named it', () => {
+    // Topic names are at most 200 characters: a long source alias is what takes the remote topic over.
+    const alias = (n: number) => ({ external: { ...external, mirror: { sourceAlias: 'a'.repeat(n) } } });
+    const fits = MAX_TOPIC_NAME - RUN_NAME_SUFFIX_MAX - 'drill-orders'.length - '.'.length;
+    expect(() => scenario(alias(fits))).not.toThrow();
+    expect(rejection(alias(fits + 1))).toMatch(/topics\[0\]\.name[\s\S]*drill-orders-<runId>-<n>[\s\S]*more than Kafka's 249[\s\S]*at most 11 characters/);
+    // The identity policy adds no alias.
+    expect(() => scenario({ ...alias(fits + 1), mirror: { policy: 'identity' } })).not.toThrow();
+  });
+
+  it('names what of a cell run exists before it creates it: drill topics, their remote topics, its groups and the groups derived from them', () => {
+    const s = forCellRun(withRunNames({ id: 'default', values: {}, scenario: scenario() }, 'a1b2c3'), 3).scenario;
+    const groups = ['drill-group-a1b2c3-3-v1', 'drill-group-a1b2c3-3-v2'];
+    const team = { topics: ['team-payments', 'drill-orders-a1b2c3-30', 'drill-orders-a1b2c3'], groups: ['team-app', 'drill-group-a1b2c3-3-v10', 'drill-group-a1b2c3-30-v2'] };
+    expect(preexisting(s, groups, { primary: team, backup: team })).toEqual([]);
+    expect(preexisting(s, groups, {
+      primary: { topics: [...team.topics, 'drill-orders-a1b2c3-3'], groups: [...team.groups, 'drill-group-a1b2c3-3-v2'] },
+      backup: { topics: [...team.topics, 'us-east.drill-orders-a1b2c3-3'], groups: [...team.groups, 'drill-group-a1b2c3-3-v1-checkpoints'] },
+    })).toEqual([
+      'topic drill-orders-a1b2c3-3 on the primary', 'topic us-east.drill-orders-a1b2c3-3 on the backup',
+      'group drill-group-a1b2c3-3-v2 on the primary', 'group drill-group-a1b2c3-3-v1-checkpoints on the backup',
+    ]);
+  });
+
+  it('passes commands PATH, HOME, the MM2_DRILL_* variables and those the scenario names, nothing else', () => {
+    const env = { PATH: '/bin', HOME: '/home/ci', AWS_SECRET_ACCESS_KEY: 'k', KUBECONFIG: '/k', MM2_DRILL_TEAM: 'x', GITHUB_TOKEN: 't', UNSET: undefined };
+    expect(commandEnvironment(env, ['KUBECONFIG', 'UNSET'], { MM2_DRILL_CLUSTER: 'primary' })).toEqual({ PATH: '/bin', HOME: '/home/ci', KUBECONFIG: '/k', MM2_DRILL_TEAM: 'x', MM2_DRILL_CLUSTER: 'primary' });
+    expect(scenario({ external: { ...external, commandEnv: ['KUBECONFIG'] } }).external?.commandEnv).toEqual(['KUBECONFIG']);
+    expect(rejection({ external: { ...external, commandEnv: ['$(id)'] } })).toMatch(/external\.commandEnv\[0\][\s\S]*an environment variable name/);
+  });
+
+  it('refuses a kill that is never undone unless the scenario says so, and then only for one cell run', () => {
+    const killOnly = { ...external, primary: { bootstrapServers: 'a:1', killCommand: './stop.sh' } };
+    expect(rejection({ external: killOnly })).toMatch(/external\.primary\.restoreCommand: a killCommand without a restoreCommand leaves the primary down[\s\S]*restoreCommand[\s\S]*noRestore: true/);
+    const stays = { ...external, primary: { ...killOnly.primary, noRestore: true } };
+    expect(() => scenario({ external: stays })).not.toThrow();
+    expect(rejection({ external: stays, repeat: 2 })).toMatch(/external\.primary\.noRestore[\s\S]*this drill has 2/);
+    expect(rejection({ external: stays, matrix: { 'failover.strategy': ['mm2-sync', 'checkpoints'] } })).toMatch(/external\.primary\.noRestore[\s\S]*this drill has 2/);
+    expect(rejection({ external: { ...external, primary: { ...external.primary, noRestore: true } } })).toMatch(/external\.primary\.noRestore[\s\S]*without a restoreCommand/);
+  });
+
+  it('refuses a command timeout too short for a real kill or restore', () => {
+    expect(rejection({ external: { ...external, commandTimeoutSeconds: 1 } })).toMatch(/external\.commandTimeoutSeconds[\s\S]*at least 5 s/);
+    expect(scenario({ external: { ...external, commandTimeoutSeconds: 5 } }).external?.commandTimeoutSeconds).toBe(5);
+  });
+
+  it('restores a cluster the kill command took down, --keep or not; keep keeps the rest', async () => {
+    for (const keep of [true, false]) {
+      const done: string[] = [];
+      const env = { restore: async () => (done.push('restore'), ['restore: exited 1']), cleanup: async () => [] } as unknown as DrillEnvironment;
+      await releaseEnvironment(env, keep, { warn: (l) => done.push(`warn ${l}`), keep: () => done.push('keep'), remove: async () => (done.push('remove'), ['group g is still on the backup']) });
+      expect(done).toEqual(['restore', 'warn restore: exited 1', ...(keep ? ['keep'] : ['remove', 'warn group g is still on the backup'])]);
+    }
   });
 
   it('keeps credentials out of the run directory: the SASL password, a token in a command', () => {
