@@ -7,7 +7,8 @@
  * run/drill-context.ts, run/lane.ts), so that every file of src/run imports its contexts from
  * one place and none reaches into another's implementation for a type: the run layer has no
  * import cycle, type imports included. This file imports only from src/core, src/adapters and
- * run/supervisor.ts, and nothing here may import back from the run layer's other files.
+ * two leaves of the run layer (run/progress.ts, run/supervisor.ts): it must never import a file
+ * that imports it.
  */
 import type { Admin, Kafka } from 'kafkajs';
 import type { PhaseClock } from '../core/history.ts';

@@ -3,10 +3,10 @@
  * its own, run/timeline.ts) and the playbook's fault steps' — one without a duration is healed
  * before the drain, one with a duration when it is over (a supervised background task).
  *
- * The end of a drill heals them in three moments, each its own method: `beforeDrain()` (once, the
- * first lane to drain), `healAll()` (after the steps, reporting problems), and on the way out of a
- * drill that failed or was interrupted `healTimeline()` then `[Symbol.asyncDispose]()`, which
- * report nothing: the cell already has its error.
+ * They are healed at three moments, each its own method: `beforeDrain()` (once, by the first lane
+ * to drain), `healAll()` (after the steps, reporting problems), and on the way out, however the
+ * drill ended, `healTimeline()` before the clients stop, then `[Symbol.asyncDispose]()` beside
+ * them: these report nothing (a drill that got there has its result, or its error already).
  */
 import type { Heal } from '../adapters/nemesis.ts';
 import { sleep } from '../adapters/wait.ts';

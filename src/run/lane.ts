@@ -3,7 +3,8 @@
  * phases and its consumer, on one cluster at a time. An unpaired drill has one lane; paired
  * variants have one each in a shared environment. Consumers on a killed cluster are abandoned,
  * not awaited — their requests in flight end only at their timeouts, and a real application
- * fails over without waiting — and `settle()` awaits them later.
+ * fails over without waiting — and `settle()` awaits them later. A consumer that starts late
+ * (`join()`) starts after its scenario's start delay, supervised; `joined` settles when it has.
  */
 import type { PhaseClock } from '../core/history.ts';
 import type { Cluster } from '../core/playbook.ts';

@@ -10,6 +10,11 @@
  * verification read runs on the never-faulted ADMIN path: the backup's remote topics for the
  * default playbook (`backup-record`, the classic ledger), every view on both clusters for a
  * scenario's own playbook (`copy`, the round-trip ledger). Background tasks run under a Supervisor.
+ *
+ * `runPlaybook` is the sequence of these stages; what outlives a stage owns its own end: the
+ * faults to heal (run/heals.ts), the lag and health samplers (run/samplers.ts), each lane's late
+ * consumer (run/lane.ts). On the way out, whether the drill ended, failed or was interrupted, the
+ * timeline's faults are healed first, then every client, sampler and remaining heal stops at once.
  */
 import type { Admin } from 'kafkajs';
 import { DrillError } from '../core/errors.ts';
