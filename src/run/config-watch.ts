@@ -8,7 +8,7 @@ import type { Cluster } from '../core/playbook.ts';
 import { remoteTopicOf } from '../core/playbook.ts';
 import { snapshotTopics } from '../adapters/topic-configs.ts';
 import { sleep } from '../adapters/wait.ts';
-import type { DrillContext } from './drill-context.ts';
+import type { DrillContext } from './cell-context.ts';
 
 export class ConfigWatch {
   private readonly d: DrillContext;

@@ -1,38 +1,17 @@
 /**
- * What every part of a running drill shares: the environment, the history of what is shared (in
- * every lane's history: `rec` and `phase` write to all of them), the lanes — one per variant's
- * consumer group (run/lane.ts) — the supervisor of its background tasks, and the harness's own
- * admin clients (renewed when a cluster is restored), plus the topics that hold the scenario's
- * messages on each cluster. `ctx` is the first lane's: the environment's settings are every lane's.
+ * Builds what every part of a running drill shares (`DrillContext`, run/cell-context.ts): the
+ * harness's own admin clients (renewed when a cluster is restored), the lanes — one per variant's
+ * consumer group (run/lane.ts) — and the topics that hold the scenario's messages on each cluster.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import type { PhaseClock } from '../core/history.ts';
 import { viewsOn, type Cluster, type MirrorSpec } from '../core/playbook.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import { closeQuietly } from '../adapters/kafka-client.ts';
-import type { CellRecorder } from '../adapters/recorder.ts';
-import type { CellContext } from './run-cell.ts';
-import type { Supervisor } from './supervisor.ts';
-import { Lane, type LaneSpec } from './lane.ts';
-
-export interface DrillContext {
-  readonly ctx: CellContext;
-  readonly env: DrillEnvironment;
-  readonly rec: CellRecorder;
-  readonly phase: PhaseClock;
-  readonly sup: Supervisor;
-  /** The scenario's own playbook (true) or the default one (false). */
-  readonly explicit: boolean;
-  readonly admins: ClusterAdmins;
-  /** The consumer groups, one per variant (one when unpaired). */
-  readonly lanes: readonly Lane[];
-  /** The topics holding the scenario's messages on a cluster (core/playbook.ts `viewsOn`); the default playbook reads the remote topics MM2 created. */
-  views(c: Cluster): Promise<string[]>;
-  policyOf(m: MirrorSpec): 'default' | 'identity';
-}
+import type { ClusterAdmins, DrillContext, LaneSpec } from './cell-context.ts';
+import { ConsumerLane } from './lane.ts';
 
 /** The harness's admin clients, on the never-faulted ADMIN path. */
-export class ClusterAdmins {
+export class AdminClients implements ClusterAdmins {
   private readonly admins = new Map<Cluster, Admin>();
   private readonly env: DrillEnvironment;
 
@@ -72,7 +51,7 @@ export class ClusterAdmins {
 export async function createDrillContext(o: Omit<DrillContext, 'admins' | 'views' | 'policyOf' | 'lanes'> & { lanes: readonly LaneSpec[] }): Promise<DrillContext> {
   const s = o.ctx.cell.scenario;
   const topics = s.topics.map((t) => t.name);
-  const admins = new ClusterAdmins(o.env);
+  const admins = new AdminClients(o.env);
   await admins.connect();
   const policyOf = (m: MirrorSpec) => (m.policy ?? s.mirror.policy) as 'default' | 'identity';
   const views = async (c: Cluster) => {
@@ -80,5 +59,5 @@ export async function createDrillContext(o: Omit<DrillContext, 'admins' | 'views
     const existing = await admins.get(c).listTopics();
     return topics.flatMap((t) => viewsOn(c, t, s.mirrors, policyOf)).filter((t) => existing.includes(t));
   };
-  return { ...o, admins, policyOf, views, lanes: o.lanes.map((l) => new Lane(l, o.env, o.sup, views)) };
+  return { ...o, admins, policyOf, views, lanes: o.lanes.map((l) => new ConsumerLane(l, o.env, o.sup, views)) };
 }

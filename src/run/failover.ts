@@ -20,7 +20,7 @@ import { dockerClient } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import { commitGroupOffsets, committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
-import type { CellContext } from './run-cell.ts';
+import type { CellContext } from './cell-context.ts';
 import type { Scenario } from '../core/scenario.ts';
 
 type Offsets = Record<string, string>; // remote topic/partition → offset

@@ -3,7 +3,8 @@
  * phases and its consumer, on one cluster at a time. An unpaired drill has one lane; paired
  * variants have one each in a shared environment. Consumers on a killed cluster are abandoned,
  * not awaited — their requests in flight end only at their timeouts, and a real application
- * fails over without waiting — and `settle()` awaits them later.
+ * fails over without waiting — and `settle()` awaits them later. A consumer that starts late
+ * (`join()`) starts after its scenario's start delay, supervised; `joined` settles when it has.
  */
 import type { PhaseClock } from '../core/history.ts';
 import type { Cluster } from '../core/playbook.ts';
@@ -11,17 +12,11 @@ import type { Scenario } from '../core/scenario.ts';
 import { startConsumer, type RunningConsumer } from '../adapters/consumer.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
-import type { CellContext } from './run-cell.ts';
+import { sleep } from '../adapters/wait.ts';
+import type { CellContext, Lane, LaneSpec } from './cell-context.ts';
 import type { Supervisor } from './supervisor.ts';
 
-/** What a lane is made of: the variant's cell context, its history and its phase clock. */
-export interface LaneSpec {
-  readonly ctx: CellContext;
-  readonly rec: CellRecorder;
-  readonly phase: PhaseClock;
-}
-
-export class Lane implements LaneSpec {
+export class ConsumerLane implements Lane {
   readonly ctx: CellContext;
   readonly rec: CellRecorder;
   readonly phase: PhaseClock;
@@ -30,6 +25,7 @@ export class Lane implements LaneSpec {
   private readonly views: (c: Cluster) => Promise<string[]>;
   private consumer: { cluster: Cluster; run: RunningConsumer } | null = null;
   private readonly pending: Promise<unknown>[] = [];
+  private started: Promise<unknown> = Promise.resolve();
 
   constructor(spec: LaneSpec, env: DrillEnvironment, sup: Supervisor, views: (c: Cluster) => Promise<string[]>) {
     this.ctx = spec.ctx;
@@ -55,6 +51,18 @@ export class Lane implements LaneSpec {
 
   get consumerOn(): { cluster: Cluster; run: RunningConsumer } | null {
     return this.consumer;
+  }
+
+  get joined(): Promise<unknown> {
+    return this.started;
+  }
+
+  /** A consumer that starts late is already far behind when it joins. */
+  join(what: string): void {
+    const signal = this.sup.signal;
+    this.started = this.sup.watch(sleep(this.scenario.workload.consumer.startDelaySeconds * 1000, signal).then(async () => {
+      if (!signal.aborted && !this.consumer) await this.startConsuming('primary', this.groupId, true);
+    }), what);
   }
 
   async startConsuming(c: Cluster, groupId: string, fromBeginning: boolean): Promise<RunningConsumer> {

@@ -14,7 +14,7 @@ import { describeLag, mirrorLag, readOffsetSyncs, resetSourceOffsets, type Mirro
 import type { StartedMirror } from '../adapters/mirror-maker.ts';
 import { sleep, waitUntil } from '../adapters/wait.ts';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import type { DrillContext } from './drill-context.ts';
+import type { DrillContext } from './cell-context.ts';
 
 interface MirrorRun {
   readonly started: StartedMirror;

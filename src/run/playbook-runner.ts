@@ -10,33 +10,35 @@
  * verification read runs on the never-faulted ADMIN path: the backup's remote topics for the
  * default playbook (`backup-record`, the classic ledger), every view on both clusters for a
  * scenario's own playbook (`copy`, the round-trip ledger). Background tasks run under a Supervisor.
+ *
+ * `runPlaybook` is the sequence of these stages; what outlives a stage owns its own end: the
+ * faults to heal (run/heals.ts), the lag and health samplers (run/samplers.ts), each lane's late
+ * consumer (run/lane.ts). On the way out, whether the drill ended, failed or was interrupted, the
+ * timeline's faults are healed first, then every client, sampler and remaining heal stops at once.
  */
 import type { Admin } from 'kafkajs';
 import { DrillError } from '../core/errors.ts';
-import type { SignalName } from '../core/alarms.ts';
 import { eventsOf, type PhaseClock } from '../core/history.ts';
 import { conditionsOf, defaultPlaybook, describeWhen, stepLabel, stepTarget, type Cluster, type PlaybookStep, type Start, type When } from '../core/playbook.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
 import { committedOffsets, endOffsets, totalOffsets } from '../adapters/kafka-client.ts';
 import { tpKey } from '../core/topic-partition.ts';
-import { startLagSampler } from '../adapters/lag-sampler.ts';
-import { ackedOffsets } from '../core/lag.ts';
-import { startHealthMonitor, type HealthMonitor } from '../adapters/health-monitor.ts';
-import { checkpointsTopic, heartbeatsTopics, offsetSyncsTopic } from '../core/mm2-config.ts';
-import { invokeFault, proxyProblems, type Heal } from '../adapters/nemesis.ts';
+import { invokeFault, proxyProblems, type NemesisTargets } from '../adapters/nemesis.ts';
 import { readBackup } from '../adapters/backup-reader.ts';
 import { lagBelow } from '../adapters/mirror-offsets.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
 import { sleep, waitUntil } from '../adapters/wait.ts';
-import { createDrillContext, type DrillContext } from './drill-context.ts';
+import type { CellContext, DrillContext, Lane, LaneSpec } from './cell-context.ts';
+import { createDrillContext } from './drill-context.ts';
 import { standsAt } from './drain.ts';
+import { Heals } from './heals.ts';
 import { MirrorControl } from './mirror-control.ts';
 import { ConfigWatch } from './config-watch.ts';
 import { CONSUMER_STEPS, stepActions } from './playbook-steps.ts';
-import type { CellContext } from './run-cell.ts';
-import type { Lane, LaneSpec } from './lane.ts';
+import { Samplers } from './samplers.ts';
+import type { StepActions, StepOf } from './step-context.ts';
 import { Supervisor } from './supervisor.ts';
-import { startTimeline, type RunningTimeline } from './timeline.ts';
+import { startTimeline } from './timeline.ts';
 import { Workload } from './workload.ts';
 
 export interface PlaybookRun {
@@ -45,140 +47,50 @@ export interface PlaybookRun {
   readonly explicit: boolean;
 }
 
+/** What the stages of a drill act on, beside its context. */
+interface Parts {
+  readonly workload: Workload;
+  readonly mirrors: MirrorControl;
+  readonly configs: ConfigWatch;
+  /** Clusters killed and not restored. */
+  readonly killed: Set<Cluster>;
+  readonly heals: Heals;
+  readonly samplers: Samplers;
+}
+
 /**
  * `shared`: the first lane's context, a recorder and a phase clock that write to every lane's
  * history. A paired drill runs the default playbook: each lane's own (its strategy, its delay).
  */
 export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpec[], shared: { ctx: CellContext; rec: CellRecorder; phase: PhaseClock }, book: PlaybookRun): Promise<void> {
   const { ctx, rec, phase } = shared;
-  const s = ctx.cell.scenario;
   const sup = new Supervisor(ctx.signal);
-  const signal = sup.signal;
-  const label = `[${ctx.cell.id}#${ctx.repetition}]`;
-  const topics = s.topics.map((t) => t.name);
   const d = await createDrillContext({ ctx, env, rec, phase, sup, explicit: book.explicit, lanes });
-  const workload = new Workload(d);
-  const mirrors = new MirrorControl(d);
   const killed = new Set<Cluster>();
-  const configs = new ConfigWatch(d, killed);
-  const heals: { heal: NonNullable<Heal>; what: string }[] = [];
-  const healing: Promise<unknown>[] = [];
-  const healProblems: string[] = [];
-  // Each lane samples its own group's synced and committed offsets.
-  // Behind a transactional producer the lag counts the acked records, not the offsets its commit markers take.
-  const acked = s.workload.transactionRecords > 0 ? () => ackedOffsets(rec.events()) : undefined;
-  const samplers = d.lanes.map((l) => startLagSampler({ primary: () => d.admins.get('primary'), backup: () => d.admins.get('backup'), topics, remoteTopics: env.remoteTopics, groupId: l.groupId, recorder: l.rec, acked }));
-  const sampler = samplers[0]!;
-  let samplerStopped = false;
-  const stopSampler = async () => {
-    if (samplerStopped) return;
-    samplerStopped = true;
-    await Promise.all(samplers.map((x) => x.stop()));
-  };
-  const faultTargets = () => ({ toxiproxy: env.toxiproxy.api, plan: env.plan, primary: env.primary, backup: env.backup, mirror: env.mirror ?? null });
-  const healPlaybookFaults = async (): Promise<string[]> => {
-    const problems: string[] = [];
-    for (const h of heals.splice(0)) await h.heal().catch((e: unknown) => problems.push(`healing ${h.what} failed: ${e instanceof Error ? e.message : String(e)}`));
-    return problems;
-  };
-  const throwIfInterrupted = (where: string) => {
-    sup.check();
-    if (signal.aborted) throw new DrillError('INTERRUPTED', `interrupted ${where}`);
-  };
-  let timeline: RunningTimeline | undefined;
-  let healedForDrain: Promise<void> | undefined;
+  const p: Parts = { workload: new Workload(d), mirrors: new MirrorControl(d), configs: new ConfigWatch(d, killed), killed, heals: new Heals(sup), samplers: Samplers.start(d) };
   const actions = stepActions({
-    d, workload, mirrors, configs, killed, faultTargets, throwIfInterrupted,
-    beforeKill: stopSampler,
-    // A fault still on during the drain would leave messages the consumer never had the chance to
-    // read. Once for all lanes: the first to drain heals.
-    beforeDrain: () => (healedForDrain ??= (async () => {
-      healProblems.push(...((await timeline?.healUndated()) ?? []), ...(await healPlaybookFaults()));
-    })()),
-    addHeal: (heal, what, afterMs) => {
-      if (afterMs === null) heals.push({ heal, what });
-      else healing.push(sup.watch(sleep(afterMs, signal).then(heal), `healing ${what}`));
-    },
+    d, workload: p.workload, mirrors: p.mirrors, configs: p.configs, killed,
+    faultTargets: () => faultTargets(env),
+    throwIfInterrupted: (where) => sup.throwIfInterrupted(where),
+    beforeKill: () => p.samplers.stopLag(),
+    beforeDrain: () => p.heals.beforeDrain(),
+    addHeal: (heal, what, afterMs) => p.heals.add(heal, what, afterMs),
   });
-  let health: HealthMonitor | undefined;
-  const waitFor = whenWaiter(d, workload, mirrors, () => sampler.latest(), (a) => health?.firing(a) ?? false);
-
-  let consumerReady: Promise<unknown> = Promise.resolve();
   try {
-    for (const [name, m] of Object.entries(s.mirrors)) if (m.startAt === 'setup') await mirrors.start(name);
-    // MM2's health, watched like an operator's monitoring would, when the scenario has alarms on it.
-    if (Object.keys(s.alarms).length > 0) health = watchHealth(d, killed);
-    await workload.startProducing('primary');
-    phase('workload-started');
-    const workloadStart = Date.now();
-    // The timeline's faults (its kill is the default playbook's first step, not run there).
-    timeline = startTimeline({ steps: s.timeline, workloadStart, signal, rec, acked: () => workload.acked(), lag: sampler.latest, invoke: (fault, name) => invokeFault(faultTargets(), fault, name) });
-    // A consumer that starts late is already far behind when it joins.
-    consumerReady = Promise.all(d.lanes.map((l) => sup.watch(sleep(l.scenario.workload.consumer.startDelaySeconds * 1000, signal).then(async () => {
-      if (!signal.aborted && !l.consumerOn) await l.startConsuming('primary', l.groupId, true);
-    }), `the consumer on the primary${d.lanes.length > 1 ? ` of ${l.label}` : ''}`)));
-    // Each start is supervised (its failure is the cell's error); awaiting the whole still throws.
-    consumerReady.catch(() => undefined);
+    const workloadStart = await startWorkload(d, p);
     // The default playbook is short enough to show whole; a scenario's own prints each step as it ends.
-    const outline = book.explicit ? `${book.steps.length} step(s)` : book.steps.map((x, i) => `${stepLabel(x, i)} ${describeWhen(x.when)}`).join(' → ');
-    const progress = ctx.progress.step(`${label} playbook: ${outline}`);
-    await waitUntil(async () => (await totalOffsets(d.admins.get('backup'), env.remoteTopics)) > 0, {
-      what: 'the first replicated record on the backup', timeoutMs: 120_000, logFile: env.mirror?.logFile, signal,
-    });
-    throwIfInterrupted('while waiting for replication');
-    phase('mirror-replicating');
-    const withDrain = (steps: readonly PlaybookStep[]) => steps.at(-1)?.action === 'drain-consumers' ? steps : [...steps, { action: 'drain-consumers', timeoutSeconds: 3600 } satisfies PlaybookStep];
-    const all = withDrain(book.steps);
-    // Each lane's own steps: the same actions (the environment is shared), its own `when` and strategy.
-    const laneSteps = d.lanes.map((l) => (d.lanes.length > 1 ? withDrain(defaultPlaybook(l.scenario)) : all));
-    const runStep = async (step: PlaybookStep, index: number, lane: Lane, r: CellRecorder) => {
-      const name = stepLabel(step, index);
-      await waitFor(step.when, index, workloadStart, step.timeoutSeconds * 1000);
-      throwIfInterrupted(`before step "${name}"`);
-      // The consumer that starts late must exist before its cluster is killed, or it is moved or drained.
-      if (step.action === 'kill-cluster' || CONSUMER_STEPS.has(step.action)) await consumerReady;
-      const target = stepTarget(step);
-      const id = { index, label: name, action: step.action, ...(target ? { target } : {}) };
-      r.emit({ type: 'step', ...id, state: 'start' });
-      try {
-        const detail = await (actions[step.action] as (x: PlaybookStep, i: number, l: Lane) => Promise<string | void>)(step, index, lane);
-        r.emit({ type: 'step', ...id, state: 'end', ...(detail ? { detail } : {}) });
-        if (book.explicit) ctx.progress.info(`${label} ${name}${detail ? `: ${detail}` : ''}`);
-      } catch (e) {
-        const error = e instanceof Error ? e.message : String(e);
-        r.emit({ type: 'step', ...id, state: 'failed', detail: error });
-        sup.check();
-        if (e instanceof DrillError) throw e;
-        throw new DrillError('STEP_FAILED', `playbook step "${name}" failed: ${error}`, { fix: 'see the cell\'s container logs and history.ndjson', cause: e });
-      }
-    };
-    for (const [index, step] of all.entries()) {
-      if (CONSUMER_STEPS.has(step.action)) await Promise.all(d.lanes.map((l, i) => runStep(laneSteps[i]![index]!, index, l, l.rec)));
-      else await runStep(step, index, d.lanes[0]!, rec);
-    }
-    await workload.stopProducing();
-    await Promise.all([workload.settle(), ...d.lanes.map((l) => l.settle())]);
-    const t = workload.totals;
-    progress(`acked ${t.acked}, indeterminate ${t.indeterminate}, failed ${t.failed}`);
-    // Without a kill, let MM2 catch up before the backup is read, so "not replicated" means not replicated.
-    if (!killed.has('primary') && mirrors.isRunning('forward')) {
-      await waitUntil(async () => (await totalOffsets(d.admins.get('backup'), env.remoteTopics)) >= (await totalOffsets(d.admins.get('primary'), topics)), {
-        what: 'MM2 to catch up with the primary', timeoutMs: 60_000, signal,
-      }).catch(() => undefined);
-    }
-    await stopSampler();
-    await health?.stop();
-    await configs.stop();
-    // Faults the scenario made last past the drain are healed now; what MM2 still had to write
-    // lands before the backup is read (as `unreached`, if the consumer had stopped before it).
-    const lateHeals = eventsOf(rec.events(), 'fault-end').length;
-    healProblems.push(...((await timeline?.healAll()) ?? []), ...(await healPlaybookFaults()));
-    await Promise.allSettled(healing.splice(0));
-    if (eventsOf(rec.events(), 'fault-end').length > lateHeals) await stableEnds(d.admins.get('backup'), env.remoteTopics, signal);
+    const progress = ctx.progress.step(`${cellLabel(ctx)} playbook: ${outline(book)}`);
+    await firstReplicated(d);
+    await runSteps(d, book.steps, { actions, waitFor: whenWaiter(d, p), workloadStart });
+    progress(await stopWorkload(d, p.workload));
+    await catchUp(d, p);
+    await p.samplers.stop();
+    await p.configs.stop();
+    await healLateFaults(d, p.heals);
     // A killed external cluster's client proxies stay disabled: that cut is the kill, not a fault left on.
-    const leftOnProxies = await proxyProblems(env.toxiproxy.api, new Set(env.plan.filter((p) => killed.has(p.broker.cluster)).map((p) => p.name)));
-    await verify(d, killed, throwIfInterrupted);
-    const faultProblems = [...(timeline?.errors ?? []), ...healProblems, ...leftOnProxies];
+    const leftOnProxies = await proxyProblems(env.toxiproxy.api, new Set(env.plan.filter((x) => killed.has(x.broker.cluster)).map((x) => x.name)));
+    await verify(d, killed);
+    const faultProblems = [...p.heals.problems, ...leftOnProxies];
     if (faultProblems.length > 0) {
       throw new DrillError('FAULT_FAILED', `the timeline did not run as written: ${faultProblems.join('; ')}`, { fix: 'see toxiproxy.log and the container logs of this cell' });
     }
@@ -186,37 +98,136 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     sup.check(); // a background task's failure is the cause, not the interruption it triggered
     throw e;
   } finally {
-    await timeline?.healAll().catch(() => undefined);
-    await Promise.allSettled([stopSampler(), health?.stop(), workload.stop(), ...d.lanes.map((l) => l.stop()), mirrors.close(), configs.stop(), healPlaybookFaults()]);
-    await Promise.allSettled([...healing, consumerReady]);
+    // The timeline's faults are healed before the clients stop; then everything stops at once.
+    await p.heals.healTimeline();
+    await Promise.allSettled([p.samplers[Symbol.asyncDispose](), p.workload.stop(), ...d.lanes.map((l) => l.stop()), p.mirrors.close(), p.configs.stop(), p.heals[Symbol.asyncDispose]()]);
+    await Promise.allSettled(d.lanes.map((l) => l.joined));
     await d.admins.close();
   }
 }
 
-/** Follows the forward flow's heartbeats, checkpoints and offset syncs for the scenario's alarms, each lane with its own group. */
-function watchHealth(d: DrillContext, killed: ReadonlySet<Cluster>): HealthMonitor {
+const cellLabel = (ctx: CellContext): string => `[${ctx.cell.id}#${ctx.repetition}]`;
+
+const outline = (book: PlaybookRun): string =>
+  book.explicit ? `${book.steps.length} step(s)` : book.steps.map((x, i) => `${stepLabel(x, i)} ${describeWhen(x.when)}`).join(' → ');
+
+const faultTargets = (env: DrillEnvironment): NemesisTargets => ({ toxiproxy: env.toxiproxy.api, plan: env.plan, primary: env.primary, backup: env.backup, mirror: env.mirror ?? null });
+
+/**
+ * The mirrors started at setup, MM2's health monitor, the producer on the primary, the timeline's
+ * faults beside the steps and every lane's consumer, after its start delay. Returns when the
+ * workload started (epoch ms).
+ */
+async function startWorkload(d: DrillContext, p: Parts): Promise<number> {
   const s = d.ctx.cell.scenario;
-  return startHealthMonitor({
-    alarms: s.alarms,
-    topics: {
-      heartbeats: heartbeatsTopics(s, d.env.sourceAlias),
-      checkpoints: checkpointsTopic(s, d.env.sourceAlias),
-      offsetSyncs: s.external ? null : offsetSyncsTopic(s),
-    },
-    lanes: d.lanes.map((l) => ({ groupId: l.groupId, recorder: l.rec })),
-    partitions: s.topics.flatMap((t) => Array.from({ length: t.partitions }, (_, p) => tpKey(t.name, p))),
-    client: (c) => d.admins.client(c),
-    admin: (c) => d.admins.get(c),
-    reachable: (c) => !killed.has(c),
-    signal: d.sup.signal,
-  });
+  for (const [name, m] of Object.entries(s.mirrors)) if (m.startAt === 'setup') await p.mirrors.start(name);
+  p.samplers.watchHealth(p.killed);
+  await p.workload.startProducing('primary');
+  d.phase('workload-started');
+  const workloadStart = Date.now();
+  // The timeline's faults (its kill is the default playbook's first step, not run there).
+  p.heals.track(startTimeline({
+    steps: s.timeline, workloadStart, signal: d.sup.signal, rec: d.rec, acked: () => p.workload.acked(), lag: () => p.samplers.lag(),
+    invoke: (fault, name) => invokeFault(faultTargets(d.env), fault, name),
+  }));
+  for (const l of d.lanes) l.join(`the consumer on the primary${d.lanes.length > 1 ? ` of ${l.label}` : ''}`);
+  return workloadStart;
 }
+
+async function firstReplicated(d: DrillContext): Promise<void> {
+  await waitUntil(async () => (await totalOffsets(d.admins.get('backup'), d.env.remoteTopics)) > 0, {
+    what: 'the first replicated record on the backup', timeoutMs: 120_000, logFile: d.env.mirror?.logFile, signal: d.sup.signal,
+  });
+  d.sup.throwIfInterrupted('while waiting for replication');
+  d.phase('mirror-replicating');
+}
+
+/** What the steps are run with. */
+interface StepRun {
+  readonly actions: StepActions;
+  readonly waitFor: WhenWaiter;
+  readonly workloadStart: number;
+}
+
+const withDrain = (steps: readonly PlaybookStep[]): readonly PlaybookStep[] =>
+  steps.at(-1)?.action === 'drain-consumers' ? steps : [...steps, { action: 'drain-consumers', timeoutSeconds: 3600 } satisfies PlaybookStep];
+
+/**
+ * Every step in order, a final drain added if missing; a consumer step once per lane, every other
+ * step once. Each lane has its own steps: the same actions (the environment is shared), its own
+ * `when` and strategy.
+ */
+async function runSteps(d: DrillContext, steps: readonly PlaybookStep[], run: StepRun): Promise<void> {
+  const all = withDrain(steps);
+  const laneSteps = d.lanes.map((l) => (d.lanes.length > 1 ? withDrain(defaultPlaybook(l.scenario)) : all));
+  for (const [index, step] of all.entries()) {
+    if (CONSUMER_STEPS.has(step.action)) await Promise.all(d.lanes.map((l, i) => runStep(d, run, laneSteps[i]![index]!, index, l, l.rec)));
+    else await runStep(d, run, step, index, d.lanes[0]!, d.rec);
+  }
+}
+
+/** One step, when its `when` holds, recorded as a `step` start and an end (or a failure) in `r`. */
+async function runStep(d: DrillContext, run: StepRun, step: PlaybookStep, index: number, lane: Lane, r: CellRecorder): Promise<void> {
+  const name = stepLabel(step, index);
+  await run.waitFor(step.when, index, run.workloadStart, step.timeoutSeconds * 1000);
+  d.sup.throwIfInterrupted(`before step "${name}"`);
+  // The consumer that starts late must exist before its cluster is killed, or it is moved or drained.
+  if (step.action === 'kill-cluster' || CONSUMER_STEPS.has(step.action)) await Promise.all(d.lanes.map((l) => l.joined));
+  const target = stepTarget(step);
+  const id = { index, label: name, action: step.action, ...(target ? { target } : {}) };
+  r.emit({ type: 'step', ...id, state: 'start' });
+  try {
+    const detail = await perform(run.actions, step.action, step, index, lane);
+    r.emit({ type: 'step', ...id, state: 'end', ...(detail ? { detail } : {}) });
+    if (d.explicit) d.ctx.progress.info(`${cellLabel(d.ctx)} ${name}${detail ? `: ${detail}` : ''}`);
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    r.emit({ type: 'step', ...id, state: 'failed', detail: error });
+    d.sup.check();
+    if (e instanceof DrillError) throw e;
+    throw new DrillError('STEP_FAILED', `playbook step "${name}" failed: ${error}`, { fix: 'see the cell\'s container logs and history.ndjson', cause: e });
+  }
+}
+
+/** The action of the step's own kind: the compiler pairs them. */
+function perform<A extends PlaybookStep['action']>(actions: StepActions, action: A, step: StepOf<A>, index: number, lane: Lane): Promise<string | void> {
+  return actions[action](step, index, lane);
+}
+
+/** Stops the producers and awaits every client abandoned at a kill; returns the totals. */
+async function stopWorkload(d: DrillContext, workload: Workload): Promise<string> {
+  await workload.stopProducing();
+  await Promise.all([workload.settle(), ...d.lanes.map((l) => l.settle())]);
+  const t = workload.totals;
+  return `acked ${t.acked}, indeterminate ${t.indeterminate}, failed ${t.failed}`;
+}
+
+/** Without a kill, lets MM2 catch up before the backup is read, so "not replicated" means not replicated. */
+async function catchUp(d: DrillContext, p: Parts): Promise<void> {
+  if (p.killed.has('primary') || !p.mirrors.isRunning('forward')) return;
+  const topics = d.ctx.cell.scenario.topics.map((t) => t.name);
+  await waitUntil(async () => (await totalOffsets(d.admins.get('backup'), d.env.remoteTopics)) >= (await totalOffsets(d.admins.get('primary'), topics)), {
+    what: 'MM2 to catch up with the primary', timeoutMs: 60_000, signal: d.sup.signal,
+  }).catch(() => undefined);
+}
+
+/**
+ * Faults the scenario made last past the drain are healed now; what MM2 still had to write
+ * lands before the backup is read (as `unreached`, if the consumer had stopped before it).
+ */
+async function healLateFaults(d: DrillContext, heals: Heals): Promise<void> {
+  const before = eventsOf(d.rec.events(), 'fault-end').length;
+  await heals.healAll();
+  if (eventsOf(d.rec.events(), 'fault-end').length > before) await stableEnds(d.admins.get('backup'), d.env.remoteTopics, d.sup.signal);
+}
+
+type WhenWaiter = ReturnType<typeof whenWaiter>;
 
 /**
  * Resolves when a step's `when` holds (throws WAIT_TIMEOUT after the step's timeout): one time
  * is slept to, one condition polled; several are polled together, the first to hold wins.
  */
-function whenWaiter(d: DrillContext, workload: Workload, mirrors: MirrorControl, replicationLag: () => number | undefined, alarmFiring: (a: SignalName) => boolean) {
+function whenWaiter(d: DrillContext, { workload, mirrors, samplers }: Pick<Parts, 'workload' | 'mirrors' | 'samplers'>) {
   /** When a time condition is due (epoch ms); null for a measured one. */
   const dueAt = (w: When, index: number, workloadStart: number, stepStart: number): number | null => {
     if ('at' in w) {
@@ -229,9 +240,9 @@ function whenWaiter(d: DrillContext, workload: Workload, mirrors: MirrorControl,
   };
   const measured = (w: When): (() => Promise<boolean>) => {
     if ('acked' in w) return async () => workload.acked() >= w.acked;
-    if ('replicationLagAbove' in w) return async () => (replicationLag() ?? -1) > w.replicationLagAbove;
+    if ('replicationLagAbove' in w) return async () => (samplers.lag() ?? -1) > w.replicationLagAbove;
     if ('consumerLagBelow' in w) return async () => (await consumerLag(d, d.lanes[0]!)) < w.consumerLagBelow;
-    if ('alarm' in w) return async () => alarmFiring(w.alarm);
+    if ('alarm' in w) return async () => samplers.firing(w.alarm);
     if ('recordsAbove' in w) return async () => (await totalOffsets(d.admins.get(w.cluster), await d.views(w.cluster))) > w.recordsAbove;
     if ('lagBelow' in w) return async () => lagBelow(await mirrors.lag(w.mirror), w.lagBelow);
     if ('lagAbove' in w) return async () => (await mirrors.lag(w.mirror)).messages > w.lagAbove;
@@ -276,13 +287,13 @@ async function consumerLag(d: DrillContext, lane: Lane): Promise<number> {
 }
 
 /** The verification read, end to end, on the never-faulted ADMIN path. */
-async function verify(d: DrillContext, killed: ReadonlySet<Cluster>, throwIfInterrupted: (where: string) => void): Promise<void> {
+async function verify(d: DrillContext, killed: ReadonlySet<Cluster>): Promise<void> {
   const { ctx, env, rec } = d;
-  const label = `[${ctx.cell.id}#${ctx.repetition}]`;
+  const label = cellLabel(ctx);
   if (!d.explicit) {
     const step = ctx.progress.step(`${label} verify: read the backup end to end`);
     const read = await readBackup({ kafka: env.backup.kafka('admin', 'mm2-drill-verify', env.kafkaLog), admin: d.admins.get('backup'), topics: env.remoteTopics, recorder: rec, timeoutMs: 120_000, signal: d.sup.signal });
-    throwIfInterrupted('while reading the backup');
+    d.sup.throwIfInterrupted('while reading the backup');
     rec.emit({ type: 'read-complete', what: 'backup', complete: read.complete, detail: read.detail });
     d.phase('verify-done');
     step(read.detail);
@@ -300,7 +311,7 @@ async function verify(d: DrillContext, killed: ReadonlySet<Cluster>, throwIfInte
     const read = await readBackup({ kafka: d.admins.client(c), admin: d.admins.get(c), topics: await d.views(c), recorder: rec, timeoutMs: 120_000, signal: d.sup.signal, cluster: c }).catch((e: unknown) => ({
       complete: false, detail: `unreadable: ${e instanceof Error ? e.message : String(e)}`, records: 0,
     }));
-    throwIfInterrupted(`while reading the ${c}`);
+    d.sup.throwIfInterrupted(`while reading the ${c}`);
     rec.emit({ type: 'read-complete', what: `${c}-copies`, complete: read.complete, detail: read.detail });
     details.push(`${c}: ${read.detail}`);
   }

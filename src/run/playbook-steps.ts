@@ -9,40 +9,16 @@ import { remoteTopicOf, stepLabel } from '../core/playbook.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { commitGroupOffsets, committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import type { TopicOffsets } from 'kafkajs';
-import { invokeFault, type Heal, type NemesisTargets } from '../adapters/nemesis.ts';
+import { invokeFault } from '../adapters/nemesis.ts';
 import { drain } from './drain.ts';
-import type { DrillContext } from './drill-context.ts';
 import { failover } from './failover.ts';
-import type { MirrorControl } from './mirror-control.ts';
-import type { ConfigWatch } from './config-watch.ts';
-import type { Workload } from './workload.ts';
-import type { Lane } from './lane.ts';
+import type { StepActions, StepDeps } from './step-context.ts';
 import { topicActions } from './topic-steps.ts';
 import { waitUntil } from '../adapters/wait.ts';
 import { describeLag, lagBelow } from '../adapters/mirror-offsets.ts';
 
-export interface StepDeps {
-  readonly d: DrillContext;
-  readonly workload: Workload;
-  readonly mirrors: MirrorControl;
-  readonly configs: ConfigWatch;
-  /** Clusters killed and not restored. */
-  readonly killed: Set<Cluster>;
-  /** Called before the primary is killed (the lag sampler stops there, as the classic drill's did). */
-  readonly beforeKill: () => Promise<void>;
-  /** Heals what must not last into a drain (the faults without a duration). */
-  readonly beforeDrain: () => Promise<void>;
-  /** A fault step's heal, run before the drain (no duration) or after its duration. */
-  readonly addHeal: (heal: NonNullable<Heal>, what: string, afterMs: number | null) => void;
-  readonly faultTargets: () => NemesisTargets;
-  readonly throwIfInterrupted: (where: string) => void;
-}
-
 /** The steps that move or drain a consumer group: run once per lane, each lane after its own `when`. */
 export const CONSUMER_STEPS: ReadonlySet<PlaybookStep['action']> = new Set(['move-consumers', 'drain-consumers']);
-
-type Action<A extends PlaybookStep['action']> = (step: Extract<PlaybookStep, { action: A }>, index: number, lane: Lane) => Promise<string | void>;
-export type StepActions = { [A in PlaybookStep['action']]: Action<A> };
 
 export function stepActions(x: StepDeps): StepActions {
   const { d, workload, mirrors } = x;

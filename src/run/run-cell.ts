@@ -7,43 +7,19 @@ import { join } from 'node:path';
 import { cellLogDir } from '../core/log-files.ts';
 import { mkdirSync } from 'node:fs';
 import { judgeCell, measureCell, type Measured } from '../core/measure.ts';
-import type { Cell } from '../core/matrix.ts';
 import type { PhaseClock } from '../core/history.ts';
 import { mirrorRelease } from '../core/kafka-release.ts';
 import type { CellResult } from '../core/results.ts';
-import type { PreparedPolicy } from '../adapters/custom-policy.ts';
 import { startEnvironment, type DrillEnvironment } from '../adapters/environment.ts';
 import { startExternalEnvironment } from '../adapters/external-environment.ts';
-import type { ResolvedImages } from '../adapters/images.ts';
-import { broadcastRecorder, type HistoryRecorder } from '../adapters/recorder.ts';
-import type { Progress } from './progress.ts';
+import { broadcastRecorder } from '../adapters/recorder.ts';
 import { runPlaybook } from './playbook-runner.ts';
 import { playbookOf } from '../core/scenario.ts';
 import { defaultPlaybook } from '../core/playbook.ts';
 import { Resources } from './resources.ts';
 import { cellFailure } from './abort-reason.ts';
 import { dockerClient, LABEL_CELL, removeLabelled } from '../adapters/docker.ts';
-
-export interface CellContext {
-  readonly cell: Cell;
-  readonly repetition: number;
-  readonly runId: string;
-  readonly runDir: string;
-  /** The scenario file's directory (external clusters' commands run there). */
-  readonly scenarioDir: string;
-  readonly images: ResolvedImages;
-  readonly policy: PreparedPolicy;
-  readonly labels: Record<string, string>;
-  readonly history: HistoryRecorder;
-  readonly progress: Progress;
-  readonly signal: AbortSignal;
-  /** Leave this cell's environment running (and report how to reach it). */
-  readonly keep: boolean;
-  readonly onKept?: (env: DrillEnvironment) => void;
-}
-
-/** One environment: the variants it holds (one cell when unpaired, core/pairing.ts) for one repetition. */
-export type UnitContext = Omit<CellContext, 'cell'> & { readonly cells: readonly Cell[] };
+import type { CellContext, UnitContext } from './cell-context.ts';
 
 /**
  * Runs one environment and returns a result per variant, in `cells` order. Each variant has its

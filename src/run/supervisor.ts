@@ -33,4 +33,10 @@ export class Supervisor {
   check(): void {
     if (this.first) throw this.first;
   }
+
+  /** Between two stages: throws the first failure of a supervised task, or INTERRUPTED once the cell is aborted. */
+  throwIfInterrupted(where: string): void {
+    this.check();
+    if (this.signal.aborted) throw new DrillError('INTERRUPTED', `interrupted ${where}`);
+  }
 }

@@ -8,7 +8,7 @@ import { stepLabel } from '../core/playbook.ts';
 import { replicationFactorFor } from '../core/topology.ts';
 import { alterTopicConfig, commitGroupOffsets, committedOffsets, endOffsets, kafkaErrorDetail } from '../adapters/kafka-client.ts';
 import { waitUntil } from '../adapters/wait.ts';
-import type { StepActions, StepDeps } from './playbook-steps.ts';
+import type { StepActions, StepDeps } from './step-context.ts';
 
 type TopicActions = Pick<StepActions, 'delete-topic' | 'create-topic' | 'alter-topic' | 'reset-group'>;
 

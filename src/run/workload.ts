@@ -8,7 +8,7 @@
 import type { Cluster } from '../core/playbook.ts';
 import { topicRates } from '../core/scenario.ts';
 import { startProducer, type RunningProducer } from '../adapters/producer.ts';
-import type { DrillContext } from './drill-context.ts';
+import type { DrillContext } from './cell-context.ts';
 
 export class Workload {
   private readonly d: DrillContext;

@@ -1,0 +1,106 @@
+/**
+ * The contexts of the run layer, types only: what a cell run is given (`CellContext`), what one
+ * environment of paired variants is given (`UnitContext`), and what every part of a running
+ * drill shares (`DrillContext`, with its `Lane`s and its `ClusterAdmins`).
+ *
+ * They live here, apart from the code that builds or uses them (run/run-cell.ts,
+ * run/drill-context.ts, run/lane.ts), so that every file of src/run imports its contexts from
+ * one place and none reaches into another's implementation for a type: the run layer has no
+ * import cycle, type imports included. This file imports only from src/core, src/adapters and
+ * two leaves of the run layer (run/progress.ts, run/supervisor.ts): it must never import a file
+ * that imports it.
+ */
+import type { Admin, Kafka } from 'kafkajs';
+import type { PhaseClock } from '../core/history.ts';
+import type { Cell } from '../core/matrix.ts';
+import type { Cluster, MirrorSpec } from '../core/playbook.ts';
+import type { Scenario } from '../core/scenario.ts';
+import type { RunningConsumer } from '../adapters/consumer.ts';
+import type { PreparedPolicy } from '../adapters/custom-policy.ts';
+import type { DrillEnvironment } from '../adapters/environment.ts';
+import type { ResolvedImages } from '../adapters/images.ts';
+import type { CellRecorder, HistoryRecorder } from '../adapters/recorder.ts';
+import type { Progress } from './progress.ts';
+import type { Supervisor } from './supervisor.ts';
+
+export interface CellContext {
+  readonly cell: Cell;
+  readonly repetition: number;
+  readonly runId: string;
+  readonly runDir: string;
+  /** The scenario file's directory (external clusters' commands run there). */
+  readonly scenarioDir: string;
+  readonly images: ResolvedImages;
+  readonly policy: PreparedPolicy;
+  readonly labels: Record<string, string>;
+  readonly history: HistoryRecorder;
+  readonly progress: Progress;
+  readonly signal: AbortSignal;
+  /** Leave this cell's environment running (and report how to reach it). */
+  readonly keep: boolean;
+  readonly onKept?: (env: DrillEnvironment) => void;
+}
+
+/** One environment: the variants it holds (one cell when unpaired, core/pairing.ts) for one repetition. */
+export type UnitContext = Omit<CellContext, 'cell'> & { readonly cells: readonly Cell[] };
+
+/** What a lane is made of: the variant's cell context, its history and its phase clock. */
+export interface LaneSpec {
+  readonly ctx: CellContext;
+  readonly rec: CellRecorder;
+  readonly phase: PhaseClock;
+}
+
+/** One variant's consumer group in a running drill (run/lane.ts builds it). */
+export interface Lane extends LaneSpec {
+  readonly scenario: Scenario;
+  readonly groupId: string;
+  /** `[cell#repetition]`, the prefix of this lane's progress lines. */
+  readonly label: string;
+  readonly consumerOn: { cluster: Cluster; run: RunningConsumer } | null;
+  /** Settles once the consumer that starts late has started (or was not needed); rejects if its start failed. */
+  readonly joined: Promise<unknown>;
+  /** Starts the lane's consumer on the primary after its start delay, supervised; `what` names it in a failure. */
+  join(what: string): void;
+  startConsuming(c: Cluster, groupId: string, fromBeginning: boolean): Promise<RunningConsumer>;
+  /** Takes over a consumer started elsewhere (a failover strategy starts its own). */
+  adoptConsumer(c: Cluster, run: RunningConsumer): void;
+  /** Stops the consumer; `abandon`: without awaiting it (its cluster is killed), `settle()` awaits it later. */
+  stopConsuming(abandon?: boolean): Promise<void>;
+  /** Awaits the consumers abandoned so far. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The harness's admin clients, on the never-faulted ADMIN path (run/drill-context.ts builds them). */
+export interface ClusterAdmins {
+  /** A client for the cluster's ADMIN path (readers and seeding build their consumers and producers from it). */
+  client(c: Cluster): Kafka;
+  get(c: Cluster): Admin;
+  /** A fresh client (after a restore the old one's connections and metadata are stale). */
+  renew(c: Cluster): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * What every part of a running drill shares: the environment, the history of what is shared (in
+ * every lane's history: `rec` and `phase` write to all of them), the lanes — one per variant's
+ * consumer group — the supervisor of its background tasks, and the harness's own admin clients
+ * (renewed when a cluster is restored), plus the topics that hold the scenario's messages on each
+ * cluster. `ctx` is the first lane's: the environment's settings are every lane's.
+ */
+export interface DrillContext {
+  readonly ctx: CellContext;
+  readonly env: DrillEnvironment;
+  readonly rec: CellRecorder;
+  readonly phase: PhaseClock;
+  readonly sup: Supervisor;
+  /** The scenario's own playbook (true) or the default one (false). */
+  readonly explicit: boolean;
+  readonly admins: ClusterAdmins;
+  /** The consumer groups, one per variant (one when unpaired). */
+  readonly lanes: readonly Lane[];
+  /** The topics holding the scenario's messages on a cluster (core/playbook.ts `viewsOn`); the default playbook reads the remote topics MM2 created. */
+  views(c: Cluster): Promise<string[]>;
+  policyOf(m: MirrorSpec): 'default' | 'identity';
+}
