@@ -1,4 +1,4 @@
-/** summary.md: the run as a Markdown report (also appended to $GITHUB_STEP_SUMMARY). */
+/** summary.md: the run as a Markdown report (also appended to $GITHUB_STEP_SUMMARY), every section of the report model. */
 import { causes } from '../core/attribution.ts';
 import type { Count } from '../core/ledger.ts';
 import type { CellResult } from '../core/results.ts';

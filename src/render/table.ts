@@ -1,9 +1,11 @@
 /**
- * The terminal's results. By default a compact summary: one ✓/✗ line per cell run with its
- * headline figures and what failed, then the verdict (`summaryLines`, `verdictLine`). With
+ * The terminal reporter (`terminalReporter`), over the report model. By default a compact
+ * summary: one ✓/✗ line per cell run with its headline figures and what failed, then the
+ * verdict (`summaryLines`, `verdictLine`). With
  * `--verbose`, the full tables (cli-table3) before it: the matrix table puts the first
  * dimension in rows and the second in columns, each cell showing lost / skipped / duplicated;
- * the detail table shows every figure of every cell run.
+ * the detail table shows every figure of every cell run — the model's sections the terminal
+ * has a place for, in the list's order.
  */
 import Table from 'cli-table3';
 import type { Count, LedgerCounts } from '../core/ledger.ts';
