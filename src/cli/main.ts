@@ -94,9 +94,10 @@ function present(model: ReportModel, runDir: string, opts: PrintOptions): ExitCo
   else {
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
     const reporters = [terminalReporter({ color, verbose: opts.verbose, runDir }), ...(process.env.GITHUB_ACTIONS === 'true' ? [githubAnnotationsReporter] : [])];
+    // Line by line, as each line was always redacted on its own (a log tail's line never reaches into the next).
     for (const reporter of reporters) {
       const text = reporter.render(model);
-      if (text) out(text);
+      if (text) for (const line of text.split('\n')) out(line);
     }
   }
   return {
