@@ -1,8 +1,8 @@
 /**
  * Writes the run's reports next to results.json — summary.md, junit.xml, report.html, one
  * reporter each (render/reporter.ts) over one report model — and appends the summary to
- * $GITHUB_STEP_SUMMARY when set. Also re-derives results from a saved
- * history for `mm2-drill report <runDir>`, without re-running anything.
+ * $GITHUB_STEP_SUMMARY when set. Also re-derives results from a saved history for
+ * `mm2-drill report <runDir>`, without re-running anything.
  */
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
