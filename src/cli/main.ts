@@ -5,9 +5,9 @@ import { toolVersion } from '../adapters/tool-version.ts';
 import { DrillError, ExitCode, isDrillError, type ExitCodeValue } from '../core/errors.ts';
 import { dockerClient, LABEL_TOOL, removeLabelled } from '../adapters/docker.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
-import { alarmsTable, topicsTable, attributionLines, checksTable, matrixTable, detailTable, incarnationsTable, propagationTable, roundTripTable, stepsTable, summaryLines, verdictLine } from '../render/table.ts';
-import { renderGithubAnnotations } from '../render/github-annotations.ts';
-import type { RunResults } from '../core/results.ts';
+import { terminalReporter } from '../render/table.ts';
+import { githubAnnotationsReporter } from '../render/github-annotations.ts';
+import { reportModel, type ReportModel } from '../core/report-model.ts';
 import { rederive, writeReports } from '../run/reports.ts';
 import { consoleProgress } from '../run/progress.ts';
 import { runDrill } from '../run/run-drill.ts';
@@ -69,11 +69,11 @@ async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
     let worst: ExitCodeValue = ExitCode.ok;
     for (const { file, cells } of loaded) {
       if (signal.aborted) break;
-      const { results, runDir } = await runDrill({
+      const { report, runDir } = await runDrill({
         file, cells, resultsRoot: resolve(opts.results), progress, signal, keep: opts.keep, shard: opts.shard,
         onKept: (env, runId) => err(keptInfo(env, runId)),
       });
-      worst = Math.max(worst, present(results, runDir, opts)) as ExitCodeValue;
+      worst = Math.max(worst, present(report, runDir, opts)) as ExitCodeValue;
     }
     // A failure that escaped outside a cell (or after the last one) still fails the run.
     return stopper.failure() && worst !== ExitCode.interrupted ? ExitCode.drillFailed : worst;
@@ -84,52 +84,31 @@ async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
 
 /**
  * Prints a run's results and returns the exit code its status calls for: its JSON, or the
- * compact summary (a ✓/✗ line per cell run, then the verdict), after the full tables with
- * `--verbose`. In a GitHub Actions workflow, then one annotation per failed or unknown check
- * and per cell run in error (never with `--json`: stdout is the JSON document).
+ * terminal reporter's text (the compact summary, after the full tables with `--verbose`). In a
+ * GitHub Actions workflow, then one annotation per failed or unknown check and per cell run in
+ * error (never with `--json`: stdout is the JSON document). `model`: its results redacted.
  */
-function present(raw: RunResults, runDir: string, opts: PrintOptions): ExitCodeValue {
-  const results = scrubJson(raw);
+function present(model: ReportModel, runDir: string, opts: PrintOptions): ExitCodeValue {
+  const { results } = model;
   if (opts.json) out(JSON.stringify(results, null, 2));
   else {
-    const style = { color: process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb' };
-    if (opts.verbose) printTables(results);
-    out(`\n${results.scenario.name} (Kafka ${results.environment.kafkaVersion})`);
-    for (const line of summaryLines(results, style)) out(line);
-    out(verdictLine(results, runDir, style));
-    if (process.env.GITHUB_ACTIONS === 'true') for (const line of renderGithubAnnotations(results)) out(line);
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+    const reporters = [terminalReporter({ color, verbose: opts.verbose, runDir }), ...(process.env.GITHUB_ACTIONS === 'true' ? [githubAnnotationsReporter] : [])];
+    // Line by line, as each line was always redacted on its own (a log tail's line never reaches into the next).
+    for (const reporter of reporters) {
+      const text = reporter.render(model);
+      if (text) for (const line of text.split('\n')) out(line);
+    }
   }
   return {
     passed: ExitCode.ok, measured: ExitCode.ok, failed: ExitCode.checksFailed, error: ExitCode.drillFailed, interrupted: ExitCode.interrupted, running: ExitCode.drillFailed,
   }[results.status];
 }
 
-/** The full tables (`--verbose`): the matrix, every figure of every cell run, the round trip, the causes, the thresholds. */
-function printTables(results: RunResults): void {
-  out(`\n${results.scenario.name} — lost / skipped / duplicated (Kafka ${results.environment.kafkaVersion})`);
-  out(matrixTable(results));
-  out(detailTable(results));
-  const trip = roundTripTable(results);
-  if (trip) out(`Round trip (playbook cells)\n${trip}\nSteps\n${stepsTable(results)}`);
-  const incarnations = incarnationsTable(results);
-  if (incarnations) out(`Recreated topics: incarnations\n${incarnations}`);
-  const propagation = propagationTable(results);
-  if (propagation) out(`Topic changes and their propagation to the remote copies\n${propagation}`);
-  const alarms = alarmsTable(results);
-  if (alarms) out(`Alarms (times from the cell start)\n${alarms}`);
-  const topics = topicsTable(results);
-  if (topics) out(`Replication per topic (lag up to the kill; not replicated: never on the backup)\n${topics}`);
-  const why = attributionLines(results);
-  if (why.length) out(`Why (failover duplicates and skips by cause)\n${why.join('\n')}`);
-  const checks = checksTable(results);
-  if (checks) out(`Thresholds\n${checks}`);
-}
-
 function report(runDir: string, opts: PrintOptions): ExitCodeValue {
   const { results, history, tornBytes } = rederive(runDir);
   if (tornBytes > 0) err(`history.ndjson: dropped a torn last line (${tornBytes} bytes) — the run was killed while writing it`);
-  writeReports(runDir, results, history);
-  return present(results, runDir, opts);
+  return present(writeReports(runDir, results, history), runDir, opts);
 }
 
 async function down(): Promise<ExitCodeValue> {
@@ -230,7 +209,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .option('--verbose', 'print the full tables before the summary', false)
     .action((dirs: string[], opts: PrintOptions & { results: string }) => {
       const { results, runDir } = mergeRuns(dirs, opts.results);
-      code = present(results, runDir, opts);
+      code = present(reportModel(scrubJson(results)), runDir, opts);
     });
   driftCommand(program, out, (c) => { code = c; });
   initCommand(program, out, (c) => { code = c; });

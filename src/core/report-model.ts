@@ -1,15 +1,23 @@
 /**
- * What the HTML report draws, derived from results.json and the history: per cell run a
- * timeline (acked, replicated, delivered over time) with fault windows shaded and its events
- * marked, and per matrix cell the figures' median and min–max for the comparison chart.
- * Every time is in seconds from the cell start, the origin of results.json's `phases`, `faults`
- * and `events`, so the charts, the event tables and results.json agree.
+ * The report model: what every report of a run draws — the terminal, summary.md, report.html,
+ * junit.xml, the GitHub annotations (src/render, one reporter each, written by run/reports.ts).
+ * Built once from the results (and, for the charts, the history); a reporter derives nothing
+ * again from it. It holds:
+ *  - the results, and their per-cell summary as results.json records it (`summary`, computed
+ *    once when the results were made: core/summary.ts), with the matrix's dimensions;
+ *  - `sections`: the one list of a report's sections, in order — each reporter draws each of
+ *    them in its own syntax, or leaves it out (`SectionDrawers` makes it say which);
+ *  - per cell run a timeline (acked, replicated, delivered over time) with fault windows shaded
+ *    and its events marked, and per matrix cell the figures' median and min–max for the
+ *    comparison chart. Every time is in seconds from the cell start, the origin of
+ *    results.json's `phases`, `faults` and `events`, so the charts, the event tables and
+ *    results.json agree.
  */
 import { markLabel, type EventKind } from './drill-events.ts';
 import { eventsOf, type HistoryEvent } from './history.ts';
 import type { LogFile } from './log-files.ts';
 import type { CellResult, RunResults } from './results.ts';
-import { summarize, type Stat } from './summary.ts';
+import type { CellSummary, Stat } from './summary.ts';
 
 export interface CellTimeline {
   key: string;
@@ -43,6 +51,12 @@ export interface Comparison {
 
 export interface ReportModel {
   results: RunResults;
+  /** Per matrix cell, its figures over repetitions: `results.summary`, not computed again. */
+  summary: readonly CellSummary[];
+  /** Every matrix dimension, in the matrix's order. */
+  dimensions: string[];
+  /** Whether a cell is a paired variant: the reports then show the paired differences. */
+  paired: boolean;
   timelines: CellTimeline[];
   comparison: Comparison;
   /** Cell run key → its log files, relative to the run directory (empty when none were found). */
@@ -100,10 +114,12 @@ export function cellTimeline(cell: CellResult, events: readonly HistoryEvent[]):
   };
 }
 
+/** Every matrix dimension, in the matrix's order (the first cell's, then any the others add). */
+const dimensionsOf = (summaries: readonly CellSummary[]): string[] => [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
+
 /** One category per matrix cell, labelled by every dimension's value; one series per figure. */
-export function comparison(results: Pick<RunResults, 'cells'>): Comparison {
-  const summaries = summarize(results.cells);
-  const dimensions = [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
+export function comparison(summaries: readonly CellSummary[]): Comparison {
+  const dimensions = dimensionsOf(summaries);
   return {
     dimensions,
     categories: summaries.map((s) => ({ cellId: s.cellId, values: dimensions.map((d) => (d in s.values ? String(s.values[d]) : '—')) })),
@@ -111,12 +127,58 @@ export function comparison(results: Pick<RunResults, 'cells'>): Comparison {
   };
 }
 
-export function reportModel(results: RunResults, history: readonly HistoryEvent[], logs: Record<string, LogFile[]> = {}): ReportModel {
+/**
+ * `history`: only report.html draws it (its timelines); without it the timelines hold the
+ * cells' events alone. `logs`: each cell run's log files, listed by the caller (no I/O here).
+ */
+export function reportModel(results: RunResults, history: readonly HistoryEvent[] = [], logs: Record<string, LogFile[]> = {}): ReportModel {
   const byCell = Map.groupBy(history, (e) => e.cell);
+  const summary = results.summary;
   return {
     results,
+    summary,
+    dimensions: dimensionsOf(summary),
+    paired: summary.some((s) => s.paired),
     timelines: results.cells.map((c) => cellTimeline(c, byCell.get(c.key) ?? [])),
-    comparison: comparison(results),
+    comparison: comparison(summary),
     logs,
   };
 }
+
+/**
+ * A report's sections, in the order every report draws them. The terminal and summary.md draw
+ * the run-wide tables, report.html a page per cell run (after its matrix, thresholds and
+ * comparison chart); a section a report has no place for is left out of it.
+ */
+export const sections = [
+  'matrix', // lost / skipped / duplicated per matrix cell, over its repetitions
+  'cell-run-table', // every figure of every cell run, a row each
+  'cell-run-headlines', // per cell run: its headline, events, faults and log files
+  'round-trip', // playbook cells: the round trip, its steps and moves, recreated topics, topic changes
+  'alarms',
+  'topics', // replication per topic (with more than one topic)
+  'not-gated', // no threshold applied: nothing was gated
+  'attribution', // the failover's duplicates and skips by cause
+  'thresholds',
+  'properties-file', // the MM2 properties a team's file ran with, and what the drill changed
+  'errors',
+  'bounds', // expected bounds broken or unknown, and their evidence
+  'consistency', // consistency checks not passed
+  'comparison', // the comparison chart
+  'cell-run-pages', // per cell run: everything about it on one page
+] as const;
+export type Section = (typeof sections)[number];
+
+/**
+ * How a report draws each section, in its own syntax: null where it has none (or the run has
+ * nothing for it). Every section must be named, so a new one is a compile error in each report
+ * until that report says how it draws it — or that it leaves it out.
+ */
+export type SectionDrawers<T> = Record<Section, ((model: ReportModel) => T | null) | null>;
+
+/** The sections a report draws, in the order of `sections`. */
+export const drawSections = <T>(model: ReportModel, drawers: SectionDrawers<T>): T[] =>
+  sections.flatMap((s) => {
+    const drawn = drawers[s]?.(model) ?? null;
+    return drawn === null ? [] : [drawn];
+  });

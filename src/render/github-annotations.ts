@@ -13,6 +13,7 @@
  */
 import type { CellResult, RunResults } from '../core/results.ts';
 import { checkMessage, checkNames } from './check-text.ts';
+import type { Reporter } from './reporter.ts';
 
 /** A command's message: `%`, `\r`, `\n` escaped. */
 export const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -54,3 +55,6 @@ export function githubAnnotations(r: RunResults): Annotation[] {
 export function renderGithubAnnotations(r: RunResults): string[] {
   return githubAnnotations(r).map(workflowCommand);
 }
+
+/** The annotations as printed after a run in a workflow: a command a line (empty when nothing failed). */
+export const githubAnnotationsReporter: Reporter = { name: 'github-annotations', render: (model) => renderGithubAnnotations(model.results).join('\n') };

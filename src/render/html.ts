@@ -8,13 +8,14 @@
 import { causes, type Attribution, type Part } from '../core/attribution.ts';
 import type { Count, Sample } from '../core/ledger.ts';
 import type { CellResult } from '../core/results.ts';
-import type { ReportModel } from '../core/report-model.ts';
+import { drawSections, type ReportModel, type SectionDrawers } from '../core/report-model.ts';
+import type { FileReporter } from './reporter.ts';
 import { eras, type Era, type RoundTrip } from '../core/round-trip.ts';
 import { copiesText, incarnationCells, incarnationHead, layoutCells, layoutHead, offsetsText, propagationCells, propagationHead } from './round-trip-rows.ts';
-import { formatStat, pairedText, runsText, summarize } from '../core/summary.ts';
+import { formatStat, pairedText, runsText } from '../core/summary.ts';
 import { countsText, fileText, settingRows } from './mirror-settings-rows.ts';
 import { eventCells, eventHead, faultCells, faultHead, headlineCards } from './cell-run-rows.ts';
-import { comparisonChart } from './comparison-chart.ts';
+import { comparisonChart, type ComparisonChart } from './comparison-chart.ts';
 import type { LogFile } from '../core/log-files.ts';
 import { alarmCells, alarmHead } from './alarm-rows.ts';
 import { topicCells, topicHead } from './topic-rows.ts';
@@ -125,17 +126,50 @@ function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefi
 </section>`;
 }
 
+/** The sections of report.html (core/report-model.ts): the run-wide ones it draws, then a page per cell run. */
+function drawers(chart: ComparisonChart): SectionDrawers<string> {
+  return {
+    matrix: ({ summary, dimensions: dims, paired }) => {
+      const pairedHead = paired ? (['lost', 'skipped', 'duplicated'] as const) : [];
+      const matrix = tableHtml(
+        [...dims.map(h), 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', ...pairedHead.map((f) => `<span title="minus the first variant of the same environment (the row showing —), run by run">paired Δ ${f}</span>`)],
+        summary.map((s) => [...dims.map((d) => h(s.values[d])), h(runsText(s)), ...[s.figures.lost, s.figures.skipped, s.figures.duplicated, s.figures.notReplicated].map((x) => h(formatStat(x))), ...pairedHead.map((f) => h(pairedText(s.paired, f)))]),
+        'matrix',
+      );
+      return `<h2>Lost / skipped / duplicated</h2>
+${matrix}
+<p class="sub">Median (min–max) over repetitions. Lost: never delivered and not on the backup. Skipped: never delivered but on the backup.
+Unreached: on the backup beyond where the consumer stopped. Duplicated: delivered more than once. Not replicated: acked but absent from the backup (the RPO).</p>`;
+    },
+    // Drawn per cell run, on its page.
+    'cell-run-table': null,
+    'cell-run-headlines': null,
+    'round-trip': null,
+    alarms: null,
+    topics: null,
+    'not-gated': null,
+    attribution: null,
+    // An empty line when there is none: the page's layout as it always was.
+    thresholds: ({ results: r }) => {
+      const checks = r.cells.flatMap((c) => c.checks.map((x) => [h(c.key), h(x.figure), h(x.expression), n(x.value), `<span class="v ${h(x.verdict)}">${h(x.verdict)}</span>`]));
+      return checks.length ? `<h2>Thresholds</h2>${tableHtml(['cell run', 'figure', 'threshold', 'measured', 'verdict'], checks, 'checks')}` : '';
+    },
+    'properties-file': null,
+    errors: null,
+    bounds: null,
+    consistency: null,
+    comparison: () => `<h2>Lost, skipped, duplicated and not replicated per cell</h2>
+<div class="chart" style="height:${chart.height}px"><canvas id="comparison" aria-label="comparison chart"></canvas></div>
+<p class="sub caption" id="comparison-caption">${h(chart.caption)}</p>`,
+    'cell-run-pages': ({ results: r, logs }) => `<h2>Cell runs</h2>
+<p class="sub">Times: the wall clock in UTC, and seconds from the cell's start (the origin of results.json's <code>phases</code>, <code>faults</code> and <code>events</code>);
+on the timelines, fault windows are shaded and the kill, the failover, the first delivery on the backup, the end of the drain and a playbook's steps are marked.</p>
+${r.cells.map((c, i) => cellSection(c, i, logs[c.key])).join('\n')}`,
+  };
+}
+
 export function renderHtml(model: ReportModel, chartJs: string): string {
   const r = model.results;
-  const summaries = summarize(r.cells);
-  const dims = [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
-  const pairedHead = summaries.some((s) => s.paired) ? (['lost', 'skipped', 'duplicated'] as const) : [];
-  const matrix = tableHtml(
-    [...dims.map(h), 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', ...pairedHead.map((f) => `<span title="minus the first variant of the same environment (the row showing —), run by run">paired Δ ${f}</span>`)],
-    summaries.map((s) => [...dims.map((d) => h(s.values[d])), h(runsText(s)), ...[s.figures.lost, s.figures.skipped, s.figures.duplicated, s.figures.notReplicated].map((x) => h(formatStat(x))), ...pairedHead.map((f) => h(pairedText(s.paired, f)))]),
-    'matrix',
-  );
-  const checks = r.cells.flatMap((c) => c.checks.map((x) => [h(c.key), h(x.figure), h(x.expression), n(x.value), `<span class="v ${h(x.verdict)}">${h(x.verdict)}</span>`]));
   const chart = comparisonChart(model.comparison);
   const data = JSON.stringify({ timelines: model.timelines, comparison: chart }).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -166,18 +200,7 @@ p.logs a{white-space:nowrap}
 <p class="sub">${h(r.scenario.description)}</p>
 <p>Run <code>${h(r.runId)}</code> from ${h(r.startedAt)} to ${n(r.finishedAt)}. Kafka ${h(r.environment.kafkaVersion)} (<code>${h(r.environment.kafkaImage)}</code>),
 Toxiproxy <code>${h(r.environment.toxiproxyImage)}</code>, Node ${h(r.environment.node)}, ${h(r.environment.platform)}, mm2-drill ${h(r.tool.version)}.</p>
-<h2>Lost / skipped / duplicated</h2>
-${matrix}
-<p class="sub">Median (min–max) over repetitions. Lost: never delivered and not on the backup. Skipped: never delivered but on the backup.
-Unreached: on the backup beyond where the consumer stopped. Duplicated: delivered more than once. Not replicated: acked but absent from the backup (the RPO).</p>
-${checks.length ? `<h2>Thresholds</h2>${tableHtml(['cell run', 'figure', 'threshold', 'measured', 'verdict'], checks, 'checks')}` : ''}
-<h2>Lost, skipped, duplicated and not replicated per cell</h2>
-<div class="chart" style="height:${chart.height}px"><canvas id="comparison" aria-label="comparison chart"></canvas></div>
-<p class="sub caption" id="comparison-caption">${h(chart.caption)}</p>
-<h2>Cell runs</h2>
-<p class="sub">Times: the wall clock in UTC, and seconds from the cell's start (the origin of results.json's <code>phases</code>, <code>faults</code> and <code>events</code>);
-on the timelines, fault windows are shaded and the kill, the failover, the first delivery on the backup, the end of the drain and a playbook's steps are marked.</p>
-${r.cells.map((c, i) => cellSection(c, i, model.logs[c.key])).join('\n')}
+${drawSections(model, drawers(chart)).join('\n')}
 <script>${chartJs}</script>
 <script>
 const DATA = ${data};
@@ -275,3 +298,6 @@ PARTS.forEach((parts, i) => {
 </body></html>
 `;
 }
+
+/** report.html, with Chart.js inlined (its source handed in: a reporter reads no file). */
+export const htmlReporter = (chartJs: string): FileReporter => ({ name: 'html', file: 'report.html', render: (model) => renderHtml(model, chartJs) });

@@ -24,6 +24,7 @@
  */
 import type { CellResult, RunResults } from '../core/results.ts';
 import { checkMessage, checkNames } from './check-text.ts';
+import type { FileReporter } from './reporter.ts';
 
 /** Text XML 1.0 can hold: a log tail may carry control characters (ANSI colours) it cannot, so they are dropped. */
 const xml = (s: string) => s
@@ -86,3 +87,5 @@ export function renderJunit(r: RunResults): string {
     '',
   ].join('\n');
 }
+
+export const junitReporter: FileReporter = { name: 'junit', file: 'junit.xml', render: (model) => renderJunit(model.results) };

@@ -1,8 +1,10 @@
-/** summary.md: the run as a Markdown report (also appended to $GITHUB_STEP_SUMMARY). */
+/** summary.md: the run as a Markdown report (also appended to $GITHUB_STEP_SUMMARY), every section of the report model. */
 import { causes } from '../core/attribution.ts';
 import type { Count } from '../core/ledger.ts';
-import type { CellResult, RunResults } from '../core/results.ts';
-import { formatStat, pairedText, runsText, summarize } from '../core/summary.ts';
+import type { CellResult } from '../core/results.ts';
+import { formatStat, pairedText, runsText } from '../core/summary.ts';
+import { drawSections, type ReportModel, type SectionDrawers } from '../core/report-model.ts';
+import type { FileReporter } from './reporter.ts';
 import { boundText, duplicatesText, gapText } from './table.ts';
 import { incarnationRows, layoutRows, moveRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { cellsWithFile, countsText, fileText, settingRows } from './mirror-settings-rows.ts';
@@ -35,25 +37,17 @@ const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
 const table = (head: readonly string[], rows: readonly (readonly string[])[], markdown = false) =>
   [row(head.map(mdText)), row(head.map(() => '---')), ...rows.map((r) => row(markdown ? r : r.map(mdText)))].join('\n');
 const verdictIcon = { pass: '✅', fail: '❌', unknown: '❔' } as const;
-const statusIcon = (c: CellResult) => ({ passed: '✅', measured: '📏', failed: '❌', error: '💥', interrupted: '⏹' })[c.status];
+const statusIcon = (c: CellResult): string => ({ passed: '✅', measured: '📏', failed: '❌', error: '💥', interrupted: '⏹' })[c.status];
 
-/** `logs`: each cell run's log files, relative to the run directory (listed, not linked: the summary is also read on GitHub). */
-export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogFile[]> = {}): string {
-  const summaries = summarize(r.cells);
-  const dims = [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
-  const paired = summaries.some((s) => s.paired);
-  const out: string[] = [
-    `# mm2-drill: ${mdText(r.scenario.name)} — ${mdText(r.status.toUpperCase())}`,
-    '',
-    mdLine(r.scenario.description),
-    '',
-    `Run ${code(r.runId)}, ${mdText(r.startedAt)}${r.finishedAt ? ` → ${mdText(r.finishedAt)}` : ''}; Kafka ${mdText(r.environment.kafkaVersion)} (${code(r.environment.kafkaImage)}), Toxiproxy ${code(r.environment.toxiproxyImage)}, Node ${mdText(r.environment.node)}, ${mdText(r.environment.platform)}.`,
+/** The sections of summary.md (core/report-model.ts), in Markdown; each starts with an empty line. */
+const drawers: SectionDrawers<string[]> = {
+  matrix: ({ summary, dimensions: dims, paired }) => [
     '',
     '## Lost / skipped / duplicated per cell',
     '',
     table(
       [...dims, 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', 'failover gap s', ...(paired ? ['paired Δ lost', 'paired Δ skipped', 'paired Δ duplicated'] : [])],
-      summaries.map((s) => [
+      summary.map((s) => [
         ...dims.map((d) => String(s.values[d] ?? '')),
         runsText(s),
         formatStat(s.figures.lost), formatStat(s.figures.skipped), formatStat(s.figures.duplicated), formatStat(s.figures.notReplicated),
@@ -64,6 +58,8 @@ export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogF
     '',
     'Values are median (min–max) over repetitions; `+N?` counts runs where the figure was unknown.',
     ...(paired ? ['', 'Paired Δ: the cell minus the first variant of its environment (the row showing —), run by run — both faced the same kill — median (min…max).'] : []),
+  ],
+  'cell-run-table': ({ results: r }) => [
     '',
     '## Every cell run',
     '',
@@ -78,27 +74,34 @@ export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogF
         ];
       }),
     ),
-  ];
-  out.push(...cellRunSections(r.cells, logs));
-  const trip = roundTripRows(r);
-  if (trip.rows.length) {
+  ],
+  'cell-run-headlines': ({ results, logs }) => cellRunSections(results.cells, logs),
+  'round-trip': ({ results: r }) => {
+    const trip = roundTripRows(r);
+    if (!trip.rows.length) return null;
     const steps = stepRows(r);
     const moves = moveRows(r);
-    out.push('', '## Round trip (playbook cells)', '', table(trip.head, trip.rows), '', '### Steps', '', table(steps.head, steps.rows), '', '### Consumer moves', '', table(moves.head, moves.rows));
+    const out = ['', '## Round trip (playbook cells)', '', table(trip.head, trip.rows), '', '### Steps', '', table(steps.head, steps.rows), '', '### Consumer moves', '', table(moves.head, moves.rows)];
     const inc = incarnationRows(r);
     const lay = layoutRows(r);
     if (inc.rows.length) out.push('', '### Recreated topics: incarnations', '', table(inc.head, inc.rows), '', table(lay.head, lay.rows));
     const prop = propagationRows(r);
     if (prop.rows.length) out.push('', '### Topic changes and their propagation', '', table(prop.head, prop.rows));
-  }
-  const alarms = alarmRows(r.cells);
-  if (alarms.rows.length) out.push('', '## Alarms', '', 'Times from the cell start; "firing for" is how long the alarm had been firing, without clearing, when the primary was killed (docs/alarms.md says what each signal can tell).', '', table(alarms.head, alarms.rows));
-  const topics = topicRows(r.cells);
-  if (topics.rows.length) out.push('', '## Replication per topic', '', "Lag up to the kill: per sample, the age of the oldest message acked on the primary and not yet on the backup (the topic's worst partition), and the messages the backup trailed by. Not replicated: acked before the kill and never found on the backup; RPO: the kill's time minus the oldest of those (docs/topologies.md).", '', table(topics.head, topics.rows));
-  if (r.status === 'measured') out.push('', '> No threshold applied to any cell: the figures are measured, nothing was gated.');
-  const why = r.cells.filter((c) => c.attribution);
-  if (why.length) {
-    out.push('', '## Why: the failover\'s duplicates and skips by cause', '');
+    return out;
+  },
+  alarms: ({ results: r }) => {
+    const alarms = alarmRows(r.cells);
+    return alarms.rows.length ? ['', '## Alarms', '', 'Times from the cell start; "firing for" is how long the alarm had been firing, without clearing, when the primary was killed (docs/alarms.md says what each signal can tell).', '', table(alarms.head, alarms.rows)] : null;
+  },
+  topics: ({ results: r }) => {
+    const topics = topicRows(r.cells);
+    return topics.rows.length ? ['', '## Replication per topic', '', "Lag up to the kill: per sample, the age of the oldest message acked on the primary and not yet on the backup (the topic's worst partition), and the messages the backup trailed by. Not replicated: acked before the kill and never found on the backup; RPO: the kill's time minus the oldest of those (docs/topologies.md).", '', table(topics.head, topics.rows)] : null;
+  },
+  'not-gated': ({ results: r }) => (r.status === 'measured' ? ['', '> No threshold applied to any cell: the figures are measured, nothing was gated.'] : null),
+  attribution: ({ results: r }) => {
+    const why = r.cells.filter((c) => c.attribution);
+    if (!why.length) return null;
+    const out = ['', '## Why: the failover\'s duplicates and skips by cause', ''];
     for (const c of why) {
       const a = c.attribution!;
       const rows = [
@@ -107,20 +110,47 @@ export function renderMarkdown(r: RunResults, logs: Record<string, readonly LogF
       ];
       out.push(`**${mdText(c.key)}** (${mdText(a.strategy)}): ${mdText(a.duplicates.total)} duplicated by the failover, ${mdText(a.skips.total)} skipped`, '', table(['', 'cause', 'messages', 'predicted', 'meaning'], rows), '');
     }
-  }
-  const checks = r.cells.flatMap((c) => c.checks.map((x) => [verdictIcon[x.verdict], c.key, x.figure, x.expression, n(x.value)]));
-  if (checks.length) out.push('', '## Thresholds', '', table(['', 'cell run', 'figure', 'threshold', 'measured'], checks));
-  out.push(...propertiesFileSection(r.cells));
-  const errors = r.cells.filter((c) => c.error);
-  if (errors.length) out.push('', '## Errors', '', ...errors.map((c) => `- **${mdText(c.key)}** ${code(c.error!.code)}: ${mdText(c.error!.message)}`));
-  const outside = r.cells.filter((c) => c.expected && (c.expected.holds !== true || c.expected.evidence.length));
-  if (outside.length) {
-    out.push('', '## Expected bounds and evidence', '', ...outside.map((c) => `- **${mdText(c.key)}** (${mdText(c.expected!.strategy)}): measured ${mdText(c.expected!.measuredDuplicates)} duplicated, predicted ≤ ${mdText(c.expected!.maxDuplicates)} (${mdText(c.expected!.reasoning)})${c.expected!.holds === 'unknown' ? ' — unknown: the skips could not be counted' : c.expected!.holds ? '' : ' — **BROKEN**'}${c.expected!.evidence.map((e) => `\n  - ${mdText(e)}`).join('')}`));
-  }
-  const notProven = r.cells.flatMap((c) => (c.consistency?.checks ?? []).filter((x) => x.verdict !== 'pass').map((x) => `- **${mdText(c.key)}** ${x.verdict === 'fail' ? '❌ **failed**' : '❔ unknown'} ${code(x.name)}: ${mdText(x.detail)}`));
-  if (notProven.length) out.push('', '## Consistency checks not passed (a failure is a harness bug)', '', ...notProven);
+    return out;
+  },
+  thresholds: ({ results: r }) => {
+    const checks = r.cells.flatMap((c) => c.checks.map((x) => [verdictIcon[x.verdict], c.key, x.figure, x.expression, n(x.value)]));
+    return checks.length ? ['', '## Thresholds', '', table(['', 'cell run', 'figure', 'threshold', 'measured'], checks)] : null;
+  },
+  'properties-file': ({ results }) => propertiesFileSection(results.cells),
+  errors: ({ results: r }) => {
+    const errors = r.cells.filter((c) => c.error);
+    return errors.length ? ['', '## Errors', '', ...errors.map((c) => `- **${mdText(c.key)}** ${code(c.error!.code)}: ${mdText(c.error!.message)}`)] : null;
+  },
+  bounds: ({ results: r }) => {
+    const outside = r.cells.filter((c) => c.expected && (c.expected.holds !== true || c.expected.evidence.length));
+    return outside.length
+      ? ['', '## Expected bounds and evidence', '', ...outside.map((c) => `- **${mdText(c.key)}** (${mdText(c.expected!.strategy)}): measured ${mdText(c.expected!.measuredDuplicates)} duplicated, predicted ≤ ${mdText(c.expected!.maxDuplicates)} (${mdText(c.expected!.reasoning)})${c.expected!.holds === 'unknown' ? ' — unknown: the skips could not be counted' : c.expected!.holds ? '' : ' — **BROKEN**'}${c.expected!.evidence.map((e) => `\n  - ${mdText(e)}`).join('')}`)]
+      : null;
+  },
+  consistency: ({ results: r }) => {
+    const notProven = r.cells.flatMap((c) => (c.consistency?.checks ?? []).filter((x) => x.verdict !== 'pass').map((x) => `- **${mdText(c.key)}** ${x.verdict === 'fail' ? '❌ **failed**' : '❔ unknown'} ${code(x.name)}: ${mdText(x.detail)}`));
+    return notProven.length ? ['', '## Consistency checks not passed (a failure is a harness bug)', '', ...notProven] : null;
+  },
+  // A chart and a page per cell run are report.html's; the summary is also read on GitHub, as text.
+  comparison: null,
+  'cell-run-pages': null,
+};
+
+/** summary.md: the run's header, then its sections. Log files are listed, not linked: the summary is also read on GitHub. */
+export function renderMarkdown(model: ReportModel): string {
+  const r = model.results;
+  const out: string[] = [
+    `# mm2-drill: ${mdText(r.scenario.name)} — ${mdText(r.status.toUpperCase())}`,
+    '',
+    mdLine(r.scenario.description),
+    '',
+    `Run ${code(r.runId)}, ${mdText(r.startedAt)}${r.finishedAt ? ` → ${mdText(r.finishedAt)}` : ''}; Kafka ${mdText(r.environment.kafkaVersion)} (${code(r.environment.kafkaImage)}), Toxiproxy ${code(r.environment.toxiproxyImage)}, Node ${mdText(r.environment.node)}, ${mdText(r.environment.platform)}.`,
+    ...drawSections(model, drawers).flat(),
+  ];
   return `${out.join('\n')}\n`;
 }
+
+export const markdownReporter: FileReporter = { name: 'markdown', file: 'summary.md', stepSummary: true, render: renderMarkdown };
 
 /**
  * Per cell run: its headline in one line (RPO, lost, skipped, duplicated and why, failover gap),

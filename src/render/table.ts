@@ -1,9 +1,11 @@
 /**
- * The terminal's results. By default a compact summary: one ✓/✗ line per cell run with its
- * headline figures and what failed, then the verdict (`summaryLines`, `verdictLine`). With
+ * The terminal reporter (`terminalReporter`), over the report model. By default a compact
+ * summary: one ✓/✗ line per cell run with its headline figures and what failed, then the
+ * verdict (`summaryLines`, `verdictLine`). With
  * `--verbose`, the full tables (cli-table3) before it: the matrix table puts the first
  * dimension in rows and the second in columns, each cell showing lost / skipped / duplicated;
- * the detail table shows every figure of every cell run.
+ * the detail table shows every figure of every cell run — the model's sections the terminal
+ * has a place for, in the list's order.
  */
 import Table from 'cli-table3';
 import type { Count, LedgerCounts } from '../core/ledger.ts';
@@ -12,7 +14,9 @@ import type { CellResult, RunResults } from '../core/results.ts';
 import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
-import { formatStat, summarize, type CellSummary } from '../core/summary.ts';
+import { formatStat, type CellSummary } from '../core/summary.ts';
+import { drawSections, type ReportModel, type SectionDrawers } from '../core/report-model.ts';
+import type { Reporter } from './reporter.ts';
 import { checkMessage } from './check-text.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
@@ -28,9 +32,7 @@ const summaryText = (s: CellSummary): string => {
  * Rows = the first matrix dimension, columns = the second; each cell shows
  * lost / skipped / duplicated, as median (min–max) over repetitions.
  */
-export function matrixTable(results: RunResults): string {
-  const summaries = summarize(results.cells);
-  const dims = [...new Set(summaries.flatMap((c) => Object.keys(c.values)))];
+export function matrixTable({ summary: summaries, dimensions: dims }: Pick<ReportModel, 'summary' | 'dimensions'>): string {
   const [rowDim, colDim] = dims;
   const rest = dims.slice(2);
   const label = (s: CellSummary, d: string | undefined, fallback: string) => (d ? String(s.values[d]) : fallback);
@@ -220,3 +222,69 @@ export function verdictLine(results: RunResults, runDir: string, style: SummaryS
   const gate = results.status === 'measured' ? ' — no threshold applied: nothing was gated (add `thresholds` to gate CI)' : '';
   return `${paint(style, colours[results.status], results.status.toUpperCase())}: ${tally}${gate} — results, summary.md, junit.xml, report.html: ${runDir}`;
 }
+
+/** The full tables (`--verbose`), one section each (core/report-model.ts): the terminal's run-wide tables. */
+const drawers: SectionDrawers<string> = {
+  matrix: (m) => `\n${m.results.scenario.name} — lost / skipped / duplicated (Kafka ${m.results.environment.kafkaVersion})\n${matrixTable(m)}`,
+  'cell-run-table': ({ results }) => detailTable(results),
+  // A terminal's scrollback is no place for every event of every cell run: summary.md and report.html have them.
+  'cell-run-headlines': null,
+  'round-trip': ({ results }) => {
+    const trip = roundTripTable(results);
+    const incarnations = incarnationsTable(results);
+    const propagation = propagationTable(results);
+    const parts = [
+      trip && `Round trip (playbook cells)\n${trip}\nSteps\n${stepsTable(results)}`,
+      incarnations && `Recreated topics: incarnations\n${incarnations}`,
+      propagation && `Topic changes and their propagation to the remote copies\n${propagation}`,
+    ].filter((x) => x !== null);
+    return parts.length ? parts.join('\n') : null;
+  },
+  alarms: ({ results }) => {
+    const alarms = alarmsTable(results);
+    return alarms && `Alarms (times from the cell start)\n${alarms}`;
+  },
+  topics: ({ results }) => {
+    const topics = topicsTable(results);
+    return topics && `Replication per topic (lag up to the kill; not replicated: never on the backup)\n${topics}`;
+  },
+  // The verdict line says it.
+  'not-gated': null,
+  attribution: ({ results }) => {
+    const why = attributionLines(results);
+    return why.length ? `Why (failover duplicates and skips by cause)\n${why.join('\n')}` : null;
+  },
+  thresholds: ({ results }) => {
+    const checks = checksTable(results);
+    return checks && `Thresholds\n${checks}`;
+  },
+  // What failed is on each cell run's summary line; the detail is in summary.md and report.html.
+  'properties-file': null,
+  errors: null,
+  bounds: null,
+  consistency: null,
+  comparison: null,
+  'cell-run-pages': null,
+};
+
+export interface TerminalOptions extends SummaryStyle {
+  /** The full tables before the summary. */
+  verbose: boolean;
+  /** Where the run's files are, named on the verdict line. */
+  runDir: string;
+}
+
+/** The terminal: with `verbose`, the full tables; then the compact summary (a line per cell run) and the verdict. */
+export const terminalReporter = (o: TerminalOptions): Reporter => ({
+  name: 'terminal',
+  render: (model) => {
+    const r = model.results;
+    const style = { color: o.color };
+    return [
+      ...(o.verbose ? drawSections(model, drawers) : []),
+      `\n${r.scenario.name} (Kafka ${r.environment.kafkaVersion})`,
+      ...summaryLines(r, style),
+      verdictLine(r, o.runDir, style),
+    ].join('\n');
+  },
+});

@@ -1,7 +1,8 @@
 /**
- * Writes the run's reports next to results.json — summary.md, junit.xml, report.html — and
- * appends the summary to $GITHUB_STEP_SUMMARY when set. Also re-derives results from a saved
- * history for `mm2-drill report <runDir>`, without re-running anything.
+ * Writes the run's reports next to results.json — summary.md, junit.xml, report.html, one
+ * reporter each (render/reporter.ts) over one report model — and appends the summary to
+ * $GITHUB_STEP_SUMMARY when set. Also re-derives results from a saved history for
+ * `mm2-drill report <runDir>`, without re-running anything.
  */
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,12 +12,13 @@ import type { HistoryEvent } from '../core/history.ts';
 import type { Cell } from '../core/matrix.ts';
 import { judgeCell, measureCell } from '../core/measure.ts';
 import { cellLogDir, type LogFile } from '../core/log-files.ts';
-import { reportModel } from '../core/report-model.ts';
+import { reportModel, type ReportModel } from '../core/report-model.ts';
 import { runStatus, type RunResults } from '../core/results.ts';
 import { summarize } from '../core/summary.ts';
-import { renderHtml } from '../render/html.ts';
-import { renderJunit } from '../render/junit.ts';
-import { renderMarkdown } from '../render/markdown.ts';
+import { htmlReporter } from '../render/html.ts';
+import { junitReporter } from '../render/junit.ts';
+import { markdownReporter } from '../render/markdown.ts';
+import type { FileReporter } from '../render/reporter.ts';
 import { writeJson } from './run-dir.ts';
 import { checkRunFile, parseRunJson, rederiveFailure, savedEventSchema, savedResultsSchema, savedScenarioFileSchema } from '../core/run-files.ts';
 import { scrubJson, scrubKnown } from '../adapters/secrets.ts';
@@ -82,18 +84,24 @@ export function cellLogFiles(runDir: string, results: RunResults): Record<string
   return out;
 }
 
+/** The files every run directory gets, in the order they are written. */
+export const fileReporters = (): FileReporter[] => [markdownReporter, junitReporter, htmlReporter(chartJs())];
+
 /**
- * The reports are rendered from the results with their secrets redacted (the history was redacted
- * as it was recorded); the known secret values are replaced in the text once more.
+ * Builds the report model once and writes each reporter's file (the multiplexer); returns the
+ * model, for the terminal. The reports are rendered from the results with their secrets
+ * redacted (the history was redacted as it was recorded); the known secret values are replaced
+ * in the text once more.
  */
-export function writeReports(runDir: string, raw: RunResults, history: readonly HistoryEvent[]): void {
+export function writeReports(runDir: string, raw: RunResults, history: readonly HistoryEvent[], reporters: readonly FileReporter[] = fileReporters()): ReportModel {
   const results = scrubJson(raw);
-  const logs = cellLogFiles(runDir, results);
-  const md = scrubKnown(renderMarkdown(results, logs));
-  writeFileSync(join(runDir, 'summary.md'), md);
-  writeFileSync(join(runDir, 'junit.xml'), scrubKnown(renderJunit(results)));
-  writeFileSync(join(runDir, 'report.html'), scrubKnown(renderHtml(reportModel(results, history, logs), chartJs())));
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
+  const model = reportModel(results, history, cellLogFiles(runDir, results));
+  for (const reporter of reporters) {
+    const text = scrubKnown(reporter.render(model));
+    writeFileSync(join(runDir, reporter.file), text);
+    if (reporter.stepSummary && process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${text}\n`);
+  }
+  return model;
 }
 
 /** A file of a run directory, or a DrillError naming it (missing, a directory, unreadable). */

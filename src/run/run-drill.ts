@@ -22,6 +22,7 @@ import type { DrillEnvironment } from '../adapters/environment.ts';
 import { createRunDir, newRunId, writeJson } from './run-dir.ts';
 import { eventNarrator, formatDuration, prefixed, timeLeft, type Progress } from './progress.ts';
 import type { HistoryEvent } from '../core/history.ts';
+import type { ReportModel } from '../core/report-model.ts';
 import { runCells } from './run-cell.ts';
 import { asVariant, describePairing, planUnits } from '../core/pairing.ts';
 import { shardOf, type Shard } from '../core/shard.ts';
@@ -45,7 +46,7 @@ export interface DrillOptions {
   readonly onKept?: (env: DrillEnvironment, runId: string) => void;
 }
 
-export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; runDir: string }> {
+export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; runDir: string; report: ReportModel }> {
   const first = o.cells[0];
   if (!first) throw new Error('no cells to run');
   const scenario = first.scenario;
@@ -107,6 +108,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   o.progress.info(`run ${runId}: ${runs} cell run(s)${o.shard ? ` — shard ${o.shard.index}/${o.shard.total}: ${plan.length} of ${whole.length} environment(s)` : ''} → ${runDir}`);
   if (cells.length > 1) o.progress.info(`pairing: ${describePairing(cells)}`);
   o.progress.info(`images: ${[...images.kafkaImages.map((i) => i.name), images.toxiproxy].join(', ')}`);
+  let report: ReportModel;
   try {
     const tookMs: number[] = [];
     for (const [i, unit] of plan.entries()) {
@@ -147,9 +149,9 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     results.summary = summarize(results.cells);
     save();
     await history.close();
-    writeReports(runDir, results, readHistory(runDir).events);
+    report = writeReports(runDir, results, readHistory(runDir).events);
   }
-  return { results, runDir };
+  return { results, runDir, report };
 }
 
 /** The history recorder that also hands every event it records to `onEvent` (the progress's narrator). */

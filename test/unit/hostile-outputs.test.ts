@@ -32,7 +32,7 @@ const results = (cells: CellResult[], over: Partial<RunResults> = {}): RunResult
 });
 
 describe('summary.md (appended to $GITHUB_STEP_SUMMARY)', () => {
-  const md = renderMarkdown(results([cell()]));
+  const md = renderMarkdown(reportModel(results([cell()])));
 
   it('shows hostile text as text: no HTML tag, link, image, control character or heading it did not write', () => {
     // Code spans show their content literally (GitHub renders no tag or link in them).

@@ -37,7 +37,7 @@ const results: RunResults = {
 };
 
 describe('summary.md', () => {
-  const md = renderMarkdown(results);
+  const md = renderMarkdown(reportModel(results));
   it('lists, once per matrix cell, every property MM2 ran with and every entry of the file it did not get', () => {
     expect(md).toContain('## MM2 properties from your file');
     expect(md.match(/<summary><b>default<\/b>/g)).toHaveLength(1);

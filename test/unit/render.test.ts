@@ -49,11 +49,11 @@ const results: RunResults = {
 
 describe('renderers on fixed results', () => {
   it('terminal matrix: policies in rows, intervals in columns, median (min–max)', () => {
-    expect(matrixTable(results)).toMatchSnapshot();
+    expect(matrixTable(reportModel(results))).toMatchSnapshot();
   });
 
   it('summary.md', () => {
-    expect(renderMarkdown(results)).toMatchSnapshot();
+    expect(renderMarkdown(reportModel(results))).toMatchSnapshot();
   });
 
   it('junit.xml: one case per cell run × check, valid against the JUnit schema', () => {

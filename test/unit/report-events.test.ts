@@ -195,7 +195,7 @@ describe('the timeline chart', () => {
 });
 
 describe('the comparison chart: every dimension named, a colour per figure', () => {
-  const run = (cells: CellResult[]) => comparisonChart(comparison({ cells }));
+  const run = (cells: CellResult[]) => comparisonChart(comparison(summarize(cells)));
 
   it('no matrix: one group, named by its cell', () => {
     const chart = run([cellResult({})]);
@@ -269,7 +269,7 @@ describe('report.html and summary.md: cards, events, faults, logs', () => {
   });
 
   it('summary.md: the headline in a line, the events folded, the faults, the log files', () => {
-    const md = renderMarkdown(results, logs);
+    const md = renderMarkdown(reportModel(results, [], logs));
     expect(md).toContain('**📏 mirror.policy=default#1** — not replicated (RPO) 0 · lost 0 · skipped 0 · duplicated 629 (489 consumer commit lag, 140 translation slack)');
     expect(md).toContain('<details><summary>Events (24), from the cell start at 2026-11-21T04:00:00.000Z</summary>');
     expect(md).toContain('| 2026-11-21T04:00:40.300Z | 40.3 | kill | SIGKILL primary |');
