@@ -58,6 +58,7 @@ export function startTimeline(d: TimelineDeps): RunningTimeline {
   const signal = AbortSignal.any([d.signal, cancel.signal]);
   const active = new Map<number, { heal: NonNullable<Heal>; description: string; dated: boolean }>();
   const errors: string[] = [];
+  let notReachedRecorded = false;
 
   const heal = async (step: number): Promise<string | undefined> => {
     const a = active.get(step);
@@ -110,9 +111,13 @@ export function startTimeline(d: TimelineDeps): RunningTimeline {
     async healAll() {
       cancel.abort();
       await Promise.allSettled(runs);
-      d.steps.forEach((s, i) => {
-        if (s.action !== 'kill-primary' && !started.has(i)) d.rec.emit({ type: 'step-not-reached', step: i, description: describeStep(s) });
-      });
+      // healAll runs after the steps and again on the way out: a step not reached is recorded once.
+      if (!notReachedRecorded) {
+        notReachedRecorded = true;
+        d.steps.forEach((s, i) => {
+          if (s.action !== 'kill-primary' && !started.has(i)) d.rec.emit({ type: 'step-not-reached', step: i, description: describeStep(s) });
+        });
+      }
       return healSome([...active.keys()]);
     },
   };
