@@ -132,4 +132,4 @@ it('`report --json` piped to a slow reader prints the whole JSON (far more than 
   expect(r.code, r.stderr).toBe(1);
   expect(r.stdout.length).toBeGreaterThan(256 * 1024);
   expect((JSON.parse(r.stdout) as RunResults).cells).toHaveLength(40);
-});
+}, 60_000);
