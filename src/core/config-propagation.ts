@@ -5,7 +5,7 @@
  * cell, and what the remote copy held at the failover — with what MM2's rules predict
  * (core/topic-drift.ts) for the mirror's settings.
  */
-import type { PropertyValue } from './broker-config.ts';
+import type { PropertyValue } from './property-value.ts';
 import { eventsOf, type EventOf, type HistoryEvent } from './history.ts';
 import { remoteTopicOf, type MirrorSpec } from './playbook.ts';
 import { overlay } from './mm2-properties-file.ts';

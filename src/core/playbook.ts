@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { faultSchema } from './faults.ts';
-import { signalNames } from './alarms.ts';
+import { signalNames } from './health-signals.ts';
 import { remoteTopicName } from './mm2-config.ts';
 import type { Scenario } from './scenario.ts';
 import { clusterNames, type ClusterName } from './topology.ts';

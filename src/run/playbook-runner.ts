@@ -13,7 +13,7 @@
  */
 import type { Admin } from 'kafkajs';
 import { DrillError } from '../core/errors.ts';
-import type { SignalName } from '../core/alarms.ts';
+import type { SignalName } from '../core/health-signals.ts';
 import { eventsOf, type PhaseClock } from '../core/history.ts';
 import { conditionsOf, defaultPlaybook, describeWhen, stepLabel, stepTarget, type Cluster, type PlaybookStep, type Start, type When } from '../core/playbook.ts';
 import type { DrillEnvironment } from '../adapters/environment.ts';
