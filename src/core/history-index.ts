@@ -2,6 +2,7 @@
  * One pass over a cell's history, indexed for the checkers (ledger, consistency checks,
  * attribution). Pure: it only reads events. Offsets are bigint (Kafka offsets are int64).
  */
+import { cellSettingsOf } from './cell-settings.ts';
 import { eventsOf, type ConsumerPhase, type EventOf, type HistoryEvent } from './history.ts';
 import { recordKey, tpKey } from './topic-partition.ts';
 
@@ -57,9 +58,6 @@ export interface HistoryIndex {
   /** An `offsets` look-up by label and cluster, as `topic/partition` → offset (last one wins). */
   offsets(label: string, cluster: string): ReadonlyMap<string, bigint>;
 }
-
-const setting = (e: EventOf<'cell-start'> | undefined, path: readonly string[]): unknown =>
-  path.reduce<unknown>((o, k) => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[k] : undefined), e?.settings);
 
 export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
   const acked = new Map<string, Located>();
@@ -122,11 +120,9 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
     }
   }
   const chosenEvent = eventsOf(events, 'failover-offsets')[0];
-  const start = eventsOf(events, 'cell-start')[0];
-  const delaySeconds = setting(start, ['failover', 'delaySeconds']);
-  const autoOffsetReset = setting(start, ['failover', 'autoOffsetReset']) === 'latest' ? 'latest' : 'earliest';
-  const idempotent = setting(start, ['workload', 'idempotent']);
-  const groupId = setting(start, ['workload', 'consumer', 'groupId']);
+  const { failover, workload } = cellSettingsOf(events);
+  const delaySeconds = failover?.delaySeconds;
+  const autoOffsetReset = failover?.autoOffsetReset === 'latest' ? 'latest' : 'earliest';
   const offsetEvents = eventsOf(events, 'offsets');
   const offsets = (label: string, cluster: string): ReadonlyMap<string, bigint> => {
     const m = new Map<string, bigint>();
@@ -143,10 +139,10 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
     acked, failed, indeterminate, deliveries, delivered, backupCopies, backupAt, positions, lastCommit,
     chosen: chosenEvent ? { strategy: chosenEvent.strategy, group: chosenEvent.group, offsets: chosenOffsets, outOfRange } : null,
     checkpoints: eventsOf(events, 'checkpoint'),
-    groupId: typeof groupId === 'string' ? groupId : null,
-    failoverDelayMs: typeof delaySeconds === 'number' ? delaySeconds * 1000 : null,
+    groupId: workload?.consumer?.groupId ?? null,
+    failoverDelayMs: delaySeconds === undefined ? null : delaySeconds * 1000,
     autoOffsetReset,
-    idempotent: typeof idempotent === 'boolean' ? idempotent : null,
+    idempotent: workload?.idempotent ?? null,
     killAt,
     firstBackupDelivery: delivered.backup[0]?.t ?? null,
     firstBackupOffsets: firstOffsets(delivered.backup),

@@ -244,4 +244,4 @@ export function mirrorNamespace(mirrors: Readonly<Record<string, MirrorSpec>>, n
 }
 
 /** The mirror's remote name for a topic of its source. */
-export const remoteTopicOf = (m: MirrorSpec, policy: 'default' | 'identity', topic: string): string => remoteName(policy, m.source, topic);
+export const remoteTopicOf = (m: Pick<MirrorSpec, 'source'>, policy: 'default' | 'identity', topic: string): string => remoteName(policy, m.source, topic);
