@@ -23,6 +23,7 @@
  */
 import type { EventOf } from './history.ts';
 import type { HistoryIndex } from './history-index.ts';
+import { offsetsLabels } from './offsets-labels.ts';
 import { recordKey, tpKey } from './topic-partition.ts';
 import type { Verdict } from './thresholds.ts';
 
@@ -113,7 +114,7 @@ function backupReadsAgree(ix: HistoryIndex): ConsistencyCheck {
 
 function backupDeliveriesInRange(ix: HistoryIndex): ConsistencyCheck {
   if (ix.delivered.backup.length === 0) return { name: 'backup-deliveries-in-range', verdict: 'pass', detail: 'no backup deliveries' };
-  const end = ix.offsets('verify-end', 'backup');
+  const end = ix.offsets(offsetsLabels.verifyEnd, 'backup');
   if (end.size === 0) return { name: 'backup-deliveries-in-range', verdict: 'unknown', detail: 'the verified end offsets were not recorded' };
   const off = ix.delivered.backup.flatMap((d) => {
     const tp = tpKey(d.topic, d.partition);

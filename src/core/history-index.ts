@@ -4,6 +4,7 @@
  */
 import { cellSettingsOf } from './cell-settings.ts';
 import { eventsOf, type ConsumerPhase, type EventOf, type HistoryEvent } from './history.ts';
+import { offsetsLabels } from './offsets-labels.ts';
 import { recordKey, tpKey } from './topic-partition.ts';
 
 /** Where one record sits: a topic-partition and an offset. */
@@ -112,7 +113,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
   // The group's commits as the primary itself reported them just before the kill complete the
   // consumer's own record (a commit whose answer was lost at the kill is not in it).
   for (const e of eventsOf(events, 'offsets')) {
-    if (e.label !== 'before-kill-committed' || e.cluster !== 'primary') continue;
+    if (e.label !== offsetsLabels.beforeKill.committed || e.cluster !== 'primary') continue;
     for (const [p, o] of Object.entries(e.offsets)) {
       const tp = tpKey(e.topic, p);
       const known = maxKnown(lastCommit.get(tp), BigInt(o) >= 0n ? BigInt(o) : undefined);
@@ -133,7 +134,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
     return m;
   };
   const chosenOffsets = new Map(Object.entries(chosenEvent?.offsets ?? {}).map(([tp, o]) => [tp, BigInt(o)]));
-  const failoverEnd = offsets('failover-end', 'backup');
+  const failoverEnd = offsets(offsetsLabels.failover.end, 'backup');
   const outOfRange = new Set([...chosenOffsets].filter(([tp, o]) => failoverEnd.has(tp) && o > failoverEnd.get(tp)!).map(([tp]) => tp));
   return {
     acked, failed, indeterminate, deliveries, delivered, backupCopies, backupAt, positions, lastCommit,
@@ -210,10 +211,10 @@ export function finalPositions(ix: HistoryIndex): Map<string, bigint> {
   const phase: ConsumerPhase = failedOver ? 'backup' : 'primary';
   const cluster = failedOver ? 'backup' : 'primary';
   const own = new Map(Object.entries(ix.positions[phase]?.offsets ?? {}).map(([tp, o]) => [tp, BigInt(o)]));
-  const committed = ix.offsets('drain-end-committed', cluster);
+  const committed = ix.offsets(offsetsLabels.drainEnd.committed, cluster);
   const resumed = new Map<string, bigint>();
   if (failedOver && ix.chosen) {
-    const end = ix.offsets('failover-end', 'backup');
+    const end = ix.offsets(offsetsLabels.failover.end, 'backup');
     for (const [tp, o] of ix.chosen.offsets) {
       if (!ix.chosen.outOfRange.has(tp)) resumed.set(tp, o);
       else if (ix.autoOffsetReset === 'latest') resumed.set(tp, end.get(tp)!);

@@ -92,7 +92,7 @@ export type HistoryEvent = Base &
     /** A scenario alarm: `armed` when sampling began, then each time it `fired` or `cleared`, with the signal's value then. */
     | { type: 'alarm'; signal: SignalName; condition: string; state: 'armed' | 'fired' | 'cleared'; value?: number | null }
     /**
-     * Offsets looked up on a cluster (partition → offset): `before-kill-end` / `-committed`,
+     * Offsets looked up on a cluster (partition → offset), labelled as core/offsets-labels.ts says: `before-kill-end` / `-committed`,
      * `failover-committed`, `drain-end` / `drain-end-committed` (when the drain stopped) and
      * `verify-end` (the end offsets the verification read read up to).
      */

@@ -66,6 +66,7 @@
 import { eventsOf, type ConsumerPhase, type EventOf, type HistoryEvent } from './history.ts';
 import type { Consistency, ConsistencyCheck } from './consistency.ts';
 import type { Count, LedgerCounts, PartitionCounts, Sample } from './ledger.ts';
+import { offsetsLabels } from './offsets-labels.ts';
 import { recordKey, tpKey } from './topic-partition.ts';
 import { configChanges, type ConfigChange } from './config-propagation.ts';
 import { headsNotReplicated, incarnationIndex, remoteLayouts, spanKey, type AckedAt, type CopyAt, type IncarnationSpan, type RemoteLayout } from './incarnation.ts';
@@ -256,7 +257,7 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
   const samples: RoundTrip['samples'] = { lost: [], skipped: [], stranded: [], resurrected: [], duplicated: [] };
   const finalComplete = finalCluster !== null && readComplete[finalCluster];
   if (!finalComplete) for (const c of [total, ...Object.values(byEra), ...[...byIncarnation.values()].map((x) => x.classes)]) Object.assign(c, { lost: 'unknown', skipped: 'unknown', unreached: 'unknown' });
-  const restoreEnds = restore ? offsetsAt(events, 'before-restore-end') : null;
+  const restoreEnds = restore ? offsetsAt(events, offsetsLabels.beforeRestoreEnd) : null;
   const absent = { failover: 0, stranded: 0, afterFailback: 0, backupLocal: 0, deletedIncarnation: 0 };
   // A figure is unknown when one of its ids' other cluster was not read completely (none: 0, known).
   const absentUnknown = new Set<keyof Absences>();
@@ -461,7 +462,7 @@ function offsetsAt(events: readonly HistoryEvent[], label: string): Map<string, 
 function finalPositionOf(events: readonly HistoryEvent[], finals: readonly EventOf<'positions'>[], drainComplete: boolean): (topic: string, partition: number) => bigint | undefined {
   const pos = new Map<string, bigint>();
   for (const f of finals) for (const [tp, o] of Object.entries(f.offsets)) if (BigInt(o) > (pos.get(tp) ?? -1n)) pos.set(tp, BigInt(o));
-  for (const [tp, o] of offsetsAt(events, 'drain-end-committed')) if (o > (pos.get(tp) ?? -1n)) pos.set(tp, o);
+  for (const [tp, o] of offsetsAt(events, offsetsLabels.drainEnd.committed)) if (o > (pos.get(tp) ?? -1n)) pos.set(tp, o);
   return (topic, partition) => pos.get(tpKey(topic, partition)) ?? (drainComplete ? 0n : undefined);
 }
 
@@ -489,7 +490,7 @@ function consumerMoves(events: readonly HistoryEvent[], cellStart: number): Cons
     const stoppedAt = kill?.t ?? start.t;
     const within = (t: number) => t >= start.t && t < next;
     const committed: Record<string, string> = {};
-    const labels = [`move-${start.target}-committed`, 'failover-committed'];
+    const labels: string[] = [offsetsLabels.moveCommitted(start.target ?? ''), offsetsLabels.failover.committed];
     for (const o of eventsOf(events, 'offsets').filter((x) => labels.includes(x.label) && x.cluster === start.target && within(x.t))) {
       for (const [p, off] of Object.entries(o.offsets)) committed[tpKey(o.topic, p)] = off;
     }
