@@ -56,8 +56,8 @@ export interface HistoryIndex {
   readonly firstBackupOffsets: ReadonlyMap<string, bigint>;
   readonly backupReadComplete: boolean;
   readonly drainComplete: boolean;
-  /** An `offsets` look-up by label and cluster, as `topic/partition` → offset (last one wins). */
-  offsets(label: string, cluster: string): ReadonlyMap<string, bigint>;
+  /** An `offsets` look-up by label and cluster (any cluster when left out), as `topic/partition` → offset (last one wins). */
+  offsets(label: string, cluster?: string): ReadonlyMap<string, bigint>;
 }
 
 export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
@@ -125,10 +125,10 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
   const delaySeconds = failover?.delaySeconds;
   const autoOffsetReset = failover?.autoOffsetReset === 'latest' ? 'latest' : 'earliest';
   const offsetEvents = eventsOf(events, 'offsets');
-  const offsets = (label: string, cluster: string): ReadonlyMap<string, bigint> => {
+  const offsets = (label: string, cluster?: string): ReadonlyMap<string, bigint> => {
     const m = new Map<string, bigint>();
     for (const e of offsetEvents) {
-      if (e.label !== label || e.cluster !== cluster) continue;
+      if (e.label !== label || (cluster !== undefined && e.cluster !== cluster)) continue;
       for (const [p, o] of Object.entries(e.offsets)) m.set(tpKey(e.topic, p), BigInt(o));
     }
     return m;

@@ -15,7 +15,7 @@ import { topicReplication } from './topic-replication.ts';
 
 export function measureCell(events: readonly HistoryEvent[], cellStart: number) {
   const ix = indexHistory(events);
-  const roundTrip = isPlaybookCell(cellSettingsOf(events)) ? roundTripOf(events, cellStart) : null;
+  const roundTrip = isPlaybookCell(cellSettingsOf(events)) ? roundTripOf(events, cellStart, ix) : null;
   // A playbook's figures come from the round-trip ledger (the classic one assumes one failover);
   // it has no per-partition breakdown, and its samples are in `roundTrip`.
   const ledger = roundTrip
