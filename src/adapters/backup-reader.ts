@@ -6,6 +6,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { decodeId, ID_HEADER } from '../core/message.ts';
 import { tpKey } from '../core/topic-partition.ts';
+import { offsetsLabels } from '../core/offsets-labels.ts';
 import type { CellRecorder } from './recorder.ts';
 import { closeQuietly, endOffsets } from './kafka-client.ts';
 import { sleep } from './wait.ts';
@@ -23,7 +24,7 @@ export async function readBackup(o: {
   const targets = new Map<string, bigint>();
   for (const topic of o.topics) {
     const ends = await endOffsets(o.admin, topic);
-    o.recorder.emit({ type: 'offsets', label: 'verify-end', cluster: o.cluster ?? 'backup', topic, offsets: ends });
+    o.recorder.emit({ type: 'offsets', label: offsetsLabels.verifyEnd, cluster: o.cluster ?? 'backup', topic, offsets: ends });
     for (const [p, end] of Object.entries(ends)) targets.set(tpKey(topic, p), BigInt(end));
   }
   const reached = new Map<string, bigint>();

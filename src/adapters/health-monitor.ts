@@ -6,7 +6,8 @@
  * external clusters the same way.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import { AlarmTracker, type Alarms, type HealthValues, type SignalName } from '../core/alarms.ts';
+import { AlarmTracker, type Alarms } from '../core/alarms.ts';
+import type { HealthValues, SignalName } from '../core/health-signals.ts';
 import { decodeCheckpoint, decodeHeartbeat } from '../core/checkpoint.ts';
 import { decodeOffsetSync } from './mirror-offsets.ts';
 import { tpKey } from '../core/topic-partition.ts';

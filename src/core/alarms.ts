@@ -30,13 +30,8 @@
  */
 import { z } from 'zod';
 import { comparisonSchema, holds, parseComparison } from './comparison.ts';
+import { signalNames, type HealthValues, type SignalName } from './health-signals.ts';
 import { eventsOf, type HistoryEvent } from './history.ts';
-
-export const signalNames = ['heartbeatAgeSeconds', 'replicatedHeartbeatAgeSeconds', 'checkpointAgeSeconds', 'offsetSyncAgeSeconds'] as const;
-export type SignalName = (typeof signalNames)[number];
-
-/** One sample of every signal, in seconds (null: unknown). */
-export type HealthValues = Record<SignalName, number | null>;
 
 /** `alarms: { checkpointAgeSeconds: '>10', heartbeatAgeSeconds: '>5' }`: an alarm per signal, fired while its comparison holds. */
 export const alarmsSchema = z.partialRecord(z.enum(signalNames), comparisonSchema).default({});

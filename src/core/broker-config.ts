@@ -2,8 +2,7 @@
 import { stringify } from 'dot-properties';
 import { type BrokerRef, listenerPort, replicationFactorFor } from './topology.ts';
 import { brokerReleaseProperties } from './kafka-release.ts';
-
-export type PropertyValue = string | number | boolean;
+import type { PropertyValue } from './property-value.ts';
 
 export interface BrokerConfigInput {
   readonly broker: BrokerRef;

@@ -5,9 +5,10 @@
  * cell, and what the remote copy held at the failover — with what MM2's rules predict
  * (core/topic-drift.ts) for the mirror's settings.
  */
-import type { PropertyValue } from './broker-config.ts';
+import type { PropertyValue } from './property-value.ts';
 import { eventsOf, type EventOf, type HistoryEvent } from './history.ts';
-import { remoteTopicOf, type MirrorSpec } from './playbook.ts';
+import { cellSettingsOf } from './cell-settings.ts';
+import { remoteTopicOf } from './playbook.ts';
 import { overlay } from './mm2-properties-file.ts';
 import { configVerdict, mm2DefaultExclude, mm2SyncDefaults, type Mm2Verdict, type SyncRules } from './topic-drift.ts';
 
@@ -47,18 +48,18 @@ const valueIn = (e: EventOf<'topic-config'>, property: string): string | null =>
 const reached = (property: string, value: string | null, to: string) => value !== null && (property === 'partitions' ? Number(value) >= Number(to) : value === to);
 
 export function configChanges(events: readonly HistoryEvent[], cellStart: number): ConfigChange[] {
-  const settings = eventsOf(events, 'cell-start')[0]?.settings as { mirror?: { policy?: string; properties?: Record<string, PropertyValue>; file?: { properties?: Record<string, PropertyValue> } | null; refreshTopicsIntervalSeconds?: number; syncTopicConfigsIntervalSeconds?: number }; mirrors?: Record<string, MirrorSpec> } | undefined;
-  const mirrors = Object.values(settings?.mirrors ?? {});
+  const settings = cellSettingsOf(events);
+  const mirrors = Object.values(settings.mirrors ?? {});
   const samples = eventsOf(events, 'topic-config');
   const moves = eventsOf(events, 'step').filter((e) => e.action === 'move-consumers' && e.state === 'start');
   const out: ConfigChange[] = [];
   for (const change of eventsOf(events, 'topic').filter((e) => e.change === 'altered')) {
     const props: [string, string][] = [...Object.entries(change.config ?? {}), ...(change.partitions === undefined ? [] : [['partitions', String(change.partitions)] as [string, string]])];
     for (const m of mirrors.filter((x) => x.source === change.cluster)) {
-      const policy = (m.policy ?? settings?.mirror?.policy ?? 'default') as 'default' | 'identity';
+      const policy = (m.policy ?? settings.mirror?.policy ?? 'default') as 'default' | 'identity';
       const remoteTopic = remoteTopicOf(m, policy, change.topic);
       // A team's properties file (mm2-properties-file.ts) under the scenario's own properties, as MM2 got them.
-      const rules = syncRulesOf(overlay(settings?.mirror?.file?.properties ?? {}, { ...settings?.mirror?.properties, ...m.properties }), `${m.source}->${m.target}`, settings?.mirror?.refreshTopicsIntervalSeconds ?? mm2SyncDefaults.refreshSeconds, settings?.mirror?.syncTopicConfigsIntervalSeconds);
+      const rules = syncRulesOf(overlay(settings.mirror?.file?.properties ?? {}, { ...settings.mirror?.properties, ...m.properties }), `${m.source}->${m.target}`, settings.mirror?.refreshTopicsIntervalSeconds ?? mm2SyncDefaults.refreshSeconds, settings.mirror?.syncTopicConfigsIntervalSeconds);
       const remote = samples.filter((e) => e.cluster === m.target && e.topic === remoteTopic);
       const move = moves.find((e) => e.t >= change.t);
       // The sample taken when the move began, else the last one before it.

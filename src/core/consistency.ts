@@ -23,6 +23,7 @@
  */
 import type { EventOf } from './history.ts';
 import type { HistoryIndex } from './history-index.ts';
+import { offsetsLabels } from './offsets-labels.ts';
 import { recordKey, tpKey } from './topic-partition.ts';
 import type { Verdict } from './thresholds.ts';
 
@@ -40,12 +41,13 @@ export interface Consistency {
 
 type Deliver = EventOf<'deliver'>;
 const where = (d: Deliver) => recordKey(d.topic, d.partition, d.offset);
-const fromList = (name: string, problems: readonly string[], ok: string): ConsistencyCheck =>
+/** A check from its problems: `fail` with the first few of them, else `pass` saying what was checked. */
+export const fromList = (name: string, problems: readonly string[], ok: string): ConsistencyCheck =>
   problems.length
     ? { name, verdict: 'fail', detail: `${problems.length} problem(s), e.g. ${problems.slice(0, 3).join('; ')}` }
     : { name, verdict: 'pass', detail: ok };
 
-function outcomesExclusive(ix: HistoryIndex): ConsistencyCheck {
+export function outcomesExclusive(ix: HistoryIndex): ConsistencyCheck {
   const both = [...ix.acked.keys()].filter((id) => ix.failed.has(id) || ix.indeterminate.has(id));
   return fromList('outcomes-exclusive', both.map((id) => `${id} both acked and failed/indeterminate`), `${ix.acked.size} acked ids, none also failed or indeterminate`);
 }
@@ -113,7 +115,7 @@ function backupReadsAgree(ix: HistoryIndex): ConsistencyCheck {
 
 function backupDeliveriesInRange(ix: HistoryIndex): ConsistencyCheck {
   if (ix.delivered.backup.length === 0) return { name: 'backup-deliveries-in-range', verdict: 'pass', detail: 'no backup deliveries' };
-  const end = ix.offsets('verify-end', 'backup');
+  const end = ix.offsets(offsetsLabels.verifyEnd, 'backup');
   if (end.size === 0) return { name: 'backup-deliveries-in-range', verdict: 'unknown', detail: 'the verified end offsets were not recorded' };
   const off = ix.delivered.backup.flatMap((d) => {
     const tp = tpKey(d.topic, d.partition);

@@ -2,7 +2,9 @@
  * One pass over a cell's history, indexed for the checkers (ledger, consistency checks,
  * attribution). Pure: it only reads events. Offsets are bigint (Kafka offsets are int64).
  */
+import { cellSettingsOf } from './cell-settings.ts';
 import { eventsOf, type ConsumerPhase, type EventOf, type HistoryEvent } from './history.ts';
+import { offsetsLabels } from './offsets-labels.ts';
 import { recordKey, tpKey } from './topic-partition.ts';
 
 /** Where one record sits: a topic-partition and an offset. */
@@ -54,12 +56,9 @@ export interface HistoryIndex {
   readonly firstBackupOffsets: ReadonlyMap<string, bigint>;
   readonly backupReadComplete: boolean;
   readonly drainComplete: boolean;
-  /** An `offsets` look-up by label and cluster, as `topic/partition` → offset (last one wins). */
-  offsets(label: string, cluster: string): ReadonlyMap<string, bigint>;
+  /** An `offsets` look-up by label and cluster (any cluster when left out), as `topic/partition` → offset (last one wins). */
+  offsets(label: string, cluster?: string): ReadonlyMap<string, bigint>;
 }
-
-const setting = (e: EventOf<'cell-start'> | undefined, path: readonly string[]): unknown =>
-  path.reduce<unknown>((o, k) => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[k] : undefined), e?.settings);
 
 export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
   const acked = new Map<string, Located>();
@@ -114,7 +113,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
   // The group's commits as the primary itself reported them just before the kill complete the
   // consumer's own record (a commit whose answer was lost at the kill is not in it).
   for (const e of eventsOf(events, 'offsets')) {
-    if (e.label !== 'before-kill-committed' || e.cluster !== 'primary') continue;
+    if (e.label !== offsetsLabels.beforeKill.committed || e.cluster !== 'primary') continue;
     for (const [p, o] of Object.entries(e.offsets)) {
       const tp = tpKey(e.topic, p);
       const known = maxKnown(lastCommit.get(tp), BigInt(o) >= 0n ? BigInt(o) : undefined);
@@ -122,31 +121,29 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
     }
   }
   const chosenEvent = eventsOf(events, 'failover-offsets')[0];
-  const start = eventsOf(events, 'cell-start')[0];
-  const delaySeconds = setting(start, ['failover', 'delaySeconds']);
-  const autoOffsetReset = setting(start, ['failover', 'autoOffsetReset']) === 'latest' ? 'latest' : 'earliest';
-  const idempotent = setting(start, ['workload', 'idempotent']);
-  const groupId = setting(start, ['workload', 'consumer', 'groupId']);
+  const { failover, workload } = cellSettingsOf(events);
+  const delaySeconds = failover?.delaySeconds;
+  const autoOffsetReset = failover?.autoOffsetReset === 'latest' ? 'latest' : 'earliest';
   const offsetEvents = eventsOf(events, 'offsets');
-  const offsets = (label: string, cluster: string): ReadonlyMap<string, bigint> => {
+  const offsets = (label: string, cluster?: string): ReadonlyMap<string, bigint> => {
     const m = new Map<string, bigint>();
     for (const e of offsetEvents) {
-      if (e.label !== label || e.cluster !== cluster) continue;
+      if (e.label !== label || (cluster !== undefined && e.cluster !== cluster)) continue;
       for (const [p, o] of Object.entries(e.offsets)) m.set(tpKey(e.topic, p), BigInt(o));
     }
     return m;
   };
   const chosenOffsets = new Map(Object.entries(chosenEvent?.offsets ?? {}).map(([tp, o]) => [tp, BigInt(o)]));
-  const failoverEnd = offsets('failover-end', 'backup');
+  const failoverEnd = offsets(offsetsLabels.failover.end, 'backup');
   const outOfRange = new Set([...chosenOffsets].filter(([tp, o]) => failoverEnd.has(tp) && o > failoverEnd.get(tp)!).map(([tp]) => tp));
   return {
     acked, failed, indeterminate, deliveries, delivered, backupCopies, backupAt, positions, lastCommit,
     chosen: chosenEvent ? { strategy: chosenEvent.strategy, group: chosenEvent.group, offsets: chosenOffsets, outOfRange } : null,
     checkpoints: eventsOf(events, 'checkpoint'),
-    groupId: typeof groupId === 'string' ? groupId : null,
-    failoverDelayMs: typeof delaySeconds === 'number' ? delaySeconds * 1000 : null,
+    groupId: workload?.consumer?.groupId ?? null,
+    failoverDelayMs: delaySeconds === undefined ? null : delaySeconds * 1000,
     autoOffsetReset,
-    idempotent: typeof idempotent === 'boolean' ? idempotent : null,
+    idempotent: workload?.idempotent ?? null,
     killAt,
     firstBackupDelivery: delivered.backup[0]?.t ?? null,
     firstBackupOffsets: firstOffsets(delivered.backup),
@@ -214,10 +211,10 @@ export function finalPositions(ix: HistoryIndex): Map<string, bigint> {
   const phase: ConsumerPhase = failedOver ? 'backup' : 'primary';
   const cluster = failedOver ? 'backup' : 'primary';
   const own = new Map(Object.entries(ix.positions[phase]?.offsets ?? {}).map(([tp, o]) => [tp, BigInt(o)]));
-  const committed = ix.offsets('drain-end-committed', cluster);
+  const committed = ix.offsets(offsetsLabels.drainEnd.committed, cluster);
   const resumed = new Map<string, bigint>();
   if (failedOver && ix.chosen) {
-    const end = ix.offsets('failover-end', 'backup');
+    const end = ix.offsets(offsetsLabels.failover.end, 'backup');
     for (const [tp, o] of ix.chosen.offsets) {
       if (!ix.chosen.outOfRange.has(tp)) resumed.set(tp, o);
       else if (ix.autoOffsetReset === 'latest') resumed.set(tp, end.get(tp)!);

@@ -3,7 +3,7 @@
  * Events carry `cell` (the matrix cell and repetition) and `t` (epoch ms, from the adapters'
  * clock). Checkers read only this; they never talk to Kafka.
  */
-import type { HealthValues, SignalName } from './alarms.ts';
+import type { HealthValues, SignalName } from './health-signals.ts';
 
 /** Drill phases whose start times are recorded (see results.json `phases`). */
 export const phaseNames = [
@@ -87,12 +87,12 @@ export type HistoryEvent = Base &
         /** Per source `topic/partition`: [the group's committed offset on the primary, the one MM2 synced to its remote partition on the backup] (-1: none). */
         groups?: Record<string, [number, number]>;
       }
-    /** MM2's health signals (core/alarms.ts), seconds; null: unknown. Sampled every second while a scenario has alarms. */
+    /** MM2's health signals (core/health-signals.ts), seconds; null: unknown. Sampled every second while a scenario has alarms. */
     | { type: 'health'; values: HealthValues }
     /** A scenario alarm: `armed` when sampling began, then each time it `fired` or `cleared`, with the signal's value then. */
     | { type: 'alarm'; signal: SignalName; condition: string; state: 'armed' | 'fired' | 'cleared'; value?: number | null }
     /**
-     * Offsets looked up on a cluster (partition → offset): `before-kill-end` / `-committed`,
+     * Offsets looked up on a cluster (partition → offset), labelled as core/offsets-labels.ts says: `before-kill-end` / `-committed`,
      * `failover-committed`, `drain-end` / `drain-end-committed` (when the drain stopped) and
      * `verify-end` (the end offsets the verification read read up to).
      */

@@ -33,7 +33,7 @@
  *  - Logging: 3.x through log4j 1 (reload4j), 4.x through log4j2 (KIP-653).
  *  - KRaft combined mode is production-ready from 3.3 (KIP-833): the oldest release a drill runs.
  */
-import type { PropertyValue } from './broker-config.ts';
+import type { PropertyValue } from './property-value.ts';
 
 /** The oldest release a drill runs: KRaft combined mode is production-ready from 3.3 (KIP-833). */
 export const OLDEST_RELEASE = '3.3.0';

@@ -13,6 +13,7 @@
  * records below it, and a remote offset as itself — offsets of the two clusters are never
  * subtracted from each other. Without transactions offsets are records, as sampled.
  */
+import { cellSettingsOf } from './cell-settings.ts';
 import { eventsOf, type HistoryEvent } from './history.ts';
 import { tpKey } from './topic-partition.ts';
 
@@ -88,10 +89,8 @@ export interface AtKill {
 
 /** Whether the cell's producer was transactional (its commit markers occupy source offsets). */
 function transactional(events: readonly HistoryEvent[]): boolean {
-  const start = eventsOf(events, 'cell-start')[0];
-  const workload = start?.settings['workload'];
-  const n = typeof workload === 'object' && workload !== null ? (workload as Record<string, unknown>)['transactionRecords'] : undefined;
-  return typeof n === 'number' && n > 0;
+  const n = cellSettingsOf(events).workload?.transactionRecords;
+  return n !== undefined && n > 0;
 }
 
 export function lagSeries(events: readonly HistoryEvent[]): LagPoint[] {

@@ -1,5 +1,6 @@
 /** Everything a cell run measured, from its history alone (used by the drill and by `mm2-drill report`). */
 import { attribute } from './attribution.ts';
+import { cellSettingsOf, isPlaybookCell } from './cell-settings.ts';
 import { cellEvents } from './drill-events.ts';
 import { checkBound } from './evidence.ts';
 import type { HistoryEvent } from './history.ts';
@@ -12,15 +13,9 @@ import { roundTripOf } from './round-trip.ts';
 import { alarmsOf } from './alarms.ts';
 import { topicReplication } from './topic-replication.ts';
 
-/** A playbook cell's history (its cell-start settings carry the playbook). */
-const isPlaybook = (events: readonly HistoryEvent[]) => {
-  const start = events.find((e) => e.type === 'cell-start');
-  return start?.type === 'cell-start' && start.settings['playbook'] != null;
-};
-
 export function measureCell(events: readonly HistoryEvent[], cellStart: number) {
   const ix = indexHistory(events);
-  const roundTrip = isPlaybook(events) ? roundTripOf(events, cellStart) : null;
+  const roundTrip = isPlaybookCell(cellSettingsOf(events)) ? roundTripOf(events, cellStart, ix) : null;
   // A playbook's figures come from the round-trip ledger (the classic one assumes one failover);
   // it has no per-partition breakdown, and its samples are in `roundTrip`.
   const ledger = roundTrip

@@ -8,7 +8,7 @@
  * configuration: the drill writes only what it must — its clusters, what the scenario sets itself,
  * replication factors its brokers can hold, one flow per process — and says why for each change.
  */
-import type { PropertyValue } from './broker-config.ts';
+import type { PropertyValue } from './property-value.ts';
 import {
   FORWARD, fieldProperty, flowEnabled, flowValue, narrowerKeys, overlay, ownProperties,
   type ImportedFile, type MirrorField, type PropertyChange, type Reason,

@@ -32,7 +32,7 @@
  *    the policy) with MM2's precedence, MM2's default where the file is silent.
  */
 import { parseLines } from 'dot-properties';
-import type { PropertyValue } from './broker-config.ts';
+import type { PropertyValue } from './property-value.ts';
 import { clusterNames, type ClusterName } from './topology.ts';
 import { redactProperty, redactPropertiesLine } from './redaction.ts';
 

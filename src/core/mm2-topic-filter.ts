@@ -5,7 +5,7 @@
  * topic would wait for a remote topic that never comes, so the scenario is rejected instead.
  */
 import { SOURCE_ALIAS, TARGET_ALIAS } from './mm2-config.ts';
-import type { PropertyValue } from './broker-config.ts';
+import type { PropertyValue } from './property-value.ts';
 import { parseList } from './mm2-properties-file.ts';
 
 type Properties = Readonly<Record<string, PropertyValue>>;

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { faultSchema } from './faults.ts';
-import { signalNames } from './alarms.ts';
+import { signalNames } from './health-signals.ts';
 import { remoteTopicName } from './mm2-config.ts';
 import type { Scenario } from './scenario.ts';
 import { clusterNames, type ClusterName } from './topology.ts';
@@ -244,4 +244,4 @@ export function mirrorNamespace(mirrors: Readonly<Record<string, MirrorSpec>>, n
 }
 
 /** The mirror's remote name for a topic of its source. */
-export const remoteTopicOf = (m: MirrorSpec, policy: 'default' | 'identity', topic: string): string => remoteName(policy, m.source, topic);
+export const remoteTopicOf = (m: Pick<MirrorSpec, 'source'>, policy: 'default' | 'identity', topic: string): string => remoteName(policy, m.source, topic);

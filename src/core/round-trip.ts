@@ -64,8 +64,10 @@
  * on it is 'unknown'; so are `skipped` / `unreached` on a partition whose final position is unknown.
  */
 import { eventsOf, type ConsumerPhase, type EventOf, type HistoryEvent } from './history.ts';
-import type { Consistency, ConsistencyCheck } from './consistency.ts';
+import { fromList, outcomesExclusive, type Consistency, type ConsistencyCheck } from './consistency.ts';
+import { indexHistory, type HistoryIndex } from './history-index.ts';
 import type { Count, LedgerCounts, PartitionCounts, Sample } from './ledger.ts';
+import { offsetsLabels } from './offsets-labels.ts';
 import { recordKey, tpKey } from './topic-partition.ts';
 import { configChanges, type ConfigChange } from './config-propagation.ts';
 import { headsNotReplicated, incarnationIndex, remoteLayouts, spanKey, type AckedAt, type CopyAt, type IncarnationSpan, type RemoteLayout } from './incarnation.ts';
@@ -206,7 +208,7 @@ const bump = (c: ClassCounts, k: 'lost' | 'skipped' | 'unreached') => {
   if (c[k] !== 'unknown') c[k] += 1;
 };
 
-export function roundTripOf(events: readonly HistoryEvent[], cellStart: number): RoundTrip {
+export function roundTripOf(events: readonly HistoryEvent[], cellStart: number, ix: HistoryIndex = indexHistory(events)): RoundTrip {
   const acks = new Map<string, Ack>();
   for (const e of eventsOf(events, 'ack')) acks.set(e.id, { cluster: e.cluster ?? 'primary', topic: e.topic, partition: e.partition, offset: BigInt(e.offset), t: e.t });
   const deliveries = new Map<string, number>();
@@ -240,7 +242,7 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
   const positions = eventsOf(events, 'positions');
   const finals = lastMove ? positions.filter((e) => e.phase === (lastMove.target as ConsumerPhase) && e.t >= lastMove.t) : positions.slice(-1);
   const finalCluster = finals[0]?.phase ?? null;
-  const position = finalPositionOf(events, finals, drainComplete);
+  const position = finalPositionOf(ix, finals, drainComplete);
 
   const eraOf = (a: Ack): Era => {
     const afterKill = failoverAt !== null && a.t >= failoverAt;
@@ -256,7 +258,7 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
   const samples: RoundTrip['samples'] = { lost: [], skipped: [], stranded: [], resurrected: [], duplicated: [] };
   const finalComplete = finalCluster !== null && readComplete[finalCluster];
   if (!finalComplete) for (const c of [total, ...Object.values(byEra), ...[...byIncarnation.values()].map((x) => x.classes)]) Object.assign(c, { lost: 'unknown', skipped: 'unknown', unreached: 'unknown' });
-  const restoreEnds = restore ? offsetsAt(events, 'before-restore-end') : null;
+  const restoreEnds = restore ? ix.offsets(offsetsLabels.beforeRestoreEnd) : null;
   const absent = { failover: 0, stranded: 0, afterFailback: 0, backupLocal: 0, deletedIncarnation: 0 };
   // A figure is unknown when one of its ids' other cluster was not read completely (none: 0, known).
   const absentUnknown = new Set<keyof Absences>();
@@ -312,7 +314,7 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
   }
   const known = (ok: boolean, v: number): Count => (ok ? v : 'unknown');
   const absences = Object.fromEntries(Object.entries(absent).map(([k, v]) => [k, known(!absentUnknown.has(k as keyof Absences), v)])) as unknown as Absences;
-  const counts = classicCounts(events, acks, copies, killAt, total, absences.failover);
+  const counts = classicCounts(events, ix, acks, copies, killAt, total, absences.failover);
   const moves = consumerMoves(events, cellStart);
   const failoverMove = moves.find((m) => m.to === 'backup' && (killAt === null || m.startMs >= killAt - cellStart));
   const resurrectedKnown = restore !== undefined && readComplete.primary && readComplete.backup;
@@ -345,7 +347,7 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number):
     moves,
     failoverGapMs: failoverMove?.gapMs ?? null,
     counts,
-    consistency: consistencyOf(events, acks, copies, readComplete),
+    consistency: consistencyOf(events, ix, acks, copies, readComplete),
   };
 }
 
@@ -368,13 +370,11 @@ function incarnationReports(
 }
 
 function consistencyOf(
-  events: readonly HistoryEvent[], acks: ReadonlyMap<string, Ack>, copies: Record<'primary' | 'backup', ReadonlyMap<string, ReadonlyMap<string, Copy>>>,
+  events: readonly HistoryEvent[], ix: HistoryIndex, acks: ReadonlyMap<string, Ack>, copies: Record<'primary' | 'backup', ReadonlyMap<string, ReadonlyMap<string, Copy>>>,
   readComplete: Record<'primary' | 'backup', boolean>,
 ): Consistency {
   const check = (name: string, problems: string[] | null, ok: string, unknown = ''): ConsistencyCheck =>
-    problems === null ? { name, verdict: 'unknown', detail: unknown } : problems.length
-      ? { name, verdict: 'fail', detail: `${problems.length} problem(s), e.g. ${problems.slice(0, 3).join('; ')}` }
-      : { name, verdict: 'pass', detail: ok };
+    problems === null ? { name, verdict: 'unknown', detail: unknown } : fromList(name, problems, ok);
   const misplaced: string[] = [];
   let located = 0;
   for (const [id, a] of acks) {
@@ -388,32 +388,27 @@ function consistencyOf(
   const reports = eventsOf(events, 'positions');
   const delivered = eventsOf(events, 'deliver').length;
   const counted = reports.reduce((n, r) => n + r.delivered, 0);
-  const failed = new Set([...eventsOf(events, 'fail'), ...eventsOf(events, 'indeterminate')].map((e) => e.id));
   const checks = [
     check('acks-located', readComplete.primary || readComplete.backup ? misplaced : null, `${located} acked ids found at their acked offsets`, 'no cluster was read completely'),
     check('deliveries-counted', counted === delivered ? [] : [`the consumers counted ${counted}, the history holds ${delivered}`], `${delivered} deliveries by ${reports.length} consumer(s)`),
-    check('outcomes-exclusive', [...acks.keys()].filter((id) => failed.has(id)).map((id) => `${id} both acked and failed/indeterminate`), `${acks.size} acked ids, none also failed or indeterminate`),
+    // The classic check, over the same acks, fails and indeterminate outcomes.
+    outcomesExclusive(ix),
   ];
   return { holds: checks.every((c) => c.verdict !== 'fail'), checks };
 }
 
 function classicCounts(
-  events: readonly HistoryEvent[], acks: ReadonlyMap<string, Ack>, copies: Record<'primary' | 'backup', ReadonlyMap<string, ReadonlyMap<string, Copy>>>,
+  events: readonly HistoryEvent[], ix: HistoryIndex, acks: ReadonlyMap<string, Ack>, copies: Record<'primary' | 'backup', ReadonlyMap<string, ReadonlyMap<string, Copy>>>,
   killAt: number | null, total: ClassCounts & { extraDeliveries: number }, notReplicated: Count,
 ): LedgerCounts {
-  const failed = new Set(eventsOf(events, 'fail').map((e) => e.id));
-  const indeterminate = new Set(eventsOf(events, 'indeterminate').map((e) => e.id));
+  const { failed, indeterminate } = ix;
   const per = new Map<string, { before: number; clusters: Set<string>; n: number }>();
-  let deliveredPrimary = 0;
-  let deliveredBackup = 0;
   for (const e of eventsOf(events, 'deliver')) {
     const d = per.get(e.id) ?? { before: 0, clusters: new Set<string>(), n: 0 };
     d.n += 1;
     d.clusters.add(e.phase);
     if (killAt === null || e.t < killAt) d.before += 1;
     per.set(e.id, d);
-    if (e.phase === 'primary') deliveredPrimary += 1;
-    else deliveredBackup += 1;
   }
   let beforeKill = 0;
   let byMove = 0;
@@ -440,17 +435,8 @@ function classicCounts(
     notReplicated, replicationDuplicates, replicationExtraCopies,
     indeterminateAppeared: appeared(indeterminate), failedAppeared: appeared(failed),
     foreignDeliveries: [...per].filter(([id]) => !acks.has(id) && !failed.has(id) && !indeterminate.has(id)).reduce((sum, [, d]) => sum + d.n, 0),
-    deliveredPrimary, deliveredBackup,
+    deliveredPrimary: ix.delivered.primary.length, deliveredBackup: ix.delivered.backup.length,
   };
-}
-
-/** `topic/partition` → offset of the last `offsets` look-up with this label (any cluster). */
-function offsetsAt(events: readonly HistoryEvent[], label: string): Map<string, bigint> {
-  const out = new Map<string, bigint>();
-  for (const e of eventsOf(events, 'offsets').filter((x) => x.label === label)) {
-    for (const [p, o] of Object.entries(e.offsets)) out.set(tpKey(e.topic, p), BigInt(o));
-  }
-  return out;
 }
 
 /**
@@ -458,10 +444,10 @@ function offsetsAt(events: readonly HistoryEvent[], label: string): Map<string, 
  * commit at the end of the drain if further. A partition with neither, after a complete drain,
  * had nothing to read (the drain ends only at the end offsets): position 0.
  */
-function finalPositionOf(events: readonly HistoryEvent[], finals: readonly EventOf<'positions'>[], drainComplete: boolean): (topic: string, partition: number) => bigint | undefined {
+function finalPositionOf(ix: HistoryIndex, finals: readonly EventOf<'positions'>[], drainComplete: boolean): (topic: string, partition: number) => bigint | undefined {
   const pos = new Map<string, bigint>();
   for (const f of finals) for (const [tp, o] of Object.entries(f.offsets)) if (BigInt(o) > (pos.get(tp) ?? -1n)) pos.set(tp, BigInt(o));
-  for (const [tp, o] of offsetsAt(events, 'drain-end-committed')) if (o > (pos.get(tp) ?? -1n)) pos.set(tp, o);
+  for (const [tp, o] of ix.offsets(offsetsLabels.drainEnd.committed)) if (o > (pos.get(tp) ?? -1n)) pos.set(tp, o);
   return (topic, partition) => pos.get(tpKey(topic, partition)) ?? (drainComplete ? 0n : undefined);
 }
 
@@ -489,7 +475,7 @@ function consumerMoves(events: readonly HistoryEvent[], cellStart: number): Cons
     const stoppedAt = kill?.t ?? start.t;
     const within = (t: number) => t >= start.t && t < next;
     const committed: Record<string, string> = {};
-    const labels = [`move-${start.target}-committed`, 'failover-committed'];
+    const labels: string[] = [offsetsLabels.moveCommitted(start.target ?? ''), offsetsLabels.failover.committed];
     for (const o of eventsOf(events, 'offsets').filter((x) => labels.includes(x.label) && x.cluster === start.target && within(x.t))) {
       for (const [p, off] of Object.entries(o.offsets)) committed[tpKey(o.topic, p)] = off;
     }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
 import { latestCheckpoints } from '../core/checkpoint.ts';
 import { eventsOf, type PhaseClock } from '../core/history.ts';
+import { offsetsLabels } from '../core/offsets-labels.ts';
 import { mirrorRelease } from '../core/kafka-release.ts';
 import { DrillError } from '../core/errors.ts';
 import { checkpointsTopic } from '../core/mm2-config.ts';
@@ -65,7 +66,7 @@ async function chooseOffsets(d: FailoverDeps): Promise<{ group: string; offsets:
     case 'raw-copy': {
       // What an offset-copy job running up to the kill would have copied: the last committed numbers.
       const offsets: Offsets = {};
-      for (const e of eventsOf(events, 'offsets').filter((x) => x.label === 'before-kill-committed' && x.cluster === 'primary')) {
+      for (const e of eventsOf(events, 'offsets').filter((x) => x.label === offsetsLabels.beforeKill.committed && x.cluster === 'primary')) {
         const remote = remoteOf(d, e.topic);
         for (const [p, o] of Object.entries(e.offsets)) if (remote && Number(o) >= 0) offsets[`${remote}/${p}`] = o;
       }
@@ -142,9 +143,9 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   // Every view the group will read there: a view without MM2's translation (the backup's own
   // topic in active-active, the identity-named topic beside an offsets-only mirror) shows as -1.
   for (const topic of d.topics) {
-    d.rec.emit({ type: 'offsets', label: 'failover-committed', cluster: 'backup', topic, offsets: await committedOffsets(d.backupAdmin, groupId, topic) });
+    d.rec.emit({ type: 'offsets', label: offsetsLabels.failover.committed, cluster: 'backup', topic, offsets: await committedOffsets(d.backupAdmin, groupId, topic) });
     // Where the backup ends as the consumer moves: an offset chosen past it is out of range.
-    d.rec.emit({ type: 'offsets', label: 'failover-end', cluster: 'backup', topic, offsets: await endOffsets(d.backupAdmin, topic) });
+    d.rec.emit({ type: 'offsets', label: offsetsLabels.failover.end, cluster: 'backup', topic, offsets: await endOffsets(d.backupAdmin, topic) });
   }
   // MM2's checkpoints are read for every strategy: they are evidence, not only an input. Only the
   // `checkpoints` strategy waits for them before resuming; for the others the reading (and the

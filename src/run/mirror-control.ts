@@ -5,6 +5,7 @@
  */
 import { mirrorNamespace, remoteTopicOf, type Cluster } from '../core/playbook.ts';
 import { DrillError } from '../core/errors.ts';
+import { offsetsLabels } from '../core/offsets-labels.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { replicationFactorFor } from '../core/topology.ts';
 import { flowProperties, sourceOffsetsTopic } from '../core/mm2-config.ts';
@@ -128,7 +129,7 @@ export class MirrorControl {
       for (const [tp, n] of seeds) startAt.set(tp, n);
       await seedSourceOffsets({ kafka: admins.client(m.target), admin: admins.get(m.target), source: m.source, namespace: this.namespace(name), next: seeds, replicationFactor: replicationFactorFor(env[m.target].nodes) });
       for (const t of this.topics) {
-        rec.emit({ type: 'offsets', label: `seed-${name}`, cluster: m.source, topic: t, offsets: Object.fromEntries([...seeds].filter(([tp]) => tp.startsWith(`${t}/`)).map(([tp, n]) => [tp.slice(t.length + 1), String(n)])) });
+        rec.emit({ type: 'offsets', label: offsetsLabels.seed(name), cluster: m.source, topic: t, offsets: Object.fromEntries([...seeds].filter(([tp]) => tp.startsWith(`${t}/`)).map(([tp, n]) => [tp.slice(t.length + 1), String(n)])) });
       }
       detail += ` (${[...seeds].map(([tp, n]) => `${tp}@${n}`).join(', ') || 'nothing to skip'})`;
     }
@@ -170,10 +171,10 @@ export class MirrorControl {
     const lag = await mirrorLag(source, this.topicsOf(name), r.watch.next, r.startAt).catch(() => null);
     await r.watch.stop();
     for (const t of this.topics) {
-      this.d.rec.emit({ type: 'offsets', label: `stopped-${name}-source-end`, cluster: m.source, topic: t, offsets: await endOffsets(source, t).catch(() => ({})) });
+      this.d.rec.emit({ type: 'offsets', label: offsetsLabels.stoppedSourceEnd(name), cluster: m.source, topic: t, offsets: await endOffsets(source, t).catch(() => ({})) });
       // MM2's own account of what it copied (next source offset per partition), after its last flush.
       const copied = [...r.watch.next].filter(([tp]) => tp.startsWith(`${t}/`)).map(([tp, n]) => [tp.slice(t.length + 1), String(n)]);
-      this.d.rec.emit({ type: 'offsets', label: `stopped-${name}-copied`, cluster: m.source, topic: t, offsets: Object.fromEntries(copied) });
+      this.d.rec.emit({ type: 'offsets', label: offsetsLabels.stoppedCopied(name), cluster: m.source, topic: t, offsets: Object.fromEntries(copied) });
     }
     return `stopped; ${lag === null ? 'lag unknown (source unreachable)' : `${describeLag(lag)} on ${m.source} not copied`}`;
   }

@@ -6,6 +6,7 @@
  */
 import type { PlaybookStep, Cluster } from '../core/playbook.ts';
 import { remoteTopicOf, stepLabel } from '../core/playbook.ts';
+import { offsetsLabels, type OffsetsSnapshot } from '../core/offsets-labels.ts';
 import { tpKey } from '../core/topic-partition.ts';
 import { commitGroupOffsets, committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import type { TopicOffsets } from 'kafkajs';
@@ -27,12 +28,12 @@ export function stepActions(x: StepDeps): StepActions {
   const topics = s.topics.map((t) => t.name);
 
   /** End offsets and each lane's group's committed offsets on every live cluster (a failed look-up is left out: the step must happen on time). */
-  const snapshot = async (name: string) => {
+  const snapshot = async (labels: OffsetsSnapshot) => {
     const take = async (c: Cluster, t: string) => {
       const admin = d.admins.get(c);
       const [end, ...committed] = await Promise.allSettled([endOffsets(admin, t), ...d.lanes.map((l) => committedOffsets(admin, l.groupId, t))]);
-      if (end.status === 'fulfilled') d.rec.emit({ type: 'offsets', label: `${name}-end`, cluster: c, topic: t, offsets: end.value });
-      for (const [i, r] of committed.entries()) if (r.status === 'fulfilled') d.lanes[i]!.rec.emit({ type: 'offsets', label: `${name}-committed`, cluster: c, topic: t, offsets: r.value });
+      if (end.status === 'fulfilled') d.rec.emit({ type: 'offsets', label: labels.end, cluster: c, topic: t, offsets: end.value });
+      for (const [i, r] of committed.entries()) if (r.status === 'fulfilled') d.lanes[i]!.rec.emit({ type: 'offsets', label: labels.committed, cluster: c, topic: t, offsets: r.value });
     };
     const live = (['primary', 'backup'] as const).filter((c) => !x.killed.has(c));
     const pairs = (await Promise.all(live.map(async (c) => (await d.views(c)).map((t) => [c, t] as const)))).flat();
@@ -42,7 +43,7 @@ export function stepActions(x: StepDeps): StepActions {
   return {
     'kill-cluster': async (step) => {
       if (step.cluster === 'primary') await x.beforeKill();
-      await snapshot('before-kill');
+      await snapshot(offsetsLabels.beforeKill);
       const how = await d.env[step.cluster].kill();
       x.killed.add(step.cluster);
       const killed = d.rec.emit({ type: 'kill', target: step.cluster, signal: how });
@@ -58,7 +59,7 @@ export function stepActions(x: StepDeps): StepActions {
       await Promise.all([workload.settle(), ...d.lanes.map((l) => l.settle())]);
       // What the other cluster held just before: the ledger tells resurrected data from replicated data.
       const other: Cluster = step.cluster === 'primary' ? 'backup' : 'primary';
-      for (const t of await d.views(other)) d.rec.emit({ type: 'offsets', label: 'before-restore-end', cluster: other, topic: t, offsets: await endOffsets(d.admins.get(other), t) });
+      for (const t of await d.views(other)) d.rec.emit({ type: 'offsets', label: offsetsLabels.beforeRestoreEnd, cluster: other, topic: t, offsets: await endOffsets(d.admins.get(other), t) });
       await d.env[step.cluster].restore();
       x.killed.delete(step.cluster);
       await d.admins.renew(step.cluster);
@@ -96,7 +97,7 @@ export function stepActions(x: StepDeps): StepActions {
       const chosen: TopicOffsets[] = [];
       for (const t of on) {
         const committed = await committedOffsets(admin, group, t);
-        lane.rec.emit({ type: 'offsets', label: `move-${step.to}-committed`, cluster: step.to, topic: t, offsets: committed });
+        lane.rec.emit({ type: 'offsets', label: offsetsLabels.moveCommitted(step.to), cluster: step.to, topic: t, offsets: committed });
         found.push(`${t} ${Object.values(committed).filter((o) => Number(o) >= 0).length}/${Object.keys(committed).length}`);
         if (step.strategy !== 'mm2-sync') {
           const ends = await admin.fetchTopicOffsets(t);
@@ -185,8 +186,8 @@ export function stepActions(x: StepDeps): StepActions {
       x.throwIfInterrupted('during the drain');
       lane.rec.emit({ type: 'read-complete', what: 'drain', complete: drained.complete, detail: drained.detail });
       for (const l of drained.last) {
-        lane.rec.emit({ type: 'offsets', label: 'drain-end', cluster: c.cluster, topic: l.topic, offsets: l.end });
-        lane.rec.emit({ type: 'offsets', label: 'drain-end-committed', cluster: c.cluster, topic: l.topic, offsets: l.committed });
+        lane.rec.emit({ type: 'offsets', label: offsetsLabels.drainEnd.end, cluster: c.cluster, topic: l.topic, offsets: l.end });
+        lane.rec.emit({ type: 'offsets', label: offsetsLabels.drainEnd.committed, cluster: c.cluster, topic: l.topic, offsets: l.committed });
       }
       await lane.stopConsuming();
       lane.phase('drain-done');

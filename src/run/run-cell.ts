@@ -4,6 +4,7 @@
  * ledger — for each paired variant in it (core/pairing.ts), or for the one cell it holds.
  */
 import { join } from 'node:path';
+import { recordedSettings } from '../core/cell-settings.ts';
 import { cellLogDir } from '../core/log-files.ts';
 import { mkdirSync } from 'node:fs';
 import { judgeCell, measureCell, type Measured } from '../core/measure.ts';
@@ -61,7 +62,7 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
     const vs = v.ctx.cell.scenario;
     v.rec.emit({
       type: 'cell-start', values: { ...v.ctx.cell.values },
-      settings: { mirror: vs.mirror, workload: vs.workload, failover: vs.failover, ...(playbook ? { mirrors: vs.mirrors, playbook } : { timeline: vs.timeline }) },
+      settings: recordedSettings(vs, playbook),
     });
   }
   phase('images-ready');

@@ -4,7 +4,7 @@
  * and MM2's health monitor (adapters/health-monitor.ts) once the workload starts, when the
  * scenario has alarms — watched like an operator's monitoring would.
  */
-import type { SignalName } from '../core/alarms.ts';
+import type { SignalName } from '../core/health-signals.ts';
 import { ackedOffsets } from '../core/lag.ts';
 import { checkpointsTopic, heartbeatsTopics, offsetSyncsTopic } from '../core/mm2-config.ts';
 import type { Cluster } from '../core/playbook.ts';

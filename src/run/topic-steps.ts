@@ -6,6 +6,7 @@
  */
 import { stepLabel } from '../core/playbook.ts';
 import { replicationFactorFor } from '../core/topology.ts';
+import { offsetsLabels } from '../core/offsets-labels.ts';
 import { alterTopicConfig, commitGroupOffsets, committedOffsets, endOffsets, kafkaErrorDetail } from '../adapters/kafka-client.ts';
 import { waitUntil } from '../adapters/wait.ts';
 import type { StepActions, StepDeps } from './step-context.ts';
@@ -21,7 +22,7 @@ export function topicActions(x: StepDeps): TopicActions {
       const admin = d.admins.get(step.cluster);
       const end = await endOffsets(admin, step.topic);
       // What the incarnation held: the ledger tells its ids from the next one's.
-      d.rec.emit({ type: 'offsets', label: 'before-delete-end', cluster: step.cluster, topic: step.topic, offsets: end });
+      d.rec.emit({ type: 'offsets', label: offsetsLabels.beforeDeleteEnd, cluster: step.cluster, topic: step.topic, offsets: end });
       d.rec.emit({ type: 'topic', cluster: step.cluster, topic: step.topic, change: 'deleted' });
       await admin.deleteTopics({ topics: [step.topic], timeout: 30_000 });
       // kafkajs keeps every topic a client ever looked up in its metadata refreshes: once the topic
@@ -81,7 +82,7 @@ export function topicActions(x: StepDeps): TopicActions {
         // A standalone commit: kafkajs's resetOffsets joins the group and waits a fetch cycle.
         const ends = await admin.fetchTopicOffsets(t);
         await commitGroupOffsets(d.admins.client(step.cluster), groupId, [{ topic: t, partitions: ends.map((o) => ({ partition: o.partition, offset: step.to === 'earliest' ? o.low : o.high })) }]);
-        d.rec.emit({ type: 'offsets', label: `reset-${step.cluster}-committed`, cluster: step.cluster, topic: t, offsets: await committedOffsets(admin, groupId, t) });
+        d.rec.emit({ type: 'offsets', label: offsetsLabels.resetCommitted(step.cluster), cluster: step.cluster, topic: t, offsets: await committedOffsets(admin, groupId, t) });
       }
       return `group ${groupId} at the ${step.to} offsets of ${views.join(', ')} on ${step.cluster}`;
     },

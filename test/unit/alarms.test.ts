@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AlarmTracker, alarmCounts, alarmsOf, alarmsSchema, type HealthValues } from '../../src/core/alarms.ts';
+import { AlarmTracker, alarmCounts, alarmsOf, alarmsSchema } from '../../src/core/alarms.ts';
+import type { HealthValues } from '../../src/core/health-signals.ts';
 import { decodeHeartbeat } from '../../src/core/checkpoint.ts';
 import { holds, parseComparison } from '../../src/core/comparison.ts';
 import { describeFault } from '../../src/core/faults.ts';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
 import { roundTripOf } from '../../src/core/round-trip.ts';
+import { checkConsistency } from '../../src/core/consistency.ts';
+import { indexHistory } from '../../src/core/history-index.ts';
 import { measureCell } from '../../src/core/measure.ts';
 import { evaluate } from '../../src/core/thresholds.ts';
 import { headlineText } from '../../src/render/cell-run-rows.ts';
@@ -120,6 +122,19 @@ describe('the round-trip ledger', () => {
     const ev = failback().map((x) => (x.type === 'copy' && x.id === 'a1' && x.cluster === 'primary' ? { ...x, offset: '9' } : x));
     const check = roundTripOf(ev, 0).consistency.checks.find((c) => c.name === 'acks-located')!;
     expect(check.verdict).toBe('fail');
+  });
+
+  it("runs the classic ledger's outcomes check on the same history, and its offsets look-ups", () => {
+    const ev = [...failback(), { cell: 'c#1', t: 1_000, type: 'indeterminate', id: 'b2', error: 'timeout' } as HistoryEvent];
+    const ix = indexHistory(ev);
+    const rt = roundTripOf(ev, 0);
+    const classic = checkConsistency(ix, new Map()).checks.find((c) => c.name === 'outcomes-exclusive')!;
+    expect(classic.verdict).toBe('fail');
+    expect(rt.consistency.checks.find((c) => c.name === 'outcomes-exclusive')).toEqual(classic);
+    expect(rt.counts).toMatchObject({ indeterminate: 1, indeterminateAppeared: 1 });
+    // The history index answers the round trip's look-ups of any cluster by label alone.
+    expect(ix.offsets('before-restore-end')).toEqual(new Map([['primary.orders/0', 2n]]));
+    expect(roundTripOf(ev, 0, ix)).toEqual(rt);
   });
 });
 
