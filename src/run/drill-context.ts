@@ -28,7 +28,7 @@ export interface DrillContext {
   readonly lanes: readonly Lane[];
   /** The topics holding the scenario's messages on a cluster (core/playbook.ts `viewsOn`); the default playbook reads the remote topics MM2 created. */
   views(c: Cluster): Promise<string[]>;
-  policyOf(m: MirrorSpec): 'default' | 'identity';
+  policyOf(m: MirrorSpec): string;
 }
 
 /** The harness's admin clients, on the never-faulted ADMIN path. */
@@ -74,7 +74,7 @@ export async function createDrillContext(o: Omit<DrillContext, 'admins' | 'views
   const topics = s.topics.map((t) => t.name);
   const admins = new ClusterAdmins(o.env);
   await admins.connect();
-  const policyOf = (m: MirrorSpec) => (m.policy ?? s.mirror.policy) as 'default' | 'identity';
+  const policyOf = (m: MirrorSpec) => m.policy ?? s.mirror.policy;
   const views = async (c: Cluster) => {
     if (!o.explicit) return c === 'primary' ? topics : o.env.remoteTopics;
     const existing = await admins.get(c).listTopics();
