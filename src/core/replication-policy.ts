@@ -17,6 +17,11 @@ interface PolicyTraits {
   readonly sameAs: readonly string[];
   /** The name a topic of the `source` alias gets on the target (the class's formatRemoteTopic). */
   readonly remoteTopic: (topic: string, source: string, separator: string) => string;
+  /**
+   * The remote copy keeps the topic's name: the flows of both directions write the same topics,
+   * and a topic's name does not say which cluster it came from.
+   */
+  readonly keepsName: boolean;
 }
 
 export const builtInPolicies = {
@@ -25,6 +30,7 @@ export const builtInPolicies = {
     class: 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy',
     sameAs: [],
     remoteTopic: (topic, source, separator) => `${source}${separator}${topic}`,
+    keepsName: false,
   },
   /** The topic's own name (Kafka 3.0, KAFKA-9726). */
   identity: {
@@ -33,6 +39,7 @@ export const builtInPolicies = {
     // topics as Kafka's does, but is not in the drill's image.
     sameAs: ['io.strimzi.kafka.connect.mirror.IdentityReplicationPolicy'],
     remoteTopic: (topic) => topic,
+    keepsName: true,
   },
 } satisfies Record<string, PolicyTraits>;
 
@@ -47,6 +54,9 @@ export const isBuiltInPolicy = (name: string): name is BuiltInPolicy => Object.h
 /** The built-in policy a ReplicationPolicy class is, or names topics as; undefined for any other class. */
 export const builtInPolicyOf = (cls: string): BuiltInPolicy | undefined =>
   builtInPolicyNames.find((p) => policies[p].class === cls) ?? builtInPolicyNames.find((p) => policies[p].sameAs.includes(cls));
+
+/** Whether a policy (by the drill's name) is a built-in one whose remote copies keep the topic's name. */
+export const keepsTopicNames = (name: string): boolean => isBuiltInPolicy(name) && policies[name].keepsName;
 
 /** The class's own short name, for messages ("DefaultReplicationPolicy"). */
 export const policyClassName = (p: BuiltInPolicy): string => builtInPolicies[p].class.slice(builtInPolicies[p].class.lastIndexOf('.') + 1);

@@ -1,8 +1,10 @@
 /**
  * Failover: the consumer moves across the forward flow, primary → backup, and resumes according
  * to a strategy (a playbook's `move-consumers` step to the backup, the default playbook's
- * failover). This module is the one home of the six strategies. Every input a strategy used, and
- * the offsets it chose, are recorded, so the checker can tell a harness mistake from an MM2 one.
+ * failover). This module holds what each strategy does with Kafka, one chooser per key of the
+ * strategy table (core/failover-strategy.ts holds the rest of what the drill knows of a strategy).
+ * Every input a strategy used, and the offsets it chose, are recorded, so the checker can tell a
+ * harness mistake from an MM2 one.
  */
 import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';

@@ -5,7 +5,7 @@ import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
 import { indexHistory } from '../../src/core/history-index.ts';
 import { policyClass, policyNameOf, remoteTopicName } from '../../src/core/mm2-config.ts';
 import type { MirrorSpec, PlaybookStep } from '../../src/core/playbook.ts';
-import { builtInPolicies, builtInPolicyNames, type BuiltInPolicy } from '../../src/core/replication-policy.ts';
+import { builtInPolicies, builtInPolicyNames, keepsTopicNames, type BuiltInPolicy } from '../../src/core/replication-policy.ts';
 import type { Scenario } from '../../src/core/scenario.ts';
 import { parseScenario } from '../../src/core/validate.ts';
 
@@ -83,8 +83,10 @@ describe('the built-in replication policies', () => {
       expect(policyNameOf(builtInPolicies[p].class, {})).toBe(p);
       for (const cls of builtInPolicies[p].sameAs) expect(policyNameOf(cls, {})).toBe(p);
       expect(remoteTopicName(p, 'orders', 'primary', '_')).toBe(builtInPolicies[p].remoteTopic('orders', 'primary', '_'));
+      expect(keepsTopicNames(p)).toBe(remoteTopicName(p, 'orders', 'primary') === 'orders');
     }
     expect(remoteTopicName('mine', 'orders')).toBeNull();
+    expect(keepsTopicNames('mine')).toBe(false);
   });
 
   it("refuses a custom policy named like a built-in one, naming the built-in's class", () => {
