@@ -8,7 +8,8 @@
  * The scenario's `failover.strategy` and a `move-consumers` step's `strategy` accept exactly the
  * table's keys, and every reader of a trait reads it here, typed by `Strategy`. Adding a strategy
  * is one entry here and its offsets chooser in run/failover.ts (the part that talks to Kafka, a
- * `Record<Strategy, …>` there): the compiler demands both.
+ * `Record<Strategy, …>` there): the compiler demands both. (A strategy that `movesBack` also
+ * needs its offsets on the primary in run/playbook-steps.ts, which knows the three that do.)
  *
  * Pure: no I/O. It imports only the causes' catalogue and the clusters' names, so any layer may
  * import it (the scenario schema does).

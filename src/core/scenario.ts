@@ -293,7 +293,6 @@ const failoverSchema = z.strictObject({
    * - `raw-copy`: the primary's committed offset numbers applied unchanged (no translation);
    * - `timestamp`: seek by time to the last processed message's timestamp minus `timestampMarginMs`;
    * - `earliest` / `latest`: no offsets at all (the auto.offset.reset fallbacks), as baselines.
-   * (failover-strategy.ts holds each strategy's traits.)
    * Every strategy but `mm2-sync` resumes as a new group, `<groupId>-<strategy>`, that MM2 never
    * syncs (it only syncs groups it saw on the source), so MM2 cannot overwrite the chosen offsets.
    */
