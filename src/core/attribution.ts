@@ -43,30 +43,10 @@
  */
 import { finalPositions, lowestCopy, producerDuplicates, type HistoryIndex, type Located } from './history-index.ts';
 import { tpKey } from './topic-partition.ts';
-import { usesCheckpoints } from './playbook.ts';
-import type { Scenario } from './scenario.ts';
+import type { Cause } from './failover-causes.ts';
+import { traitsOf } from './failover-strategy.ts';
 
-type Strategy = Scenario['failover']['strategy'];
-
-export const causes = {
-  'commit-lag': 'consumer commit lag: processed on the primary, not yet committed at the kill',
-  'sync-lag': 'group-sync lag: committed after the checkpoint MM2 last synced to the backup',
-  'translation-slack': "translation slack: between the synced checkpoint's upstream offset and the translated offset",
-  'sync-or-translation': 'group-sync lag or translation slack (no checkpoint for the resume offset was read)',
-  'copy-lag': 'copy lag: committed on the primary after the offsets were copied',
-  'untranslated-offset': 'untranslated offset: the copied offset number does not point at the same record on the backup',
-  'timestamp-margin': "timestamp margin: within the seek's margin before the last processed message",
-  'resumed-at-earliest': 'resumed at the earliest offset: everything is read again',
-  'copied-after-lookup': 'MM2 delivery lag: copied to the backup after the end offsets were looked up, already processed on the primary',
-  'offset-reset': "no offset for the partition, or one past the backup's end: auto.offset.reset applied",
-  'translation-ahead': 'translation ahead of the commit: resumed past messages the group had not committed',
-  'committed-unseen': 'committed on the primary without the consumer delivering it',
-  'timestamp-ahead': 'the seek by time landed after it',
-  'resumed-at-latest': 'resumed at the latest offset: everything unprocessed at the kill',
-  'consumer-gap': 'inside the range the consumer read, never delivered (client or harness fault)',
-  unexplained: 'fits no rule (a harness bug if not 0)',
-} as const;
-export type Cause = keyof typeof causes;
+export { causes, type Cause } from './failover-causes.ts';
 
 export interface Part {
   cause: Cause;
@@ -104,31 +84,10 @@ function upstreamFor(ctx: Context, remote: string, resume: bigint): bigint | und
 function duplicateCause(ctx: Context, source: Located, remote: string): Cause {
   const resume = ctx.resumed.get(remote);
   if (resume === undefined || !ctx.ix.chosen?.offsets.has(remote) || ctx.ix.chosen.outOfRange.has(remote)) return 'offset-reset';
-  const c = ctx.ix.lastCommit.get(tpKey(source.topic, source.partition));
-  const o = source.offset;
-  // Every strategy has its rule (a new one fails to compile here); a name no scenario has is unexplained.
-  const strategy = ctx.strategy as Strategy;
-  switch (strategy) {
-    case 'earliest': return 'resumed-at-earliest';
-    // latest resumes at the backup's end at its look-up: any record delivered there arrived after it.
-    case 'latest': return 'copied-after-lookup';
-    case 'timestamp': return 'timestamp-margin';
-    case 'raw-copy': return c === undefined || o >= c ? 'commit-lag' : 'copy-lag';
-    case 'mm2-sync':
-    case 'checkpoints': {
-      if (c === undefined || o >= c) return 'commit-lag';
-      const u = upstreamFor(ctx, remote, resume);
-      if (u === undefined) return 'sync-or-translation';
-      return o >= u ? 'sync-lag' : 'translation-slack';
-    }
-    default: return unhandled(strategy);
-  }
-}
-
-/** The cause of a strategy no rule names: unexplained; `never` makes a switch that forgets one fail to compile. */
-function unhandled(strategy: never): Cause {
-  void strategy;
-  return 'unexplained';
+  // Each strategy's rule is its entry in the strategy table; a recorded name no entry has is unexplained.
+  const rule = traitsOf(ctx.strategy)?.duplicateCause;
+  if (!rule) return 'unexplained';
+  return rule({ offset: source.offset, lastCommit: ctx.ix.lastCommit.get(tpKey(source.topic, source.partition)), upstream: () => upstreamFor(ctx, remote, resume) });
 }
 
 function skipCause(ctx: Context, source: Located, copy: Located): Cause {
@@ -138,12 +97,7 @@ function skipCause(ctx: Context, source: Located, copy: Located): Cause {
   if (!ctx.ix.chosen?.offsets.has(remote) || ctx.ix.chosen.outOfRange.has(remote)) return 'offset-reset';
   const c = ctx.ix.lastCommit.get(tpKey(source.topic, source.partition));
   if (c !== undefined && source.offset < c) return 'committed-unseen';
-  switch (ctx.strategy) {
-    case 'latest': return 'resumed-at-latest';
-    case 'timestamp': return 'timestamp-ahead';
-    case 'raw-copy': return 'untranslated-offset';
-    default: return usesCheckpoints(ctx.strategy) ? 'translation-ahead' : 'unexplained';
-  }
+  return traitsOf(ctx.strategy)?.skipCause ?? 'unexplained';
 }
 
 function context(ix: HistoryIndex): Context | null {

@@ -56,7 +56,7 @@ export function configChanges(events: readonly HistoryEvent[], cellStart: number
   for (const change of eventsOf(events, 'topic').filter((e) => e.change === 'altered')) {
     const props: [string, string][] = [...Object.entries(change.config ?? {}), ...(change.partitions === undefined ? [] : [['partitions', String(change.partitions)] as [string, string]])];
     for (const m of mirrors.filter((x) => x.source === change.cluster)) {
-      const policy = (m.policy ?? settings.mirror?.policy ?? 'default') as 'default' | 'identity';
+      const policy = m.policy ?? settings.mirror?.policy ?? 'default';
       const remoteTopic = remoteTopicOf(m, policy, change.topic);
       // A team's properties file (mm2-properties-file.ts) under the scenario's own properties, as MM2 got them.
       const rules = syncRulesOf(overlay(settings.mirror?.file?.properties ?? {}, { ...settings.mirror?.properties, ...m.properties }), `${m.source}->${m.target}`, settings.mirror?.refreshTopicsIntervalSeconds ?? mm2SyncDefaults.refreshSeconds, settings.mirror?.syncTopicConfigsIntervalSeconds);

@@ -21,6 +21,7 @@
  * Verdicts are three-valued: a check that lacks its inputs (e.g. an incomplete backup read) is
  * `unknown`, never `pass`. A `fail` is a harness (or client) bug and fails the cell.
  */
+import { traitsOf } from './failover-strategy.ts';
 import type { EventOf } from './history.ts';
 import type { HistoryIndex } from './history-index.ts';
 import { offsetsLabels } from './offsets-labels.ts';
@@ -168,13 +169,14 @@ function resumeAtChosenOffsets(ix: HistoryIndex): ConsistencyCheck {
   const off: string[] = [];
   const late: string[] = [];
   const reset = [...ix.chosen.outOfRange];
+  const synced = traitsOf(ix.chosen.strategy)?.syncedGroup ?? false;
   for (const [tp, chosen] of ix.chosen.offsets) {
     const f = first.get(tp);
     // Past the backup's end, Kafka resets the consumer by auto.offset.reset: it starts elsewhere on purpose.
     if (f === undefined || f === chosen || ix.chosen.outOfRange.has(tp)) continue;
-    // MM2 keeps syncing an idle group (KIP-545): with mm2-sync it may have written a newer
-    // offset between the harness reading the group's offsets and the consumer joining.
-    if (ix.chosen.strategy === 'mm2-sync' && f > chosen) late.push(`${tp} started at ${f}, read ${chosen}`);
+    // MM2 keeps syncing an idle group (KIP-545): where the consumer resumes as the synced group
+    // (mm2-sync) it may have written a newer offset between the harness reading it and the consumer joining.
+    if (synced && f > chosen) late.push(`${tp} started at ${f}, read ${chosen}`);
     else off.push(`${tp} started at ${f}, chosen ${chosen}`);
   }
   if (off.length === 0 && late.length) return { name, verdict: 'unknown', detail: `MM2 may have synced a newer offset after it was read: ${late.join('; ')}` };

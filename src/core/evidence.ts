@@ -20,7 +20,7 @@ import { atKill } from './lag.ts';
 import type { Ledger } from './ledger.ts';
 import { parseTp, tpKey } from './topic-partition.ts';
 import type { Scenario } from './scenario.ts';
-import { usesCheckpoints } from './playbook.ts';
+import { usesCheckpoints } from './failover-strategy.ts';
 
 export interface BoundCheck extends ExpectedBound {
   strategy: string;

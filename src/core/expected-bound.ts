@@ -24,10 +24,10 @@
  *    latest checkpoint every sync.group.offsets.interval.seconds.
  *  - The consumer's own commit interval adds what it processed but had not committed.
  */
-import type { Cause } from './attribution.ts';
+import type { Cause } from './failover-causes.ts';
+import { strategies, type StrategyBound } from './failover-strategy.ts';
 import { topicRates, type Scenario } from './scenario.ts';
 import { mirrorRelease, translationModel } from './kafka-release.ts';
-import { usesCheckpoints } from './playbook.ts';
 
 /** Whether the source topics hold offsets MM2 copies no record for: transaction markers, compacted records. */
 export const sourceHasGaps = (s: Pick<Scenario, 'workload' | 'topics'>): boolean =>
@@ -94,7 +94,7 @@ export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
   // Where the last checkpoint may be arbitrarily old, or absent, the bound is everything.
   const extrapolatesOverGaps = model.extrapolates && gaps;
   const coarse = model.dropsSyncs && behindPerPartition > syncSpacing;
-  if ((extrapolatesOverGaps || coarse) && usesCheckpoints(s.failover.strategy)) {
+  if ((extrapolatesOverGaps || coarse) && strategies[s.failover.strategy].usesCheckpoints) {
     const why = extrapolatesOverGaps
       ? `MM2 ${model.release} keeps only the latest offset sync and extrapolates from it (KAFKA-12468, fixed in 3.4.1); it syncs after every source offset gap, so a group committed behind the newest gap gets no checkpoint`
       : `MM2 ${model.release} drops too many syncs from its history (KAFKA-15202, fixed in 3.5.2): a group ${behindPerPartition} messages per partition behind the head may translate from a much older sync, or get no checkpoint`;
@@ -105,53 +105,10 @@ export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
       inputs.acked,
     );
   }
-  switch (s.failover.strategy) {
-    case 'mm2-sync': {
-      const sync = m.checkpointIntervalSeconds + syncInterval;
-      return bound(
-        { 'commit-lag': cell(commit), 'sync-lag': cell(sync + commit), 'translation-slack': cell(0, slack) },
-        noCheckpointFallback,
-        `${rate} × (commit ${commit}s + checkpoint ${m.checkpointIntervalSeconds}s + group sync ${syncInterval}s) + translation slack ${slack} per partition`,
-        cell(commit + sync, slack),
-      );
-    }
-    case 'checkpoints':
-      return bound(
-        { 'commit-lag': cell(commit), 'sync-lag': cell(m.checkpointIntervalSeconds + commit), 'translation-slack': cell(0, slack) },
-        noCheckpointFallback,
-        `${rate} × (commit ${commit}s + checkpoint ${m.checkpointIntervalSeconds}s) + translation slack ${slack} per partition`,
-        cell(commit + m.checkpointIntervalSeconds, slack),
-      );
-    case 'raw-copy': {
-      // The only strategy that can point past the backup's end (when the backup trails the group's
-      // commits): Kafka then resets the consumer by auto.offset.reset — earliest: everything again.
-      const reset = inputs.outOfRange ?? 0;
-      const resetPart = reset > 0 && !noCheckpointFallback ? { 'offset-reset': inputs.acked } : {};
-      return bound(
-        { 'commit-lag': cell(commit, 1), ...resetPart },
-        true,
-        `untranslated offsets are only right while the remote topic's offsets equal the source's (true for a fresh drill topic; false after retention, compaction, transactions or an MM2 restart from an older position); ${rate} × commit ${commit}s${reset > 0 ? `; ${reset} partition(s) were committed past the backup's end at the failover: out of range, reset by auto.offset.reset` : ''}`,
-      );
-    }
-    case 'timestamp':
-      return bound(
-        { 'timestamp-margin': cell(s.failover.timestampMarginMs / 1000 + commit, 1) },
-        true,
-        `${rate} × (margin ${s.failover.timestampMarginMs / 1000}s + commit ${commit}s); skips if timestamps run backwards by more than the margin`,
-      );
-    case 'earliest':
-      return bound({ 'resumed-at-earliest': inputs.acked }, false, 'everything is delivered again');
-    case 'latest': {
-      // MM2 may still write what it had not copied at the kill after the end offsets were looked
-      // up (no failover delay, latency on its link): the consumer then reads records the primary
-      // consumer had processed.
-      const lag = inputs.replicationLagAtKill;
-      const late = lag === undefined || lag === null ? inputs.acked : lag + cell(SAMPLE_SECONDS);
-      return bound(
-        { 'copied-after-lookup': late },
-        true,
-        `everything not yet processed at the kill is skipped; re-delivered only what MM2 copied after the end offsets were looked up: ${lag === undefined || lag === null ? `unknown replication lag, up to all ${inputs.acked} messages` : `the replication lag at the kill ${lag} + ${rate} × the ${SAMPLE_SECONDS}s since the last sample`}`,
-      );
-    }
-  }
+  // The strategy's own terms (failover-strategy.ts).
+  const own: StrategyBound = strategies[s.failover.strategy].bound({
+    acked: inputs.acked, cell, rate, commit, checkpointSeconds: m.checkpointIntervalSeconds, groupSyncSeconds: syncInterval, slack, noCheckpointFallback,
+    timestampMarginMs: s.failover.timestampMarginMs, outOfRange: inputs.outOfRange ?? 0, replicationLagAtKill: inputs.replicationLagAtKill, sampleSeconds: SAMPLE_SECONDS,
+  });
+  return bound(own.parts, own.skipsPossible, own.reasoning, own.total);
 }

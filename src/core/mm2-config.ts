@@ -17,28 +17,18 @@ import type { Cluster, StartFrom } from './playbook.ts';
 import type { Scenario } from './scenario.ts';
 import { clusterNames, nodesOf, replicationFactorFor, type ClusterName } from './topology.ts';
 import { mirrorRelease, workerReleaseProperties } from './kafka-release.ts';
+import { builtInPolicies, builtInPolicyOf, isBuiltInPolicy } from './replication-policy.ts';
 
 export const SOURCE_ALIAS = 'primary';
 export const TARGET_ALIAS = 'backup';
 
-const builtInPolicies: Record<string, string> = {
-  default: 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy',
-  identity: 'org.apache.kafka.connect.mirror.IdentityReplicationPolicy',
-};
-
-/**
- * Strimzi's IdentityReplicationPolicy (mirror-maker-2-extensions), from before Kafka had its own
- * (3.0, KAFKA-9726): it names remote topics as Kafka's does, but is not in the drill's image.
- */
-const STRIMZI_IDENTITY = 'io.strimzi.kafka.connect.mirror.IdentityReplicationPolicy';
-
 /** The ReplicationPolicy class of the cell's policy (built-in or custom). */
-export const policyClass = (m: Pick<Scenario['mirror'], 'policy' | 'customPolicies'>): string => builtInPolicies[m.policy] ?? m.customPolicies[m.policy]?.class ?? m.policy;
+export const policyClass = (m: Pick<Scenario['mirror'], 'policy' | 'customPolicies'>): string =>
+  isBuiltInPolicy(m.policy) ? builtInPolicies[m.policy].class : (m.customPolicies[m.policy]?.class ?? m.policy);
 
 /** The drill's policy name for a ReplicationPolicy class — built-in, or a `customPolicies` entry's — or undefined. */
 export function policyNameOf(cls: string, customPolicies: Readonly<Record<string, { class: string }>>): string | undefined {
-  const builtIn = Object.keys(builtInPolicies).find((p) => builtInPolicies[p] === cls) ?? (cls === STRIMZI_IDENTITY ? 'identity' : undefined);
-  return builtIn ?? Object.keys(customPolicies).find((p) => customPolicies[p]?.class === cls);
+  return builtInPolicyOf(cls) ?? Object.keys(customPolicies).find((p) => customPolicies[p]?.class === cls);
 }
 
 /**
@@ -47,7 +37,7 @@ export function policyNameOf(cls: string, customPolicies: Readonly<Record<string
  * `replication.policy.separator` between the alias and the topic (formatRemoteTopic).
  */
 export const remoteTopicName = (policy: string, topic: string, source: string = SOURCE_ALIAS, separator = '.'): string | null =>
-  policy === 'identity' ? topic : policy === 'default' ? `${source}${separator}${topic}` : null;
+  isBuiltInPolicy(policy) ? builtInPolicies[policy].remoteTopic(topic, source, separator) : null;
 
 /**
  * The forward flow's properties as far as the scenario knows them before MM2 runs: the imported
@@ -293,7 +283,7 @@ function fromFile(s: Scenario, f: ImportedFile, ep: MirrorEndpoints, flow?: Flow
   const inMatrix = (field: string) => (`mirror.${field}` in s.matrix ? ' (a matrix dimension)' : '');
   const policy = flow?.policy ?? m.policy;
   const cls = policyClass({ ...m, policy });
-  const fileClass = flowValue(out, name, 'replication.policy.class')?.value.trim() ?? builtInPolicies.default!;
+  const fileClass = flowValue(out, name, 'replication.policy.class')?.value.trim() ?? builtInPolicies.default.class;
   if (fileClass !== cls) {
     const r: Reason = policy !== m.policy ? { by: 'scenario', reason: `the playbook mirror's own policy "${policy}"` }
       : f.origins.policy === 'scenario' ? { by: 'scenario', reason: `the scenario sets mirror.policy "${policy}"${inMatrix('policy')}` }

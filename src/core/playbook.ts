@@ -11,6 +11,8 @@
 import { z } from 'zod';
 import { faultSchema } from './faults.ts';
 import { signalNames } from './health-signals.ts';
+import { strategyNames } from './failover-strategy.ts';
+import { builtInPolicyNames } from './replication-policy.ts';
 import { remoteTopicName } from './mm2-config.ts';
 import type { Scenario } from './scenario.ts';
 import { clusterNames, type ClusterName } from './topology.ts';
@@ -38,7 +40,7 @@ export const mirrorSpecSchema = z
     startAt: z.enum(['setup', 'step']).default('step'),
     startFrom: z.enum(startFromValues).default('earliest'),
     /** Replication policy of this mirror (default: `mirror.policy`). Built-in policies only. */
-    policy: z.enum(['default', 'identity']).optional(),
+    policy: z.enum(builtInPolicyNames).optional(),
     /** Raw mm2.properties entries for this mirror, written after `mirror.properties`. */
     properties: z.record(z.string(), propertyValue).default({}),
     /**
@@ -102,14 +104,10 @@ const base = {
 };
 
 /**
- * How a moved consumer group resumes on its new cluster: any failover strategy (run/failover.ts)
- * across the forward flow, to the backup; `mm2-sync`, `earliest` or `latest` back to the primary.
+ * How a moved consumer group resumes on its new cluster: any failover strategy (failover-strategy.ts)
+ * across the forward flow, to the backup; one that `movesBack` back to the primary (scenario-checks.ts).
  */
-const moveStrategies = ['mm2-sync', 'checkpoints', 'raw-copy', 'timestamp', 'earliest', 'latest'] as const;
-
-/** Whether a strategy resumes from offsets MM2's checkpoints translated (its group sync or the checkpoints themselves). */
-export const usesCheckpoints = (strategy: string): boolean => strategy === 'mm2-sync' || strategy === 'checkpoints';
-export const moveBackStrategies: readonly string[] = ['mm2-sync', 'earliest', 'latest'];
+const moveStrategies = z.enum(strategyNames);
 
 export const playbookStepSchema = z.discriminatedUnion('action', [
   /** SIGKILL every broker of the cluster (no shutdown hooks, no flush). */
@@ -123,7 +121,7 @@ export const playbookStepSchema = z.discriminatedUnion('action', [
   z.strictObject({ ...base, action: z.literal('stop-mirror'), mirror: z.string().min(1) }),
   z.strictObject({ ...base, action: z.literal('restart-mirror'), mirror: z.string().min(1) }),
   /** Stop the consumer group where it runs and resume it on `to` (all the topic's views there). */
-  z.strictObject({ ...base, action: z.literal('move-consumers'), to: cluster, strategy: z.enum(moveStrategies).default('mm2-sync') }),
+  z.strictObject({ ...base, action: z.literal('move-consumers'), to: cluster, strategy: moveStrategies.default('mm2-sync') }),
   /** Stop the producer where it writes and start it on `to`, writing the scenario's topics there. */
   z.strictObject({ ...base, action: z.literal('move-producers'), to: cluster }),
   /** Start one more producer, on `cluster`, writing the scenario's topics there: producers on both clusters (active-active). */
@@ -199,7 +197,8 @@ export function describeWhen(w: Start | undefined): string {
   return 'lagBelow' in w ? `when ${w.mirror}'s lag < ${w.lagBelow}` : `when ${w.mirror}'s lag > ${w.lagAbove}`;
 }
 
-const remoteName = (policy: 'default' | 'identity', source: Cluster, topic: string): string => remoteTopicName(policy, topic, source) ?? topic;
+/** A built-in policy's name for a topic of `source` (a custom one's are not known in advance: playbooks refuse them). */
+const remoteName = (policy: string, source: Cluster, topic: string): string => remoteTopicName(policy, topic, source) ?? topic;
 
 /**
  * The topics holding a logical topic's messages on a cluster: the topic itself (producers write
@@ -207,7 +206,7 @@ const remoteName = (policy: 'default' | 'identity', source: Cluster, topic: stri
  * Default policy after a failover these are `orders` and `primary.orders` on the backup; with
  * Identity only `orders`. A moved consumer subscribes to all of them.
  */
-export function viewsOn(on: Cluster, topic: string, mirrors: Readonly<Record<string, MirrorSpec>>, policyOf: (m: MirrorSpec) => 'default' | 'identity'): string[] {
+export function viewsOn(on: Cluster, topic: string, mirrors: Readonly<Record<string, MirrorSpec>>, policyOf: (m: MirrorSpec) => string): string[] {
   const views = [topic, ...Object.values(mirrors).filter((m) => m.target === on && m.role === 'data').map((m) => remoteName(policyOf(m), m.source, topic))];
   return [...new Set(views)];
 }
@@ -244,4 +243,4 @@ export function mirrorNamespace(mirrors: Readonly<Record<string, MirrorSpec>>, n
 }
 
 /** The mirror's remote name for a topic of its source. */
-export const remoteTopicOf = (m: Pick<MirrorSpec, 'source'>, policy: 'default' | 'identity', topic: string): string => remoteName(policy, m.source, topic);
+export const remoteTopicOf = (m: Pick<MirrorSpec, 'source'>, policy: string, topic: string): string => remoteName(policy, m.source, topic);

@@ -3,7 +3,9 @@
  * parsed: each finds a drill that could not show what it is meant to, and says why and what to
  * change. Pure: nothing here reads files (custom policy paths are checked when loading).
  */
-import { conditionsOf, moveBackStrategies, usesCheckpoints, viewsOn, type MirrorSpec, type PlaybookStep } from './playbook.ts';
+import { conditionsOf, viewsOn, type MirrorSpec, type PlaybookStep } from './playbook.ts';
+import { moveBackStrategies, usesCheckpoints } from './failover-strategy.ts';
+import { builtInPolicyNames, isBuiltInPolicy, policyClassName } from './replication-policy.ts';
 import type { Scenario, TimelineStep } from './scenario.ts';
 import { externalIssues } from './external.ts';
 import { excludedReason, internalTopicReason, matchingPattern, remoteLookingReason, TOPICS_EXCLUDE_DEFAULT, TOPICS_EXCLUDE_DEFAULT_BEFORE_4 } from './mm2-topic-filter.ts';
@@ -20,18 +22,16 @@ export interface ScenarioIssue {
   readonly input: unknown;
 }
 
-const builtInPolicies = ['default', 'identity'];
-
 function policyIssues(s: Scenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
-  const known = [...builtInPolicies, ...Object.keys(s.mirror.customPolicies)];
+  const known = [...builtInPolicyNames, ...Object.keys(s.mirror.customPolicies)];
   if (!known.includes(s.mirror.policy)) {
     issues.push({ path: ['mirror', 'policy'], input: s.mirror.policy, message: `expected one of ${known.map((k) => `"${k}"`).join(', ')} (custom policies are declared in mirror.customPolicies)` });
   }
-  for (const name of Object.keys(s.mirror.customPolicies).filter((n) => builtInPolicies.includes(n))) {
+  for (const name of Object.keys(s.mirror.customPolicies).filter(isBuiltInPolicy)) {
     issues.push({
       path: ['mirror', 'customPolicies', name], input: name,
-      message: `a custom policy cannot be named "${name}": mirror.policy "${name}" always means the built-in ${name === 'default' ? 'DefaultReplicationPolicy' : 'IdentityReplicationPolicy'}; give it another name, e.g. "my-${name}"`,
+      message: `a custom policy cannot be named "${name}": mirror.policy "${name}" always means the built-in ${policyClassName(name)}; give it another name, e.g. "my-${name}"`,
     });
   }
   return issues;
@@ -276,8 +276,8 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
   if (forward.length && uncopied.length) {
     issues.push({ path: ['mirrors'], input: uncopied, message: `no mirror from primary to backup started with the environment copies ${uncopied.join(', ')}: its \`topics\` lists leave them out` });
   }
-  if (!builtInPolicies.includes(s.mirror.policy)) {
-    issues.push({ path: ['mirror', 'policy'], input: s.mirror.policy, message: 'playbooks support the built-in policies ("default", "identity"): a custom policy\'s remote topic names are not known in advance' });
+  if (!isBuiltInPolicy(s.mirror.policy)) {
+    issues.push({ path: ['mirror', 'policy'], input: s.mirror.policy, message: `playbooks support the built-in policies (${builtInPolicyNames.map((p) => `"${p}"`).join(', ')}): a custom policy's remote topic names are not known in advance` });
   }
   const books: [(string | number)[], PlaybookStep[]][] = Array.isArray(s.playbook) ? [[['playbook'], s.playbook]] : Object.entries(s.playbooks).map(([n, b]) => [['playbooks', n], b]);
   for (const [path, steps] of books) {
@@ -309,7 +309,7 @@ function stepTopicIssue(s: Scenario, step: PlaybookStep): string | null {
   if (step.action === 'create-topic' || step.action === 'reset-mirror-offsets') {
     return own.includes(step.topic) ? null : `"${step.topic}" is not a topic of the scenario (${own.join(', ')}): the workload writes only those`;
   }
-  const policy = (m: MirrorSpec) => (m.policy ?? s.mirror.policy) as 'default' | 'identity';
+  const policy = (m: MirrorSpec) => m.policy ?? s.mirror.policy;
   const views = own.flatMap((t) => viewsOn(step.cluster, t, s.mirrors, policy));
   return views.includes(step.topic) ? null : `"${step.topic}" is not a topic of the drill on ${step.cluster} (${views.join(', ')})`;
 }

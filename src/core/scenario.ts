@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { externalSchema } from './external.ts';
 import { faultSchema } from './faults.ts';
+import { strategyNames } from './failover-strategy.ts';
 import { defaultMirrors, mirrorSpecSchema, playbookSchema, type MirrorSpec, type PlaybookStep } from './playbook.ts';
 import { scenarioIssues } from './scenario-checks.ts';
 import { thresholdsSchema } from './thresholds.ts';
@@ -295,7 +296,7 @@ const failoverSchema = z.strictObject({
    * Every strategy but `mm2-sync` resumes as a new group, `<groupId>-<strategy>`, that MM2 never
    * syncs (it only syncs groups it saw on the source), so MM2 cannot overwrite the chosen offsets.
    */
-  strategy: z.enum(['mm2-sync', 'checkpoints', 'raw-copy', 'timestamp', 'earliest', 'latest']).default('mm2-sync'),
+  strategy: z.enum(strategyNames).default('mm2-sync'),
   /** Safety margin of the `timestamp` strategy. */
   timestampMarginMs: z.int().min(0).max(3_600_000).default(1000),
   /**

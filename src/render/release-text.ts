@@ -6,7 +6,7 @@
  */
 import { mirrorRelease, translationModel } from '../core/kafka-release.ts';
 import { sourceHasGaps } from '../core/expected-bound.ts';
-import { usesCheckpoints } from '../core/playbook.ts';
+import { usesCheckpoints } from '../core/failover-strategy.ts';
 import type { Scenario } from '../core/scenario.ts';
 
 export function releaseText(s: Scenario): string {

@@ -102,5 +102,5 @@ export interface DrillContext {
   readonly lanes: readonly Lane[];
   /** The topics holding the scenario's messages on a cluster (core/playbook.ts `viewsOn`); the default playbook reads the remote topics MM2 created. */
   views(c: Cluster): Promise<string[]>;
-  policyOf(m: MirrorSpec): 'default' | 'identity';
+  policyOf(m: MirrorSpec): string;
 }

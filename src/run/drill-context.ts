@@ -53,7 +53,7 @@ export async function createDrillContext(o: Omit<DrillContext, 'admins' | 'views
   const topics = s.topics.map((t) => t.name);
   const admins = new AdminClients(o.env);
   await admins.connect();
-  const policyOf = (m: MirrorSpec) => (m.policy ?? s.mirror.policy) as 'default' | 'identity';
+  const policyOf = (m: MirrorSpec) => m.policy ?? s.mirror.policy;
   const views = async (c: Cluster) => {
     if (!o.explicit) return c === 'primary' ? topics : o.env.remoteTopics;
     const existing = await admins.get(c).listTopics();

@@ -1,8 +1,10 @@
 /**
  * Failover: the consumer moves across the forward flow, primary → backup, and resumes according
  * to a strategy (a playbook's `move-consumers` step to the backup, the default playbook's
- * failover). This module is the one home of the six strategies. Every input a strategy used, and
- * the offsets it chose, are recorded, so the checker can tell a harness mistake from an MM2 one.
+ * failover). This module holds what each strategy does with Kafka, one chooser per key of the
+ * strategy table (core/failover-strategy.ts holds the rest of what the drill knows of a strategy).
+ * Every input a strategy used, and the offsets it chose, are recorded, so the checker can tell a
+ * harness mistake from an MM2 one.
  */
 import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
@@ -11,6 +13,7 @@ import { eventsOf, type PhaseClock } from '../core/history.ts';
 import { offsetsLabels } from '../core/offsets-labels.ts';
 import { mirrorRelease } from '../core/kafka-release.ts';
 import { DrillError } from '../core/errors.ts';
+import { movedGroup, strategies, type Strategy } from '../core/failover-strategy.ts';
 import { checkpointsTopic } from '../core/mm2-config.ts';
 import { parseTp, tpKey } from '../core/topic-partition.ts';
 import { listenerPort } from '../core/topology.ts';
@@ -22,7 +25,6 @@ import type { DrillEnvironment } from '../adapters/environment.ts';
 import { commitGroupOffsets, committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
 import type { CellContext } from './cell-context.ts';
-import type { Scenario } from '../core/scenario.ts';
 
 type Offsets = Record<string, string>; // remote topic/partition → offset
 
@@ -37,69 +39,84 @@ export interface FailoverDeps {
   readonly topics: readonly string[];
 }
 
-export type Strategy = Scenario['failover']['strategy'];
-
 /** Maps a source topic to its remote topic (same index in the scenario's topic list). */
 const remoteOf = (d: FailoverDeps, source: string) => d.env.remoteTopics[d.ctx.cell.scenario.topics.findIndex((t) => t.name === source)];
 
-/** The offsets the strategy resumes from, and the group it resumes as. */
-async function chooseOffsets(d: FailoverDeps): Promise<{ group: string; offsets: Offsets }> {
-  const s = d.ctx.cell.scenario;
-  const strategy = d.strategy;
-  const groupId = s.workload.consumer.groupId;
-  const events = d.rec.events();
-  switch (strategy) {
-    case 'mm2-sync': {
+interface Chooser {
+  /** Reads MM2's checkpoints before choosing (the others read them while the consumer already runs). */
+  readonly checkpointsFirst: boolean;
+  /** The offsets the strategy resumes from. */
+  readonly choose: (d: FailoverDeps) => Promise<Offsets>;
+}
+
+/** What auto.offset.reset would pick, made explicit so the group has a position even on a partition it never reads (the drain then knows it is at the end). */
+const ends = (end: 'low' | 'high'): Chooser => ({
+  checkpointsFirst: false,
+  choose: async (d) => {
+    const offsets: Offsets = {};
+    for (const topic of d.env.remoteTopics) {
+      for (const o of await d.backupAdmin.fetchTopicOffsets(topic)) offsets[`${topic}/${o.partition}`] = o[end];
+    }
+    return offsets;
+  },
+});
+
+/** How each strategy chooses its offsets with Kafka (its other traits are core/failover-strategy.ts's). */
+const choosers = {
+  'mm2-sync': {
+    checkpointsFirst: false,
+    choose: async (d) => {
       const offsets: Offsets = {};
       for (const topic of d.env.remoteTopics) {
-        for (const [p, o] of Object.entries(await committedOffsets(d.backupAdmin, groupId, topic))) if (Number(o) >= 0) offsets[`${topic}/${p}`] = o;
+        for (const [p, o] of Object.entries(await committedOffsets(d.backupAdmin, d.ctx.cell.scenario.workload.consumer.groupId, topic))) if (Number(o) >= 0) offsets[`${topic}/${p}`] = o;
       }
-      return { group: groupId, offsets };
-    }
-    case 'checkpoints': {
-      const checkpoints = eventsOf(events, 'checkpoint').map((c) => ({ ...c, upstreamOffset: BigInt(c.upstreamOffset), downstreamOffset: BigInt(c.downstreamOffset), metadata: '' }));
+      return offsets;
+    },
+  },
+  checkpoints: {
+    checkpointsFirst: true,
+    choose: async (d) => {
+      const checkpoints = eventsOf(d.rec.events(), 'checkpoint').map((c) => ({ ...c, upstreamOffset: BigInt(c.upstreamOffset), downstreamOffset: BigInt(c.downstreamOffset), metadata: '' }));
       const offsets: Offsets = {};
       // Checkpoints name the remote topic partition (MirrorCheckpointTask renames it), not the source one.
-      for (const [tp, c] of latestCheckpoints(checkpoints, groupId)) if (d.env.remoteTopics.includes(c.topic)) offsets[tp] = String(c.downstreamOffset);
-      return { group: `${groupId}-checkpoints`, offsets };
-    }
-    case 'raw-copy': {
+      for (const [tp, c] of latestCheckpoints(checkpoints, d.ctx.cell.scenario.workload.consumer.groupId)) if (d.env.remoteTopics.includes(c.topic)) offsets[tp] = String(c.downstreamOffset);
+      return offsets;
+    },
+  },
+  'raw-copy': {
+    checkpointsFirst: false,
+    choose: async (d) => {
       // What an offset-copy job running up to the kill would have copied: the last committed numbers.
       const offsets: Offsets = {};
-      for (const e of eventsOf(events, 'offsets').filter((x) => x.label === offsetsLabels.beforeKill.committed && x.cluster === 'primary')) {
+      for (const e of eventsOf(d.rec.events(), 'offsets').filter((x) => x.label === offsetsLabels.beforeKill.committed && x.cluster === 'primary')) {
         const remote = remoteOf(d, e.topic);
         for (const [p, o] of Object.entries(e.offsets)) if (remote && Number(o) >= 0) offsets[`${remote}/${p}`] = o;
       }
-      return { group: `${groupId}-raw-copy`, offsets };
-    }
-    case 'timestamp': {
+      return offsets;
+    },
+  },
+  timestamp: {
+    checkpointsFirst: false,
+    choose: async (d) => {
       const last = new Map<string, number>();
-      for (const e of eventsOf(events, 'deliver')) if (e.phase === 'primary') last.set(tpKey(e.topic, e.partition), Math.max(last.get(tpKey(e.topic, e.partition)) ?? 0, e.ts));
+      for (const e of eventsOf(d.rec.events(), 'deliver')) if (e.phase === 'primary') last.set(tpKey(e.topic, e.partition), Math.max(last.get(tpKey(e.topic, e.partition)) ?? 0, e.ts));
       const offsets: Offsets = {};
       for (const [tp, ts] of last) {
         const { topic, partition: p } = parseTp(tp);
         const remote = remoteOf(d, topic);
         if (!remote) continue;
-        const found = (await d.backupAdmin.fetchTopicOffsetsByTimestamp(remote, ts - s.failover.timestampMarginMs)).find((x) => x.partition === p);
+        const found = (await d.backupAdmin.fetchTopicOffsetsByTimestamp(remote, ts - d.ctx.cell.scenario.failover.timestampMarginMs)).find((x) => x.partition === p);
         if (!found) continue;
         // No record at or after that time: everything on the backup is older, resume at its end.
         const end = (await d.backupAdmin.fetchTopicOffsets(remote)).find((x) => x.partition === p)?.high;
         offsets[`${remote}/${p}`] = Number(found.offset) >= 0 ? found.offset : (end ?? '0');
       }
-      return { group: `${groupId}-timestamp`, offsets };
-    }
-    case 'earliest':
-    case 'latest': {
-      // What auto.offset.reset would pick, made explicit so the group has a position even on a
-      // partition it never reads (the drain then knows it is at the end).
-      const offsets: Offsets = {};
-      for (const topic of d.env.remoteTopics) {
-        for (const o of await d.backupAdmin.fetchTopicOffsets(topic)) offsets[`${topic}/${o.partition}`] = strategy === 'earliest' ? o.low : o.high;
-      }
-      return { group: `${groupId}-${strategy}`, offsets };
-    }
-  }
-}
+      return offsets;
+    },
+  },
+  earliest: ends('low'),
+  latest: ends('high'),
+} satisfies Record<Strategy, Chooser>;
 
 /** The cross-check's classes, compiled once per Kafka image (paired variants cross-check at the same moment). */
 const translateClasses = new Map<string, Promise<string>>();
@@ -155,9 +172,12 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
       kafka: d.env.backup.kafka('admin', 'mm2-drill-checkpoints', d.env.kafkaLog), admin: d.backupAdmin,
       topic: checkpointsTopic(s, d.env.sourceAlias), recorder: d.rec, timeoutMs: 30_000,
     });
-  if (d.strategy === 'checkpoints') await checkpoints();
-  const { group, offsets } = await chooseOffsets(d);
-  if (d.strategy !== 'mm2-sync') {
+  const chooser: Chooser = choosers[d.strategy];
+  if (chooser.checkpointsFirst) await checkpoints();
+  const offsets = await chooser.choose(d);
+  const group = movedGroup(d.strategy, groupId, 'backup');
+  // The synced group's offsets are MM2's, already on the backup: only a group of the strategy's own gets its offsets committed.
+  if (!strategies[d.strategy].syncedGroup) {
     // One standalone commit, not kafkajs's setOffsets (a join and a fetch cycle per topic): the
     // harness's own time stays out of the failover gap.
     const topics = d.env.remoteTopics
@@ -172,7 +192,7 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
     fromBeginning: s.failover.autoOffsetReset === 'earliest', settings: { ...s.workload.consumer, groupId: group }, recorder: d.rec, onFirstDelivery: () => d.phase('first-backup-delivery'),
   });
   try {
-    if (d.strategy !== 'checkpoints') await checkpoints();
+    if (!chooser.checkpointsFirst) await checkpoints();
     if (s.failover.crossCheck) await kafkaTranslation(d, groupId);
   } catch (e) {
     await consumer.stop();

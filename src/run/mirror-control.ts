@@ -10,6 +10,7 @@ import { tpKey } from '../core/topic-partition.ts';
 import { replicationFactorFor } from '../core/topology.ts';
 import { flowProperties, sourceOffsetsTopic } from '../core/mm2-config.ts';
 import { topicsOfFlow } from '../core/mm2-topic-filter.ts';
+import { keepsTopicNames } from '../core/replication-policy.ts';
 import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import { describeLag, mirrorLag, readOffsetSyncs, resetSourceOffsets, type MirrorLag, seedSourceOffsets, watchSourceOffsets, type SourceOffsetsWatch } from '../adapters/mirror-offsets.ts';
 import type { StartedMirror } from '../adapters/mirror-maker.ts';
@@ -187,7 +188,7 @@ export class MirrorControl {
   private async seedsFor(source: Cluster, target: Cluster): Promise<Map<string, bigint>> {
     const opposite = Object.values(this.s.mirrors).find((m) => m.source === target && m.target === source);
     const seeds = new Map<string, bigint>();
-    if (!opposite || this.d.policyOf(opposite) !== 'identity') return seeds;
+    if (!opposite || !keepsTopicNames(this.d.policyOf(opposite))) return seeds;
     // The opposite flow's syncs live on its source (our target): mm2-offset-syncs.<its target>.internal.
     const syncs = await readOffsetSyncs({ kafka: this.d.admins.client(target), admin: this.d.admins.get(target), topic: `mm2-offset-syncs.${source}.internal`, timeoutMs: 30_000 });
     for (const sync of syncs) seeds.set(tpKey(sync.topic, sync.partition), sync.downstream + 1n);

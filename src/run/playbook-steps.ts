@@ -8,6 +8,7 @@ import type { PlaybookStep, Cluster } from '../core/playbook.ts';
 import { remoteTopicOf, stepLabel } from '../core/playbook.ts';
 import { offsetsLabels, type OffsetsSnapshot } from '../core/offsets-labels.ts';
 import { tpKey } from '../core/topic-partition.ts';
+import { movedGroup } from '../core/failover-strategy.ts';
 import { commitGroupOffsets, committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
 import type { TopicOffsets } from 'kafkajs';
 import { invokeFault } from '../adapters/nemesis.ts';
@@ -89,7 +90,7 @@ export function stepActions(x: StepDeps): StepActions {
         lane.adoptConsumer('backup', run);
         return `group ${run.groupId}${from ? ` from ${from}` : ''} on ${on.join(', ')} (${step.strategy})`;
       }
-      const group = step.strategy === 'mm2-sync' ? lane.groupId : `${lane.groupId}-${step.to}-${step.strategy}`;
+      const group = movedGroup(step.strategy, lane.groupId, step.to);
       const admin = d.admins.get(step.to);
       // What the group finds on its new cluster: offsets MM2's group sync translated, offsets it
       // committed there earlier (before a kill), or nothing (auto.offset.reset decides).
