@@ -8,7 +8,7 @@ import { defineScenario } from 'mm2-drill';
  * that processes half the production rate (thousands of messages behind at the kill). The two
  * consumers share each environment (paired: they differ only on the consumer side).
  *
- * The releases bracket every change of MM2's offset translation (core/kafka-release.ts): 3.3.2
+ * The releases bracket every change of MM2's offset translation (core/kafka/kafka-release.ts): 3.3.2
  * and 3.4.0 extrapolate from the latest sync only (KAFKA-12468); 3.4.1 translates conservatively
  * with a sync history (KAFKA-14666) that drops too many syncs until 3.5.2 (KAFKA-15202); 3.7
  * adds offset syncs at each flush (KAFKA-15906); 3.9 makes offset syncs optional (KAFKA-16254).

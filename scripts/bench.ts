@@ -10,8 +10,8 @@
  */
 import { $ } from 'zx';
 import Table from 'cli-table3';
-import type { PhaseName } from '../src/core/history.ts';
-import type { RunResults } from '../src/core/results.ts';
+import type { PhaseName } from '../src/core/history/history.ts';
+import type { RunResults } from '../src/core/results/results.ts';
 
 const [scenario = 'scenarios/quickstart.ts', runsArg = '1', ...runArgs] = process.argv.slice(2);
 const runs = Number(runsArg);

@@ -135,7 +135,7 @@ kafka_image() { # version
     tar -C "$rootfs" -c . | docker import - "$base" >/dev/null
     rm -rf "$rootfs"
   fi
-  # Kafka's POMs declare only slf4j-api: a binding per generation, as src/core/kafka-release.ts
+  # Kafka's POMs declare only slf4j-api: a binding per generation, as src/core/kafka/kafka-release.ts
   # configures them (logConfigOf): reload4j (log4j 1) for 3.x, log4j2 for 4.x.
   local logging=log4j1
   [ "${version%%.*}" -ge 4 ] && logging=log4j2

@@ -1,2 +1,2 @@
 /** Public API for scenario files: `import { defineScenario } from 'mm2-drill'`. */
-export { defineScenario, type ScenarioInput, type Scenario } from './core/scenario.ts';
+export { defineScenario, type ScenarioInput, type Scenario } from './core/scenario/scenario.ts';

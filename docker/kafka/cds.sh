@@ -8,7 +8,7 @@
 # How: each program runs once here, on a one-node KRaft broker on localhost, with
 # -XX:DumpLoadedClassList (written as classes load, so no clean exit is needed), and each list
 # is dumped with -Xshare:dump into that program's archive (one per program: a list's ids are its own). The class path must be the one the harness uses
-# (src/adapters/java-command.ts), a prefix of it at run time. Run at image build time only.
+# (src/adapters/containers/java-command.ts), a prefix of it at run time. Run at image build time only.
 set -eu
 dir=/tmp/cds
 mkdir -p "$dir/data"

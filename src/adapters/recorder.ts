@@ -1,6 +1,6 @@
 /** Appends history events to history.ndjson and keeps the current cell's events for the checker. */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { EventBody, HistoryEvent } from '../core/history.ts';
+import type { EventBody, HistoryEvent } from '../core/history/history.ts';
 import { scrubJson } from './secrets.ts';
 
 export interface CellRecorder {

@@ -1,6 +1,6 @@
 /** Bounded waits: every wait has a deadline and, when it expires, says what did not happen. */
 import { DrillError } from '../core/errors.ts';
-import { tailOf } from './container-logs.ts';
+import { tailOf } from './containers/container-logs.ts';
 
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {

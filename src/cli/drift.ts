@@ -1,15 +1,15 @@
 /**
  * `mm2-drill drift`: the configs of every mirrored topic compared between two clusters — the
  * user's own as well as a drill's — with what MM2 would do about each difference
- * (core/topic-drift.ts). Exit code 0: no difference; 1: differences; 3: a cluster does not answer.
+ * (core/kafka/topic-drift.ts). Exit code 0: no difference; 1: differences; 3: a cluster does not answer.
  */
 import { Option, type Command } from 'commander';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DrillError, ExitCode, type ExitCodeValue } from '../core/errors.ts';
-import { compareClusters, mm2DefaultExclude, mm2SyncDefaults, type SyncRules, type TopicSnapshot } from '../core/topic-drift.ts';
-import { closeQuietly, kafkaClient } from '../adapters/kafka-client.ts';
-import { snapshotTopics } from '../adapters/topic-configs.ts';
+import { compareClusters, mm2DefaultExclude, mm2SyncDefaults, type SyncRules, type TopicSnapshot } from '../core/kafka/topic-drift.ts';
+import { closeQuietly, kafkaClient } from '../adapters/clients/kafka-client.ts';
+import { snapshotTopics } from '../adapters/clients/topic-configs.ts';
 import { driftTable } from '../render/drift.ts';
 
 interface DriftOptions {

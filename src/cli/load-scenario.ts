@@ -4,10 +4,10 @@ import { registerHooks } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DrillError } from '../core/errors.ts';
-import { expandMatrix, type Cell } from '../core/matrix.ts';
-import { applySets, filterCells } from '../core/overrides.ts';
-import type { ScenarioInput } from '../core/scenario.ts';
-import { plainData } from '../core/plain-data.ts';
+import { expandMatrix, type Cell } from '../core/plan/matrix.ts';
+import { applySets, filterCells } from '../core/plan/overrides.ts';
+import type { ScenarioInput } from '../core/scenario/scenario.ts';
+import { plainData } from '../core/scenario/plain-data.ts';
 import { secretsOf } from '../core/redaction.ts';
 import { rememberSecrets } from '../adapters/secrets.ts';
 

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, type ExitCodeValue } from '../core/errors.ts';
-import { releasesOf } from '../core/kafka-release.ts';
+import { releasesOf } from '../core/kafka/kafka-release.ts';
 import { loadScenario } from './load-scenario.ts';
 
 const script = fileURLToPath(new URL('../../scripts/setup.sh', import.meta.url));

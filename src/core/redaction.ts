@@ -3,7 +3,7 @@
  * (validation's "found …" echoes too), results.json, scenario.json, history.ndjson, summary.md,
  * junit.xml, report.html and the log files it writes — goes through these rules (the writers and
  * printers apply them: run/run-dir.ts, adapters/recorder.ts, run/reports.ts, run/progress.ts,
- * adapters/container-logs.ts, cli/main.ts). Pure: the values a run knows to be secret are handed in.
+ * adapters/containers/container-logs.ts, cli/main.ts). Pure: the values a run knows to be secret are handed in.
  *
  * Three passes, each catching what the others cannot:
  *  - by key: the value of a key that names a secret (password, secret, token, JAAS config,

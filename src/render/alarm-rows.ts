@@ -1,6 +1,6 @@
 /** The scenario's alarms per cell run as rows, shared by the terminal tables, summary.md and report.html. */
-import { alarmLabel, type AlarmResult } from '../core/alarms.ts';
-import type { CellResult } from '../core/results.ts';
+import { alarmLabel, type AlarmResult } from '../core/scenario/alarms.ts';
+import type { CellResult } from '../core/results/results.ts';
 
 const s = (ms: number | null) => (ms === null ? '—' : (ms / 1000).toFixed(1));
 const v = (x: number | null) => (x === null ? 'unknown' : `${x.toFixed(1)} s`);

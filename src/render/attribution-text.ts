@@ -2,7 +2,7 @@
  * The attribution in words, shared by the terminal and summary.md: "of 1031 duplicated by the
  * failover: 995 consumer commit lag (≤ 1000), 12 group-sync lag (≤ 400), 24 translation slack (≤ 303)".
  */
-import { causes, type Attribution, type Part } from '../core/attribution.ts';
+import { causes, type Attribution, type Part } from '../core/checker/attribution.ts';
 
 /** A cause's short name: "consumer commit lag". */
 export const shortName = (p: Pick<Part, 'cause'>): string => causes[p.cause].split(':')[0]!;

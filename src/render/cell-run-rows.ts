@@ -2,10 +2,10 @@
  * A cell run as a report to file after a rehearsal, shared by report.html and summary.md: its
  * headline figures (RPO, lost, skipped, duplicated with why, the failover gap), its events and
  * its faults with wall-clock times (UTC) and seconds from the cell start — the origin of every
- * time of a cell in results.json (core/drill-events.ts).
+ * time of a cell in results.json (core/checker/drill-events.ts).
  */
-import type { Count } from '../core/ledger.ts';
-import type { CellResult } from '../core/results.ts';
+import type { Count } from '../core/checker/ledger.ts';
+import type { CellResult } from '../core/results/results.ts';
 import { partsText } from './attribution-text.ts';
 
 export interface Card {

@@ -3,10 +3,11 @@
  * stable names (never the threshold's value, so a CI's test history survives a changed
  * threshold) and failure messages that carry the measured value and the threshold.
  */
-import type { CellResult } from '../core/results.ts';
-import type { Check, FigureName } from '../core/thresholds.ts';
-import { parseComparison } from '../core/comparison.ts';
-import { leadSignal } from '../core/alarms.ts';
+import type { CellResult } from '../core/results/results.ts';
+import type { FigureName } from '../core/scenario/thresholds.ts';
+import type { Check } from '../core/checker/verdict.ts';
+import { parseComparison } from '../core/scenario/comparison.ts';
+import { leadSignal } from '../core/scenario/alarms.ts';
 
 /** The kind of a comparison, in words: what tells two checks of one figure apart without their values. */
 const operatorKinds: Record<string, string> = { '==': 'equal', '!=': 'not equal', '<=': 'at most', '<': 'below', '>=': 'at least', '>': 'above' };

@@ -8,7 +8,7 @@
  * horizontal bars keep long labels ("mirrors.reverse.startFrom=earliest") readable however
  * many cells there are, every one labelled (no tick skipping).
  */
-import type { Comparison, ComparedFigure } from '../core/report-model.ts';
+import type { Comparison, ComparedFigure } from '../core/results/report-model.ts';
 
 /** A fixed colour per figure, shared with the per-partition charts (lost red, skipped orange, duplicated purple). */
 export const figureStyle: Record<ComparedFigure, { label: string; color: string }> = {

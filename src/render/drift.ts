@@ -1,6 +1,6 @@
 /** The drift report as a terminal table (pure). */
 import Table from 'cli-table3';
-import { verdictText, type DriftReport } from '../core/topic-drift.ts';
+import { verdictText, type DriftReport } from '../core/kafka/topic-drift.ts';
 
 const shown = (v: string | null, origin: string | null): string => (v === null ? '—' : `${v.length > 40 ? `${v.slice(0, 37)}…` : v}${origin ? ` (${origin})` : ''}`);
 

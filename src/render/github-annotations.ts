@@ -11,7 +11,7 @@
  * measured value and the threshold. Escaping follows GitHub's workflow-command rules (as
  * `@actions/core` does): `%`, CR and LF in the message; also `:` and `,` in a property.
  */
-import type { CellResult, RunResults } from '../core/results.ts';
+import type { CellResult, RunResults } from '../core/results/results.ts';
 import { checkMessage, checkNames } from './check-text.ts';
 import type { Reporter } from './reporter.ts';
 

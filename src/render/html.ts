@@ -5,18 +5,18 @@
  * cell run, its headline cards, events, faults, links to its logs and the ids behind the counts.
  * Pure: the log files are listed by the caller (run/reports.ts) into the model.
  */
-import { causes, type Attribution, type Part } from '../core/attribution.ts';
-import type { Count, Sample } from '../core/ledger.ts';
-import type { CellResult } from '../core/results.ts';
-import { drawSections, type ReportModel, type SectionDrawers } from '../core/report-model.ts';
+import { causes, type Attribution, type Part } from '../core/checker/attribution.ts';
+import type { Count, Sample } from '../core/checker/ledger.ts';
+import type { CellResult } from '../core/results/results.ts';
+import { drawSections, type ReportModel, type SectionDrawers } from '../core/results/report-model.ts';
 import type { FileReporter } from './reporter.ts';
-import { eras, type Era, type RoundTrip } from '../core/round-trip.ts';
+import { eras, type Era, type RoundTrip } from '../core/checker/round-trip.ts';
 import { copiesText, incarnationCells, incarnationHead, layoutCells, layoutHead, offsetsText, propagationCells, propagationHead } from './round-trip-rows.ts';
-import { formatStat, pairedText, runsText } from '../core/summary.ts';
+import { formatStat, pairedText, runsText } from '../core/results/summary.ts';
 import { countsText, fileText, settingRows } from './mirror-settings-rows.ts';
 import { eventCells, eventHead, faultCells, faultHead, headlineCards } from './cell-run-rows.ts';
 import { comparisonChart, type ComparisonChart } from './comparison-chart.ts';
-import type { LogFile } from '../core/log-files.ts';
+import type { LogFile } from '../core/results/log-files.ts';
 import { alarmCells, alarmHead } from './alarm-rows.ts';
 import { topicCells, topicHead } from './topic-rows.ts';
 
@@ -126,7 +126,7 @@ function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefi
 </section>`;
 }
 
-/** The sections of report.html (core/report-model.ts): the run-wide ones it draws, then a page per cell run. */
+/** The sections of report.html (core/results/report-model.ts): the run-wide ones it draws, then a page per cell run. */
 function drawers(chart: ComparisonChart): SectionDrawers<string> {
   return {
     matrix: ({ summary, dimensions: dims, paired }) => {

@@ -22,7 +22,7 @@
  * failure: it was not shown to pass. An unknown consistency check is skipped (not proven, not
  * broken).
  */
-import type { CellResult, RunResults } from '../core/results.ts';
+import type { CellResult, RunResults } from '../core/results/results.ts';
 import { checkMessage, checkNames } from './check-text.ts';
 import type { FileReporter } from './reporter.ts';
 

@@ -1,15 +1,15 @@
 /** summary.md: the run as a Markdown report (also appended to $GITHUB_STEP_SUMMARY), every section of the report model. */
-import { causes } from '../core/attribution.ts';
-import type { Count } from '../core/ledger.ts';
-import type { CellResult } from '../core/results.ts';
-import { formatStat, pairedText, runsText } from '../core/summary.ts';
-import { drawSections, type ReportModel, type SectionDrawers } from '../core/report-model.ts';
+import { causes } from '../core/checker/attribution.ts';
+import type { Count } from '../core/checker/ledger.ts';
+import type { CellResult } from '../core/results/results.ts';
+import { formatStat, pairedText, runsText } from '../core/results/summary.ts';
+import { drawSections, type ReportModel, type SectionDrawers } from '../core/results/report-model.ts';
 import type { FileReporter } from './reporter.ts';
 import { boundText, duplicatesText, gapText } from './table.ts';
 import { incarnationRows, layoutRows, moveRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { cellsWithFile, countsText, fileText, settingRows } from './mirror-settings-rows.ts';
 import { eventCells, eventHead, faultCells, faultHead, headlineText } from './cell-run-rows.ts';
-import type { LogFile } from '../core/log-files.ts';
+import type { LogFile } from '../core/results/log-files.ts';
 import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
 
@@ -39,7 +39,7 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[], ma
 const verdictIcon = { pass: '✅', fail: '❌', unknown: '❔' } as const;
 const statusIcon = (c: CellResult): string => ({ passed: '✅', measured: '📏', failed: '❌', error: '💥', interrupted: '⏹' })[c.status];
 
-/** The sections of summary.md (core/report-model.ts), in Markdown; each starts with an empty line. */
+/** The sections of summary.md (core/results/report-model.ts), in Markdown; each starts with an empty line. */
 const drawers: SectionDrawers<string[]> = {
   matrix: ({ summary, dimensions: dims, paired }) => [
     '',

@@ -3,7 +3,7 @@
  * property MM2 got and every entry of the file it did not get, the ones the drill changed marked
  * with the file's value, the value used and why. summary.md and report.html render these rows.
  */
-import type { CellResult, PropertiesFileResult } from '../core/results.ts';
+import type { CellResult, PropertiesFileResult } from '../core/results/results.ts';
 
 export interface SettingRow {
   readonly key: string;

@@ -1,13 +1,13 @@
 /**
  * A cell's MirrorMaker 2 release in a few words, before it runs (`mm2-drill list`): the known
- * defects of its offset translation that a failover can meet (core/kafka-release.ts), and
+ * defects of its offset translation that a failover can meet (core/kafka/kafka-release.ts), and
  * whether its model allows skips with the cell's workload — so the prediction is on record
  * before the measurement confirms or refutes it.
  */
-import { mirrorRelease, translationModel } from '../core/kafka-release.ts';
-import { sourceHasGaps } from '../core/expected-bound.ts';
-import { usesCheckpoints } from '../core/failover-strategy.ts';
-import type { Scenario } from '../core/scenario.ts';
+import { mirrorRelease, translationModel } from '../core/kafka/kafka-release.ts';
+import { sourceHasGaps } from '../core/checker/expected-bound.ts';
+import { usesCheckpoints } from '../core/scenario/failover-strategy.ts';
+import type { Scenario } from '../core/scenario/scenario.ts';
 
 export function releaseText(s: Scenario): string {
   const m = translationModel(mirrorRelease(s));

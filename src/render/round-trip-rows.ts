@@ -1,8 +1,8 @@
 /** The round trip of playbook cells as rows, shared by the terminal tables and summary.md. */
-import type { Count } from '../core/ledger.ts';
-import type { RunResults } from '../core/results.ts';
-import type { CopyHistogram, RoundTrip } from '../core/round-trip.ts';
-import { verdictText } from '../core/topic-drift.ts';
+import type { Count } from '../core/checker/ledger.ts';
+import type { RunResults } from '../core/results/results.ts';
+import type { CopyHistogram, RoundTrip } from '../core/checker/round-trip.ts';
+import { verdictText } from '../core/kafka/topic-drift.ts';
 
 const n = (c: Count): string => String(c);
 
@@ -51,7 +51,7 @@ export function moveRows(results: RunResults): { head: string[]; rows: string[][
 
 const seconds = (ms: number | null): string => (ms === null ? '—' : (ms / 1000).toFixed(1));
 
-/** Each incarnation of a topic the playbook deleted or recreated (core/incarnation.ts). */
+/** Each incarnation of a topic the playbook deleted or recreated (core/checker/incarnation.ts). */
 export const incarnationHead = ['topic', 'incarnation', 'created s', 'deleted s', 'partitions', 'acked', 'lost', 'skipped', 'duplicated', 'copies on the primary', 'copies on the backup', 'not replicated (head)'];
 export const incarnationCells = (rt: RoundTrip): string[][] => rt.incarnations.map((x) => [
   `${x.topic} on ${x.cluster}`, `#${x.incarnation}`, x.createdMs === null ? 'set-up' : seconds(x.createdMs), seconds(x.deletedMs), x.partitions === null ? 'as declared' : String(x.partitions),

@@ -8,14 +8,15 @@
  * has a place for, in the list's order.
  */
 import Table from 'cli-table3';
-import type { Count, LedgerCounts } from '../core/ledger.ts';
+import type { Count, LedgerCounts } from '../core/checker/ledger.ts';
 import { attributionText } from './attribution-text.ts';
-import type { CellResult, RunResults } from '../core/results.ts';
+import type { CellResult, RunResults } from '../core/results/results.ts';
 import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
-import { formatStat, type CellSummary } from '../core/summary.ts';
-import { drawSections, type ReportModel, type SectionDrawers } from '../core/report-model.ts';
+import { formatStat } from '../core/results/summary.ts';
+import { type CellSummary } from '../core/results/results.ts';
+import { drawSections, type ReportModel, type SectionDrawers } from '../core/results/report-model.ts';
 import type { Reporter } from './reporter.ts';
 import { checkMessage } from './check-text.ts';
 
@@ -54,7 +55,7 @@ export function matrixTable({ summary: summaries, dimensions: dims }: Pick<Repor
   return table.toString();
 }
 
-/** "≤ 412 ok", "≤ 412 BROKEN" or "≤ 412, no skips unknown" (the strategy's predicted duplicates bound, see core/expected-bound.ts). */
+/** "≤ 412 ok", "≤ 412 BROKEN" or "≤ 412, no skips unknown" (the strategy's predicted duplicates bound, see core/checker/expected-bound.ts). */
 export const boundText = (b: CellResult['expected']): string =>
   (b ? `≤ ${b.maxDuplicates}${b.skipsPossible ? '' : ', no skips'} ${b.holds === 'unknown' ? 'unknown' : b.holds ? 'ok' : 'BROKEN'}` : '—');
 
@@ -223,7 +224,7 @@ export function verdictLine(results: RunResults, runDir: string, style: SummaryS
   return `${paint(style, colours[results.status], results.status.toUpperCase())}: ${tally}${gate} — results, summary.md, junit.xml, report.html: ${runDir}`;
 }
 
-/** The full tables (`--verbose`), one section each (core/report-model.ts): the terminal's run-wide tables. */
+/** The full tables (`--verbose`), one section each (core/results/report-model.ts): the terminal's run-wide tables. */
 const drawers: SectionDrawers<string> = {
   matrix: (m) => `\n${m.results.scenario.name} — lost / skipped / duplicated (Kafka ${m.results.environment.kafkaVersion})\n${matrixTable(m)}`,
   'cell-run-table': ({ results }) => detailTable(results),

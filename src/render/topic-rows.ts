@@ -1,6 +1,6 @@
 /** Replication per topic per cell run as rows, shared by the terminal tables, summary.md and report.html. */
-import type { CellResult } from '../core/results.ts';
-import type { TopicReplication } from '../core/topic-replication.ts';
+import type { CellResult } from '../core/results/results.ts';
+import type { TopicReplication } from '../core/checker/topic-replication.ts';
 
 const n = (x: number | 'unknown' | null) => (x === null ? '—' : String(x));
 const known = (x: number | null) => (x === null ? 'unknown' : String(x));

@@ -4,21 +4,21 @@
  * drill shares (`DrillContext`, with its `Lane`s and its `ClusterAdmins`).
  *
  * They live here, apart from the code that builds or uses them (run/run-cell.ts,
- * run/drill-context.ts, run/lane.ts), so that every file of src/run imports its contexts from
+ * run/playbook/drill-context.ts, run/playbook/lane.ts), so that every file of src/run imports its contexts from
  * one place and none reaches into another's implementation for a type: the run layer has no
  * import cycle, type imports included. This file imports only from src/core, src/adapters and
  * two leaves of the run layer (run/progress.ts, run/supervisor.ts): it must never import a file
  * that imports it.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import type { PhaseClock } from '../core/history.ts';
-import type { Cell } from '../core/matrix.ts';
-import type { Cluster, MirrorSpec } from '../core/playbook.ts';
-import type { Scenario } from '../core/scenario.ts';
-import type { RunningConsumer } from '../adapters/consumer.ts';
-import type { PreparedPolicy } from '../adapters/custom-policy.ts';
-import type { DrillEnvironment } from '../adapters/environment.ts';
-import type { ResolvedImages } from '../adapters/images.ts';
+import type { PhaseClock } from '../core/history/history.ts';
+import type { Cell } from '../core/plan/matrix.ts';
+import type { Cluster, MirrorSpec } from '../core/scenario/playbook.ts';
+import type { Scenario } from '../core/scenario/scenario.ts';
+import type { RunningConsumer } from '../adapters/clients/consumer.ts';
+import type { PreparedPolicy } from '../adapters/containers/custom-policy.ts';
+import type { DrillEnvironment } from '../adapters/containers/environment.ts';
+import type { ResolvedImages } from '../adapters/containers/images.ts';
 import type { CellRecorder, HistoryRecorder } from '../adapters/recorder.ts';
 import type { Progress } from './progress.ts';
 import type { Supervisor } from './supervisor.ts';
@@ -41,7 +41,7 @@ export interface CellContext {
   readonly onKept?: (env: DrillEnvironment) => void;
 }
 
-/** One environment: the variants it holds (one cell when unpaired, core/pairing.ts) for one repetition. */
+/** One environment: the variants it holds (one cell when unpaired, core/plan/pairing.ts) for one repetition. */
 export type UnitContext = Omit<CellContext, 'cell'> & { readonly cells: readonly Cell[] };
 
 /** What a lane is made of: the variant's cell context, its history and its phase clock. */
@@ -51,7 +51,7 @@ export interface LaneSpec {
   readonly phase: PhaseClock;
 }
 
-/** One variant's consumer group in a running drill (run/lane.ts builds it). */
+/** One variant's consumer group in a running drill (run/playbook/lane.ts builds it). */
 export interface Lane extends LaneSpec {
   readonly scenario: Scenario;
   readonly groupId: string;
@@ -72,7 +72,7 @@ export interface Lane extends LaneSpec {
   stop(): Promise<void>;
 }
 
-/** The harness's admin clients, on the never-faulted ADMIN path (run/drill-context.ts builds them). */
+/** The harness's admin clients, on the never-faulted ADMIN path (run/playbook/drill-context.ts builds them). */
 export interface ClusterAdmins {
   /** A client for the cluster's ADMIN path (readers and seeding build their consumers and producers from it). */
   client(c: Cluster): Kafka;
@@ -100,7 +100,7 @@ export interface DrillContext {
   readonly admins: ClusterAdmins;
   /** The consumer groups, one per variant (one when unpaired). */
   readonly lanes: readonly Lane[];
-  /** The topics holding the scenario's messages on a cluster (core/playbook.ts `viewsOn`); the default playbook reads the remote topics MM2 created. */
+  /** The topics holding the scenario's messages on a cluster (core/scenario/playbook.ts `viewsOn`); the default playbook reads the remote topics MM2 created. */
   views(c: Cluster): Promise<string[]>;
   policyOf(m: MirrorSpec): string;
 }

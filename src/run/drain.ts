@@ -5,8 +5,8 @@
  * still writing are not missed. A quiet period alone would prove nothing.
  */
 import type { Admin } from 'kafkajs';
-import { committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
-import type { RunningConsumer } from '../adapters/consumer.ts';
+import { committedOffsets, endOffsets } from '../adapters/clients/kafka-client.ts';
+import type { RunningConsumer } from '../adapters/clients/consumer.ts';
 import { sleep } from '../adapters/wait.ts';
 
 const SETTLE_MS = 3000;

@@ -2,27 +2,27 @@
  * Failover: the consumer moves across the forward flow, primary → backup, and resumes according
  * to a strategy (a playbook's `move-consumers` step to the backup, the default playbook's
  * failover). This module holds what each strategy does with Kafka, one chooser per key of the
- * strategy table (core/failover-strategy.ts holds the rest of what the drill knows of a strategy).
+ * strategy table (core/scenario/failover-strategy.ts holds the rest of what the drill knows of a strategy).
  * Every input a strategy used, and the offsets it chose, are recorded, so the checker can tell a
  * harness mistake from an MM2 one.
  */
 import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
-import { latestCheckpoints } from '../core/checkpoint.ts';
-import { eventsOf, type PhaseClock } from '../core/history.ts';
-import { offsetsLabels } from '../core/offsets-labels.ts';
-import { mirrorRelease } from '../core/kafka-release.ts';
+import { latestCheckpoints } from '../core/kafka/checkpoint.ts';
+import { eventsOf, type PhaseClock } from '../core/history/history.ts';
+import { offsetsLabels } from '../core/history/offsets-labels.ts';
+import { mirrorRelease } from '../core/kafka/kafka-release.ts';
 import { DrillError } from '../core/errors.ts';
-import { movedGroup, strategies, type Strategy } from '../core/failover-strategy.ts';
-import { checkpointsTopic } from '../core/mm2-config.ts';
-import { parseTp, tpKey } from '../core/topic-partition.ts';
-import { listenerPort } from '../core/topology.ts';
-import { startConsumer, type RunningConsumer } from '../adapters/consumer.ts';
-import { readCheckpoints } from '../adapters/checkpoint-reader.ts';
-import { compileJava } from '../adapters/custom-policy.ts';
-import { dockerClient } from '../adapters/docker.ts';
-import type { DrillEnvironment } from '../adapters/environment.ts';
-import { commitGroupOffsets, committedOffsets, endOffsets } from '../adapters/kafka-client.ts';
+import { movedGroup, strategies, type Strategy } from '../core/scenario/failover-strategy.ts';
+import { checkpointsTopic } from '../core/kafka/mm2-config.ts';
+import { parseTp, tpKey } from '../core/history/topic-partition.ts';
+import { listenerPort } from '../core/kafka/network-layout.ts';
+import { startConsumer, type RunningConsumer } from '../adapters/clients/consumer.ts';
+import { readCheckpoints } from '../adapters/clients/checkpoint-reader.ts';
+import { compileJava } from '../adapters/containers/custom-policy.ts';
+import { dockerClient } from '../adapters/containers/docker.ts';
+import type { DrillEnvironment } from '../adapters/containers/environment.ts';
+import { commitGroupOffsets, committedOffsets, endOffsets } from '../adapters/clients/kafka-client.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
 import type { CellContext } from './cell-context.ts';
 
@@ -61,7 +61,7 @@ const ends = (end: 'low' | 'high'): Chooser => ({
   },
 });
 
-/** How each strategy chooses its offsets with Kafka (its other traits are core/failover-strategy.ts's). */
+/** How each strategy chooses its offsets with Kafka (its other traits are core/scenario/failover-strategy.ts's). */
 const choosers = {
   'mm2-sync': {
     checkpointsFirst: false,

@@ -4,8 +4,8 @@
  * (kill, faults, failover) as they happen. Step starts are shown on a TTY only; everything
  * else is printed everywhere (a CI log wants the kill and the faults too).
  */
-import { eventDescriber, eventSentence, type EventKind } from '../core/drill-events.ts';
-import type { HistoryEvent } from '../core/history.ts';
+import { eventDescriber, eventSentence, type EventKind } from '../core/checker/drill-events.ts';
+import type { HistoryEvent } from '../core/history/history.ts';
 import { scrub } from '../adapters/secrets.ts';
 
 export interface Progress {
@@ -71,13 +71,13 @@ export function timeLeft(doneMs: readonly number[], remaining: number): string |
   return `~${formatDuration(mean * remaining)} left`;
 }
 
-/** What the terminal narrates as it happens; the report lists every event (core/drill-events.ts). */
+/** What the terminal narrates as it happens; the report lists every event (core/checker/drill-events.ts). */
 const narrated: ReadonlySet<EventKind> = new Set(['kill', 'failover', 'first-backup-delivery', 'faults-healed', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'alarm']);
 
 /**
  * Turns a cell run's history events into progress lines as they are recorded: the kill, each
  * fault's start, end and failure, a step never reached, the failover and its first delivery —
- * in the words of the report's event table (core/drill-events.ts).
+ * in the words of the report's event table (core/checker/drill-events.ts).
  * Times are seconds since the workload started (the clock of the scenario's timeline).
  * Returns null for every other event. One narrator per cell run: it remembers the clock.
  */

@@ -8,19 +8,19 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeF
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DrillError } from '../core/errors.ts';
-import type { HistoryEvent } from '../core/history.ts';
-import type { Cell } from '../core/matrix.ts';
-import { judgeCell, measureCell } from '../core/measure.ts';
-import { cellLogDir, type LogFile } from '../core/log-files.ts';
-import { reportModel, type ReportModel } from '../core/report-model.ts';
-import { runStatus, type RunResults } from '../core/results.ts';
-import { summarize } from '../core/summary.ts';
+import type { HistoryEvent } from '../core/history/history.ts';
+import type { Cell } from '../core/plan/matrix.ts';
+import { judgeCell, measureCell } from '../core/checker/measure.ts';
+import { cellLogDir, type LogFile } from '../core/results/log-files.ts';
+import { reportModel, type ReportModel } from '../core/results/report-model.ts';
+import { runStatus, type RunResults } from '../core/results/results.ts';
+import { summarize } from '../core/results/summary.ts';
 import { htmlReporter } from '../render/html.ts';
 import { junitReporter } from '../render/junit.ts';
 import { markdownReporter } from '../render/markdown.ts';
 import type { FileReporter } from '../render/reporter.ts';
 import { writeJson } from './run-dir.ts';
-import { checkRunFile, parseRunJson, rederiveFailure, savedEventSchema, savedResultsSchema, savedScenarioFileSchema } from '../core/run-files.ts';
+import { checkRunFile, parseRunJson, rederiveFailure, savedEventSchema, savedResultsSchema, savedScenarioFileSchema } from '../core/results/run-files.ts';
 import { scrubJson, scrubKnown } from '../adapters/secrets.ts';
 
 // The UMD build is not in chart.js's exports map; it sits next to the CommonJS entry point.
@@ -115,7 +115,7 @@ function readRunText(file: string): string {
   }
 }
 
-/** results.json of a run directory, its shape checked (core/run-files.ts). */
+/** results.json of a run directory, its shape checked (core/results/run-files.ts). */
 export const readSavedResults = (file: string): RunResults =>
   checkRunFile(savedResultsSchema, parseRunJson(readRunText(file), file), file) as unknown as RunResults;
 

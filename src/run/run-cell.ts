@@ -1,25 +1,25 @@
 /**
  * One drill environment on fresh clusters: stand up, produce and consume, kill the primary
  * mid-stream, fail the consumer over to the backup, drain, read the backup back, and check the
- * ledger — for each paired variant in it (core/pairing.ts), or for the one cell it holds.
+ * ledger — for each paired variant in it (core/plan/pairing.ts), or for the one cell it holds.
  */
 import { join } from 'node:path';
-import { recordedSettings } from '../core/cell-settings.ts';
-import { cellLogDir } from '../core/log-files.ts';
+import { recordedSettings } from '../core/history/cell-settings.ts';
+import { cellLogDir } from '../core/results/log-files.ts';
 import { mkdirSync } from 'node:fs';
-import { judgeCell, measureCell, type Measured } from '../core/measure.ts';
-import type { PhaseClock } from '../core/history.ts';
-import { mirrorRelease } from '../core/kafka-release.ts';
-import type { CellResult } from '../core/results.ts';
-import { startEnvironment, type DrillEnvironment } from '../adapters/environment.ts';
-import { startExternalEnvironment } from '../adapters/external-environment.ts';
+import { judgeCell, measureCell, type Measured } from '../core/checker/measure.ts';
+import type { PhaseClock } from '../core/history/history.ts';
+import { mirrorRelease } from '../core/kafka/kafka-release.ts';
+import type { CellResult } from '../core/results/results.ts';
+import { startEnvironment, type DrillEnvironment } from '../adapters/containers/environment.ts';
+import { startExternalEnvironment } from '../adapters/containers/external-environment.ts';
 import { broadcastRecorder } from '../adapters/recorder.ts';
-import { runPlaybook } from './playbook-runner.ts';
-import { playbookOf } from '../core/scenario.ts';
-import { defaultPlaybook } from '../core/playbook.ts';
+import { runPlaybook } from './playbook/playbook-runner.ts';
+import { playbookOf } from '../core/scenario/scenario.ts';
+import { defaultPlaybook } from '../core/scenario/default-playbook.ts';
 import { Resources } from './resources.ts';
 import { cellFailure } from './abort-reason.ts';
-import { dockerClient, LABEL_CELL, removeLabelled } from '../adapters/docker.ts';
+import { dockerClient, LABEL_CELL, removeLabelled } from '../adapters/containers/docker.ts';
 import type { CellContext, UnitContext } from './cell-context.ts';
 
 /**

@@ -1,35 +1,35 @@
 /**
  * A whole drill: every matrix cell × repetition on fresh clusters, one environment after the
- * other — paired variants share one (core/pairing.ts), every other cell run has its own.
+ * other — paired variants share one (core/plan/pairing.ts), every other cell run has its own.
  * results.json is rewritten after every cell, so an interrupted run keeps what it measured.
  * Progress: each cell run's lines start with its place in the plan (`[3/12]`), with the time
  * left once one has finished, and its kill, faults and failover are printed as the history
  * records them (a recorder that hands each event to the progress's narrator).
  */
 import { join, resolve } from 'node:path';
-import type { Cell } from '../core/matrix.ts';
-import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results.ts';
-import { summarize } from '../core/summary.ts';
-import { memoryNeeded, memoryShortfall } from '../core/capacity.ts';
+import type { Cell } from '../core/plan/matrix.ts';
+import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results/results.ts';
+import { summarize } from '../core/results/summary.ts';
+import { memoryNeeded, memoryShortfall } from '../core/plan/capacity.ts';
 import { DrillError } from '../core/errors.ts';
-import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/docker.ts';
-import { resolveImages } from '../adapters/images.ts';
-import { mirrorRelease, releasesOf } from '../core/kafka-release.ts';
+import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/containers/docker.ts';
+import { resolveImages } from '../adapters/containers/images.ts';
+import { mirrorRelease, releasesOf } from '../core/kafka/kafka-release.ts';
 import { releaseText } from '../render/release-text.ts';
-import type { Scenario } from '../core/scenario.ts';
+import type { Scenario } from '../core/scenario/scenario.ts';
 import { HistoryRecorder, type CellRecorder } from '../adapters/recorder.ts';
-import type { DrillEnvironment } from '../adapters/environment.ts';
+import type { DrillEnvironment } from '../adapters/containers/environment.ts';
 import { createRunDir, newRunId, writeJson } from './run-dir.ts';
 import { eventNarrator, formatDuration, prefixed, timeLeft, type Progress } from './progress.ts';
-import type { HistoryEvent } from '../core/history.ts';
-import type { ReportModel } from '../core/report-model.ts';
+import type { HistoryEvent } from '../core/history/history.ts';
+import type { ReportModel } from '../core/results/report-model.ts';
 import { runCells } from './run-cell.ts';
-import { asVariant, describePairing, planUnits } from '../core/pairing.ts';
-import { shardOf, type Shard } from '../core/shard.ts';
+import { asVariant, describePairing, planUnits } from '../core/plan/pairing.ts';
+import { shardOf, type Shard } from '../core/plan/shard.ts';
 import { harnessFailure, interruptedByUser } from './abort-reason.ts';
 import { readHistory, writeReports } from './reports.ts';
-import { noPolicy, preparePolicy, type PreparedPolicy } from '../adapters/custom-policy.ts';
-import { forCellRun, redacted, withRunNames } from '../core/external.ts';
+import { noPolicy, preparePolicy, type PreparedPolicy } from '../adapters/containers/custom-policy.ts';
+import { forCellRun, redacted, withRunNames } from '../core/plan/external-run.ts';
 import { dirname } from 'node:path';
 import { toolVersion } from '../adapters/tool-version.ts';
 
@@ -41,7 +41,7 @@ export interface DrillOptions {
   readonly progress: Progress;
   readonly signal: AbortSignal;
   readonly keep: boolean;
-  /** Run only this share of the environments (core/shard.ts). */
+  /** Run only this share of the environments (core/plan/shard.ts). */
   readonly shard?: Shard | undefined;
   readonly onKept?: (env: DrillEnvironment, runId: string) => void;
 }

@@ -3,10 +3,10 @@
  * replication lag) and is healed after its duration or at the end of the cell. The kill is not
  * run here: the drill waits for it with `due()` because the failover follows it.
  */
-import { describeFault, type Fault } from '../core/faults.ts';
-import type { TimelineStep } from '../core/scenario.ts';
+import { describeFault, type Fault } from '../core/scenario/faults.ts';
+import type { TimelineStep } from '../core/scenario/scenario.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
-import type { Heal } from '../adapters/nemesis.ts';
+import type { Heal } from '../adapters/containers/nemesis.ts';
 import { sleep, waitUntil } from '../adapters/wait.ts';
 
 export interface TimelineDeps {

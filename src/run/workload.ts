@@ -1,13 +1,13 @@
 /**
  * The producers a playbook moves: one on the primary to begin with, and one more for each
  * `start-producers` step (active-active: producers writing on both clusters). The consumer
- * groups are the lanes' (run/lane.ts). A producer on a killed cluster is abandoned, not awaited —
+ * groups are the lanes' (run/playbook/lane.ts). A producer on a killed cluster is abandoned, not awaited —
  * its requests in flight end only at their timeouts, and a real application fails over without
  * waiting — and `settle()` awaits it later.
  */
-import type { Cluster } from '../core/playbook.ts';
-import { topicRates } from '../core/scenario.ts';
-import { startProducer, type RunningProducer } from '../adapters/producer.ts';
+import type { Cluster } from '../core/scenario/playbook.ts';
+import { topicRates } from '../core/scenario/scenario.ts';
+import { startProducer, type RunningProducer } from '../adapters/clients/producer.ts';
 import type { DrillContext } from './cell-context.ts';
 
 export class Workload {

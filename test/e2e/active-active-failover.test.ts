@@ -5,8 +5,8 @@
  * deliveries on each cluster, the group's offsets found on the backup, the verification read.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { eventsOf } from '../../src/core/history.ts';
-import type { CellResult } from '../../src/core/results.ts';
+import { eventsOf } from '../../src/core/history/history.ts';
+import type { CellResult } from '../../src/core/results/results.ts';
 import { containersLeft, runDrill, type Drill } from './helpers.ts';
 
 let d: Drill;

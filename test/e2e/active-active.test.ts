@@ -5,8 +5,8 @@
  * acks, the deliveries, and the verification reads of both clusters.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
-import type { CellResult, RunResults } from '../../src/core/results.ts';
+import { eventsOf, type HistoryEvent } from '../../src/core/history/history.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
 import { containersLeft, runDrill } from './helpers.ts';
 
 let results: RunResults;

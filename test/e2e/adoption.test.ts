@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventsOf } from '../../src/core/history.ts';
-import type { RunResults } from '../../src/core/results.ts';
+import { eventsOf } from '../../src/core/history/history.ts';
+import type { RunResults } from '../../src/core/results/results.ts';
 import { containersLeft, readHistory, readResults, repoRoot, requireDocker } from './helpers.ts';
 
 const quiet = {

@@ -8,8 +8,8 @@
  * processed on the primary after its last checkpoint.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
-import type { CellResult, RunResults } from '../../src/core/results.ts';
+import { eventsOf, type HistoryEvent } from '../../src/core/history/history.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
 import { runDrill } from './helpers.ts';
 
 let results: RunResults;

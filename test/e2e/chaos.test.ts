@@ -2,8 +2,8 @@
  * Faults on the timeline, checked against what they must physically do — not just that code ran.
  */
 import { describe, expect, it } from 'vitest';
-import { eventsOf } from '../../src/core/history.ts';
-import { lagSeries } from '../../src/core/lag.ts';
+import { eventsOf } from '../../src/core/history/history.ts';
+import { lagSeries } from '../../src/core/checker/lag.ts';
 import { containersLeft, runDrill } from './helpers.ts';
 
 const drill = async (fixture: string) => {

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandMatrix } from '../../src/core/matrix.ts';
+import { expandMatrix } from '../../src/core/plan/matrix.ts';
 import { runCli, tempResultsDir } from './helpers.ts';
 
 describe('CLI failures', () => {

@@ -5,8 +5,8 @@
  * of both clusters), not read from the ledger alone.
  */
 import { describe, expect, it } from 'vitest';
-import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
-import type { CellResult } from '../../src/core/results.ts';
+import { eventsOf, type HistoryEvent } from '../../src/core/history/history.ts';
+import type { CellResult } from '../../src/core/results/results.ts';
 import { containersLeft, runDrill } from './helpers.ts';
 
 const cellOf = (cells: CellResult[], id: string) => cells.find((c) => c.cellId === id)!;

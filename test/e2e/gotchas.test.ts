@@ -3,8 +3,8 @@
  * was paused (and its recovery), and topic configs changed on the source (and `drift`).
  */
 import { describe, expect, it } from 'vitest';
-import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
-import type { CellResult } from '../../src/core/results.ts';
+import { eventsOf, type HistoryEvent } from '../../src/core/history/history.ts';
+import type { CellResult } from '../../src/core/results/results.ts';
 import { containersLeft, readHistory, runCli, runDirOf, runDrill, tempResultsDir, readResults } from './helpers.ts';
 
 const cellOf = (cells: readonly CellResult[], playbook: string) => cells.find((c) => c.values.playbook === playbook)!;

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getContainerRuntimeClient } from 'testcontainers';
-import type { HistoryEvent } from '../../src/core/history.ts';
-import type { RunResults } from '../../src/core/results.ts';
-import { LABEL_RUN, LABEL_TOOL } from '../../src/adapters/docker.ts';
+import type { HistoryEvent } from '../../src/core/history/history.ts';
+import type { RunResults } from '../../src/core/results/results.ts';
+import { LABEL_RUN, LABEL_TOOL } from '../../src/adapters/containers/docker.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(repoRoot, 'bin', 'mm2-drill.js');

@@ -9,10 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { readVersions } from '../../src/adapters/images.ts';
-import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
-import type { CellResult, RunResults } from '../../src/core/results.ts';
-import { cellLogDir } from '../../src/core/log-files.ts';
+import { readVersions } from '../../src/adapters/containers/images.ts';
+import { eventsOf, type HistoryEvent } from '../../src/core/history/history.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
+import { cellLogDir } from '../../src/core/results/log-files.ts';
 import { containersLeft, runDrill, type Drill } from './helpers.ts';
 
 const oldest = readVersions().testKafka[0]!;

@@ -3,8 +3,8 @@
  * source) × two offset.lag.max values, every cell on fresh clusters, every consistency check passed.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
-import type { RunResults } from '../../src/core/results.ts';
+import { eventsOf, type HistoryEvent } from '../../src/core/history/history.ts';
+import type { RunResults } from '../../src/core/results/results.ts';
 import { containersLeft, runDrill } from './helpers.ts';
 
 let results: RunResults;

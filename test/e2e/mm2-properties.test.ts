@@ -4,8 +4,8 @@
  * must be as exact as with the drill's own configuration.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventsOf } from '../../src/core/history.ts';
-import type { CellResult } from '../../src/core/results.ts';
+import { eventsOf } from '../../src/core/history/history.ts';
+import type { CellResult } from '../../src/core/results/results.ts';
 import { filesUnder, leakedSecrets, runDrill, type Drill } from './helpers.ts';
 
 describe("a team's mm2.properties (Identity policy, TLS settings, a secrets provider)", () => {

@@ -3,9 +3,9 @@
  * containers, the primary SIGKILLed mid-stream, the consumer group failed over to the backup.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventsOf } from '../../src/core/history.ts';
-import type { CellResult, RunResults } from '../../src/core/results.ts';
-import type { HistoryEvent } from '../../src/core/history.ts';
+import { eventsOf } from '../../src/core/history/history.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
+import type { HistoryEvent } from '../../src/core/history/history.ts';
 import { containersLeft, runDrill } from './helpers.ts';
 
 describe('quickstart drill (Default and Identity policies)', () => {

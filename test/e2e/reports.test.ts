@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import type { RunResults } from '../../src/core/results.ts';
+import type { RunResults } from '../../src/core/results/results.ts';
 import { readResults, runCli, runDrill } from './helpers.ts';
 import { enlargedCopy, tornCopy } from './run-dir-copies.ts';
 

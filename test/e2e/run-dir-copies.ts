@@ -1,7 +1,7 @@
 /** Copies of a finished run directory, damaged or enlarged, for `report` to work on. */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunResults } from '../../src/core/results.ts';
+import type { RunResults } from '../../src/core/results/results.ts';
 
 function copyOf(runDir: string, suffix: string): string {
   const copy = `${runDir}-${suffix}`;

@@ -5,9 +5,9 @@
  * end offsets sampled every second, and the verification read of the backup.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
-import type { CellResult, RunResults } from '../../src/core/results.ts';
-import type { TopicReplication } from '../../src/core/topic-replication.ts';
+import { eventsOf, type HistoryEvent } from '../../src/core/history/history.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
+import type { TopicReplication } from '../../src/core/checker/topic-replication.ts';
 import { containersLeft, runDrill } from './helpers.ts';
 
 let results: RunResults;

@@ -7,8 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { eventsOf, type HistoryEvent } from '../../src/core/history.ts';
-import type { CellResult, RunResults } from '../../src/core/results.ts';
+import { eventsOf, type HistoryEvent } from '../../src/core/history/history.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
 import { runDrill } from './helpers.ts';
 
 let results: RunResults;

@@ -4,7 +4,7 @@
  * partial results and exit code 4.
  */
 import { describe, expect, it } from 'vitest';
-import { eventsOf } from '../../src/core/history.ts';
+import { eventsOf } from '../../src/core/history/history.ts';
 import { containersLeft, runDrill } from './helpers.ts';
 
 describe('a background task fails', () => {

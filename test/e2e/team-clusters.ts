@@ -7,12 +7,12 @@
  * host listener asks for SASL/PLAIN (saslUser), as a team's staging does of its clients.
  */
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
-import { renderProperties } from '../../src/core/broker-config.ts';
-import { readVersions } from '../../src/adapters/images.ts';
-import { CONFIG_DIR, javaCommand, logConfigFile } from '../../src/adapters/java-command.ts';
-import { kafkaClient } from '../../src/adapters/kafka-client.ts';
-import { newClusterId } from '../../src/adapters/kafka-cluster.ts';
-import { freePort } from '../../src/adapters/external-environment.ts';
+import { renderProperties } from '../../src/core/kafka/broker-config.ts';
+import { readVersions } from '../../src/adapters/containers/images.ts';
+import { CONFIG_DIR, javaCommand, logConfigFile } from '../../src/adapters/containers/java-command.ts';
+import { kafkaClient } from '../../src/adapters/clients/kafka-client.ts';
+import { newClusterId } from '../../src/adapters/containers/kafka-cluster.ts';
+import { freePort } from '../../src/adapters/containers/external-environment.ts';
 import { waitUntil } from '../../src/adapters/wait.ts';
 
 export interface TeamCluster {

@@ -3,7 +3,7 @@
  * never lost — and faults without a duration are healed before the drain.
  */
 import { describe, expect, it } from 'vitest';
-import { eventsOf } from '../../src/core/history.ts';
+import { eventsOf } from '../../src/core/history/history.ts';
 import { containersLeft, runDrill } from './helpers.ts';
 
 describe('a drain that ends before the consumer reaches the end', () => {

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { DrillError } from '../../src/core/errors.ts';
-import { runStatus } from '../../src/core/results.ts';
+import { runStatus } from '../../src/core/results/results.ts';
 import { cellFailure, harnessFailure, interruptedByUser } from '../../src/run/abort-reason.ts';
 import { backgroundFailure } from '../../src/cli/stopper.ts';
 

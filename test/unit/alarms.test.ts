@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { AlarmTracker, alarmCounts, alarmsOf, alarmsSchema } from '../../src/core/alarms.ts';
-import type { HealthValues } from '../../src/core/health-signals.ts';
-import { decodeHeartbeat } from '../../src/core/checkpoint.ts';
-import { holds, parseComparison } from '../../src/core/comparison.ts';
-import { describeFault } from '../../src/core/faults.ts';
-import type { HistoryEvent } from '../../src/core/history.ts';
-import { heartbeatsTopics, offsetSyncsTopic } from '../../src/core/mm2-config.ts';
-import { evaluate, thresholdsSchema } from '../../src/core/thresholds.ts';
-import { parseScenario } from '../../src/core/validate.ts';
+import { AlarmTracker, alarmCounts, alarmsOf, alarmsSchema } from '../../src/core/scenario/alarms.ts';
+import type { HealthValues } from '../../src/core/history/health-signals.ts';
+import { decodeHeartbeat } from '../../src/core/kafka/checkpoint.ts';
+import { holds, parseComparison } from '../../src/core/scenario/comparison.ts';
+import { describeFault } from '../../src/core/scenario/faults.ts';
+import type { HistoryEvent } from '../../src/core/history/history.ts';
+import { heartbeatsTopics, offsetSyncsTopic } from '../../src/core/kafka/mm2-config.ts';
+import { thresholdsSchema } from '../../src/core/scenario/thresholds.ts';
+import { evaluate } from '../../src/core/checker/threshold-checks.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
 
 const values = (v: Partial<HealthValues>): HealthValues => ({ heartbeatAgeSeconds: null, replicatedHeartbeatAgeSeconds: null, checkpointAgeSeconds: null, offsetSyncAgeSeconds: null, ...v });
 

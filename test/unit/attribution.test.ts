@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { attribute } from '../../src/core/attribution.ts';
-import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
-import { indexHistory } from '../../src/core/history-index.ts';
-import { buildLedger } from '../../src/core/ledger.ts';
+import { attribute } from '../../src/core/checker/attribution.ts';
+import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
+import { indexHistory } from '../../src/core/history/history-index.ts';
+import { buildLedger } from '../../src/core/checker/ledger.ts';
 import { attributionText, partsText } from '../../src/render/attribution-text.ts';
 
 let clock = 0;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { cellSettingsOf, isPlaybookCell, recordedSettings } from '../../src/core/cell-settings.ts';
-import type { HistoryEvent } from '../../src/core/history.ts';
-import { indexHistory } from '../../src/core/history-index.ts';
-import { playbookOf } from '../../src/core/scenario.ts';
-import { parseScenario } from '../../src/core/validate.ts';
+import { cellSettingsOf, isPlaybookCell, recordedSettings } from '../../src/core/history/cell-settings.ts';
+import type { HistoryEvent } from '../../src/core/history/history.ts';
+import { indexHistory } from '../../src/core/history/history-index.ts';
+import { playbookOf } from '../../src/core/scenario/scenario.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
 
 const startEvent = (settings: unknown): HistoryEvent => ({ cell: 'c#1', t: 1, type: 'cell-start', values: {}, settings: settings as Record<string, unknown> });
 /** Through the history file and back: what `report` reads from a run directory. */

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { newClusterId } from '../../src/adapters/kafka-cluster.ts';
+import { newClusterId } from '../../src/adapters/containers/kafka-cluster.ts';
 
 it('KRaft cluster ids never start with "-" (the storage tool would read an option)', () => {
   for (let i = 0; i < 2000; i++) {

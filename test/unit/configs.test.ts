@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { brokerProperties, renderProperties } from '../../src/core/broker-config.ts';
-import { mirrorProperties, remoteTopicName } from '../../src/core/mm2-config.ts';
-import { brokersOf, planProxies, proxyFor } from '../../src/core/topology.ts';
-import { parseScenario } from '../../src/core/validate.ts';
-import { decodeId, encodeMessage } from '../../src/core/message.ts';
-import { produceOutcome } from '../../src/core/produce-outcome.ts';
+import { brokerProperties, renderProperties } from '../../src/core/kafka/broker-config.ts';
+import { mirrorProperties } from '../../src/core/kafka/mm2-config.ts';
+import { remoteTopicName } from '../../src/core/kafka/replication-policy.ts';
+import { brokersOf, planProxies, proxyFor } from '../../src/core/kafka/network-layout.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
+import { decodeId, encodeMessage } from '../../src/core/history/message.ts';
+import { produceOutcome } from '../../src/core/kafka/produce-outcome.ts';
 
 describe('topology', () => {
   const brokers = [...brokersOf('primary', 3), ...brokersOf('backup', 1)];

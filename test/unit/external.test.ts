@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { commandEnvironment, forCellRun, MAX_TOPIC_NAME, preexisting, RUN_NAME_SUFFIX_MAX, redacted, withRunNames } from '../../src/core/external.ts';
-import { asVariant, planUnits } from '../../src/core/pairing.ts';
-import { expandMatrix } from '../../src/core/matrix.ts';
+import { commandEnvironment, MAX_TOPIC_NAME, RUN_NAME_SUFFIX_MAX } from '../../src/core/scenario/external.ts';
+import { forCellRun, preexisting, redacted, withRunNames } from '../../src/core/plan/external-run.ts';
+import { asVariant, planUnits } from '../../src/core/plan/pairing.ts';
+import { expandMatrix } from '../../src/core/plan/matrix.ts';
 import { newRunId } from '../../src/run/run-dir.ts';
 import { releaseEnvironment } from '../../src/run/run-cell.ts';
-import type { DrillEnvironment } from '../../src/adapters/environment.ts';
-import { parseScenario } from '../../src/core/validate.ts';
-import { memoryNeeded } from '../../src/core/capacity.ts';
+import type { DrillEnvironment } from '../../src/adapters/containers/environment.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
+import { memoryNeeded } from '../../src/core/plan/capacity.ts';
 import { REDACTED } from '../../src/core/redaction.ts';
 
 const external = {

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeCheckpoint, latestCheckpoints } from '../../src/core/checkpoint.ts';
-import { expectedBound } from '../../src/core/expected-bound.ts';
-import { checkBound } from '../../src/core/evidence.ts';
-import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
-import { buildLedger, type LedgerCounts } from '../../src/core/ledger.ts';
-import { parseScenario } from '../../src/core/validate.ts';
+import { decodeCheckpoint, latestCheckpoints } from '../../src/core/kafka/checkpoint.ts';
+import { expectedBound } from '../../src/core/checker/expected-bound.ts';
+import { checkBound } from '../../src/core/checker/evidence.ts';
+import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
+import { buildLedger, type LedgerCounts } from '../../src/core/checker/ledger.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
 
 const fixture = 'test/fixtures/checkpoints-captured.json';
 

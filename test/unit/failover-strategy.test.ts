@@ -1,13 +1,14 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { attribute } from '../../src/core/attribution.ts';
-import { moveBackStrategies, movedGroup, strategies, strategyNames, usesCheckpoints, type Strategy } from '../../src/core/failover-strategy.ts';
-import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
-import { indexHistory } from '../../src/core/history-index.ts';
-import { policyClass, policyNameOf, remoteTopicName } from '../../src/core/mm2-config.ts';
-import type { MirrorSpec, PlaybookStep } from '../../src/core/playbook.ts';
-import { builtInPolicies, builtInPolicyNames, keepsTopicNames, type BuiltInPolicy } from '../../src/core/replication-policy.ts';
-import type { Scenario } from '../../src/core/scenario.ts';
-import { parseScenario } from '../../src/core/validate.ts';
+import { attribute } from '../../src/core/checker/attribution.ts';
+import { moveBackStrategies, movedGroup, strategies, strategyNames, usesCheckpoints, type Strategy } from '../../src/core/scenario/failover-strategy.ts';
+import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
+import { indexHistory } from '../../src/core/history/history-index.ts';
+import { policyClass } from '../../src/core/kafka/mm2-config.ts';
+import { policyNameOf, remoteTopicName } from '../../src/core/kafka/replication-policy.ts';
+import type { MirrorSpec, PlaybookStep } from '../../src/core/scenario/playbook.ts';
+import { builtInPolicies, builtInPolicyNames, keepsTopicNames, type BuiltInPolicy } from '../../src/core/kafka/replication-policy.ts';
+import type { Scenario } from '../../src/core/scenario/scenario.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
 
 const mirrors = { forward: { source: 'primary', target: 'backup', startAt: 'setup' }, reverse: { source: 'backup', target: 'primary' } } as const;
 

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/core/history.ts';
+import type { HistoryEvent } from '../../src/core/history/history.ts';
 import type { DrillContext } from '../../src/run/cell-context.ts';
-import { Heals } from '../../src/run/heals.ts';
-import { Samplers } from '../../src/run/samplers.ts';
+import { Heals } from '../../src/run/playbook/heals.ts';
+import { Samplers } from '../../src/run/playbook/samplers.ts';
 import { Supervisor } from '../../src/run/supervisor.ts';
 import type { RunningTimeline } from '../../src/run/timeline.ts';
 import { waitUntil } from '../../src/adapters/wait.ts';

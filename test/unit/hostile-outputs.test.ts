@@ -7,10 +7,10 @@ import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CellResult, RunResults } from '../../src/core/results.ts';
-import { summarize } from '../../src/core/summary.ts';
-import { reportModel } from '../../src/core/report-model.ts';
-import { cellLogDir, MAX_LOG_DIR } from '../../src/core/log-files.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
+import { summarize } from '../../src/core/results/summary.ts';
+import { reportModel } from '../../src/core/results/report-model.ts';
+import { cellLogDir, MAX_LOG_DIR } from '../../src/core/results/log-files.ts';
 import { renderMarkdown } from '../../src/render/markdown.ts';
 import { renderHtml } from '../../src/render/html.ts';
 import { writeJson } from '../../src/run/run-dir.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
-import { roundTripOf } from '../../src/core/round-trip.ts';
+import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
+import { roundTripOf } from '../../src/core/checker/round-trip.ts';
 
 /**
  * A recreated source topic in miniature, one partition:

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DrillError } from '../../src/core/errors.ts';
-import { expandMatrix } from '../../src/core/matrix.ts';
+import { expandMatrix } from '../../src/core/plan/matrix.ts';
 
 const valid = {
   name: 'corpus',

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { brokerProperties } from '../../src/core/broker-config.ts';
-import { expectedBound } from '../../src/core/expected-bound.ts';
-import { atLeast, compareReleases, logConfigOf, translationModel } from '../../src/core/kafka-release.ts';
-import { mirrorProperties } from '../../src/core/mm2-config.ts';
-import { brokersOf } from '../../src/core/topology.ts';
-import { parseScenario } from '../../src/core/validate.ts';
-import { javaCommand } from '../../src/adapters/java-command.ts';
+import { brokerProperties } from '../../src/core/kafka/broker-config.ts';
+import { expectedBound } from '../../src/core/checker/expected-bound.ts';
+import { atLeast, compareReleases, logConfigOf, translationModel } from '../../src/core/kafka/kafka-release.ts';
+import { mirrorProperties } from '../../src/core/kafka/mm2-config.ts';
+import { brokersOf } from '../../src/core/kafka/network-layout.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
+import { javaCommand } from '../../src/adapters/containers/java-command.ts';
 import { releasesToBuild } from '../../src/cli/setup.ts';
 
 const scenario = (extra: Record<string, unknown> = {}) => parseScenario({ name: 't', topics: [{ name: 'orders', partitions: 3 }], ...extra }, 'test');

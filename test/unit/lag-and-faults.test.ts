@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Admin } from 'kafkajs';
-import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
-import { ackedOffsets, atKill, faultWindows, lagSeries, type AckedOffsets } from '../../src/core/lag.ts';
-import { startLagSampler } from '../../src/adapters/lag-sampler.ts';
-import { describeFault, faultSchema } from '../../src/core/faults.ts';
-import { proxiesOf } from '../../src/adapters/nemesis.ts';
-import { brokersOf, planProxies } from '../../src/core/topology.ts';
+import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
+import { ackedOffsets, atKill, faultWindows, lagSeries, type AckedOffsets } from '../../src/core/checker/lag.ts';
+import { startLagSampler } from '../../src/adapters/clients/lag-sampler.ts';
+import { describeFault, faultSchema } from '../../src/core/scenario/faults.ts';
+import { proxiesOf } from '../../src/adapters/containers/nemesis.ts';
+import { brokersOf, planProxies } from '../../src/core/kafka/network-layout.ts';
 import { startTimeline } from '../../src/run/timeline.ts';
 import type { CellRecorder } from '../../src/adapters/recorder.ts';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildLedger } from '../../src/core/ledger.ts';
-import { attribute } from '../../src/core/attribution.ts';
-import { indexHistory } from '../../src/core/history-index.ts';
-import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
+import { buildLedger } from '../../src/core/checker/ledger.ts';
+import { attribute } from '../../src/core/checker/attribution.ts';
+import { indexHistory } from '../../src/core/history/history-index.ts';
+import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
 
 const cell = 'c#1';
 let clock = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DrillError } from '../../src/core/errors.ts';
-import { expandMatrix, setPath } from '../../src/core/matrix.ts';
+import { expandMatrix, setPath } from '../../src/core/plan/matrix.ts';
 
 const range = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
 const failure = (f: () => unknown): DrillError => {
@@ -92,14 +92,14 @@ describe('threshold `when` groups', () => {
   });
 
   it('rejects a `when` on a dimension that --set pinned to one value', async () => {
-    const { applySets } = await import('../../src/core/overrides.ts');
+    const { applySets } = await import('../../src/core/plan/overrides.ts');
     const input = applySets({ name: 'm', matrix, thresholds: [{ when: { policy: 'identity' }, checks: { lost: '==0' } }] }, ['mirror.policy=identity']);
     expect(() => expandMatrix(input, 't.ts')).toThrow(/when\.policy: names no matrix dimension/);
   });
 });
 
 describe('command-line overrides', async () => {
-  const { applySets, filterCells, parseValue } = await import('../../src/core/overrides.ts');
+  const { applySets, filterCells, parseValue } = await import('../../src/core/plan/overrides.ts');
   it('parses numbers and booleans, leaves other text alone', () => {
     expect([parseValue('5'), parseValue('true'), parseValue('identity'), parseValue('')]).toEqual([5, true, 'identity', '']);
   });

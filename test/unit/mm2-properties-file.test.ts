@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseJavaProperties } from 'dot-properties';
 import { loadScenario } from '../../src/cli/load-scenario.ts';
-import { renderProperties } from '../../src/core/broker-config.ts';
+import { renderProperties } from '../../src/core/kafka/broker-config.ts';
 import { DrillError } from '../../src/core/errors.ts';
-import { checkpointsTopic, findRemoteTopic, mirrorSettings, separatorOf, type FlowSpec } from '../../src/core/mm2-config.ts';
-import { parsePropertiesText, type PropertyChange } from '../../src/core/mm2-properties-file.ts';
-import type { ScenarioInput } from '../../src/core/scenario.ts';
-import { parseScenario } from '../../src/core/validate.ts';
+import { checkpointsTopic, findRemoteTopic, mirrorSettings, separatorOf, type FlowSpec } from '../../src/core/kafka/mm2-config.ts';
+import { parsePropertiesText, type PropertyChange } from '../../src/core/kafka/mm2-properties-file.ts';
+import type { ScenarioInput } from '../../src/core/scenario/scenario.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/mm2-properties');
 const teamFile = readFileSync(join(fixtures, 'connect-mirror-maker.properties'), 'latin1');

@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mirrorSettings } from '../../src/core/mm2-config.ts';
-import type { CellResult, RunResults } from '../../src/core/results.ts';
-import { reportModel } from '../../src/core/report-model.ts';
-import { summarize } from '../../src/core/summary.ts';
-import { parseScenario } from '../../src/core/validate.ts';
+import { mirrorSettings } from '../../src/core/kafka/mm2-config.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
+import { reportModel } from '../../src/core/results/report-model.ts';
+import { summarize } from '../../src/core/results/summary.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
 import { renderHtml } from '../../src/render/html.ts';
 import { renderMarkdown } from '../../src/render/markdown.ts';
 

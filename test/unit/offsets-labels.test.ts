@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { offsetsLabels } from '../../src/core/offsets-labels.ts';
+import { offsetsLabels } from '../../src/core/history/offsets-labels.ts';
 
 describe('the offsets labels', () => {
   it('are the strings run directories already hold, so that older histories read the same', () => {

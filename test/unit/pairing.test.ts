@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { expandMatrix } from '../../src/core/matrix.ts';
-import { asVariant, describePairing, isConsumerSide, planUnits, variantGroups } from '../../src/core/pairing.ts';
-import { formatDelta, summarize } from '../../src/core/summary.ts';
-import type { CellResult } from '../../src/core/results.ts';
-import type { ScenarioInput } from '../../src/core/scenario.ts';
+import { expandMatrix } from '../../src/core/plan/matrix.ts';
+import { asVariant, describePairing, isConsumerSide, planUnits, variantGroups } from '../../src/core/plan/pairing.ts';
+import { formatDelta, summarize } from '../../src/core/results/summary.ts';
+import type { CellResult } from '../../src/core/results/results.ts';
+import type { ScenarioInput } from '../../src/core/scenario/scenario.ts';
 
 const cells = (input: Partial<ScenarioInput>) => expandMatrix({ name: 'p', timeline: [{ at: 10, action: 'kill-primary' }], ...input } as ScenarioInput, 't.ts');
 const ids = (groups: { id: string }[][]) => groups.map((g) => g.map((c) => c.id));

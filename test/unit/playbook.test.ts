@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { conditionsOf, defaultPlaybook, describeWhen, mirrorNamespace, viewsOn } from '../../src/core/playbook.ts';
-import { mirrorProperties, sourceOffsetsTopic } from '../../src/core/mm2-config.ts';
-import { playbookOf } from '../../src/core/scenario.ts';
-import { parseScenario } from '../../src/core/validate.ts';
+import { conditionsOf, describeWhen, mirrorNamespace, viewsOn } from '../../src/core/scenario/playbook.ts';
+import { defaultPlaybook } from '../../src/core/scenario/default-playbook.ts';
+import { mirrorProperties, sourceOffsetsTopic } from '../../src/core/kafka/mm2-config.ts';
+import { playbookOf } from '../../src/core/scenario/scenario.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
 
 describe('the playbook model', () => {
   const base = { name: 'pb', mirrors: { forward: { source: 'primary', target: 'backup', startAt: 'setup' }, reverse: { source: 'backup', target: 'primary' } } } as const;

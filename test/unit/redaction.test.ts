@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { expandMatrix } from '../../src/core/matrix.ts';
+import { expandMatrix } from '../../src/core/plan/matrix.ts';
 import { isSecretKey, REDACTED, redactor, redactText, secretsOf } from '../../src/core/redaction.ts';
-import { parseScenario } from '../../src/core/validate.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
 import { rememberSecrets } from '../../src/adapters/secrets.ts';
 import { writeJson } from '../../src/run/run-dir.ts';
 import { HistoryRecorder } from '../../src/adapters/recorder.ts';
-import { logConsumer } from '../../src/adapters/container-logs.ts';
+import { logConsumer } from '../../src/adapters/containers/container-logs.ts';
 import { consoleProgress } from '../../src/run/progress.ts';
 
 describe('keys that name a secret', () => {

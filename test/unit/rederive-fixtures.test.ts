@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { rederive } from '../../src/run/reports.ts';
-import type { CellResult } from '../../src/core/results.ts';
+import type { CellResult } from '../../src/core/results/results.ts';
 
 const root = join(import.meta.dirname, '..', 'fixtures', 'runs');
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { expectValidJunit } from './junit-schema.ts';
-import type { LedgerCounts } from '../../src/core/ledger.ts';
-import type { CellResult, RunResults } from '../../src/core/results.ts';
-import { summarize } from '../../src/core/summary.ts';
-import { reportModel } from '../../src/core/report-model.ts';
+import type { LedgerCounts } from '../../src/core/checker/ledger.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
+import { summarize } from '../../src/core/results/summary.ts';
+import { reportModel } from '../../src/core/results/report-model.ts';
 import { renderMarkdown } from '../../src/render/markdown.ts';
 import { renderJunit } from '../../src/render/junit.ts';
 import { renderHtml } from '../../src/render/html.ts';

@@ -7,14 +7,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cellEvents, eventSentence, type CellEvent } from '../../src/core/drill-events.ts';
-import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
-import type { LedgerCounts } from '../../src/core/ledger.ts';
-import { cellLogDir } from '../../src/core/log-files.ts';
-import { measureCell } from '../../src/core/measure.ts';
-import { cellTimeline, comparison, reportModel } from '../../src/core/report-model.ts';
-import type { CellResult, RunResults } from '../../src/core/results.ts';
-import { summarize } from '../../src/core/summary.ts';
+import { cellEvents, eventSentence, type CellEvent } from '../../src/core/checker/drill-events.ts';
+import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
+import type { LedgerCounts } from '../../src/core/checker/ledger.ts';
+import { cellLogDir } from '../../src/core/results/log-files.ts';
+import { measureCell } from '../../src/core/checker/measure.ts';
+import { cellTimeline, comparison, reportModel } from '../../src/core/results/report-model.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
+import { summarize } from '../../src/core/results/summary.ts';
 import { faultCells, headlineCards, headlineText } from '../../src/render/cell-run-rows.ts';
 import { comparisonChart, figureStyle } from '../../src/render/comparison-chart.ts';
 import { renderHtml } from '../../src/render/html.ts';
@@ -64,7 +64,7 @@ const history: HistoryEvent[] = [
   at(46_700, { type: 'cell-end', status: 'completed' }),
 ];
 
-describe('a cell run\'s events (core/drill-events.ts)', () => {
+describe('a cell run\'s events (core/checker/drill-events.ts)', () => {
   const events = cellEvents(history, S);
 
   it('lists what happened, in order, with the wall clock in UTC and ms from the cell start', () => {

@@ -1,11 +1,11 @@
 /** docs/results.md names every field the code writes and every history event type, so it cannot drift. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { eventTypes, type EventBody, type HistoryEvent } from '../../src/core/history.ts';
-import { judgeCell, measureCell } from '../../src/core/measure.ts';
-import { SCHEMA_VERSION, type CellResult, type RunResults } from '../../src/core/results.ts';
-import { summarize } from '../../src/core/summary.ts';
-import { parseScenario } from '../../src/core/validate.ts';
+import { eventTypes, type EventBody, type HistoryEvent } from '../../src/core/history/history.ts';
+import { judgeCell, measureCell } from '../../src/core/checker/measure.ts';
+import { SCHEMA_VERSION, type CellResult, type RunResults } from '../../src/core/results/results.ts';
+import { summarize } from '../../src/core/results/summary.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
 
 const doc = readFileSync(new URL('../../docs/results.md', import.meta.url), 'utf8');
 let clock = 0;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { EventBody, HistoryEvent } from '../../src/core/history.ts';
-import { roundTripOf } from '../../src/core/round-trip.ts';
-import { checkConsistency } from '../../src/core/consistency.ts';
-import { indexHistory } from '../../src/core/history-index.ts';
-import { measureCell } from '../../src/core/measure.ts';
-import { evaluate } from '../../src/core/thresholds.ts';
+import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
+import { roundTripOf } from '../../src/core/checker/round-trip.ts';
+import { checkConsistency } from '../../src/core/checker/consistency.ts';
+import { indexHistory } from '../../src/core/history/history-index.ts';
+import { measureCell } from '../../src/core/checker/measure.ts';
+import { evaluate } from '../../src/core/checker/threshold-checks.ts';
 import { headlineText } from '../../src/render/cell-run-rows.ts';
-import type { CellResult } from '../../src/core/results.ts';
+import type { CellResult } from '../../src/core/results/results.ts';
 
 /**
  * A failback in miniature, one partition per topic:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../../src/core/validate.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
 import { DrillError } from '../../src/core/errors.ts';
 
 const minimal = { name: 'drill' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DrillError } from '../../src/core/errors.ts';
-import { mergeResults, parseShard, shardOf } from '../../src/core/shard.ts';
-import type { CellResult, RunResults } from '../../src/core/results.ts';
+import { mergeResults, parseShard, shardOf } from '../../src/core/plan/shard.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
 
 const cell = (cellId: string, repetition: number, status: CellResult['status'] = 'passed') => ({ key: `${cellId}#${repetition}`, cellId, repetition, status, counts: null }) as unknown as CellResult;
 const part = (runId: string, index: number, total: number, cells: CellResult[], over: Partial<RunResults> = {}): RunResults => ({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatStat, runsText, stat, summarize } from '../../src/core/summary.ts';
-import { runStatus } from '../../src/core/results.ts';
-import type { CellResult } from '../../src/core/results.ts';
-import type { LedgerCounts } from '../../src/core/ledger.ts';
+import { formatStat, runsText, stat, summarize } from '../../src/core/results/summary.ts';
+import { runStatus } from '../../src/core/results/results.ts';
+import type { CellResult } from '../../src/core/results/results.ts';
+import type { LedgerCounts } from '../../src/core/checker/ledger.ts';
 
 const counts = (over: Partial<LedgerCounts>): LedgerCounts => ({
   acked: 100, failed: 0, indeterminate: 0, lost: 0, skipped: 0, unreached: 0, exactlyOnce: 90, duplicated: 10, extraDeliveries: 10,

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expectValidJunit } from './junit-schema.ts';
-import type { HistoryEvent } from '../../src/core/history.ts';
-import type { LedgerCounts } from '../../src/core/ledger.ts';
-import type { CellResult, RunResults } from '../../src/core/results.ts';
-import type { Check } from '../../src/core/thresholds.ts';
+import type { HistoryEvent } from '../../src/core/history/history.ts';
+import type { LedgerCounts } from '../../src/core/checker/ledger.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
+import type { Check } from '../../src/core/checker/verdict.ts';
 import { checkMessage, checkNames, expressionText } from '../../src/render/check-text.ts';
 import { escapeData, escapeProperty, githubAnnotations, renderGithubAnnotations } from '../../src/render/github-annotations.ts';
 import { junitCases, renderJunit } from '../../src/render/junit.ts';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CellResult } from '../../src/core/results.ts';
-import { checksFor, evaluate, thresholdsSchema } from '../../src/core/thresholds.ts';
-import { parseScenario } from '../../src/core/validate.ts';
-import type { LedgerCounts } from '../../src/core/ledger.ts';
+import type { CellResult } from '../../src/core/results/results.ts';
+import { checksFor, thresholdsSchema } from '../../src/core/scenario/thresholds.ts';
+import { evaluate } from '../../src/core/checker/threshold-checks.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
+import type { LedgerCounts } from '../../src/core/checker/ledger.ts';
 
 const counts = { acked: 1000, lost: 0, skipped: 'unknown', duplicated: 120, extraDeliveries: 130, exactlyOnce: 880 } as unknown as LedgerCounts;
 const cell = (values: Record<string, string | number | boolean>) => ({
@@ -43,7 +44,7 @@ describe('thresholds', () => {
 });
 
 describe('capacity', async () => {
-  const { memoryNeeded, memoryShortfall } = await import('../../src/core/capacity.ts');
+  const { memoryNeeded, memoryShortfall } = await import('../../src/core/plan/capacity.ts');
   const s = parseScenario({ name: 'big', kafka: { nodes: 3, backupNodes: 1 } }, 't');
   it('counts every broker and MM2', () => {
     expect(memoryNeeded(s)).toBe(5 * 768 * 1024 * 1024 + 256 * 1024 * 1024);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareClusters, configVerdict, mm2SyncDefaults, topicDrift, type ConfigValue, type TopicSnapshot } from '../../src/core/topic-drift.ts';
+import { compareClusters, configVerdict, mm2SyncDefaults, topicDrift, type ConfigValue, type TopicSnapshot } from '../../src/core/kafka/topic-drift.ts';
 
 const v = (value: string, origin: ConfigValue['origin'] = 'topic', extra: Partial<ConfigValue> = {}): ConfigValue => ({ value, origin, readOnly: false, sensitive: false, ...extra });
 const topic = (name: string, configs: Record<string, ConfigValue>, partitions = 3, replicationFactor = 3): TopicSnapshot => ({ name, partitions, replicationFactor, configs });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/core/history.ts';
-import { topicReplication } from '../../src/core/topic-replication.ts';
-import { topicsOfFlow } from '../../src/core/mm2-topic-filter.ts';
-import { parseScenario } from '../../src/core/validate.ts';
-import { topicRates } from '../../src/core/scenario.ts';
+import type { HistoryEvent } from '../../src/core/history/history.ts';
+import { topicReplication } from '../../src/core/checker/topic-replication.ts';
+import { topicsOfFlow } from '../../src/core/kafka/mm2-topic-filter.ts';
+import { parseScenario } from '../../src/core/scenario/validate.ts';
+import { topicRates } from '../../src/core/scenario/scenario.ts';
 
 const T0 = 1_000_000;
 const ev = (t: number, e: Record<string, unknown>) => ({ cell: 'c', t: T0 + t, ...e }) as HistoryEvent;

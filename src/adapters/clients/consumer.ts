@@ -1,0 +1,110 @@
+/**
+ * The test consumer: a real consumer group that processes and commits, recording every delivery
+ * with the phase it happened in (`primary` before the kill, `backup` after the failover), and
+ * every successful commit. Commits are explicit so the commit mode is exactly what the scenario
+ * says: every N ms (like the Java client's enable.auto.commit) or after each fetched batch.
+ */
+import type { Consumer, Kafka } from 'kafkajs';
+import { decodeId, ID_HEADER } from '../../core/history/message.ts';
+import type { ConsumerPhase } from '../../core/history/history.ts';
+import { parseTp, tpKey } from '../../core/history/topic-partition.ts';
+import type { Scenario } from '../../core/scenario/scenario.ts';
+import type { CellRecorder } from '../recorder.ts';
+import { closeQuietly } from './kafka-client.ts';
+import { sleep } from '../wait.ts';
+
+export interface ConsumerOptions {
+  readonly kafka: Kafka;
+  readonly topics: readonly string[];
+  readonly phase: ConsumerPhase;
+  /** auto.offset.reset for partitions without a committed offset. */
+  readonly fromBeginning: boolean;
+  readonly settings: Scenario['workload']['consumer'];
+  readonly recorder: CellRecorder;
+  /** Called on the first delivery of this consumer. */
+  readonly onFirstDelivery?: () => void;
+}
+
+export interface RunningConsumer {
+  readonly consumer: Consumer;
+  readonly groupId: string;
+  /** Next offset to consume per `topic/partition`, from what was processed. */
+  readonly positions: ReadonlyMap<string, bigint>;
+  readonly delivered: () => number;
+  stop(): Promise<void>;
+}
+
+export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer> {
+  const cfg = o.settings;
+  let stopped = false;
+  const consumer = o.kafka.consumer({
+    groupId: cfg.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 250,
+    // kafkajs restarts a crashed consumer forever by default. A consumer abandoned on a killed
+    // cluster would then rejoin its group when the cluster is restored — a zombie member holding
+    // partitions it never reads (seen in failback drills). Once stopped, it stays stopped.
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000, restartOnFailure: async () => !stopped },
+  });
+  const positions = new Map<string, bigint>();
+  const committed = new Map<string, bigint>();
+  let delivered = 0;
+
+  const commit = async () => {
+    const changed = [...positions].filter(([k, off]) => committed.get(k) !== off);
+    if (changed.length === 0) return;
+    const offsets = changed.map(([k, off]) => ({ ...parseTp(k), offset: String(off) }));
+    try {
+      await consumer.commitOffsets(offsets);
+      // kafkajs resolves commitOffsets without committing once the consumer is not running
+      // ("consumer not running, exiting"): a commit still in flight when the consumer was
+      // stopped — at the kill — proves nothing, and recording it would claim commits a dead
+      // broker never took (seen: a "commit" 1.7 s after the SIGKILL).
+      if (stopped) return;
+      for (const [k, off] of changed) committed.set(k, off);
+      o.recorder.emit({ type: 'commit', phase: o.phase, offsets: Object.fromEntries(changed.map(([k, off]) => [k, String(off)])) });
+    } catch {
+      // A failed commit (dead coordinator, rebalance) is what a real consumer lives with: the
+      // group resumes from the previous commit. Nothing to record beyond its absence.
+    }
+  };
+
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...o.topics], fromBeginning: o.fromBeginning });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      const key = tpKey(batch.topic, batch.partition);
+      for (const message of batch.messages) {
+        if (stopped || !isRunning() || isStale()) return;
+        const id = decodeId(message.headers?.[ID_HEADER], message.value?.toString());
+        if (delivered++ === 0) o.onFirstDelivery?.();
+        o.recorder.emit({
+          type: 'deliver', id: id ?? `(undecodable ${key}@${message.offset})`, phase: o.phase, topic: batch.topic, partition: batch.partition,
+          offset: message.offset, ts: Number(message.timestamp),
+        });
+        if (cfg.processingDelayMs > 0) await sleep(cfg.processingDelayMs);
+        positions.set(key, BigInt(message.offset) + 1n);
+        resolveOffset(message.offset);
+        await heartbeat();
+      }
+      if (cfg.commit === 'batch') await commit();
+    },
+  });
+  const intervalMs = cfg.commit === 'auto' ? 5000 : cfg.commitIntervalMs;
+  const timer = cfg.commit === 'batch' ? undefined : setInterval(() => void commit(), intervalMs);
+  return {
+    consumer,
+    groupId: cfg.groupId,
+    positions,
+    delivered: () => delivered,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      await Promise.race([consumer.stop().catch(() => undefined), sleep(5000)]);
+      await closeQuietly(consumer);
+      // Where it stood and what it counted: the ledger's final positions and a cross-check of the deliveries.
+      o.recorder.emit({ type: 'positions', phase: o.phase, offsets: Object.fromEntries([...positions].map(([k, off]) => [k, String(off)])), delivered });
+    },
+  };
+}

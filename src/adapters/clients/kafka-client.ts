@@ -1,0 +1,109 @@
+/** kafkajs clients with drill-friendly timeouts; kafkajs' own log goes to a file, not the terminal. */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import kafkajs, { Kafka, logLevel, type Admin, type Cluster, type KafkaConfig, type TopicOffsets } from 'kafkajs';
+import { scrub } from '../secrets.ts';
+
+// kafkajs is CommonJS: Node's named-export detection misses this one.
+export const { ConfigResourceTypes } = kafkajs;
+
+const logStreams = new Map<string, WriteStream>();
+const logTo = (file: string): WriteStream => {
+  let s = logStreams.get(file);
+  if (!s) logStreams.set(file, (s = createWriteStream(file, { flags: 'a' })));
+  return s;
+};
+
+export function kafkaClient(brokers: readonly string[], clientId: string, logFile: string, extra: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: [...brokers],
+    connectionTimeout: 3000,
+    requestTimeout: 10_000,
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+    logLevel: logLevel.INFO,
+    logCreator: () => ({ label, log }) => {
+      const { message, timestamp, ...rest } = log;
+      logTo(logFile).write(scrub(`${timestamp} ${label} [${clientId}] ${message} ${JSON.stringify(rest)}\n`));
+    },
+    ...extra,
+  });
+}
+
+/** The high-water mark of every partition of `topic`, as partition → offset. */
+export async function endOffsets(admin: Admin, topic: string): Promise<Record<string, string>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return Object.fromEntries(offsets.map((o) => [String(o.partition), o.high]));
+}
+
+/** The group's committed offsets on `topic` (partition → offset; -1 when none). */
+export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Record<string, string>> {
+  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return Object.fromEntries((entry?.partitions ?? []).map((p) => [String(p.partition), p.offset]));
+}
+
+/**
+ * Sets an idle consumer group's committed offsets in one request, as Kafka's own
+ * `Admin.alterConsumerGroupOffsets` does: an OffsetCommit to the group's coordinator with
+ * generation -1 and no member id (a "standalone" commit, which the broker accepts while the group
+ * has no members and refuses with UNKNOWN_MEMBER_ID otherwise). kafkajs's `admin.setOffsets` joins
+ * the group as a consumer instead and waits for a fetch cycle (~5 s per topic), which a failover
+ * would count in its gap as if the strategy had spent it. kafkajs offers no public call for this
+ * commit: the cluster comes from the client's private factory (the one `kafka.admin()` uses) and
+ * the request is its broker's own `offsetCommit`.
+ */
+export async function commitGroupOffsets(kafka: Kafka, groupId: string, topics: readonly TopicOffsets[]): Promise<void> {
+  const factory = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  const create = factory && (kafka as unknown as Record<symbol, unknown>)[factory];
+  if (typeof create !== 'function') throw new Error('this kafkajs release has no cluster factory: the standalone offset commit needs updating');
+  const cluster = (create as (o: { allowAutoTopicCreation: boolean }) => Cluster)({ allowAutoTopicCreation: false });
+  await cluster.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // The coordinator is looked up again on each attempt: NOT_COORDINATOR means it moved.
+        const coordinator = await cluster.findGroupCoordinator({ groupId });
+        await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics: [...topics] });
+        return;
+      } catch (e) {
+        if (attempt >= 5 || (e as { retriable?: boolean }).retriable !== true) throw e;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  } finally {
+    await closeQuietly(cluster);
+  }
+}
+
+/** Sum over the topics' partitions of an offset look-up (end offsets by default); "no offset" (-1) counts 0. */
+export async function totalOffsets(
+  admin: Admin,
+  topics: readonly string[],
+  lookup: (a: Admin, topic: string) => Promise<Record<string, string>> = endOffsets,
+): Promise<number> {
+  const all = await Promise.all(topics.map((t) => lookup(admin, t)));
+  return all.reduce((sum, offsets) => sum + Object.values(offsets).reduce((a, o) => a + Math.max(0, Number(o)), 0), 0);
+}
+
+/** Disconnects without letting a dead broker hold the drill up. */
+export async function closeQuietly(c: { disconnect(): Promise<void> }, ms = 5000): Promise<void> {
+  await Promise.race([c.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
+}
+
+/**
+ * Sets some of a topic's configs and keeps the others. kafkajs speaks only the legacy
+ * AlterConfigs, which replaces the whole set (what it omits returns to the default): the topic's
+ * current overrides are read first and sent along.
+ */
+export async function alterTopicConfig(admin: Admin, topic: string, changes: Readonly<Record<string, string>>): Promise<void> {
+  const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+  const current = (described.resources[0]?.configEntries ?? []).filter((e) => !e.isDefault && !e.readOnly && !e.isSensitive && e.configSource === 1);
+  const merged = { ...Object.fromEntries(current.map((e) => [e.configName, e.configValue])), ...changes };
+  await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(merged).map(([name, value]) => ({ name, value })) }] });
+}
+
+/** A kafkajs error with the broker's error codes it aggregates (kafkajs's own message hides them). */
+export function kafkaErrorDetail(e: unknown): string {
+  const inner = (e as { errors?: { type?: string; message?: string }[] }).errors;
+  const message = e instanceof Error ? e.message : String(e);
+  return inner?.length ? `${message}: ${inner.map((x) => x.type ?? x.message).join(', ')}` : message;
+}

@@ -1,0 +1,71 @@
+/**
+ * Samples replication progress once a second on the never-faulted ADMIN paths: the primary's
+ * and the backup's end offsets, the group's offsets MM2 synced to the backup, and the group's
+ * committed position on the primary. Stops before the primary is killed.
+ */
+import type { Admin } from 'kafkajs';
+import type { CellRecorder } from '../recorder.ts';
+import { committedOffsets, endOffsets } from './kafka-client.ts';
+import { tpKey } from '../../core/history/topic-partition.ts';
+import { recordLag, type AckedOffsets } from '../../core/checker/lag.ts';
+import { sleep } from '../wait.ts';
+
+
+export interface LagSampler {
+  /** Latest lag in messages (records on the primary the backup lacks: core/checker/lag.ts), once sampled. */
+  latest(): number | undefined;
+  stop(): Promise<void>;
+}
+
+export function startLagSampler(o: {
+  /** The clients of each cluster, looked up at each sample (the harness renews them). */
+  primary: () => Admin;
+  backup: () => Admin;
+  topics: readonly string[];
+  /** The remote topic of each of `topics`, in the same order. */
+  remoteTopics: readonly string[];
+  groupId: string;
+  recorder: CellRecorder;
+  /** A transactional producer's acked offsets so far: its commit markers occupy offsets that are no messages (absent: offsets are records). */
+  acked?: () => AckedOffsets;
+  intervalMs?: number;
+}): LagSampler {
+  const stop = new AbortController();
+  let latest: number | undefined;
+  const loop = (async () => {
+    while (!stop.signal.aborted) {
+      try {
+        const [primaryEnds, backupEnds, synced, committed] = await Promise.all([
+          Promise.all(o.topics.map((t) => endOffsets(o.primary(), t))),
+          Promise.all(o.remoteTopics.map((t) => endOffsets(o.backup(), t))),
+          Promise.all(o.remoteTopics.map((t) => committedOffsets(o.backup(), o.groupId, t))),
+          Promise.all(o.topics.map((t) => committedOffsets(o.primary(), o.groupId, t))),
+        ]);
+        // Per source partition: its end on the primary and its remote partition's on the backup;
+        // the group's committed offset on the primary and the one MM2 synced to the backup.
+        const ends: Record<string, [number, number]> = {};
+        const groups: Record<string, [number, number]> = {};
+        o.topics.forEach((t, i) => {
+          for (const [p, end] of Object.entries(primaryEnds[i]!)) {
+            ends[tpKey(t, p)] = [Number(end), Number(backupEnds[i]?.[p] ?? 0)];
+            groups[tpKey(t, p)] = [Number(committed[i]?.[p] ?? -1), Number(synced[i]?.[p] ?? -1)];
+          }
+        });
+        const sum = (pairs: Record<string, [number, number]>, k: 0 | 1) => Object.values(pairs).reduce((a, e) => a + Math.max(0, e[k]), 0);
+        const [primaryEnd, backupEnd] = [sum(ends, 0), sum(ends, 1)];
+        latest = recordLag(ends, o.acked?.() ?? null);
+        o.recorder.emit({ type: 'sample', primaryEnd, backupEnd, backupGroupOffset: sum(groups, 1), consumerPosition: sum(groups, 0), ends, groups });
+      } catch {
+        // A sample that fails (a paused cluster, a broker restarting) is simply missing.
+      }
+      await sleep(o.intervalMs ?? 1000, stop.signal);
+    }
+  })();
+  return {
+    latest: () => latest,
+    stop: async () => {
+      stop.abort();
+      await loop;
+    },
+  };
+}

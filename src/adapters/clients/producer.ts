@@ -1,0 +1,212 @@
+/**
+ * The test producer: a steady rate of uniquely identified messages, each outcome recorded
+ * (ack with its partition and offset, fail, or indeterminate). Partitions are chosen by the
+ * harness (round robin) so that every message's offset is known from the batch's base offset.
+ * Transactional (`workload.transactionRecords`): one transaction per exactly that many records,
+ * acked once committed; a transaction's records of a partition form one record batch, so they
+ * sit at consecutive offsets, and its commit marker after them.
+ */
+import { Partitioners, type Kafka, type Producer, type ProducerBatch, type RecordMetadata } from 'kafkajs';
+import type { CellRecorder } from '../recorder.ts';
+import { encodeMessage, ID_HEADER, sendCap } from '../../core/history/message.ts';
+import { produceOutcome } from '../../core/kafka/produce-outcome.ts';
+import { sleep } from '../wait.ts';
+import type { Scenario } from '../../core/scenario/scenario.ts';
+
+export interface ProducerOptions {
+  readonly kafka: Kafka;
+  /** Each topic with its rate and message size (core/scenario/scenario.ts topicRates). */
+  readonly topics: readonly { name: string; partitions: number; ratePerSecond: number; messageBytes: number }[];
+  readonly settings: Scenario['workload'];
+  readonly idPrefix: string;
+  readonly recorder: CellRecorder;
+  /** The cluster written to, recorded with each ack when a playbook moves producers. */
+  readonly cluster?: string;
+}
+
+export interface RunningProducer {
+  /** Stops issuing new sends and waits for the batch in flight to resolve. */
+  stop(): Promise<void>;
+  /** The topic now has this many partitions (recreated or grown): later messages spread over all of them. */
+  resize(topic: string, partitions: number): void;
+  readonly stats: { acked: number; failed: number; indeterminate: number };
+}
+
+const ACKS = { all: -1, leader: 1, none: 0 } as const;
+
+/** Kafka error type names along an error's cause chain (kafkajs wraps errors in retries). */
+function kafkaErrorTypes(e: unknown): string[] {
+  const types: string[] = [];
+  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
+    if (typeof cur !== 'object') break;
+    const o = cur as { type?: unknown; originalError?: unknown; cause?: unknown; name?: unknown };
+    if (o.name === 'KafkaJSProtocolError' && typeof o.type === 'string') types.push(o.type);
+    else if (o.name !== 'KafkaJSNumberOfRetriesExceeded' && o.name !== 'KafkaJSProtocolError') return [];
+    cur = o.originalError ?? o.cause;
+  }
+  return types;
+}
+
+/**
+ * Errors after which kafkajs's idempotent producer never recovers: it has no epoch bump
+ * (KIP-360), so every later batch of the partition fails too (seen: 1797 sends rejected with
+ * OUT_OF_ORDER_SEQUENCE_NUMBER after a primary broker was killed). The Java producer bumps its
+ * epoch and carries on; the harness starts a fresh producer (a new producer id) to the same effect.
+ */
+const fatalForIdempotence = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
+
+export async function startProducer(o: ProducerOptions): Promise<RunningProducer> {
+  const w = o.settings;
+  const perTransaction = w.transactionRecords;
+  const create = (): Producer => o.kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner, // unused: every message names its partition
+    idempotent: w.idempotent,
+    ...(w.idempotent ? { maxInFlightRequests: 1 } : {}),
+    // One transactional id per producer of the cell: a renewed producer fences the one before it.
+    ...(perTransaction > 0 ? { transactionalId: `${o.idPrefix}-tx` } : {}),
+    // The coordinator answers a transaction's first send with CONCURRENT_TRANSACTIONS until the
+    // previous commit's markers are written, a few ms: retried at kafkajs's default 300 ms, that
+    // would hold the producer to a few transactions a second.
+    retry: perTransaction > 0 ? { retries: 8, initialRetryTime: 10, maxRetryTime: 2000 } : { retries: 2, maxRetryTime: 2000 },
+  });
+  // Each topic on its own schedule (sent = messages issued so far), its partitions in turn.
+  const topics = o.topics.map((t) => ({ ...t, sent: 0 }));
+  let producer = create();
+  let renew = false;
+  const keyOf = (id: string, n: number): string | null => (w.keys === 'id' ? id : w.keys === 'none' ? null : `k${n % w.keys}`);
+  await producer.connect();
+  const stats = { acked: 0, failed: 0, indeterminate: 0 };
+  let stopping = false;
+  let seq = 0;
+  const started = Date.now();
+
+  /** The messages due now; with transactions, one transaction's worth once that many are due. */
+  const takeDue = () => {
+    const elapsed = Math.min(Date.now() - started, (w.durationSeconds ?? Infinity) * 1000);
+    const due = topics.map((topic) => Math.max(0, Math.min(sendCap(topic.messageBytes), Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent)));
+    let budget = perTransaction === 0 ? Infinity : due.reduce((a, b) => a + b, 0) >= perTransaction ? perTransaction : 0;
+    return topics.flatMap((topic, i) => {
+      const n = Math.min(due[i]!, budget);
+      budget -= n;
+      return Array.from({ length: n }, () => {
+        const n = seq++;
+        const partition = topic.sent++ % topic.partitions;
+        return { id: `${o.idPrefix}-${n}`, n, topic: topic.name, partition, bytes: topic.messageBytes };
+      });
+    });
+  };
+
+  const sendDue = async () => {
+    if (perTransaction === 0) {
+      const batch = takeDue();
+      if (batch.length > 0) await send(batch);
+      return;
+    }
+    // A backlog goes out one transaction after another; after a failed one the rest stay due
+    // for the renewed producer.
+    while (!stopping && !renew) {
+      const batch = takeDue();
+      if (batch.length === 0) return;
+      await send(batch);
+    }
+  };
+
+  /**
+   * Marks an error of a transaction with what became of it: `not-begun` and `aborted` committed
+   * nothing; `unknown` (a commit or abort that failed) may have committed.
+   */
+  const txError = (e: unknown, transaction: 'not-begun' | 'aborted' | 'unknown') => Object.assign(e instanceof Error ? e : new Error(String(e)), { transaction });
+
+  /** The batch's request: without transactions, its send; with, a transaction that commits it. */
+  const write = async (request: ProducerBatch): Promise<RecordMetadata[]> => {
+    if (perTransaction === 0) return producer.sendBatch(request);
+    const tx = await producer.transaction().catch((e: unknown) => { throw txError(e, 'not-begun'); });
+    let meta: RecordMetadata[];
+    try {
+      meta = await tx.sendBatch(request);
+    } catch (e) {
+      // Aborted: read_committed consumers never see the records, but MM2 (read_uncommitted,
+      // its consumer's default) may already have copied them. Not aborted: the outcome is unknown.
+      throw txError(e, await tx.abort().then(() => 'aborted' as const, () => 'unknown' as const));
+    }
+    try {
+      await tx.commit();
+    } catch (e) {
+      throw txError(e, 'unknown');
+    }
+    return meta;
+  };
+
+  const send = async (batch: ReturnType<typeof takeDue>) => {
+    const byTopic = Map.groupBy(batch, (m) => m.topic);
+    try {
+      const now = Date.now();
+      const meta = await write({
+        acks: ACKS[w.acks],
+        timeout: 5000,
+        topicMessages: [...byTopic].map(([topic, msgs]) => ({
+          topic,
+          messages: msgs.map((m) => ({ partition: m.partition, key: keyOf(m.id, m.n), value: encodeMessage(m.id, now, m.bytes), headers: { [ID_HEADER]: m.id } })),
+        })),
+      });
+      const base = new Map(meta.map((r) => [`${r.topicName}/${r.partition}`, BigInt(r.baseOffset ?? '-1')]));
+      const index = new Map<string, bigint>();
+      for (const m of batch) {
+        const key = `${m.topic}/${m.partition}`;
+        const i = index.get(key) ?? 0n;
+        index.set(key, i + 1n);
+        const b = base.get(key);
+        // No offset: with acks=0 the write is unconfirmed; with acks=all a base offset of -1 was seen
+        // on retries across a broker kill (the write's fate is then unknown). Either way, indeterminate.
+        if (b === undefined || b < 0n) {
+          stats.indeterminate++;
+          o.recorder.emit({ type: 'indeterminate', id: m.id, error: w.acks === 'none' ? 'no offset returned (acks=0)' : 'the broker returned no offset for the batch' });
+        } else {
+          stats.acked++;
+          o.recorder.emit({ type: 'ack', id: m.id, topic: m.topic, partition: m.partition, offset: String(b + i), ...(o.cluster ? { cluster: o.cluster } : {}) });
+        }
+      }
+    } catch (e) {
+      const types = kafkaErrorTypes(e);
+      if (w.idempotent && types.some((t) => fatalForIdempotence.has(t))) renew = true;
+      // Only a cleanly aborted transaction leaves kafkajs's producer ready for the next; after any
+      // other failure its transaction state is stuck, and a fresh producer (fencing it) carries on.
+      const transaction = (e as { transaction?: string }).transaction;
+      if (perTransaction > 0 && transaction !== 'aborted') renew = true;
+      const outcome = perTransaction > 0 ? (transaction === 'unknown' ? 'indeterminate' : 'fail') : produceOutcome({ kafkaErrorTypes: types });
+      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      for (const m of batch) {
+        stats[outcome === 'fail' ? 'failed' : 'indeterminate']++;
+        o.recorder.emit({ type: outcome, id: m.id, error });
+      }
+    }
+  };
+
+  const loop = (async () => {
+    while (!stopping) {
+      if (renew) {
+        renew = false;
+        await Promise.race([producer.disconnect().catch(() => undefined), sleep(3000)]);
+        producer = create();
+        await producer.connect().catch(() => (renew = true)); // retried on the next turn
+      } else await sendDue();
+      await sleep(20);
+    }
+  })();
+
+  return {
+    stats,
+    resize: (name, partitions) => {
+      for (const t of topics) if (t.name === name) t.partitions = partitions;
+      // kafkajs sends nothing to partitions its cached metadata lacks (no offset comes back): a
+      // fresh producer reads the topic's metadata anew.
+      renew = true;
+    },
+    stop: async () => {
+      stopping = true;
+      await loop;
+      await Promise.race([producer.disconnect().catch(() => undefined), sleep(3000)]);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Reads MM2's small internal topics with throwaway groups (kafkajs has no manual assignment):
+ * end to end once (`readToEnd`), or from the beginning on as records arrive (`followTopic`).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { closeQuietly, endOffsets } from './kafka-client.ts';
+import { sleep } from '../wait.ts';
+
+/** Reads a topic end to end, once: up to the end offsets taken at the start. A topic that does not exist reads as empty. */
+export async function readToEnd(o: { kafka: Kafka; admin: Admin; topic: string; timeoutMs: number; group: string }, onMessage: (message: KafkaMessage, partition: number) => void): Promise<void> {
+  const ends = await endOffsets(o.admin, o.topic).catch(() => ({}) as Record<string, string>);
+  const target = new Map(Object.entries(ends).map(([p, e]) => [Number(p), BigInt(e)]));
+  const reached = new Map<number, bigint>();
+  const pending = () => [...target].some(([p, end]) => (reached.get(p) ?? 0n) < end);
+  if (!pending()) return;
+  const consumer = o.kafka.consumer({ groupId: `${o.group}-${Date.now()}`, maxWaitTimeInMs: 250 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [o.topic], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ partition, message }) => {
+      reached.set(partition, BigInt(message.offset) + 1n);
+      onMessage(message, partition);
+    },
+  });
+  const deadline = Date.now() + o.timeoutMs;
+  while (pending() && Date.now() < deadline) await sleep(100);
+  await closeQuietly(consumer);
+}
+
+export interface TopicFollower {
+  stop(): Promise<void>;
+}
+
+/**
+ * Follows a topic from its beginning, calling `onMessage` for each record as it arrives. The
+ * topic may not exist yet (MM2 creates its internal topics as it starts): the follower waits for
+ * it, and tries again while its cluster cannot be reached. `admin` is looked up at each check (the
+ * harness renews its clients after a restore). Each follower is a group of its own: kafkajs's
+ * group leader assigns only the topics it subscribed to itself.
+ */
+export function followTopic(o: { kafka: Kafka; admin: () => Admin; topic: string; group: string; signal: AbortSignal }, onMessage: (message: KafkaMessage, partition: number) => void): TopicFollower {
+  const stopped = new AbortController();
+  const signal = AbortSignal.any([stopped.signal, o.signal]);
+  const consumer = o.kafka.consumer({ groupId: `${o.group}-${randomUUID()}`, maxWaitTimeInMs: 250 });
+  const loop = (async () => {
+    while (!signal.aborted) {
+      try {
+        if (!(await o.admin().listTopics()).includes(o.topic)) throw new Error('not yet');
+        await consumer.connect();
+        await consumer.subscribe({ topics: [o.topic], fromBeginning: true });
+        await consumer.run({ autoCommit: false, eachMessage: async ({ partition, message }) => onMessage(message, partition) });
+        return;
+      } catch {
+        await sleep(500, signal);
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped.abort();
+      await loop;
+      await closeQuietly(consumer, 2000);
+    },
+  };
+}

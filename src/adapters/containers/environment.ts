@@ -1,0 +1,191 @@
+/**
+ * One drill environment: a private network, Toxiproxy, the primary and backup clusters and
+ * MM2 between them. Each container and the network is handed to `track` as soon as it exists,
+ * so the caller's cleanup removes exactly what was started, even when a later stage fails.
+ *
+ * MM2 reaches the brokers through Toxiproxy, whose addresses exist before any broker does: the
+ * default drill's MM2 starts while the clusters start (its clients retry until the brokers
+ * answer, and it finds the drill's topics at its next topic refresh). A playbook's mirrors start
+ * after the topics exist: under Identity a mirror could otherwise create on the backup a topic
+ * the harness is about to create there itself.
+ */
+import { join } from 'node:path';
+import { Network, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { renderProperties } from '../../core/kafka/broker-config.ts';
+import { findRemoteTopic, mirrorSettings, separatorOf, type FlowSpec } from '../../core/kafka/mm2-config.ts';
+import { SOURCE_ALIAS } from '../../core/kafka/replication-policy.ts';
+import type { PropertyChange } from '../../core/kafka/mm2-properties-file.ts';
+import { mirrorNamespace } from '../../core/scenario/playbook.ts';
+import { playbookOf, type Scenario } from '../../core/scenario/scenario.ts';
+import { brokersOf, nodesOf, planProxies, proxyFor, replicationFactorFor, type BrokerRef, type ProxyPlan } from '../../core/kafka/network-layout.ts';
+import type { ResolvedImages } from './images.ts';
+import { mirrorRelease } from '../../core/kafka/kafka-release.ts';
+import { endOffsets } from '../clients/kafka-client.ts';
+import { startCluster, type StartedCluster } from './kafka-cluster.ts';
+import { startMirrorMaker, type StartedMirror } from './mirror-maker.ts';
+import { startToxiproxy, type StartedToxiproxy } from './toxiproxy.ts';
+import type { PreparedPolicy } from './custom-policy.ts';
+import { waitUntil } from '../wait.ts';
+
+export interface DrillEnvironment {
+  /** The drill's private network (none when the clusters are external). */
+  readonly network: StartedNetwork | null;
+  readonly toxiproxy: StartedToxiproxy;
+  readonly plan: readonly ProxyPlan[];
+  readonly primary: StartedCluster;
+  readonly backup: StartedCluster;
+  /** The mirror started with the environment (a playbook's first `startAt: setup` mirror); null when the team's own MM2 runs between external clusters. */
+  readonly mirror: StartedMirror | null;
+  /** The alias the running MM2 gives the primary (names its remote topics and checkpoints topic). */
+  readonly sourceAlias: string;
+  /** Brings back what the drill's own kill command took down (external clusters), `--keep` or not; problems are returned, not thrown. */
+  restore?(): Promise<string[]>;
+  /** Removes what the drill created on clusters it did not start (external clusters); problems are returned, not thrown. */
+  cleanup?(): Promise<string[]>;
+  readonly mirrorProperties: Record<string, string | number | boolean>;
+  /** What the drill changed of the team's properties file in `mirrorProperties` (none without a file). */
+  readonly mirrorChanges?: PropertyChange[];
+  /** A playbook's running mirrors by name (the setup ones first). */
+  readonly mirrors: Map<string, StartedMirror>;
+  /** Starts a playbook mirror by name in a new container (tracked for cleanup like the others). */
+  launchMirror(name: string): Promise<StartedMirror>;
+  /** Where a playbook mirror's MM2 log goes (each start of it appends). */
+  mirrorLogFile(name: string): string;
+  /** Remote topic names on the backup, in scenario topic order. */
+  readonly remoteTopics: string[];
+  readonly kafkaLog: string;
+}
+
+export interface EnvironmentOptions {
+  readonly scenario: Scenario;
+  readonly images: ResolvedImages;
+  readonly policy: PreparedPolicy;
+  readonly labels: Record<string, string>;
+  readonly logDir: string;
+  readonly signal?: AbortSignal;
+  /** Called as each stage completes (progress and history). */
+  readonly onStage: (stage: 'clusters-up' | 'mirror-ready') => void;
+}
+
+// Docker publishes ports on every interface; kafkajs would try ::1 first for "localhost".
+export const HOST = '127.0.0.1';
+
+export async function startEnvironment(o: EnvironmentOptions, track: (c: StartedTestContainer | StartedNetwork) => void): Promise<DrillEnvironment> {
+  const s = o.scenario;
+  const kafkaLog = join(o.logDir, 'kafkajs.log');
+  const network = await new Network().start();
+  track(network);
+  const primaryBrokers = brokersOf('primary', nodesOf(s.kafka, 'primary'));
+  const backupBrokers = brokersOf('backup', nodesOf(s.kafka, 'backup'));
+  const plan = planProxies([...primaryBrokers, ...backupBrokers]);
+  const toxiproxy = await startToxiproxy({ image: o.images.toxiproxy, network, labels: o.labels, plan, logFile: join(o.logDir, 'toxiproxy.log'), host: HOST });
+  track(toxiproxy.container);
+
+  const mirrorBootstrap = (brokers: readonly BrokerRef[]) => brokers.map((b) => toxiproxy.networkAddress(proxyFor(plan, b, 'mirror'))).join(',');
+  const endpoints = { primaryBootstrap: mirrorBootstrap(primaryBrokers), backupBootstrap: mirrorBootstrap(backupBrokers) };
+  const mirrors = new Map<string, StartedMirror>();
+  const mirrorLogFile = (name: string) => join(o.logDir, `mirror-maker-${name}.log`);
+  const launch = async (name: string, flow?: FlowSpec) => {
+    const { properties: props, changes } = mirrorSettings(s, endpoints, flow);
+    const m = await startMirrorMaker({
+      image: o.images.kafka(mirrorRelease(s)), network, labels: o.labels, properties: renderProperties(props), alias: `mm2-${name}`,
+      logFile: flow ? mirrorLogFile(name) : join(o.logDir, 'mirror-maker.log'), policy: o.policy,
+    });
+    track(m.container);
+    return { mirror: m, props, changes };
+  };
+  const flowOf = (name: string): FlowSpec => {
+    const m = s.mirrors[name];
+    if (!m) throw new Error(`no mirror named "${name}"`);
+    return { source: m.source, target: m.target, policy: m.policy ?? s.mirror.policy, startFrom: m.startFrom, properties: m.properties, namespace: mirrorNamespace(s.mirrors, name) };
+  };
+  const playbook = playbookOf(s) !== null;
+  const early = playbook ? undefined : launch('forward');
+  // Its failure is reported by the await below; a cluster's failure first would leave it unhandled.
+  early?.catch(() => undefined);
+  const common = { image: o.images.kafka(s.kafka.version), network, labels: o.labels, plan, toxiproxy, logDir: o.logDir, overrides: s.kafka.brokerConfig, kafkaLog, signal: o.signal };
+  const [primary, backup] = await Promise.all([
+    startCluster({ ...common, name: 'primary', brokers: primaryBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
+    startCluster({ ...common, name: 'backup', brokers: backupBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
+  ]);
+  o.onStage('clusters-up');
+
+  await createTopics(primary, s, kafkaLog, o.signal);
+  // A playbook may move the producers to the backup: their topics exist there too.
+  if (playbook) await createTopics(backup, s, kafkaLog, o.signal);
+  // The forward flow first: the drill waits for its remote topics on the backup.
+  const setup = playbook ? Object.keys(s.mirrors).filter((n) => s.mirrors[n]?.startAt === 'setup').sort((a, b) => Number(s.mirrors[b]?.source === 'primary') - Number(s.mirrors[a]?.source === 'primary')) : [];
+  let first = await early;
+  if (first) mirrors.set('forward', first.mirror);
+  for (const name of setup) {
+    const started = await launch(name, flowOf(name));
+    mirrors.set(name, started.mirror);
+    first ??= started;
+  }
+  if (!first) throw new Error('a playbook needs a mirror with startAt "setup" (checked when the scenario is loaded)');
+  const policy = playbook ? flowOf(setup[0]!).policy : s.mirror.policy;
+  const remoteTopics = await waitForRemoteTopics(backup, s, policy, kafkaLog, first.mirror.logFile, o.signal);
+  o.onStage('mirror-ready');
+
+  return {
+    network, toxiproxy, plan, primary, backup, mirror: first.mirror, sourceAlias: SOURCE_ALIAS, mirrorProperties: first.props, mirrorChanges: first.changes, remoteTopics, kafkaLog, mirrors, mirrorLogFile,
+    launchMirror: async (name) => {
+      const { mirror } = await launch(name, flowOf(name));
+      mirrors.set(name, mirror);
+      return mirror;
+    },
+  };
+}
+
+/**
+ * Creates the scenario's topics and waits until every partition has a leader. Not kafkajs's own
+ * wait (`waitForLeaders`): it gives up on the first UNKNOWN_TOPIC_OR_PARTITION, which a broker
+ * busy starting MM2 answers while its metadata still lags the controller's.
+ */
+async function createTopics(cluster: StartedCluster, s: Scenario, kafkaLog: string, signal?: AbortSignal): Promise<void> {
+  const admin = cluster.kafka('admin', 'mm2-drill-setup', kafkaLog).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: s.topics.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: replicationFactorFor(cluster.brokers.length),
+        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    await waitUntil(async () => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: s.topics.map((t) => t.name) });
+      return s.topics.every((t) => {
+        const found = topics.find((x) => x.name === t.name);
+        return found !== undefined && found.partitions.length === t.partitions && found.partitions.every((p) => p.leader >= 0);
+      });
+    }, { what: `a leader for every partition of ${s.topics.map((t) => t.name).join(', ')} on the ${cluster.name}`, timeoutMs: 60_000, intervalMs: 200, signal });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** MM2 is ready when every remote topic exists on the backup with all its partitions; returns their names. */
+async function waitForRemoteTopics(backup: StartedCluster, s: Scenario, policy: string, kafkaLog: string, mirrorLog: string, signal?: AbortSignal): Promise<string[]> {
+  const admin = backup.kafka('admin', 'mm2-drill-mirror-ready', kafkaLog).admin();
+  await admin.connect();
+  try {
+    return await waitUntil(
+      async () => {
+        const topics = await admin.listTopics();
+        const remote: string[] = [];
+        for (const t of s.topics) {
+          const name = findRemoteTopic(policy, t.name, topics, SOURCE_ALIAS, separatorOf(s));
+          if (!name || Object.keys(await endOffsets(admin, name)).length < t.partitions) return false;
+          remote.push(name);
+        }
+        return remote;
+      },
+      { what: `MM2 to create the remote topic(s) of ${s.topics.map((t) => t.name).join(', ')} on the backup (policy ${policy})`, timeoutMs: 180_000, intervalMs: 1000, logFile: mirrorLog, signal },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * A Kafka cluster of N KRaft combined-mode brokers, each in its own container. The container
+ * first waits for its configuration (written once it runs), then formats its storage — a no-op
+ * when the storage exists, so a killed broker started again keeps its data — and starts Kafka.
+ * Host clients reach the brokers only through Toxiproxy (core/kafka/network-layout.ts), so a restored
+ * cluster answers at the addresses every client already knows.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { GenericContainer, Wait, getContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { brokerProperties, renderProperties } from '../../core/kafka/broker-config.ts';
+import type { PropertyValue } from '../../core/kafka/property-value.ts';
+import { type BrokerRef, type ClusterName, proxyFor, type ProxyPlan } from '../../core/kafka/network-layout.ts';
+import { logConsumer } from './container-logs.ts';
+import { CONFIG_DIR, javaCommand, logConfigFile, type KafkaImage } from './java-command.ts';
+import type { Kafka } from 'kafkajs';
+import { kafkaClient } from '../clients/kafka-client.ts';
+import type { StartedToxiproxy } from './toxiproxy.ts';
+import { waitUntil } from '../wait.ts';
+
+const READY_MARK = 'mm2-drill: waiting for configuration';
+const GO_FILE = `${CONFIG_DIR}/go`;
+
+export interface StartedBroker {
+  readonly ref: BrokerRef;
+  readonly container: StartedTestContainer;
+  readonly adminAddress: string;
+  readonly clientAddress: string;
+  readonly logFile: string;
+}
+
+/** The harness's two ways into a cluster: ADMIN (its own reads, never faulted) and CLIENT (the test producer and consumer). */
+export type ClientPath = 'admin' | 'client';
+
+export interface StartedCluster {
+  readonly name: ClusterName;
+  /** The broker containers (none for an external cluster). */
+  readonly brokers: readonly StartedBroker[];
+  /** How many brokers the cluster has (replication factors of the topics the harness creates). */
+  readonly nodes: number;
+  /** A kafkajs client on one of the paths, with what the cluster needs (security, routing through Toxiproxy). */
+  kafka(path: ClientPath, clientId: string, logFile: string): Kafka;
+  /** Direct, never-faulted bootstrap for the harness's own reads. */
+  readonly adminBootstrap: string[];
+  /** Bootstrap through Toxiproxy for the test producer and consumer. */
+  readonly clientBootstrap: string[];
+  /** Bootstrap through Toxiproxy for MM2, valid inside the drill network. */
+  readonly mirrorBootstrap: string[];
+  /**
+   * SIGKILL every broker (`docker kill`, no timeout): no shutdown hooks, no log flush — a machine
+   * lost, not a clean stop. Resolves to what was done, for the history (`SIGKILL`; an external
+   * cluster's kill command or client cut says so).
+   */
+  kill(): Promise<string>;
+  /**
+   * Starts the killed brokers again, with the data their containers kept, and waits until the
+   * cluster answers with every broker and a controller (log recovery after an unclean stop included).
+   */
+  restore(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  readonly name: ClusterName;
+  readonly brokers: readonly BrokerRef[];
+  readonly image: KafkaImage;
+  readonly network: StartedNetwork;
+  readonly labels: Record<string, string>;
+  readonly plan: readonly ProxyPlan[];
+  readonly toxiproxy: StartedToxiproxy;
+  readonly logDir: string;
+  readonly overrides: Record<string, PropertyValue>;
+  readonly kafkaLog: string;
+  readonly signal?: AbortSignal;
+}
+
+const waitForConfigScript = `echo '${READY_MARK}'; while [ ! -f ${GO_FILE} ]; do sleep 0.1; done; exec sh ${CONFIG_DIR}/start.sh`;
+
+/**
+ * A KRaft cluster id: 16 random bytes, base64url. Like Kafka's Uuid.randomUuid() it never starts
+ * with '-', which the storage tool's argument parser would take for an option (1 run in 64).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
+  const clusterId = newClusterId();
+  const brokers = await Promise.all(o.brokers.map((ref) => startBroker(o, ref, clusterId)));
+  const started: StartedCluster = {
+    name: o.name,
+    brokers,
+    nodes: brokers.length,
+    kafka: (path, clientId, logFile) => kafkaClient(path === 'admin' ? started.adminBootstrap : started.clientBootstrap, clientId, logFile),
+    adminBootstrap: brokers.map((b) => b.adminAddress),
+    clientBootstrap: brokers.map((b) => b.clientAddress),
+    mirrorBootstrap: o.brokers.map((b) => o.toxiproxy.networkAddress(proxyFor(o.plan, b, 'mirror'))),
+    kill: async () => {
+      const client = await getContainerRuntimeClient();
+      await Promise.all(brokers.map((b) => client.container.getById(b.container.getId()).kill({ signal: 'SIGKILL' })));
+      return 'SIGKILL';
+    },
+    restore: async () => {
+      const client = await getContainerRuntimeClient();
+      await Promise.all(brokers.map(async (b) => {
+        const c = client.container.getById(b.container.getId());
+        await c.start();
+        // The first log stream ended with the kill; follow the restarted broker from now on.
+        logConsumer(b.logFile)(await c.logs({ follow: true, stdout: true, stderr: true, since: Math.floor(Date.now() / 1000) }) as unknown as Readable);
+      }));
+      await waitForBrokers(started, o);
+    },
+  };
+  await waitForBrokers(started, o);
+  return started;
+}
+
+async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string): Promise<StartedBroker> {
+  const logFile = join(o.logDir, `${ref.alias}.log`);
+  const container = await new GenericContainer(o.image.name)
+    .withNetwork(o.network)
+    .withNetworkAliases(ref.alias)
+    .withHostname(ref.alias)
+    .withLabels(o.labels)
+    .withCommand(['sh', '-c', waitForConfigScript])
+    .withWaitStrategy(Wait.forLogMessage(READY_MARK))
+    .withLogConsumer(logConsumer(logFile))
+    .start();
+  const adminAddress = o.toxiproxy.hostAddress(proxyFor(o.plan, ref, 'admin'));
+  const clientAddress = o.toxiproxy.hostAddress(proxyFor(o.plan, ref, 'client'));
+  const props = brokerProperties({
+    broker: ref,
+    clusterBrokers: o.brokers,
+    mirrorAdvertised: o.toxiproxy.networkAddress(proxyFor(o.plan, ref, 'mirror')),
+    clientAdvertised: clientAddress,
+    adminAdvertised: adminAddress,
+    overrides: o.overrides,
+    version: o.image.version,
+  });
+  const serverProps = `${CONFIG_DIR}/server.properties`;
+  const start = [
+    'set -e',
+    javaCommand(o.image.version, 'kafka.tools.StorageTool', `format --ignore-formatted -t ${clusterId} -c ${serverProps}`),
+    `exec ${javaCommand(o.image.version, 'kafka.Kafka', serverProps)}`,
+  ].join('\n');
+  await container.copyContentToContainer([
+    { content: renderProperties(props), target: serverProps },
+    logConfigFile(o.image.version),
+    { content: `${start}\n`, target: `${CONFIG_DIR}/start.sh` },
+  ]);
+  await container.copyContentToContainer([{ content: 'go\n', target: GO_FILE }]);
+  return { ref, container, adminAddress, clientAddress, logFile };
+}
+
+async function waitForBrokers(c: StartedCluster, o: ClusterOptions): Promise<void> {
+  const admin = kafkaClient(c.adminBootstrap, `mm2-drill-ready-${c.name}`, o.kafkaLog).admin();
+  try {
+    await waitUntil(
+      async () => {
+        await admin.connect();
+        const d = await admin.describeCluster();
+        return d.brokers.length === c.brokers.length && d.controller !== null;
+      },
+      { what: `cluster ${c.name} (${c.brokers.length} broker(s)) to answer on its ADMIN listener`, timeoutMs: 120_000, logFile: c.brokers[0]?.logFile, signal: o.signal },
+    );
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

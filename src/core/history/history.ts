@@ -1,0 +1,121 @@
+/**
+ * The history: every fact the checker needs, as one JSON event per line (history.ndjson).
+ * Events carry `cell` (the matrix cell and repetition) and `t` (epoch ms, from the adapters'
+ * clock). Checkers read only this; they never talk to Kafka.
+ */
+import type { HealthValues, SignalName } from './health-signals.ts';
+
+/** Drill phases whose start times are recorded (see results.json `phases`). */
+export const phaseNames = [
+  'images-ready',
+  'clusters-up',
+  'mirror-ready',
+  'mirror-replicating',
+  'workload-started',
+  'kill',
+  'failover-started',
+  'first-backup-delivery',
+  'faults-healed',
+  'drain-started',
+  'drain-done',
+  'verify-done',
+] as const;
+export type PhaseName = (typeof phaseNames)[number];
+/** Records that a phase started, now or at `t` (the time of the event that started it). */
+export type PhaseClock = (p: PhaseName, t?: number) => void;
+
+export type ConsumerPhase = 'primary' | 'backup';
+export type PartitionOffsets = Record<string, string>; // partition → offset (string: Kafka offsets are int64)
+
+interface Base {
+  readonly cell: string;
+  readonly t: number;
+}
+
+export type HistoryEvent = Base &
+  (
+    | { type: 'cell-start'; values: Record<string, unknown>; settings: Record<string, unknown> }
+    | { type: 'phase'; phase: PhaseName }
+    /** `cluster`: where the producer wrote (absent: the primary; a playbook moves producers). */
+    | { type: 'ack'; id: string; topic: string; partition: number; offset: string; cluster?: string }
+    | { type: 'fail'; id: string; error: string }
+    | { type: 'indeterminate'; id: string; error: string }
+    | { type: 'deliver'; id: string; phase: ConsumerPhase; topic: string; partition: number; offset: string; ts: number }
+    | { type: 'commit'; phase: ConsumerPhase; offsets: Record<string, string> } // topic/partition → next offset
+    /**
+     * A consumer's position when it stopped: topic/partition → the next offset after the last
+     * message it processed, and how many deliveries it counted itself (checked against the
+     * `deliver` events).
+     */
+    | { type: 'positions'; phase: ConsumerPhase; offsets: Record<string, string>; delivered: number }
+    /** A checkpoint record read from `<source>.checkpoints.internal`, decoded, with its raw bytes (base64). */
+    | { type: 'checkpoint'; group: string; topic: string; partition: number; upstreamOffset: string; downstreamOffset: string; key: string; value: string }
+    /** The offsets a failover strategy made the consumer resume from (topic/partition → offset; absent: auto.offset.reset). */
+    | { type: 'failover-offsets'; strategy: string; group: string; offsets: Record<string, string> }
+    /** RemoteClusterUtils.translateOffsets, run by Kafka itself in the MM2 container (cross-check). */
+    | { type: 'kafka-translation'; group: string; offsets: Record<string, string> }
+    | { type: 'backup-record'; id: string; topic: string; partition: number; offset: string }
+    /**
+     * A record found by a playbook's verification read of a cluster (every view of the
+     * scenario's topics there, end to end, on the ADMIN path).
+     */
+    | { type: 'copy'; cluster: string; id: string; topic: string; partition: number; offset: string }
+    /** A playbook step: `start` when its condition held, then `end` (or `failed`, with the error); `target`: its cluster or mirror. */
+    | { type: 'step'; index: number; label: string; action: string; target?: string; state: 'start' | 'end' | 'failed'; detail?: string }
+    /**
+     * A playbook changed a topic: `deleted` just before the deletion was issued, `created` as its
+     * creation was issued (its partition count and config overrides), `altered` once changed.
+     */
+    | { type: 'topic'; cluster: string; topic: string; change: 'deleted' | 'created' | 'altered'; partitions?: number; config?: Record<string, string> }
+    /**
+     * A topic followed after a playbook altered or recreated it (or its remote copy): its shape
+     * and config values, recorded when they changed, and at a failover (`label`).
+     */
+    | { type: 'topic-config'; cluster: string; topic: string; partitions: number; replicationFactor: number; configs: Record<string, string>; label?: string }
+    | { type: 'kill'; target: string; signal: string }
+    | { type: 'fault-start'; step: number; description: string; fault: Record<string, unknown> }
+    | { type: 'fault-end'; step: number; description: string; healed: boolean; error?: string }
+    | { type: 'fault-error'; step: number; description: string; error: string }
+    | { type: 'step-not-reached'; step: number; description: string }
+    /** When a timed step was scheduled to start, after its jitter (seconds after the workload started). */
+    | { type: 'step-scheduled'; step: number; atSeconds: number }
+    /** Replication progress, sampled on the ADMIN paths: end offsets summed over partitions, and the group's offsets MM2 synced to the backup. */
+    | {
+        type: 'sample'; primaryEnd: number; backupEnd: number; backupGroupOffset: number; consumerPosition: number;
+        /** Per source `topic/partition`: [its end offset on the primary, its remote partition's on the backup]. */
+        ends?: Record<string, [number, number]>;
+        /** Per source `topic/partition`: [the group's committed offset on the primary, the one MM2 synced to its remote partition on the backup] (-1: none). */
+        groups?: Record<string, [number, number]>;
+      }
+    /** MM2's health signals (core/history/health-signals.ts), seconds; null: unknown. Sampled every second while a scenario has alarms. */
+    | { type: 'health'; values: HealthValues }
+    /** A scenario alarm: `armed` when sampling began, then each time it `fired` or `cleared`, with the signal's value then. */
+    | { type: 'alarm'; signal: SignalName; condition: string; state: 'armed' | 'fired' | 'cleared'; value?: number | null }
+    /**
+     * Offsets looked up on a cluster (partition → offset), labelled as core/history/offsets-labels.ts says: `before-kill-end` / `-committed`,
+     * `failover-committed`, `drain-end` / `drain-end-committed` (when the drain stopped) and
+     * `verify-end` (the end offsets the verification read read up to).
+     */
+    | { type: 'offsets'; label: string; cluster: string; topic: string; offsets: PartitionOffsets }
+    /** `backup` / `drain` of the classic drill; `primary-copies` / `backup-copies` of a playbook's verification. */
+    | { type: 'read-complete'; what: 'backup' | 'drain' | 'primary-copies' | 'backup-copies'; complete: boolean; detail: string }
+    | { type: 'cell-end'; status: 'completed' | 'failed' | 'interrupted'; error?: string }
+  );
+
+export type EventType = HistoryEvent['type'];
+
+/** Every event type, for documentation and readers (checked complete at compile time). */
+export const eventTypes = [
+  'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'failover-offsets',
+  'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
+  'sample', 'health', 'alarm', 'offsets', 'read-complete', 'cell-end',
+] as const satisfies readonly EventType[];
+type Missing = Exclude<EventType, (typeof eventTypes)[number]>;
+/** Fails to compile, naming the type, when an event type is missing from `eventTypes`. */
+export const eventTypesComplete: [Missing] extends [never] ? true : Missing = true;
+export type EventOf<T extends EventType> = Extract<HistoryEvent, { type: T }>;
+/** An event before the recorder stamps `cell` and `t`. */
+export type EventBody = HistoryEvent extends infer E ? (E extends HistoryEvent ? Omit<E, 'cell' | 't'> : never) : never;
+
+export const eventsOf = <T extends EventType>(events: readonly HistoryEvent[], type: T): EventOf<T>[] =>
+  events.filter((e): e is EventOf<T> => e.type === type);

@@ -1,0 +1,388 @@
+/**
+ * mm2.properties for MirrorMaker 2 in dedicated mode (KIP-382), one flow per process: primary →
+ * backup in the classic drill, or a playbook mirror's own flow.
+ *
+ * Without a properties file the drill writes them all. Intervals come from the scenario; MM2's
+ * defaults (60 s checkpoints, 60 s group sync, 600 s refresh) would make a drill of a few minutes
+ * meaningless. With a team's file (`mirror.propertiesFile`, mm2-properties-file.ts) the file is the
+ * configuration: the drill writes only what it must — its clusters, what the scenario sets itself,
+ * replication factors its brokers can hold, one flow per process — and says why for each change.
+ */
+import type { PropertyValue } from './property-value.ts';
+import {
+  FORWARD, fieldProperty, flowEnabled, flowValue, narrowerKeys, overlay, ownProperties,
+  type ImportedFile, type MirrorField, type PropertyChange, type Reason,
+} from './mm2-properties-file.ts';
+import type { Cluster, StartFrom } from '../scenario/playbook.ts';
+import type { Scenario } from '../scenario/scenario.ts';
+import { clusterNames, nodesOf, replicationFactorFor, type ClusterName } from './network-layout.ts';
+import { mirrorRelease, workerReleaseProperties } from './kafka-release.ts';
+import { builtInPolicies, isBuiltInPolicy, remoteTopicName, SOURCE_ALIAS, TARGET_ALIAS } from './replication-policy.ts';
+
+/** The ReplicationPolicy class of the cell's policy (built-in or custom). */
+export const policyClass = (m: Pick<Scenario['mirror'], 'policy' | 'customPolicies'>): string =>
+  isBuiltInPolicy(m.policy) ? builtInPolicies[m.policy].class : (m.customPolicies[m.policy]?.class ?? m.policy);
+
+/**
+ * The forward flow's properties as far as the scenario knows them before MM2 runs: the imported
+ * properties file (if any) under the scenario's own `mirror.properties`.
+ */
+export const flowProperties = (s: Pick<Scenario, 'mirror'>): Record<string, PropertyValue> => overlay(s.mirror.file?.properties ?? {}, s.mirror.properties);
+
+/** The forward flow's `replication.policy.separator` (DefaultReplicationPolicy's default "."). */
+export const separatorOf = (s: Pick<Scenario, 'mirror'>): string => flowValue(flowProperties(s), FORWARD, 'replication.policy.separator')?.value ?? '.';
+
+/**
+ * The separator of MM2's internal topic names. Since KIP-690 (3.1) they use the policy's separator
+ * — `primary_checkpoints_internal` — unless `replication.policy.internal.topic.separator.enabled`
+ * is false (DefaultReplicationPolicy).
+ */
+function internalSeparator(s: Pick<Scenario, 'mirror'>): string {
+  const internal = flowValue(flowProperties(s), FORWARD, 'replication.policy.internal.topic.separator.enabled')?.value;
+  return internal !== undefined && internal.trim().toLowerCase() !== 'true' ? '.' : separatorOf(s);
+}
+
+/** MM2's checkpoints topic of `source` on the target. */
+export function checkpointsTopic(s: Pick<Scenario, 'mirror'>, source: string = SOURCE_ALIAS): string {
+  const sep = internalSeparator(s);
+  return `${source}${sep}checkpoints${sep}internal`;
+}
+
+/**
+ * Where the forward flow writes its offset syncs: on the primary, named after the other cluster,
+ * `mm2-offset-syncs.backup.internal`; with `offset-syncs.topic.location=target` (KIP-716) on the
+ * backup, `mm2-offset-syncs.primary.internal` (MirrorSourceConfig.offsetSyncsTopic).
+ */
+export function offsetSyncsTopic(s: Pick<Scenario, 'mirror'>): { cluster: 'primary' | 'backup'; topic: string } {
+  const sep = internalSeparator(s);
+  const onTarget = flowValue(flowProperties(s), FORWARD, 'offset-syncs.topic.location')?.value.trim() === 'target';
+  const [cluster, other] = onTarget ? ([TARGET_ALIAS, SOURCE_ALIAS] as const) : ([SOURCE_ALIAS, TARGET_ALIAS] as const);
+  return { cluster, topic: `mm2-offset-syncs${sep}${other}${sep}internal` };
+}
+
+/**
+ * The heartbeats topics of the forward flow on the backup: `local`, where its MirrorHeartbeatConnector
+ * writes (keyed by the `source` alias and the target's), and `replicated`, the copy of the primary's — heartbeats keep the source prefix under
+ * Identity too (IdentityReplicationPolicy.formatRemoteTopic).
+ */
+export const heartbeatsTopics = (s: Pick<Scenario, 'mirror'>, source: string = SOURCE_ALIAS): { source: string; local: string; replicated: string } => ({
+  source,
+  local: 'heartbeats',
+  replicated: `${source}${separatorOf(s)}heartbeats`,
+});
+
+/** MM2's own topics: heartbeats (local and remote), checkpoints, offset syncs, Connect's internal topics. */
+export const isMirrorInternal = (t: string): boolean => t.startsWith('__') || t.startsWith('mm2-') || t.endsWith('.internal') || t.includes('heartbeats');
+
+/**
+ * The remote topic of `topic` among a target's topics: known for built-in policies; for a custom
+ * policy, the single non-internal topic whose name contains the source name.
+ */
+export function findRemoteTopic(policy: string, topic: string, targetTopics: readonly string[], source: string = SOURCE_ALIAS, separator = '.'): string | undefined {
+  const known = remoteTopicName(policy, topic, source, separator);
+  if (known !== null) return targetTopics.includes(known) ? known : undefined;
+  const candidates = targetTopics.filter((t) => !isMirrorInternal(t) && t.includes(topic));
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+export interface MirrorEndpoints {
+  readonly primaryBootstrap: string;
+  readonly backupBootstrap: string;
+}
+
+/** One mirror's flow (core/scenario/playbook.ts); absent: the classic primary → backup drill. */
+export interface FlowSpec {
+  readonly source: Cluster;
+  readonly target: Cluster;
+  readonly policy: string;
+  readonly startFrom: StartFrom;
+  readonly properties: Readonly<Record<string, PropertyValue>>;
+  /** Set when another mirror runs the same flow: this process's own Connect group and storage topics (`herderStorage`). */
+  readonly namespace?: string | undefined;
+}
+
+/**
+ * Two MM2 processes of the same flow would join one Connect cluster: dedicated mode names a
+ * herder's group `<source>-mm2` and its storage topics `mm2-{offsets,configs,status}.<source>.internal`
+ * on the target (MirrorMakerConfig.workerConfig), and the second process would share the first's
+ * connectors, configs and stored offsets. A namespaced mirror gets its own, read by the herder from
+ * the target-prefixed keys; the names end in `.internal`, so no policy replicates them.
+ */
+export function herderStorage(source: string, target: string, namespace: string | undefined): Record<string, string> {
+  if (namespace === undefined) return {};
+  return {
+    [`${target}.group.id`]: `${source}-mm2-${namespace}`,
+    [`${target}.offset.storage.topic`]: sourceOffsetsTopic(source, namespace),
+    [`${target}.config.storage.topic`]: `mm2-configs.${source}.${namespace}.internal`,
+    [`${target}.status.storage.topic`]: `mm2-status.${source}.${namespace}.internal`,
+  };
+}
+
+/** The properties MM2 runs with, and what of the team's properties file (if any) the drill changed and why. */
+export interface MirrorSettings {
+  readonly properties: Record<string, PropertyValue>;
+  /** Empty without a properties file. */
+  readonly changes: PropertyChange[];
+}
+
+export function mirrorSettings(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): MirrorSettings {
+  return s.mirror.file ? fromFile(s, s.mirror.file, ep, flow) : { properties: drillProperties(s, ep, flow), changes: [] };
+}
+
+export const mirrorProperties = (s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Record<string, PropertyValue> => mirrorSettings(s, ep, flow).properties;
+
+/** The drill's own mm2.properties (no properties file). */
+function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Record<string, PropertyValue> {
+  const m = s.mirror;
+  const [source, target] = flow ? [flow.source, flow.target] : [SOURCE_ALIAS, TARGET_ALIAS];
+  const name = `${source}->${target}`;
+  const opposite = `${target}->${source}`;
+  const own = { ...m.properties, ...flow?.properties };
+  return {
+    clusters: `${SOURCE_ALIAS},${TARGET_ALIAS}`,
+    [`${SOURCE_ALIAS}.bootstrap.servers`]: ep.primaryBootstrap,
+    [`${TARGET_ALIAS}.bootstrap.servers`]: ep.backupBootstrap,
+    [`${name}.enabled`]: true,
+    [`${name}.topics`]: s.topics.map((t) => t.name.replace(/\./g, '\\.')).join(','),
+    [`${opposite}.enabled`]: false,
+    // A herder for the opposite pair exists unless its heartbeats are off too (MirrorMakerConfig
+    // .clusterPairs). Two mirror processes of a playbook would then share that herder's Connect
+    // group and configs topic: each mirror runs only its own flow.
+    ...(flow ? { [`${opposite}.emit.heartbeats.enabled`]: false } : {}),
+    // Without a stored offset, a source task follows its consumer's auto.offset.reset (KAFKA-13988,
+    // 3.6.2 / 3.7); `seeded` offsets are written by the harness before the mirror starts.
+    ...(flow?.startFrom === 'latest' ? { [`${name}.source.consumer.auto.offset.reset`]: 'latest' } : {}),
+    ...herderStorage(source, target, flow?.namespace),
+    'replication.policy.class': flow ? policyClass({ ...m, policy: flow.policy }) : policyClass(m),
+    'tasks.max': m.tasksMax,
+    'emit.checkpoints.enabled': true,
+    'emit.checkpoints.interval.seconds': m.checkpointIntervalSeconds,
+    'sync.group.offsets.enabled': m.syncGroupOffsets,
+    'sync.group.offsets.interval.seconds': m.syncGroupOffsetsIntervalSeconds ?? m.checkpointIntervalSeconds,
+    'offset.lag.max': m.offsetLagMax,
+    'refresh.topics.interval.seconds': m.refreshTopicsIntervalSeconds,
+    'refresh.groups.interval.seconds': m.refreshGroupsIntervalSeconds,
+    'sync.topic.configs.interval.seconds': m.syncTopicConfigsIntervalSeconds,
+    'emit.heartbeats.interval.seconds': 1,
+    // Start-up: plugin discovery from service manifests where the release has it (KIP-898).
+    ...workerReleaseProperties(mirrorRelease(s), [SOURCE_ALIAS, TARGET_ALIAS]),
+    // The offset flush also emits a delayed offset sync for the newest record (KAFKA-15906, 3.7+).
+    // Dedicated mode builds each herder's worker config from the target-prefixed properties,
+    // so the prefixed form is the one that takes effect.
+    'offset.flush.interval.ms': m.offsetFlushIntervalMs,
+    [`${target}.offset.flush.interval.ms`]: m.offsetFlushIntervalMs,
+    ...replicationFactors(s, own),
+    ...own,
+  };
+}
+
+/**
+ * Replication factors of the topics MM2 creates, each sized for the cluster it lands on (a
+ * 3-broker primary and a 1-broker backup differ). Per pair `X->Y`: remote topics, checkpoints and
+ * heartbeats on Y; offset syncs on X unless `offset-syncs.topic.location=target` (KIP-716).
+ * Per herder: its Connect storage topics on its target, set with the `<cluster>.` prefix, the one
+ * MirrorMakerConfig.workerConfig reads per target — a top-level `*.storage.*` would override it for
+ * every herder. Both pairs, because the opposite pair's herder exists too (it emits heartbeats). A
+ * property the scenario sets itself is left to it.
+ */
+function replicationFactors(s: Scenario, own: Readonly<Record<string, PropertyValue>>): Record<string, PropertyValue> {
+  const rf = (c: ClusterName) => replicationFactorFor(nodesOf(s.kafka, c));
+  const syncsOnTarget = own['offset-syncs.topic.location'] === 'target';
+  const out: Record<string, PropertyValue> = {};
+  for (const x of clusterNames) {
+    const y = clusterNames.find((c) => c !== x)!;
+    const pair = {
+      'replication.factor': rf(y),
+      'checkpoints.topic.replication.factor': rf(y),
+      'heartbeats.topic.replication.factor': rf(y),
+      'offset-syncs.topic.replication.factor': rf(syncsOnTarget ? y : x),
+    };
+    for (const [k, v] of Object.entries(pair)) if (!(k in own)) out[`${x}->${y}.${k}`] = v;
+    for (const store of ['offset', 'status', 'config']) {
+      const k = `${store}.storage.replication.factor`;
+      if (!(k in own)) out[`${y}.${k}`] = rf(y);
+    }
+  }
+  return out;
+}
+
+/** MM2's defaults for the replication factors of the topics it creates (MirrorSourceConfig, MirrorCheckpointConfig, DistributedConfig). */
+const mm2ReplicationFactors = {
+  'replication.factor': 2, 'checkpoints.topic.replication.factor': 3, 'heartbeats.topic.replication.factor': 3, 'offset-syncs.topic.replication.factor': 3,
+} as const;
+const storageFactors = ['offset', 'status', 'config'].map((store) => `${store}.storage.replication.factor`);
+const CONNECT_STORAGE_RF_DEFAULT = 3;
+
+const reasons = {
+  bootstrap: (c: string) => `the drill's ${c} cluster, which MM2 reaches through Toxiproxy (faults on the MM2 link are injected there)`,
+  refreshGroups: "the drill's consumer group is created after MM2 starts, and MM2 finds a new group only at a refresh (refresh.groups.interval.seconds); in production your group exists long before a failover",
+  oneFlow: (name: string, other: string) => `each MM2 process of the drill runs one flow, here ${name}; to drill ${other} too, declare it as a second mirror in \`mirrors\``,
+  ownFlow: (name: string) => `${name} is the flow this MM2 process runs (a playbook mirror)`,
+  sharedHerder: (other: string) => `MM2 would start a herder for ${other} for its heartbeats, whose Connect group and configs topic the playbook's other mirror uses (MirrorMakerConfig.clusterPairs)`,
+  ownHerder: (name: string) => `another mirror of the drill runs ${name} too: this process gets its own Connect group and storage topics`,
+  latest: 'the mirror starts from the end of its source (startFrom "latest"; KAFKA-13988)',
+};
+
+/**
+ * The team's file, with what the drill must change: its clusters' bootstrap servers, one flow per
+ * process, what the scenario sets itself (its explicit `mirror` fields, its `mirror.properties`
+ * and a playbook mirror's `properties`, written so that they take effect), and replication
+ * factors beyond the drill's brokers. Everything else is the file's, MM2's defaults included.
+ */
+function fromFile(s: Scenario, f: ImportedFile, ep: MirrorEndpoints, flow?: FlowSpec): MirrorSettings {
+  const m = s.mirror;
+  const [source, target] = flow ? [flow.source, flow.target] : [SOURCE_ALIAS, TARGET_ALIAS];
+  const name = `${source}->${target}`;
+  const opposite = `${target}->${source}`;
+  // The clusters and how to reach them first, as in the file; the file's order after that.
+  const bootstrap = { [`${SOURCE_ALIAS}.bootstrap.servers`]: ep.primaryBootstrap, [`${TARGET_ALIAS}.bootstrap.servers`]: ep.backupBootstrap };
+  const out: Record<string, PropertyValue> = { ...(f.properties.clusters === undefined ? {} : { clusters: f.properties.clusters }), ...bootstrap, ...f.properties };
+  const why = new Map<string, Reason>(Object.entries(f.dropped));
+  for (const [k, c] of [[`${SOURCE_ALIAS}.bootstrap.servers`, SOURCE_ALIAS], [`${TARGET_ALIAS}.bootstrap.servers`, TARGET_ALIAS]] as const) why.set(k, { by: 'drill', reason: reasons.bootstrap(c) });
+  const drill = (reason: string): Reason => ({ by: 'drill', reason });
+  const set = (key: string, value: PropertyValue, r: Reason) => {
+    out[key] = value;
+    why.set(key, r);
+  };
+  /** Writes a top-level key so that it takes effect: unless the flow already sees that value, removing the narrower forms MM2 would prefer. */
+  const put = (key: string, value: PropertyValue, r: Reason) => {
+    const seen = narrowerKeys(key).length ? flowValue(out, name, key)?.value : out[key];
+    if (seen !== undefined && String(seen) === String(value) && (!(key in out) || String(out[key]) === String(value))) return;
+    for (const k of narrowerKeys(key)) {
+      if (k in out && String(out[k]) !== String(value)) {
+        delete out[k];
+        why.set(k, { ...r, reason: `${r.reason} (written as ${key})` });
+      }
+    }
+    set(key, value, r);
+  };
+
+  if (!flowEnabled(out, name)) set(`${name}.enabled`, true, drill(reasons.ownFlow(name)));
+  if (flowEnabled(out, opposite)) set(`${opposite}.enabled`, false, drill(reasons.oneFlow(name, opposite)));
+  const heartbeats = out[`${opposite}.emit.heartbeats.enabled`] ?? out['emit.heartbeats.enabled'];
+  if (flow && (heartbeats === undefined || String(heartbeats).toLowerCase() === 'true')) set(`${opposite}.emit.heartbeats.enabled`, false, drill(reasons.sharedHerder(opposite)));
+  if (flow?.startFrom === 'latest') set(`${name}.source.consumer.auto.offset.reset`, 'latest', drill(reasons.latest));
+  for (const [k, v] of Object.entries(herderStorage(source, target, flow?.namespace))) set(k, v, drill(reasons.ownHerder(name)));
+
+  const inMatrix = (field: string) => (`mirror.${field}` in s.matrix ? ' (a matrix dimension)' : '');
+  const policy = flow?.policy ?? m.policy;
+  const cls = policyClass({ ...m, policy });
+  const fileClass = flowValue(out, name, 'replication.policy.class')?.value.trim() ?? builtInPolicies.default.class;
+  if (fileClass !== cls) {
+    const r: Reason = policy !== m.policy ? { by: 'scenario', reason: `the playbook mirror's own policy "${policy}"` }
+      : f.origins.policy === 'scenario' ? { by: 'scenario', reason: `the scenario sets mirror.policy "${policy}"${inMatrix('policy')}` }
+      : drill(`${fileClass} is not in the drill's Kafka image; Kafka's own ${cls} names remote topics the same way`);
+    put('replication.policy.class', cls, r);
+  }
+  const values: Record<Exclude<MirrorField, 'policy'>, PropertyValue> = {
+    checkpointIntervalSeconds: m.checkpointIntervalSeconds, syncGroupOffsets: m.syncGroupOffsets,
+    syncGroupOffsetsIntervalSeconds: m.syncGroupOffsetsIntervalSeconds ?? m.checkpointIntervalSeconds, offsetLagMax: m.offsetLagMax,
+    offsetFlushIntervalMs: m.offsetFlushIntervalMs, refreshTopicsIntervalSeconds: m.refreshTopicsIntervalSeconds,
+    refreshGroupsIntervalSeconds: m.refreshGroupsIntervalSeconds, syncTopicConfigsIntervalSeconds: m.syncTopicConfigsIntervalSeconds, tasksMax: m.tasksMax,
+  };
+  for (const [field, spec] of Object.entries(fieldProperty) as [Exclude<MirrorField, 'policy'>, (typeof fieldProperty)[Exclude<MirrorField, 'policy'>]][]) {
+    const origin = f.origins[field];
+    if (origin !== 'scenario' && origin !== 'drill') continue;
+    const r: Reason = origin === 'drill' ? drill(reasons.refreshGroups) : { by: 'scenario', reason: `the scenario sets mirror.${field}${inMatrix(field)}` };
+    // A worker setting reaches each herder only target-prefixed (MirrorMakerConfig.workerConfig).
+    if (spec.workerOfTarget) {
+      if (String(out[`${target}.${spec.key}`]) !== String(values[field])) set(`${target}.${spec.key}`, values[field], r);
+    } else put(spec.key, values[field], r);
+  }
+  const own = ownProperties({ ...m.properties, ...flow?.properties });
+  fitReplicationFactors(s, out, own, why);
+  for (const [k, v] of Object.entries(own)) {
+    put(k, v, { by: 'scenario', reason: flow?.properties && k in flow.properties ? "the playbook mirror's own properties" : 'the scenario sets it in mirror.properties' });
+  }
+  return { properties: out, changes: changesFrom(f, out, why) };
+}
+
+/**
+ * Replication factors the drill's clusters can hold: each topic MM2 creates gets at most as many
+ * replicas as the cluster it lands on has brokers (replicationFactors above says where each lands).
+ * A factor the file (or MM2's default) asks for beyond that is lowered for that flow only, with
+ * the flow-level key; a top-level Connect storage factor, which every herder's worker reads over
+ * its cluster-level one (workerConfig), is moved to the clusters. What the scenario sets is its own.
+ */
+function fitReplicationFactors(s: Scenario, out: Record<string, PropertyValue>, own: Readonly<Record<string, PropertyValue>>, why: Map<string, Reason>): void {
+  const set = (k: string, v: PropertyValue, r: Reason) => {
+    out[k] = v;
+    why.set(k, r);
+  };
+  const brokers = (c: ClusterName) => nodesOf(s.kafka, c);
+  const fits = (v: PropertyValue, c: ClusterName) => !Number.isInteger(Number(v)) || Number(v) <= brokers(c);
+  const exceeds = (v: PropertyValue, c: ClusterName, from: string): Reason => ({ by: 'drill', reason: `${from} ${v} exceeds the ${c} cluster's ${brokers(c)} broker(s) in the drill` });
+  const ov = overlay(out, own);
+  for (const x of clusterNames) {
+    const y = clusterNames.find((c) => c !== x)!;
+    const pair = `${x}->${y}`;
+    const syncsOnTarget = flowValue(ov, pair, 'offset-syncs.topic.location')?.value === 'target';
+    for (const [k, mm2Default] of Object.entries(mm2ReplicationFactors)) {
+      const key = `${pair}.${k}`;
+      if (key in own || k in own) continue;
+      const landing = k === 'offset-syncs.topic.replication.factor' && !syncsOnTarget ? x : y;
+      const found = flowValue(out, pair, k);
+      const v = found?.value ?? mm2Default;
+      if (fits(v, landing)) continue;
+      const from = found === undefined ? `MM2's default ${k}` : found.key === key ? 'the file\'s value' : `the file's top-level ${k}`;
+      set(key, replicationFactorFor(brokers(landing)), exceeds(v, landing, from));
+    }
+  }
+  for (const k of storageFactors) {
+    if (k in own) continue;
+    const top = out[k];
+    const topFits = top === undefined || clusterNames.every((c) => fits(top, c));
+    const perCluster: Reason = { by: 'drill', reason: `the file's top-level ${k} ${String(top)} applies to every herder's worker (MirrorMakerConfig.workerConfig) and exceeds a drill cluster's brokers: set per cluster instead` };
+    if (!topFits) {
+      delete out[k];
+      why.set(k, perCluster);
+    }
+    for (const c of clusterNames) {
+      const key = `${c}.${k}`;
+      if (key in own || (top !== undefined && topFits)) continue;
+      if (top !== undefined && !(key in out)) {
+        set(key, fits(top, c) ? top : replicationFactorFor(brokers(c)), perCluster);
+        continue;
+      }
+      const v = out[key] ?? CONNECT_STORAGE_RF_DEFAULT;
+      if (!fits(v, c)) set(key, replicationFactorFor(brokers(c)), exceeds(v, c, key in out ? "the file's value" : `Connect's default ${k}`));
+    }
+  }
+}
+
+/** What the drill ran differently from the file: every entry removed, changed or added, with the reason. */
+function changesFrom(f: ImportedFile, out: Readonly<Record<string, PropertyValue>>, why: ReadonlyMap<string, Reason>): PropertyChange[] {
+  const changes: PropertyChange[] = [];
+  for (const key of new Set([...Object.keys(f.entries), ...Object.keys(out)])) {
+    const entry = f.entries[key];
+    const before = entry === undefined ? null : (f.properties[key] ?? entry.value);
+    const after = key in out ? String(out[key]) : null;
+    if (before === after) continue;
+    const r = why.get(key) ?? { by: 'drill', reason: 'set by the drill' };
+    changes.push({ key, fileKey: entry?.fileKey ?? null, fileValue: entry?.value ?? null, value: after, by: r.by, reason: r.reason });
+  }
+  return changes;
+}
+
+/**
+ * Where a dedicated-mode herder stores its source offsets: `mm2-offsets.<source>.internal` on
+ * the target (MirrorMakerConfig.workerConfig), or a namespaced mirror's own (`herderStorage`).
+ * Records are written by Connect's JsonConverter (schemas off): key `["MirrorSourceConnector",{"cluster":…,"partition":…,"topic":…}]` — the
+ * fields in that order, the order of the HashMap MM2 builds — value `{"offset":N}`, N being the
+ * last source offset copied (the task resumes at N + 1; a negative N means none). The store
+ * looks offsets up by the key's bytes, so the harness writes exactly these bytes when it seeds.
+ */
+export const sourceOffsetsTopic = (source: string, namespace?: string): string =>
+  namespace === undefined ? `mm2-offsets.${source}.internal` : `mm2-offsets.${source}.${namespace}.internal`;
+export const sourceOffsetKey = (source: string, topic: string, partition: number): string =>
+  `["MirrorSourceConnector",{"cluster":${JSON.stringify(source)},"partition":${partition},"topic":${JSON.stringify(topic)}}]`;
+/** The source partition a stored-offset key names, or null for another connector's key. */
+export function parseSourceOffsetKey(key: string): { cluster: string; topic: string; partition: number } | null {
+  try {
+    const [connector, p] = JSON.parse(key) as [unknown, { cluster?: unknown; topic?: unknown; partition?: unknown }];
+    if (connector !== 'MirrorSourceConnector' || typeof p?.topic !== 'string' || typeof p.partition !== 'number' || typeof p.cluster !== 'string') return null;
+    return { cluster: p.cluster, topic: p.topic, partition: p.partition };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * The report model: what every report of a run draws — the terminal, summary.md, report.html,
+ * junit.xml, the GitHub annotations (src/render, one reporter each, written by run/reports.ts).
+ * Built once from the results (and, for the charts, the history); a reporter derives nothing
+ * again from it. It holds:
+ *  - the results, and their per-cell summary as results.json records it (`summary`, computed
+ *    once when the results were made: core/results/summary.ts), with the matrix's dimensions;
+ *  - `sections`: the one list of a report's sections, in order — each reporter draws each of
+ *    them in its own syntax, or leaves it out (`SectionDrawers` makes it say which);
+ *  - per cell run a timeline (acked, replicated, delivered over time) with fault windows shaded
+ *    and its events marked, and per matrix cell the figures' median and min–max for the
+ *    comparison chart. Every time is in seconds from the cell start, the origin of
+ *    results.json's `phases`, `faults` and `events`, so the charts, the event tables and
+ *    results.json agree.
+ */
+import { markLabel, type EventKind } from '../checker/drill-events.ts';
+import { eventsOf, type HistoryEvent } from '../history/history.ts';
+import type { LogFile } from './log-files.ts';
+import type { CellResult, RunResults } from './results.ts';
+import type { CellSummary, Stat } from './results.ts';
+
+export interface CellTimeline {
+  key: string;
+  /** Seconds from the cell start. */
+  t: number[];
+  acked: number[];
+  replicated: (number | null)[];
+  delivered: number[];
+  /** Fault windows, shaded (`to` null: not healed before the cell ended, or a kill). */
+  faults: { label: string; from: number; to: number | null }[];
+  /** Events drawn as vertical lines, seconds from the cell start. */
+  marks: { at: number; kind: EventKind; label: string }[];
+}
+
+/** The figures the comparison chart compares: the ledger's headline classes, all in messages. */
+export const comparedFigures = ['lost', 'skipped', 'duplicated', 'notReplicated'] as const;
+export type ComparedFigure = (typeof comparedFigures)[number];
+
+/**
+ * The comparison chart's data: one category per matrix cell, named by the value of every
+ * dimension (none is dropped, however many the matrix has), one series per figure.
+ */
+export interface Comparison {
+  /** Every matrix dimension, in the matrix's order. */
+  dimensions: string[];
+  /** One per matrix cell, in the matrix's order; `values` aligned with `dimensions`. */
+  categories: { cellId: string; values: string[] }[];
+  /** Per figure, its median and min–max per category (null: unknown in every repetition). */
+  series: { figure: ComparedFigure; stats: (Stat | null)[] }[];
+}
+
+export interface ReportModel {
+  results: RunResults;
+  /** Per matrix cell, its figures over repetitions: `results.summary`, not computed again. */
+  summary: readonly CellSummary[];
+  /** Every matrix dimension, in the matrix's order. */
+  dimensions: string[];
+  /** Whether a cell is a paired variant: the reports then show the paired differences. */
+  paired: boolean;
+  timelines: CellTimeline[];
+  comparison: Comparison;
+  /** Cell run key → its log files, relative to the run directory (empty when none were found). */
+  logs: Record<string, LogFile[]>;
+}
+
+const BUCKET_MS = 500;
+
+/**
+ * Events marked on a timeline. Fault windows are shaded instead; a playbook's steps are marked
+ * (the default playbook's steps are the kill, the failover and the drain, marked already).
+ */
+const marked: ReadonlySet<EventKind> = new Set(['kill', 'failover', 'first-backup-delivery', 'drain-done', 'fault-error', 'step-failed', 'step-not-reached', 'alarm']);
+
+/** The cell start in epoch ms: `startedAt`, or the first event of a result that lacks it. */
+export function cellOrigin(cell: Pick<CellResult, 'startedAt'>, events: readonly HistoryEvent[]): number {
+  const at = Date.parse(cell.startedAt);
+  return Number.isFinite(at) ? at : (events[0]?.t ?? 0);
+}
+
+export function cellTimeline(cell: CellResult, events: readonly HistoryEvent[]): CellTimeline {
+  const origin = cellOrigin(cell, events);
+  const acks = eventsOf(events, 'ack').map((e) => e.t).sort((a, b) => a - b);
+  // The curves start at the first ack (nothing to draw before it); the axis still counts from the cell start.
+  const t0 = acks[0] ?? events[0]?.t ?? origin;
+  const last = events.reduce((m, e) => Math.max(m, e.t), t0);
+  const deliveries = eventsOf(events, 'deliver').map((e) => e.t).sort((a, b) => a - b);
+  const samples = eventsOf(events, 'sample');
+  const t: number[] = [];
+  const acked: number[] = [];
+  const replicated: (number | null)[] = [];
+  const delivered: number[] = [];
+  let ai = 0;
+  let di = 0;
+  let si = 0;
+  let lastReplicated: number | null = null;
+  for (let at = t0; at <= last + BUCKET_MS; at += BUCKET_MS) {
+    while (ai < acks.length && acks[ai]! <= at) ai++;
+    while (di < deliveries.length && deliveries[di]! <= at) di++;
+    while (si < samples.length && samples[si]!.t <= at) lastReplicated = samples[si++]!.backupEnd;
+    t.push((at - origin) / 1000);
+    acked.push(ai);
+    delivered.push(di);
+    // Replication is sampled until the kill; after the last sample it is not known, not flat.
+    replicated.push(si > 0 && at - samples[si - 1]!.t > 1500 ? null : lastReplicated);
+  }
+  const playbook = cell.roundTrip !== null;
+  return {
+    key: cell.key,
+    t, acked, replicated, delivered,
+    faults: cell.faults.map((f) => ({ label: f.description, from: f.startMs / 1000, to: f.endMs === null ? null : f.endMs / 1000 })),
+    marks: (cell.events ?? [])
+      .filter((e) => marked.has(e.kind) || (playbook && e.kind === 'step-start'))
+      .map((e) => ({ at: e.atMs / 1000, kind: e.kind, label: markLabel(e) })),
+  };
+}
+
+/** Every matrix dimension, in the matrix's order (the first cell's, then any the others add). */
+const dimensionsOf = (summaries: readonly CellSummary[]): string[] => [...new Set(summaries.flatMap((s) => Object.keys(s.values)))];
+
+/** One category per matrix cell, labelled by every dimension's value; one series per figure. */
+export function comparison(summaries: readonly CellSummary[]): Comparison {
+  const dimensions = dimensionsOf(summaries);
+  return {
+    dimensions,
+    categories: summaries.map((s) => ({ cellId: s.cellId, values: dimensions.map((d) => (d in s.values ? String(s.values[d]) : '—')) })),
+    series: comparedFigures.map((figure) => ({ figure, stats: summaries.map((s) => s.figures[figure]) })),
+  };
+}
+
+/**
+ * `history`: only report.html draws it (its timelines); without it the timelines hold the
+ * cells' events alone. `logs`: each cell run's log files, listed by the caller (no I/O here).
+ */
+export function reportModel(results: RunResults, history: readonly HistoryEvent[] = [], logs: Record<string, LogFile[]> = {}): ReportModel {
+  const byCell = Map.groupBy(history, (e) => e.cell);
+  const summary = results.summary;
+  return {
+    results,
+    summary,
+    dimensions: dimensionsOf(summary),
+    paired: summary.some((s) => s.paired),
+    timelines: results.cells.map((c) => cellTimeline(c, byCell.get(c.key) ?? [])),
+    comparison: comparison(summary),
+    logs,
+  };
+}
+
+/**
+ * A report's sections, in the order every report draws them. The terminal and summary.md draw
+ * the run-wide tables, report.html a page per cell run (after its matrix, thresholds and
+ * comparison chart); a section a report has no place for is left out of it.
+ */
+export const sections = [
+  'matrix', // lost / skipped / duplicated per matrix cell, over its repetitions
+  'cell-run-table', // every figure of every cell run, a row each
+  'cell-run-headlines', // per cell run: its headline, events, faults and log files
+  'round-trip', // playbook cells: the round trip, its steps and moves, recreated topics, topic changes
+  'alarms',
+  'topics', // replication per topic (with more than one topic)
+  'not-gated', // no threshold applied: nothing was gated
+  'attribution', // the failover's duplicates and skips by cause
+  'thresholds',
+  'properties-file', // the MM2 properties a team's file ran with, and what the drill changed
+  'errors',
+  'bounds', // expected bounds broken or unknown, and their evidence
+  'consistency', // consistency checks not passed
+  'comparison', // the comparison chart
+  'cell-run-pages', // per cell run: everything about it on one page
+] as const;
+export type Section = (typeof sections)[number];
+
+/**
+ * How a report draws each section, in its own syntax: null where it has none (or the run has
+ * nothing for it). Every section must be named, so a new one is a compile error in each report
+ * until that report says how it draws it — or that it leaves it out.
+ */
+export type SectionDrawers<T> = Record<Section, ((model: ReportModel) => T | null) | null>;
+
+/** The sections a report draws, in the order of `sections`. */
+export const drawSections = <T>(model: ReportModel, drawers: SectionDrawers<T>): T[] =>
+  sections.flatMap((s) => {
+    const drawn = drawers[s]?.(model) ?? null;
+    return drawn === null ? [] : [drawn];
+  });

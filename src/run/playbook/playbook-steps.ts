@@ -1,0 +1,200 @@
+/**
+ * What each playbook step does (core/scenario/playbook.ts lists them). Each action returns a detail line
+ * for the history and the terminal; it throws when it cannot complete. The consumer steps
+ * (`CONSUMER_STEPS`) act on one lane — one variant's consumer group — and the runner runs them
+ * for every lane; every other step acts once, on what the lanes share.
+ */
+import type { PlaybookStep, Cluster } from '../../core/scenario/playbook.ts';
+import { remoteTopicOf, stepLabel } from '../../core/scenario/playbook.ts';
+import { offsetsLabels, type OffsetsSnapshot } from '../../core/history/offsets-labels.ts';
+import { tpKey } from '../../core/history/topic-partition.ts';
+import { movedGroup } from '../../core/scenario/failover-strategy.ts';
+import { commitGroupOffsets, committedOffsets, endOffsets } from '../../adapters/clients/kafka-client.ts';
+import type { TopicOffsets } from 'kafkajs';
+import { invokeFault } from '../../adapters/containers/nemesis.ts';
+import { drain } from '../drain.ts';
+import { failover } from '../failover.ts';
+import type { StepActions, StepDeps } from './step-context.ts';
+import { topicActions } from './topic-steps.ts';
+import { waitUntil } from '../../adapters/wait.ts';
+import { describeLag, lagBelow } from '../../adapters/clients/mirror-offsets.ts';
+
+/** The steps that move or drain a consumer group: run once per lane, each lane after its own `when`. */
+export const CONSUMER_STEPS: ReadonlySet<PlaybookStep['action']> = new Set(['move-consumers', 'drain-consumers']);
+
+export function stepActions(x: StepDeps): StepActions {
+  const { d, workload, mirrors } = x;
+  const s = d.ctx.cell.scenario;
+  const groupId = s.workload.consumer.groupId;
+  const topics = s.topics.map((t) => t.name);
+
+  /** End offsets and each lane's group's committed offsets on every live cluster (a failed look-up is left out: the step must happen on time). */
+  const snapshot = async (labels: OffsetsSnapshot) => {
+    const take = async (c: Cluster, t: string) => {
+      const admin = d.admins.get(c);
+      const [end, ...committed] = await Promise.allSettled([endOffsets(admin, t), ...d.lanes.map((l) => committedOffsets(admin, l.groupId, t))]);
+      if (end.status === 'fulfilled') d.rec.emit({ type: 'offsets', label: labels.end, cluster: c, topic: t, offsets: end.value });
+      for (const [i, r] of committed.entries()) if (r.status === 'fulfilled') d.lanes[i]!.rec.emit({ type: 'offsets', label: labels.committed, cluster: c, topic: t, offsets: r.value });
+    };
+    const live = (['primary', 'backup'] as const).filter((c) => !x.killed.has(c));
+    const pairs = (await Promise.all(live.map(async (c) => (await d.views(c)).map((t) => [c, t] as const)))).flat();
+    await Promise.all(pairs.map(([c, t]) => take(c, t)));
+  };
+
+  return {
+    'kill-cluster': async (step) => {
+      if (step.cluster === 'primary') await x.beforeKill();
+      await snapshot(offsetsLabels.beforeKill);
+      const how = await d.env[step.cluster].kill();
+      x.killed.add(step.cluster);
+      const killed = d.rec.emit({ type: 'kill', target: step.cluster, signal: how });
+      if (step.cluster === 'primary') d.phase('kill', killed.t);
+      const there = d.lanes.filter((l) => l.consumerOn?.cluster === step.cluster);
+      const delivered = there.map((l) => l.consumerOn!.run.delivered());
+      await workload.stopProducing({ abandon: true, only: step.cluster });
+      for (const l of there) await l.stopConsuming(true);
+      return `acked ${workload.acked()} so far; consumed ${delivered.join(', ') || 0} on ${step.cluster}${d.lanes.length > 1 ? ` (${there.length} group(s))` : ''}`;
+    },
+    'restore-cluster': async (step) => {
+      // The clients abandoned at the kill must be gone before their cluster answers again.
+      await Promise.all([workload.settle(), ...d.lanes.map((l) => l.settle())]);
+      // What the other cluster held just before: the ledger tells resurrected data from replicated data.
+      const other: Cluster = step.cluster === 'primary' ? 'backup' : 'primary';
+      for (const t of await d.views(other)) d.rec.emit({ type: 'offsets', label: offsetsLabels.beforeRestoreEnd, cluster: other, topic: t, offsets: await endOffsets(d.admins.get(other), t) });
+      await d.env[step.cluster].restore();
+      x.killed.delete(step.cluster);
+      await d.admins.renew(step.cluster);
+    },
+    'check-health': async (step) => {
+      const admin = d.admins.get(step.cluster);
+      const brokers = d.env[step.cluster].nodes;
+      return waitUntil(async () => {
+        const c = await admin.describeCluster();
+        if (c.brokers.length < brokers || c.controller === null) return false;
+        const meta = await admin.fetchTopicMetadata();
+        const under = meta.topics.flatMap((t) => t.partitions.filter((p) => p.isr.length < p.replicas.length || p.leader < 0).map((p) => tpKey(t.name, p.partitionId)));
+        return under.length === 0 && `${c.brokers.length} broker(s), controller ${c.controller}, ${meta.topics.length} topic(s), no under-replicated partition`;
+      }, { what: `cluster ${step.cluster} to be healthy (every broker, a controller, no under-replicated partition)`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 1000, signal: d.sup.signal });
+    },
+    'start-mirror': async (step) => mirrors.start(step.mirror),
+    'stop-mirror': async (step) => mirrors.stop(step.mirror),
+    'restart-mirror': async (step) => `${await mirrors.stop(step.mirror)}; ${await mirrors.start(step.mirror)}`,
+    'move-consumers': async (step, index, lane) => {
+      const from = lane.consumerOn?.cluster;
+      await x.configs.snapshot(`at ${stepLabel(step, index)}`);
+      await lane.stopConsuming();
+      const on = await d.views(step.to);
+      if (step.to === 'backup') {
+        // Across the forward flow: any failover strategy (run/failover.ts).
+        const run = await failover({ ctx: lane.ctx, env: d.env, rec: lane.rec, phase: lane.phase, backupAdmin: d.admins.get('backup'), strategy: step.strategy, topics: on });
+        lane.adoptConsumer('backup', run);
+        return `group ${run.groupId}${from ? ` from ${from}` : ''} on ${on.join(', ')} (${step.strategy})`;
+      }
+      const group = movedGroup(step.strategy, lane.groupId, step.to);
+      const admin = d.admins.get(step.to);
+      // What the group finds on its new cluster: offsets MM2's group sync translated, offsets it
+      // committed there earlier (before a kill), or nothing (auto.offset.reset decides).
+      const found: string[] = [];
+      const chosen: TopicOffsets[] = [];
+      for (const t of on) {
+        const committed = await committedOffsets(admin, group, t);
+        lane.rec.emit({ type: 'offsets', label: offsetsLabels.moveCommitted(step.to), cluster: step.to, topic: t, offsets: committed });
+        found.push(`${t} ${Object.values(committed).filter((o) => Number(o) >= 0).length}/${Object.keys(committed).length}`);
+        if (step.strategy !== 'mm2-sync') {
+          const ends = await admin.fetchTopicOffsets(t);
+          chosen.push({ topic: t, partitions: ends.map((o) => ({ partition: o.partition, offset: step.strategy === 'earliest' ? o.low : o.high })) });
+        }
+      }
+      // One standalone commit, as at the failover: kafkajs's setOffsets would join the group and wait a fetch cycle per topic.
+      if (chosen.length) await commitGroupOffsets(d.admins.client(step.to), group, chosen);
+      await lane.startConsuming(step.to, group, lane.scenario.failover.autoOffsetReset === 'earliest');
+      const fallback = step.strategy === 'mm2-sync' ? `; partitions without a committed offset start at ${lane.scenario.failover.autoOffsetReset}` : '';
+      return `group ${group}${from ? ` from ${from}` : ''} on ${on.join(', ')}; committed offsets found per topic: ${found.join(', ')}${fallback}`;
+    },
+    'move-producers': async (step) => {
+      const moved = await workload.moveTo(step.to);
+      return `${moved} producer(s) moved to ${step.to}; writing: ${workload.producerClusters.join(', ')}`;
+    },
+    'start-producers': async (step) => {
+      await workload.startProducing(step.cluster);
+      return `writing: ${workload.producerClusters.join(', ')}`;
+    },
+    'stop-producers': async () => {
+      const was = workload.producerClusters;
+      await workload.stopProducing();
+      const t = workload.totals;
+      return was.length ? `stopped on ${was.join(', ')}; ${t.acked} acked, ${t.indeterminate} indeterminate, ${t.failed} failed in all` : 'no producer was running';
+    },
+    'wait-mirror-drained': async (step) => {
+      const before = describeLag(await mirrors.lag(step.mirror));
+      const t0 = Date.now();
+      await waitUntil(async () => lagBelow(await mirrors.lag(step.mirror), 1), {
+        what: `mirror ${step.mirror} to copy everything on its source (lag ${before} at the start)`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 250,
+        logFile: mirrors.logFile(step.mirror), signal: d.sup.signal,
+      });
+      return `lag ${before} → 0 in ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    },
+    'wait-group-synced': async (step) => {
+      const m = s.mirrors[step.mirror]!;
+      const atStart = mirrors.groupAtStart(step.mirror);
+      const remote = topics.map((t) => remoteTopicOf(m, d.policyOf(m), t));
+      const t0 = Date.now();
+      // Synced = written by this mirror: present, and not what the group had there when the mirror
+      // started (under Identity that is the group's own commit from before the kill).
+      const admin = () => d.admins.get(m.target);
+      // Partitions the group never committed on the source have nothing to sync (a consumer sees
+      // partitions added to its topic only at its next metadata refresh, 5 min by default).
+      const unread = new Set<string>();
+      if (!x.killed.has(m.source)) {
+        for (const [i, t] of topics.entries()) {
+          for (const [p, o] of Object.entries(await committedOffsets(d.admins.get(m.source), groupId, t))) if (Number(o) < 0) unread.add(tpKey(remote[i]!, p));
+        }
+      }
+      let behind = 0;
+      await waitUntil(async () => {
+        behind = 0;
+        for (const t of remote) {
+          const ends = await endOffsets(admin(), t);
+          for (const [p, o] of Object.entries(await committedOffsets(admin(), groupId, t))) {
+            if (unread.has(tpKey(t, p))) continue;
+            if (Number(o) < 0 || atStart.get(tpKey(t, p)) === o) return false;
+            behind = Math.max(behind, Number(ends[p] ?? 0) - Number(o));
+          }
+        }
+        return step.withinMessages === undefined || behind <= step.withinMessages;
+      }, {
+        what: `mirror ${step.mirror} to sync group ${groupId}'s offsets on ${remote.join(', ')} (${m.target})${step.withinMessages === undefined ? '' : ` to within ${step.withinMessages} of the end`}`,
+        timeoutMs: step.timeoutSeconds * 1000, intervalMs: 500, signal: d.sup.signal,
+      });
+      const skipped = unread.size ? `; ${[...unread].join(', ')}: never committed on ${m.source}, nothing to sync` : '';
+      return `group ${groupId} has offsets on every partition of ${remote.join(', ')} on ${m.target} it committed on ${m.source}, at most ${behind} behind the end, after ${((Date.now() - t0) / 1000).toFixed(1)} s${skipped}`;
+    },
+    fault: async (step, index) => {
+      const heal = await invokeFault(x.faultTargets(), step.fault, `playbook${index}`);
+      if (heal) x.addHeal(heal, step.fault.fault, step.durationSeconds === undefined ? null : step.durationSeconds * 1000);
+    },
+    'reset-mirror-offsets': async (step) => mirrors.resetOffsets(step.mirror, step.topic),
+    ...topicActions(x),
+    'drain-consumers': async (_step, _index, lane) => {
+      await x.beforeDrain();
+      lane.phase('faults-healed');
+      lane.phase('drain-started');
+      const c = lane.consumerOn;
+      if (!c) return 'no consumer was running';
+      const on = await d.views(c.cluster);
+      const progress = d.ctx.progress.step(`${lane.label} drain on the ${c.cluster}`);
+      const drained = await drain({ admin: d.admins.get(c.cluster), consumer: c.run, groupId: c.run.groupId, topics: on, timeoutMs: lane.scenario.failover.drainTimeoutSeconds * 1000, signal: d.sup.signal });
+      x.throwIfInterrupted('during the drain');
+      lane.rec.emit({ type: 'read-complete', what: 'drain', complete: drained.complete, detail: drained.detail });
+      for (const l of drained.last) {
+        lane.rec.emit({ type: 'offsets', label: offsetsLabels.drainEnd.end, cluster: c.cluster, topic: l.topic, offsets: l.end });
+        lane.rec.emit({ type: 'offsets', label: offsetsLabels.drainEnd.committed, cluster: c.cluster, topic: l.topic, offsets: l.committed });
+      }
+      await lane.stopConsuming();
+      lane.phase('drain-done');
+      const detail = `${c.run.delivered()} delivered on ${c.cluster}; ${drained.detail}`;
+      progress(detail);
+      return detail;
+    },
+  };
+}

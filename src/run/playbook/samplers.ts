@@ -1,0 +1,85 @@
+/**
+ * What watches a running drill beside its steps: each lane's lag sampler (its own group's synced
+ * and committed offsets, adapters/clients/lag-sampler.ts), from the start until the primary is killed,
+ * and MM2's health monitor (adapters/containers/health-monitor.ts) once the workload starts, when the
+ * scenario has alarms — watched like an operator's monitoring would.
+ */
+import type { SignalName } from '../../core/history/health-signals.ts';
+import { ackedOffsets } from '../../core/checker/lag.ts';
+import { checkpointsTopic, heartbeatsTopics, offsetSyncsTopic } from '../../core/kafka/mm2-config.ts';
+import type { Cluster } from '../../core/scenario/playbook.ts';
+import { tpKey } from '../../core/history/topic-partition.ts';
+import { startHealthMonitor, type HealthMonitor } from '../../adapters/containers/health-monitor.ts';
+import { startLagSampler, type LagSampler } from '../../adapters/clients/lag-sampler.ts';
+import type { DrillContext } from '../cell-context.ts';
+
+export class Samplers implements AsyncDisposable {
+  private readonly d: DrillContext;
+  private readonly lagSamplers: readonly LagSampler[];
+  private lagStopped = false;
+  private health: HealthMonitor | undefined;
+
+  private constructor(d: DrillContext, lagSamplers: readonly LagSampler[]) {
+    this.d = d;
+    this.lagSamplers = lagSamplers;
+  }
+
+  /** Starts every lane's lag sampler. */
+  static start(d: DrillContext): Samplers {
+    const s = d.ctx.cell.scenario;
+    const topics = s.topics.map((t) => t.name);
+    // Behind a transactional producer the lag counts the acked records, not the offsets its commit markers take.
+    const acked = s.workload.transactionRecords > 0 ? () => ackedOffsets(d.rec.events()) : undefined;
+    return new Samplers(d, d.lanes.map((l) => startLagSampler({
+      primary: () => d.admins.get('primary'), backup: () => d.admins.get('backup'), topics, remoteTopics: d.env.remoteTopics, groupId: l.groupId, recorder: l.rec, acked,
+    })));
+  }
+
+  /** Starts MM2's health monitor when the scenario has alarms on it, each lane with its own group. */
+  watchHealth(killed: ReadonlySet<Cluster>): void {
+    const { ctx, env, admins, lanes, sup } = this.d;
+    const s = ctx.cell.scenario;
+    if (Object.keys(s.alarms).length === 0) return;
+    this.health = startHealthMonitor({
+      alarms: s.alarms,
+      topics: {
+        heartbeats: heartbeatsTopics(s, env.sourceAlias),
+        checkpoints: checkpointsTopic(s, env.sourceAlias),
+        offsetSyncs: s.external ? null : offsetSyncsTopic(s),
+      },
+      lanes: lanes.map((l) => ({ groupId: l.groupId, recorder: l.rec })),
+      partitions: s.topics.flatMap((t) => Array.from({ length: t.partitions }, (_, p) => tpKey(t.name, p))),
+      client: (c) => admins.client(c),
+      admin: (c) => admins.get(c),
+      reachable: (c) => !killed.has(c),
+      signal: sup.signal,
+    });
+  }
+
+  /** The first lane's latest replication lag in messages, once sampled. */
+  lag(): number | undefined {
+    return this.lagSamplers[0]!.latest();
+  }
+
+  firing(a: SignalName): boolean {
+    return this.health?.firing(a) ?? false;
+  }
+
+  /** Stops the lag samplers (once: before the primary is killed, as the classic drill's did, or at the end). */
+  async stopLag(): Promise<void> {
+    if (this.lagStopped) return;
+    this.lagStopped = true;
+    await Promise.all(this.lagSamplers.map((x) => x.stop()));
+  }
+
+  /** At the end of the steps: the lag samplers, then the health monitor. */
+  async stop(): Promise<void> {
+    await this.stopLag();
+    await this.health?.stop();
+  }
+
+  /** On the way out: both at once. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await Promise.all([this.stopLag(), this.health?.stop()]);
+  }
+}
