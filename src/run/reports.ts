@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { DrillError } from '../core/errors.ts';
 import type { HistoryEvent } from '../core/history/history.ts';
 import type { Cell } from '../core/plan/matrix.ts';
-import { judgeCell, measureCell } from '../core/checker/measure.ts';
+import { judgeCell, measureCell } from '../core/results/measure.ts';
 import { cellLogDir, type LogFile } from '../core/results/log-files.ts';
 import { reportModel, type ReportModel } from '../core/results/report-model.ts';
 import { runStatus, type RunResults } from '../core/results/results.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { recordedSettings } from '../core/history/cell-settings.ts';
 import { cellLogDir } from '../core/results/log-files.ts';
 import { mkdirSync } from 'node:fs';
-import { judgeCell, measureCell, type Measured } from '../core/checker/measure.ts';
+import { judgeCell, measureCell, type Measured } from '../core/results/measure.ts';
 import type { PhaseClock } from '../core/history/history.ts';
 import { mirrorRelease } from '../core/kafka/kafka-release.ts';
 import type { CellResult } from '../core/results/results.ts';

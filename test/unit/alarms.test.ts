@@ -7,7 +7,7 @@ import { describeFault } from '../../src/core/scenario/faults.ts';
 import type { HistoryEvent } from '../../src/core/history/history.ts';
 import { heartbeatsTopics, offsetSyncsTopic } from '../../src/core/kafka/mm2-config.ts';
 import { thresholdsSchema } from '../../src/core/scenario/thresholds.ts';
-import { evaluate } from '../../src/core/checker/threshold-checks.ts';
+import { evaluate } from '../../src/core/results/threshold-checks.ts';
 import { parseScenario } from '../../src/core/scenario/validate.ts';
 
 const values = (v: Partial<HealthValues>): HealthValues => ({ heartbeatAgeSeconds: null, replicatedHeartbeatAgeSeconds: null, checkpointAgeSeconds: null, offsetSyncAgeSeconds: null, ...v });

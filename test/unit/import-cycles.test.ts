@@ -1,6 +1,6 @@
 /**
  * No import circle anywhere in src/, type-only imports included: a type with no home of its own
- * is what makes one, and every circle makes the layers harder to read (docs/architecture.md).
+ * is what makes one, and every circle blurs the layers (src/core/README.md and each folder's README).
  */
 import { fileURLToPath } from 'node:url';
 import madge from 'madge';

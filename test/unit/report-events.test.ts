@@ -11,7 +11,7 @@ import { cellEvents, eventSentence, type CellEvent } from '../../src/core/checke
 import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
 import type { LedgerCounts } from '../../src/core/checker/ledger.ts';
 import { cellLogDir } from '../../src/core/results/log-files.ts';
-import { measureCell } from '../../src/core/checker/measure.ts';
+import { measureCell } from '../../src/core/results/measure.ts';
 import { cellTimeline, comparison, reportModel } from '../../src/core/results/report-model.ts';
 import type { CellResult, RunResults } from '../../src/core/results/results.ts';
 import { summarize } from '../../src/core/results/summary.ts';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eventTypes, type EventBody, type HistoryEvent } from '../../src/core/history/history.ts';
-import { judgeCell, measureCell } from '../../src/core/checker/measure.ts';
+import { judgeCell, measureCell } from '../../src/core/results/measure.ts';
 import { SCHEMA_VERSION, type CellResult, type RunResults } from '../../src/core/results/results.ts';
 import { summarize } from '../../src/core/results/summary.ts';
 import { parseScenario } from '../../src/core/scenario/validate.ts';

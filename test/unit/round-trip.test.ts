@@ -3,8 +3,8 @@ import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts'
 import { roundTripOf } from '../../src/core/checker/round-trip.ts';
 import { checkConsistency } from '../../src/core/checker/consistency.ts';
 import { indexHistory } from '../../src/core/history/history-index.ts';
-import { measureCell } from '../../src/core/checker/measure.ts';
-import { evaluate } from '../../src/core/checker/threshold-checks.ts';
+import { measureCell } from '../../src/core/results/measure.ts';
+import { evaluate } from '../../src/core/results/threshold-checks.ts';
 import { headlineText } from '../../src/render/cell-run-rows.ts';
 import type { CellResult } from '../../src/core/results/results.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CellResult } from '../../src/core/results/results.ts';
 import { checksFor, thresholdsSchema } from '../../src/core/scenario/thresholds.ts';
-import { evaluate } from '../../src/core/checker/threshold-checks.ts';
+import { evaluate } from '../../src/core/results/threshold-checks.ts';
 import { parseScenario } from '../../src/core/scenario/validate.ts';
 import type { LedgerCounts } from '../../src/core/checker/ledger.ts';
 

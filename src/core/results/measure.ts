@@ -1,17 +1,17 @@
 /** Everything a cell run measured, from its history alone (used by the drill and by `mm2-drill report`). */
-import { attribute } from './attribution.ts';
+import { attribute } from '../checker/attribution.ts';
 import { cellSettingsOf, isPlaybookCell } from '../history/cell-settings.ts';
-import { cellEvents } from './drill-events.ts';
-import { checkBound } from './evidence.ts';
+import { cellEvents } from '../checker/drill-events.ts';
+import { checkBound } from '../checker/evidence.ts';
 import type { HistoryEvent } from '../history/history.ts';
 import { indexHistory } from '../history/history-index.ts';
 import type { Scenario } from '../scenario/scenario.ts';
 import { evaluate } from './threshold-checks.ts';
-import { atKill, faultWindows } from './lag.ts';
-import { ledgerOf } from './ledger.ts';
-import { roundTripOf } from './round-trip.ts';
+import { atKill, faultWindows } from '../checker/lag.ts';
+import { ledgerOf } from '../checker/ledger.ts';
+import { roundTripOf } from '../checker/round-trip.ts';
 import { alarmsOf } from '../scenario/alarms.ts';
-import { topicReplication } from './topic-replication.ts';
+import { topicReplication } from '../checker/topic-replication.ts';
 
 export function measureCell(events: readonly HistoryEvent[], cellStart: number) {
   const ix = indexHistory(events);

@@ -1,9 +1,9 @@
 /** A cell run judged against the scenario's thresholds: each figure's value from the results, then its verdict. */
-import type { CellResult } from '../results/results.ts';
+import type { CellResult } from './results.ts';
 import { checksFor, type FigureName, type Thresholds } from '../scenario/thresholds.ts';
 import { holds } from '../scenario/comparison.ts';
 import { alarmCounts, leadSignal } from '../scenario/alarms.ts';
-import type { Check } from './verdict.ts';
+import type { Check } from '../checker/verdict.ts';
 
 type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill' | 'roundTrip' | 'alarms'>;
 
