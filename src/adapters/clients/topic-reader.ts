@@ -7,9 +7,29 @@ import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { closeQuietly, endOffsets } from './kafka-client.ts';
 import { sleep } from '../wait.ts';
 
+/**
+ * The end offsets a read goes up to. A topic that does not exist has none (it reads as empty);
+ * a look-up that fails while the topic exists — a cluster just restored, its partitions without
+ * a leader yet — is tried again until the deadline, then fails: reading it as empty would pass
+ * for "nothing there" (a reverse mirror seeded with no offset syncs copies everything back).
+ */
+export async function endOffsetsToRead(admin: Pick<Admin, 'listTopics' | 'fetchTopicOffsets'>, topic: string, timeoutMs: number, retryMs = 250): Promise<Record<string, string>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await endOffsets(admin as Admin, topic);
+    } catch (e) {
+      const exists = await admin.listTopics().then((ts) => ts.includes(topic), () => true);
+      if (!exists) return {};
+      if (Date.now() + retryMs > deadline) throw new Error(`could not look up the end offsets of ${topic} within ${timeoutMs} ms: ${e instanceof Error ? e.message : String(e)}`);
+      await sleep(retryMs);
+    }
+  }
+}
+
 /** Reads a topic end to end, once: up to the end offsets taken at the start. A topic that does not exist reads as empty. */
 export async function readToEnd(o: { kafka: Kafka; admin: Admin; topic: string; timeoutMs: number; group: string }, onMessage: (message: KafkaMessage, partition: number) => void): Promise<void> {
-  const ends = await endOffsets(o.admin, o.topic).catch(() => ({}) as Record<string, string>);
+  const ends = await endOffsetsToRead(o.admin, o.topic, o.timeoutMs);
   const target = new Map(Object.entries(ends).map(([p, e]) => [Number(p), BigInt(e)]));
   const reached = new Map<number, bigint>();
   const pending = () => [...target].some(([p, end]) => (reached.get(p) ?? 0n) < end);
