@@ -14,7 +14,8 @@ import { offsetsLabels } from '../core/history/offsets-labels.ts';
 import { mirrorRelease } from '../core/kafka/kafka-release.ts';
 import { DrillError } from '../core/errors.ts';
 import { movedGroup, strategies, type Strategy } from '../core/scenario/failover-strategy.ts';
-import { checkpointsTopic } from '../core/kafka/mm2-config.ts';
+import { checkpointsTopic } from '../core/kafka/mm2-names.ts';
+import { flowProperties } from '../core/scenario/mirror-flow.ts';
 import { parseTp, tpKey } from '../core/history/topic-partition.ts';
 import { listenerPort } from '../core/kafka/network-layout.ts';
 import { startConsumer, type RunningConsumer } from '../adapters/clients/consumer.ts';
@@ -170,7 +171,7 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   const checkpoints = () =>
     readCheckpoints({
       kafka: d.env.backup.kafka('admin', 'mm2-drill-checkpoints', d.env.kafkaLog), admin: d.backupAdmin,
-      topic: checkpointsTopic(s, d.env.sourceAlias), recorder: d.rec, timeoutMs: 30_000,
+      topic: checkpointsTopic(flowProperties(s), d.env.sourceAlias), recorder: d.rec, timeoutMs: 30_000,
     });
   const chooser: Chooser = choosers[d.strategy];
   if (chooser.checkpointsFirst) await checkpoints();

@@ -5,7 +5,8 @@ import { decodeHeartbeat } from '../../src/core/kafka/checkpoint.ts';
 import { holds, parseComparison } from '../../src/core/scenario/comparison.ts';
 import { describeFault } from '../../src/core/scenario/faults.ts';
 import type { HistoryEvent } from '../../src/core/history/history.ts';
-import { heartbeatsTopics, offsetSyncsTopic } from '../../src/core/kafka/mm2-config.ts';
+import { heartbeatsTopics, offsetSyncsTopic, policySeparator } from '../../src/core/kafka/mm2-names.ts';
+import { flowProperties } from '../../src/core/scenario/mirror-flow.ts';
 import { thresholdsSchema } from '../../src/core/scenario/thresholds.ts';
 import { evaluate } from '../../src/core/results/threshold-checks.ts';
 import { parseScenario } from '../../src/core/scenario/validate.ts';
@@ -104,11 +105,11 @@ describe('MM2 health records', () => {
   });
 
   it('names the offset syncs and heartbeats topics as MM2 does, honouring location and separator', () => {
-    const s = (properties: Record<string, string>) => parseScenario({ name: 'x', mirror: { properties } }, 't');
+    const s = (properties: Record<string, string>) => flowProperties(parseScenario({ name: 'x', mirror: { properties } }, 't'));
     expect(offsetSyncsTopic(s({}))).toEqual({ cluster: 'primary', topic: 'mm2-offset-syncs.backup.internal' });
     expect(offsetSyncsTopic(s({ 'offset-syncs.topic.location': 'target' }))).toEqual({ cluster: 'backup', topic: 'mm2-offset-syncs.primary.internal' });
     expect(offsetSyncsTopic(s({ 'replication.policy.separator': '_' })).topic).toBe('mm2-offset-syncs_backup_internal');
-    expect(heartbeatsTopics(s({ 'replication.policy.separator': '_' }))).toEqual({ source: 'primary', local: 'heartbeats', replicated: 'primary_heartbeats' });
+    expect(heartbeatsTopics(policySeparator(s({ 'replication.policy.separator': '_' })))).toEqual({ source: 'primary', local: 'heartbeats', replicated: 'primary_heartbeats' });
   });
 
   it('describes a restart that changes MM2\'s properties', () => {

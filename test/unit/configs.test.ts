@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { brokerProperties, renderProperties } from '../../src/core/kafka/broker-config.ts';
-import { mirrorProperties } from '../../src/core/kafka/mm2-config.ts';
+import { mirrorProperties } from '../../src/core/plan/mm2-settings.ts';
 import { remoteTopicName } from '../../src/core/kafka/replication-policy.ts';
 import { brokersOf, planProxies, proxyFor } from '../../src/core/kafka/network-layout.ts';
 import { parseScenario } from '../../src/core/scenario/validate.ts';

@@ -3,7 +3,7 @@ import { attribute } from '../../src/core/checker/attribution.ts';
 import { moveBackStrategies, movedGroup, strategies, strategyNames, usesCheckpoints, type Strategy } from '../../src/core/scenario/failover-strategy.ts';
 import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
 import { indexHistory } from '../../src/core/history/history-index.ts';
-import { policyClass } from '../../src/core/kafka/mm2-config.ts';
+import { policyClass } from '../../src/core/plan/mm2-settings.ts';
 import { policyNameOf, remoteTopicName } from '../../src/core/kafka/replication-policy.ts';
 import type { MirrorSpec, PlaybookStep } from '../../src/core/scenario/playbook.ts';
 import { builtInPolicies, builtInPolicyNames, keepsTopicNames, type BuiltInPolicy } from '../../src/core/kafka/replication-policy.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { brokerProperties } from '../../src/core/kafka/broker-config.ts';
 import { expectedBound } from '../../src/core/checker/expected-bound.ts';
 import { atLeast, compareReleases, logConfigOf, translationModel } from '../../src/core/kafka/kafka-release.ts';
-import { mirrorProperties } from '../../src/core/kafka/mm2-config.ts';
+import { mirrorProperties } from '../../src/core/plan/mm2-settings.ts';
 import { brokersOf } from '../../src/core/kafka/network-layout.ts';
 import { parseScenario } from '../../src/core/scenario/validate.ts';
 import { javaCommand } from '../../src/adapters/containers/java-command.ts';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mirrorSettings } from '../../src/core/kafka/mm2-config.ts';
+import { mirrorSettings } from '../../src/core/plan/mm2-settings.ts';
 import type { CellResult, RunResults } from '../../src/core/results/results.ts';
 import { reportModel } from '../../src/core/results/report-model.ts';
 import { summarize } from '../../src/core/results/summary.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { conditionsOf, describeWhen, mirrorNamespace, viewsOn } from '../../src/core/scenario/playbook.ts';
 import { defaultPlaybook } from '../../src/core/scenario/default-playbook.ts';
-import { mirrorProperties, sourceOffsetsTopic } from '../../src/core/kafka/mm2-config.ts';
+import { mirrorProperties } from '../../src/core/plan/mm2-settings.ts';
+import { sourceOffsetsTopic } from '../../src/core/kafka/mm2-names.ts';
 import { playbookOf } from '../../src/core/scenario/scenario.ts';
 import { parseScenario } from '../../src/core/scenario/validate.ts';
 

@@ -9,7 +9,7 @@
  *   key topic STRING + partition INT32, value upstream INT64 + downstream INT64, no version).
  */
 import type { Admin, Kafka } from 'kafkajs';
-import { parseSourceOffsetKey, sourceOffsetKey, sourceOffsetsTopic } from '../../core/kafka/mm2-config.ts';
+import { parseSourceOffsetKey, sourceOffsetKey, sourceOffsetsTopic } from '../../core/kafka/mm2-names.ts';
 import { parseTp, tpKey } from '../../core/history/topic-partition.ts';
 import { closeQuietly, endOffsets } from './kafka-client.ts';
 import { followTopic, readToEnd } from './topic-reader.ts';

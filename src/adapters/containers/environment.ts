@@ -12,7 +12,9 @@
 import { join } from 'node:path';
 import { Network, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { renderProperties } from '../../core/kafka/broker-config.ts';
-import { findRemoteTopic, mirrorSettings, separatorOf, type FlowSpec } from '../../core/kafka/mm2-config.ts';
+import { mirrorSettings, type FlowSpec } from '../../core/plan/mm2-settings.ts';
+import { separatorOf } from '../../core/scenario/mirror-flow.ts';
+import { findRemoteTopic } from '../../core/kafka/mm2-names.ts';
 import { SOURCE_ALIAS } from '../../core/kafka/replication-policy.ts';
 import type { PropertyChange } from '../../core/kafka/mm2-properties-file.ts';
 import { mirrorNamespace } from '../../core/scenario/playbook.ts';

@@ -20,7 +20,7 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import { DrillError } from '../../core/errors.ts';
 import { commandEnvironment, type ExternalCluster } from '../../core/scenario/external.ts';
 import { preexisting, type ClusterNames } from '../../core/plan/external-run.ts';
-import { findRemoteTopic } from '../../core/kafka/mm2-config.ts';
+import { findRemoteTopic } from '../../core/kafka/mm2-names.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
 import { brokersOf, replicationFactorFor, type ClusterName, type ProxyPlan } from '../../core/kafka/network-layout.ts';
 import { logConsumer } from './container-logs.ts';

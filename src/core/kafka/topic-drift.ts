@@ -16,7 +16,7 @@
  *  - replication factor: set once when MM2 creates the remote topic (its `replication.factor`).
  * Pure: snapshots in, differences out; the adapter is adapters/clients/topic-configs.ts.
  */
-import { findRemoteTopic, isMirrorInternal } from './mm2-config.ts';
+import { findRemoteTopic, isMirrorInternal } from './mm2-names.ts';
 
 /** Where a topic's effective value comes from (Kafka's ConfigEntry.ConfigSource). */
 export type ConfigOrigin = 'topic' | 'dynamic-broker' | 'dynamic-default-broker' | 'static-broker' | 'default' | 'other';

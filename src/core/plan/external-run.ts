@@ -9,7 +9,7 @@
  */
 import type { Cell } from './matrix.ts';
 import type { Scenario } from '../scenario/scenario.ts';
-import { isMirrorInternal } from '../kafka/mm2-config.ts';
+import { isMirrorInternal } from '../kafka/mm2-names.ts';
 import { remoteTopicName } from '../kafka/replication-policy.ts';
 import { redactor } from '../redaction.ts';
 import { clusterNames, type ClusterName } from '../kafka/network-layout.ts';

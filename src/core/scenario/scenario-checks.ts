@@ -10,7 +10,8 @@ import { builtInPolicyNames, isBuiltInPolicy, policyClassName } from '../kafka/r
 import type { Scenario, TimelineStep } from './scenario.ts';
 import { externalIssues } from './external-checks.ts';
 import { excludedReason, internalTopicReason, matchingPattern, remoteLookingReason, TOPICS_EXCLUDE_DEFAULT, TOPICS_EXCLUDE_DEFAULT_BEFORE_4 } from '../kafka/mm2-topic-filter.ts';
-import { flowProperties, separatorOf, sourceOffsetsTopic } from '../kafka/mm2-config.ts';
+import { flowProperties, separatorOf } from './mirror-flow.ts';
+import { sourceOffsetsTopic } from '../kafka/mm2-names.ts';
 import { remoteTopicName } from '../kafka/replication-policy.ts';
 import { topicsOfFlow } from '../kafka/mm2-topic-filter.ts';
 import { clusterNames } from '../kafka/network-layout.ts';

@@ -6,7 +6,8 @@
  */
 import type { SignalName } from '../../core/history/health-signals.ts';
 import { ackedOffsets } from '../../core/checker/lag.ts';
-import { checkpointsTopic, heartbeatsTopics, offsetSyncsTopic } from '../../core/kafka/mm2-config.ts';
+import { checkpointsTopic, heartbeatsTopics, offsetSyncsTopic } from '../../core/kafka/mm2-names.ts';
+import { flowProperties, separatorOf } from '../../core/scenario/mirror-flow.ts';
 import type { Cluster } from '../../core/scenario/playbook.ts';
 import { tpKey } from '../../core/history/topic-partition.ts';
 import { startHealthMonitor, type HealthMonitor } from '../../adapters/containers/health-monitor.ts';
@@ -43,9 +44,9 @@ export class Samplers implements AsyncDisposable {
     this.health = startHealthMonitor({
       alarms: s.alarms,
       topics: {
-        heartbeats: heartbeatsTopics(s, env.sourceAlias),
-        checkpoints: checkpointsTopic(s, env.sourceAlias),
-        offsetSyncs: s.external ? null : offsetSyncsTopic(s),
+        heartbeats: heartbeatsTopics(separatorOf(s), env.sourceAlias),
+        checkpoints: checkpointsTopic(flowProperties(s), env.sourceAlias),
+        offsetSyncs: s.external ? null : offsetSyncsTopic(flowProperties(s)),
       },
       lanes: lanes.map((l) => ({ groupId: l.groupId, recorder: l.rec })),
       partitions: s.topics.flatMap((t) => Array.from({ length: t.partitions }, (_, p) => tpKey(t.name, p))),

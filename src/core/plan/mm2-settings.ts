@@ -1,89 +1,29 @@
 /**
- * mm2.properties for MirrorMaker 2 in dedicated mode (KIP-382), one flow per process: primary →
- * backup in the classic drill, or a playbook mirror's own flow.
+ * A cell's mm2.properties, built from its scenario: MirrorMaker 2 in dedicated mode (KIP-382), one
+ * flow per process: primary → backup in the classic drill, or a playbook mirror's own flow. MM2's
+ * names (internal topics, herder storage, source offsets) are core/kafka/mm2-names.ts.
  *
  * Without a properties file the drill writes them all. Intervals come from the scenario; MM2's
  * defaults (60 s checkpoints, 60 s group sync, 600 s refresh) would make a drill of a few minutes
- * meaningless. With a team's file (`mirror.propertiesFile`, mm2-properties-file.ts) the file is the
+ * meaningless. With a team's file (`mirror.propertiesFile`, core/kafka/mm2-properties-file.ts) the file is the
  * configuration: the drill writes only what it must — its clusters, what the scenario sets itself,
  * replication factors its brokers can hold, one flow per process — and says why for each change.
  */
-import type { PropertyValue } from './property-value.ts';
+import type { PropertyValue } from '../kafka/property-value.ts';
 import {
-  FORWARD, fieldProperty, flowEnabled, flowValue, narrowerKeys, overlay, ownProperties,
+  fieldProperty, flowEnabled, flowValue, narrowerKeys, overlay, ownProperties,
   type ImportedFile, type MirrorField, type PropertyChange, type Reason,
-} from './mm2-properties-file.ts';
+} from '../kafka/mm2-properties-file.ts';
 import type { Cluster, StartFrom } from '../scenario/playbook.ts';
 import type { Scenario } from '../scenario/scenario.ts';
-import { clusterNames, nodesOf, replicationFactorFor, type ClusterName } from './network-layout.ts';
-import { mirrorRelease, workerReleaseProperties } from './kafka-release.ts';
-import { builtInPolicies, isBuiltInPolicy, remoteTopicName, SOURCE_ALIAS, TARGET_ALIAS } from './replication-policy.ts';
+import { clusterNames, nodesOf, replicationFactorFor, type ClusterName } from '../kafka/network-layout.ts';
+import { mirrorRelease, workerReleaseProperties } from '../kafka/kafka-release.ts';
+import { builtInPolicies, isBuiltInPolicy, SOURCE_ALIAS, TARGET_ALIAS } from '../kafka/replication-policy.ts';
+import { herderStorage } from '../kafka/mm2-names.ts';
 
 /** The ReplicationPolicy class of the cell's policy (built-in or custom). */
 export const policyClass = (m: Pick<Scenario['mirror'], 'policy' | 'customPolicies'>): string =>
   isBuiltInPolicy(m.policy) ? builtInPolicies[m.policy].class : (m.customPolicies[m.policy]?.class ?? m.policy);
-
-/**
- * The forward flow's properties as far as the scenario knows them before MM2 runs: the imported
- * properties file (if any) under the scenario's own `mirror.properties`.
- */
-export const flowProperties = (s: Pick<Scenario, 'mirror'>): Record<string, PropertyValue> => overlay(s.mirror.file?.properties ?? {}, s.mirror.properties);
-
-/** The forward flow's `replication.policy.separator` (DefaultReplicationPolicy's default "."). */
-export const separatorOf = (s: Pick<Scenario, 'mirror'>): string => flowValue(flowProperties(s), FORWARD, 'replication.policy.separator')?.value ?? '.';
-
-/**
- * The separator of MM2's internal topic names. Since KIP-690 (3.1) they use the policy's separator
- * — `primary_checkpoints_internal` — unless `replication.policy.internal.topic.separator.enabled`
- * is false (DefaultReplicationPolicy).
- */
-function internalSeparator(s: Pick<Scenario, 'mirror'>): string {
-  const internal = flowValue(flowProperties(s), FORWARD, 'replication.policy.internal.topic.separator.enabled')?.value;
-  return internal !== undefined && internal.trim().toLowerCase() !== 'true' ? '.' : separatorOf(s);
-}
-
-/** MM2's checkpoints topic of `source` on the target. */
-export function checkpointsTopic(s: Pick<Scenario, 'mirror'>, source: string = SOURCE_ALIAS): string {
-  const sep = internalSeparator(s);
-  return `${source}${sep}checkpoints${sep}internal`;
-}
-
-/**
- * Where the forward flow writes its offset syncs: on the primary, named after the other cluster,
- * `mm2-offset-syncs.backup.internal`; with `offset-syncs.topic.location=target` (KIP-716) on the
- * backup, `mm2-offset-syncs.primary.internal` (MirrorSourceConfig.offsetSyncsTopic).
- */
-export function offsetSyncsTopic(s: Pick<Scenario, 'mirror'>): { cluster: 'primary' | 'backup'; topic: string } {
-  const sep = internalSeparator(s);
-  const onTarget = flowValue(flowProperties(s), FORWARD, 'offset-syncs.topic.location')?.value.trim() === 'target';
-  const [cluster, other] = onTarget ? ([TARGET_ALIAS, SOURCE_ALIAS] as const) : ([SOURCE_ALIAS, TARGET_ALIAS] as const);
-  return { cluster, topic: `mm2-offset-syncs${sep}${other}${sep}internal` };
-}
-
-/**
- * The heartbeats topics of the forward flow on the backup: `local`, where its MirrorHeartbeatConnector
- * writes (keyed by the `source` alias and the target's), and `replicated`, the copy of the primary's — heartbeats keep the source prefix under
- * Identity too (IdentityReplicationPolicy.formatRemoteTopic).
- */
-export const heartbeatsTopics = (s: Pick<Scenario, 'mirror'>, source: string = SOURCE_ALIAS): { source: string; local: string; replicated: string } => ({
-  source,
-  local: 'heartbeats',
-  replicated: `${source}${separatorOf(s)}heartbeats`,
-});
-
-/** MM2's own topics: heartbeats (local and remote), checkpoints, offset syncs, Connect's internal topics. */
-export const isMirrorInternal = (t: string): boolean => t.startsWith('__') || t.startsWith('mm2-') || t.endsWith('.internal') || t.includes('heartbeats');
-
-/**
- * The remote topic of `topic` among a target's topics: known for built-in policies; for a custom
- * policy, the single non-internal topic whose name contains the source name.
- */
-export function findRemoteTopic(policy: string, topic: string, targetTopics: readonly string[], source: string = SOURCE_ALIAS, separator = '.'): string | undefined {
-  const known = remoteTopicName(policy, topic, source, separator);
-  if (known !== null) return targetTopics.includes(known) ? known : undefined;
-  const candidates = targetTopics.filter((t) => !isMirrorInternal(t) && t.includes(topic));
-  return candidates.length === 1 ? candidates[0] : undefined;
-}
 
 export interface MirrorEndpoints {
   readonly primaryBootstrap: string;
@@ -99,23 +39,6 @@ export interface FlowSpec {
   readonly properties: Readonly<Record<string, PropertyValue>>;
   /** Set when another mirror runs the same flow: this process's own Connect group and storage topics (`herderStorage`). */
   readonly namespace?: string | undefined;
-}
-
-/**
- * Two MM2 processes of the same flow would join one Connect cluster: dedicated mode names a
- * herder's group `<source>-mm2` and its storage topics `mm2-{offsets,configs,status}.<source>.internal`
- * on the target (MirrorMakerConfig.workerConfig), and the second process would share the first's
- * connectors, configs and stored offsets. A namespaced mirror gets its own, read by the herder from
- * the target-prefixed keys; the names end in `.internal`, so no policy replicates them.
- */
-export function herderStorage(source: string, target: string, namespace: string | undefined): Record<string, string> {
-  if (namespace === undefined) return {};
-  return {
-    [`${target}.group.id`]: `${source}-mm2-${namespace}`,
-    [`${target}.offset.storage.topic`]: sourceOffsetsTopic(source, namespace),
-    [`${target}.config.storage.topic`]: `mm2-configs.${source}.${namespace}.internal`,
-    [`${target}.status.storage.topic`]: `mm2-status.${source}.${namespace}.internal`,
-  };
 }
 
 /** The properties MM2 runs with, and what of the team's properties file (if any) the drill changed and why. */
@@ -362,27 +285,4 @@ function changesFrom(f: ImportedFile, out: Readonly<Record<string, PropertyValue
     changes.push({ key, fileKey: entry?.fileKey ?? null, fileValue: entry?.value ?? null, value: after, by: r.by, reason: r.reason });
   }
   return changes;
-}
-
-/**
- * Where a dedicated-mode herder stores its source offsets: `mm2-offsets.<source>.internal` on
- * the target (MirrorMakerConfig.workerConfig), or a namespaced mirror's own (`herderStorage`).
- * Records are written by Connect's JsonConverter (schemas off): key `["MirrorSourceConnector",{"cluster":…,"partition":…,"topic":…}]` — the
- * fields in that order, the order of the HashMap MM2 builds — value `{"offset":N}`, N being the
- * last source offset copied (the task resumes at N + 1; a negative N means none). The store
- * looks offsets up by the key's bytes, so the harness writes exactly these bytes when it seeds.
- */
-export const sourceOffsetsTopic = (source: string, namespace?: string): string =>
-  namespace === undefined ? `mm2-offsets.${source}.internal` : `mm2-offsets.${source}.${namespace}.internal`;
-export const sourceOffsetKey = (source: string, topic: string, partition: number): string =>
-  `["MirrorSourceConnector",{"cluster":${JSON.stringify(source)},"partition":${partition},"topic":${JSON.stringify(topic)}}]`;
-/** The source partition a stored-offset key names, or null for another connector's key. */
-export function parseSourceOffsetKey(key: string): { cluster: string; topic: string; partition: number } | null {
-  try {
-    const [connector, p] = JSON.parse(key) as [unknown, { cluster?: unknown; topic?: unknown; partition?: unknown }];
-    if (connector !== 'MirrorSourceConnector' || typeof p?.topic !== 'string' || typeof p.partition !== 'number' || typeof p.cluster !== 'string') return null;
-    return { cluster: p.cluster, topic: p.topic, partition: p.partition };
-  } catch {
-    return null;
-  }
 }
