@@ -1,13 +1,13 @@
 /**
  * `mm2-drill merge`: the shards of one run (core/plan/shard.ts), each a run directory, become one run
- * directory — every cell run's results, history and logs, one report, one verdict. The shards'
- * directories are only read.
+ * directory — every cell run's results (merged by core/results/merge-shards.ts), history and logs,
+ * one report, one verdict. The shards' directories are only read.
  */
 import { appendFileSync, copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DrillError } from '../core/errors.ts';
 import type { RunResults } from '../core/results/results.ts';
-import { mergeResults } from '../core/plan/shard.ts';
+import { mergeResults } from '../core/results/merge-shards.ts';
 import { createRunDir, newRunId, writeJson } from './run-dir.ts';
 import { readSavedResults, readSavedScenario, rederive, writeReports } from './reports.ts';
 

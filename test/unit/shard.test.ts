@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DrillError } from '../../src/core/errors.ts';
-import { mergeResults, parseShard, shardOf } from '../../src/core/plan/shard.ts';
+import { parseShard, shardOf } from '../../src/core/plan/shard.ts';
+import { mergeResults } from '../../src/core/results/merge-shards.ts';
 import type { CellResult, RunResults } from '../../src/core/results/results.ts';
 
 const cell = (cellId: string, repetition: number, status: CellResult['status'] = 'passed') => ({ key: `${cellId}#${repetition}`, cellId, repetition, status, counts: null }) as unknown as CellResult;

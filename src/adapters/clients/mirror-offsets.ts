@@ -1,7 +1,7 @@
 /**
  * MM2's own bookkeeping, read and written on the never-faulted ADMIN path:
  * - the source offsets a dedicated-mode herder stored (`mm2-offsets.<source>.internal` on the
- *   target, format in core/kafka/mm2-config.ts), followed continuously: a mirror's lag is its source's
+ *   target, format in core/kafka/mm2-names.ts), followed continuously: a mirror's lag is its source's
  *   end offsets minus what it stored as copied — MM2's own account, flushed every
  *   `offset.flush.interval.ms`, so a lag of zero is never claimed early;
  * - seeding those offsets before a mirror starts;

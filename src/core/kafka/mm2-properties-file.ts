@@ -1,8 +1,8 @@
 /**
  * A team's own MirrorMaker 2 properties file, drilled as it is (`mirror.propertiesFile`,
  * docs/mm2-properties.md). Pure: the loader (cli/load-scenario.ts) reads the file and hands its
- * text in; this module parses it and imports it into the drill, and mm2-config.ts builds the
- * properties MM2 runs with from the result.
+ * text in; this module parses it and imports it into the drill, and core/plan/mm2-settings.ts builds
+ * the properties MM2 runs with from the result.
  *
  * The rules follow how MM2's dedicated mode (KIP-382, `connect-mirror-maker.sh`) reads the file
  * (org.apache.kafka.connect.mirror.MirrorMakerConfig):
@@ -27,7 +27,7 @@
  *    builder puts the drill's bootstrap servers in their place;
  *  - keeps everything else, refusing what the drill cannot honour: a `${provider:path:key}`
  *    placeholder in a kept value (its secret lives on the team's host) and a class the drill's
- *    Kafka image does not have (its replication policy has its own rule: policyOf in mm2-config.ts);
+ *    Kafka image does not have (its replication policy has its own rule: policyClass in core/plan/mm2-settings.ts);
  *  - reads the forward flow's settings the drill models (intervals, offset.lag.max, tasks.max,
  *    the policy) with MM2's precedence, MM2's default where the file is silent.
  */
@@ -167,7 +167,7 @@ const scopeOf = (key: string): string | undefined => [...pairs, ...clusterNames]
 /**
  * The more specific forms of a top-level key MM2 would prefer to it: the flow-level ones (for the
  * connectors) and the cluster-level ones (for clients and workers). A scenario setting a key at
- * top level means it to take effect, so these are removed with it (mm2-config.ts).
+ * top level means it to take effect, so these are removed with it (core/plan/mm2-settings.ts).
  */
 export const narrowerKeys = (key: string): string[] => (scopeOf(key) ? [] : [...pairs, ...clusterNames].map((p) => `${p}.${key}`));
 

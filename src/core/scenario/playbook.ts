@@ -212,7 +212,7 @@ export function viewsOn(on: Cluster, topic: string, mirrors: Readonly<Record<str
 
 /**
  * A mirror's own Connect namespace when a mirror declared before it runs the same flow (each MM2
- * process then needs its own Connect group and storage topics: mm2-config.ts herderStorage);
+ * process then needs its own Connect group and storage topics: core/kafka/mm2-names.ts herderStorage);
  * undefined for the first mirror of a flow, which keeps MM2's default names.
  */
 export function mirrorNamespace(mirrors: Readonly<Record<string, MirrorSpec>>, name: string): string | undefined {

@@ -103,7 +103,7 @@ function fileIssues(s: Scenario): ScenarioIssue[] {
       message: `MirrorMaker 2 would not checkpoint this group with your properties file, so there would be no offsets to fail over: ${filtered}; name the drill's group like one of yours (workload.consumer.groupId)`,
     });
   }
-  // Seeding a mirror and resetting its offsets write MM2's default offsets topic (mm2-config.ts sourceOffsetsTopic).
+  // Seeding a mirror and resetting its offsets write MM2's default offsets topic (core/kafka/mm2-names.ts sourceOffsetsTopic).
   // The herder of X->Y reads a top-level offset.storage.topic over `Y.offset.storage.topic` (MirrorMakerConfig.workerConfig).
   const props = flowProperties(s);
   const renamed = clusterNames.map((c) => [c, props['offset.storage.topic'] ?? props[`${c}.offset.storage.topic`]] as const)
