@@ -1,6 +1,6 @@
 /**
  * Errors with stable codes. Every failure the user can act on names the problem and the fix;
- * the exit code tells CI which kind of failure it was (see README "Exit codes").
+ * the exit code tells CI which kind of failure it was (see docs/cli.md "Exit codes").
  */
 export const ExitCode = {
   /** Every cell ran and every check held. */

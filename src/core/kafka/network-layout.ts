@@ -1,5 +1,5 @@
 /**
- * The network layout of a drill (README "Network layout"), as plain data. Kafka clients learn broker
+ * The network layout of a drill (docs/how-it-works.md "Network layout"), as plain data. Kafka clients learn broker
  * addresses from metadata, so one bootstrap proxy would be bypassed: every broker gets its own
  * Toxiproxy proxy per client class, each advertised on its own listener.
  *
