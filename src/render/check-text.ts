@@ -5,7 +5,7 @@
  */
 import type { CellResult } from '../core/results/results.ts';
 import type { FigureName } from '../core/scenario/thresholds.ts';
-import type { Check } from '../core/checker/verdict.ts';
+import type { ThresholdCheck } from '../core/checker/verdict.ts';
 import { parseComparison } from '../core/scenario/comparison.ts';
 import { leadSignal } from '../core/scenario/alarms.ts';
 
@@ -26,7 +26,7 @@ const kindOf = (expression: string): string => operatorKinds[parseComparison(exp
  * comparison's kind, never its value; two of the same kind are numbered in their order
  * (`threshold: lost (at most, 2)`).
  */
-export function checkNames(checks: readonly Pick<Check, 'figure' | 'expression'>[]): string[] {
+export function checkNames(checks: readonly Pick<ThresholdCheck, 'figure' | 'expression'>[]): string[] {
   const tally = (keys: string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
   const kinds = checks.map((c) => `${c.figure} (${kindOf(c.expression)}`);
   const perFigure = tally(checks.map((c) => c.figure));
@@ -86,13 +86,13 @@ export function unknownReason(c: Why, figure: FigureName): string | null {
 const valueText = (v: number): string => (Number.isInteger(v) ? String(v) : String(Math.round(v * 1000) / 1000));
 
 /** "threshold lost <= 0" */
-export const thresholdText = (x: Pick<Check, 'figure' | 'expression'>): string => `threshold ${x.figure} ${expressionText(x.expression)}`;
+export const thresholdText = (x: Pick<ThresholdCheck, 'figure' | 'expression'>): string => `threshold ${x.figure} ${expressionText(x.expression)}`;
 
 /**
  * What a check measured against its threshold: "lost = 3, threshold lost <= 0", or
  * "lost could not be measured (the backup could not be read completely), threshold lost <= 0".
  */
-export function checkMessage(c: Why, x: Check): string {
+export function checkMessage(c: Why, x: ThresholdCheck): string {
   if (x.value === null) {
     const why = unknownReason(c, x.figure);
     return `${x.figure} could not be measured${why ? ` (${why})` : ''}, ${thresholdText(x)}`;

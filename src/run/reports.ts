@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { DrillError } from '../core/errors.ts';
 import type { HistoryEvent } from '../core/history/history.ts';
 import type { Cell } from '../core/plan/matrix.ts';
+import { checkInput } from '../core/checker/checker.ts';
 import { judgeCell, measureCell } from '../core/results/measure.ts';
 import { cellLogDir, type LogFile } from '../core/results/log-files.ts';
 import { reportModel, type ReportModel } from '../core/results/report-model.ts';
@@ -138,9 +139,10 @@ export function rederive(runDir: string): { results: RunResults; history: Histor
     const scenario = cells.find((x) => x.id === c.cellId)?.scenario;
     if (!scenario && c.status !== 'error' && c.status !== 'interrupted') throw new DrillError('RUN_DIR_INVALID', `${runDir}/scenario.json has no cell ${c.cellId}`, { fix: 'the run directory is incomplete or from another version' });
     try {
-      const m = measureCell(byCell.get(c.key) ?? [], Date.parse(c.startedAt));
+      const input = checkInput(byCell.get(c.key) ?? [], Date.parse(c.startedAt));
+      const m = measureCell(input);
       if (c.status === 'error' || c.status === 'interrupted') return { ...c, ...m, counts: c.counts && m.counts };
-      return { ...c, ...m, ...judgeCell(scenario!, c, m, byCell.get(c.key) ?? []) };
+      return { ...c, ...m, ...judgeCell(scenario!, c, m, input) };
     } catch (e) {
       throw rederiveFailure(`could not derive cell run ${c.key} again from ${runDir}/history.ndjson and scenario.json`, e);
     }

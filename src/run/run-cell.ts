@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { recordedSettings } from '../core/history/cell-settings.ts';
 import { cellLogDir } from '../core/results/log-files.ts';
 import { mkdirSync } from 'node:fs';
+import { checkInput } from '../core/checker/checker.ts';
 import { judgeCell, measureCell, type Measured } from '../core/results/measure.ts';
 import type { PhaseClock } from '../core/history/history.ts';
 import { mirrorRelease } from '../core/kafka/kafka-release.ts';
@@ -85,9 +86,10 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
     await runPlaybook(env, variants, { ctx, rec, phase }, playbook ? { steps: playbook, explicit: true } : { steps: defaultPlaybook(s), explicit: false });
     return variants.map((v) => {
       v.rec.emit({ type: 'cell-end', status: 'completed' });
-      const m = measureCell(v.rec.events(), startedAt);
+      const input = checkInput(v.rec.events(), startedAt);
+      const m = measureCell(input);
       for (const c of m.consistency.checks.filter((x) => x.verdict === 'fail')) unit.progress.info(`CONSISTENCY CHECK FAILED in ${v.base.key}: ${c.name}: ${c.detail} — this is a harness bug`);
-      const verdicts = judgeCell(v.ctx.cell.scenario, v.base, m, v.rec.events());
+      const verdicts = judgeCell(v.ctx.cell.scenario, v.base, m, input);
       const b = verdicts.expected;
       if (b && b.holds === false) unit.progress.info(`BOUND BROKEN in ${v.base.key}: ${b.measuredDuplicates} duplicated by the failover > predicted ${b.maxDuplicates} or skips where none are possible — ${b.evidence.join('; ')}`);
       return { ...v.base, ...m, ...verdicts, durationMs: Date.now() - startedAt };
@@ -96,7 +98,7 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
     const { status, error: err } = cellFailure(unit.signal, e);
     return variants.map((v) => {
       v.rec.emit({ type: 'cell-end', status: status === 'interrupted' ? 'interrupted' : 'failed', error: err.message });
-      const m = measureCell(v.rec.events(), startedAt);
+      const m = measureCell(checkInput(v.rec.events(), startedAt));
       return {
         ...v.base, ...m, checks: [], expected: null, attribution: null, counts: m.counts.acked > 0 ? m.counts : null, status,
         error: { code: err.code, message: err.message, detail: err.detail }, durationMs: Date.now() - startedAt,

@@ -11,6 +11,7 @@ import { cellEvents, eventSentence, type CellEvent } from '../../src/core/checke
 import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
 import type { LedgerCounts } from '../../src/core/checker/ledger.ts';
 import { cellLogDir } from '../../src/core/results/log-files.ts';
+import { checkInput } from '../../src/core/checker/checker.ts';
 import { measureCell } from '../../src/core/results/measure.ts';
 import { cellTimeline, comparison, reportModel } from '../../src/core/results/report-model.ts';
 import type { CellResult, RunResults } from '../../src/core/results/results.ts';
@@ -105,7 +106,7 @@ describe('a cell run\'s events (core/checker/drill-events.ts)', () => {
   });
 
   it('results.json carries them, on the same origin as `phases` and `faults` (the cell start)', () => {
-    const m = measureCell(history, S);
+    const m = measureCell(checkInput(history, S));
     expect(m.events).toEqual(events);
     expect(m.faults[0]!.startMs).toBe(events.find((e) => e.kind === 'fault-start')!.atMs);
   });
@@ -167,7 +168,7 @@ describe('headline cards', () => {
 
 describe('the fault table', () => {
   it('what, on what, from when to when (UTC and s from the cell start), planned, healed or not; and the faults never injected', () => {
-    const m = measureCell(history, S);
+    const m = measureCell(checkInput(history, S));
     const rows = faultCells(cellResult({}, { faults: m.faults, events: m.events }));
     expect(rows).toEqual([
       ['latency 1500 ms on mm2-primary (both)', 'mm2-primary', '2026-11-21T04:00:25.000Z', '25.0', '2026-11-21T04:00:35.000Z', '35.0', '10 s', 'healed'],
@@ -244,7 +245,7 @@ describe('the comparison chart: every dimension named, a colour per figure', () 
 
 describe('report.html and summary.md: cards, events, faults, logs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'run-'));
-  const c = cellResult({ 'mirror.policy': 'default' }, { faults: measureCell(history, S).faults });
+  const c = cellResult({ 'mirror.policy': 'default' }, { faults: measureCell(checkInput(history, S)).faults });
   const results: RunResults = {
     schemaVersion: 2, tool: { name: 'mm2-drill', version: '0' }, runId: 'abc123', scenario: { name: 's', file: 's.ts', description: '' }, status: 'measured',
     startedAt: c.startedAt, finishedAt: null, environment: { kafkaImage: '', kafkaVersion: '', toxiproxyImage: '', node: '', platform: '' }, cells: [c], summary: summarize([c]),

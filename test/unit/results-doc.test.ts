@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eventTypes, type EventBody, type HistoryEvent } from '../../src/core/history/history.ts';
+import { checkInput } from '../../src/core/checker/checker.ts';
 import { judgeCell, measureCell } from '../../src/core/results/measure.ts';
 import { SCHEMA_VERSION, type CellResult, type RunResults } from '../../src/core/results/results.ts';
 import { summarize } from '../../src/core/results/summary.ts';
@@ -31,11 +32,12 @@ function cellRun(): CellResult {
     ...range(4).map((n) => ev({ type: 'backup-record', id: `m${n}`, topic: 'primary.orders', partition: 0, offset: String(n) })),
     ev({ type: 'read-complete', what: 'backup', complete: true, detail: '' }),
   ];
-  const m = measureCell(events, 0);
+  const input = checkInput(events, 0);
+  const m = measureCell(input);
   const cell = { values: { 'mirror.policy': 'default' }, remoteTopics: ['primary.orders'] };
   return {
     key: 'c#1', cellId: 'c', repetition: 1, ...cell, policy: 'default', mirrorSettings: {}, phases: { kill: 1 }, startedAt: '', durationMs: 1,
-    ...m, ...judgeCell(scenario, cell, m, events), error: { code: 'X', message: '', detail: '' },
+    ...m, ...judgeCell(scenario, cell, m, input), error: { code: 'X', message: '', detail: '' },
   };
 }
 

@@ -3,6 +3,7 @@ import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts'
 import { roundTripOf } from '../../src/core/checker/round-trip.ts';
 import { checkConsistency } from '../../src/core/checker/consistency.ts';
 import { indexHistory } from '../../src/core/history/history-index.ts';
+import { checkInput } from '../../src/core/checker/checker.ts';
 import { measureCell } from '../../src/core/results/measure.ts';
 import { evaluate } from '../../src/core/results/threshold-checks.ts';
 import { headlineText } from '../../src/render/cell-run-rows.ts';
@@ -196,7 +197,7 @@ describe('the round trip: the RPO is the failover\'s', () => {
   });
 
   it('reads the headline as such: the RPO, and the other absences under their names', () => {
-    const m = measureCell(failback(), 0);
+    const m = measureCell(checkInput(failback(), 0));
     const text = headlineText({ ...m, expected: null, attribution: null, phases: {} } as unknown as CellResult);
     expect(text).toContain('not replicated (RPO) 2 ');
     expect(text).toContain('other absences 2 (1 stranded, 1 written after the failback)');
@@ -308,7 +309,7 @@ describe("the round trip's consumer gaps", () => {
     const rt = roundTripOf(h.ev, 0);
     expect(rt.moves.map((m) => [m.label, m.gapFrom, m.gapMs])).toEqual([['failover', 'kill', first.t - kill.t], ['home', 'move', back.t - home.t]]);
     expect(failover.t).toBeGreaterThan(kill.t);
-    const m = measureCell(h.ev, 0);
+    const m = measureCell(checkInput(h.ev, 0));
     expect(m.failoverGapMs).toBe(first.t - kill.t);
     const [check] = evaluate({ failoverGapSeconds: '<60' }, { values: {}, ...m });
     expect(check!.verdict).toBe('pass');
@@ -329,7 +330,7 @@ describe('the configured failover wait', () => {
     h.ev[0] = { ...h.ev[0]!, settings: { failover: { delaySeconds: 2 } } } as HistoryEvent;
     h.ack('a1', 0);
     h.e({ type: 'kill', target: 'primary', signal: 'SIGKILL' });
-    const m = measureCell(h.ev, 0);
+    const m = measureCell(checkInput(h.ev, 0));
     expect(m.failoverGapMs).toBeNull();
     expect(m.failoverDelayMs).toBe(2000);
     expect(m.failoverRemainderMs).toBeNull();

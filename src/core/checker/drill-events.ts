@@ -13,6 +13,7 @@
  */
 import type { HistoryEvent, PhaseName } from '../history/history.ts';
 import { alarmLabel } from '../scenario/alarms.ts';
+import type { Checker } from './checker.ts';
 
 export const eventKinds = [
   'cell-start', 'phase', 'step-start', 'step-end', 'step-failed', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached',
@@ -140,6 +141,8 @@ export function eventDescriber(): (e: HistoryEvent) => EventText | null {
     }
   };
 }
+
+export const eventsChecker: Checker<CellEvent[]> = { name: 'drill-events', run: ({ events, cellStart }) => cellEvents(events, cellStart) };
 
 /** A cell run's events, with their wall clock and their time from the cell start (`cellStart`, epoch ms). */
 export function cellEvents(events: readonly HistoryEvent[], cellStart: number): CellEvent[] {

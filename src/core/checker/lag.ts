@@ -16,6 +16,7 @@
 import { cellSettingsOf } from '../history/cell-settings.ts';
 import { eventsOf, type HistoryEvent } from '../history/history.ts';
 import { tpKey } from '../history/topic-partition.ts';
+import type { Checker } from './checker.ts';
 
 /** Acked source offsets per `topic/partition`, ascending. */
 export type AckedOffsets = ReadonlyMap<string, readonly number[]>;
@@ -117,6 +118,8 @@ export function lagSeries(events: readonly HistoryEvent[]): LagPoint[] {
   });
 }
 
+export const atKillChecker: Checker<AtKill> = { name: 'at-kill', run: ({ events }) => atKill(events) };
+
 export function atKill(events: readonly HistoryEvent[]): AtKill {
   const kill = eventsOf(events, 'kill')[0];
   const series = lagSeries(events).filter((p) => !kill || p.t <= kill.t);
@@ -154,3 +157,11 @@ export function faultWindows(events: readonly HistoryEvent[]): FaultWindow[] {
     return { step: s.step, description: s.description, fault: s.fault, startT: s.t, endT: end?.t ?? null, healed: end?.healed ?? null };
   });
 }
+
+/** A fault window with its start and end in ms from the cell's start (end null: healed at cleanup or never). */
+export type TimedFaultWindow = FaultWindow & { startMs: number; endMs: number | null };
+
+export const faultsChecker: Checker<TimedFaultWindow[]> = {
+  name: 'faults',
+  run: ({ events, cellStart }) => faultWindows(events).map((f) => ({ ...f, startMs: f.startT - cellStart, endMs: f.endT === null ? null : f.endT - cellStart })),
+};

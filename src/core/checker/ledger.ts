@@ -51,6 +51,7 @@
  */
 import type { HistoryEvent } from '../history/history.ts';
 import { finalPositions, indexHistory, lowestCopy, producerDuplicates, type HistoryIndex, type Located } from '../history/history-index.ts';
+import type { Checker } from './checker.ts';
 import { checkConsistency, type Consistency } from './consistency.ts';
 import { tpKey } from '../history/topic-partition.ts';
 
@@ -133,6 +134,9 @@ function classifyUndelivered(ix: HistoryIndex, positions: ReadonlyMap<string, bi
 }
 
 export const buildLedger = (events: readonly HistoryEvent[]): Ledger => ledgerOf(indexHistory(events));
+
+/** The classic ledger of a cell with one failover (a playbook's figures come from its round trip instead). */
+export const ledgerChecker: Checker<Ledger> = { name: 'ledger', run: ({ ix }) => ledgerOf(ix) };
 
 export function ledgerOf(ix: HistoryIndex): Ledger {
   const positions = finalPositions(ix);

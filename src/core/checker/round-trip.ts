@@ -63,7 +63,9 @@
  * Honesty: when a cluster's verification read was incomplete, every figure that needs absence
  * on it is 'unknown'; so are `skipped` / `unreached` on a partition whose final position is unknown.
  */
+import { isPlaybookCell } from '../history/cell-settings.ts';
 import { eventsOf, type ConsumerPhase, type EventOf, type HistoryEvent } from '../history/history.ts';
+import type { Checker } from './checker.ts';
 import { fromList, outcomesExclusive, type Consistency, type ConsistencyCheck } from './consistency.ts';
 import { indexHistory, type HistoryIndex } from '../history/history-index.ts';
 import type { Count, LedgerCounts, PartitionCounts, Sample } from './ledger.ts';
@@ -206,6 +208,12 @@ const addCopies = (h: Histogram, k: number) => {
 const emptyClasses = (): ClassCounts => ({ acked: 0, lost: 0, skipped: 0, unreached: 0, exactlyOnce: 0, duplicated: 0 });
 const bump = (c: ClassCounts, k: 'lost' | 'skipped' | 'unreached') => {
   if (c[k] !== 'unknown') c[k] += 1;
+};
+
+/** A playbook cell's round trip; null for a classic cell (its timeline has one failover: the ledger's job). */
+export const roundTripChecker: Checker<RoundTrip | null> = {
+  name: 'round-trip',
+  run: ({ events, cellStart, ix, settings }) => (isPlaybookCell(settings) ? roundTripOf(events, cellStart, ix) : null),
 };
 
 export function roundTripOf(events: readonly HistoryEvent[], cellStart: number, ix: HistoryIndex = indexHistory(events)): RoundTrip {

@@ -25,6 +25,7 @@
  */
 import { eventsOf, type HistoryEvent } from '../history/history.ts';
 import { parseTp, tpKey } from '../history/topic-partition.ts';
+import type { Checker } from './checker.ts';
 
 export interface TopicReplication {
   readonly topic: string;
@@ -57,6 +58,8 @@ function firstAtOrAbove(acks: readonly { offset: bigint }[], offset: bigint): nu
   }
   return lo;
 }
+
+export const topicsChecker: Checker<TopicReplication[]> = { name: 'topic-replication', run: ({ events, cellStart }) => topicReplication(events, cellStart) };
 
 /** Every topic the producer wrote on the primary, in the order of their first ack. */
 export function topicReplication(events: readonly HistoryEvent[], cellStart: number): TopicReplication[] {

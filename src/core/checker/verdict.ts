@@ -5,7 +5,7 @@ export type Verdict = 'pass' | 'fail' | 'unknown';
 
 
 /** A threshold judged on one cell run: the figure, the expression it must satisfy, the value, the verdict. */
-export interface Check {
+export interface ThresholdCheck {
   figure: FigureName;
   expression: string;
   value: number | null;

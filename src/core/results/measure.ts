@@ -1,21 +1,39 @@
-/** Everything a cell run measured, from its history alone (used by the drill and by `mm2-drill report`). */
+/**
+ * Everything a cell run measured, from its history alone (used by the drill and by `mm2-drill
+ * report`): the checkers composed over one input (core/checker/checker.ts), built once by the
+ * caller with `checkInput` and handed to `judgeCell` too.
+ */
+import { alarmsChecker } from '../checker/alarms-checker.ts';
 import { attribute } from '../checker/attribution.ts';
-import { cellSettingsOf, isPlaybookCell } from '../history/cell-settings.ts';
-import { cellEvents } from '../checker/drill-events.ts';
+import { runCheckers, type CheckInput, type Checker } from '../checker/checker.ts';
+import { eventsChecker } from '../checker/drill-events.ts';
 import { checkBound } from '../checker/evidence.ts';
-import type { HistoryEvent } from '../history/history.ts';
-import { indexHistory } from '../history/history-index.ts';
 import type { Scenario } from '../scenario/scenario.ts';
 import { evaluate } from './threshold-checks.ts';
-import { atKill, faultWindows } from '../checker/lag.ts';
-import { ledgerOf } from '../checker/ledger.ts';
-import { roundTripOf } from '../checker/round-trip.ts';
-import { alarmsOf } from '../scenario/alarms.ts';
-import { topicReplication } from '../checker/topic-replication.ts';
+import { atKillChecker, faultsChecker } from '../checker/lag.ts';
+import { ledgerChecker } from '../checker/ledger.ts';
+import { roundTripChecker } from '../checker/round-trip.ts';
+import { topicsChecker } from '../checker/topic-replication.ts';
+import type { CellResult } from './results.ts';
 
-export function measureCell(events: readonly HistoryEvent[], cellStart: number) {
-  const ix = indexHistory(events);
-  const roundTrip = isPlaybookCell(cellSettingsOf(events)) ? roundTripOf(events, cellStart, ix) : null;
+/** The result fields a checker fills on its own, each with its checker's figure (the ledger's fields are derived below). */
+type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'events';
+
+/** One checker per result field, in results.json's order; a field without one does not compile. */
+const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], undefined>> } = {
+  atKill: atKillChecker,
+  faults: faultsChecker,
+  roundTrip: roundTripChecker,
+  alarms: alarmsChecker,
+  topics: topicsChecker,
+  /** What happened when, from the cell start (the origin of `phases` and `faults`) — the report's event table. */
+  events: eventsChecker,
+};
+
+export function measureCell(input: CheckInput) {
+  const figures = runCheckers(checkers, input);
+  const { roundTrip } = figures;
+  const { ix, events } = input;
   // A playbook's figures come from the round-trip ledger (the classic one assumes one failover);
   // it has no per-partition breakdown, and its samples are in `roundTrip`.
   const ledger = roundTrip
@@ -23,7 +41,7 @@ export function measureCell(events: readonly HistoryEvent[], cellStart: number) 
       counts: roundTrip.counts, consistency: roundTrip.consistency, failoverGapMs: roundTrip.failoverGapMs, samples: null, partitions: {}, drainComplete: ix.drainComplete,
       backupReadComplete: events.some((e) => e.type === 'read-complete' && e.what === 'backup-copies' && e.complete),
     }
-    : ledgerOf(ix);
+    : ledgerChecker.run(input);
   const gap = ledger.failoverGapMs;
   const delay = roundTrip || ix.killAt === null ? null : ix.failoverDelayMs;
   return {
@@ -42,13 +60,7 @@ export function measureCell(events: readonly HistoryEvent[], cellStart: number) 
     drainComplete: ledger.drainComplete,
     samples: ledger.samples,
     partitions: ledger.partitions,
-    atKill: atKill(events),
-    faults: faultWindows(events).map((f) => ({ ...f, startMs: f.startT - cellStart, endMs: f.endT === null ? null : f.endT - cellStart })),
-    roundTrip,
-    alarms: alarmsOf(events, cellStart),
-    topics: topicReplication(events, cellStart),
-    /** What happened when, from the cell start (the origin of `phases` and `faults`) — the report's event table. */
-    events: cellEvents(events, cellStart),
+    ...figures,
   };
 }
 
@@ -61,12 +73,11 @@ export type Measured = ReturnType<typeof measureCell>;
  * threshold), `passed` when every threshold passed, `measured` when no threshold applied —
  * nothing was gated, so nothing can be called passed.
  */
-export function judgeCell(s: Scenario, cell: { values: Record<string, string | number | boolean>; remoteTopics: readonly string[] }, m: Measured, events: readonly HistoryEvent[]) {
+export function judgeCell(s: Scenario, cell: { values: Record<string, string | number | boolean>; remoteTopics: readonly string[] }, m: Measured, input: CheckInput) {
   const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill, roundTrip: m.roundTrip, alarms: m.alarms });
   const failover = m.roundTrip === null && s.timeline.some((x) => x.action === 'kill-primary');
-  const ix = indexHistory(events);
-  const expected = failover ? checkBound(s, cell.remoteTopics, m, events, m.atKill.consumerBehind, ix) : null;
-  const attribution = failover ? attribute(ix, expected?.parts, m.counts.skipped !== 'unknown') : null;
+  const expected = failover ? checkBound(s, cell.remoteTopics, m, input.events, m.atKill.consumerBehind, input.ix) : null;
+  const attribution = failover ? attribute(input.ix, expected?.parts, m.counts.skipped !== 'unknown') : null;
   const status: 'passed' | 'failed' | 'measured' =
     !m.consistency.holds || checks.some((c) => c.verdict !== 'pass') ? 'failed' : checks.length ? 'passed' : 'measured';
   return { checks, expected, attribution, status };

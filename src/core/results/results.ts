@@ -6,7 +6,7 @@ import type { TopicReplication } from '../checker/topic-replication.ts';
 import type { Ledger, LedgerCounts, LedgerSamples, PartitionCounts } from '../checker/ledger.ts';
 import type { PhaseName } from '../history/history.ts';
 import type { AtKill, FaultWindow } from '../checker/lag.ts';
-import type { Check } from '../checker/verdict.ts';
+import type { ThresholdCheck } from '../checker/verdict.ts';
 import type { BoundCheck } from '../checker/evidence.ts';
 import type { Attribution } from '../checker/attribution.ts';
 import type { RoundTrip } from '../checker/round-trip.ts';
@@ -60,7 +60,7 @@ export interface CellResult {
   /** Why the failover's duplicates and skips happened, per cause (null without a failover). */
   attribution: Attribution | null;
   /** The scenario's thresholds applied to this cell run. */
-  checks: Check[];
+  checks: ThresholdCheck[];
   /** Replication lag and group-sync age at the last sample before the kill. */
   atKill: AtKill;
   /** Faults of the timeline, with start / end in ms from the cell's start (end null: healed at cleanup or never). */

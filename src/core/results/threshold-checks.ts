@@ -3,7 +3,7 @@ import type { CellResult } from './results.ts';
 import { checksFor, type FigureName, type Thresholds } from '../scenario/thresholds.ts';
 import { holds } from '../scenario/comparison.ts';
 import { alarmCounts, leadSignal } from '../scenario/alarms.ts';
-import type { Check } from '../checker/verdict.ts';
+import type { ThresholdCheck } from '../checker/verdict.ts';
 
 type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill' | 'roundTrip' | 'alarms'>;
 
@@ -29,7 +29,7 @@ export function figureValue(c: Gated, f: FigureName): number | null {
   }
 }
 
-export function evaluate(t: Thresholds, c: Gated & Pick<CellResult, 'values'>): Check[] {
+export function evaluate(t: Thresholds, c: Gated & Pick<CellResult, 'values'>): ThresholdCheck[] {
   return checksFor(t, c.values).map(([figure, expr]) => {
     const value = figureValue(c, figure);
     return { figure, expression: expr.trim(), value, verdict: value === null ? 'unknown' : holds(value, expr) ? 'pass' : 'fail' };
