@@ -35,6 +35,12 @@ export async function endOffsets(admin: Admin, topic: string): Promise<Record<st
   return Object.fromEntries(offsets.map((o) => [String(o.partition), o.high]));
 }
 
+/** Every partition of `topic` at the start (earliest) or the end (latest) of its log: what a group is set to when it starts over. */
+export async function logEdge(admin: Admin, topic: string, edge: 'earliest' | 'latest'): Promise<TopicOffsets> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return { topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: edge === 'earliest' ? o.low : o.high })) };
+}
+
 /** The group's committed offsets on `topic` (partition → offset; -1 when none). */
 export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Record<string, string>> {
   const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });

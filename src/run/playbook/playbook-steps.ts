@@ -9,7 +9,7 @@ import { remoteTopicOf, stepLabel } from '../../core/scenario/playbook.ts';
 import { offsetsLabels, type OffsetsSnapshot } from '../../core/history/offsets-labels.ts';
 import { tpKey } from '../../core/history/topic-partition.ts';
 import { movedGroup } from '../../core/scenario/failover-strategy.ts';
-import { commitGroupOffsets, committedOffsets, endOffsets } from '../../adapters/clients/kafka-client.ts';
+import { commitGroupOffsets, committedOffsets, endOffsets, logEdge } from '../../adapters/clients/kafka-client.ts';
 import type { TopicOffsets } from 'kafkajs';
 import { invokeFault } from '../../adapters/containers/nemesis.ts';
 import { drain } from '../drain.ts';
@@ -100,10 +100,7 @@ export function stepActions(x: StepDeps): StepActions {
         const committed = await committedOffsets(admin, group, t);
         lane.rec.emit({ type: 'offsets', label: offsetsLabels.moveCommitted(step.to), cluster: step.to, topic: t, offsets: committed });
         found.push(`${t} ${Object.values(committed).filter((o) => Number(o) >= 0).length}/${Object.keys(committed).length}`);
-        if (step.strategy !== 'mm2-sync') {
-          const ends = await admin.fetchTopicOffsets(t);
-          chosen.push({ topic: t, partitions: ends.map((o) => ({ partition: o.partition, offset: step.strategy === 'earliest' ? o.low : o.high })) });
-        }
+        if (step.strategy !== 'mm2-sync') chosen.push(await logEdge(admin, t, step.strategy === 'earliest' ? 'earliest' : 'latest'));
       }
       // One standalone commit, as at the failover: kafkajs's setOffsets would join the group and wait a fetch cycle per topic.
       if (chosen.length) await commitGroupOffsets(d.admins.client(step.to), group, chosen);

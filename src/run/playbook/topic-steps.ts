@@ -7,7 +7,7 @@
 import { stepLabel } from '../../core/scenario/playbook.ts';
 import { replicationFactorFor } from '../../core/kafka/network-layout.ts';
 import { offsetsLabels } from '../../core/history/offsets-labels.ts';
-import { alterTopicConfig, commitGroupOffsets, committedOffsets, endOffsets, kafkaErrorDetail } from '../../adapters/clients/kafka-client.ts';
+import { alterTopicConfig, commitGroupOffsets, committedOffsets, endOffsets, kafkaErrorDetail, logEdge } from '../../adapters/clients/kafka-client.ts';
 import { waitUntil } from '../../adapters/wait.ts';
 import type { StepActions, StepDeps } from './step-context.ts';
 
@@ -80,8 +80,7 @@ export function topicActions(x: StepDeps): TopicActions {
       const views = await d.views(step.cluster);
       for (const t of views) {
         // A standalone commit: kafkajs's resetOffsets joins the group and waits a fetch cycle.
-        const ends = await admin.fetchTopicOffsets(t);
-        await commitGroupOffsets(d.admins.client(step.cluster), groupId, [{ topic: t, partitions: ends.map((o) => ({ partition: o.partition, offset: step.to === 'earliest' ? o.low : o.high })) }]);
+        await commitGroupOffsets(d.admins.client(step.cluster), groupId, [await logEdge(admin, t, step.to)]);
         d.rec.emit({ type: 'offsets', label: offsetsLabels.resetCommitted(step.cluster), cluster: step.cluster, topic: t, offsets: await committedOffsets(admin, groupId, t) });
       }
       return `group ${groupId} at the ${step.to} offsets of ${views.join(', ')} on ${step.cluster}`;
