@@ -8,6 +8,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // End-to-end drills each start two Kafka clusters and MM2: one at a time on a 2-core machine.
     fileParallelism: false,
+    // One worker runs every file in turn and keeps its module cache: each file re-importing
+    // testcontainers, kafkajs and the sources cost ~5 s a file. The tests share no state through
+    // modules: drills run as child processes, and the few unit tests that spy restore what they touch.
+    isolate: false,
     env: { TESTCONTAINERS_RYUK_DISABLED: 'true' },
   },
 });
