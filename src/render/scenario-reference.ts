@@ -85,7 +85,9 @@ function allowedOf(n: Node): string {
   const opts = options(n);
   if (opts) return opts.filter((o) => !isObject(o) && o.type !== 'array' && allowedOf(o) !== '' && o.const === undefined).map((o) => `${o.type}: ${allowedOf(o)}`).join('; ');
   const length = n.minLength === 1 && n.maxLength === undefined ? 'not empty' : bounds(n.minLength, n.maxLength, undefined, undefined, ' characters');
-  const parts = [bounds(n.minimum, n.maximum, n.exclusiveMinimum, n.exclusiveMaximum), bounds(n.minItems, n.maxItems, undefined, undefined, ' items'), n.pattern !== undefined ? code(`/${n.pattern}/`) : '', length];
+  // zod's integers carry the safe-integer bounds: not a constraint a scenario meets.
+  const bound = (x: number | undefined) => (x !== undefined && Math.abs(x) === Number.MAX_SAFE_INTEGER ? undefined : x);
+  const parts = [bounds(bound(n.minimum), bound(n.maximum), n.exclusiveMinimum, n.exclusiveMaximum), bounds(n.minItems, n.maxItems, undefined, undefined, ' items'), n.pattern !== undefined ? code(`/${n.pattern}/`) : '', length];
   const scalar = (x: Node | undefined): x is Node => x !== undefined && !isObject(x) && !x.$ref && x.type !== 'array';
   if (isMap(n) && n.propertyNames && allowedOf(n.propertyNames)) parts.push(`keys: ${allowedOf(n.propertyNames)}`);
   if (isMap(n) && scalar(n.additionalProperties as Node) && allowedOf(n.additionalProperties as Node)) parts.push(`values: ${allowedOf(n.additionalProperties as Node)}`);
