@@ -206,7 +206,7 @@ function draw(schema: z.ZodType): { text: string; rows: Row[] } {
     '`a.b` for a field of an object, `a[]` for each element of a list and `a.<name>` for each entry',
     'of a map keyed by names you choose. *default* is what a field left out becomes; *required*',
     'fields have none. Checks across fields (a kill before the workload ends, a mirror a playbook',
-    'names…) are listed in [docs/scenarios.md](scenarios.md).',
+    'names…) are listed in [scenarios.md](scenarios.md).',
     '',
     '## Scenario',
     '',

@@ -260,7 +260,7 @@ export const scenarioFields = z.strictObject({
   topologies: z.record(namedSets, mirrorsSchema).default({})
     .describe('Named sets of mirrors for `mirrors` (and matrix values of `mirrors`), so that a matrix can compare topologies: one flow for every topic against a flow per topic, say.'),
   playbook: z.union([playbookSchema, z.string().min(1)]).optional()
-    .describe('The drill as ordered steps (docs/playbooks.md), or the name of an entry of `playbooks` (so a matrix can compare playbooks). Without it the drill follows `timeline` and `failover`; with it, `timeline` holds faults only.'),
+    .describe("The drill as ordered steps (docs/playbooks.md), or the name of an entry of `playbooks` (so a matrix can compare playbooks). Without it the drill follows `timeline` and `failover` (the default playbook: the timeline's kill, the failover, the drain); with it, `timeline` holds faults only."),
   playbooks: z.record(namedSets, playbookSchema).default({})
     .describe("Named playbooks for `playbook` (and matrix values of `playbook`: `matrix: { playbook: ['a', 'b'] }`)."),
   matrix: z.record(z.string(), z.array(z.unknown()).min(1)).default({})
