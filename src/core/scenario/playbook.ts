@@ -70,7 +70,7 @@ const whenSchema = z.union([
     .describe("Once a cluster holds more than N records, summed over every view of the scenario's topics there (end offsets): the bound on a loop of copies (active-active under Identity, where every record is copied back and forth until the mirrors stop)."),
 ]).meta({ id: 'step-condition', title: 'Step condition', description: "When a playbook step starts (its `when`; default: as soon as the previous step ended). A list of 2 to 4 conditions starts it at whichever holds first (`[{ cluster: 'primary', recordsAbove: 50000 }, { at: 40 }]`)." });
 export type When = z.output<typeof whenSchema>;
-/** A step's start: one condition, or several — whichever holds first (`[{ cluster: 'primary', recordsAbove: 50000 }, { at: 40 }]`). */
+/** A step's start: one condition, or several (whichever holds first). */
 const startSchema = z.union([whenSchema, z.array(whenSchema).min(2).max(4)]);
 export type Start = z.output<typeof startSchema>;
 /** The conditions of a step's start, as a list. */

@@ -67,12 +67,7 @@ const drillDefault = (field: keyof typeof drillMirrorDefaults, description: stri
 
 const interval = z.number().positive().max(3600).optional();
 
-/**
- * The `mirror` block. A field left out gets the drill's default (`drillMirrorDefaults`), or — when
- * the scenario drills a team's properties file — the file's value, else MM2's own default
- * (docs/mm2-properties.md). A field the scenario sets (in the scenario file, a matrix dimension or `--set`)
- * wins over the file.
- */
+/** The `mirror` block; `resolveMirror` fills what it leaves out, in the order its description gives. */
 const mirrorSchema = z.strictObject({
   // Its offset translation is this release's (core/kafka/kafka-release.ts).
   version: z.string().regex(RELEASE_PATTERN, 'a version like 3.9.1').optional()
