@@ -16,6 +16,11 @@ describe('docs/scenario-reference.md', () => {
     expect(page === fresh, 'docs/scenario-reference.md differs from the scenario schema: run `npm run docs:scenario-reference` and commit the page').toBe(true);
   });
 
+  it('has no text a Markdown viewer would take for HTML (a `<name>` outside backquotes vanishes)', () => {
+    const prose = scenarioReference(scenarioFields).split('\n').filter((l) => !l.startsWith('<a id=') && !l.startsWith('<!--')).map((l) => l.replace(/`[^`]*`/g, ''));
+    expect(prose.filter((l) => /<[A-Za-z]/.test(l))).toEqual([]);
+  });
+
   it('describes every field the schema has', () => {
     expect(undescribedFields(scenarioFields)).toEqual([]);
   });

@@ -21,7 +21,7 @@ const properties = z.record(z.string(), propertyValue);
 const kafkaSchema = z.strictObject({
   version: z.string().regex(RELEASE_PATTERN, 'a version like 4.3.1').optional()
     .describe("Kafka release of the brokers (and of MM2, unless `mirror.version` says otherwise), 3.3.0 or newer; default: the release the setup script prepares (docker/versions.env). A matrix dimension like any other: `npx mm2-drill setup <scenario>` builds the image of every release a scenario runs (docs/kafka-versions.md)."),
-  image: z.string().min(1).optional().describe("An explicit image of `version`'s release; otherwise apache/kafka:<version>, or the locally built equivalent."),
+  image: z.string().min(1).optional().describe("An explicit image of `version`'s release; otherwise `apache/kafka:<version>`, or the locally built equivalent."),
   nodes: z.int().min(1).max(5).default(1).describe('Brokers per cluster (KRaft combined mode: each is broker and controller).'),
   backupNodes: z.int().min(1).max(5).optional().describe('Brokers of the backup, when different from `nodes`.'),
   brokerConfig: properties.default({}).describe('Extra server.properties entries for both clusters.'),
