@@ -33,8 +33,8 @@ import { comparisonSchema, holds, parseComparison } from './comparison.ts';
 import { signalNames, type HealthValues, type SignalName } from '../history/health-signals.ts';
 import { eventsOf, type HistoryEvent } from '../history/history.ts';
 
-/** `alarms: { checkpointAgeSeconds: '>10', heartbeatAgeSeconds: '>5' }`: an alarm per signal, fired while its comparison holds. */
-export const alarmsSchema = z.partialRecord(z.enum(signalNames), comparisonSchema).default({});
+export const alarmsSchema = z.partialRecord(z.enum(signalNames), comparisonSchema).default({})
+  .describe("Alarms on MM2's health (docs/alarms.md): signal → comparison, e.g. `{ checkpointAgeSeconds: '>10', heartbeatAgeSeconds: '>5' }`, an alarm per signal, fired while its comparison holds. Every signal is an age in seconds, sampled every second during the drill; an unknown signal fires nothing. Each firing is an event; `{ alarm: signal }` starts a playbook step; the thresholds `checkpointAlarmLeadSeconds` (one per signal), `alarmsFired` and `alarmsFiringAtKill` gate on them.");
 export type Alarms = z.output<typeof alarmsSchema>;
 
 export interface AlarmTransition {

@@ -6,7 +6,8 @@ import { z } from 'zod';
 
 const PATTERN = /^\s*(==|!=|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
-export const comparisonSchema = z.string().regex(PATTERN, 'a comparison like "==0", "<=500" or ">10"');
+export const comparisonSchema = z.string().regex(PATTERN, 'a comparison like "==0", "<=500" or ">10"')
+  .describe('A comparison: `==`, `!=`, `<=`, `>=`, `<` or `>` and a number, e.g. `"<=500"`.');
 
 /** The operator and the bound as written ("500", not 500: a report shows them as the scenario gave them); null: not a comparison. */
 export function parseComparison(comparison: string): { operator: string; bound: string } | null {

@@ -25,64 +25,50 @@
  */
 import { z } from 'zod';
 
+/** Shortest accepted commandTimeoutSeconds: a kill or restore of a real cluster takes seconds. */
+export const MIN_COMMAND_TIMEOUT_SECONDS = 5;
+
 const externalClusterSchema = z.strictObject({
-  /** bootstrap.servers: host:port[,host:port…], reachable from this machine. */
-  bootstrapServers: z.string().regex(/^[^,\s]+:\d{1,5}(,[^,\s]+:\d{1,5})*$/, 'host:port[,host:port…]'),
-  /** TLS for the harness's clients: true (system CAs), or a CA bundle (PEM file, relative to the scenario file). */
-  ssl: z.union([z.boolean(), z.strictObject({ caFile: z.string().min(1).optional(), rejectUnauthorized: z.boolean().default(true) })]).default(false),
-  /**
-   * SASL for the harness's clients. Read the password from the environment (`process.env.X`), not
-   * written in the file: it is redacted from everything the tool writes and prints (core/redaction.ts).
-   */
-  sasl: z.strictObject({ mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']), username: z.string().min(1), password: z.string() }).optional(),
-  /**
-   * The kill: a shell command that makes the cluster unavailable (`kubectl scale sts/kafka
-   * --replicas=0`, a firewall rule…), run from the scenario file's directory with MM2_DRILL_*
-   * variables set. Without one, the kill cuts the harness's own clients off the cluster (Toxiproxy).
-   * Pass a secret as a variable reference (`curl -H "Authorization: Bearer $STAGING_TOKEN" …`): the
-   * shell resolves `$VAR` when the command runs, and the command is shown and written as given,
-   * the reference and not its value. What looks like a credential written into the command text
-   * (`--token x`, `password=x`, `Authorization: Bearer x`, a URL's user:password) is redacted
-   * wherever the command is shown.
-   */
-  killCommand: z.string().min(1).optional(),
-  /** Undoes `killCommand` (a playbook's restore; also run at the end of the cell if the cluster was killed, `--keep` or not). */
-  restoreCommand: z.string().min(1).optional(),
-  /**
-   * The killCommand is not to be undone: the cluster stays down after the drill. Only for a drill
-   * of one cell run (the next one would meet a dead cluster); without it a killCommand needs a
-   * restoreCommand.
-   */
-  noRestore: z.boolean().default(false),
-});
+  bootstrapServers: z.string().regex(/^[^,\s]+:\d{1,5}(,[^,\s]+:\d{1,5})*$/, 'host:port[,host:port…]')
+    .describe('bootstrap.servers: host:port[,host:port…], reachable from this machine.'),
+  ssl: z.union([
+    z.boolean(),
+    z.strictObject({
+      caFile: z.string().min(1).optional().describe('A CA bundle (PEM file, relative to the scenario file); it must exist.'),
+      rejectUnauthorized: z.boolean().default(true).describe('Refuse a broker certificate the CAs do not vouch for; `false` accepts any certificate.'),
+    }),
+  ]).default(false).describe("TLS for the harness's clients: `true` (system CAs), or `{ caFile }` (a CA bundle)."),
+  // The password is redacted from everything the tool writes and prints (core/redaction.ts).
+  sasl: z.strictObject({
+    mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).describe('The SASL mechanism.'),
+    username: z.string().min(1).describe('The SASL user.'),
+    password: z.string().describe('Its password: read it from the environment (`process.env.X`), not written in the file. Redacted from everything the tool writes and prints.'),
+  }).optional().describe("SASL for the harness's clients."),
+  killCommand: z.string().min(1).optional()
+    .describe("The kill: a shell command that makes the cluster unavailable (`kubectl scale sts/kafka --replicas=0`, a firewall rule…), run from the scenario file's directory with MM2_DRILL_* variables set. Without one, the kill cuts the harness's own clients off the cluster (Toxiproxy). Pass a secret as a variable reference (`curl -H \"Authorization: Bearer $STAGING_TOKEN\" …`, the variable named in `commandEnv`): the shell resolves `$VAR` when the command runs, and the command is shown and written as given. What looks like a credential written into the command text (`--token x`, `password=x`, a URL's user:password) is redacted wherever the command is shown."),
+  restoreCommand: z.string().min(1).optional()
+    .describe('Undoes `killCommand` (a playbook\'s restore; also run at the end of the cell if the cluster was killed, `--keep` or not). A `killCommand` needs one, or `noRestore`.'),
+  noRestore: z.boolean().default(false)
+    .describe('The `killCommand` is not to be undone: the cluster stays down after the drill. Only for a drill of one cell run (the next one would meet a dead cluster).'),
+}).meta({ id: 'external-cluster', title: 'External cluster', description: 'One existing cluster of `external`: how the harness reaches it, and how the drill kills and restores it.' });
 
 export const externalSchema = z.strictObject({
-  primary: externalClusterSchema,
-  backup: externalClusterSchema,
-  /** What the harness must know of the team's MM2 (the scenario's `mirror.policy` names its replication policy). */
+  primary: externalClusterSchema.describe('The cluster the drill writes to and kills.'),
+  backup: externalClusterSchema.describe('The cluster the consumer fails over to.'),
   mirror: z.strictObject({
-    /** The alias the MM2 gives the primary: remote topics are `<alias>.<topic>` under the Default policy, and its checkpoints `<alias>.checkpoints.internal`. */
-    sourceAlias: z.string().regex(/^[a-zA-Z0-9._-]+$/, 'an MM2 cluster alias'),
-    /**
-     * How long MM2 may take to create the remote topic of the new drill topic: it looks for new
-     * topics every refresh.topics.interval.seconds (600 s by default, KIP-382).
-     */
-    discoveryTimeoutSeconds: z.number().positive().max(7200).default(900),
-  }),
-  /** Upper bound on a kill or restore command (its whole process group is stopped then). */
-  commandTimeoutSeconds: z.number().positive().max(3600).default(300),
-  /**
-   * Names of environment variables passed to the kill and restore commands (KUBECONFIG,
-   * AWS_PROFILE…): they get PATH, HOME and the MM2_DRILL_* variables, not the whole environment.
-   */
-  commandEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')).default([]),
-});
+    sourceAlias: z.string().regex(/^[a-zA-Z0-9._-]+$/, 'an MM2 cluster alias')
+      .describe('The alias the team\'s MM2 gives the primary: remote topics are `<alias>.<topic>` under the Default policy, and its checkpoints `<alias>.checkpoints.internal`.'),
+    discoveryTimeoutSeconds: z.number().positive().max(7200).default(900)
+      .describe('How long MM2 may take to create the remote topic of the new drill topic: it looks for new topics every refresh.topics.interval.seconds (600 s by default, KIP-382).'),
+  }).describe("What the harness must know of the team's MM2 (the scenario's `mirror.policy` names its replication policy)."),
+  commandTimeoutSeconds: z.number().positive().max(3600).default(300)
+    .describe(`Upper bound on a kill or restore command (its whole process group is stopped then); ${MIN_COMMAND_TIMEOUT_SECONDS} s at least.`),
+  commandEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')).default([])
+    .describe('Names of environment variables passed to the kill and restore commands (KUBECONFIG, AWS_PROFILE…): they get PATH, HOME and the MM2_DRILL_* variables, not the whole environment.'),
+}).describe("Clusters that already exist (staging) with the team's own MM2 between them, instead of containers (docs/external-clusters.md): no broker or MM2 is started, `kafka` is ignored. The drill's topics and groups carry the run id, so the MM2's `topics` and `groups` patterns must let them through.");
 
 export type External = z.output<typeof externalSchema>;
 export type ExternalCluster = External['primary'];
-
-/** Shortest accepted commandTimeoutSeconds: a kill or restore of a real cluster takes seconds. */
-export const MIN_COMMAND_TIMEOUT_SECONDS = 5;
 
 /** Kafka's limit on a topic name. */
 export const MAX_TOPIC_NAME = 249;

@@ -11,95 +11,75 @@
 import { z } from 'zod';
 import { faultSchema } from './faults.ts';
 import { signalNames } from '../history/health-signals.ts';
-import { strategyNames } from './failover-strategy.ts';
+import { moveBackStrategies, strategyNames } from './failover-strategy.ts';
 import { builtInPolicyNames } from '../kafka/replication-policy.ts';
 import { remoteTopicName } from '../kafka/replication-policy.ts';
 import { clusterNames, type ClusterName } from '../kafka/network-layout.ts';
 
 export type Cluster = ClusterName;
-const cluster = z.enum(clusterNames);
+const cluster = z.enum(clusterNames).describe('The cluster.');
 
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 
-/**
- * Where a mirror's source tasks begin on a source partition for which MM2 stored no offset:
- * - `earliest`: MM2's default (consumer.auto.offset.reset=earliest): the whole source log;
- * - `latest`: `consumer.auto.offset.reset=latest` for the flow (honoured since 3.6.2 / 3.7, KAFKA-13988);
- * - `seeded`: the harness writes the flow's source offsets into MM2's offsets topic before the
- *   mirror starts, from the offsets where the opposite flow stopped copying (docs/playbooks.md).
- */
+// Where a mirror's source tasks begin on a source partition for which MM2 stored no offset.
 const startFromValues = ['earliest', 'latest', 'seeded'] as const;
 export type StartFrom = (typeof startFromValues)[number];
 
+const mirrorName = z.string().min(1).describe('A mirror of `mirrors`, by name.');
+
 export const mirrorSpecSchema = z
   .strictObject({
-    source: cluster,
-    target: cluster,
-    /** Start with the environment (`setup`), or only at a `start-mirror` step. */
-    startAt: z.enum(['setup', 'step']).default('step'),
-    startFrom: z.enum(startFromValues).default('earliest'),
-    /** Replication policy of this mirror (default: `mirror.policy`). Built-in policies only. */
-    policy: z.enum(builtInPolicyNames).optional(),
-    /** Raw mm2.properties entries for this mirror, written after `mirror.properties`. */
-    properties: z.record(z.string(), propertyValue).default({}),
-    /**
-     * `data`: consumers read its remote topics. `offsets`: a mirror run for its checkpoints and
-     * group sync beside another that carries the data (two mirrors for one flow, e.g. Identity for
-     * the data and Default for the offsets): consumers do not read its remote topics. It still
-     * copies them: MM2's checkpoint connector translates only topics its own `topics` filter
-     * admits (MirrorCheckpointTask.shouldCheckpointTopic), and that filter drives its source
-     * connector too (docs/topologies.md).
-     */
-    role: z.enum(['data', 'offsets']).default('data'),
+    source: cluster.describe('The cluster it copies from.'),
+    target: cluster.describe('The cluster it copies to (not the source).'),
+    startAt: z.enum(['setup', 'step']).default('step').describe('Start with the environment (`setup`), or only at a `start-mirror` step.'),
+    startFrom: z.enum(startFromValues).default('earliest')
+      .describe("Where its source tasks begin on a source partition for which MM2 stored no offset: `earliest`, MM2's default (the whole source log); `latest`, `consumer.auto.offset.reset=latest` for the flow (honoured since 3.6.2 / 3.7, KAFKA-13988); `seeded`, the harness writes the flow's source offsets into MM2's offsets topic before the mirror starts, from the offsets where the opposite flow stopped copying (docs/playbooks.md)."),
+    policy: z.enum(builtInPolicyNames).optional().describe('Replication policy of this mirror (default: `mirror.policy`). Built-in policies only.'),
+    properties: z.record(z.string(), propertyValue).default({}).describe('Raw mm2.properties entries for this mirror, written after `mirror.properties`.'),
+    // MM2's checkpoint connector translates only topics its own `topics` filter admits
+    // (MirrorCheckpointTask.shouldCheckpointTopic), and that filter drives its source connector too.
+    role: z.enum(['data', 'offsets']).default('data')
+      .describe('`data`: consumers read its remote topics. `offsets`: a mirror run for its checkpoints and group sync beside another that carries the data (two mirrors for one flow, e.g. Identity for the data and Default for the offsets): consumers do not read its remote topics, though it still copies them (docs/topologies.md).'),
   })
-  .refine((m) => m.source !== m.target, { message: 'a mirror copies from one cluster to the other: source and target must differ' });
+  .refine((m) => m.source !== m.target, { message: 'a mirror copies from one cluster to the other: source and target must differ' })
+  .meta({ id: 'mirror', title: 'Mirror', description: 'One MirrorMaker 2 process in its own container with one flow (`mirrors.<name>`, `topologies.<name>.<name>`).' });
 export type MirrorSpec = z.output<typeof mirrorSpecSchema>;
 
 /** The mirror every scenario has unless it declares its own: primary → backup, started with the environment. */
 export const defaultMirrors = { forward: { source: 'primary', target: 'backup', startAt: 'setup' } } as const;
 
-/**
- * When a step starts (default: as soon as the previous step ended): seconds after the workload
- * started, a number of acked messages, seconds after the previous step ended, the consumer group's
- * lag, a named mirror's measured replication lag (messages on its source it has not copied yet)
- * below or above N, or one of the scenario's alarms firing.
- */
 const whenSchema = z.union([
   z.strictObject({
-    at: z.number().min(0).max(3600),
-    /** Start a uniformly random 0…N seconds later (see the timeline's `jitterSeconds`); the chosen time is in the history. */
-    jitterSeconds: z.number().min(0).max(3600).optional(),
-  }),
-  z.strictObject({ acked: z.int().min(1).max(100_000_000) }),
-  /** The primary's end offsets minus the forward flow's remote topics' on the backup, as sampled every second (the timeline's condition). */
-  z.strictObject({ replicationLagAbove: z.int().min(0).max(100_000_000) }),
-  z.strictObject({ afterSeconds: z.number().min(0).max(3600) }),
-  /** The consumer group's lag on its cluster (end offsets minus what it processed) below N: `{ consumerLagBelow: 1 }` is caught up. */
-  z.strictObject({ consumerLagBelow: z.int().min(1).max(100_000_000) }),
-  z.strictObject({ mirror: z.string().min(1), lagBelow: z.int().min(1).max(100_000_000) }),
-  z.strictObject({ mirror: z.string().min(1), lagAbove: z.int().min(0).max(100_000_000) }),
-  /** While the scenario's alarm on this signal is firing (core/scenario/alarms.ts). */
-  z.strictObject({ alarm: z.enum(signalNames) }),
-  /**
-   * More than N records on a cluster, summed over every view of the scenario's topics there (end
-   * offsets): the bound on a loop of copies (active-active under Identity, where every record is
-   * copied back and forth until the mirrors stop).
-   */
-  z.strictObject({ cluster, recordsAbove: z.int().min(1).max(1_000_000_000) }),
-]);
+    at: z.number().min(0).max(3600).describe('Seconds after the workload started.'),
+    jitterSeconds: z.number().min(0).max(3600).optional()
+      .describe("Start a uniformly random 0…N seconds later (see the timeline's `jitterSeconds`); the chosen time is in the history."),
+  }).describe('A time.'),
+  z.strictObject({ acked: z.int().min(1).max(100_000_000).describe('Acked messages.') }).describe('Once this many messages were acked.'),
+  z.strictObject({ replicationLagAbove: z.int().min(0).max(100_000_000).describe('Messages.') })
+    .describe("Once the primary's end offsets minus the forward flow's remote topics' on the backup, as sampled every second, exceed N (the timeline's condition)."),
+  z.strictObject({ afterSeconds: z.number().min(0).max(3600).describe('Seconds.') }).describe('This many seconds after the previous step ended.'),
+  z.strictObject({ consumerLagBelow: z.int().min(1).max(100_000_000).describe('Messages.') })
+    .describe("Once the consumer group's lag on its cluster (end offsets minus what it processed) is below N: `{ consumerLagBelow: 1 }` is caught up."),
+  z.strictObject({ mirror: mirrorName, lagBelow: z.int().min(1).max(100_000_000).describe('Messages.') })
+    .describe("Once the named mirror's measured replication lag (messages on its source it has not copied yet) is below N."),
+  z.strictObject({ mirror: mirrorName, lagAbove: z.int().min(0).max(100_000_000).describe('Messages.') })
+    .describe("Once the named mirror's measured replication lag is above N."),
+  z.strictObject({ alarm: z.enum(signalNames).describe("The alarm's signal (`alarms`).") })
+    .describe("While the scenario's alarm on this signal is firing."),
+  z.strictObject({ cluster, recordsAbove: z.int().min(1).max(1_000_000_000).describe('Records.') })
+    .describe("Once a cluster holds more than N records, summed over every view of the scenario's topics there (end offsets): the bound on a loop of copies (active-active under Identity, where every record is copied back and forth until the mirrors stop)."),
+]).meta({ id: 'step-condition', title: 'Step condition', description: "When a playbook step starts (its `when`; default: as soon as the previous step ended). A list of 2 to 4 conditions starts it at whichever holds first (`[{ cluster: 'primary', recordsAbove: 50000 }, { at: 40 }]`)." });
 export type When = z.output<typeof whenSchema>;
-/** A step's start: one condition, or several — whichever holds first (`[{ cluster: 'primary', recordsAbove: 50000 }, { at: 40 }]`). */
+/** A step's start: one condition, or several (whichever holds first). */
 const startSchema = z.union([whenSchema, z.array(whenSchema).min(2).max(4)]);
 export type Start = z.output<typeof startSchema>;
 /** The conditions of a step's start, as a list. */
 export const conditionsOf = (w: Start | undefined): When[] => (w === undefined ? [] : Array.isArray(w) ? w : [w]);
 
 const base = {
-  /** A name for reports (default: the action and its target). */
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a kebab-case name').optional(),
-  when: startSchema.optional(),
-  /** How long the step may take before the cell fails (waits and health checks). */
-  timeoutSeconds: z.number().positive().max(3600).default(180),
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a kebab-case name').optional().describe('A name for reports (default: the action and its target).'),
+  when: startSchema.optional().describe('When the step starts (default: as soon as the previous step ended): a condition, or a list of them, whichever holds first.'),
+  timeoutSeconds: z.number().positive().max(3600).default(180).describe('How long the step may take before the cell fails (waits and health checks).'),
 };
 
 /**
@@ -108,66 +88,51 @@ const base = {
  */
 const moveStrategies = z.enum(strategyNames);
 
+const topic = z.string().min(1).describe("A topic on the cluster: the scenario's topic, or a remote topic there.");
+const partitions = z.int().min(1).max(1000).optional().describe('Partition count (default: the scenario topic\'s when created; unchanged when altered).');
+const topicConfig = z.record(z.string(), z.string()).default({}).describe('Topic configs to set.');
+
 export const playbookStepSchema = z.discriminatedUnion('action', [
-  /** SIGKILL every broker of the cluster (no shutdown hooks, no flush). */
-  z.strictObject({ ...base, action: z.literal('kill-cluster'), cluster }),
-  /** Start the killed brokers again with their data, at the same addresses for every client and MM2. */
-  z.strictObject({ ...base, action: z.literal('restore-cluster'), cluster }),
-  /** Wait until every broker answers, a controller is elected, and no partition is under-replicated. */
-  z.strictObject({ ...base, action: z.literal('check-health'), cluster }),
-  z.strictObject({ ...base, action: z.literal('start-mirror'), mirror: z.string().min(1) }),
-  /** Stop the mirror's MM2 process cleanly (SIGTERM: it commits its offsets on the way out). */
-  z.strictObject({ ...base, action: z.literal('stop-mirror'), mirror: z.string().min(1) }),
-  z.strictObject({ ...base, action: z.literal('restart-mirror'), mirror: z.string().min(1) }),
-  /** Stop the consumer group where it runs and resume it on `to` (all the topic's views there). */
-  z.strictObject({ ...base, action: z.literal('move-consumers'), to: cluster, strategy: moveStrategies.default('mm2-sync') }),
-  /** Stop the producer where it writes and start it on `to`, writing the scenario's topics there. */
-  z.strictObject({ ...base, action: z.literal('move-producers'), to: cluster }),
-  /** Start one more producer, on `cluster`, writing the scenario's topics there: producers on both clusters (active-active). */
-  z.strictObject({ ...base, action: z.literal('start-producers'), cluster }),
-  /** Stop every producer. */
-  z.strictObject({ ...base, action: z.literal('stop-producers') }),
-  /** Wait until the mirror's lag (source end offsets − the source offsets MM2 committed) is zero. */
-  z.strictObject({ ...base, action: z.literal('wait-mirror-drained'), mirror: z.string().min(1) }),
-  /**
-   * Wait until the mirror's group sync (KIP-545) has written the consumer group's offsets on the
-   * mirror's target for every partition of its remote topics: moving the group before that
-   * leaves it to auto.offset.reset there. With `withinMessages`, also until each synced offset is
-   * that close to the remote partition's end: the first sync can trail the group by thousands of
-   * messages while the mirror works through a backlog.
-   */
-  z.strictObject({ ...base, action: z.literal('wait-group-synced'), mirror: z.string().min(1), withinMessages: z.int().min(0).max(100_000_000).optional() }),
-  /** Any timeline fault; healed after `durationSeconds`, or before the final drain. */
-  z.strictObject({ ...base, action: z.literal('fault'), fault: faultSchema, durationSeconds: z.number().positive().max(3600).optional() }),
-  /**
-   * Delete a topic on a cluster: the scenario's topic, or a mirror's remote topic there (e.g.
-   * `primary.orders` on the backup). MM2 does not notice a deleted source topic: it matches
-   * topics by name, not by topic id, and keeps the remote topic and its stored source offsets.
-   */
-  z.strictObject({ ...base, action: z.literal('delete-topic'), cluster, topic: z.string().min(1) }),
-  /** Create a scenario topic on a cluster (again), with its own partition count and configs: a new incarnation. */
+  z.strictObject({ ...base, action: z.literal('kill-cluster'), cluster }).describe('SIGKILL every broker of the cluster (no shutdown hooks, no flush).'),
+  z.strictObject({ ...base, action: z.literal('restore-cluster'), cluster }).describe('Start the killed brokers again with their data, at the same addresses for every client and MM2.'),
+  z.strictObject({ ...base, action: z.literal('check-health'), cluster }).describe('Wait until every broker answers, a controller is elected, and no partition is under-replicated.'),
+  z.strictObject({ ...base, action: z.literal('start-mirror'), mirror: mirrorName }).describe("Start the mirror's MM2 process."),
+  z.strictObject({ ...base, action: z.literal('stop-mirror'), mirror: mirrorName }).describe("Stop the mirror's MM2 process cleanly (SIGTERM: it commits its offsets on the way out)."),
+  z.strictObject({ ...base, action: z.literal('restart-mirror'), mirror: mirrorName }).describe("Stop the mirror's MM2 process and start it again."),
   z.strictObject({
-    ...base, action: z.literal('create-topic'), cluster, topic: z.string().min(1),
-    partitions: z.int().min(1).max(1000).optional(),
-    config: z.record(z.string(), z.string()).default({}),
-  }),
-  /** Change a topic's configs (incremental: the keys given) and raise its partition count. */
+    ...base, action: z.literal('move-consumers'), to: cluster.describe('Where the consumer group resumes.'),
+    strategy: moveStrategies.default('mm2-sync')
+      .describe(`How it resumes there: any failover strategy (\`failover.strategy\`) to the backup; back to the primary, ${moveBackStrategies.map((x) => `\`${x}\``).join(', ')} (the others read the forward flow's checkpoints and offsets).`),
+  }).describe("Stop the consumer group where it runs and resume it on `to` (all the topic's views there)."),
+  z.strictObject({ ...base, action: z.literal('move-producers'), to: cluster.describe('Where the producer writes next.') })
+    .describe("Stop the producer where it writes and start it on `to`, writing the scenario's topics there."),
+  z.strictObject({ ...base, action: z.literal('start-producers'), cluster })
+    .describe("Start one more producer, on `cluster`, writing the scenario's topics there: producers on both clusters (active-active)."),
+  z.strictObject({ ...base, action: z.literal('stop-producers') }).describe('Stop every producer.'),
+  z.strictObject({ ...base, action: z.literal('wait-mirror-drained'), mirror: mirrorName })
+    .describe("Wait until the mirror's lag (source end offsets − the source offsets MM2 committed) is zero."),
   z.strictObject({
-    ...base, action: z.literal('alter-topic'), cluster, topic: z.string().min(1),
-    partitions: z.int().min(1).max(1000).optional(),
-    config: z.record(z.string(), z.string()).default({}),
-  }),
-  /**
-   * Forget what a stopped mirror copied from a source topic: tombstones for the topic's keys in
-   * its stored source offsets (`mm2-offsets.<source>.internal` on its target), so its tasks start
-   * the topic again from `consumer.auto.offset.reset` (earliest by default).
-   */
-  z.strictObject({ ...base, action: z.literal('reset-mirror-offsets'), mirror: z.string().min(1), topic: z.string().min(1) }),
-  /** Set the consumer group's committed offsets on every view of the topics on a cluster (the group must not be running there). */
-  z.strictObject({ ...base, action: z.literal('reset-group'), cluster, to: z.enum(['earliest', 'latest']) }),
-  /** Let the consumer read to the end of every view on its cluster (the last step; added if missing). */
-  z.strictObject({ ...base, action: z.literal('drain-consumers') }),
-]);
+    ...base, action: z.literal('wait-group-synced'), mirror: mirrorName,
+    withinMessages: z.int().min(0).max(100_000_000).optional()
+      .describe("Also wait until each synced offset is this close to the remote partition's end: the first sync can trail the group by thousands of messages while the mirror works through a backlog."),
+  }).describe("Wait until the mirror's group sync (KIP-545) has written the consumer group's offsets on the mirror's target for every partition of its remote topics: moving the group before that leaves it to auto.offset.reset there."),
+  z.strictObject({
+    ...base, action: z.literal('fault'), fault: faultSchema.describe('The fault.'),
+    durationSeconds: z.number().positive().max(3600).optional().describe('Heal the fault after this many seconds (default: before the final drain).'),
+  }).describe('Any timeline fault.'),
+  // MM2 matches topics by name, not by topic id: it keeps the remote topic and its stored source offsets.
+  z.strictObject({ ...base, action: z.literal('delete-topic'), cluster, topic })
+    .describe("Delete a topic on a cluster: the scenario's topic, or a mirror's remote topic there (e.g. `primary.orders` on the backup). MM2 does not notice a deleted source topic."),
+  z.strictObject({ ...base, action: z.literal('create-topic'), cluster, topic, partitions, config: topicConfig })
+    .describe('Create a scenario topic on a cluster (again), with its own partition count and configs: a new incarnation.'),
+  z.strictObject({ ...base, action: z.literal('alter-topic'), cluster, topic, partitions, config: topicConfig })
+    .describe("Change a topic's configs (incremental: the keys given) and raise its partition count."),
+  z.strictObject({ ...base, action: z.literal('reset-mirror-offsets'), mirror: mirrorName, topic: z.string().min(1).describe('A source topic of the mirror.') })
+    .describe('Forget what a stopped mirror copied from a source topic: tombstones for the topic\'s keys in its stored source offsets (`mm2-offsets.<source>.internal` on its target), so its tasks start the topic again from `consumer.auto.offset.reset` (earliest by default).'),
+  z.strictObject({ ...base, action: z.literal('reset-group'), cluster, to: z.enum(['earliest', 'latest']).describe('The start or the end of each view.') })
+    .describe('Set the consumer group\'s committed offsets on every view of the topics on a cluster (the group must not be running there).'),
+  z.strictObject({ ...base, action: z.literal('drain-consumers') }).describe('Let the consumer read to the end of every view on its cluster (the last step; added if missing).'),
+]).meta({ id: 'playbook-step', title: 'Playbook step', description: 'One step of a playbook (`playbook[]`, `playbooks.<name>[]`), chosen by `action`; each is recorded with its start, end and detail (docs/playbooks.md).' });
 export type PlaybookStep = z.output<typeof playbookStepSchema>;
 
 export const playbookSchema = z.array(playbookStepSchema).min(1).max(100);

@@ -20,11 +20,20 @@ export const figureNames = [
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
-const checks = z.partialRecord(z.enum(figureNames), comparisonSchema);
+const checks = z.partialRecord(z.enum(figureNames), comparisonSchema)
+  .meta({ id: 'threshold-checks', title: 'Threshold checks', description: "A reported figure → a comparison it must satisfy (`'==0'`, `'<=500'`, `'<30'`), e.g. `{ skipped: '==0', failoverGapSeconds: '<30' }`. A figure the drill could not measure is `unknown`, which does not pass (docs/results.md names each figure)." });
 
 export const thresholdsSchema = z
-  .union([checks, z.array(z.strictObject({ when: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}), checks }))])
-  .default({});
+  .union([
+    checks,
+    z.array(z.strictObject({
+      when: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({})
+        .describe('Matrix values the cell must have: each key names a matrix dimension (its path or its last part), and the `when` must match at least one cell. `{}`: every cell.'),
+      checks: checks.describe('The checks for the cells that match.'),
+    })),
+  ])
+  .default({})
+  .describe('CI gates: checks for every cell, or a list of `{ when, checks }` for some cells.');
 
 export type Thresholds = z.output<typeof thresholdsSchema>;
 /** The checks that apply to a cell (global ones, then those whose `when` matches its matrix values). */

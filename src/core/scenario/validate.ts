@@ -98,6 +98,6 @@ export function parseScenario(raw: unknown, source: string): Scenario {
   if (result.success) return result.data;
   const lines = formatIssues(result.error.issues);
   throw new DrillError('SCENARIO_INVALID', `${source} is not a valid scenario:\n  - ${lines.join('\n  - ')}`, {
-    fix: 'fix the fields above; docs/scenarios.md lists every scenario field and its default',
+    fix: 'fix the fields above; docs/scenario-reference.md lists every scenario field and its default',
   });
 }
