@@ -63,9 +63,11 @@ it('Identity: every record goes round the loop until the bound stops it', () => 
   const onBackup = copies(c, 'backup');
   const total = [...onPrimary.values()].reduce((a, b) => a + b, 0);
   expect(total).toBeGreaterThan(30_000);
-  // Ids written well before the bound went round several times: on the primary their original
-  // and the copies MM2 brought back, on the backup the copies of both.
-  const early = acks.filter((a) => a.t < bound.t - 5000).map((a) => a.id);
+  // Ids written in the first half of the time up to the bound went round several times: on the
+  // primary their original and the copies MM2 brought back, on the backup the copies of both. How
+  // fast the loop turns depends on the machine (30 000 records took 10 s on one, under 5 on another).
+  const firstAck = Math.min(...acks.map((a) => a.t));
+  const early = acks.filter((a) => a.t < firstAck + (bound.t - firstAck) / 2).map((a) => a.id);
   expect(early.length).toBeGreaterThan(50);
   expect(early.filter((id) => (onPrimary.get(id) ?? 0) < 3)).toEqual([]);
   expect(early.filter((id) => (onBackup.get(id) ?? 0) < 2)).toEqual([]);
