@@ -54,8 +54,9 @@ export type Everything = 'everything';
 export interface FailoverExpectations {
   /** The file's aliases: failed over from, to. */
   readonly flow: { readonly primary: string; readonly backup: string };
-  /** MM2's release ('default' resolved to the drill's default release by the caller's name for it). */
+  /** MM2's release; `releaseAssumed`: none was given, the drill's default release is assumed. */
   readonly release: string;
+  readonly releaseAssumed: boolean;
   readonly topics: readonly { readonly name: string; readonly partitions: number; readonly ratePerSecond: number }[];
   /** The settings the prediction reads, each with where its value came from. */
   readonly settings: readonly { readonly key: string; readonly value: string; readonly origin: Origin | 'option' }[];
@@ -184,6 +185,7 @@ export function failoverExpectations(s: Scenario, o: { readonly replicationLagMs
   return {
     flow: { primary: aliasOf(s, 'primary'), backup: aliasOf(s, 'backup') },
     release,
+    releaseAssumed: mirrorRelease(s) === undefined,
     topics: rates.map(({ name, partitions, ratePerSecond }) => ({ name, partitions, ratePerSecond })),
     settings,
     strategy: s.failover.strategy,
@@ -245,7 +247,7 @@ export function planExpectations(t: TeamSettings, o: { readonly replicationLagMs
     },
     failover: { strategy: t.strategy ?? 'mm2-sync', autoOffsetReset: t.autoOffsetReset ?? 'earliest' },
   };
-  const parse = (x: ScenarioInput): Scenario => parseScenario({ ...x, mirror: { ...x.mirror, propertiesText: t.propertiesText } }, o.label);
+  const parse = (x: ScenarioInput): Scenario => parseScenario({ ...x, mirror: { ...x.mirror, propertiesText: t.propertiesText } }, `the drill of ${o.label}`);
   const first = parse(input);
   const least = firstSyncSeconds(first);
   const groupSync = first.mirror.syncGroupOffsetsIntervalSeconds ?? first.mirror.checkpointIntervalSeconds;
