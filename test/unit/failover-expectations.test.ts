@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { enabledFlows, planExpectations, type TeamSettings } from '../../src/core/checker/failover-expectations.ts';
 import { parsePropertiesText } from '../../src/core/kafka/mm2-properties-file.ts';
+import { teamTopics } from '../../src/cli/expect-command.ts';
 
 const text = readFileSync(new URL('../../scenarios/mm2.example.properties', import.meta.url), 'latin1');
 /** The example file's own entries, as MM2 reads them. */
@@ -117,5 +118,21 @@ describe('what the settings do not bound', () => {
     expect(enabledFlows(both)).toHaveLength(2);
     expect(() => plan({ propertiesText: both })).toThrow(expect.objectContaining({ code: 'USAGE' }));
     expect(plan({ propertiesText: both, flow: { primary: 'dc2', backup: 'dc1' } }).expectations.flow).toEqual({ primary: 'dc2', backup: 'dc1' });
+  });
+});
+
+describe('the topics of `expect` (--rate, --partitions, --topics)', () => {
+  it('a bare rate applies to every topic; a named one to its topic; partitions default to 3', () => {
+    expect(teamTopics(['200'], [], undefined)).toEqual([{ name: 'orders', partitions: 3, ratePerSecond: 200 }]);
+    expect(teamTopics(['orders=200', 'payments=30'], ['orders=12'], undefined)).toEqual([
+      { name: 'orders', partitions: 12, ratePerSecond: 200 }, { name: 'payments', partitions: 3, ratePerSecond: 30 },
+    ]);
+    expect(teamTopics(['50'], ['6'], 'a,b')).toEqual([{ name: 'a', partitions: 6, ratePerSecond: 50 }, { name: 'b', partitions: 6, ratePerSecond: 50 }]);
+  });
+
+  it('a topic without a rate, or a rate that is not a number above 0, is a usage error', () => {
+    expect(() => teamTopics(['orders=200'], ['payments=3'], undefined)).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(() => teamTopics(['fast'], [], undefined)).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(() => teamTopics(['200'], ['2.5'], undefined)).toThrow(expect.objectContaining({ code: 'USAGE' }));
   });
 });
