@@ -179,6 +179,7 @@ export function failoverExpectations(s: Scenario, o: { readonly replicationLagMs
       : !strategies[s.failover.strategy].usesCheckpoints ? `the ${s.failover.strategy} strategy does not resume from MM2's translated offsets`
         : latest ? "auto.offset.reset=latest: a partition MM2 has no checkpoint for resumes at its end"
           : `MM2 ${release} can translate past records the group never read (KAFKA-12468)`
+    : !strategies[s.failover.strategy].usesCheckpoints ? `the ${s.failover.strategy} strategy resumes at the beginning of each partition: it re-reads, it does not skip`
     : model.extrapolates
       ? `MM2 ${release} extrapolates from the latest offset sync, exactly while the source has no offsets MM2 does not copy (no transactions, no compaction), and a partition without a checkpoint re-reads from auto.offset.reset=earliest`
       : `MM2 ${release} translates a group offset to its newest offset sync at or below it: never ahead of what the group committed, so it re-delivers but does not skip; a partition without a checkpoint re-reads from auto.offset.reset=earliest`;
