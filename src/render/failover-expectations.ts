@@ -51,7 +51,7 @@ function sections(p: ExpectationsPlan, o: ExpectationsOutput): Section[] {
     {
       title: 'What we expect at failover',
       items: [
-        `Duplicates: at most ${figure(d.max)} per consumer group${seconds} — ${d.reasoning}.`,
+        `Duplicates: ${typeof d.max === 'number' ? `at most ${d.max} per consumer group${seconds}` : 'everything the group had read, again'} — ${d.reasoning}.`,
         ...d.parts.map((x) => `  ${x.cause}: up to ${figure(x.max)} (${x.words})`),
         `  Assumes ${d.assumes}.`,
         `Lost (RPO): ${e.lost.max === 'unknown' ? 'unknown' : `at most ${e.lost.max}`} — ${e.lost.reasoning}.`,
