@@ -20,6 +20,7 @@ import { drillStopper } from './stopper.ts';
 import { driftCommand } from './drift.ts';
 import { initCommand } from './init.ts';
 import { setupCommand } from './setup.ts';
+import { expectCommand } from './expect-command.ts';
 import { Option } from 'commander';
 import { scrub, scrubJson } from '../adapters/secrets.ts';
 
@@ -214,6 +215,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
   driftCommand(program, out, (c) => { code = c; });
   initCommand(program, out, (c) => { code = c; });
   setupCommand(program, (c) => { code = c; });
+  expectCommand(program, out, (c) => { code = c; });
   program
     .command('down')
     .alias('clean')

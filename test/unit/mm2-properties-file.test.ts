@@ -81,7 +81,7 @@ describe("a team's connect-mirror-maker.properties (SASL_SSL, two data centres, 
       clusters: 'primary, backup', 'primary->backup.enabled': 'true', 'primary->backup.topics': 'orders.*, payments', 'backup->primary.topics': '.*',
       groups: '.*', 'topics.exclude': '.*[\\-\\.]internal, .*\\.replica, __.*, test-.*', 'checkpoints.topic.replication.factor': '1',
       'emit.checkpoints.interval.seconds': '10', 'sync.group.offsets.interval.seconds': '10', 'backup.offset.flush.interval.ms': '10000', 'tasks.max': '4',
-      'primary.consumer.max.poll.records': '2000', 'backup.producer.linger.ms': '50', 'backup.producer.compression.type': 'zstd',
+      'primary.consumer.max.poll.records': '2000', 'backup.producer.linger.ms': '50',
       'refresh.topics.interval.seconds': '300',
     });
     expect(Object.keys(p).slice(0, 3)).toEqual(['clusters', 'primary.bootstrap.servers', 'backup.bootstrap.servers']);
@@ -287,6 +287,15 @@ describe('what the drill refuses, naming the property and the fix', () => {
     expect(p).not.toHaveProperty(['metric.reporters']);
     expect(changeOf(changes, 'metric.reporters')?.reason).toContain('metrics only');
     expect(p['config.property.filter.class']).toBe('org.apache.kafka.connect.mirror.DefaultConfigPropertyFilter');
+  });
+
+  it("a producer compression the drill's clients cannot decode is left out; gzip is kept", () => {
+    const s = scenario(minimal('us-west.producer.compression.type = zstd\nus-west.producer.compression.zstd.level = 3\nus-east.producer.compression.type = gzip\n'));
+    const { properties: p, changes } = mirrorSettings(s, ep);
+    expect(p).not.toHaveProperty(['backup.producer.compression.type']);
+    expect(changeOf(changes, 'backup.producer.compression.type')).toMatchObject({ fileKey: 'us-west.producer.compression.type', fileValue: 'zstd', value: null, by: 'drill' });
+    expect(changeOf(changes, 'backup.producer.compression.type')?.reason).toContain('cannot decode zstd');
+    expect(p['primary.producer.compression.type']).toBe('gzip');
   });
 
   it('cluster aliases the mapping does not cover, covers twice or does not know', () => {

@@ -62,7 +62,8 @@ export interface BoundInputs {
 /** Seconds between two replication samples (adapters/clients/lag-sampler.ts): production the last sample before the kill may have missed. */
 const SAMPLE_SECONDS = 1;
 
-const commitWindowSeconds = (c: Scenario['workload']['consumer']): number =>
+/** Seconds of the consumer's commit window: what it may have processed and not committed at the kill. */
+export const commitWindowSeconds = (c: Scenario['workload']['consumer']): number =>
   c.commit === 'auto' ? 5 : c.commit === 'interval' ? c.commitIntervalMs / 1000 : 1; // `batch`: about one fetch
 
 const bound = (parts: Partial<Record<Cause, number>>, skipsPossible: boolean, reasoning: string, total?: number): ExpectedBound => ({

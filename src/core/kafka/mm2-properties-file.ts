@@ -206,6 +206,9 @@ const restKey = /(^|\.)(listeners|admin\.listeners|rest\.advertised\.[\w.]+|rest
 const providerKey = /^config\.providers(\.|$)/;
 /** Observability only: reporters whose classes the image lacks are left out rather than refused. */
 const reporterKey = /(^|\.)metric\.reporters$/;
+/** Producer compression (MM2's producers, at any prefix level); kafkajs, the drill's client, decodes gzip and nothing else without codec plugins. */
+const compressionKey = /(^|\.)compression\.type$/;
+const readableCompression = new Set(['none', 'gzip']);
 /** Keys whose value names classes MM2 loads. */
 const classKey = /(^|\.)(class|classes|key\.converter|value\.converter|header\.converter)$/;
 /** ConfigTransformer's pattern: `${provider:[path:]key}`. */
@@ -225,6 +228,7 @@ const reasons = {
   rest: "host-specific: the drill runs one MM2 process in a container, whose internal REST server keeps its defaults",
   providers: "no value the drill keeps refers to a config provider (the ones that did — credentials — are replaced)",
   reporter: (cls: string) => `metrics only: ${cls} is not in the drill's Kafka image, and reporters do not change what MM2 replicates`,
+  compression: (codec: string) => `the drill's own consumers and its verification read (kafkajs) cannot decode ${codec} batches, so they could not read what MM2 writes; compression does not change which records MM2 copies or how it translates offsets`,
 };
 
 // ————— import —————
@@ -312,6 +316,7 @@ export function importPropertiesFile(text: string, o: ImportOptions): Imported {
     const why = bootstrapKey.test(key) ? reasons.bootstrap : securityKey.test(key) ? reasons.security : restKey.test(key) ? reasons.rest : providerKey.test(key) ? reasons.providers : null;
     if (why) dropped[key] = { by: 'drill', reason: why };
     else if (reporterKey.test(key) && parseList(v).some((c) => !inImage(c))) dropped[key] = { by: 'drill', reason: reasons.reporter(parseList(v).filter((c) => !inImage(c)).join(', ')) };
+    else if (compressionKey.test(key) && !readableCompression.has(v.trim().toLowerCase())) dropped[key] = { by: 'drill', reason: reasons.compression(v.trim()) };
     else properties[key] = v;
   }
   // What the scenario sets itself (top level or at this key) the file need not get right.
