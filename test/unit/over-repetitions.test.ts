@@ -79,6 +79,13 @@ describe('runs compared', () => {
     expect(statText(skipped.a)).toBe('0 +1?');
   });
 
+  it('counts a repetition that did not finish as unknown, never as a measured zero', () => {
+    const a = results('a1', [...dups('default', [10, 12]), cell('default', 3, {}, { status: 'error', counts: null })]);
+    const r = compareRuns(a, a);
+    expect(r.cells[0]!.runs).toEqual({ a: 3, b: 3 });
+    expect(r.cells[0]!.figures.find((f) => f.figure === 'duplicated')!.a).toEqual({ median: 11, min: 10, max: 12, n: 2, unknown: 1 });
+  });
+
   it('refuses runs of different scenarios with a stable code', () => {
     expect(() => compareRuns(results('a1', [], 'one'), results('b1', [], 'two'))).toThrow(DrillError);
     try {

@@ -8,10 +8,8 @@
 import { aggregatesFor, type AggregateStatistic, type Thresholds } from '../scenario/thresholds.ts';
 import { holds } from '../scenario/comparison.ts';
 import type { AggregateCheck } from '../checker/verdict.ts';
-import type { CellResult } from './results.ts';
+import { finished, type CellResult } from './results.ts';
 import { figureValue } from './threshold-checks.ts';
-
-const finished = (c: CellResult) => c.status === 'passed' || c.status === 'measured' || c.status === 'failed';
 
 /** The statistic of known values (at least one). */
 export function statistic(over: AggregateStatistic, xs: readonly number[]): number {

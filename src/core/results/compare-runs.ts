@@ -11,7 +11,7 @@
  */
 import { DrillError } from '../errors.ts';
 import { figureNames, type FigureName } from '../scenario/thresholds.ts';
-import { counted, type CellResult, type RunResults, type Stat } from './results.ts';
+import { counted, finished, type CellResult, type RunResults, type Stat } from './results.ts';
 import { stat } from './summary.ts';
 import { figureValue } from './threshold-checks.ts';
 
@@ -48,7 +48,7 @@ export interface FigureComparison {
 export interface CellComparison {
   cellId: string;
   values: CellResult['values'];
-  /** Repetitions counted per side (finished ones; an attempt a retry replaced is not counted). */
+  /** Repetitions per side (an attempt a retry replaced is not one; one that did not finish is, its figures unknown). */
   runs: { a: number; b: number };
   figures: FigureComparison[];
 }
@@ -64,8 +64,6 @@ export interface RunComparison {
   /** Figures that got worse beyond the spread, as `cellId: figure` (what `--fail-on-regression` gates on). */
   regressions: string[];
 }
-
-const finished = (c: CellResult) => c.status === 'passed' || c.status === 'measured' || c.status === 'failed';
 
 /** A matrix cell's identity across runs: its values, key order aside (a cell id is built from the same values). */
 const identity = (values: CellResult['values']): string => JSON.stringify(Object.entries(values).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
@@ -83,12 +81,12 @@ export function flagOf(figure: FigureName, a: Stat | null, b: Stat | null): Comp
   return higher === (dir === 'lower-better') ? 'worse' : 'better';
 }
 
-/** Per figure, its stat over the runs (null: unknown in every one); `total` counts the unknown ones. */
+/**
+ * A figure's stat over a cell's runs, as the summary takes it (summary.ts): the finished runs'
+ * values; a run that did not finish or measure it is counted `unknown`. Null: none measured it.
+ */
 const figureStat = (runs: readonly CellResult[], f: FigureName): Stat | null =>
-  stat(runs.map((c) => {
-    const v = figureValue(c, f);
-    return v === null ? 'unknown' : v;
-  }), runs.length);
+  stat(runs.filter(finished).map((c) => figureValue(c, f) ?? 'unknown'), runs.length);
 
 /** Two runs' results compared (A before, B after). Refuses runs of different scenarios. */
 export function compareRuns(a: RunResults, b: RunResults): RunComparison {
@@ -104,16 +102,14 @@ export function compareRuns(a: RunResults, b: RunResults): RunComparison {
   for (const [id, runsA] of ga) {
     const runsB = gb.get(id);
     if (!runsB) continue;
-    const doneA = runsA.filter(finished);
-    const doneB = runsB.filter(finished);
     const figures = figureNames.flatMap((f): FigureComparison[] => {
-      const sa = figureStat(doneA, f);
-      const sb = figureStat(doneB, f);
+      const sa = figureStat(runsA, f);
+      const sb = figureStat(runsB, f);
       // A figure neither run measured (a round trip's in a timeline drill, an alarm's without alarms) is not a row.
       if (!sa && !sb) return [];
       return [{ figure: f, a: sa, b: sb, change: sa && sb ? sb.median - sa.median : null, flag: flagOf(f, sa, sb) }];
     });
-    cells.push({ cellId: runsA[0]!.cellId, values: runsA[0]!.values, runs: { a: doneA.length, b: doneB.length }, figures });
+    cells.push({ cellId: runsA[0]!.cellId, values: runsA[0]!.values, runs: { a: runsA.length, b: runsB.length }, figures });
   }
   const only = (x: Map<string, CellResult[]>, y: Map<string, CellResult[]>) => [...x].filter(([id]) => !y.has(id)).map(([, runs]) => runs[0]!.cellId);
   return {

@@ -172,6 +172,9 @@ export interface RunResults {
   summary: CellSummary[];
 }
 
+/** Whether a cell run finished (passed, measured or failed its checks): only then are its figures measured. */
+export const finished = (c: Pick<CellResult, 'status'>): boolean => c.status === 'passed' || c.status === 'measured' || c.status === 'failed';
+
 /** Whether a cell run counts toward the verdict and the statistics: an attempt a retry replaced does not (core/results/retry.ts). */
 export const counted = (c: Pick<CellResult, 'retriedAs'>): boolean => c.retriedAs === undefined;
 

@@ -1,6 +1,6 @@
 /** Per-cell summaries across repetitions: median and min–max of each figure. */
 import type { Count, LedgerCounts } from '../checker/ledger.ts';
-import { counted, type CellResult, type CellSummary, type PairedDifference, type Stat } from './results.ts';
+import { counted, finished, type CellResult, type CellSummary, type PairedDifference, type Stat } from './results.ts';
 import type { Thresholds } from '../scenario/thresholds.ts';
 import { judgeAggregates } from './aggregate-checks.ts';
 
@@ -12,7 +12,6 @@ export function stat(xs: readonly Count[], total: number): Stat | null {
   return { median, min: known[0]!, max: known[known.length - 1]!, n: known.length, unknown: total - known.length };
 }
 
-const finished = (c: CellResult) => c.status === 'passed' || c.status === 'measured' || c.status === 'failed';
 
 /** Each run of a paired cell minus the baseline run of its environment, per figure. */
 function pairedDifference(runs: readonly CellResult[], byKey: ReadonlyMap<string, CellResult>): PairedDifference | null {
