@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Cell } from '../core/plan/matrix.ts';
 import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results/results.ts';
 import { summarize } from '../core/results/summary.ts';
-import { markRetried, shouldRetry } from '../core/results/retry.ts';
+import { attemptKey, markRetried, shouldRetry } from '../core/results/retry.ts';
 import { memoryNeeded, memoryShortfall } from '../core/plan/capacity.ts';
 import { DrillError } from '../core/errors.ts';
 import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/containers/docker.ts';
@@ -131,10 +131,14 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       // Shared events are in every variant's history: the first variant's narrate them once.
       cellProgress.set(key, { progress, narrate: eventNarrator() });
       const t0 = Date.now();
-      const attempt = (n: number) => runCells({
-        cells: unit.cells, repetition: unit.repetition, attempt: n, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(policyKey(unit.cells[0]!.scenario))!,
-        labels: runLabels(runId, o.keep && last, key), history, progress, signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
-      });
+      const attempt = (n: number) => {
+        // A retry's events are recorded under its own key: narrated as the first attempt's were.
+        if (n > 1) cellProgress.set(attemptKey(unit.cells[0]!.id, unit.repetition, n), { progress, narrate: eventNarrator() });
+        return runCells({
+          cells: unit.cells, repetition: unit.repetition, attempt: n, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(policyKey(unit.cells[0]!.scenario))!,
+          labels: runLabels(runId, o.keep && last, key), history, progress, signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
+        });
+      };
       let done = await attempt(1);
       // A cell run in error is run again (--retry-errors); the failed attempt is kept, marked as replaced.
       for (let n = 2; !o.signal.aborted && shouldRetry(done, (o.retryErrors ?? 0) - (n - 2)); n++) {
@@ -142,6 +146,8 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
         progress.info(`${failed.key}: error (${failed.error?.code}: ${failed.error?.message}) — running it again (--retry-errors, retry ${n - 1} of ${o.retryErrors})`);
         const again = await attempt(n);
         results.cells.push(...markRetried(done, again));
+        save();
+        cellProgress.delete(attemptKey(unit.cells[0]!.id, unit.repetition, n));
         done = again;
       }
       cellProgress.delete(key);
