@@ -166,7 +166,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .addOption(forceOption())
     .option('--keep', 'leave the last cell\'s environment running and print how to reach it', false)
     .option('--results <dir>', 'where run directories go', 'results')
-    .addOption(new Option('--retry-errors <n>', 'run a cell run that ended in error (exit code 4 class: a container that did not start, a failed task) again, up to n times; the failed attempt stays in the results').argParser(wholeNumber('--retry-errors', 0)).default(0))
+    .addOption(new Option('--retry-errors <n>', 'run a cell run that ended in error (the environment or the harness failed: a container that did not start, a failed task, an expired wait) again, up to n times; the failed attempt stays in the results, not counted').argParser(wholeNumber('--retry-errors', 0)).default(0))
     .addOption(new Option('--shard <k/n>', 'run only shard k of n of the environments (one CI job each; combine them with `merge`)').argParser(parseShard))
     .option('--json', 'print results.json instead of the summary', false)
     .option('--verbose', 'print the full tables (matrix, every figure of every cell run, causes, thresholds) before the summary', false)
