@@ -30,6 +30,12 @@ const read: Record<string, (c: CellResult) => number | null> = {
 };
 const valueOf = (c: CellResult, figure: string): number | null => {
   if (read[figure]) return read[figure](c);
+  // The failover's duplicates or skips of one cause: `duplicated by sync-lag`.
+  const [kind, cause] = figure.split(' by ');
+  if (cause !== undefined) {
+    const m = c.attribution?.[kind === 'duplicated' ? 'duplicates' : 'skips'].parts.find((p) => p.cause === cause)?.messages;
+    return typeof m === 'number' ? m : null;
+  }
   const v = (c.counts as Record<string, number | 'unknown'> | null)?.[figure];
   return typeof v === 'number' ? v : null;
 };
@@ -64,6 +70,8 @@ function expectFaithful(cmp: Comparison, a: RunResults, b: RunResults): void {
   const rows = cmp.cells[0]!.figures;
   // The headline figures of a failover drill are all there.
   for (const f of ['lost', 'skipped', 'unreached', 'duplicated', 'duplicatedByFailover', 'notReplicated', 'failoverGapSeconds']) expect(rows.map((r) => r.figure)).toContain(f);
+  // The failover's duplicates by cause are there too, as many as the runs attributed.
+  expect(rows.filter((r) => r.figure.startsWith('duplicated by ')).length).toBeGreaterThan(0);
   for (const row of rows) {
     const sa = statOf(a, row.figure);
     const sb = statOf(b, row.figure);

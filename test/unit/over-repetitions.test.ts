@@ -86,6 +86,22 @@ describe('runs compared', () => {
     expect(r.cells[0]!.figures.find((f) => f.figure === 'duplicated')!.a).toEqual({ median: 11, min: 10, max: 12, n: 2, unknown: 1 });
   });
 
+  it('compares the failover\'s duplicates and skips per cause, unknown where a run has no such part', () => {
+    const why = (syncLag: number, commitLag?: number): Partial<CellResult> => ({
+      attribution: {
+        strategy: 'mm2-sync', partitions: {}, skips: { total: 0, parts: [] },
+        duplicates: { total: syncLag + (commitLag ?? 0), parts: [{ cause: 'sync-lag', messages: syncLag, expectedMax: null }, ...(commitLag === undefined ? [] : [{ cause: 'commit-lag' as const, messages: commitLag, expectedMax: null }])] },
+      },
+    });
+    const a = results('a1', [cell('d', 1, {}, why(10)), cell('d', 2, {}, why(12))]);
+    const b = results('b1', [cell('d', 1, {}, why(40, 3)), cell('d', 2, {}, why(45, 5))]);
+    const rows = compareRuns(a, b).cells[0]!.figures.filter((f) => f.figure.includes(' by '));
+    expect(rows).toEqual([
+      { figure: 'duplicated by sync-lag', a: stat(11, 10, 12, 2), b: stat(42.5, 40, 45, 2), change: 31.5, flag: 'worse' },
+      { figure: 'duplicated by commit-lag', a: null, b: stat(4, 3, 5, 2), change: null, flag: 'unknown' },
+    ]);
+  });
+
   it('refuses runs of different scenarios with a stable code', () => {
     expect(() => compareRuns(results('a1', [], 'one'), results('b1', [], 'two'))).toThrow(DrillError);
     try {

@@ -1,8 +1,9 @@
 /**
  * `mm2-drill compare`: two runs of one scenario side by side — A the baseline (last quarter's
  * drill), B the run after — per matrix cell present in both, every figure the thresholds can gate
- * (threshold-checks.ts `figureValue`, one definition of each figure), with the change B − A and
- * whether that change is beyond the spread of the repetitions.
+ * (threshold-checks.ts `figureValue`, one definition of each figure) and the failover's duplicates
+ * and skips per cause (`attribution`), with the change B − A and whether that change is beyond
+ * the spread of the repetitions.
  *
  * Beyond the spread, precisely: both sides have at least two repetitions that measured the figure,
  * B's median lies outside [min, max] of A's repetitions, AND A's median lies outside [min, max] of
@@ -11,6 +12,7 @@
  */
 import { DrillError } from '../errors.ts';
 import { figureNames, type FigureName } from '../scenario/thresholds.ts';
+import type { Cause } from '../scenario/failover-causes.ts';
 import { counted, finished, type CellResult, type RunResults, type Stat } from './results.ts';
 import { stat } from './summary.ts';
 import { figureValue } from './threshold-checks.ts';
@@ -26,7 +28,20 @@ const direction: Partial<Record<FigureName, 'higher-better' | 'neutral'>> = {
   offsetSyncAlarmLeadSeconds: 'higher-better',
 };
 
-export const directionOf = (f: FigureName): 'lower-better' | 'higher-better' | 'neutral' => direction[f] ?? 'lower-better';
+/** A figure's direction; the duplicates and skips of a cause, like every count of the ledger, are better fewer. */
+export const directionOf = (f: string): 'lower-better' | 'higher-better' | 'neutral' => direction[f as FigureName] ?? 'lower-better';
+
+/** A row's name for the failover's duplicates or skips of one cause: `duplicated by sync-lag`. */
+export const causeFigure = (kind: 'duplicates' | 'skips', cause: Cause): string => `${kind === 'duplicates' ? 'duplicated' : 'skipped'} by ${cause}`;
+
+/**
+ * The failover's duplicates or skips of one cause in a cell run (core/checker/attribution.ts);
+ * null when the run has no attribution, the strategy makes no such part, or its count is unknown.
+ */
+function causeValue(c: CellResult, kind: 'duplicates' | 'skips', cause: Cause): number | null {
+  const m = c.attribution?.[kind].parts.find((p) => p.cause === cause)?.messages;
+  return typeof m === 'number' ? m : null;
+}
 
 /**
  * - `spread-unknown`: a side has fewer than two measured repetitions;
@@ -37,7 +52,8 @@ export const directionOf = (f: FigureName): 'lower-better' | 'higher-better' | '
 export type CompareFlag = 'unknown' | 'spread-unknown' | 'within-spread' | 'better' | 'worse' | 'changed';
 
 export interface FigureComparison {
-  figure: FigureName;
+  /** A figure of the thresholds (`duplicated`), or the failover's duplicates or skips of a cause (`duplicated by sync-lag`). */
+  figure: string;
   a: Stat | null;
   b: Stat | null;
   /** B's median minus A's (null: a side is unknown). */
@@ -71,7 +87,7 @@ const identity = (values: CellResult['values']): string => JSON.stringify(Object
 const within = (x: number, s: Stat) => x >= s.min && x <= s.max;
 
 /** The flag of one figure (see the module's docblock). */
-export function flagOf(figure: FigureName, a: Stat | null, b: Stat | null): CompareFlag {
+export function flagOf(figure: string, a: Stat | null, b: Stat | null): CompareFlag {
   if (!a || !b) return 'unknown';
   if (a.n < 2 || b.n < 2) return 'spread-unknown';
   if (within(b.median, a) || within(a.median, b)) return 'within-spread';
@@ -85,8 +101,8 @@ export function flagOf(figure: FigureName, a: Stat | null, b: Stat | null): Comp
  * A figure's stat over a cell's runs, as the summary takes it (summary.ts): the finished runs'
  * values; a run that did not finish or measure it is counted `unknown`. Null: none measured it.
  */
-const figureStat = (runs: readonly CellResult[], f: FigureName): Stat | null =>
-  stat(runs.filter(finished).map((c) => figureValue(c, f) ?? 'unknown'), runs.length);
+const figureStat = (runs: readonly CellResult[], value: (c: CellResult) => number | null): Stat | null =>
+  stat(runs.filter(finished).map((c) => value(c) ?? 'unknown'), runs.length);
 
 /** Two runs' results compared (A before, B after). Refuses runs of different scenarios. */
 export function compareRuns(a: RunResults, b: RunResults): RunComparison {
@@ -102,9 +118,16 @@ export function compareRuns(a: RunResults, b: RunResults): RunComparison {
   for (const [id, runsA] of ga) {
     const runsB = gb.get(id);
     if (!runsB) continue;
-    const figures = figureNames.flatMap((f): FigureComparison[] => {
-      const sa = figureStat(runsA, f);
-      const sb = figureStat(runsB, f);
+    // The causes either run attributed duplicates or skips to, in the order they first appear.
+    const causeRows = [...new Set([...runsA, ...runsB].flatMap((c) => (['duplicates', 'skips'] as const).flatMap((kind) =>
+      (c.attribution?.[kind].parts ?? []).map((p) => `${kind}/${p.cause}`))))].map((k) => k.split('/') as ['duplicates' | 'skips', Cause]);
+    const rows: [string, (c: CellResult) => number | null][] = [
+      ...figureNames.map((f): [string, (c: CellResult) => number | null] => [f, (c) => figureValue(c, f)]),
+      ...causeRows.map(([kind, cause]): [string, (c: CellResult) => number | null] => [causeFigure(kind, cause), (c) => causeValue(c, kind, cause)]),
+    ];
+    const figures = rows.flatMap(([f, value]): FigureComparison[] => {
+      const sa = figureStat(runsA, value);
+      const sb = figureStat(runsB, value);
       // A figure neither run measured (a round trip's in a timeline drill, an alarm's without alarms) is not a row.
       if (!sa && !sb) return [];
       return [{ figure: f, a: sa, b: sb, change: sa && sb ? sb.median - sa.median : null, flag: flagOf(f, sa, sb) }];
