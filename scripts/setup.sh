@@ -75,8 +75,6 @@ have() { docker image inspect "$1" >/dev/null 2>&1; }
 # without a registry otherwise hang on it.
 try_pull() { [ "${MM2_DRILL_NO_PULL:-}" = 1 ] && return 1; timeout 30 docker pull -q "$1" >/dev/null 2>&1; }
 
-need_apt() { command -v "$1" >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
-
 go_binary() { # module@version, output name
   local out="$cache/bin/$2"
   mkdir -p "$cache/bin"
@@ -105,10 +103,29 @@ build_from() { # dir, tag, file-to-copy...
   rm -rf "$ctx"
 }
 
+jre_base=mm2-drill/jre-base:bookworm-17
+# The JRE layer every Kafka image builds on (debootstrap: root, and Debian's own mirror).
+jre_base_image() {
+  have "$jre_base" && return
+  [ "$(id -u)" = 0 ] || fail BUILD "building a Kafka image offline needs root (debootstrap); or make the apache/kafka images available"
+  command -v debootstrap >/dev/null || fail BUILD "debootstrap is missing (apt-get install debootstrap)"
+  local rootfs="$cache/rootfs"
+  rm -rf "$rootfs"
+  # Use the machine's own Debian mirror when it has one configured.
+  local mirror
+  mirror=$(grep -rhoE '(URIs:|^deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null | grep -oE 'https?://[^ ]+' | head -1 || true)
+  step "debootstrap: Debian bookworm + openjdk-17-jre-headless (about a minute)"
+  debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm "$rootfs" ${mirror:+"$mirror"} >"$cache/debootstrap.log" 2>&1 \
+    || fail BUILD "debootstrap failed; see $cache/debootstrap.log"
+  step "importing the JRE base image $jre_base"
+  tar -C "$rootfs" -c . | docker import - "$jre_base" >/dev/null
+  rm -rf "$rootfs"
+}
+
 # One image per Kafka release: the default one, the test suite's (a clone's full setup) and any
 # asked for with --kafka (what `mm2-drill setup <scenario>` passes: the releases its cells run).
 # They share the JRE base layer; each adds its release's jars and class-data-sharing archives.
-kafka_image() { # version
+kafka_ready() { # version: an image is there (official, pulled, or built from the current recipe)
   local version=$1
   local official="apache/kafka:$version" local_tag="mm2-drill/kafka:$version"
   if have "$local_tag" && [ "$(recipe_of "$local_tag")" != "$(recipe kafka)" ]; then
@@ -117,72 +134,88 @@ kafka_image() { # version
   fi
   if have "$official" || have "$local_tag" || try_pull "$official"; then
     step "kafka image ready ($(have "$official" && echo "$official" || echo "$local_tag"))"
-    return
+    return 0
   fi
-  local base="mm2-drill/jre-base:bookworm-17"
-  if ! have "$base"; then
-    [ "$(id -u)" = 0 ] || fail BUILD "building the Kafka image offline needs root (debootstrap); or make $official available"
-    need_apt debootstrap debootstrap
-    local rootfs="$cache/rootfs"
-    rm -rf "$rootfs"
-    # Use the machine's own Debian mirror when it has one configured.
-    local mirror
-    mirror=$(grep -rhoE '(URIs:|^deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null | grep -oE 'https?://[^ ]+' | head -1 || true)
-    step "debootstrap: Debian bookworm + openjdk-17-jre-headless (about a minute)"
-    debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm "$rootfs" ${mirror:+"$mirror"} >"$cache/debootstrap.log" 2>&1 \
-      || fail BUILD "debootstrap failed; see $cache/debootstrap.log"
-    step "importing the JRE base image $base"
-    tar -C "$rootfs" -c . | docker import - "$base" >/dev/null
-    rm -rf "$rootfs"
-  fi
-  # Kafka's POMs declare only slf4j-api: a binding per generation, as src/core/kafka/kafka-release.ts
-  # configures them (logConfigOf): reload4j (log4j 1) for 3.x, log4j2 for 4.x.
-  local logging=log4j1
-  [ "${version%%.*}" -ge 4 ] && logging=log4j2
-  local libs="$cache/kafka-libs-$version-$logging"
-  if [ ! -f "$libs/.complete" ]; then
-    command -v mvn >/dev/null || fail MAVEN_MISSING "building the Kafka image offline needs Maven; or make $official available"
-    step "resolving Kafka $version, MirrorMaker 2 and tools jars (Maven)"
-    rm -rf "$libs"
-    mvn -q -B -Dstyle.color=never -f docker/kafka/pom.xml -Dkafka.version="$version" -Dlogging="$logging" dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$libs" >"$cache/maven-$version.log" 2>&1 \
-      || fail BUILD "Maven could not resolve the jars of Kafka $version (is it a release on Maven Central?); see $cache/maven-$version.log"
-    touch "$libs/.complete"
-  fi
+  return 1
+}
+# Kafka's POMs declare only slf4j-api: a binding per generation, as src/core/kafka/kafka-release.ts
+# configures them (logConfigOf): reload4j (log4j 1) for 3.x, log4j2 for 4.x.
+kafka_libs() { local logging=log4j1; [ "${1%%.*}" -ge 4 ] && logging=log4j2; echo "$cache/kafka-libs-$1-$logging"; }
+kafka_resolve() { # version: its jars, from Maven (cached)
+  local version=$1 libs; libs=$(kafka_libs "$1")
+  [ -f "$libs/.complete" ] && return
+  command -v mvn >/dev/null || fail MAVEN_MISSING "building the Kafka image offline needs Maven; or make apache/kafka:$version available"
+  step "resolving Kafka $version, MirrorMaker 2 and tools jars (Maven)"
+  rm -rf "$libs"
+  mvn -q -B -Dstyle.color=never -f docker/kafka/pom.xml -Dkafka.version="$version" -Dlogging="${libs##*-}" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$libs" >"$cache/maven-$version.log" 2>&1 \
+    || fail BUILD "Maven could not resolve the jars of Kafka $version (is it a release on Maven Central?); see $cache/maven-$version.log"
+  touch "$libs/.complete"
+}
+kafka_build() { # version
+  local version=$1 local_tag="mm2-drill/kafka:$1" stage="$cache/stage-$1"
   step "building $local_tag (with class-data-sharing archives: about a minute)"
-  rm -rf "$cache/libs"; cp -r "$libs" "$cache/libs"; rm -f "$cache/libs/.complete"
+  rm -rf "$stage"; mkdir -p "$stage"; cp -r "$(kafka_libs "$version")" "$stage/libs"; rm -f "$stage/libs/.complete"
   local t=$SECONDS
-  BASE="$base" build_from kafka "$local_tag" "$cache/libs"
-  rm -rf "$cache/libs"
+  BASE="$jre_base" build_from kafka "$local_tag" "$stage/libs"
+  rm -rf "$stage"
   step "$local_tag built in $((SECONDS - t)) s, $(docker image inspect -f '{{.Size}}' "$local_tag" | awk '{printf "%d MB", $1 / 1e6}')"
 }
-kafka_versions=("$KAFKA_VERSION")
-$drills_only || kafka_versions+=($TEST_KAFKA_VERSIONS)
-kafka_versions+=(${extra_kafka[@]+"${extra_kafka[@]}"})
-for v in $(printf '%s\n' "${kafka_versions[@]}" | awk 'NF && !seen[$0]++'); do
-  [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail USAGE "not a Kafka release: '$v' (expected a version like 3.9.1)"
-  kafka_image "$v"
-done
 
 toxi_official="ghcr.io/shopify/toxiproxy:$TOXIPROXY_VERSION"
 toxi_local="mm2-drill/toxiproxy:$TOXIPROXY_VERSION"
-if have "$toxi_official" || have "$toxi_local" || try_pull "$toxi_official"; then
-  step "toxiproxy image ready"
-else
-  go_binary "github.com/Shopify/toxiproxy/v2/cmd/server@v$TOXIPROXY_VERSION" toxiproxy
-  step "building $toxi_local"
-  build_from toxiproxy "$toxi_local" "$cache/bin/toxiproxy"
-fi
-
-# --- Test tools ------------------------------------------------------------------------------
-# The test suite opens report.html in a real headless Chromium and validates junit.xml with
-# xmllint; drills themselves need neither.
-if ! $drills_only && { ! command -v chromium >/dev/null 2>&1 || ! command -v xmllint >/dev/null 2>&1; }; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    step "installing Chromium and xmllint for the test suite (Debian packages)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libxml2-utils >/dev/null
+toxiproxy_image() {
+  if have "$toxi_official" || have "$toxi_local" || try_pull "$toxi_official"; then
+    step "toxiproxy image ready"
   else
-    step "note: the test suite also needs chromium and xmllint (libxml2-utils) on PATH"
+    go_binary "github.com/Shopify/toxiproxy/v2/cmd/server@v$TOXIPROXY_VERSION" toxiproxy
+    step "building $toxi_local"
+    build_from toxiproxy "$toxi_local" "$cache/bin/toxiproxy"
+  fi
+}
+
+# Background jobs: each one's failure has already printed its message; setup exits with it.
+pids=()
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+await_all() { local p; for p in "${pids[@]}"; do wait "$p" || exit 3; done; pids=(); }
+
+kafka_versions=("$KAFKA_VERSION")
+$drills_only || kafka_versions+=($TEST_KAFKA_VERSIONS)
+kafka_versions+=(${extra_kafka[@]+"${extra_kafka[@]}"})
+to_build=()
+for v in $(printf '%s\n' "${kafka_versions[@]}" | awk 'NF && !seen[$0]++'); do
+  [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail USAGE "not a Kafka release: '$v' (expected a version like 3.9.1)"
+  kafka_ready "$v" || to_build+=("$v")
+done
+
+# What a fresh machine lacks from Debian, in one transaction (apt allows one at a time). The
+# test suite opens report.html in a real headless Chromium and validates junit.xml with xmllint;
+# drills themselves need neither.
+packages=()
+[ ${#to_build[@]} -gt 0 ] && ! have "$jre_base" && ! command -v debootstrap >/dev/null && packages+=(debootstrap)
+if ! $drills_only; then
+  command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+  command -v xmllint >/dev/null 2>&1 || packages+=(libxml2-utils)
+fi
+if [ ${#packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    step "installing Debian packages: ${packages[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+  else
+    step "note: missing ${packages[*]} (the test suite needs chromium and xmllint on PATH)"
   fi
 fi
+
+# Fresh machine: the Toxiproxy build (Go, CPU) and the jars (Maven, network) run beside
+# debootstrap (network, disk); then the Kafka images build side by side.
+toxiproxy_image & pids+=($!)
+if [ ${#to_build[@]} -gt 0 ]; then
+  # One Maven at a time: concurrent runs would share ~/.m2 without locking.
+  ( for v in "${to_build[@]}"; do kafka_resolve "$v"; done ) & jars=$!
+  jre_base_image
+  wait "$jars" || exit 3
+  for v in "${to_build[@]}"; do kafka_build "$v" & pids+=($!); done
+fi
+await_all
+
 step "ready"

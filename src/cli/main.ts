@@ -18,6 +18,7 @@ import { loadScenario, type LoadOptions } from './load-scenario.ts';
 import { releaseText } from '../render/release-text.ts';
 import { drillStopper } from './stopper.ts';
 import { driftCommand } from './drift.ts';
+import { compareCommand } from './compare-command.ts';
 import { initCommand } from './init.ts';
 import { setupCommand } from './setup.ts';
 import { expectCommand } from './expect-command.ts';
@@ -57,6 +58,7 @@ interface RunOptions extends LoadOptions, PrintOptions {
   keep: boolean;
   results: string;
   shard?: Shard;
+  retryErrors: number;
 }
 
 async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
@@ -71,7 +73,7 @@ async function run(files: string[], opts: RunOptions): Promise<ExitCodeValue> {
     for (const { file, cells } of loaded) {
       if (signal.aborted) break;
       const { report, runDir } = await runDrill({
-        file, cells, resultsRoot: resolve(opts.results), progress, signal, keep: opts.keep, shard: opts.shard,
+        file, cells, resultsRoot: resolve(opts.results), progress, signal, keep: opts.keep, shard: opts.shard, retryErrors: opts.retryErrors,
         onKept: (env, runId) => err(keptInfo(env, runId)),
       });
       worst = Math.max(worst, present(report, runDir, opts)) as ExitCodeValue;
@@ -139,12 +141,12 @@ const setOption = () =>
   new Option('--set <path=values>', 'override a scenario field (path=v), or make it a matrix dimension (path=v1,v2); repeatable')
     .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .default([]);
-const repeatOption = () =>
-  new Option('--repeat <n>', 'run every cell n times, each on fresh clusters').argParser((v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new DrillError('USAGE', `--repeat ${v}: expected a whole number ≥ 1`);
-    return n;
-  });
+const wholeNumber = (option: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new DrillError('USAGE', `${option} ${v}: expected a whole number ≥ ${min}`);
+  return n;
+};
+const repeatOption = () => new Option('--repeat <n>', 'run every cell n times, each on fresh clusters').argParser(wholeNumber('--repeat', 1));
 const onlyOption = () => new Option('--only <filter>', 'run only the cells matching path=value[,path=value] (a path may be shortened to its last part)');
 const forceOption = () => new Option('--force', 'run even a matrix of more than 200 cell runs').default(false);
 
@@ -165,6 +167,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .addOption(forceOption())
     .option('--keep', 'leave the last cell\'s environment running and print how to reach it', false)
     .option('--results <dir>', 'where run directories go', 'results')
+    .addOption(new Option('--retry-errors <n>', 'run a cell run that ended in error (the environment or the harness failed: a container that did not start, a failed task, an expired wait) again, up to n times; the failed attempt stays in the results, not counted').argParser(wholeNumber('--retry-errors', 0)).default(0))
     .addOption(new Option('--shard <k/n>', 'run only shard k of n of the environments (one CI job each; combine them with `merge`)').argParser(parseShard))
     .option('--json', 'print results.json instead of the summary', false)
     .option('--verbose', 'print the full tables (matrix, every figure of every cell run, causes, thresholds) before the summary', false)
@@ -213,6 +216,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
       code = present(reportModel(scrubJson(results)), runDir, opts);
     });
   driftCommand(program, out, (c) => { code = c; });
+  compareCommand(program, out, (c) => { code = c; });
   initCommand(program, out, (c) => { code = c; });
   setupCommand(program, (c) => { code = c; });
   expectCommand(program, out, (c) => { code = c; });

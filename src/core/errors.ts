@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'SCENARIO_LOAD'
   | 'USAGE'
   | 'MERGE_MISMATCH'
+  | 'COMPARE_MISMATCH'
   | 'RUN_DIR_INVALID'
   | 'DOCKER_UNREACHABLE'
   | 'CLUSTER_UNREACHABLE'
@@ -45,6 +46,7 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   SCENARIO_LOAD: ExitCode.invalidInput,
   USAGE: ExitCode.invalidInput,
   MERGE_MISMATCH: ExitCode.invalidInput,
+  COMPARE_MISMATCH: ExitCode.invalidInput,
   RUN_DIR_INVALID: ExitCode.invalidInput,
   DOCKER_UNREACHABLE: ExitCode.environment,
   CLUSTER_UNREACHABLE: ExitCode.environment,
@@ -59,6 +61,9 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   STEP_FAILED: ExitCode.drillFailed,
   INTERRUPTED: ExitCode.interrupted,
 };
+
+/** The exit code class of an error code as results.json saves it (an unknown code: a harness failure). */
+export const exitCodeFor = (code: string): ExitCodeValue => (code in exitCodeOf ? exitCodeOf[code as ErrorCode] : ExitCode.drillFailed);
 
 export class DrillError extends Error {
   readonly code: ErrorCode;

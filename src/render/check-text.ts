@@ -5,7 +5,7 @@
  */
 import type { CellResult } from '../core/results/results.ts';
 import type { FigureName } from '../core/scenario/thresholds.ts';
-import type { ThresholdCheck } from '../core/checker/verdict.ts';
+import type { AggregateCheck, ThresholdCheck } from '../core/checker/verdict.ts';
 import { parseComparison } from '../core/scenario/comparison.ts';
 import { leadSignal } from '../core/scenario/alarms.ts';
 
@@ -99,3 +99,21 @@ export function checkMessage(c: Why, x: ThresholdCheck): string {
   }
   return `${x.figure} = ${valueText(x.value)}, ${thresholdText(x)}`;
 }
+
+/** The stable name of a threshold over repetitions: `threshold: duplicated (median)` (never its value, as `checkNames`). */
+export const aggregateName = (x: Pick<AggregateCheck, 'figure' | 'over'>): string => `threshold: ${x.figure} (${x.over})`;
+
+/**
+ * What a threshold over repetitions measured: "median of duplicated over 3 repetitions = 812,
+ * threshold duplicated median <= 500", or why it could not be computed.
+ */
+export function aggregateMessage(x: AggregateCheck): string {
+  const what = `${x.over} of ${x.figure} over ${x.runs} repetition(s)`;
+  const threshold = `threshold ${x.figure} ${x.over} ${expressionText(x.expression)}`;
+  if (x.value === null) return `${what} could not be computed (${x.unknown} of them did not finish or did not measure it), ${threshold}`;
+  return `${what} = ${valueText(x.value)}, ${threshold}`;
+}
+
+/** A cell run a retry replaced, in words: "retried as default#1.retry1 after WAIT_TIMEOUT: …". */
+export const retriedText = (c: Pick<CellResult, 'retriedAs' | 'error'>): string =>
+  `retried as ${c.retriedAs ?? '(no result)'} after ${c.error?.code}: ${c.error?.message} — not counted`;

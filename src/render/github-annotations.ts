@@ -12,7 +12,7 @@
  * `@actions/core` does): `%`, CR and LF in the message; also `:` and `,` in a property.
  */
 import type { CellResult, RunResults } from '../core/results/results.ts';
-import { checkMessage, checkNames } from './check-text.ts';
+import { aggregateMessage, aggregateName, checkMessage, checkNames, retriedText } from './check-text.ts';
 import type { Reporter } from './reporter.ts';
 
 /** A command's message: `%`, `\r`, `\n` escaped. */
@@ -31,6 +31,7 @@ export const workflowCommand = (a: Annotation): string => `::${a.level} title=${
 
 function annotationsOf(scenario: string, c: CellResult): Annotation[] {
   const title = (what: string) => `${scenario} ${c.key}: ${what}`;
+  if (c.retriedAs !== undefined) return [{ level: 'warning', title: title('drill'), message: retriedText(c) }];
   if (c.status === 'error') return [{ level: 'error', title: title('drill'), message: `${c.error?.code}: ${c.error?.message}` }];
   if (c.status === 'interrupted') return [];
   const names = checkNames(c.checks);
@@ -48,7 +49,9 @@ function annotationsOf(scenario: string, c: CellResult): Annotation[] {
 
 /** Every annotation of a run, in cell-run order. */
 export function githubAnnotations(r: RunResults): Annotation[] {
-  return r.cells.flatMap((c) => annotationsOf(r.scenario.name, c));
+  const overRepetitions = r.summary.flatMap((s) => (s.checks ?? []).flatMap((x): Annotation[] => (x.verdict === 'pass' ? []
+    : [{ level: x.verdict === 'fail' ? 'error' : 'warning', title: `${r.scenario.name} ${s.cellId}: ${aggregateName(x)}`, message: aggregateMessage(x) }])));
+  return [...r.cells.flatMap((c) => annotationsOf(r.scenario.name, c)), ...overRepetitions];
 }
 
 /** The workflow commands to print, one a line. */

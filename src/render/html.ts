@@ -10,6 +10,7 @@ import type { Count, Sample } from '../core/checker/ledger.ts';
 import type { CellResult } from '../core/results/results.ts';
 import { drawSections, type ReportModel, type SectionDrawers } from '../core/results/report-model.ts';
 import type { FileReporter } from './reporter.ts';
+import { overText } from './table.ts';
 import { eras, type Era, type RoundTrip } from '../core/checker/round-trip.ts';
 import { copiesText, incarnationCells, incarnationHead, layoutCells, layoutHead, offsetsText, propagationCells, propagationHead } from './round-trip-rows.ts';
 import { formatStat, pairedText, runsText } from '../core/results/summary.ts';
@@ -151,7 +152,11 @@ Unreached: on the backup beyond where the consumer stopped. Duplicated: delivere
     attribution: null,
     // An empty line when there is none: the page's layout as it always was.
     thresholds: ({ results: r }) => {
-      const checks = r.cells.flatMap((c) => c.checks.map((x) => [h(c.key), h(x.figure), h(x.expression), n(x.value), `<span class="v ${h(x.verdict)}">${h(x.verdict)}</span>`]));
+      const verdict = (v: string) => `<span class="v ${h(v)}">${h(v)}</span>`;
+      const checks = [
+        ...r.cells.flatMap((c) => c.checks.map((x) => [h(c.key), h(x.figure), h(x.expression), n(x.value), verdict(x.verdict)])),
+        ...r.summary.flatMap((s) => (s.checks ?? []).map((x) => [h(overText(s.cellId, x)), h(x.figure), h(`${x.over} ${x.expression}`), n(x.value), verdict(x.verdict)])),
+      ];
       return checks.length ? `<h2>Thresholds</h2>${tableHtml(['cell run', 'figure', 'threshold', 'measured', 'verdict'], checks, 'checks')}` : '';
     },
     'properties-file': null,

@@ -17,13 +17,17 @@
  * each check case gets 0 rather than an invented share. The suite's time is the sum of its
  * cell runs' durations, as the cases' times add up to.
  *
+ * Thresholds over repetitions are cases of their matrix cell (the class name: `<scenario>.<cell
+ * id>`), named `threshold: <figure> (<statistic>)`. A cell run a retry replaced (`run
+ * --retry-errors`) is a skipped `drill` case naming its error: kept, not counted.
+ *
  * Outcomes: a `drill` case fails with an error when the cell run did not complete and is
  * skipped when it was interrupted (then it has no checks). An unknown threshold verdict is a
  * failure: it was not shown to pass. An unknown consistency check is skipped (not proven, not
  * broken).
  */
-import type { CellResult, RunResults } from '../core/results/results.ts';
-import { checkMessage, checkNames } from './check-text.ts';
+import type { CellResult, CellSummary, RunResults } from '../core/results/results.ts';
+import { aggregateMessage, aggregateName, checkMessage, checkNames, retriedText } from './check-text.ts';
 import type { FileReporter } from './reporter.ts';
 
 /** Text XML 1.0 can hold: a log tail may carry control characters (ANSI colours) it cannot, so they are dropped. */
@@ -45,6 +49,7 @@ export function junitCases(scenario: string, c: CellResult): JunitCase[] {
   const classname = `${scenario}.${c.key}`;
   const seconds = c.durationMs / 1000;
   if (c.status === 'interrupted') return [{ name: 'drill', classname, seconds, outcome: { kind: 'skipped', message: `interrupted${c.error ? `: ${c.error.message}` : ''}` } }];
+  if (c.retriedAs !== undefined) return [{ name: 'drill', classname, seconds, outcome: { kind: 'skipped', message: retriedText(c) } }];
   if (c.status === 'error') return [{ name: 'drill', classname, seconds, outcome: { kind: 'error', message: `${c.error?.code}: ${c.error?.message}`, detail: c.error?.detail ? `${c.error.code}: ${c.error.message}\n${c.error.detail}` : undefined } }];
   const names = checkNames(c.checks);
   return [
@@ -66,8 +71,18 @@ export function junitCases(scenario: string, c: CellResult): JunitCase[] {
   ];
 }
 
+/** The cases of a matrix cell's thresholds over repetitions. */
+export function aggregateCases(scenario: string, s: CellSummary): JunitCase[] {
+  return (s.checks ?? []).map((x) => ({
+    name: aggregateName(x),
+    classname: `${scenario}.${s.cellId}`,
+    seconds: 0,
+    outcome: x.verdict === 'pass' ? { kind: 'ok' } : { kind: 'failure', message: aggregateMessage(x) },
+  }));
+}
+
 export function renderJunit(r: RunResults): string {
-  const cases = r.cells.flatMap((c) => junitCases(r.scenario.name, c));
+  const cases = [...r.cells.flatMap((c) => junitCases(r.scenario.name, c)), ...r.summary.flatMap((s) => aggregateCases(r.scenario.name, s))];
   const count = (kind: string) => cases.filter((k) => k.outcome.kind === kind).length;
   const total = r.cells.reduce((a, c) => a + c.durationMs, 0) / 1000;
   const body = cases.map((k) => {

@@ -5,7 +5,7 @@ import type { CellResult } from '../core/results/results.ts';
 import { formatStat, pairedText, runsText } from '../core/results/summary.ts';
 import { drawSections, type ReportModel, type SectionDrawers } from '../core/results/report-model.ts';
 import type { FileReporter } from './reporter.ts';
-import { boundText, duplicatesText, gapText } from './table.ts';
+import { boundText, duplicatesText, gapText, overText } from './table.ts';
 import { incarnationRows, layoutRows, moveRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { cellsWithFile, countsText, fileText, settingRows } from './mirror-settings-rows.ts';
 import { eventCells, eventHead, faultCells, faultHead, headlineText } from './cell-run-rows.ts';
@@ -34,7 +34,7 @@ const mdLine = (s: unknown): string => mdText(s).replace(/^(\s*)([#+=-]|\d+[.)])
 const code = (s: unknown) => `\`${plain(s).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
 /** `markdown`: the cells are Markdown already made safe (code spans); otherwise each is text. */
-const table = (head: readonly string[], rows: readonly (readonly string[])[], markdown = false) =>
+export const table = (head: readonly string[], rows: readonly (readonly string[])[], markdown = false) =>
   [row(head.map(mdText)), row(head.map(() => '---')), ...rows.map((r) => row(markdown ? r : r.map(mdText)))].join('\n');
 const verdictIcon = { pass: '✅', fail: '❌', unknown: '❔' } as const;
 const statusIcon = (c: CellResult): string => ({ passed: '✅', measured: '📏', failed: '❌', error: '💥', interrupted: '⏹' })[c.status];
@@ -113,13 +113,16 @@ const drawers: SectionDrawers<string[]> = {
     return out;
   },
   thresholds: ({ results: r }) => {
-    const checks = r.cells.flatMap((c) => c.checks.map((x) => [verdictIcon[x.verdict], c.key, x.figure, x.expression, n(x.value)]));
+    const checks = [
+      ...r.cells.flatMap((c) => c.checks.map((x) => [verdictIcon[x.verdict], c.key, x.figure, x.expression, n(x.value)])),
+      ...r.summary.flatMap((s) => (s.checks ?? []).map((x) => [verdictIcon[x.verdict], overText(s.cellId, x), x.figure, `${x.over} ${x.expression}`, n(x.value)])),
+    ];
     return checks.length ? ['', '## Thresholds', '', table(['', 'cell run', 'figure', 'threshold', 'measured'], checks)] : null;
   },
   'properties-file': ({ results }) => propertiesFileSection(results.cells),
   errors: ({ results: r }) => {
     const errors = r.cells.filter((c) => c.error);
-    return errors.length ? ['', '## Errors', '', ...errors.map((c) => `- **${mdText(c.key)}** ${code(c.error!.code)}: ${mdText(c.error!.message)}`)] : null;
+    return errors.length ? ['', '## Errors', '', ...errors.map((c) => `- **${mdText(c.key)}** ${code(c.error!.code)}: ${mdText(c.error!.message)}${c.retriedAs !== undefined ? ` — ${mdText(`retried as ${c.retriedAs ?? '(no result)'}, not counted`)}` : ''}`)] : null;
   },
   bounds: ({ results: r }) => {
     const outside = r.cells.filter((c) => c.expected && (c.expected.holds !== true || c.expected.evidence.length));

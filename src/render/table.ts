@@ -10,7 +10,7 @@
 import Table from 'cli-table3';
 import type { Count, LedgerCounts } from '../core/checker/ledger.ts';
 import { attributionText } from './attribution-text.ts';
-import type { CellResult, RunResults } from '../core/results/results.ts';
+import { counted, type CellResult, type RunResults } from '../core/results/results.ts';
 import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
@@ -18,7 +18,8 @@ import { formatStat } from '../core/results/summary.ts';
 import { type CellSummary } from '../core/results/results.ts';
 import { drawSections, type ReportModel, type SectionDrawers } from '../core/results/report-model.ts';
 import type { Reporter } from './reporter.ts';
-import { checkMessage } from './check-text.ts';
+import { aggregateMessage, checkMessage, retriedText } from './check-text.ts';
+import type { AggregateCheck } from '../core/checker/verdict.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
 
@@ -97,8 +98,14 @@ export function attributionLines(results: RunResults): string[] {
 }
 
 /** Every threshold of every cell run, with its verdict. */
+/** Where a threshold over repetitions was judged: "default (median of 3 runs)". */
+export const overText = (cellId: string, x: Pick<AggregateCheck, 'over' | 'runs'>): string => `${cellId} (${x.over} of ${x.runs} runs)`;
+
 export function checksTable(results: RunResults): string | null {
-  const rows = results.cells.flatMap((c) => c.checks.map((x) => [c.key, `${x.figure} ${x.expression}`, x.value === null ? 'unknown' : String(x.value), x.verdict.toUpperCase()]));
+  const rows = [
+    ...results.cells.flatMap((c) => c.checks.map((x) => [c.key, `${x.figure} ${x.expression}`, x.value === null ? 'unknown' : String(x.value), x.verdict.toUpperCase()])),
+    ...results.summary.flatMap((s) => (s.checks ?? []).map((x) => [overText(s.cellId, x), `${x.figure} ${x.over} ${x.expression}`, x.value === null ? 'unknown' : String(x.value), x.verdict.toUpperCase()])),
+  ];
   if (rows.length === 0) return null;
   const table = new Table({ head: ['cell run', 'threshold', 'measured', 'verdict'], style: { head: [], border: [] } });
   for (const r of rows) table.push(r);
@@ -203,6 +210,7 @@ export function summaryLines(results: RunResults, style: SummaryStyle = { color:
   for (const row of figures) for (const [label, value] of row) widths.set(label, Math.max(widths.get(label) ?? 0, value.length));
   return cells.flatMap((c, i) => {
     const head = `${paint(style, colours[c.status], marks[c.status])} ${c.key.padEnd(keyWidth)}`;
+    if (c.retriedAs !== undefined) return [`${head}  ${paint(style, colours.error, plain(retriedText(c)))}`];
     if (c.status === 'error' || c.status === 'interrupted') {
       const what = plain(c.status === 'interrupted' ? `interrupted${c.error ? `: ${c.error.message}` : ''}` : `${c.error?.code}: ${c.error?.message}`);
       const detail = c.status === 'error' && c.error?.detail ? plain(c.error.detail).split('\n').map((l) => `    ${l}`) : [];
@@ -212,14 +220,20 @@ export function summaryLines(results: RunResults, style: SummaryStyle = { color:
     const shown = [...widths].map(([label, w]) => (row.has(label) ? `${label} ${row.get(label)!.padStart(w)}` : ' '.repeat(label.length + 1 + w))).join('  ').trimEnd();
     const failed = failedChecks(c);
     return [`${head}  ${shown}${failed.length ? `  ${paint(style, colours.failed, `— ${failed.join('; ')}`)}` : ''}`];
-  });
+  }).concat(results.summary.flatMap((s) => (s.checks ?? []).map((x) => {
+    // A threshold over repetitions: a line per check, under the cell runs it was judged on.
+    const status = x.verdict === 'pass' ? 'passed' : 'failed';
+    return `${paint(style, colours[status], marks[status])} ${overText(s.cellId, x)}  ${x.verdict === 'pass' ? plain(aggregateMessage(x)) : paint(style, colours.failed, `— ${plain(aggregateMessage(x))}`)}`;
+  })));
 }
 
 /** The last line: the run's verdict, its cell runs by status (the symbols' legend) and where the reports are. */
 export function verdictLine(results: RunResults, runDir: string, style: SummaryStyle = { color: false }): string {
   const order = ['passed', 'measured', 'failed', 'error', 'interrupted'] as const;
-  const byStatus = order.map((s) => [s, results.cells.filter((c) => c.status === s).length] as const).filter(([, k]) => k > 0);
-  const tally = `${byStatus.map(([s, k]) => `${k} ${marks[s]} ${s}`).join(', ') || 'no cell run finished'} of ${results.cells.length} cell run(s)`;
+  const cells = results.cells.filter(counted);
+  const retried = results.cells.length - cells.length;
+  const byStatus = order.map((s) => [s, cells.filter((c) => c.status === s).length] as const).filter(([, k]) => k > 0);
+  const tally = `${byStatus.map(([s, k]) => `${k} ${marks[s]} ${s}`).join(', ') || 'no cell run finished'} of ${cells.length} cell run(s)${retried ? ` (and ${retried} attempt(s) in error, retried)` : ''}`;
   const gate = results.status === 'measured' ? ' — no threshold applied: nothing was gated (add `thresholds` to gate CI)' : '';
   return `${paint(style, colours[results.status], results.status.toUpperCase())}: ${tally}${gate} — results, summary.md, junit.xml, report.html: ${runDir}`;
 }

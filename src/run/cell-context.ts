@@ -26,6 +26,8 @@ import type { Supervisor } from './supervisor.ts';
 export interface CellContext {
   readonly cell: Cell;
   readonly repetition: number;
+  /** 1, or the retry's attempt after a cell run in error (`run --retry-errors`, core/results/retry.ts). */
+  readonly attempt?: number;
   readonly runId: string;
   readonly runDir: string;
   /** The scenario file's directory (external clusters' commands run there). */

@@ -19,7 +19,7 @@ export function mergeRuns(dirs: readonly string[], resultsRoot: string): { resul
   });
   const { cells } = readSavedScenario(parts[0]!.dir);
   const runId = newRunId();
-  const results = mergeResults(parts.map((p) => p.results), runId, cells.map((c) => c.id));
+  const results = mergeResults(parts.map((p) => p.results), runId, cells.map((c) => c.id), (id) => cells.find((c) => c.id === id)?.scenario.thresholds);
   const runDir = createRunDir(resolve(resultsRoot), results.scenario.name, runId, new Date(results.startedAt));
   copyFileSync(join(parts[0]!.dir, 'scenario.json'), join(runDir, 'scenario.json'));
   writeFileSync(join(runDir, 'history.ndjson'), ''); // a run whose shards ran no cell has an empty history

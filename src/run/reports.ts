@@ -151,7 +151,8 @@ export function rederive(runDir: string): { results: RunResults; history: Histor
   // complete, whatever the cells it finished say.
   const unfinished = saved.status === 'interrupted' || saved.status === 'running';
   // A run saved in error had a cell run in error or a harness failure between cells: the latter is in no cell.
-  const results: RunResults = { ...saved, cells: rebuilt, summary: summarize(rebuilt), status: unfinished ? 'interrupted' : saved.status === 'error' ? 'error' : runStatus(rebuilt, false) };
+  const summary = summarize(rebuilt, (id) => cells.find((x) => x.id === id)?.scenario.thresholds);
+  const results: RunResults = { ...saved, cells: rebuilt, summary, status: unfinished ? 'interrupted' : saved.status === 'error' ? 'error' : runStatus(rebuilt, false, summary) };
   writeJson(file, results);
   return { results, history, tornBytes };
 }

@@ -12,6 +12,7 @@ import { judgeCell, measureCell, type Measured } from '../core/results/measure.t
 import type { PhaseClock } from '../core/history/history.ts';
 import { mirrorRelease } from '../core/kafka/kafka-release.ts';
 import type { CellResult } from '../core/results/results.ts';
+import { attemptKey } from '../core/results/retry.ts';
 import { startEnvironment, type DrillEnvironment } from '../adapters/containers/environment.ts';
 import { startExternalEnvironment } from '../adapters/containers/external-environment.ts';
 import { broadcastRecorder } from '../adapters/recorder.ts';
@@ -32,7 +33,7 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
   if (!first) throw new Error('no cell to run');
   const startedAt = Date.now();
   const variants = unit.cells.map((cell) => {
-    const key = `${cell.id}#${unit.repetition}`;
+    const key = attemptKey(cell.id, unit.repetition, unit.attempt ?? 1);
     const rec = unit.history.forCell(key);
     const phases: CellResult['phases'] = {};
     const phase: PhaseClock = (p, t) => {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Cell } from '../core/plan/matrix.ts';
 import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results/results.ts';
 import { summarize } from '../core/results/summary.ts';
+import { attemptKey, markRetried, shouldRetry } from '../core/results/retry.ts';
 import { memoryNeeded, memoryShortfall } from '../core/plan/capacity.ts';
 import { DrillError } from '../core/errors.ts';
 import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/containers/docker.ts';
@@ -43,6 +44,8 @@ export interface DrillOptions {
   readonly keep: boolean;
   /** Run only this share of the environments (core/plan/shard.ts). */
   readonly shard?: Shard | undefined;
+  /** Run a cell run that ended in error again, up to this many times (`--retry-errors`, core/results/retry.ts). */
+  readonly retryErrors?: number | undefined;
   readonly onKept?: (env: DrillEnvironment, runId: string) => void;
 }
 
@@ -99,7 +102,9 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     cells: [],
     summary: [],
   };
-  const save = () => writeJson(join(runDir, 'results.json'), { ...results, summary: summarize(results.cells) });
+  // Each matrix cell's own thresholds, for the checks over its repetitions.
+  const thresholdsOf = (cellId: string) => o.cells.find((c) => c.id === cellId)?.scenario.thresholds;
+  const save = () => writeJson(join(runDir, 'results.json'), { ...results, summary: summarize(results.cells, thresholdsOf) });
   writeJson(join(runDir, 'scenario.json'), { file: o.file, cells: cells.map(redacted) });
   save();
   const whole = planUnits(cells).map((u, n) => ({ ...u, cells: u.cells.map((c, i) => asVariant(forCellRun(c, n + 1), i, u.cells.length)) }));
@@ -126,10 +131,25 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       // Shared events are in every variant's history: the first variant's narrate them once.
       cellProgress.set(key, { progress, narrate: eventNarrator() });
       const t0 = Date.now();
-      const done = await runCells({
-        cells: unit.cells, repetition: unit.repetition, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(policyKey(unit.cells[0]!.scenario))!,
-        labels: runLabels(runId, o.keep && last, key), history, progress, signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
-      });
+      const attempt = (n: number) => {
+        // A retry's events are recorded under its own key: narrated as the first attempt's were.
+        if (n > 1) cellProgress.set(attemptKey(unit.cells[0]!.id, unit.repetition, n), { progress, narrate: eventNarrator() });
+        return runCells({
+          cells: unit.cells, repetition: unit.repetition, attempt: n, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(policyKey(unit.cells[0]!.scenario))!,
+          labels: runLabels(runId, o.keep && last, key), history, progress, signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
+        });
+      };
+      let done = await attempt(1);
+      // A cell run in error is run again (--retry-errors); the failed attempt is kept, marked as replaced.
+      for (let n = 2; !o.signal.aborted && shouldRetry(done, (o.retryErrors ?? 0) - (n - 2)); n++) {
+        const failed = done.find((c) => c.status === 'error')!;
+        progress.info(`${failed.key}: error (${failed.error?.code}: ${failed.error?.message}) — running it again (--retry-errors, retry ${n - 1} of ${o.retryErrors})`);
+        const again = await attempt(n);
+        results.cells.push(...markRetried(done, again));
+        save();
+        cellProgress.delete(attemptKey(unit.cells[0]!.id, unit.repetition, n));
+        done = again;
+      }
       cellProgress.delete(key);
       // Wall time, container removal included: what the next environments will take too.
       tookMs.push(Date.now() - t0);
@@ -144,9 +164,9 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     // appeared since; nothing of this run but a kept environment outlives it.
     await removeLabelled(client, { [LABEL_RUN]: runId, [LABEL_KEEP]: 'false' }).catch(() => undefined);
     // A harness failure between cells leaves none of them in error, yet the run did not complete.
-    results.status = harnessFailure(o.signal) ? 'error' : runStatus(results.cells, interruptedByUser(o.signal));
+    results.summary = summarize(results.cells, thresholdsOf);
+    results.status = harnessFailure(o.signal) ? 'error' : runStatus(results.cells, interruptedByUser(o.signal), results.summary);
     results.finishedAt = new Date().toISOString();
-    results.summary = summarize(results.cells);
     save();
     await history.close();
     report = writeReports(runDir, results, readHistory(runDir).events);

@@ -4,13 +4,14 @@
 import { DrillError } from '../errors.ts';
 import { runStatus, type RunResults } from './results.ts';
 import { summarize } from './summary.ts';
+import type { Thresholds } from '../scenario/thresholds.ts';
 
 /**
  * One run from its shards' results: every cell run, the run's status from all of them, the time
  * span of all. Refuses shards of different scenarios, shard counts, tool versions or images, a
  * shard given twice, and a missing shard (its cells would silently be absent from the verdict).
  */
-export function mergeResults(parts: readonly RunResults[], runId: string, order: readonly string[]): RunResults {
+export function mergeResults(parts: readonly RunResults[], runId: string, order: readonly string[], thresholdsOf?: (cellId: string) => Thresholds | undefined): RunResults {
   const first = parts[0];
   if (!first) throw new DrillError('USAGE', 'merge: no run directory given', { fix: 'pass the run directory of every shard' });
   const problems: string[] = [];
@@ -38,7 +39,8 @@ export function mergeResults(parts: readonly RunResults[], runId: string, order:
   const cells = parts.flatMap((p) => p.cells).sort((a, b) => rank(a.cellId) - rank(b.cellId) || a.repetition - b.repetition);
   const interrupted = parts.some((p) => p.status === 'interrupted' || p.status === 'running');
   const error = parts.some((p) => p.status === 'error');
-  const status = interrupted ? 'interrupted' : error ? 'error' : runStatus(cells, false);
+  const summary = summarize(cells, thresholdsOf);
+  const status = interrupted ? 'interrupted' : error ? 'error' : runStatus(cells, false, summary);
   const span = parts.map((p) => [Date.parse(p.startedAt), p.finishedAt ? Date.parse(p.finishedAt) : NaN] as const);
   const finished = span.every(([, f]) => Number.isFinite(f));
   return {
@@ -50,6 +52,6 @@ export function mergeResults(parts: readonly RunResults[], runId: string, order:
     startedAt: new Date(Math.min(...span.map(([s]) => s))).toISOString(),
     finishedAt: finished ? new Date(Math.max(...span.map(([, f]) => f))).toISOString() : null,
     cells,
-    summary: summarize(cells),
+    summary,
   };
 }

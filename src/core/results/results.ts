@@ -6,7 +6,7 @@ import type { TopicReplication } from '../checker/topic-replication.ts';
 import type { Ledger, LedgerCounts, LedgerSamples, PartitionCounts } from '../checker/ledger.ts';
 import type { PhaseName } from '../history/history.ts';
 import type { AtKill, FaultWindow } from '../checker/lag.ts';
-import type { ThresholdCheck } from '../checker/verdict.ts';
+import type { AggregateCheck, ThresholdCheck } from '../checker/verdict.ts';
 import type { BoundCheck } from '../checker/evidence.ts';
 import type { Attribution } from '../checker/attribution.ts';
 import type { RoundTrip } from '../checker/round-trip.ts';
@@ -92,6 +92,12 @@ export interface CellResult {
    * it existed; `mm2-drill report` derives it from the history.
    */
   events?: CellEvent[];
+  /**
+   * `run --retry-errors` (core/results/retry.ts): this attempt ended in error and was run again;
+   * the key of the attempt that replaced it (null: that attempt left no result). Kept, with its
+   * error, but not counted in the verdict or the summary. Absent: the attempt counts.
+   */
+  retriedAs?: string | null;
   startedAt: string;
   durationMs: number;
 }
@@ -120,6 +126,11 @@ export interface CellSummary {
    * same kill. Null for the baseline itself and for cells never paired.
    */
   paired: PairedDifference | null;
+  /**
+   * The scenario's thresholds over repetitions (`{ duplicated: { median: '<=2000' } }`), judged over
+   * this cell's repetitions (core/results/aggregate-checks.ts). Absent in results written before them.
+   */
+  checks?: AggregateCheck[];
 }
 
 export interface PairedDifference {
@@ -161,13 +172,22 @@ export interface RunResults {
   summary: CellSummary[];
 }
 
+/** Whether a cell run finished (passed, measured or failed its checks): only then are its figures measured. */
+export const finished = (c: Pick<CellResult, 'status'>): boolean => c.status === 'passed' || c.status === 'measured' || c.status === 'failed';
+
+/** Whether a cell run counts toward the verdict and the statistics: an attempt a retry replaced does not (core/results/retry.ts). */
+export const counted = (c: Pick<CellResult, 'retriedAs'>): boolean => c.retriedAs === undefined;
+
 /**
- * The run's status from its cells: the worst one wins; `passed` needs at least one gated cell
- * (a run where no threshold applied anywhere is `measured`).
+ * The run's status from its cells and the thresholds over their repetitions: the worst one wins;
+ * `passed` needs at least one gated cell or threshold over repetitions (a run where no threshold
+ * applied anywhere is `measured`). An attempt a retry replaced does not count (core/results/retry.ts).
  */
-export function runStatus(cells: readonly CellResult[], interrupted: boolean): RunResults['status'] {
+export function runStatus(all: readonly CellResult[], interrupted: boolean, summary: readonly Pick<CellSummary, 'checks'>[] = []): RunResults['status'] {
+  const cells = all.filter(counted);
   if (interrupted || cells.some((c) => c.status === 'interrupted')) return 'interrupted';
   if (cells.some((c) => c.status === 'error')) return 'error';
-  if (cells.some((c) => c.status === 'failed')) return 'failed';
-  return cells.some((c) => c.status === 'passed') ? 'passed' : 'measured';
+  const overRepetitions = summary.flatMap((s) => s.checks ?? []);
+  if (cells.some((c) => c.status === 'failed') || overRepetitions.some((x) => x.verdict !== 'pass')) return 'failed';
+  return cells.some((c) => c.status === 'passed') || overRepetitions.length ? 'passed' : 'measured';
 }

@@ -31,6 +31,7 @@ const savedCell = z.looseObject({
   propertiesFile: z.looseObject({ path: text.nullable(), clusterAliases: z.record(z.string(), text), changes: z.array(propertyChange).nullable() }).nullable().optional(),
   status: cellStatus,
   error: z.looseObject({ code: text, message: text, detail: text.optional() }).optional(),
+  retriedAs: text.nullable().optional(),
   counts: z.record(z.string(), z.union([z.number(), z.literal('unknown')])).nullable(),
   pairedRun: z.looseObject({ environment: text, variants: z.array(text) }).nullable().optional(),
   startedAt: isoTime,
@@ -54,10 +55,13 @@ export const savedResultsSchema = z.looseObject({
   cells: z.array(savedCell),
 });
 
+/** A threshold as saved: a comparison, or the statistics over repetitions (core/scenario/thresholds.ts). */
+const savedCheck = z.union([text, z.record(z.string(), text)]);
+
 /** What judging a cell again reads of its saved scenario (the resolved scenario of run-drill.ts). */
 const savedScenario = z.looseObject({
   name: scenarioNameSchema,
-  thresholds: z.union([z.record(z.string(), text), z.array(z.looseObject({ when: z.record(z.string(), matrixValue), checks: z.record(z.string(), text) }))]),
+  thresholds: z.union([z.record(z.string(), savedCheck), z.array(z.looseObject({ when: z.record(z.string(), matrixValue), checks: z.record(z.string(), savedCheck) }))]),
   timeline: z.array(z.looseObject({ action: z.union([z.string(), z.looseObject({})]) })),
   failover: z.looseObject({ strategy: text }),
   mirror: z.looseObject({ policy: text }),

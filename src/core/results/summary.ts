@@ -1,6 +1,8 @@
 /** Per-cell summaries across repetitions: median and min–max of each figure. */
 import type { Count, LedgerCounts } from '../checker/ledger.ts';
-import type { CellResult, CellSummary, PairedDifference, Stat } from './results.ts';
+import { counted, finished, type CellResult, type CellSummary, type PairedDifference, type Stat } from './results.ts';
+import type { Thresholds } from '../scenario/thresholds.ts';
+import { judgeAggregates } from './aggregate-checks.ts';
 
 export function stat(xs: readonly Count[], total: number): Stat | null {
   const known = xs.filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
@@ -10,7 +12,6 @@ export function stat(xs: readonly Count[], total: number): Stat | null {
   return { median, min: known[0]!, max: known[known.length - 1]!, n: known.length, unknown: total - known.length };
 }
 
-const finished = (c: CellResult) => c.status === 'passed' || c.status === 'measured' || c.status === 'failed';
 
 /** Each run of a paired cell minus the baseline run of its environment, per figure. */
 function pairedDifference(runs: readonly CellResult[], byKey: ReadonlyMap<string, CellResult>): PairedDifference | null {
@@ -31,7 +32,12 @@ function pairedDifference(runs: readonly CellResult[], byKey: ReadonlyMap<string
   };
 }
 
-export function summarize(cells: readonly CellResult[]): CellSummary[] {
+/**
+ * `thresholdsOf`: a matrix cell's thresholds, whose checks over repetitions are judged here (none
+ * without it). An attempt a retry replaced is left out (core/results/retry.ts).
+ */
+export function summarize(all: readonly CellResult[], thresholdsOf?: (cellId: string) => Thresholds | undefined): CellSummary[] {
+  const cells = all.filter(counted);
   const byCell = Map.groupBy(cells, (c) => c.cellId);
   const byKey = new Map(cells.map((c) => [c.key, c]));
   return [...byCell].map(([cellId, runs]) => {
@@ -55,6 +61,7 @@ export function summarize(cells: readonly CellResult[]): CellSummary[] {
         failoverGapMs: stat(done.map((c) => c.failoverGapMs ?? 'unknown'), runs.length),
       },
       paired: pairedDifference(runs, byKey),
+      checks: judgeAggregates(thresholdsOf?.(cellId) ?? {}, runs[0]!.values, runs),
     };
   });
 }

@@ -3,6 +3,10 @@
  * `failoverGapSeconds: '<30'`, for every cell or for the cells matching `when`. A figure the
  * drill could not measure gives the verdict `unknown`, which does not pass: a gate that cannot
  * be checked is not green.
+ *
+ * A comparison judges each repetition alone. An object judges a statistic over the repetitions
+ * of a cell (`--repeat`, merged shards included): `duplicated: { median: '<=2000', max: '<=5000' }`,
+ * with `each` for a per-repetition check of the same figure (`{ each: '<=5000', median: '<=2000' }`).
  */
 import { z } from 'zod';
 import { comparisonSchema } from './comparison.ts';
@@ -20,8 +24,23 @@ export const figureNames = [
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
-const checks = z.partialRecord(z.enum(figureNames), comparisonSchema)
-  .meta({ id: 'threshold-checks', title: 'Threshold checks', description: "A reported figure → a comparison it must satisfy (`'==0'`, `'<=500'`, `'<30'`), e.g. `{ skipped: '==0', failoverGapSeconds: '<30' }`. A figure the drill could not measure is `unknown`, which does not pass (docs/results.md names each figure)." });
+/** The statistics a threshold over repetitions is judged on. */
+export const aggregateStatistics = ['median', 'mean', 'min', 'max'] as const;
+export type AggregateStatistic = (typeof aggregateStatistics)[number];
+
+const overRepetitions = z
+  .strictObject({
+    each: comparisonSchema.optional().describe('Judged on each repetition alone, as a plain comparison is.'),
+    median: comparisonSchema.optional().describe('Judged on the median over the repetitions of the cell.'),
+    mean: comparisonSchema.optional().describe('Judged on the mean over the repetitions of the cell.'),
+    min: comparisonSchema.optional().describe('Judged on the smallest value over the repetitions of the cell.'),
+    max: comparisonSchema.optional().describe('Judged on the largest value over the repetitions of the cell.'),
+  })
+  .refine((o) => Object.values(o).some((x) => x !== undefined), 'at least one of each, median, mean, min, max, e.g. { median: "<=2000" }')
+  .meta({ id: 'threshold-over-repetitions', title: 'Threshold over repetitions', description: 'Statistics over the repetitions of a cell (`--repeat`, merged shards included), each a comparison; a repetition that did not measure the figure makes the statistic `unknown`.' });
+
+const checks = z.partialRecord(z.enum(figureNames), z.union([comparisonSchema, overRepetitions]))
+  .meta({ id: 'threshold-checks', title: 'Threshold checks', description: "A reported figure → a comparison it must satisfy on each repetition (`'==0'`, `'<=500'`, `'<30'`), or statistics over the repetitions (`{ median: '<=2000', max: '<=5000' }`), e.g. `{ skipped: '==0', failoverGapSeconds: '<30' }`. A figure the drill could not measure is `unknown`, which does not pass (docs/results.md names each figure)." });
 
 export const thresholdsSchema = z
   .union([
@@ -36,10 +55,23 @@ export const thresholdsSchema = z
   .describe('CI gates: checks for every cell, or a list of `{ when, checks }` for some cells.');
 
 export type Thresholds = z.output<typeof thresholdsSchema>;
-/** The checks that apply to a cell (global ones, then those whose `when` matches its matrix values). */
-export function checksFor(t: Thresholds, values: Record<string, unknown>): [FigureName, string][] {
+type Check = z.output<typeof checks>[FigureName];
+
+/** Every check that applies to a cell (global ones, then those whose `when` matches its matrix values), as written. */
+function applicable(t: Thresholds, values: Record<string, unknown>): [FigureName, NonNullable<Check>][] {
   const groups = Array.isArray(t) ? t : [{ when: {}, checks: t }];
   return groups
     .filter((g) => Object.entries(g.when).every(([k, v]) => Object.entries(values).some(([p, x]) => (p === k || p.endsWith(`.${k}`)) && x === v)))
-    .flatMap((g) => Object.entries(g.checks) as [FigureName, string][]);
+    .flatMap((g) => Object.entries(g.checks) as [FigureName, NonNullable<Check>][]);
+}
+
+/** The per-repetition checks that apply to a cell: each a comparison, or an object's `each`. */
+export function checksFor(t: Thresholds, values: Record<string, unknown>): [FigureName, string][] {
+  return applicable(t, values).flatMap(([f, c]): [FigureName, string][] => (typeof c === 'string' ? [[f, c]] : c.each === undefined ? [] : [[f, c.each]]));
+}
+
+/** The checks over repetitions that apply to a cell, in the order of `aggregateStatistics`. */
+export function aggregatesFor(t: Thresholds, values: Record<string, unknown>): [FigureName, AggregateStatistic, string][] {
+  return applicable(t, values).flatMap(([f, c]) =>
+    typeof c === 'string' ? [] : aggregateStatistics.flatMap((s): [FigureName, AggregateStatistic, string][] => (c[s] === undefined ? [] : [[f, s, c[s]]])));
 }
