@@ -93,6 +93,10 @@ function checksHtml(c: CellResult): string {
   return `<table class="cell-checks"><thead><tr><th>threshold</th><th>limit</th><th>measured</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** The headline cards in small, for the contents: "RPO 0 · 0.0 s", "lost 0", … each in its card's tone. */
+const chipsHtml = (c: CellResult) =>
+  headlineCards(c).map((x) => `<span class="chip tone-${x.tone}" title="${h(x.meaning)}">${h(x.label)} <b>${h(x.value)}</b></span>`).join(' ');
+
 /** Every event with its wall clock (UTC) and seconds on the workload's clock; the kill, failover and faults stand out. */
 function eventsHtml(c: CellResult): string {
   const events = c.events ?? [];
@@ -190,7 +194,7 @@ On the timelines, fault windows are shaded and the kill, the failover, the first
 /** The cell runs grouped by matrix values, each linked to its page with its status and its verdict sentence. */
 function contentsHtml({ results: r, dimensions }: ReportModel): string {
   const groups = contents(r.cells, dimensions).map((g) => `${g.title === null ? '' : `<li class="group">${h(g.title)}`}<ul>${g.entries
-    .map((e) => `<li><a href="#cell-${e.index}">${h(e.label)}</a> <span class="status ${h(e.status)}">${h(e.status)}</span> <span class="sub">${h(cellVerdict(r.cells[e.index]!))}</span></li>`)
+    .map((e) => `<li><a href="#cell-${e.index}">${h(e.label)}</a> <span class="status ${h(e.status)}">${h(e.status)}</span> ${chipsHtml(r.cells[e.index]!)}<br><span class="sub">${h(cellVerdict(r.cells[e.index]!))}</span></li>`)
     .join('')}</ul>${g.title === null ? '' : '</li>'}`);
   const grouped = contents(r.cells, dimensions).some((g) => g.title !== null);
   return `<nav class="toc"><h2>Contents: ${r.cells.length} cell runs</h2>${grouped ? `<ul>${groups.join('')}</ul>` : groups.join('')}</nav>`;
@@ -242,6 +246,8 @@ p.run-verdict{font-weight:600} .meta{font-size:.85em}
 tr.check-fail td{background:#ffebee} tr.check-unknown td{background:#fff3e0}
 nav.toc ul{margin:.2rem 0;padding-left:1.2rem} nav.toc li{margin:.25rem 0} nav.toc li.group{font-weight:600;list-style:square}
 nav.toc li.group li{font-weight:400;list-style:disc} nav.toc .sub{font-size:.9em}
+.chip{display:inline-block;font-size:.8em;border:1px solid #ccd;border-left:4px solid #90a4ae;border-radius:.3rem;padding:0 .4rem;margin:.1rem 0;background:#fafbfd;white-space:nowrap}
+.chip.tone-good{border-left-color:#2e7d32}.chip.tone-bad{border-left-color:#c62828;color:#c62828}.chip.tone-warn{border-left-color:#6a1b9a}.chip.tone-unknown{border-left-color:#ef6c00;color:#ef6c00}
 </style></head><body>
 <h1>${h(r.scenario.name)} <span class="status ${h(r.status)}">${h(r.status)}</span></h1>
 <p class="sub">${h(r.scenario.description)}</p>
