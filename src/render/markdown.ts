@@ -167,7 +167,7 @@ export const markdownReporter: FileReporter = { name: 'markdown', file: 'summary
  */
 function cellRunSections(cells: readonly CellResult[], logs: Record<string, readonly LogFile[]>): string[] {
   if (!cells.length) return [];
-  const out = ['', '## Each cell run', '', "Times: the wall clock in UTC, and seconds from the workload's start — the terminal's clock and the scenario timeline's (`at`); results.json's `phases`, `faults` and `events` count from the cell's start, `phases.workload-started` later."];
+  const out = ['', '## Each cell run', '', "Times: the wall clock in UTC, and seconds from the workload's start — the terminal's clock and the scenario timeline's (`at`); results.json's `phases`, `faults` and `events` count from the cell's start; `phases.workload-started` ties the two."];
   for (const c of cells) {
     out.push('', `**${statusIcon(c)} ${mdText(c.key)}** — ${mdText(headlineText(c))}`);
     const events = eventCells(c);

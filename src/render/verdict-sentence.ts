@@ -35,12 +35,14 @@ export function rpoText(c: Pick<CellResult, 'counts' | 'topics'>): string {
 
 /** When the consumer was delivering from the backup again, or why that is not known. */
 function gapClause(c: CellResult): string {
+  if (c.failoverGapMs !== null) {
+    const split = c.failoverDelayMs !== null && c.failoverRemainderMs !== null ? ` (${s1(c.failoverDelayMs)} configured wait + ${s1(c.failoverRemainderMs)})` : '';
+    return `the consumer was back on the backup ${s1(c.failoverGapMs)} after the kill${split}`;
+  }
   const killed = c.phases.kill !== undefined || (c.events ?? []).some((e) => e.kind === 'kill');
   const moved = c.roundTrip ? c.roundTrip.moves.some((m) => m.to === 'backup') : killed;
   if (!moved) return c.roundTrip ? 'the consumers never moved to the backup' : 'no failover (the primary was not killed)';
-  if (c.failoverGapMs === null) return 'when the consumer was back on the backup is unknown (nothing was delivered there after the failover)';
-  const split = c.failoverDelayMs !== null && c.failoverRemainderMs !== null ? ` (${s1(c.failoverDelayMs)} configured wait + ${s1(c.failoverRemainderMs)})` : '';
-  return `the consumer was back on the backup ${s1(c.failoverGapMs)} after the kill${split}`;
+  return 'when the consumer was back on the backup is unknown (nothing was delivered there after the failover)';
 }
 
 /** "re-delivered 1,021 messages — 5.1 s of traffic at the measured 200 msg/s; 97% consumer commit lag, 3% group-sync lag". */
