@@ -102,7 +102,7 @@ function eventsHtml(c: CellResult): string {
   const events = c.events ?? [];
   if (!events.length) return '';
   const rows = eventCells(c).map((r, j) => `<tr class="ev-${h(events[j]!.kind)}">${r.map((x, k) => `<td>${k === 0 ? `<time datetime="${h(x)}">${h(x)}</time>` : h(x)}</td>`).join('')}</tr>`).join('');
-  return `<details open><summary>Events (${events.length}): the wall clock in UTC, and ${h(clockOf(c).label)} (s)</summary>
+  return `<details open><summary>Events (${events.length}): the wall clock in UTC; the s column: ${h(clockOf(c).label)}</summary>
   <table class="events"><thead><tr>${eventHead.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></details>`;
 }
 

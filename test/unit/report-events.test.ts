@@ -276,7 +276,7 @@ describe('report.html and summary.md: cards, events, faults, logs', () => {
     const onWorkload = { ...results, cells: [cellResult({}, { phases: { 'workload-started': 10_000, kill: 40_300 } })] };
     const html = renderHtml(reportModel(onWorkload, history, logs), '');
     expect(html).toContain('<td><time datetime="2026-11-21T04:00:40.300Z">2026-11-21T04:00:40.300Z</time></td><td>30.3</td><td>kill</td>');
-    expect(html).toContain("and s from the workload's start (s)</summary>");
+    expect(html).toContain("the wall clock in UTC; the s column: s from the workload's start</summary>");
     const timeline = reportModel(onWorkload, history, logs).timelines[0]!;
     expect(timeline.clock).toBe("s from the workload's start");
     expect(timeline.marks.find((m) => m.kind === 'kill')!.at).toBeCloseTo(30.3);
