@@ -1,12 +1,14 @@
 /**
  * A cell run as a report to file after a rehearsal, shared by report.html and summary.md: its
- * headline figures (RPO, lost, skipped, duplicated with why, the failover gap), its events and
- * its faults with wall-clock times (UTC) and seconds from the cell start — the origin of every
- * time of a cell in results.json (core/checker/drill-events.ts).
+ * headline figures (RPO in messages and seconds, lost, skipped, duplicated with why, the
+ * consumer's gap), its events and its faults with wall-clock times (UTC) and seconds from the
+ * workload's start — the terminal's clock (core/results/clock.ts).
  */
 import type { Count } from '../core/checker/ledger.ts';
 import type { CellResult } from '../core/results/results.ts';
 import { partsText } from './attribution-text.ts';
+import { clockOf, onClock } from '../core/results/clock.ts';
+import { rpoOf, rpoSecondsMethod } from '../core/results/rpo.ts';
 
 export interface Card {
   label: string;
@@ -29,8 +31,18 @@ function countCard(label: string, meaning: string, count: Count | undefined, bad
   return { label, value: String(count), detail: count > 0 ? detail : null, meaning, tone: count > 0 ? bad : 'good' };
 }
 
+/** The RPO in messages, with its seconds beside them (how they are measured: core/results/rpo.ts). */
+function rpoCard(c: CellResult, meaning: string): Card {
+  const card = countCard('not replicated (RPO)', meaning, c.counts?.notReplicated, 'bad');
+  if (card.tone === 'unknown') return card;
+  const { seconds } = rpoOf(c);
+  const s = seconds === 'unknown' ? 'seconds unknown' : `${seconds.toFixed(1)} s`;
+  const detail = seconds === 'unknown' ? 'seconds unknown: the results hold no ack time of the missing records' : card.detail === null ? null : `seconds: ${rpoSecondsMethod}`;
+  return { ...card, value: `${card.value} · ${s}`, detail };
+}
+
 function gapCard(c: CellResult): Card {
-  const label = 'failover gap';
+  const label = 'consumer gap (RTO)';
   const meaning = c.roundTrip ? "kill (or the consumers' stop) → first delivery on the backup after the failover's move" : 'kill → first delivery on the backup';
   if (c.failoverGapMs !== null) {
     const split = c.failoverDelayMs === null || c.failoverRemainderMs === null ? null : `${seconds(c.failoverDelayMs)} configured wait + ${seconds(c.failoverRemainderMs)} measured`;
@@ -84,7 +96,7 @@ export function headlineCards(c: CellResult): Card[] {
   const rpoMeaning = c.roundTrip ? 'acked on the primary before the failover, never on the backup' : 'acked on the primary, never on the backup';
   const others = otherAbsencesCard(c);
   return [
-    countCard('not replicated (RPO)', rpoMeaning, k?.notReplicated, 'bad'),
+    rpoCard(c, rpoMeaning),
     countCard('lost', 'never delivered, not on the backup', k?.lost, 'bad'),
     countCard('skipped', 'never delivered, though on the backup', k?.skipped, 'bad', skipCauses || null),
     countCard('duplicated', 'delivered more than once', k?.duplicated, 'warn', duplicatesDetail(c)),
@@ -105,13 +117,13 @@ export function headlineText(c: CellResult): string {
   return why.length ? `${figures} — unknown: ${why.join('; ')}` : figures;
 }
 
-/** Seconds from the cell start, as the tables show them. */
-export const atText = (ms: number): string => (ms / 1000).toFixed(1);
-
 export const eventHead = ['time (UTC)', 's', 'event', 'detail'];
 
-/** Every event of a cell run: wall clock, seconds from the cell start, what, and its detail. */
-export const eventCells = (c: CellResult): string[][] => (c.events ?? []).map((e) => [e.t, atText(e.atMs), e.label, e.detail ?? '']);
+/** Every event of a cell run: wall clock, seconds from the workload's start (clock.ts), what, and its detail. */
+export const eventCells = (c: CellResult): string[][] => {
+  const clock = clockOf(c);
+  return (c.events ?? []).map((e) => [e.t, onClock(clock, e.atMs), e.label, e.detail ?? '']);
+};
 
 const iso = (t: number): string => new Date(t).toISOString();
 
@@ -139,6 +151,8 @@ export const faultHead = ['fault', 'on', 'from (UTC)', 'from s', 'to (UTC)', 'to
  * the faults that could not be injected or whose condition never came (from its events).
  */
 export function faultCells(c: CellResult): string[][] {
+  const clock = clockOf(c);
+  const atText = (ms: number) => onClock(clock, ms);
   const planned = (f: Fault) => (typeof f.fault['durationSeconds'] === 'number' ? `${f.fault['durationSeconds']} s` : 'until the drain');
   const injected = c.faults.map((f) => [
     f.description, faultTarget(f.fault), iso(f.startT), atText(f.startMs),

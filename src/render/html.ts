@@ -1,9 +1,13 @@
 /**
- * report.html: one self-contained file a team can attach to a ticket — the scenario, the
- * environment, the matrix, thresholds, charts (Chart.js, inlined, with two small inline plugins:
- * the timeline's fault windows and event marks, the comparison's whiskers and values) and, per
- * cell run, its headline cards, events, faults, links to its logs and the ids behind the counts.
- * Pure: the log files are listed by the caller (run/reports.ts) into the model.
+ * report.html: one self-contained file a team can attach to a ticket. Its first page tells the
+ * story: the run's verdict in a sentence; with several cell runs, a table of contents grouped by
+ * matrix values, each entry with its verdict; with one, that cell run's page at once — its verdict
+ * sentence, headline cards and thresholds (limit, value, verdict). Then the matrix, the thresholds
+ * and the comparison chart (several matrix cells only: one cell compares with nothing), and per
+ * cell run its cards, timeline, events, faults, links to its logs and the ids behind the counts.
+ * Charts are Chart.js, inlined, with two small inline plugins: the timeline's fault windows and
+ * event marks, the comparison's whiskers and values. Every time is on the workload's clock
+ * (core/results/clock.ts). Pure: the log files are listed by the caller (run/reports.ts).
  */
 import { causes, type Attribution, type Part } from '../core/checker/attribution.ts';
 import type { Count, Sample } from '../core/checker/ledger.ts';
@@ -19,6 +23,10 @@ import { eventCells, eventHead, faultCells, faultHead, headlineCards } from './c
 import { comparisonChart, type ComparisonChart } from './comparison-chart.ts';
 import type { LogFile } from '../core/results/log-files.ts';
 import { alarmCells, alarmHead } from './alarm-rows.ts';
+import { clockOf, onClock, workloadClockLabel } from '../core/results/clock.ts';
+import { cellVerdict, runVerdict } from './verdict-sentence.ts';
+import { checkMessage, expressionText, unknownReason } from './check-text.ts';
+import { contents } from './contents.ts';
 import { topicCells, topicHead } from './topic-rows.ts';
 
 const h = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -42,14 +50,15 @@ function consistencyHtml(c: CellResult): string {
   ${tableHtml(['check', 'verdict', 'detail'], checks.map((x) => [h(x.name), `<span class="v ${h(x.verdict)}">${h(x.verdict)}</span>`, h(x.detail)]), 'consistency')}</details>`;
 }
 
-function roundTripHtml(rt: RoundTrip): string {
+function roundTripHtml(c: CellResult, rt: RoundTrip): string {
+  const clock = clockOf(c);
   const classes = (x: RoundTrip['byEra'][Era]) => [x.acked, x.lost, x.skipped, x.unreached, x.exactlyOnce, x.duplicated].map(n);
   const ids = (label: string, list: Sample) => (list === 'unknown' ? `<p>${label}: unknown</p>` : list.length ? `<details><summary>${label} (first ${list.length})</summary><code>${list.map(h).join(' ')}</code></details>` : '');
   return `<h4>Round trip: ${n(rt.stranded)} stranded, ${n(rt.resurrected)} resurrected (${n(rt.resurrectedDelivered)} delivered), ${n(rt.vanished)} vanished; the consumer finished on ${n(rt.finalCluster)}</h4>
   ${tableHtml(['era', 'acked', 'lost', 'skipped', 'unreached', 'exactly once', 'duplicated', 'copies on the primary', 'copies on the backup'],
     eras.map((e) => [h(e), ...classes(rt.byEra[e]), h(copiesText(rt.copies[e].primary)), h(copiesText(rt.copies[e].backup))]), 'round-trip')}
   ${tableHtml(['move', 'to', 'committed offsets found', 'resumed at'], rt.moves.map((m) => [h(m.label), h(m.to), h(offsetsText(m.committed)), h(offsetsText(m.resumedAt))]), 'moves')}
-  ${tableHtml(['step', 'start s', 'took s', 'detail'], rt.steps.map((s) => [h(s.label), (s.startMs / 1000).toFixed(1), s.durationMs === null ? h(s.state) : (s.durationMs / 1000).toFixed(1), h(s.detail ?? '')]), 'steps')}
+  ${tableHtml(['step', `start ${h(clock.label)}`, 'took s', 'detail'], rt.steps.map((s) => [h(s.label), onClock(clock, s.startMs), s.durationMs === null ? h(s.state) : (s.durationMs / 1000).toFixed(1), h(s.detail ?? '')]), 'steps')}
   ${rt.incarnations.length ? `<h4>Recreated topics: ${n(rt.incarnationUnknown)} acked id(s) of unknown incarnation</h4>${tableHtml(incarnationHead, incarnationCells(rt).map((r) => r.map(h)), 'incarnations')}${tableHtml(layoutHead, layoutCells(rt).map((r) => r.map(h)), 'layouts')}` : ''}
   ${rt.configChanges.length ? `<h4>Topic changes and their propagation</h4>${tableHtml(propagationHead, propagationCells(rt).map((r) => r.map(h)), 'propagation')}` : ''}
   ${ids('Stranded ids', rt.samples.stranded)}${ids('Resurrected ids', rt.samples.resurrected)}${ids('Lost ids', rt.samples.lost)}${ids('Skipped ids', rt.samples.skipped)}`;
@@ -74,12 +83,27 @@ function propertiesFileHtml(c: CellResult): string {
 const cardsHtml = (c: CellResult) =>
   `<div class="cards">${headlineCards(c).map((x) => `<div class="card tone-${x.tone}" title="${h(x.meaning)}"><div class="label">${h(x.label)}</div><div class="value">${h(x.value)}</div><div class="detail">${h(x.detail ?? x.meaning)}</div></div>`).join('')}</div>`;
 
-/** Every event with its wall clock (UTC) and seconds from the cell start; the kill, failover and faults stand out. */
+/**
+ * The cell run's thresholds, in its card: each with its limit, the value measured and its verdict
+ * (why a value is unknown, when the results tell); the failing ones first.
+ */
+function checksHtml(c: CellResult): string {
+  if (!c.checks.length) return c.status === 'measured' ? '<p class="sub">No threshold applied to this cell run: its figures are measured, not gated.</p>' : '';
+  const order = { fail: 0, unknown: 1, pass: 2 } as const;
+  const rows = [...c.checks].sort((a, b) => order[a.verdict] - order[b.verdict]).map((x) => `<tr class="check-${h(x.verdict)}" title="${h(checkMessage(c, x))}"><td>${h(x.figure)}</td><td>${h(expressionText(x.expression))}</td><td>${x.value === null ? `unknown${unknownReason(c, x.figure) ? ` <small>(${h(unknownReason(c, x.figure))})</small>` : ''}` : h(x.value)}</td><td><span class="v ${h(x.verdict)}">${h(x.verdict)}</span></td></tr>`);
+  return `<table class="cell-checks"><thead><tr><th>threshold</th><th>limit</th><th>measured</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** The headline cards in small, for the contents: "RPO 0 · 0.0 s", "lost 0", … each in its card's tone. */
+const chipsHtml = (c: CellResult) =>
+  headlineCards(c).map((x) => `<span class="chip tone-${x.tone}" title="${h(x.meaning)}">${h(x.label)} <b>${h(x.value)}</b></span>`).join(' ');
+
+/** Every event with its wall clock (UTC) and seconds on the workload's clock; the kill, failover and faults stand out. */
 function eventsHtml(c: CellResult): string {
   const events = c.events ?? [];
   if (!events.length) return '';
   const rows = eventCells(c).map((r, j) => `<tr class="ev-${h(events[j]!.kind)}">${r.map((x, k) => `<td>${k === 0 ? `<time datetime="${h(x)}">${h(x)}</time>` : h(x)}</td>`).join('')}</tr>`).join('');
-  return `<details open><summary>Events (${events.length}): the wall clock in UTC, and seconds from the cell start at ${h(c.startedAt)}</summary>
+  return `<details open><summary>Events (${events.length}): the wall clock in UTC; the s column: ${h(clockOf(c).label)}</summary>
   <table class="events"><thead><tr>${eventHead.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></details>`;
 }
 
@@ -103,9 +127,13 @@ function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefi
       : list && list.length ? `<details><summary>${label}: showing ${list.length} of ${n(total)}</summary><code>${list.map(h).join(' ')}</code></details>` : '';
   const parts = Object.entries(c.partitions ?? {});
   return `<section class="cell" id="cell-${i}">
+  <div class="story">
   <h3>${h(c.key)} <span class="status ${h(c.status)}">${h(c.status)}</span></h3>
+  <p class="verdict">${h(cellVerdict(c))}</p>
   ${c.error ? `<p class="error"><b>${h(c.error.code)}</b>: ${h(c.error.message)}</p>` : ''}
   ${cardsHtml(c)}
+  ${checksHtml(c)}
+  </div>
   <p>Remote topic ${c.remoteTopics.map((t) => `<code>${h(t)}</code>`).join(', ')};
   at the kill: lag ${n(c.atKill.lagMessages)} messages, group sync age ${c.atKill.groupSyncAgeMs === null ? '—' : `${(c.atKill.groupSyncAgeMs / 1000).toFixed(1)} s`}.</p>
   ${c.expected ? `<p>Failover <b>${h(c.expected.strategy)}</b>: ${h(c.expected.measuredDuplicates)} duplicated by the failover, predicted ≤ ${h(c.expected.maxDuplicates)}${c.expected.skipsPossible ? '' : ' and no skips'}
@@ -117,8 +145,8 @@ function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefi
   ${logsHtml(logs)}
   ${parts.length ? `<div class="chart small"><canvas id="partitions-${i}" aria-label="per-partition breakdown ${h(c.key)}"></canvas></div>` : ''}
   ${parts.length ? tableHtml(['partition', 'acked', 'lost', 'skipped', 'unreached', 'exactly once', 'duplicated'], parts.map(([p, x]) => [h(p), ...[x.acked, x.lost, x.skipped, x.unreached, x.exactlyOnce, x.duplicated].map(n)]), 'partitions') : ''}
-  ${c.roundTrip ? roundTripHtml(c.roundTrip) : ''}
-  ${c.alarms?.length ? `<h4>Alarms</h4>${tableHtml(alarmHead, c.alarms.map((a) => alarmCells(a).map(h)), 'alarms')}` : ''}
+  ${c.roundTrip ? roundTripHtml(c, c.roundTrip) : ''}
+  ${c.alarms?.length ? `<h4>Alarms</h4>${tableHtml(alarmHead, c.alarms.map((a) => alarmCells(a, clockOf(c)).map(h)), 'alarms')}` : ''}
   ${(c.topics?.length ?? 0) > 1 ? `<h4>Replication per topic</h4>${tableHtml(topicHead, c.topics!.map((t) => topicCells(t).map(h)), 'topics')}` : ''}
   ${c.attribution ? attributionHtml(c.attribution) : ''}
   ${consistencyHtml(c)}
@@ -129,19 +157,12 @@ function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefi
 
 /** The sections of report.html (core/results/report-model.ts): the run-wide ones it draws, then a page per cell run. */
 function drawers(chart: ComparisonChart): SectionDrawers<string> {
+  /** More than one cell run: the run-wide tables and the contents earn their place; with one, its page says it all. */
+  const several = (m: ReportModel) => m.results.cells.length > 1;
   return {
-    matrix: ({ summary, dimensions: dims, paired }) => {
-      const pairedHead = paired ? (['lost', 'skipped', 'duplicated'] as const) : [];
-      const matrix = tableHtml(
-        [...dims.map(h), 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', ...pairedHead.map((f) => `<span title="minus the first variant of the same environment (the row showing —), run by run">paired Δ ${f}</span>`)],
-        summary.map((s) => [...dims.map((d) => h(s.values[d])), h(runsText(s)), ...[s.figures.lost, s.figures.skipped, s.figures.duplicated, s.figures.notReplicated].map((x) => h(formatStat(x))), ...pairedHead.map((f) => h(pairedText(s.paired, f)))]),
-        'matrix',
-      );
-      return `<h2>Lost / skipped / duplicated</h2>
-${matrix}
-<p class="sub">Median (min–max) over repetitions. Lost: never delivered and not on the backup. Skipped: never delivered but on the backup.
-Unreached: on the backup beyond where the consumer stopped. Duplicated: delivered more than once. Not replicated: acked but absent from the backup (the RPO).</p>`;
-    },
+    verdict: ({ results: r }) => `<p class="verdict run-verdict">${h(runVerdict(r))}</p>`,
+    contents: (m) => (several(m) ? contentsHtml(m) : null),
+    matrix: (m) => (several(m) ? matrixHtml(m) : null),
     // Drawn per cell run, on its page.
     'cell-run-table': null,
     'cell-run-headlines': null,
@@ -150,27 +171,52 @@ Unreached: on the backup beyond where the consumer stopped. Duplicated: delivere
     topics: null,
     'not-gated': null,
     attribution: null,
-    // An empty line when there is none: the page's layout as it always was.
-    thresholds: ({ results: r }) => {
+    // Each cell run's card has its own checks; the run-wide table repeats them for several cell
+    // runs, and holds the checks over repetitions, which belong to no single cell run.
+    thresholds: (m) => {
       const verdict = (v: string) => `<span class="v ${h(v)}">${h(v)}</span>`;
       const checks = [
-        ...r.cells.flatMap((c) => c.checks.map((x) => [h(c.key), h(x.figure), h(x.expression), n(x.value), verdict(x.verdict)])),
-        ...r.summary.flatMap((s) => (s.checks ?? []).map((x) => [h(overText(s.cellId, x)), h(x.figure), h(`${x.over} ${x.expression}`), n(x.value), verdict(x.verdict)])),
+        ...(several(m) ? m.results.cells.flatMap((c, i) => c.checks.map((x) => [`<a href="#cell-${i}">${h(c.key)}</a>`, h(x.figure), h(x.expression), n(x.value), verdict(x.verdict)])) : []),
+        ...m.results.summary.flatMap((s) => (s.checks ?? []).map((x) => [h(overText(s.cellId, x)), h(x.figure), h(`${x.over} ${x.expression}`), n(x.value), verdict(x.verdict)])),
       ];
-      return checks.length ? `<h2>Thresholds</h2>${tableHtml(['cell run', 'figure', 'threshold', 'measured', 'verdict'], checks, 'checks')}` : '';
+      return checks.length ? `<h2>Thresholds</h2>${tableHtml(['cell run', 'figure', 'threshold', 'measured', 'verdict'], checks, 'checks')}` : null;
     },
     'properties-file': null,
     errors: null,
     bounds: null,
     consistency: null,
-    comparison: () => `<h2>Lost, skipped, duplicated and not replicated per cell</h2>
+    // One matrix cell compares with nothing: no chart.
+    comparison: ({ summary }) => (summary.length > 1 ? `<h2>Lost, skipped, duplicated and not replicated per cell</h2>
 <div class="chart" style="height:${chart.height}px"><canvas id="comparison" aria-label="comparison chart"></canvas></div>
-<p class="sub caption" id="comparison-caption">${h(chart.caption)}</p>`,
-    'cell-run-pages': ({ results: r, logs }) => `<h2>Cell runs</h2>
-<p class="sub">Times: the wall clock in UTC, and seconds from the cell's start (the origin of results.json's <code>phases</code>, <code>faults</code> and <code>events</code>);
-on the timelines, fault windows are shaded and the kill, the failover, the first delivery on the backup, the end of the drain and a playbook's steps are marked.</p>
-${r.cells.map((c, i) => cellSection(c, i, logs[c.key])).join('\n')}`,
+<p class="sub caption" id="comparison-caption">${h(chart.caption)}</p>` : null),
+    'cell-run-pages': ({ results: r, logs }) => `${r.cells.length > 1 ? '<h2>Cell runs</h2>' : ''}
+${r.cells.map((c, i) => cellSection(c, i, logs[c.key])).join('\n')}
+<p class="sub">Times: the wall clock in UTC, and ${h(workloadClockLabel)} — the clock of the scenario's timeline and of the terminal's narration
+(results.json's <code>phases</code>, <code>faults</code> and <code>events</code> count from the cell's start; <code>phases.workload-started</code> ties the two).
+On the timelines, fault windows are shaded and the kill, the failover, the first delivery on the backup, the end of the drain and a playbook's steps are marked.</p>`,
   };
+}
+
+/** The cell runs grouped by matrix values, each linked to its page with its status and its verdict sentence. */
+function contentsHtml({ results: r, dimensions }: ReportModel): string {
+  const groups = contents(r.cells, dimensions).map((g) => `${g.title === null ? '' : `<li class="group">${h(g.title)}`}<ul>${g.entries
+    .map((e) => `<li><a href="#cell-${e.index}">${h(e.label)}</a> <span class="status ${h(e.status)}">${h(e.status)}</span> ${chipsHtml(r.cells[e.index]!)}<br><span class="sub">${h(cellVerdict(r.cells[e.index]!))}</span></li>`)
+    .join('')}</ul>${g.title === null ? '' : '</li>'}`);
+  const grouped = contents(r.cells, dimensions).some((g) => g.title !== null);
+  return `<nav class="toc"><h2>Contents: ${r.cells.length} cell runs</h2>${grouped ? `<ul>${groups.join('')}</ul>` : groups.join('')}</nav>`;
+}
+
+function matrixHtml({ summary, dimensions: dims, paired }: ReportModel): string {
+  const pairedHead = paired ? (['lost', 'skipped', 'duplicated'] as const) : [];
+  const matrix = tableHtml(
+    [...dims.map(h), 'runs', 'lost', 'skipped', 'duplicated', 'not replicated', ...pairedHead.map((f) => `<span title="minus the first variant of the same environment (the row showing —), run by run">paired Δ ${f}</span>`)],
+    summary.map((s) => [...dims.map((d) => h(s.values[d])), h(runsText(s)), ...[s.figures.lost, s.figures.skipped, s.figures.duplicated, s.figures.notReplicated].map((x) => h(formatStat(x))), ...pairedHead.map((f) => h(pairedText(s.paired, f)))]),
+    'matrix',
+  );
+  return `<h2>Lost / skipped / duplicated</h2>
+${matrix}
+<p class="sub">Median (min–max) over repetitions. Lost: never delivered and not on the backup. Skipped: never delivered but on the backup.
+Unreached: on the backup beyond where the consumer stopped. Duplicated: delivered more than once. Not replicated: acked but absent from the backup (the RPO).</p>`;
 }
 
 export function renderHtml(model: ReportModel, chartJs: string): string {
@@ -200,10 +246,18 @@ table.events{width:100%} table.events td:nth-child(3){width:28%} table.events ti
 tr.ev-kill td{background:#ffebee} tr.ev-failover td,tr.ev-first-backup-delivery td{background:#e3f2fd}
 tr.ev-fault-start td,tr.ev-fault-end td{background:#fff3e0} tr.ev-fault-error td,tr.ev-step-failed td,tr.ev-step-not-reached td{background:#fce4ec}
 p.logs a{white-space:nowrap}
+p.verdict{font-size:1.05em;line-height:1.5;margin:.5rem 0;padding:.5rem .8rem;background:#f4f6fb;border-left:4px solid #1565c0;border-radius:.3rem}
+p.run-verdict{font-weight:600} .meta{font-size:.85em}
+.story{margin-bottom:1rem} table.cell-checks{margin:.4rem 0} table.cell-checks td:nth-child(3) small{color:#556}
+tr.check-fail td{background:#ffebee} tr.check-unknown td{background:#fff3e0}
+nav.toc ul{margin:.2rem 0;padding-left:1.2rem} nav.toc li{margin:.25rem 0} nav.toc li.group{font-weight:600;list-style:square}
+nav.toc li.group li{font-weight:400;list-style:disc} nav.toc .sub{font-size:.9em}
+.chip{display:inline-block;font-size:.8em;border:1px solid #ccd;border-left:4px solid #90a4ae;border-radius:.3rem;padding:0 .4rem;margin:.1rem 0;background:#fafbfd;white-space:nowrap}
+.chip.tone-good{border-left-color:#2e7d32}.chip.tone-bad{border-left-color:#c62828;color:#c62828}.chip.tone-warn{border-left-color:#6a1b9a}.chip.tone-unknown{border-left-color:#ef6c00;color:#ef6c00}
 </style></head><body>
 <h1>${h(r.scenario.name)} <span class="status ${h(r.status)}">${h(r.status)}</span></h1>
 <p class="sub">${h(r.scenario.description)}</p>
-<p>Run <code>${h(r.runId)}</code> from ${h(r.startedAt)} to ${n(r.finishedAt)}. Kafka ${h(r.environment.kafkaVersion)} (<code>${h(r.environment.kafkaImage)}</code>),
+<p class="sub meta">Run <code>${h(r.runId)}</code> from ${h(r.startedAt)} to ${n(r.finishedAt)}. Kafka ${h(r.environment.kafkaVersion)} (<code>${h(r.environment.kafkaImage)}</code>),
 Toxiproxy <code>${h(r.environment.toxiproxyImage)}</code>, Node ${h(r.environment.node)}, ${h(r.environment.platform)}, mm2-drill ${h(r.tool.version)}.</p>
 ${drawSections(model, drawers(chart)).join('\n')}
 <script>${chartJs}</script>
@@ -280,7 +334,7 @@ DATA.timelines.forEach((tl, i) => {
       { label: 'delivered to the consumer', data: pts(tl.delivered), borderColor: '#6a1b9a', pointRadius: 0 },
     ] },
     plugins: [marks],
-    options: { animation: false, maintainAspectRatio: false, parsing: true, scales: { x: { type: 'linear', title: { display: true, text: 'seconds from the cell start' } }, y: { title: { display: true, text: 'messages' } } },
+    options: { animation: false, maintainAspectRatio: false, parsing: true, scales: { x: { type: 'linear', title: { display: true, text: tl.clock } }, y: { title: { display: true, text: 'messages' } } },
       plugins: { marks: { windows: tl.faults, marks: tl.marks }, title: { display: true, text: tl.key } } } });
 });
 PARTS.forEach((parts, i) => {

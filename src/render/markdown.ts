@@ -12,6 +12,8 @@ import { eventCells, eventHead, faultCells, faultHead, headlineText } from './ce
 import type { LogFile } from '../core/results/log-files.ts';
 import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
+import { cellVerdict, runVerdict } from './verdict-sentence.ts';
+import { clockOf, workloadClockLabel } from '../core/results/clock.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
 
@@ -41,6 +43,13 @@ const statusIcon = (c: CellResult): string => ({ passed: '✅', measured: '📏'
 
 /** The sections of summary.md (core/results/report-model.ts), in Markdown; each starts with an empty line. */
 const drawers: SectionDrawers<string[]> = {
+  verdict: ({ results: r }) => [
+    '',
+    `**${mdText(runVerdict(r))}**`,
+    ...(r.cells.length > 1 || r.cells[0]?.error ? ['', ...r.cells.map((c) => `- ${statusIcon(c)} ${mdText(c.key)}: ${mdText(cellVerdict(c))}`)] : ['', mdLine(cellVerdict(r.cells[0]!))]),
+  ],
+  // report.html's: the summary is one page, read top to bottom.
+  contents: null,
   matrix: ({ summary, dimensions: dims, paired }) => [
     '',
     '## Lost / skipped / duplicated per cell',
@@ -91,7 +100,7 @@ const drawers: SectionDrawers<string[]> = {
   },
   alarms: ({ results: r }) => {
     const alarms = alarmRows(r.cells);
-    return alarms.rows.length ? ['', '## Alarms', '', 'Times from the cell start; "firing for" is how long the alarm had been firing, without clearing, when the primary was killed (docs/alarms.md says what each signal can tell).', '', table(alarms.head, alarms.rows)] : null;
+    return alarms.rows.length ? ['', '## Alarms', '', `Times in ${workloadClockLabel}; "firing for" is how long the alarm had been firing, without clearing, when the primary was killed (docs/alarms.md says what each signal can tell).`, '', table(alarms.head, alarms.rows)] : null;
   },
   topics: ({ results: r }) => {
     const topics = topicRows(r.cells);
@@ -157,15 +166,15 @@ export const markdownReporter: FileReporter = { name: 'markdown', file: 'summary
 
 /**
  * Per cell run: its headline in one line (RPO, lost, skipped, duplicated and why, failover gap),
- * its events folded (wall clock in UTC, seconds from the cell start), its faults, its log files.
+ * its events folded (wall clock in UTC, seconds from the workload's start), its faults, its log files.
  */
 function cellRunSections(cells: readonly CellResult[], logs: Record<string, readonly LogFile[]>): string[] {
   if (!cells.length) return [];
-  const out = ['', '## Each cell run', '', "Times: the wall clock in UTC, and seconds from the cell's start — the origin of results.json's `phases`, `faults` and `events`."];
+  const out = ['', '## Each cell run', '', "Times: the wall clock in UTC, and seconds from the workload's start — the terminal's clock and the scenario timeline's (`at`); results.json's `phases`, `faults` and `events` count from the cell's start; `phases.workload-started` ties the two."];
   for (const c of cells) {
     out.push('', `**${statusIcon(c)} ${mdText(c.key)}** — ${mdText(headlineText(c))}`);
     const events = eventCells(c);
-    if (events.length) out.push('', `<details><summary>Events (${events.length}), from the cell start at ${mdText(c.startedAt)}</summary>`, '', table(eventHead, events), '', '</details>');
+    if (events.length) out.push('', `<details><summary>Events (${events.length}); the s column: ${mdText(clockOf(c).label)}</summary>`, '', table(eventHead, events), '', '</details>');
     const faults = faultCells(c);
     if (faults.length) out.push('', table(faultHead, faults));
     const files = logs[c.key] ?? [];

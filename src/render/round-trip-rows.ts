@@ -1,6 +1,7 @@
 /** The round trip of playbook cells as rows, shared by the terminal tables and summary.md. */
 import type { Count } from '../core/checker/ledger.ts';
 import type { RunResults } from '../core/results/results.ts';
+import { clockOf, onClock } from '../core/results/clock.ts';
 import type { CopyHistogram, RoundTrip } from '../core/checker/round-trip.ts';
 import { verdictText } from '../core/kafka/topic-drift.ts';
 
@@ -28,9 +29,9 @@ export function roundTripRows(results: RunResults): { head: string[]; rows: stri
 }
 
 export function stepRows(results: RunResults): { head: string[]; rows: string[][] } {
-  const head = ['cell run', 'step', 'start s', 'took s', 'detail'];
+  const head = ['cell run', 'step', "start s (workload clock)", 'took s', 'detail'];
   const rows = results.cells.flatMap((c) => (c.roundTrip?.steps ?? []).map((s) => [
-    c.key, s.label, (s.startMs / 1000).toFixed(1), s.durationMs === null ? s.state : (s.durationMs / 1000).toFixed(1), s.detail ?? '',
+    c.key, s.label, onClock(clockOf(c), s.startMs), s.durationMs === null ? s.state : (s.durationMs / 1000).toFixed(1), s.detail ?? '',
   ]));
   return { head, rows };
 }

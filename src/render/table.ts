@@ -20,6 +20,8 @@ import { drawSections, type ReportModel, type SectionDrawers } from '../core/res
 import type { Reporter } from './reporter.ts';
 import { aggregateMessage, checkMessage, retriedText } from './check-text.ts';
 import type { AggregateCheck } from '../core/checker/verdict.ts';
+import { cellVerdict, runVerdict } from './verdict-sentence.ts';
+import { workloadClockLabel } from '../core/results/clock.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
 
@@ -238,8 +240,19 @@ export function verdictLine(results: RunResults, runDir: string, style: SummaryS
   return `${paint(style, colours[results.status], results.status.toUpperCase())}: ${tally}${gate} — results, summary.md, junit.xml, report.html: ${runDir}`;
 }
 
+/**
+ * The verdict in sentences (render/verdict-sentence.ts), as summary.md and report.html open with
+ * them: one per cell run, then the run's.
+ */
+export function verdictSentences(results: RunResults): string[] {
+  return [...results.cells.map((c) => `  ${c.key}: ${plain(cellVerdict(c))}`), `  ${plain(runVerdict(results))}`];
+}
+
 /** The full tables (`--verbose`), one section each (core/results/report-model.ts): the terminal's run-wide tables. */
 const drawers: SectionDrawers<string> = {
+  // Printed after the tables, just above the verdict line (`verdictLines`): the last thing read.
+  verdict: null,
+  contents: null,
   matrix: (m) => `\n${m.results.scenario.name} — lost / skipped / duplicated (Kafka ${m.results.environment.kafkaVersion})\n${matrixTable(m)}`,
   'cell-run-table': ({ results }) => detailTable(results),
   // A terminal's scrollback is no place for every event of every cell run: summary.md and report.html have them.
@@ -257,7 +270,7 @@ const drawers: SectionDrawers<string> = {
   },
   alarms: ({ results }) => {
     const alarms = alarmsTable(results);
-    return alarms && `Alarms (times from the cell start)\n${alarms}`;
+    return alarms && `Alarms (times in ${workloadClockLabel})\n${alarms}`;
   },
   topics: ({ results }) => {
     const topics = topicsTable(results);
@@ -299,6 +312,8 @@ export const terminalReporter = (o: TerminalOptions): Reporter => ({
       ...(o.verbose ? drawSections(model, drawers) : []),
       `\n${r.scenario.name} (Kafka ${r.environment.kafkaVersion})`,
       ...summaryLines(r, style),
+      'In words:',
+      ...verdictSentences(r),
       verdictLine(r, o.runDir, style),
     ].join('\n');
   },

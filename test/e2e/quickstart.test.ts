@@ -2,6 +2,8 @@
  * The quickstart drill, for real: two Kafka clusters, MM2 in dedicated mode and Toxiproxy in
  * containers, the primary SIGKILLed mid-stream, the consumer group failed over to the backup.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventsOf } from '../../src/core/history/history.ts';
 import type { CellResult, RunResults } from '../../src/core/results/results.ts';
@@ -13,9 +15,10 @@ describe('quickstart drill (Default and Identity policies)', () => {
   let history: HistoryEvent[];
   let code: number | null;
   let stdout: string;
+  let dir: string;
 
   beforeAll(async () => {
-    ({ code, results, history, stdout } = await runDrill('scenarios/quickstart.ts', 'quickstart'));
+    ({ code, results, history, stdout, dir } = await runDrill('scenarios/quickstart.ts', 'quickstart'));
   }, 660_000);
 
   const cell = (policy: string): CellResult => {
@@ -65,6 +68,39 @@ describe('quickstart drill (Default and Identity policies)', () => {
     for (const p of ['clusters-up', 'mirror-replicating', 'kill', 'first-backup-delivery', 'drain-done', 'verify-done'] as const) {
       expect(c.phases[p], p).toBeTypeOf('number');
     }
+  });
+
+  it.each(['default', 'identity'])("%s: report.html's first card states what the history recounts, in the same words as the terminal and summary.md", (policy) => {
+    const c = cell(policy);
+    const i = results.cells.indexOf(c);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const section = html.slice(html.indexOf(`<section class="cell" id="cell-${i}">`));
+    const sentence = /<p class="verdict">([^<]*)<\/p>/.exec(section)![1]!;
+    // Recounted from the history alone: each acked id's deliveries, and the ids the backup holds.
+    const events = history.filter((e) => e.cell === c.key);
+    const acked = new Set(eventsOf(events, 'ack').map((e) => e.id));
+    const deliveries = new Map<string, number>();
+    for (const d of eventsOf(events, 'deliver')) deliveries.set(d.id, (deliveries.get(d.id) ?? 0) + 1);
+    const onBackup = new Set(eventsOf(events, 'backup-record').map((e) => e.id));
+    const duplicated = [...acked].filter((id) => (deliveries.get(id) ?? 0) >= 2).length;
+    const lost = [...acked].filter((id) => !deliveries.has(id) && !onBackup.has(id)).length;
+    const notReplicated = [...acked].filter((id) => !onBackup.has(id)).length;
+    const grouped = (x: number) => x.toLocaleString('en-US');
+    expect(duplicated).toBe(c.counts!.duplicated);
+    expect(sentence).toContain(duplicated ? `re-delivered ${grouped(duplicated)} message` : 're-delivered nothing');
+    expect(sentence).toContain(lost === 0 && c.counts!.skipped === 0 ? 'nothing lost or skipped' : `${grouped(lost)} lost`);
+    expect(sentence).toContain(`RPO ${grouped(notReplicated)} message`);
+    // The RTO: kill → first delivery on the backup, from the history's own timestamps.
+    const kill = eventsOf(events, 'kill')[0]!.t;
+    const firstBackup = Math.min(...eventsOf(events, 'deliver').filter((e) => e.phase === 'backup').map((e) => e.t));
+    expect(sentence).toContain(`back on the backup ${((firstBackup - kill) / 1000).toFixed(1)} s after the kill`);
+    // The cards agree with results.json.
+    const cards = [...section.slice(0, section.indexOf('</section>')).matchAll(/<div class="label">([^<]*)<\/div><div class="value">([^<]*)<\/div>/g)].map((m) => [m[1], m[2]]);
+    expect(cards).toContainEqual(['duplicated', String(c.counts!.duplicated)]);
+    expect(cards).toContainEqual(['lost', String(c.counts!.lost)]);
+    // The same sentence in the terminal's final summary and in summary.md.
+    expect(stdout).toContain(`  ${c.key}: ${sentence}`);
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(sentence);
   });
 
   it('leaves no container behind', async () => {

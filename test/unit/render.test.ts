@@ -76,6 +76,36 @@ describe('renderers on fixed results', () => {
     expect(html).not.toContain('showing 20 of unknown');
   });
 
+  it("report.html's first page: the run's verdict, then contents grouped by matrix values, each linked to its cell run's page", () => {
+    const html = renderHtml(reportModel(results, []), '/* chart.js */');
+    const at = (x: string) => html.indexOf(x);
+    expect(at('<p class="verdict run-verdict">FAILED: 5 cell runs')).toBeGreaterThan(-1);
+    expect(at('<p class="verdict run-verdict">')).toBeLessThan(at('<nav class="toc">'));
+    expect(at('<nav class="toc">')).toBeLessThan(at('<table class="matrix">'));
+    expect(at('<table class="matrix">')).toBeLessThan(at('<canvas id="comparison"'));
+    const toc = html.slice(at('<nav class="toc">'), html.indexOf('</nav>'));
+    expect(toc.match(/<li class="group">[^<]*/g)).toEqual(['<li class="group">mirror.policy=default', '<li class="group">mirror.policy=identity']);
+    for (const [i, c] of cells.entries()) expect(toc).toContain(`<a href="#cell-${i}">mirror.checkpointIntervalSeconds=${c.values['mirror.checkpointIntervalSeconds']} #${c.repetition}</a>`);
+    // The failed threshold, with its limit and value, in its cell run's card (above the timeline).
+    const failed = html.slice(at('<section class="cell" id="cell-3">'), at('<section class="cell" id="cell-4">'));
+    expect(failed).toMatch(/<tr class="check-fail"[^>]*><td>duplicated<\/td><td>&lt;= 100<\/td><td>150<\/td><td><span class="v fail">fail<\/span><\/td><\/tr>/);
+    expect(failed.indexOf('class="cell-checks"')).toBeLessThan(failed.indexOf('<canvas id="timeline-3"'));
+    expect(failed).toContain('Failed: duplicated = 150, threshold duplicated &lt;= 100.</p>');
+  });
+
+  it('report.html of one cell run: its verdict and cards on the first page, no contents, no matrix, no comparison chart', () => {
+    const one = { ...results, cells: [cells[0]!], summary: summarize([cells[0]!]), status: 'passed' as const };
+    const html = renderHtml(reportModel(one, []), '/* chart.js */');
+    expect(html).not.toContain('<nav class="toc">');
+    expect(html).not.toContain('<table class="matrix">');
+    expect(html).not.toContain('<canvas id="comparison"');
+    const at = (x: string) => html.indexOf(x);
+    expect(at('<p class="verdict run-verdict">PASSED: 1 cell run')).toBeLessThan(at('<p class="verdict">With policy default'));
+    expect(at('<p class="verdict">With policy default')).toBeLessThan(at('<div class="cards">'));
+    expect(at('<div class="cards">')).toBeLessThan(at('<canvas'));
+    expect(html).toContain('<tr class="check-pass"');
+  });
+
   it('comparison model: a category per matrix cell named by every dimension, a series per figure, with min–max', () => {
     const m = reportModel(results, []);
     expect(m.comparison.dimensions).toEqual(['mirror.policy', 'mirror.checkpointIntervalSeconds']);

@@ -143,19 +143,22 @@ const cellResult = (values: Record<string, string | number>, over: Partial<CellR
 describe('headline cards', () => {
   it('RPO, lost, skipped, duplicated with its causes, the failover gap with its split', () => {
     const cards = headlineCards(cellResult({}));
-    expect(cards.map((c) => [c.label, c.value])).toEqual([['not replicated (RPO)', '0'], ['lost', '0'], ['skipped', '0'], ['duplicated', '629'], ['failover gap', '2.1 s']]);
+    expect(cards.map((c) => [c.label, c.value])).toEqual([['not replicated (RPO)', '0 · 0.0 s'], ['lost', '0'], ['skipped', '0'], ['duplicated', '629'], ['consumer gap (RTO)', '2.1 s']]);
     expect(cards[3]!.detail).toBe('489 consumer commit lag, 140 translation slack');
     expect(cards[4]!.detail).toBe('2.0 s configured wait + 0.1 s measured');
-    expect(headlineText(cellResult({}))).toBe('not replicated (RPO) 0 · lost 0 · skipped 0 · duplicated 629 (489 consumer commit lag, 140 translation slack) · failover gap 2.1 s (2.0 s configured wait + 0.1 s measured)');
+    expect(headlineText(cellResult({}))).toBe('not replicated (RPO) 0 · 0.0 s · lost 0 · skipped 0 · duplicated 629 (489 consumer commit lag, 140 translation slack) · consumer gap (RTO) 2.1 s (2.0 s configured wait + 0.1 s measured)');
   });
 
   it('shows unknown as unknown, never as 0, and says why once', () => {
     const partial = headlineCards(cellResult({}, { counts: counts({ skipped: 'unknown', notReplicated: 'unknown' }), attribution: null }));
     expect(partial.map((c) => c.value)).toEqual(['unknown', '0', 'unknown', '629', '2.1 s']);
+    // Missing records without the ack times of per-topic replication: the messages, and the seconds unknown.
+    const rpo = headlineCards(cellResult({}, { counts: counts({ notReplicated: 12 }) }))[0]!;
+    expect(rpo).toMatchObject({ value: '12 · seconds unknown', tone: 'bad' });
     expect(partial.filter((c) => c.value === 'unknown').every((c) => c.tone === 'unknown' && c.detail === 'the backup could not be read completely')).toBe(true);
     const never = cellResult({}, { status: 'error', counts: null, failoverGapMs: null, failoverDelayMs: null, failoverRemainderMs: null, attribution: null });
     expect(headlineCards(never).map((c) => c.value)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
-    expect(headlineText(never)).toBe('not replicated (RPO) unknown · lost unknown · skipped unknown · duplicated unknown · failover gap unknown — unknown: the cell did not get to produce; nothing was delivered on the backup after the kill');
+    expect(headlineText(never)).toBe('not replicated (RPO) unknown · lost unknown · skipped unknown · duplicated unknown · consumer gap (RTO) unknown — unknown: the cell did not get to produce; nothing was delivered on the backup after the kill');
     const noKill = cellResult({}, { failoverGapMs: null, phases: {}, events: [] });
     expect(headlineCards(noKill)[4]).toMatchObject({ value: '—', detail: 'no failover: the primary was not killed' });
   });
@@ -269,10 +272,21 @@ describe('report.html and summary.md: cards, events, faults, logs', () => {
     expect(section).toContain('<a href="logs/mirror.policy%3Ddefault_1/primary-0.log">primary-0.log</a> <small>2 KB</small>');
   });
 
+  it("report.html: every time on the workload's clock, the terminal's, when the cell records the workload's start", () => {
+    const onWorkload = { ...results, cells: [cellResult({}, { phases: { 'workload-started': 10_000, kill: 40_300 } })] };
+    const html = renderHtml(reportModel(onWorkload, history, logs), '');
+    expect(html).toContain('<td><time datetime="2026-11-21T04:00:40.300Z">2026-11-21T04:00:40.300Z</time></td><td>30.3</td><td>kill</td>');
+    expect(html).toContain("the wall clock in UTC; the s column: s from the workload's start</summary>");
+    const timeline = reportModel(onWorkload, history, logs).timelines[0]!;
+    expect(timeline.clock).toBe("s from the workload's start");
+    expect(timeline.marks.find((m) => m.kind === 'kill')!.at).toBeCloseTo(30.3);
+  });
+
   it('summary.md: the headline in a line, the events folded, the faults, the log files', () => {
     const md = renderMarkdown(reportModel(results, [], logs));
-    expect(md).toContain('**📏 mirror.policy=default#1** — not replicated (RPO) 0 · lost 0 · skipped 0 · duplicated 629 (489 consumer commit lag, 140 translation slack)');
-    expect(md).toContain('<details><summary>Events (24), from the cell start at 2026-11-21T04:00:00.000Z</summary>');
+    expect(md).toContain('**📏 mirror.policy=default#1** — not replicated (RPO) 0 · 0.0 s · lost 0 · skipped 0 · duplicated 629 (489 consumer commit lag, 140 translation slack)');
+    // No workload start among its phases: the times count from the cell's start, and say so.
+    expect(md).toContain("<details><summary>Events (24); the s column: s from the cell's start (no workload started)</summary>");
     expect(md).toContain('| 2026-11-21T04:00:40.300Z | 40.3 | kill | SIGKILL primary |');
     expect(md).toContain('| latency 1500 ms on mm2-primary (both) | mm2-primary | 2026-11-21T04:00:25.000Z | 25.0 |');
     expect(md).toContain('Logs in `logs/mirror.policy=default_1/`: mirror-maker.log, primary-0.log');

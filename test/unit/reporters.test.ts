@@ -59,7 +59,12 @@ describe('one report model', () => {
     expect(at('FAILED: ')).toBeGreaterThan(at('Thresholds'));
     const compact = terminalReporter({ color: false, verbose: false, runDir: '/r' }).render(model);
     expect(compact).not.toContain('Thresholds');
-    expect(compact.split('\n')).toEqual(['', 'reporters (Kafka 4.1.0)', expect.stringMatching(/^✗ p=a#1 /), expect.stringMatching(/^FAILED: /)]);
+    expect(compact.split('\n')).toEqual([
+      '', 'reporters (Kafka 4.1.0)', expect.stringMatching(/^✗ p=a#1 /),
+      // The verdict in words, as summary.md and report.html open with it: the cell run's, then the run's.
+      'In words:', expect.stringMatching(/^ {2}p=a#1: With p a, .*; 3 lost, 0 skipped; .* Failed: lost = 3, threshold lost <= 0\.$/), expect.stringMatching(/^ {2}FAILED: 1 cell run \(1 failed\); lost 3, /),
+      expect.stringMatching(/^FAILED: /),
+    ]);
   });
 
   it('sections are drawn in the list order whatever order a report names them in', () => {

@@ -5,11 +5,11 @@
  * report filed afterwards (results.json `events`: the event tables and the marks on the timeline
  * charts), so both say the same thing about the same event.
  *
- * The report's times are milliseconds from the cell start (`CellResult.startedAt`), the origin
+ * results.json's times are milliseconds from the cell start (`CellResult.startedAt`), the origin
  * of every other `…Ms` of a cell in results.json (`phases`, `faults`, the round trip's steps),
- * with the wall clock beside them in UTC to line up with a team's dashboards. The terminal counts
- * from the workload start instead — the clock a scenario's timeline (`at`) is written in; the
- * `workload-started` event ties the two together.
+ * with the wall clock beside them in UTC to line up with a team's dashboards. The terminal and
+ * the reports show them from the workload start — the clock a scenario's timeline (`at`) is
+ * written in (core/results/clock.ts); the `workload-started` event ties the two together.
  */
 import type { HistoryEvent, PhaseName } from '../history/history.ts';
 import { alarmLabel } from '../scenario/alarms.ts';

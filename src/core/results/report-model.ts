@@ -9,26 +9,29 @@
  *    them in its own syntax, or leaves it out (`SectionDrawers` makes it say which);
  *  - per cell run a timeline (acked, replicated, delivered over time) with fault windows shaded
  *    and its events marked, and per matrix cell the figures' median and min–max for the
- *    comparison chart. Every time is in seconds from the cell start, the origin of
- *    results.json's `phases`, `faults` and `events`, so the charts, the event tables and
- *    results.json agree.
+ *    comparison chart. Every time is in seconds from the workload's start (clock.ts): the clock
+ *    of the terminal's narration and of the scenario's timeline, so the charts, the event tables
+ *    and the terminal agree.
  */
 import { markLabel, type EventKind } from '../checker/drill-events.ts';
 import { eventsOf, type HistoryEvent } from '../history/history.ts';
+import { clockOf } from './clock.ts';
 import type { LogFile } from './log-files.ts';
 import type { CellResult, RunResults } from './results.ts';
 import type { CellSummary, Stat } from './results.ts';
 
 export interface CellTimeline {
   key: string;
-  /** Seconds from the cell start. */
+  /** What the times count from: "s from the workload's start" (clock.ts). */
+  clock: string;
+  /** Seconds on the clock. */
   t: number[];
   acked: number[];
   replicated: (number | null)[];
   delivered: number[];
   /** Fault windows, shaded (`to` null: not healed before the cell ended, or a kill). */
   faults: { label: string; from: number; to: number | null }[];
-  /** Events drawn as vertical lines, seconds from the cell start. */
+  /** Events drawn as vertical lines, seconds on the clock. */
   marks: { at: number; kind: EventKind; label: string }[];
 }
 
@@ -78,9 +81,11 @@ export function cellOrigin(cell: Pick<CellResult, 'startedAt'>, events: readonly
 }
 
 export function cellTimeline(cell: CellResult, events: readonly HistoryEvent[]): CellTimeline {
-  const origin = cellOrigin(cell, events);
+  const clock = clockOf(cell);
+  const origin = cellOrigin(cell, events) + clock.originMs;
+  const onAxis = (ms: number) => (ms - clock.originMs) / 1000;
   const acks = eventsOf(events, 'ack').map((e) => e.t).sort((a, b) => a - b);
-  // The curves start at the first ack (nothing to draw before it); the axis still counts from the cell start.
+  // The curves start at the first ack (nothing to draw before it); the axis counts on the clock.
   const t0 = acks[0] ?? events[0]?.t ?? origin;
   const last = events.reduce((m, e) => Math.max(m, e.t), t0);
   const deliveries = eventsOf(events, 'deliver').map((e) => e.t).sort((a, b) => a - b);
@@ -106,11 +111,12 @@ export function cellTimeline(cell: CellResult, events: readonly HistoryEvent[]):
   const playbook = cell.roundTrip !== null;
   return {
     key: cell.key,
+    clock: clock.label,
     t, acked, replicated, delivered,
-    faults: cell.faults.map((f) => ({ label: f.description, from: f.startMs / 1000, to: f.endMs === null ? null : f.endMs / 1000 })),
+    faults: cell.faults.map((f) => ({ label: f.description, from: onAxis(f.startMs), to: f.endMs === null ? null : onAxis(f.endMs) })),
     marks: (cell.events ?? [])
       .filter((e) => marked.has(e.kind) || (playbook && e.kind === 'step-start'))
-      .map((e) => ({ at: e.atMs / 1000, kind: e.kind, label: markLabel(e) })),
+      .map((e) => ({ at: onAxis(e.atMs), kind: e.kind, label: markLabel(e) })),
   };
 }
 
@@ -146,11 +152,14 @@ export function reportModel(results: RunResults, history: readonly HistoryEvent[
 }
 
 /**
- * A report's sections, in the order every report draws them. The terminal and summary.md draw
- * the run-wide tables, report.html a page per cell run (after its matrix, thresholds and
- * comparison chart); a section a report has no place for is left out of it.
+ * A report's sections, in the order every report draws them: the verdict first, in sentences;
+ * then the terminal and summary.md draw the run-wide tables, report.html its contents, matrix
+ * and comparison chart (for more than one cell), then a page per cell run, its cards on top;
+ * a section a report has no place for is left out of it.
  */
 export const sections = [
+  'verdict', // the run's verdict and each cell run's, a sentence each (render/verdict-sentence.ts)
+  'contents', // multi-cell runs: the cell runs grouped by matrix values, each linked to its page
   'matrix', // lost / skipped / duplicated per matrix cell, over its repetitions
   'cell-run-table', // every figure of every cell run, a row each
   'cell-run-headlines', // per cell run: its headline, events, faults and log files
