@@ -34,7 +34,7 @@ describe('init in an empty project without a lockfile, then a drill through the 
     mkdirSync(project);
     const packed = execFileSync('npm', ['pack', '--pack-destination', work], { ...quiet, cwd: repoRoot }).trim().split('\n').at(-1)!;
     tarball = join(work, packed);
-    init = spawnSync('npx', ['--yes', '--prefer-offline', tarball, 'init'], { ...quiet, cwd: project, timeout: 300_000 });
+    init = spawnSync('npx', ['--yes', '--prefer-offline', '--package', tarball, 'mm2-drill', 'init'], { ...quiet, cwd: project, timeout: 300_000 });
     lockfileAtInit = existsSync(join(project, 'package-lock.json'));
   }, 420_000);
 
