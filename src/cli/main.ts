@@ -22,6 +22,7 @@ import { initCommand } from './init.ts';
 import { setupCommand } from './setup.ts';
 import { Option } from 'commander';
 import { scrub, scrubJson } from '../adapters/secrets.ts';
+import { colorsOn } from '../adapters/terminal-colors.ts';
 
 // Ryuk (testcontainers' reaper) cannot be pulled on machines without a registry; the harness
 // removes its containers itself (labels, `mm2-drill down`).
@@ -92,8 +93,7 @@ function present(model: ReportModel, runDir: string, opts: PrintOptions): ExitCo
   const { results } = model;
   if (opts.json) out(JSON.stringify(results, null, 2));
   else {
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-    const reporters = [terminalReporter({ color, verbose: opts.verbose, runDir }), ...(process.env.GITHUB_ACTIONS === 'true' ? [githubAnnotationsReporter] : [])];
+    const reporters = [terminalReporter({ color: colorsOn(process.stdout), verbose: opts.verbose, runDir }), ...(process.env.GITHUB_ACTIONS === 'true' ? [githubAnnotationsReporter] : [])];
     // Line by line, as each line was always redacted on its own (a log tail's line never reaches into the next).
     for (const reporter of reporters) {
       const text = reporter.render(model);

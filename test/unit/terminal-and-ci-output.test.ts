@@ -165,12 +165,12 @@ describe('compact terminal summary', () => {
     expect(verdictLine(run([measured], 'measured'), '/r')).toBe('MEASURED: 1 • measured of 1 cell run(s) — no threshold applied: nothing was gated (add `thresholds` to gate CI) — results, summary.md, junit.xml, report.html: /r');
   });
 
-  it('colours only when asked (a terminal without NO_COLOR)', () => {
+  it('colours only when asked (adapters/terminal-colors.ts decides)', () => {
     expect([...summaryLines(results), verdictLine(results, '/r')].join('\n')).not.toMatch(/\x1b\[3\dm/);
     const coloured = summaryLines(results, { color: true });
-    expect(coloured[0]).toBe('\x1b[32m✓\x1b[0m mirror.policy=default#1   acked 4000  lost       0  skipped 0  duplicated   60  not replicated       0  gap 4.1s');
+    expect(coloured[0]).toBe('\x1b[32m✓\x1b[39m mirror.policy=default#1   acked 4000  lost       0  skipped 0  duplicated   60  not replicated       0  gap 4.1s');
     expect(coloured[1]).toContain('\x1b[31m— duplicated = 1234');
-    expect(verdictLine(results, '/r', { color: true })).toMatch(/^\x1b\[31mFAILED\x1b\[0m: /);
+    expect(verdictLine(results, '/r', { color: true })).toMatch(/^\x1b\[31mFAILED\x1b\[39m: /);
   });
 
   it('shows a playbook cell\'s stranded and resurrected ids', () => {
