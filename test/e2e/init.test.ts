@@ -106,7 +106,9 @@ describe('init in an empty project without a lockfile, then a drill through the 
       const ids = new Set([...acked.map((a) => a.id), ...eventsOf(history, 'indeterminate').map((e) => e.id)]);
       expect([...onBackup].filter((id) => !ids.has(id))).toEqual([]);
       expect(eventsOf(history, 'deliver').filter((e) => e.phase === 'backup' && e.t > kill).length).toBeGreaterThan(0);
-      expect(readFileSync(join(runDir, 'junit.xml'), 'utf8')).toContain('<testsuite name="failover"');
+      const junit = readFileSync(join(runDir, 'junit.xml'), 'utf8');
+      expect(junit).toContain('<testsuite name="failover"');
+      expect(junit).toContain(`<testcase name="${c!.key}: drill" classname="mm2-drill.failover"`);
     });
 
     it('left no container behind', async () => {
