@@ -135,7 +135,7 @@ async function validate(files: string[], list: boolean, opts: LoadOptions = {}):
 }
 
 const setOption = () =>
-  new Option('--set <path=values>', 'override a scenario field (path=v), or make it a matrix dimension (path=v1,v2); repeatable')
+  new Option('--set <path=values>', 'override a scenario field (path=v; a JSON value is one value), or make it a matrix dimension (path=v1,v2; \\, is a comma in a value); repeatable')
     .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .default([]);
 const repeatOption = () =>
