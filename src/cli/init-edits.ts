@@ -4,6 +4,7 @@
  * do, so a second `init` changes nothing) and what it did, in words, for the user.
  */
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { DrillError } from '../core/errors.ts';
 
 export const PACKAGE = 'mm2-drill';
 
@@ -17,6 +18,18 @@ export interface Edit {
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The project's package.json as an object, or a usage error that says what is wrong with it (init writes nothing then). */
+function parsed(text: string): Json {
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(text);
+  } catch (e) {
+    throw new DrillError('USAGE', `package.json is not valid JSON (${(e as Error).message})`, { fix: 'fix package.json (`npm pkg get` shows what npm reads), then run init again' });
+  }
+  if (!isRecord(pkg)) throw new DrillError('USAGE', 'package.json is not a JSON object', { fix: 'fix package.json, then run init again' });
+  return pkg;
+}
+
 /** The indentation package.json uses (npm keeps the file's own), two spaces for a new file. */
 const indentOf = (text: string): string => /^\{\r?\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
 
@@ -26,8 +39,7 @@ const indentOf = (text: string): string => /^\{\r?\n([ \t]+)"/.exec(text)?.[1] ?
  * reported, never replaced. `text` undefined: the project has no package.json yet.
  */
 export function editPackageJson(text: string | undefined, opts: { name: string; spec: string; script: string }): Edit {
-  const pkg: Json = text === undefined ? { name: opts.name, private: true } : (JSON.parse(text) as unknown as Json);
-  if (!isRecord(pkg)) throw new Error('package.json is not a JSON object');
+  const pkg = text === undefined ? { name: opts.name, private: true } : parsed(text);
   const notes: string[] = [];
   const listed = ['dependencies', 'devDependencies'].find((k) => isRecord(pkg[k]) && typeof (pkg[k] as Json)[PACKAGE] === 'string');
   if (listed) {

@@ -45,6 +45,15 @@ export function initProject(dir: string, force: boolean): string[] {
       fix: 'move the file(s) away, or pass --force to overwrite them',
     });
   }
+  // Every edit is computed before anything is written: an unreadable package.json leaves the project as it was.
+  const edits = ([
+    ['package.json', (text) => editPackageJson(text, { name: basename(root).toLowerCase().replace(/[^a-z0-9._-]/g, '-'), spec: runningSpec(root), script: `mm2-drill run ${DRILL}` })],
+    ['.gitignore', editGitignore],
+  ] as const satisfies readonly (readonly [string, (text: string | undefined) => Edit])[]).map(([name, edit]) => {
+    const file = join(root, name);
+    const before = readIf(file);
+    return { file, before, ...edit(before) };
+  });
   const done: string[] = [];
   for (const t of targets) {
     const now = readIf(t.to);
@@ -53,14 +62,7 @@ export function initProject(dir: string, force: boolean): string[] {
     writeFileSync(t.to, t.text);
     done.push(`${now === undefined ? 'created' : 'overwrote (--force)'} ${shown(t.to)}`);
   }
-  const edits: [string, (text: string | undefined) => Edit][] = [
-    ['package.json', (text) => editPackageJson(text, { name: basename(root).toLowerCase().replace(/[^a-z0-9._-]/g, '-'), spec: runningSpec(root), script: `mm2-drill run ${DRILL}` })],
-    ['.gitignore', editGitignore],
-  ];
-  for (const [name, edit] of edits) {
-    const file = join(root, name);
-    const before = readIf(file);
-    const { text, notes } = edit(before);
+  for (const { file, before, text, notes } of edits) {
     if (text !== before) writeFileSync(file, text);
     done.push(...notes.map((n) => `${before === undefined ? 'created' : 'updated'} ${shown(file)}: ${n}`));
   }

@@ -1,5 +1,5 @@
 /** `mm2-drill init`: its edits of package.json and .gitignore, the spec it pins, and a second run changing nothing. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,5 +90,14 @@ describe('initProject', () => {
     expect(readFileSync(join(project, 'drills', 'failover.ts'), 'utf8')).toBe('// ours\n');
     expect(() => readFileSync(join(project, 'package.json'))).toThrow();
     expect(initProject(project, true).join('\n')).toMatch(/overwrote \(--force\) .*failover\.ts/);
+  });
+
+  it('an unreadable package.json is a usage error, and nothing is written', () => {
+    const project = join(dir, 'broken');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), '{ "name": "x", }');
+    expect(() => initProject(project, false)).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringMatching(/package\.json is not valid JSON/) }));
+    expect(existsSync(join(project, 'drills'))).toBe(false);
+    expect(existsSync(join(project, '.gitignore'))).toBe(false);
   });
 });
