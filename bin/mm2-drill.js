@@ -8,6 +8,7 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 19)) {
   process.stderr.write(
     `mm2-drill needs Node >= 22.19 (this is ${process.version}): install Node 22.19 or newer (https://nodejs.org),` +
+      ` or give the project its own with \`npm install --save-dev node@24\` (npm scripts and npx run it; docs/setup.md),` +
       ` or in a clone of mm2-drill run \`npm run setup\`, which provides one for \`npx mm2-drill\`.\n`,
   );
   process.exitCode = 3;

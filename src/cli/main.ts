@@ -24,6 +24,7 @@ import { setupCommand } from './setup.ts';
 import { expectCommand } from './expect-command.ts';
 import { Option } from 'commander';
 import { scrub, scrubJson } from '../adapters/secrets.ts';
+import { colorsOn } from '../adapters/terminal-colors.ts';
 
 // Ryuk (testcontainers' reaper) cannot be pulled on machines without a registry; the harness
 // removes its containers itself (labels, `mm2-drill down`).
@@ -95,8 +96,7 @@ function present(model: ReportModel, runDir: string, opts: PrintOptions): ExitCo
   const { results } = model;
   if (opts.json) out(JSON.stringify(results, null, 2));
   else {
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-    const reporters = [terminalReporter({ color, verbose: opts.verbose, runDir }), ...(process.env.GITHUB_ACTIONS === 'true' ? [githubAnnotationsReporter] : [])];
+    const reporters = [terminalReporter({ color: colorsOn(process.stdout), verbose: opts.verbose, runDir }), ...(process.env.GITHUB_ACTIONS === 'true' ? [githubAnnotationsReporter] : [])];
     // Line by line, as each line was always redacted on its own (a log tail's line never reaches into the next).
     for (const reporter of reporters) {
       const text = reporter.render(model);
@@ -138,7 +138,7 @@ async function validate(files: string[], list: boolean, opts: LoadOptions = {}):
 }
 
 const setOption = () =>
-  new Option('--set <path=values>', 'override a scenario field (path=v), or make it a matrix dimension (path=v1,v2); repeatable')
+  new Option('--set <path=values>', 'override a scenario field (path=v; a JSON value is one value), or make it a matrix dimension (path=v1,v2; \\, is a comma in a value); repeatable')
     .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .default([]);
 const wholeNumber = (option: string, min: number) => (v: string) => {

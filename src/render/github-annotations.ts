@@ -7,7 +7,7 @@
  *  - `::warning` per unknown verdict: a threshold that could not be measured (it still fails
  *    the run: it was not shown to pass) or a consistency check that could not be made.
  *
- * Titles use the junit.xml names (`<scenario> <cell run>: threshold: lost`), messages the
+ * Titles are the scenario and the junit.xml case name (`<scenario> <cell run>: threshold: lost`), messages the
  * measured value and the threshold. Escaping follows GitHub's workflow-command rules (as
  * `@actions/core` does): `%`, CR and LF in the message; also `:` and `,` in a property.
  */

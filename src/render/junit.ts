@@ -1,7 +1,10 @@
 /**
- * junit.xml: one test suite per scenario; per cell run (the class name: `<scenario>.<cell run
- * key>`) one `drill` case, then one case per consistency check (`consistency: <name>`) and per
- * threshold (`threshold: <figure>`, see check-text.ts).
+ * junit.xml: one test suite per scenario, whose cases all have the class name `mm2-drill.<scenario>`;
+ * per cell run one `<cell run key>: drill` case, then one case per consistency check (`<cell run
+ * key>: consistency: <name>`) and per threshold (`<cell run key>: threshold: <figure>`, see
+ * check-text.ts). The cell run key is in the case's name, not its class name: CI tools (Jenkins)
+ * read the class name's last dot as the package separator, and a key holds dots
+ * (`mirror.policy=default#1`, `kafka.version=3.9.1`). The scenario name is kebab-case, dot-free.
  *
  * Names never hold a threshold's value, so a CI's test history follows a check across a
  * changed threshold; the value, the measured figure and the expression are in the failure's
@@ -46,16 +49,17 @@ export interface JunitCase {
 
 /** The test cases of one cell run, in order: the drill, its consistency checks, its thresholds. */
 export function junitCases(scenario: string, c: CellResult): JunitCase[] {
-  const classname = `${scenario}.${c.key}`;
+  const classname = `mm2-drill.${scenario}`;
+  const named = (what: string) => `${c.key}: ${what}`;
   const seconds = c.durationMs / 1000;
-  if (c.status === 'interrupted') return [{ name: 'drill', classname, seconds, outcome: { kind: 'skipped', message: `interrupted${c.error ? `: ${c.error.message}` : ''}` } }];
-  if (c.retriedAs !== undefined) return [{ name: 'drill', classname, seconds, outcome: { kind: 'skipped', message: retriedText(c) } }];
-  if (c.status === 'error') return [{ name: 'drill', classname, seconds, outcome: { kind: 'error', message: `${c.error?.code}: ${c.error?.message}`, detail: c.error?.detail ? `${c.error.code}: ${c.error.message}\n${c.error.detail}` : undefined } }];
+  if (c.status === 'interrupted') return [{ name: named('drill'), classname, seconds, outcome: { kind: 'skipped', message: `interrupted${c.error ? `: ${c.error.message}` : ''}` } }];
+  if (c.retriedAs !== undefined) return [{ name: named('drill'), classname, seconds, outcome: { kind: 'skipped', message: retriedText(c) } }];
+  if (c.status === 'error') return [{ name: named('drill'), classname, seconds, outcome: { kind: 'error', message: `${c.error?.code}: ${c.error?.message}`, detail: c.error?.detail ? `${c.error.code}: ${c.error.message}\n${c.error.detail}` : undefined } }];
   const names = checkNames(c.checks);
   return [
-    { name: 'drill', classname, seconds, outcome: { kind: 'ok' } },
+    { name: named('drill'), classname, seconds, outcome: { kind: 'ok' } },
     ...(c.consistency?.checks ?? []).map((x): JunitCase => ({
-      name: `consistency: ${x.name}`,
+      name: named(`consistency: ${x.name}`),
       classname,
       seconds: 0,
       outcome: x.verdict === 'pass' ? { kind: 'ok' }
@@ -63,7 +67,7 @@ export function junitCases(scenario: string, c: CellResult): JunitCase[] {
         : { kind: 'skipped', message: `${x.name} could not be checked: ${x.detail}` },
     })),
     ...c.checks.map((x, i): JunitCase => ({
-      name: names[i]!,
+      name: named(names[i]!),
       classname,
       seconds: 0,
       outcome: x.verdict === 'pass' ? { kind: 'ok' } : { kind: 'failure', message: checkMessage(c, x) },
@@ -74,8 +78,8 @@ export function junitCases(scenario: string, c: CellResult): JunitCase[] {
 /** The cases of a matrix cell's thresholds over repetitions. */
 export function aggregateCases(scenario: string, s: CellSummary): JunitCase[] {
   return (s.checks ?? []).map((x) => ({
-    name: aggregateName(x),
-    classname: `${scenario}.${s.cellId}`,
+    name: `${s.cellId}: ${aggregateName(x)}`,
+    classname: `mm2-drill.${scenario}`,
     seconds: 0,
     outcome: x.verdict === 'pass' ? { kind: 'ok' } : { kind: 'failure', message: aggregateMessage(x) },
   }));

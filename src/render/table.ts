@@ -22,6 +22,7 @@ import { aggregateMessage, checkMessage, retriedText } from './check-text.ts';
 import type { AggregateCheck } from '../core/checker/verdict.ts';
 import { cellVerdict, runVerdict } from './verdict-sentence.ts';
 import { workloadClockLabel } from '../core/results/clock.ts';
+import { paint, type Style } from './paint.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
 
@@ -167,14 +168,13 @@ export function propagationTable(results: RunResults): string | null {
   return table.toString();
 }
 
-/** How the compact summary is printed: ANSI colours only on a colour terminal (not with NO_COLOR, never into a pipe). */
+/** How the compact summary is printed: in colours or not (the caller asks adapters/terminal-colors.ts). */
 export interface SummaryStyle {
   color: boolean;
 }
 
 const marks: Record<CellResult['status'], string> = { passed: '✓', failed: '✗', measured: '•', error: '!', interrupted: '-' };
-const colours: Record<CellResult['status'] | 'running', string> = { passed: '32', failed: '31', measured: '36', error: '31', interrupted: '33', running: '33' };
-const paint = (style: SummaryStyle, code: string, s: string) => (style.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+const colours: Record<CellResult['status'] | 'running', Style> = { passed: 'green', failed: 'red', measured: 'cyan', error: 'red', interrupted: 'yellow', running: 'yellow' };
 /** Text from elsewhere (an error's message, a container's log tail) without its escape sequences and control characters. */
 const plain = (s: string) => s.replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f]/g, '');
 
@@ -211,21 +211,21 @@ export function summaryLines(results: RunResults, style: SummaryStyle = { color:
   const widths = new Map<string, number>();
   for (const row of figures) for (const [label, value] of row) widths.set(label, Math.max(widths.get(label) ?? 0, value.length));
   return cells.flatMap((c, i) => {
-    const head = `${paint(style, colours[c.status], marks[c.status])} ${c.key.padEnd(keyWidth)}`;
-    if (c.retriedAs !== undefined) return [`${head}  ${paint(style, colours.error, plain(retriedText(c)))}`];
+    const head = `${paint(style.color, colours[c.status], marks[c.status])} ${c.key.padEnd(keyWidth)}`;
+    if (c.retriedAs !== undefined) return [`${head}  ${paint(style.color, colours.error, plain(retriedText(c)))}`];
     if (c.status === 'error' || c.status === 'interrupted') {
       const what = plain(c.status === 'interrupted' ? `interrupted${c.error ? `: ${c.error.message}` : ''}` : `${c.error?.code}: ${c.error?.message}`);
       const detail = c.status === 'error' && c.error?.detail ? plain(c.error.detail).split('\n').map((l) => `    ${l}`) : [];
-      return [`${head}  ${paint(style, colours[c.status], what)}`, ...detail];
+      return [`${head}  ${paint(style.color, colours[c.status], what)}`, ...detail];
     }
     const row = new Map(figures[i]);
     const shown = [...widths].map(([label, w]) => (row.has(label) ? `${label} ${row.get(label)!.padStart(w)}` : ' '.repeat(label.length + 1 + w))).join('  ').trimEnd();
     const failed = failedChecks(c);
-    return [`${head}  ${shown}${failed.length ? `  ${paint(style, colours.failed, `— ${failed.join('; ')}`)}` : ''}`];
+    return [`${head}  ${shown}${failed.length ? `  ${paint(style.color, colours.failed, `— ${failed.join('; ')}`)}` : ''}`];
   }).concat(results.summary.flatMap((s) => (s.checks ?? []).map((x) => {
     // A threshold over repetitions: a line per check, under the cell runs it was judged on.
     const status = x.verdict === 'pass' ? 'passed' : 'failed';
-    return `${paint(style, colours[status], marks[status])} ${overText(s.cellId, x)}  ${x.verdict === 'pass' ? plain(aggregateMessage(x)) : paint(style, colours.failed, `— ${plain(aggregateMessage(x))}`)}`;
+    return `${paint(style.color, colours[status], marks[status])} ${overText(s.cellId, x)}  ${x.verdict === 'pass' ? plain(aggregateMessage(x)) : paint(style.color, colours.failed, `— ${plain(aggregateMessage(x))}`)}`;
   })));
 }
 
@@ -237,7 +237,7 @@ export function verdictLine(results: RunResults, runDir: string, style: SummaryS
   const byStatus = order.map((s) => [s, cells.filter((c) => c.status === s).length] as const).filter(([, k]) => k > 0);
   const tally = `${byStatus.map(([s, k]) => `${k} ${marks[s]} ${s}`).join(', ') || 'no cell run finished'} of ${cells.length} cell run(s)${retried ? ` (and ${retried} attempt(s) in error, retried)` : ''}`;
   const gate = results.status === 'measured' ? ' — no threshold applied: nothing was gated (add `thresholds` to gate CI)' : '';
-  return `${paint(style, colours[results.status], results.status.toUpperCase())}: ${tally}${gate} — results, summary.md, junit.xml, report.html: ${runDir}`;
+  return `${paint(style.color, colours[results.status], results.status.toUpperCase())}: ${tally}${gate} — results, summary.md, junit.xml, report.html: ${runDir}`;
 }
 
 /**

@@ -7,6 +7,8 @@
 import { eventDescriber, eventSentence, type EventKind } from '../core/checker/drill-events.ts';
 import type { HistoryEvent } from '../core/history/history.ts';
 import { scrub } from '../adapters/secrets.ts';
+import { colorsOn } from '../adapters/terminal-colors.ts';
+import { paint } from '../render/paint.ts';
 
 export interface Progress {
   /** Starts a step; the returned function ends it. */
@@ -20,10 +22,10 @@ export function consoleProgress(out: NodeJS.WriteStream = process.stderr, now: (
   // Every line with its secrets redacted (a step label or an event may quote a command).
   const stream = { isTTY: out.isTTY, write: (s: string) => out.write(scrub(s)) };
   const tty = stream.isTTY === true && !process.env.CI;
-  const color = tty && !process.env.NO_COLOR;
-  const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);
-  const ok = color ? '\x1b[32m✔\x1b[0m' : '✔';
-  const bolt = color ? '\x1b[33m»\x1b[0m' : '»';
+  const color = colorsOn(out);
+  const dim = (s: string) => paint(color, 'dim', s);
+  const ok = paint(color, 'green', '✔');
+  const bolt = paint(color, 'yellow', '»');
   return {
     step(label) {
       const t0 = now();

@@ -111,8 +111,8 @@ it('compares two real runs figure by figure, flags only changes beyond the sprea
     expect(run.results.status).toBe('failed');
     expect(run.code).toBe(1);
     const junit = readFileSync(join(run.dir, 'junit.xml'), 'utf8');
-    expect(junit).toMatch(/<testcase name="threshold: acked \(min\)" classname="short-repeated\.default"[^>]*>\s*<failure message="min of acked over 2 repetition\(s\) = \d+/);
-    expect(junit).toMatch(/<testcase name="threshold: duplicated \(median\)" classname="short-repeated\.default" time="0\.000"\/>/);
+    expect(junit).toMatch(/<testcase name="default: threshold: acked \(min\)" classname="mm2-drill\.short-repeated"[^>]*>\s*<failure message="min of acked over 2 repetition\(s\) = \d+/);
+    expect(junit).toMatch(/<testcase name="default: threshold: duplicated \(median\)" classname="mm2-drill\.short-repeated" time="0\.000"\/>/);
     expect(readFileSync(join(run.dir, 'summary.md'), 'utf8')).toContain(`| ❌ | default (min of 2 runs) | acked | min &lt;1 | ${Math.min(...acked)} |`);
     expect(run.stdout).toMatch(/✗ default \(min of 2 runs\)\s+— min of acked over 2 repetition\(s\)/);
   }

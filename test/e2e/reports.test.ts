@@ -37,10 +37,10 @@ it('writes summary.md and a junit.xml with the failing threshold as a failure', 
   expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('| ❌ |');
   const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
   // Names without the threshold's value (a CI's test history survives a changed threshold); the value is in the message.
-  expect(junit).toMatch(/<testcase name="threshold: duplicated"[^>]*>\s*<failure message="duplicated = \d+, threshold duplicated &lt; 0"/);
-  expect(junit).toMatch(/<testcase name="threshold: skipped" classname="short\.default#1" time="0\.000"\/>/);
+  expect(junit).toMatch(/<testcase name="default#1: threshold: duplicated"[^>]*>\s*<failure message="duplicated = \d+, threshold duplicated &lt; 0"/);
+  expect(junit).toMatch(/<testcase name="default#1: threshold: skipped" classname="mm2-drill\.short" time="0\.000"\/>/);
   // The drill's own time goes to one `drill` case; the checks, evaluated afterwards, take none.
-  expect(junit).toMatch(/<testcase name="drill" classname="short\.default#1" time="[1-9]\d*\.\d{3}"\/>/);
+  expect(junit).toMatch(/<testcase name="default#1: drill" classname="mm2-drill\.short" time="[1-9]\d*\.\d{3}"\/>/);
   expect(junit).toContain('failures="1"');
 });
 

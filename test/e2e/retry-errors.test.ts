@@ -38,6 +38,6 @@ it('runs a cell run in error again and keeps the failed attempt, marked, with it
   expect(drill.stderr).toMatch(/default#1: error \(CLUSTER_UNREACHABLE: .*\) — running it again \(--retry-errors, retry 1 of 1\)/);
   expect(drill.stdout).toMatch(/default#1\s+retried as default#1\.retry1 after CLUSTER_UNREACHABLE/);
   const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
-  expect(junit).toMatch(/classname="external\.default#1" [^>]*>\s*<skipped message="retried as default#1\.retry1 after CLUSTER_UNREACHABLE/);
-  expect(junit).toMatch(/classname="external\.default#1\.retry1" [^>]*>\s*<error message="CLUSTER_UNREACHABLE/);
+  expect(junit).toMatch(/name="default#1: drill" classname="mm2-drill\.external" [^>]*>\s*<skipped message="retried as default#1\.retry1 after CLUSTER_UNREACHABLE/);
+  expect(junit).toMatch(/name="default#1\.retry1: drill" classname="mm2-drill\.external" [^>]*>\s*<error message="CLUSTER_UNREACHABLE/);
 }, 660_000);

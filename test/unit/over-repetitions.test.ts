@@ -151,7 +151,7 @@ describe('thresholds over repetitions', () => {
     expect(runStatus(cells, false, passing)).toBe('passed');
     const r = { ...results('r1', cells), summary };
     expect(summaryLines(r).at(-1)).toBe('✗ a (median of 3 runs)  — median of duplicated over 3 repetition(s) = 20, threshold duplicated median <= 15');
-    expect(renderJunit(r)).toContain('<testcase name="threshold: duplicated (median)" classname="drill.a" time="0.000">');
+    expect(renderJunit(r)).toContain('<testcase name="a: threshold: duplicated (median)" classname="mm2-drill.drill" time="0.000">');
   });
 });
 
@@ -178,7 +178,7 @@ describe('retried cell runs', () => {
     expect(runStatus(failed, false)).toBe('error');
     expect(summarize(cells).map((s) => [s.cellId, s.runs, s.figures.duplicated?.median])).toEqual([['a', 1, 50], ['b', 1, 1]]);
     const r = { ...results('r1', cells), status: 'passed' as const };
-    expect(renderJunit(r)).toMatch(/<testcase name="drill" classname="drill\.a#1" [^>]*>\s*<skipped message="retried as a#1\.retry1 after TASK_FAILED: MirrorSourceConnector task 0 FAILED — not counted"\/>/);
+    expect(renderJunit(r)).toMatch(/<testcase name="a#1: drill" classname="mm2-drill\.drill" [^>]*>\s*<skipped message="retried as a#1\.retry1 after TASK_FAILED: MirrorSourceConnector task 0 FAILED — not counted"\/>/);
     expect(summaryLines(r)[0]).toContain('a#1         retried as a#1.retry1 after TASK_FAILED');
     expect(verdictLine(r, 'dir')).toContain('of 2 cell run(s) (and 1 attempt(s) in error, retried)');
     // Compared runs count the retry, not the attempt it replaced.

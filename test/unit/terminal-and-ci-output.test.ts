@@ -86,14 +86,24 @@ describe('check names and messages', () => {
 describe('junit.xml', () => {
   it('gives the cell run\'s measured time to one drill case and none to the checks, evaluated afterwards', () => {
     const cases = junitCases('quickstart', failing);
+    const key = 'mirror.policy=identity#1';
     expect(cases.map((c) => [c.name, c.seconds])).toEqual([
-      ['drill', 41.25], ['consistency: backup-reads-agree', 0], ['threshold: duplicated', 0], ['threshold: lost', 0], ['threshold: skipped', 0],
+      [`${key}: drill`, 41.25], [`${key}: consistency: backup-reads-agree`, 0], [`${key}: threshold: duplicated`, 0], [`${key}: threshold: lost`, 0], [`${key}: threshold: skipped`, 0],
     ]);
-    expect(cases.every((c) => c.classname === 'quickstart.mirror.policy=identity#1')).toBe(true);
     const xml = renderJunit(results);
-    expect(xml).toContain('<testcase name="drill" classname="quickstart.mirror.policy=identity#1" time="41.250"/>');
-    expect(xml).toContain('<testcase name="threshold: duplicated" classname="quickstart.mirror.policy=identity#1" time="0.000">');
+    expect(xml).toContain(`<testcase name="${key}: drill" classname="mm2-drill.quickstart" time="41.250"/>`);
+    expect(xml).toContain(`<testcase name="${key}: threshold: duplicated" classname="mm2-drill.quickstart" time="0.000">`);
     expect(xml).toMatch(/<testsuite name="quickstart" tests="\d+" failures="2" errors="1" skipped="0" time="165\.000"/);
+  });
+
+  it('names the class mm2-drill.<scenario>, the same for every cell run: a CI splits it at its last dot into package and class', () => {
+    const classnames = new Set(results.cells.flatMap((c) => junitCases(results.scenario.name, c)).map((c) => c.classname));
+    expect([...classnames]).toEqual([`mm2-drill.${results.scenario.name}`]);
+    const [pkg, cls] = [...classnames][0]!.split(/\.(?=[^.]*$)/);
+    expect([pkg, cls]).toEqual(['mm2-drill', results.scenario.name]);
+    // The cell run keys hold dots; each case's name carries its key, so no two cells' cases share a name.
+    const names = results.cells.flatMap((c) => junitCases(results.scenario.name, c)).map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it('fails with the measured value and the threshold; an unknown threshold fails, an unknown consistency check is skipped', () => {
@@ -102,7 +112,7 @@ describe('junit.xml', () => {
     expect(xml).toContain('<failure message="lost could not be measured (the backup could not be read completely), threshold lost &lt;= 0">');
     const unsure = cell('u#1', { consistency: { holds: true, checks: [{ name: 'resume-at-chosen-offsets', verdict: 'unknown', detail: 'no failover-offsets event' }] } });
     expect(junitCases('s', unsure)[1]).toMatchObject({ outcome: { kind: 'skipped', message: 'resume-at-chosen-offsets could not be checked: no failover-offsets event' } });
-    expect(junitCases('s', cell('i#1', { status: 'interrupted', checks: [] }))).toEqual([{ name: 'drill', classname: 's.i#1', seconds: 41.25, outcome: { kind: 'skipped', message: 'interrupted' } }]);
+    expect(junitCases('s', cell('i#1', { status: 'interrupted', checks: [] }))).toEqual([{ name: 'i#1: drill', classname: 'mm2-drill.s', seconds: 41.25, outcome: { kind: 'skipped', message: 'interrupted' } }]);
   });
 
   it('stays valid against the JUnit schema with control characters and line breaks in messages', () => {
@@ -155,12 +165,12 @@ describe('compact terminal summary', () => {
     expect(verdictLine(run([measured], 'measured'), '/r')).toBe('MEASURED: 1 • measured of 1 cell run(s) — no threshold applied: nothing was gated (add `thresholds` to gate CI) — results, summary.md, junit.xml, report.html: /r');
   });
 
-  it('colours only when asked (a terminal without NO_COLOR)', () => {
+  it('colours only when asked (adapters/terminal-colors.ts decides)', () => {
     expect([...summaryLines(results), verdictLine(results, '/r')].join('\n')).not.toMatch(/\x1b\[3\dm/);
     const coloured = summaryLines(results, { color: true });
-    expect(coloured[0]).toBe('\x1b[32m✓\x1b[0m mirror.policy=default#1   acked 4000  lost       0  skipped 0  duplicated   60  not replicated       0  gap 4.1s');
+    expect(coloured[0]).toBe('\x1b[32m✓\x1b[39m mirror.policy=default#1   acked 4000  lost       0  skipped 0  duplicated   60  not replicated       0  gap 4.1s');
     expect(coloured[1]).toContain('\x1b[31m— duplicated = 1234');
-    expect(verdictLine(results, '/r', { color: true })).toMatch(/^\x1b\[31mFAILED\x1b\[0m: /);
+    expect(verdictLine(results, '/r', { color: true })).toMatch(/^\x1b\[31mFAILED\x1b\[39m: /);
   });
 
   it('shows a playbook cell\'s stranded and resurrected ids', () => {

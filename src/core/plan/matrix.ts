@@ -10,6 +10,7 @@ import { thresholdScopeProblems, unmeasurableChecks } from '../scenario/threshol
 import { parseScenario } from '../scenario/validate.ts';
 import { plainData } from '../scenario/plain-data.ts';
 import { matrixValueLabel } from '../redaction.ts';
+import { scenarioPathKeys } from './scenario-path.ts';
 
 export type MatrixValue = string | number | boolean;
 
@@ -26,11 +27,16 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 
 /**
  * Returns a copy of `obj` with `value` at the dotted `path` (`timeline.0.at` indexes arrays),
- * creating objects on the way.
+ * creating objects on the way. Its keys are the scenario's (scenario-path.ts): the name of a
+ * property in `mirror.properties` is one key, dots and all.
  */
-export function setPath<T extends Record<string, unknown> | unknown[]>(obj: T, path: string, value: unknown, whole: string = path): T {
-  const [head, ...rest] = path.split('.');
-  if (!head) throw new DrillError('SCENARIO_INVALID', `matrix: empty path "${path}"`);
+export function setPath<T extends Record<string, unknown> | unknown[]>(obj: T, path: string, value: unknown): T {
+  return setKeys(obj, scenarioPathKeys(path), value, path);
+}
+
+function setKeys<T extends Record<string, unknown> | unknown[]>(obj: T, keys: readonly string[], value: unknown, whole: string): T {
+  const [head, ...rest] = keys;
+  if (!head) throw new DrillError('SCENARIO_INVALID', `matrix: empty path "${whole}"`);
   // `timeline.-1.at` or `timeline.x.at` would set a property no validation looks at: silently ignored.
   if (Array.isArray(obj) && !(/^\d+$/.test(head) && Number(head) <= obj.length)) {
     throw new DrillError('SCENARIO_INVALID', `"${whole}": "${head}" is not an index of a list of ${obj.length} item(s)`, {
@@ -40,7 +46,7 @@ export function setPath<T extends Record<string, unknown> | unknown[]>(obj: T, p
   const child: unknown = (obj as Record<string, unknown>)[head];
   // A missing list (`timeline.0.at` on a scenario without a timeline) is made a list, so its index is checked.
   const fresh = /^-?\d+$/.test(rest[0] ?? '') ? [] : {};
-  const next = rest.length === 0 ? value : setPath(isPlainObject(child) || Array.isArray(child) ? child : fresh, rest.join('.'), value, whole);
+  const next = rest.length === 0 ? value : setKeys(isPlainObject(child) || Array.isArray(child) ? child : fresh, rest, value, whole);
   if (Array.isArray(obj)) {
     const copy = [...obj];
     copy[Number(head)] = next;
