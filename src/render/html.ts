@@ -19,6 +19,7 @@ import { comparisonChart, type ComparisonChart } from './comparison-chart.ts';
 import type { LogFile } from '../core/results/log-files.ts';
 import { alarmCells, alarmHead } from './alarm-rows.ts';
 import { topicCells, topicHead } from './topic-rows.ts';
+import { rateCells, rateHead } from './rate-rows.ts';
 
 const h = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n = (x: unknown) => (x === null || x === undefined ? '—' : h(x));
@@ -119,6 +120,7 @@ function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefi
   ${c.roundTrip ? roundTripHtml(c.roundTrip) : ''}
   ${c.alarms?.length ? `<h4>Alarms</h4>${tableHtml(alarmHead, c.alarms.map((a) => alarmCells(a).map(h)), 'alarms')}` : ''}
   ${(c.topics?.length ?? 0) > 1 ? `<h4>Replication per topic</h4>${tableHtml(topicHead, c.topics!.map((t) => topicCells(t).map(h)), 'topics')}` : ''}
+  ${c.workloadRates?.length ? `<h4>Workload: asked vs achieved rate</h4>${tableHtml(rateHead, c.workloadRates.map((r) => rateCells(r).map(h)), 'rates')}` : ''}
   ${c.attribution ? attributionHtml(c.attribution) : ''}
   ${consistencyHtml(c)}
   ${propertiesFileHtml(c)}
@@ -147,6 +149,7 @@ Unreached: on the backup beyond where the consumer stopped. Duplicated: delivere
     'round-trip': null,
     alarms: null,
     topics: null,
+    'workload-rate': null,
     'not-gated': null,
     attribution: null,
     // An empty line when there is none: the page's layout as it always was.
