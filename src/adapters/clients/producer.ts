@@ -8,7 +8,7 @@
  */
 import { Partitioners, type Kafka, type Producer, type ProducerBatch, type RecordMetadata } from 'kafkajs';
 import type { CellRecorder } from '../recorder.ts';
-import { encodeMessage, ID_HEADER, sendCap } from '../../core/history/message.ts';
+import { backlogCap, encodeMessage, ID_HEADER, sendCap } from '../../core/history/message.ts';
 import { produceOutcome } from '../../core/kafka/produce-outcome.ts';
 import { sleep } from '../wait.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
@@ -84,7 +84,9 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   /** The messages due now; with transactions, one transaction's worth once that many are due. */
   const takeDue = () => {
     const elapsed = Math.min(Date.now() - started, (w.durationSeconds ?? Infinity) * 1000);
-    const due = topics.map((topic) => Math.max(0, Math.min(sendCap(topic.messageBytes), Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent)));
+    // A transaction is one send of at most sendCap per topic (its validation says so); a plain send carries a backlog's worth.
+    const cap = (topic: (typeof topics)[number]) => (perTransaction > 0 ? sendCap(topic.messageBytes) : backlogCap(topic.messageBytes, topic.partitions));
+    const due = topics.map((topic) => Math.max(0, Math.min(cap(topic), Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent)));
     let budget = perTransaction === 0 ? Infinity : due.reduce((a, b) => a + b, 0) >= perTransaction ? perTransaction : 0;
     return topics.flatMap((topic, i) => {
       const n = Math.min(due[i]!, budget);
@@ -97,10 +99,23 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     });
   };
 
+  /**
+   * Plain sends in flight at once. kafkajs's idempotent producer numbers a partition's batches
+   * when it builds a request and keeps one request in flight: two sends issued together would
+   * carry the same sequence numbers, so it gets one; a plain producer overlaps a few round trips.
+   */
+  const maxInFlight = w.idempotent ? 1 : 4;
+  const inFlight = new Set<Promise<void>>();
   const sendDue = async () => {
     if (perTransaction === 0) {
-      const batch = takeDue();
-      if (batch.length > 0) await send(batch);
+      while (inFlight.size < maxInFlight) {
+        const batch = takeDue();
+        if (batch.length === 0) break;
+        const p: Promise<void> = send(batch).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      }
+      // The loop turns again once a send resolves or the next tick is due, whichever comes first.
+      if (inFlight.size > 0) await Promise.race(inFlight);
       return;
     }
     // A backlog goes out one transaction after another; after a failed one the rest stay due
@@ -186,13 +201,15 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   const loop = (async () => {
     while (!stopping) {
       if (renew) {
+        await Promise.all(inFlight); // their outcomes belong to the producer that sent them
         renew = false;
         await Promise.race([producer.disconnect().catch(() => undefined), sleep(3000)]);
         producer = create();
         await producer.connect().catch(() => (renew = true)); // retried on the next turn
       } else await sendDue();
-      await sleep(20);
+      await sleep(inFlight.size >= maxInFlight ? 0 : 20);
     }
+    await Promise.all(inFlight);
   })();
 
   return {
