@@ -30,6 +30,8 @@ import { HistoryRecorder } from '../src/adapters/recorder.ts';
 import { workloadRates } from '../src/core/checker/workload-rate.ts';
 import { sleep } from '../src/adapters/wait.ts';
 
+// As the CLI: no reaper container (its image is pulled from a registry); the script stops what it started.
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 const { values: opt } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--scale'),
   options: { seconds: { type: 'string', default: '15' }, bytes: { type: 'string', default: '100' }, partitions: { type: 'string', default: '3' }, rate: { type: 'string', default: '1000000' } },
