@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- --scale`: how fast the harness writes against what Kafka itself writes, side
- * by side, in one drill environment (two clusters, Toxiproxy, MM2 copying both topics):
+ * by side, in one drill environment (two clusters, Toxiproxy, MM2), each to a topic of its own
+ * that MM2 does not copy — a copy running behind one producer would slow the other:
  *  - the ceiling: Kafka's ProducerPerformance, from the drill's Kafka image on the host network,
  *    to the primary's CLIENT path (through Toxiproxy, as the harness producer writes), with the
  *    same message size, acks=all;
@@ -45,7 +46,7 @@ const dir = mkdtempSync(join(tmpdir(), 'mm2-drill-bench-scale-'));
 const log = join(dir, 'kafkajs.log');
 const scenario = parseScenario({
   name: 'bench-scale',
-  topics: [{ name: 'orders', partitions }, { name: 'ceiling', partitions }],
+  topics: [{ name: 'orders', partitions: 1 }],
   workload: { messageBytes: bytes, acks: 'all' },
 }, 'bench-scale');
 const client = await getContainerRuntimeClient();
@@ -60,10 +61,14 @@ const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
 try {
   const env = await startEnvironment({ scenario, images, policy: noPolicy, labels, logDir: dir, onStage: () => undefined }, (c) => tracked.push(c));
   const bootstrap = env.primary.clientBootstrap.join(',');
+  const admin = env.primary.kafka('admin', 'mm2-drill-bench-admin', log).admin();
+  await admin.connect();
+  // Outside the scenario's topics: MM2 copies neither (drill clusters do not create topics on a write).
+  await admin.createTopics({ waitForLeaders: true, topics: ['bench-harness', 'bench-ceiling'].map((topic) => ({ topic, numPartitions: partitions, replicationFactor: env.primary.nodes })) });
 
   // The ceiling: Kafka's own producer, as many records as it writes in about the harness's time at 150k/s.
   const records = Math.max(100_000, seconds * 150_000);
-  const perf = await $`docker run --rm --network host --entrypoint java ${image} -cp ${'/opt/kafka/libs/*'} org.apache.kafka.tools.ProducerPerformance --topic ceiling --num-records ${records} --record-size ${bytes} --throughput -1 --producer-props bootstrap.servers=${bootstrap} acks=all`.quiet().nothrow();
+  const perf = await $`docker run --rm --network host --entrypoint java ${image} -cp ${'/opt/kafka/libs/*'} org.apache.kafka.tools.ProducerPerformance --topic bench-ceiling --num-records ${records} --record-size ${bytes} --throughput -1 --producer-props bootstrap.servers=${bootstrap} acks=all`.quiet().nothrow();
   const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(perf.stdout.trim().split('\n').at(-1) ?? '');
   const ceiling = summary ? Number(summary[2]) : null;
   rows.push(row('ceiling: ProducerPerformance', ceiling === null ? 'unknown' : `${f0(ceiling)} msg/s`, ceiling === null ? `failed: ${(perf.stderr || perf.stdout).trim().split('\n').at(-1)}` : `${summary![1]} records of ${bytes} B, acks=all, CLIENT path via Toxiproxy`));
@@ -76,14 +81,14 @@ try {
   const poll = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   const run = await startProducer({
     kafka: env.primary.kafka('client', 'mm2-drill-bench-producer', log),
-    topics: [{ name: 'orders', partitions, ratePerSecond: asked, messageBytes: bytes }],
+    topics: [{ name: 'bench-harness', partitions, ratePerSecond: asked, messageBytes: bytes }],
     settings: scenario.workload, idPrefix: 'bench', recorder: rec,
   });
   await sleep(seconds * 1000);
   await run.stop();
   await history.close();
   clearInterval(poll);
-  const [rate] = workloadRates(rec.events(), [{ name: 'orders', ratePerSecond: asked }]);
+  const [rate] = workloadRates(rec.events(), [{ name: 'bench-harness', ratePerSecond: asked }]);
   const achieved = typeof rate?.achievedPerSecond === 'number' ? rate.achievedPerSecond : null;
   const acked = run.stats.acked;
   rows.push(row('harness producer: achieved', achieved === null ? 'unknown' : `${f0(achieved)} msg/s`, `asked ${f0(asked)} msg/s; ${acked} acked, ${run.stats.failed} failed, ${run.stats.indeterminate} indeterminate; idempotent ${scenario.workload.idempotent}`));
@@ -92,11 +97,9 @@ try {
   rows.push(row('history bytes per acked message', acked ? `${(statSync(join(dir, 'history.ndjson')).size / acked).toFixed(0)} B` : 'unknown', 'history.ndjson: one ack event each'));
 
   // A verification read of the topic end to end (the ADMIN path, never faulted).
-  const admin = env.primary.kafka('admin', 'mm2-drill-bench-admin', log).admin();
-  await admin.connect();
   let read = 0;
   const t0 = Date.now();
-  await readToEnd({ kafka: env.primary.kafka('admin', 'mm2-drill-bench-reader', log), admin, topic: 'orders', timeoutMs: 120_000, group: 'mm2-drill-bench-verify' }, () => read++);
+  await readToEnd({ kafka: env.primary.kafka('admin', 'mm2-drill-bench-reader', log), admin, topic: 'bench-harness', timeoutMs: 120_000, group: 'mm2-drill-bench-verify' }, () => read++);
   const readMs = Date.now() - t0;
   await admin.disconnect();
   rows.push(row('verification read', `${f0((read * 1000) / readMs)} msg/s`, `${read} records in ${(readMs / 1000).toFixed(1)} s`));

@@ -21,7 +21,7 @@ describe('asked vs achieved rate (quickstart at 20,000 msg/s of 100 B)', () => {
   beforeAll(async () => {
     ({ results, history, stdout, code } = await runDrill('scenarios/quickstart.ts', 'quickstart', [
       '--only', 'policy=default',
-      '--set', `workload.ratePerSecond=${ASKED}`, '--set', 'workload.messageBytes=100', '--set', 'timeline.0.at=12',
+      '--set', `workload.ratePerSecond=${ASKED}`, '--set', 'workload.messageBytes=100', '--set', 'timeline.0.at=10',
       '--set', 'thresholds.achievedRateRatio=>=0',
     ]));
     cell = results.cells[0]!;

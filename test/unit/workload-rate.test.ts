@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../src/core/history/history.ts';
-import { BELOW_ASKED, workloadRates, worstRatio } from '../../src/core/checker/workload-rate.ts';
+import { BELOW_ASKED, workloadRateChecker, workloadRates, worstRatio } from '../../src/core/checker/workload-rate.ts';
 import { figureValue } from '../../src/core/results/threshold-checks.ts';
-import { checkInput } from '../../src/core/checker/checker.ts';
-import { measureCell } from '../../src/core/results/measure.ts';
+import { cellSettingsOf } from '../../src/core/history/cell-settings.ts';
+import type { CheckInput } from '../../src/core/checker/checker.ts';
 
 /** `n` acks of `topic`, evenly from `from` to `to` (epoch ms), on `cluster` when given. */
 function acks(topic: string, n: number, from: number, to: number, cluster?: string): HistoryEvent[] {
@@ -55,7 +55,9 @@ describe('asked vs achieved rate', () => {
 
   it('reads the asked rates the cell recorded at its start', () => {
     const start: HistoryEvent = { cell: 'c', t: 0, type: 'cell-start', values: {}, settings: { workloadRates: [{ name: 't', partitions: 3, ratePerSecond: 200, messageBytes: 100 }] } };
-    const m = measureCell(checkInput([start, ...acks('t', 1001, 0, 10_000)], 0));
-    expect(m.workloadRates).toEqual([expect.objectContaining({ topic: 't', askedPerSecond: 200, achievedPerSecond: 100.1, belowAsked: true })]);
+    const events = [start, ...acks('t', 1001, 0, 10_000)];
+    // The checker reads only the events and the settings (checker.test.ts covers the index being built once).
+    const input = { events, settings: cellSettingsOf(events), cellStart: 0 } as unknown as CheckInput;
+    expect(workloadRateChecker.run(input)).toEqual([expect.objectContaining({ topic: 't', askedPerSecond: 200, achievedPerSecond: 100.1, belowAsked: true })]);
   });
 });

@@ -81,12 +81,16 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   let seq = 0;
   const started = Date.now();
 
+  /** Whether more was due at the last take than one send carries. */
+  let backlog = false;
   /** The messages due now; with transactions, one transaction's worth once that many are due. */
   const takeDue = () => {
     const elapsed = Math.min(Date.now() - started, (w.durationSeconds ?? Infinity) * 1000);
     // A transaction is one send of at most sendCap per topic (its validation says so); a plain send carries a backlog's worth.
     const cap = (topic: (typeof topics)[number]) => (perTransaction > 0 ? sendCap(topic.messageBytes) : backlogCap(topic.messageBytes, topic.partitions));
-    const due = topics.map((topic) => Math.max(0, Math.min(cap(topic), Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent)));
+    const owed = topics.map((topic) => Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent);
+    backlog = owed.some((n, i) => n > cap(topics[i]!));
+    const due = owed.map((n, i) => Math.max(0, Math.min(cap(topics[i]!), n)));
     let budget = perTransaction === 0 ? Infinity : due.reduce((a, b) => a + b, 0) >= perTransaction ? perTransaction : 0;
     return topics.flatMap((topic, i) => {
       const n = Math.min(due[i]!, budget);
@@ -106,25 +110,29 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
    */
   const maxInFlight = w.idempotent ? 1 : 4;
   const inFlight = new Set<Promise<void>>();
-  const sendDue = async () => {
+  /** Sends what is due; true when a plain send left more due than it carried (a backlog: send again at once). */
+  const sendDue = async (): Promise<boolean> => {
     if (perTransaction === 0) {
+      let sent = false;
       while (inFlight.size < maxInFlight) {
         const batch = takeDue();
         if (batch.length === 0) break;
         const p: Promise<void> = send(batch).finally(() => inFlight.delete(p));
         inFlight.add(p);
+        sent = true;
       }
-      // The loop turns again once a send resolves or the next tick is due, whichever comes first.
+      // The loop turns again once a send resolves.
       if (inFlight.size > 0) await Promise.race(inFlight);
-      return;
+      return sent && backlog;
     }
     // A backlog goes out one transaction after another; after a failed one the rest stay due
     // for the renewed producer.
     while (!stopping && !renew) {
       const batch = takeDue();
-      if (batch.length === 0) return;
+      if (batch.length === 0) return false;
       await send(batch);
     }
+    return false;
   };
 
   /**
@@ -206,8 +214,12 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
         await Promise.race([producer.disconnect().catch(() => undefined), sleep(3000)]);
         producer = create();
         await producer.connect().catch(() => (renew = true)); // retried on the next turn
-      } else await sendDue();
-      await sleep(inFlight.size >= maxInFlight ? 0 : 20);
+      } else if (await sendDue()) {
+        // A backlog goes out at once, one send after another, each turn letting the loop breathe.
+        await sleep(0);
+        continue;
+      }
+      await sleep(20);
     }
     await Promise.all(inFlight);
   })();

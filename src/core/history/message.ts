@@ -13,14 +13,13 @@ export const ID_HEADER = 'mm2-drill-id';
 export const sendCap = (messageBytes: number): number => Math.max(1, Math.min(500, Math.floor((512 * 1024) / messageBytes)));
 
 /**
- * The most messages of one topic in one send outside a transaction: round robin puts at most
- * 512 KiB of them in each partition's record batch (under message.max.bytes), and the request
- * holds at most 16 MiB (under socket.request.max.bytes). Counted in bytes, not in messages: at
- * small sizes a send of a few hundred messages costs the producer a round trip each, and that
- * — not the brokers — held the workload to about 12,000 msg/s.
+ * The most messages of one topic in one send outside a transaction: each partition's share at
+ * most sendCap (round robin spreads them), and 2,000 in all. kafkajs encodes a send on the event
+ * loop at some 25–50 µs a record on this kind of machine, more per record as a partition's batch
+ * grows (measured: 70–90 µs at 5,000–15,000): a send of tens of thousands blocks the loop for
+ * seconds — the timeline's steps and the samplers fall behind — and falls further behind.
  */
-export const backlogCap = (messageBytes: number, partitions: number): number =>
-  Math.max(1, Math.min(Math.floor((512 * 1024) / messageBytes) * partitions, Math.floor((16 * 1024 * 1024) / messageBytes)));
+export const backlogCap = (messageBytes: number, partitions: number): number => Math.max(1, Math.min(sendCap(messageBytes) * partitions, 2000));
 
 /** Padding to cut from: a slice of one string costs nothing per message, a repeat allocates. */
 let padding = 'x'.repeat(1024);
