@@ -15,9 +15,11 @@ export const sendCap = (messageBytes: number): number => Math.max(1, Math.min(50
 /**
  * The most messages of one topic in one send outside a transaction: each partition's share at
  * most sendCap (round robin spreads them), and 2,000 in all. kafkajs encodes a send on the event
- * loop at some 25–50 µs a record on this kind of machine, more per record as a partition's batch
- * grows (measured: 70–90 µs at 5,000–15,000): a send of tens of thousands blocks the loop for
- * seconds — the timeline's steps and the samplers fall behind — and falls further behind.
+ * loop at some 25–50 µs a record on a 2-core machine, and more per record as a partition's share
+ * grows (it groups a send's messages by copying the partition's list at each message; measured:
+ * 70–90 µs a record at 5,000–15,000 a batch): a send of tens of thousands blocks the loop for
+ * seconds — the timeline's steps and the samplers fall behind (a kill 15 s late was seen) — and
+ * the backlog, and the next send, grow.
  */
 export const backlogCap = (messageBytes: number, partitions: number): number => Math.max(1, Math.min(sendCap(messageBytes) * partitions, 2000));
 
