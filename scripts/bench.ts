@@ -7,12 +7,18 @@
  * delay — and the peak memory of all the run's containers together and of the harness process.
  * Options after `runs` go to `mm2-drill run` (e.g. `--set pairing=false`, `--repeat 1`).
  * Usage: npm run bench -- [scenario.ts] [runs] [run options...]
+ * `npm run bench -- --scale [--seconds s] [--bytes n] [--partitions n]`: the producer's ceiling
+ * against the harness's rate instead (scripts/bench-scale.ts).
  */
 import { $ } from 'zx';
 import Table from 'cli-table3';
 import type { PhaseName } from '../src/core/history/history.ts';
 import type { RunResults } from '../src/core/results/results.ts';
 
+if (process.argv.includes('--scale')) {
+  await import('./bench-scale.ts');
+  process.exit(0);
+}
 const [scenario = 'scenarios/quickstart.ts', runsArg = '1', ...runArgs] = process.argv.slice(2);
 const runs = Number(runsArg);
 

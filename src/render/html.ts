@@ -28,6 +28,7 @@ import { cellVerdict, runVerdict } from './verdict-sentence.ts';
 import { checkMessage, expressionText, unknownReason } from './check-text.ts';
 import { contents } from './contents.ts';
 import { topicCells, topicHead } from './topic-rows.ts';
+import { rateCells, rateHead } from './rate-rows.ts';
 
 const h = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n = (x: unknown) => (x === null || x === undefined ? '—' : h(x));
@@ -148,6 +149,7 @@ function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefi
   ${c.roundTrip ? roundTripHtml(c, c.roundTrip) : ''}
   ${c.alarms?.length ? `<h4>Alarms</h4>${tableHtml(alarmHead, c.alarms.map((a) => alarmCells(a, clockOf(c)).map(h)), 'alarms')}` : ''}
   ${(c.topics?.length ?? 0) > 1 ? `<h4>Replication per topic</h4>${tableHtml(topicHead, c.topics!.map((t) => topicCells(t).map(h)), 'topics')}` : ''}
+  ${c.workloadRates?.length ? `<h4>Workload: asked vs achieved rate</h4>${tableHtml(rateHead, c.workloadRates.map((r) => rateCells(r).map(h)), 'rates')}` : ''}
   ${c.attribution ? attributionHtml(c.attribution) : ''}
   ${consistencyHtml(c)}
   ${propertiesFileHtml(c)}
@@ -169,6 +171,7 @@ function drawers(chart: ComparisonChart): SectionDrawers<string> {
     'round-trip': null,
     alarms: null,
     topics: null,
+    'workload-rate': null,
     'not-gated': null,
     attribution: null,
     // Each cell run's card has its own checks; the run-wide table repeats them for several cell

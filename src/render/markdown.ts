@@ -14,6 +14,8 @@ import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
 import { cellVerdict, runVerdict } from './verdict-sentence.ts';
 import { clockOf, workloadClockLabel } from '../core/results/clock.ts';
+import { rateRows } from './rate-rows.ts';
+import { BELOW_ASKED } from '../core/checker/workload-rate.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
 
@@ -105,6 +107,10 @@ const drawers: SectionDrawers<string[]> = {
   topics: ({ results: r }) => {
     const topics = topicRows(r.cells);
     return topics.rows.length ? ['', '## Replication per topic', '', "Lag up to the kill: per sample, the age of the oldest message acked on the primary and not yet on the backup (the topic's worst partition), and the messages the backup trailed by. Not replicated: acked before the kill and never found on the backup; RPO: the kill's time minus the oldest of those (docs/topologies.md).", '', table(topics.head, topics.rows)] : null;
+  },
+  'workload-rate': ({ results: r }) => {
+    const rates = rateRows(r.cells);
+    return rates.rows.length ? ['', '## Workload: asked vs achieved rate', '', `Achieved: the topic's acked records over its producing window (first to last ack, per cluster written to). Below asked: under ${BELOW_ASKED * 100} % of the asked rate — the drill measured a lighter load than asked (docs/results.md).`, '', table(rates.head, rates.rows)] : null;
   },
   'not-gated': ({ results: r }) => (r.status === 'measured' ? ['', '> No threshold applied to any cell: the figures are measured, nothing was gated.'] : null),
   attribution: ({ results: r }) => {

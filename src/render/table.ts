@@ -14,6 +14,7 @@ import { counted, type CellResult, type RunResults } from '../core/results/resul
 import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
+import { rateRows, rateWarnings } from './rate-rows.ts';
 import { formatStat } from '../core/results/summary.ts';
 import { type CellSummary } from '../core/results/results.ts';
 import { drawSections, type ReportModel, type SectionDrawers } from '../core/results/report-model.ts';
@@ -276,6 +277,10 @@ const drawers: SectionDrawers<string> = {
     const topics = topicsTable(results);
     return topics && `Replication per topic (lag up to the kill; not replicated: never on the backup)\n${topics}`;
   },
+  'workload-rate': ({ results }) => {
+    const rates = rowsTable(rateRows(results.cells));
+    return rates && `Workload: asked vs achieved rate per topic (acked records over the producing window)\n${rates}`;
+  },
   // The verdict line says it.
   'not-gated': null,
   attribution: ({ results }) => {
@@ -312,6 +317,7 @@ export const terminalReporter = (o: TerminalOptions): Reporter => ({
       ...(o.verbose ? drawSections(model, drawers) : []),
       `\n${r.scenario.name} (Kafka ${r.environment.kafkaVersion})`,
       ...summaryLines(r, style),
+      ...rateWarnings(r.cells).map((l) => paint(style.color, colours.failed, l)),
       'In words:',
       ...verdictSentences(r),
       verdictLine(r, o.runDir, style),

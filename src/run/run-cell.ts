@@ -17,7 +17,7 @@ import { startEnvironment, type DrillEnvironment } from '../adapters/containers/
 import { startExternalEnvironment } from '../adapters/containers/external-environment.ts';
 import { broadcastRecorder } from '../adapters/recorder.ts';
 import { runPlaybook } from './playbook/playbook-runner.ts';
-import { playbookOf } from '../core/scenario/scenario.ts';
+import { playbookOf, topicRates } from '../core/scenario/scenario.ts';
 import { defaultPlaybook } from '../core/scenario/default-playbook.ts';
 import { Resources } from './resources.ts';
 import { cellFailure } from './abort-reason.ts';
@@ -64,7 +64,7 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
     const vs = v.ctx.cell.scenario;
     v.rec.emit({
       type: 'cell-start', values: { ...v.ctx.cell.values },
-      settings: recordedSettings(vs, playbook),
+      settings: recordedSettings(vs, playbook, topicRates(vs)),
     });
   }
   phase('images-ready');

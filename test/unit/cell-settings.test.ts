@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cellSettingsOf, isPlaybookCell, recordedSettings } from '../../src/core/history/cell-settings.ts';
 import type { HistoryEvent } from '../../src/core/history/history.ts';
 import { indexHistory } from '../../src/core/history/history-index.ts';
-import { playbookOf } from '../../src/core/scenario/scenario.ts';
+import { playbookOf, topicRates } from '../../src/core/scenario/scenario.ts';
 import { parseScenario } from '../../src/core/scenario/validate.ts';
 
 const startEvent = (settings: unknown): HistoryEvent => ({ cell: 'c#1', t: 1, type: 'cell-start', values: {}, settings: settings as Record<string, unknown> });
@@ -20,13 +20,14 @@ describe('the cell settings', () => {
   }, 'x');
 
   it('records the scenario blocks whole, in the shape run directories already hold', () => {
-    expect(recordedSettings(classic, playbookOf(classic))).toEqual({ mirror: classic.mirror, workload: classic.workload, failover: classic.failover, timeline: classic.timeline });
+    expect(recordedSettings(classic, playbookOf(classic), topicRates(classic))).toEqual({ mirror: classic.mirror, workload: classic.workload, failover: classic.failover, timeline: classic.timeline, workloadRates: topicRates(classic) });
     const steps = playbookOf(playbook)!;
-    expect(recordedSettings(playbook, steps)).toEqual({ mirror: playbook.mirror, workload: playbook.workload, failover: playbook.failover, mirrors: playbook.mirrors, playbook: steps });
+    expect(recordedSettings(playbook, steps, [])).toEqual({ mirror: playbook.mirror, workload: playbook.workload, failover: playbook.failover, mirrors: playbook.mirrors, playbook: steps, workloadRates: [] });
   });
 
   it('reads back what was recorded', () => {
-    const read = cellSettingsOf([onDisk(startEvent(recordedSettings(classic, null)))]);
+    const read = cellSettingsOf([onDisk(startEvent(recordedSettings(classic, null, topicRates(classic))))]);
+    expect(read.workloadRates).toEqual(topicRates(classic));
     expect(read.failover).toEqual({ delaySeconds: classic.failover.delaySeconds, autoOffsetReset: 'latest' });
     expect(read.workload).toEqual({ idempotent: classic.workload.idempotent, transactionRecords: 3, consumer: { groupId: 'team-a' } });
     expect(read.mirror?.policy).toBe('identity');
@@ -34,7 +35,7 @@ describe('the cell settings', () => {
     expect(read.mirror?.refreshTopicsIntervalSeconds).toBe(classic.mirror.refreshTopicsIntervalSeconds);
     expect(isPlaybookCell(read)).toBe(false);
 
-    const pb = cellSettingsOf([onDisk(startEvent(recordedSettings(playbook, playbookOf(playbook))))]);
+    const pb = cellSettingsOf([onDisk(startEvent(recordedSettings(playbook, playbookOf(playbook), [])))]);
     expect(isPlaybookCell(pb)).toBe(true);
     expect(pb.mirrors?.['reverse']).toEqual({ source: 'backup', target: 'primary', policy: 'identity', properties: {} });
     expect(pb.mirrors?.['forward']?.policy).toBeUndefined();

@@ -6,10 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkInput, runCheckers, type Checker } from '../../src/core/checker/checker.ts';
-import { indexHistory } from '../../src/core/history/history-index.ts';
-import { rederive } from '../../src/run/reports.ts';
 
 vi.mock('../../src/core/history/history-index.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/core/history/history-index.ts')>();
@@ -17,6 +15,18 @@ vi.mock('../../src/core/history/history-index.ts', async (importOriginal) => {
 });
 
 const runs = join(import.meta.dirname, '..', 'fixtures', 'runs');
+
+/**
+ * Imported afresh: the unit tests share one module cache (vitest.config.ts `isolate: false`), and
+ * a file run before this one may have loaded the index unmocked, with everything that imports it.
+ */
+let indexHistory: typeof import('../../src/core/history/history-index.ts').indexHistory;
+let rederive: typeof import('../../src/run/reports.ts').rederive;
+beforeAll(async () => {
+  vi.resetModules();
+  ({ indexHistory } = await import('../../src/core/history/history-index.ts'));
+  ({ rederive } = await import('../../src/run/reports.ts'));
+});
 
 describe('checkers', () => {
   it('run over one input, their figures under their keys in the record\'s order', () => {

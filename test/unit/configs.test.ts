@@ -85,6 +85,12 @@ describe('messages and produce outcomes', () => {
     expect(decodeId('from-header', v)).toBe('from-header');
     expect(decodeId(undefined, 'not json')).toBeNull();
   });
+  it('writes the value JSON.stringify would, at every size, small and beyond the cached padding', () => {
+    for (const [id, bytes] of [['run-1-42', 64], ['a"quoted\\id', 100], ['run-9-7', 5000], ['x', 10]] as const) {
+      const bare = JSON.stringify({ id, ts: 1700000000000, pad: '' });
+      expect(encodeMessage(id, 1700000000000, bytes)).toBe(JSON.stringify({ id, ts: 1700000000000, pad: 'x'.repeat(Math.max(0, bytes - bare.length)) }));
+    }
+  });
   it('calls a produce failed only when the broker proves nothing was written', () => {
     expect(produceOutcome({ kafkaErrorTypes: ['MESSAGE_TOO_LARGE'] })).toBe('fail');
     expect(produceOutcome({ kafkaErrorTypes: [] })).toBe('indeterminate');

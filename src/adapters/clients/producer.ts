@@ -8,7 +8,7 @@
  */
 import { Partitioners, type Kafka, type Producer, type ProducerBatch, type RecordMetadata } from 'kafkajs';
 import type { CellRecorder } from '../recorder.ts';
-import { encodeMessage, ID_HEADER, sendCap } from '../../core/history/message.ts';
+import { backlogCap, encodeMessage, ID_HEADER, sendCap } from '../../core/history/message.ts';
 import { produceOutcome } from '../../core/kafka/produce-outcome.ts';
 import { sleep } from '../wait.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
@@ -81,10 +81,16 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   let seq = 0;
   const started = Date.now();
 
+  /** Whether more was due at the last take than one send carries. */
+  let backlog = false;
   /** The messages due now; with transactions, one transaction's worth once that many are due. */
   const takeDue = () => {
     const elapsed = Math.min(Date.now() - started, (w.durationSeconds ?? Infinity) * 1000);
-    const due = topics.map((topic) => Math.max(0, Math.min(sendCap(topic.messageBytes), Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent)));
+    // A transaction is one send of at most sendCap per topic (its validation says so); a plain send carries a backlog's worth.
+    const cap = (topic: (typeof topics)[number]) => (perTransaction > 0 ? sendCap(topic.messageBytes) : backlogCap(topic.messageBytes, topic.partitions));
+    const owed = topics.map((topic) => Math.floor((elapsed / 1000) * topic.ratePerSecond) - topic.sent);
+    backlog = owed.some((n, i) => n > cap(topics[i]!));
+    const due = owed.map((n, i) => Math.max(0, Math.min(cap(topics[i]!), n)));
     let budget = perTransaction === 0 ? Infinity : due.reduce((a, b) => a + b, 0) >= perTransaction ? perTransaction : 0;
     return topics.flatMap((topic, i) => {
       const n = Math.min(due[i]!, budget);
@@ -97,19 +103,36 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     });
   };
 
-  const sendDue = async () => {
+  /**
+   * Plain sends in flight at once. kafkajs's idempotent producer numbers a partition's batches
+   * when it builds a request and keeps one request in flight: two sends issued together would
+   * carry the same sequence numbers, so it gets one; a plain producer overlaps a few round trips.
+   */
+  const maxInFlight = w.idempotent ? 1 : 4;
+  const inFlight = new Set<Promise<void>>();
+  /** Sends what is due; true when a plain send left more due than it carried (a backlog: send again at once). */
+  const sendDue = async (): Promise<boolean> => {
     if (perTransaction === 0) {
-      const batch = takeDue();
-      if (batch.length > 0) await send(batch);
-      return;
+      let sent = false;
+      while (inFlight.size < maxInFlight) {
+        const batch = takeDue();
+        if (batch.length === 0) break;
+        const p: Promise<void> = send(batch).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        sent = true;
+      }
+      // The loop turns again once a send resolves.
+      if (inFlight.size > 0) await Promise.race(inFlight);
+      return sent && backlog;
     }
     // A backlog goes out one transaction after another; after a failed one the rest stay due
     // for the renewed producer.
     while (!stopping && !renew) {
       const batch = takeDue();
-      if (batch.length === 0) return;
+      if (batch.length === 0) return false;
       await send(batch);
     }
+    return false;
   };
 
   /**
@@ -186,13 +209,19 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   const loop = (async () => {
     while (!stopping) {
       if (renew) {
+        await Promise.all(inFlight); // their outcomes belong to the producer that sent them
         renew = false;
         await Promise.race([producer.disconnect().catch(() => undefined), sleep(3000)]);
         producer = create();
         await producer.connect().catch(() => (renew = true)); // retried on the next turn
-      } else await sendDue();
+      } else if (await sendDue()) {
+        // A backlog goes out at once, one send after another, each turn letting the loop breathe.
+        await sleep(0);
+        continue;
+      }
       await sleep(20);
     }
+    await Promise.all(inFlight);
   })();
 
   return {

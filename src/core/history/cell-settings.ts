@@ -51,6 +51,8 @@ export const cellSettingsSchema = z.object({
   playbook: field(z.array(z.unknown())),
   /** A classic cell's timeline. */
   timeline: field(z.array(z.unknown())),
+  /** Each topic's partitions, asked rate (messages per second) and message size, as the producer was given them. */
+  workloadRates: field(z.array(z.object({ name: z.string(), partitions: z.number(), ratePerSecond: z.number(), messageBytes: z.number() }))),
 });
 
 /** The settings of a cell as the checkers read them back (every field may be absent). */
@@ -59,7 +61,7 @@ export type CellSettings = z.output<typeof cellSettingsSchema>;
 type Full<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]-?: Full<Exclude<T[K], undefined>> } : T;
 type RecordedMirror = NonNullable<CellSettings['mirrors']>[string];
 /** What a cell must record: every field the schema reads, in its type (a mirror's own policy may be left to `mirror.policy`). */
-type Recordable = Full<Omit<CellSettings, 'mirrors'>> & { mirrors: Record<string, Full<Omit<RecordedMirror, 'policy'>> & Pick<RecordedMirror, 'policy'>> };
+type Recordable = Full<Omit<CellSettings, 'mirrors' | 'workloadRates'>> & Pick<Full<CellSettings>, 'workloadRates'> & { mirrors: Record<string, Full<Omit<RecordedMirror, 'policy'>> & Pick<RecordedMirror, 'policy'>> };
 
 /** A scenario's parts that a cell records (structural: the scenario's own types fit it). */
 export interface SettingsSource {
@@ -71,8 +73,8 @@ export interface SettingsSource {
 }
 
 /** The `cell-start` settings of a cell: its playbook and mirrors when it runs one (null: the classic timeline). */
-export function recordedSettings<S extends SettingsSource>(s: S, playbook: Recordable['playbook'] | null) {
-  return { mirror: s.mirror, workload: s.workload, failover: s.failover, ...(playbook ? { mirrors: s.mirrors, playbook } : { timeline: s.timeline }) };
+export function recordedSettings<S extends SettingsSource>(s: S, playbook: Recordable['playbook'] | null, workloadRates: Recordable['workloadRates']) {
+  return { mirror: s.mirror, workload: s.workload, failover: s.failover, ...(playbook ? { mirrors: s.mirrors, playbook } : { timeline: s.timeline }), workloadRates };
 }
 
 /** The settings recorded at the cell's start (all absent when it recorded none). */

@@ -15,9 +15,10 @@ import { ledgerChecker } from '../checker/ledger.ts';
 import { roundTripChecker } from '../checker/round-trip.ts';
 import { topicsChecker } from '../checker/topic-replication.ts';
 import type { CellResult } from './results.ts';
+import { workloadRateChecker } from '../checker/workload-rate.ts';
 
 /** The result fields a checker fills on its own, each with its checker's figure (the ledger's fields are derived below). */
-type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'events';
+type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'events';
 
 /** One checker per result field, in results.json's order; a field without one does not compile. */
 const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], undefined>> } = {
@@ -26,6 +27,7 @@ const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], u
   roundTrip: roundTripChecker,
   alarms: alarmsChecker,
   topics: topicsChecker,
+  workloadRates: workloadRateChecker,
   /** What happened when, from the cell start (the origin of `phases` and `faults`) — the report's event table. */
   events: eventsChecker,
 };
@@ -74,7 +76,7 @@ export type Measured = ReturnType<typeof measureCell>;
  * nothing was gated, so nothing can be called passed.
  */
 export function judgeCell(s: Scenario, cell: { values: Record<string, string | number | boolean>; remoteTopics: readonly string[] }, m: Measured, input: CheckInput) {
-  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill, roundTrip: m.roundTrip, alarms: m.alarms });
+  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill, roundTrip: m.roundTrip, alarms: m.alarms, workloadRates: m.workloadRates });
   const failover = m.roundTrip === null && s.timeline.some((x) => x.action === 'kill-primary');
   const expected = failover ? checkBound(s, cell.remoteTopics, m, input.events, m.atKill.consumerBehind, input.ix) : null;
   const attribution = failover ? attribute(input.ix, expected?.parts, m.counts.skipped !== 'unknown') : null;

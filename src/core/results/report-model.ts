@@ -166,6 +166,7 @@ export const sections = [
   'round-trip', // playbook cells: the round trip, its steps and moves, recreated topics, topic changes
   'alarms',
   'topics', // replication per topic (with more than one topic)
+  'workload-rate', // asked vs achieved rate per topic
   'not-gated', // no threshold applied: nothing was gated
   'attribution', // the failover's duplicates and skips by cause
   'thresholds',

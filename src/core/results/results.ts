@@ -13,6 +13,7 @@ import type { RoundTrip } from '../checker/round-trip.ts';
 import type { PropertyChange } from '../kafka/mm2-properties-file.ts';
 import type { CellEvent } from '../checker/drill-events.ts';
 import type { AlarmResult } from '../scenario/alarms.ts';
+import type { WorkloadRate } from '../checker/workload-rate.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -75,6 +76,12 @@ export interface CellResult {
    * up to the kill, and what never reached it. Absent in results written before it existed.
    */
   topics?: TopicReplication[];
+  /**
+   * Asked vs achieved rate per topic (core/checker/workload-rate.ts): what the workload was asked to
+   * write, what its acks say it wrote over the producing window, and whether it fell below the asked
+   * rate. Absent in results written before it existed.
+   */
+  workloadRates?: WorkloadRate[];
   /** A playbook cell's round trip: eras, copies per cluster, stranded, resurrected, step timings (null: a timeline drill). */
   roundTrip: RoundTrip | null;
   /**

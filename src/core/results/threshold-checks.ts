@@ -4,8 +4,9 @@ import { checksFor, type FigureName, type Thresholds } from '../scenario/thresho
 import { holds } from '../scenario/comparison.ts';
 import { alarmCounts, leadSignal } from '../scenario/alarms.ts';
 import type { ThresholdCheck } from '../checker/verdict.ts';
+import { worstRatio } from '../checker/workload-rate.ts';
 
-type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill' | 'roundTrip' | 'alarms'>;
+type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill' | 'roundTrip' | 'alarms' | 'workloadRates'>;
 
 export function figureValue(c: Gated, f: FigureName): number | null {
   const num = (x: number | 'unknown' | null | undefined) => (typeof x === 'number' ? x : null);
@@ -18,6 +19,7 @@ export function figureValue(c: Gated, f: FigureName): number | null {
     case 'stranded': return num(c.roundTrip?.stranded);
     case 'resurrected': return num(c.roundTrip?.resurrected);
     case 'cutoverWindowSeconds': return seconds(c.roundTrip?.writeGaps.at(-1)?.durationMs ?? null);
+    case 'achievedRateRatio': return worstRatio(c.workloadRates);
     case 'alarmsFired': return c.alarms?.length ? alarmCounts(c.alarms).fired : null;
     case 'alarmsFiringAtKill': return c.alarms?.length ? alarmCounts(c.alarms).firingAtKill : null;
     case 'heartbeatAlarmLeadSeconds':

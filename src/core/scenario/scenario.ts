@@ -180,7 +180,7 @@ const mirrorsSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'a 
 
 const workloadSchema = z.strictObject({
   ratePerSecond: z.number().positive().max(20_000).default(200)
-    .describe('Messages per second the test producer writes (steady), shared evenly by the topics without a `ratePerSecond` of their own.'),
+    .describe('Messages per second the test producer writes (steady), shared evenly by the topics without a `ratePerSecond` of their own. The run reports the rate its acks achieved per topic and flags one under 95 % of it (results.json `workloadRates`; threshold `achievedRateRatio`).'),
   messageBytes: z.int().min(64).max(1_000_000).default(200).describe('Approximate size of each message value in bytes (the id and timestamp included).'),
   acks: z.enum(['all', 'leader', 'none']).default('all').describe('Producer acks: all (-1), leader (1) or none (0).'),
   idempotent: z.boolean().optional()

@@ -21,6 +21,8 @@ export const figureNames = [
   // The scenario's alarms (core/scenario/alarms.ts): how many fired, how many were firing at the kill (unknown without alarms or a kill),
   // and how long each had been firing then.
   'alarmsFired', 'alarmsFiringAtKill', ...alarmLeadFigures,
+  // The workload's achieved rate over its asked rate, the worst topic's (core/checker/workload-rate.ts): unknown when no topic's window could be measured.
+  'achievedRateRatio',
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 

@@ -1,0 +1,114 @@
+/**
+ * `npm run bench -- --scale`: how fast the harness writes against what Kafka itself writes, side
+ * by side, in one drill environment (two clusters, Toxiproxy, MM2), each to a topic of its own
+ * that MM2 does not copy — a copy running behind one producer would slow the other:
+ *  - the ceiling: Kafka's ProducerPerformance, from the drill's Kafka image on the host network,
+ *    to the primary's CLIENT path (through Toxiproxy, as the harness producer writes), with the
+ *    same message size, acks=all;
+ *  - the harness producer (adapters/clients/producer.ts) asked for far more than either reaches,
+ *    its achieved rate measured from its acks as a drill measures it (core/checker/workload-rate.ts);
+ *  - the harness's memory per acked message (peak RSS growth: the cell's events are kept for the
+ *    checker), the history's bytes per acked message, and the rate of a verification read of the
+ *    topic end to end.
+ * Options: --seconds <s> (harness write time, default 15), --bytes <n> (message size, default 100),
+ * --partitions <n> (default 3), --rate <msg/s> (asked of the harness, default 1,000,000).
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { $ } from 'zx';
+import Table from 'cli-table3';
+import { getContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { parseScenario } from '../src/core/scenario/validate.ts';
+import { resolveImages } from '../src/adapters/containers/images.ts';
+import { startEnvironment } from '../src/adapters/containers/environment.ts';
+import { noPolicy } from '../src/adapters/containers/custom-policy.ts';
+import { LABEL_TOOL, LABEL_RUN } from '../src/adapters/containers/docker.ts';
+import { startProducer } from '../src/adapters/clients/producer.ts';
+import { readToEnd } from '../src/adapters/clients/topic-reader.ts';
+import { HistoryRecorder } from '../src/adapters/recorder.ts';
+import { workloadRates } from '../src/core/checker/workload-rate.ts';
+import { sleep } from '../src/adapters/wait.ts';
+
+// As the CLI: no reaper container (its image is pulled from a registry); the script stops what it started.
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+const { values: opt } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--scale'),
+  options: { seconds: { type: 'string', default: '15' }, bytes: { type: 'string', default: '100' }, partitions: { type: 'string', default: '3' }, rate: { type: 'string', default: '1000000' } },
+});
+const seconds = Number(opt.seconds);
+const bytes = Number(opt.bytes);
+const partitions = Number(opt.partitions);
+const asked = Number(opt.rate);
+
+const dir = mkdtempSync(join(tmpdir(), 'mm2-drill-bench-scale-'));
+const log = join(dir, 'kafkajs.log');
+const scenario = parseScenario({
+  name: 'bench-scale',
+  topics: [{ name: 'orders', partitions: 1 }],
+  workload: { messageBytes: bytes, acks: 'all' },
+}, 'bench-scale');
+const client = await getContainerRuntimeClient();
+const images = await resolveImages(client, { versions: [scenario.kafka.version], explicit: [] });
+const image = images.kafka(scenario.kafka.version).name;
+const tracked: (StartedTestContainer | StartedNetwork)[] = [];
+const labels = { [LABEL_TOOL]: 'true', [LABEL_RUN]: `bench-scale-${process.pid}` };
+const row = (what: string, value: string, note: string) => [what, value, note];
+const rows: string[][] = [];
+const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
+
+try {
+  const env = await startEnvironment({ scenario, images, policy: noPolicy, labels, logDir: dir, onStage: () => undefined }, (c) => tracked.push(c));
+  const bootstrap = env.primary.clientBootstrap.join(',');
+  const admin = env.primary.kafka('admin', 'mm2-drill-bench-admin', log).admin();
+  await admin.connect();
+  // Outside the scenario's topics: MM2 copies neither (drill clusters do not create topics on a write).
+  await admin.createTopics({ waitForLeaders: true, topics: ['bench-harness', 'bench-ceiling'].map((topic) => ({ topic, numPartitions: partitions, replicationFactor: env.primary.nodes })) });
+
+  // The ceiling: Kafka's own producer, as many records as it writes in about the harness's time at 150k/s.
+  const records = Math.max(100_000, seconds * 150_000);
+  const perf = await $`docker run --rm --network host --entrypoint java ${image} -cp ${'/opt/kafka/libs/*'} org.apache.kafka.tools.ProducerPerformance --topic bench-ceiling --num-records ${records} --record-size ${bytes} --throughput -1 --producer-props bootstrap.servers=${bootstrap} acks=all`.quiet().nothrow();
+  const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(perf.stdout.trim().split('\n').at(-1) ?? '');
+  const ceiling = summary ? Number(summary[2]) : null;
+  rows.push(row('ceiling: ProducerPerformance', ceiling === null ? 'unknown' : `${f0(ceiling)} msg/s`, ceiling === null ? `failed: ${(perf.stderr || perf.stdout).trim().split('\n').at(-1)}` : `${summary![1]} records of ${bytes} B, acks=all, CLIENT path via Toxiproxy`));
+
+  // The harness producer, asked for more than it can write.
+  const history = new HistoryRecorder(join(dir, 'history.ndjson'));
+  const rec = history.forCell('bench');
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
+  const poll = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  const run = await startProducer({
+    kafka: env.primary.kafka('client', 'mm2-drill-bench-producer', log),
+    topics: [{ name: 'bench-harness', partitions, ratePerSecond: asked, messageBytes: bytes }],
+    settings: scenario.workload, idPrefix: 'bench', recorder: rec,
+  });
+  await sleep(seconds * 1000);
+  await run.stop();
+  await history.close();
+  clearInterval(poll);
+  const [rate] = workloadRates(rec.events(), [{ name: 'bench-harness', ratePerSecond: asked }]);
+  const achieved = typeof rate?.achievedPerSecond === 'number' ? rate.achievedPerSecond : null;
+  const acked = run.stats.acked;
+  rows.push(row('harness producer: achieved', achieved === null ? 'unknown' : `${f0(achieved)} msg/s`, `asked ${f0(asked)} msg/s; ${acked} acked, ${run.stats.failed} failed, ${run.stats.indeterminate} indeterminate; idempotent ${scenario.workload.idempotent}`));
+  rows.push(row('harness / ceiling', achieved !== null && ceiling ? `${(achieved / ceiling).toFixed(2)}×` : 'unknown', ''));
+  rows.push(row('harness RSS per acked message', acked ? `${((peak - rss0) / acked).toFixed(0)} B` : 'unknown', `peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (from ${(rss0 / 2 ** 20).toFixed(0)} MiB)`));
+  rows.push(row('history bytes per acked message', acked ? `${(statSync(join(dir, 'history.ndjson')).size / acked).toFixed(0)} B` : 'unknown', 'history.ndjson: one ack event each'));
+
+  // A verification read of the topic end to end (the ADMIN path, never faulted).
+  let read = 0;
+  const t0 = Date.now();
+  await readToEnd({ kafka: env.primary.kafka('admin', 'mm2-drill-bench-reader', log), admin, topic: 'bench-harness', timeoutMs: 120_000, group: 'mm2-drill-bench-verify' }, () => read++);
+  const readMs = Date.now() - t0;
+  await admin.disconnect();
+  rows.push(row('verification read', `${f0((read * 1000) / readMs)} msg/s`, `${read} records in ${(readMs / 1000).toFixed(1)} s`));
+} finally {
+  for (const c of tracked.reverse()) await c.stop().catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const table = new Table({ head: ['figure', 'value', 'detail'], style: { head: [], border: [] } });
+table.push(...rows);
+console.log(`scale: ${bytes} B messages, ${partitions} partition(s), harness ${seconds} s, Node ${process.version}`);
+console.log(table.toString());
