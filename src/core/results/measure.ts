@@ -12,12 +12,14 @@ import type { Scenario } from '../scenario/scenario.ts';
 import { evaluate } from './threshold-checks.ts';
 import { atKillChecker, faultsChecker } from '../checker/lag.ts';
 import { ledgerChecker } from '../checker/ledger.ts';
+import { mm2InvariantsChecker } from '../checker/mm2-invariants.ts';
 import { roundTripChecker } from '../checker/round-trip.ts';
 import { topicsChecker } from '../checker/topic-replication.ts';
+import { translationChecker } from '../checker/translation-accuracy.ts';
 import type { CellResult } from './results.ts';
 
 /** The result fields a checker fills on its own, each with its checker's figure (the ledger's fields are derived below). */
-type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'events';
+type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'translation' | 'invariants' | 'events';
 
 /** One checker per result field, in results.json's order; a field without one does not compile. */
 const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], undefined>> } = {
@@ -26,6 +28,8 @@ const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], u
   roundTrip: roundTripChecker,
   alarms: alarmsChecker,
   topics: topicsChecker,
+  translation: translationChecker,
+  invariants: mm2InvariantsChecker,
   /** What happened when, from the cell start (the origin of `phases` and `faults`) — the report's event table. */
   events: eventsChecker,
 };
