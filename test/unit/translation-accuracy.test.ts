@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
 import { indexHistory } from '../../src/core/history/history-index.ts';
 import { translationAccuracy } from '../../src/core/checker/translation-accuracy.ts';
+import { figureValue } from '../../src/core/results/threshold-checks.ts';
 
 let clock = 0;
 const ev = (body: EventBody): HistoryEvent => ({ cell: 'c#1', t: ++clock, ...body }) as HistoryEvent;
@@ -73,5 +74,12 @@ describe('translation accuracy', () => {
   it('without checkpoints: nothing measured, nothing guessed', () => {
     const t = run(history({ acked: range(0, 4), checkpoints: [] }));
     expect(t).toMatchObject({ checkpoints: 0, unknown: 0, error: null, atFailover: null, partitions: {} });
+  });
+
+  it('translationAheadMax gates on the most any checkpoint was ahead; unknown when none could be judged', () => {
+    const ahead = (t: ReturnType<typeof run>) => figureValue({ counts: null, failoverGapMs: null, failoverRemainderMs: null, atKill: {} as never, roundTrip: null, translation: t }, 'translationAheadMax');
+    expect(ahead(run(history({ acked: range(0, 10), checkpoints: [[5, 5], [7, 9]] })))).toBe(2);
+    expect(ahead(run(history({ acked: range(0, 10), checkpoints: [[6, 4]] })))).toBe(-2);
+    expect(ahead(run(history({ acked: range(0, 6), copied: [0, 1, 2, 4, 5], checkpoints: [[3, 3]] })))).toBeNull();
   });
 });

@@ -78,7 +78,7 @@ export type Measured = ReturnType<typeof measureCell>;
  * nothing was gated, so nothing can be called passed.
  */
 export function judgeCell(s: Scenario, cell: { values: Record<string, string | number | boolean>; remoteTopics: readonly string[] }, m: Measured, input: CheckInput) {
-  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill, roundTrip: m.roundTrip, alarms: m.alarms });
+  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill, roundTrip: m.roundTrip, alarms: m.alarms, translation: m.translation });
   const failover = m.roundTrip === null && s.timeline.some((x) => x.action === 'kill-primary');
   const expected = failover ? checkBound(s, cell.remoteTopics, m, input.events, m.atKill.consumerBehind, input.ix) : null;
   const attribution = failover ? attribute(input.ix, expected?.parts, m.counts.skipped !== 'unknown') : null;

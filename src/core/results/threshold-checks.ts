@@ -5,7 +5,7 @@ import { holds } from '../scenario/comparison.ts';
 import { alarmCounts, leadSignal } from '../scenario/alarms.ts';
 import type { ThresholdCheck } from '../checker/verdict.ts';
 
-type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill' | 'roundTrip' | 'alarms'>;
+type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill' | 'roundTrip' | 'alarms' | 'translation'>;
 
 export function figureValue(c: Gated, f: FigureName): number | null {
   const num = (x: number | 'unknown' | null | undefined) => (typeof x === 'number' ? x : null);
@@ -25,6 +25,8 @@ export function figureValue(c: Gated, f: FigureName): number | null {
     case 'checkpointAlarmLeadSeconds':
     case 'offsetSyncAlarmLeadSeconds':
       return seconds(c.alarms?.find((a) => a.signal === leadSignal(f))?.leadMs ?? null);
+    // Negative when every checkpoint was behind; unknown when no checkpoint could be judged.
+    case 'translationAheadMax': return c.translation?.error?.max ?? null;
     default: return num(c.counts?.[f]);
   }
 }

@@ -17,6 +17,8 @@ export const figureNames = [
   // The scenario's alarms (core/scenario/alarms.ts): how many fired, how many were firing at the kill (unknown without alarms or a kill),
   // and how long each had been firing then.
   'alarmsFired', 'alarmsFiringAtKill', ...alarmLeadFigures,
+  // MM2's translation against the truth (core/checker/translation-accuracy.ts): the most any checkpoint of the run was ahead of the group, in records.
+  'translationAheadMax',
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
