@@ -27,8 +27,8 @@
  * of the known errors), the unknown count, and the error at the failover — the partition's last
  * checkpoint the drill read when it failed over (checkpoints are read once, then).
  */
-import { lowestCopy, type HistoryIndex, type Located } from '../history/history-index.ts';
-import { eventsOf, type EventOf, type HistoryEvent } from '../history/history.ts';
+import type { HistoryIndex } from '../history/history-index.ts';
+import type { HistoryEvent } from '../history/history.ts';
 import { offsetsLabels } from '../history/offsets-labels.ts';
 import { tpKey } from '../history/topic-partition.ts';
 import type { Checker } from './checker.ts';
@@ -95,26 +95,37 @@ interface Anchor {
   readonly copy: bigint | undefined;
 }
 
-/** Where each record sits on the backup: the verification read's records and a playbook's backup copies, as `tp` → id per offset. */
-function backupLog(ix: HistoryIndex, copies: readonly EventOf<'copy'>[]): Map<string, Map<bigint, Set<string>>> {
-  const out = new Map<string, Map<bigint, Set<string>>>();
-  const add = (tp: string, offset: bigint, id: string) => {
-    const log = out.get(tp) ?? new Map<bigint, Set<string>>();
-    log.set(offset, (log.get(offset) ?? new Set()).add(id));
-    out.set(tp, log);
-  };
-  for (const [id, cs] of ix.backupCopies) for (const c of cs) add(tpKey(c.topic, c.partition), c.offset, id);
-  for (const c of copies) add(tpKey(c.topic, c.partition), BigInt(c.offset), c.id);
-  return out;
+/** One remote partition as the backup holds it: the offsets read there (ascending), and each id's lowest copy there. */
+interface RemoteLog {
+  readonly occupied: readonly bigint[];
+  readonly firstCopy: ReadonlyMap<string, bigint>;
 }
 
-/** The truth of U on one partition pair, by the docblock's rules. */
-function truthOf(u: bigint, anchors: readonly Anchor[], onR: ReadonlyMap<bigint, unknown> | undefined, readEnd: bigint | undefined, complete: boolean): bigint | TruthUnknown {
-  const i = anchors.findIndex((a) => a.offset >= u);
-  const next = i < 0 ? undefined : anchors[i];
+const ascending = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The first index of an ascending list whose value exceeds `x`. */
+function firstAbove(xs: readonly bigint[], x: bigint): number {
+  let [lo, hi] = [0, xs.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The truth of U on one partition pair, by the docblock's rules (`anchors` ascending by source offset). */
+function truthOf(u: bigint, anchors: readonly Anchor[], r: RemoteLog, readEnd: bigint | undefined, complete: boolean): bigint | TruthUnknown {
+  let [lo, hi] = [0, anchors.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (anchors[mid]!.offset >= u) hi = mid;
+    else lo = mid + 1;
+  }
+  const next = anchors[lo];
   const noCopy: TruthUnknown = complete ? 'not-copied' : 'not-read';
   if (next && next.offset === u) return next.copy ?? noCopy;
-  const prev = (i < 0 ? anchors.at(-1) : anchors[i - 1]);
+  const prev = anchors[lo - 1];
   if (!prev) return 'not-acked';
   if (prev.copy === undefined) return noCopy;
   let candidate: bigint;
@@ -126,8 +137,8 @@ function truthOf(u: bigint, anchors: readonly Anchor[], onR: ReadonlyMap<bigint,
     candidate = readEnd;
   }
   // Anything on R strictly between prev's copy and the candidate came from an unknown place on S.
-  for (const o of onR?.keys() ?? []) if (o > prev.copy && o < candidate) return 'not-acked';
-  return candidate;
+  const between = r.occupied[firstAbove(r.occupied, prev.copy)];
+  return between !== undefined && between < candidate ? 'not-acked' : candidate;
 }
 
 const distribution = (errors: readonly number[]): ErrorDistribution | null =>
@@ -145,38 +156,44 @@ function figuresOf(points: readonly TranslationPoint[], last: readonly Translati
  */
 export function translationAccuracy(ix: HistoryIndex, events: readonly HistoryEvent[]): TranslationAccuracy {
   const group = ix.groupId;
-  const copies = eventsOf(events, 'copy').filter((c) => c.cluster === 'backup');
+  const mine = ix.checkpoints.filter((c) => group === null || c.group === group);
   const complete = ix.backupReadComplete || events.some((e) => e.type === 'read-complete' && e.what === 'backup-copies' && e.complete);
-  const log = backupLog(ix, copies);
-  const sources = sourcesOfRemote(ix);
-  for (const c of copies) {
-    const a = ix.acked.get(c.id);
-    if (a && !sources.has(tpKey(c.topic, c.partition))) sources.set(tpKey(c.topic, c.partition), tpKey(a.topic, a.partition));
-  }
   const readEnds = ix.offsets(offsetsLabels.verifyEnd, 'backup');
-  const copiesOf = new Map<string, Located[]>();
-  for (const [id, cs] of ix.backupCopies) copiesOf.set(id, [...cs]);
-  for (const c of copies) copiesOf.set(c.id, [...(copiesOf.get(c.id) ?? []), { topic: c.topic, partition: c.partition, offset: BigInt(c.offset) }]);
-  const anchorsOf = new Map<string, Anchor[]>();
-  const anchors = (remote: string, source: string): Anchor[] => {
-    const known = anchorsOf.get(remote);
-    if (known) return known;
-    const out: Anchor[] = [];
-    for (const [id, a] of ix.acked) {
-      if (tpKey(a.topic, a.partition) !== source) continue;
-      const onR = (copiesOf.get(id) ?? []).filter((c) => tpKey(c.topic, c.partition) === remote);
-      out.push({ offset: a.offset, copy: onR.length ? lowestCopy(onR).offset : undefined });
+  // Only the remote partitions the checkpoints name are laid out (a playbook's history holds tens of thousands of copies).
+  const wanted = new Set(mine.map((c) => tpKey(c.topic, c.partition)));
+  const logs = new Map<string, { occupied: bigint[]; firstCopy: Map<string, bigint> }>();
+  const add = (topic: string, partition: number, offset: bigint, id: string) => {
+    const tp = tpKey(topic, partition);
+    if (!wanted.has(tp)) return;
+    const r = logs.get(tp) ?? { occupied: [], firstCopy: new Map<string, bigint>() };
+    r.occupied.push(offset);
+    const first = r.firstCopy.get(id);
+    if (first === undefined || offset < first) r.firstCopy.set(id, offset);
+    logs.set(tp, r);
+  };
+  for (const [id, cs] of ix.backupCopies) for (const c of cs) add(c.topic, c.partition, c.offset, id);
+  for (const e of events) if (e.type === 'copy' && e.cluster === 'backup') add(e.topic, e.partition, BigInt(e.offset), e.id);
+  const anchorsOf = new Map<string, { anchors: Anchor[]; log: RemoteLog } | null>();
+  const pair = (tp: string) => {
+    if (anchorsOf.has(tp)) return anchorsOf.get(tp)!;
+    const log = logs.get(tp);
+    const sourceId = log && [...log.firstCopy.keys()].find((id) => ix.acked.has(id));
+    const source = sourceId === undefined ? undefined : ix.acked.get(sourceId)!;
+    let out: { anchors: Anchor[]; log: RemoteLog } | null = null;
+    if (log && source) {
+      const anchors: Anchor[] = [];
+      for (const [id, a] of ix.acked) if (a.partition === source.partition && a.topic === source.topic) anchors.push({ offset: a.offset, copy: log.firstCopy.get(id) });
+      anchors.sort((x, y) => ascending(x.offset, y.offset));
+      out = { anchors, log: { occupied: [...new Set(log.occupied)].sort(ascending), firstCopy: log.firstCopy } };
     }
-    out.sort((x, y) => (x.offset < y.offset ? -1 : x.offset > y.offset ? 1 : 0));
-    anchorsOf.set(remote, out);
+    anchorsOf.set(tp, out);
     return out;
   };
   const points: TranslationPoint[] = [];
-  for (const c of ix.checkpoints) {
-    if (group !== null && c.group !== group) continue;
+  for (const c of mine) {
     const tp = tpKey(c.topic, c.partition);
-    const source = sources.get(tp);
-    const truth = source === undefined ? 'not-acked' : truthOf(BigInt(c.upstreamOffset), anchors(tp, source), log.get(tp), readEnds.get(tp), complete);
+    const p = pair(tp);
+    const truth = p === null ? 'not-acked' : truthOf(BigInt(c.upstreamOffset), p.anchors, p.log, readEnds.get(tp), complete);
     const base = { tp, ts: c.ts ?? null, upstream: c.upstreamOffset, downstream: c.downstreamOffset };
     points.push(typeof truth === 'bigint'
       ? { ...base, truth: String(truth), error: Number(BigInt(c.downstreamOffset) - truth) }
