@@ -161,7 +161,8 @@ it("MM2's translation against the truth the ids give: the results' figures are t
     const h = (results.cells.includes(c) ? history : mixed.history).filter((e) => e.cell === c.key);
     const t = c.translation!;
     const recount = recountTranslation(h, t.group!);
-    expect(recount.size, c.key).toBe(3);
+    expect(Object.keys(t.partitions).sort(), c.key).toEqual([...recount.keys()].sort());
+    expect(t.checkpoints, c.key).toBe([...recount.values()].flat().length);
     for (const [tp, errs] of recount) {
       const known = errs.filter((e): e is number => e !== null).sort((a, b) => a - b);
       const p = t.partitions[tp]!;
@@ -170,11 +171,17 @@ it("MM2's translation against the truth the ids give: the results' figures are t
       expect([p.error?.min, p.error?.max, p.error?.count], `${c.key} ${tp}`).toEqual([known[0], known.at(-1), known.length]);
       expect(p.atFailover, `${c.key} ${tp}`).toBe(errs.at(-1) ?? 'unknown');
     }
-    // MM2 checkpoints every second here: most of them must be judged, not left unknown.
-    expect(t.error?.count ?? 0, c.key).toBeGreaterThan(t.checkpoints / 2);
+    // Up to 3.4.0 a group behind the latest offset sync gets no checkpoint, and a sync follows every
+    // transaction (docs/kafka-versions.md): with none read, nothing is judged and nothing guessed.
+    if (t.checkpoints === 0) expect([t.error, t.atFailover], c.key).toEqual([null, null]);
+    // Otherwise MM2 checkpoints every second here: most of them must be judged, not left unknown.
+    else expect(t.error?.count ?? 0, c.key).toBeGreaterThan(t.checkpoints / 2);
     measured[`${c.key} ${c.releases!.mirror}`] = { error: t.error, unknown: t.unknown, atFailover: t.atFailover, invariants: c.invariants!.map((i) => `${i.name}: ${i.verdict} (${i.findings}/${i.checked}) ${JSON.stringify(i.bounds ?? {})}`) };
     // KAFKA-14666 on: a checkpoint never points past the group's true place on the backup.
-    if (c.releases!.mirror === newest) expect(t.error!.max, c.key).toBeLessThanOrEqual(0);
+    if (c.releases!.mirror === newest) {
+      expect(t.checkpoints, c.key).toBeGreaterThan(0);
+      expect(t.error!.max, c.key).toBeLessThanOrEqual(0);
+    }
   }
   console.log(`translation accuracy: ${JSON.stringify(measured, null, 2)}`);
 });
@@ -186,13 +193,15 @@ it('MM2 invariants, recounted: no rewind unless the group did, no checkpoint pas
     const rewinds = cps.filter((x, i) => cps.slice(0, i).filter((p) => p.group === x.group && p.topic === x.topic && p.partition === x.partition).slice(-1)
       .some((p) => BigInt(x.downstreamOffset) < BigInt(p.downstreamOffset) && BigInt(x.upstreamOffset) >= BigInt(p.upstreamOffset))).length;
     const rewind = c.invariants!.find((i) => i.name === 'checkpoint-rewind')!;
+    const keys = new Set(cps.map((x) => `${x.group} ${x.topic}/${x.partition}`)).size;
+    expect(rewind.checked, c.key).toBe(cps.length - keys);
     expect(rewind.findings, c.key).toBe(rewinds);
-    expect(rewind.verdict, c.key).toBe(rewinds ? 'broken' : 'holds');
+    expect(rewind.verdict, c.key).toBe(rewinds ? 'broken' : rewind.checked ? 'holds' : 'unknown');
     // Every checkpoint carries MM2's timestamp: each is bounded by a replication sample taken at or after it (or the failover's end).
     const beyond = c.invariants!.find((i) => i.name === 'checkpoint-beyond-backup-end')!;
     expect(cps.every((x) => typeof x.ts === 'number' && x.ts > 0), c.key).toBe(true);
     expect(beyond.checked, c.key).toBe(cps.length);
-    expect(beyond.bounds?.sample ?? 0, c.key).toBeGreaterThan(0);
+    if (cps.length) expect(beyond.bounds?.sample ?? 0, c.key).toBeGreaterThan(0);
     const samples = eventsOf(h, 'sample');
     const acks = new Map(eventsOf(h, 'ack').map((a) => [a.id, a]));
     const srcOf = (topic: string, partition: number) => {
@@ -208,6 +217,6 @@ it('MM2 invariants, recounted: no rewind unless the group did, no checkpoint pas
       return end !== undefined && BigInt(x.downstreamOffset) > BigInt(end);
     }).length;
     expect(beyond.findings, c.key).toBe(past);
-    expect(beyond.verdict, c.key).toBe(beyond.findings ? 'broken' : 'holds');
+    expect(beyond.verdict, c.key).toBe(beyond.findings ? 'broken' : cps.length ? 'holds' : 'unknown');
   }
 });
