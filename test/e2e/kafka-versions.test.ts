@@ -4,7 +4,7 @@
  * through its own log4j, and each result inside its own release's translation model. Then the
  * newest brokers with the oldest MM2 (`mirror.version`): the MM2 release decides the model.
  * Recomputed from the raw history: the acks (primary offsets) and the verification read of the
- * backup (remote offsets).
+ * backup (remote offsets) — MM2's translation error per checkpoint and its invariants too.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
