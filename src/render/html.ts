@@ -165,6 +165,8 @@ Unreached: on the backup beyond where the consumer stopped. Duplicated: delivere
     errors: null,
     bounds: null,
     consistency: null,
+    // Each cell run's page says it under its translation chart.
+    'mm2-findings': null,
     comparison: () => `<h2>Lost, skipped, duplicated and not replicated per cell</h2>
 <div class="chart" style="height:${chart.height}px"><canvas id="comparison" aria-label="comparison chart"></canvas></div>
 <p class="sub caption" id="comparison-caption">${h(chart.caption)}</p>`,

@@ -91,6 +91,16 @@ describe('renderers on fixed results', () => {
     expect(html).toContain('MM2 invariants broken — checkpoint-rewind: 1 finding(s)');
   });
 
+  it('summary.md lists MM2 invariants broken, with a sample, and says nothing when they hold', () => {
+    const finding = { group: 'drill-consumer', tp: 'primary.orders/0', upstream: '9', downstream: '7', backupEnd: { offset: '6', bound: 'sample' as const } };
+    const broken = [{ name: 'checkpoint-beyond-backup-end' as const, verdict: 'broken' as const, checked: 4, unknown: 0, findings: 1, samples: [finding] }];
+    const md = renderMarkdown(reportModel({ ...results, cells: [cell('default', 1, 1, 60, { invariants: broken })] }));
+    expect(md).toContain("## MM2's invariants broken");
+    expect(md).toContain('`checkpoint-beyond-backup-end`: 1 of 4 checked, e.g. primary.orders/0 upstream 9 → downstream 7 past the backup\'s end 6 (sample)');
+    const holds = [{ ...broken[0]!, verdict: 'holds' as const, findings: 0, samples: [] }];
+    expect(renderMarkdown(reportModel({ ...results, cells: [cell('default', 1, 1, 60, { invariants: holds })] }))).not.toContain("MM2's invariants broken");
+  });
+
   it('comparison model: a category per matrix cell named by every dimension, a series per figure, with min–max', () => {
     const m = reportModel(results, []);
     expect(m.comparison.dimensions).toEqual(['mirror.policy', 'mirror.checkpointIntervalSeconds']);
