@@ -21,6 +21,7 @@ import { formatStat, pairedText, runsText } from '../core/results/summary.ts';
 import { countsText, fileText, settingRows } from './mirror-settings-rows.ts';
 import { eventCells, eventHead, faultCells, faultHead, headlineCards } from './cell-run-rows.ts';
 import { comparisonChart, type ComparisonChart } from './comparison-chart.ts';
+import { translationChart } from './translation-chart.ts';
 import type { LogFile } from '../core/results/log-files.ts';
 import { alarmCells, alarmHead } from './alarm-rows.ts';
 import { clockOf, onClock, workloadClockLabel } from '../core/results/clock.ts';
@@ -120,6 +121,11 @@ const logsHtml = (files: readonly LogFile[] | undefined) =>
     ? `<p class="logs">Logs: ${files.map((f) => `<a href="${h(f.path.split('/').map(encodeURIComponent).join('/'))}">${h(f.path.split('/').at(-1))}</a> <small>${sizeText(f.bytes)}</small>`).join(' · ')}</p>`
     : '';
 
+function translationHtml(c: CellResult, i: number): string {
+  const chart = translationChart(c);
+  return chart ? `<h4>MM2's translation against the truth</h4><div class="chart small"><canvas id="translation-${i}" aria-label="translation error ${h(c.key)}"></canvas></div><p class="sub caption">${h(chart.caption)}</p>` : '';
+}
+
 function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefined): string {
   const k = c.counts;
   const ids = (label: string, list: Sample | undefined, total: Count | undefined) =>
@@ -145,6 +151,7 @@ function cellSection(c: CellResult, i: number, logs: readonly LogFile[] | undefi
   ${faultsHtml(c)}
   ${logsHtml(logs)}
   ${parts.length ? `<div class="chart small"><canvas id="partitions-${i}" aria-label="per-partition breakdown ${h(c.key)}"></canvas></div>` : ''}
+  ${translationHtml(c, i)}
   ${parts.length ? tableHtml(['partition', 'acked', 'lost', 'skipped', 'unreached', 'exactly once', 'duplicated'], parts.map(([p, x]) => [h(p), ...[x.acked, x.lost, x.skipped, x.unreached, x.exactlyOnce, x.duplicated].map(n)]), 'partitions') : ''}
   ${c.roundTrip ? roundTripHtml(c, c.roundTrip) : ''}
   ${c.alarms?.length ? `<h4>Alarms</h4>${tableHtml(alarmHead, c.alarms.map((a) => alarmCells(a, clockOf(c)).map(h)), 'alarms')}` : ''}
@@ -188,6 +195,8 @@ function drawers(chart: ComparisonChart): SectionDrawers<string> {
     errors: null,
     bounds: null,
     consistency: null,
+    // Each cell run's page says it under its translation chart.
+    'mm2-findings': null,
     // One matrix cell compares with nothing: no chart.
     comparison: ({ summary }) => (summary.length > 1 ? `<h2>Lost, skipped, duplicated and not replicated per cell</h2>
 <div class="chart" style="height:${chart.height}px"><canvas id="comparison" aria-label="comparison chart"></canvas></div>
@@ -267,6 +276,7 @@ ${drawSections(model, drawers(chart)).join('\n')}
 <script>
 const DATA = ${data};
 const PARTS = ${JSON.stringify(r.cells.map((c) => c.partitions ?? {})).replace(/</g, '\\u003c')};
+const TRANSLATION = ${JSON.stringify(r.cells.map(translationChart)).replace(/</g, '\\u003c')};
 // Fault windows shaded and events as vertical lines, labelled (no annotation plugin: Chart.js is
 // inlined alone, and this is all the timeline needs).
 const MARK_STYLE = { kill: ['#c62828', []], failover: ['#1565c0', [6, 3]], 'first-backup-delivery': ['#6a1b9a', [6, 3]], 'drain-done': ['#2e7d32', [2, 3]] };
@@ -347,6 +357,14 @@ PARTS.forEach((parts, i) => {
   new Chart(el, { type: 'bar', data: { labels: names, datasets: series.map(([k, color]) => ({ label: k, data: names.map((n) => parts[n][k]), backgroundColor: color })) },
     options: { animation: false, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'messages' } } },
       plugins: { title: { display: true, text: 'per source partition' } } } });
+});
+TRANSLATION.forEach((tr, i) => {
+  const el = document.getElementById('translation-' + i); if (!el || !tr) return;
+  const colors = ['#1565c0', '#2e7d32', '#6a1b9a', '#ef6c00', '#ad1457', '#00838f'];
+  new Chart(el, { type: 'line', data: { datasets: Object.entries(tr.series).map(([tp, pts], j) => ({ label: tp, data: pts.map(([x, y]) => ({ x, y })), borderColor: colors[j % colors.length], pointRadius: 2, stepped: true })) },
+    options: { animation: false, maintainAspectRatio: false, scales: { x: { type: 'linear', title: { display: true, text: tr.x === 'seconds' ? 'seconds from the cell start (MM2 emitted the checkpoint)' : 'checkpoint, in order' } },
+      y: { title: { display: true, text: 'downstream − true (records)' } } },
+      plugins: { title: { display: true, text: 'translation error per remote partition' } } } });
 });
 (() => {
   const c = DATA.comparison; const el = document.getElementById('comparison'); if (!el) return;

@@ -149,6 +149,11 @@ const drawers: SectionDrawers<string[]> = {
     const notProven = r.cells.flatMap((c) => (c.consistency?.checks ?? []).filter((x) => x.verdict !== 'pass').map((x) => `- **${mdText(c.key)}** ${x.verdict === 'fail' ? '❌ **failed**' : '❔ unknown'} ${code(x.name)}: ${mdText(x.detail)}`));
     return notProven.length ? ['', '## Consistency checks not passed (a failure is a harness bug)', '', ...notProven] : null;
   },
+  'mm2-findings': ({ results: r }) => {
+    const broken = r.cells.flatMap((c) => (c.invariants ?? []).filter((i) => i.verdict === 'broken').map((i) => `- **${mdText(c.key)}** ${code(i.name)}: ${i.findings} of ${i.checked} checked`
+      + (i.samples[0] ? `, e.g. ${mdText(i.samples[0].tp)} upstream ${mdText(i.samples[0].upstream)} → downstream ${mdText(i.samples[0].downstream)}${i.samples[0].backupEnd ? ` past the backup's end ${mdText(i.samples[0].backupEnd.offset)} (${mdText(i.samples[0].backupEnd.bound)})` : ''}${i.samples[0].previous ? ` after ${mdText(i.samples[0].previous.upstream)} → ${mdText(i.samples[0].previous.downstream)}` : ''}` : '')));
+    return broken.length ? ['', "## MM2's invariants broken (findings about MirrorMaker 2, not the drill)", '', ...broken] : null;
+  },
   // A chart and a page per cell run are report.html's; the summary is also read on GitHub, as text.
   comparison: null,
   'cell-run-pages': null,

@@ -296,6 +296,7 @@ const drawers: SectionDrawers<string> = {
   errors: null,
   bounds: null,
   consistency: null,
+  'mm2-findings': null,
   comparison: null,
   'cell-run-pages': null,
 };

@@ -4,7 +4,7 @@
  * through its own log4j, and each result inside its own release's translation model. Then the
  * newest brokers with the oldest MM2 (`mirror.version`): the MM2 release decides the model.
  * Recomputed from the raw history: the acks (primary offsets) and the verification read of the
- * backup (remote offsets).
+ * backup (remote offsets) — MM2's translation error per checkpoint and its invariants too.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,4 +116,107 @@ it("runs MM2 of one release between brokers of another: MM2's release decides th
   expect(c?.expected?.holds, c?.expected?.reasoning).toBe(true);
   expect(c?.expected?.reasoning).toMatch(new RegExp(`MM2 ${oldest.replace(/\./g, '\\.')} keeps only the latest offset sync`));
   expect(await containersLeft(mixed.results.runId)).toBe(0);
+});
+
+/**
+ * The true equivalent of each checkpoint, recounted from the raw history by walking the backup's
+ * log: the copy of the record acked at the upstream offset; or, where no acked record sits there
+ * (a commit marker), the place right after the copy of the last record below it, when the backup
+ * holds the first record above it (or its read end) right there.
+ */
+function recountTranslation(h: HistoryEvent[], group: string) {
+  const acked = new Map(eventsOf(h, 'ack').map((a) => [a.id, a]));
+  const backup = eventsOf(h, 'backup-record');
+  const complete = eventsOf(h, 'read-complete').some((r) => r.what === 'backup' && r.complete);
+  const verifyEnd = new Map<string, bigint>();
+  for (const o of eventsOf(h, 'offsets')) if (o.label === 'verify-end' && o.cluster === 'backup') for (const [p, e] of Object.entries(o.offsets)) verifyEnd.set(`${o.topic}/${p}`, BigInt(e));
+  const errors = new Map<string, (number | null)[]>();
+  for (const c of eventsOf(h, 'checkpoint').filter((x) => x.group === group)) {
+    const tp = `${c.topic}/${c.partition}`;
+    const log = backup.filter((b) => b.topic === c.topic && b.partition === c.partition).map((b) => ({ at: BigInt(b.offset), src: acked.get(b.id) })).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    const firstAt = new Map<string, bigint>();
+    for (const b of backup) if (b.topic === c.topic && b.partition === c.partition && (!firstAt.has(b.id) || BigInt(b.offset) < firstAt.get(b.id)!)) firstAt.set(b.id, BigInt(b.offset));
+    const source = log.find((r) => r.src)?.src;
+    const u = BigInt(c.upstreamOffset);
+    const inSource = [...acked.values()].filter((a) => source && a.topic === source.topic && a.partition === source.partition);
+    const atU = inSource.find((a) => BigInt(a.offset) === u);
+    let truth: bigint | null = null;
+    if (atU) truth = firstAt.get(atU.id) ?? null;
+    else {
+      const below = inSource.filter((a) => BigInt(a.offset) < u).sort((a, b) => Number(BigInt(b.offset) - BigInt(a.offset)))[0];
+      const above = inSource.filter((a) => BigInt(a.offset) > u).sort((a, b) => Number(BigInt(a.offset) - BigInt(b.offset)))[0];
+      const prevAt = below && firstAt.get(below.id);
+      const candidate = above ? firstAt.get(above.id) : complete ? verifyEnd.get(tp) : undefined;
+      const between = log.some((r) => prevAt !== undefined && candidate !== undefined && r.at > prevAt && r.at < candidate);
+      if (prevAt !== undefined && candidate !== undefined && !between) truth = candidate;
+    }
+    errors.set(tp, [...(errors.get(tp) ?? []), truth === null ? null : Number(BigInt(c.downstreamOffset) - truth)]);
+  }
+  return errors;
+}
+
+it("MM2's translation against the truth the ids give: the results' figures are the recount's, and a conservative release is never ahead", () => {
+  const measured: Record<string, unknown> = {};
+  for (const c of [...results.cells, ...mixed.results.cells]) {
+    const h = (results.cells.includes(c) ? history : mixed.history).filter((e) => e.cell === c.key);
+    const t = c.translation!;
+    const recount = recountTranslation(h, t.group!);
+    expect(Object.keys(t.partitions).sort(), c.key).toEqual([...recount.keys()].sort());
+    expect(t.checkpoints, c.key).toBe([...recount.values()].flat().length);
+    for (const [tp, errs] of recount) {
+      const known = errs.filter((e): e is number => e !== null).sort((a, b) => a - b);
+      const p = t.partitions[tp]!;
+      expect(p.checkpoints, `${c.key} ${tp}`).toBe(errs.length);
+      expect(p.unknown, `${c.key} ${tp}`).toBe(errs.length - known.length);
+      expect([p.error?.min, p.error?.max, p.error?.count], `${c.key} ${tp}`).toEqual([known[0], known.at(-1), known.length]);
+      expect(p.atFailover, `${c.key} ${tp}`).toBe(errs.at(-1) ?? 'unknown');
+    }
+    // Up to 3.4.0 a group behind the latest offset sync gets no checkpoint, and a sync follows every
+    // transaction (docs/kafka-versions.md): with none read, nothing is judged and nothing guessed.
+    if (t.checkpoints === 0) expect([t.error, t.atFailover], c.key).toEqual([null, null]);
+    // Otherwise MM2 checkpoints every second here: most of them must be judged, not left unknown.
+    else expect(t.error?.count ?? 0, c.key).toBeGreaterThan(t.checkpoints / 2);
+    measured[`${c.key} ${c.releases!.mirror}`] = { error: t.error, unknown: t.unknown, atFailover: t.atFailover, invariants: c.invariants!.map((i) => `${i.name}: ${i.verdict} (${i.findings}/${i.checked}) ${JSON.stringify(i.bounds ?? {})}`) };
+    // KAFKA-14666 on: a checkpoint never points past the group's true place on the backup.
+    if (c.releases!.mirror === newest) {
+      expect(t.checkpoints, c.key).toBeGreaterThan(0);
+      expect(t.error!.max, c.key).toBeLessThanOrEqual(0);
+    }
+  }
+  console.log(`translation accuracy: ${JSON.stringify(measured, null, 2)}`);
+});
+
+it('MM2 invariants, recounted: no rewind unless the group did, no checkpoint past the backup end sampled at or after it', () => {
+  for (const c of [...results.cells, ...mixed.results.cells]) {
+    const h = (results.cells.includes(c) ? history : mixed.history).filter((e) => e.cell === c.key);
+    const cps = eventsOf(h, 'checkpoint');
+    const rewinds = cps.filter((x, i) => cps.slice(0, i).filter((p) => p.group === x.group && p.topic === x.topic && p.partition === x.partition).slice(-1)
+      .some((p) => BigInt(x.downstreamOffset) < BigInt(p.downstreamOffset) && BigInt(x.upstreamOffset) >= BigInt(p.upstreamOffset))).length;
+    const rewind = c.invariants!.find((i) => i.name === 'checkpoint-rewind')!;
+    const keys = new Set(cps.map((x) => `${x.group} ${x.topic}/${x.partition}`)).size;
+    expect(rewind.checked, c.key).toBe(cps.length - keys);
+    expect(rewind.findings, c.key).toBe(rewinds);
+    expect(rewind.verdict, c.key).toBe(rewinds ? 'broken' : rewind.checked ? 'holds' : 'unknown');
+    // Every checkpoint carries MM2's timestamp: each is bounded by a replication sample taken at or after it (or the failover's end).
+    const beyond = c.invariants!.find((i) => i.name === 'checkpoint-beyond-backup-end')!;
+    expect(cps.every((x) => typeof x.ts === 'number' && x.ts > 0), c.key).toBe(true);
+    expect(beyond.checked, c.key).toBe(cps.length);
+    if (cps.length) expect(beyond.bounds?.sample ?? 0, c.key).toBeGreaterThan(0);
+    const samples = eventsOf(h, 'sample');
+    const acks = new Map(eventsOf(h, 'ack').map((a) => [a.id, a]));
+    const srcOf = (topic: string, partition: number) => {
+      const b = eventsOf(h, 'backup-record').find((r) => r.topic === topic && r.partition === partition && acks.has(r.id));
+      return b && `${acks.get(b.id)!.topic}/${acks.get(b.id)!.partition}`;
+    };
+    const endAt = (label: string, topic: string, partition: number) =>
+      eventsOf(h, 'offsets').filter((o) => o.label === label && o.cluster === 'backup' && o.topic === topic).map((o) => o.offsets[String(partition)]).filter((o) => o !== undefined).at(-1);
+    const past = cps.filter((x) => {
+      const src = srcOf(x.topic, x.partition);
+      const s = samples.find((y) => y.t >= x.ts! && src !== undefined && y.ends?.[src]);
+      const end = s ? s.ends![src!]![1] : endAt('failover-end', x.topic, x.partition) ?? endAt('verify-end', x.topic, x.partition);
+      return end !== undefined && BigInt(x.downstreamOffset) > BigInt(end);
+    }).length;
+    expect(beyond.findings, c.key).toBe(past);
+    expect(beyond.verdict, c.key).toBe(beyond.findings ? 'broken' : cps.length ? 'holds' : 'unknown');
+  }
 });

@@ -106,6 +106,31 @@ describe('renderers on fixed results', () => {
     expect(html).toContain('<tr class="check-pass"');
   });
 
+  it('report.html: a translation-error chart per cell run with checkpoints, unknown errors left out of its lines, broken invariants in its caption', () => {
+    const start = Date.parse('2026-11-21T04:00:00.000Z');
+    const point = (tp: string, s: number, error: number | null) => ({ tp, ts: start + s * 1000, upstream: '0', downstream: '0', truth: error === null ? null : '0', error, ...(error === null ? { unknown: 'not-copied' as const } : {}) });
+    const translation = {
+      group: 'drill-consumer', checkpoints: 3, unknown: 1, error: { min: -4, median: -3, max: -2, count: 2 }, atFailover: 'unknown' as const, partitions: {},
+      points: [point('primary.orders/0', 5, -4), point('primary.orders/0', 6, -2), point('primary.orders/1', 7, null)],
+    };
+    const invariants = [{ name: 'checkpoint-rewind' as const, verdict: 'broken' as const, checked: 1, unknown: 0, findings: 1, samples: [] }];
+    const html = renderHtml(reportModel({ ...results, cells: [cell('default', 1, 1, 60, { translation, invariants }), cell('default', 1, 2, 80)] }, []), '/* chart.js */');
+    expect(html.match(/<canvas id="translation-\d+"/g)).toEqual(['<canvas id="translation-0"']);
+    expect(html).toContain('"series":{"primary.orders/0":[[5,-4],[6,-2]]}');
+    expect(html).toContain('error min -4, median -3, max -2 records over 2 checkpoints, 1 unknown; at the failover unknown');
+    expect(html).toContain('MM2 invariants broken — checkpoint-rewind: 1 finding(s)');
+  });
+
+  it('summary.md lists MM2 invariants broken, with a sample, and says nothing when they hold', () => {
+    const finding = { group: 'drill-consumer', tp: 'primary.orders/0', upstream: '9', downstream: '7', backupEnd: { offset: '6', bound: 'sample' as const } };
+    const broken = [{ name: 'checkpoint-beyond-backup-end' as const, verdict: 'broken' as const, checked: 4, unknown: 0, findings: 1, samples: [finding] }];
+    const md = renderMarkdown(reportModel({ ...results, cells: [cell('default', 1, 1, 60, { invariants: broken })] }));
+    expect(md).toContain("## MM2's invariants broken");
+    expect(md).toContain('`checkpoint-beyond-backup-end`: 1 of 4 checked, e.g. primary.orders/0 upstream 9 → downstream 7 past the backup\'s end 6 (sample)');
+    const holds = [{ ...broken[0]!, verdict: 'holds' as const, findings: 0, samples: [] }];
+    expect(renderMarkdown(reportModel({ ...results, cells: [cell('default', 1, 1, 60, { invariants: holds })] }))).not.toContain("MM2's invariants broken");
+  });
+
   it('comparison model: a category per matrix cell named by every dimension, a series per figure, with min–max', () => {
     const m = reportModel(results, []);
     expect(m.comparison.dimensions).toEqual(['mirror.policy', 'mirror.checkpointIntervalSeconds']);

@@ -17,6 +17,8 @@ export async function readCheckpoints(o: { kafka: Kafka; admin: Admin; topic: st
       type: 'checkpoint', group: c.group, topic: c.topic, partition: c.partition,
       upstreamOffset: String(c.upstreamOffset), downstreamOffset: String(c.downstreamOffset),
       key: message.key.toString('base64'), value: message.value.toString('base64'),
+      // When MM2 emitted it: the history's `t` is when the drill read the topic, at the failover.
+      ts: Number(message.timestamp),
     });
   });
   return out;

@@ -40,7 +40,8 @@ export interface TopicReplication {
   readonly series: readonly (readonly [number, number])[];
 }
 
-const median = (xs: readonly number[]): number => {
+/** The median of a non-empty list. */
+export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;

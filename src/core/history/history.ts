@@ -48,8 +48,11 @@ export type HistoryEvent = Base &
      * `deliver` events).
      */
     | { type: 'positions'; phase: ConsumerPhase; offsets: Record<string, string>; delivered: number }
-    /** A checkpoint record read from `<source>.checkpoints.internal`, decoded, with its raw bytes (base64). */
-    | { type: 'checkpoint'; group: string; topic: string; partition: number; upstreamOffset: string; downstreamOffset: string; key: string; value: string }
+    /**
+     * A checkpoint record read from `<source>.checkpoints.internal`, decoded, with its raw bytes (base64).
+     * `ts`: the record's timestamp (epoch ms), when MM2 emitted it (absent in histories written before it was recorded).
+     */
+    | { type: 'checkpoint'; group: string; topic: string; partition: number; upstreamOffset: string; downstreamOffset: string; key: string; value: string; ts?: number }
     /** The offsets a failover strategy made the consumer resume from (topic/partition → offset; absent: auto.offset.reset). */
     | { type: 'failover-offsets'; strategy: string; group: string; offsets: Record<string, string> }
     /** RemoteClusterUtils.translateOffsets, run by Kafka itself in the MM2 container (cross-check). */

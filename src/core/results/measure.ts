@@ -12,13 +12,15 @@ import type { Scenario } from '../scenario/scenario.ts';
 import { evaluate } from './threshold-checks.ts';
 import { atKillChecker, faultsChecker } from '../checker/lag.ts';
 import { ledgerChecker } from '../checker/ledger.ts';
+import { mm2InvariantsChecker } from '../checker/mm2-invariants.ts';
 import { roundTripChecker } from '../checker/round-trip.ts';
 import { topicsChecker } from '../checker/topic-replication.ts';
+import { translationChecker } from '../checker/translation-accuracy.ts';
 import type { CellResult } from './results.ts';
 import { workloadRateChecker } from '../checker/workload-rate.ts';
 
 /** The result fields a checker fills on its own, each with its checker's figure (the ledger's fields are derived below). */
-type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'events';
+type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'translation' | 'invariants' | 'events';
 
 /** One checker per result field, in results.json's order; a field without one does not compile. */
 const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], undefined>> } = {
@@ -28,6 +30,8 @@ const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], u
   alarms: alarmsChecker,
   topics: topicsChecker,
   workloadRates: workloadRateChecker,
+  translation: translationChecker,
+  invariants: mm2InvariantsChecker,
   /** What happened when, from the cell start (the origin of `phases` and `faults`) — the report's event table. */
   events: eventsChecker,
 };
@@ -76,7 +80,7 @@ export type Measured = ReturnType<typeof measureCell>;
  * nothing was gated, so nothing can be called passed.
  */
 export function judgeCell(s: Scenario, cell: { values: Record<string, string | number | boolean>; remoteTopics: readonly string[] }, m: Measured, input: CheckInput) {
-  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill, roundTrip: m.roundTrip, alarms: m.alarms, workloadRates: m.workloadRates });
+  const checks = evaluate(s.thresholds, { values: cell.values, counts: m.counts, failoverGapMs: m.failoverGapMs, failoverRemainderMs: m.failoverRemainderMs, atKill: m.atKill, roundTrip: m.roundTrip, alarms: m.alarms, workloadRates: m.workloadRates, translation: m.translation });
   const failover = m.roundTrip === null && s.timeline.some((x) => x.action === 'kill-primary');
   const expected = failover ? checkBound(s, cell.remoteTopics, m, input.events, m.atKill.consumerBehind, input.ix) : null;
   const attribution = failover ? attribute(input.ix, expected?.parts, m.counts.skipped !== 'unknown') : null;

@@ -3,6 +3,8 @@
  * Bump `schemaVersion` on any incompatible change.
  */
 import type { TopicReplication } from '../checker/topic-replication.ts';
+import type { TranslationAccuracy } from '../checker/translation-accuracy.ts';
+import type { InvariantCheck } from '../checker/mm2-invariants.ts';
 import type { Ledger, LedgerCounts, LedgerSamples, PartitionCounts } from '../checker/ledger.ts';
 import type { PhaseName } from '../history/history.ts';
 import type { AtKill, FaultWindow } from '../checker/lag.ts';
@@ -82,6 +84,14 @@ export interface CellResult {
    * rate. Absent in results written before it existed.
    */
   workloadRates?: WorkloadRate[];
+  /**
+   * MM2's offset translation against the truth the ids give (core/checker/translation-accuracy.ts): per
+   * checkpoint of the drill's group, downstream − the true equivalent of its upstream offset, in records.
+   * Absent in results written before it existed.
+   */
+  translation?: TranslationAccuracy;
+  /** MM2's invariants checked as oracles (core/checker/mm2-invariants.ts): a break is a finding about MM2. Absent in older results. */
+  invariants?: InvariantCheck[];
   /** A playbook cell's round trip: eras, copies per cluster, stranded, resurrected, step timings (null: a timeline drill). */
   roundTrip: RoundTrip | null;
   /**

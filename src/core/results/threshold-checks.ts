@@ -6,7 +6,7 @@ import { alarmCounts, leadSignal } from '../scenario/alarms.ts';
 import type { ThresholdCheck } from '../checker/verdict.ts';
 import { worstRatio } from '../checker/workload-rate.ts';
 
-type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill' | 'roundTrip' | 'alarms' | 'workloadRates'>;
+type Gated = Pick<CellResult, 'counts' | 'failoverGapMs' | 'failoverRemainderMs' | 'atKill' | 'roundTrip' | 'alarms' | 'workloadRates' | 'translation'>;
 
 export function figureValue(c: Gated, f: FigureName): number | null {
   const num = (x: number | 'unknown' | null | undefined) => (typeof x === 'number' ? x : null);
@@ -27,6 +27,8 @@ export function figureValue(c: Gated, f: FigureName): number | null {
     case 'checkpointAlarmLeadSeconds':
     case 'offsetSyncAlarmLeadSeconds':
       return seconds(c.alarms?.find((a) => a.signal === leadSignal(f))?.leadMs ?? null);
+    // Negative when every checkpoint was behind; unknown when no checkpoint could be judged.
+    case 'translationAheadMax': return c.translation?.error?.max ?? null;
     default: return num(c.counts?.[f]);
   }
 }

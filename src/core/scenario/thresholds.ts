@@ -23,6 +23,8 @@ export const figureNames = [
   'alarmsFired', 'alarmsFiringAtKill', ...alarmLeadFigures,
   // The workload's achieved rate over its asked rate, the worst topic's (core/checker/workload-rate.ts): unknown when no topic's window could be measured.
   'achievedRateRatio',
+  // MM2's translation against the truth (core/checker/translation-accuracy.ts): the most any checkpoint of the run was ahead of the group, in records.
+  'translationAheadMax',
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
