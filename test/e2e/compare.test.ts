@@ -55,8 +55,9 @@ function expectedFlag(a: Stat | null, b: Stat | null, figure: string): string {
   if (a.n < 2 || b.n < 2) return 'spread-unknown';
   const inside = (x: number, s: Stat) => x >= s.min && x <= s.max;
   if (inside(b.median, a) || inside(a.median, b)) return 'within-spread';
-  if (['acked', 'exactlyOnce'].includes(figure)) return 'changed';
-  return b.median > a.median ? 'worse' : 'better';
+  if (['acked', 'exactlyOnce', 'alarmsFired', 'translationAheadMax'].includes(figure)) return 'changed';
+  const higherBetter = figure === 'achievedRateRatio' || figure.endsWith('AlarmLeadSeconds');
+  return (b.median > a.median) !== higherBetter ? 'worse' : 'better';
 }
 
 const compareJson = async (a: string, b: string, extra: string[] = []) => {

@@ -17,9 +17,16 @@ import { counted, finished, type CellResult, type RunResults, type Stat } from '
 import { stat } from './summary.ts';
 import { figureValue } from './threshold-checks.ts';
 
-/** Which way a figure gets worse: most are losses, delays or duplicates; an alarm's lead is better longer; the workload's size is neither. */
+/**
+ * Which way a figure gets worse: most are losses, delays or duplicates; an alarm's lead is better
+ * longer, as is a workload that kept up with its asked rate; the workload's size is neither, and
+ * so is MM2's largest translation error (closer to zero from behind means fewer duplicates, above
+ * zero means skips: no one direction).
+ */
 const direction: Partial<Record<FigureName, 'higher-better' | 'neutral'>> = {
   acked: 'neutral',
+  translationAheadMax: 'neutral',
+  achievedRateRatio: 'higher-better',
   exactlyOnce: 'neutral',
   alarmsFired: 'neutral',
   heartbeatAlarmLeadSeconds: 'higher-better',
