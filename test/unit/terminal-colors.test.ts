@@ -1,50 +1,54 @@
-/** One rule for colours: FORCE_COLOR turns them on even into a pipe, NO_COLOR turns them off even on a terminal. */
+/**
+ * One rule for colours: FORCE_COLOR turns them on even into a pipe, NO_COLOR turns them off even on
+ * a terminal. Node applies the rule to the environment of the process, so each case runs in a
+ * process of its own with exactly the variables it names (a test runner's own variables, or those
+ * an earlier test file left, cannot decide it).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const src = (p: string) => fileURLToPath(new URL(`../../src/${p}`, import.meta.url));
+const script = `
 import { PassThrough } from 'node:stream';
 import { WriteStream } from 'node:tty';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { colorsOn } from '../../src/adapters/terminal-colors.ts';
-import { consoleProgress } from '../../src/run/progress.ts';
+import { colorsOn } from ${JSON.stringify(src('adapters/terminal-colors.ts'))};
+import { consoleProgress } from ${JSON.stringify(src('run/progress.ts'))};
+// A stream that answers as a 256-colour terminal would (its colour depth read from the environment, as a real one's is).
+const terminal = Object.assign(new PassThrough(), { isTTY: true, getColorDepth: WriteStream.prototype.getColorDepth });
+const out = new PassThrough();
+let progress = '';
+out.on('data', (b) => { progress += b.toString(); });
+consoleProgress(out).event('kill: SIGKILL primary');
+setImmediate(() => process.stdout.write(JSON.stringify({ terminal: colorsOn(terminal), pipe: colorsOn(new PassThrough()), progress })));
+`;
 
-/** A stream that answers as a 256-colour terminal would (its colour depth read from the environment, as a real one's is). */
-const terminal = () => Object.assign(new PassThrough(), { isTTY: true, getColorDepth: WriteStream.prototype.getColorDepth });
-const pipe = () => new PassThrough();
-const env = (vars: Record<string, string | undefined>) => {
-  for (const k of ['FORCE_COLOR', 'NO_COLOR', 'NODE_DISABLE_COLORS', 'CI']) vi.stubEnv(k, undefined);
-  vi.stubEnv('TERM', 'xterm-256color');
-  for (const [k, v] of Object.entries(vars)) vi.stubEnv(k, v);
-};
-afterEach(() => vi.unstubAllEnvs());
+/** What the rule decides in a process whose environment is a colour terminal's plus `vars`. */
+function decided(vars: Record<string, string>): { terminal: boolean; pipe: boolean; progress: string } {
+  const r = spawnSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], {
+    env: { PATH: process.env.PATH ?? '', TERM: 'xterm-256color', ...vars },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as { terminal: boolean; pipe: boolean; progress: string };
+}
 
 describe('colorsOn', () => {
   it('is on for a colour terminal, off for a pipe', () => {
-    env({});
-    expect(colorsOn(terminal())).toBe(true);
-    expect(colorsOn(pipe())).toBe(false);
+    expect(decided({})).toMatchObject({ terminal: true, pipe: false });
   });
 
   it('FORCE_COLOR=1 turns colours on, into a pipe too', () => {
-    env({ FORCE_COLOR: '1' });
-    expect(colorsOn(pipe())).toBe(true);
-    expect(colorsOn(terminal())).toBe(true);
+    expect(decided({ FORCE_COLOR: '1' })).toMatchObject({ terminal: true, pipe: true });
   });
 
   it('NO_COLOR=1 (or TERM=dumb) turns them off on a terminal', () => {
-    env({ NO_COLOR: '1' });
-    expect(colorsOn(terminal())).toBe(false);
-    env({ TERM: 'dumb' });
-    expect(colorsOn(terminal())).toBe(false);
+    expect(decided({ NO_COLOR: '1' }).terminal).toBe(false);
+    expect(decided({ TERM: 'dumb' }).terminal).toBe(false);
   });
 
   it('the progress lines follow it', () => {
-    const printed = (vars: Record<string, string | undefined>) => {
-      env(vars);
-      const out = pipe();
-      let text = '';
-      out.on('data', (b: Buffer) => { text += b.toString(); });
-      consoleProgress(out as unknown as NodeJS.WriteStream).event('kill: SIGKILL primary');
-      return text;
-    };
-    expect(printed({ FORCE_COLOR: '1' })).toBe('\x1b[33m»\x1b[39m kill: SIGKILL primary\n');
-    expect(printed({ NO_COLOR: '1' })).toBe('» kill: SIGKILL primary\n');
+    expect(decided({ FORCE_COLOR: '1' }).progress).toBe('\x1b[33m»\x1b[39m kill: SIGKILL primary\n');
+    expect(decided({ NO_COLOR: '1' }).progress).toBe('» kill: SIGKILL primary\n');
   });
 });
