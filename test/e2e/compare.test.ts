@@ -27,6 +27,11 @@ const read: Record<string, (c: CellResult) => number | null> = {
   failoverRemainderSeconds: (c) => (c.failoverRemainderMs === null ? null : c.failoverRemainderMs / 1000),
   lagAtKillMessages: (c) => c.atKill.lagMessages,
   groupSyncAgeSeconds: (c) => (c.atKill.groupSyncAgeMs === null ? null : c.atKill.groupSyncAgeMs / 1000),
+  achievedRateRatio: (c) => {
+    const ratios = (c.workloadRates ?? []).flatMap((r) => (typeof r.ratio === 'number' ? [r.ratio] : []));
+    return ratios.length ? Math.min(...ratios) : null;
+  },
+  translationAheadMax: (c) => c.translation?.error?.max ?? null,
 };
 const valueOf = (c: CellResult, figure: string): number | null => {
   if (read[figure]) return read[figure](c);
