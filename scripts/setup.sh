@@ -62,6 +62,7 @@ if ! docker_ok; then
     if [ -z "${DOCKER_HOST:-}" ] && ! pgrep -x dockerd >/dev/null; then
       step "starting dockerd (log: /var/log/mm2-drill-dockerd.log)"
       setsid nohup dockerd >/var/log/mm2-drill-dockerd.log 2>&1 < /dev/null &
+      disown
     fi
     for _ in $(seq 60); do docker_ok && break; sleep 1; done
   fi
@@ -174,9 +175,10 @@ toxiproxy_image() {
   fi
 }
 
-# Background jobs: each one's failure has already printed its message; setup exits with it.
+# Background build jobs: each one's failure has already printed its message; setup exits with it.
+# On exit only these are stopped: the dockerd started above must outlive setup.
 pids=()
-trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+trap 'kill "${pids[@]}" ${jars:-} 2>/dev/null || true' EXIT
 await_all() { local p; for p in "${pids[@]}"; do wait "$p" || exit 3; done; pids=(); }
 
 kafka_versions=("$KAFKA_VERSION")
