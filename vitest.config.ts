@@ -8,11 +8,15 @@ export default defineConfig({
   // Scenario files import the package by name: in this repository, its sources.
   resolve: { alias: { 'mm2-drill': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   test: {
-    // End-to-end drills each start two Kafka clusters and MM2: one at a time on a 2-core machine.
-    fileParallelism: false,
+    // Two files at a time: a drill spends most of its time waiting on its timeline, its MM2 and
+    // its brokers, not computing, so two environments side by side (about 3 GiB each) fit a
+    // 2-core machine. Each run has its own containers, networks, ports and results directory.
+    // `--maxWorkers=1` runs them one at a time.
+    fileParallelism: true,
+    maxWorkers: 2,
     env: { TESTCONTAINERS_RYUK_DISABLED: 'true' },
     projects: [
-      // One worker runs these files in turn and keeps its module cache: each file re-importing
+      // Each worker runs its files in turn and keeps its module cache: each file re-importing
       // testcontainers, kafkajs and the sources cost ~5 s a file. They share no state through
       // modules: drills run as child processes, and the unit tests that spy restore what they touch.
       { extends: true, test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...mocking], isolate: false } },

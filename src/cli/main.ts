@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
 import { toolVersion } from '../adapters/tool-version.ts';
 import { DrillError, ExitCode, isDrillError, type ExitCodeValue } from '../core/errors.ts';
-import { dockerClient, LABEL_TOOL, removeLabelled } from '../adapters/containers/docker.ts';
+import { dockerClient, LABEL_RUN, LABEL_TOOL, removeLabelled } from '../adapters/containers/docker.ts';
 import type { DrillEnvironment } from '../adapters/containers/environment.ts';
 import { terminalReporter } from '../render/table.ts';
 import { githubAnnotationsReporter } from '../render/github-annotations.ts';
@@ -114,9 +114,9 @@ function report(runDir: string, opts: PrintOptions): ExitCodeValue {
   return present(writeReports(runDir, results, history), runDir, opts);
 }
 
-async function down(): Promise<ExitCodeValue> {
+async function down(runId?: string): Promise<ExitCodeValue> {
   const client = await dockerClient();
-  const n = await removeLabelled(client, { [LABEL_TOOL]: 'true' });
+  const n = await removeLabelled(client, { [LABEL_TOOL]: 'true', ...(runId ? { [LABEL_RUN]: runId } : {}) });
   out(n === 0 ? 'nothing to remove' : `removed ${n} container(s) and their network(s)`);
   return ExitCode.ok;
 }
@@ -224,7 +224,8 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     .command('down')
     .alias('clean')
     .description('remove every container and network mm2-drill left (after --keep, or after a crash)')
-    .action(async () => { code = await down(); });
+    .option('--run <runId>', "only that run's (its results.json `runId`): other kept environments stay")
+    .action(async (o: { run?: string }) => { code = await down(o.run); });
   program.addHelpText('after', [
     '\nExamples:',
     '  $ npx mm2-drill init && npx mm2-drill setup && npx mm2-drill run drills/failover.ts',

@@ -82,7 +82,7 @@ describe('topic configs changed on the source', async () => {
   it('`drift` against the two kept clusters finds exactly what MM2 never syncs, and exits 1', async () => {
     const admin = (c: string) => new RegExp(`${c}\\s+admin\\s+(\\S+)`).exec(run.stderr)?.[1];
     const drift = await runCli(['drift', '--source', admin('primary')!, '--target', admin('backup')!, '--json'], { timeoutMs: 60_000 });
-    const down = await runCli(['down'], { timeoutMs: 60_000 });
+    const down = await runCli(['down', '--run', results.runId], { timeoutMs: 60_000 });
     expect(down.code).toBe(0);
     expect(drift.code, drift.stderr).toBe(1);
     const report = JSON.parse(drift.stdout) as { topics: number; drifts: { sourceTopic: string; remoteTopic: string; property: string; source: string; target: string; mm2: { action: string } }[] };

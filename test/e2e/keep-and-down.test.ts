@@ -21,7 +21,7 @@ it('keeps the environment reachable after the drill, and down removes it', async
   await admin.disconnect();
   expect(topics).toContain('primary.orders');
 
-  const down = await runCli(['down'], { timeoutMs: 60_000 });
+  const down = await runCli(['down', '--run', runId], { timeoutMs: 60_000 });
   expect(down.code).toBe(0);
   expect(down.stdout).toMatch(/removed \d+ container/);
   expect(await containersLeft(runId)).toBe(0);
