@@ -33,7 +33,7 @@ it('Ctrl-C on `npx mm2-drill` during the workload exits 130, keeps the history a
   expect(await containersLeft(results.runId)).toBe(0);
 }, 180_000);
 
-it('after the harness is SIGKILLed, `mm2-drill clean` removes what it left', async () => {
+it('after the harness is SIGKILLed, `mm2-drill clean --run` removes what it left', async () => {
   const root = tempResultsDir();
   const child = spawn(process.execPath, ['bin/mm2-drill.js', 'run', 'test/fixtures/short.ts', '--results', root], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -48,7 +48,7 @@ it('after the harness is SIGKILLed, `mm2-drill clean` removes what it left', asy
   await new Promise((r) => child.on('close', r));
   const { runId } = readResults(runDirOf(root, 'short'));
   expect(await containersLeft(runId)).toBeGreaterThan(0);
-  const clean = await runCli(['clean'], { timeoutMs: 60_000 });
+  const clean = await runCli(['clean', '--run', runId], { timeoutMs: 60_000 });
   expect(clean.code).toBe(0);
   expect(await containersLeft(runId)).toBe(0);
 }, 180_000);
