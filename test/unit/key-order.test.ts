@@ -69,6 +69,13 @@ describe('order per key (key-order.ts)', () => {
     expect(k.nonmonotonic).toBe(0);
   });
 
+  it('reads the deliveries in history order: back on the primary after the backup (a failback), an older value read again is a rewind', () => {
+    // k0: m0, m2, m4, m6. Primary m0, m2; backup m4; home again on the primary, which resumes at m2: m2 again, then m6.
+    const h = [...[0, 2, 4, 6].map((n) => ack(n)), ...[0, 2].map(onPrimary), kill(), onBackup(4), ...[2, 6].map(onPrimary)];
+    expect(keyOrder(h)).toMatchObject({ nonmonotonic: 0, pollSkip: 0, rewound: 1, rewoundDeliveries: 1, samples: { rewound: ['m2'] } });
+    // Grouped by cluster instead, m4 would look first delivered after m6: history order is the consumer's.
+  });
+
   it('passes a key whose later values were never delivered at all (the tail is not skipped in order)', () => {
     const h = [...range(0, 8).map((n) => ack(n)), ...range(0, 4).map(onPrimary)];
     expect(keyOrder(h)).toMatchObject({ nonmonotonic: 0, pollSkip: 0 });

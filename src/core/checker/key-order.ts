@@ -16,9 +16,11 @@
  *    it first). A key whose values sit on more than one partition or cluster (a topic grown or
  *    recreated, a playbook's producers moved) has no order Kafka promises: it is `unordered` and
  *    not judged.
- *  - The *delivery sequence* is every `deliver` event of the test consumer: the primary's, then the
- *    backup's (after the failover), each in history order. A value's *first delivery* is the first
- *    time it reached the application; any later one is a *re-delivery* (at-least-once).
+ *  - The *delivery sequence* is every `deliver` event of the test consumer in history order, the
+ *    order the consumer processed them: the primary's, then the backup's after the failover (the
+ *    primary consumer stops before the kill; a playbook's moves follow one another likewise). A
+ *    value's *first delivery* is the first time it reached the application; any later one is a
+ *    *re-delivery* (at-least-once).
  *
  * Classes (each counts values — ids — with up to 20 sample ids):
  *  - nonmonotonic: a value whose FIRST delivery came after a later value of the same key had
@@ -80,8 +82,7 @@ export function keyOrder(events: readonly HistoryEvent[]): KeyOrder | null {
     keyOf.set(e.id, k);
   }
   if (byKey.size === 0) return null;
-  const deliveries = [...events.filter((e) => e.type === 'deliver' && e.phase === 'primary'), ...events.filter((e) => e.type === 'deliver' && e.phase === 'backup')]
-    .filter((e): e is Extract<HistoryEvent, { type: 'deliver' }> => e.type === 'deliver' && keyOf.has(e.id));
+  const deliveries = events.filter((e): e is Extract<HistoryEvent, { type: 'deliver' }> => e.type === 'deliver' && keyOf.has(e.id));
   // An earlier copy the primary consumer met places the value there (a producer's retry wrote it twice).
   const metAt = new Map<string, bigint>();
   for (const d of deliveries) {
