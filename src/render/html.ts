@@ -197,6 +197,8 @@ function drawers(chart: ComparisonChart): SectionDrawers<string> {
     consistency: null,
     // Each cell run's page says it under its translation chart.
     'mm2-findings': null,
+    // summary.md and the terminal's summary lines give it (results.json `keyOrder`).
+    'key-order': null,
     // One matrix cell compares with nothing: no chart.
     comparison: ({ summary }) => (summary.length > 1 ? `<h2>Lost, skipped, duplicated and not replicated per cell</h2>
 <div class="chart" style="height:${chart.height}px"><canvas id="comparison" aria-label="comparison chart"></canvas></div>

@@ -16,6 +16,7 @@ import { cellVerdict, runVerdict } from './verdict-sentence.ts';
 import { clockOf, workloadClockLabel } from '../core/results/clock.ts';
 import { rateRows } from './rate-rows.ts';
 import { BELOW_ASKED } from '../core/checker/workload-rate.ts';
+import { keyOrderText } from './key-order-text.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
 
@@ -153,6 +154,12 @@ const drawers: SectionDrawers<string[]> = {
     const broken = r.cells.flatMap((c) => (c.invariants ?? []).filter((i) => i.verdict === 'broken').map((i) => `- **${mdText(c.key)}** ${code(i.name)}: ${i.findings} of ${i.checked} checked`
       + (i.samples[0] ? `, e.g. ${mdText(i.samples[0].tp)} upstream ${mdText(i.samples[0].upstream)} → downstream ${mdText(i.samples[0].downstream)}${i.samples[0].backupEnd ? ` past the backup's end ${mdText(i.samples[0].backupEnd.offset)} (${mdText(i.samples[0].backupEnd.bound)})` : ''}${i.samples[0].previous ? ` after ${mdText(i.samples[0].previous.upstream)} → ${mdText(i.samples[0].previous.downstream)}` : ''}` : '')));
     return broken.length ? ['', "## MM2's invariants broken (findings about MirrorMaker 2, not the drill)", '', ...broken] : null;
+  },
+  'key-order': ({ results: r }) => {
+    const keyed = r.cells.filter((c) => c.keyOrder);
+    return keyed.length
+      ? ['', '## Order per key (keyed workload)', '', 'Nonmonotonic: a value first delivered after a newer value of its key; poll-skip: never delivered while a newer one was (src/core/checker/key-order.ts).', '', ...keyed.map((c) => `- **${mdText(c.key)}** ${mdText(keyOrderText(c.keyOrder!))}`)]
+      : null;
   },
   // A chart and a page per cell run are report.html's; the summary is also read on GitHub, as text.
   comparison: null,

@@ -24,6 +24,7 @@ import type { AggregateCheck } from '../core/checker/verdict.ts';
 import { cellVerdict, runVerdict } from './verdict-sentence.ts';
 import { workloadClockLabel } from '../core/results/clock.ts';
 import { paint, type Style } from './paint.ts';
+import { keyOrderFigures } from './key-order-text.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
 
@@ -188,6 +189,7 @@ export function headlineFigures(c: CellResult): [string, string][] {
   ];
   if (c.failoverGapMs !== null) figures.push(['gap', `${(c.failoverGapMs / 1000).toFixed(1)}s`]);
   if (c.roundTrip) figures.push(['stranded', n(c.roundTrip.stranded)], ['resurrected', n(c.roundTrip.resurrected)]);
+  figures.push(...keyOrderFigures(c.keyOrder));
   return figures;
 }
 
@@ -297,6 +299,8 @@ const drawers: SectionDrawers<string> = {
   bounds: null,
   consistency: null,
   'mm2-findings': null,
+  // The summary line of each keyed cell run gives its nonmonotonic and poll-skip values.
+  'key-order': null,
   comparison: null,
   'cell-run-pages': null,
 };

@@ -7,7 +7,7 @@ import { reportModel } from '../../src/core/results/report-model.ts';
 import { renderMarkdown } from '../../src/render/markdown.ts';
 import { renderJunit } from '../../src/render/junit.ts';
 import { renderHtml } from '../../src/render/html.ts';
-import { matrixTable } from '../../src/render/table.ts';
+import { matrixTable, summaryLines } from '../../src/render/table.ts';
 
 const counts = (dup: number): LedgerCounts => ({
   acked: 4000, failed: 0, indeterminate: 4, lost: 0, skipped: 0, unreached: 0, exactlyOnce: 4000 - dup, duplicated: dup, extraDeliveries: dup,
@@ -129,6 +129,18 @@ describe('renderers on fixed results', () => {
     expect(md).toContain('`checkpoint-beyond-backup-end`: 1 of 4 checked, e.g. primary.orders/0 upstream 9 → downstream 7 past the backup\'s end 6 (sample)');
     const holds = [{ ...broken[0]!, verdict: 'holds' as const, findings: 0, samples: [] }];
     expect(renderMarkdown(reportModel({ ...results, cells: [cell('default', 1, 1, 60, { invariants: holds })] }))).not.toContain("MM2's invariants broken");
+  });
+
+  it('summary.md and the terminal summary give the order per key of a keyed cell run, and nothing for one not keyed', () => {
+    const keyOrder = { keys: 4, unordered: 0, values: 400, nonmonotonic: 2, nonmonotonicAcrossFailover: 1, pollSkip: 3, rewound: 50, rewoundDeliveries: 51, samples: { nonmonotonic: ['r-1-9'], pollSkip: ['r-1-20'], rewound: [] } };
+    const keyed = { ...results, cells: [cell('default', 1, 1, 60, { keyOrder })] };
+    const md = renderMarkdown(reportModel(keyed));
+    expect(md).toContain('## Order per key');
+    expect(md).toContain('4 keys (0 unordered, not judged), 400 values: 2 nonmonotonic (e.g. r-1-9), 1 across the failover, 3 poll-skip (e.g. r-1-20), 51 re-deliveries of 50 values');
+    expect(summaryLines(keyed).join('\n')).toMatch(/nonmonotonic 2 {2}poll-skip 3/);
+    const plainRun = { ...results, cells: [cell('default', 1, 1, 60, { keyOrder: null })] };
+    expect(renderMarkdown(reportModel(plainRun))).not.toContain('## Order per key');
+    expect(summaryLines(plainRun).join('\n')).not.toContain('nonmonotonic');
   });
 
   it('comparison model: a category per matrix cell named by every dimension, a series per figure, with min–max', () => {

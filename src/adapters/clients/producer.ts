@@ -75,6 +75,11 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   let producer = create();
   let renew = false;
   const keyOf = (id: string, n: number): string | null => (w.keys === 'id' ? id : w.keys === 'none' ? null : `k${n % w.keys}`);
+  /** Keyed: the key's own partition (deterministic, like the default partitioner's hash, but known before the send). */
+  const partitionOf = (topic: (typeof topics)[number], n: number): number => {
+    const slot = topic.sent++ % topic.partitions;
+    return typeof w.keys === 'number' ? (n % w.keys) % topic.partitions : slot;
+  };
   await producer.connect();
   const stats = { acked: 0, failed: 0, indeterminate: 0 };
   let stopping = false;
@@ -97,7 +102,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
       budget -= n;
       return Array.from({ length: n }, () => {
         const n = seq++;
-        const partition = topic.sent++ % topic.partitions;
+        const partition = partitionOf(topic, n);
         return { id: `${o.idPrefix}-${n}`, n, topic: topic.name, partition, bytes: topic.messageBytes };
       });
     });
@@ -187,7 +192,8 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
           o.recorder.emit({ type: 'indeterminate', id: m.id, error: w.acks === 'none' ? 'no offset returned (acks=0)' : 'the broker returned no offset for the batch' });
         } else {
           stats.acked++;
-          o.recorder.emit({ type: 'ack', id: m.id, topic: m.topic, partition: m.partition, offset: String(b + i), ...(o.cluster ? { cluster: o.cluster } : {}) });
+          const key = typeof w.keys === 'number' ? { key: keyOf(m.id, m.n)! } : {};
+          o.recorder.emit({ type: 'ack', id: m.id, topic: m.topic, partition: m.partition, offset: String(b + i), ...key, ...(o.cluster ? { cluster: o.cluster } : {}) });
         }
       }
     } catch (e) {

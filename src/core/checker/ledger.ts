@@ -43,6 +43,11 @@
  * Producer outcomes: `indeterminateAppeared` and `failedAppeared` count indeterminate and failed
  * ids that were nevertheless delivered or found on the backup. Neither is ever lost or skipped.
  *
+ * Order per key (a keyed workload, `workload.keys: N`): `nonmonotonic` (a value first delivered
+ * after a later value of its key), `pollSkip` (a value never delivered while a later value of its
+ * key was: each one lost or skipped here) and the expected `rewound` re-deliveries (each one a
+ * duplicate here) are defined in key-order.ts.
+ *
  * Honesty: when the backup was not read completely, `lost`, `skipped`, `unreached` and
  * `notReplicated` — per cell, per partition and their sample ids — are 'unknown' (absence
  * cannot be proven). When the consumer's final position on a partition is unknown, `skipped`

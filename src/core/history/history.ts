@@ -36,8 +36,11 @@ export type HistoryEvent = Base &
   (
     | { type: 'cell-start'; values: Record<string, unknown>; settings: Record<string, unknown> }
     | { type: 'phase'; phase: PhaseName }
-    /** `cluster`: where the producer wrote (absent: the primary; a playbook moves producers). */
-    | { type: 'ack'; id: string; topic: string; partition: number; offset: string; cluster?: string }
+    /**
+     * `cluster`: where the producer wrote (absent: the primary; a playbook moves producers).
+     * `key`: the message's key in a keyed workload (`workload.keys: N`; absent otherwise).
+     */
+    | { type: 'ack'; id: string; topic: string; partition: number; offset: string; key?: string; cluster?: string }
     | { type: 'fail'; id: string; error: string }
     | { type: 'indeterminate'; id: string; error: string }
     | { type: 'deliver'; id: string; phase: ConsumerPhase; topic: string; partition: number; offset: string; ts: number }

@@ -175,6 +175,7 @@ export const sections = [
   'bounds', // expected bounds broken or unknown, and their evidence
   'consistency', // consistency checks not passed
   'mm2-findings', // MM2's invariants broken (core/checker/mm2-invariants.ts): findings about MM2, not the drill
+  'key-order', // keyed workloads: the order per key across the failover (core/checker/key-order.ts)
   'comparison', // the comparison chart
   'cell-run-pages', // per cell run: everything about it on one page
 ] as const;

@@ -5,6 +5,7 @@
 import type { TopicReplication } from '../checker/topic-replication.ts';
 import type { TranslationAccuracy } from '../checker/translation-accuracy.ts';
 import type { InvariantCheck } from '../checker/mm2-invariants.ts';
+import type { KeyOrder } from '../checker/key-order.ts';
 import type { Ledger, LedgerCounts, LedgerSamples, PartitionCounts } from '../checker/ledger.ts';
 import type { PhaseName } from '../history/history.ts';
 import type { AtKill, FaultWindow } from '../checker/lag.ts';
@@ -92,6 +93,11 @@ export interface CellResult {
   translation?: TranslationAccuracy;
   /** MM2's invariants checked as oracles (core/checker/mm2-invariants.ts): a break is a finding about MM2. Absent in older results. */
   invariants?: InvariantCheck[];
+  /**
+   * The order per key of a keyed workload across the failover (core/checker/key-order.ts):
+   * nonmonotonic and poll-skip values, rewinds. Null: the workload was not keyed; absent in older results.
+   */
+  keyOrder?: KeyOrder | null;
   /** A playbook cell's round trip: eras, copies per cluster, stranded, resurrected, step timings (null: a timeline drill). */
   roundTrip: RoundTrip | null;
   /**

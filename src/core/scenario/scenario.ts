@@ -186,7 +186,7 @@ const workloadSchema = z.strictObject({
   idempotent: z.boolean().optional()
     .describe('Idempotent producer (requires acks "all"). Default: true with acks "all" (or transactions) and false otherwise, like the Java producer\'s default since Kafka 3.0 (KIP-679).'),
   keys: z.union([z.literal('id'), z.literal('none'), z.int().min(1).max(1_000_000)]).default('id')
-    .describe('Message keys: the unique id, none, or this many distinct keys. (Partitions are assigned round robin either way.)'),
+    .describe('Message keys: the unique id, none (partitions round robin either way), or this many distinct keys `k0`…`k<N-1>` in turn, each on one partition (key i on partition i mod the partition count, as a key stays on one partition under Kafka\'s default partitioner): the order per key is then checked across the failover (results.json `keyOrder`, core/checker/key-order.ts).'),
   durationSeconds: z.number().positive().max(3600).optional()
     .describe('Stop producing this many seconds after the start (default: produce until the kill). Required without a `kill-primary` step.'),
   // Core/kafka/kafka-release.ts says how each MM2 release translates offsets across these gaps.
