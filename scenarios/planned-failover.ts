@@ -39,15 +39,15 @@ export default defineScenario({
   failover: { strategy: 'mm2-sync', autoOffsetReset: 'earliest' },
   playbooks: {
     controlled: [
-      { name: 'writes-stop', when: { at: 10 }, action: 'stop-producers' },
+      { name: 'writes-stop', when: { at: 8 }, action: 'stop-producers' },
       { name: 'drained', action: 'wait-mirror-drained', mirror: 'forward' },
       { name: 'synced', action: 'wait-group-synced', mirror: 'forward', withinMessages: offsetLagMax },
       ...cutover,
     ],
     cutoff: [
       // 4 KB/s from the primary to MM2: a fifth of what the producer writes.
-      { name: 'slow-link', when: { at: 3 }, action: 'fault', fault: { fault: 'bandwidth', link: 'mm2-primary', direction: 'downstream', rateKBps: 4 } },
-      { name: 'writes-stop', when: { at: 10 }, action: 'stop-producers' },
+      { name: 'slow-link', when: { at: 2 }, action: 'fault', fault: { fault: 'bandwidth', link: 'mm2-primary', direction: 'downstream', rateKBps: 4 } },
+      { name: 'writes-stop', when: { at: 8 }, action: 'stop-producers' },
       { name: 'drained', action: 'wait-mirror-drained', mirror: 'forward', timeoutSeconds: 3, onTimeout: 'continue' },
       { name: 'synced', action: 'wait-group-synced', mirror: 'forward', withinMessages: offsetLagMax, timeoutSeconds: 3, onTimeout: 'continue' },
       // The cut: MM2 stops where it got to; the rest is on the primary only.
@@ -55,7 +55,7 @@ export default defineScenario({
       ...cutover,
     ],
     disaster: [
-      { name: 'kill', when: { at: 10 }, action: 'kill-cluster', cluster: 'primary' },
+      { name: 'kill', when: { at: 8 }, action: 'kill-cluster', cluster: 'primary' },
       { ...cutover[0], when: { afterSeconds: 2 } },
       ...cutover.slice(1),
     ],

@@ -17,8 +17,8 @@ describe('the playbook model', () => {
       { action: 'wait-mirror-drained', mirror: 'forward', ...extra },
       { action: 'wait-group-synced', mirror: 'forward', ...extra },
     ] }, 'x');
-    expect(playbookOf(steps({})).map((x) => 'onTimeout' in x && x.onTimeout)).toEqual(['fail', 'fail']);
-    expect(playbookOf(steps({ onTimeout: 'continue', timeoutSeconds: 3 })).map((x) => 'onTimeout' in x && x.onTimeout)).toEqual(['continue', 'continue']);
+    expect(playbookOf(steps({}))!.map((x) => 'onTimeout' in x && x.onTimeout)).toEqual(['fail', 'fail']);
+    expect(playbookOf(steps({ onTimeout: 'continue', timeoutSeconds: 3 }))!.map((x) => 'onTimeout' in x && x.onTimeout)).toEqual(['continue', 'continue']);
     expect(() => parseScenario({ ...base, playbook: [{ action: 'stop-mirror', mirror: 'forward', onTimeout: 'continue' }] }, 'x')).toThrow(/onTimeout/);
   });
   it('rejects unknown mirrors and playbooks, with the names that exist', () => {
