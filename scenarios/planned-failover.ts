@@ -45,7 +45,7 @@ export default defineScenario({
       ...cutover,
     ],
     cutoff: [
-      // 4 KB/s from the primary to MM2: a fifth of what the producer writes.
+      // 4 KB/s from the primary to MM2, under a fifth of what the producer writes (in practice MM2 copies about nothing).
       { name: 'slow-link', when: { at: 2 }, action: 'fault', fault: { fault: 'bandwidth', link: 'mm2-primary', direction: 'downstream', rateKBps: 4 } },
       { name: 'writes-stop', when: { at: 8 }, action: 'stop-producers' },
       { name: 'drained', action: 'wait-mirror-drained', mirror: 'forward', timeoutSeconds: 3, onTimeout: 'continue' },
