@@ -10,12 +10,9 @@ import scenario from '../../scenarios/planned-failover.ts';
 import { eventsOf, type HistoryEvent } from '../../src/core/history/history.ts';
 import { expandMatrix } from '../../src/core/plan/matrix.ts';
 import { expectedBound } from '../../src/core/checker/expected-bound.ts';
-import type { CellResult } from '../../src/core/results/results.ts';
 import { rpoOf } from '../../src/core/results/rpo.ts';
-import { containersLeft, runDrill } from './helpers.ts';
+import { cellEvents, cellOf, containersLeft, runDrill } from './helpers.ts';
 
-const cellOf = (cells: CellResult[], id: string) => cells.find((c) => c.cellId === id)!;
-const of = (history: HistoryEvent[], c: CellResult) => history.filter((e) => e.cell === c.key);
 const primaryAcks = (h: HistoryEvent[]) => eventsOf(h, 'ack').filter((a) => (a.cluster ?? 'primary') === 'primary');
 const onBackup = (h: HistoryEvent[]) => new Set(eventsOf(h, 'copy').filter((c) => c.cluster === 'backup').map((c) => c.id));
 /** Σ over partitions of a − b, two `offsets` looked up on the same partitions. */
@@ -33,7 +30,7 @@ describe('planned failover modes', () => {
 
     // Controlled: every acked id on the backup and delivered; duplicates only MM2's translation granularity.
     const controlled = cellOf(results.cells, 'playbook=controlled');
-    const h = of(history, controlled);
+    const h = cellEvents(history, controlled);
     const rt = controlled.roundTrip!;
     expect(rt.total.lost).toBe(0);
     expect(rt.total.skipped).toBe(0);
@@ -69,7 +66,7 @@ describe('planned failover modes', () => {
 
     // Cutoff: the deadline won, and what is left behind is what MM2 had not copied when it was cut.
     const cutoff = cellOf(results.cells, 'playbook=cutoff');
-    const hc = of(history, cutoff);
+    const hc = cellEvents(history, cutoff);
     const rc = cutoff.roundTrip!;
     expect(rc.steps.find((s) => s.label === 'drained')!.detail).toMatch(/^cut off after/);
     const backupC = onBackup(hc);
@@ -89,7 +86,7 @@ describe('planned failover modes', () => {
 
     // On disaster: the ledger's figures are the history's.
     const disaster = cellOf(results.cells, 'playbook=disaster');
-    const hd = of(history, disaster);
+    const hd = cellEvents(history, disaster);
     const rd = disaster.roundTrip!;
     const killAt = eventsOf(hd, 'kill')[0]!.t;
     const backupD = onBackup(hd);
