@@ -7,10 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { eventsOf, type HistoryEvent } from '../../src/core/history/history.ts';
 import type { CellResult } from '../../src/core/results/results.ts';
-import { containersLeft, runDrill } from './helpers.ts';
+import { cellEvents, cellOf, containersLeft, runDrill } from './helpers.ts';
 
-const cellOf = (cells: CellResult[], id: string) => cells.find((c) => c.cellId === id)!;
-const of = (history: HistoryEvent[], c: CellResult) => history.filter((e) => e.cell === c.key);
 const stepEnd = (h: HistoryEvent[], label: string) => eventsOf(h, 'step').find((e) => e.label === label && e.state === 'end')!;
 const onPrimary = (h: HistoryEvent[]) => new Set(eventsOf(h, 'copy').filter((c) => c.cluster === 'primary').map((c) => c.id));
 
@@ -25,7 +23,7 @@ describe('failback under the Default policy', () => {
 
     // The playbook: everything acked on the backup during the outage reached the primary and the consumer.
     const drained = cellOf(results.cells, 'playbook=drain-to-zero');
-    const h = of(history, drained);
+    const h = cellEvents(history, drained);
     const primary = onPrimary(h);
     const outage = eventsOf(h, 'ack').filter((a) => a.cluster === 'backup');
     expect(outage.length).toBeGreaterThan(1000);
@@ -58,7 +56,7 @@ describe('failback under the Default policy', () => {
 
     // The premature cut: what MM2 had not copied when it stopped, plus all the backup took after, is stranded.
     const cut = cellOf(results.cells, 'playbook=cut-3s-early');
-    const hc = of(history, cut);
+    const hc = cellEvents(history, cut);
     const cutAt = stepEnd(hc, 'cut').t;
     const stranded = eventsOf(hc, 'ack').filter((a) => a.cluster === 'backup' && !onPrimary(hc).has(a.id));
     const ackedAfterCut = eventsOf(hc, 'ack').filter((a) => a.cluster === 'backup' && a.t > cutAt);
@@ -80,7 +78,7 @@ describe('failback under the Identity policy', () => {
     const { code, results, history, stdout, stderr } = await runDrill('test/fixtures/failback-identity.ts', 'failback-identity', [], 900_000);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
     const copiesOnPrimary = (c: CellResult) => {
-      const h = of(history, c);
+      const h = cellEvents(history, c);
       const killAt = eventsOf(h, 'kill')[0]!.t;
       const preKill = new Set(eventsOf(h, 'ack').filter((a) => (a.cluster ?? 'primary') === 'primary' && a.t < killAt).map((a) => a.id));
       const n = new Map<string, number>();
@@ -95,7 +93,7 @@ describe('failback under the Identity policy', () => {
     expect(e.twice).toBeGreaterThan(e.preKill * 0.9);
     const s = copiesOnPrimary(seeded);
     // Seeded from the forward flow's last offset syncs: at most the records after the last sync come back.
-    const seeds = eventsOf(of(history, seeded), 'offsets').filter((o) => o.label === 'seed-reverse');
+    const seeds = eventsOf(cellEvents(history, seeded), 'offsets').filter((o) => o.label === 'seed-reverse');
     expect(seeds.length).toBeGreaterThan(0);
     expect(s.twice).toBeLessThan(e.twice / 10);
     expect(seeded.roundTrip!.copies['before-kill'].primary).not.toBe('unknown');

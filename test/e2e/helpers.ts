@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getContainerRuntimeClient } from 'testcontainers';
 import type { HistoryEvent } from '../../src/core/history/history.ts';
-import type { RunResults } from '../../src/core/results/results.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
 import { LABEL_RUN, LABEL_TOOL } from '../../src/adapters/containers/docker.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -69,6 +69,12 @@ export function runDirOf(root: string, scenario: string): string {
   if (dirs.length !== 1) throw new Error(`expected one run under ${root}/${scenario}, found ${dirs.length}`);
   return join(root, scenario, dirs[0]!);
 }
+
+/** The cell whose id (its matrix values, `playbook=cutoff`) is `id`. */
+export const cellOf = (cells: readonly CellResult[], id: string): CellResult => cells.find((c) => c.cellId === id)!;
+
+/** One cell run's events of a run's history. */
+export const cellEvents = (history: readonly HistoryEvent[], c: CellResult): HistoryEvent[] => history.filter((e) => e.cell === c.key);
 
 export const readResults = (runDir: string): RunResults => JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as RunResults;
 

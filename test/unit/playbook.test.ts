@@ -12,6 +12,15 @@ describe('the playbook model', () => {
     const s = parseScenario({ ...base, playbooks: { a: [{ action: 'kill-cluster', cluster: 'primary' }] }, playbook: 'a' }, 'x');
     expect(playbookOf(s)).toEqual([{ action: 'kill-cluster', cluster: 'primary', timeoutSeconds: 180 }]);
   });
+  it('fails a wait at its timeout unless it is a deadline that moves on, and only waits can be one', () => {
+    const steps = (extra: object) => parseScenario({ ...base, playbook: [
+      { action: 'wait-mirror-drained', mirror: 'forward', ...extra },
+      { action: 'wait-group-synced', mirror: 'forward', ...extra },
+    ] }, 'x');
+    expect(playbookOf(steps({}))!.map((x) => 'onTimeout' in x && x.onTimeout)).toEqual(['fail', 'fail']);
+    expect(playbookOf(steps({ onTimeout: 'continue', timeoutSeconds: 3 }))!.map((x) => 'onTimeout' in x && x.onTimeout)).toEqual(['continue', 'continue']);
+    expect(() => parseScenario({ ...base, playbook: [{ action: 'stop-mirror', mirror: 'forward', onTimeout: 'continue' }] }, 'x')).toThrow(/onTimeout/);
+  });
   it('rejects unknown mirrors and playbooks, with the names that exist', () => {
     expect(() => parseScenario({ ...base, playbook: [{ action: 'start-mirror', mirror: 'back' }] }, 'x')).toThrow(/no mirror named "back".*"forward", "reverse"/s);
     expect(() => parseScenario({ ...base, playbook: 'b' }, 'x')).toThrow(/no playbook named "b"/);

@@ -88,6 +88,11 @@ const base = {
  */
 const moveStrategies = z.enum(strategyNames);
 
+// A planned failover's cutoff: Cloudera's replication manager moves on once its deadline passes,
+// leaving behind what MM2 had not copied yet; a drill must be able to do the same and measure it.
+const onTimeout = z.enum(['fail', 'continue']).default('fail')
+  .describe("When `timeoutSeconds` passes before the wait is over: `fail` the cell, or `continue` — a deadline: the step ends, saying what it still waited for (`cut off after N s: …` in its detail), and the playbook goes on (a planned failover with a cutoff, docs/playbooks.md).");
+
 const topic = z.string().min(1).describe("A topic on the cluster: the scenario's topic, or a remote topic there.");
 const partitions = z.int().min(1).max(1000).optional().describe('Partition count (default: the scenario topic\'s when created; unchanged when altered).');
 const topicConfig = z.record(z.string(), z.string()).default({}).describe('Topic configs to set.');
@@ -109,12 +114,13 @@ export const playbookStepSchema = z.discriminatedUnion('action', [
   z.strictObject({ ...base, action: z.literal('start-producers'), cluster })
     .describe("Start one more producer, on `cluster`, writing the scenario's topics there: producers on both clusters (active-active)."),
   z.strictObject({ ...base, action: z.literal('stop-producers') }).describe('Stop every producer.'),
-  z.strictObject({ ...base, action: z.literal('wait-mirror-drained'), mirror: mirrorName })
+  z.strictObject({ ...base, action: z.literal('wait-mirror-drained'), mirror: mirrorName, onTimeout })
     .describe("Wait until the mirror's lag (source end offsets − the source offsets MM2 committed) is zero."),
   z.strictObject({
     ...base, action: z.literal('wait-group-synced'), mirror: mirrorName,
     withinMessages: z.int().min(0).max(100_000_000).optional()
       .describe("Also wait until each synced offset is this close to the remote partition's end: the first sync can trail the group by thousands of messages while the mirror works through a backlog."),
+    onTimeout,
   }).describe("Wait until the mirror's group sync (KIP-545) has written the consumer group's offsets on the mirror's target for every partition of its remote topics: moving the group before that leaves it to auto.offset.reset there."),
   z.strictObject({
     ...base, action: z.literal('fault'), fault: faultSchema.describe('The fault.'),

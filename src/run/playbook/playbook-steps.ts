@@ -17,7 +17,22 @@ import { failover } from '../failover.ts';
 import type { StepActions, StepDeps } from './step-context.ts';
 import { topicActions } from './topic-steps.ts';
 import { waitUntil } from '../../adapters/wait.ts';
+import { DrillError } from '../../core/errors.ts';
 import { describeLag, lagBelow } from '../../adapters/clients/mirror-offsets.ts';
+
+/**
+ * A wait that a deadline may end (`onTimeout: 'continue'`): when its timeout passes first, the
+ * step ends with what it still waited for instead of failing the cell — a planned failover's
+ * cutoff goes on without what MM2 had not done yet.
+ */
+async function withDeadline(step: { readonly timeoutSeconds: number; readonly onTimeout: 'fail' | 'continue' }, wait: () => Promise<string>, left: () => Promise<string>): Promise<string> {
+  try {
+    return await wait();
+  } catch (e) {
+    if (step.onTimeout !== 'continue' || !(e instanceof DrillError) || e.code !== 'WAIT_TIMEOUT') throw e;
+    return `cut off after ${step.timeoutSeconds} s: ${await left().catch((x: unknown) => `unknown (${x instanceof Error ? x.message : String(x)})`)}`;
+  }
+}
 
 /** The steps that move or drain a consumer group: run once per lane, each lane after its own `when`. */
 export const CONSUMER_STEPS: ReadonlySet<PlaybookStep['action']> = new Set(['move-consumers', 'drain-consumers']);
@@ -125,11 +140,13 @@ export function stepActions(x: StepDeps): StepActions {
     'wait-mirror-drained': async (step) => {
       const before = describeLag(await mirrors.lag(step.mirror));
       const t0 = Date.now();
-      await waitUntil(async () => lagBelow(await mirrors.lag(step.mirror), 1), {
-        what: `mirror ${step.mirror} to copy everything on its source (lag ${before} at the start)`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 250,
-        logFile: mirrors.logFile(step.mirror), signal: d.sup.signal,
-      });
-      return `lag ${before} → 0 in ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+      return withDeadline(step, async () => {
+        await waitUntil(async () => lagBelow(await mirrors.lag(step.mirror), 1), {
+          what: `mirror ${step.mirror} to copy everything on its source (lag ${before} at the start)`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 250,
+          logFile: mirrors.logFile(step.mirror), signal: d.sup.signal,
+        });
+        return `lag ${before} → 0 in ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+      }, async () => `lag ${before} at the start, ${describeLag(await mirrors.lag(step.mirror))} not copied yet`);
     },
     'wait-group-synced': async (step) => {
       const m = s.mirrors[step.mirror]!;
@@ -148,23 +165,26 @@ export function stepActions(x: StepDeps): StepActions {
         }
       }
       let behind = 0;
-      await waitUntil(async () => {
-        behind = 0;
-        for (const t of remote) {
-          const ends = await endOffsets(admin(), t);
-          for (const [p, o] of Object.entries(await committedOffsets(admin(), groupId, t))) {
-            if (unread.has(tpKey(t, p))) continue;
-            if (Number(o) < 0 || atStart.get(tpKey(t, p)) === o) return false;
-            behind = Math.max(behind, Number(ends[p] ?? 0) - Number(o));
+      // Partitions without a synced offset at the last look (what a cutoff leaves to auto.offset.reset).
+      let unsynced: string[] = [];
+      const what = `mirror ${step.mirror} to sync group ${groupId}'s offsets on ${remote.join(', ')} (${m.target})${step.withinMessages === undefined ? '' : ` to within ${step.withinMessages} of the end`}`;
+      return withDeadline(step, async () => {
+        await waitUntil(async () => {
+          behind = 0;
+          unsynced = [];
+          for (const t of remote) {
+            const ends = await endOffsets(admin(), t);
+            for (const [p, o] of Object.entries(await committedOffsets(admin(), groupId, t))) {
+              if (unread.has(tpKey(t, p))) continue;
+              if (Number(o) < 0 || atStart.get(tpKey(t, p)) === o) unsynced.push(tpKey(t, p));
+              else behind = Math.max(behind, Number(ends[p] ?? 0) - Number(o));
+            }
           }
-        }
-        return step.withinMessages === undefined || behind <= step.withinMessages;
-      }, {
-        what: `mirror ${step.mirror} to sync group ${groupId}'s offsets on ${remote.join(', ')} (${m.target})${step.withinMessages === undefined ? '' : ` to within ${step.withinMessages} of the end`}`,
-        timeoutMs: step.timeoutSeconds * 1000, intervalMs: 500, signal: d.sup.signal,
-      });
-      const skipped = unread.size ? `; ${[...unread].join(', ')}: never committed on ${m.source}, nothing to sync` : '';
-      return `group ${groupId} has offsets on every partition of ${remote.join(', ')} on ${m.target} it committed on ${m.source}, at most ${behind} behind the end, after ${((Date.now() - t0) / 1000).toFixed(1)} s${skipped}`;
+          return unsynced.length === 0 && (step.withinMessages === undefined || behind <= step.withinMessages);
+        }, { what, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 500, signal: d.sup.signal });
+        const skipped = unread.size ? `; ${[...unread].join(', ')}: never committed on ${m.source}, nothing to sync` : '';
+        return `group ${groupId} has offsets on every partition of ${remote.join(', ')} on ${m.target} it committed on ${m.source}, at most ${behind} behind the end, after ${((Date.now() - t0) / 1000).toFixed(1)} s${skipped}`;
+      }, async () => `${unsynced.length ? `not synced on ${unsynced.join(', ')}; ` : ''}synced offsets at most ${behind} behind the end`);
     },
     fault: async (step, index) => {
       const heal = await invokeFault(x.faultTargets(), step.fault, `playbook${index}`);
