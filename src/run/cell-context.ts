@@ -65,6 +65,10 @@ export interface Lane extends LaneSpec {
   /** Starts the lane's consumer on the primary after its start delay, supervised; `what` names it in a failure. */
   join(what: string): void;
   startConsuming(c: Cluster, groupId: string, fromBeginning: boolean): Promise<RunningConsumer>;
+  /** Starts the warm standby member of the group on the backup, if the scenario has one (`failover.standbyOnBackup`). */
+  startStandby(admin: Admin): Promise<void>;
+  /** The standby, if any, leaves the group (once the failover consumer joined it). */
+  handOver(): Promise<void>;
   /** Takes over a consumer started elsewhere (a failover strategy starts its own). */
   adoptConsumer(c: Cluster, run: RunningConsumer): void;
   /** Stops the consumer; `abandon`: without awaiting it (its cluster is killed), `settle()` awaits it later. */

@@ -38,6 +38,8 @@ export interface FailoverDeps {
   readonly strategy: Strategy;
   /** Every topic the consumer reads on the backup: the remote topics, and the local ones producers may write there. */
   readonly topics: readonly string[];
+  /** Called once the consumer joined its group: a warm standby member leaves it then (the group never empties). */
+  readonly handOver?: () => Promise<void>;
 }
 
 /** Maps a source topic to its remote topic (same index in the scenario's topic list). */
@@ -193,6 +195,7 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
     fromBeginning: s.failover.autoOffsetReset === 'earliest', settings: { ...s.workload.consumer, groupId: group }, recorder: d.rec, onFirstDelivery: () => d.phase('first-backup-delivery'),
   });
   try {
+    await d.handOver?.();
     if (!chooser.checkpointsFirst) await checkpoints();
     if (s.failover.crossCheck) await kafkaTranslation(d, groupId);
   } catch (e) {

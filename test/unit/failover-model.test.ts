@@ -62,6 +62,12 @@ describe('expected bound (MM2 translation model)', () => {
     // Nothing left to copy at the last sample: at most a sample interval's production (300 msg/s × 1 s).
     expect(expectedBound(s({ failover: { strategy: 'latest' } }), { acked: 4321, consumerLagAtKill: 0, replicationLagAtKill: 0 })).toMatchObject({ maxDuplicates: 300, skipsPossible: true });
   });
+  it('a standby member on the backup: the synced group resumes by auto.offset.reset, as MM2 never synced it (KIP-545)', () => {
+    expect(expectedBound(s({ failover: { standbyOnBackup: true } }), { acked: 4321, consumerLagAtKill: 0 })).toMatchObject({ maxDuplicates: 4321, skipsPossible: false, parts: { 'offset-reset': 4321 } });
+    expect(expectedBound(s({ failover: { standbyOnBackup: true, autoOffsetReset: 'latest' } }), { acked: 4321, consumerLagAtKill: 0, replicationLagAtKill: 0 })).toMatchObject({ maxDuplicates: 300, skipsPossible: true });
+    // Without the standby the same group resumes from MM2's synced offsets: a bound far below everything.
+    expect(expectedBound(s({}), { acked: 4321, consumerLagAtKill: 0 }).maxDuplicates).toBeLessThan(4321);
+  });
 });
 
 describe('evidence when a measurement breaks the bound', () => {

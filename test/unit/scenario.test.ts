@@ -92,6 +92,9 @@ describe('scenario schema', () => {
     [{ ...minimal, workload: { consumer: { startDelaySeconds: 30 } }, timeline: [{ at: 25, jitterSeconds: 10, action: 'kill-primary' }] }, 'workload.consumer.startDelaySeconds:', 'at 25 s at the earliest'],
     [{ ...minimal, mirror: { customPolicies: { default: { class: 'a.B', jar: 'x.jar' } } } }, 'mirror.customPolicies.default:', 'built-in DefaultReplicationPolicy'],
     [{ ...minimal, mirror: { customPolicies: { identity: { class: 'a.B', jar: 'x.jar' } } } }, 'mirror.customPolicies.identity:', 'built-in IdentityReplicationPolicy'],
+    [{ ...minimal, failover: { standbyOnBackup: true, strategy: 'checkpoints' } }, 'failover.standbyOnBackup:', 'resumes as a group of its own (drill-consumer-checkpoints)'],
+    [{ ...minimal, failover: { standbyOnBackup: true }, playbook: [{ action: 'stop-producers' }] }, 'failover.standbyOnBackup:', "the default playbook's failover only"],
+    [{ ...minimal, failover: { standbyOnBackup: true }, workload: { durationSeconds: 10 }, timeline: [{ at: 5, action: { fault: 'kill-mirror' } }] }, 'failover.standbyOnBackup:', 'no "kill-primary"'],
   ])('rejects %j with the path and what was found', (raw, path, hint) => {
     const msg = rejection(raw);
     expect(msg).toContain(path);
@@ -109,6 +112,7 @@ describe('scenario schema', () => {
     ['the last broker of each cluster', { kafka: { nodes: 3, backupNodes: 2 }, timeline: [{ at: 5, action: { fault: 'kill-broker', cluster: 'primary', broker: 2 } }, { at: 6, action: { fault: 'kill-broker', cluster: 'backup', broker: 1 } }, { at: 9, action: 'kill-primary' }] }],
     ['a consumer starting just before the kill', { workload: { consumer: { startDelaySeconds: 19.5 } } }],
     ['a late consumer and a kill once N messages were acked', { workload: { consumer: { startDelaySeconds: 30 } }, timeline: [{ at: { acked: 10_000 }, action: 'kill-primary' }] }],
+    ['a standby member of the group on the backup, with mm2-sync', { failover: { standbyOnBackup: true, autoOffsetReset: 'latest' } }],
     ['a late consumer and no kill', { workload: { durationSeconds: 20, consumer: { startDelaySeconds: 5 } }, timeline: [{ at: 2, action: { fault: 'kill-mirror' } }] }],
   ])('accepts %s', (_label, fields) => {
     expect(() => parseScenario({ ...minimal, ...fields }, 'test.ts')).not.toThrow();

@@ -106,6 +106,15 @@ export function expectedBound(s: Scenario, inputs: BoundInputs): ExpectedBound {
       inputs.acked,
     );
   }
+  // A standby member kept the group active on the backup: MM2 never synced its offsets there
+  // (KIP-545 syncs only a group with no active member), so every partition resumes by auto.offset.reset.
+  if (s.failover.standbyOnBackup && strategies[s.failover.strategy].syncedGroup) {
+    const lag = inputs.replicationLagAtKill;
+    const late = lag === undefined || lag === null ? inputs.acked : lag + cell(SAMPLE_SECONDS);
+    return noCheckpointFallback
+      ? bound({ 'offset-reset': late }, true, `a standby member kept group ${s.workload.consumer.groupId} active on the backup, so MM2 never synced its offsets there: it resumes at the backup's end (auto.offset.reset=latest), skipping what it had not processed; re-delivered only what MM2 copied after the consumer looked up the end`)
+      : bound({ 'offset-reset': inputs.acked }, false, `a standby member kept group ${s.workload.consumer.groupId} active on the backup, so MM2 never synced its offsets there: it resumes at the backup's start (auto.offset.reset=earliest) — up to all ${inputs.acked} messages again`);
+  }
   // The strategy's own terms (failover-strategy.ts).
   const own: StrategyBound = strategies[s.failover.strategy].bound({
     acked: inputs.acked, cell, rate, commit, checkpointSeconds: m.checkpointIntervalSeconds, groupSyncSeconds: syncInterval, slack, noCheckpointFallback,

@@ -78,6 +78,13 @@ export type HistoryEvent = Base &
      * and config values, recorded when they changed, and at a failover (`label`).
      */
     | { type: 'topic-config'; cluster: string; topic: string; partitions: number; replicationFactor: number; configs: Record<string, string>; label?: string }
+    /**
+     * A warm standby member of the group on the backup (`failover.standbyOnBackup`): `joined` once it
+     * had its partitions and was paused, `left` when it handed them to the failover consumer. `members`
+     * and `groupState`: the group on the backup as the harness described it then; `handed`: records
+     * the client gave it before the pause held (never processed, committed or counted as deliveries).
+     */
+    | { type: 'standby'; state: 'joined' | 'left'; group: string; groupState: string; members: number; handed: number }
     | { type: 'kill'; target: string; signal: string }
     | { type: 'fault-start'; step: number; description: string; fault: Record<string, unknown> }
     | { type: 'fault-end'; step: number; description: string; healed: boolean; error?: string }
@@ -113,7 +120,7 @@ export type EventType = HistoryEvent['type'];
 /** Every event type, for documentation and readers (checked complete at compile time). */
 export const eventTypes = [
   'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'failover-offsets',
-  'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
+  'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'standby', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
   'sample', 'health', 'alarm', 'offsets', 'read-complete', 'cell-end',
 ] as const satisfies readonly EventType[];
 type Missing = Exclude<EventType, (typeof eventTypes)[number]>;

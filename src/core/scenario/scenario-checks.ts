@@ -242,6 +242,18 @@ function workloadIssues(s: Scenario): ScenarioIssue[] {
   return [];
 }
 
+/** A standby member blocks MM2's sync only of the group it is a member of, the one `mm2-sync` resumes as. */
+function standbyIssues(s: Scenario): ScenarioIssue[] {
+  if (!s.failover.standbyOnBackup) return [];
+  const path = ['failover', 'standbyOnBackup'];
+  if (s.failover.strategy !== 'mm2-sync') {
+    return [{ path, input: true, message: `a standby member of the group changes nothing for the "${s.failover.strategy}" strategy, which resumes as a group of its own (${s.workload.consumer.groupId}-${s.failover.strategy}); use failover.strategy "mm2-sync", or drop the standby` }];
+  }
+  if (s.playbook !== undefined) return [{ path, input: true, message: "a standby member is started and handed over by the default playbook's failover only; drop the scenario's playbook, or the standby" }];
+  if (!killStep(s)) return [{ path, input: true, message: 'a standby member waits for a failover, and this timeline has no "kill-primary"' }];
+  return [];
+}
+
 /** A playbook names mirrors and playbooks that exist, and has a mirror to start with. */
 function playbookIssues(s: Scenario): ScenarioIssue[] {
   if (s.playbook === undefined) return [];
@@ -327,5 +339,5 @@ function releaseIssues(s: Scenario): ScenarioIssue[] {
 
 export const scenarioIssues = (s: Scenario): ScenarioIssue[] => [
   ...policyIssues(s), ...topicIssues(s), ...workloadIssues(s), ...brokerIssues(s), ...(s.playbook === undefined ? timelineIssues(s) : playbookIssues(s)), ...externalIssues(s),
-  ...fileIssues(s), ...releaseIssues(s),
+  ...fileIssues(s), ...releaseIssues(s), ...standbyIssues(s),
 ];

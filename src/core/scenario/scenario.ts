@@ -229,6 +229,9 @@ const failoverSchema = z.strictObject({
   autoOffsetReset: z.enum(['earliest', 'latest']).default('earliest')
     .describe("Where the consumer starts on a partition with no committed offset (Kafka's auto.offset.reset)."),
   delaySeconds: z.number().min(0).max(600).default(2).describe('Seconds between the kill and the consumer joining on the backup.'),
+  // MirrorCheckpointTask writes a group's offsets on the target only while the group has no active member there (KIP-545).
+  standbyOnBackup: z.boolean().default(false)
+    .describe("A warm standby: a member of the consumer group itself on the backup, subscribed to the remote topics from before the workload starts, paused — it holds its partitions and heartbeats but processes and commits nothing (its deliveries, if any, stay out of the ledger). At the failover the consumer joins the group beside it, then the standby leaves: the group is never empty on the backup. MM2 syncs offsets only into a group with no active member on the target (KIP-545), so the group resumes from what it finds there, usually nothing: auto.offset.reset decides. Needs the `mm2-sync` strategy (the others resume as a group of their own) and the default playbook."),
   drainTimeoutSeconds: z.number().positive().max(3600).default(120).describe('Upper bound on draining the backup after the failover.'),
 }).describe('How the consumer fails over after the timeline\'s `kill-primary` (docs/scenarios.md#failover-strategies).');
 

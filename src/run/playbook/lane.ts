@@ -10,6 +10,8 @@ import type { PhaseClock } from '../../core/history/history.ts';
 import type { Cluster } from '../../core/scenario/playbook.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
 import { startConsumer, type RunningConsumer } from '../../adapters/clients/consumer.ts';
+import { startStandby, type StandbyMember } from '../../adapters/clients/standby-member.ts';
+import type { Admin } from 'kafkajs';
 import type { DrillEnvironment } from '../../adapters/containers/environment.ts';
 import type { CellRecorder } from '../../adapters/recorder.ts';
 import { sleep } from '../../adapters/wait.ts';
@@ -26,6 +28,7 @@ export class ConsumerLane implements Lane {
   private consumer: { cluster: Cluster; run: RunningConsumer } | null = null;
   private readonly pending: Promise<unknown>[] = [];
   private started: Promise<unknown> = Promise.resolve();
+  private standby: StandbyMember | null = null;
 
   constructor(spec: LaneSpec, env: DrillEnvironment, sup: Supervisor, views: (c: Cluster) => Promise<string[]>) {
     this.ctx = spec.ctx;
@@ -74,6 +77,21 @@ export class ConsumerLane implements Lane {
     return run;
   }
 
+  /** The warm standby member of the group on the backup, when the scenario has one (`failover.standbyOnBackup`). */
+  async startStandby(admin: Admin): Promise<void> {
+    if (!this.scenario.failover.standbyOnBackup || this.standby) return;
+    this.standby = await startStandby({
+      kafka: this.env.backup.kafka('client', 'mm2-drill-standby', this.env.kafkaLog), admin, groupId: this.groupId, topics: await this.views('backup'), recorder: this.rec,
+    });
+  }
+
+  /** The standby leaves the group: once the failover consumer joined it, or at the end of the drill. */
+  async handOver(): Promise<void> {
+    const s = this.standby;
+    this.standby = null;
+    await s?.leave();
+  }
+
   /** Takes over a consumer started elsewhere (a failover strategy starts its own). */
   adoptConsumer(c: Cluster, run: RunningConsumer): void {
     this.consumer = { cluster: c, run };
@@ -94,6 +112,7 @@ export class ConsumerLane implements Lane {
 
   async stop(): Promise<void> {
     await this.stopConsuming().catch(() => undefined);
+    await this.handOver().catch(() => undefined);
     await this.settle();
   }
 }

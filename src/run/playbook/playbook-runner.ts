@@ -131,6 +131,8 @@ async function startWorkload(d: DrillContext, p: Parts): Promise<number> {
     steps: s.timeline, workloadStart, signal: d.sup.signal, rec: d.rec, acked: () => p.workload.acked(), lag: () => p.samplers.lag(),
     invoke: (fault, name) => invokeFault(faultTargets(d.env), fault, name),
   }));
+  // A warm standby is on the backup before the group commits anything: MM2 never sees it empty there.
+  for (const l of d.lanes) await l.startStandby(d.admins.get('backup'));
   for (const l of d.lanes) l.join(`the consumer on the primary${d.lanes.length > 1 ? ` of ${l.label}` : ''}`);
   return workloadStart;
 }

@@ -101,7 +101,7 @@ export function stepActions(x: StepDeps): StepActions {
       const on = await d.views(step.to);
       if (step.to === 'backup') {
         // Across the forward flow: any failover strategy (run/failover.ts).
-        const run = await failover({ ctx: lane.ctx, env: d.env, rec: lane.rec, phase: lane.phase, backupAdmin: d.admins.get('backup'), strategy: step.strategy, topics: on });
+        const run = await failover({ ctx: lane.ctx, env: d.env, rec: lane.rec, phase: lane.phase, backupAdmin: d.admins.get('backup'), strategy: step.strategy, topics: on, handOver: () => lane.handOver() });
         lane.adoptConsumer('backup', run);
         return `group ${run.groupId}${from ? ` from ${from}` : ''} on ${on.join(', ')} (${step.strategy})`;
       }
