@@ -17,8 +17,17 @@ export interface TimelineDeps {
   /** Latest measured replication lag in messages, if any sample was taken. */
   readonly lag: () => number | undefined;
   readonly invoke: (fault: Fault, name: string) => Promise<Heal>;
+  /**
+   * A measured MM2 restart (run/mirror-restart.ts), in place of `invoke` for a `restart` fault;
+   * `signal` ends its measuring (the next restart is due, the primary was killed, the cell ends).
+   */
+  readonly restart?: (fault: RestartFault, step: number, restart: number, signal: AbortSignal) => Promise<void>;
+  /** Whether the primary was killed: a bounce loop without `times` stops there. */
+  readonly killed?: () => boolean;
   readonly rec: CellRecorder;
 }
+
+type RestartFault = Extract<Fault, { fault: 'restart' }>;
 
 export const describeStep = (s: TimelineStep): string =>
   `${s.action === 'kill-primary' ? 'kill the primary' : describeFault(s.action)} ${describeAt(s)}${s.durationSeconds ? ` for ${s.durationSeconds}s` : ''}`;
@@ -87,14 +96,13 @@ export function startTimeline(d: TimelineDeps): RunningTimeline {
     await due(step, i, d, signal);
     if (signal.aborted) return;
     started.add(i);
+    if (fault.fault === 'restart' && d.restart) return bounce(fault, d.restart, i, description);
     try {
       const h = await d.invoke(fault, `step${i}`);
       if (h) active.set(i, { heal: h, description, dated: step.durationSeconds !== undefined });
       d.rec.emit({ type: 'fault-start', step: i, description, fault: { ...fault, durationSeconds: step.durationSeconds ?? null } });
     } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      errors.push(`${description}: ${error}`);
-      d.rec.emit({ type: 'fault-error', step: i, description, error });
+      failed(i, description, e);
       return;
     }
     if (step.durationSeconds !== undefined) {
@@ -102,6 +110,46 @@ export function startTimeline(d: TimelineDeps): RunningTimeline {
       const problem = await heal(i);
       if (problem) errors.push(problem);
     }
+  }
+
+  function failed(i: number, description: string, e: unknown): void {
+    const error = e instanceof Error ? e.message : String(e);
+    errors.push(`${description}: ${error}`);
+    d.rec.emit({ type: 'fault-error', step: i, description, error });
+  }
+
+  /**
+   * MM2 restarted once, or every `every` s from the previous stop, `times` times or until the
+   * primary is killed. Each restart's measuring ends when the next is due.
+   */
+  async function bounce(fault: RestartFault, restart: NonNullable<TimelineDeps['restart']>, i: number, description: string): Promise<void> {
+    for (let n = 1; !signal.aborted && !d.killed?.(); n += 1) {
+      const t0 = Date.now();
+      const next = fault.every === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(fault.every * 1000)]);
+      d.rec.emit({ type: 'fault-start', step: i, description: `${description} (restart ${n})`, fault: { ...fault, restart: n, durationSeconds: null } });
+      try {
+        await restart(fault, i, n, killedOr(next));
+      } catch (e) {
+        failed(i, description, e);
+        return;
+      }
+      if (fault.every === undefined || n === fault.times) return;
+      await sleep(t0 + fault.every * 1000 - Date.now(), signal);
+    }
+  }
+
+  /** `s`, also aborted once the primary is killed (nothing more is copied after it). */
+  function killedOr(s: AbortSignal): AbortSignal {
+    if (!d.killed) return s;
+    const killed = d.killed;
+    const c = new AbortController();
+    const timer = setInterval(() => {
+      if (killed() || s.aborted) {
+        clearInterval(timer);
+        c.abort();
+      }
+    }, 100);
+    return c.signal;
   }
 
   const healSome = async (steps: number[]) => (await Promise.all(steps.map(heal))).filter((p): p is string => p !== undefined);

@@ -40,6 +40,7 @@ import { Samplers } from './samplers.ts';
 import type { StepActions, StepOf } from './step-context.ts';
 import { Supervisor } from '../supervisor.ts';
 import { startTimeline } from '../timeline.ts';
+import { measuredRestart } from '../mirror-restart.ts';
 import { Workload } from '../workload.ts';
 
 export interface PlaybookRun {
@@ -130,6 +131,10 @@ async function startWorkload(d: DrillContext, p: Parts): Promise<number> {
   p.heals.track(startTimeline({
     steps: s.timeline, workloadStart, signal: d.sup.signal, rec: d.rec, acked: () => p.workload.acked(), lag: () => p.samplers.lag(),
     invoke: (fault, name) => invokeFault(faultTargets(d.env), fault, name),
+    restart: (fault, step, restart, signal) => measuredRestart({
+      targets: faultTargets(d.env), fault, step, restart, backup: d.admins.get('backup'), remoteTopics: d.env.remoteTopics, rec: d.rec, signal,
+    }),
+    killed: () => p.killed.has('primary'),
   }));
   for (const l of d.lanes) l.join(`the consumer on the primary${d.lanes.length > 1 ? ` of ${l.label}` : ''}`);
   return workloadStart;
