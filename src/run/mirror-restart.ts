@@ -31,15 +31,22 @@ async function ends(backup: Admin, topics: readonly string[]): Promise<Map<strin
   return all;
 }
 
-export async function measuredRestart(m: MeasuredRestart): Promise<void> {
+/** Restarts MM2; resolves then, with the measuring of its resume (recorded when it ends). */
+export async function measuredRestart(m: MeasuredRestart): Promise<{ measured: Promise<void> }> {
   const stoppedAt = Date.now();
   await restartMirror(m.targets, m.fault);
   const startedAt = Date.now();
   // Read after the start: the new JVM copies nothing for seconds, and the old process's last writes have landed.
   const at = await ends(m.backup, m.remoteTopics);
+  return { measured: resumed(m, { stoppedAt, startedAt, at }) };
+}
+
+async function resumed(m: MeasuredRestart, r: { stoppedAt: number; startedAt: number; at: ReadonlyMap<string, bigint> }): Promise<void> {
+  const { stoppedAt, startedAt, at } = r;
   let resumedAt: number | null = null;
   while (!m.signal.aborted) {
     await sleep(POLL_MS, m.signal);
+    if (m.signal.aborted) break;
     const now = await ends(m.backup, m.remoteTopics).catch(() => null);
     if (now && [...now].some(([tp, o]) => o > (at.get(tp) ?? 0n))) {
       resumedAt = Date.now();

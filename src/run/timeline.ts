@@ -18,10 +18,11 @@ export interface TimelineDeps {
   readonly lag: () => number | undefined;
   readonly invoke: (fault: Fault, name: string) => Promise<Heal>;
   /**
-   * A measured MM2 restart (run/mirror-restart.ts), in place of `invoke` for a `restart` fault;
-   * `signal` ends its measuring (the next restart is due, the primary was killed, the cell ends).
+   * A measured MM2 restart (run/mirror-restart.ts), in place of `invoke` for a `restart` fault:
+   * resolves once MM2 was restarted, with its measuring, which `signal` ends (another restart
+   * began, the primary was killed, the cell ends).
    */
-  readonly restart?: (fault: RestartFault, step: number, restart: number, signal: AbortSignal) => Promise<void>;
+  readonly restart?: (fault: RestartFault, step: number, restart: number, signal: AbortSignal) => Promise<{ measured: Promise<void> }>;
   /** Whether the primary was killed: a bounce loop without `times` stops there. */
   readonly killed?: () => boolean;
   readonly rec: CellRecorder;
@@ -118,33 +119,39 @@ export function startTimeline(d: TimelineDeps): RunningTimeline {
     d.rec.emit({ type: 'fault-error', step: i, description, error });
   }
 
+  /** Restarts begun by any step: a restart's measuring ends when another begins (what MM2 copies next belongs to that one). */
+  let restartsBegun = 0;
+
   /**
    * MM2 restarted once, or every `every` s from the previous stop, `times` times or until the
-   * primary is killed. Each restart's measuring ends when the next is due.
+   * primary is killed.
    */
   async function bounce(fault: RestartFault, restart: NonNullable<TimelineDeps['restart']>, i: number, description: string): Promise<void> {
+    const measuring: Promise<void>[] = [];
     for (let n = 1; !signal.aborted && !d.killed?.(); n += 1) {
       const t0 = Date.now();
-      const next = fault.every === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(fault.every * 1000)]);
+      const mine = ++restartsBegun;
       d.rec.emit({ type: 'fault-start', step: i, description: `${description} (restart ${n})`, fault: { ...fault, restart: n, durationSeconds: null } });
+      let measured: Promise<void>;
       try {
-        await restart(fault, i, n, killedOr(next));
+        ({ measured } = await restart(fault, i, n, until(() => restartsBegun !== mine)));
       } catch (e) {
         failed(i, description, e);
-        return;
+        break;
       }
-      if (fault.every === undefined || n === fault.times) return;
+      // Measured in the background: the next restart of the loop is due on time, not after this one resumed.
+      measuring.push(measured.catch((e: unknown) => failed(i, description, e)));
+      if (fault.every === undefined || n === fault.times) break;
       await sleep(t0 + fault.every * 1000 - Date.now(), signal);
     }
+    await Promise.all(measuring);
   }
 
-  /** `s`, also aborted once the primary is killed (nothing more is copied after it). */
-  function killedOr(s: AbortSignal): AbortSignal {
-    if (!d.killed) return s;
-    const killed = d.killed;
+  /** A signal aborted with the timeline's, when the primary is killed (nothing more is copied) or when `other()` holds. */
+  function until(other: () => boolean): AbortSignal {
     const c = new AbortController();
     const timer = setInterval(() => {
-      if (killed() || s.aborted) {
+      if (signal.aborted || d.killed?.() || other()) {
         clearInterval(timer);
         c.abort();
       }
