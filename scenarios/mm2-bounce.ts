@@ -9,9 +9,9 @@ import { defineScenario } from 'mm2-drill';
  * A SIGKILLed MM2 resumes from the source offsets it last flushed (`offset.flush.interval.ms`,
  * 10 s here; MM2's default is 60 s) and copies again what it had copied since; a clean stop
  * commits them first. A SIGKILLed worker's Connect group membership lingers until its session
- * times out (10 s), so the SIGKILL restarts are spaced wider. The kill comes 10 s after the last restart: MM2 rebuilt its offset-sync
- * store from the offset-syncs topic at that start (KAFKA-14666, KAFKA-15905), so its checkpoints
- * may translate worse than before the bounces.
+ * times out (10 s), so the SIGKILL restarts are spaced wider. The kill comes 10 s after the last
+ * restart: MM2 rebuilt its offset-sync store from the offset-syncs topic at that start
+ * (KAFKA-14666, KAFKA-15905), so its checkpoints may translate worse than before the bounces.
  */
 export default defineScenario({
   name: 'mm2-bounce',
