@@ -49,7 +49,7 @@ export const faultSchema = z.discriminatedUnion('fault', [
     mode: z.enum(['kill', 'clean']).default('kill')
       .describe("`kill`: SIGKILL — MM2 loses what it copied since its last offset flush (`offset.flush.interval.ms`) and copies it again, replication duplicates; `clean`: SIGTERM, MM2 stops its tasks and commits their source offsets first (Docker kills it after 30 s)."),
     every: z.number().min(1).max(3600).optional()
-      .describe('A bounce loop, as Kafka\'s system tests bounce mirror makers: restart again every this many seconds (from the previous stop). Each restart is recorded with its replication duplicates and the time MM2 took to copy again (results.json `restarts`).'),
+      .describe('A bounce loop, as Kafka\'s system tests bounce mirror makers: restart again every this many seconds (from the previous stop). Each restart is recorded with its replication duplicates and the time MM2 took to copy again (results.json `restarts`). Timeline steps only: a `fault` step of a playbook restarts once.'),
     times: z.int().min(1).max(1000).optional()
       .describe('With `every`: how many restarts in all (default: until the primary is killed).'),
   }).refine((f) => f.times === undefined || f.every !== undefined, { message: '`times` needs `every`' })
