@@ -195,6 +195,8 @@ function drawers(chart: ComparisonChart): SectionDrawers<string> {
     errors: null,
     bounds: null,
     consistency: null,
+    // results.json and summary.md have them.
+    'mirror-restarts': null,
     // Each cell run's page says it under its translation chart.
     'mm2-findings': null,
     // summary.md and the terminal's summary lines give it (results.json `keyOrder`).

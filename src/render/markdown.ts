@@ -15,6 +15,7 @@ import { topicRows } from './topic-rows.ts';
 import { cellVerdict, runVerdict } from './verdict-sentence.ts';
 import { clockOf, workloadClockLabel } from '../core/results/clock.ts';
 import { rateRows } from './rate-rows.ts';
+import { restartRows } from './restart-rows.ts';
 import { BELOW_ASKED } from '../core/checker/workload-rate.ts';
 import { keyOrderText } from './key-order-text.ts';
 
@@ -149,6 +150,10 @@ const drawers: SectionDrawers<string[]> = {
   consistency: ({ results: r }) => {
     const notProven = r.cells.flatMap((c) => (c.consistency?.checks ?? []).filter((x) => x.verdict !== 'pass').map((x) => `- **${mdText(c.key)}** ${x.verdict === 'fail' ? '❌ **failed**' : '❔ unknown'} ${code(x.name)}: ${mdText(x.detail)}`));
     return notProven.length ? ['', '## Consistency checks not passed (a failure is a harness bug)', '', ...notProven] : null;
+  },
+  'mirror-restarts': ({ results: r }) => {
+    const restarts = restartRows(r.cells);
+    return restarts.rows.length ? ['', '## MM2 restarts', '', "Per restart of MM2 by the timeline: how long it was down (stop → fresh start), when it copied again (stop → the first new record on the backup) and its replication duplicates — ids copied before the restart and again after it, MM2 having resumed from the source offsets it last flushed (`offset.flush.interval.ms`). Times from the cell's start.", '', table(restarts.head, restarts.rows)] : null;
   },
   'mm2-findings': ({ results: r }) => {
     const broken = r.cells.flatMap((c) => (c.invariants ?? []).filter((i) => i.verdict === 'broken').map((i) => `- **${mdText(c.key)}** ${code(i.name)}: ${i.findings} of ${i.checked} checked`

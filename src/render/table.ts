@@ -12,6 +12,7 @@ import type { Count, LedgerCounts } from '../core/checker/ledger.ts';
 import { attributionText } from './attribution-text.ts';
 import { counted, type CellResult, type RunResults } from '../core/results/results.ts';
 import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
+import { restartRows } from './restart-rows.ts';
 import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
 import { rateRows, rateWarnings } from './rate-rows.ts';
@@ -298,6 +299,10 @@ const drawers: SectionDrawers<string> = {
   errors: null,
   bounds: null,
   consistency: null,
+  'mirror-restarts': ({ results }) => {
+    const restarts = rowsTable(restartRows(results.cells));
+    return restarts && `MM2 restarts (duplicates: ids copied before the restart and again after it)\n${restarts}`;
+  },
   'mm2-findings': null,
   // The summary line of each keyed cell run gives its nonmonotonic and poll-skip values.
   'key-order': null,

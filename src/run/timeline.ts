@@ -17,8 +17,18 @@ export interface TimelineDeps {
   /** Latest measured replication lag in messages, if any sample was taken. */
   readonly lag: () => number | undefined;
   readonly invoke: (fault: Fault, name: string) => Promise<Heal>;
+  /**
+   * A measured MM2 restart (run/mirror-restart.ts), in place of `invoke` for a `restart` fault:
+   * resolves once MM2 was restarted, with its measuring, which `signal` ends (another restart
+   * began, the primary was killed, the cell ends).
+   */
+  readonly restart?: (fault: RestartFault, step: number, restart: number, signal: AbortSignal) => Promise<{ measured: Promise<void> }>;
+  /** Whether the primary was killed: a bounce loop without `times` stops there. */
+  readonly killed?: () => boolean;
   readonly rec: CellRecorder;
 }
+
+type RestartFault = Extract<Fault, { fault: 'restart' }>;
 
 export const describeStep = (s: TimelineStep): string =>
   `${s.action === 'kill-primary' ? 'kill the primary' : describeFault(s.action)} ${describeAt(s)}${s.durationSeconds ? ` for ${s.durationSeconds}s` : ''}`;
@@ -87,14 +97,13 @@ export function startTimeline(d: TimelineDeps): RunningTimeline {
     await due(step, i, d, signal);
     if (signal.aborted) return;
     started.add(i);
+    if (fault.fault === 'restart' && d.restart) return bounce(fault, d.restart, i, description);
     try {
       const h = await d.invoke(fault, `step${i}`);
       if (h) active.set(i, { heal: h, description, dated: step.durationSeconds !== undefined });
       d.rec.emit({ type: 'fault-start', step: i, description, fault: { ...fault, durationSeconds: step.durationSeconds ?? null } });
     } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      errors.push(`${description}: ${error}`);
-      d.rec.emit({ type: 'fault-error', step: i, description, error });
+      failed(i, description, e);
       return;
     }
     if (step.durationSeconds !== undefined) {
@@ -102,6 +111,52 @@ export function startTimeline(d: TimelineDeps): RunningTimeline {
       const problem = await heal(i);
       if (problem) errors.push(problem);
     }
+  }
+
+  function failed(i: number, description: string, e: unknown): void {
+    const error = e instanceof Error ? e.message : String(e);
+    errors.push(`${description}: ${error}`);
+    d.rec.emit({ type: 'fault-error', step: i, description, error });
+  }
+
+  /** Restarts begun by any step: a restart's measuring ends when another begins (what MM2 copies next belongs to that one). */
+  let restartsBegun = 0;
+
+  /**
+   * MM2 restarted once, or every `every` s from the previous stop, `times` times or until the
+   * primary is killed.
+   */
+  async function bounce(fault: RestartFault, restart: NonNullable<TimelineDeps['restart']>, i: number, description: string): Promise<void> {
+    const measuring: Promise<void>[] = [];
+    for (let n = 1; !signal.aborted && !d.killed?.(); n += 1) {
+      const t0 = Date.now();
+      const mine = ++restartsBegun;
+      d.rec.emit({ type: 'fault-start', step: i, description: `${description} (restart ${n})`, fault: { ...fault, restart: n, durationSeconds: null } });
+      let measured: Promise<void>;
+      try {
+        ({ measured } = await restart(fault, i, n, until(() => restartsBegun !== mine)));
+      } catch (e) {
+        failed(i, description, e);
+        break;
+      }
+      // Measured in the background: the next restart of the loop is due on time, not after this one resumed.
+      measuring.push(measured.catch((e: unknown) => failed(i, description, e)));
+      if (fault.every === undefined || n === fault.times) break;
+      await sleep(t0 + fault.every * 1000 - Date.now(), signal);
+    }
+    await Promise.all(measuring);
+  }
+
+  /** A signal aborted with the timeline's, when the primary is killed (nothing more is copied) or when `other()` holds. */
+  function until(other: () => boolean): AbortSignal {
+    const c = new AbortController();
+    const timer = setInterval(() => {
+      if (signal.aborted || d.killed?.() || other()) {
+        clearInterval(timer);
+        c.abort();
+      }
+    }, 100);
+    return c.signal;
   }
 
   const healSome = async (steps: number[]) => (await Promise.all(steps.map(heal))).filter((p): p is string => p !== undefined);

@@ -113,6 +113,6 @@ describe('MM2 health records', () => {
   });
 
   it('describes a restart that changes MM2\'s properties', () => {
-    expect(describeFault({ fault: 'restart', target: 'mirror', properties: { 'groups.exclude': 'drill-.*' } })).toBe('restart MirrorMaker 2 with groups.exclude=drill-.*');
+    expect(describeFault({ fault: 'restart', target: 'mirror', mode: 'kill', properties: { 'groups.exclude': 'drill-.*' } })).toBe('restart MirrorMaker 2 with groups.exclude=drill-.*');
   });
 });

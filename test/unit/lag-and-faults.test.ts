@@ -127,6 +127,50 @@ describe('timeline', () => {
     expect(t.errors).toEqual([]);
   });
 
+  it('a bounce loop restarts `times` times, `every` s apart; each measuring ends when the next restart begins, the last with the timeline', async () => {
+    const { rec, events } = recorder();
+    const restarts: { n: number; at: number; ended?: number }[] = [];
+    const t = startTimeline({
+      steps: [{ at: 0, action: { fault: 'restart', target: 'mirror', mode: 'clean', every: 0.05, times: 3 } }],
+      workloadStart: Date.now(), signal: new AbortController().signal, acked: () => 0, lag: () => undefined, rec,
+      invoke: async () => { throw new Error('a restart is measured, not invoked'); },
+      restart: async (_f, _step, n, signal) => {
+        const r = { n, at: Date.now() } as (typeof restarts)[number];
+        restarts.push(r);
+        return { measured: new Promise<void>((resolve) => signal.addEventListener('abort', () => { r.ended = Date.now(); resolve(); })) };
+      },
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(restarts.map((r) => r.n)).toEqual([1, 2, 3]);
+    expect(restarts[1]!.at - restarts[0]!.at).toBeGreaterThanOrEqual(45);
+    expect(restarts[0]!.ended).toBeGreaterThanOrEqual(restarts[1]!.at);
+    expect(restarts[1]!.ended).toBeGreaterThanOrEqual(restarts[2]!.at);
+    expect(restarts[2]!.ended).toBeUndefined();
+    expect(await t.healAll()).toEqual([]);
+    expect(restarts[2]!.ended).toBeDefined();
+    expect(events.filter((e) => e.type === 'fault-start')).toHaveLength(3);
+    expect(t.errors).toEqual([]);
+  });
+
+  it('a bounce loop without `times` stops at the kill of the primary', async () => {
+    const { rec } = recorder();
+    let killed = false;
+    let n = 0;
+    const t = startTimeline({
+      steps: [{ at: 0, action: { fault: 'restart', target: 'mirror', mode: 'kill', every: 0.03 } }],
+      workloadStart: Date.now(), signal: new AbortController().signal, acked: () => 0, lag: () => undefined, rec, killed: () => killed,
+      invoke: async () => null,
+      restart: async () => { n += 1; return { measured: Promise.resolve() }; },
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    killed = true;
+    const before = n;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(before).toBeGreaterThanOrEqual(2);
+    expect(n).toBeLessThanOrEqual(before + 1); // one may have been due as the kill came
+    await t.healAll();
+  });
+
   it('runs every rollback even when one fails, and reports the failure', async () => {
     const { rec } = recorder();
     const healed: string[] = [];

@@ -24,6 +24,7 @@ function cellRun(): CellResult {
     ev({ type: 'sample', primaryEnd: 4, backupEnd: 4, backupGroupOffset: 2, consumerPosition: 3 }),
     ev({ type: 'fault-start', step: 0, description: 'latency', fault: { fault: 'latency' } }),
     ev({ type: 'fault-end', step: 0, description: 'latency', healed: true }),
+    ev({ type: 'mirror-restart', step: 1, restart: 1, mode: 'kill', stoppedAt: 4000, startedAt: 4500, resumedAt: 6000, backupEnd: { 'primary.orders/0': '2' } }),
     ev({ type: 'kill', target: 'primary', signal: 'SIGKILL' }),
     ev({ type: 'checkpoint', group: 'drill-consumer', topic: 'primary.orders', partition: 0, upstreamOffset: '2', downstreamOffset: '2', key: '', value: '' }),
     ev({ type: 'failover-offsets', strategy: 'mm2-sync', group: 'drill-consumer', offsets: { 'primary.orders/0': '2' } }),

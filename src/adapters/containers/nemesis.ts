@@ -88,18 +88,28 @@ export async function invokeFault(t: NemesisTargets, f: Fault, name: string): Pr
         })));
       };
     }
-    case 'restart': {
-      const mm2 = byId(mirrorOf(t));
-      if (f.properties) {
-        // Read at start-up only: the running process keeps its configuration until the kill.
-        const content = `${t.mirror!.properties}${renderProperties(f.properties)}`;
-        await mirrorOf(t).copyContentToContainer([{ content, target: MM2_PROPERTIES_FILE }]);
-      }
-      await mm2.kill({ signal: 'SIGKILL' });
-      await mm2.start();
+    case 'restart':
+      await restartMirror(t, f);
       return null;
-    }
   }
+}
+
+/**
+ * Restarts the harness's MM2: SIGKILL (`kill`) or SIGTERM with Docker's 30 s grace (`clean`: MM2's
+ * shutdown hook stops its tasks, which commit their source offsets), then a fresh start of the same
+ * container with its properties (and any the fault adds).
+ */
+export async function restartMirror(t: NemesisTargets, f: Extract<Fault, { fault: 'restart' }>): Promise<void> {
+  const docker = (await getContainerRuntimeClient()).container;
+  const mm2 = docker.getById(mirrorOf(t).getId());
+  if (f.properties) {
+    // Read at start-up only: the running process keeps its configuration until the stop.
+    const content = `${t.mirror!.properties}${renderProperties(f.properties)}`;
+    await mirrorOf(t).copyContentToContainer([{ content, target: MM2_PROPERTIES_FILE }]);
+  }
+  if (f.mode === 'clean') await mm2.stop({ t: 30 });
+  else await mm2.kill({ signal: 'SIGKILL' });
+  await mm2.start();
 }
 
 /** Problems left on the proxies after healing (must be none): disabled proxies, remaining toxics. */

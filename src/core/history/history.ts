@@ -92,6 +92,14 @@ export type HistoryEvent = Base &
     | { type: 'step-not-reached'; step: number; description: string }
     /** When a timed step was scheduled to start, after its jitter (seconds after the workload started). */
     | { type: 'step-scheduled'; step: number; atSeconds: number }
+    /**
+     * One restart of MM2 by a timeline's `restart` fault (epoch ms): the stop signal (`stoppedAt`),
+     * the fresh start (`startedAt`), the backup's remote-topic end offsets read just after that start
+     * (`topic/partition` → end; the new JVM copies nothing for seconds, and the old process's last
+     * writes have landed), and the first time a backup end was seen beyond them (`resumedAt`; null:
+     * not seen before the next restart, the kill or the cell's end).
+     */
+    | { type: 'mirror-restart'; step: number; restart: number; mode: 'kill' | 'clean'; stoppedAt: number; startedAt: number; resumedAt: number | null; backupEnd: Record<string, string> }
     /** Replication progress, sampled on the ADMIN paths: end offsets summed over partitions, and the group's offsets MM2 synced to the backup. */
     | {
         type: 'sample'; primaryEnd: number; backupEnd: number; backupGroupOffset: number; consumerPosition: number;
@@ -121,6 +129,7 @@ export type EventType = HistoryEvent['type'];
 export const eventTypes = [
   'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'failover-offsets',
   'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'standby', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
+  'mirror-restart',
   'sample', 'health', 'alarm', 'offsets', 'read-complete', 'cell-end',
 ] as const satisfies readonly EventType[];
 type Missing = Exclude<EventType, (typeof eventTypes)[number]>;

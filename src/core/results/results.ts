@@ -6,6 +6,7 @@ import type { TopicReplication } from '../checker/topic-replication.ts';
 import type { TranslationAccuracy } from '../checker/translation-accuracy.ts';
 import type { InvariantCheck } from '../checker/mm2-invariants.ts';
 import type { KeyOrder } from '../checker/key-order.ts';
+import type { MirrorRestarts } from '../checker/mirror-restarts.ts';
 import type { Ledger, LedgerCounts, LedgerSamples, PartitionCounts } from '../checker/ledger.ts';
 import type { PhaseName } from '../history/history.ts';
 import type { AtKill, FaultWindow } from '../checker/lag.ts';
@@ -98,6 +99,11 @@ export interface CellResult {
    * nonmonotonic and poll-skip values, rewinds. Null: the workload was not keyed; absent in older results.
    */
   keyOrder?: KeyOrder | null;
+  /**
+   * MM2's restarts by the timeline (core/checker/mirror-restarts.ts): per restart its mode, downtime,
+   * time to copy again and the replication duplicates it caused. Null: no restart; absent in older results.
+   */
+  restarts?: MirrorRestarts | null;
   /** A playbook cell's round trip: eras, copies per cluster, stranded, resurrected, step timings (null: a timeline drill). */
   roundTrip: RoundTrip | null;
   /**

@@ -46,7 +46,14 @@ export const faultSchema = z.discriminatedUnion('fault', [
     fault: z.literal('restart'), target: z.literal('mirror').describe('MM2 (brokers are not restarted).'),
     properties: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).optional()
       .describe('mm2.properties entries MM2 comes back with, appended (a later line wins in java.util.Properties): a redeploy that drifted, e.g. a `groups.exclude` matching the consumer group stops its checkpoints and group offset sync while data keeps flowing (docs/alarms.md).'),
-  }).describe('Restart MM2: SIGKILL, then a fresh start of the same container.'),
+    mode: z.enum(['kill', 'clean']).default('kill')
+      .describe("`kill`: SIGKILL — MM2 loses what it copied since its last offset flush (`offset.flush.interval.ms`) and copies it again, replication duplicates; `clean`: SIGTERM, MM2 stops its tasks and commits their source offsets first (Docker kills it after 30 s)."),
+    every: z.number().min(1).max(3600).optional()
+      .describe('A bounce loop, as Kafka\'s system tests bounce mirror makers: restart again every this many seconds (from the previous stop). Each restart is recorded with its replication duplicates and the time MM2 took to copy again (results.json `restarts`). Timeline steps only: a `fault` step of a playbook restarts once.'),
+    times: z.int().min(1).max(1000).optional()
+      .describe('With `every`: how many restarts in all (default: until the primary is killed).'),
+  }).refine((f) => f.times === undefined || f.every !== undefined, { message: '`times` needs `every`' })
+    .describe('Restart MM2: stop it (SIGKILL or SIGTERM), then a fresh start of the same container; once, or every `every` s.'),
 ]).meta({
   id: 'fault',
   title: 'Fault',
@@ -73,7 +80,8 @@ export function describeFault(f: Fault): string {
     case 'pause': return `pause ${f.target}`;
     case 'restart': {
       const changed = Object.entries(f.properties ?? {}).map(([k, v]) => `${k}=${String(v)}`);
-      return `restart MirrorMaker 2${changed.length ? ` with ${changed.join(', ')}` : ''}`;
+      const loop = f.every === undefined ? '' : ` every ${f.every}s${f.times ? `, ${f.times} times` : ' until the kill'}`;
+      return `${f.mode === 'clean' ? 'clean ' : ''}restart MirrorMaker 2${loop}${changed.length ? ` with ${changed.join(', ')}` : ''}`;
     }
   }
 }

@@ -40,6 +40,7 @@ import { Samplers } from './samplers.ts';
 import type { StepActions, StepOf } from './step-context.ts';
 import { Supervisor } from '../supervisor.ts';
 import { startTimeline } from '../timeline.ts';
+import { measuredRestart } from '../mirror-restart.ts';
 import { Workload } from '../workload.ts';
 
 export interface PlaybookRun {
@@ -130,6 +131,10 @@ async function startWorkload(d: DrillContext, p: Parts): Promise<number> {
   p.heals.track(startTimeline({
     steps: s.timeline, workloadStart, signal: d.sup.signal, rec: d.rec, acked: () => p.workload.acked(), lag: () => p.samplers.lag(),
     invoke: (fault, name) => invokeFault(faultTargets(d.env), fault, name),
+    restart: (fault, step, restart, signal) => measuredRestart({
+      targets: faultTargets(d.env), fault, step, restart, backup: d.admins.get('backup'), remoteTopics: d.env.remoteTopics, rec: d.rec, signal,
+    }),
+    killed: () => p.killed.has('primary'),
   }));
   // A warm standby is on the backup before the group commits anything: MM2 never sees it empty there.
   for (const l of d.lanes) await l.startStandby(d.admins.get('backup'));
@@ -212,16 +217,20 @@ async function catchUp(d: DrillContext, p: Parts): Promise<void> {
   const topics = s.topics.map((t) => t.name);
   const backup = d.admins.get('backup');
   const transactional = s.workload.transactionRecords > 0;
+  // MM2 restarted by the timeline copies again what it copied since its last offset flush: those
+  // duplicates take offsets on the backup, so its sum passes the primary's before MM2 is done.
+  const recopies = s.timeline.some((x) => x.action !== 'kill-primary' && x.action.fault === 'restart');
   let last = -1;
   let since = Date.now();
   await waitUntil(async () => {
     const copied = await totalOffsets(backup, d.env.remoteTopics);
-    if (copied >= (await totalOffsets(d.admins.get('primary'), topics))) return true;
+    const met = copied >= (await totalOffsets(d.admins.get('primary'), topics));
+    if (met && !recopies) return true;
     // A transactional producer's commit markers take offsets on the primary that MM2 never writes
     // on the backup (KIP-98 control records are not returned to consumers): the sums never meet,
     // and the backup's end offsets holding still is what says MM2 is done.
     if (copied !== last) [last, since] = [copied, Date.now()];
-    return transactional && Date.now() - since >= SETTLE_MS;
+    return (transactional || met) && Date.now() - since >= SETTLE_MS;
   }, { what: 'MM2 to catch up with the primary', timeoutMs: 60_000, signal: d.sup.signal }).catch(() => undefined);
 }
 
