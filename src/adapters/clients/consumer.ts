@@ -67,6 +67,21 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
     }
   };
 
+  /**
+   * A read_committed consumer (kafkajs's default) is never handed a transaction's commit or abort
+   * marker nor an aborted record, but its position moves past them, as a Java consumer's does:
+   * behind a transactional writer (an exactly-once MM2, KIP-618) the last offsets of a partition
+   * are such, and a position short of them would never reach the end. `last`: the batch's last
+   * offset, markers included; a batch with only those never reaches eachBatch.
+   */
+  const passed = (key: string, last: string) => {
+    if (stopped) return;
+    const next = BigInt(last) + 1n;
+    if (next > (positions.get(key) ?? 0n)) positions.set(key, next);
+  };
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.batchSize === 0) passed(tpKey(payload.topic, payload.partition), payload.lastOffset);
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [...o.topics], fromBeginning: o.fromBeginning });
   await consumer.run({
@@ -87,6 +102,7 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
         resolveOffset(message.offset);
         await heartbeat();
       }
+      passed(key, batch.lastOffset());
       if (cfg.commit === 'batch') await commit();
     },
   });
