@@ -8,7 +8,7 @@ import { decodeId, ID_HEADER } from '../../core/history/message.ts';
 import { tpKey } from '../../core/history/topic-partition.ts';
 import { offsetsLabels } from '../../core/history/offsets-labels.ts';
 import type { CellRecorder } from '../recorder.ts';
-import { closeQuietly, endOffsets } from './kafka-client.ts';
+import { closeQuietly, endOffsets, onBatchEnd } from './kafka-client.ts';
 import { sleep } from '../wait.ts';
 
 export async function readBackup(o: {
@@ -35,13 +35,10 @@ export async function readBackup(o: {
     const consumer = o.kafka.consumer({ groupId: `mm2-drill-verify-${Date.now()}`, maxWaitTimeInMs: 250 });
     await consumer.connect();
     await consumer.subscribe({ topics: [...o.topics], fromBeginning: true });
-    // A read_committed read (kafkajs's default) never hands over a transaction's commit or abort
-    // marker, nor an aborted record: behind an exactly-once MM2 (KIP-618) the last offsets of a
-    // partition are such, so the read reaches the end by each batch's last offset, markers included.
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      const key = tpKey(payload.topic, payload.partition);
-      const last = BigInt(payload.lastOffset) + 1n;
-      if (targets.has(key) && last > (reached.get(key) ?? 0n)) reached.set(key, last);
+    // Behind an exactly-once MM2 the last offsets are transaction markers (onBatchEnd).
+    onBatchEnd(consumer, (topic, partition, next) => {
+      const key = tpKey(topic, partition);
+      if (targets.has(key) && next > (reached.get(key) ?? 0n)) reached.set(key, next);
     });
     await consumer.run({
       autoCommit: false,
