@@ -55,13 +55,18 @@ it('exactly once: no record copied twice for a read_committed reader, and no hol
   expect(twice(c)).toEqual([]);
   expect(c.counts!.replicationDuplicates).toBe(0);
   const on = copies(c);
+  const killed = mirrorKilledAt(c);
   // Everything acked before MM2 was killed reached the backup.
-  const before = acks(c).filter((a) => a.t < mirrorKilledAt(c));
+  const before = acks(c).filter((a) => a.t < killed);
   expect(before.length).toBeGreaterThan(0);
   expect(before.filter((a) => !on.has(a.id)).map((a) => a.id)).toEqual([]);
   // Per partition, no acked record is missing below one that arrived.
   const byTp = new Map<string, ReturnType<typeof acks>>();
-  for (const a of acks(c)) byTp.set(tpKey(a.topic, a.partition), [...(byTp.get(tpKey(a.topic, a.partition)) ?? []), a]);
+  for (const a of acks(c)) {
+    const tp = tpKey(a.topic, a.partition);
+    if (!byTp.has(tp)) byTp.set(tp, []);
+    byTp.get(tp)!.push(a);
+  }
   for (const [tp, list] of byTp) {
     const sorted = [...list].sort((a, b) => Number(a.offset) - Number(b.offset));
     const lastThere = sorted.findLastIndex((a) => on.has(a.id));
@@ -75,7 +80,8 @@ it('at least once: the kill makes MM2 copy again what it had copied since its la
   expect(dup.length).toBeGreaterThan(0);
   expect(c.counts!.replicationDuplicates).toBe(dup.length);
   const ackedAt = new Map(acks(c).map((a) => [a.id, a.t]));
-  expect(dup.filter((id) => !(ackedAt.get(id)! < mirrorKilledAt(c)))).toEqual([]);
+  const killed = mirrorKilledAt(c);
+  expect(dup.filter((id) => !(ackedAt.get(id)! < killed))).toEqual([]);
 });
 
 it('the price of exactly once on the backup: offsets that hold no record a reader sees (commit markers, aborted copies); at least once, every offset holds one', () => {
