@@ -53,6 +53,15 @@ describe('mm2.properties', () => {
       'replication.policy.class': 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy',
     });
   });
+  it('copies exactly once on request: exactly-once support on the target herder\'s worker, with the internal REST server it needs (KIP-618, KIP-710)', () => {
+    const on = mirrorProperties(parseScenario({ name: 'x', mirror: { exactlyOnce: true } }, 't'), ep);
+    expect(on).toMatchObject({ 'backup.exactly.once.source.support': 'enabled', 'dedicated.mode.enable.internal.rest': true });
+    // Only the herder writing to the backup: the opposite pair's herder (heartbeats) stays as it is.
+    expect(on).not.toHaveProperty('primary.exactly.once.source.support');
+    expect(on).not.toHaveProperty('exactly.once.source.support');
+    const off = mirrorProperties(parseScenario({ name: 'x' }, 't'), ep);
+    expect(Object.keys(off).filter((k) => /exactly\.once|internal\.rest/.test(k))).toEqual([]);
+  });
   it('sizes each topic MM2 creates for the cluster it lands on', () => {
     const s = parseScenario({ name: 'x', kafka: { nodes: 3, backupNodes: 1 } }, 't');
     const p = mirrorProperties(s, ep);

@@ -74,6 +74,10 @@ describe('what a release cannot do', () => {
     const latest = { playbook: [{ action: 'kill-cluster', cluster: 'primary' }], mirrors: { forward: { source: 'primary', target: 'backup', startAt: 'setup', startFrom: 'latest' } } };
     expect(() => scenario({ ...latest, kafka: { version: '3.6.1' } })).toThrow(/KAFKA-13988/);
     expect(scenario({ ...latest, kafka: { version: '3.6.2' } }).kafka.version).toBe('3.6.2');
+    // Exactly-once copies (KIP-618) in dedicated mode came with 3.5.0, asked for by the field or by the raw property.
+    expect(() => scenario({ mirror: { version: '3.4.1', exactlyOnce: true } })).toThrow(/mirror\.exactlyOnce[\s\S]*3\.4\.1 cannot copy exactly once[\s\S]*3\.5\.0/);
+    expect(() => scenario({ mirror: { version: '3.4.1', properties: { 'backup.exactly.once.source.support': 'enabled' } } })).toThrow(/backup\.exactly\.once\.source\.support[\s\S]*3\.5\.0/);
+    expect(scenario({ mirror: { version: '3.5.0', exactlyOnce: true } }).mirror.exactlyOnce).toBe(true);
   });
   it('refuses a transactional producer without acks all', () => {
     expect(() => scenario({ workload: { transactionRecords: 10, acks: 'leader' } })).toThrow(/transactional producer[\s\S]*acks "all"/);

@@ -49,6 +49,20 @@ describe('replication lag from the history', () => {
     expect(atKill([start, ...tx, sampled(3, 3), kill])).toMatchObject({ lagMessages: 2, groupSyncBehind: 2, consumerBehind: 0 });
   });
 
+  it('behind an exactly-once MM2 counts the copies a read_committed reader sees below a remote offset, not its markers and aborted copies', () => {
+    const start = at(0, { type: 'cell-start', values: {}, settings: { mirror: { exactlyOnce: true } } });
+    const acked = [0, 1, 2, 3, 4].map((i) => at(1000 + 10 * i, { type: 'ack', id: `m${i}`, topic: 'orders', partition: 0, offset: String(i) }));
+    // On the backup: m0 m1, marker 2, an aborted copy of m2 at 3, marker 4, m2 at 5, marker 6.
+    const copies = [[0, 0], [1, 1], [2, 5]].map(([i, o]) => at(9000, { type: 'backup-record', id: `m${i}`, topic: 'primary.orders', partition: 0, offset: String(o) }));
+    const read = (complete: boolean) => at(9001, { type: 'read-complete', what: 'backup', complete, detail: '' });
+    const sampled = at(2000, { type: 'sample', primaryEnd: 5, backupEnd: 7, backupGroupOffset: 0, consumerPosition: 5, ends: { 'orders/0': [5, 7] } });
+    const [p] = lagSeries([start, ...acked, sampled, ...copies, read(true)]);
+    // Offsets alone would read 0 behind: two records (m3, m4) were not copied, the newest copy is m2.
+    expect(p).toMatchObject({ lagMessages: 2, lagMs: 2000 - 1020 });
+    // Without a complete read of the backup the lag cannot be counted.
+    expect(lagSeries([start, ...acked, sampled, ...copies, read(false)])[0]).toMatchObject({ lagMessages: null, lagMs: null });
+  });
+
   it('the live lag a `replicationLagAbove` step waits on counts records behind a transactional producer too', async () => {
     const admin = (end: string, committed: string) => ({
       fetchTopicOffsets: async () => [{ partition: 0, high: end, low: '0', offset: end }],

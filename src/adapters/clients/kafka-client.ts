@@ -1,6 +1,6 @@
 /** kafkajs clients with drill-friendly timeouts; kafkajs' own log goes to a file, not the terminal. */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import kafkajs, { Kafka, logLevel, type Admin, type Cluster, type KafkaConfig, type TopicOffsets } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, type Admin, type Cluster, type Consumer, type KafkaConfig, type TopicOffsets } from 'kafkajs';
 import { scrub } from '../secrets.ts';
 
 // kafkajs is CommonJS: Node's named-export detection misses this one.
@@ -88,6 +88,19 @@ export async function totalOffsets(
 ): Promise<number> {
   const all = await Promise.all(topics.map((t) => lookup(admin, t)));
   return all.reduce((sum, offsets) => sum + Object.values(offsets).reduce((a, o) => a + Math.max(0, Number(o)), 0), 0);
+}
+
+/**
+ * Calls `f` after each batch a consumer went through: the offset after its last one, transaction
+ * markers and aborted records included, and how many records it handed over. A read_committed
+ * consumer (kafkajs's default) never hands over a commit or abort marker nor an aborted record,
+ * yet its position moves past them, as a Java consumer's does: behind a transactional writer (an
+ * exactly-once MM2, KIP-618) the last offsets of a partition are such, and a reader that counts
+ * only the records it was handed would never reach the end. A batch of only those never reaches
+ * eachMessage or eachBatch, only this.
+ */
+export function onBatchEnd(consumer: Consumer, f: (topic: string, partition: number, next: bigint, records: number) => void): void {
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => f(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n, payload.batchSize));
 }
 
 /** Disconnects without letting a dead broker hold the drill up. */

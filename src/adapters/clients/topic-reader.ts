@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
-import { closeQuietly, endOffsets } from './kafka-client.ts';
+import { closeQuietly, endOffsets, onBatchEnd } from './kafka-client.ts';
 import { sleep } from '../wait.ts';
 
 /**
@@ -35,12 +35,17 @@ export async function readToEnd(o: { kafka: Kafka; admin: Admin; topic: string; 
   const pending = () => [...target].some(([p, end]) => (reached.get(p) ?? 0n) < end);
   if (!pending()) return;
   const consumer = o.kafka.consumer({ groupId: `${o.group}-${Date.now()}`, maxWaitTimeInMs: 250 });
+  const advance = (partition: number, next: bigint) => {
+    if (next > (reached.get(partition) ?? 0n)) reached.set(partition, next);
+  };
+  // An exactly-once MM2 writes its checkpoints and its source offsets in transactions too: their markers end the topic (onBatchEnd).
+  onBatchEnd(consumer, (_topic, partition, next) => advance(partition, next));
   await consumer.connect();
   await consumer.subscribe({ topics: [o.topic], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
     eachMessage: async ({ partition, message }) => {
-      reached.set(partition, BigInt(message.offset) + 1n);
+      advance(partition, BigInt(message.offset) + 1n);
       onMessage(message, partition);
     },
   });

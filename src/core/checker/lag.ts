@@ -12,6 +12,12 @@
  * markers: every remote offset holds a record). There a source offset is counted as the acked
  * records below it, and a remote offset as itself — offsets of the two clusters are never
  * subtracted from each other. Without transactions offsets are records, as sampled.
+ *
+ * An exactly-once MM2 (KIP-618) writes transactions of its own: its commit markers and the
+ * copies of the transactions a kill aborted occupy remote offsets too. There a remote offset is
+ * counted as the copies below it that a read_committed reader sees — the verification read's
+ * `backup-record` events, each counted against the source partition its id was acked on; if
+ * that read is incomplete, the lag is unknown.
  */
 import { cellSettingsOf } from '../history/cell-settings.ts';
 import { eventsOf, type HistoryEvent } from '../history/history.ts';
@@ -35,7 +41,27 @@ export function ackedOffsets(events: readonly HistoryEvent[]): Map<string, numbe
   return out;
 }
 
-/** Acked records of `tp` at source offsets below `end`. */
+/**
+ * Behind an exactly-once MM2: per source `topic/partition`, the remote offsets of its copies that
+ * the verification read saw, ascending; null when it did not read the backup to the end.
+ */
+export function copiedOffsets(events: readonly HistoryEvent[]): Map<string, number[]> | null {
+  if (!eventsOf(events, 'read-complete').some((e) => e.what === 'backup' && e.complete)) return null;
+  const sourceOf = new Map<string, string>();
+  for (const e of eventsOf(events, 'ack')) if ((e.cluster ?? 'primary') === 'primary') sourceOf.set(e.id, tpKey(e.topic, e.partition));
+  const out = new Map<string, number[]>();
+  for (const e of eventsOf(events, 'backup-record')) {
+    const tp = sourceOf.get(e.id);
+    if (tp === undefined) continue;
+    const list = out.get(tp) ?? [];
+    list.push(Number(e.offset));
+    out.set(tp, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => a - b);
+  return out;
+}
+
+/** Acked records of `tp` at source offsets below `end` (or, given copied offsets, copies below a remote `end`). */
 function recordsBelow(acked: AckedOffsets, tp: string, end: number): number {
   const list = acked.get(tp) ?? [];
   let [lo, hi] = [0, list.length];
@@ -47,13 +73,16 @@ function recordsBelow(acked: AckedOffsets, tp: string, end: number): number {
   return lo;
 }
 
-/** The records below offset `o` of `tp`: a source offset counts the acked records below it (when `acked` is given); -1 (none) counts 0. */
-const records = (acked: AckedOffsets | null, tp: string, o: number, source: boolean): number =>
-  Math.max(0, acked && source ? recordsBelow(acked, tp, o) : o);
+/**
+ * The records below offset `o` of `tp`: a source offset counts the acked records below it (when
+ * `acked` is given), a remote one the copies below it (when `copies` is given); -1 (none) counts 0.
+ */
+const records = (acked: AckedOffsets | null, tp: string, o: number, source: boolean, copies: AckedOffsets | null = null): number =>
+  Math.max(0, acked && source ? recordsBelow(acked, tp, o) : copies && !source ? recordsBelow(copies, tp, o) : o);
 
 /** Σ over source partitions of max(0, a − b) in records: `a` a source offset, `b` a remote one (or a source one: `bSource`). */
-function behind(pairs: Record<string, [number, number]>, acked: AckedOffsets | null, bSource: boolean): number {
-  return Object.entries(pairs).reduce((n, [tp, [a, b]]) => n + Math.max(0, records(acked, tp, a, true) - records(acked, tp, b, bSource)), 0);
+function behind(pairs: Record<string, [number, number]>, acked: AckedOffsets | null, bSource: boolean, copies: AckedOffsets | null = null): number {
+  return Object.entries(pairs).reduce((n, [tp, [a, b]]) => n + Math.max(0, records(acked, tp, a, true) - records(acked, tp, b, bSource, copies)), 0);
 }
 
 /**
@@ -66,7 +95,8 @@ export const recordLag = (ends: Record<string, [number, number]>, acked: AckedOf
 export interface LagPoint {
   t: number;
   primaryEnd: number;
-  lagMessages: number;
+  /** Null: unknown (an exactly-once MM2's backup not read to the end). */
+  lagMessages: number | null;
   lagMs: number | null;
   backupGroupOffset: number;
   consumerPosition: number;
@@ -96,23 +126,28 @@ function transactional(events: readonly HistoryEvent[]): boolean {
 
 export function lagSeries(events: readonly HistoryEvent[]): LagPoint[] {
   const ackTimes = eventsOf(events, 'ack').map((e) => e.t).sort((a, b) => a - b);
-  const acked = transactional(events) ? ackedOffsets(events) : null;
+  const eos = cellSettingsOf(events).mirror?.exactlyOnce === true;
+  const copies = eos ? copiedOffsets(events) : null;
+  // Behind an exactly-once MM2 the sums (and an unread backup) count markers: source offsets must be counted as records too.
+  const acked = transactional(events) || eos ? ackedOffsets(events) : null;
   return eventsOf(events, 'sample').map((s) => {
-    const newest = s.backupEnd > 0 ? ackTimes[Math.min(s.backupEnd, ackTimes.length) - 1] : undefined;
+    const held = !eos ? s.backupEnd : copies && s.ends ? Object.entries(s.ends).reduce((n, [tp, [, b]]) => n + records(null, tp, b, false, copies), 0) : null;
+    const newest = held !== null && held > 0 ? ackTimes[Math.min(held, ackTimes.length) - 1] : undefined;
     // Per partition: [committed on the primary, synced on the backup] and [primary end, committed].
     const groups = s.groups ? Object.entries(s.groups) : null;
     const synced = groups && Object.fromEntries(groups.map(([tp, [c, b]]) => [tp, [c, b]] as [string, [number, number]]));
     const committed = groups && s.ends && Object.fromEntries(groups.map(([tp, [c]]) => [tp, [s.ends![tp]?.[0] ?? 0, c]] as [string, [number, number]]));
     // Behind transactions the sums mix markers in: only per-partition offsets can be counted in records.
     const sums = !acked;
+    const unknown = eos && (!copies || !s.ends);
     return {
       t: s.t,
       primaryEnd: s.primaryEnd,
-      lagMessages: acked && s.ends ? recordLag(s.ends, acked) : Math.max(0, s.primaryEnd - s.backupEnd),
-      lagMs: newest === undefined ? null : Math.max(0, s.t - newest),
+      lagMessages: unknown ? null : acked && s.ends ? behind(s.ends, acked, false, copies) : Math.max(0, s.primaryEnd - s.backupEnd),
+      lagMs: unknown || newest === undefined ? null : Math.max(0, s.t - newest),
       backupGroupOffset: s.backupGroupOffset,
       consumerPosition: s.consumerPosition,
-      groupSyncBehind: synced ? behind(synced, acked, false) : sums ? Math.max(0, s.consumerPosition - s.backupGroupOffset) : null,
+      groupSyncBehind: synced && !(eos && !copies) ? behind(synced, acked, false, copies) : sums ? Math.max(0, s.consumerPosition - s.backupGroupOffset) : null,
       consumerBehind: committed ? behind(committed, acked, true) : sums ? Math.max(0, s.primaryEnd - s.consumerPosition) : null,
     };
   });

@@ -30,6 +30,7 @@ export const cellSettingsSchema = z.object({
     file: field(z.object({ properties: field(properties) }).nullable()),
     refreshTopicsIntervalSeconds: field(z.number()),
     syncTopicConfigsIntervalSeconds: field(z.number()),
+    exactlyOnce: field(z.boolean()),
   }),
   workload: block({
     idempotent: field(z.boolean()),

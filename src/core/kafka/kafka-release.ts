@@ -180,6 +180,8 @@ export interface ReleaseUse {
   readonly startsFromLatest: boolean;
   /** Whether the failover relies on MM2's checkpoints (mm2-sync, checkpoints). */
   readonly usesCheckpoints: boolean;
+  /** `mirror.exactlyOnce`. */
+  readonly exactlyOnce: boolean;
 }
 
 export function releaseProblems(u: ReleaseUse): ReleaseProblem[] {
@@ -203,6 +205,11 @@ export function releaseProblems(u: ReleaseUse): ReleaseProblem[] {
         out.push({ path: ['mirror', 'properties', p.key], input: p.value, message: `MirrorMaker 2 ${u.mirror ?? 'of the default release'} refuses to start its checkpoint connector with ${p.key.replace(/^.*?(emit\.)/, '$1')}=false (MirrorCheckpointConfig.validate, KAFKA-16254), and the failover strategy needs its checkpoints; remove the setting or fail over with another strategy` });
       }
     }
+  }
+  const eos = prop('exactly.once.source.support');
+  if ((u.exactlyOnce || eos) && !atLeast(u.mirror, '3.5.0')) {
+    const [path, input] = u.exactlyOnce ? [['mirror', 'exactlyOnce'], true] : [['mirror', 'properties', eos!.key], eos!.value];
+    out.push({ path, input, message: `MirrorMaker 2 ${u.mirror} cannot copy exactly once: dedicated mode supports exactly-once source connectors from 3.5.0 (KIP-618); use mirror.version 3.5.0 or newer` });
   }
   if (u.startsFromLatest && !atLeast(u.mirror, '3.6.2')) {
     out.push({ path: ['mirrors'], input: u.mirror, message: `MirrorMaker 2 ${u.mirror} ignores auto.offset.reset=latest for a source task without a stored offset (KAFKA-13988, fixed in 3.6.2): a mirror with startFrom 'latest' would copy everything; use mirror.version 3.6.2 or newer, or startFrom 'seeded'` });

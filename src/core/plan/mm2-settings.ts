@@ -95,9 +95,21 @@ function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Rec
     'offset.flush.interval.ms': m.offsetFlushIntervalMs,
     [`${target}.offset.flush.interval.ms`]: m.offsetFlushIntervalMs,
     ...replicationFactors(s, own),
+    ...(m.exactlyOnce ? exactlyOnceProperties(target) : {}),
     ...own,
   };
 }
+
+/**
+ * `mirror.exactlyOnce` (KIP-618, 3.5+): exactly-once support is a worker setting, so in dedicated
+ * mode it is written for the herder of the flow's target (MirrorMakerConfig.workerConfig reads
+ * `<target>.` keys); such a worker needs the internal REST server of dedicated mode (KIP-710),
+ * which is off by default there.
+ */
+export const exactlyOnceProperties = (target: string): Record<string, PropertyValue> => ({
+  'dedicated.mode.enable.internal.rest': true,
+  [`${target}.exactly.once.source.support`]: 'enabled',
+});
 
 /**
  * Replication factors of the topics MM2 creates, each sized for the cluster it lands on (a
@@ -211,6 +223,10 @@ function fromFile(s: Scenario, f: ImportedFile, ep: MirrorEndpoints, flow?: Flow
     if (spec.workerOfTarget) {
       if (String(out[`${target}.${spec.key}`]) !== String(values[field])) set(`${target}.${spec.key}`, values[field], r);
     } else put(spec.key, values[field], r);
+  }
+  if (m.exactlyOnce) {
+    const r: Reason = { by: 'scenario', reason: `the scenario sets mirror.exactlyOnce${inMatrix('exactlyOnce')} (KIP-618)` };
+    for (const [k, v] of Object.entries(exactlyOnceProperties(target))) if (String(out[k]) !== String(v)) set(k, v, r);
   }
   const own = ownProperties({ ...m.properties, ...flow?.properties });
   fitReplicationFactors(s, out, own, why);

@@ -334,6 +334,7 @@ function releaseIssues(s: Scenario): ScenarioIssue[] {
     mirrorProperties: flowProperties(s),
     startsFromLatest: Object.values(s.mirrors).some((m) => m.startFrom === 'latest'),
     usesCheckpoints: [s.failover.strategy, ...moves].some(usesCheckpoints),
+    exactlyOnce: s.mirror.exactlyOnce,
   });
 }
 

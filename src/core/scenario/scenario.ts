@@ -90,6 +90,8 @@ const mirrorSchema = z.strictObject({
   syncTopicConfigsIntervalSeconds: z.number().positive().max(86_400).optional()
     .meta(drillDefault('syncTopicConfigsIntervalSeconds', "sync.topic.configs.interval.seconds: how often MM2 copies topic configs to the remote topics. MM2's default is kept: config drift between syncs is what a drill should see.")),
   tasksMax: z.int().min(1).max(64).optional().meta(drillDefault('tasksMax', "tasks.max for the mirror connectors (MM2's default too).")),
+  exactlyOnce: z.boolean().default(false)
+    .describe("Exactly-once copies (KIP-618, MirrorMaker 2 3.5.0 or newer): MM2's workers write to the target cluster in transactions that also hold their source offsets, so a killed MM2 resumes without copying anything twice for a read_committed reader. Sets `<target>.exactly.once.source.support = enabled` and `dedicated.mode.enable.internal.rest = true` (KIP-710: the leader hands its tasks' configs to its followers over the internal REST API). Off: at-least-once, MM2's default."),
   properties: properties.default({})
     .describe('Raw mm2.properties entries, written last (they win, over a properties file too). `topics.exclude` (or `primary->backup.topics.exclude`) and `replication.policy.separator` here also change which topic names the scenario accepts. A secret here reaches MM2 and no output; read it from the environment (`process.env.X`) rather than writing it in.'),
   propertiesFile: z.string().min(1).optional()
