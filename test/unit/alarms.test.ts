@@ -11,7 +11,7 @@ import { thresholdsSchema } from '../../src/core/scenario/thresholds.ts';
 import { evaluate } from '../../src/core/results/threshold-checks.ts';
 import { parseScenario } from '../../src/core/scenario/validate.ts';
 
-const values = (v: Partial<HealthValues>): HealthValues => ({ heartbeatAgeSeconds: null, replicatedHeartbeatAgeSeconds: null, checkpointAgeSeconds: null, offsetSyncAgeSeconds: null, ...v });
+const values = (v: Partial<HealthValues>): HealthValues => ({ heartbeatAgeSeconds: null, replicatedHeartbeatAgeSeconds: null, checkpointAgeSeconds: null, offsetSyncAgeSeconds: null, expiredUncopiedMessages: null, ...v });
 
 describe('comparisons', () => {
   it('reads the operator and the bound as written, and compares', () => {
