@@ -15,6 +15,10 @@ import { defineScenario } from 'mm2-drill';
  * - The remote topic must not inherit the short retention (MM2 copies topic configs when it
  *   creates it and every `sync.topic.configs.interval.seconds`), or the backup would delete the
  *   copies too: `config.properties.exclude` names retention.ms and segment.ms beside MM2's defaults.
+ * - `backup.session.timeout.ms` 60 s (a worker setting, target-prefixed in dedicated mode): the
+ *   paused worker keeps its Connect group membership through the pause and copies again at once
+ *   when it resumes, rather than rejoining — how long a rejoined worker waits for its tasks
+ *   (scheduled.rebalance.max.delay.ms, KIP-415) is another drill.
  */
 export default defineScenario({
   name: 'retention-outruns-mm2',
@@ -28,6 +32,7 @@ export default defineScenario({
         'follower\\.replication\\.throttled\\.replicas', 'leader\\.replication\\.throttled\\.replicas',
         'message\\.timestamp\\.difference\\.max\\.ms', 'message\\.timestamp\\.type', 'unclean\\.leader\\.election\\.enable', 'min\\.insync\\.replicas',
       ].join(','),
+      'backup.session.timeout.ms': 60_000,
     },
   },
   workload: { ratePerSecond: 100, durationSeconds: 40 },
