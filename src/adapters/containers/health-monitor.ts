@@ -6,7 +6,7 @@
  * external clusters the same way.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import { AlarmTracker, type Alarms } from '../../core/scenario/alarms.ts';
+import { AlarmTracker, expiredUncopied, type Alarms } from '../../core/scenario/alarms.ts';
 import type { HealthValues, SignalName } from '../../core/history/health-signals.ts';
 import { decodeCheckpoint, decodeHeartbeat } from '../../core/kafka/checkpoint.ts';
 import { decodeOffsetSync, watchSourceOffsets } from '../clients/mirror-offsets.ts';
@@ -97,11 +97,6 @@ export function startHealthMonitor(o: {
     for (const t of topicNames) for (const x of await o.admin('primary').fetchTopicOffsets(t)) out.set(tpKey(t, x.partition), BigInt(x.low));
     return out;
   };
-  /** Σ (log start − MM2's next stored offset) where positive; unknown until MM2 stored every partition. */
-  const expiredUncopied = (starts: ReadonlyMap<string, bigint> | null): number | null => {
-    if (!stored || !starts || !o.partitions.length || o.partitions.some((k) => !stored.next.has(k) || !starts.has(k))) return null;
-    return Number(o.partitions.reduce((n, k) => n + (starts.get(k)! > stored.next.get(k)! ? starts.get(k)! - stored.next.get(k)! : 0n), 0n));
-  };
   const lanes = o.lanes.map((lane) => ({ ...lane, tracker: new AlarmTracker(o.alarms) }));
   for (const lane of lanes) {
     for (const [name, condition] of Object.entries(o.alarms)) lane.recorder.emit({ type: 'alarm', signal: name as SignalName, condition, state: 'armed' });
@@ -116,7 +111,7 @@ export function startHealthMonitor(o: {
       replicatedHeartbeatAgeSeconds: backup ? age(now, newest.replicated) : null,
       checkpointAgeSeconds: backup ? age(now, checkpoints.get(groupId)) : null,
       offsetSyncAgeSeconds: o.topics.offsetSyncs && o.reachable(o.topics.offsetSyncs.cluster) && o.partitions.length ? worstSync(now) : null,
-      expiredUncopiedMessages: expiredUncopied(starts),
+      expiredUncopiedMessages: stored ? expiredUncopied(o.partitions, starts, stored.next) : null,
     };
   };
   const loop = (async () => {

@@ -53,6 +53,17 @@ export interface AlarmTransition {
   value: number | null;
 }
 
+/**
+ * `expiredUncopiedMessages` of one sample: Σ over `partitions` of (the primary's log start − the
+ * next offset MM2 stored as copied) where positive. Null (unknown) until every partition has both.
+ */
+export function expiredUncopied(partitions: readonly string[], logStarts: ReadonlyMap<string, bigint> | null, storedNext: ReadonlyMap<string, bigint>): number | null {
+  if (!logStarts || !partitions.length || partitions.some((k) => !storedNext.has(k) || !logStarts.has(k))) return null;
+  let n = 0n;
+  for (const k of partitions) if (logStarts.get(k)! > storedNext.get(k)!) n += logStarts.get(k)! - storedNext.get(k)!;
+  return Number(n);
+}
+
 /** Follows the alarms over successive samples: a transition when one starts or stops holding. */
 export class AlarmTracker {
   private readonly alarms: [SignalName, string][];
