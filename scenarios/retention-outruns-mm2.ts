@@ -1,8 +1,9 @@
 import { defineScenario } from 'mm2-drill';
 
 /**
- * Retention that outruns MM2: the primary keeps `orders` for 8 s, MM2 is frozen for 22 s, and
- * the segments it had not copied are deleted meanwhile. When MM2 resumes, its source consumer's
+ * Retention that outruns MM2: the primary keeps `orders` for 8 s, MM2 is frozen for 22 s (from
+ * 14 s, once retention already deletes what MM2 copied), and the segments it had not copied are
+ * deleted meanwhile. When MM2 resumes, its source consumer's
  * next fetch is OFFSET_OUT_OF_RANGE and it resets by auto.offset.reset — earliest, as MM2 sets
  * it — to the new log start: the backup has a gap, and nothing in MM2 reports it
  * (docs/gotchas.md#retention-that-outruns-mm2). No kill: the drill checks what reached the backup.
@@ -35,8 +36,8 @@ export default defineScenario({
       'backup.session.timeout.ms': 60_000,
     },
   },
-  workload: { ratePerSecond: 100, durationSeconds: 40 },
-  timeline: [{ at: 6, durationSeconds: 22, action: { fault: 'pause', target: 'mirror' } }],
+  workload: { ratePerSecond: 100, durationSeconds: 48 },
+  timeline: [{ at: 14, durationSeconds: 22, action: { fault: 'pause', target: 'mirror' } }],
   // What an operator would alert on: MM2 stalled (its heartbeats and offset syncs age), and the new
   // one: the primary's log start passed the offset MM2 stored as copied.
   alarms: { heartbeatAgeSeconds: '>5', offsetSyncAgeSeconds: '>10', expiredUncopiedMessages: '>0' },
