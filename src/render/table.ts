@@ -188,6 +188,8 @@ export function headlineFigures(c: CellResult): [string, string][] {
   const figures: [string, string][] = [
     ['acked', String(k.acked)], ['lost', n(k.lost)], ['skipped', n(k.skipped)], ['duplicated', String(k.duplicated)], ['not replicated', n(k.notReplicated)],
   ];
+  // Only when it happened: the cause of part of `not replicated` (ledger.ts `expiredBeforeCopy`).
+  if (typeof k.expiredBeforeCopy === 'number' && k.expiredBeforeCopy > 0) figures.push(['expired before MM2 copied', String(k.expiredBeforeCopy)]);
   if (c.failoverGapMs !== null) figures.push(['gap', `${(c.failoverGapMs / 1000).toFixed(1)}s`]);
   if (c.roundTrip) figures.push(['stranded', n(c.roundTrip.stranded)], ['resurrected', n(c.roundTrip.resurrected)]);
   figures.push(...keyOrderFigures(c.keyOrder));

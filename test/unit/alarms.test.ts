@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlarmTracker, alarmCounts, alarmsOf, alarmsSchema } from '../../src/core/scenario/alarms.ts';
+import { AlarmTracker, alarmCounts, alarmsOf, alarmsSchema, expiredUncopied } from '../../src/core/scenario/alarms.ts';
 import type { HealthValues } from '../../src/core/history/health-signals.ts';
 import { decodeHeartbeat } from '../../src/core/kafka/checkpoint.ts';
 import { holds, parseComparison } from '../../src/core/scenario/comparison.ts';
@@ -11,7 +11,7 @@ import { thresholdsSchema } from '../../src/core/scenario/thresholds.ts';
 import { evaluate } from '../../src/core/results/threshold-checks.ts';
 import { parseScenario } from '../../src/core/scenario/validate.ts';
 
-const values = (v: Partial<HealthValues>): HealthValues => ({ heartbeatAgeSeconds: null, replicatedHeartbeatAgeSeconds: null, checkpointAgeSeconds: null, offsetSyncAgeSeconds: null, ...v });
+const values = (v: Partial<HealthValues>): HealthValues => ({ heartbeatAgeSeconds: null, replicatedHeartbeatAgeSeconds: null, checkpointAgeSeconds: null, offsetSyncAgeSeconds: null, expiredUncopiedMessages: null, ...v });
 
 describe('comparisons', () => {
   it('reads the operator and the bound as written, and compares', () => {
@@ -114,5 +114,29 @@ describe('MM2 health records', () => {
 
   it('describes a restart that changes MM2\'s properties', () => {
     expect(describeFault({ fault: 'restart', target: 'mirror', mode: 'kill', properties: { 'groups.exclude': 'drill-.*' } })).toBe('restart MirrorMaker 2 with groups.exclude=drill-.*');
+  });
+});
+
+describe('expiredUncopiedMessages', () => {
+  const parts = ['orders/0', 'orders/1'];
+  const m = (a: number, b: number) => new Map([['orders/0', BigInt(a)], ['orders/1', BigInt(b)]]);
+
+  it('sums, per partition, how far the log start passed the offset MM2 stored as copied', () => {
+    expect(expiredUncopied(parts, m(150, 40), m(100, 60))).toBe(50);
+    expect(expiredUncopied(parts, m(0, 0), m(100, 60))).toBe(0);
+  });
+
+  it('is unknown until every partition has a log start and a stored offset', () => {
+    expect(expiredUncopied(parts, null, m(1, 1))).toBeNull();
+    expect(expiredUncopied(parts, m(5, 5), new Map([['orders/0', 1n]]))).toBeNull();
+    expect(expiredUncopied([], m(5, 5), m(1, 1))).toBeNull();
+  });
+
+  it('fires an alarm on a count like on an age', () => {
+    const t = new AlarmTracker({ expiredUncopiedMessages: '>0' });
+    expect(t.observe(values({ expiredUncopiedMessages: 0 }))).toEqual([]);
+    expect(t.observe(values({ expiredUncopiedMessages: 12 })).map((x) => x.state)).toEqual(['fired']);
+    expect(t.observe(values({ expiredUncopiedMessages: null }))).toEqual([]);
+    expect(t.observe(values({ expiredUncopiedMessages: 0 })).map((x) => x.state)).toEqual(['cleared']);
   });
 });

@@ -238,3 +238,36 @@ describe('ledger properties', () => {
     );
   });
 });
+
+describe('expiredBeforeCopy: acked ids absent from the backup that the primary\'s retention deleted first', () => {
+  const sample = (primary: number, backup = 0) =>
+    ev({ type: 'sample', primaryEnd: 10, backupEnd: 0, backupGroupOffset: 0, consumerPosition: 0, starts: { 'orders/0': [primary, backup] } });
+  /** m0–m9 acked; MM2 copied m0–m2 and m6–m9 (it reset to the log start, 6, after a pause); no kill. */
+  const gap = (...extra: HistoryEvent[]) => [
+    start(), ...range(0, 10).map(ack), ...range(0, 10).map((n) => onPrimary(n)), stopped('primary', 10, 10),
+    ...extra, ...[0, 1, 2].map((n) => read(n, n)), ...[6, 7, 8, 9].map((n, i) => read(n, 3 + i)), readDone(),
+  ];
+
+  it('counts the not-replicated ids below the highest sampled log start, whatever the consumer did with them', () => {
+    const l = buildLedger(gap(sample(0), sample(4), sample(6)));
+    expect(l.counts.notReplicated).toBe(3);
+    expect(l.counts.expiredBeforeCopy).toBe(3);
+    expect(l.samples.expiredBeforeCopy).toEqual(['m3', 'm4', 'm5']);
+  });
+
+  it('counts only those already deleted: an id above the log start was not expired', () => {
+    expect(buildLedger(gap(sample(0), sample(5))).counts.expiredBeforeCopy).toBe(2);
+  });
+
+  it('is unknown without a sampled log start, when the backup deleted too, or when the backup was not read completely', () => {
+    expect(buildLedger(gap()).counts.expiredBeforeCopy).toBe('unknown');
+    expect(buildLedger(gap(sample(6, 2))).counts.expiredBeforeCopy).toBe('unknown');
+    const incomplete = gap(sample(6)).map((e) => (e.type === 'read-complete' ? { ...e, complete: false } : e));
+    expect(buildLedger(incomplete).counts.expiredBeforeCopy).toBe('unknown');
+  });
+
+  it('is 0 when everything reached the backup, sampled or not', () => {
+    const all = [start(), ...range(0, 4).map(ack), ...range(0, 4).map((n) => read(n, n)), readDone()];
+    expect(buildLedger(all).counts.expiredBeforeCopy).toBe(0);
+  });
+});

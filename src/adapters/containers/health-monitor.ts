@@ -1,16 +1,16 @@
 /**
  * Watches MM2's health the way an operator's monitoring would, on the never-faulted ADMIN path:
- * follows the forward flow's heartbeats, checkpoints and offset syncs as MM2 writes them and,
- * every second, records each signal's age (core/scenario/alarms.ts) as a `health` event and the scenario's
+ * follows the forward flow's heartbeats, checkpoints, offset syncs and stored source offsets as
+ * MM2 writes them, looks up the primary's log start offsets and, every second, records each signal's age (core/scenario/alarms.ts) as a `health` event and the scenario's
  * alarms firing or clearing as `alarm` events. Read-only: it watches the team's own MM2 between
  * external clusters the same way.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import { AlarmTracker, type Alarms } from '../../core/scenario/alarms.ts';
+import { AlarmTracker, expiredUncopied, type Alarms } from '../../core/scenario/alarms.ts';
 import type { HealthValues, SignalName } from '../../core/history/health-signals.ts';
 import { decodeCheckpoint, decodeHeartbeat } from '../../core/kafka/checkpoint.ts';
-import { decodeOffsetSync } from '../clients/mirror-offsets.ts';
-import { tpKey } from '../../core/history/topic-partition.ts';
+import { decodeOffsetSync, watchSourceOffsets } from '../clients/mirror-offsets.ts';
+import { parseTp, tpKey } from '../../core/history/topic-partition.ts';
 import type { Cluster } from '../../core/scenario/playbook.ts';
 import type { CellRecorder } from '../recorder.ts';
 import { followTopic, type TopicFollower } from '../clients/topic-reader.ts';
@@ -28,6 +28,11 @@ export interface HealthTopics {
   checkpoints: string;
   /** Null: not known (the team's MM2 between external clusters names it after a target alias the scenario does not give). */
   offsetSyncs: { cluster: Cluster; topic: string } | null;
+  /**
+   * The forward flow's stored source offsets (`mm2-offsets.<source>.internal` on the backup): its
+   * source alias and namespace. Null: not known (the team's MM2 between external clusters).
+   */
+  sourceOffsets: { source: string; namespace?: string | undefined } | null;
 }
 
 /** A cell's view: its consumer group's checkpoints, its history. Paired variants watch one MM2 each through their own group. */
@@ -81,6 +86,17 @@ export function startHealthMonitor(o: {
       syncs.set(key, latest(syncs.get(key) ?? null, t));
     })] : []),
   ];
+  const stored = o.topics.sourceOffsets
+    ? watchSourceOffsets({ kafka: o.client('backup'), admin: o.admin('backup'), source: o.topics.sourceOffsets.source, namespace: o.topics.sourceOffsets.namespace, signal })
+    : null;
+  const topicNames = [...new Set(o.partitions.map((k) => parseTp(k).topic))];
+  /** The primary's log start offset per partition (null: unreadable now). */
+  const logStarts = async (): Promise<Map<string, bigint> | null> => {
+    if (!stored || !o.reachable('primary') || !o.reachable('backup')) return null;
+    const out = new Map<string, bigint>();
+    for (const t of topicNames) for (const x of await o.admin('primary').fetchTopicOffsets(t)) out.set(tpKey(t, x.partition), BigInt(x.low));
+    return out;
+  };
   const lanes = o.lanes.map((lane) => ({ ...lane, tracker: new AlarmTracker(o.alarms) }));
   for (const lane of lanes) {
     for (const [name, condition] of Object.entries(o.alarms)) lane.recorder.emit({ type: 'alarm', signal: name as SignalName, condition, state: 'armed' });
@@ -88,22 +104,25 @@ export function startHealthMonitor(o: {
   const age = (now: number, t: number | null | undefined) => (t == null ? null : Math.round(Math.max(0, now - t) / 100) / 10);
   /** The oldest partition's newest sync: unknown until every partition has one. */
   const worstSync = (now: number) => (o.partitions.some((k) => !syncs.has(k)) ? null : Math.max(...o.partitions.map((k) => age(now, syncs.get(k))!)));
-  const sample = (now: number, groupId: string): HealthValues => {
+  const sample = (now: number, groupId: string, starts: ReadonlyMap<string, bigint> | null): HealthValues => {
     const backup = o.reachable('backup');
     return {
       heartbeatAgeSeconds: backup ? age(now, newest.local) : null,
       replicatedHeartbeatAgeSeconds: backup ? age(now, newest.replicated) : null,
       checkpointAgeSeconds: backup ? age(now, checkpoints.get(groupId)) : null,
       offsetSyncAgeSeconds: o.topics.offsetSyncs && o.reachable(o.topics.offsetSyncs.cluster) && o.partitions.length ? worstSync(now) : null,
+      expiredUncopiedMessages: stored ? expiredUncopied(o.partitions, starts, stored.next) : null,
     };
   };
   const loop = (async () => {
     while (!signal.aborted) {
       await sleep(o.intervalMs ?? 1000, signal);
       if (signal.aborted) break;
+      // Looked up before the age clock is read: a slow answer never makes an age look younger.
+      const starts = await logStarts().catch(() => null);
       const now = Date.now();
       for (const lane of lanes) {
-        const values = sample(now, lane.groupId);
+        const values = sample(now, lane.groupId, starts);
         lane.recorder.emit({ type: 'health', values });
         for (const t of lane.tracker.observe(values)) lane.recorder.emit({ type: 'alarm', signal: t.signal, condition: t.condition, state: t.state, value: t.value });
       }
@@ -115,7 +134,7 @@ export function startHealthMonitor(o: {
     stop: async () => {
       stop.abort();
       await loop.catch(() => undefined);
-      await Promise.all(followers.map((f) => f.stop()));
+      await Promise.all([...followers.map((f) => f.stop()), stored?.stop()]);
     },
   };
 }

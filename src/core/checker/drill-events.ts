@@ -135,7 +135,7 @@ export function eventDescriber(): (e: HistoryEvent) => EventText | null {
         return { kind: 'step-not-reached', label: 'never reached', detail: e.description };
       case 'alarm':
         if (e.state === 'armed') return null;
-        return { kind: 'alarm', label: `alarm ${alarmLabel(e)} ${e.state === 'fired' ? 'FIRED' : 'cleared'}`, ...(typeof e.value === 'number' ? { detail: `${e.signal.replace(/Seconds$/, '')} ${e.value.toFixed(1)}s` } : {}) };
+        return { kind: 'alarm', label: `alarm ${alarmLabel(e)} ${e.state === 'fired' ? 'FIRED' : 'cleared'}`, ...(typeof e.value === 'number' ? { detail: e.signal.endsWith('Messages') ? `${e.signal.replace(/Messages$/, '')} ${e.value} message(s)` : `${e.signal.replace(/Seconds$/, '')} ${e.value.toFixed(1)}s` } : {}) };
       default:
         return null;
     }

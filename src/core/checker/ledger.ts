@@ -37,6 +37,17 @@
  *
  * Beside the classes, the replication view:
  *  - notReplicated:          acked but absent from the backup, whether or not the consumer saw it (the RPO);
+ *  - expiredBeforeCopy:      of those, the ids whose primary offset lay below the primary's log
+ *                            start at some replication sample (`sample` events' `starts`): the
+ *                            primary's retention deleted them before MM2 copied them. MM2's next
+ *                            fetch there was OFFSET_OUT_OF_RANGE and its source consumer reset by
+ *                            auto.offset.reset (MM2 sets earliest): a silent gap in the backup. The
+ *                            cause holds wherever the id lands among the consumer classes (lost at a
+ *                            failover, or delivered on the primary). 'unknown' when the backup was
+ *                            not read completely, when a partition holding a not-replicated id never
+ *                            had its log start sampled, or when the backup's own retention deleted
+ *                            from its remote partition (its log start passed 0): then a missing id
+ *                            may have been copied and expired there;
  *  - replicationDuplicates:  ids at several distinct backup offsets (MM2 is at-least-once), and
  *                            `replicationExtraCopies` the surplus offsets. A record read twice
  *                            by the verification reader is one offset, not a duplicate.
@@ -79,6 +90,8 @@ export interface LedgerCounts {
   duplicatedByProducer?: number;
   duplicatedAfterFailover: number;
   notReplicated: Count;
+  /** Absent from a round trip's counts (round-trip.ts), which have no replication samples. */
+  expiredBeforeCopy?: Count;
   replicationDuplicates: number;
   replicationExtraCopies: number;
   indeterminateAppeared: number;
@@ -95,6 +108,7 @@ export interface LedgerSamples {
   unreached: Sample;
   duplicated: string[];
   notReplicated: Sample;
+  expiredBeforeCopy?: Sample;
 }
 
 export interface PartitionCounts {
@@ -145,7 +159,8 @@ export const ledgerChecker: Checker<Ledger> = { name: 'ledger', run: ({ ix }) =>
 
 export function ledgerOf(ix: HistoryIndex): Ledger {
   const positions = finalPositions(ix);
-  const ids: Record<NeverDelivered | 'duplicated' | 'notReplicated', string[]> = { lost: [], skipped: [], unreached: [], unplaced: [], duplicated: [], notReplicated: [] };
+  const ids: Record<NeverDelivered | 'duplicated' | 'notReplicated' | 'expiredBeforeCopy', string[]> = { lost: [], skipped: [], unreached: [], unplaced: [], duplicated: [], notReplicated: [], expiredBeforeCopy: [] };
+  let expiryKnown = true;
   const dup = { beforeKill: 0, byFailover: 0, byProducer: 0, afterFailover: 0 };
   const written = producerDuplicates(ix);
   let exactlyOnce = 0;
@@ -158,7 +173,12 @@ export function ledgerOf(ix: HistoryIndex): Ledger {
     const tp = tpKey(at.topic, at.partition);
     const p = (partitions[tp] ??= { acked: 0, lost: 0, skipped: 0, unreached: 0, unplaced: 0, exactlyOnce: 0, duplicated: 0 });
     p.acked += 1;
-    if (!copies) ids.notReplicated.push(id);
+    if (!copies) {
+      ids.notReplicated.push(id);
+      const starts = ix.logStarts.get(tp);
+      if (!starts || starts.backup > 0n) expiryKnown = false;
+      else if (at.offset < starts.primary) ids.expiredBeforeCopy.push(id);
+    }
     if (!d || n === 0) {
       const c = classifyUndelivered(ix, positions, at, copies);
       ids[c].push(id);
@@ -217,6 +237,7 @@ export function ledgerOf(ix: HistoryIndex): Ledger {
       duplicatedByProducer: dup.byProducer,
       duplicatedAfterFailover: dup.afterFailover,
       notReplicated: count(read, ids.notReplicated.length),
+      expiredBeforeCopy: count(read && expiryKnown, ids.expiredBeforeCopy.length),
       replicationDuplicates,
       replicationExtraCopies,
       indeterminateAppeared: [...ix.indeterminate].filter(appeared).length,
@@ -232,6 +253,7 @@ export function ledgerOf(ix: HistoryIndex): Ledger {
       unreached: sample(placed, ids.unreached),
       duplicated: ids.duplicated.slice(0, SAMPLE),
       notReplicated: sample(read, ids.notReplicated),
+      expiredBeforeCopy: sample(read && expiryKnown, ids.expiredBeforeCopy),
     },
     failoverGapMs: ix.killAt !== null && ix.firstBackupDelivery !== null ? ix.firstBackupDelivery - ix.killAt : null,
     consistency: checkConsistency(ix, positions),

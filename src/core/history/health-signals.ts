@@ -4,8 +4,8 @@
  * Its own module because the history records samples and alarm transitions of these signals
  * while the alarms read the history back: both name the signals, neither owns them.
  */
-export const signalNames = ['heartbeatAgeSeconds', 'replicatedHeartbeatAgeSeconds', 'checkpointAgeSeconds', 'offsetSyncAgeSeconds'] as const;
+export const signalNames = ['heartbeatAgeSeconds', 'replicatedHeartbeatAgeSeconds', 'checkpointAgeSeconds', 'offsetSyncAgeSeconds', 'expiredUncopiedMessages'] as const;
 export type SignalName = (typeof signalNames)[number];
 
-/** One sample of every signal, in seconds (null: unknown). */
+/** One sample of every signal: ages in seconds, `…Messages` in messages (null: unknown). */
 export type HealthValues = Record<SignalName, number | null>;

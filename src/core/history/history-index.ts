@@ -56,6 +56,12 @@ export interface HistoryIndex {
   readonly firstBackupOffsets: ReadonlyMap<string, bigint>;
   readonly backupReadComplete: boolean;
   readonly drainComplete: boolean;
+  /**
+   * Per source topic/partition, the highest log start offsets sampled (`sample` events' `starts`)
+   * on the primary and on its remote partition on the backup: every record below had been deleted
+   * by retention. Absent: never sampled.
+   */
+  readonly logStarts: ReadonlyMap<string, { primary: bigint; backup: bigint }>;
   /** An `offsets` look-up by label and cluster (any cluster when left out), as `topic/partition` → offset (last one wins). */
   offsets(label: string, cluster?: string): ReadonlyMap<string, bigint>;
 }
@@ -70,6 +76,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
   const backupAt = new Map<string, string>();
   const positions: Record<ConsumerPhase, EventOf<'positions'> | null> = { primary: null, backup: null };
   const lastCommit = new Map<string, bigint>();
+  const logStarts = new Map<string, { primary: bigint; backup: bigint }>();
   let killAt: number | null = null;
   let backupReadComplete = false;
   let drainComplete = false;
@@ -102,6 +109,12 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
         if (e.phase === 'primary') for (const [tp, o] of Object.entries(e.offsets)) lastCommit.set(tp, BigInt(o));
         break;
       case 'kill': killAt ??= e.t; break;
+      case 'sample':
+        for (const [tp, [p, b]] of Object.entries(e.starts ?? {})) {
+          const was = logStarts.get(tp);
+          logStarts.set(tp, { primary: maxKnown(was?.primary, BigInt(p))!, backup: maxKnown(was?.backup, BigInt(b))! });
+        }
+        break;
       case 'read-complete':
         if (e.what === 'backup') backupReadComplete = e.complete;
         else drainComplete = e.complete;
@@ -149,6 +162,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
     firstBackupOffsets: firstOffsets(delivered.backup),
     backupReadComplete,
     drainComplete,
+    logStarts,
     offsets,
   };
 }

@@ -107,6 +107,8 @@ export type HistoryEvent = Base &
         ends?: Record<string, [number, number]>;
         /** Per source `topic/partition`: [the group's committed offset on the primary, the one MM2 synced to its remote partition on the backup] (-1: none). */
         groups?: Record<string, [number, number]>;
+        /** Per source `topic/partition`: [its log start offset on the primary, its remote partition's on the backup] (retention deleted everything below). */
+        starts?: Record<string, [number, number]>;
       }
     /** MM2's health signals (core/history/health-signals.ts), seconds; null: unknown. Sampled every second while a scenario has alarms. */
     | { type: 'health'; values: HealthValues }

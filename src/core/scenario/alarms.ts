@@ -4,7 +4,7 @@
  * cleared as the drill runs, recorded in the history, usable as playbook conditions and as
  * thresholds. docs/alarms.md says what each signal can and cannot tell.
  *
- * Every signal is an age in seconds at the sample's time, on the forward flow (primary → backup):
+ * Every signal but the last is an age in seconds at the sample's time, on the forward flow (primary → backup):
  *
  * - `heartbeatAgeSeconds`: the newest heartbeat the flow's MirrorHeartbeatConnector wrote to
  *   `heartbeats` on the backup (its value carries the time it was emitted, KIP-382). It says the
@@ -24,6 +24,15 @@
  *   `mm2-offset-syncs.primary.internal` on the backup), by record time; the worst partition,
  *   unknown until every partition has one. MM2 syncs every `offset.lag.max` records and at each
  *   offset flush (KAFKA-15906, 3.7).
+ * - `expiredUncopiedMessages`: messages the primary's retention deleted before MM2 stored them
+ *   as copied — per partition of the scenario's topics, the primary's log start offset minus the
+ *   next offset MM2 stored in `mm2-offsets.primary.internal` on the backup (MM2's own account,
+ *   flushed every `offset.flush.interval.ms`), summed where positive; unknown until every
+ *   partition has a stored offset. Above 0, MM2's next fetch there is OFFSET_OUT_OF_RANGE and its
+ *   source consumer resets by auto.offset.reset (MM2 sets earliest): the backup has a gap nobody
+ *   sees in the lag, which counts from where MM2 resumes. MM2's stored offset trails what it
+ *   really copied by up to one flush, so a partition can read above 0 for records that were
+ *   copied (never the other way): a warning, not the count (the ledger's `expiredBeforeCopy`).
  *
  * A signal the harness cannot read (no record yet, its cluster killed) is unknown: an alarm never
  * fires on unknown, and the sample says so.
@@ -34,7 +43,7 @@ import { signalNames, type HealthValues, type SignalName } from '../history/heal
 import { eventsOf, type HistoryEvent } from '../history/history.ts';
 
 export const alarmsSchema = z.partialRecord(z.enum(signalNames), comparisonSchema).default({})
-  .describe("Alarms on MM2's health (docs/alarms.md): signal → comparison, e.g. `{ checkpointAgeSeconds: '>10', heartbeatAgeSeconds: '>5' }`, an alarm per signal, fired while its comparison holds. Every signal is an age in seconds, sampled every second during the drill; an unknown signal fires nothing. Each firing is an event; `{ alarm: signal }` starts a playbook step; the thresholds `checkpointAlarmLeadSeconds` (one per signal), `alarmsFired` and `alarmsFiringAtKill` gate on them.");
+  .describe("Alarms on MM2's health (docs/alarms.md): signal → comparison, e.g. `{ checkpointAgeSeconds: '>10', heartbeatAgeSeconds: '>5' }`, an alarm per signal, fired while its comparison holds. Every signal but `expiredUncopiedMessages` (messages) is an age in seconds, sampled every second during the drill; an unknown signal fires nothing. Each firing is an event; `{ alarm: signal }` starts a playbook step; the thresholds `checkpointAlarmLeadSeconds` (one per age signal), `alarmsFired` and `alarmsFiringAtKill` gate on them.");
 export type Alarms = z.output<typeof alarmsSchema>;
 
 export interface AlarmTransition {
@@ -42,6 +51,17 @@ export interface AlarmTransition {
   condition: string;
   state: 'fired' | 'cleared';
   value: number | null;
+}
+
+/**
+ * `expiredUncopiedMessages` of one sample: Σ over `partitions` of (the primary's log start − the
+ * next offset MM2 stored as copied) where positive. Null (unknown) until every partition has both.
+ */
+export function expiredUncopied(partitions: readonly string[], logStarts: ReadonlyMap<string, bigint> | null, storedNext: ReadonlyMap<string, bigint>): number | null {
+  if (!logStarts || !partitions.length || partitions.some((k) => !storedNext.has(k) || !logStarts.has(k))) return null;
+  let n = 0n;
+  for (const k of partitions) if (logStarts.get(k)! > storedNext.get(k)!) n += logStarts.get(k)! - storedNext.get(k)!;
+  return Number(n);
 }
 
 /** Follows the alarms over successive samples: a transition when one starts or stops holding. */

@@ -47,6 +47,8 @@ export class Samplers implements AsyncDisposable {
         heartbeats: heartbeatsTopics(separatorOf(s), env.sourceAlias),
         checkpoints: checkpointsTopic(flowProperties(s), env.sourceAlias),
         offsetSyncs: s.external ? null : offsetSyncsTopic(flowProperties(s)),
+        // The drill's own forward flow, or a playbook's first mirror primary → backup (no namespace).
+        sourceOffsets: s.external ? null : { source: env.sourceAlias },
       },
       lanes: lanes.map((l) => ({ groupId: l.groupId, recorder: l.rec })),
       partitions: s.topics.flatMap((t) => Array.from({ length: t.partitions }, (_, p) => tpKey(t.name, p))),
