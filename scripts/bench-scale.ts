@@ -80,7 +80,7 @@ try {
   let peak = rss0;
   const poll = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   const run = await startProducer({
-    kafka: env.primary.kafka('client', 'mm2-drill-bench-producer', log),
+    kafka: env.primary.kafka('producer', 'mm2-drill-bench-producer', log),
     topics: [{ name: 'bench-harness', partitions, ratePerSecond: asked, messageBytes: bytes }],
     settings: scenario.workload, idPrefix: 'bench', recorder: rec,
   });

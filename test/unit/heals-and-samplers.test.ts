@@ -63,10 +63,10 @@ it('the lag samplers sample every lane until they are stopped, once, and no heal
   const events: HistoryEvent[][] = [[], []];
   const lanes = events.map((e, i) => ({ groupId: `g${i}`, rec: { emit: (x: HistoryEvent) => void e.push(x) } }));
   const d = {
-    ctx: { cell: { scenario: { topics: [], alarms: {}, workload: { transactionRecords: 0 } } } },
+    ctx: { cell: { scenario: { kafka: {}, topics: [], alarms: {}, workload: { transactionRecords: 0 } } } },
     env: { remoteTopics: [] }, admins: { get: () => ({}) }, rec: { events: () => [] }, lanes, sup: supervisor(),
   } as unknown as DrillContext;
-  const samplers = Samplers.start(d);
+  const samplers = Samplers.start(d, new Set());
   samplers.watchHealth(new Set());
   await waitUntil(async () => events.every((e) => e.length > 0), { what: 'a sample of every lane', timeoutMs: 5000, intervalMs: 10 });
   expect(samplers.lag()).toBe(0);

@@ -120,6 +120,25 @@ export async function alterTopicConfig(admin: Admin, topic: string, changes: Rea
   await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(merged).map(([name, value]) => ({ name, value })) }] });
 }
 
+/**
+ * Kafka error type names along an error's cause chain: kafkajs wraps a protocol error in its
+ * retrier's errors (retries exhausted; or not retriable, as an authorization failure is).
+ * Empty when anything else is on the chain (a connection error: nothing known of the broker's answer).
+ */
+export function kafkaErrorTypes(e: unknown): string[] {
+  const types: string[] = [];
+  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
+    if (typeof cur !== 'object') break;
+    const o = cur as { type?: unknown; originalError?: unknown; cause?: unknown; name?: unknown };
+    if (o.name === 'KafkaJSProtocolError' && typeof o.type === 'string') types.push(o.type);
+    else if (o.name !== 'KafkaJSNumberOfRetriesExceeded' && o.name !== 'KafkaJSNonRetriableError' && o.name !== 'KafkaJSProtocolError') return [];
+    const next = o.originalError ?? o.cause;
+    if (next === cur) break;
+    cur = next;
+  }
+  return types;
+}
+
 /** A kafkajs error with the broker's error codes it aggregates (kafkajs's own message hides them). */
 export function kafkaErrorDetail(e: unknown): string {
   const inner = (e as { errors?: { type?: string; message?: string }[] }).errors;

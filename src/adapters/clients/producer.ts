@@ -10,6 +10,8 @@ import { Partitioners, type Kafka, type Producer, type ProducerBatch, type Recor
 import type { CellRecorder } from '../recorder.ts';
 import { backlogCap, encodeMessage, ID_HEADER, sendCap } from '../../core/history/message.ts';
 import { produceOutcome } from '../../core/kafka/produce-outcome.ts';
+import { isAuthorizationError } from '../../core/kafka/acl.ts';
+import { kafkaErrorTypes } from './kafka-client.ts';
 import { sleep } from '../wait.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
 
@@ -33,19 +35,6 @@ export interface RunningProducer {
 }
 
 const ACKS = { all: -1, leader: 1, none: 0 } as const;
-
-/** Kafka error type names along an error's cause chain (kafkajs wraps errors in retries). */
-function kafkaErrorTypes(e: unknown): string[] {
-  const types: string[] = [];
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
-    if (typeof cur !== 'object') break;
-    const o = cur as { type?: unknown; originalError?: unknown; cause?: unknown; name?: unknown };
-    if (o.name === 'KafkaJSProtocolError' && typeof o.type === 'string') types.push(o.type);
-    else if (o.name !== 'KafkaJSNumberOfRetriesExceeded' && o.name !== 'KafkaJSProtocolError') return [];
-    cur = o.originalError ?? o.cause;
-  }
-  return types;
-}
 
 /**
  * Errors after which kafkajs's idempotent producer never recovers: it has no epoch bump
@@ -83,6 +72,8 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   await producer.connect();
   const stats = { acked: 0, failed: 0, indeterminate: 0 };
   let stopping = false;
+  /** Refused by the authorizer since the last accepted send: one `auth-error` per refusal spell. */
+  let refused = false;
   let seq = 0;
   const started = Date.now();
 
@@ -178,6 +169,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
           messages: msgs.map((m) => ({ partition: m.partition, key: keyOf(m.id, m.n), value: encodeMessage(m.id, now, m.bytes), headers: { [ID_HEADER]: m.id } })),
         })),
       });
+      refused = false;
       const base = new Map(meta.map((r) => [`${r.topicName}/${r.partition}`, BigInt(r.baseOffset ?? '-1')]));
       const index = new Map<string, bigint>();
       for (const m of batch) {
@@ -204,7 +196,11 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
       const transaction = (e as { transaction?: string }).transaction;
       if (perTransaction > 0 && transaction !== 'aborted') renew = true;
       const outcome = perTransaction > 0 ? (transaction === 'unknown' ? 'indeterminate' : 'fail') : produceOutcome({ kafkaErrorTypes: types });
-      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      // The broker's error codes, which kafkajs's messages leave out ("Not authorized to access topics").
+      const error = `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}${types.length ? ` (${types.join(', ')})` : ''}`;
+      const denial = types.find(isAuthorizationError);
+      if (denial && !refused) o.recorder.emit({ type: 'auth-error', client: 'producer', cluster: o.cluster ?? 'primary', error: denial });
+      refused = denial !== undefined;
       for (const m of batch) {
         stats[outcome === 'fail' ? 'failed' : 'indeterminate']++;
         o.recorder.emit({ type: outcome, id: m.id, error });

@@ -4,6 +4,7 @@
  * clock). Checkers read only this; they never talk to Kafka.
  */
 import type { HealthValues, SignalName } from './health-signals.ts';
+import type { Acl } from '../kafka/acl.ts';
 
 /** Drill phases whose start times are recorded (see results.json `phases`). */
 export const phaseNames = [
@@ -86,6 +87,18 @@ export type HistoryEvent = Base &
      */
     | { type: 'standby'; state: 'joined' | 'left'; group: string; groupState: string; members: number; handed: number }
     | { type: 'kill'; target: string; signal: string }
+    /**
+     * The ACLs of a secured cluster (`kafka.security`), recorded when they first read and whenever
+     * they changed since the last reading (every second; a dead cluster is not read): when MM2's
+     * ACL sync brought each one to the backup.
+     */
+    | { type: 'acls'; cluster: string; acls: Acl[] }
+    /**
+     * A test client refused by the authorizer (a `*_AUTHORIZATION_FAILED` error): its first refusal
+     * on the cluster after it started or after it was last allowed. The producer's refused sends are
+     * also `fail` events (not written); a refused consumer retries every second until allowed.
+     */
+    | { type: 'auth-error'; client: 'producer' | 'consumer'; cluster: string; error: string }
     | { type: 'fault-start'; step: number; description: string; fault: Record<string, unknown> }
     | { type: 'fault-end'; step: number; description: string; healed: boolean; error?: string }
     | { type: 'fault-error'; step: number; description: string; error: string }
@@ -130,7 +143,7 @@ export type EventType = HistoryEvent['type'];
 /** Every event type, for documentation and readers (checked complete at compile time). */
 export const eventTypes = [
   'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'failover-offsets',
-  'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'standby', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
+  'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'standby', 'kill', 'acls', 'auth-error', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
   'mirror-restart',
   'sample', 'health', 'alarm', 'offsets', 'read-complete', 'cell-end',
 ] as const satisfies readonly EventType[];

@@ -28,6 +28,8 @@ export const policyClass = (m: Pick<Scenario['mirror'], 'policy' | 'customPolici
 export interface MirrorEndpoints {
   readonly primaryBootstrap: string;
   readonly backupBootstrap: string;
+  /** Cluster-prefixed client security of MM2's principal on secured clusters (core/kafka/security.ts). */
+  readonly clientSecurity?: Readonly<Record<string, PropertyValue>>;
 }
 
 /** One mirror's flow (core/scenario/playbook.ts); absent: the classic primary → backup drill. */
@@ -65,6 +67,7 @@ function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Rec
     clusters: `${SOURCE_ALIAS},${TARGET_ALIAS}`,
     [`${SOURCE_ALIAS}.bootstrap.servers`]: ep.primaryBootstrap,
     [`${TARGET_ALIAS}.bootstrap.servers`]: ep.backupBootstrap,
+    ...ep.clientSecurity,
     [`${name}.enabled`]: true,
     [`${name}.topics`]: s.topics.map((t) => t.name.replace(/\./g, '\\.')).join(','),
     [`${opposite}.enabled`]: false,
@@ -170,7 +173,7 @@ function fromFile(s: Scenario, f: ImportedFile, ep: MirrorEndpoints, flow?: Flow
   const name = `${source}->${target}`;
   const opposite = `${target}->${source}`;
   // The clusters and how to reach them first, as in the file; the file's order after that.
-  const bootstrap = { [`${SOURCE_ALIAS}.bootstrap.servers`]: ep.primaryBootstrap, [`${TARGET_ALIAS}.bootstrap.servers`]: ep.backupBootstrap };
+  const bootstrap = { [`${SOURCE_ALIAS}.bootstrap.servers`]: ep.primaryBootstrap, [`${TARGET_ALIAS}.bootstrap.servers`]: ep.backupBootstrap, ...ep.clientSecurity };
   const out: Record<string, PropertyValue> = { ...(f.properties.clusters === undefined ? {} : { clusters: f.properties.clusters }), ...bootstrap, ...f.properties };
   const why = new Map<string, Reason>(Object.entries(f.dropped));
   for (const [k, c] of [[`${SOURCE_ALIAS}.bootstrap.servers`, SOURCE_ALIAS], [`${TARGET_ALIAS}.bootstrap.servers`, TARGET_ALIAS]] as const) why.set(k, { by: 'drill', reason: reasons.bootstrap(c) });

@@ -3,6 +3,7 @@
  * report`): the checkers composed over one input (core/checker/checker.ts), built once by the
  * caller with `checkInput` and handed to `judgeCell` too.
  */
+import { aclFindingsChecker } from '../checker/acl-findings.ts';
 import { alarmsChecker } from '../checker/alarms-checker.ts';
 import { attribute } from '../checker/attribution.ts';
 import { runCheckers, type CheckInput, type Checker } from '../checker/checker.ts';
@@ -22,7 +23,7 @@ import type { CellResult } from './results.ts';
 import { workloadRateChecker } from '../checker/workload-rate.ts';
 
 /** The result fields a checker fills on its own, each with its checker's figure (the ledger's fields are derived below). */
-type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'translation' | 'invariants' | 'keyOrder' | 'restarts' | 'events';
+type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'translation' | 'invariants' | 'keyOrder' | 'restarts' | 'acls' | 'events';
 
 /** One checker per result field, in results.json's order; a field without one does not compile. */
 const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], undefined>> } = {
@@ -36,6 +37,7 @@ const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], u
   invariants: mm2InvariantsChecker,
   keyOrder: keyOrderChecker,
   restarts: mirrorRestartsChecker,
+  acls: aclFindingsChecker,
   /** What happened when, from the cell start (the origin of `phases` and `faults`) — the report's event table. */
   events: eventsChecker,
 };

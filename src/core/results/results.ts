@@ -14,6 +14,7 @@ import type { AggregateCheck, ThresholdCheck } from '../checker/verdict.ts';
 import type { BoundCheck } from '../checker/evidence.ts';
 import type { Attribution } from '../checker/attribution.ts';
 import type { RoundTrip } from '../checker/round-trip.ts';
+import type { AclFindings } from '../checker/acl-findings.ts';
 import type { PropertyChange } from '../kafka/mm2-properties-file.ts';
 import type { CellEvent } from '../checker/drill-events.ts';
 import type { AlarmResult } from '../scenario/alarms.ts';
@@ -104,6 +105,12 @@ export interface CellResult {
    * time to copy again and the replication duplicates it caused. Null: no restart; absent in older results.
    */
   restarts?: MirrorRestarts | null;
+  /**
+   * Permissions across the failover (core/checker/acl-findings.ts): the workload's ACLs on each
+   * cluster and when they arrived, each moved client's first refusal, the ids refused. Null: the
+   * clusters were not secured; absent in older results.
+   */
+  acls?: AclFindings | null;
   /** A playbook cell's round trip: eras, copies per cluster, stranded, resurrected, step timings (null: a timeline drill). */
   roundTrip: RoundTrip | null;
   /**

@@ -295,6 +295,9 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
       if (step.action === 'move-consumers' && step.to === 'primary' && !moveBackStrategies.includes(step.strategy)) {
         issues.push({ path: [...path, i, 'strategy'], input: step.strategy, message: `moving consumers back to the primary supports ${moveBackStrategies.map((m) => `"${m}"`).join(', ')}; the other failover strategies read the forward flow's checkpoints and offsets` });
       }
+      if (step.action === 'grant-acls' && !s.kafka.security) {
+        issues.push({ path: [...path, i, 'action'], input: step.action, message: 'grant-acls creates kafka.security.acls: declare kafka.security (SASL, the authorizer and the workload\'s ACLs)' });
+      }
       const topicIssue = stepTopicIssue(s, step);
       if (topicIssue) issues.push({ path: [...path, i, 'topic'], input: (step as { topic?: string }).topic, message: topicIssue });
       const conditions = conditionsOf(step.when);
@@ -340,5 +343,11 @@ function releaseIssues(s: Scenario): ScenarioIssue[] {
 
 export const scenarioIssues = (s: Scenario): ScenarioIssue[] => [
   ...policyIssues(s), ...topicIssues(s), ...workloadIssues(s), ...brokerIssues(s), ...(s.playbook === undefined ? timelineIssues(s) : playbookIssues(s)), ...externalIssues(s),
-  ...fileIssues(s), ...releaseIssues(s), ...standbyIssues(s),
+  ...fileIssues(s), ...releaseIssues(s), ...standbyIssues(s), ...securityIssues(s),
 ];
+
+/** `kafka.security` secures the clusters the drill starts: not external ones (their own `ssl` / `sasl`), not a team's properties file's MM2 with its own credentials. */
+function securityIssues(s: Scenario): ScenarioIssue[] {
+  if (!s.kafka.security || !s.external) return [];
+  return [{ path: ['kafka', 'security'], input: 'security', message: 'external clusters have their own security: give external.<cluster>.sasl, and remove kafka.security' }];
+}

@@ -14,6 +14,7 @@ import { policyNameOf } from '../kafka/replication-policy.ts';
 import { fieldProperty, fileFieldValue, fileLabel, importPropertiesFile, mirrorFields, overlay, type FileProblem, type ImportedFile, type MirrorField, type Origin } from '../kafka/mm2-properties-file.ts';
 import { clusterNames } from '../kafka/network-layout.ts';
 import { RELEASE_PATTERN } from '../kafka/kafka-release.ts';
+import { securitySchema } from './security.ts';
 
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 const properties = z.record(z.string(), propertyValue);
@@ -25,6 +26,7 @@ const kafkaSchema = z.strictObject({
   nodes: z.int().min(1).max(5).default(1).describe('Brokers per cluster (KRaft combined mode: each is broker and controller).'),
   backupNodes: z.int().min(1).max(5).optional().describe('Brokers of the backup, when different from `nodes`.'),
   brokerConfig: properties.default({}).describe('Extra server.properties entries for both clusters.'),
+  security: securitySchema.optional(),
 }).describe('The two clusters the drill starts (ignored with `external`).');
 
 const topicSchema = z.strictObject({

@@ -69,7 +69,7 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
   const sup = new Supervisor(ctx.signal);
   const d = await createDrillContext({ ctx, env, rec, phase, sup, explicit: book.explicit, lanes });
   const killed = new Set<Cluster>();
-  const p: Parts = { workload: new Workload(d), mirrors: new MirrorControl(d), configs: new ConfigWatch(d, killed), killed, heals: new Heals(sup), samplers: Samplers.start(d) };
+  const p: Parts = { workload: new Workload(d), mirrors: new MirrorControl(d), configs: new ConfigWatch(d, killed), killed, heals: new Heals(sup), samplers: Samplers.start(d, killed) };
   const actions = stepActions({
     d, workload: p.workload, mirrors: p.mirrors, configs: p.configs, killed,
     faultTargets: () => faultTargets(env),

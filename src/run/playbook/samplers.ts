@@ -13,27 +13,31 @@ import { tpKey } from '../../core/history/topic-partition.ts';
 import { startHealthMonitor, type HealthMonitor } from '../../adapters/containers/health-monitor.ts';
 import { startLagSampler, type LagSampler } from '../../adapters/clients/lag-sampler.ts';
 import type { DrillContext } from '../cell-context.ts';
+import { startAclSampler } from '../../adapters/clients/acl-sampler.ts';
 
 export class Samplers implements AsyncDisposable {
   private readonly d: DrillContext;
   private readonly lagSamplers: readonly LagSampler[];
   private lagStopped = false;
   private health: HealthMonitor | undefined;
+  private readonly acls: { stop(): Promise<void> } | undefined;
 
-  private constructor(d: DrillContext, lagSamplers: readonly LagSampler[]) {
+  private constructor(d: DrillContext, lagSamplers: readonly LagSampler[], acls?: { stop(): Promise<void> }) {
     this.d = d;
     this.lagSamplers = lagSamplers;
+    this.acls = acls;
   }
 
-  /** Starts every lane's lag sampler. */
-  static start(d: DrillContext): Samplers {
+  /** Starts every lane's lag sampler, and on secured clusters the ACL readings of both clusters (live ones only). */
+  static start(d: DrillContext, killed: ReadonlySet<Cluster>): Samplers {
     const s = d.ctx.cell.scenario;
     const topics = s.topics.map((t) => t.name);
     // Behind a transactional producer the lag counts the acked records, not the offsets its commit markers take.
     const acked = s.workload.transactionRecords > 0 ? () => ackedOffsets(d.rec.events()) : undefined;
+    const acls = s.kafka.security && !s.external ? startAclSampler({ admin: (c) => d.admins.get(c), readable: (c) => !killed.has(c), recorder: d.rec }) : undefined;
     return new Samplers(d, d.lanes.map((l) => startLagSampler({
       primary: () => d.admins.get('primary'), backup: () => d.admins.get('backup'), topics, remoteTopics: d.env.remoteTopics, groupId: l.groupId, recorder: l.rec, acked,
-    })));
+    })), acls);
   }
 
   /** Starts MM2's health monitor when the scenario has alarms on it, each lane with its own group. */
@@ -79,10 +83,11 @@ export class Samplers implements AsyncDisposable {
   async stop(): Promise<void> {
     await this.stopLag();
     await this.health?.stop();
+    await this.acls?.stop();
   }
 
   /** On the way out: both at once. */
   async [Symbol.asyncDispose](): Promise<void> {
-    await Promise.all([this.stopLag(), this.health?.stop()]);
+    await Promise.all([this.stopLag(), this.health?.stop(), this.acls?.stop()]);
   }
 }
