@@ -197,6 +197,7 @@ function drawers(chart: ComparisonChart): SectionDrawers<string> {
     consistency: null,
     // results.json and summary.md have them.
     'mirror-restarts': null,
+    acls: null,
     // Each cell run's page says it under its translation chart.
     'mm2-findings': null,
     // summary.md and the terminal's summary lines give it (results.json `keyOrder`).

@@ -16,6 +16,7 @@ import { cellVerdict, runVerdict } from './verdict-sentence.ts';
 import { clockOf, workloadClockLabel } from '../core/results/clock.ts';
 import { rateRows } from './rate-rows.ts';
 import { restartRows } from './restart-rows.ts';
+import { aclRows, refusalRows } from './acl-rows.ts';
 import { BELOW_ASKED } from '../core/checker/workload-rate.ts';
 import { keyOrderText } from './key-order-text.ts';
 
@@ -150,6 +151,13 @@ const drawers: SectionDrawers<string[]> = {
   consistency: ({ results: r }) => {
     const notProven = r.cells.flatMap((c) => (c.consistency?.checks ?? []).filter((x) => x.verdict !== 'pass').map((x) => `- **${mdText(c.key)}** ${x.verdict === 'fail' ? '❌ **failed**' : '❔ unknown'} ${code(x.name)}: ${mdText(x.detail)}`));
     return notProven.length ? ['', '## Consistency checks not passed (a failure is a harness bug)', '', ...notProven] : null;
+  },
+  acls: ({ results: r }) => {
+    const acls = aclRows(r.cells);
+    const refusals = refusalRows(r.cells);
+    return acls.rows.length || refusals.rows.length
+      ? ['', '## Permissions after the failover', '', "The workload's ACLs on the backup and when each arrived (MM2's ACL sync copies LITERAL topic ACLs only, renamed, ALLOW ALL as READ, never ALLOW WRITE nor group ACLs), what the primary had that the backup lacked at the kill, and each moved client's first refusal by the backup's authorizer.", '', table(acls.head, acls.rows), '', table(refusals.head, refusals.rows)]
+      : null;
   },
   'mirror-restarts': ({ results: r }) => {
     const restarts = restartRows(r.cells);

@@ -13,6 +13,7 @@ import { attributionText } from './attribution-text.ts';
 import { counted, type CellResult, type RunResults } from '../core/results/results.ts';
 import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { restartRows } from './restart-rows.ts';
+import { aclRows, refusalRows } from './acl-rows.ts';
 import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
 import { rateRows, rateWarnings } from './rate-rows.ts';
@@ -301,6 +302,10 @@ const drawers: SectionDrawers<string> = {
   errors: null,
   bounds: null,
   consistency: null,
+  acls: ({ results }) => {
+    const parts = [rowsTable(aclRows(results.cells)), rowsTable(refusalRows(results.cells))].filter(Boolean);
+    return parts.length ? `Permissions after the failover (ACLs on the backup; the moved clients' first refusals)\n${parts.join('\n')}` : null;
+  },
   'mirror-restarts': ({ results }) => {
     const restarts = rowsTable(restartRows(results.cells));
     return restarts && `MM2 restarts (duplicates: ids copied before the restart and again after it)\n${restarts}`;

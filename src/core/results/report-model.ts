@@ -174,6 +174,7 @@ export const sections = [
   'errors',
   'bounds', // expected bounds broken or unknown, and their evidence
   'consistency', // consistency checks not passed
+  'acls', // secured clusters: the workload's ACLs on the backup and when they arrived, the moved clients' refusals
   'mirror-restarts', // MM2 restarted by the timeline: per restart its downtime, time to copy again and duplicates
   'mm2-findings', // MM2's invariants broken (core/checker/mm2-invariants.ts): findings about MM2, not the drill
   'key-order', // keyed workloads: the order per key across the failover (core/checker/key-order.ts)
