@@ -11,9 +11,14 @@
  *  - `ops`'s ALL on `orders`: copied downgraded to READ;
  *  - `analytics`'s PREFIXED READ on `ord`: never copied (not LITERAL).
  *
- * The primary is killed at 12 s; the consumers, then the producers move to the backup, where the
+ * At 4 s a new ACL appears on the primary (`reporting`'s READ on `orders`): the drill times its
+ * way to the backup. The primary is killed at 12 s; the consumers, then the producers move to the backup, where the
  * authorizer refuses both (no READ on the group, no WRITE on `orders`); 6 s later the operator's
  * manual step grants the primary's ACLs on the backup (`grant-acls`) and both recover.
+ *
+ * Under the Default policy the backup's own `orders` (where moved producers write, and which the
+ * moved consumer reads beside `primary.orders`) gets no ACL at all from MM2; under Identity the
+ * remote topic is `orders` itself.
  */
 import { defineScenario } from 'mm2-drill';
 
@@ -36,7 +41,9 @@ export default defineScenario({
   mirror: { properties: { 'sync.topic.acls.enabled': true, 'sync.topic.acls.interval.seconds': 2 } },
   workload: { ratePerSecond: 60, messageBytes: 200, consumer: { commit: 'batch' } },
   failover: { strategy: 'mm2-sync', autoOffsetReset: 'earliest' },
+  matrix: { 'mirror.policy': ['default', 'identity'] },
   playbook: [
+    { name: 'new-acl', when: { at: 4 }, action: 'grant-acls', cluster: 'primary', acls: [{ principal: 'reporting', resource: 'TOPIC', name: 'orders', operation: 'READ' }] },
     { name: 'kill', when: { at: 12 }, action: 'kill-cluster', cluster: 'primary' },
     { name: 'consumers-over', when: { afterSeconds: 2 }, action: 'move-consumers', to: 'backup' },
     { name: 'producers-over', action: 'move-producers', to: 'backup' },

@@ -69,11 +69,35 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     const slot = topic.sent++ % topic.partitions;
     return typeof w.keys === 'number' ? (n % w.keys) % topic.partitions : slot;
   };
-  await producer.connect();
   const stats = { acked: 0, failed: 0, indeterminate: 0 };
   let stopping = false;
   /** Refused by the authorizer since the last accepted send: one `auth-error` per refusal spell. */
   let refused = false;
+  const noteRefusal = (denial: string | undefined) => {
+    if (denial && !refused) o.recorder.emit({ type: 'auth-error', client: 'producer', cluster: o.cluster ?? 'primary', error: denial });
+    refused = denial !== undefined;
+  };
+  /**
+   * Why the producer could not start, when the authorizer refused it: an idempotent producer's
+   * InitProducerId needs WRITE on some topic (KIP-679), which a producer moved to a backup
+   * without its ACLs lacks. Like a Java producer in that state, it writes nothing: every message
+   * due is refused (failed: not written) until a restart, once a second, is allowed.
+   */
+  let refusedStart: string | null = null;
+  const connect = async (p: Producer) => {
+    try {
+      await p.connect();
+      refusedStart = null;
+    } catch (e) {
+      const types = kafkaErrorTypes(e);
+      const denial = types.find(isAuthorizationError);
+      if (!denial) throw e;
+      refusedStart = `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} (${types.join(', ')})`;
+      noteRefusal(denial);
+      renew = true;
+    }
+  };
+  await connect(producer);
   let seq = 0;
   const started = Date.now();
 
@@ -198,9 +222,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
       const outcome = perTransaction > 0 ? (transaction === 'unknown' ? 'indeterminate' : 'fail') : produceOutcome({ kafkaErrorTypes: types });
       // The broker's error codes, which kafkajs's messages leave out ("Not authorized to access topics").
       const error = `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}${types.length ? ` (${types.join(', ')})` : ''}`;
-      const denial = types.find(isAuthorizationError);
-      if (denial && !refused) o.recorder.emit({ type: 'auth-error', client: 'producer', cluster: o.cluster ?? 'primary', error: denial });
-      refused = denial !== undefined;
+      noteRefusal(types.find(isAuthorizationError));
       for (const m of batch) {
         stats[outcome === 'fail' ? 'failed' : 'indeterminate']++;
         o.recorder.emit({ type: outcome, id: m.id, error });
@@ -215,8 +237,21 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
         renew = false;
         await Promise.race([producer.disconnect().catch(() => undefined), sleep(3000)]);
         producer = create();
-        await producer.connect().catch(() => (renew = true)); // retried on the next turn
-      } else if (await sendDue()) {
+        await connect(producer).catch(() => (renew = true)); // retried on the next turn
+        if (refusedStart === null) {
+          await sleep(20);
+          continue;
+        }
+      }
+      if (refusedStart !== null) {
+        for (const m of takeDue()) {
+          stats.failed++;
+          o.recorder.emit({ type: 'fail', id: m.id, error: refusedStart });
+        }
+        await sleep(1000);
+        continue;
+      }
+      if (await sendDue()) {
         // A backlog goes out at once, one send after another, each turn letting the loop breathe.
         await sleep(0);
         continue;

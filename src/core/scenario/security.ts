@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { aclOperations, aclPatternTypes, aclResourceTypes, CLUSTER_RESOURCE, type Acl } from '../kafka/acl.ts';
 import { principalOf } from '../kafka/security.ts';
 
-const aclSchema = z.strictObject({
+export const aclSchema = z.strictObject({
   principal: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a user name, e.g. "producer"')
     .describe('The user (`User:<name>`): `producer` and `consumer` are the test clients\' principals; any other name is a principal no client uses (an application the drill does not run).'),
   resource: z.enum(aclResourceTypes).describe('The resource type.'),
@@ -28,6 +28,6 @@ export const securitySchema = z.strictObject({
 
 export type Security = z.output<typeof securitySchema>;
 
-/** The scenario's ACLs as bindings. */
-export const securityAcls = (s: Security): Acl[] =>
+/** The scenario's ACLs (or a step's) as bindings. */
+export const securityAcls = (s: Pick<Security, 'acls'>): Acl[] =>
   s.acls.map((a) => ({ principal: principalOf(a.principal), resourceType: a.resource, name: a.name, pattern: a.pattern, operation: a.operation, permission: a.permission, host: '*' }));

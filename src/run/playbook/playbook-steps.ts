@@ -196,7 +196,7 @@ export function stepActions(x: StepDeps): StepActions {
     'grant-acls': async (step) => {
       const security = s.kafka.security;
       if (!security) throw new DrillError('STEP_FAILED', 'grant-acls needs kafka.security (checked when the scenario is loaded)');
-      const acls = securityAcls(security);
+      const acls = securityAcls(step.acls ? { acls: step.acls } : security);
       await createAcls(d.admins.get(step.cluster), acls);
       return `${acls.length} ACL(s) created on ${step.cluster}`;
     },
