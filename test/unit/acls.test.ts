@@ -77,7 +77,7 @@ describe('ACL findings of a drill', () => {
       ev(13_000, { type: 'fail', id: 'r-2', error: 'KafkaJSProtocolError: too large (MESSAGE_TOO_LARGE)' }),
     ];
     const f = aclFindings(events, 0, 10_000)!;
-    expect(f.clusters.backup).toEqual([{ acl: aclKey(acl('consumer', 'READ', 'primary.orders')), atMs: 3000, sinceKillMs: -7000 }]);
+    expect(f.clusters.backup).toEqual([{ acl: aclKey(acl('consumer', 'READ', 'primary.orders')), atMs: 3000, sinceKillMs: -7000, sinceOnPrimaryMs: 2000 }]);
     expect(f.missingOnBackupAtKill).toEqual([aclKey(acl('consumer', 'READ')), aclKey(acl('producer', 'WRITE'))].sort());
     expect(f.refusals.map((r) => [r.client, r.sinceKillMs])).toEqual([['consumer', 2500], ['producer', 3000]]);
     expect(f.refused).toEqual({ count: 1, sample: ['r-1'] });
@@ -89,15 +89,15 @@ describe('the ACL tables of a report', () => {
   it("list the backup's ACLs with their arrival, what it lacked at the kill, and each client's first refusal with the ids refused", async () => {
     const { aclRows, refusalRows } = await import('../../src/render/acl-rows.ts');
     const acls = {
-      clusters: { backup: [{ acl: 'User:consumer READ TOPIC primary.orders (LITERAL) ALLOW', atMs: 3000, sinceKillMs: -7000 }] },
+      clusters: { backup: [{ acl: 'User:consumer READ TOPIC primary.orders (LITERAL) ALLOW', atMs: 3000, sinceKillMs: -7000, sinceOnPrimaryMs: 2000 }] },
       missingOnBackupAtKill: ['User:producer WRITE TOPIC orders (LITERAL) ALLOW'],
       refusals: [{ client: 'producer' as const, cluster: 'backup', atMs: 13_000, sinceKillMs: 3000, error: 'TOPIC_AUTHORIZATION_FAILED' }],
       refused: { count: 42, sample: [] },
     };
     const cells = [{ key: 'c#1', acls }, { key: 'd#1', acls: null }] as never;
     expect(aclRows(cells).rows).toEqual([
-      ['c#1', 'backup', 'User:consumer READ TOPIC primary.orders (LITERAL) ALLOW', '-7.0'],
-      ['c#1', 'primary only at the kill', 'User:producer WRITE TOPIC orders (LITERAL) ALLOW', '—'],
+      ['c#1', 'backup', 'User:consumer READ TOPIC primary.orders (LITERAL) ALLOW', '2.0', '-7.0'],
+      ['c#1', 'primary only at the kill', 'User:producer WRITE TOPIC orders (LITERAL) ALLOW', '—', '—'],
     ]);
     expect(refusalRows(cells).rows).toEqual([['c#1', 'producer', 'backup', '3.0', 'TOPIC_AUTHORIZATION_FAILED', '42']]);
   });

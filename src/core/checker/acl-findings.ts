@@ -14,7 +14,7 @@
  * Null when the cell had no secured clusters (no `acls` reading).
  */
 import { eventsOf } from '../history/history.ts';
-import { aclKey, sortAcls } from '../kafka/acl.ts';
+import { aclKey, sortAcls, type Acl } from '../kafka/acl.ts';
 import { isInfrastructureAcl } from '../kafka/security.ts';
 import type { Checker } from './checker.ts';
 
@@ -24,6 +24,12 @@ export interface AclArrival {
   readonly atMs: number;
   /** Ms from the kill of the primary (negative: before it); null without a kill. */
   readonly sinceKillMs: number | null;
+  /**
+   * On the backup: ms since the primary ACL it is a copy of was first read there (null: none
+   * found, or on the primary). A copy: same principal, permission and host, LITERAL, the
+   * operation the same or READ for ALL, the name the source topic's or ending with `.<topic>`.
+   */
+  readonly sinceOnPrimaryMs: number | null;
 }
 
 export interface ClientRefusal {
@@ -45,17 +51,29 @@ export interface AclFindings {
 
 export const REFUSED_SAMPLE = 10;
 
+/** Whether `b` is what MM2's ACL sync writes for `a` (core/kafka/acl.ts mm2AclVerdict), whatever the policy. */
+const isCopyOf = (b: Acl, a: Acl): boolean =>
+  a.resourceType === 'TOPIC' && a.pattern === 'LITERAL' && b.resourceType === 'TOPIC' && b.pattern === 'LITERAL'
+  && a.principal === b.principal && a.permission === b.permission && a.host === b.host
+  && (b.operation === a.operation || (a.operation === 'ALL' && a.permission === 'ALLOW' && b.operation === 'READ'))
+  && (b.name === a.name || b.name.endsWith(`.${a.name}`));
+
 export function aclFindings(events: Parameters<Checker<unknown>['run']>[0]['events'], cellStart: number, killAt: number | null): AclFindings | null {
   const readings = eventsOf(events, 'acls');
   if (readings.length === 0) return null;
   const since = (t: number) => (killAt === null ? null : t - killAt);
   const clusters: Record<string, AclArrival[]> = {};
   const lastBeforeKill = new Map<string, Set<string>>();
+  /** Each primary ACL and when it was first read. */
+  const onPrimary: { acl: Acl; t: number }[] = [];
   for (const r of readings) {
     const seen = (clusters[r.cluster] ??= []);
     for (const a of sortAcls(r.acls).filter((x) => !isInfrastructureAcl(x))) {
       const key = aclKey(a);
-      if (!seen.some((x) => x.acl === key)) seen.push({ acl: key, atMs: r.t - cellStart, sinceKillMs: since(r.t) });
+      if (seen.some((x) => x.acl === key)) continue;
+      const source = r.cluster === 'backup' ? onPrimary.find((p) => isCopyOf(a, p.acl)) : undefined;
+      if (r.cluster === 'primary') onPrimary.push({ acl: a, t: r.t });
+      seen.push({ acl: key, atMs: r.t - cellStart, sinceKillMs: since(r.t), sinceOnPrimaryMs: source ? r.t - source.t : null });
     }
     if (killAt === null || r.t <= killAt) lastBeforeKill.set(r.cluster, new Set(r.acls.filter((x) => !isInfrastructureAcl(x)).map(aclKey)));
   }
