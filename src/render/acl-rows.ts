@@ -14,7 +14,7 @@ export function aclRows(cells: readonly CellResult[]): { head: string[]; rows: s
       const a = c.acls;
       if (!a) return [];
       const backup = (a.clusters.backup ?? []).map((x) => [c.key, 'backup', x.acl, sec(x.sinceOnPrimaryMs), sec(x.sinceKillMs)]);
-      const missing = (a.missingOnBackupAtKill ?? []).map((k) => [c.key, 'primary only at the kill', k, '—', '—']);
+      const missing = (a.missingOnBackupAtKill ?? []).map((k) => [c.key, 'missing on the backup at the kill', k, '—', '—']);
       return [...backup, ...missing];
     }),
   };

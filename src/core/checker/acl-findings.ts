@@ -43,7 +43,7 @@ export interface ClientRefusal {
 export interface AclFindings {
   /** The workload's ACLs on each cluster, in the order they arrived. */
   readonly clusters: Record<string, AclArrival[]>;
-  /** ACLs on the primary that were not on the backup, as is, at the kill (null: no kill). */
+  /** ACLs on the primary of which the backup had neither the ACL nor MM2's copy at the kill (null: no kill). */
   readonly missingOnBackupAtKill: string[] | null;
   readonly refusals: ClientRefusal[];
   readonly refused: { readonly count: number; readonly sample: string[] };
@@ -51,19 +51,19 @@ export interface AclFindings {
 
 export const REFUSED_SAMPLE = 10;
 
-/** Whether `b` is what MM2's ACL sync writes for `a` (core/kafka/acl.ts mm2AclVerdict), whatever the policy. */
-const isCopyOf = (b: Acl, a: Acl): boolean =>
+/** Whether `b` is `a` or what MM2's ACL sync writes for `a` (core/kafka/acl.ts mm2AclVerdict), whatever the policy. */
+const isCopyOf = (b: Acl, a: Acl): boolean => aclKey(a) === aclKey(b) || (
   a.resourceType === 'TOPIC' && a.pattern === 'LITERAL' && b.resourceType === 'TOPIC' && b.pattern === 'LITERAL'
   && a.principal === b.principal && a.permission === b.permission && a.host === b.host
   && (b.operation === a.operation || (a.operation === 'ALL' && a.permission === 'ALLOW' && b.operation === 'READ'))
-  && (b.name === a.name || b.name.endsWith(`.${a.name}`));
+  && (b.name === a.name || b.name.endsWith(`.${a.name}`)));
 
 export function aclFindings(events: Parameters<Checker<unknown>['run']>[0]['events'], cellStart: number, killAt: number | null): AclFindings | null {
   const readings = eventsOf(events, 'acls');
   if (readings.length === 0) return null;
   const since = (t: number) => (killAt === null ? null : t - killAt);
   const clusters: Record<string, AclArrival[]> = {};
-  const lastBeforeKill = new Map<string, Set<string>>();
+  const lastBeforeKill = new Map<string, Acl[]>();
   /** Each primary ACL and when it was first read. */
   const onPrimary: { acl: Acl; t: number }[] = [];
   for (const r of readings) {
@@ -75,11 +75,11 @@ export function aclFindings(events: Parameters<Checker<unknown>['run']>[0]['even
       if (r.cluster === 'primary') onPrimary.push({ acl: a, t: r.t });
       seen.push({ acl: key, atMs: r.t - cellStart, sinceKillMs: since(r.t), sinceOnPrimaryMs: source ? r.t - source.t : null });
     }
-    if (killAt === null || r.t <= killAt) lastBeforeKill.set(r.cluster, new Set(r.acls.filter((x) => !isInfrastructureAcl(x)).map(aclKey)));
+    if (killAt === null || r.t <= killAt) lastBeforeKill.set(r.cluster, r.acls.filter((x) => !isInfrastructureAcl(x)));
   }
   const primary = lastBeforeKill.get('primary');
-  const backup = lastBeforeKill.get('backup') ?? new Set<string>();
-  const missingOnBackupAtKill = killAt === null || !primary ? null : [...primary].filter((k) => !backup.has(k)).sort();
+  const backup = lastBeforeKill.get('backup') ?? [];
+  const missingOnBackupAtKill = killAt === null || !primary ? null : sortAcls(primary.filter((a) => !backup.some((b) => isCopyOf(b, a)))).map(aclKey);
   const refusals: ClientRefusal[] = [];
   for (const e of eventsOf(events, 'auth-error')) {
     if (killAt !== null && e.t < killAt) continue;
