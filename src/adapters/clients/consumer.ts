@@ -10,7 +10,7 @@ import type { ConsumerPhase } from '../../core/history/history.ts';
 import { parseTp, tpKey } from '../../core/history/topic-partition.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
 import type { CellRecorder } from '../recorder.ts';
-import { closeQuietly, kafkaErrorTypes, onBatchEnd } from './kafka-client.ts';
+import { closeQuietly, coordinatorError, kafkaErrorTypes, onBatchEnd } from './kafka-client.ts';
 import { isAuthorizationError } from '../../core/kafka/acl.ts';
 import { sleep } from '../wait.ts';
 
@@ -86,8 +86,15 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
    */
   let refused = false;
   let retry: NodeJS.Timeout | undefined;
-  const refusedBy = (e: unknown): boolean => {
+  /** The authorization error behind a crash; kafkajs hides a refused FindCoordinator (coordinatorError). */
+  const denialOf = async (e: unknown): Promise<string | undefined> => {
     const denial = kafkaErrorTypes(e).find(isAuthorizationError);
+    if (denial || (e as { name?: unknown } | null)?.name !== 'KafkaJSGroupCoordinatorNotFound') return denial;
+    const found = await coordinatorError(o.kafka, cfg.groupId);
+    return found !== undefined && isAuthorizationError(found) ? found : undefined;
+  };
+  const refusedBy = async (e: unknown): Promise<boolean> => {
+    const denial = await denialOf(e).catch(() => undefined);
     if (!denial || stopped) return false;
     if (!refused) o.recorder.emit({ type: 'auth-error', client: 'consumer', cluster: o.phase, error: denial });
     refused = true;
@@ -98,14 +105,14 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
     if (stopped) return;
     await closeQuietly(consumer);
     consumer = create();
-    await start().catch((e: unknown) => {
-      if (!refusedBy(e) && !stopped) retry = setTimeout(() => void restart(), 1000);
+    await start().catch(async (e: unknown) => {
+      if (!(await refusedBy(e)) && !stopped) retry = setTimeout(() => void restart(), 1000);
     });
   };
   const start = async () => {
     const c = consumer;
     c.on(c.events.CRASH, ({ payload }) => {
-      if (c === consumer) refusedBy(payload.error);
+      if (c === consumer) void refusedBy(payload.error);
     });
     c.on(c.events.GROUP_JOIN, () => (refused = false));
     await run(c);
@@ -139,8 +146,8 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
       },
     });
   };
-  await start().catch((e: unknown) => {
-    if (!refusedBy(e)) throw e;
+  await start().catch(async (e: unknown) => {
+    if (!(await refusedBy(e))) throw e;
   });
   const intervalMs = cfg.commit === 'auto' ? 5000 : cfg.commitIntervalMs;
   const timer = cfg.commit === 'batch' ? undefined : setInterval(() => void commit(), intervalMs);

@@ -47,6 +47,34 @@ export async function committedOffsets(admin: Admin, groupId: string, topic: str
   return Object.fromEntries((entry?.partitions ?? []).map((p) => [String(p.partition), p.offset]));
 }
 
+/** The client's own cluster, from kafkajs's private factory (the one `kafka.admin()` uses): for the requests kafkajs offers no public call for. */
+function privateCluster(kafka: Kafka): Cluster {
+  const factory = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  const create = factory && (kafka as unknown as Record<symbol, unknown>)[factory];
+  if (typeof create !== 'function') throw new Error('this kafkajs release has no cluster factory: the standalone offset commit and the coordinator probe need updating');
+  return (create as (o: { allowAutoTopicCreation: boolean }) => Cluster)({ allowAutoTopicCreation: false });
+}
+
+/**
+ * Why the group's coordinator cannot be found, as the broker says it. kafkajs's consumer reports
+ * every FindCoordinator refusal as "Failed to find group coordinator" and drops the broker's
+ * error (GROUP_AUTHORIZATION_FAILED for a principal without DESCRIBE on the group): one request of
+ * the client's own, to its seed broker, gets it back. Undefined when the broker answers.
+ */
+export async function coordinatorError(kafka: Kafka, groupId: string): Promise<string | undefined> {
+  const cluster = privateCluster(kafka);
+  try {
+    await cluster.connect();
+    const seed = (cluster as unknown as { brokerPool: { seedBroker: { findGroupCoordinator(o: { groupId: string; coordinatorType: number }): Promise<unknown> } } }).brokerPool.seedBroker;
+    await seed.findGroupCoordinator({ groupId, coordinatorType: 0 });
+    return undefined;
+  } catch (e) {
+    return kafkaErrorTypes(e)[0];
+  } finally {
+    await closeQuietly(cluster);
+  }
+}
+
 /**
  * Sets an idle consumer group's committed offsets in one request, as Kafka's own
  * `Admin.alterConsumerGroupOffsets` does: an OffsetCommit to the group's coordinator with
@@ -58,10 +86,7 @@ export async function committedOffsets(admin: Admin, groupId: string, topic: str
  * the request is its broker's own `offsetCommit`.
  */
 export async function commitGroupOffsets(kafka: Kafka, groupId: string, topics: readonly TopicOffsets[]): Promise<void> {
-  const factory = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  const create = factory && (kafka as unknown as Record<symbol, unknown>)[factory];
-  if (typeof create !== 'function') throw new Error('this kafkajs release has no cluster factory: the standalone offset commit needs updating');
-  const cluster = (create as (o: { allowAutoTopicCreation: boolean }) => Cluster)({ allowAutoTopicCreation: false });
+  const cluster = privateCluster(kafka);
   await cluster.connect();
   try {
     for (let attempt = 1; ; attempt++) {
