@@ -70,6 +70,8 @@ export interface ClusterOptions {
   readonly toxiproxy: StartedToxiproxy;
   readonly logDir: string;
   readonly overrides: Record<string, PropertyValue>;
+  /** The largest message value the drill writes (bytes). */
+  readonly maxValueBytes?: number | undefined;
   readonly kafkaLog: string;
   readonly signal?: AbortSignal;
 }
@@ -139,6 +141,7 @@ async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string)
     adminAdvertised: adminAddress,
     overrides: o.overrides,
     version: o.image.version,
+    maxValueBytes: o.maxValueBytes,
   });
   const serverProps = `${CONFIG_DIR}/server.properties`;
   const start = [

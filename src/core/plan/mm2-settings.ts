@@ -15,7 +15,8 @@ import {
   type ImportedFile, type MirrorField, type PropertyChange, type Reason,
 } from '../kafka/mm2-properties-file.ts';
 import type { Cluster, StartFrom } from '../scenario/playbook.ts';
-import type { Scenario } from '../scenario/scenario.ts';
+import { maxMessageBytes, type Scenario } from '../scenario/scenario.ts';
+import { largeMessageLimit } from '../kafka/broker-config.ts';
 import { clusterNames, nodesOf, replicationFactorFor, type ClusterName } from '../kafka/network-layout.ts';
 import { mirrorRelease, workerReleaseProperties } from '../kafka/kafka-release.ts';
 import { builtInPolicies, isBuiltInPolicy, SOURCE_ALIAS, TARGET_ALIAS } from '../kafka/replication-policy.ts';
@@ -95,9 +96,20 @@ function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Rec
     'offset.flush.interval.ms': m.offsetFlushIntervalMs,
     [`${target}.offset.flush.interval.ms`]: m.offsetFlushIntervalMs,
     ...replicationFactors(s, own),
+    ...largeMessages(s),
     ...(m.exactlyOnce ? exactlyOnceProperties(target) : {}),
     ...own,
   };
+}
+
+/**
+ * Values over Kafka's default limit: MM2's producers to either cluster (`<alias>.producer.*`,
+ * MirrorMakerConfig's per-cluster client settings) may send a request as large as the brokers
+ * take; otherwise the copy fails with RecordTooLargeException.
+ */
+function largeMessages(s: Scenario): Record<string, PropertyValue> {
+  const limit = largeMessageLimit(maxMessageBytes(s));
+  return limit === null ? {} : Object.fromEntries(clusterNames.map((c) => [`${c}.producer.max.request.size`, limit]));
 }
 
 /**
