@@ -1,7 +1,8 @@
 /** Appends history events to history.ndjson and keeps the current cell's events for the checker. */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { EventBody, HistoryEvent } from '../core/history/history.ts';
-import { scrubJson } from './secrets.ts';
+import { HistoryEncoder } from '../core/history/compact-history.ts';
+import { scrub, scrubJson } from './secrets.ts';
 
 export interface CellRecorder {
   readonly cell: string;
@@ -20,6 +21,8 @@ export class HistoryRecorder {
    */
   private pending: string[] = [];
   private flushing = false;
+  /** The per-message events as compact lines (core/history/compact-history.ts), with their secrets redacted as the JSON lines are. */
+  private readonly encoder = new HistoryEncoder(scrub, (e) => JSON.stringify(scrubJson(e)));
   constructor(file: string, now: () => number = Date.now) {
     this.out = createWriteStream(file, { flags: 'a' });
     this.now = now;
@@ -33,7 +36,7 @@ export class HistoryRecorder {
         const event = { cell, t: t ?? this.now(), ...body } as HistoryEvent;
         events.push(event);
         // The checker reads the event as it happened; the file gets it with its secrets redacted.
-        this.pending.push(JSON.stringify(scrubJson(event)));
+        this.pending.push(...this.encoder.lines(event));
         if (!this.flushing) {
           this.flushing = true;
           setImmediate(() => this.flush());

@@ -1,0 +1,138 @@
+/**
+ * The compact lines of history.ndjson: the per-message events (`ack`, `deliver`, `backup-record`,
+ * `copy`) — nearly all of a history's lines — as short JSON arrays instead of objects, beside the
+ * JSON object lines of everything else, in the order they happened. Dense per producer: an id
+ * `<prefix>-<n>` is written as the prefix's number in the file's string table and `n`; a cell, a
+ * topic, a cluster and a phase by their number; `t` as the difference from the previous compact
+ * line's; an offset as a number when it is one exactly. About a third of the JSON object's size
+ * (docs/scale.md). A history of JSON objects only (every history written before) reads as it did.
+ *
+ *   ["mm2-drill/compact", 1]             a writer starts: forget the table and the time (files
+ *                                        appended to one another, as `merge` does, stay readable)
+ *   ["=", i, "text"]                     string i of the table
+ *   [0, cell, dt, p, n, topic, partition, offset, key?, cluster?]   ack
+ *   [1, cell, dt, p, n, topic, partition, offset, phase, t - ts]    deliver
+ *   [2, cell, dt, p, n, topic, partition, offset]                   backup-record
+ *   [3, cell, dt, p, n, topic, partition, offset, cluster]          copy
+ *
+ * `p`: the table number of the id's prefix, with `n` its sequence number; or the whole id as a
+ * string (an id of another form), with `n` -1. `key`, `cluster`: null or left out when absent.
+ */
+import type { EventOf, HistoryEvent } from './history.ts';
+
+export const COMPACT_HEADER = 'mm2-drill/compact';
+const VERSION = 1;
+const codes = { ack: 0, deliver: 1, 'backup-record': 2, copy: 3 } as const;
+type Compact = keyof typeof codes;
+const typeOf: readonly Compact[] = ['ack', 'deliver', 'backup-record', 'copy'];
+
+/** The keys each compact event may carry: one more (a field added later) and it is written as JSON. */
+const keysOf: Record<Compact, ReadonlySet<string>> = {
+  ack: new Set(['cell', 't', 'type', 'id', 'topic', 'partition', 'offset', 'key', 'cluster']),
+  deliver: new Set(['cell', 't', 'type', 'id', 'phase', 'topic', 'partition', 'offset', 'ts']),
+  'backup-record': new Set(['cell', 't', 'type', 'id', 'topic', 'partition', 'offset']),
+  copy: new Set(['cell', 't', 'type', 'cluster', 'id', 'topic', 'partition', 'offset']),
+};
+
+const ID = /^(.*?)(0|[1-9]\d{0,14})$/;
+const OFFSET = /^(0|[1-9]\d{0,14})$/;
+
+/** Writes events as lines: compact where it can, else `json(event)`. One encoder per file. */
+export class HistoryEncoder {
+  private readonly table = new Map<string, number>();
+  private lastT = 0;
+  private started = false;
+  private readonly scrub: (s: string) => string;
+  private readonly json: (e: HistoryEvent) => string;
+  constructor(scrub: (s: string) => string, json: (e: HistoryEvent) => string) {
+    this.scrub = scrub;
+    this.json = json;
+  }
+
+  /** The lines for one event (string-table lines first, when it names something new). */
+  lines(e: HistoryEvent): string[] {
+    if (!(e.type in codes) || !Number.isSafeInteger(e.t) || !fits(e as EventOf<Compact>)) return [this.json(e)];
+    const out: string[] = [];
+    if (!this.started) {
+      this.started = true;
+      out.push(JSON.stringify([COMPACT_HEADER, VERSION]));
+    }
+    const ref = (s: string): number => {
+      const clean = this.scrub(s);
+      let i = this.table.get(clean);
+      if (i === undefined) {
+        i = this.table.size;
+        this.table.set(clean, i);
+        out.push(JSON.stringify(['=', i, clean]));
+      }
+      return i;
+    };
+    const m = e as EventOf<Compact>;
+    const id = ID.exec(m.id);
+    const row: unknown[] = [codes[m.type], ref(m.cell), m.t - this.lastT, id ? ref(id[1]!) : this.scrub(m.id), id ? Number(id[2]) : -1, ref(m.topic), m.partition, OFFSET.test(m.offset) ? Number(m.offset) : m.offset];
+    this.lastT = m.t;
+    if (m.type === 'ack') {
+      if (m.cluster !== undefined) row.push(m.key === undefined ? null : this.scrub(m.key), ref(m.cluster));
+      else if (m.key !== undefined) row.push(this.scrub(m.key));
+    } else if (m.type === 'deliver') row.push(ref(m.phase), m.t - m.ts);
+    else if (m.type === 'copy') row.push(ref(m.cluster));
+    out.push(JSON.stringify(row));
+    return out;
+  }
+}
+
+/** Only events of the shapes above: anything else keeps its JSON line, whole. */
+function fits(e: EventOf<Compact>): boolean {
+  for (const k of Object.keys(e)) if (!keysOf[e.type].has(k)) return false;
+  const s = (x: unknown) => typeof x === 'string';
+  if (!s(e.cell) || !s(e.id) || !s(e.topic) || !s(e.offset) || !Number.isSafeInteger(e.partition)) return false;
+  if (e.type === 'ack') return (e.key === undefined || s(e.key)) && (e.cluster === undefined || s(e.cluster));
+  if (e.type === 'deliver') return s(e.phase) && Number.isSafeInteger(e.ts);
+  if (e.type === 'copy') return s(e.cluster);
+  return true;
+}
+
+/** Reads compact lines back into events; keeps the table and the time of the lines before. */
+export class HistoryDecoder {
+  private table: string[] = [];
+  private lastT = 0;
+
+  /** The event(s) of a parsed compact line ([] for a header or table line); throws on a malformed one. */
+  decode(line: readonly unknown[]): HistoryEvent[] {
+    const [head] = line;
+    if (head === COMPACT_HEADER) {
+      if (line[1] !== VERSION) throw new Error(`compact history version ${String(line[1])}: this mm2-drill reads version ${VERSION}`);
+      this.table = [];
+      this.lastT = 0;
+      return [];
+    }
+    if (head === '=') {
+      const [, i, text] = line;
+      if (i !== this.table.length || typeof text !== 'string') throw new Error(`string-table line ${JSON.stringify(line).slice(0, 80)} is not the next entry`);
+      this.table.push(text);
+      return [];
+    }
+    const type = typeof head === 'number' ? typeOf[head] : undefined;
+    if (type === undefined) throw new Error(`unknown compact line kind ${JSON.stringify(head)}`);
+    const [, cell, dt, p, n, topic, partition, offset, a, b] = line;
+    const str = (x: unknown): string => {
+      const v = typeof x === 'number' ? this.table[x] : undefined;
+      if (v === undefined) throw new Error(`string ${JSON.stringify(x)} is not in the table`);
+      return v;
+    };
+    if (typeof dt !== 'number' || typeof n !== 'number' || typeof partition !== 'number' || (typeof offset !== 'number' && typeof offset !== 'string')) {
+      throw new Error(`a ${type} line with fields of the wrong kinds: ${JSON.stringify(line).slice(0, 120)}`);
+    }
+    const t = this.lastT + dt;
+    this.lastT = t;
+    const id = typeof p === 'string' ? p : `${str(p)}${n}`;
+    const where = { topic: str(topic), partition, offset: String(offset) };
+    const base = { cell: str(cell), t };
+    switch (type) {
+      case 'ack': return [{ ...base, type, id, ...where, ...(typeof a === 'string' ? { key: a } : {}), ...(b === undefined || b === null ? {} : { cluster: str(b) }) }];
+      case 'deliver': return [{ ...base, type, id, phase: str(a) as EventOf<'deliver'>['phase'], ...where, ts: t - (b as number) }];
+      case 'backup-record': return [{ ...base, type, id, ...where }];
+      case 'copy': return [{ ...base, type, cluster: str(a), id, ...where }];
+    }
+  }
+}
