@@ -1,22 +1,25 @@
 /**
  * The compact lines of history.ndjson: the per-message events (`ack`, `deliver`, `backup-record`,
  * `copy`) — nearly all of a history's lines — as short JSON arrays instead of objects, beside the
- * JSON object lines of everything else, in the order they happened. Dense per producer: an id
- * `<prefix>-<n>` is written as the prefix's number in the file's string table and `n`; a cell, a
- * topic, a cluster and a phase by their number; `t` as the difference from the previous compact
- * line's; an offset as a number when it is one exactly. About a third of the JSON object's size
- * (docs/scale.md). A history of JSON objects only (every history written before) reads as it did.
+ * JSON object lines of everything else, in the order they happened. Ids are dense per producer:
+ * an id `<prefix><n>` is written as the prefix's number in the file's string table and `n` as the
+ * difference from the previous compact line's `n` (+1 from one ack to the next); a cell, a topic, a
+ * cluster and a phase by their number; `t` as the difference from the previous compact line's; an
+ * offset as a number when it is one exactly. A fifth of the JSON object's size (docs/scale.md).
+ * A history of JSON objects only (every history written before) reads as it did.
  *
  *   ["mm2-drill/compact", 1]             a writer starts: forget the table and the time (files
  *                                        appended to one another, as `merge` does, stay readable)
  *   ["=", i, "text"]                     string i of the table
- *   [0, cell, dt, p, n, topic, partition, offset, key?, cluster?]   ack
- *   [1, cell, dt, p, n, topic, partition, offset, phase, t - ts]    deliver
- *   [2, cell, dt, p, n, topic, partition, offset]                   backup-record
- *   [3, cell, dt, p, n, topic, partition, offset, cluster]          copy
+ *   [kc, dt, p, dn, topic, partition, offset, key?, cluster?]   ack
+ *   [kc, dt, p, dn, topic, partition, offset, phase, t - ts]    deliver
+ *   [kc, dt, p, dn, topic, partition, offset]                   backup-record
+ *   [kc, dt, p, dn, topic, partition, offset, cluster]          copy
  *
- * `p`: the table number of the id's prefix, with `n` its sequence number; or the whole id as a
- * string (an id of another form), with `n` -1. `key`, `cluster`: null or left out when absent.
+ * `kc`: the kind (0 ack, 1 deliver, 2 backup-record, 3 copy) + 4 × the cell's table number.
+ * `p`: the table number of the id's prefix, with `dn` its sequence number's difference; or the
+ * whole id as a string (an id of another form), with `dn` 0. `key`, `cluster`: null or left out
+ * when absent.
  */
 import type { EventOf, HistoryEvent } from './history.ts';
 
@@ -41,6 +44,7 @@ const OFFSET = /^(0|[1-9]\d{0,14})$/;
 export class HistoryEncoder {
   private readonly table = new Map<string, number>();
   private lastT = 0;
+  private lastN = 0;
   private started = false;
   private readonly scrub: (s: string) => string;
   private readonly json: (e: HistoryEvent) => string;
@@ -69,8 +73,10 @@ export class HistoryEncoder {
     };
     const m = e as EventOf<Compact>;
     const id = ID.exec(m.id);
-    const row: unknown[] = [codes[m.type], ref(m.cell), m.t - this.lastT, id ? ref(id[1]!) : this.scrub(m.id), id ? Number(id[2]) : -1, ref(m.topic), m.partition, OFFSET.test(m.offset) ? Number(m.offset) : m.offset];
+    const n = id ? Number(id[2]) : this.lastN;
+    const row: unknown[] = [codes[m.type] + 4 * ref(m.cell), m.t - this.lastT, id ? ref(id[1]!) : this.scrub(m.id), n - this.lastN, ref(m.topic), m.partition, OFFSET.test(m.offset) ? Number(m.offset) : m.offset];
     this.lastT = m.t;
+    this.lastN = n;
     if (m.type === 'ack') {
       if (m.cluster !== undefined) row.push(m.key === undefined ? null : this.scrub(m.key), ref(m.cluster));
       else if (m.key !== undefined) row.push(this.scrub(m.key));
@@ -96,6 +102,7 @@ function fits(e: EventOf<Compact>): boolean {
 export class HistoryDecoder {
   private table: string[] = [];
   private lastT = 0;
+  private lastN = 0;
 
   /** The event(s) of a parsed compact line ([] for a header or table line); throws on a malformed one. */
   decode(line: readonly unknown[]): HistoryEvent[] {
@@ -104,6 +111,7 @@ export class HistoryDecoder {
       if (line[1] !== VERSION) throw new Error(`compact history version ${String(line[1])}: this mm2-drill reads version ${VERSION}`);
       this.table = [];
       this.lastT = 0;
+      this.lastN = 0;
       return [];
     }
     if (head === '=') {
@@ -112,19 +120,22 @@ export class HistoryDecoder {
       this.table.push(text);
       return [];
     }
-    const type = typeof head === 'number' ? typeOf[head] : undefined;
+    const type = typeof head === 'number' ? typeOf[head % 4] : undefined;
     if (type === undefined) throw new Error(`unknown compact line kind ${JSON.stringify(head)}`);
-    const [, cell, dt, p, n, topic, partition, offset, a, b] = line;
+    const [, dt, p, dn, topic, partition, offset, a, b] = line;
+    const cell = Math.floor((head as number) / 4);
     const str = (x: unknown): string => {
       const v = typeof x === 'number' ? this.table[x] : undefined;
       if (v === undefined) throw new Error(`string ${JSON.stringify(x)} is not in the table`);
       return v;
     };
-    if (typeof dt !== 'number' || typeof n !== 'number' || typeof partition !== 'number' || (typeof offset !== 'number' && typeof offset !== 'string')) {
+    if (typeof dt !== 'number' || typeof dn !== 'number' || typeof partition !== 'number' || (typeof offset !== 'number' && typeof offset !== 'string')) {
       throw new Error(`a ${type} line with fields of the wrong kinds: ${JSON.stringify(line).slice(0, 120)}`);
     }
     const t = this.lastT + dt;
+    const n = this.lastN + dn;
     this.lastT = t;
+    this.lastN = n;
     const id = typeof p === 'string' ? p : `${str(p)}${n}`;
     const where = { topic: str(topic), partition, offset: String(offset) };
     const base = { cell: str(cell), t };
