@@ -206,6 +206,8 @@ class NarratedRecorder extends HistoryRecorder {
     return {
       cell: inner.cell,
       events: () => inner.events(),
+      // A shared event was narrated when the first variant emitted it.
+      ...(inner.share ? { share: (e: HistoryEvent) => inner.share!(e) } : {}),
       emit: (body, t) => {
         const event = inner.emit(body, t);
         // Progress is a courtesy: it never breaks the recording of a drill.

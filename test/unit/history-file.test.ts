@@ -94,7 +94,8 @@ describe('compact lines of the per-message events', () => {
     const shared = broadcastRecorder(recs);
     for (const e of events) shared.emit(e);
     await recorder.close();
-    return recs.flatMap((r) => r.events());
+    // Each cell's events as its history must hold them: stamped with its own cell.
+    return recs.flatMap((r) => r.events().map((e) => ({ ...e, cell: r.cell })));
   }
 
   it('reads back every event exactly as the checker held it, paired variants included', async () => {
@@ -103,9 +104,21 @@ describe('compact lines of the per-message events', () => {
     const read = readHistory(dir).events;
     const byCell = (xs: readonly HistoryEvent[]) => [...xs].sort((x, y) => x.cell.localeCompare(y.cell) || x.t - y.t);
     expect(byCell(read)).toEqual(byCell(held));
-    // The per-message events went out compact; the others as JSON objects.
     const lines = readFileSync(join(dir, 'history.ndjson'), 'utf8').trim().split('\n');
+    // The per-message events went out compact, once for both cells; the others as a JSON object for each.
     expect(lines.filter((l) => l.startsWith('{')).length).toBe(2 * 3);
+    expect(lines.filter((l) => /^\[\d/.test(l)).length).toBe(events.length - 3);
+  });
+
+  it('holds a shared event once in memory, for every paired variant', async () => {
+    const recorder = new HistoryRecorder(join(mkdtempSync(join(tmpdir(), 'history-')), 'history.ndjson'));
+    const [a, b] = ['a#1', 'b#1'].map((c) => recorder.forCell(c));
+    broadcastRecorder([a!, b!]).emit({ type: 'ack', id: 'run-1-0', topic: 'orders', partition: 0, offset: '0' });
+    b!.emit({ type: 'deliver', id: 'run-1-0', phase: 'primary', topic: 'orders', partition: 0, offset: '0', ts: 1 });
+    await recorder.close();
+    expect(b!.events()[0]).toBe(a!.events()[0]);
+    expect(b!.events().map((e) => e.type)).toEqual(['ack', 'deliver']);
+    expect(a!.events().map((e) => e.type)).toEqual(['ack']);
   });
 
   it('takes a fraction of the JSON lines for the same acks', async () => {

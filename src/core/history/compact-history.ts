@@ -11,6 +11,8 @@
  *   ["mm2-drill/compact", 1]             a writer starts: forget the table and the time (files
  *                                        appended to one another, as `merge` does, stay readable)
  *   ["=", i, "text"]                     string i of the table
+ *   ["=", i, ["a#1", "b#1"]]             or a set of cells: one line holds an event every cell
+ *                                        of the set recorded (the shared events of paired variants)
  *   [kc, dt, p, dn, topic, partition, offset, key?, cluster?]   ack
  *   [kc, dt, p, dn, topic, partition, offset, phase, t - ts]    deliver
  *   [kc, dt, p, dn, topic, partition, offset]                   backup-record
@@ -53,20 +55,25 @@ export class HistoryEncoder {
     this.json = json;
   }
 
-  /** The lines for one event (string-table lines first, when it names something new). */
-  lines(e: HistoryEvent): string[] {
-    if (!(e.type in codes) || !Number.isSafeInteger(e.t) || !fits(e as EventOf<Compact>)) return [this.json(e)];
+  /**
+   * The lines for one event recorded by each of `cells` (string-table lines first, when it names
+   * something new): one compact line for them all, or a JSON line for each.
+   */
+  lines(e: HistoryEvent, cells: readonly string[] = [e.cell]): string[] {
+    if (!(e.type in codes) || !Number.isSafeInteger(e.t) || !fits(e as EventOf<Compact>)) return cells.map((cell) => this.json(cell === e.cell ? e : { ...e, cell }));
     const out: string[] = [];
     if (!this.started) {
       this.started = true;
       out.push(JSON.stringify([COMPACT_HEADER, VERSION]));
     }
-    const ref = (s: string): number => {
-      const clean = this.scrub(s);
-      let i = this.table.get(clean);
+    const ref = (s: string | readonly string[]): number => {
+      const clean = typeof s === 'string' ? this.scrub(s) : s.map(this.scrub);
+      // A set's key cannot be a string's: no name holds a NUL.
+      const key = typeof clean === 'string' ? clean : `\u0000${JSON.stringify(clean)}`;
+      let i = this.table.get(key);
       if (i === undefined) {
         i = this.table.size;
-        this.table.set(clean, i);
+        this.table.set(key, i);
         out.push(JSON.stringify(['=', i, clean]));
       }
       return i;
@@ -74,7 +81,7 @@ export class HistoryEncoder {
     const m = e as EventOf<Compact>;
     const id = ID.exec(m.id);
     const n = id ? Number(id[2]) : this.lastN;
-    const row: unknown[] = [codes[m.type] + 4 * ref(m.cell), m.t - this.lastT, id ? ref(id[1]!) : this.scrub(m.id), n - this.lastN, ref(m.topic), m.partition, OFFSET.test(m.offset) ? Number(m.offset) : m.offset];
+    const row: unknown[] = [codes[m.type] + 4 * ref(cells.length === 1 ? cells[0]! : cells), m.t - this.lastT, id ? ref(id[1]!) : this.scrub(m.id), n - this.lastN, ref(m.topic), m.partition, OFFSET.test(m.offset) ? Number(m.offset) : m.offset];
     this.lastT = m.t;
     this.lastN = n;
     if (m.type === 'ack') {
@@ -100,7 +107,7 @@ function fits(e: EventOf<Compact>): boolean {
 
 /** Reads compact lines back into events; keeps the table and the time of the lines before. */
 export class HistoryDecoder {
-  private table: string[] = [];
+  private table: (string | readonly string[])[] = [];
   private lastT = 0;
   private lastN = 0;
 
@@ -116,17 +123,23 @@ export class HistoryDecoder {
     }
     if (head === '=') {
       const [, i, text] = line;
-      if (i !== this.table.length || typeof text !== 'string') throw new Error(`string-table line ${JSON.stringify(line).slice(0, 80)} is not the next entry`);
-      this.table.push(text);
+      const cells = Array.isArray(text) && text.length > 1 && text.every((c) => typeof c === 'string');
+      if (i !== this.table.length || (typeof text !== 'string' && !cells)) throw new Error(`string-table line ${JSON.stringify(line).slice(0, 80)} is not the next entry`);
+      this.table.push(text as string | string[]);
       return [];
     }
     const type = typeof head === 'number' ? typeOf[head % 4] : undefined;
     if (type === undefined) throw new Error(`unknown compact line kind ${JSON.stringify(head)}`);
     const [, dt, p, dn, topic, partition, offset, a, b] = line;
     const cell = Math.floor((head as number) / 4);
-    const str = (x: unknown): string => {
+    const entry = (x: unknown) => {
       const v = typeof x === 'number' ? this.table[x] : undefined;
       if (v === undefined) throw new Error(`string ${JSON.stringify(x)} is not in the table`);
+      return v;
+    };
+    const str = (x: unknown): string => {
+      const v = entry(x);
+      if (typeof v !== 'string') throw new Error(`table entry ${String(x)} is a set of cells, not a string`);
       return v;
     };
     if (typeof dt !== 'number' || typeof dn !== 'number' || typeof partition !== 'number' || (typeof offset !== 'number' && typeof offset !== 'string')) {
@@ -138,12 +151,16 @@ export class HistoryDecoder {
     this.lastN = n;
     const id = typeof p === 'string' ? p : `${str(p)}${n}`;
     const where = { topic: str(topic), partition, offset: String(offset) };
-    const base = { cell: str(cell), t };
-    switch (type) {
-      case 'ack': return [{ ...base, type, id, ...where, ...(typeof a === 'string' ? { key: a } : {}), ...(b === undefined || b === null ? {} : { cluster: str(b) }) }];
-      case 'deliver': return [{ ...base, type, id, phase: str(a) as EventOf<'deliver'>['phase'], ...where, ts: t - (b as number) }];
-      case 'backup-record': return [{ ...base, type, id, ...where }];
-      case 'copy': return [{ ...base, type, cluster: str(a), id, ...where }];
-    }
+    const one = (cell: string): HistoryEvent => {
+      const base = { cell, t };
+      switch (type) {
+        case 'ack': return { ...base, type, id, ...where, ...(typeof a === 'string' ? { key: a } : {}), ...(b === undefined || b === null ? {} : { cluster: str(b) }) };
+        case 'deliver': return { ...base, type, id, phase: str(a) as EventOf<'deliver'>['phase'], ...where, ts: t - (b as number) };
+        case 'backup-record': return { ...base, type, id, ...where };
+        case 'copy': return { ...base, type, cluster: str(a), id, ...where };
+      }
+    };
+    const cells = entry(cell);
+    return typeof cells === 'string' ? [one(cells)] : cells.map(one);
   }
 }
