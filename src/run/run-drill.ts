@@ -185,9 +185,8 @@ function harnessRoomShortfall(cells: readonly Cell[], resultsRoot: string): stri
   const fs = statfsSync(dir);
   const room = { freeMemory: freemem(), freeDisk: fs.bavail * fs.bsize };
   const units = planUnits(cells);
-  const runs = units.reduce((n, u) => n + u.cells.length, 0);
   for (const u of units) {
-    const problem = harnessShortfall(u.cells[0]!.scenario, u.cells.length, runs, room);
+    const problem = harnessShortfall(u.cells[0]!.scenario, u.cells.length, units.length, room);
     if (problem) return problem;
   }
   return null;

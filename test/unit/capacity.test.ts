@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedMessages, harnessShortfall, HARNESS_BYTES_PER_MESSAGE, HISTORY_BYTES_PER_MESSAGE } from '../../src/core/plan/capacity.ts';
+import { expectedMessages, harnessShortfall, HARNESS_BYTES_PER_MESSAGE, HISTORY_BYTES_PER_MESSAGE, VARIANT_BYTES_PER_MESSAGE, VARIANT_HISTORY_BYTES_PER_MESSAGE } from '../../src/core/plan/capacity.ts';
 import { brokerProperties, largeMessageLimit } from '../../src/core/kafka/broker-config.ts';
 import { brokersOf } from '../../src/core/kafka/network-layout.ts';
 import { mirrorProperties } from '../../src/core/plan/mm2-settings.ts';
@@ -29,23 +29,25 @@ describe('what the machine can hold', () => {
     expect(harnessShortfall(rehearsal, 1, 1, { freeMemory: 64 * GiB, freeDisk: 100 * GiB })).toBeNull();
   });
 
-  it('says what the machine holds when the harness would not fit in memory, paired variants each keeping theirs', () => {
-    const need = messages * 2 * HARNESS_BYTES_PER_MESSAGE;
+  it('says what the machine holds when the harness would not fit in memory, paired variants adding their own deliveries', () => {
+    const need = messages * (HARNESS_BYTES_PER_MESSAGE + VARIANT_BYTES_PER_MESSAGE);
     const free = need / 2;
     const text = harnessShortfall(rehearsal, 2, 2, { freeMemory: free, freeDisk: 100 * GiB })!;
     expect(text).toContain('3,000,000 messages');
     expect(text).toContain('2 paired variants');
+    // A paired variant costs less than an environment of its own: the shared events are held once.
+    expect(VARIANT_BYTES_PER_MESSAGE).toBeLessThan(HARNESS_BYTES_PER_MESSAGE);
     // It holds half of what was asked: half the messages, half the time at this rate.
     expect(text).toContain(`holds about ${Math.floor(messages / 2).toLocaleString('en-US')} messages a cell run (150 s at 10,000 msg/s)`);
     expect(harnessShortfall(rehearsal, 2, 2, { freeMemory: need, freeDisk: 100 * GiB })).toBeNull();
   });
 
   it('says what the results directory holds when the histories would not fit on disk', () => {
-    const need = messages * 3 * HISTORY_BYTES_PER_MESSAGE;
-    const text = harnessShortfall(rehearsal, 1, 3, { freeMemory: 64 * GiB, freeDisk: need - 1 })!;
-    expect(text).toContain("the run's 3 cell run(s)");
+    const need = messages * 3 * (HISTORY_BYTES_PER_MESSAGE + VARIANT_HISTORY_BYTES_PER_MESSAGE);
+    const text = harnessShortfall(rehearsal, 2, 3, { freeMemory: 64 * GiB, freeDisk: need - 1 })!;
+    expect(text).toContain("the run's 3 environment(s)");
     expect(text).toContain('the results directory has');
-    expect(harnessShortfall(rehearsal, 1, 3, { freeMemory: 64 * GiB, freeDisk: need })).toBeNull();
+    expect(harnessShortfall(rehearsal, 2, 3, { freeMemory: 64 * GiB, freeDisk: need })).toBeNull();
   });
 
   it('accepts a staging rehearsal: 1,000 partitions, a million messages a second, 1 MiB values', () => {

@@ -28,13 +28,16 @@ export function memoryShortfall(s: Scenario, engineBytes: number): string | null
 }
 
 /**
- * What the harness itself holds per message of a cell: its events (the ack, each delivery, the
- * verification read's copy) kept for the checker, and the checker's index of them. Measured on a
- * drill (docs/scale.md: `npm run bench -- --scale`, and a 100,000-message drill's peak RSS).
+ * What the harness itself holds per message of an environment (resident memory): its events (the
+ * ack, each delivery, the verification read's copy) kept for the checker, and the checker's index
+ * of them, with the garbage collector's headroom; and what each further paired variant adds (its
+ * own deliveries: the shared events are held once). Measured: docs/scale.md.
  */
 export const HARNESS_BYTES_PER_MESSAGE = 3 * 1024;
-/** What history.ndjson takes per message of a cell on disk (the same runs). */
-export const HISTORY_BYTES_PER_MESSAGE = 400;
+export const VARIANT_BYTES_PER_MESSAGE = 512;
+/** What history.ndjson takes per message of an environment on disk, and per further paired variant (docs/scale.md). */
+export const HISTORY_BYTES_PER_MESSAGE = 100;
+export const VARIANT_HISTORY_BYTES_PER_MESSAGE = 25;
 
 /**
  * About how many messages one cell run produces, or null when the scenario does not say (a kill
@@ -63,23 +66,25 @@ const count = (n: number) => Math.floor(n).toLocaleString('en-US');
 
 /**
  * null when this machine holds what a run records, else what it needs and what the machine can
- * hold. In memory: one environment at a time, each of its paired variants (`variants`) keeping
- * its own events; on disk: every cell run of the run (`runs`).
+ * hold. In memory: one environment at a time, with its paired variants (`variants`); on disk:
+ * every environment of the run (`environments`).
  */
-export function harnessShortfall(s: Scenario, variants: number, runs: number, room: HarnessRoom): string | null {
+export function harnessShortfall(s: Scenario, variants: number, environments: number, room: HarnessRoom): string | null {
   const messages = expectedMessages(s);
   if (messages === null) return null;
   const rate = totalRate(s);
   const seconds = (n: number) => `${(n / rate).toFixed(0)} s at ${count(rate)} msg/s`;
-  const memory = messages * variants * HARNESS_BYTES_PER_MESSAGE;
+  const perMessage = HARNESS_BYTES_PER_MESSAGE + (variants - 1) * VARIANT_BYTES_PER_MESSAGE;
+  const memory = messages * perMessage;
   if (room.freeMemory > 0 && memory > room.freeMemory) {
-    const holds = room.freeMemory / (variants * HARNESS_BYTES_PER_MESSAGE);
-    return `a cell run of this scenario produces about ${count(messages)} messages (${seconds(messages)})${variants > 1 ? `, recorded for each of its ${variants} paired variants,` : ''} and the harness keeps about ${HARNESS_BYTES_PER_MESSAGE} B of each for the checker: ${human(memory)}; this machine has ${human(room.freeMemory)} free, which holds about ${count(holds)} messages a cell run (${seconds(holds)})`;
+    const holds = room.freeMemory / perMessage;
+    return `a cell run of this scenario produces about ${count(messages)} messages (${seconds(messages)}) and the harness keeps about ${perMessage} B of each for the checker${variants > 1 ? ` (with its ${variants} paired variants)` : ''}: ${human(memory)}; this machine has ${human(room.freeMemory)} free, which holds about ${count(holds)} messages a cell run (${seconds(holds)})`;
   }
-  const disk = messages * runs * HISTORY_BYTES_PER_MESSAGE;
+  const perEnvironment = HISTORY_BYTES_PER_MESSAGE + (variants - 1) * VARIANT_HISTORY_BYTES_PER_MESSAGE;
+  const disk = messages * environments * perEnvironment;
   if (room.freeDisk > 0 && disk > room.freeDisk) {
-    const holds = room.freeDisk / (runs * HISTORY_BYTES_PER_MESSAGE);
-    return `the run's ${runs} cell run(s) record about ${count(messages)} messages each (${seconds(messages)}) and history.ndjson takes about ${HISTORY_BYTES_PER_MESSAGE} B of each: ${human(disk)}; the results directory has ${human(room.freeDisk)} free, which holds about ${count(holds)} messages a cell run (${seconds(holds)})`;
+    const holds = room.freeDisk / (environments * perEnvironment);
+    return `the run's ${environments} environment(s) record about ${count(messages)} messages each (${seconds(messages)}) and history.ndjson takes about ${perEnvironment} B of each: ${human(disk)}; the results directory has ${human(room.freeDisk)} free, which holds about ${count(holds)} messages an environment (${seconds(holds)})`;
   }
   return null;
 }
