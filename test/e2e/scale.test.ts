@@ -1,6 +1,6 @@
 /**
- * Production scale, for real: 100,000 acked messages over 120 partitions, the primary killed
- * while the consumer is still working through them. Every acked id must be classified, the
+ * Production scale, for real: 50,000 msg/s asked over 120 partitions for 10 s — at least 100,000
+ * acked — the primary killed while the consumer is still working through them. Every acked id must be classified, the
  * ledger's consistency checks must hold, the asked-vs-achieved report must be what the acks say,
  * and `report` must derive the same figures again from the compact history.
  */
@@ -14,6 +14,7 @@ import { runCli, runDrill } from './helpers.ts';
 const ASKED = 50_000;
 const ACKED = 100_000;
 const PARTITIONS = 120;
+const KILL_AT = 10;
 
 describe(`scale: ${ACKED.toLocaleString('en-US')} messages over ${PARTITIONS} partitions, killed mid-stream`, () => {
   let results: RunResults;
@@ -26,7 +27,8 @@ describe(`scale: ${ACKED.toLocaleString('en-US')} messages over ${PARTITIONS} pa
     ({ results, history, dir } = await runDrill('scenarios/quickstart.ts', 'quickstart', [
       '--only', 'policy=default',
       '--set', `topics.0.partitions=${PARTITIONS}`, '--set', `workload.ratePerSecond=${ASKED}`, '--set', 'workload.messageBytes=100',
-      '--set', `timeline.0.at={"acked":${ACKED}}`,
+      // A kill at a time, not at an acked count: a producer held below the count would wait for it.
+      '--set', `timeline.0.at=${KILL_AT}`,
     ]));
     cell = results.cells[0]!;
     acks = eventsOf(history, 'ack').filter((a) => a.cell === cell.key);
