@@ -34,7 +34,7 @@ export function memoryShortfall(s: Scenario, engineBytes: number): string | null
  * own deliveries: the shared events are held once). Measured: docs/scale.md.
  */
 export const HARNESS_BYTES_PER_MESSAGE = 3 * 1024;
-export const VARIANT_BYTES_PER_MESSAGE = 512;
+export const VARIANT_BYTES_PER_MESSAGE = 384;
 /** What history.ndjson takes per message of an environment on disk, and per further paired variant (docs/scale.md). */
 export const HISTORY_BYTES_PER_MESSAGE = 100;
 export const VARIANT_HISTORY_BYTES_PER_MESSAGE = 25;
