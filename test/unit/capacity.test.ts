@@ -73,5 +73,9 @@ describe('messages over Kafka\'s default size', () => {
     expect(big['primary.producer.max.request.size']).toBe(limit);
     expect(big['backup.producer.max.request.size']).toBe(limit);
     expect(mirrorProperties(scenario({}), ep)['backup.producer.max.request.size']).toBeUndefined();
+    // A team's properties file: raised where the file's limit is lower, the file's own kept where it is higher.
+    const file = (text: string) => mirrorProperties(scenario({ workload: { messageBytes: 1024 * 1024 }, mirror: { propertiesText: text } }), ep);
+    expect(file('clusters = primary, backup\nprimary->backup.enabled = true\n')['backup.producer.max.request.size']).toBe(limit);
+    expect(file('clusters = primary, backup\nprimary->backup.enabled = true\nbackup.producer.max.request.size = 5000000\n')['backup.producer.max.request.size']).toBe('5000000');
   });
 });

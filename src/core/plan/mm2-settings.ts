@@ -236,6 +236,10 @@ function fromFile(s: Scenario, f: ImportedFile, ep: MirrorEndpoints, flow?: Flow
       if (String(out[`${target}.${spec.key}`]) !== String(values[field])) set(`${target}.${spec.key}`, values[field], r);
     } else put(spec.key, values[field], r);
   }
+  // Values over Kafka's default limit: raised where the file's limit is below them.
+  for (const [k, v] of Object.entries(largeMessages(s))) {
+    if (!(Number(out[k]) >= Number(v))) set(k, v, { by: 'scenario', reason: `the scenario writes values of ${maxMessageBytes(s)} B, over the producer's default max.request.size of 1 MiB with their overhead` });
+  }
   if (m.exactlyOnce) {
     const r: Reason = { by: 'scenario', reason: `the scenario sets mirror.exactlyOnce${inMatrix('exactlyOnce')} (KIP-618)` };
     for (const [k, v] of Object.entries(exactlyOnceProperties(target))) if (String(out[k]) !== String(v)) set(k, v, r);
