@@ -24,7 +24,7 @@ import { findRemoteTopic } from '../../core/kafka/mm2-names.ts';
 import { SOURCE_ALIAS } from '../../core/kafka/replication-policy.ts';
 import type { PropertyChange } from '../../core/kafka/mm2-properties-file.ts';
 import { mirrorNamespace } from '../../core/scenario/playbook.ts';
-import { playbookOf, type Scenario } from '../../core/scenario/scenario.ts';
+import { maxMessageBytes, playbookOf, type Scenario } from '../../core/scenario/scenario.ts';
 import { brokersOf, clusterNames, nodesOf, planProxies, proxyFor, replicationFactorFor, type BrokerRef, type ProxyPlan } from '../../core/kafka/network-layout.ts';
 import type { ResolvedImages } from './images.ts';
 import { mirrorRelease } from '../../core/kafka/kafka-release.ts';
@@ -118,7 +118,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   // Its failure is reported by the await below; a cluster's failure first would leave it unhandled.
   early?.catch(() => undefined);
   const common = {
-    image: o.images.kafka(s.kafka.version), network, labels: o.labels, plan, toxiproxy, logDir: o.logDir, overrides: s.kafka.brokerConfig, kafkaLog, signal: o.signal,
+    image: o.images.kafka(s.kafka.version), network, labels: o.labels, plan, toxiproxy, logDir: o.logDir, overrides: s.kafka.brokerConfig, maxValueBytes: maxMessageBytes(s), kafkaLog, signal: o.signal,
     ...(credentials ? { credentials } : {}),
   };
   const [primary, backup] = await Promise.all([

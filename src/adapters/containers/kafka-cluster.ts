@@ -74,6 +74,8 @@ export interface ClusterOptions {
   readonly toxiproxy: StartedToxiproxy;
   readonly logDir: string;
   readonly overrides: Record<string, PropertyValue>;
+  /** The largest message value the drill writes (bytes). */
+  readonly maxValueBytes?: number | undefined;
   readonly kafkaLog: string;
   readonly signal?: AbortSignal;
   /** SASL and the authorizer (`kafka.security`), with the run's passwords; absent: PLAINTEXT, no authorizer. */
@@ -148,6 +150,7 @@ async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string)
     adminAdvertised: adminAddress,
     overrides: o.credentials ? { ...brokerSecurityProperties(o.credentials), ...o.overrides } : o.overrides,
     version: o.image.version,
+    maxValueBytes: o.maxValueBytes,
   });
   const serverProps = `${CONFIG_DIR}/server.properties`;
   const start = [

@@ -15,7 +15,8 @@ import {
   type ImportedFile, type MirrorField, type PropertyChange, type Reason,
 } from '../kafka/mm2-properties-file.ts';
 import type { Cluster, StartFrom } from '../scenario/playbook.ts';
-import type { Scenario } from '../scenario/scenario.ts';
+import { maxMessageBytes, type Scenario } from '../scenario/scenario.ts';
+import { largeMessageLimit } from '../kafka/broker-config.ts';
 import { clusterNames, nodesOf, replicationFactorFor, type ClusterName } from '../kafka/network-layout.ts';
 import { mirrorRelease, workerReleaseProperties } from '../kafka/kafka-release.ts';
 import { builtInPolicies, isBuiltInPolicy, SOURCE_ALIAS, TARGET_ALIAS } from '../kafka/replication-policy.ts';
@@ -98,9 +99,20 @@ function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Rec
     'offset.flush.interval.ms': m.offsetFlushIntervalMs,
     [`${target}.offset.flush.interval.ms`]: m.offsetFlushIntervalMs,
     ...replicationFactors(s, own),
+    ...largeMessages(s),
     ...(m.exactlyOnce ? exactlyOnceProperties(target) : {}),
     ...own,
   };
+}
+
+/**
+ * Values over Kafka's default limit: MM2's producers to either cluster (`<alias>.producer.*`,
+ * MirrorMakerConfig's per-cluster client settings) may send a request as large as the brokers
+ * take; otherwise the copy fails with RecordTooLargeException.
+ */
+function largeMessages(s: Scenario): Record<string, PropertyValue> {
+  const limit = largeMessageLimit(maxMessageBytes(s));
+  return limit === null ? {} : Object.fromEntries(clusterNames.map((c) => [`${c}.producer.max.request.size`, limit]));
 }
 
 /**
@@ -226,6 +238,10 @@ function fromFile(s: Scenario, f: ImportedFile, ep: MirrorEndpoints, flow?: Flow
     if (spec.workerOfTarget) {
       if (String(out[`${target}.${spec.key}`]) !== String(values[field])) set(`${target}.${spec.key}`, values[field], r);
     } else put(spec.key, values[field], r);
+  }
+  // Values over Kafka's default limit: raised where the file's limit is below them.
+  for (const [k, v] of Object.entries(largeMessages(s))) {
+    if (!(Number(out[k]) >= Number(v))) set(k, v, { by: 'scenario', reason: `the scenario writes values of ${maxMessageBytes(s)} B, over the producer's default max.request.size of 1 MiB with their overhead` });
   }
   if (m.exactlyOnce) {
     const r: Reason = { by: 'scenario', reason: `the scenario sets mirror.exactlyOnce${inMatrix('exactlyOnce')} (KIP-618)` };

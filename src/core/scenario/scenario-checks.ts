@@ -7,7 +7,7 @@ import type { ScenarioIssue } from './scenario-issue.ts';
 import { conditionsOf, viewsOn, type MirrorSpec, type PlaybookStep } from './playbook.ts';
 import { moveBackStrategies, usesCheckpoints } from './failover-strategy.ts';
 import { builtInPolicyNames, isBuiltInPolicy, policyClassName } from '../kafka/replication-policy.ts';
-import type { Scenario, TimelineStep } from './scenario.ts';
+import { totalRate, type Scenario, type TimelineStep } from './scenario.ts';
 import { externalIssues } from './external-checks.ts';
 import { excludedReason, internalTopicReason, matchingPattern, remoteLookingReason, TOPICS_EXCLUDE_DEFAULT, TOPICS_EXCLUDE_DEFAULT_BEFORE_4 } from '../kafka/mm2-topic-filter.ts';
 import { flowProperties, separatorOf } from './mirror-flow.ts';
@@ -189,8 +189,7 @@ function timelineIssues(s: Scenario): ScenarioIssue[] {
     issues.push({ path: ['timeline'], input: kill.step.durationSeconds, message: '"kill-primary" cannot have a duration: the primary stays dead' });
   }
   const end = s.workload.durationSeconds;
-  // Messages per second in all: the topics' own rates, and workload.ratePerSecond shared by the others.
-  const rate = s.topics.reduce((n, t) => n + (t.ratePerSecond ?? 0), 0) + (s.topics.some((t) => t.ratePerSecond === undefined) ? s.workload.ratePerSecond : 0);
+  const rate = totalRate(s);
   if (kill && end !== undefined) {
     const at = kill.step.at;
     const latest = typeof at === 'number' ? at + (kill.step.jitterSeconds ?? 0) : null;
