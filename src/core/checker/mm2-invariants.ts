@@ -47,7 +47,12 @@
  *    (D = s.downstream + 1 when U is past it), and MirrorSourceTask writes a new sync once a copy
  *    lands `offset.lag.max` or more past s.downstream + 1 (OffsetSyncWriter, KAFKA-14666), so the
  *    group's re-deliveries T − D stay within `offset.lag.max`; releases from 3.7.0 also sync the
- *    newest record at each offset flush (KAFKA-15906), which only tightens it. A finding names
+ *    newest record at each offset flush (KAFKA-15906), which only tightens it; up to 3.4.0 MM2
+ *    extrapolates from the newest sync (KAFKA-12468): no re-delivery without source gaps, and a
+ *    checkpoint ahead of the group (a skip, `translation`) is not what this bound judges. The
+ *    failover's other duplicates — what the consumer processed and had not committed, what it
+ *    committed after MM2's last checkpoint — are not translation and not bounded here
+ *    (expected-bound.ts and attribution.ts count them). A finding names
  *    the partition, T, D, the sync and the bound. The checkpoint task reads the syncs topic
  *    asynchronously: a finding means it translated from a sync older than one written before
  *    the checkpoint. No offset.lag.max recorded: every partition `unknown`.
