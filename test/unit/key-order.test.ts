@@ -171,6 +171,13 @@ describe('order per key (key-order.ts)', () => {
       expect(k).toMatchObject({ resurrected: 0, nonmonotonic: 1, pollSkip: 1, samples: { nonmonotonic: ['b0'], pollSkip: ['a1'] } });
     });
 
+    it('a reply recorded after the kill, before any step sent producers home, belongs to the era before the kill', () => {
+      const home = (state: 'start' | 'end') => ev({ type: 'step', index: 3, label: 'home', action: 'move-producers', target: 'primary', state });
+      const h = [value('a0', 'primary', 0), kill(), value('a1', 'primary', 1), value('b0', 'backup', 0), home('start'), home('end'), value('c0', 'primary', 2),
+        got('a0', 'primary'), got('b0', 'backup'), got('a1', 'primary'), got('c0', 'primary')];
+      expect(keyOrder(h)).toMatchObject({ unordered: 0, values: 4, resurrected: 1, resurrectedFirst: 1, samples: { resurrected: ['a1'] } });
+    });
+
     it('does not judge keys whose eras\' producers wrote at once, or whose log disagrees with the eras', () => {
       // Producers on both clusters before any failover: before-kill and backup-local interleave.
       const both = [value('a0', 'primary', 0), value('x0', 'backup', 0), value('a1', 'primary', 1), got('x0', 'primary'), got('a0', 'primary')];

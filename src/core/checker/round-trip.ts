@@ -11,7 +11,9 @@
  *  - backup-local:   acked on the backup before the failover — producers writing on both
  *                    clusters (active-active, a `start-producers` step);
  *  - outage:         acked on the backup after the failover (producers moved there);
- *  - after-failback: acked on the primary after the failover (producers moved back).
+ *  - after-failback: acked on the primary once a step sent producers there again after the
+ *                    failover (moved or started back); a reply recorded after the kill but
+ *                    before that is the before-kill era's (a history without steps: after the failover).
  *
  * Copies: every distinct `topic/partition@offset` holding the id on a cluster, as the final
  * verification read found it (every view of the scenario's topics: the topic itself and the
@@ -83,13 +85,18 @@ export function eraClock(events: readonly HistoryEvent[]): { killAt: number | nu
   const killAt = eventsOf(events, 'kill').find((e) => e.target === 'primary')?.t ?? null;
   // The failover: the kill, or a planned switchover's first move of the producers to the backup.
   const failoverAt = killAt ?? eventsOf(events, 'step').find((e) => e.state === 'start' && e.action === 'move-producers' && e.target === 'backup')?.t ?? null;
+  // Producers write on the primary again only once a step sends them there: an ack recorded after
+  // the kill but before that (a reply that reached the client as the broker died) is the old era's.
+  // A history without steps (hand-made) has only the failover to go by.
+  const steps = eventsOf(events, 'step');
+  const home = (at: number) => steps.find((e) => e.state === 'start' && (e.action === 'move-producers' || e.action === 'start-producers') && e.target === 'primary' && e.t >= at)?.t ?? null;
+  const homeAt = failoverAt === null ? null : steps.length ? home(failoverAt) : failoverAt;
   return {
     killAt,
     failoverAt,
     eraOf: (a) => {
-      const afterKill = failoverAt !== null && a.t >= failoverAt;
-      if (a.cluster === 'backup') return afterKill ? 'outage' : 'backup-local';
-      return afterKill ? 'after-failback' : 'before-kill';
+      if (a.cluster === 'backup') return failoverAt !== null && a.t >= failoverAt ? 'outage' : 'backup-local';
+      return homeAt !== null && a.t >= homeAt ? 'after-failback' : 'before-kill';
     },
   };
 }
