@@ -95,6 +95,14 @@ describe('offset-sync-misplaced', () => {
     expect(r.samples[0]).toMatchObject({ id: 'm11', found: 'm8', copies: [`${REMOTE}/0@14`] });
   });
 
+  it('reads a playbook\'s backup copies the same way, leaving out ids acked on the backup itself', () => {
+    const acked = Array.from({ length: 5 }, (_, i) => ev(1, { type: 'ack', id: `m${i}`, topic: 'orders', partition: 0, offset: String(i) }));
+    const copies = Array.from({ length: 5 }, (_, i) => ev(900, { type: 'copy', cluster: 'backup', id: `m${i}`, topic: REMOTE, partition: 0, offset: String(i) }));
+    const local = [ev(2, { type: 'ack', id: 'b0', topic: 'orders', partition: 0, offset: '0', cluster: 'backup' }), ev(900, { type: 'copy', cluster: 'backup', id: 'b0', topic: 'orders', partition: 0, offset: '0' })];
+    expect(check([start(), ...local, ...acked, ...copies, sync(1, 3, 3)])).toMatchObject({ verdict: 'holds', checked: 1 });
+    expect(check([start(), ...local, ...acked, ...copies, sync(1, 3, 2)])).toMatchObject({ verdict: 'broken', findings: 1, samples: [{ id: 'm3', found: 'm2' }] });
+  });
+
   it('is unknown where the source offset holds no acked record or the backup read found nothing there', () => {
     const r = check([start(), ...copied(20), sync(1, 25, 25), sync(2, 5, 30)]);
     expect(r).toMatchObject({ verdict: 'unknown', checked: 0, unknown: 2, why: { 'not-acked': 1, 'not-read': 1 } });

@@ -186,16 +186,32 @@ export function checkpointsWithinBackupEnd(ix: HistoryIndex, events: readonly Hi
   return verdictOf('checkpoint-beyond-backup-end', checked, unknown, found, { bounds });
 }
 
-/** Source `topic/partition` → its remote one, from where the backup holds acked ids. */
-function remotesOfSource(ix: HistoryIndex): Map<string, string> {
+/**
+ * Each remote `topic/partition` → its source one, from where the backup holds ids acked on the
+ * primary: the classic verification read's records, and a playbook's backup copies.
+ */
+function remoteSources(ix: HistoryIndex, events: readonly HistoryEvent[]): Map<string, string> {
+  const out = sourcesOfRemote(ix);
+  // An id acked on the backup itself sits in its own topic there, not in a remote one.
+  const local = new Set(eventsOf(events, 'ack').filter((a) => a.cluster === 'backup').map((a) => a.id));
+  for (const e of events) {
+    if (e.type !== 'copy' || e.cluster !== 'backup' || local.has(e.id) || out.has(tpKey(e.topic, e.partition))) continue;
+    const a = ix.acked.get(e.id);
+    if (a) out.set(tpKey(e.topic, e.partition), tpKey(a.topic, a.partition));
+  }
+  return out;
+}
+
+/** Source `topic/partition` → its remote one (`remoteSources` turned around). */
+function remotesOfSource(ix: HistoryIndex, events: readonly HistoryEvent[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [remote, source] of sourcesOfRemote(ix)) if (!out.has(source)) out.set(source, remote);
+  for (const [remote, source] of remoteSources(ix, events)) if (!out.has(source)) out.set(source, remote);
   return out;
 }
 
 /** Between two syncs' times (exclusive, inclusive), whether a topic or MM2 started anew, by the docblock's rules. */
 function rewindCauses(ix: HistoryIndex, events: readonly HistoryEvent[]): (sourceTp: string, from: number, to: number) => { recreated: boolean; restarted: boolean } {
-  const remotes = remotesOfSource(ix);
+  const remotes = remotesOfSource(ix, events);
   const recreations = eventsOf(events, 'topic').filter((e) => e.change === 'created' || e.change === 'deleted');
   const starts = [
     ...eventsOf(events, 'mirror-restart').map((r) => r.startedAt),
@@ -238,7 +254,7 @@ export function offsetSyncRewinds(ix: HistoryIndex, events: readonly HistoryEven
 }
 
 export function offsetSyncsPlaced(ix: HistoryIndex, events: readonly HistoryEvent[]): InvariantCheck {
-  const remotes = remotesOfSource(ix);
+  const remotes = remotesOfSource(ix, events);
   const ackedAt = new Map<string, string>();
   for (const [id, a] of ix.acked) ackedAt.set(`${tpKey(a.topic, a.partition)}@${a.offset}`, id);
   const backupAt = new Map(ix.backupAt);
@@ -269,7 +285,7 @@ const lastPoints = (points: readonly TranslationPoint[]): TranslationPoint[] => 
 
 export function redeliveriesWithinLagMax(ix: HistoryIndex, events: readonly HistoryEvent[], settings: CellSettings, points: readonly TranslationPoint[]): InvariantCheck {
   const lagMax = offsetLagMaxOf(settings);
-  const sources = sourcesOfRemote(ix);
+  const sources = remoteSources(ix, events);
   const syncs = syncsByPartition(events);
   const samples = eventsOf(events, 'sample');
   const found: InvariantFinding[] = [];
