@@ -100,6 +100,8 @@ describe('offset-sync-misplaced', () => {
     const copies = Array.from({ length: 5 }, (_, i) => ev(900, { type: 'copy', cluster: 'backup', id: `m${i}`, topic: REMOTE, partition: 0, offset: String(i) }));
     const local = [ev(2, { type: 'ack', id: 'b0', topic: 'orders', partition: 0, offset: '0', cluster: 'backup' }), ev(900, { type: 'copy', cluster: 'backup', id: 'b0', topic: 'orders', partition: 0, offset: '0' })];
     expect(check([start(), ...local, ...acked, ...copies, sync(1, 3, 3)])).toMatchObject({ verdict: 'holds', checked: 1 });
+    // b0 sits at offset 0 of the backup's own orders/0, m0 at the primary's: the sync names the primary's.
+    expect(check([start(), ...acked, ...local, ...copies, sync(1, 0, 0)])).toMatchObject({ verdict: 'holds', checked: 1 });
     expect(check([start(), ...local, ...acked, ...copies, sync(1, 3, 2)])).toMatchObject({ verdict: 'broken', findings: 1, samples: [{ id: 'm3', found: 'm2' }] });
   });
 

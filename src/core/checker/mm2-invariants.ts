@@ -255,8 +255,9 @@ export function offsetSyncRewinds(ix: HistoryIndex, events: readonly HistoryEven
 
 export function offsetSyncsPlaced(ix: HistoryIndex, events: readonly HistoryEvent[]): InvariantCheck {
   const remotes = remotesOfSource(ix, events);
+  // The syncs name the forward flow's source partitions: the primary's (an id acked on the backup sits at its own offsets there).
   const ackedAt = new Map<string, string>();
-  for (const [id, a] of ix.acked) ackedAt.set(`${tpKey(a.topic, a.partition)}@${a.offset}`, id);
+  for (const a of eventsOf(events, 'ack')) if ((a.cluster ?? 'primary') === 'primary') ackedAt.set(`${tpKey(a.topic, a.partition)}@${a.offset}`, a.id);
   const backupAt = new Map(ix.backupAt);
   for (const e of events) if (e.type === 'copy' && e.cluster === 'backup') backupAt.set(`${tpKey(e.topic, e.partition)}@${e.offset}`, e.id);
   const found: InvariantFinding[] = [];
