@@ -57,6 +57,20 @@ describe('order per key across a failback (4 keys, consumers home from the earli
     expect(k.resurrected! - k.resurrectedFirst!).toBeLessThanOrEqual(cell.counts!.duplicated as number);
   });
 
+  it('reads the forward flow\'s offset syncs before the kill: each names a primary record and the exact place of its copy', () => {
+    const syncs = eventsOf(history, 'offset-sync');
+    expect(syncs.length).toBeGreaterThan(0);
+    expect(cell.offsetSyncs).toMatchObject({ read: 'complete', syncs: syncs.length });
+    // The primary's acks only: the outage's ids sit at offsets of the backup's own topic.
+    const ackedAt = new Set(eventsOf(history, 'ack').filter((a) => (a.cluster ?? 'primary') === 'primary').map((a) => `${a.topic}/${a.partition}@${a.offset}`));
+    const known = syncs.filter((x) => ackedAt.has(`${x.topic}/${x.partition}@${x.upstreamOffset}`));
+    expect(known.length).toBeGreaterThan(0);
+    const invariant = (name: string) => cell.invariants!.find((i) => i.name === name)!;
+    expect(invariant('offset-sync-misplaced')).toMatchObject({ verdict: 'holds', checked: known.length, findings: 0 });
+    expect(invariant('offset-sync-rewind')).toMatchObject({ verdict: 'holds', findings: 0 });
+    expect(invariant('redelivery-beyond-lag-max').findings).toBe(0);
+  });
+
   it('says it on the terminal summary line', () => {
     expect(output).toMatch(new RegExp(`older era after newer +${cell.keyOrder!.resurrected}`));
   });
