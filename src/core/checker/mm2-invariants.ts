@@ -26,8 +26,9 @@
  *    MM2 started again between them (a timeline restart, a playbook's start/restart-mirror): a
  *    new task resumes from the last source offset it flushed and copies part again. Either way
  *    MM2's sync store drops every older sync then (OffsetSyncStore: "old offsets are invalid").
- *  - `offset-sync-misplaced`: a sync whose upstream offset holds an acked record (`id`) on the
- *    source partition while the backup's remote partition holds another record (`found`) at its
+ *  - `offset-sync-misplaced`: a sync whose upstream offset holds a record acked on the primary
+ *    (`id`; the backup's own acks sit at offsets of its own topics) on the source partition while
+ *    the backup's remote partition holds another record (`found`) at its
  *    downstream offset — the sync would translate a group to the wrong place. A sync is checked
  *    only when both places are known: an acked record at the upstream offset (an unacked write
  *    there: `not-acked`) and a record the verification read found at the downstream one (none:
@@ -52,8 +53,8 @@
  *    checkpoint ahead of the group (a skip, `translation`) is not what this bound judges. The
  *    failover's other duplicates — what the consumer processed and had not committed, what it
  *    committed after MM2's last checkpoint — are not translation and not bounded here
- *    (expected-bound.ts and attribution.ts count them). A finding names
- *    the partition, T, D, the sync and the bound. The checkpoint task reads the syncs topic
+ *    (expected-bound.ts and attribution.ts count them). A finding names the partition, T, D, the
+ *    sync and the bound. The checkpoint task reads the syncs topic
  *    asynchronously: a finding means it translated from a sync older than one written before
  *    the checkpoint. No offset.lag.max recorded: every partition `unknown`.
  * Each `unknown` check's reason is counted in `why`.
