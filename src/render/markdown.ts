@@ -19,6 +19,7 @@ import { restartRows } from './restart-rows.ts';
 import { aclRows, refusalRows } from './acl-rows.ts';
 import { BELOW_ASKED } from '../core/checker/workload-rate.ts';
 import { keyOrderText } from './key-order-text.ts';
+import { brokenInvariants, invariantDetail } from './invariant-text.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
 
@@ -164,8 +165,7 @@ const drawers: SectionDrawers<string[]> = {
     return restarts.rows.length ? ['', '## MM2 restarts', '', "Per restart of MM2 by the timeline: how long it was down (stop → fresh start), when it copied again (stop → the first new record on the backup) and its replication duplicates — ids copied before the restart and again after it, MM2 having resumed from the source offsets it last flushed (`offset.flush.interval.ms`). Times from the cell's start.", '', table(restarts.head, restarts.rows)] : null;
   },
   'mm2-findings': ({ results: r }) => {
-    const broken = r.cells.flatMap((c) => (c.invariants ?? []).filter((i) => i.verdict === 'broken').map((i) => `- **${mdText(c.key)}** ${code(i.name)}: ${i.findings} of ${i.checked} checked`
-      + (i.samples[0] ? `, e.g. ${mdText(i.samples[0].tp)} upstream ${mdText(i.samples[0].upstream)} → downstream ${mdText(i.samples[0].downstream)}${i.samples[0].backupEnd ? ` past the backup's end ${mdText(i.samples[0].backupEnd.offset)} (${mdText(i.samples[0].backupEnd.bound)})` : ''}${i.samples[0].previous ? ` after ${mdText(i.samples[0].previous.upstream)} → ${mdText(i.samples[0].previous.downstream)}` : ''}` : '')));
+    const broken = brokenInvariants(r.cells).map(({ key, check }) => `- **${mdText(key)}** ${code(check.name)}: ${mdText(invariantDetail(check))}`);
     return broken.length ? ['', "## MM2's invariants broken (findings about MirrorMaker 2, not the drill)", '', ...broken] : null;
   },
   'key-order': ({ results: r }) => {

@@ -27,6 +27,7 @@ import { cellVerdict, runVerdict } from './verdict-sentence.ts';
 import { workloadClockLabel } from '../core/results/clock.ts';
 import { paint, type Style } from './paint.ts';
 import { keyOrderFigures } from './key-order-text.ts';
+import { brokenInvariants, invariantText } from './invariant-text.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
 
@@ -310,6 +311,7 @@ const drawers: SectionDrawers<string> = {
     const restarts = rowsTable(restartRows(results.cells));
     return restarts && `MM2 restarts (duplicates: ids copied before the restart and again after it)\n${restarts}`;
   },
+  // Under the compact summary, verbose or not (`findingLines`).
   'mm2-findings': null,
   // The summary line of each keyed cell run gives its nonmonotonic and poll-skip values.
   'key-order': null,
@@ -324,6 +326,10 @@ export interface TerminalOptions extends SummaryStyle {
   runDir: string;
 }
 
+/** MM2's invariants broken, a line each: findings about MM2, beside the drill's verdict (which they do not change). */
+export const findingLines = (r: RunResults): string[] =>
+  brokenInvariants(r.cells).map(({ key, check }) => `MM2 finding (not the drill's): ${key} ${plain(invariantText(check))}`);
+
 /** The terminal: with `verbose`, the full tables; then the compact summary (a line per cell run) and the verdict. */
 export const terminalReporter = (o: TerminalOptions): Reporter => ({
   name: 'terminal',
@@ -335,6 +341,7 @@ export const terminalReporter = (o: TerminalOptions): Reporter => ({
       `\n${r.scenario.name} (Kafka ${r.environment.kafkaVersion})`,
       ...summaryLines(r, style),
       ...rateWarnings(r.cells).map((l) => paint(style.color, colours.failed, l)),
+      ...findingLines(r).map((l) => paint(style.color, 'yellow', l)),
       'In words:',
       ...verdictSentences(r),
       verdictLine(r, o.runDir, style),

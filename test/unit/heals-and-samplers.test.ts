@@ -78,3 +78,16 @@ it('the lag samplers sample every lane until they are stopped, once, and no heal
   expect(events.flat().every((e) => e.type === 'sample')).toBe(true);
   expect(samplers.firing('checkpointAgeSeconds')).toBe(false);
 });
+
+it('reads no offset syncs between external clusters: the team\'s MM2 names the topic after an alias the scenario does not give', async () => {
+  const asked: string[] = [];
+  const d = {
+    ctx: { cell: { scenario: { topics: [], alarms: {}, kafka: {}, workload: { transactionRecords: 0 }, external: { mirror: { sourceAlias: 'primary' } } } } },
+    env: { remoteTopics: [] }, admins: { get: () => ({}), client: (c: string) => void asked.push(c) }, rec: { events: () => [] }, lanes: [], sup: supervisor(),
+  } as unknown as DrillContext;
+  const samplers = Samplers.start(d, new Set());
+  samplers.followSyncs();
+  await samplers.beforeKill('primary');
+  await samplers.stop();
+  expect(asked).toEqual([]);
+});

@@ -57,6 +57,14 @@ export type HistoryEvent = Base &
      * `ts`: the record's timestamp (epoch ms), when MM2 emitted it (absent in histories written before it was recorded).
      */
     | { type: 'checkpoint'; group: string; topic: string; partition: number; upstreamOffset: string; downstreamOffset: string; key: string; value: string; ts?: number }
+    /**
+     * An offset sync of the forward flow, read live from its `mm2-offset-syncs.<target>.internal`
+     * topic (core/kafka/checkpoint.ts `decodeOffsetSync`) on the ADMIN path: the SOURCE
+     * `topic`/`partition`, the source record's offset (`upstreamOffset`) and its copy's on the
+     * backup (`downstreamOffset`); `ts`: the record's timestamp (epoch ms), when MM2 wrote it;
+     * `syncsPartition`/`syncsOffset`: where the sync sits in the syncs topic (its order).
+     */
+    | { type: 'offset-sync'; topic: string; partition: number; upstreamOffset: string; downstreamOffset: string; ts: number; syncsPartition: number; syncsOffset: string }
     /** The offsets a failover strategy made the consumer resume from (topic/partition → offset; absent: auto.offset.reset). */
     | { type: 'failover-offsets'; strategy: string; group: string; offsets: Record<string, string> }
     /** RemoteClusterUtils.translateOffsets, run by Kafka itself in the MM2 container (cross-check). */
@@ -133,8 +141,12 @@ export type HistoryEvent = Base &
      * `verify-end` (the end offsets the verification read read up to).
      */
     | { type: 'offsets'; label: string; cluster: string; topic: string; offsets: PartitionOffsets }
-    /** `backup` / `drain` of the classic drill; `primary-copies` / `backup-copies` of a playbook's verification. */
-    | { type: 'read-complete'; what: 'backup' | 'drain' | 'primary-copies' | 'backup-copies'; complete: boolean; detail: string }
+    /**
+     * `backup` / `drain` of the classic drill; `primary-copies` / `backup-copies` of a playbook's
+     * verification; `offset-syncs`: the forward flow's offset syncs, read up to the end the syncs
+     * topic had just before its cluster was killed (or at the end of the steps).
+     */
+    | { type: 'read-complete'; what: 'backup' | 'drain' | 'primary-copies' | 'backup-copies' | 'offset-syncs'; complete: boolean; detail: string }
     | { type: 'cell-end'; status: 'completed' | 'failed' | 'interrupted'; error?: string }
   );
 
@@ -142,7 +154,7 @@ export type EventType = HistoryEvent['type'];
 
 /** Every event type, for documentation and readers (checked complete at compile time). */
 export const eventTypes = [
-  'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'failover-offsets',
+  'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'offset-sync', 'failover-offsets',
   'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'standby', 'kill', 'acls', 'auth-error', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
   'mirror-restart',
   'sample', 'health', 'alarm', 'offsets', 'read-complete', 'cell-end',

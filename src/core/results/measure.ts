@@ -15,6 +15,7 @@ import { atKillChecker, faultsChecker } from '../checker/lag.ts';
 import { keyOrderChecker } from '../checker/key-order.ts';
 import { ledgerChecker } from '../checker/ledger.ts';
 import { mm2InvariantsChecker } from '../checker/mm2-invariants.ts';
+import { offsetSyncsChecker } from '../checker/offset-syncs.ts';
 import { mirrorRestartsChecker } from '../checker/mirror-restarts.ts';
 import { roundTripChecker } from '../checker/round-trip.ts';
 import { topicsChecker } from '../checker/topic-replication.ts';
@@ -23,7 +24,7 @@ import type { CellResult } from './results.ts';
 import { workloadRateChecker } from '../checker/workload-rate.ts';
 
 /** The result fields a checker fills on its own, each with its checker's figure (the ledger's fields are derived below). */
-type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'translation' | 'invariants' | 'keyOrder' | 'restarts' | 'acls' | 'events';
+type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'translation' | 'invariants' | 'offsetSyncs' | 'keyOrder' | 'restarts' | 'acls' | 'events';
 
 /** One checker per result field, in results.json's order; a field without one does not compile. */
 const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], undefined>> } = {
@@ -35,6 +36,7 @@ const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], u
   workloadRates: workloadRateChecker,
   translation: translationChecker,
   invariants: mm2InvariantsChecker,
+  offsetSyncs: offsetSyncsChecker,
   keyOrder: keyOrderChecker,
   restarts: mirrorRestartsChecker,
   acls: aclFindingsChecker,

@@ -5,6 +5,7 @@
 import type { TopicReplication } from '../checker/topic-replication.ts';
 import type { TranslationAccuracy } from '../checker/translation-accuracy.ts';
 import type { InvariantCheck } from '../checker/mm2-invariants.ts';
+import type { OffsetSyncFigures } from '../checker/offset-syncs.ts';
 import type { KeyOrder } from '../checker/key-order.ts';
 import type { MirrorRestarts } from '../checker/mirror-restarts.ts';
 import type { Ledger, LedgerCounts, LedgerSamples, PartitionCounts } from '../checker/ledger.ts';
@@ -95,6 +96,12 @@ export interface CellResult {
   translation?: TranslationAccuracy;
   /** MM2's invariants checked as oracles (core/checker/mm2-invariants.ts): a break is a finding about MM2. Absent in older results. */
   invariants?: InvariantCheck[];
+  /**
+   * MM2's offset syncs of the forward flow as the drill read them (core/checker/offset-syncs.ts): per
+   * source partition, how many and their spacing. `read: 'unknown'`: not read (a team's MM2 between
+   * external clusters); absent in older results.
+   */
+  offsetSyncs?: OffsetSyncFigures;
   /**
    * The order per key of a keyed workload across the failover (core/checker/key-order.ts):
    * nonmonotonic and poll-skip values, rewinds. Null: the workload was not keyed; absent in older results.

@@ -74,7 +74,10 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     d, workload: p.workload, mirrors: p.mirrors, configs: p.configs, killed,
     faultTargets: () => faultTargets(env),
     throwIfInterrupted: (where) => sup.throwIfInterrupted(where),
-    beforeKill: () => p.samplers.stopLag(),
+    beforeKill: async (cluster) => {
+      if (cluster === 'primary') await p.samplers.stopLag();
+      await p.samplers.beforeKill(cluster);
+    },
     beforeDrain: () => p.heals.beforeDrain(),
     addHeal: (heal, what, afterMs) => p.heals.add(heal, what, afterMs),
   });
@@ -124,6 +127,7 @@ async function startWorkload(d: DrillContext, p: Parts): Promise<number> {
   const s = d.ctx.cell.scenario;
   for (const [name, m] of Object.entries(s.mirrors)) if (m.startAt === 'setup') await p.mirrors.start(name);
   p.samplers.watchHealth(p.killed);
+  p.samplers.followSyncs();
   await p.workload.startProducing('primary');
   d.phase('workload-started');
   const workloadStart = Date.now();

@@ -60,7 +60,7 @@ export function stepActions(x: StepDeps): StepActions {
 
   return {
     'kill-cluster': async (step) => {
-      if (step.cluster === 'primary') await x.beforeKill();
+      await x.beforeKill(step.cluster);
       await snapshot(offsetsLabels.beforeKill);
       const how = await d.env[step.cluster].kill();
       x.killed.add(step.cluster);
