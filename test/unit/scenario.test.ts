@@ -44,7 +44,7 @@ describe('scenario schema', () => {
     [{ ...minimal, topics: [{ name: 'orders', partitions: 1.5 }] }, 'topics[0].partitions:', 'found number 1.5'],
     [{ ...minimal, kafka: { nodes: 0 } }, 'kafka.nodes:', 'Too small'],
     [{ ...minimal, kafka: { version: 'latest' } }, 'kafka.version:', 'a version like'],
-    [{ ...minimal, timeline: { killPrimaryAfterSeconds: 20 } }, 'timeline:', 'expected array'],
+    [{ ...minimal, timeline: { killPrimaryAfterSeconds: 20 } }, 'timeline:', 'expected an array of steps, or the name of an entry of `timelines`'],
     [{ ...minimal, timeline: [{ at: -3, action: 'kill-primary' }] }, 'timeline[0].at:', 'found number -3'],
     [{ ...minimal, timeline: [{ at: 5, action: 'kill-backup' }] }, 'timeline[0].action:', 'found "kill-backup"'],
     [{ ...minimal, timeline: [{ at: { acked: 0 }, action: 'kill-primary' }] }, 'timeline[0].at.acked:', 'found number 0'],
