@@ -15,6 +15,7 @@ import { keyOrderChecker } from '../checker/key-order.ts';
 import { ledgerChecker } from '../checker/ledger.ts';
 import { mm2InvariantsChecker } from '../checker/mm2-invariants.ts';
 import { mirrorRestartsChecker } from '../checker/mirror-restarts.ts';
+import { catchUpChecker } from '../checker/catch-up.ts';
 import { roundTripChecker } from '../checker/round-trip.ts';
 import { topicsChecker } from '../checker/topic-replication.ts';
 import { translationChecker } from '../checker/translation-accuracy.ts';
@@ -22,7 +23,7 @@ import type { CellResult } from './results.ts';
 import { workloadRateChecker } from '../checker/workload-rate.ts';
 
 /** The result fields a checker fills on its own, each with its checker's figure (the ledger's fields are derived below). */
-type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'translation' | 'invariants' | 'keyOrder' | 'restarts' | 'events';
+type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'translation' | 'invariants' | 'keyOrder' | 'restarts' | 'catchUp' | 'events';
 
 /** One checker per result field, in results.json's order; a field without one does not compile. */
 const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], undefined>> } = {
@@ -36,6 +37,7 @@ const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], u
   invariants: mm2InvariantsChecker,
   keyOrder: keyOrderChecker,
   restarts: mirrorRestartsChecker,
+  catchUp: catchUpChecker,
   /** What happened when, from the cell start (the origin of `phases` and `faults`) — the report's event table. */
   events: eventsChecker,
 };
