@@ -13,6 +13,7 @@ import { attributionText } from './attribution-text.ts';
 import { counted, type CellResult, type RunResults } from '../core/results/results.ts';
 import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { restartRows } from './restart-rows.ts';
+import { catchUpRows } from './catch-up-rows.ts';
 import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
 import { rateRows, rateWarnings } from './rate-rows.ts';
@@ -304,6 +305,10 @@ const drawers: SectionDrawers<string> = {
   'mirror-restarts': ({ results }) => {
     const restarts = rowsTable(restartRows(results.cells));
     return restarts && `MM2 restarts (duplicates: ids copied before the restart and again after it)\n${restarts}`;
+  },
+  'catch-up': ({ results }) => {
+    const rows = rowsTable(catchUpRows(results.cells));
+    return rows && `MM2's catch-up after each healed fault (copy rate while it still had a backlog)\n${rows}`;
   },
   'mm2-findings': null,
   // The summary line of each keyed cell run gives its nonmonotonic and poll-skip values.
