@@ -46,6 +46,8 @@ describe('scenario schema', () => {
     [{ ...minimal, kafka: { version: 'latest' } }, 'kafka.version:', 'a version like'],
     [{ ...minimal, timeline: { killPrimaryAfterSeconds: 20 } }, 'timeline:', 'expected an array of steps, or the name of an entry of `timelines`'],
     [{ ...minimal, timeline: [{ at: -3, action: 'kill-primary' }] }, 'timeline[0].at:', 'found number -3'],
+    [{ ...minimal, mirrors: { forward: { source: 'primary', target: 'backup', startAt: 'setup', properties: { 'tasks.max': 3 } } } }, 'mirrors:', 'without a playbook the drill runs one MirrorMaker 2 from the `mirror` block'],
+    [{ ...minimal, topologies: { a: { forward: { source: 'primary', target: 'backup', startAt: 'setup' } }, b: { x: { source: 'primary', target: 'backup', startAt: 'setup' } } }, mirrors: 'b' }, 'mirrors:', '`mirrors` is not used'],
     [{ ...minimal, timeline: [{ at: 5, action: 'kill-backup' }] }, 'timeline[0].action:', 'found "kill-backup"'],
     [{ ...minimal, timeline: [{ at: { acked: 0 }, action: 'kill-primary' }] }, 'timeline[0].at.acked:', 'found number 0'],
     [{ ...minimal, timeline: [{ at: 5, action: 'kill-primary' }, { at: 9, action: 'kill-primary' }] }, 'timeline:', 'at most one'],
