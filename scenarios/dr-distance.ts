@@ -31,7 +31,9 @@ export default defineScenario({
   // measures its copy rate.
   workload: { ratePerSecond: 1000, messageBytes: 8192, durationSeconds: 24 },
   timeline: [
-    { at: 0, action: { fault: 'latency', link: 'mm2-primary', latencyMs: 1 } },
+    // With a duration past the drain: a fault without one is healed as the consumer drains, at the
+    // workload's end, and MM2 would drain its backlog without the WAN.
+    { at: 0, durationSeconds: 300, action: { fault: 'latency', link: 'mm2-primary', latencyMs: 1 } },
     { at: 3, durationSeconds: 20, action: { fault: 'pause', target: 'mirror' } },
   ],
   matrix: { 'timeline.0.action.latencyMs': [1, 10, 40, 75, 150] },
