@@ -17,6 +17,7 @@ import { clockOf, workloadClockLabel } from '../core/results/clock.ts';
 import { rateRows } from './rate-rows.ts';
 import { restartRows } from './restart-rows.ts';
 import { aclRows, refusalRows } from './acl-rows.ts';
+import { catchUpRows } from './catch-up-rows.ts';
 import { BELOW_ASKED } from '../core/checker/workload-rate.ts';
 import { keyOrderText } from './key-order-text.ts';
 import { brokenInvariants, invariantDetail } from './invariant-text.ts';
@@ -163,6 +164,10 @@ const drawers: SectionDrawers<string[]> = {
   'mirror-restarts': ({ results: r }) => {
     const restarts = restartRows(r.cells);
     return restarts.rows.length ? ['', '## MM2 restarts', '', "Per restart of MM2 by the timeline: how long it was down (stop → fresh start), when it copied again (stop → the first new record on the backup) and its replication duplicates — ids copied before the restart and again after it, MM2 having resumed from the source offsets it last flushed (`offset.flush.interval.ms`). Times from the cell's start.", '', table(restarts.head, restarts.rows)] : null;
+  },
+  'catch-up': ({ results: r }) => {
+    const rows = catchUpRows(r.cells);
+    return rows.rows.length ? ['', "## MM2's catch-up after each fault", '', "Per fault healed while replication was sampled: the records the backup trailed by at the heal, when MM2 copied again and when it had caught up (s from the heal), and its copy rate while it still had records older than the previous sample to copy — the most it sustains on that path; min–max: how long the window can have been, given when each sample read. `≥`: the backlog drained within one sampling interval, a lower bound (core/checker/catch-up.ts).", '', table(rows.head, rows.rows)] : null;
   },
   'mm2-findings': ({ results: r }) => {
     const broken = brokenInvariants(r.cells).map(({ key, check }) => `- **${mdText(key)}** ${code(check.name)}: ${mdText(invariantDetail(check))}`);

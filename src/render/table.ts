@@ -14,6 +14,7 @@ import { counted, type CellResult, type RunResults } from '../core/results/resul
 import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { restartRows } from './restart-rows.ts';
 import { aclRows, refusalRows } from './acl-rows.ts';
+import { catchUpRows } from './catch-up-rows.ts';
 import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
 import { rateRows, rateWarnings } from './rate-rows.ts';
@@ -310,6 +311,10 @@ const drawers: SectionDrawers<string> = {
   'mirror-restarts': ({ results }) => {
     const restarts = rowsTable(restartRows(results.cells));
     return restarts && `MM2 restarts (duplicates: ids copied before the restart and again after it)\n${restarts}`;
+  },
+  'catch-up': ({ results }) => {
+    const rows = rowsTable(catchUpRows(results.cells));
+    return rows && `MM2's catch-up after each healed fault (copy rate while it still had a backlog)\n${rows}`;
   },
   // Under the compact summary, verbose or not (`findingLines`).
   'mm2-findings': null,

@@ -8,6 +8,7 @@ import type { CellRecorder } from '../recorder.ts';
 import { committedOffsets } from './kafka-client.ts';
 import { tpKey } from '../../core/history/topic-partition.ts';
 import { recordLag, type AckedOffsets } from '../../core/checker/lag.ts';
+import { LAG_SAMPLE_INTERVAL_MS } from '../../core/checker/catch-up.ts';
 import { sleep } from '../wait.ts';
 
 
@@ -62,7 +63,7 @@ export function startLagSampler(o: {
       } catch {
         // A sample that fails (a paused cluster, a broker restarting) is simply missing.
       }
-      await sleep(o.intervalMs ?? 1000, stop.signal);
+      await sleep(o.intervalMs ?? LAG_SAMPLE_INTERVAL_MS, stop.signal);
     }
   })();
   return {

@@ -8,6 +8,7 @@ import type { InvariantCheck } from '../checker/mm2-invariants.ts';
 import type { OffsetSyncFigures } from '../checker/offset-syncs.ts';
 import type { KeyOrder } from '../checker/key-order.ts';
 import type { MirrorRestarts } from '../checker/mirror-restarts.ts';
+import type { CatchUp } from '../checker/catch-up.ts';
 import type { Ledger, LedgerCounts, LedgerSamples, PartitionCounts } from '../checker/ledger.ts';
 import type { PhaseName } from '../history/history.ts';
 import type { AtKill, FaultWindow } from '../checker/lag.ts';
@@ -118,6 +119,11 @@ export interface CellResult {
    * clusters were not secured; absent in older results.
    */
   acls?: AclFindings | null;
+  /**
+   * MM2's catch-up after each healed timeline fault (core/checker/catch-up.ts): the backlog, when it
+   * copied again and caught up, and its copy rate while it had a backlog. Absent in older results.
+   */
+  catchUp?: CatchUp[];
   /** A playbook cell's round trip: eras, copies per cluster, stranded, resurrected, step timings (null: a timeline drill). */
   roundTrip: RoundTrip | null;
   /**

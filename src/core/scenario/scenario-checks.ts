@@ -253,6 +253,22 @@ function standbyIssues(s: Scenario): ScenarioIssue[] {
   return [];
 }
 
+/**
+ * Without a playbook the drill starts one MirrorMaker 2, from the `mirror` block: mirrors declared
+ * beside it (their properties, policies, names) would be silently ignored.
+ */
+function unusedMirrorsIssues(s: Scenario): ScenarioIssue[] {
+  if (s.playbook !== undefined) return [];
+  const names = Object.keys(s.mirrors);
+  const forward = s.mirrors.forward;
+  const plain = names.length === 1 && forward !== undefined && forward.source === 'primary' && forward.target === 'backup'
+    && forward.startAt === 'setup' && forward.startFrom === 'earliest' && forward.policy === undefined && forward.role === 'data' && Object.keys(forward.properties).length === 0;
+  return plain ? [] : [{
+    path: ['mirrors'], input: names,
+    message: 'without a playbook the drill runs one MirrorMaker 2 from the `mirror` block, and `mirrors` is not used: put its settings in `mirror.properties` (a matrix dimension can set each), or drive the drill with a playbook (docs/playbooks.md)',
+  }];
+}
+
 /** A playbook names mirrors and playbooks that exist, and has a mirror to start with. */
 function playbookIssues(s: Scenario): ScenarioIssue[] {
   if (s.playbook === undefined) return [];
@@ -342,7 +358,7 @@ function releaseIssues(s: Scenario): ScenarioIssue[] {
 
 export const scenarioIssues = (s: Scenario): ScenarioIssue[] => [
   ...policyIssues(s), ...topicIssues(s), ...workloadIssues(s), ...brokerIssues(s), ...(s.playbook === undefined ? timelineIssues(s) : playbookIssues(s)), ...externalIssues(s),
-  ...fileIssues(s), ...releaseIssues(s), ...standbyIssues(s), ...securityIssues(s),
+  ...fileIssues(s), ...releaseIssues(s), ...standbyIssues(s), ...securityIssues(s), ...unusedMirrorsIssues(s),
 ];
 
 /** `kafka.security` secures the clusters the drill starts: not external ones (their own `ssl` / `sasl`), not a team's properties file's MM2 with its own credentials. */

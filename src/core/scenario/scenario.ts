@@ -250,6 +250,12 @@ const failoverSchema = z.strictObject({
 
 const namedSets = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a kebab-case name');
 
+const timelineSteps = z
+  .array(stepSchema)
+  .min(1)
+  .max(50)
+  .refine((steps) => steps.filter((s) => s.action === 'kill-primary').length <= 1, { message: 'at most one step with action "kill-primary"' });
+
 export const scenarioFields = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a kebab-case name like "quickstart"').describe('The scenario\'s name, kebab-case (`quickstart`): its run directories are named after it.'),
   description: z.string().default('').describe('What the scenario drills, shown in summary.md and report.html.'),
@@ -258,13 +264,11 @@ export const scenarioFields = z.strictObject({
     .describe('The topics the workload writes and MM2 mirrors, each name once.'),
   mirror: mirrorSchema.prefault({}),
   workload: workloadSchema.prefault({}),
-  timeline: z
-    .array(stepSchema)
-    .min(1)
-    .max(50)
+  timeline: z.union([timelineSteps, z.string().min(1)], { error: 'expected an array of steps, or the name of an entry of `timelines`' })
     .default([{ at: 20, action: 'kill-primary' }])
-    .refine((steps) => steps.filter((s) => s.action === 'kill-primary').length <= 1, { message: 'at most one step with action "kill-primary"' })
-    .describe('Steps in time (docs/scenarios.md#faults-on-the-timeline). With one `kill-primary` the consumer fails over to the backup; without, the drill checks the primary alone (faults only) and `workload.durationSeconds` must end it. With a `playbook`, it holds faults only.'),
+    .describe('Steps in time (docs/scenarios.md#faults-on-the-timeline). With one `kill-primary` the consumer fails over to the backup; without, the drill checks the primary alone (faults only) and `workload.durationSeconds` must end it. With a `playbook`, it holds faults only. Or the name of an entry of `timelines`, so that a matrix can compare whole sequences of faults.'),
+  timelines: z.record(namedSets, timelineSteps).default({})
+    .describe("Named timelines for `timeline` (and matrix values of `timeline`: `matrix: { timeline: ['wan-on-consume', 'wan-on-produce'] }`): one dimension that changes several steps at once, e.g. the same faults on another link."),
   failover: failoverSchema.prefault({}),
   mirrors: z.union([mirrorsSchema, z.string().min(1)]).prefault(defaultMirrors)
     .describe('The mirrors, by name: each a MirrorMaker 2 process in its own container with one flow; the `mirror` block holds the settings they share. Default: `forward`, primary → backup, started with the environment. A `playbook` starts, stops and measures them by name. Or the name of an entry of `topologies` (docs/topologies.md).'),
@@ -287,10 +291,12 @@ export const scenarioFields = z.strictObject({
 
 export type ScenarioFields = z.output<typeof scenarioFields>;
 /** A validated scenario with every default applied (and a properties file imported). */
-export type Scenario = Omit<ScenarioFields, 'mirror' | 'mirrors'> & {
+export type Scenario = Omit<ScenarioFields, 'mirror' | 'mirrors' | 'timeline'> & {
   mirror: Mirror;
   /** The mirrors, a named topology resolved. */
   mirrors: Record<string, MirrorSpec>;
+  /** The steps, a named timeline resolved. */
+  timeline: TimelineStep[];
 };
 
 /** What a scenario file may contain (defaults filled in later). */
