@@ -36,6 +36,7 @@ export function startLagSampler(o: {
   const loop = (async () => {
     while (!stop.signal.aborted) {
       try {
+        const readFrom = Date.now();
         const [primaryOffsets, backupOffsets, synced, committed] = await Promise.all([
           Promise.all(o.topics.map((t) => o.primary().fetchTopicOffsets(t))),
           Promise.all(o.remoteTopics.map((t) => o.backup().fetchTopicOffsets(t))),
@@ -59,7 +60,7 @@ export function startLagSampler(o: {
         const sum = (pairs: Record<string, [number, number]>, k: 0 | 1) => Object.values(pairs).reduce((a, e) => a + Math.max(0, e[k]), 0);
         const [primaryEnd, backupEnd] = [sum(ends, 0), sum(ends, 1)];
         latest = recordLag(ends, o.acked?.() ?? null);
-        o.recorder.emit({ type: 'sample', primaryEnd, backupEnd, backupGroupOffset: sum(groups, 1), consumerPosition: sum(groups, 0), ends, groups, starts });
+        o.recorder.emit({ type: 'sample', readFrom, primaryEnd, backupEnd, backupGroupOffset: sum(groups, 1), consumerPosition: sum(groups, 0), ends, groups, starts });
       } catch {
         // A sample that fails (a paused cluster, a broker restarting) is simply missing.
       }

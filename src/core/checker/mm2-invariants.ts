@@ -11,8 +11,11 @@
  *    partition's end on the backup when MM2 emitted it — MM2 would send a consumer to an offset
  *    that did not exist yet. An end offset never shrinks (a recreated topic aside), so any end
  *    sampled at or after the emission bounds it from above; the tightest bound the history holds
- *    is used and named (`bound`): `sample` — the first replication sample at or after the
- *    checkpoint's timestamp; `failover-end` — the backup's end at the failover (the checkpoints
+ *    is used and named (`bound`): `sample` — the first replication sample whose reads began at
+ *    or after the checkpoint's timestamp (its `readFrom`; in histories without it, a sample whose
+ *    predecessor of the same sampler had been recorded by then — a sampler reads one sample after
+ *    the other. A sample is recorded when its reads end, up to a second or more after they began:
+ *    its `t` alone would compare the checkpoint with an end read before it was emitted); `failover-end` — the backup's end at the failover (the checkpoints
  *    were read then, so every one was emitted before); `verify-end` — the end the final
  *    verification read read up to, the weakest. No bound: `unknown`.
  *
@@ -157,7 +160,8 @@ export function backupEndAt(
 ): { offset: bigint; bound: EndBound } | null {
   const tp = tpKey(c.topic, c.partition);
   if (c.ts !== undefined && source !== undefined) {
-    const s = samples.find((x) => x.t >= c.ts! && x.ends?.[source] !== undefined);
+    const own = samples.filter((x) => x.ends?.[source] !== undefined);
+    const s = own.find((x, i) => (x.readFrom ?? own[i - 1]?.t ?? -Infinity) >= c.ts!);
     if (s) return { offset: BigInt(s.ends![source]![1]), bound: 'sample' };
   }
   const f = failoverEnd.get(tp);

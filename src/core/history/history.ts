@@ -124,6 +124,8 @@ export type HistoryEvent = Base &
     /** Replication progress, sampled on the ADMIN paths: end offsets summed over partitions, and the group's offsets MM2 synced to the backup. */
     | {
         type: 'sample'; primaryEnd: number; backupEnd: number; backupGroupOffset: number; consumerPosition: number;
+        /** When its reads began (the event's `t` is when they ended, up to a second or more later); absent in older histories. */
+        readFrom?: number;
         /** Per source `topic/partition`: [its end offset on the primary, its remote partition's on the backup]. */
         ends?: Record<string, [number, number]>;
         /** Per source `topic/partition`: [the group's committed offset on the primary, the one MM2 synced to its remote partition on the backup] (-1: none). */
