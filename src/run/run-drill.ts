@@ -189,17 +189,21 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   } finally {
     // An environment started ahead for a cell run the drill never reached (Ctrl-C, a harness failure).
     if (next) results.cells.push(...(await next.cancel()));
-    await Promise.all(releasing);
+    // The reports need no container: they are written while the last environments are removed.
     // A container whose creation was still in flight when its cell swept by label may have
     // appeared since; nothing of this run but a kept environment outlives it.
-    await removeLabelled(client, { [LABEL_RUN]: runId, [LABEL_KEEP]: 'false' }).catch(() => undefined);
-    // A harness failure between cells leaves none of them in error, yet the run did not complete.
-    results.summary = summarize(results.cells, thresholdsOf);
-    results.status = harnessFailure(o.signal) ? 'error' : runStatus(results.cells, interruptedByUser(o.signal), results.summary);
-    results.finishedAt = new Date().toISOString();
-    save();
-    await history.close();
-    report = writeReports(runDir, results, readHistory(runDir).events);
+    const removed = Promise.all(releasing).then(() => removeLabelled(client, { [LABEL_RUN]: runId, [LABEL_KEEP]: 'false' })).catch(() => undefined);
+    try {
+      // A harness failure between cells leaves none of them in error, yet the run did not complete.
+      results.summary = summarize(results.cells, thresholdsOf);
+      results.status = harnessFailure(o.signal) ? 'error' : runStatus(results.cells, interruptedByUser(o.signal), results.summary);
+      results.finishedAt = new Date().toISOString();
+      save();
+      await history.close();
+      report = writeReports(runDir, results, readHistory(runDir).events);
+    } finally {
+      await removed;
+    }
   }
   return { results, runDir, report };
 }
