@@ -117,7 +117,11 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const early = playbook ? undefined : launch('forward');
   // Its failure is reported by the await below; a cluster's failure first would leave it unhandled.
   early?.catch(() => undefined);
-  const [primary, backup] = await clusters;
+  // A failed start awaits MM2's container too: nothing of it may appear after the cell's clean-up.
+  const [primary, backup] = await clusters.catch(async (e: unknown) => {
+    await early?.catch(() => undefined);
+    throw e;
+  });
   o.onStage('clusters-up');
 
   await createTopics(primary, s, kafkaLog, o.signal);
