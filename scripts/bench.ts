@@ -4,7 +4,10 @@
  * recorded, and each step of a scenario's own playbook (e.g. test/fixtures/failback-default.ts).
  * Also, per environment (paired variants share one): its wall time and the harness's overhead —
  * everything that is not the scenario's workload time up to the kill and its configured failover
- * delay — and the peak memory of all the run's containers together and of the harness process.
+ * delay — on the environment's own clock (from its start, which may overlap the previous one's
+ * drain) and on the run's wall clock (the whole drill's time shared out over its environments:
+ * what a user waits for, process start and reports included), and the peak memory of all the
+ * run's containers together and of the harness process.
  * Options after `runs` go to `mm2-drill run` (e.g. `--set pairing=false`, `--repeat 1`).
  * Usage: npm run bench -- [scenario.ts] [runs] [run options...]
  * `npm run bench -- --scale [--seconds s] [--bytes n] [--partitions n]`: the producer's ceiling
@@ -78,7 +81,8 @@ for (let i = 0; i < runs; i++) {
   const t0 = Date.now();
   const child = $`node bin/mm2-drill.js run ${scenario} ${runArgs} --json --results results/bench`.quiet().nothrow();
   const { value: out, containersMiB, harnessMiB } = await peakMemory(() => child.child?.pid, child);
-  add('whole drill (all cells, wall clock)', Date.now() - t0);
+  const wall = Date.now() - t0;
+  add('whole drill (all cells, wall clock)', wall);
   memory.push({ containersMiB, harnessMiB });
   if (out.exitCode !== 0) {
     console.error(`drill exited ${out.exitCode}:\n${out.stderr}`);
@@ -88,11 +92,14 @@ for (let i = 0; i < runs; i++) {
   // One environment per paired group (the first variant's run carries it), one per cell otherwise.
   const environments = results.cells.filter((c) => !c.pairedRun || c.pairedRun.environment === c.key);
   shape.add(`${results.cells.length} cell run(s) in ${environments.length} environment(s)`);
+  let scripted = 0;
   for (const c of environments) {
     add('environment total', c.durationMs);
     const workload = c.phases.kill !== undefined && c.phases['workload-started'] !== undefined ? c.phases.kill - c.phases['workload-started'] : 0;
-    add('harness overhead per environment (total − workload to the kill − failover delay)', c.durationMs - workload - (c.failoverDelayMs ?? 0));
+    scripted += workload + (c.failoverDelayMs ?? 0);
+    add('harness overhead per environment, its own clock (total − workload to the kill − failover delay)', c.durationMs - workload - (c.failoverDelayMs ?? 0));
   }
+  add('harness overhead per environment, run wall clock ((whole drill − workloads − failover delays) ÷ environments)', (wall - scripted) / environments.length);
   for (const c of results.cells) {
     add('cell total', c.durationMs);
     for (const [label, from, to] of spans) {

@@ -23,12 +23,29 @@ import { Resources } from './resources.ts';
 import { cellFailure } from './abort-reason.ts';
 import { dockerClient, LABEL_CELL, removeLabelled } from '../adapters/containers/docker.ts';
 import type { CellContext, UnitContext } from './cell-context.ts';
+import { DrillError } from '../core/errors.ts';
+
+/** A unit's environment on its way up (or up): run its playbook on it, or cancel it unused. */
+export interface StartedCells {
+  /**
+   * Runs the playbook once the environment is up and returns a result per variant, in `cells`
+   * order, and its environment's release (removal, or `--keep`) under way: not awaited here, so
+   * the next environment need not wait for it; the caller awaits it before the run ends.
+   * `onQuiet` is called once the drill's timing-sensitive part is over (run/playbook/playbook-runner.ts).
+   */
+  run(o?: { onQuiet?: () => void }): Promise<{ results: CellResult[]; released: Promise<void> }>;
+  /** The drill stopped before this unit ran: its variants end interrupted and its environment is removed. */
+  cancel(): Promise<CellResult[]>;
+}
 
 /**
- * Runs one environment and returns a result per variant, in `cells` order. Each variant has its
- * own history (the shared events are written to every one) and is measured and judged on its own.
+ * Starts one environment for `unit` — recorded from now on, in every variant's history — and
+ * returns at once: the drill may start the next unit's environment while the current one drains
+ * (run/run-drill.ts). Each environment has its own network, containers and ports. Running it
+ * returns a result per variant, in `cells` order: each variant has its own history (the shared
+ * events are written to every one) and is measured and judged on its own.
  */
-export async function runCells(unit: UnitContext): Promise<CellResult[]> {
+export function startCells(unit: UnitContext): StartedCells {
   const first = unit.cells[0];
   if (!first) throw new Error('no cell to run');
   const startedAt = Date.now();
@@ -70,32 +87,26 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
   phase('images-ready');
   let env: DrillEnvironment | undefined;
   const warn = (line: string) => unit.progress.info(`WARNING [${label}]: ${line}`);
-  try {
-    const up = unit.progress.step(`[${label}] clusters, Toxiproxy and MM2 up`);
-    const options = { scenario: s, images: unit.images, policy: unit.policy, labels: unit.labels, logDir, signal: unit.signal, onStage: phase };
-    env = s.external
-      ? await startExternalEnvironment({
-        ...options, runId: unit.runId, scenarioDir: unit.scenarioDir, groups: unit.cells.map((c) => c.scenario.workload.consumer.groupId), warn,
-      }, resources.track)
-      : await startEnvironment(options, resources.track);
+  const up = unit.progress.step(`[${label}] clusters, Toxiproxy and MM2 up`);
+  const options = { scenario: s, images: unit.images, policy: unit.policy, labels: unit.labels, logDir, signal: unit.signal, onStage: phase };
+  const starting = (s.external
+    ? startExternalEnvironment({
+      ...options, runId: unit.runId, scenarioDir: unit.scenarioDir, groups: unit.cells.map((c) => c.scenario.workload.consumer.groupId), warn,
+    }, resources.track)
+    : startEnvironment(options, resources.track)).then((started) => {
+    env = started;
     for (const { base } of variants) {
-      base.remoteTopics = env.remoteTopics;
-      base.mirrorSettings = env.mirrorProperties;
-      if (base.propertiesFile) base.propertiesFile.changes = env.mirrorChanges ?? null;
+      base.remoteTopics = started.remoteTopics;
+      base.mirrorSettings = started.mirrorProperties;
+      if (base.propertiesFile) base.propertiesFile.changes = started.mirrorChanges ?? null;
     }
-    up(`remote topic(s) ${env.remoteTopics.join(', ')}`);
-    await runPlaybook(env, variants, { ctx, rec, phase }, playbook ? { steps: playbook, explicit: true } : { steps: defaultPlaybook(s), explicit: false });
-    return variants.map((v) => {
-      v.rec.emit({ type: 'cell-end', status: 'completed' });
-      const input = checkInput(v.rec.events(), startedAt);
-      const m = measureCell(input);
-      for (const c of m.consistency.checks.filter((x) => x.verdict === 'fail')) unit.progress.info(`CONSISTENCY CHECK FAILED in ${v.base.key}: ${c.name}: ${c.detail} — this is a harness bug`);
-      const verdicts = judgeCell(v.ctx.cell.scenario, v.base, m, input);
-      const b = verdicts.expected;
-      if (b && b.holds === false) unit.progress.info(`BOUND BROKEN in ${v.base.key}: ${b.measuredDuplicates} duplicated by the failover > predicted ${b.maxDuplicates} or skips where none are possible — ${b.evidence.join('; ')}`);
-      return { ...v.base, ...m, ...verdicts, durationMs: Date.now() - startedAt };
-    });
-  } catch (e) {
+    up(`remote topic(s) ${started.remoteTopics.join(', ')}`);
+    return started;
+  });
+  // Its failure is the unit's error, reported when the unit runs (or is cancelled).
+  starting.catch(() => undefined);
+
+  const failed = (e: unknown): CellResult[] => {
     const { status, error: err } = cellFailure(unit.signal, e);
     return variants.map((v) => {
       v.rec.emit({ type: 'cell-end', status: status === 'interrupted' ? 'interrupted' : 'failed', error: err.message });
@@ -105,21 +116,56 @@ export async function runCells(unit: UnitContext): Promise<CellResult[]> {
         error: { code: err.code, message: err.message, detail: err.detail }, durationMs: Date.now() - startedAt,
       };
     });
-  } finally {
-    await releaseEnvironment(env, unit.keep && !unit.signal.aborted, {
-      warn,
-      keep: (kept) => unit.onKept?.(kept),
-      remove: async () => {
-        const done = unit.progress.step(`[${label}] removing ${s.external ? "the drill's topics and groups, and " : ''}containers`);
-        // What the drill made on clusters it did not start: only that, named with the run id.
-        const left = (await env?.cleanup?.()) ?? [];
-        // The sweep by label removes what start-up created but never handed to `resources`.
-        const problems = await resources.dispose(() => removeCellContainers(unit.labels));
-        done(problems.length ? `${problems.length} problem(s): ${problems.join('; ')}` : undefined);
-        return left;
-      },
-    });
-  }
+  };
+  const release = (): Promise<void> => releaseEnvironment(env, unit.keep && !unit.signal.aborted, {
+    warn,
+    keep: (kept) => unit.onKept?.(kept),
+    remove: async () => {
+      const done = unit.progress.step(`[${label}] removing ${s.external ? "the drill's topics and groups, and " : ''}containers`);
+      // What the drill made on clusters it did not start: only that, named with the run id.
+      const left = (await env?.cleanup?.()) ?? [];
+      // The sweep by label removes what start-up created but never handed to `resources`.
+      const problems = await resources.dispose(() => removeCellContainers(unit.labels));
+      done(problems.length ? `${problems.length} problem(s): ${problems.join('; ')}` : undefined);
+      return left;
+    },
+  });
+  // A release never rejects: what it could not remove, the run's last sweep by label removes.
+  const released = () => release().catch((e: unknown) => warn(`removing the environment: ${e instanceof Error ? e.message : String(e)}`));
+
+  const play = async (onQuiet?: () => void): Promise<CellResult[]> => {
+    try {
+      const started = await starting;
+      // Started ahead, while the drill was being stopped: nothing of it runs.
+      if (unit.signal.aborted) throw new DrillError('INTERRUPTED', 'interrupted before the playbook started');
+      await runPlaybook(started, variants, { ctx, rec, phase }, { ...(playbook ? { steps: playbook, explicit: true } : { steps: defaultPlaybook(s), explicit: false }), onQuiet });
+      return variants.map((v) => {
+        v.rec.emit({ type: 'cell-end', status: 'completed' });
+        const input = checkInput(v.rec.events(), startedAt);
+        const m = measureCell(input);
+        for (const c of m.consistency.checks.filter((x) => x.verdict === 'fail')) unit.progress.info(`CONSISTENCY CHECK FAILED in ${v.base.key}: ${c.name}: ${c.detail} — this is a harness bug`);
+        const verdicts = judgeCell(v.ctx.cell.scenario, v.base, m, input);
+        const b = verdicts.expected;
+        if (b && b.holds === false) unit.progress.info(`BOUND BROKEN in ${v.base.key}: ${b.measuredDuplicates} duplicated by the failover > predicted ${b.maxDuplicates} or skips where none are possible — ${b.evidence.join('; ')}`);
+        return { ...v.base, ...m, ...verdicts, durationMs: Date.now() - startedAt };
+      });
+    } catch (e) {
+      return failed(e);
+    }
+  };
+  return {
+    run: async (o) => {
+      const results = await play(o?.onQuiet);
+      return { results, released: released() };
+    },
+    cancel: async () => {
+      // Its start-up is awaited, so that everything it created is known and removed.
+      await starting.catch(() => undefined);
+      const results = failed(new DrillError('INTERRUPTED', 'the drill stopped before this cell run started'));
+      await released();
+      return results;
+    },
+  };
 }
 
 /**

@@ -1,6 +1,9 @@
 /**
  * A whole drill: every matrix cell × repetition on fresh clusters, one environment after the
  * other — paired variants share one (core/plan/pairing.ts), every other cell run has its own.
+ * The next environment starts while the current one drains and is verified, and a finished one
+ * is removed in the background: each has its own network, containers and ports, so nothing of
+ * one cell run is visible to another (test/e2e/isolation.test.ts).
  * results.json is rewritten after every cell, so an interrupted run keeps what it measured.
  * Progress: each cell run's lines start with its place in the plan (`[3/12]`), with the time
  * left once one has finished, and its kill, faults and failover are printed as the history
@@ -13,7 +16,7 @@ import type { Cell } from '../core/plan/matrix.ts';
 import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results/results.ts';
 import { summarize } from '../core/results/summary.ts';
 import { attemptKey, markRetried, shouldRetry } from '../core/results/retry.ts';
-import { harnessShortfall, memoryNeeded, memoryShortfall } from '../core/plan/capacity.ts';
+import { fitsTwice, harnessShortfall, memoryNeeded, memoryShortfall } from '../core/plan/capacity.ts';
 import { DrillError } from '../core/errors.ts';
 import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/containers/docker.ts';
 import { resolveImages } from '../adapters/containers/images.ts';
@@ -26,7 +29,7 @@ import { createRunDir, newRunId, writeJson } from './run-dir.ts';
 import { eventNarrator, formatDuration, prefixed, timeLeft, type Progress } from './progress.ts';
 import type { HistoryEvent } from '../core/history/history.ts';
 import type { ReportModel } from '../core/results/report-model.ts';
-import { runCells } from './run-cell.ts';
+import { startCells, type StartedCells } from './run-cell.ts';
 import { asVariant, describePairing, planUnits } from '../core/plan/pairing.ts';
 import { shardOf, type Shard } from '../core/plan/shard.ts';
 import { harnessFailure, interruptedByUser } from './abort-reason.ts';
@@ -118,45 +121,69 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   if (cells.length > 1) o.progress.info(`pairing: ${describePairing(cells)}`);
   o.progress.info(`images: ${[...images.kafkaImages.map((i) => i.name), images.toxiproxy].join(', ')}`);
   let report: ReportModel;
+  // The next environment starts while the current one drains, when the engine holds both and the
+  // clusters are the drill's own (two at once on a team's clusters would share them).
+  const pipelined = !o.cells.some((c) => c.scenario.external) && plan.length > 1 && fitsTwice(biggest.scenario, client.info.containerRuntime.memory);
+  // Every environment alive beside the one running: the next one started ahead, and those being
+  // removed in the background. The run ends only once each is removed (or kept).
+  let next: StartedCells | undefined;
+  const releasing: Promise<void>[] = [];
   try {
     const tookMs: number[] = [];
-    for (const [i, unit] of plan.entries()) {
-      if (o.signal.aborted) break;
+    /** Starts unit `i`'s environment (attempt `n`), its progress lines first. */
+    const begin = (i: number, n: number): StartedCells => {
+      const unit = plan[i]!;
       const last = i === plan.length - 1;
       const keys = unit.cells.map((c) => `${c.id}#${unit.repetition}`);
       const key = keys[0]!;
       const progress = prefixed(o.progress, `[${i + 1}/${plan.length}]`);
-      const left = timeLeft(tookMs, plan.length - i);
-      progress.info(`${keys.join(' | ')}${left ? ` — ${left}` : ''}`);
-      // What each variant's MM2 release predicts, on record before it is measured.
-      const predictions = unit.cells.map((c) => releaseText(c.scenario));
-      const shared = new Set(predictions).size === 1;
-      for (const [v, text] of predictions.entries()) if (text && (v === 0 || !shared)) progress.info(shared ? text : `${keys[v]}: ${text}`);
-      // Shared events are in every variant's history: the first variant's narrate them once.
-      cellProgress.set(key, { progress, narrate: eventNarrator() });
-      const t0 = Date.now();
-      const attempt = (n: number) => {
-        // A retry's events are recorded under its own key: narrated as the first attempt's were.
-        if (n > 1) cellProgress.set(attemptKey(unit.cells[0]!.id, unit.repetition, n), { progress, narrate: eventNarrator() });
-        return runCells({
-          cells: unit.cells, repetition: unit.repetition, attempt: n, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(policyKey(unit.cells[0]!.scenario))!,
-          labels: runLabels(runId, o.keep && last, key), history, progress, signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
-        });
-      };
-      let done = await attempt(1);
+      if (n === 1) {
+        const left = timeLeft(tookMs, plan.length - i);
+        progress.info(`${keys.join(' | ')}${left ? ` — ${left}` : ''}`);
+        // What each variant's MM2 release predicts, on record before it is measured.
+        const predictions = unit.cells.map((c) => releaseText(c.scenario));
+        const shared = new Set(predictions).size === 1;
+        for (const [v, text] of predictions.entries()) if (text && (v === 0 || !shared)) progress.info(shared ? text : `${keys[v]}: ${text}`);
+      }
+      // Shared events are in every variant's history: the first variant's narrate them once;
+      // a retry's are recorded under its own key, narrated as the first attempt's were.
+      cellProgress.set(attemptKey(unit.cells[0]!.id, unit.repetition, n), { progress, narrate: eventNarrator() });
+      return startCells({
+        cells: unit.cells, repetition: unit.repetition, attempt: n, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(policyKey(unit.cells[0]!.scenario))!,
+        labels: runLabels(runId, o.keep && last, key), history, progress, signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
+      });
+    };
+    let previousEnd = Date.now();
+    for (const [i, unit] of plan.entries()) {
+      if (o.signal.aborted) break;
+      const progress = prefixed(o.progress, `[${i + 1}/${plan.length}]`);
+      const current = next ?? begin(i, 1);
+      next = undefined;
+      // Once this drill's kill and failover are over, the next environment starts beside it.
+      const onQuiet = pipelined && i + 1 < plan.length ? () => {
+        if (!o.signal.aborted) next ??= begin(i + 1, 1);
+      } : undefined;
+      const first = await current.run({ onQuiet });
+      releasing.push(first.released);
+      let done = first.results;
       // A cell run in error is run again (--retry-errors); the failed attempt is kept, marked as replaced.
       for (let n = 2; !o.signal.aborted && shouldRetry(done, (o.retryErrors ?? 0) - (n - 2)); n++) {
         const failed = done.find((c) => c.status === 'error')!;
         progress.info(`${failed.key}: error (${failed.error?.code}: ${failed.error?.message}) — running it again (--retry-errors, retry ${n - 1} of ${o.retryErrors})`);
-        const again = await attempt(n);
-        results.cells.push(...markRetried(done, again));
+        // No third environment: the failed one is gone before the retry's starts.
+        await Promise.all(releasing.splice(0));
+        const again = await begin(i, n).run();
+        releasing.push(again.released);
+        results.cells.push(...markRetried(done, again.results));
         save();
         cellProgress.delete(attemptKey(unit.cells[0]!.id, unit.repetition, n));
-        done = again;
+        done = again.results;
       }
-      cellProgress.delete(key);
-      // Wall time, container removal included: what the next environments will take too.
-      tookMs.push(Date.now() - t0);
+      cellProgress.delete(attemptKey(unit.cells[0]!.id, unit.repetition, 1));
+      // Wall time since the previous cell run's results, what the next environments will take too.
+      const end = Date.now();
+      tookMs.push(end - previousEnd);
+      previousEnd = end;
       for (const result of done) {
         progress.info(`${result.key}: ${result.status}${result.status === 'error' && result.error ? ` (${result.error.code})` : ''} in ${formatDuration(tookMs.at(-1)!)}`);
         results.cells.push(result);
@@ -164,16 +191,23 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       save();
     }
   } finally {
+    // An environment started ahead for a cell run the drill never reached (Ctrl-C, a harness failure).
+    if (next) results.cells.push(...(await next.cancel()));
+    // The reports need no container: they are written while the last environments are removed.
     // A container whose creation was still in flight when its cell swept by label may have
     // appeared since; nothing of this run but a kept environment outlives it.
-    await removeLabelled(client, { [LABEL_RUN]: runId, [LABEL_KEEP]: 'false' }).catch(() => undefined);
-    // A harness failure between cells leaves none of them in error, yet the run did not complete.
-    results.summary = summarize(results.cells, thresholdsOf);
-    results.status = harnessFailure(o.signal) ? 'error' : runStatus(results.cells, interruptedByUser(o.signal), results.summary);
-    results.finishedAt = new Date().toISOString();
-    save();
-    await history.close();
-    report = writeReports(runDir, results, readHistory(runDir).events);
+    const removed = Promise.all(releasing).then(() => removeLabelled(client, { [LABEL_RUN]: runId, [LABEL_KEEP]: 'false' })).catch(() => undefined);
+    try {
+      // A harness failure between cells leaves none of them in error, yet the run did not complete.
+      results.summary = summarize(results.cells, thresholdsOf);
+      results.status = harnessFailure(o.signal) ? 'error' : runStatus(results.cells, interruptedByUser(o.signal), results.summary);
+      results.finishedAt = new Date().toISOString();
+      save();
+      await history.close();
+      report = writeReports(runDir, results, readHistory(runDir).events);
+    } finally {
+      await removed;
+    }
   }
   return { results, runDir, report };
 }

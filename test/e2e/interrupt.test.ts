@@ -33,6 +33,30 @@ it('Ctrl-C on `npx mm2-drill` during the workload exits 130, keeps the history a
   expect(await containersLeft(results.runId)).toBe(0);
 }, 180_000);
 
+it('Ctrl-C while the next environment starts beside the draining one removes both', async () => {
+  const root = tempResultsDir();
+  const child = spawn(process.execPath, ['bin/mm2-drill.js', 'run', 'test/fixtures/isolation.ts', '--results', root], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let sent = false;
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    // The second cell run's header is printed as its environment starts, during the first's drain.
+    if (/\[2\/2\] /.test(stderr) && !sent) {
+      sent = true;
+      setTimeout(() => child.kill('SIGINT'), 1500);
+    }
+  });
+  const [code] = await new Promise<[number | null]>((resolve) => child.on('close', (c) => resolve([c])));
+  expect(sent, stderr).toBe(true);
+  expect(code, stderr).toBe(130);
+  const results = readResults(runDirOf(root, 'isolation'));
+  expect(results.status).toBe('interrupted');
+  // The run ahead is accounted for: interrupted before its playbook, never silently dropped.
+  expect(results.cells.map((c) => c.repetition)).toEqual([1, 2]);
+  expect(results.cells[1]?.status).toBe('interrupted');
+  expect(await containersLeft(results.runId)).toBe(0);
+}, 180_000);
+
 it('after the harness is SIGKILLed, `mm2-drill clean --run` removes what it left', async () => {
   const root = tempResultsDir();
   const child = spawn(process.execPath, ['bin/mm2-drill.js', 'run', 'test/fixtures/short.ts', '--results', root], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });

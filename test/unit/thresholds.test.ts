@@ -44,7 +44,7 @@ describe('thresholds', () => {
 });
 
 describe('capacity', async () => {
-  const { memoryNeeded, memoryShortfall } = await import('../../src/core/plan/capacity.ts');
+  const { fitsTwice, memoryNeeded, memoryShortfall } = await import('../../src/core/plan/capacity.ts');
   const s = parseScenario({ name: 'big', kafka: { nodes: 3, backupNodes: 1 } }, 't');
   it('counts every broker and MM2', () => {
     expect(memoryNeeded(s)).toBe(5 * 768 * 1024 * 1024 + 256 * 1024 * 1024);
@@ -52,5 +52,12 @@ describe('capacity', async () => {
   it('names what is needed and what the engine has', () => {
     expect(memoryShortfall(s, 2 * 1024 ** 3)).toMatch(/needs about 4\.0 GiB for its 4 brokers and MM2, and the Docker engine has 2\.0 GiB/);
     expect(memoryShortfall(s, 24 * 1024 ** 3)).toBeNull();
+  });
+  it('starts the next environment ahead only when two fit, and never on an engine that does not say', () => {
+    const one = memoryNeeded(s);
+    expect(fitsTwice(s, 2 * one)).toBe(true);
+    expect(fitsTwice(s, 2 * one - 1)).toBe(false);
+    expect(memoryShortfall(s, 2 * one - 1)).toBeNull(); // one fits: the drill runs, one environment at a time
+    expect(fitsTwice(s, 0)).toBe(false);
   });
 });

@@ -86,12 +86,27 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const primaryBrokers = brokersOf('primary', nodesOf(s.kafka, 'primary'));
   const backupBrokers = brokersOf('backup', nodesOf(s.kafka, 'backup'));
   const plan = planProxies([...primaryBrokers, ...backupBrokers]);
-  const toxiproxy = await startToxiproxy({ image: o.images.toxiproxy, network, labels: o.labels, plan, logFile: join(o.logDir, 'toxiproxy.log'), host: HOST });
-  track(toxiproxy.container);
-
-  const mirrorBootstrap = (brokers: readonly BrokerRef[]) => brokers.map((b) => toxiproxy.networkAddress(proxyFor(plan, b, 'mirror'))).join(',');
+  // The brokers' containers start beside Toxiproxy: only their configuration needs its host ports.
+  const starting = startToxiproxy({ image: o.images.toxiproxy, network, labels: o.labels, plan, logFile: join(o.logDir, 'toxiproxy.log'), host: HOST }).then((t) => (track(t.container), t));
   const security = s.kafka.security;
   const credentials = security ? newCredentials() : undefined;
+  const common = {
+    image: o.images.kafka(s.kafka.version), network, labels: o.labels, plan, toxiproxy: starting, logDir: o.logDir, overrides: s.kafka.brokerConfig, maxValueBytes: maxMessageBytes(s), kafkaLog, signal: o.signal,
+    ...(credentials ? { credentials } : {}),
+  };
+  const clusters = Promise.all([
+    startCluster({ ...common, name: 'primary', brokers: primaryBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
+    startCluster({ ...common, name: 'backup', brokers: backupBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
+  ]);
+  // Its failure is reported by the await below; Toxiproxy's failure first would leave it unhandled.
+  clusters.catch(() => undefined);
+  const toxiproxy = await starting.catch(async (e: unknown) => {
+    // The brokers' starts end at once without it: awaited, so nothing starts after the cell's clean-up.
+    await clusters.catch(() => undefined);
+    throw e;
+  });
+
+  const mirrorBootstrap = (brokers: readonly BrokerRef[]) => brokers.map((b) => toxiproxy.networkAddress(proxyFor(plan, b, 'mirror'))).join(',');
   const endpoints = {
     primaryBootstrap: mirrorBootstrap(primaryBrokers), backupBootstrap: mirrorBootstrap(backupBrokers),
     ...(credentials ? { clientSecurity: mirrorClientSecurity(credentials) } : {}),
@@ -117,14 +132,11 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const early = playbook || security ? undefined : launch('forward');
   // Its failure is reported by the await below; a cluster's failure first would leave it unhandled.
   early?.catch(() => undefined);
-  const common = {
-    image: o.images.kafka(s.kafka.version), network, labels: o.labels, plan, toxiproxy, logDir: o.logDir, overrides: s.kafka.brokerConfig, maxValueBytes: maxMessageBytes(s), kafkaLog, signal: o.signal,
-    ...(credentials ? { credentials } : {}),
-  };
-  const [primary, backup] = await Promise.all([
-    startCluster({ ...common, name: 'primary', brokers: primaryBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
-    startCluster({ ...common, name: 'backup', brokers: backupBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
-  ]);
+  // A failed start awaits MM2's container too: nothing of it may appear after the cell's clean-up.
+  const [primary, backup] = await clusters.catch(async (e: unknown) => {
+    await early?.catch(() => undefined);
+    throw e;
+  });
   o.onStage('clusters-up');
   if (security) await grantSetupAcls(primary, backup, security, kafkaLog);
 

@@ -1,7 +1,8 @@
 /**
  * A Kafka cluster of N KRaft combined-mode brokers, each in its own container. The container
- * first waits for its configuration (written once it runs), then formats its storage — a no-op
- * when the storage exists, so a killed broker started again keeps its data — and starts Kafka.
+ * formats its storage as soon as it runs, while it waits for its configuration (written once
+ * Toxiproxy's host ports are known: the advertised addresses need them, the storage does not),
+ * then starts Kafka. A killed broker started again skips the format and keeps its data.
  * Host clients reach the brokers only through Toxiproxy (core/kafka/network-layout.ts), so a restored
  * cluster answers at the addresses every client already knows.
  */
@@ -71,7 +72,8 @@ export interface ClusterOptions {
   readonly network: StartedNetwork;
   readonly labels: Record<string, string>;
   readonly plan: readonly ProxyPlan[];
-  readonly toxiproxy: StartedToxiproxy;
+  /** Still starting, maybe: a broker's container starts beside it, its configuration waits for it. */
+  readonly toxiproxy: Promise<StartedToxiproxy>;
   readonly logDir: string;
   readonly overrides: Record<string, PropertyValue>;
   /** The largest message value the drill writes (bytes). */
@@ -85,7 +87,21 @@ export interface ClusterOptions {
 /** kafkajs's SASL settings for who connects, on a secured cluster. */
 const saslFor = (o: ClusterOptions, path: ClientPath): Partial<KafkaConfig> => (o.credentials ? { sasl: kafkajsSasl(path, o.credentials) } : {});
 
-const waitForConfigScript = `echo '${READY_MARK}'; while [ ! -f ${GO_FILE} ]; do sleep 0.1; done; exec sh ${CONFIG_DIR}/start.sh`;
+const FORMAT_PROPERTIES = `${CONFIG_DIR}/format.properties`;
+
+/**
+ * The container's command: on its first start, the storage is formatted in the background while
+ * the harness writes the configuration (a JVM start saved from the critical path); Kafka starts
+ * once both are done. On a restart (a restored cluster) the storage exists: straight to Kafka.
+ */
+const waitForConfigScript = (format: string): string => [
+  `echo '${READY_MARK}'`,
+  `if [ -f ${GO_FILE} ]; then exec sh ${CONFIG_DIR}/start.sh; fi`,
+  `${format} & formatting=$!`,
+  `while [ ! -f ${GO_FILE} ]; do sleep 0.1; done`,
+  `wait $formatting || exit 1`,
+  `exec sh ${CONFIG_DIR}/start.sh`,
+].join('\n');
 
 /**
  * A KRaft cluster id: 16 random bytes, base64url. Like Kafka's Uuid.randomUuid() it never starts
@@ -101,6 +117,7 @@ export function newClusterId(): string {
 export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
   const clusterId = newClusterId();
   const brokers = await Promise.all(o.brokers.map((ref) => startBroker(o, ref, clusterId)));
+  const toxiproxy = await o.toxiproxy;
   const started: StartedCluster = {
     name: o.name,
     brokers,
@@ -108,7 +125,7 @@ export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
     kafka: (path, clientId, logFile) => kafkaClient(path === 'admin' ? started.adminBootstrap : started.clientBootstrap, clientId, logFile, saslFor(o, path)),
     adminBootstrap: brokers.map((b) => b.adminAddress),
     clientBootstrap: brokers.map((b) => b.clientAddress),
-    mirrorBootstrap: o.brokers.map((b) => o.toxiproxy.networkAddress(proxyFor(o.plan, b, 'mirror'))),
+    mirrorBootstrap: o.brokers.map((b) => toxiproxy.networkAddress(proxyFor(o.plan, b, 'mirror'))),
     kill: async () => {
       const client = await getContainerRuntimeClient();
       await Promise.all(brokers.map((b) => client.container.getById(b.container.getId()).kill({ signal: 'SIGKILL' })));
@@ -131,37 +148,38 @@ export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
 
 async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string): Promise<StartedBroker> {
   const logFile = join(o.logDir, `${ref.alias}.log`);
+  const properties = (advertised: { mirror: string; client: string; admin: string }) => renderProperties(brokerProperties({
+    broker: ref,
+    clusterBrokers: o.brokers,
+    mirrorAdvertised: advertised.mirror,
+    clientAdvertised: advertised.client,
+    adminAdvertised: advertised.admin,
+    overrides: o.credentials ? { ...brokerSecurityProperties(o.credentials), ...o.overrides } : o.overrides,
+    version: o.image.version,
+    maxValueBytes: o.maxValueBytes,
+  }));
+  // The storage depends on the node, its quorum and its directories, never on an advertised address.
+  const format = javaCommand(o.image.version, 'kafka.tools.StorageTool', `format --ignore-formatted -t ${clusterId} -c ${FORMAT_PROPERTIES}`);
   const container = await new GenericContainer(o.image.name)
     .withNetwork(o.network)
     .withNetworkAliases(ref.alias)
     .withHostname(ref.alias)
     .withLabels(o.labels)
-    .withCommand(['sh', '-c', waitForConfigScript])
+    .withCopyContentToContainer([
+      { content: properties({ mirror: 'unknown-yet:1', client: 'unknown-yet:2', admin: 'unknown-yet:3' }), target: FORMAT_PROPERTIES },
+      logConfigFile(o.image.version),
+    ])
+    .withCommand(['sh', '-c', waitForConfigScript(format)])
     .withWaitStrategy(Wait.forLogMessage(READY_MARK))
     .withLogConsumer(logConsumer(logFile))
     .start();
-  const adminAddress = o.toxiproxy.hostAddress(proxyFor(o.plan, ref, 'admin'));
-  const clientAddress = o.toxiproxy.hostAddress(proxyFor(o.plan, ref, 'client'));
-  const props = brokerProperties({
-    broker: ref,
-    clusterBrokers: o.brokers,
-    mirrorAdvertised: o.toxiproxy.networkAddress(proxyFor(o.plan, ref, 'mirror')),
-    clientAdvertised: clientAddress,
-    adminAdvertised: adminAddress,
-    overrides: o.credentials ? { ...brokerSecurityProperties(o.credentials), ...o.overrides } : o.overrides,
-    version: o.image.version,
-    maxValueBytes: o.maxValueBytes,
-  });
+  const toxiproxy = await o.toxiproxy;
+  const adminAddress = toxiproxy.hostAddress(proxyFor(o.plan, ref, 'admin'));
+  const clientAddress = toxiproxy.hostAddress(proxyFor(o.plan, ref, 'client'));
   const serverProps = `${CONFIG_DIR}/server.properties`;
-  const start = [
-    'set -e',
-    javaCommand(o.image.version, 'kafka.tools.StorageTool', `format --ignore-formatted -t ${clusterId} -c ${serverProps}`),
-    `exec ${javaCommand(o.image.version, 'kafka.Kafka', serverProps)}`,
-  ].join('\n');
   await container.copyContentToContainer([
-    { content: renderProperties(props), target: serverProps },
-    logConfigFile(o.image.version),
-    { content: `${start}\n`, target: `${CONFIG_DIR}/start.sh` },
+    { content: properties({ mirror: toxiproxy.networkAddress(proxyFor(o.plan, ref, 'mirror')), client: clientAddress, admin: adminAddress }), target: serverProps },
+    { content: `exec ${javaCommand(o.image.version, 'kafka.Kafka', serverProps)}\n`, target: `${CONFIG_DIR}/start.sh` },
   ]);
   await container.copyContentToContainer([{ content: 'go\n', target: GO_FILE }]);
   return { ref, container, adminAddress, clientAddress, logFile };

@@ -1,7 +1,8 @@
 /**
  * What a cell needs from the Docker engine, checked before anything starts. Every broker and
  * MM2 is a JVM capped at -Xmx512m (src/adapters/containers/java-command.ts); with metaspace, threads and
- * the OS the resident size is about 768 MiB each. Cells run one at a time.
+ * the OS the resident size is about 768 MiB each. Cells run one at a time, but the next cell's
+ * environment may start while the current one drains (run/run-drill.ts): two at once, when both fit.
  */
 import { totalRate, type Scenario } from '../scenario/scenario.ts';
 import { clusterNames, nodesOf } from '../kafka/network-layout.ts';
@@ -87,4 +88,12 @@ export function harnessShortfall(s: Scenario, variants: number, environments: nu
     return `the run's ${environments} environment(s) record about ${count(messages)} messages each (${seconds(messages)}) and history.ndjson takes about ${perEnvironment} B of each: ${human(disk)}; the results directory has ${human(room.freeDisk)} free, which holds about ${count(holds)} messages an environment (${seconds(holds)})`;
   }
   return null;
+}
+
+/**
+ * Whether two environments of this scenario fit at once: the next one is started ahead only
+ * then. An engine that does not say how much memory it has is not asked to hold two.
+ */
+export function fitsTwice(s: Scenario, engineBytes: number): boolean {
+  return engineBytes > 0 && engineBytes >= 2 * memoryNeeded(s);
 }

@@ -47,6 +47,14 @@ export interface PlaybookRun {
   readonly steps: readonly PlaybookStep[];
   /** The scenario's own playbook (true) or the default one (false): decides the verification read and the ledger. */
   readonly explicit: boolean;
+  /**
+   * Called once the drill's timing-sensitive part is over — the kill, the failover, every fault
+   * and restart the timeline measures — so the run may start the next environment beside this
+   * one's drain and verification: at the final drain when the timeline holds no fault, else once
+   * every fault is healed. Two environments' JVMs then share the CPU, a drain and a read do not
+   * measure anything time-critical.
+   */
+  readonly onQuiet?: (() => void) | undefined;
 }
 
 /** What the stages of a drill act on, beside its context. */
@@ -86,12 +94,19 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     // The default playbook is short enough to show whole; a scenario's own prints each step as it ends.
     const progress = ctx.progress.step(`${cellLabel(ctx)} playbook: ${outline(book)}`);
     await firstReplicated(d);
-    await runSteps(d, book.steps, { actions, waitFor: whenWaiter(d, p), workloadStart });
+    let quiet = book.onQuiet;
+    const becameQuiet = () => {
+      quiet?.();
+      quiet = undefined;
+    };
+    const faultless = ctx.cell.scenario.timeline.every((x) => x.action === 'kill-primary');
+    await runSteps(d, book.steps, { actions, waitFor: whenWaiter(d, p), workloadStart, beforeFinal: faultless ? becameQuiet : () => undefined });
     progress(await stopWorkload(d, p.workload));
     await catchUp(d, p);
     await p.samplers.stop();
     await p.configs.stop();
     await healLateFaults(d, p.heals);
+    becameQuiet();
     // A killed external cluster's client proxies stay disabled: that cut is the kill, not a fault left on.
     const leftOnProxies = await proxyProblems(env.toxiproxy.api, new Set(env.plan.filter((x) => killed.has(x.broker.cluster)).map((x) => x.name)));
     await verify(d, killed);
@@ -159,6 +174,8 @@ interface StepRun {
   readonly actions: StepActions;
   readonly waitFor: WhenWaiter;
   readonly workloadStart: number;
+  /** Called as the final step (the drain every playbook ends with) is about to wait for its `when`. */
+  readonly beforeFinal: () => void;
 }
 
 const withDrain = (steps: readonly PlaybookStep[]): readonly PlaybookStep[] =>
@@ -173,6 +190,7 @@ async function runSteps(d: DrillContext, steps: readonly PlaybookStep[], run: St
   const all = withDrain(steps);
   const laneSteps = d.lanes.map((l) => (d.lanes.length > 1 ? withDrain(defaultPlaybook(l.scenario)) : all));
   for (const [index, step] of all.entries()) {
+    if (index === all.length - 1) run.beforeFinal();
     if (CONSUMER_STEPS.has(step.action)) await Promise.all(d.lanes.map((l, i) => runStep(d, run, laneSteps[i]![index]!, index, l, l.rec)));
     else await runStep(d, run, step, index, d.lanes[0]!, d.rec);
   }
