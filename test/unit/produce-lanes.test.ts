@@ -1,8 +1,5 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { laneCount, laneOf, MAX_LANES, sendOffsets } from '../../src/core/kafka/produce-lanes.ts';
-import { kafkaClient } from '../../src/adapters/clients/kafka-client.ts';
-import { groupingIsLinear, groupMessagesPerPartition } from '../../src/adapters/clients/kafkajs-grouping.ts';
 
 describe('produce lanes', () => {
   it('gives every partition exactly one lane, one lane per partition up to the cap, and one with transactions', () => {
@@ -29,25 +26,5 @@ describe('produce lanes', () => {
   it('stays exact past 2^53', () => {
     const base = '9007199254740991'; // Number.MAX_SAFE_INTEGER
     expect(sendOffsets([0, 0, 0], new Map([[0, base]]))).toEqual(['9007199254740991', '9007199254740992', '9007199254740993']);
-  });
-});
-
-describe("kafkajs's grouping of a send by partition", () => {
-  it('is linear once the client module loads kafkajs', () => {
-    kafkaClient(['localhost:9092'], 'test', '/dev/null');
-    expect(groupingIsLinear()).toBe(true);
-    const require = createRequire(import.meta.url);
-    const loaded = require('kafkajs/src/producer/groupMessagesPerPartition.js') as unknown;
-    expect((loaded as Record<symbol, unknown>)[Symbol.for('mm2-drill.kafkajs-linear-grouping')]).toBe(true);
-  });
-
-  it('keeps each partition\'s messages in send order, as kafkajs\'s own', () => {
-    const messages = Array.from({ length: 1000 }, (_, i) => ({ partition: (i * 7) % 5, i }));
-    const grouped = groupMessagesPerPartition({ topic: 't', partitionMetadata: [{}], messages, partitioner: ({ message }) => message.partition });
-    expect(Object.keys(grouped).map(Number).sort()).toEqual([0, 1, 2, 3, 4]);
-    for (const [p, ms] of Object.entries(grouped)) {
-      expect(ms).toEqual(messages.filter((m) => m.partition === Number(p)));
-    }
-    expect(groupMessagesPerPartition({ topic: 't', partitionMetadata: [], messages, partitioner: () => 0 })).toEqual({});
   });
 });

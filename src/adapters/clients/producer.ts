@@ -6,8 +6,8 @@
  * acked once committed; a transaction's records of a partition form one record batch, so they
  * sit at consecutive offsets, and its commit marker after them.
  */
-// Ahead of kafkajs: it replaces a quadratic step of kafkajs's producer before kafkajs loads it.
-import './kafkajs-grouping.ts';
+// Ahead of kafkajs: it replaces slow steps of kafkajs's producer before kafkajs loads them.
+import './kafkajs-hot-path.ts';
 import { Partitioners, type Kafka, type Producer, type ProducerBatch, type RecordMetadata } from 'kafkajs';
 import type { CellRecorder } from '../recorder.ts';
 import type { EventBody } from '../../core/history/history.ts';
