@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { kafkaClient } from '../../src/adapters/clients/kafka-client.ts';
-import { encodeRecord, groupMessagesPerPartition, hotPathReplaced, kafkajsOriginal, type RecordInput } from '../../src/adapters/clients/kafkajs-hot-path.ts';
+import { crc32c, encodeRecord, groupMessagesPerPartition, hotPathReplaced, kafkajsOriginal, type RecordInput } from '../../src/adapters/clients/kafkajs-hot-path.ts';
 import { encodeMessage, ID_HEADER } from '../../src/core/history/message.ts';
 
 const require = createRequire(import.meta.url);
@@ -42,6 +42,19 @@ describe("kafkajs's producer hot path", () => {
       expect(ours!.buffer.equals(theirs(c).buffer)).toBe(true);
       // What kafkajs's producer calls now answers the same.
       expect((loaded('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (r: RecordInput) => { buffer: Buffer })(c).buffer.equals(theirs(c).buffer)).toBe(true);
+    }
+  });
+
+  it("checksums as kafkajs's CRC-32C, every length and alignment", () => {
+    const theirs = kafkajsOriginal(loaded('kafkajs/src/protocol/recordBatch/crc32C/index.js')) as (b: Buffer) => number;
+    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283); // the CRC-32C check value (RFC 3720)
+    const data = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 131 + 7) & 0xff));
+    for (let start = 0; start < 9; start++) {
+      for (const end of [start, start + 1, start + 7, start + 8, start + 9, 100, 299, 300]) {
+        const slice = data.subarray(start, Math.max(start, end));
+        expect(crc32c(slice)).toBe(theirs(slice));
+        expect((loaded('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number)(slice)).toBe(theirs(slice));
+      }
     }
   });
 
