@@ -156,9 +156,11 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
           sent = true;
         }
       }
-      // The loop turns again once a send resolves (or a renewed producer is ready).
+      // The loop turns again once a send resolves (or a renewed producer is ready); while a lane
+      // could take more, within 20 ms too: a send stalled on one lane's broker holds up no other lane.
       const pending = lanes.flatMap((l) => [...l.inFlight, ...(l.renewing ? [l.renewing] : [])]);
-      if (pending.length > 0) await Promise.race(pending);
+      const canTake = lanes.some((l) => !l.renewing && l.inFlight.size < maxInFlight);
+      if (pending.length > 0) await Promise.race(canTake ? [...pending, sleep(20)] : pending);
       return sent && (backlog || lanes.some((l) => l.queue.length > 0));
     }
     // A backlog goes out one transaction after another; after a failed one the rest stay due
