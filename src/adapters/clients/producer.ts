@@ -130,14 +130,15 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   const capOf = new Map(topics.map((t) => [t.name, sendCap(t.messageBytes)]));
   /** The next send of a lane: its queue's head, each partition's share at most sendCap, 2,000 in all (message.ts backlogCap). */
   const nextSend = (lane: Lane): Message[] => {
-    const share = new Map<string, number>();
+    const share = new Map<string, number[]>(); // topic → messages per partition
     let i = 0;
     for (; i < lane.queue.length && i < 2000; i++) {
       const m = lane.queue[i]!;
-      const key = `${m.topic}/${m.partition}`;
-      const n = (share.get(key) ?? 0) + 1;
+      let counts = share.get(m.topic);
+      if (!counts) share.set(m.topic, (counts = []));
+      const n = (counts[m.partition] ?? 0) + 1;
       if (n > capOf.get(m.topic)!) break;
-      share.set(key, n);
+      counts[m.partition] = n;
     }
     return lane.queue.splice(0, i);
   };
