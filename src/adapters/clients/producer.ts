@@ -2,6 +2,9 @@
  * The test producer: a steady rate of uniquely identified messages, each outcome recorded
  * (ack with its partition and offset, fail, or indeterminate). Partitions are chosen by the
  * harness (round robin) so that every message's offset is known from the batch's base offset.
+ * Without transactions the partitions are shared out among a few lanes, each a producer of its
+ * own with its own send in flight (core/kafka/produce-lanes.ts): each partition still has one
+ * writer and its messages in issue order.
  * Transactional (`workload.transactionRecords`): one transaction per exactly that many records,
  * acked once committed; a transaction's records of a partition form one record batch, so they
  * sit at consecutive offsets, and its commit marker after them.
