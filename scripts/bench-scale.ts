@@ -29,6 +29,7 @@ import { LABEL_TOOL, LABEL_RUN } from '../src/adapters/containers/docker.ts';
 import { startProducer } from '../src/adapters/clients/producer.ts';
 import { hotPathReplaced } from '../src/adapters/clients/kafkajs-hot-path.ts';
 import { laneCount } from '../src/core/kafka/produce-lanes.ts';
+import { sendCap } from '../src/core/history/message.ts';
 import { readToEnd } from '../src/adapters/clients/topic-reader.ts';
 import { HistoryRecorder } from '../src/adapters/recorder.ts';
 import { workloadRates } from '../src/core/checker/workload-rate.ts';
@@ -95,7 +96,7 @@ try {
   const [rate] = workloadRates(rec.events(), [{ name: 'bench-harness', ratePerSecond: asked }]);
   const achieved = typeof rate?.achievedPerSecond === 'number' ? rate.achievedPerSecond : null;
   const acked = run.stats.acked;
-  rows.push(row('harness producer: achieved', achieved === null ? 'unknown' : `${f0(achieved)} msg/s`, `asked ${f0(asked)} msg/s; ${acked} acked, ${run.stats.failed} failed, ${run.stats.indeterminate} indeterminate; idempotent ${scenario.workload.idempotent}; lanes ${lanes ?? laneCount([partitions], false)}; kafkajs hot path ${hotPathReplaced() ? 'replaced' : "kafkajs's own"}`));
+  rows.push(row('harness producer: achieved', achieved === null ? 'unknown' : `${f0(achieved)} msg/s`, `asked ${f0(asked)} msg/s; ${acked} acked, ${run.stats.failed} failed, ${run.stats.indeterminate} indeterminate; idempotent ${scenario.workload.idempotent}; lanes ${lanes ?? laneCount([{ partitions, sendCap: sendCap(bytes) }], false)}; kafkajs hot path ${hotPathReplaced() ? 'replaced' : "kafkajs's own"}`));
   rows.push(row('harness / ceiling', achieved !== null && ceiling ? `${(achieved / ceiling).toFixed(2)}×` : 'unknown', ''));
   rows.push(row('harness RSS per acked message', acked ? `${((peak - rss0) / acked).toFixed(0)} B` : 'unknown', `peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (from ${(rss0 / 2 ** 20).toFixed(0)} MiB)`));
   rows.push(row('history bytes per acked message', acked ? `${(statSync(join(dir, 'history.ndjson')).size / acked).toFixed(0)} B` : 'unknown', 'history.ndjson: one ack event each'));

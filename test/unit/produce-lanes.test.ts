@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { laneCount, laneOf, MAX_LANES, sendOffsets } from '../../src/core/kafka/produce-lanes.ts';
 
 describe('produce lanes', () => {
-  it('gives every partition exactly one lane, one lane per partition up to the cap, and one with transactions', () => {
-    expect(laneCount([3], false)).toBe(3);
-    expect(laneCount([1, 2], false)).toBe(2);
-    expect(laneCount([64], false)).toBe(MAX_LANES);
-    expect(laneCount([64], true)).toBe(1);
+  it('gives every partition exactly one lane, and as many lanes as still each carry a full send', () => {
+    const of = (partitions: number, sendCap = 500) => ({ partitions, sendCap });
+    expect(laneCount([of(3)], false)).toBe(1); // 1,500 records a round: one send
+    expect(laneCount([of(8)], false)).toBe(2);
+    expect(laneCount([of(4), of(4)], false)).toBe(2);
+    expect(laneCount([of(64)], false)).toBe(MAX_LANES);
+    expect(laneCount([of(64)], true)).toBe(1);
+    expect(laneCount([of(3, 5000)], false)).toBe(3); // never more lanes than partitions
+    expect(laneCount([of(1, 1)], false)).toBe(1);
     for (const lanes of [1, 2, 3, MAX_LANES]) {
       const owners = Array.from({ length: 64 }, (_, p) => laneOf(p, lanes));
       expect(owners.every((l) => l >= 0 && l < lanes)).toBe(true);

@@ -14,7 +14,7 @@ import './kafkajs-hot-path.ts';
 import { Partitioners, type Kafka, type Producer, type ProducerBatch, type RecordMetadata } from 'kafkajs';
 import type { CellRecorder } from '../recorder.ts';
 import type { EventBody } from '../../core/history/history.ts';
-import { laneCount, laneOf, sendOffsets } from '../../core/kafka/produce-lanes.ts';
+import { FULL_SEND, laneCount, laneOf, sendOffsets } from '../../core/kafka/produce-lanes.ts';
 import { backlogCap, encodeMessage, ID_HEADER, sendCap } from '../../core/history/message.ts';
 import { produceOutcome } from '../../core/kafka/produce-outcome.ts';
 import { sleep } from '../wait.ts';
@@ -88,7 +88,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     return typeof w.keys === 'number' ? (n % w.keys) % topic.partitions : slot;
   };
   // Lanes (core/kafka/produce-lanes.ts): one producer each, writing the partitions laneOf gives it.
-  const lanes: Lane[] = Array.from({ length: perTransaction > 0 ? 1 : (o.lanes ?? laneCount(topics.map((t) => t.partitions), false)) }, () => ({ producer: create(), renew: false, renewing: null, inFlight: new Set(), queue: [] }));
+  const lanes: Lane[] = Array.from({ length: perTransaction > 0 ? 1 : (o.lanes ?? laneCount(topics.map((t) => ({ partitions: t.partitions, sendCap: sendCap(t.messageBytes) })), false)) }, () => ({ producer: create(), renew: false, renewing: null, inFlight: new Set(), queue: [] }));
   const connected = await Promise.allSettled(lanes.map((l) => l.producer.connect()));
   const refused = connected.find((r) => r.status === 'rejected');
   if (refused) {
@@ -128,14 +128,14 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
    * would carry the same sequence numbers, so it gets one; a plain producer overlaps a few round trips.
    */
   const maxInFlight = w.idempotent ? 1 : 4;
-  /** Messages of every lane issued but not yet sent: more are taken once fewer than a backlog's worth wait. */
-  const refillBelow = topics.reduce((a, t) => a + backlogCap(t.messageBytes, t.partitions), 0);
+  /** Messages of every lane issued but not yet sent: more are taken once fewer than a backlog's worth per lane wait. */
+  const refillBelow = topics.reduce((a, t) => a + backlogCap(t.messageBytes, t.partitions), 0) * lanes.length;
   const capOf = new Map(topics.map((t) => [t.name, sendCap(t.messageBytes)]));
   /** The next send of a lane: its queue's head, each partition's share at most sendCap, 2,000 in all (message.ts backlogCap). */
   const nextSend = (lane: Lane): Message[] => {
     const share = new Map<string, number[]>(); // topic → messages per partition
     let i = 0;
-    for (; i < lane.queue.length && i < 2000; i++) {
+    for (; i < lane.queue.length && i < FULL_SEND; i++) {
       const m = lane.queue[i]!;
       let counts = share.get(m.topic);
       if (!counts) share.set(m.topic, (counts = []));
