@@ -8,7 +8,8 @@
  *  - the harness producer (adapters/clients/producer.ts) asked for far more than either reaches,
  *    its achieved rate measured from its acks as a drill measures it (core/checker/workload-rate.ts);
  *  - the harness's memory per acked message (peak RSS growth: the cell's events are kept for the
- *    checker), the history's bytes per acked message, and the rate of a verification read of the
+ *    checker; and the live heap after a collection, of the events and of the checker's index of
+ *    them), the history's bytes per acked message, and the rate of a verification read of the
  *    topic end to end.
  * Options: --seconds <s> (harness write time, default 15), --bytes <n> (message size, default 100),
  * --partitions <n> (default 3), --rate <msg/s> (asked of the harness, default 1,000,000), --lanes <n>
@@ -33,7 +34,18 @@ import { sendCap } from '../src/core/history/message.ts';
 import { readToEnd } from '../src/adapters/clients/topic-reader.ts';
 import { HistoryRecorder } from '../src/adapters/recorder.ts';
 import { workloadRates } from '../src/core/checker/workload-rate.ts';
+import { checkInput } from '../src/core/checker/checker.ts';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { sleep } from '../src/adapters/wait.ts';
+
+/** The heap in use after a full garbage collection (bytes). */
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const liveHeap = (): number => {
+  gc();
+  return process.memoryUsage().heapUsed;
+};
 
 // As the CLI: no reaper container (its image is pulled from a registry); the script stops what it started.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
@@ -80,12 +92,13 @@ try {
 
   // The harness producer, asked for more than it can write.
   const history = new HistoryRecorder(join(dir, 'history.ndjson'));
+  const baseHeap = liveHeap();
   const rec = history.forCell('bench');
   const rss0 = process.memoryUsage().rss;
   let peak = rss0;
   const poll = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   const run = await startProducer({
-    kafka: env.primary.kafka('client', 'mm2-drill-bench-producer', log),
+    kafka: env.primary.kafka('producer', 'mm2-drill-bench-producer', log),
     topics: [{ name: 'bench-harness', partitions, ratePerSecond: asked, messageBytes: bytes }],
     settings: scenario.workload, idPrefix: 'bench', recorder: rec, ...(lanes ? { lanes } : {}),
   });
@@ -99,7 +112,15 @@ try {
   rows.push(row('harness producer: achieved', achieved === null ? 'unknown' : `${f0(achieved)} msg/s`, `asked ${f0(asked)} msg/s; ${acked} acked, ${run.stats.failed} failed, ${run.stats.indeterminate} indeterminate; idempotent ${scenario.workload.idempotent}; lanes ${lanes ?? laneCount([{ partitions, sendCap: sendCap(bytes) }], false)}; kafkajs hot path ${hotPathReplaced() ? 'replaced' : "kafkajs's own"}`));
   rows.push(row('harness / ceiling', achieved !== null && ceiling ? `${(achieved / ceiling).toFixed(2)}×` : 'unknown', ''));
   rows.push(row('harness RSS per acked message', acked ? `${((peak - rss0) / acked).toFixed(0)} B` : 'unknown', `peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (from ${(rss0 / 2 ** 20).toFixed(0)} MiB)`));
-  rows.push(row('history bytes per acked message', acked ? `${(statSync(join(dir, 'history.ndjson')).size / acked).toFixed(0)} B` : 'unknown', 'history.ndjson: one ack event each'));
+  rows.push(row('history bytes per acked message', acked ? `${(statSync(join(dir, 'history.ndjson')).size / acked).toFixed(0)} B` : 'unknown', 'history.ndjson: one ack event each (compact lines, core/history/compact-history.ts)'));
+  // What stays on the heap per acked message once garbage is collected: the recorder's events, then the checker's index of them.
+  const heap0 = liveHeap();
+  const kept = rec.events().length;
+  const heapEvents = liveHeap();
+  const input = checkInput(rec.events(), 0);
+  const heapIndex = liveHeap();
+  rows.push(row('heap per acked message: events', acked ? `${((heapEvents - baseHeap) / acked).toFixed(0)} B` : 'unknown', `${kept} events kept for the checker (live heap after GC, ${(heap0 / 2 ** 20).toFixed(0)} MiB)`));
+  rows.push(row('heap per acked message: checker index', acked ? `${((heapIndex - heapEvents) / acked).toFixed(0)} B` : 'unknown', `indexHistory over them (${input.ix.acked.size} acked ids)`));
 
   // A verification read of the topic end to end (the ADMIN path, never faulted).
   let read = 0;

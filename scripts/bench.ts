@@ -9,12 +9,18 @@
  * Usage: npm run bench -- [scenario.ts] [runs] [run options...]
  * `npm run bench -- --scale [--seconds s] [--bytes n] [--partitions n]`: the producer's ceiling
  * against the harness's rate instead (scripts/bench-scale.ts).
+ * `npm run bench -- --ledger [--messages n] [--partitions n] [--variants n]`: the harness's memory
+ * and history bytes per message, without Docker (scripts/bench-ledger.ts).
  */
 import { $ } from 'zx';
 import Table from 'cli-table3';
 import type { PhaseName } from '../src/core/history/history.ts';
 import type { RunResults } from '../src/core/results/results.ts';
 
+if (process.argv.includes('--ledger')) {
+  await import('./bench-ledger.ts');
+  process.exit(0);
+}
 if (process.argv.includes('--scale')) {
   await import('./bench-scale.ts');
   process.exit(0);

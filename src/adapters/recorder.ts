@@ -1,12 +1,20 @@
 /** Appends history events to history.ndjson and keeps the current cell's events for the checker. */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { EventBody, HistoryEvent } from '../core/history/history.ts';
-import { scrubJson } from './secrets.ts';
+import { HistoryEncoder } from '../core/history/compact-history.ts';
+import { scrub, scrubJson } from './secrets.ts';
 
 export interface CellRecorder {
   readonly cell: string;
   /** Stamps the event with the cell and the time (`t`: a time already given to the same event in another history). */
   emit(body: EventBody, t?: number): HistoryEvent;
+  /**
+   * Records an event another cell's recorder stamped — a shared event of paired variants — as
+   * this cell's too: held once in memory (its `cell` stays the stamping cell's: the checker reads
+   * a cell's events, never their `cell`), and written once for all of them where the history's
+   * compact lines can (core/history/compact-history.ts). Absent: `emit` the body again.
+   */
+  share?(event: HistoryEvent): void;
   events(): readonly HistoryEvent[];
 }
 
@@ -20,6 +28,10 @@ export class HistoryRecorder {
    */
   private pending: string[] = [];
   private flushing = false;
+  /** The per-message events as compact lines (core/history/compact-history.ts), with their secrets redacted as the JSON lines are. */
+  private readonly encoder = new HistoryEncoder(scrub, (e) => JSON.stringify(scrubJson(e)));
+  /** The last event and the cells that recorded it so far: one shared event is written once for all. */
+  private held: { event: HistoryEvent; cells: string[] } | null = null;
   constructor(file: string, now: () => number = Date.now) {
     this.out = createWriteStream(file, { flags: 'a' });
     this.now = now;
@@ -32,20 +44,39 @@ export class HistoryRecorder {
       emit: (body, t) => {
         const event = { cell, t: t ?? this.now(), ...body } as HistoryEvent;
         events.push(event);
-        // The checker reads the event as it happened; the file gets it with its secrets redacted.
-        this.pending.push(JSON.stringify(scrubJson(event)));
-        if (!this.flushing) {
-          this.flushing = true;
-          setImmediate(() => this.flush());
-        }
+        this.write(event, cell);
         return event;
+      },
+      share: (event) => {
+        events.push(event);
+        this.write(event, cell);
       },
       events: () => events,
     };
   }
 
+  /** The checker reads the event as it happened; the file gets it with its secrets redacted. */
+  private write(event: HistoryEvent, cell: string): void {
+    if (this.held?.event === event) {
+      this.held.cells.push(cell);
+      return;
+    }
+    this.release();
+    this.held = { event, cells: [cell] };
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private release(): void {
+    if (this.held) this.pending.push(...this.encoder.lines(this.held.event, this.held.cells));
+    this.held = null;
+  }
+
   private flush(): void {
     this.flushing = false;
+    this.release();
     if (this.pending.length === 0) return;
     this.out.write(`${this.pending.join('\n')}\n`);
     this.pending = [];
@@ -61,7 +92,8 @@ export class HistoryRecorder {
  * One recorder over several: every event goes to each (paired variants share what happened to
  * their environment — the producer, the faults, the kill, the verification read — and each
  * variant's history holds all of it), with one time: the same kill is at the same millisecond in
- * every history. Returns, and reads back, the first's.
+ * every history; held once in memory and written once where the recorders can share. Returns,
+ * and reads back, the first's.
  */
 export function broadcastRecorder(recs: readonly CellRecorder[]): CellRecorder {
   const first = recs[0];
@@ -71,7 +103,10 @@ export function broadcastRecorder(recs: readonly CellRecorder[]): CellRecorder {
     cell: first.cell,
     emit: (body, t) => {
       const event = first.emit(body, t);
-      for (const r of recs.slice(1)) r.emit(body, event.t);
+      for (const r of recs.slice(1)) {
+        if (r.share) r.share(event);
+        else r.emit(body, event.t);
+      }
       return event;
     },
     events: () => first.events(),

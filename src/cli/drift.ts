@@ -10,7 +10,13 @@ import { DrillError, ExitCode, type ExitCodeValue } from '../core/errors.ts';
 import { compareClusters, mm2DefaultExclude, mm2SyncDefaults, type SyncRules, type TopicSnapshot } from '../core/kafka/topic-drift.ts';
 import { closeQuietly, kafkaClient } from '../adapters/clients/kafka-client.ts';
 import { snapshotTopics } from '../adapters/clients/topic-configs.ts';
-import { driftTable } from '../render/drift.ts';
+import { aclDriftTable, driftTable } from '../render/drift.ts';
+import { compareAcls, missingAcls, mm2AclSyncDefaults, type Acl } from '../core/kafka/acl.ts';
+import { remoteTopicName } from '../core/kafka/replication-policy.ts';
+import { findRemoteTopic } from '../core/kafka/mm2-names.ts';
+import { describeAllAcls } from '../adapters/clients/acl-admin.ts';
+import { rememberSecrets } from '../adapters/secrets.ts';
+import type { KafkaConfig, SASLOptions } from 'kafkajs';
 
 interface DriftOptions {
   source: string;
@@ -25,13 +31,32 @@ interface DriftOptions {
   useDefaultsFrom: 'source' | 'target';
   sync: boolean;
   json: boolean;
+  acls: boolean;
+  aclSync: boolean;
+  aclSyncInterval: number;
 }
 
-async function snapshotOf(bootstrap: string, which: string): Promise<TopicSnapshot[]> {
-  const admin = kafkaClient(bootstrap.split(','), 'mm2-drill-drift', join(tmpdir(), 'mm2-drill-drift-kafkajs.log')).admin();
+/**
+ * SASL for secured clusters, from the environment only: a password never goes on a command line
+ * (shell history, `ps`). Remembered as a secret, so no output shows it.
+ */
+function saslFromEnv(env: NodeJS.ProcessEnv): Partial<KafkaConfig> {
+  const username = env.MM2_DRILL_SASL_USERNAME;
+  if (!username) return {};
+  const password = env.MM2_DRILL_SASL_PASSWORD ?? '';
+  rememberSecrets([password]);
+  const mechanism = (env.MM2_DRILL_SASL_MECHANISM ?? 'plain').toLowerCase();
+  if (mechanism !== 'plain' && mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512') {
+    throw new DrillError('USAGE', `MM2_DRILL_SASL_MECHANISM is ${mechanism}`, { fix: 'set it to plain, scram-sha-256 or scram-sha-512' });
+  }
+  return { sasl: { mechanism, username, password } as SASLOptions };
+}
+
+async function snapshotOf(bootstrap: string, which: string, security: Partial<KafkaConfig>, withAcls: boolean): Promise<{ topics: TopicSnapshot[]; acls: Acl[] }> {
+  const admin = kafkaClient(bootstrap.split(','), 'mm2-drill-drift', join(tmpdir(), 'mm2-drill-drift-kafkajs.log'), security).admin();
   try {
     await admin.connect();
-    return await snapshotTopics(admin);
+    return { topics: await snapshotTopics(admin), acls: withAcls ? await describeAllAcls(admin) : [] };
   } catch (e) {
     throw new DrillError('CLUSTER_UNREACHABLE', `the ${which} cluster at ${bootstrap} does not answer: ${e instanceof Error ? e.message : String(e)}`, {
       fix: `check --${which} (host:port of its brokers, comma-separated) and that this machine can reach it`,
@@ -52,10 +77,19 @@ async function drift(opts: DriftOptions, out: (s: string) => void): Promise<Exit
   } catch (e) {
     throw new DrillError('USAGE', `--topics is not a regular expression: ${e instanceof Error ? e.message : String(e)}`, { fix: 'pass a regex of source topic names, e.g. --topics "orders|payments.*"' });
   }
-  const [source, target] = await Promise.all([snapshotOf(opts.source, 'source'), snapshotOf(opts.target, 'target')]);
-  const report = compareClusters({ source, target, policy: opts.policy, sourceAlias: opts.sourceAlias, targetAlias: opts.targetAlias, rules, ...(topics ? { topics } : {}) });
-  out(opts.json ? JSON.stringify({ source: opts.source, target: opts.target, policy: opts.policy, rules, ...report }, null, 2) : driftTable(report));
-  return report.drifts.length ? ExitCode.checksFailed : ExitCode.ok;
+  const security = saslFromEnv(process.env);
+  const [source, target] = await Promise.all([snapshotOf(opts.source, 'source', security, opts.acls), snapshotOf(opts.target, 'target', security, opts.acls)]);
+  const report = compareClusters({ source: source.topics, target: target.topics, policy: opts.policy, sourceAlias: opts.sourceAlias, targetAlias: opts.targetAlias, rules, ...(topics ? { topics } : {}) });
+  // MM2 copies the ACLs of the topics it replicates, under their remote names.
+  const replicated = new Set(compareClusters({ source: source.topics, target: [], policy: opts.policy, sourceAlias: opts.sourceAlias, targetAlias: opts.targetAlias, rules, ...(topics ? { topics } : {}) }).drifts.map((d) => d.sourceTopic));
+  const targetNames = target.topics.map((t) => t.name);
+  const remoteTopic = (t: string) => (replicated.has(t) ? remoteTopicName(opts.policy, t, opts.sourceAlias) ?? findRemoteTopic(opts.policy, t, targetNames, opts.sourceAlias) ?? null : null);
+  const acls = opts.acls ? compareAcls(source.acls, target.acls, { enabled: opts.aclSync, intervalSeconds: opts.aclSyncInterval, remoteTopic }) : null;
+  const differs = report.drifts.length > 0 || (acls !== null && missingAcls(acls).length > 0);
+  out(opts.json
+    ? JSON.stringify({ source: opts.source, target: opts.target, policy: opts.policy, rules, ...report, ...(acls ? { acls } : {}) }, null, 2)
+    : [driftTable(report), ...(acls ? [aclDriftTable(acls)] : [])].join('\n\n'));
+  return differs ? ExitCode.checksFailed : ExitCode.ok;
 }
 
 export function driftCommand(program: Command, out: (s: string) => void, done: (code: ExitCodeValue) => void): void {
@@ -79,11 +113,16 @@ export function driftCommand(program: Command, out: (s: string) => void, done: (
     .addOption(new Option('--use-defaults-from <cluster>', 'the mirror\'s use.defaults.from').choices(['source', 'target']).default('target'))
     .option('--no-sync', 'the mirror has sync.topic.configs.enabled=false')
     .option('--json', 'print the differences as JSON', false)
+    .option('--acls', 'compare the ACLs too: each source ACL against what MM2\'s ACL sync writes (LITERAL topic ACLs, never ALLOW WRITE, ALL as READ)', false)
+    .option('--acl-sync-interval <s>', 'the mirror\'s sync.topic.acls.interval.seconds', num, mm2AclSyncDefaults.intervalSeconds)
+    .option('--no-acl-sync', 'the mirror has sync.topic.acls.enabled=false')
     .addHelpText('after', [
       '\nExit codes: 0 no difference, 1 differences found, 2 usage, 3 a cluster does not answer.',
+      '\nSecured clusters: MM2_DRILL_SASL_USERNAME, MM2_DRILL_SASL_PASSWORD (never on the command line) and MM2_DRILL_SASL_MECHANISM (plain, scram-sha-256, scram-sha-512; default plain). --acls needs a principal allowed to describe ACLs (DESCRIBE on the cluster).',
       '\nExamples:',
       '  $ npx mm2-drill drift --source kafka-east:9092 --target kafka-west:9092',
       '  $ npx mm2-drill drift --source a:9092 --target b:9092 --policy identity --topics "orders|payments" --json',
+      '  $ MM2_DRILL_SASL_USERNAME=admin MM2_DRILL_SASL_PASSWORD=$PW npx mm2-drill drift --source a:9092 --target b:9092 --acls',
     ].join('\n'))
     .action(async (opts: DriftOptions) => done(await drift(opts, out)));
 }

@@ -197,6 +197,11 @@ function drawers(chart: ComparisonChart): SectionDrawers<string> {
     consistency: null,
     // results.json and summary.md have them.
     'mirror-restarts': null,
+    acls: null,
+    // The curve only: the table of every catch-up is in summary.md and the terminal.
+    'catch-up': ({ catchUpCurve: c }) => (c ? `<h2>MM2's copy rate against ${h(c.x)}</h2>
+<div class="chart" style="height:360px"><canvas id="catch-up" aria-label="copy rate chart"></canvas></div>
+<p class="sub caption">${h(catchUpCaption(c.x))}</p>` : null),
     // Each cell run's page says it under its translation chart.
     'mm2-findings': null,
     // summary.md and the terminal's summary lines give it (results.json `keyOrder`).
@@ -211,6 +216,12 @@ ${r.cells.map((c, i) => cellSection(c, i, logs[c.key])).join('\n')}
 (results.json's <code>phases</code>, <code>faults</code> and <code>events</code> count from the cell's start; <code>phases.workload-started</code> ties the two).
 On the timelines, fault windows are shaded and the kill, the failover, the first delivery on the backup, the end of the drain and a playbook's steps are marked.</p>`,
   };
+}
+
+/** What the copy-rate chart plots; a latency swept on a link faulted both ways adds twice itself to the round trip. */
+export function catchUpCaption(x: string): string {
+  const latency = /latencyMs$/.test(x) ? ' A latency fault adds its delay to each direction it acts on: on both (the default), the round trip grows by twice the value.' : '';
+  return `Per matrix cell: MM2's copy rate while it drained its largest backlog (circles, median over the repetitions; the tooltip gives the min–max the sampling allows), or a lower bound where the backlog drained within one sampling interval (triangles) — the most MM2 sustains on that path, whatever the producer's rate. One line per value of the other dimensions.${latency}`;
 }
 
 /** The cell runs grouped by matrix values, each linked to its page with its status and its verdict sentence. */
@@ -238,7 +249,7 @@ Unreached: on the backup beyond where the consumer stopped. Duplicated: delivere
 export function renderHtml(model: ReportModel, chartJs: string): string {
   const r = model.results;
   const chart = comparisonChart(model.comparison);
-  const data = JSON.stringify({ timelines: model.timelines, comparison: chart }).replace(/</g, '\\u003c');
+  const data = JSON.stringify({ timelines: model.timelines, comparison: chart, catchUp: model.catchUpCurve }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>mm2-drill: ${h(r.scenario.name)} — ${h(r.status)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -370,6 +381,15 @@ TRANSLATION.forEach((tr, i) => {
       y: { title: { display: true, text: 'downstream − true (records)' } } },
       plugins: { title: { display: true, text: 'translation error per remote partition' } } } });
 });
+(() => {
+  const c = DATA.catchUp; const el = document.getElementById('catch-up'); if (!el || !c) return;
+  const colors = ['#1565c0', '#2e7d32', '#6a1b9a', '#ef6c00', '#ad1457', '#00838f'];
+  const text = (p) => p.perSecond !== null ? Math.round(p.perSecond) + ' msg/s (' + Math.round(p.min) + '–' + Math.round(p.max) + ')' : p.atLeast !== null ? 'at least ' + Math.round(p.atLeast) + ' msg/s (drained within one sample)' : 'not measured';
+  new Chart(el, { type: 'line', data: { datasets: c.lines.map((l, j) => ({ label: l.label, borderColor: colors[j % colors.length], backgroundColor: colors[j % colors.length],
+      data: l.points.map((p) => ({ x: p.x, y: p.perSecond ?? p.atLeast, p })), pointStyle: l.points.map((p) => p.perSecond === null ? 'triangle' : 'circle'), pointRadius: 5 })) },
+    options: { animation: false, maintainAspectRatio: false, scales: { x: { type: 'linear', title: { display: true, text: c.x } }, y: { beginAtZero: true, title: { display: true, text: 'records copied per second while behind' } } },
+      plugins: { tooltip: { callbacks: { label: (t) => t.dataset.label + ': ' + text(t.raw.p) } } } } });
+})();
 (() => {
   const c = DATA.comparison; const el = document.getElementById('comparison'); if (!el) return;
   const stat = (ds, j) => ds.data[j] === null ? 'unknown' : ds.data[j] + (ds.min[j] === ds.max[j] ? '' : ' (' + ds.min[j] + '–' + ds.max[j] + ')') + (ds.unknown[j] ? ', unknown in ' + ds.unknown[j] + ' run(s)' : '');

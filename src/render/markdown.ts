@@ -16,8 +16,11 @@ import { cellVerdict, runVerdict } from './verdict-sentence.ts';
 import { clockOf, workloadClockLabel } from '../core/results/clock.ts';
 import { rateRows } from './rate-rows.ts';
 import { restartRows } from './restart-rows.ts';
+import { aclRows, refusalRows } from './acl-rows.ts';
+import { catchUpRows } from './catch-up-rows.ts';
 import { BELOW_ASKED } from '../core/checker/workload-rate.ts';
 import { keyOrderText } from './key-order-text.ts';
+import { brokenInvariants, invariantDetail } from './invariant-text.ts';
 
 const n = (c: Count | number | null | undefined) => (c === null || c === undefined ? '—' : String(c));
 
@@ -151,13 +154,23 @@ const drawers: SectionDrawers<string[]> = {
     const notProven = r.cells.flatMap((c) => (c.consistency?.checks ?? []).filter((x) => x.verdict !== 'pass').map((x) => `- **${mdText(c.key)}** ${x.verdict === 'fail' ? '❌ **failed**' : '❔ unknown'} ${code(x.name)}: ${mdText(x.detail)}`));
     return notProven.length ? ['', '## Consistency checks not passed (a failure is a harness bug)', '', ...notProven] : null;
   },
+  acls: ({ results: r }) => {
+    const acls = aclRows(r.cells);
+    const refusals = refusalRows(r.cells);
+    return acls.rows.length || refusals.rows.length
+      ? ['', '## Permissions after the failover', '', "The workload's ACLs on the backup and when each arrived (MM2's ACL sync copies LITERAL topic ACLs only, renamed, ALLOW ALL as READ, never ALLOW WRITE nor group ACLs), what the primary had that the backup lacked at the kill, and each moved client's first refusal by the backup's authorizer.", '', table(acls.head, acls.rows), '', table(refusals.head, refusals.rows)]
+      : null;
+  },
   'mirror-restarts': ({ results: r }) => {
     const restarts = restartRows(r.cells);
     return restarts.rows.length ? ['', '## MM2 restarts', '', "Per restart of MM2 by the timeline: how long it was down (stop → fresh start), when it copied again (stop → the first new record on the backup) and its replication duplicates — ids copied before the restart and again after it, MM2 having resumed from the source offsets it last flushed (`offset.flush.interval.ms`). Times from the cell's start.", '', table(restarts.head, restarts.rows)] : null;
   },
+  'catch-up': ({ results: r }) => {
+    const rows = catchUpRows(r.cells);
+    return rows.rows.length ? ['', "## MM2's catch-up after each fault", '', "Per fault healed while replication was sampled: the records the backup trailed by at the heal, when MM2 copied again and when it had caught up (s from the heal), and its copy rate while it still had records older than the previous sample to copy — the most it sustains on that path; min–max: how long the window can have been, given when each sample read. `≥`: the backlog drained within one sampling interval, a lower bound (core/checker/catch-up.ts).", '', table(rows.head, rows.rows)] : null;
+  },
   'mm2-findings': ({ results: r }) => {
-    const broken = r.cells.flatMap((c) => (c.invariants ?? []).filter((i) => i.verdict === 'broken').map((i) => `- **${mdText(c.key)}** ${code(i.name)}: ${i.findings} of ${i.checked} checked`
-      + (i.samples[0] ? `, e.g. ${mdText(i.samples[0].tp)} upstream ${mdText(i.samples[0].upstream)} → downstream ${mdText(i.samples[0].downstream)}${i.samples[0].backupEnd ? ` past the backup's end ${mdText(i.samples[0].backupEnd.offset)} (${mdText(i.samples[0].backupEnd.bound)})` : ''}${i.samples[0].previous ? ` after ${mdText(i.samples[0].previous.upstream)} → ${mdText(i.samples[0].previous.downstream)}` : ''}` : '')));
+    const broken = brokenInvariants(r.cells).map(({ key, check }) => `- **${mdText(key)}** ${code(check.name)}: ${mdText(invariantDetail(check))}`);
     return broken.length ? ['', "## MM2's invariants broken (findings about MirrorMaker 2, not the drill)", '', ...broken] : null;
   },
   'key-order': ({ results: r }) => {

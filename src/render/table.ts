@@ -13,6 +13,8 @@ import { attributionText } from './attribution-text.ts';
 import { counted, type CellResult, type RunResults } from '../core/results/results.ts';
 import { incarnationRows, layoutRows, propagationRows, roundTripRows, stepRows } from './round-trip-rows.ts';
 import { restartRows } from './restart-rows.ts';
+import { aclRows, refusalRows } from './acl-rows.ts';
+import { catchUpRows } from './catch-up-rows.ts';
 import { alarmRows } from './alarm-rows.ts';
 import { topicRows } from './topic-rows.ts';
 import { rateRows, rateWarnings } from './rate-rows.ts';
@@ -26,6 +28,7 @@ import { cellVerdict, runVerdict } from './verdict-sentence.ts';
 import { workloadClockLabel } from '../core/results/clock.ts';
 import { paint, type Style } from './paint.ts';
 import { keyOrderFigures } from './key-order-text.ts';
+import { brokenInvariants, invariantText } from './invariant-text.ts';
 
 const n = (c: Count | undefined): string => (c === undefined ? '—' : String(c));
 
@@ -301,10 +304,19 @@ const drawers: SectionDrawers<string> = {
   errors: null,
   bounds: null,
   consistency: null,
+  acls: ({ results }) => {
+    const parts = [rowsTable(aclRows(results.cells)), rowsTable(refusalRows(results.cells))].filter(Boolean);
+    return parts.length ? `Permissions after the failover (ACLs on the backup; the moved clients' first refusals)\n${parts.join('\n')}` : null;
+  },
   'mirror-restarts': ({ results }) => {
     const restarts = rowsTable(restartRows(results.cells));
     return restarts && `MM2 restarts (duplicates: ids copied before the restart and again after it)\n${restarts}`;
   },
+  'catch-up': ({ results }) => {
+    const rows = rowsTable(catchUpRows(results.cells));
+    return rows && `MM2's catch-up after each healed fault (copy rate while it still had a backlog)\n${rows}`;
+  },
+  // Under the compact summary, verbose or not (`findingLines`).
   'mm2-findings': null,
   // The summary line of each keyed cell run gives its nonmonotonic and poll-skip values.
   'key-order': null,
@@ -319,6 +331,10 @@ export interface TerminalOptions extends SummaryStyle {
   runDir: string;
 }
 
+/** MM2's invariants broken, a line each: findings about MM2, beside the drill's verdict (which they do not change). */
+export const findingLines = (r: RunResults): string[] =>
+  brokenInvariants(r.cells).map(({ key, check }) => `MM2 finding (not the drill's): ${key} ${plain(invariantText(check))}`);
+
 /** The terminal: with `verbose`, the full tables; then the compact summary (a line per cell run) and the verdict. */
 export const terminalReporter = (o: TerminalOptions): Reporter => ({
   name: 'terminal',
@@ -330,6 +346,7 @@ export const terminalReporter = (o: TerminalOptions): Reporter => ({
       `\n${r.scenario.name} (Kafka ${r.environment.kafkaVersion})`,
       ...summaryLines(r, style),
       ...rateWarnings(r.cells).map((l) => paint(style.color, colours.failed, l)),
+      ...findingLines(r).map((l) => paint(style.color, 'yellow', l)),
       'In words:',
       ...verdictSentences(r),
       verdictLine(r, o.runDir, style),

@@ -191,7 +191,7 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   d.rec.emit({ type: 'failover-offsets', strategy: d.strategy, group, offsets });
   d.phase('failover-started');
   const consumer = await startConsumer({
-    kafka: d.env.backup.kafka('client', 'mm2-drill-failover', d.env.kafkaLog), topics: d.topics, phase: 'backup',
+    kafka: d.env.backup.kafka('consumer', 'mm2-drill-failover', d.env.kafkaLog), topics: d.topics, phase: 'backup',
     fromBeginning: s.failover.autoOffsetReset === 'earliest', settings: { ...s.workload.consumer, groupId: group }, recorder: d.rec, onFirstDelivery: () => d.phase('first-backup-delivery'),
   });
   try {

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DrillError } from '../core/errors.ts';
 import type { HistoryEvent } from '../core/history/history.ts';
+import { HistoryDecoder } from '../core/history/compact-history.ts';
 import type { Cell } from '../core/plan/matrix.ts';
 import { checkInput } from '../core/checker/checker.ts';
 import { judgeCell, measureCell } from '../core/results/measure.ts';
@@ -43,6 +44,11 @@ export function readHistory(runDir: string): SavedHistory {
   const lines = readRunText(file).split('\n');
   const last = lines.findLastIndex((l) => l.trim() !== '');
   const events: HistoryEvent[] = [];
+  const compact = new HistoryDecoder();
+  const corrupt = (i: number, line: string, why: string) => new DrillError('USAGE', `${file}: line ${i + 1} of ${last + 1} ${why}; the history is corrupt`, {
+    detail: `line ${i + 1} starts with: ${line.slice(0, 120)}`,
+    fix: 'only a torn last line (a killed run) can be dropped; restore history.ndjson from a copy, or run the drill again',
+  });
   for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
     let event: unknown;
@@ -50,10 +56,16 @@ export function readHistory(runDir: string): SavedHistory {
       event = JSON.parse(line);
     } catch (e) {
       if (i === last) return { events, tornBytes: Buffer.byteLength(line) };
-      throw new DrillError('USAGE', `${file}: line ${i + 1} of ${last + 1} is not valid JSON (${(e as Error).message}); the history is corrupt`, {
-        detail: `line ${i + 1} starts with: ${line.slice(0, 120)}`,
-        fix: 'only a torn last line (a killed run) can be dropped; restore history.ndjson from a copy, or run the drill again',
-      });
+      throw corrupt(i, line, `is not valid JSON (${(e as Error).message})`);
+    }
+    // A per-message event's compact line (core/history/compact-history.ts).
+    if (Array.isArray(event)) {
+      try {
+        for (const e of compact.decode(event)) events.push(e);
+      } catch (e) {
+        throw corrupt(i, line, `is not a compact event mm2-drill wrote (${(e as Error).message})`);
+      }
+      continue;
     }
     // The common case checked by hand (a history holds hundreds of thousands of events); the schema names what is wrong.
     const e = event as Partial<Record<'cell' | 't' | 'type', unknown>> | null;

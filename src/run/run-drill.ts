@@ -7,11 +7,13 @@
  * records them (a recorder that hands each event to the progress's narrator).
  */
 import { join, resolve } from 'node:path';
+import { existsSync, statfsSync } from 'node:fs';
+import { freemem } from 'node:os';
 import type { Cell } from '../core/plan/matrix.ts';
 import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results/results.ts';
 import { summarize } from '../core/results/summary.ts';
 import { attemptKey, markRetried, shouldRetry } from '../core/results/retry.ts';
-import { memoryNeeded, memoryShortfall } from '../core/plan/capacity.ts';
+import { harnessShortfall, memoryNeeded, memoryShortfall } from '../core/plan/capacity.ts';
 import { DrillError } from '../core/errors.ts';
 import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/containers/docker.ts';
 import { resolveImages } from '../adapters/containers/images.ts';
@@ -57,6 +59,8 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   const biggest = o.cells.reduce((a, c) => (memoryNeeded(c.scenario) > memoryNeeded(a.scenario) ? c : a), first);
   const shortfall = memoryShortfall(biggest.scenario, client.info.containerRuntime.memory);
   if (shortfall) throw new DrillError('NOT_ENOUGH_MEMORY', shortfall, { fix: 'give the Docker engine more memory, or use fewer kafka.nodes / kafka.backupNodes' });
+  const harness = harnessRoomShortfall(o.cells, o.resultsRoot);
+  if (harness) throw new DrillError('NOT_ENOUGH_MEMORY', harness, { fix: 'lower workload.ratePerSecond or the time to the kill (workload.durationSeconds), or run on a machine with more memory / disk' });
   const reaped = await reapOrphans(client);
   if (reaped > 0) o.progress.info(`removed ${reaped} container(s) left by an earlier run that was killed`);
   const external = o.cells.every((c) => c.scenario.external);
@@ -174,6 +178,20 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   return { results, runDir, report };
 }
 
+/** What this machine cannot hold of the run's histories (memory now free, disk where the results go), or null. */
+function harnessRoomShortfall(cells: readonly Cell[], resultsRoot: string): string | null {
+  let dir = resolve(resultsRoot);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  const fs = statfsSync(dir);
+  const room = { freeMemory: freemem(), freeDisk: fs.bavail * fs.bsize };
+  const units = planUnits(cells);
+  for (const u of units) {
+    const problem = harnessShortfall(u.cells[0]!.scenario, u.cells.length, units.length, room);
+    if (problem) return problem;
+  }
+  return null;
+}
+
 /** The history recorder that also hands every event it records to `onEvent` (the progress's narrator). */
 class NarratedRecorder extends HistoryRecorder {
   readonly #onEvent: (e: HistoryEvent) => void;
@@ -187,6 +205,8 @@ class NarratedRecorder extends HistoryRecorder {
     return {
       cell: inner.cell,
       events: () => inner.events(),
+      // A shared event was narrated when the first variant emitted it.
+      ...(inner.share ? { share: (e: HistoryEvent) => inner.share!(e) } : {}),
       emit: (body, t) => {
         const event = inner.emit(body, t);
         // Progress is a courtesy: it never breaks the recording of a drill.

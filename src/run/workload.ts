@@ -46,7 +46,7 @@ export class Workload {
     const { ctx, env, rec, explicit } = this.d;
     const topics = topicRates(ctx.cell.scenario).map((t) => ({ ...t, partitions: this.resized.get(`${c}/${t.name}`) ?? t.partitions }));
     const run = await startProducer({
-      kafka: env[c].kafka('client', `mm2-drill-workload-${c}`, env.kafkaLog), topics,
+      kafka: env[c].kafka('producer', `mm2-drill-workload-${c}`, env.kafkaLog), topics,
       settings: ctx.cell.scenario.workload, idPrefix: `${ctx.runId}-${ctx.repetition}${explicit ? `-${this.producers}` : ''}`, recorder: rec, ...(explicit ? { cluster: c } : {}),
     });
     this.producers += 1;

@@ -8,6 +8,7 @@ import { getContainerRuntimeClient } from 'testcontainers';
 import type { HistoryEvent } from '../../src/core/history/history.ts';
 import type { CellResult, RunResults } from '../../src/core/results/results.ts';
 import { LABEL_RUN, LABEL_TOOL } from '../../src/adapters/containers/docker.ts';
+import { readHistory as readSavedHistory } from '../../src/run/reports.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(repoRoot, 'bin', 'mm2-drill.js');
@@ -78,8 +79,8 @@ export const cellEvents = (history: readonly HistoryEvent[], c: CellResult): His
 
 export const readResults = (runDir: string): RunResults => JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as RunResults;
 
-export const readHistory = (runDir: string): HistoryEvent[] =>
-  readFileSync(join(runDir, 'history.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEvent);
+/** The events of a run's history.ndjson, its compact lines read back as `report` reads them. */
+export const readHistory = (runDir: string): HistoryEvent[] => readSavedHistory(runDir).events;
 
 /** Containers (any state) carrying the tool's label, optionally of one run. */
 export async function containersLeft(runId?: string): Promise<number> {

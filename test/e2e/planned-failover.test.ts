@@ -63,6 +63,18 @@ describe('planned failover modes', () => {
     const step = (label: string) => rt.steps.find((s) => s.label === label)!;
     expect(firstBackup - lastPrimary).toBeGreaterThan(0);
     expect(firstBackup - lastPrimary).toBeGreaterThanOrEqual(step('producers-over').startMs - step('writes-stop').endMs!);
+    // MM2's own bound, the one Kafka's MirrorConnectorsIntegrationBaseTest asserts: after a sync, a
+    // group at the head resumes within offset.lag.max of its true place on every partition. The
+    // syncs were read to their end when the steps ended (nothing killed the primary).
+    expect(controlled.offsetSyncs).toMatchObject({ read: 'complete', offsetLagMax: 20 });
+    expect(Object.keys(controlled.offsetSyncs!.partitions)).toHaveLength(partitions);
+    const invariant = (name: string) => controlled.invariants!.find((i) => i.name === name)!;
+    expect(invariant('offset-sync-rewind')).toMatchObject({ verdict: 'holds', findings: 0 });
+    expect(invariant('offset-sync-misplaced')).toMatchObject({ verdict: 'holds', findings: 0 });
+    const redeliveries = invariant('redelivery-beyond-lag-max');
+    expect(redeliveries.findings).toBe(0);
+    expect(redeliveries.checked + redeliveries.unknown).toBe(partitions);
+    console.log('controlled: offset syncs', JSON.stringify(controlled.offsetSyncs), 'invariants', JSON.stringify(controlled.invariants!.map(({ samples: _, ...i }) => i)), 'translation at failover', JSON.stringify(Object.fromEntries(Object.entries(controlled.translation!.partitions).map(([tp, f]) => [tp, f.atFailover]))));
 
     // Cutoff: the deadline won, and what is left behind is what MM2 had not copied when it was cut.
     const cutoff = cellOf(results.cells, 'playbook=cutoff');

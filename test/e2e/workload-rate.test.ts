@@ -1,5 +1,5 @@
 /**
- * Asked vs achieved, for real: one quickstart cell asked for the validation's top rate of small
+ * Asked vs achieved, for real: one quickstart cell asked for 20,000 msg/s of small
  * messages. Whether this machine reaches it or not, the report must say what the history's acks
  * say — the acked records over the producing window — flag it exactly when it is under 95 % of
  * the asked rate, gate on it, and every acked id must still be classified.

@@ -63,10 +63,10 @@ it('the lag samplers sample every lane until they are stopped, once, and no heal
   const events: HistoryEvent[][] = [[], []];
   const lanes = events.map((e, i) => ({ groupId: `g${i}`, rec: { emit: (x: HistoryEvent) => void e.push(x) } }));
   const d = {
-    ctx: { cell: { scenario: { topics: [], alarms: {}, workload: { transactionRecords: 0 } } } },
+    ctx: { cell: { scenario: { kafka: {}, topics: [], alarms: {}, workload: { transactionRecords: 0 } } } },
     env: { remoteTopics: [] }, admins: { get: () => ({}) }, rec: { events: () => [] }, lanes, sup: supervisor(),
   } as unknown as DrillContext;
-  const samplers = Samplers.start(d);
+  const samplers = Samplers.start(d, new Set());
   samplers.watchHealth(new Set());
   await waitUntil(async () => events.every((e) => e.length > 0), { what: 'a sample of every lane', timeoutMs: 5000, intervalMs: 10 });
   expect(samplers.lag()).toBe(0);
@@ -77,4 +77,17 @@ it('the lag samplers sample every lane until they are stopped, once, and no heal
   expect(events.map((e) => e.length)).toEqual(taken);
   expect(events.flat().every((e) => e.type === 'sample')).toBe(true);
   expect(samplers.firing('checkpointAgeSeconds')).toBe(false);
+});
+
+it('reads no offset syncs between external clusters: the team\'s MM2 names the topic after an alias the scenario does not give', async () => {
+  const asked: string[] = [];
+  const d = {
+    ctx: { cell: { scenario: { topics: [], alarms: {}, kafka: {}, workload: { transactionRecords: 0 }, external: { mirror: { sourceAlias: 'primary' } } } } },
+    env: { remoteTopics: [] }, admins: { get: () => ({}), client: (c: string) => void asked.push(c) }, rec: { events: () => [] }, lanes: [], sup: supervisor(),
+  } as unknown as DrillContext;
+  const samplers = Samplers.start(d, new Set());
+  samplers.followSyncs();
+  await samplers.beforeKill('primary');
+  await samplers.stop();
+  expect(asked).toEqual([]);
 });

@@ -137,4 +137,54 @@ describe('order per key (key-order.ts)', () => {
     expect(keyOrderFigures(null)).toEqual([]);
     expect(keyOrderText(k)).toContain('1 nonmonotonic (e.g. m2)');
   });
+
+  describe('at a failback: an order per key across clusters, by era then offset', () => {
+    type Where = 'primary' | 'backup';
+    /** One value of key k0 on `orders/0` of `cluster`, at `offset`. */
+    const value = (i: string, cluster: Where, offset: number) => ev({ type: 'ack', id: i, topic: 'orders', key: 'k0', partition: 0, offset: String(offset), ...(cluster === 'backup' ? { cluster } : {}) });
+    /** Where each value sits (on its own cluster, and copied at the same offset). */
+    const offsets: Record<string, number> = { a0: 0, a1: 1, b0: 0, b1: 1, c0: 2, x0: 0 };
+    const got = (i: string, phase: Where, topic = 'orders') => ev({ type: 'deliver', id: i, phase, topic, partition: 0, offset: String(offsets[i]), ts: 0 });
+    /** a0 a1 on the primary, the kill, b0 b1 on the backup during the outage, then c0 on the primary after the failback. */
+    const eras = () => [value('a0', 'primary', 0), value('a1', 'primary', 1), kill(), value('b0', 'backup', 0), value('b1', 'backup', 1), value('c0', 'primary', 2)];
+
+    it('passes a failback that delivers each era after the one before', () => {
+      const k = keyOrder([...eras(), got('a0', 'primary'), got('a1', 'primary'), got('b0', 'backup'), got('b1', 'backup'), got('c0', 'primary')])!;
+      expect(k).toMatchObject({ keys: 1, unordered: 0, values: 5, resurrected: 0, nonmonotonic: 0, pollSkip: 0 });
+      expect(keyOrderText(k)).not.toContain('older era');
+    });
+
+    it('an older era\'s value delivered after a newer era\'s is resurrected — first or again — and not nonmonotonic or rewound', () => {
+      // Back on the primary the consumer re-reads a0 and meets a1 (the tail the outage hid) after b1.
+      const k = keyOrder([...eras(), got('a0', 'primary'), got('b0', 'backup'), got('b1', 'backup'), got('a0', 'primary'), got('a1', 'primary'), got('c0', 'primary')])!;
+      expect(k).toMatchObject({ resurrected: 2, resurrectedFirst: 1, resurrectedDeliveries: 2, nonmonotonic: 0, rewound: 0, pollSkip: 0 });
+      expect(k.samples.resurrected).toEqual(['a0', 'a1']);
+      expect(keyOrderFigures(k)).toContainEqual(['older era after newer', '2']);
+      expect(keyOrderText(k)).toContain('2 values of an older era delivered after a newer era\'s (1 first delivered so (e.g. a0)): resurrected at the failback');
+      // The outage's value re-read on the primary's remote topic after the primary's new one.
+      const back = keyOrder([...eras(), got('a0', 'primary'), got('a1', 'primary'), got('b0', 'backup'), got('b1', 'backup'), got('c0', 'primary'), got('b1', 'primary', 'backup.orders')])!;
+      expect(back).toMatchObject({ resurrected: 1, resurrectedFirst: 0, resurrectedDeliveries: 1, rewound: 0, samples: { resurrected: ['b1'] } });
+    });
+
+    it('within one era the classes stay as they were; a value never delivered below a newer era\'s is a poll-skip', () => {
+      const k = keyOrder([...eras(), got('a0', 'primary'), got('b1', 'backup'), got('b0', 'backup'), got('c0', 'primary')])!;
+      expect(k).toMatchObject({ resurrected: 0, nonmonotonic: 1, pollSkip: 1, samples: { nonmonotonic: ['b0'], pollSkip: ['a1'] } });
+    });
+
+    it('a reply recorded after the kill, before any step sent producers home, belongs to the era before the kill', () => {
+      const home = (state: 'start' | 'end') => ev({ type: 'step', index: 3, label: 'home', action: 'move-producers', target: 'primary', state });
+      const h = [value('a0', 'primary', 0), kill(), value('a1', 'primary', 1), value('b0', 'backup', 0), home('start'), home('end'), value('c0', 'primary', 2),
+        got('a0', 'primary'), got('b0', 'backup'), got('a1', 'primary'), got('c0', 'primary')];
+      expect(keyOrder(h)).toMatchObject({ unordered: 0, values: 4, resurrected: 1, resurrectedFirst: 1, samples: { resurrected: ['a1'] } });
+    });
+
+    it('does not judge keys whose eras\' producers wrote at once, or whose log disagrees with the eras', () => {
+      // Producers on both clusters before any failover: before-kill and backup-local interleave.
+      const both = [value('a0', 'primary', 0), value('x0', 'backup', 0), value('a1', 'primary', 1), got('x0', 'primary'), got('a0', 'primary')];
+      expect(keyOrder(both)).toMatchObject({ keys: 1, unordered: 1, values: 0, resurrected: 0 });
+      // After the failover the primary's value sits below one written before it (a recreated topic).
+      const rewritten = [value('a0', 'primary', 5), kill(), value('c0', 'primary', 2)];
+      expect(keyOrder(rewritten)).toMatchObject({ unordered: 1, resurrected: 0 });
+    });
+  });
 });

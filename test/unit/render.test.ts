@@ -7,7 +7,7 @@ import { reportModel } from '../../src/core/results/report-model.ts';
 import { renderMarkdown } from '../../src/render/markdown.ts';
 import { renderJunit } from '../../src/render/junit.ts';
 import { renderHtml } from '../../src/render/html.ts';
-import { matrixTable, summaryLines } from '../../src/render/table.ts';
+import { matrixTable, summaryLines, terminalReporter } from '../../src/render/table.ts';
 
 const counts = (dup: number): LedgerCounts => ({
   acked: 4000, failed: 0, indeterminate: 4, lost: 0, skipped: 0, unreached: 0, exactlyOnce: 4000 - dup, duplicated: dup, extraDeliveries: dup,
@@ -129,6 +129,15 @@ describe('renderers on fixed results', () => {
     expect(md).toContain('`checkpoint-beyond-backup-end`: 1 of 4 checked, e.g. primary.orders/0 upstream 9 → downstream 7 past the backup\'s end 6 (sample)');
     const holds = [{ ...broken[0]!, verdict: 'holds' as const, findings: 0, samples: [] }];
     expect(renderMarkdown(reportModel({ ...results, cells: [cell('default', 1, 1, 60, { invariants: holds })] }))).not.toContain("MM2's invariants broken");
+  });
+
+  it('the terminal gives a line per broken invariant under the summary, verbose or not, and none when they hold', () => {
+    const rewind = { tp: 'orders/1', upstream: '40', downstream: '30', previous: { upstream: '35', downstream: '35' }, went: 'downstream' as const };
+    const broken = [{ name: 'offset-sync-rewind' as const, verdict: 'broken' as const, checked: 9, unknown: 0, findings: 1, samples: [rewind] }];
+    const out = terminalReporter({ verbose: false, color: false, runDir: 'r' }).render(reportModel({ ...results, cells: [cell('default', 1, 1, 60, { invariants: broken })] }));
+    expect(out).toContain("MM2 finding (not the drill's): mirror.policy=default,interval=1#1 offset-sync-rewind: 1 of 9 checked, e.g. orders/1 upstream 40 → downstream 30 after 35 → 35 (downstream went back)");
+    const holds = [{ ...broken[0]!, verdict: 'holds' as const, findings: 0, samples: [] }];
+    expect(terminalReporter({ verbose: true, color: false, runDir: 'r' }).render(reportModel({ ...results, cells: [cell('default', 1, 1, 60, { invariants: holds })] }))).not.toContain('MM2 finding');
   });
 
   it('summary.md and the terminal summary give the order per key of a keyed cell run, and nothing for one not keyed', () => {

@@ -25,6 +25,8 @@ function cellRun(): CellResult {
     ev({ type: 'fault-start', step: 0, description: 'latency', fault: { fault: 'latency' } }),
     ev({ type: 'fault-end', step: 0, description: 'latency', healed: true }),
     ev({ type: 'mirror-restart', step: 1, restart: 1, mode: 'kill', stoppedAt: 4000, startedAt: 4500, resumedAt: 6000, backupEnd: { 'primary.orders/0': '2' } }),
+    ...[[0, 0], [2, 2]].map(([u, d], i) => ev({ type: 'offset-sync', topic: 'orders', partition: 0, upstreamOffset: String(u), downstreamOffset: String(d), ts: clock * 1000, syncsPartition: 0, syncsOffset: String(i) })),
+    ev({ type: 'read-complete', what: 'offset-syncs', complete: true, detail: '' }),
     ev({ type: 'kill', target: 'primary', signal: 'SIGKILL' }),
     ev({ type: 'checkpoint', group: 'drill-consumer', topic: 'primary.orders', partition: 0, upstreamOffset: '2', downstreamOffset: '2', key: '', value: '' }),
     ev({ type: 'failover-offsets', strategy: 'mm2-sync', group: 'drill-consumer', offsets: { 'primary.orders/0': '2' } }),

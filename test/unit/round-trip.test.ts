@@ -42,6 +42,8 @@ function failback(opts: { primaryRead?: boolean } = {}): HistoryEvent[] {
   e({ type: 'step', index: 2, label: 'home', action: 'move-consumers', target: 'primary', state: 'end' });
   e({ type: 'step', index: 1, label: 'restore', action: 'restore-cluster', state: 'start' });
   e({ type: 'step', index: 1, label: 'restore', action: 'restore-cluster', state: 'end' });
+  e({ type: 'step', index: 3, label: 'producers-home', action: 'move-producers', target: 'primary', state: 'start' });
+  e({ type: 'step', index: 3, label: 'producers-home', action: 'move-producers', target: 'primary', state: 'end' });
   ack('c1', 4, 'orders', 'primary');
   deliver('c1', 'primary', 'orders', 4);
   e({ type: 'positions', phase: 'primary', offsets: { 'orders/0': '5', 'backup.orders/0': '2' }, delivered: 1 });
@@ -105,7 +107,7 @@ describe('the round-trip ledger', () => {
     expect(rt.counts).toMatchObject({ duplicatedByFailover: 1, duplicatedBeforeKill: 0, deliveredPrimary: 4, deliveredBackup: 3 });
     expect(rt.consistency.holds).toBe(true);
     expect(rt.consistency.checks.map((c) => c.verdict)).toEqual(['pass', 'pass', 'pass']);
-    expect(rt.steps.map((s) => [s.label, s.state])).toEqual([['kill', 'running'], ['restore', 'end'], ['home', 'end']]);
+    expect(rt.steps.map((s) => [s.label, s.state])).toEqual([['kill', 'running'], ['restore', 'end'], ['home', 'end'], ['producers-home', 'end']]);
     // The move back: no committed offset on backup.orders; the consumer really resumed at c1's offset on orders.
     expect(rt.moves).toEqual([{ label: 'home', to: 'primary', startMs: expect.any(Number), committed: { 'backup.orders/0': '-1' }, resumedAt: { 'orders/0': '4' }, gapFrom: 'move', gapMs: expect.any(Number) }]);
   });

@@ -41,6 +41,13 @@ describe('translation accuracy', () => {
     expect(t.partitions[`${REMOTE}/0`]).toMatchObject({ checkpoints: 3, atFailover: 2 });
   });
 
+  it('anchors on the primary\'s acks only: ids the backup itself acked at the same offsets (an outage) change nothing', () => {
+    const base = history({ acked: [0, 1, 2, 4, 5], checkpoints: [[3, 3]] });
+    const outage = [0, 1, 2, 3, 4].map((n) => ev({ type: 'ack', id: `b${n}`, topic: 'orders', partition: 0, offset: String(n), cluster: 'backup' }));
+    expect(run(base).points.map((p) => [p.truth, p.error])).toEqual([['3', 0]]);
+    expect(run([...base.slice(0, 1), ...outage, ...base.slice(1)]).points.map((p) => [p.truth, p.error])).toEqual([['3', 0]]);
+  });
+
   it('takes a commit marker (no acked record at the upstream offset) to the next copy when nothing lies between on the backup', () => {
     // A marker at primary offset 3: m4 is copied at backup offset 3.
     const t = run(history({ acked: [0, 1, 2, 4, 5, 6], checkpoints: [[3, 3], [3, 2], [7, 6]] }));

@@ -10,7 +10,8 @@ import type { ConsumerPhase } from '../../core/history/history.ts';
 import { parseTp, tpKey } from '../../core/history/topic-partition.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
 import type { CellRecorder } from '../recorder.ts';
-import { closeQuietly, onBatchEnd } from './kafka-client.ts';
+import { closeQuietly, coordinatorError, kafkaErrorTypes, onBatchEnd } from './kafka-client.ts';
+import { isAuthorizationError } from '../../core/kafka/acl.ts';
 import { sleep } from '../wait.ts';
 
 export interface ConsumerOptions {
@@ -26,6 +27,7 @@ export interface ConsumerOptions {
 }
 
 export interface RunningConsumer {
+  /** The kafkajs consumer (a new one after each refusal by the authorizer). */
   readonly consumer: Consumer;
   readonly groupId: string;
   /** Next offset to consume per `topic/partition`, from what was processed. */
@@ -37,13 +39,14 @@ export interface RunningConsumer {
 export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer> {
   const cfg = o.settings;
   let stopped = false;
-  const consumer = o.kafka.consumer({
+  const create = () => o.kafka.consumer({
     groupId: cfg.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 250,
     // kafkajs restarts a crashed consumer forever by default. A consumer abandoned on a killed
     // cluster would then rejoin its group when the cluster is restored — a zombie member holding
     // partitions it never reads (seen in failback drills). Once stopped, it stays stopped.
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000, restartOnFailure: async () => !stopped },
   });
+  let consumer = create();
   const positions = new Map<string, bigint>();
   const committed = new Map<string, bigint>();
   let delivered = 0;
@@ -75,37 +78,83 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
   const passed = (key: string, next: bigint) => {
     if (!stopped && next > (positions.get(key) ?? 0n)) positions.set(key, next);
   };
-  onBatchEnd(consumer, (topic, partition, next, records) => {
-    if (records === 0) passed(tpKey(topic, partition), next);
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...o.topics], fromBeginning: o.fromBeginning });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      const key = tpKey(batch.topic, batch.partition);
-      for (const message of batch.messages) {
-        if (stopped || !isRunning() || isStale()) return;
-        const id = decodeId(message.headers?.[ID_HEADER], message.value?.toString());
-        if (delivered++ === 0) o.onFirstDelivery?.();
-        o.recorder.emit({
-          type: 'deliver', id: id ?? `(undecodable ${key}@${message.offset})`, phase: o.phase, topic: batch.topic, partition: batch.partition,
-          offset: message.offset, ts: Number(message.timestamp),
-        });
-        if (cfg.processingDelayMs > 0) await sleep(cfg.processingDelayMs);
-        positions.set(key, BigInt(message.offset) + 1n);
-        resolveOffset(message.offset);
-        await heartbeat();
-      }
-      passed(key, BigInt(batch.lastOffset()) + 1n);
-      if (cfg.commit === 'batch') await commit();
-    },
+  /**
+   * An authorization failure (no READ on a topic or the group: the backup's ACLs after a
+   * failover) crashes a kafkajs consumer for good. The application is then restarted — a pod's
+   * crash loop — every second with a fresh consumer, until it is allowed or stopped; the first
+   * refusal of each spell is recorded.
+   */
+  let refused = false;
+  let retry: NodeJS.Timeout | undefined;
+  /** The authorization error behind a crash; kafkajs hides a refused FindCoordinator (coordinatorError). */
+  const denialOf = async (e: unknown): Promise<string | undefined> => {
+    const denial = kafkaErrorTypes(e).find(isAuthorizationError);
+    if (denial || (e as { name?: unknown } | null)?.name !== 'KafkaJSGroupCoordinatorNotFound') return denial;
+    const found = await coordinatorError(o.kafka, cfg.groupId);
+    return found !== undefined && isAuthorizationError(found) ? found : undefined;
+  };
+  const refusedBy = async (e: unknown): Promise<boolean> => {
+    const denial = await denialOf(e).catch(() => undefined);
+    if (!denial || stopped) return false;
+    if (!refused) o.recorder.emit({ type: 'auth-error', client: 'consumer', cluster: o.phase, error: denial });
+    refused = true;
+    retry = setTimeout(() => void restart(), 1000);
+    return true;
+  };
+  const restart = async () => {
+    if (stopped) return;
+    await closeQuietly(consumer);
+    consumer = create();
+    await start().catch(async (e: unknown) => {
+      if (!(await refusedBy(e)) && !stopped) retry = setTimeout(() => void restart(), 1000);
+    });
+  };
+  const start = async () => {
+    const c = consumer;
+    c.on(c.events.CRASH, ({ payload }) => {
+      if (c === consumer) void refusedBy(payload.error);
+    });
+    c.on(c.events.GROUP_JOIN, () => (refused = false));
+    await run(c);
+  };
+  const run = async (consumer: Consumer) => {
+    onBatchEnd(consumer, (topic, partition, next, records) => {
+      if (records === 0) passed(tpKey(topic, partition), next);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...o.topics], fromBeginning: o.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const key = tpKey(batch.topic, batch.partition);
+        for (const message of batch.messages) {
+          if (stopped || !isRunning() || isStale()) return;
+          const id = decodeId(message.headers?.[ID_HEADER], message.value?.toString());
+          if (delivered++ === 0) o.onFirstDelivery?.();
+          o.recorder.emit({
+            type: 'deliver', id: id ?? `(undecodable ${key}@${message.offset})`, phase: o.phase, topic: batch.topic, partition: batch.partition,
+            offset: message.offset, ts: Number(message.timestamp),
+          });
+          if (cfg.processingDelayMs > 0) await sleep(cfg.processingDelayMs);
+          positions.set(key, BigInt(message.offset) + 1n);
+          resolveOffset(message.offset);
+          await heartbeat();
+        }
+        passed(key, BigInt(batch.lastOffset()) + 1n);
+        if (cfg.commit === 'batch') await commit();
+      },
+    });
+  };
+  await start().catch(async (e: unknown) => {
+    if (!(await refusedBy(e))) throw e;
   });
   const intervalMs = cfg.commit === 'auto' ? 5000 : cfg.commitIntervalMs;
   const timer = cfg.commit === 'batch' ? undefined : setInterval(() => void commit(), intervalMs);
   return {
-    consumer,
+    get consumer() {
+      return consumer;
+    },
     groupId: cfg.groupId,
     positions,
     delivered: () => delivered,
@@ -113,6 +162,7 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
+      clearTimeout(retry);
       await Promise.race([consumer.stop().catch(() => undefined), sleep(5000)]);
       await closeQuietly(consumer);
       // Where it stood and what it counted: the ledger's final positions and a cross-check of the deliveries.

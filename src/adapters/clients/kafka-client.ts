@@ -49,6 +49,34 @@ export async function committedOffsets(admin: Admin, groupId: string, topic: str
   return Object.fromEntries((entry?.partitions ?? []).map((p) => [String(p.partition), p.offset]));
 }
 
+/** The client's own cluster, from kafkajs's private factory (the one `kafka.admin()` uses): for the requests kafkajs offers no public call for. */
+function privateCluster(kafka: Kafka): Cluster {
+  const factory = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  const create = factory && (kafka as unknown as Record<symbol, unknown>)[factory];
+  if (typeof create !== 'function') throw new Error('this kafkajs release has no cluster factory: the standalone offset commit and the coordinator probe need updating');
+  return (create as (o: { allowAutoTopicCreation: boolean }) => Cluster)({ allowAutoTopicCreation: false });
+}
+
+/**
+ * Why the group's coordinator cannot be found, as the broker says it. kafkajs's consumer reports
+ * every FindCoordinator refusal as "Failed to find group coordinator" and drops the broker's
+ * error (GROUP_AUTHORIZATION_FAILED for a principal without DESCRIBE on the group): one request of
+ * the client's own, to its seed broker, gets it back. Undefined when the broker answers.
+ */
+export async function coordinatorError(kafka: Kafka, groupId: string): Promise<string | undefined> {
+  const cluster = privateCluster(kafka);
+  try {
+    await cluster.connect();
+    const seed = (cluster as unknown as { brokerPool: { seedBroker: { findGroupCoordinator(o: { groupId: string; coordinatorType: number }): Promise<unknown> } } }).brokerPool.seedBroker;
+    await seed.findGroupCoordinator({ groupId, coordinatorType: 0 });
+    return undefined;
+  } catch (e) {
+    return kafkaErrorTypes(e)[0];
+  } finally {
+    await closeQuietly(cluster);
+  }
+}
+
 /**
  * Sets an idle consumer group's committed offsets in one request, as Kafka's own
  * `Admin.alterConsumerGroupOffsets` does: an OffsetCommit to the group's coordinator with
@@ -60,10 +88,7 @@ export async function committedOffsets(admin: Admin, groupId: string, topic: str
  * the request is its broker's own `offsetCommit`.
  */
 export async function commitGroupOffsets(kafka: Kafka, groupId: string, topics: readonly TopicOffsets[]): Promise<void> {
-  const factory = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  const create = factory && (kafka as unknown as Record<symbol, unknown>)[factory];
-  if (typeof create !== 'function') throw new Error('this kafkajs release has no cluster factory: the standalone offset commit needs updating');
-  const cluster = (create as (o: { allowAutoTopicCreation: boolean }) => Cluster)({ allowAutoTopicCreation: false });
+  const cluster = privateCluster(kafka);
   await cluster.connect();
   try {
     for (let attempt = 1; ; attempt++) {
@@ -120,6 +145,25 @@ export async function alterTopicConfig(admin: Admin, topic: string, changes: Rea
   const current = (described.resources[0]?.configEntries ?? []).filter((e) => !e.isDefault && !e.readOnly && !e.isSensitive && e.configSource === 1);
   const merged = { ...Object.fromEntries(current.map((e) => [e.configName, e.configValue])), ...changes };
   await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(merged).map(([name, value]) => ({ name, value })) }] });
+}
+
+/**
+ * Kafka error type names along an error's cause chain: kafkajs wraps a protocol error in its
+ * retrier's errors (retries exhausted; or not retriable, as an authorization failure is).
+ * Empty when anything else is on the chain (a connection error: nothing known of the broker's answer).
+ */
+export function kafkaErrorTypes(e: unknown): string[] {
+  const types: string[] = [];
+  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
+    if (typeof cur !== 'object') break;
+    const o = cur as { type?: unknown; originalError?: unknown; cause?: unknown; name?: unknown };
+    if (o.name === 'KafkaJSProtocolError' && typeof o.type === 'string') types.push(o.type);
+    else if (o.name !== 'KafkaJSNumberOfRetriesExceeded' && o.name !== 'KafkaJSNonRetriableError' && o.name !== 'KafkaJSProtocolError') return [];
+    const next = o.originalError ?? o.cause;
+    if (next === cur) break;
+    cur = next;
+  }
+  return types;
 }
 
 /** A kafkajs error with the broker's error codes it aggregates (kafkajs's own message hides them). */

@@ -8,6 +8,7 @@ import type { CellRecorder } from '../recorder.ts';
 import { committedOffsets } from './kafka-client.ts';
 import { tpKey } from '../../core/history/topic-partition.ts';
 import { recordLag, type AckedOffsets } from '../../core/checker/lag.ts';
+import { LAG_SAMPLE_INTERVAL_MS } from '../../core/checker/catch-up.ts';
 import { sleep } from '../wait.ts';
 
 
@@ -35,6 +36,7 @@ export function startLagSampler(o: {
   const loop = (async () => {
     while (!stop.signal.aborted) {
       try {
+        const readFrom = Date.now();
         const [primaryOffsets, backupOffsets, synced, committed] = await Promise.all([
           Promise.all(o.topics.map((t) => o.primary().fetchTopicOffsets(t))),
           Promise.all(o.remoteTopics.map((t) => o.backup().fetchTopicOffsets(t))),
@@ -58,11 +60,11 @@ export function startLagSampler(o: {
         const sum = (pairs: Record<string, [number, number]>, k: 0 | 1) => Object.values(pairs).reduce((a, e) => a + Math.max(0, e[k]), 0);
         const [primaryEnd, backupEnd] = [sum(ends, 0), sum(ends, 1)];
         latest = recordLag(ends, o.acked?.() ?? null);
-        o.recorder.emit({ type: 'sample', primaryEnd, backupEnd, backupGroupOffset: sum(groups, 1), consumerPosition: sum(groups, 0), ends, groups, starts });
+        o.recorder.emit({ type: 'sample', readFrom, primaryEnd, backupEnd, backupGroupOffset: sum(groups, 1), consumerPosition: sum(groups, 0), ends, groups, starts });
       } catch {
         // A sample that fails (a paused cluster, a broker restarting) is simply missing.
       }
-      await sleep(o.intervalMs ?? 1000, stop.signal);
+      await sleep(o.intervalMs ?? LAG_SAMPLE_INTERVAL_MS, stop.signal);
     }
   })();
   return {

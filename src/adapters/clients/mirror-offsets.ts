@@ -5,10 +5,11 @@
  *   end offsets minus what it stored as copied — MM2's own account, flushed every
  *   `offset.flush.interval.ms`, so a lag of zero is never claimed early;
  * - seeding those offsets before a mirror starts;
- * - the offset syncs of a flow (`mm2-offset-syncs.<target>.internal` on the source, OffsetSync:
- *   key topic STRING + partition INT32, value upstream INT64 + downstream INT64, no version).
+ * - the offset syncs of a flow (`mm2-offset-syncs.<target>.internal` on the source; their format:
+ *   core/kafka/checkpoint.ts `decodeOffsetSync`).
  */
 import type { Admin, Kafka } from 'kafkajs';
+import { decodeOffsetSync, type OffsetSync } from '../../core/kafka/checkpoint.ts';
 import { parseSourceOffsetKey, sourceOffsetKey, sourceOffsetsTopic } from '../../core/kafka/mm2-names.ts';
 import { parseTp, tpKey } from '../../core/history/topic-partition.ts';
 import { closeQuietly, endOffsets } from './kafka-client.ts';
@@ -110,18 +111,6 @@ export async function resetSourceOffsets(o: { kafka: Kafka; admin: Admin; source
     await closeQuietly(producer);
   }
   return [...stored.keys()].sort((a, b) => a - b);
-}
-
-export interface OffsetSync {
-  readonly topic: string;
-  readonly partition: number;
-  readonly upstream: bigint;
-  readonly downstream: bigint;
-}
-
-export function decodeOffsetSync(key: Buffer, value: Buffer): OffsetSync {
-  const len = key.readInt16BE(0);
-  return { topic: key.subarray(2, 2 + len).toString('utf8'), partition: key.readInt32BE(2 + len), upstream: value.readBigInt64BE(0), downstream: value.readBigInt64BE(8) };
 }
 
 /** Every offset sync of a topic, end to end (empty if the topic does not exist). */

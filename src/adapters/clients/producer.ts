@@ -17,6 +17,8 @@ import type { EventBody } from '../../core/history/history.ts';
 import { FULL_SEND, laneCount, laneOf, sendOffsets } from '../../core/kafka/produce-lanes.ts';
 import { backlogCap, encodeMessage, ID_HEADER, sendCap } from '../../core/history/message.ts';
 import { produceOutcome } from '../../core/kafka/produce-outcome.ts';
+import { isAuthorizationError } from '../../core/kafka/acl.ts';
+import { kafkaErrorTypes } from './kafka-client.ts';
 import { sleep } from '../wait.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
 
@@ -42,19 +44,6 @@ export interface RunningProducer {
 }
 
 const ACKS = { all: -1, leader: 1, none: 0 } as const;
-
-/** Kafka error type names along an error's cause chain (kafkajs wraps errors in retries). */
-function kafkaErrorTypes(e: unknown): string[] {
-  const types: string[] = [];
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
-    if (typeof cur !== 'object') break;
-    const o = cur as { type?: unknown; originalError?: unknown; cause?: unknown; name?: unknown };
-    if (o.name === 'KafkaJSProtocolError' && typeof o.type === 'string') types.push(o.type);
-    else if (o.name !== 'KafkaJSNumberOfRetriesExceeded' && o.name !== 'KafkaJSProtocolError') return [];
-    cur = o.originalError ?? o.cause;
-  }
-  return types;
-}
 
 /**
  * Errors after which kafkajs's idempotent producer never recovers: it has no epoch bump
@@ -89,14 +78,40 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   };
   // Lanes (core/kafka/produce-lanes.ts): one producer each, writing the partitions laneOf gives it.
   const lanes: Lane[] = Array.from({ length: perTransaction > 0 ? 1 : (o.lanes ?? laneCount(topics.map((t) => ({ partitions: t.partitions, sendCap: sendCap(t.messageBytes) })), false)) }, () => ({ producer: create(), renew: false, renewing: null, inFlight: new Set(), queue: [] }));
-  const connected = await Promise.allSettled(lanes.map((l) => l.producer.connect()));
-  const refused = connected.find((r) => r.status === 'rejected');
-  if (refused) {
-    await Promise.all(lanes.map((l) => Promise.race([l.producer.disconnect().catch(() => undefined), sleep(3000)])));
-    throw refused.reason;
-  }
   const stats = { acked: 0, failed: 0, indeterminate: 0 };
   let stopping = false;
+  /** Refused by the authorizer since the last accepted send: one `auth-error` per refusal spell. */
+  let refused = false;
+  const noteRefusal = (denial: string | undefined) => {
+    if (denial && !refused) o.recorder.emit({ type: 'auth-error', client: 'producer', cluster: o.cluster ?? 'primary', error: denial });
+    refused = denial !== undefined;
+  };
+  /**
+   * Why the producer could not start, when the authorizer refused it: an idempotent producer's
+   * InitProducerId needs WRITE on some topic (KIP-679), which a producer moved to a backup
+   * without its ACLs lacks. Like a Java producer in that state, it writes nothing: every message
+   * due is refused (failed: not written) until a restart, once a second, is allowed.
+   */
+  let refusedStart: string | null = null;
+  const connect = async (lane: Lane) => {
+    try {
+      await lane.producer.connect();
+      refusedStart = null;
+    } catch (e) {
+      const types = kafkaErrorTypes(e);
+      const denial = types.find(isAuthorizationError);
+      if (!denial) throw e;
+      refusedStart = `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} (${types.join(', ')})`;
+      noteRefusal(denial);
+      lane.renew = true;
+    }
+  };
+  const connected = await Promise.allSettled(lanes.map(connect));
+  const failed = connected.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(lanes.map((l) => Promise.race([l.producer.disconnect().catch(() => undefined), sleep(3000)])));
+    throw failed.reason;
+  }
   let seq = 0;
   const started = Date.now();
 
@@ -190,7 +205,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
       lane.renew = false;
       await Promise.race([lane.producer.disconnect().catch(() => undefined), sleep(3000)]);
       lane.producer = create();
-      await lane.producer.connect().catch(() => (lane.renew = true)); // retried on the next turn
+      await connect(lane).catch(() => (lane.renew = true)); // retried on the next turn
     })().finally(() => (lane.renewing = null));
   };
 
@@ -233,6 +248,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
           messages: msgs.map((m) => ({ partition: m.partition, key: keyOf(m.id, m.n), value: encodeMessage(m.id, now, m.bytes), headers: { [ID_HEADER]: m.id } })),
         })),
       });
+      refused = false;
       for (const [topic, msgs] of byTopic) {
         const base = new Map(meta.filter((r) => r.topicName === topic).map((r) => [r.partition, r.baseOffset ?? '-1']));
         const offsets = sendOffsets(msgs.map((m) => m.partition), base);
@@ -261,7 +277,9 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
       const transaction = (e as { transaction?: string }).transaction;
       if (perTransaction > 0 && transaction !== 'aborted') lane.renew = true;
       const outcome = perTransaction > 0 ? (transaction === 'unknown' ? 'indeterminate' : 'fail') : produceOutcome({ kafkaErrorTypes: types });
-      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      // The broker's error codes, which kafkajs's messages leave out ("Not authorized to access topics").
+      const error = `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}${types.length ? ` (${types.join(', ')})` : ''}`;
+      noteRefusal(types.find(isAuthorizationError));
       for (const m of batch) {
         stats[outcome === 'fail' ? 'failed' : 'indeterminate']++;
         o.recorder.emit({ type: outcome, id: m.id, error });
@@ -271,6 +289,17 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
 
   const loop = (async () => {
     while (!stopping) {
+      if (refusedStart !== null) {
+        // Refused by the authorizer: the refused lanes start again (renewLane), once a second;
+        // meanwhile every message due is refused.
+        for (const lane of lanes) if (lane.renew && !lane.renewing) renewLane(lane);
+        for (const m of takeDue()) {
+          stats.failed++;
+          o.recorder.emit({ type: 'fail', id: m.id, error: refusedStart });
+        }
+        await sleep(1000);
+        continue;
+      }
       if (await sendDue()) {
         // A backlog goes out at once, one send after another, each turn letting the loop breathe.
         await sleep(0);

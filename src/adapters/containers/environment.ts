@@ -9,7 +9,13 @@
  * after the topics exist: under Identity a mirror could otherwise create on the backup a topic
  * the harness is about to create there itself.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { clientSecurityProperties, mm2Acls, passwordVariable, principalRoles, type Credentials, type PrincipalRole } from '../../core/kafka/security.ts';
+import { securityAcls, type Security } from '../../core/scenario/security.ts';
+import type { PropertyValue } from '../../core/kafka/property-value.ts';
+import { createAcls } from '../clients/acl-admin.ts';
+import { rememberSecrets } from '../secrets.ts';
 import { Network, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { renderProperties } from '../../core/kafka/broker-config.ts';
 import { mirrorSettings, type FlowSpec } from '../../core/plan/mm2-settings.ts';
@@ -18,8 +24,8 @@ import { findRemoteTopic } from '../../core/kafka/mm2-names.ts';
 import { SOURCE_ALIAS } from '../../core/kafka/replication-policy.ts';
 import type { PropertyChange } from '../../core/kafka/mm2-properties-file.ts';
 import { mirrorNamespace } from '../../core/scenario/playbook.ts';
-import { playbookOf, type Scenario } from '../../core/scenario/scenario.ts';
-import { brokersOf, nodesOf, planProxies, proxyFor, replicationFactorFor, type BrokerRef, type ProxyPlan } from '../../core/kafka/network-layout.ts';
+import { maxMessageBytes, playbookOf, type Scenario } from '../../core/scenario/scenario.ts';
+import { brokersOf, clusterNames, nodesOf, planProxies, proxyFor, replicationFactorFor, type BrokerRef, type ProxyPlan } from '../../core/kafka/network-layout.ts';
 import type { ResolvedImages } from './images.ts';
 import { mirrorRelease } from '../../core/kafka/kafka-release.ts';
 import { endOffsets } from '../clients/kafka-client.ts';
@@ -84,7 +90,12 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   track(toxiproxy.container);
 
   const mirrorBootstrap = (brokers: readonly BrokerRef[]) => brokers.map((b) => toxiproxy.networkAddress(proxyFor(plan, b, 'mirror'))).join(',');
-  const endpoints = { primaryBootstrap: mirrorBootstrap(primaryBrokers), backupBootstrap: mirrorBootstrap(backupBrokers) };
+  const security = s.kafka.security;
+  const credentials = security ? newCredentials() : undefined;
+  const endpoints = {
+    primaryBootstrap: mirrorBootstrap(primaryBrokers), backupBootstrap: mirrorBootstrap(backupBrokers),
+    ...(credentials ? { clientSecurity: mirrorClientSecurity(credentials) } : {}),
+  };
   const mirrors = new Map<string, StartedMirror>();
   const mirrorLogFile = (name: string) => join(o.logDir, `mirror-maker-${name}.log`);
   const launch = async (name: string, flow?: FlowSpec) => {
@@ -102,22 +113,27 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
     return { source: m.source, target: m.target, policy: m.policy ?? s.mirror.policy, startFrom: m.startFrom, properties: m.properties, namespace: mirrorNamespace(s.mirrors, name) };
   };
   const playbook = playbookOf(s) !== null;
-  const early = playbook ? undefined : launch('forward');
+  // A secured cluster refuses MM2 until the harness granted its ACLs: it starts after them.
+  const early = playbook || security ? undefined : launch('forward');
   // Its failure is reported by the await below; a cluster's failure first would leave it unhandled.
   early?.catch(() => undefined);
-  const common = { image: o.images.kafka(s.kafka.version), network, labels: o.labels, plan, toxiproxy, logDir: o.logDir, overrides: s.kafka.brokerConfig, kafkaLog, signal: o.signal };
+  const common = {
+    image: o.images.kafka(s.kafka.version), network, labels: o.labels, plan, toxiproxy, logDir: o.logDir, overrides: s.kafka.brokerConfig, maxValueBytes: maxMessageBytes(s), kafkaLog, signal: o.signal,
+    ...(credentials ? { credentials } : {}),
+  };
   const [primary, backup] = await Promise.all([
     startCluster({ ...common, name: 'primary', brokers: primaryBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
     startCluster({ ...common, name: 'backup', brokers: backupBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
   ]);
   o.onStage('clusters-up');
+  if (security) await grantSetupAcls(primary, backup, security, kafkaLog);
 
   await createTopics(primary, s, kafkaLog, o.signal);
   // A playbook may move the producers to the backup: their topics exist there too.
   if (playbook) await createTopics(backup, s, kafkaLog, o.signal);
   // The forward flow first: the drill waits for its remote topics on the backup.
   const setup = playbook ? Object.keys(s.mirrors).filter((n) => s.mirrors[n]?.startAt === 'setup').sort((a, b) => Number(s.mirrors[b]?.source === 'primary') - Number(s.mirrors[a]?.source === 'primary')) : [];
-  let first = await early;
+  let first = await (early ?? (playbook ? undefined : launch('forward')));
   if (first) mirrors.set('forward', first.mirror);
   for (const name of setup) {
     const started = await launch(name, flowOf(name));
@@ -137,6 +153,34 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
       return mirror;
     },
   };
+}
+
+/**
+ * One password per principal, remembered as secrets before anything can print them: from
+ * `MM2_DRILL_PASSWORD_<ROLE>` (ADMIN, PRODUCER, CONSUMER, MM2) when set, else made for this run.
+ */
+function newCredentials(env: NodeJS.ProcessEnv = process.env): Credentials {
+  const c = Object.fromEntries(principalRoles.map((r) => [r, env[passwordVariable(r)] || randomBytes(18).toString('base64url')])) as Record<PrincipalRole, string>;
+  rememberSecrets(Object.values(c));
+  return c;
+}
+
+/** MM2's principal on both clusters (`<alias>.security.protocol`…: every client MM2 makes for that cluster). */
+const mirrorClientSecurity = (c: Credentials): Record<string, PropertyValue> =>
+  Object.assign({}, ...clusterNames.map((alias) => clientSecurityProperties('mm2', c.mm2, `${alias}.`)));
+
+/** MM2's ACLs on both clusters, the scenario's on the primary (and on the backup with `grantOnBackup`). */
+async function grantSetupAcls(primary: StartedCluster, backup: StartedCluster, security: Security, kafkaLog: string): Promise<void> {
+  for (const cluster of [primary, backup]) {
+    const admin = cluster.kafka('admin', 'mm2-drill-acls', kafkaLog).admin();
+    await admin.connect();
+    try {
+      const own = cluster === primary || security.grantOnBackup ? securityAcls(security) : [];
+      await createAcls(admin, [...mm2Acls(), ...own]);
+    } finally {
+      await admin.disconnect();
+    }
+  }
 }
 
 /**

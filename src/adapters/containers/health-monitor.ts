@@ -8,8 +8,8 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { AlarmTracker, expiredUncopied, type Alarms } from '../../core/scenario/alarms.ts';
 import type { HealthValues, SignalName } from '../../core/history/health-signals.ts';
-import { decodeCheckpoint, decodeHeartbeat } from '../../core/kafka/checkpoint.ts';
-import { decodeOffsetSync, watchSourceOffsets } from '../clients/mirror-offsets.ts';
+import { decodeCheckpoint, decodeHeartbeat, decodeOffsetSync } from '../../core/kafka/checkpoint.ts';
+import { watchSourceOffsets } from '../clients/mirror-offsets.ts';
 import { parseTp, tpKey } from '../../core/history/topic-partition.ts';
 import type { Cluster } from '../../core/scenario/playbook.ts';
 import type { CellRecorder } from '../recorder.ts';

@@ -14,7 +14,8 @@ import type { PropertyValue } from '../../core/kafka/property-value.ts';
 import { type BrokerRef, type ClusterName, proxyFor, type ProxyPlan } from '../../core/kafka/network-layout.ts';
 import { logConsumer } from './container-logs.ts';
 import { CONFIG_DIR, javaCommand, logConfigFile, type KafkaImage } from './java-command.ts';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaConfig } from 'kafkajs';
+import { brokerSecurityProperties, kafkajsSasl, type Credentials } from '../../core/kafka/security.ts';
 import { kafkaClient } from '../clients/kafka-client.ts';
 import type { StartedToxiproxy } from './toxiproxy.ts';
 import { waitUntil } from '../wait.ts';
@@ -30,8 +31,11 @@ export interface StartedBroker {
   readonly logFile: string;
 }
 
-/** The harness's two ways into a cluster: ADMIN (its own reads, never faulted) and CLIENT (the test producer and consumer). */
-export type ClientPath = 'admin' | 'client';
+/**
+ * Who connects, and so by which path: the harness on ADMIN (its own reads, never faulted), the test
+ * producer and consumer on CLIENT. On a secured cluster each is its own principal (core/kafka/security.ts).
+ */
+export type ClientPath = 'admin' | 'producer' | 'consumer';
 
 export interface StartedCluster {
   readonly name: ClusterName;
@@ -70,9 +74,16 @@ export interface ClusterOptions {
   readonly toxiproxy: StartedToxiproxy;
   readonly logDir: string;
   readonly overrides: Record<string, PropertyValue>;
+  /** The largest message value the drill writes (bytes). */
+  readonly maxValueBytes?: number | undefined;
   readonly kafkaLog: string;
   readonly signal?: AbortSignal;
+  /** SASL and the authorizer (`kafka.security`), with the run's passwords; absent: PLAINTEXT, no authorizer. */
+  readonly credentials?: Credentials;
 }
+
+/** kafkajs's SASL settings for who connects, on a secured cluster. */
+const saslFor = (o: ClusterOptions, path: ClientPath): Partial<KafkaConfig> => (o.credentials ? { sasl: kafkajsSasl(path, o.credentials) } : {});
 
 const waitForConfigScript = `echo '${READY_MARK}'; while [ ! -f ${GO_FILE} ]; do sleep 0.1; done; exec sh ${CONFIG_DIR}/start.sh`;
 
@@ -94,7 +105,7 @@ export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
     name: o.name,
     brokers,
     nodes: brokers.length,
-    kafka: (path, clientId, logFile) => kafkaClient(path === 'admin' ? started.adminBootstrap : started.clientBootstrap, clientId, logFile),
+    kafka: (path, clientId, logFile) => kafkaClient(path === 'admin' ? started.adminBootstrap : started.clientBootstrap, clientId, logFile, saslFor(o, path)),
     adminBootstrap: brokers.map((b) => b.adminAddress),
     clientBootstrap: brokers.map((b) => b.clientAddress),
     mirrorBootstrap: o.brokers.map((b) => o.toxiproxy.networkAddress(proxyFor(o.plan, b, 'mirror'))),
@@ -137,8 +148,9 @@ async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string)
     mirrorAdvertised: o.toxiproxy.networkAddress(proxyFor(o.plan, ref, 'mirror')),
     clientAdvertised: clientAddress,
     adminAdvertised: adminAddress,
-    overrides: o.overrides,
+    overrides: o.credentials ? { ...brokerSecurityProperties(o.credentials), ...o.overrides } : o.overrides,
     version: o.image.version,
+    maxValueBytes: o.maxValueBytes,
   });
   const serverProps = `${CONFIG_DIR}/server.properties`;
   const start = [
@@ -156,7 +168,7 @@ async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string)
 }
 
 async function waitForBrokers(c: StartedCluster, o: ClusterOptions): Promise<void> {
-  const admin = kafkaClient(c.adminBootstrap, `mm2-drill-ready-${c.name}`, o.kafkaLog).admin();
+  const admin = kafkaClient(c.adminBootstrap, `mm2-drill-ready-${c.name}`, o.kafkaLog, saslFor(o, 'admin')).admin();
   try {
     await waitUntil(
       async () => {

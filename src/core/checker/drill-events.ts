@@ -97,7 +97,8 @@ export function eventDescriber(): (e: HistoryEvent) => EventText | null {
         return label ? { kind: 'phase', label } : null;
       }
       case 'read-complete':
-        reads.push(e);
+        // The offset syncs are read at the kill, not by the drain or the verification.
+        if (e.what !== 'offset-syncs') reads.push(e);
         return null;
       case 'step': {
         const name = `step "${e.label}"`;

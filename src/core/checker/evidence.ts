@@ -39,16 +39,33 @@ export interface BoundCheck extends ExpectedBound {
   translationAgrees: boolean | null;
 }
 
-/**
- * The acked ids the verification read found on a remote partition below `resume` only (no copy
- * at or after it), whose source offset is at or past the group's commit: passed, never committed.
- */
-function passedUncommitted(ix: HistoryIndex, remote: { topic: string; partition: number }, resume: bigint, commit: bigint): { id: string; offset: bigint }[] {
-  const out: { id: string; offset: bigint }[] = [];
+/** Each remote partition's ids with their copies there, in one pass over the verification read. */
+function copiesByPartition(ix: HistoryIndex): Map<string, { id: string; offsets: bigint[] }[]> {
+  const out = new Map<string, { id: string; offsets: bigint[] }[]>();
   for (const [id, copies] of ix.backupCopies) {
-    const here = copies.filter((c) => c.topic === remote.topic && c.partition === remote.partition);
+    for (const c of copies) {
+      const key = tpKey(c.topic, c.partition);
+      let here = out.get(key);
+      if (!here) out.set(key, (here = []));
+      const last = here.at(-1);
+      if (last?.id === id) last.offsets.push(c.offset);
+      else here.push({ id, offsets: [c.offset] });
+    }
+  }
+  return out;
+}
+
+/**
+ * The acked ids the verification read found on a remote partition (`here`: its ids and their
+ * copies there) below `resume` only (no copy at or after it), whose source offset is at or past
+ * the group's commit: passed, never committed. Per partition its own records only: scanning every
+ * copy for each partition took a minute at 500,000 messages over 120 partitions.
+ */
+function passedUncommitted(ix: HistoryIndex, here: readonly { id: string; offsets: readonly bigint[] }[], resume: bigint, commit: bigint): { id: string; offset: bigint }[] {
+  const out: { id: string; offset: bigint }[] = [];
+  for (const { id, offsets } of here) {
     const acked = ix.acked.get(id);
-    if (!acked || acked.offset < commit || !here.some((c) => c.offset < resume) || here.some((c) => c.offset >= resume)) continue;
+    if (!acked || acked.offset < commit || !offsets.some((o) => o < resume) || offsets.some((o) => o >= resume)) continue;
     out.push({ id, offset: acked.offset });
   }
   return out.sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
@@ -68,11 +85,12 @@ export function checkBound(s: Scenario, remoteTopics: readonly string[], ledger:
   if (chosen && usesCheckpoints(chosen.strategy)) {
     const committed = ix.lastCommit;
     const sourceOf = new Map(remoteTopics.map((r, i) => [r, s.topics[i]?.name]));
+    const byPartition = copiesByPartition(ix);
     for (const [tp, offset] of Object.entries(chosen.offsets)) {
       const remote = parseTp(tp);
       const position = committed.get(tpKey(sourceOf.get(remote.topic) ?? '', remote.partition));
       if (position === undefined) continue;
-      const passed = passedUncommitted(ix, remote, BigInt(offset), position);
+      const passed = passedUncommitted(ix, byPartition.get(tpKey(remote.topic, remote.partition)) ?? [], BigInt(offset), position);
       const first = passed[0];
       if (first) evidence.push(`MM2: ${tp} translated to ${offset}, past ${passed.length} record(s) the group had not committed (e.g. ${first.id} at source offset ${first.offset}; its last committed position ${position} on the primary)`);
     }

@@ -11,7 +11,9 @@
  *  - backup-local:   acked on the backup before the failover — producers writing on both
  *                    clusters (active-active, a `start-producers` step);
  *  - outage:         acked on the backup after the failover (producers moved there);
- *  - after-failback: acked on the primary after the failover (producers moved back).
+ *  - after-failback: acked on the primary once a step sent producers there again after the
+ *                    failover (moved or started back); a reply recorded after the kill but
+ *                    before that is the before-kill era's (a history without steps: after the failover).
  *
  * Copies: every distinct `topic/partition@offset` holding the id on a cluster, as the final
  * verification read found it (every view of the scenario's topics: the topic itself and the
@@ -76,6 +78,28 @@ import { headsNotReplicated, incarnationIndex, remoteLayouts, spanKey, type Acke
 
 export const eras = ['before-kill', 'backup-local', 'outage', 'after-failback'] as const;
 export type Era = (typeof eras)[number];
+
+/** The primary's kill and the failover's time by the docblock's rule (null: none), and each ack's era. */
+export function eraClock(events: readonly HistoryEvent[]): { killAt: number | null; failoverAt: number | null; eraOf: (a: { readonly cluster?: string | undefined; readonly t: number }) => Era } {
+  // The SIGKILL itself (the step first records offsets): acks until then are the primary's before the kill.
+  const killAt = eventsOf(events, 'kill').find((e) => e.target === 'primary')?.t ?? null;
+  // The failover: the kill, or a planned switchover's first move of the producers to the backup.
+  const failoverAt = killAt ?? eventsOf(events, 'step').find((e) => e.state === 'start' && e.action === 'move-producers' && e.target === 'backup')?.t ?? null;
+  // Producers write on the primary again only once a step sends them there: an ack recorded after
+  // the kill but before that (a reply that reached the client as the broker died) is the old era's.
+  // A history without steps (hand-made) has only the failover to go by.
+  const steps = eventsOf(events, 'step');
+  const home = (at: number) => steps.find((e) => e.state === 'start' && (e.action === 'move-producers' || e.action === 'start-producers') && e.target === 'primary' && e.t >= at)?.t ?? null;
+  const homeAt = failoverAt === null ? null : steps.length ? home(failoverAt) : failoverAt;
+  return {
+    killAt,
+    failoverAt,
+    eraOf: (a) => {
+      if (a.cluster === 'backup') return failoverAt !== null && a.t >= failoverAt ? 'outage' : 'backup-local';
+      return homeAt !== null && a.t >= homeAt ? 'after-failback' : 'before-kill';
+    },
+  };
+}
 
 /** The consumer classes of a set of acked ids (the ledger's per-partition shape). */
 export type ClassCounts = PartitionCounts;
@@ -235,11 +259,8 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number, 
   };
   const drainComplete = eventsOf(events, 'read-complete').some((e) => e.what === 'drain' && e.complete);
   const stepStarts = eventsOf(events, 'step').filter((e) => e.state === 'start');
-  // The SIGKILL itself (the step first records offsets): acks until then are the primary's before the kill.
-  const killAt = eventsOf(events, 'kill').find((e) => e.target === 'primary')?.t ?? null;
   const restore = stepStarts.find((e) => e.action === 'restore-cluster');
-  // The failover: the kill, or a planned switchover's first move of the producers to the backup.
-  const failoverAt = killAt ?? stepStarts.find((e) => e.action === 'move-producers' && e.target === 'backup')?.t ?? null;
+  const { eraOf, killAt } = eraClock(events);
 
   // The consumer's final cluster is where the last move sent it, not the phase of the last
   // positions event: a consumer abandoned on a killed cluster reports its positions only when its
@@ -252,11 +273,6 @@ export function roundTripOf(events: readonly HistoryEvent[], cellStart: number, 
   const finalCluster = finals[0]?.phase ?? null;
   const position = finalPositionOf(ix, finals, drainComplete);
 
-  const eraOf = (a: Ack): Era => {
-    const afterKill = failoverAt !== null && a.t >= failoverAt;
-    if (a.cluster === 'backup') return afterKill ? 'outage' : 'backup-local';
-    return afterKill ? 'after-failback' : 'before-kill';
-  };
   const total = { ...emptyClasses(), extraDeliveries: 0 };
   const byEra = Object.fromEntries(eras.map((e) => [e, emptyClasses()])) as Record<Era, ClassCounts>;
   const copyHist = Object.fromEntries(eras.map((e) => [e, { primary: histogram(), backup: histogram() }])) as Record<Era, Record<'primary' | 'backup', Histogram>>;

@@ -90,22 +90,38 @@ export function topicReplication(events: readonly HistoryEvent[], cellStart: num
     return a && (a.partition !== c.partition || a.offset !== c.offset) ? [a.topic] : [];
   }));
 
+  // Each partition's topic, parsed once: with many topics, parsing every sample's keys for each
+  // topic costs topics × samples × partitions.
+  const topicOfKey = new Map<string, string>();
+  const topicOf = (key: string): string => {
+    let t = topicOfKey.get(key);
+    if (t === undefined) topicOfKey.set(key, (t = parseTp(key).topic));
+    return t;
+  };
+  const partitionsOf = Map.groupBy(byPartition.keys(), topicOf);
+  // Per sample, per topic: its worst lag in time and its lag in messages, in one pass over the sample.
+  const perSample = samples.map((s) => {
+    const byTopic = new Map<string, { worst: number; messages: number }>();
+    for (const [key, [primaryEnd, backupEnd]] of Object.entries(s.ends!)) {
+      const topic = topicOf(key);
+      let lag = byTopic.get(topic);
+      if (!lag) byTopic.set(topic, (lag = { worst: 0, messages: 0 }));
+      lag.messages += Math.max(0, primaryEnd - backupEnd);
+      const list = byPartition.get(key) ?? [];
+      const oldest = list[firstAtOrAbove(list, BigInt(backupEnd))];
+      if (oldest && oldest.t <= s.t) lag.worst = Math.max(lag.worst, s.t - oldest.t);
+    }
+    return { t: s.t, byTopic };
+  });
+
   return topics.map((topic) => {
-    const partitions = [...byPartition.keys()].filter((k) => parseTp(k).topic === topic);
+    const partitions = partitionsOf.get(topic) ?? [];
     const series: [number, number][] = [];
     let lagMessagesMax: number | null = null;
-    for (const s of samples) {
-      let worst = 0;
-      let messages = 0;
-      for (const [key, [primaryEnd, backupEnd]] of Object.entries(s.ends!)) {
-        if (parseTp(key).topic !== topic) continue;
-        messages += Math.max(0, primaryEnd - backupEnd);
-        const list = byPartition.get(key) ?? [];
-        const oldest = list[firstAtOrAbove(list, BigInt(backupEnd))];
-        if (oldest && oldest.t <= s.t) worst = Math.max(worst, s.t - oldest.t);
-      }
-      series.push([round1((s.t - cellStart) / 1000), round1(worst / 1000)]);
-      lagMessagesMax = Math.max(lagMessagesMax ?? 0, messages);
+    for (const s of perSample) {
+      const lag = s.byTopic.get(topic) ?? { worst: 0, messages: 0 };
+      series.push([round1((s.t - cellStart) / 1000), round1(lag.worst / 1000)]);
+      lagMessagesMax = Math.max(lagMessagesMax ?? 0, lag.messages);
     }
     const aligned = readComplete && !misaligned.has(topic);
     const lags = aligned ? series.map(([, l]) => l) : [];

@@ -173,6 +173,7 @@ export function translationAccuracy(ix: HistoryIndex, events: readonly HistoryEv
   };
   for (const [id, cs] of ix.backupCopies) for (const c of cs) add(c.topic, c.partition, c.offset, id);
   for (const e of events) if (e.type === 'copy' && e.cluster === 'backup') add(e.topic, e.partition, BigInt(e.offset), e.id);
+  const onBackup = new Set(events.flatMap((e) => (e.type === 'ack' && e.cluster === 'backup' ? [e.id] : [])));
   const anchorsOf = new Map<string, { anchors: Anchor[]; log: RemoteLog } | null>();
   const pair = (tp: string) => {
     if (anchorsOf.has(tp)) return anchorsOf.get(tp)!;
@@ -182,7 +183,8 @@ export function translationAccuracy(ix: HistoryIndex, events: readonly HistoryEv
     let out: { anchors: Anchor[]; log: RemoteLog } | null = null;
     if (log && source) {
       const anchors: Anchor[] = [];
-      for (const [id, a] of ix.acked) if (a.partition === source.partition && a.topic === source.topic) anchors.push({ offset: a.offset, copy: log.firstCopy.get(id) });
+      // The source partition is the primary's: ids acked on the backup (a playbook's outage, active-active) sit at offsets of their own there.
+      for (const [id, a] of ix.acked) if (a.partition === source.partition && a.topic === source.topic && !onBackup.has(id)) anchors.push({ offset: a.offset, copy: log.firstCopy.get(id) });
       anchors.sort((x, y) => ascending(x.offset, y.offset));
       out = { anchors, log: { occupied: [...new Set(log.occupied)].sort(ascending), firstCopy: log.firstCopy } };
     }

@@ -31,6 +31,8 @@ export const cellSettingsSchema = z.object({
     refreshTopicsIntervalSeconds: field(z.number()),
     syncTopicConfigsIntervalSeconds: field(z.number()),
     exactlyOnce: field(z.boolean()),
+    /** offset.lag.max as the drill resolved it (a raw `properties` entry still wins). */
+    offsetLagMax: field(z.number()),
   }),
   workload: block({
     idempotent: field(z.boolean()),

@@ -117,7 +117,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
         break;
       case 'read-complete':
         if (e.what === 'backup') backupReadComplete = e.complete;
-        else drainComplete = e.complete;
+        else if (e.what !== 'offset-syncs') drainComplete = e.complete;
         break;
       default: break;
     }

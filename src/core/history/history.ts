@@ -4,6 +4,7 @@
  * clock). Checkers read only this; they never talk to Kafka.
  */
 import type { HealthValues, SignalName } from './health-signals.ts';
+import type { Acl } from '../kafka/acl.ts';
 
 /** Drill phases whose start times are recorded (see results.json `phases`). */
 export const phaseNames = [
@@ -56,6 +57,14 @@ export type HistoryEvent = Base &
      * `ts`: the record's timestamp (epoch ms), when MM2 emitted it (absent in histories written before it was recorded).
      */
     | { type: 'checkpoint'; group: string; topic: string; partition: number; upstreamOffset: string; downstreamOffset: string; key: string; value: string; ts?: number }
+    /**
+     * An offset sync of the forward flow, read live from its `mm2-offset-syncs.<target>.internal`
+     * topic (core/kafka/checkpoint.ts `decodeOffsetSync`) on the ADMIN path: the SOURCE
+     * `topic`/`partition`, the source record's offset (`upstreamOffset`) and its copy's on the
+     * backup (`downstreamOffset`); `ts`: the record's timestamp (epoch ms), when MM2 wrote it;
+     * `syncsPartition`/`syncsOffset`: where the sync sits in the syncs topic (its order).
+     */
+    | { type: 'offset-sync'; topic: string; partition: number; upstreamOffset: string; downstreamOffset: string; ts: number; syncsPartition: number; syncsOffset: string }
     /** The offsets a failover strategy made the consumer resume from (topic/partition → offset; absent: auto.offset.reset). */
     | { type: 'failover-offsets'; strategy: string; group: string; offsets: Record<string, string> }
     /** RemoteClusterUtils.translateOffsets, run by Kafka itself in the MM2 container (cross-check). */
@@ -86,6 +95,18 @@ export type HistoryEvent = Base &
      */
     | { type: 'standby'; state: 'joined' | 'left'; group: string; groupState: string; members: number; handed: number }
     | { type: 'kill'; target: string; signal: string }
+    /**
+     * The ACLs of a secured cluster (`kafka.security`), recorded when they first read and whenever
+     * they changed since the last reading (every second; a dead cluster is not read): when MM2's
+     * ACL sync brought each one to the backup.
+     */
+    | { type: 'acls'; cluster: string; acls: Acl[] }
+    /**
+     * A test client refused by the authorizer (a `*_AUTHORIZATION_FAILED` error): its first refusal
+     * on the cluster after it started or after it was last allowed. The producer's refused sends are
+     * also `fail` events (not written); a refused consumer retries every second until allowed.
+     */
+    | { type: 'auth-error'; client: 'producer' | 'consumer'; cluster: string; error: string }
     | { type: 'fault-start'; step: number; description: string; fault: Record<string, unknown> }
     | { type: 'fault-end'; step: number; description: string; healed: boolean; error?: string }
     | { type: 'fault-error'; step: number; description: string; error: string }
@@ -103,6 +124,8 @@ export type HistoryEvent = Base &
     /** Replication progress, sampled on the ADMIN paths: end offsets summed over partitions, and the group's offsets MM2 synced to the backup. */
     | {
         type: 'sample'; primaryEnd: number; backupEnd: number; backupGroupOffset: number; consumerPosition: number;
+        /** When its reads began (the event's `t` is when they ended, up to a second or more later); absent in older histories. */
+        readFrom?: number;
         /** Per source `topic/partition`: [its end offset on the primary, its remote partition's on the backup]. */
         ends?: Record<string, [number, number]>;
         /** Per source `topic/partition`: [the group's committed offset on the primary, the one MM2 synced to its remote partition on the backup] (-1: none). */
@@ -120,8 +143,12 @@ export type HistoryEvent = Base &
      * `verify-end` (the end offsets the verification read read up to).
      */
     | { type: 'offsets'; label: string; cluster: string; topic: string; offsets: PartitionOffsets }
-    /** `backup` / `drain` of the classic drill; `primary-copies` / `backup-copies` of a playbook's verification. */
-    | { type: 'read-complete'; what: 'backup' | 'drain' | 'primary-copies' | 'backup-copies'; complete: boolean; detail: string }
+    /**
+     * `backup` / `drain` of the classic drill; `primary-copies` / `backup-copies` of a playbook's
+     * verification; `offset-syncs`: the forward flow's offset syncs, read up to the end the syncs
+     * topic had just before its cluster was killed (or at the end of the steps).
+     */
+    | { type: 'read-complete'; what: 'backup' | 'drain' | 'primary-copies' | 'backup-copies' | 'offset-syncs'; complete: boolean; detail: string }
     | { type: 'cell-end'; status: 'completed' | 'failed' | 'interrupted'; error?: string }
   );
 
@@ -129,8 +156,8 @@ export type EventType = HistoryEvent['type'];
 
 /** Every event type, for documentation and readers (checked complete at compile time). */
 export const eventTypes = [
-  'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'failover-offsets',
-  'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'standby', 'kill', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
+  'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'offset-sync', 'failover-offsets',
+  'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'standby', 'kill', 'acls', 'auth-error', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
   'mirror-restart',
   'sample', 'health', 'alarm', 'offsets', 'read-complete', 'cell-end',
 ] as const satisfies readonly EventType[];

@@ -16,6 +16,8 @@ export interface BrokerConfigInput {
   readonly overrides: Readonly<Record<string, PropertyValue>>;
   /** The brokers' Kafka release. */
   readonly version: string;
+  /** The largest message value the drill writes (bytes): above Kafka's default, message.max.bytes is raised to hold it. */
+  readonly maxValueBytes?: number | undefined;
 }
 
 /**
@@ -26,6 +28,21 @@ export interface BrokerConfigInput {
 export const renderProperties = (props: Readonly<Record<string, PropertyValue>>): string =>
   `${stringify(Object.entries(props).map(([k, v]) => [k, String(v)]), { lineWidth: null, keySep: '=' })}\n`
     .replace(/[\u0080-\u00ff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * The largest message value Kafka's defaults hold: message.max.bytes (brokers) is 1 MiB + 12 and a
+ * Java producer's max.request.size 1 MiB, each counting the record's key, headers and batch
+ * overhead beside the value.
+ */
+export const DEFAULT_MAX_VALUE_BYTES = 1_000_000;
+
+/**
+ * message.max.bytes / max.request.size that hold values of `bytes` with their overhead (the id
+ * header and key, the batch header: well under 64 KiB); null when Kafka's defaults do. The
+ * brokers of both clusters and MM2's producers need it, or a 1 MiB value fails with
+ * MESSAGE_TOO_LARGE on the primary and RecordTooLargeException in MM2's task on the backup.
+ */
+export const largeMessageLimit = (bytes: number): number | null => (bytes <= DEFAULT_MAX_VALUE_BYTES ? null : bytes + 64 * 1024);
 
 export function brokerProperties(input: BrokerConfigInput): Record<string, PropertyValue> {
   const { broker, clusterBrokers } = input;
@@ -52,6 +69,7 @@ export function brokerProperties(input: BrokerConfigInput): Record<string, Prope
     // A drill must see every topic it uses created on purpose (by the harness or by MM2).
     'auto.create.topics.enable': false,
     'group.initial.rebalance.delay.ms': 0,
+    ...(input.maxValueBytes !== undefined && largeMessageLimit(input.maxValueBytes) !== null ? { 'message.max.bytes': largeMessageLimit(input.maxValueBytes)! } : {}),
     ...input.overrides,
   };
 }

@@ -68,6 +68,30 @@ export function latestCheckpoints(checkpoints: readonly Checkpoint[], group: str
 }
 
 /**
+ * An offset sync record (`mm2-offset-syncs.<target>.internal`, on the source cluster unless
+ * `offset-syncs.topic.location=target`, KIP-716), as MirrorSourceTask writes it
+ * (org.apache.kafka.connect.mirror.OffsetSync, KAFKA-12468 / KAFKA-14666 for when):
+ *   key   = topic: STRING, partition: INT32 — the SOURCE topic partition
+ *   value = upstreamOffset: INT64, offset: INT64 — no version field
+ * `upstreamOffset` is a source record's offset and `offset` (here `downstream`) where MM2 wrote its
+ * copy on the target, from the producer's acknowledgement. Every sync goes to partition 0.
+ */
+export interface OffsetSync {
+  readonly topic: string;
+  readonly partition: number;
+  readonly upstream: bigint;
+  readonly downstream: bigint;
+}
+
+export function decodeOffsetSync(key: Uint8Array, value: Uint8Array): OffsetSync {
+  const k = new Reader(key);
+  const topic = k.string('topic');
+  const partition = k.int32('partition');
+  const v = new Reader(value);
+  return { topic, partition, upstream: v.int64('upstreamOffset'), downstream: v.int64('offset') };
+}
+
+/**
  * A heartbeat record (`heartbeats` and its remote copies), as MirrorHeartbeatTask writes it
  * (org.apache.kafka.connect.mirror.Heartbeat): key = sourceClusterAlias STRING, targetClusterAlias
  * STRING; value = version INT16 (0), timestamp INT64 — epoch ms when MM2 emitted it.

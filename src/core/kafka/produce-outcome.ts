@@ -7,7 +7,11 @@ const definitelyNotWritten = new Set([
   'MESSAGE_TOO_LARGE',
   'RECORD_LIST_TOO_LARGE',
   'INVALID_TOPIC_EXCEPTION',
+  // The authorizer answers before anything is appended: no WRITE on the topic, or — for an
+  // idempotent or transactional producer's InitProducerId — no WRITE on any topic (KIP-679).
   'TOPIC_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
   'INVALID_REQUIRED_ACKS',
   'INVALID_RECORD',
   'CORRUPT_MESSAGE',

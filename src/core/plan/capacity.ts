@@ -3,7 +3,7 @@
  * MM2 is a JVM capped at -Xmx512m (src/adapters/containers/java-command.ts); with metaspace, threads and
  * the OS the resident size is about 768 MiB each. Cells run one at a time.
  */
-import type { Scenario } from '../scenario/scenario.ts';
+import { totalRate, type Scenario } from '../scenario/scenario.ts';
 import { clusterNames, nodesOf } from '../kafka/network-layout.ts';
 
 const MIB = 1024 * 1024;
@@ -25,4 +25,66 @@ export function memoryShortfall(s: Scenario, engineBytes: number): string | null
   if (engineBytes <= 0 || engineBytes >= need) return null;
   const gib = (b: number) => (b / 1024 ** 3).toFixed(1);
   return `a cell of this scenario needs about ${gib(need)} GiB for its ${brokers(s)} brokers and MM2, and the Docker engine has ${gib(engineBytes)} GiB`;
+}
+
+/**
+ * What the harness itself holds per message of an environment (resident memory): its events (the
+ * ack, each delivery, the verification read's copy) kept for the checker, and the checker's index
+ * of them, with the garbage collector's headroom; and what each further paired variant adds (its
+ * own deliveries: the shared events are held once). Measured: docs/scale.md.
+ */
+export const HARNESS_BYTES_PER_MESSAGE = 3 * 1024;
+export const VARIANT_BYTES_PER_MESSAGE = 384;
+/** What history.ndjson takes per message of an environment on disk, and per further paired variant (docs/scale.md). */
+export const HISTORY_BYTES_PER_MESSAGE = 100;
+export const VARIANT_HISTORY_BYTES_PER_MESSAGE = 25;
+
+/**
+ * About how many messages one cell run produces, or null when the scenario does not say (a kill
+ * on replication lag without a duration, a playbook's own producer moves): the producer writes
+ * until the kill, or until `workload.durationSeconds`, whichever is first.
+ */
+export function expectedMessages(s: Scenario): number | null {
+  const rate = totalRate(s);
+  const end = s.workload.durationSeconds;
+  const kill = s.playbook === undefined ? s.timeline.find((x) => x.action === 'kill-primary') : undefined;
+  const at = kill?.at;
+  if (typeof at === 'number') return Math.ceil(rate * Math.min(end ?? Infinity, at + (kill?.jitterSeconds ?? 0)));
+  if (typeof at === 'object' && 'acked' in at) return end === undefined ? at.acked : Math.min(at.acked, Math.ceil(rate * end));
+  return end === undefined ? null : Math.ceil(rate * end);
+}
+
+export interface HarnessRoom {
+  /** Memory the harness may use (bytes): what the machine has free. */
+  readonly freeMemory: number;
+  /** Free space where the run directory is written (bytes). */
+  readonly freeDisk: number;
+}
+
+const human = (b: number) => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(b / 1024 ** 2)} MiB`);
+const count = (n: number) => Math.floor(n).toLocaleString('en-US');
+
+/**
+ * null when this machine holds what a run records, else what it needs and what the machine can
+ * hold. In memory: one environment at a time, with its paired variants (`variants`); on disk:
+ * every environment of the run (`environments`).
+ */
+export function harnessShortfall(s: Scenario, variants: number, environments: number, room: HarnessRoom): string | null {
+  const messages = expectedMessages(s);
+  if (messages === null) return null;
+  const rate = totalRate(s);
+  const seconds = (n: number) => `${(n / rate).toFixed(0)} s at ${count(rate)} msg/s`;
+  const perMessage = HARNESS_BYTES_PER_MESSAGE + (variants - 1) * VARIANT_BYTES_PER_MESSAGE;
+  const memory = messages * perMessage;
+  if (room.freeMemory > 0 && memory > room.freeMemory) {
+    const holds = room.freeMemory / perMessage;
+    return `a cell run of this scenario produces about ${count(messages)} messages (${seconds(messages)}) and the harness keeps about ${perMessage} B of each for the checker${variants > 1 ? ` (with its ${variants} paired variants)` : ''}: ${human(memory)}; this machine has ${human(room.freeMemory)} free, which holds about ${count(holds)} messages a cell run (${seconds(holds)})`;
+  }
+  const perEnvironment = HISTORY_BYTES_PER_MESSAGE + (variants - 1) * VARIANT_HISTORY_BYTES_PER_MESSAGE;
+  const disk = messages * environments * perEnvironment;
+  if (room.freeDisk > 0 && disk > room.freeDisk) {
+    const holds = room.freeDisk / (environments * perEnvironment);
+    return `the run's ${environments} environment(s) record about ${count(messages)} messages each (${seconds(messages)}) and history.ndjson takes about ${perEnvironment} B of each: ${human(disk)}; the results directory has ${human(room.freeDisk)} free, which holds about ${count(holds)} messages an environment (${seconds(holds)})`;
+  }
+  return null;
 }

@@ -15,7 +15,8 @@ import {
   type ImportedFile, type MirrorField, type PropertyChange, type Reason,
 } from '../kafka/mm2-properties-file.ts';
 import type { Cluster, StartFrom } from '../scenario/playbook.ts';
-import type { Scenario } from '../scenario/scenario.ts';
+import { maxMessageBytes, type Scenario } from '../scenario/scenario.ts';
+import { largeMessageLimit } from '../kafka/broker-config.ts';
 import { clusterNames, nodesOf, replicationFactorFor, type ClusterName } from '../kafka/network-layout.ts';
 import { mirrorRelease, workerReleaseProperties } from '../kafka/kafka-release.ts';
 import { builtInPolicies, isBuiltInPolicy, SOURCE_ALIAS, TARGET_ALIAS } from '../kafka/replication-policy.ts';
@@ -28,6 +29,8 @@ export const policyClass = (m: Pick<Scenario['mirror'], 'policy' | 'customPolici
 export interface MirrorEndpoints {
   readonly primaryBootstrap: string;
   readonly backupBootstrap: string;
+  /** Cluster-prefixed client security of MM2's principal on secured clusters (core/kafka/security.ts). */
+  readonly clientSecurity?: Readonly<Record<string, PropertyValue>>;
 }
 
 /** One mirror's flow (core/scenario/playbook.ts); absent: the classic primary → backup drill. */
@@ -65,6 +68,7 @@ function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Rec
     clusters: `${SOURCE_ALIAS},${TARGET_ALIAS}`,
     [`${SOURCE_ALIAS}.bootstrap.servers`]: ep.primaryBootstrap,
     [`${TARGET_ALIAS}.bootstrap.servers`]: ep.backupBootstrap,
+    ...ep.clientSecurity,
     [`${name}.enabled`]: true,
     [`${name}.topics`]: s.topics.map((t) => t.name.replace(/\./g, '\\.')).join(','),
     [`${opposite}.enabled`]: false,
@@ -95,9 +99,20 @@ function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Rec
     'offset.flush.interval.ms': m.offsetFlushIntervalMs,
     [`${target}.offset.flush.interval.ms`]: m.offsetFlushIntervalMs,
     ...replicationFactors(s, own),
+    ...largeMessages(s),
     ...(m.exactlyOnce ? exactlyOnceProperties(target) : {}),
     ...own,
   };
+}
+
+/**
+ * Values over Kafka's default limit: MM2's producers to either cluster (`<alias>.producer.*`,
+ * MirrorMakerConfig's per-cluster client settings) may send a request as large as the brokers
+ * take; otherwise the copy fails with RecordTooLargeException.
+ */
+function largeMessages(s: Scenario): Record<string, PropertyValue> {
+  const limit = largeMessageLimit(maxMessageBytes(s));
+  return limit === null ? {} : Object.fromEntries(clusterNames.map((c) => [`${c}.producer.max.request.size`, limit]));
 }
 
 /**
@@ -170,7 +185,7 @@ function fromFile(s: Scenario, f: ImportedFile, ep: MirrorEndpoints, flow?: Flow
   const name = `${source}->${target}`;
   const opposite = `${target}->${source}`;
   // The clusters and how to reach them first, as in the file; the file's order after that.
-  const bootstrap = { [`${SOURCE_ALIAS}.bootstrap.servers`]: ep.primaryBootstrap, [`${TARGET_ALIAS}.bootstrap.servers`]: ep.backupBootstrap };
+  const bootstrap = { [`${SOURCE_ALIAS}.bootstrap.servers`]: ep.primaryBootstrap, [`${TARGET_ALIAS}.bootstrap.servers`]: ep.backupBootstrap, ...ep.clientSecurity };
   const out: Record<string, PropertyValue> = { ...(f.properties.clusters === undefined ? {} : { clusters: f.properties.clusters }), ...bootstrap, ...f.properties };
   const why = new Map<string, Reason>(Object.entries(f.dropped));
   for (const [k, c] of [[`${SOURCE_ALIAS}.bootstrap.servers`, SOURCE_ALIAS], [`${TARGET_ALIAS}.bootstrap.servers`, TARGET_ALIAS]] as const) why.set(k, { by: 'drill', reason: reasons.bootstrap(c) });
@@ -223,6 +238,10 @@ function fromFile(s: Scenario, f: ImportedFile, ep: MirrorEndpoints, flow?: Flow
     if (spec.workerOfTarget) {
       if (String(out[`${target}.${spec.key}`]) !== String(values[field])) set(`${target}.${spec.key}`, values[field], r);
     } else put(spec.key, values[field], r);
+  }
+  // Values over Kafka's default limit: raised where the file's limit is below them.
+  for (const [k, v] of Object.entries(largeMessages(s))) {
+    if (!(Number(out[k]) >= Number(v))) set(k, v, { by: 'scenario', reason: `the scenario writes values of ${maxMessageBytes(s)} B, over the producer's default max.request.size of 1 MiB with their overhead` });
   }
   if (m.exactlyOnce) {
     const r: Reason = { by: 'scenario', reason: `the scenario sets mirror.exactlyOnce${inMatrix('exactlyOnce')} (KIP-618)` };

@@ -3,6 +3,7 @@
  * report`): the checkers composed over one input (core/checker/checker.ts), built once by the
  * caller with `checkInput` and handed to `judgeCell` too.
  */
+import { aclFindingsChecker } from '../checker/acl-findings.ts';
 import { alarmsChecker } from '../checker/alarms-checker.ts';
 import { attribute } from '../checker/attribution.ts';
 import { runCheckers, type CheckInput, type Checker } from '../checker/checker.ts';
@@ -14,7 +15,9 @@ import { atKillChecker, faultsChecker } from '../checker/lag.ts';
 import { keyOrderChecker } from '../checker/key-order.ts';
 import { ledgerChecker } from '../checker/ledger.ts';
 import { mm2InvariantsChecker } from '../checker/mm2-invariants.ts';
+import { offsetSyncsChecker } from '../checker/offset-syncs.ts';
 import { mirrorRestartsChecker } from '../checker/mirror-restarts.ts';
+import { catchUpChecker } from '../checker/catch-up.ts';
 import { roundTripChecker } from '../checker/round-trip.ts';
 import { topicsChecker } from '../checker/topic-replication.ts';
 import { translationChecker } from '../checker/translation-accuracy.ts';
@@ -22,7 +25,7 @@ import type { CellResult } from './results.ts';
 import { workloadRateChecker } from '../checker/workload-rate.ts';
 
 /** The result fields a checker fills on its own, each with its checker's figure (the ledger's fields are derived below). */
-type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'translation' | 'invariants' | 'keyOrder' | 'restarts' | 'events';
+type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'translation' | 'invariants' | 'offsetSyncs' | 'keyOrder' | 'restarts' | 'acls' | 'catchUp' | 'events';
 
 /** One checker per result field, in results.json's order; a field without one does not compile. */
 const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], undefined>> } = {
@@ -34,8 +37,11 @@ const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], u
   workloadRates: workloadRateChecker,
   translation: translationChecker,
   invariants: mm2InvariantsChecker,
+  offsetSyncs: offsetSyncsChecker,
   keyOrder: keyOrderChecker,
   restarts: mirrorRestartsChecker,
+  acls: aclFindingsChecker,
+  catchUp: catchUpChecker,
   /** What happened when, from the cell start (the origin of `phases` and `faults`) — the report's event table. */
   events: eventsChecker,
 };

@@ -19,6 +19,7 @@ import { clockOf } from './clock.ts';
 import type { LogFile } from './log-files.ts';
 import type { CellResult, RunResults } from './results.ts';
 import type { CellSummary, Stat } from './results.ts';
+import { catchUpCurve, type CatchUpCurve } from './catch-up-curve.ts';
 
 export interface CellTimeline {
   key: string;
@@ -62,6 +63,8 @@ export interface ReportModel {
   paired: boolean;
   timelines: CellTimeline[];
   comparison: Comparison;
+  /** MM2's copy rate against a numeric dimension (core/results/catch-up-curve.ts); null: nothing to draw. */
+  catchUpCurve: CatchUpCurve | null;
   /** Cell run key → its log files, relative to the run directory (empty when none were found). */
   logs: Record<string, LogFile[]>;
 }
@@ -147,6 +150,7 @@ export function reportModel(results: RunResults, history: readonly HistoryEvent[
     paired: summary.some((s) => s.paired),
     timelines: results.cells.map((c) => cellTimeline(c, byCell.get(c.key) ?? [])),
     comparison: comparison(summary),
+    catchUpCurve: catchUpCurve(results.cells, dimensionsOf(summary)),
     logs,
   };
 }
@@ -174,7 +178,9 @@ export const sections = [
   'errors',
   'bounds', // expected bounds broken or unknown, and their evidence
   'consistency', // consistency checks not passed
+  'acls', // secured clusters: the workload's ACLs on the backup and when they arrived, the moved clients' refusals
   'mirror-restarts', // MM2 restarted by the timeline: per restart its downtime, time to copy again and duplicates
+  'catch-up', // MM2's catch-up after each healed fault, and its copy rate against a numeric dimension (a chart in report.html)
   'mm2-findings', // MM2's invariants broken (core/checker/mm2-invariants.ts): findings about MM2, not the drill
   'key-order', // keyed workloads: the order per key across the failover (core/checker/key-order.ts)
   'comparison', // the comparison chart

@@ -5,8 +5,10 @@
 import type { TopicReplication } from '../checker/topic-replication.ts';
 import type { TranslationAccuracy } from '../checker/translation-accuracy.ts';
 import type { InvariantCheck } from '../checker/mm2-invariants.ts';
+import type { OffsetSyncFigures } from '../checker/offset-syncs.ts';
 import type { KeyOrder } from '../checker/key-order.ts';
 import type { MirrorRestarts } from '../checker/mirror-restarts.ts';
+import type { CatchUp } from '../checker/catch-up.ts';
 import type { Ledger, LedgerCounts, LedgerSamples, PartitionCounts } from '../checker/ledger.ts';
 import type { PhaseName } from '../history/history.ts';
 import type { AtKill, FaultWindow } from '../checker/lag.ts';
@@ -14,6 +16,7 @@ import type { AggregateCheck, ThresholdCheck } from '../checker/verdict.ts';
 import type { BoundCheck } from '../checker/evidence.ts';
 import type { Attribution } from '../checker/attribution.ts';
 import type { RoundTrip } from '../checker/round-trip.ts';
+import type { AclFindings } from '../checker/acl-findings.ts';
 import type { PropertyChange } from '../kafka/mm2-properties-file.ts';
 import type { CellEvent } from '../checker/drill-events.ts';
 import type { AlarmResult } from '../scenario/alarms.ts';
@@ -95,6 +98,12 @@ export interface CellResult {
   /** MM2's invariants checked as oracles (core/checker/mm2-invariants.ts): a break is a finding about MM2. Absent in older results. */
   invariants?: InvariantCheck[];
   /**
+   * MM2's offset syncs of the forward flow as the drill read them (core/checker/offset-syncs.ts): per
+   * source partition, how many and their spacing. `read: 'unknown'`: not read (a team's MM2 between
+   * external clusters); absent in older results.
+   */
+  offsetSyncs?: OffsetSyncFigures;
+  /**
    * The order per key of a keyed workload across the failover (core/checker/key-order.ts):
    * nonmonotonic and poll-skip values, rewinds. Null: the workload was not keyed; absent in older results.
    */
@@ -104,6 +113,17 @@ export interface CellResult {
    * time to copy again and the replication duplicates it caused. Null: no restart; absent in older results.
    */
   restarts?: MirrorRestarts | null;
+  /**
+   * Permissions across the failover (core/checker/acl-findings.ts): the workload's ACLs on each
+   * cluster and when they arrived, each moved client's first refusal, the ids refused. Null: the
+   * clusters were not secured; absent in older results.
+   */
+  acls?: AclFindings | null;
+  /**
+   * MM2's catch-up after each healed timeline fault (core/checker/catch-up.ts): the backlog, when it
+   * copied again and caught up, and its copy rate while it had a backlog. Absent in older results.
+   */
+  catchUp?: CatchUp[];
   /** A playbook cell's round trip: eras, copies per cluster, stranded, resurrected, step timings (null: a timeline drill). */
   roundTrip: RoundTrip | null;
   /**

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { faultSchema } from './faults.ts';
+import { aclSchema } from './security.ts';
 import { signalNames } from '../history/health-signals.ts';
 import { moveBackStrategies, strategyNames } from './failover-strategy.ts';
 import { builtInPolicyNames } from '../kafka/replication-policy.ts';
@@ -137,6 +138,10 @@ export const playbookStepSchema = z.discriminatedUnion('action', [
     .describe('Forget what a stopped mirror copied from a source topic: tombstones for the topic\'s keys in its stored source offsets (`mm2-offsets.<source>.internal` on its target), so its tasks start the topic again from `consumer.auto.offset.reset` (earliest by default).'),
   z.strictObject({ ...base, action: z.literal('reset-group'), cluster, to: z.enum(['earliest', 'latest']).describe('The start or the end of each view.') })
     .describe('Set the consumer group\'s committed offsets on every view of the topics on a cluster (the group must not be running there).'),
+  z.strictObject({
+    ...base, action: z.literal('grant-acls'), cluster,
+    acls: z.array(aclSchema).min(1).max(200).optional().describe('The ACLs to create (default: `kafka.security.acls`): on the primary mid-run, a new ACL whose way to the backup the drill times.'),
+  }).describe("The manual step of a secured failover (`kafka.security`): create the scenario's `kafka.security.acls` (or the step's `acls`) on the cluster, as written (not renamed): the WRITE and group ACLs MM2's ACL sync never copies."),
   z.strictObject({ ...base, action: z.literal('drain-consumers') }).describe('Let the consumer read to the end of every view on its cluster (the last step; added if missing).'),
 ]).meta({ id: 'playbook-step', title: 'Playbook step', description: 'One step of a playbook (`playbook[]`, `playbooks.<name>[]`), chosen by `action`; each is recorded with its start, end and detail (docs/playbooks.md).' });
 export type PlaybookStep = z.output<typeof playbookStepSchema>;

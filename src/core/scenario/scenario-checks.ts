@@ -7,7 +7,7 @@ import type { ScenarioIssue } from './scenario-issue.ts';
 import { conditionsOf, viewsOn, type MirrorSpec, type PlaybookStep } from './playbook.ts';
 import { moveBackStrategies, usesCheckpoints } from './failover-strategy.ts';
 import { builtInPolicyNames, isBuiltInPolicy, policyClassName } from '../kafka/replication-policy.ts';
-import type { Scenario, TimelineStep } from './scenario.ts';
+import { totalRate, type Scenario, type TimelineStep } from './scenario.ts';
 import { externalIssues } from './external-checks.ts';
 import { excludedReason, internalTopicReason, matchingPattern, remoteLookingReason, TOPICS_EXCLUDE_DEFAULT, TOPICS_EXCLUDE_DEFAULT_BEFORE_4 } from '../kafka/mm2-topic-filter.ts';
 import { flowProperties, separatorOf } from './mirror-flow.ts';
@@ -189,8 +189,7 @@ function timelineIssues(s: Scenario): ScenarioIssue[] {
     issues.push({ path: ['timeline'], input: kill.step.durationSeconds, message: '"kill-primary" cannot have a duration: the primary stays dead' });
   }
   const end = s.workload.durationSeconds;
-  // Messages per second in all: the topics' own rates, and workload.ratePerSecond shared by the others.
-  const rate = s.topics.reduce((n, t) => n + (t.ratePerSecond ?? 0), 0) + (s.topics.some((t) => t.ratePerSecond === undefined) ? s.workload.ratePerSecond : 0);
+  const rate = totalRate(s);
   if (kill && end !== undefined) {
     const at = kill.step.at;
     const latest = typeof at === 'number' ? at + (kill.step.jitterSeconds ?? 0) : null;
@@ -254,6 +253,22 @@ function standbyIssues(s: Scenario): ScenarioIssue[] {
   return [];
 }
 
+/**
+ * Without a playbook the drill starts one MirrorMaker 2, from the `mirror` block: mirrors declared
+ * beside it (their properties, policies, names) would be silently ignored.
+ */
+function unusedMirrorsIssues(s: Scenario): ScenarioIssue[] {
+  if (s.playbook !== undefined) return [];
+  const names = Object.keys(s.mirrors);
+  const forward = s.mirrors.forward;
+  const plain = names.length === 1 && forward !== undefined && forward.source === 'primary' && forward.target === 'backup'
+    && forward.startAt === 'setup' && forward.startFrom === 'earliest' && forward.policy === undefined && forward.role === 'data' && Object.keys(forward.properties).length === 0;
+  return plain ? [] : [{
+    path: ['mirrors'], input: names,
+    message: 'without a playbook the drill runs one MirrorMaker 2 from the `mirror` block, and `mirrors` is not used: put its settings in `mirror.properties` (a matrix dimension can set each), or drive the drill with a playbook (docs/playbooks.md)',
+  }];
+}
+
 /** A playbook names mirrors and playbooks that exist, and has a mirror to start with. */
 function playbookIssues(s: Scenario): ScenarioIssue[] {
   if (s.playbook === undefined) return [];
@@ -294,6 +309,9 @@ function playbookIssues(s: Scenario): ScenarioIssue[] {
     steps.forEach((step, i) => {
       if (step.action === 'move-consumers' && step.to === 'primary' && !moveBackStrategies.includes(step.strategy)) {
         issues.push({ path: [...path, i, 'strategy'], input: step.strategy, message: `moving consumers back to the primary supports ${moveBackStrategies.map((m) => `"${m}"`).join(', ')}; the other failover strategies read the forward flow's checkpoints and offsets` });
+      }
+      if (step.action === 'grant-acls' && !s.kafka.security) {
+        issues.push({ path: [...path, i, 'action'], input: step.action, message: 'grant-acls creates kafka.security.acls: declare kafka.security (SASL, the authorizer and the workload\'s ACLs)' });
       }
       const topicIssue = stepTopicIssue(s, step);
       if (topicIssue) issues.push({ path: [...path, i, 'topic'], input: (step as { topic?: string }).topic, message: topicIssue });
@@ -340,5 +358,11 @@ function releaseIssues(s: Scenario): ScenarioIssue[] {
 
 export const scenarioIssues = (s: Scenario): ScenarioIssue[] => [
   ...policyIssues(s), ...topicIssues(s), ...workloadIssues(s), ...brokerIssues(s), ...(s.playbook === undefined ? timelineIssues(s) : playbookIssues(s)), ...externalIssues(s),
-  ...fileIssues(s), ...releaseIssues(s), ...standbyIssues(s),
+  ...fileIssues(s), ...releaseIssues(s), ...standbyIssues(s), ...securityIssues(s), ...unusedMirrorsIssues(s),
 ];
+
+/** `kafka.security` secures the clusters the drill starts: not external ones (their own `ssl` / `sasl`), not a team's properties file's MM2 with its own credentials. */
+function securityIssues(s: Scenario): ScenarioIssue[] {
+  if (!s.kafka.security || !s.external) return [];
+  return [{ path: ['kafka', 'security'], input: 'security', message: 'external clusters have their own security: give external.<cluster>.sasl, and remove kafka.security' }];
+}

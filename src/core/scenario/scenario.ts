@@ -14,6 +14,15 @@ import { policyNameOf } from '../kafka/replication-policy.ts';
 import { fieldProperty, fileFieldValue, fileLabel, importPropertiesFile, mirrorFields, overlay, type FileProblem, type ImportedFile, type MirrorField, type Origin } from '../kafka/mm2-properties-file.ts';
 import { clusterNames } from '../kafka/network-layout.ts';
 import { RELEASE_PATTERN } from '../kafka/kafka-release.ts';
+import { securitySchema } from './security.ts';
+
+/**
+ * The schema's outer bounds, far beyond one machine: whether the harness holds a scenario's
+ * messages is checked against the machine itself before anything starts (core/plan/capacity.ts).
+ */
+export const MAX_RATE = 1_000_000;
+/** 1 MiB: Kafka's default message.max.bytes (1 MiB + 12) holds values up to about 1,000,000 B with the record's overhead. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 const properties = z.record(z.string(), propertyValue);
@@ -25,6 +34,7 @@ const kafkaSchema = z.strictObject({
   nodes: z.int().min(1).max(5).default(1).describe('Brokers per cluster (KRaft combined mode: each is broker and controller).'),
   backupNodes: z.int().min(1).max(5).optional().describe('Brokers of the backup, when different from `nodes`.'),
   brokerConfig: properties.default({}).describe('Extra server.properties entries for both clusters.'),
+  security: securitySchema.optional(),
 }).describe('The two clusters the drill starts (ignored with `external`).');
 
 const topicSchema = z.strictObject({
@@ -34,11 +44,12 @@ const topicSchema = z.strictObject({
     .regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name ([a-zA-Z0-9._-])')
     .refine((n) => n !== '.' && n !== '..', { message: 'Kafka rejects "." and ".." as topic names (Topic.validate); use a name like "orders"' })
     .describe('A name Kafka accepts (not "." or "..") and MM2 replicates: not excluded by `topics.exclude`, not internal, not named like a remote topic (`backup.orders`). Each name once.'),
-  partitions: z.int().min(1).max(64).default(3).describe('Partitions of the topic.'),
+  // Kafka's own bound is the brokers' memory and file handles; what the harness holds per message is checked against the machine (core/plan/capacity.ts).
+  partitions: z.int().min(1).max(100_000).default(3).describe('Partitions of the topic (a staging rehearsal: 1,000 and more).'),
   config: z.record(z.string(), z.string()).default({}).describe('Topic configs the topic is created with, e.g. `{ "retention.ms": "3600000" }`.'),
-  ratePerSecond: z.number().positive().max(20_000).optional()
+  ratePerSecond: z.number().positive().max(MAX_RATE).optional()
     .describe('Messages per second written to this topic; without it, the topic shares `workload.ratePerSecond` with the others that have none.'),
-  messageBytes: z.int().min(64).max(1_000_000).optional()
+  messageBytes: z.int().min(64).max(MAX_MESSAGE_BYTES).optional()
     .describe('Size of this topic\'s messages (default `workload.messageBytes`): a hot topic of large messages beside a cold one.'),
 });
 
@@ -89,7 +100,7 @@ const mirrorSchema = z.strictObject({
     "refresh.groups.interval.seconds (MM2 default 600). Kept short with a properties file too: the drill's consumer group is created after MM2 starts, and MM2 finds a new group only at a refresh.")),
   syncTopicConfigsIntervalSeconds: z.number().positive().max(86_400).optional()
     .meta(drillDefault('syncTopicConfigsIntervalSeconds', "sync.topic.configs.interval.seconds: how often MM2 copies topic configs to the remote topics. MM2's default is kept: config drift between syncs is what a drill should see.")),
-  tasksMax: z.int().min(1).max(64).optional().meta(drillDefault('tasksMax', "tasks.max for the mirror connectors (MM2's default too).")),
+  tasksMax: z.int().min(1).max(10_000).optional().meta(drillDefault('tasksMax', "tasks.max for the mirror connectors (MM2's default too).")),
   exactlyOnce: z.boolean().default(false)
     .describe("Exactly-once copies (KIP-618, MirrorMaker 2 3.5.0 or newer): MM2's workers write to the target cluster in transactions that also hold their source offsets, so a killed MM2 resumes without copying anything twice for a read_committed reader. Sets `<target>.exactly.once.source.support = enabled` and `dedicated.mode.enable.internal.rest = true` (KIP-710: the leader hands its tasks' configs to its followers over the internal REST API). Off: at-least-once, MM2's default."),
   properties: properties.default({})
@@ -181,9 +192,9 @@ const consumerSchema = z.strictObject({
 const mirrorsSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'a kebab-case name'), mirrorSpecSchema);
 
 const workloadSchema = z.strictObject({
-  ratePerSecond: z.number().positive().max(20_000).default(200)
+  ratePerSecond: z.number().positive().max(MAX_RATE).default(200)
     .describe('Messages per second the test producer writes (steady), shared evenly by the topics without a `ratePerSecond` of their own. The run reports the rate its acks achieved per topic and flags one under 95 % of it (results.json `workloadRates`; threshold `achievedRateRatio`).'),
-  messageBytes: z.int().min(64).max(1_000_000).default(200).describe('Approximate size of each message value in bytes (the id and timestamp included).'),
+  messageBytes: z.int().min(64).max(MAX_MESSAGE_BYTES).default(200).describe('Approximate size of each message value in bytes (the id and timestamp included), up to 1 MiB: above 1,000,000 the drill raises the brokers\' `message.max.bytes` and MM2\'s producers\' `max.request.size` to hold it (core/kafka/broker-config.ts).'),
   acks: z.enum(['all', 'leader', 'none']).default('all').describe('Producer acks: all (-1), leader (1) or none (0).'),
   idempotent: z.boolean().optional()
     .describe('Idempotent producer (requires acks "all"). Default: true with acks "all" (or transactions) and false otherwise, like the Java producer\'s default since Kafka 3.0 (KIP-679).'),
@@ -239,21 +250,25 @@ const failoverSchema = z.strictObject({
 
 const namedSets = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a kebab-case name');
 
+const timelineSteps = z
+  .array(stepSchema)
+  .min(1)
+  .max(50)
+  .refine((steps) => steps.filter((s) => s.action === 'kill-primary').length <= 1, { message: 'at most one step with action "kill-primary"' });
+
 export const scenarioFields = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a kebab-case name like "quickstart"').describe('The scenario\'s name, kebab-case (`quickstart`): its run directories are named after it.'),
   description: z.string().default('').describe('What the scenario drills, shown in summary.md and report.html.'),
   kafka: kafkaSchema.prefault({}),
-  topics: z.array(topicSchema).min(1).max(16).prefault([{ name: 'orders' }])
+  topics: z.array(topicSchema).min(1).max(1000).prefault([{ name: 'orders' }])
     .describe('The topics the workload writes and MM2 mirrors, each name once.'),
   mirror: mirrorSchema.prefault({}),
   workload: workloadSchema.prefault({}),
-  timeline: z
-    .array(stepSchema)
-    .min(1)
-    .max(50)
+  timeline: z.union([timelineSteps, z.string().min(1)], { error: 'expected an array of steps, or the name of an entry of `timelines`' })
     .default([{ at: 20, action: 'kill-primary' }])
-    .refine((steps) => steps.filter((s) => s.action === 'kill-primary').length <= 1, { message: 'at most one step with action "kill-primary"' })
-    .describe('Steps in time (docs/scenarios.md#faults-on-the-timeline). With one `kill-primary` the consumer fails over to the backup; without, the drill checks the primary alone (faults only) and `workload.durationSeconds` must end it. With a `playbook`, it holds faults only.'),
+    .describe('Steps in time (docs/scenarios.md#faults-on-the-timeline). With one `kill-primary` the consumer fails over to the backup; without, the drill checks the primary alone (faults only) and `workload.durationSeconds` must end it. With a `playbook`, it holds faults only. Or the name of an entry of `timelines`, so that a matrix can compare whole sequences of faults.'),
+  timelines: z.record(namedSets, timelineSteps).default({})
+    .describe("Named timelines for `timeline` (and matrix values of `timeline`: `matrix: { timeline: ['wan-on-consume', 'wan-on-produce'] }`): one dimension that changes several steps at once, e.g. the same faults on another link."),
   failover: failoverSchema.prefault({}),
   mirrors: z.union([mirrorsSchema, z.string().min(1)]).prefault(defaultMirrors)
     .describe('The mirrors, by name: each a MirrorMaker 2 process in its own container with one flow; the `mirror` block holds the settings they share. Default: `forward`, primary → backup, started with the environment. A `playbook` starts, stops and measures them by name. Or the name of an entry of `topologies` (docs/topologies.md).'),
@@ -276,10 +291,12 @@ export const scenarioFields = z.strictObject({
 
 export type ScenarioFields = z.output<typeof scenarioFields>;
 /** A validated scenario with every default applied (and a properties file imported). */
-export type Scenario = Omit<ScenarioFields, 'mirror' | 'mirrors'> & {
+export type Scenario = Omit<ScenarioFields, 'mirror' | 'mirrors' | 'timeline'> & {
   mirror: Mirror;
   /** The mirrors, a named topology resolved. */
   mirrors: Record<string, MirrorSpec>;
+  /** The steps, a named timeline resolved. */
+  timeline: TimelineStep[];
 };
 
 /** What a scenario file may contain (defaults filled in later). */
@@ -299,6 +316,13 @@ export function topicRates(s: Pick<Scenario, 'topics' | 'workload'>): { name: st
     messageBytes: t.messageBytes ?? s.workload.messageBytes,
   }));
 }
+
+/** The largest message value the scenario writes (bytes). */
+export const maxMessageBytes = (s: Pick<Scenario, 'topics' | 'workload'>): number => Math.max(...topicRates(s).map((t) => t.messageBytes));
+
+/** Messages per second the producer writes in all: the topics' own rates, and workload.ratePerSecond shared by the others. */
+export const totalRate = (s: Pick<Scenario, 'topics' | 'workload'>): number =>
+  s.topics.reduce((n, t) => n + (t.ratePerSecond ?? 0), 0) + (s.topics.some((t) => t.ratePerSecond === undefined) ? s.workload.ratePerSecond : 0);
 
 /** Identity function that gives scenario files type checking and editor completion. */
 export const defineScenario = (scenario: ScenarioInput): ScenarioInput => scenario;

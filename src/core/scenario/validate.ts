@@ -16,7 +16,8 @@ function resolveScenario(raw: ScenarioFields): { scenario: Scenario; problems: F
   if (!r) {
     const { mirror, problems } = resolveMirror(raw.mirror);
     const mirrors = (typeof raw.mirrors === 'string' ? raw.topologies[raw.mirrors] : raw.mirrors) ?? {};
-    r = { scenario: { ...raw, mirror, mirrors }, problems };
+    const timeline = (typeof raw.timeline === 'string' ? raw.timelines[raw.timeline] : raw.timeline) ?? [];
+    r = { scenario: { ...raw, mirror, mirrors, timeline }, problems };
     resolved.set(raw, r);
   }
   return r;
@@ -34,6 +35,11 @@ export const scenarioSchema = scenarioFields
     if (typeof raw.mirrors === 'string' && !raw.topologies[raw.mirrors]) {
       const declared = Object.keys(raw.topologies).map((n) => `"${n}"`).join(', ') || 'none declared';
       ctx.addIssue({ code: 'custom', path: ['mirrors'], input: raw.mirrors, message: `no topology named "${raw.mirrors}" in topologies (${declared})` });
+      return;
+    }
+    if (typeof raw.timeline === 'string' && !raw.timelines[raw.timeline]) {
+      const declared = Object.keys(raw.timelines).map((n) => `"${n}"`).join(', ') || 'none declared';
+      ctx.addIssue({ code: 'custom', path: ['timeline'], input: raw.timeline, message: `no timeline named "${raw.timeline}" in timelines (${declared})` });
       return;
     }
     for (const issue of scenarioIssues(scenario)) ctx.addIssue({ code: 'custom', ...issue });

@@ -70,7 +70,7 @@ export class ConsumerLane implements Lane {
 
   async startConsuming(c: Cluster, groupId: string, fromBeginning: boolean): Promise<RunningConsumer> {
     const run = await startConsumer({
-      kafka: this.env[c].kafka('client', `mm2-drill-consumer-${c}`, this.env.kafkaLog), topics: await this.views(c), phase: c,
+      kafka: this.env[c].kafka('consumer', `mm2-drill-consumer-${c}`, this.env.kafkaLog), topics: await this.views(c), phase: c,
       fromBeginning, settings: { ...this.scenario.workload.consumer, groupId }, recorder: this.rec,
     });
     this.consumer = { cluster: c, run };
@@ -81,7 +81,7 @@ export class ConsumerLane implements Lane {
   async startStandby(admin: Admin): Promise<void> {
     if (!this.scenario.failover.standbyOnBackup || this.standby) return;
     this.standby = await startStandby({
-      kafka: this.env.backup.kafka('client', 'mm2-drill-standby', this.env.kafkaLog), admin, groupId: this.groupId, topics: await this.views('backup'), recorder: this.rec,
+      kafka: this.env.backup.kafka('consumer', 'mm2-drill-standby', this.env.kafkaLog), admin, groupId: this.groupId, topics: await this.views('backup'), recorder: this.rec,
     });
   }
 

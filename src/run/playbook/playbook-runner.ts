@@ -69,12 +69,15 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
   const sup = new Supervisor(ctx.signal);
   const d = await createDrillContext({ ctx, env, rec, phase, sup, explicit: book.explicit, lanes });
   const killed = new Set<Cluster>();
-  const p: Parts = { workload: new Workload(d), mirrors: new MirrorControl(d), configs: new ConfigWatch(d, killed), killed, heals: new Heals(sup), samplers: Samplers.start(d) };
+  const p: Parts = { workload: new Workload(d), mirrors: new MirrorControl(d), configs: new ConfigWatch(d, killed), killed, heals: new Heals(sup), samplers: Samplers.start(d, killed) };
   const actions = stepActions({
     d, workload: p.workload, mirrors: p.mirrors, configs: p.configs, killed,
     faultTargets: () => faultTargets(env),
     throwIfInterrupted: (where) => sup.throwIfInterrupted(where),
-    beforeKill: () => p.samplers.stopLag(),
+    beforeKill: async (cluster) => {
+      if (cluster === 'primary') await p.samplers.stopLag();
+      await p.samplers.beforeKill(cluster);
+    },
     beforeDrain: () => p.heals.beforeDrain(),
     addHeal: (heal, what, afterMs) => p.heals.add(heal, what, afterMs),
   });
@@ -124,6 +127,7 @@ async function startWorkload(d: DrillContext, p: Parts): Promise<number> {
   const s = d.ctx.cell.scenario;
   for (const [name, m] of Object.entries(s.mirrors)) if (m.startAt === 'setup') await p.mirrors.start(name);
   p.samplers.watchHealth(p.killed);
+  p.samplers.followSyncs();
   await p.workload.startProducing('primary');
   d.phase('workload-started');
   const workloadStart = Date.now();

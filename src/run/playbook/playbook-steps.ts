@@ -19,6 +19,8 @@ import { topicActions } from './topic-steps.ts';
 import { waitUntil } from '../../adapters/wait.ts';
 import { DrillError } from '../../core/errors.ts';
 import { describeLag, lagBelow } from '../../adapters/clients/mirror-offsets.ts';
+import { createAcls } from '../../adapters/clients/acl-admin.ts';
+import { securityAcls } from '../../core/scenario/security.ts';
 
 /**
  * A wait that a deadline may end (`onTimeout: 'continue'`): when its timeout passes first, the
@@ -58,7 +60,7 @@ export function stepActions(x: StepDeps): StepActions {
 
   return {
     'kill-cluster': async (step) => {
-      if (step.cluster === 'primary') await x.beforeKill();
+      await x.beforeKill(step.cluster);
       await snapshot(offsetsLabels.beforeKill);
       const how = await d.env[step.cluster].kill();
       x.killed.add(step.cluster);
@@ -191,6 +193,13 @@ export function stepActions(x: StepDeps): StepActions {
       if (heal) x.addHeal(heal, step.fault.fault, step.durationSeconds === undefined ? null : step.durationSeconds * 1000);
     },
     'reset-mirror-offsets': async (step) => mirrors.resetOffsets(step.mirror, step.topic),
+    'grant-acls': async (step) => {
+      const security = s.kafka.security;
+      if (!security) throw new DrillError('STEP_FAILED', 'grant-acls needs kafka.security (checked when the scenario is loaded)');
+      const acls = securityAcls(step.acls ? { acls: step.acls } : security);
+      await createAcls(d.admins.get(step.cluster), acls);
+      return `${acls.length} ACL(s) created on ${step.cluster}`;
+    },
     ...topicActions(x),
     'drain-consumers': async (_step, _index, lane) => {
       await x.beforeDrain();

@@ -1,8 +1,11 @@
 /**
  * What watches a running drill beside its steps: each lane's lag sampler (its own group's synced
  * and committed offsets, adapters/clients/lag-sampler.ts), from the start until the primary is killed,
- * and MM2's health monitor (adapters/containers/health-monitor.ts) once the workload starts, when the
- * scenario has alarms — watched like an operator's monitoring would.
+ * MM2's health monitor (adapters/containers/health-monitor.ts) once the workload starts, when the
+ * scenario has alarms — watched like an operator's monitoring would — and the forward flow's offset
+ * syncs (adapters/clients/offset-sync-reader.ts), read up to just before their cluster is killed.
+ * A team's MM2 between external clusters names its syncs topic after a target alias the scenario
+ * does not give: its syncs are not read (their checks are `unknown`), never guessed.
  */
 import type { SignalName } from '../../core/history/health-signals.ts';
 import { ackedOffsets } from '../../core/checker/lag.ts';
@@ -12,28 +15,57 @@ import type { Cluster } from '../../core/scenario/playbook.ts';
 import { tpKey } from '../../core/history/topic-partition.ts';
 import { startHealthMonitor, type HealthMonitor } from '../../adapters/containers/health-monitor.ts';
 import { startLagSampler, type LagSampler } from '../../adapters/clients/lag-sampler.ts';
+import { followOffsetSyncs, type OffsetSyncReader } from '../../adapters/clients/offset-sync-reader.ts';
 import type { DrillContext } from '../cell-context.ts';
+import { startAclSampler } from '../../adapters/clients/acl-sampler.ts';
+
+/** How long the syncs read may take to reach the topic's end before a kill: it follows live, so it is there within a fetch. */
+const SYNCS_SETTLE_MS = 5_000;
 
 export class Samplers implements AsyncDisposable {
   private readonly d: DrillContext;
   private readonly lagSamplers: readonly LagSampler[];
   private lagStopped = false;
   private health: HealthMonitor | undefined;
+  private readonly acls: { stop(): Promise<void> } | undefined;
+  private syncs: { readonly cluster: Cluster; readonly reader: OffsetSyncReader } | undefined;
 
-  private constructor(d: DrillContext, lagSamplers: readonly LagSampler[]) {
+  private constructor(d: DrillContext, lagSamplers: readonly LagSampler[], acls?: { stop(): Promise<void> }) {
     this.d = d;
     this.lagSamplers = lagSamplers;
+    this.acls = acls;
   }
 
-  /** Starts every lane's lag sampler. */
-  static start(d: DrillContext): Samplers {
+  /** Follows the forward flow's offset syncs from now on (not between external clusters: the topic's name is not known there). */
+  followSyncs(): void {
+    const { ctx, admins, rec, sup } = this.d;
+    const s = ctx.cell.scenario;
+    if (s.external || this.syncs) return;
+    const where = offsetSyncsTopic(flowProperties(s));
+    this.syncs = {
+      cluster: where.cluster,
+      reader: followOffsetSyncs({
+        kafka: admins.client(where.cluster), admin: () => admins.get(where.cluster), topic: where.topic,
+        sourceTopics: new Set(s.topics.map((t) => t.name)), recorder: rec, signal: sup.signal,
+      }),
+    };
+  }
+
+  /** Just before `cluster` is killed: the offset syncs on it are read to their end, then no more. */
+  async beforeKill(cluster: Cluster): Promise<void> {
+    if (this.syncs?.cluster === cluster) await this.syncs.reader.settle(SYNCS_SETTLE_MS);
+  }
+
+  /** Starts every lane's lag sampler, and on secured clusters the ACL readings of both clusters (live ones only). */
+  static start(d: DrillContext, killed: ReadonlySet<Cluster>): Samplers {
     const s = d.ctx.cell.scenario;
     const topics = s.topics.map((t) => t.name);
     // Behind a transactional producer the lag counts the acked records, not the offsets its commit markers take.
     const acked = s.workload.transactionRecords > 0 ? () => ackedOffsets(d.rec.events()) : undefined;
+    const acls = s.kafka.security && !s.external ? startAclSampler({ admin: (c) => d.admins.get(c), readable: (c) => !killed.has(c), recorder: d.rec }) : undefined;
     return new Samplers(d, d.lanes.map((l) => startLagSampler({
       primary: () => d.admins.get('primary'), backup: () => d.admins.get('backup'), topics, remoteTopics: d.env.remoteTopics, groupId: l.groupId, recorder: l.rec, acked,
-    })));
+    })), acls);
   }
 
   /** Starts MM2's health monitor when the scenario has alarms on it, each lane with its own group. */
@@ -79,10 +111,12 @@ export class Samplers implements AsyncDisposable {
   async stop(): Promise<void> {
     await this.stopLag();
     await this.health?.stop();
+    await this.acls?.stop();
+    await this.syncs?.reader.settle(SYNCS_SETTLE_MS);
   }
 
   /** On the way out: both at once. */
   async [Symbol.asyncDispose](): Promise<void> {
-    await Promise.all([this.stopLag(), this.health?.stop()]);
+    await Promise.all([this.stopLag(), this.health?.stop(), this.acls?.stop(), this.syncs?.reader.stop()]);
   }
 }

@@ -17,8 +17,8 @@ export interface StepDeps {
   readonly configs: ConfigWatch;
   /** Clusters killed and not restored. */
   readonly killed: Set<Cluster>;
-  /** Called before the primary is killed (the lag sampler stops there, as the classic drill's did). */
-  readonly beforeKill: () => Promise<void>;
+  /** Called before a cluster is killed: the lag sampler stops before the primary's kill (as the classic drill's did); the offset syncs on it are read to their end. */
+  readonly beforeKill: (cluster: Cluster) => Promise<void>;
   /** Heals what must not last into a drain (the faults without a duration). */
   readonly beforeDrain: () => Promise<void>;
   /** A fault step's heal, run before the drain (no duration) or after its duration. */
