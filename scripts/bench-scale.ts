@@ -12,7 +12,8 @@
  *    them), the history's bytes per acked message, and the rate of a verification read of the
  *    topic end to end.
  * Options: --seconds <s> (harness write time, default 15), --bytes <n> (message size, default 100),
- * --partitions <n> (default 3), --rate <msg/s> (asked of the harness, default 1,000,000).
+ * --partitions <n> (default 3), --rate <msg/s> (asked of the harness, default 1,000,000), --lanes <n>
+ * (the producer's lanes, default core/kafka/produce-lanes.ts laneCount).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,9 @@ import { startEnvironment } from '../src/adapters/containers/environment.ts';
 import { noPolicy } from '../src/adapters/containers/custom-policy.ts';
 import { LABEL_TOOL, LABEL_RUN } from '../src/adapters/containers/docker.ts';
 import { startProducer } from '../src/adapters/clients/producer.ts';
+import { hotPathReplaced } from '../src/adapters/clients/kafkajs-hot-path.ts';
+import { laneCount } from '../src/core/kafka/produce-lanes.ts';
+import { sendCap } from '../src/core/history/message.ts';
 import { readToEnd } from '../src/adapters/clients/topic-reader.ts';
 import { HistoryRecorder } from '../src/adapters/recorder.ts';
 import { workloadRates } from '../src/core/checker/workload-rate.ts';
@@ -47,12 +51,13 @@ const liveHeap = (): number => {
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 const { values: opt } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--scale'),
-  options: { seconds: { type: 'string', default: '15' }, bytes: { type: 'string', default: '100' }, partitions: { type: 'string', default: '3' }, rate: { type: 'string', default: '1000000' } },
+  options: { seconds: { type: 'string', default: '15' }, bytes: { type: 'string', default: '100' }, partitions: { type: 'string', default: '3' }, rate: { type: 'string', default: '1000000' }, lanes: { type: 'string' } },
 });
 const seconds = Number(opt.seconds);
 const bytes = Number(opt.bytes);
 const partitions = Number(opt.partitions);
 const asked = Number(opt.rate);
+const lanes = opt.lanes === undefined ? undefined : Number(opt.lanes);
 
 const dir = mkdtempSync(join(tmpdir(), 'mm2-drill-bench-scale-'));
 const log = join(dir, 'kafkajs.log');
@@ -95,7 +100,7 @@ try {
   const run = await startProducer({
     kafka: env.primary.kafka('producer', 'mm2-drill-bench-producer', log),
     topics: [{ name: 'bench-harness', partitions, ratePerSecond: asked, messageBytes: bytes }],
-    settings: scenario.workload, idPrefix: 'bench', recorder: rec,
+    settings: scenario.workload, idPrefix: 'bench', recorder: rec, ...(lanes ? { lanes } : {}),
   });
   await sleep(seconds * 1000);
   await run.stop();
@@ -104,7 +109,7 @@ try {
   const [rate] = workloadRates(rec.events(), [{ name: 'bench-harness', ratePerSecond: asked }]);
   const achieved = typeof rate?.achievedPerSecond === 'number' ? rate.achievedPerSecond : null;
   const acked = run.stats.acked;
-  rows.push(row('harness producer: achieved', achieved === null ? 'unknown' : `${f0(achieved)} msg/s`, `asked ${f0(asked)} msg/s; ${acked} acked, ${run.stats.failed} failed, ${run.stats.indeterminate} indeterminate; idempotent ${scenario.workload.idempotent}`));
+  rows.push(row('harness producer: achieved', achieved === null ? 'unknown' : `${f0(achieved)} msg/s`, `asked ${f0(asked)} msg/s; ${acked} acked, ${run.stats.failed} failed, ${run.stats.indeterminate} indeterminate; idempotent ${scenario.workload.idempotent}; lanes ${lanes ?? laneCount([{ partitions, sendCap: sendCap(bytes) }], false)}; kafkajs hot path ${hotPathReplaced() ? 'replaced' : "kafkajs's own"}`));
   rows.push(row('harness / ceiling', achieved !== null && ceiling ? `${(achieved / ceiling).toFixed(2)}×` : 'unknown', ''));
   rows.push(row('harness RSS per acked message', acked ? `${((peak - rss0) / acked).toFixed(0)} B` : 'unknown', `peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (from ${(rss0 / 2 ** 20).toFixed(0)} MiB)`));
   rows.push(row('history bytes per acked message', acked ? `${(statSync(join(dir, 'history.ndjson')).size / acked).toFixed(0)} B` : 'unknown', 'history.ndjson: one ack event each (compact lines, core/history/compact-history.ts)'));

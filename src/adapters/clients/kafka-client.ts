@@ -1,5 +1,7 @@
 /** kafkajs clients with drill-friendly timeouts; kafkajs' own log goes to a file, not the terminal. */
 import { createWriteStream, type WriteStream } from 'node:fs';
+// Ahead of kafkajs: it replaces slow steps of kafkajs's producer before kafkajs loads them.
+import './kafkajs-hot-path.ts';
 import kafkajs, { Kafka, logLevel, type Admin, type Cluster, type Consumer, type KafkaConfig, type TopicOffsets } from 'kafkajs';
 import { scrub } from '../secrets.ts';
 

@@ -2,12 +2,19 @@
  * The test producer: a steady rate of uniquely identified messages, each outcome recorded
  * (ack with its partition and offset, fail, or indeterminate). Partitions are chosen by the
  * harness (round robin) so that every message's offset is known from the batch's base offset.
+ * Without transactions the partitions are shared out among a few lanes, each a producer of its
+ * own with its own send in flight (core/kafka/produce-lanes.ts): each partition still has one
+ * writer and its messages in issue order.
  * Transactional (`workload.transactionRecords`): one transaction per exactly that many records,
  * acked once committed; a transaction's records of a partition form one record batch, so they
  * sit at consecutive offsets, and its commit marker after them.
  */
+// Ahead of kafkajs: it replaces slow steps of kafkajs's producer before kafkajs loads them.
+import './kafkajs-hot-path.ts';
 import { Partitioners, type Kafka, type Producer, type ProducerBatch, type RecordMetadata } from 'kafkajs';
 import type { CellRecorder } from '../recorder.ts';
+import type { EventBody } from '../../core/history/history.ts';
+import { FULL_SEND, laneCount, laneOf, sendOffsets } from '../../core/kafka/produce-lanes.ts';
 import { backlogCap, encodeMessage, ID_HEADER, sendCap } from '../../core/history/message.ts';
 import { produceOutcome } from '../../core/kafka/produce-outcome.ts';
 import { isAuthorizationError } from '../../core/kafka/acl.ts';
@@ -24,6 +31,8 @@ export interface ProducerOptions {
   readonly recorder: CellRecorder;
   /** The cluster written to, recorded with each ack when a playbook moves producers. */
   readonly cluster?: string;
+  /** How many lanes instead of laneCount's (the bench compares them). */
+  readonly lanes?: number;
 }
 
 export interface RunningProducer {
@@ -61,14 +70,14 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   });
   // Each topic on its own schedule (sent = messages issued so far), its partitions in turn.
   const topics = o.topics.map((t) => ({ ...t, sent: 0 }));
-  let producer = create();
-  let renew = false;
   const keyOf = (id: string, n: number): string | null => (w.keys === 'id' ? id : w.keys === 'none' ? null : `k${n % w.keys}`);
   /** Keyed: the key's own partition (deterministic, like the default partitioner's hash, but known before the send). */
   const partitionOf = (topic: (typeof topics)[number], n: number): number => {
     const slot = topic.sent++ % topic.partitions;
     return typeof w.keys === 'number' ? (n % w.keys) % topic.partitions : slot;
   };
+  // Lanes (core/kafka/produce-lanes.ts): one producer each, writing the partitions laneOf gives it.
+  const lanes: Lane[] = Array.from({ length: perTransaction > 0 ? 1 : (o.lanes ?? laneCount(topics.map((t) => ({ partitions: t.partitions, sendCap: sendCap(t.messageBytes) })), false)) }, () => ({ producer: create(), renew: false, renewing: null, inFlight: new Set(), queue: [] }));
   const stats = { acked: 0, failed: 0, indeterminate: 0 };
   let stopping = false;
   /** Refused by the authorizer since the last accepted send: one `auth-error` per refusal spell. */
@@ -84,9 +93,9 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
    * due is refused (failed: not written) until a restart, once a second, is allowed.
    */
   let refusedStart: string | null = null;
-  const connect = async (p: Producer) => {
+  const connect = async (lane: Lane) => {
     try {
-      await p.connect();
+      await lane.producer.connect();
       refusedStart = null;
     } catch (e) {
       const types = kafkaErrorTypes(e);
@@ -94,17 +103,22 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
       if (!denial) throw e;
       refusedStart = `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} (${types.join(', ')})`;
       noteRefusal(denial);
-      renew = true;
+      lane.renew = true;
     }
   };
-  await connect(producer);
+  const connected = await Promise.allSettled(lanes.map(connect));
+  const failed = connected.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(lanes.map((l) => Promise.race([l.producer.disconnect().catch(() => undefined), sleep(3000)])));
+    throw failed.reason;
+  }
   let seq = 0;
   const started = Date.now();
 
   /** Whether more was due at the last take than one send carries. */
   let backlog = false;
   /** The messages due now; with transactions, one transaction's worth once that many are due. */
-  const takeDue = () => {
+  const takeDue = (): Message[] => {
     const elapsed = Math.min(Date.now() - started, (w.durationSeconds ?? Infinity) * 1000);
     // A transaction is one send of at most sendCap per topic (its validation says so); a plain send carries a backlog's worth.
     const cap = (topic: (typeof topics)[number]) => (perTransaction > 0 ? sendCap(topic.messageBytes) : backlogCap(topic.messageBytes, topic.partitions));
@@ -124,35 +138,75 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   };
 
   /**
-   * Plain sends in flight at once. kafkajs's idempotent producer numbers a partition's batches
-   * when it builds a request and keeps one request in flight: two sends issued together would
-   * carry the same sequence numbers, so it gets one; a plain producer overlaps a few round trips.
+   * Plain sends in flight at once per lane. kafkajs's idempotent producer numbers a partition's
+   * batches when it builds a request and keeps one request in flight: two sends issued together
+   * would carry the same sequence numbers, so it gets one; a plain producer overlaps a few round trips.
    */
   const maxInFlight = w.idempotent ? 1 : 4;
-  const inFlight = new Set<Promise<void>>();
-  /** Sends what is due; true when a plain send left more due than it carried (a backlog: send again at once). */
+  /** Messages of every lane issued but not yet sent: more are taken once fewer than a backlog's worth per lane wait. */
+  const refillBelow = topics.reduce((a, t) => a + backlogCap(t.messageBytes, t.partitions), 0) * lanes.length;
+  const capOf = new Map(topics.map((t) => [t.name, sendCap(t.messageBytes)]));
+  /** The next send of a lane: its queue's head, each partition's share at most sendCap, 2,000 in all (message.ts backlogCap). */
+  const nextSend = (lane: Lane): Message[] => {
+    const share = new Map<string, number[]>(); // topic → messages per partition
+    let i = 0;
+    for (; i < lane.queue.length && i < FULL_SEND; i++) {
+      const m = lane.queue[i]!;
+      let counts = share.get(m.topic);
+      if (!counts) share.set(m.topic, (counts = []));
+      const n = (counts[m.partition] ?? 0) + 1;
+      if (n > capOf.get(m.topic)!) break;
+      counts[m.partition] = n;
+    }
+    return lane.queue.splice(0, i);
+  };
+  /** Sends what is due; true when more is due or waiting than went out (a backlog: send again at once). */
   const sendDue = async (): Promise<boolean> => {
     if (perTransaction === 0) {
-      let sent = false;
-      while (inFlight.size < maxInFlight) {
-        const batch = takeDue();
-        if (batch.length === 0) break;
-        const p: Promise<void> = send(batch).finally(() => inFlight.delete(p));
-        inFlight.add(p);
-        sent = true;
+      if (lanes.reduce((a, l) => a + l.queue.length, 0) < refillBelow) {
+        for (const m of takeDue()) lanes[laneOf(m.partition, lanes.length)]!.queue.push(m);
       }
-      // The loop turns again once a send resolves.
-      if (inFlight.size > 0) await Promise.race(inFlight);
-      return sent && backlog;
+      let sent = false;
+      for (const lane of lanes) {
+        if (lane.renew && !lane.renewing) renewLane(lane);
+        while (!lane.renewing && lane.inFlight.size < maxInFlight && lane.queue.length > 0) {
+          const p: Promise<void> = send(lane, nextSend(lane)).finally(() => lane.inFlight.delete(p));
+          lane.inFlight.add(p);
+          sent = true;
+        }
+      }
+      // The loop turns again once a send resolves (or a renewed producer is ready); while a lane
+      // could take more, within 20 ms too: a send stalled on one lane's broker holds up no other lane.
+      const pending = lanes.flatMap((l) => [...l.inFlight, ...(l.renewing ? [l.renewing] : [])]);
+      const canTake = lanes.some((l) => !l.renewing && l.inFlight.size < maxInFlight);
+      if (pending.length > 0) await Promise.race(canTake ? [...pending, sleep(20)] : pending);
+      return sent && (backlog || lanes.some((l) => l.queue.length > 0));
     }
     // A backlog goes out one transaction after another; after a failed one the rest stay due
     // for the renewed producer.
-    while (!stopping && !renew) {
+    const lane = lanes[0]!;
+    if (lane.renew) {
+      renewLane(lane);
+      await lane.renewing;
+      return false;
+    }
+    while (!stopping && !lane.renew) {
       const batch = takeDue();
       if (batch.length === 0) return false;
-      await send(batch);
+      await send(lane, batch);
     }
     return false;
+  };
+
+  /** A fresh producer for the lane (a new producer id) once its sends in flight are done: their outcomes belong to the producer that sent them. */
+  const renewLane = (lane: Lane): void => {
+    lane.renewing = (async () => {
+      await Promise.all(lane.inFlight);
+      lane.renew = false;
+      await Promise.race([lane.producer.disconnect().catch(() => undefined), sleep(3000)]);
+      lane.producer = create();
+      await connect(lane).catch(() => (lane.renew = true)); // retried on the next turn
+    })().finally(() => (lane.renewing = null));
   };
 
   /**
@@ -162,7 +216,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   const txError = (e: unknown, transaction: 'not-begun' | 'aborted' | 'unknown') => Object.assign(e instanceof Error ? e : new Error(String(e)), { transaction });
 
   /** The batch's request: without transactions, its send; with, a transaction that commits it. */
-  const write = async (request: ProducerBatch): Promise<RecordMetadata[]> => {
+  const write = async (producer: Producer, request: ProducerBatch): Promise<RecordMetadata[]> => {
     if (perTransaction === 0) return producer.sendBatch(request);
     const tx = await producer.transaction().catch((e: unknown) => { throw txError(e, 'not-begun'); });
     let meta: RecordMetadata[];
@@ -181,11 +235,12 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     return meta;
   };
 
-  const send = async (batch: ReturnType<typeof takeDue>) => {
+  const keyed = typeof w.keys === 'number';
+  const send = async (lane: Lane, batch: readonly Message[]) => {
     const byTopic = Map.groupBy(batch, (m) => m.topic);
     try {
       const now = Date.now();
-      const meta = await write({
+      const meta = await write(lane.producer, {
         acks: ACKS[w.acks],
         timeout: 5000,
         topicMessages: [...byTopic].map(([topic, msgs]) => ({
@@ -194,31 +249,33 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
         })),
       });
       refused = false;
-      const base = new Map(meta.map((r) => [`${r.topicName}/${r.partition}`, BigInt(r.baseOffset ?? '-1')]));
-      const index = new Map<string, bigint>();
-      for (const m of batch) {
-        const key = `${m.topic}/${m.partition}`;
-        const i = index.get(key) ?? 0n;
-        index.set(key, i + 1n);
-        const b = base.get(key);
-        // No offset: with acks=0 the write is unconfirmed; with acks=all a base offset of -1 was seen
-        // on retries across a broker kill (the write's fate is then unknown). Either way, indeterminate.
-        if (b === undefined || b < 0n) {
-          stats.indeterminate++;
-          o.recorder.emit({ type: 'indeterminate', id: m.id, error: w.acks === 'none' ? 'no offset returned (acks=0)' : 'the broker returned no offset for the batch' });
-        } else {
+      for (const [topic, msgs] of byTopic) {
+        const base = new Map(meta.filter((r) => r.topicName === topic).map((r) => [r.partition, r.baseOffset ?? '-1']));
+        const offsets = sendOffsets(msgs.map((m) => m.partition), base);
+        for (let i = 0; i < msgs.length; i++) {
+          const m = msgs[i]!;
+          const offset = offsets[i];
+          // No offset: with acks=0 the write is unconfirmed; with acks=all a base offset of -1 was seen
+          // on retries across a broker kill (the write's fate is then unknown). Either way, indeterminate.
+          if (offset === null || offset === undefined) {
+            stats.indeterminate++;
+            o.recorder.emit({ type: 'indeterminate', id: m.id, error: w.acks === 'none' ? 'no offset returned (acks=0)' : 'the broker returned no offset for the batch' });
+            continue;
+          }
           stats.acked++;
-          const key = typeof w.keys === 'number' ? { key: keyOf(m.id, m.n)! } : {};
-          o.recorder.emit({ type: 'ack', id: m.id, topic: m.topic, partition: m.partition, offset: String(b + i), ...key, ...(o.cluster ? { cluster: o.cluster } : {}) });
+          const ack: EventBody & { type: 'ack' } = { type: 'ack', id: m.id, topic, partition: m.partition, offset };
+          if (keyed) ack.key = keyOf(m.id, m.n)!;
+          if (o.cluster) ack.cluster = o.cluster;
+          o.recorder.emit(ack);
         }
       }
     } catch (e) {
       const types = kafkaErrorTypes(e);
-      if (w.idempotent && types.some((t) => fatalForIdempotence.has(t))) renew = true;
+      if (w.idempotent && types.some((t) => fatalForIdempotence.has(t))) lane.renew = true;
       // Only a cleanly aborted transaction leaves kafkajs's producer ready for the next; after any
       // other failure its transaction state is stuck, and a fresh producer (fencing it) carries on.
       const transaction = (e as { transaction?: string }).transaction;
-      if (perTransaction > 0 && transaction !== 'aborted') renew = true;
+      if (perTransaction > 0 && transaction !== 'aborted') lane.renew = true;
       const outcome = perTransaction > 0 ? (transaction === 'unknown' ? 'indeterminate' : 'fail') : produceOutcome({ kafkaErrorTypes: types });
       // The broker's error codes, which kafkajs's messages leave out ("Not authorized to access topics").
       const error = `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}${types.length ? ` (${types.join(', ')})` : ''}`;
@@ -232,18 +289,10 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
 
   const loop = (async () => {
     while (!stopping) {
-      if (renew) {
-        await Promise.all(inFlight); // their outcomes belong to the producer that sent them
-        renew = false;
-        await Promise.race([producer.disconnect().catch(() => undefined), sleep(3000)]);
-        producer = create();
-        await connect(producer).catch(() => (renew = true)); // retried on the next turn
-        if (refusedStart === null) {
-          await sleep(20);
-          continue;
-        }
-      }
       if (refusedStart !== null) {
+        // Refused by the authorizer: the refused lanes start again (renewLane), once a second;
+        // meanwhile every message due is refused.
+        for (const lane of lanes) if (lane.renew && !lane.renewing) renewLane(lane);
         for (const m of takeDue()) {
           stats.failed++;
           o.recorder.emit({ type: 'fail', id: m.id, error: refusedStart });
@@ -258,21 +307,39 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
       }
       await sleep(20);
     }
-    await Promise.all(inFlight);
+    await Promise.all(lanes.flatMap((l) => [...l.inFlight, ...(l.renewing ? [l.renewing] : [])]));
   })();
 
   return {
     stats,
     resize: (name, partitions) => {
       for (const t of topics) if (t.name === name) t.partitions = partitions;
+      // Messages issued for the old partitions and not yet sent are issued again (new ids) over the new ones.
+      for (const l of lanes) {
+        const kept = l.queue.filter((m) => m.topic !== name);
+        for (const t of topics) if (t.name === name) t.sent -= l.queue.length - kept.length;
+        l.queue.splice(0, l.queue.length, ...kept);
+      }
       // kafkajs sends nothing to partitions its cached metadata lacks (no offset comes back): a
       // fresh producer reads the topic's metadata anew.
-      renew = true;
+      for (const l of lanes) l.renew = true;
     },
     stop: async () => {
       stopping = true;
       await loop;
-      await Promise.race([producer.disconnect().catch(() => undefined), sleep(3000)]);
+      await Promise.all(lanes.map((l) => Promise.race([l.producer.disconnect().catch(() => undefined), sleep(3000)])));
     },
   };
+}
+
+interface Message { readonly id: string; readonly n: number; readonly topic: string; readonly partition: number; readonly bytes: number }
+
+interface Lane {
+  producer: Producer;
+  /** A fatal error (or a resize) asks for a fresh producer. */
+  renew: boolean;
+  renewing: Promise<void> | null;
+  readonly inFlight: Set<Promise<void>>;
+  /** Messages issued to this lane's partitions, not yet sent, in issue order. */
+  readonly queue: Message[];
 }
