@@ -146,8 +146,16 @@ const isOurs = (f: unknown): boolean => typeof f === 'function' && OURS in f;
 /** kafkajs's own version of a module replaced here. */
 export const kafkajsOriginal = (f: unknown): unknown => (isOurs(f) ? (f as unknown as Record<symbol, unknown>)[OURS] : undefined);
 
+/**
+ * The kafkajs release whose modules these replace, compared byte for byte by the unit tests: under
+ * any other release (a semver range lets one in) kafkajs keeps its own, slower but its own.
+ */
+export const HOT_PATH_KAFKAJS = '2.2.4';
+const kafkajsVersion = (require('kafkajs/package.json') as { version: string }).version;
+
 /** Puts `make(original)` where kafkajs loads the module at `path` from, unless `user` (the module that takes it in) is loaded already. */
 function replace(path: string, user: string, make: (original: (...a: never[]) => unknown) => object): void {
+  if (kafkajsVersion !== HOT_PATH_KAFKAJS) return;
   // Too late once kafkajs holds the original: then nothing is replaced (the result is the same, only slower).
   if (require.cache[user]) return;
   require(path);
