@@ -130,21 +130,28 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   const releasing: Promise<void>[] = [];
   try {
     const tookMs: number[] = [];
-    /** Starts unit `i`'s environment (attempt `n`), its progress lines first. */
+    const keysOf = (i: number): string[] => plan[i]!.cells.map((c) => `${c.id}#${plan[i]!.repetition}`);
+    /**
+     * Unit `i`'s place in the plan, the time left and what each variant's MM2 release predicts (on
+     * record before it is measured) — when its drill begins, after the one before it ended (its
+     * environment may have started ahead), so that the time left counts that one too.
+     */
+    const announce = (i: number): void => {
+      const keys = keysOf(i);
+      const progress = prefixed(o.progress, `[${i + 1}/${plan.length}]`);
+      const left = timeLeft(tookMs, plan.length - i);
+      progress.info(`${keys.join(' | ')}${left ? ` — ${left}` : ''}`);
+      const predictions = plan[i]!.cells.map((c) => releaseText(c.scenario));
+      const shared = new Set(predictions).size === 1;
+      for (const [v, text] of predictions.entries()) if (text && (v === 0 || !shared)) progress.info(shared ? text : `${keys[v]}: ${text}`);
+    };
+    /** Starts unit `i`'s environment (attempt `n`). */
     const begin = (i: number, n: number): StartedCells => {
       const unit = plan[i]!;
       const last = i === plan.length - 1;
-      const keys = unit.cells.map((c) => `${c.id}#${unit.repetition}`);
+      const keys = keysOf(i);
       const key = keys[0]!;
       const progress = prefixed(o.progress, `[${i + 1}/${plan.length}]`);
-      if (n === 1) {
-        const left = timeLeft(tookMs, plan.length - i);
-        progress.info(`${keys.join(' | ')}${left ? ` — ${left}` : ''}`);
-        // What each variant's MM2 release predicts, on record before it is measured.
-        const predictions = unit.cells.map((c) => releaseText(c.scenario));
-        const shared = new Set(predictions).size === 1;
-        for (const [v, text] of predictions.entries()) if (text && (v === 0 || !shared)) progress.info(shared ? text : `${keys[v]}: ${text}`);
-      }
       // Shared events are in every variant's history: the first variant's narrate them once;
       // a retry's are recorded under its own key, narrated as the first attempt's were.
       cellProgress.set(attemptKey(unit.cells[0]!.id, unit.repetition, n), { progress, narrate: eventNarrator() });
@@ -157,6 +164,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
     for (const [i, unit] of plan.entries()) {
       if (o.signal.aborted) break;
       const progress = prefixed(o.progress, `[${i + 1}/${plan.length}]`);
+      announce(i);
       const current = next ?? begin(i, 1);
       next = undefined;
       // Once this drill's kill and failover are over, the next environment starts beside it.
