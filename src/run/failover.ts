@@ -20,10 +20,11 @@ import { parseTp, tpKey } from '../core/history/topic-partition.ts';
 import { listenerPort } from '../core/kafka/network-layout.ts';
 import { startConsumer, type RunningConsumer } from '../adapters/clients/consumer.ts';
 import { readCheckpoints } from '../adapters/clients/checkpoint-reader.ts';
+import { topicOffsetsOrNone } from '../adapters/clients/topic-reader.ts';
 import { compileJava } from '../adapters/containers/custom-policy.ts';
 import { dockerClient } from '../adapters/containers/docker.ts';
 import type { DrillEnvironment } from '../adapters/containers/environment.ts';
-import { commitGroupOffsets, committedOffsets, endOffsets } from '../adapters/clients/kafka-client.ts';
+import { commitGroupOffsets, committedOffsets } from '../adapters/clients/kafka-client.ts';
 import type { CellRecorder } from '../adapters/recorder.ts';
 import type { CellContext } from './cell-context.ts';
 
@@ -52,13 +53,36 @@ interface Chooser {
   readonly choose: (d: FailoverDeps) => Promise<Offsets>;
 }
 
+/** How long a topic's offsets may take to be looked up on the backup (its metadata settling). */
+const LOOKUP_TIMEOUT_MS = 15_000;
+
+/**
+ * A topic's offsets on the backup, by the shared admin client; when that fails, by a client of its
+ * own with fresh metadata: the shared one may still describe a remote topic a playbook's recovery
+ * deleted and MM2 created again — kafkajs then asks for none of its partitions and fails on the
+ * empty answer, until its metadata expires minutes later. None when the topic does not exist.
+ */
+async function backupTopicOffsets(d: FailoverDeps, topic: string): Promise<{ partition: number; low: string; high: string }[]> {
+  try {
+    return await d.backupAdmin.fetchTopicOffsets(topic);
+  } catch {
+    const admin = d.env.backup.kafka('admin', 'mm2-drill-failover-offsets', d.env.kafkaLog).admin();
+    await admin.connect();
+    try {
+      return await topicOffsetsOrNone(admin, topic, LOOKUP_TIMEOUT_MS);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}
+
 /** What auto.offset.reset would pick, made explicit so the group has a position even on a partition it never reads (the drain then knows it is at the end). */
 const ends = (end: 'low' | 'high'): Chooser => ({
   checkpointsFirst: false,
   choose: async (d) => {
     const offsets: Offsets = {};
     for (const topic of d.env.remoteTopics) {
-      for (const o of await d.backupAdmin.fetchTopicOffsets(topic)) offsets[`${topic}/${o.partition}`] = o[end];
+      for (const o of await backupTopicOffsets(d, topic)) offsets[`${topic}/${o.partition}`] = o[end];
     }
     return offsets;
   },
@@ -165,7 +189,7 @@ export async function failover(d: FailoverDeps): Promise<RunningConsumer> {
   for (const topic of d.topics) {
     d.rec.emit({ type: 'offsets', label: offsetsLabels.failover.committed, cluster: 'backup', topic, offsets: await committedOffsets(d.backupAdmin, groupId, topic) });
     // Where the backup ends as the consumer moves: an offset chosen past it is out of range.
-    d.rec.emit({ type: 'offsets', label: offsetsLabels.failover.end, cluster: 'backup', topic, offsets: await endOffsets(d.backupAdmin, topic) });
+    d.rec.emit({ type: 'offsets', label: offsetsLabels.failover.end, cluster: 'backup', topic, offsets: Object.fromEntries((await backupTopicOffsets(d, topic)).map((o) => [String(o.partition), o.high])) });
   }
   // MM2's checkpoints are read for every strategy: they are evidence, not only an input. Only the
   // `checkpoints` strategy waits for them before resuming; for the others the reading (and the

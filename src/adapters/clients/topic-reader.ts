@@ -4,27 +4,33 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
-import { closeQuietly, endOffsets, onBatchEnd } from './kafka-client.ts';
+import { closeQuietly, onBatchEnd } from './kafka-client.ts';
 import { sleep } from '../wait.ts';
 
 /**
- * The end offsets a read goes up to. A topic that does not exist has none (it reads as empty);
- * a look-up that fails while the topic exists — a cluster just restored, its partitions without
- * a leader yet — is tried again until the deadline, then fails: reading it as empty would pass
- * for "nothing there" (a reverse mirror seeded with no offset syncs copies everything back).
+ * A topic's partitions with their log start and end offsets, or none when the topic does not
+ * exist. A look-up that fails while the topic exists — a cluster just restored, its partitions
+ * without a leader yet; a topic just recreated, whose old metadata kafkajs still holds (its answer
+ * then has no topic at all) — is tried again until the deadline, then fails: reading it as empty
+ * would pass for "nothing there" (a reverse mirror seeded with no offset syncs copies everything back).
  */
-export async function endOffsetsToRead(admin: Pick<Admin, 'listTopics' | 'fetchTopicOffsets'>, topic: string, timeoutMs: number, retryMs = 250): Promise<Record<string, string>> {
+export async function topicOffsetsOrNone(admin: Pick<Admin, 'listTopics' | 'fetchTopicOffsets'>, topic: string, timeoutMs: number, retryMs = 250): Promise<{ partition: number; low: string; high: string }[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return await endOffsets(admin as Admin, topic);
+      return await admin.fetchTopicOffsets(topic);
     } catch (e) {
       const exists = await admin.listTopics().then((ts) => ts.includes(topic), () => true);
-      if (!exists) return {};
+      if (!exists) return [];
       if (Date.now() + retryMs > deadline) throw new Error(`could not look up the end offsets of ${topic} within ${timeoutMs} ms: ${e instanceof Error ? e.message : String(e)}`);
       await sleep(retryMs);
     }
   }
+}
+
+/** The end offsets a read goes up to (partition → offset); a topic that does not exist has none. */
+export async function endOffsetsToRead(admin: Pick<Admin, 'listTopics' | 'fetchTopicOffsets'>, topic: string, timeoutMs: number, retryMs = 250): Promise<Record<string, string>> {
+  return Object.fromEntries((await topicOffsetsOrNone(admin, topic, timeoutMs, retryMs)).map((o) => [String(o.partition), o.high]));
 }
 
 /** Reads a topic end to end, once: up to the end offsets taken at the start. A topic that does not exist reads as empty. */

@@ -25,7 +25,8 @@
  *    below the previous sync's (`went`: `upstream`, `downstream` or `both`). MM2 copies a partition
  *    in order and appends to the remote one, so neither may go back. Explained, not a finding
  *    (`explained`): the source topic (on the primary) or its remote topic (on the backup) was
- *    created again between the two syncs (a `topic` event), or — for an upstream-only rewind —
+ *    created again during the drill (a `topic` event; not only between the two syncs: MM2's record
+ *    timestamps and the harness's step times do not order them exactly), or — for an upstream-only rewind —
  *    MM2 started again between them (a timeline restart, a playbook's start/restart-mirror): a
  *    new task resumes from the last source offset it flushed and copies part again. Either way
  *    MM2's sync store drops every older sync then (OffsetSyncStore: "old offsets are invalid").
@@ -35,7 +36,8 @@
  *    downstream offset — the sync would translate a group to the wrong place. A sync is checked
  *    only when both places are known: an acked record at the upstream offset (an unacked write
  *    there: `not-acked`) and a record the verification read found at the downstream one (none:
- *    `not-read`; no remote partition known: `no-remote`).
+ *    `not-read`; no remote partition known: `no-remote`; a source or remote topic recreated during
+ *    the drill: `recreated` — its incarnations share offsets, so which record a sync names is not known).
  *  - `redelivery-beyond-lag-max`: after a sync, a group at the head re-reads at most
  *    `offset.lag.max` records when it resumes from MM2's translation — the bound Kafka's own
  *    MirrorConnectorsIntegrationBaseTest asserts. Judged per remote partition on the checkpoint a
@@ -228,7 +230,10 @@ function rewindCauses(ix: HistoryIndex, events: readonly HistoryEvent[]): (sourc
     const remoteTopic = remote?.slice(0, remote.lastIndexOf('/'));
     const within = (t: number) => t > from && t <= to;
     return {
-      recreated: recreations.some((e) => within(e.t) && ((e.cluster === 'primary' && e.topic === source) || (e.cluster === 'backup' && e.topic === remoteTopic))),
+      // Not only between the two syncs: MM2's record timestamps and the harness's step times do not
+      // order a recreation exactly against the syncs around it, and a recreated topic's offsets
+      // start again at 0 — a rewind on a partition whose topic was recreated during the drill is its doing.
+      recreated: recreations.some((e) => (e.cluster === 'primary' && e.topic === source) || (e.cluster === 'backup' && e.topic === remoteTopic)),
       restarted: starts.some(within),
     };
   };
@@ -265,12 +270,17 @@ export function offsetSyncsPlaced(ix: HistoryIndex, events: readonly HistoryEven
   for (const a of eventsOf(events, 'ack')) if ((a.cluster ?? 'primary') === 'primary') ackedAt.set(`${tpKey(a.topic, a.partition)}@${a.offset}`, a.id);
   const backupAt = new Map(ix.backupAt);
   for (const e of events) if (e.type === 'copy' && e.cluster === 'backup') backupAt.set(`${tpKey(e.topic, e.partition)}@${e.offset}`, e.id);
+  // A recreated topic's incarnations share offsets: which record a sync names is not known.
+  const recreated = new Set(eventsOf(events, 'topic').filter((e) => e.change === 'created' || e.change === 'deleted').map((e) => `${e.cluster}:${e.topic}`));
   const found: InvariantFinding[] = [];
   const unknown = new Unknowns();
   let checked = 0;
   for (const [tp, syncs] of syncsByPartition(events)) {
     const remote = remotes.get(tp);
+    const topicOf = (x: string) => x.slice(0, x.lastIndexOf('/'));
+    const ambiguous = recreated.has(`primary:${topicOf(tp)}`) || (remote !== undefined && recreated.has(`backup:${topicOf(remote)}`));
     for (const s of syncs) {
+      if (ambiguous) { unknown.add('recreated'); continue; }
       const id = ackedAt.get(`${tp}@${s.upstreamOffset}`);
       if (id === undefined) { unknown.add('not-acked'); continue; }
       if (remote === undefined) { unknown.add('no-remote'); continue; }
