@@ -50,6 +50,7 @@ fi
 
 # --- Docker engine -------------------------------------------------------------------------
 docker_ok() { timeout 10 docker info >/dev/null 2>&1; }
+apt_updated=false
 if ! command -v docker >/dev/null 2>&1 && [ "$(id -u)" != 0 ]; then
   fail DOCKER_MISSING "no docker client; install Docker Engine (https://docs.docker.com/engine/install/) and re-run"
 fi
@@ -58,6 +59,7 @@ if ! docker_ok; then
     if ! command -v dockerd >/dev/null 2>&1; then
       step "installing Debian's docker.io (no Docker engine found)"
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
+      apt_updated=true
     fi
     if [ -z "${DOCKER_HOST:-}" ] && ! pgrep -x dockerd >/dev/null; then
       step "starting dockerd (log: /var/log/mm2-drill-dockerd.log)"
@@ -190,21 +192,35 @@ for v in $(printf '%s\n' "${kafka_versions[@]}" | awk 'NF && !seen[$0]++'); do
   kafka_ready "$v" || to_build+=("$v")
 done
 
-# What a fresh machine lacks from Debian, in one transaction (apt allows one at a time). The
-# test suite opens report.html in a real headless Chromium and validates junit.xml with xmllint;
+# What a fresh machine lacks from Debian. debootstrap is on the critical path (the JRE layer
+# waits for it); the test suite's packages are not: they install beside the image builds (apt
+# allows one transaction at a time, debootstrap itself does not use the host's dpkg). The test
+# suite opens report.html in a real headless Chromium and validates junit.xml with xmllint;
 # drills themselves need neither.
-packages=()
-[ ${#to_build[@]} -gt 0 ] && ! have "$jre_base" && ! command -v debootstrap >/dev/null && packages+=(debootstrap)
+now=() later=()
+[ ${#to_build[@]} -gt 0 ] && ! have "$jre_base" && ! command -v debootstrap >/dev/null && now+=(debootstrap)
 if ! $drills_only; then
-  command -v chromium >/dev/null 2>&1 || packages+=(chromium)
-  command -v xmllint >/dev/null 2>&1 || packages+=(libxml2-utils)
+  command -v chromium >/dev/null 2>&1 || later+=(chromium)
+  command -v xmllint >/dev/null 2>&1 || later+=(libxml2-utils)
 fi
-if [ ${#packages[@]} -gt 0 ]; then
+apt_install() { # packages...
+  $apt_updated || apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >"$cache/apt.log" 2>&1 \
+    || fail BUILD "installing $* failed; see $cache/apt.log"
+}
+if [ $((${#now[@]} + ${#later[@]})) -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    step "installing Debian packages: ${packages[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+    if [ ${#now[@]} -gt 0 ]; then
+      step "installing Debian packages: ${now[*]}"
+      apt_install "${now[@]}"
+      apt_updated=true
+    fi
+    if [ ${#later[@]} -gt 0 ]; then
+      step "installing Debian packages for the test suite, beside the builds: ${later[*]}"
+      apt_install "${later[@]}" & pids+=($!)
+    fi
   else
-    step "note: missing ${packages[*]} (the test suite needs chromium and xmllint on PATH)"
+    step "note: missing ${now[*]} ${later[*]} (the test suite needs chromium and xmllint on PATH)"
   fi
 fi
 
