@@ -28,9 +28,11 @@ const V = Number(opt.variants);
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
+/** The JS heap and the typed arrays' buffers outside it (the index's columns). */
 const liveHeap = (): number => {
   gc();
-  return process.memoryUsage().heapUsed;
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
 };
 let peak = process.memoryUsage().rss;
 const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
