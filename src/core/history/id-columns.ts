@@ -221,24 +221,19 @@ export class IdMap<V> implements ReadonlyMap<string, V> {
 }
 
 /**
- * A ReadonlyMap from records (`topic/partition@offset`, core/history/topic-partition.ts
- * `recordKey`) to the id found there, in insertion order: a record is a topic-partition number,
- * an offset and an id row, found through an open-addressing table of entry numbers.
+ * A set of records (`topic/partition@offset`, core/history/topic-partition.ts `recordKey`),
+ * numbered in insertion order: a topic-partition number and an offset per entry, found through an
+ * open-addressing table of entry numbers — some 20 B a record where a Set of key strings took 100.
  */
-export class RecordIdMap implements ReadonlyMap<string, string> {
+export class RecordSet {
   private readonly tps = new NameTable();
   private readonly tp = new IntColumn();
   private readonly offsets = new OffsetColumn();
-  private readonly idRows = new IntColumn();
   /** Entry + 1 per slot (0: empty), for records whose offset is a number. */
   private slots = new Int32Array(1 << 12);
   /** Records whose offset is not a number exactly (see OffsetColumn) → entry. */
   private readonly textual = new Map<string, number>();
   size = 0;
-  private readonly ids: IdTable;
-  constructor(ids: IdTable) {
-    this.ids = ids;
-  }
 
   /** The slot holding the record, or the empty slot where it would go. */
   private slot(tp: number, offset: number): number {
@@ -252,29 +247,42 @@ export class RecordIdMap implements ReadonlyMap<string, string> {
     }
   }
 
-  private find(topicPartition: string, offset: string): number {
+  /** The record's entry, or -1. */
+  find(topicPartition: string, offset: string | bigint): number {
     const tp = this.tps.find(topicPartition);
     if (tp < 0) return -1;
-    const n = Number(offset);
-    if (!Number.isSafeInteger(n) || String(n) !== offset) return this.textual.get(`${topicPartition}@${offset}`) ?? -1;
+    const text = String(offset);
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || String(n) !== text) return this.textual.get(`${topicPartition}@${text}`) ?? -1;
     return this.slots[this.slot(tp, n)]! - 1;
   }
 
-  /** Adds the record with its id unless it is known (returns whether it was new). */
-  add(topicPartition: string, offset: string, id: string): boolean {
-    if (this.find(topicPartition, offset) >= 0) return false;
+  /** The entry of a `topic/partition@offset` key, or -1. */
+  findKey(key: string): number {
+    const at = key.lastIndexOf('@');
+    return at < 0 ? -1 : this.find(key.slice(0, at), key.slice(at + 1));
+  }
+
+  has(topicPartition: string, offset: string | bigint): boolean {
+    return this.find(topicPartition, offset) >= 0;
+  }
+
+  /** The record's entry, added (last) when new; `fresh` says which. */
+  add(topicPartition: string, offset: string | bigint): { entry: number; fresh: boolean } {
+    const known = this.find(topicPartition, offset);
+    if (known >= 0) return { entry: known, fresh: false };
     const e = this.size++;
     const tp = this.tps.number(topicPartition);
+    const text = String(offset);
     this.tp.set(e, tp);
-    this.offsets.set(e, offset);
-    this.idRows.set(e, this.ids.add(id));
+    this.offsets.set(e, text);
     const n = this.offsets.number(e);
-    if (Number.isNaN(n)) this.textual.set(`${topicPartition}@${offset}`, e);
+    if (Number.isNaN(n)) this.textual.set(`${topicPartition}@${text}`, e);
     else {
       if (this.size * 2 > this.slots.length) this.rehash();
       this.slots[this.slot(tp, n)] = e + 1;
     }
-    return true;
+    return { entry: e, fresh: true };
   }
 
   private rehash(): void {
@@ -285,40 +293,68 @@ export class RecordIdMap implements ReadonlyMap<string, string> {
     }
   }
 
-  private keyAt(e: number): string {
-    return `${this.tps.names[this.tp.get(e)]}@${this.offsets.text(e)}`;
+  topicPartitionAt(e: number): string {
+    return this.tps.names[this.tp.get(e)]!;
   }
 
-  private entryOf(key: string): number {
-    const at = key.lastIndexOf('@');
-    return at < 0 ? -1 : this.find(key.slice(0, at), key.slice(at + 1));
+  offsetAt(e: number): bigint {
+    return this.offsets.bigint(e);
+  }
+
+  keyAt(e: number): string {
+    return `${this.topicPartitionAt(e)}@${this.offsets.text(e)}`;
+  }
+}
+
+/** A ReadonlyMap from records (`topic/partition@offset`) to the id found there, in insertion order. */
+export class RecordIdMap implements ReadonlyMap<string, string> {
+  readonly records = new RecordSet();
+  private readonly idRows = new IntColumn();
+  private readonly ids: IdTable;
+  constructor(ids: IdTable) {
+    this.ids = ids;
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  /** Adds the record with its id unless it is known (returns whether it was new). */
+  add(topicPartition: string, offset: string, id: string): boolean {
+    const { entry, fresh } = this.records.add(topicPartition, offset);
+    if (fresh) this.idRows.set(entry, this.ids.add(id));
+    return fresh;
+  }
+
+  private idAt(e: number): string {
+    return this.ids.id(this.idRows.get(e));
   }
 
   get(key: string): string | undefined {
-    const e = this.entryOf(key);
-    return e < 0 ? undefined : this.ids.id(this.idRows.get(e));
+    const e = this.records.findKey(key);
+    return e < 0 ? undefined : this.idAt(e);
   }
 
   has(key: string): boolean {
-    return this.entryOf(key) >= 0;
+    return this.records.findKey(key) >= 0;
   }
 
   forEach(f: (value: string, key: string, map: ReadonlyMap<string, string>) => void): void {
-    for (let e = 0; e < this.size; e++) f(this.ids.id(this.idRows.get(e)), this.keyAt(e), this);
+    for (let e = 0; e < this.size; e++) f(this.idAt(e), this.records.keyAt(e), this);
   }
 
   *entries(): MapIterator<[string, string]> {
-    for (let e = 0; e < this.size; e++) yield [this.keyAt(e), this.ids.id(this.idRows.get(e))];
+    for (let e = 0; e < this.size; e++) yield [this.records.keyAt(e), this.idAt(e)];
     return undefined;
   }
 
   *keys(): MapIterator<string> {
-    for (let e = 0; e < this.size; e++) yield this.keyAt(e);
+    for (let e = 0; e < this.size; e++) yield this.records.keyAt(e);
     return undefined;
   }
 
   *values(): MapIterator<string> {
-    for (let e = 0; e < this.size; e++) yield this.ids.id(this.idRows.get(e));
+    for (let e = 0; e < this.size; e++) yield this.idAt(e);
     return undefined;
   }
 
