@@ -10,8 +10,12 @@
 /** An id as `<prefix><n>`: `n` without leading zeros (so the id is exactly the two joined), up to 15 digits (exact as a double). */
 export const ID_FORM = /^(.*?)(0|[1-9]\d{0,14})$/;
 
-/** Sequence numbers kept dense beyond the rows seen so far: a foreign id far past them takes a Map entry instead of a huge array. */
-const DENSE_SLACK = 1 << 20;
+/**
+ * A prefix's sequence numbers are kept dense from the first one seen (`base`) up to 8 × its ids so
+ * far + 1,024 past it: acks arrive a little out of order; a foreign id, or a prefix of one id
+ * (any name ending in digits), takes a Map entry or a small array instead of a huge one.
+ */
+const denseLimit = (count: number) => 8 * count + 1024;
 
 type Column = Int32Array | Float64Array;
 /** `a`, or a copy of it at least `need` long (doubling): columns grow as events arrive. */
@@ -24,13 +28,12 @@ function fit<C extends Column>(a: C, need: number): C {
 
 /** Every id of a cell's history → its row (0, 1, … in the order first seen). */
 export class IdTable {
-  private readonly prefixRow = new Map<string, number>();
-  private readonly prefixes: string[] = [];
-  /** Per prefix: n → row + 1 (0: none). */
-  private dense: Int32Array[] = [];
-  /** Ids of another form, or whose n was too far past the others when first seen. */
+  private readonly prefixNumber = new Map<string, number>();
+  private readonly prefixes: { readonly name: string; readonly base: number; count: number; rows: Int32Array }[] = [];
+  /** Ids of another form, or too far from their prefix's others when first seen. */
   private readonly others = new Map<string, number>();
   private readonly otherIds = new Map<number, string>();
+  /** Per row: its prefix's number (-1: one of the others) and its sequence number. */
   private rowPrefix = new Int32Array(1024);
   private rowN = new Float64Array(1024);
   size = 0;
@@ -38,10 +41,10 @@ export class IdTable {
   /** The id's row, or -1. */
   find(id: string): number {
     const m = ID_FORM.exec(id);
-    if (m) {
-      const p = this.prefixRow.get(m[1]!);
-      const n = Number(m[2]);
-      const row = p === undefined ? 0 : (this.dense[p]![n] ?? 0);
+    const p = m ? this.prefixNumber.get(m[1]!) : undefined;
+    if (p !== undefined) {
+      const prefix = this.prefixes[p]!;
+      const row = prefix.rows[Number(m![2]) - prefix.base] ?? 0;
       if (row > 0) return row - 1;
     }
     return this.others.get(id) ?? -1;
@@ -54,30 +57,34 @@ export class IdTable {
     const row = this.size++;
     this.rowPrefix = fit(this.rowPrefix, this.size);
     this.rowN = fit(this.rowN, this.size);
+    this.rowPrefix[row] = -1;
     const m = ID_FORM.exec(id);
-    const n = m ? Number(m[2]) : Infinity;
-    if (m && n <= this.size + DENSE_SLACK) {
-      let p = this.prefixRow.get(m[1]!);
+    if (m) {
+      const n = Number(m[2]);
+      let p = this.prefixNumber.get(m[1]!);
       if (p === undefined) {
-        p = this.prefixes.push(m[1]!) - 1;
-        this.prefixRow.set(m[1]!, p);
-        this.dense.push(new Int32Array(1024));
+        p = this.prefixes.push({ name: m[1]!, base: n, count: 0, rows: new Int32Array(16) }) - 1;
+        this.prefixNumber.set(m[1]!, p);
       }
-      this.dense[p] = fit(this.dense[p]!, n + 1);
-      this.dense[p]![n] = row + 1;
-      this.rowPrefix[row] = p;
-      this.rowN[row] = n;
-    } else {
-      this.others.set(id, row);
-      this.otherIds.set(row, id);
-      this.rowPrefix[row] = -1;
+      const prefix = this.prefixes[p]!;
+      const i = n - prefix.base;
+      if (i >= 0 && i < denseLimit(prefix.count)) {
+        prefix.rows = fit(prefix.rows, i + 1);
+        prefix.rows[i] = row + 1;
+        prefix.count += 1;
+        this.rowPrefix[row] = p;
+        this.rowN[row] = n;
+        return row;
+      }
     }
+    this.others.set(id, row);
+    this.otherIds.set(row, id);
     return row;
   }
 
   id(row: number): string {
     const p = this.rowPrefix[row]!;
-    return p < 0 ? this.otherIds.get(row)! : `${this.prefixes[p]}${this.rowN[row]}`;
+    return p < 0 ? this.otherIds.get(row)! : `${this.prefixes[p]!.name}${this.rowN[row]}`;
   }
 }
 
@@ -155,7 +162,7 @@ export class IntColumn {
 export class IdMap<V> implements ReadonlyMap<string, V> {
   private rows = new Int32Array(1024);
   /** Row → entry + 1 (0: absent). */
-  private entries_ = new Int32Array(1024);
+  private entryOfRow = new Int32Array(1024);
   size = 0;
   private readonly ids: IdTable;
   private readonly value: (entry: number) => V;
@@ -167,19 +174,19 @@ export class IdMap<V> implements ReadonlyMap<string, V> {
   /** The id's entry, or -1. */
   entryOf(id: string): number {
     const row = this.ids.find(id);
-    return row < 0 ? -1 : (this.entries_[row] ?? 0) - 1;
+    return row < 0 ? -1 : (this.entryOfRow[row] ?? 0) - 1;
   }
 
   /** The id's entry, added (last) when new; `fresh` says which. */
   enter(id: string): { entry: number; fresh: boolean } {
     const row = this.ids.add(id);
-    const known = (this.entries_[row] ?? 0) - 1;
+    const known = (this.entryOfRow[row] ?? 0) - 1;
     if (known >= 0) return { entry: known, fresh: false };
     const entry = this.size++;
     this.rows = fit(this.rows, this.size);
-    this.entries_ = fit(this.entries_, row + 1);
+    this.entryOfRow = fit(this.entryOfRow, row + 1);
     this.rows[entry] = row;
-    this.entries_[row] = entry + 1;
+    this.entryOfRow[row] = entry + 1;
     return { entry, fresh: true };
   }
 
