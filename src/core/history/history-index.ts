@@ -213,12 +213,15 @@ function firstOffsets(deliveries: readonly EventOf<'deliver'>[]): Map<string, bi
  * backup delivery cannot be told from a re-delivery, and the id is not in the set.
  */
 export function producerDuplicates(ix: HistoryIndex): Set<string> {
-  const both = [...ix.deliveries].filter(([, d]) => d.primary >= 1 && d.backup >= 1).map(([id]) => id);
+  const both: string[] = [];
+  for (const [id, d] of ix.deliveries) if (d.primary >= 1 && d.backup >= 1) both.push(id);
   const out = new Set<string>();
   if (!both.length) return out;
+  // The offsets of the ids delivered on both only: a map of every delivery would hold an entry a message.
+  const wanted = new Set(both);
   const at = (phase: ConsumerPhase) => {
     const m = new Map<string, bigint[]>();
-    for (const d of ix.delivered[phase]) m.set(d.id, [...(m.get(d.id) ?? []), BigInt(d.offset)]);
+    for (const d of ix.delivered[phase]) if (wanted.has(d.id)) m.set(d.id, [...(m.get(d.id) ?? []), BigInt(d.offset)]);
     return m;
   };
   const [primary, backup] = [at('primary'), at('backup')];
