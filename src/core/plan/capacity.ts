@@ -35,7 +35,7 @@ export function memoryShortfall(s: Scenario, engineBytes: number): string | null
  * headroom; and what each further paired variant adds (its own deliveries: the shared events are
  * held once). Measured: docs/scale.md.
  */
-export const HARNESS_BYTES_PER_MESSAGE = 2.5 * 1024;
+export const HARNESS_BYTES_PER_MESSAGE = 1.5 * 1024;
 export const VARIANT_BYTES_PER_MESSAGE = 384;
 /** What history.ndjson takes per message of an environment on disk, and per further paired variant (docs/scale.md). */
 export const HISTORY_BYTES_PER_MESSAGE = 100;
