@@ -49,7 +49,6 @@ export const median = (xs: readonly number[]): number => {
 };
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
-/** The first index of a sorted list whose offset is at least `offset`. */
 type Ack = EventOf<'ack'>;
 const PLAIN = /^(0|[1-9]\d*)$/;
 /** Offsets (int64 decimal text) in order: plain ones (no sign, no leading zero) by length then digits, any other as bigints. */
@@ -59,6 +58,7 @@ const byOffset = (x: Ack, y: Ack): number => {
   return a < b ? -1 : a > b ? 1 : 0;
 };
 
+/** The first index of a sorted list whose offset is at least `offset`. */
 function firstAtOrAbove(acks: readonly Ack[], offset: bigint): number {
   let lo = 0;
   let hi = acks.length;

@@ -89,7 +89,7 @@ class Places {
 }
 
 export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
-  // The per-message events, in columns (core/history/id-columns.ts): some 60 B a message where
+  // The per-message events, in columns (core/history/id-columns.ts): 130–230 B a message where
   // a Map entry per id with its objects and BigInts took 700 (docs/scale.md).
   const ids = new IdTable();
   const topics = new NameTable();

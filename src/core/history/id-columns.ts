@@ -315,7 +315,7 @@ export class RecordSet {
 
 /** A ReadonlyMap from records (`topic/partition@offset`) to the id found there, in insertion order. */
 export class RecordIdMap implements ReadonlyMap<string, string> {
-  readonly records = new RecordSet();
+  private readonly records = new RecordSet();
   private readonly idRows = new IntColumn();
   private readonly ids: IdTable;
   constructor(ids: IdTable) {
