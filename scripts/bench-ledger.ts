@@ -5,7 +5,7 @@
  * 2 % twice), found by the verification read — recorded as a drill records it (adapters/recorder.ts,
  * paired variants sharing the producer's and the verification's events), then checked as a drill
  * checks it. Prints the live heap per message of the events and of the checker's index (after a
- * full collection), the peak resident growth per message, and history.ndjson's bytes per message.
+ * full collection; the typed arrays' buffers, outside the JS heap, included), the peak resident growth per message, and history.ndjson's bytes per message.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,9 +28,11 @@ const V = Number(opt.variants);
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
+/** The JS heap and the typed arrays' buffers outside it (the index's columns). */
 const liveHeap = (): number => {
   gc();
-  return process.memoryUsage().heapUsed;
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
 };
 let peak = process.memoryUsage().rss;
 const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));

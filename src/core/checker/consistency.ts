@@ -24,6 +24,7 @@
 import { traitsOf } from '../scenario/failover-strategy.ts';
 import type { EventOf } from '../history/history.ts';
 import type { HistoryIndex } from '../history/history-index.ts';
+import { RecordSet } from '../history/id-columns.ts';
 import { offsetsLabels } from '../history/offsets-labels.ts';
 import { recordKey, tpKey } from '../history/topic-partition.ts';
 import type { Verdict } from './verdict.ts';
@@ -49,7 +50,8 @@ export const fromList = (name: string, problems: readonly string[], ok: string):
     : { name, verdict: 'pass', detail: ok };
 
 export function outcomesExclusive(ix: HistoryIndex): ConsistencyCheck {
-  const both = [...ix.acked.keys()].filter((id) => ix.failed.has(id) || ix.indeterminate.has(id));
+  const both: string[] = [];
+  for (const id of ix.acked.keys()) if (ix.failed.has(id) || ix.indeterminate.has(id)) both.push(id);
   return fromList('outcomes-exclusive', both.map((id) => `${id} both acked and failed/indeterminate`), `${ix.acked.size} acked ids, none also failed or indeterminate`);
 }
 
@@ -72,21 +74,30 @@ function deliveriesCounted(ix: HistoryIndex): ConsistencyCheck {
  * that fits neither is a harness bug.
  */
 function primaryOffsetsMatchAcks(ix: HistoryIndex): ConsistencyCheck {
-  const seenAt = new Set(ix.delivered.primary.map((d) => `${d.id}@${where(d)}`));
-  const ackedAt = new Set([...ix.acked.values()].map((a) => recordKey(a.topic, a.partition, a.offset)));
+  // Records as typed-array sets (core/history/id-columns.ts), not a key string a message.
+  const ackedAt = new RecordSet();
+  for (const a of ix.acked.values()) ackedAt.add(tpKey(a.topic, a.partition), a.offset);
   const furthest = new Map<string, bigint>();
   for (const d of ix.delivered.primary) {
     const tp = tpKey(d.topic, d.partition);
     if (!furthest.has(tp) || BigInt(d.offset) > furthest.get(tp)!) furthest.set(tp, BigInt(d.offset));
   }
-  const twice = new Set<string>();
-  const off = ix.delivered.primary.flatMap((d) => {
+  const ackedWhere = (d: Deliver) => {
     const a = ix.acked.get(d.id);
-    if (!a) return [];
-    const acked = recordKey(a.topic, a.partition, a.offset);
-    if (acked === where(d)) return [];
+    return a && { a, at: recordKey(a.topic, a.partition, a.offset) };
+  };
+  // The deliveries elsewhere than their acked record are few: only their ids' records are gathered.
+  const elsewhere = ix.delivered.primary.filter((d) => {
+    const acked = ackedWhere(d);
+    return acked !== undefined && acked.at !== where(d);
+  });
+  const ids = new Set(elsewhere.map((d) => d.id));
+  const seenAt = new Set(ix.delivered.primary.filter((d) => ids.has(d.id)).map((d) => `${d.id}@${where(d)}`));
+  const twice = new Set<string>();
+  const off = elsewhere.flatMap((d) => {
+    const { a, at: acked } = ackedWhere(d)!;
     const firstCopy = a.topic === d.topic && a.partition === d.partition && BigInt(d.offset) < a.offset
-      && !ackedAt.has(where(d)) && furthest.get(tpKey(d.topic, d.partition))! < a.offset;
+      && !ackedAt.has(tpKey(d.topic, d.partition), d.offset) && furthest.get(tpKey(d.topic, d.partition))! < a.offset;
     if (seenAt.has(`${d.id}@${acked}`) || firstCopy) {
       twice.add(d.id);
       return [];
@@ -130,34 +141,45 @@ function backupDeliveriesInRange(ix: HistoryIndex): ConsistencyCheck {
 
 /** Offsets of `records` on each partition, for the records that exist in the log. */
 function gaps(delivered: readonly Deliver[], exists: Iterable<[string, bigint]>, positions: ReadonlyMap<string, bigint>): string[] {
-  const got = new Set(delivered.map(where));
+  const got = new RecordSet();
   const start = new Map<string, bigint>();
   for (const d of delivered) {
     const tp = tpKey(d.topic, d.partition);
     const o = BigInt(d.offset);
+    got.add(tp, d.offset);
     if (!start.has(tp) || o < start.get(tp)!) start.set(tp, o);
   }
   const out: string[] = [];
   for (const [tp, o] of exists) {
     const from = start.get(tp);
     const to = positions.get(tp);
-    if (from !== undefined && to !== undefined && o >= from && o < to && !got.has(`${tp}@${o}`)) out.push(`${tp}@${o} never delivered, between ${from} and the final position ${to}`);
+    if (from !== undefined && to !== undefined && o >= from && o < to && !got.has(tp, o)) out.push(`${tp}@${o} never delivered, between ${from} and the final position ${to}`);
   }
   return out;
+}
+
+/** Each acked record as `[topic/partition, offset]`, read from the index as it is iterated. */
+function* ackedRecords(ix: HistoryIndex): Generator<[string, bigint], undefined> {
+  for (const a of ix.acked.values()) yield [tpKey(a.topic, a.partition), a.offset];
+  return undefined;
+}
+
+/** Each record the verification read found on the backup as `[topic/partition, offset]`. */
+function* backupRecords(ix: HistoryIndex): Generator<[string, bigint], undefined> {
+  for (const k of ix.backupAt.keys()) {
+    const at = k.lastIndexOf('@');
+    yield [k.slice(0, at), BigInt(k.slice(at + 1))];
+  }
+  return undefined;
 }
 
 function deliveriesContiguous(ix: HistoryIndex, finalPositions: ReadonlyMap<string, bigint>): ConsistencyCheck {
   const name = 'deliveries-contiguous';
   const primaryPositions = new Map(Object.entries(ix.positions.primary?.offsets ?? {}).map(([tp, o]) => [tp, BigInt(o)]));
-  const acked = [...ix.acked.values()].map((a) => [tpKey(a.topic, a.partition), a.offset] as [string, bigint]);
-  const problems = gaps(ix.delivered.primary, acked, primaryPositions);
+  const problems = gaps(ix.delivered.primary, ackedRecords(ix), primaryPositions);
   if (ix.delivered.backup.length) {
     if (!ix.backupReadComplete) return { name, verdict: 'unknown', detail: 'the backup read was incomplete' };
-    const onBackup = [...ix.backupAt.keys()].map((k) => {
-      const at = k.lastIndexOf('@');
-      return [k.slice(0, at), BigInt(k.slice(at + 1))] as [string, bigint];
-    });
-    problems.push(...gaps(ix.delivered.backup, onBackup, finalPositions));
+    problems.push(...gaps(ix.delivered.backup, backupRecords(ix), finalPositions));
   }
   return fromList(name, problems, 'every record between each partition\'s first delivery and the final position was delivered');
 }

@@ -266,16 +266,24 @@ export function offsetSyncRewinds(ix: HistoryIndex, events: readonly HistoryEven
 export function offsetSyncsPlaced(ix: HistoryIndex, events: readonly HistoryEvent[]): InvariantCheck {
   const remotes = remotesOfSource(ix, events);
   // The syncs name the forward flow's source partitions: the primary's (an id acked on the backup sits at its own offsets there).
+  // Only the records the syncs name are looked up: a map of every ack would hold a key string a message.
+  const bySource = syncsByPartition(events);
+  const named = new Set([...bySource].flatMap(([tp, syncs]) => syncs.map((s) => `${tp}@${s.upstreamOffset}`)));
   const ackedAt = new Map<string, string>();
-  for (const a of eventsOf(events, 'ack')) if ((a.cluster ?? 'primary') === 'primary') ackedAt.set(`${tpKey(a.topic, a.partition)}@${a.offset}`, a.id);
-  const backupAt = new Map(ix.backupAt);
-  for (const e of events) if (e.type === 'copy' && e.cluster === 'backup') backupAt.set(`${tpKey(e.topic, e.partition)}@${e.offset}`, e.id);
+  for (const a of eventsOf(events, 'ack')) {
+    const at = `${tpKey(a.topic, a.partition)}@${a.offset}`;
+    if ((a.cluster ?? 'primary') === 'primary' && named.has(at)) ackedAt.set(at, a.id);
+  }
+  // A playbook's copies on the backup, over the classic verification read's records.
+  const copiedAt = new Map<string, string>();
+  for (const e of events) if (e.type === 'copy' && e.cluster === 'backup') copiedAt.set(`${tpKey(e.topic, e.partition)}@${e.offset}`, e.id);
+  const backupAt = (at: string) => copiedAt.get(at) ?? ix.backupAt.get(at);
   // A recreated topic's incarnations share offsets: which record a sync names is not known.
   const recreated = new Set(eventsOf(events, 'topic').filter((e) => e.change === 'created' || e.change === 'deleted').map((e) => `${e.cluster}:${e.topic}`));
   const found: InvariantFinding[] = [];
   const unknown = new Unknowns();
   let checked = 0;
-  for (const [tp, syncs] of syncsByPartition(events)) {
+  for (const [tp, syncs] of bySource) {
     const remote = remotes.get(tp);
     const topicOf = (x: string) => x.slice(0, x.lastIndexOf('/'));
     const ambiguous = recreated.has(`primary:${topicOf(tp)}`) || (remote !== undefined && recreated.has(`backup:${topicOf(remote)}`));
@@ -284,7 +292,7 @@ export function offsetSyncsPlaced(ix: HistoryIndex, events: readonly HistoryEven
       const id = ackedAt.get(`${tp}@${s.upstreamOffset}`);
       if (id === undefined) { unknown.add('not-acked'); continue; }
       if (remote === undefined) { unknown.add('no-remote'); continue; }
-      const there = backupAt.get(`${remote}@${s.downstreamOffset}`);
+      const there = backupAt(`${remote}@${s.downstreamOffset}`);
       if (there === undefined) { unknown.add('not-read'); continue; }
       checked += 1;
       if (there !== id) {

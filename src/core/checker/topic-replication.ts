@@ -23,7 +23,8 @@
  *  - rpoSeconds: the kill's time minus the ack of the oldest such message — the window of writes
  *    the backup lacks for this topic; null when nothing is missing or nothing was killed.
  */
-import { eventsOf, type HistoryEvent } from '../history/history.ts';
+import { eventsOf, type EventOf, type HistoryEvent } from '../history/history.ts';
+import { IdMap, IdTable, IntColumn } from '../history/id-columns.ts';
 import { parseTp, tpKey } from '../history/topic-partition.ts';
 import type { Checker } from './checker.ts';
 
@@ -48,13 +49,22 @@ export const median = (xs: readonly number[]): number => {
 };
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
+type Ack = EventOf<'ack'>;
+const PLAIN = /^(0|[1-9]\d*)$/;
+/** Offsets (int64 decimal text) in order: plain ones (no sign, no leading zero) by length then digits, any other as bigints. */
+const byOffset = (x: Ack, y: Ack): number => {
+  if (PLAIN.test(x.offset) && PLAIN.test(y.offset)) return x.offset.length - y.offset.length || (x.offset < y.offset ? -1 : x.offset > y.offset ? 1 : 0);
+  const [a, b] = [BigInt(x.offset), BigInt(y.offset)];
+  return a < b ? -1 : a > b ? 1 : 0;
+};
+
 /** The first index of a sorted list whose offset is at least `offset`. */
-function firstAtOrAbove(acks: readonly { offset: bigint }[], offset: bigint): number {
+function firstAtOrAbove(acks: readonly Ack[], offset: bigint): number {
   let lo = 0;
   let hi = acks.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (acks[mid]!.offset < offset) lo = mid + 1;
+    if (BigInt(acks[mid]!.offset) < offset) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -67,24 +77,30 @@ export function topicReplication(events: readonly HistoryEvent[], cellStart: num
   const killT = eventsOf(events, 'kill').find((k) => k.target === 'primary')?.t ?? Infinity;
   const workloadStart = eventsOf(events, 'phase').find((p) => p.phase === 'workload-started')?.t ?? -Infinity;
   const acks = eventsOf(events, 'ack').filter((a) => (a.cluster ?? 'primary') === 'primary' && a.t <= killT);
-  const byPartition = new Map<string, { offset: bigint; t: number; id: string }[]>();
+  // The ack events themselves per partition, and ids in typed-array tables (core/history/id-columns.ts):
+  // an object, a BigInt and a Map entry per message set the peak of a large drill's check.
+  const byPartition = new Map<string, Ack[]>();
   for (const a of acks) {
     const key = tpKey(a.topic, a.partition);
     const list = byPartition.get(key) ?? [];
-    list.push({ offset: BigInt(a.offset), t: a.t, id: a.id });
+    list.push(a);
     byPartition.set(key, list);
   }
   const topics = [...new Set(acks.map((a) => a.topic))];
-  for (const list of byPartition.values()) list.sort((x, y) => (x.offset < y.offset ? -1 : x.offset > y.offset ? 1 : 0));
+  for (const list of byPartition.values()) list.sort(byOffset);
 
   const samples = eventsOf(events, 'sample').filter((s) => s.ends !== undefined && s.t >= workloadStart && s.t <= killT);
   // A playbook reads every view of the backup (`copy`), a timeline drill its remote topics (`backup-record`).
   const reads = eventsOf(events, 'read-complete').filter((r) => r.what === 'backup' || r.what === 'backup-copies');
   const readComplete = reads.length > 0 && reads.every((r) => r.complete);
   const copies = [...eventsOf(events, 'backup-record'), ...eventsOf(events, 'copy').filter((c) => c.cluster === 'backup')];
-  const onBackup = new Set(copies.map((c) => c.id));
+  const copiedIds = new IdTable();
+  for (const c of copies) copiedIds.add(c.id);
+  const onBackup = (id: string) => copiedIds.find(id) >= 0;
   // Topics with a copy away from its ack's partition and offset: their remote offsets are not source offsets.
-  const ackOf = new Map(acks.map((a) => [a.id, a]));
+  const ackIndex = new IntColumn();
+  const ackOf = new IdMap(new IdTable(), (entry) => acks[ackIndex.get(entry)]!);
+  for (const [i, a] of acks.entries()) ackIndex.set(ackOf.enter(a.id).entry, i);
   const misaligned = new Set(copies.flatMap((c) => {
     const a = ackOf.get(c.id);
     return a && (a.partition !== c.partition || a.offset !== c.offset) ? [a.topic] : [];
@@ -126,7 +142,7 @@ export function topicReplication(events: readonly HistoryEvent[], cellStart: num
     const aligned = readComplete && !misaligned.has(topic);
     const lags = aligned ? series.map(([, l]) => l) : [];
     const mine = partitions.flatMap((k) => byPartition.get(k)!);
-    const missing = mine.filter((a) => !onBackup.has(a.id));
+    const missing = mine.filter((a) => !onBackup(a.id));
     const oldestMissing = missing.reduce((m, a) => Math.min(m, a.t), Infinity);
     return {
       topic,

@@ -24,6 +24,7 @@
  * when absent.
  */
 import type { EventOf, HistoryEvent } from './history.ts';
+import { ID_FORM as ID } from './id-columns.ts';
 
 export const COMPACT_HEADER = 'mm2-drill/compact';
 const VERSION = 1;
@@ -39,7 +40,6 @@ const keysOf: Record<Compact, ReadonlySet<string>> = {
   copy: new Set(['cell', 't', 'type', 'cluster', 'id', 'topic', 'partition', 'offset']),
 };
 
-const ID = /^(.*?)(0|[1-9]\d{0,14})$/;
 const OFFSET = /^(0|[1-9]\d{0,14})$/;
 
 /** Writes events as lines: compact where it can, else `json(event)`. One encoder per file. */

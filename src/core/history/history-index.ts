@@ -4,8 +4,9 @@
  */
 import { cellSettingsOf } from './cell-settings.ts';
 import { eventsOf, type ConsumerPhase, type EventOf, type HistoryEvent } from './history.ts';
+import { IdMap, IdTable, IntColumn, NameTable, OffsetColumn, RecordIdMap } from './id-columns.ts';
 import { offsetsLabels } from './offsets-labels.ts';
-import { recordKey, tpKey } from './topic-partition.ts';
+import { tpKey } from './topic-partition.ts';
 
 /** Where one record sits: a topic-partition and an offset. */
 export interface Located {
@@ -66,14 +67,43 @@ export interface HistoryIndex {
   offsets(label: string, cluster?: string): ReadonlyMap<string, bigint>;
 }
 
+/** Where records sit, by entry: a topic number, a partition and an offset in columns. */
+class Places {
+  private readonly topics: NameTable;
+  private readonly topic = new IntColumn();
+  private readonly partition = new IntColumn();
+  private readonly offset = new OffsetColumn();
+  constructor(topics: NameTable) {
+    this.topics = topics;
+  }
+
+  set(i: number, e: { topic: string; partition: number; offset: string }): void {
+    this.topic.set(i, this.topics.number(e.topic));
+    this.partition.set(i, e.partition);
+    this.offset.set(i, e.offset);
+  }
+
+  at(i: number): Located {
+    return { topic: this.topics.names[this.topic.get(i)]!, partition: this.partition.get(i), offset: this.offset.bigint(i) };
+  }
+}
+
 export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
-  const acked = new Map<string, Located>();
+  // The per-message events, in columns (core/history/id-columns.ts): 130–230 B a message where
+  // a Map entry per id with its objects and BigInts took 700 (docs/scale.md).
+  const ids = new IdTable();
+  const topics = new NameTable();
+  const ackedAt = new Places(topics);
+  const acked = new IdMap<Located>(ids, (i) => ackedAt.at(i));
+  const counts = { primary: new IntColumn(), backup: new IntColumn() };
+  const deliveries = new IdMap<DeliveryCounts>(ids, (i) => ({ primary: counts.primary.get(i), backup: counts.backup.get(i) }));
+  const firstCopy = new Places(topics);
+  const moreCopies = new Map<number, Located[]>();
+  const backupCopies = new IdMap<readonly Located[]>(ids, (i) => [firstCopy.at(i), ...(moreCopies.get(i) ?? [])]);
+  const backupAt = new RecordIdMap(ids);
   const failed = new Set<string>();
   const indeterminate = new Set<string>();
-  const deliveries = new Map<string, DeliveryCounts>();
   const delivered: Record<ConsumerPhase, EventOf<'deliver'>[]> = { primary: [], backup: [] };
-  const backupCopies = new Map<string, Located[]>();
-  const backupAt = new Map<string, string>();
   const positions: Record<ConsumerPhase, EventOf<'positions'> | null> = { primary: null, backup: null };
   const lastCommit = new Map<string, bigint>();
   const logStarts = new Map<string, { primary: bigint; backup: bigint }>();
@@ -83,25 +113,26 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
 
   for (const e of events) {
     switch (e.type) {
-      case 'ack': acked.set(e.id, { topic: e.topic, partition: e.partition, offset: BigInt(e.offset) }); break;
+      case 'ack': ackedAt.set(acked.enter(e.id).entry, e); break;
       case 'fail': failed.add(e.id); break;
       case 'indeterminate': indeterminate.add(e.id); break;
       case 'deliver': {
-        const d = deliveries.get(e.id) ?? { primary: 0, backup: 0 };
-        d[e.phase] += 1;
-        deliveries.set(e.id, d);
+        const { entry } = deliveries.enter(e.id);
+        counts[e.phase].set(entry, counts[e.phase].get(entry) + 1);
         delivered[e.phase].push(e);
         break;
       }
       case 'backup-record': {
         // A record read twice (the reader re-fetched after a rebalance) is one record: copies
         // are distinct offsets, never read events.
-        const at = recordKey(e.topic, e.partition, e.offset);
-        if (backupAt.has(at)) break;
-        backupAt.set(at, e.id);
-        const copies = backupCopies.get(e.id) ?? [];
-        copies.push({ topic: e.topic, partition: e.partition, offset: BigInt(e.offset) });
-        backupCopies.set(e.id, copies);
+        if (!backupAt.add(tpKey(e.topic, e.partition), e.offset, e.id)) break;
+        const { entry, fresh } = backupCopies.enter(e.id);
+        if (fresh) firstCopy.set(entry, e);
+        else {
+          const more = moreCopies.get(entry) ?? [];
+          more.push({ topic: e.topic, partition: e.partition, offset: BigInt(e.offset) });
+          moreCopies.set(entry, more);
+        }
         break;
       }
       case 'positions': positions[e.phase] = e; break;
@@ -182,12 +213,15 @@ function firstOffsets(deliveries: readonly EventOf<'deliver'>[]): Map<string, bi
  * backup delivery cannot be told from a re-delivery, and the id is not in the set.
  */
 export function producerDuplicates(ix: HistoryIndex): Set<string> {
-  const both = [...ix.deliveries].filter(([, d]) => d.primary >= 1 && d.backup >= 1).map(([id]) => id);
+  const both: string[] = [];
+  for (const [id, d] of ix.deliveries) if (d.primary >= 1 && d.backup >= 1) both.push(id);
   const out = new Set<string>();
   if (!both.length) return out;
+  // The offsets of the ids delivered on both only: a map of every delivery would hold an entry a message.
+  const wanted = new Set(both);
   const at = (phase: ConsumerPhase) => {
     const m = new Map<string, bigint[]>();
-    for (const d of ix.delivered[phase]) m.set(d.id, [...(m.get(d.id) ?? []), BigInt(d.offset)]);
+    for (const d of ix.delivered[phase]) if (wanted.has(d.id)) m.set(d.id, [...(m.get(d.id) ?? []), BigInt(d.offset)]);
     return m;
   };
   const [primary, backup] = [at('primary'), at('backup')];
