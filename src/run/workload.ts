@@ -8,6 +8,7 @@
 import type { Cluster } from '../core/scenario/playbook.ts';
 import { topicRates } from '../core/scenario/scenario.ts';
 import { startProducer, type RunningProducer } from '../adapters/clients/producer.ts';
+import { startProducerProcesses } from '../adapters/clients/producer-processes.ts';
 import type { DrillContext } from './cell-context.ts';
 
 export class Workload {
@@ -45,10 +46,13 @@ export class Workload {
   async startProducing(c: Cluster): Promise<void> {
     const { ctx, env, rec, explicit } = this.d;
     const topics = topicRates(ctx.cell.scenario).map((t) => ({ ...t, partitions: this.resized.get(`${c}/${t.name}`) ?? t.partitions }));
-    const run = await startProducer({
-      kafka: env[c].kafka('producer', `mm2-drill-workload-${c}`, env.kafkaLog), topics,
-      settings: ctx.cell.scenario.workload, idPrefix: `${ctx.runId}-${ctx.repetition}${explicit ? `-${this.producers}` : ''}`, recorder: rec, ...(explicit ? { cluster: c } : {}),
-    });
+    const w = ctx.cell.scenario.workload;
+    const clientId = `mm2-drill-workload-${c}`;
+    const o = { topics, settings: w, idPrefix: `${ctx.runId}-${ctx.repetition}${explicit ? `-${this.producers}` : ''}`, recorder: rec, ...(explicit ? { cluster: c } : {}) };
+    // Several processes (workload.processes): the producers there, their acks recorded here when they stop.
+    const run = w.processes > 1
+      ? await startProducerProcesses({ ...o, recipe: env[c].recipe('producer', clientId, env.kafkaLog), processes: w.processes, dir: ctx.runDir })
+      : await startProducer({ ...o, kafka: env[c].kafka('producer', clientId, env.kafkaLog) });
     this.producers += 1;
     this.running.push({ cluster: c, run });
   }
@@ -73,8 +77,11 @@ export class Workload {
     if (opts.abandon) this.displaced += stopped.length;
     else if (opts.only === undefined && opts.except === undefined) this.displaced = 0;
     for (const { run } of stopped) {
-      this.totals.acked += run.stats.acked;
+      const ackedAtStop = run.stats.acked;
+      this.totals.acked += ackedAtStop;
       const stopping = run.stop().then(() => {
+        // Acks of the sends in flight at the stop (and a producer process's last count).
+        this.totals.acked += run.stats.acked - ackedAtStop;
         this.totals.failed += run.stats.failed;
         this.totals.indeterminate += run.stats.indeterminate;
       });
