@@ -28,10 +28,10 @@ import { scrubJson, scrubKnown } from '../adapters/secrets.ts';
 const chartJs = (): string => readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 
 /** The events of the run directory's history.ndjson (core/results/run-files.ts parseHistory). */
-export const readHistory = (runDir: string): SavedHistory => {
+export function readHistory(runDir: string): SavedHistory {
   const file = join(runDir, 'history.ndjson');
   return parseHistory(readRunText(file), file);
-};
+}
 
 /**
  * Each cell run's log files that exist in the run directory, as paths relative to it (where the

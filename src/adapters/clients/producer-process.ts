@@ -43,6 +43,10 @@ async function run(o: ProcessStart): Promise<void> {
   await send({ type: 'started' });
 }
 
+// A Ctrl-C (or a CI's SIGTERM) reaches the whole process group: the drill's process handles it
+// and stops this one in turn, or, if the drill's process is gone, the disconnect does.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => undefined);
+
 process.once('message', (m: FromParent) => {
   if (m.type === 'start') void run(m.start);
 });

@@ -200,7 +200,7 @@ async function connectCluster(name: ClusterName, spec: ExternalCluster, o: Exter
     plan.push({ name: proxy.name, broker: refs[i]!, link: 'client', listenPort, upstream: proxy.upstream });
   }
   const advertised = brokers.map((b) => `${b.host}:${b.port}`);
-    const setProxies = async (enabled: boolean) => {
+  const setProxies = async (enabled: boolean) => {
     await Promise.all(plan.map(async (p) => (await toxiproxy.get(p.name)).update({ enabled, listen: `${HOST}:${p.listenPort}`, upstream: p.upstream })));
   };
   const x = o.scenario.external!;
