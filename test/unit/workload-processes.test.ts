@@ -1,4 +1,5 @@
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { parseScenario } from '../../src/core/scenario/validate.ts';
 import { readHistory } from '../../src/run/reports.ts';
 import { broadcastRecorder, HistoryRecorder } from '../../src/adapters/recorder.ts';
 import { recordSegment } from '../../src/adapters/clients/producer-processes.ts';
+import { kafkaFromRecipe } from '../../src/adapters/clients/kafka-client.ts';
 
 const ack = (id: string, n: number): EventBody => ({ type: 'ack', id, topic: 'orders', partition: n % 3, offset: String(n) });
 
@@ -100,5 +102,21 @@ describe('producer processes: their shares and id spaces', () => {
     expect(() => parseScenario({ ...base, workload: { processes: 2, transactionRecords: 10 } }, 'x.ts')).toThrow(/transactions/);
     expect(coresShortfall(parseScenario(base, 'x.ts'), 2)).toBeNull();
     expect(coresShortfall(parseScenario({ ...base, workload: { processes: 3 } }, 'x.ts'), 2)).toMatch(/workload.processes is 3 and this machine has 2 core/);
+  });
+});
+
+describe('producer processes: their client, built from plain data', () => {
+  it('dials an advertised broker at its proxy\'s port after crossing the process boundary', async () => {
+    const dialled: string[] = [];
+    const server = createServer((s) => (dialled.push('proxy'), s.destroy()));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    // What a process receives: a structured clone (the IPC channel's 'advanced' serialization).
+    const recipe = structuredClone({ brokers: ['broker-0.staging:9093'], clientId: 'x', logFile: join(mkdtempSync(join(tmpdir(), 'recipe-')), 'kafkajs.log'), config: {}, routes: { host: '127.0.0.1', ports: new Map([['broker-0.staging:9093', port]]) } });
+    const admin = kafkaFromRecipe(recipe).admin();
+    await admin.connect().catch(() => undefined);
+    await admin.disconnect();
+    server.close();
+    expect(dialled.length).toBeGreaterThan(0);
   });
 });
