@@ -20,6 +20,8 @@ export class Workload {
   /** Partition counts of topics recreated or grown by the playbook (`cluster/topic` → partitions). */
   private readonly resized = new Map<string, number>();
   private readonly pending: Promise<unknown>[] = [];
+  /** Stopped producer processes whose outcomes are not yet in the history (`recordApart`). */
+  private readonly unrecorded: (() => void)[] = [];
   readonly totals = { acked: 0, failed: 0, indeterminate: 0 };
 
   constructor(d: DrillContext) {
@@ -84,6 +86,9 @@ export class Workload {
         this.totals.acked += run.stats.acked - ackedAtStop;
         this.totals.failed += run.stats.failed;
         this.totals.indeterminate += run.stats.indeterminate;
+      }).finally(() => {
+        // What they recorded is the history's, whatever became of them.
+        if (run.record) this.unrecorded.push(() => run.record!());
       });
       if (opts.abandon) this.pending.push(this.d.sup.watch(stopping, 'stopping the producer of a killed cluster'));
       else await stopping;
@@ -96,8 +101,17 @@ export class Workload {
     await Promise.allSettled(this.pending.splice(0));
   }
 
+  /**
+   * Records in the history what stopped producer processes recorded apart: once nothing is
+   * measured any more (it holds the event loop for seconds at high rates), before the checker.
+   */
+  recordApart(): void {
+    for (const record of this.unrecorded.splice(0)) record();
+  }
+
   async stop(): Promise<void> {
     await this.stopProducing().catch(() => undefined);
     await this.settle();
+    this.recordApart();
   }
 }

@@ -71,8 +71,11 @@ export async function startProducerProcesses(o: ProcessesOptions): Promise<Runni
   });
   const problem = (c: Child, k: number, what: string) => new Error(`producer process w${k} ${what}${c.stderr.trim() ? `: ${c.stderr.trim().split('\n').slice(-5).join(' | ')}` : ''}`);
 
-  /** Each segment's events into the cell's history; then the segments go. */
+  /** Each segment's events into the cell's history, once; then the segments go. */
+  let recorded = false;
   const record = (): void => {
+    if (recorded) return;
+    recorded = true;
     for (const c of children) recordSegment(c.segment, o.recorder);
     rmSync(dir, { recursive: true, force: true });
   };
@@ -98,11 +101,10 @@ export async function startProducerProcesses(o: ProcessesOptions): Promise<Runni
     resize: (topic, partitions) => {
       for (const c of children) if (c.proc.connected) c.proc.send({ type: 'resize', topic, partitions } satisfies FromParent);
     },
+    record,
     stop: async () => {
       for (const c of children) if (c.proc.connected) c.proc.send({ type: 'stop' } satisfies FromParent);
       const codes = await Promise.all(children.map((c) => c.exited));
-      // What the processes recorded is the history's, whatever became of them.
-      record();
       const broken = children.findIndex((c, k) => !c.stopped || codes[k] !== 0);
       if (broken >= 0) throw problem(children[broken]!, broken, `ended without stopping cleanly (exit code ${codes[broken]})`);
     },
