@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'CLUSTER_UNREACHABLE'
   | 'IMAGE_MISSING'
   | 'NOT_ENOUGH_MEMORY'
+  | 'NOT_ENOUGH_CORES'
   | 'JAVAC_MISSING'
   | 'POLICY_COMPILE'
   | 'WAIT_TIMEOUT'
@@ -52,6 +53,7 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   CLUSTER_UNREACHABLE: ExitCode.environment,
   IMAGE_MISSING: ExitCode.environment,
   NOT_ENOUGH_MEMORY: ExitCode.environment,
+  NOT_ENOUGH_CORES: ExitCode.environment,
   JAVAC_MISSING: ExitCode.environment,
   POLICY_COMPILE: ExitCode.invalidInput,
   WAIT_TIMEOUT: ExitCode.drillFailed,

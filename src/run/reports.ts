@@ -9,7 +9,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DrillError } from '../core/errors.ts';
 import type { HistoryEvent } from '../core/history/history.ts';
-import { HistoryDecoder } from '../core/history/compact-history.ts';
 import type { Cell } from '../core/plan/matrix.ts';
 import { checkInput } from '../core/checker/checker.ts';
 import { judgeCell, measureCell } from '../core/results/measure.ts';
@@ -22,57 +21,16 @@ import { junitReporter } from '../render/junit.ts';
 import { markdownReporter } from '../render/markdown.ts';
 import type { FileReporter } from '../render/reporter.ts';
 import { writeJson } from './run-dir.ts';
-import { checkRunFile, parseRunJson, rederiveFailure, savedEventSchema, savedResultsSchema, savedScenarioFileSchema } from '../core/results/run-files.ts';
+import { checkRunFile, parseHistory, parseRunJson, rederiveFailure, savedResultsSchema, savedScenarioFileSchema, type SavedHistory } from '../core/results/run-files.ts';
 import { scrubJson, scrubKnown } from '../adapters/secrets.ts';
 
 // The UMD build is not in chart.js's exports map; it sits next to the CommonJS entry point.
 const chartJs = (): string => readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 
-export interface SavedHistory {
-  readonly events: HistoryEvent[];
-  /** Bytes of an unparsable last line that was dropped (0: none). */
-  readonly tornBytes: number;
-}
-
-/**
- * The events of history.ndjson. A run killed while appending (SIGKILL, a crash) leaves a partial
- * last line: it is dropped and its size reported, since every event before it is whole. An
- * unparsable line anywhere else is corruption, not a kill, and fails with its line number.
- */
+/** The events of the run directory's history.ndjson (core/results/run-files.ts parseHistory). */
 export function readHistory(runDir: string): SavedHistory {
   const file = join(runDir, 'history.ndjson');
-  const lines = readRunText(file).split('\n');
-  const last = lines.findLastIndex((l) => l.trim() !== '');
-  const events: HistoryEvent[] = [];
-  const compact = new HistoryDecoder();
-  const corrupt = (i: number, line: string, why: string) => new DrillError('USAGE', `${file}: line ${i + 1} of ${last + 1} ${why}; the history is corrupt`, {
-    detail: `line ${i + 1} starts with: ${line.slice(0, 120)}`,
-    fix: 'only a torn last line (a killed run) can be dropped; restore history.ndjson from a copy, or run the drill again',
-  });
-  for (const [i, line] of lines.entries()) {
-    if (line.trim() === '') continue;
-    let event: unknown;
-    try {
-      event = JSON.parse(line);
-    } catch (e) {
-      if (i === last) return { events, tornBytes: Buffer.byteLength(line) };
-      throw corrupt(i, line, `is not valid JSON (${(e as Error).message})`);
-    }
-    // A per-message event's compact line (core/history/compact-history.ts).
-    if (Array.isArray(event)) {
-      try {
-        for (const e of compact.decode(event)) events.push(e);
-      } catch (e) {
-        throw corrupt(i, line, `is not a compact event mm2-drill wrote (${(e as Error).message})`);
-      }
-      continue;
-    }
-    // The common case checked by hand (a history holds hundreds of thousands of events); the schema names what is wrong.
-    const e = event as Partial<Record<'cell' | 't' | 'type', unknown>> | null;
-    const whole = typeof e === 'object' && e !== null && typeof e.cell === 'string' && e.cell !== '' && typeof e.t === 'number' && typeof e.type === 'string' && e.type !== '';
-    events.push((whole ? event : checkRunFile(savedEventSchema, event, `${file} line ${i + 1}`)) as HistoryEvent);
-  }
-  return { events, tornBytes: 0 };
+  return parseHistory(readRunText(file), file);
 }
 
 /**

@@ -11,12 +11,12 @@
  */
 import { join, resolve } from 'node:path';
 import { existsSync, statfsSync } from 'node:fs';
-import { freemem } from 'node:os';
+import { availableParallelism, freemem } from 'node:os';
 import type { Cell } from '../core/plan/matrix.ts';
 import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results/results.ts';
 import { summarize } from '../core/results/summary.ts';
 import { attemptKey, markRetried, shouldRetry } from '../core/results/retry.ts';
-import { fitsTwice, harnessShortfall, memoryNeeded, memoryShortfall } from '../core/plan/capacity.ts';
+import { coresShortfall, fitsTwice, harnessShortfall, memoryNeeded, memoryShortfall } from '../core/plan/capacity.ts';
 import { DrillError } from '../core/errors.ts';
 import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/containers/docker.ts';
 import { resolveImages } from '../adapters/containers/images.ts';
@@ -64,6 +64,8 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   if (shortfall) throw new DrillError('NOT_ENOUGH_MEMORY', shortfall, { fix: 'give the Docker engine more memory, or use fewer kafka.nodes / kafka.backupNodes' });
   const harness = harnessRoomShortfall(o.cells, o.resultsRoot);
   if (harness) throw new DrillError('NOT_ENOUGH_MEMORY', harness, { fix: 'lower workload.ratePerSecond or the time to the kill (workload.durationSeconds), or run on a machine with more memory / disk' });
+  const cores = o.cells.map((c) => coresShortfall(c.scenario, availableParallelism())).find((x) => x !== null);
+  if (cores) throw new DrillError('NOT_ENOUGH_CORES', cores, { fix: `set workload.processes to at most ${availableParallelism()}, or run it on a machine with more cores (docs/scale.md#several-producer-processes)` });
   const reaped = await reapOrphans(client);
   if (reaped > 0) o.progress.info(`removed ${reaped} container(s) left by an earlier run that was killed`);
   const external = o.cells.every((c) => c.scenario.external);

@@ -8,6 +8,7 @@
 import type { Cluster } from '../core/scenario/playbook.ts';
 import { topicRates } from '../core/scenario/scenario.ts';
 import { startProducer, type RunningProducer } from '../adapters/clients/producer.ts';
+import { startProducerProcesses } from '../adapters/clients/producer-processes.ts';
 import type { DrillContext } from './cell-context.ts';
 
 export class Workload {
@@ -19,6 +20,8 @@ export class Workload {
   /** Partition counts of topics recreated or grown by the playbook (`cluster/topic` → partitions). */
   private readonly resized = new Map<string, number>();
   private readonly pending: Promise<unknown>[] = [];
+  /** Stopped producer processes whose outcomes are not yet in the history (`recordApart`). */
+  private readonly unrecorded: (() => void)[] = [];
   readonly totals = { acked: 0, failed: 0, indeterminate: 0 };
 
   constructor(d: DrillContext) {
@@ -45,10 +48,13 @@ export class Workload {
   async startProducing(c: Cluster): Promise<void> {
     const { ctx, env, rec, explicit } = this.d;
     const topics = topicRates(ctx.cell.scenario).map((t) => ({ ...t, partitions: this.resized.get(`${c}/${t.name}`) ?? t.partitions }));
-    const run = await startProducer({
-      kafka: env[c].kafka('producer', `mm2-drill-workload-${c}`, env.kafkaLog), topics,
-      settings: ctx.cell.scenario.workload, idPrefix: `${ctx.runId}-${ctx.repetition}${explicit ? `-${this.producers}` : ''}`, recorder: rec, ...(explicit ? { cluster: c } : {}),
-    });
+    const w = ctx.cell.scenario.workload;
+    const clientId = `mm2-drill-workload-${c}`;
+    const o = { topics, settings: w, idPrefix: `${ctx.runId}-${ctx.repetition}${explicit ? `-${this.producers}` : ''}`, recorder: rec, ...(explicit ? { cluster: c } : {}) };
+    // Several processes (workload.processes): the producers there, their acks recorded here when they stop.
+    const run = w.processes > 1
+      ? await startProducerProcesses({ ...o, recipe: env[c].recipe('producer', clientId, env.kafkaLog), processes: w.processes, dir: ctx.runDir })
+      : await startProducer({ ...o, kafka: env[c].kafka('producer', clientId, env.kafkaLog) });
     this.producers += 1;
     this.running.push({ cluster: c, run });
   }
@@ -73,10 +79,16 @@ export class Workload {
     if (opts.abandon) this.displaced += stopped.length;
     else if (opts.only === undefined && opts.except === undefined) this.displaced = 0;
     for (const { run } of stopped) {
-      this.totals.acked += run.stats.acked;
+      const ackedAtStop = run.stats.acked;
+      this.totals.acked += ackedAtStop;
       const stopping = run.stop().then(() => {
+        // Acks of the sends in flight at the stop (and a producer process's last count).
+        this.totals.acked += run.stats.acked - ackedAtStop;
         this.totals.failed += run.stats.failed;
         this.totals.indeterminate += run.stats.indeterminate;
+      }).finally(() => {
+        // What they recorded is the history's, whatever became of them.
+        if (run.record) this.unrecorded.push(() => run.record!());
       });
       if (opts.abandon) this.pending.push(this.d.sup.watch(stopping, 'stopping the producer of a killed cluster'));
       else await stopping;
@@ -89,8 +101,17 @@ export class Workload {
     await Promise.allSettled(this.pending.splice(0));
   }
 
+  /**
+   * Records in the history what stopped producer processes recorded apart: once nothing is
+   * measured any more (it holds the event loop for seconds at high rates), before the checker.
+   */
+  recordApart(): void {
+    for (const record of this.unrecorded.splice(0)) record();
+  }
+
   async stop(): Promise<void> {
     await this.stopProducing().catch(() => undefined);
     await this.settle();
+    this.recordApart();
   }
 }

@@ -2,7 +2,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 // Ahead of kafkajs: it replaces slow steps of kafkajs's producer before kafkajs loads them.
 import './kafkajs-hot-path.ts';
-import kafkajs, { Kafka, logLevel, type Admin, type Cluster, type Consumer, type KafkaConfig, type TopicOffsets } from 'kafkajs';
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import kafkajs, { Kafka, logLevel, type Admin, type Cluster, type Consumer, type ISocketFactory, type KafkaConfig, type TopicOffsets } from 'kafkajs';
 import { scrub } from '../secrets.ts';
 
 // kafkajs is CommonJS: Node's named-export detection misses this one.
@@ -29,6 +31,38 @@ export function kafkaClient(brokers: readonly string[], clientId: string, logFil
     },
     ...extra,
   });
+}
+
+/**
+ * A kafkajs client as plain data (structured-clone safe): what a producer process builds its own
+ * client from (adapters/clients/producer-processes.ts), and every client of a cluster is built from.
+ */
+export interface ClientRecipe {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly logFile: string;
+  /** Security (ssl, sasl): plain values only, never a function. */
+  readonly config: Partial<KafkaConfig>;
+  /** Each advertised `host:port` dialled at a port of `host` instead: an external cluster's proxies. */
+  readonly routes?: { readonly host: string; readonly ports: ReadonlyMap<string, number> };
+}
+
+export const kafkaFromRecipe = (r: ClientRecipe): Kafka =>
+  kafkaClient(r.brokers, r.clientId, r.logFile, r.routes ? { ...r.config, socketFactory: routedSockets(r.routes.host, r.routes.ports) } : r.config);
+
+/** Dials each broker through its proxy; a broker that was not there when the drill started is refused (it would bypass the cut). */
+function routedSockets(via: string, routes: ReadonlyMap<string, number>): ISocketFactory {
+  return ({ host, port, ssl, onConnect }) => {
+    const to = routes.get(`${host}:${port}`);
+    if (to === undefined) {
+      const s = netConnect({ host: via, port: 1 });
+      s.destroy(new Error(`broker ${host}:${port} joined after the drill started: it has no proxy, so the harness does not dial it`));
+      return s;
+    }
+    const socket: Socket = ssl ? tlsConnect({ ...ssl, host: via, port: to, servername: host }, onConnect) : netConnect({ host: via, port: to }, onConnect);
+    socket.setKeepAlive(true, 60_000);
+    return socket;
+  };
 }
 
 /** The high-water mark of every partition of `topic`, as partition → offset. */

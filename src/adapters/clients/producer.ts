@@ -41,6 +41,12 @@ export interface RunningProducer {
   /** The topic now has this many partitions (recreated or grown): later messages spread over all of them. */
   resize(topic: string, partitions: number): void;
   readonly stats: { acked: number; failed: number; indeterminate: number };
+  /**
+   * Producer processes (adapters/clients/producer-processes.ts), once stopped: records in the
+   * cell's history what they recorded apart. Seconds of work at high rates, so it waits until
+   * nothing is measured (run/workload.ts); absent: every outcome is recorded as it happens.
+   */
+  record?(): void;
 }
 
 const ACKS = { all: -1, leader: 1, none: 0 } as const;

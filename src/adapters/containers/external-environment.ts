@@ -11,10 +11,9 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, connect as netConnect, type Socket } from 'node:net';
+import { createServer, connect as netConnect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
-import type { Admin, ISocketFactory, Kafka, KafkaConfig, SASLOptions } from 'kafkajs';
+import type { Admin, Kafka, KafkaConfig, SASLOptions } from 'kafkajs';
 import { GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { DrillError } from '../../core/errors.ts';
@@ -25,7 +24,7 @@ import type { Scenario } from '../../core/scenario/scenario.ts';
 import { brokersOf, replicationFactorFor, type ClusterName, type ProxyPlan } from '../../core/kafka/network-layout.ts';
 import { logConsumer } from './container-logs.ts';
 import { HOST, type DrillEnvironment, type EnvironmentOptions } from './environment.ts';
-import { closeQuietly, endOffsets, kafkaClient, kafkaErrorDetail } from '../clients/kafka-client.ts';
+import { closeQuietly, endOffsets, kafkaClient, kafkaErrorDetail, kafkaFromRecipe } from '../clients/kafka-client.ts';
 import type { StartedCluster } from './kafka-cluster.ts';
 import type { StartedToxiproxy } from './toxiproxy.ts';
 import { sleep, waitUntil } from '../wait.ts';
@@ -65,21 +64,6 @@ const accepts = (port: number): Promise<boolean> =>
     s.once('error', () => resolve(false));
     s.setTimeout(2000, () => (s.destroy(), resolve(false)));
   });
-
-/** Dials each broker through its proxy; a broker that was not there when the drill started is refused (it would bypass the cut). */
-function routedSockets(routes: ReadonlyMap<string, number>): ISocketFactory {
-  return ({ host, port, ssl, onConnect }) => {
-    const via = routes.get(`${host}:${port}`);
-    if (via === undefined) {
-      const s = netConnect({ host: HOST, port: 1 });
-      s.destroy(new Error(`broker ${host}:${port} joined after the drill started: it has no proxy, so the harness does not dial it`));
-      return s;
-    }
-    const socket: Socket = ssl ? tlsConnect({ ...ssl, host: HOST, port: via, servername: host }, onConnect) : netConnect({ host: HOST, port: via }, onConnect);
-    socket.setKeepAlive(true, 60_000);
-    return socket;
-  };
-}
 
 /** How long a command stopped at its timeout has to end after SIGTERM before its group gets SIGKILL. */
 const TERM_GRACE_MS = 2000;
@@ -216,7 +200,6 @@ async function connectCluster(name: ClusterName, spec: ExternalCluster, o: Exter
     plan.push({ name: proxy.name, broker: refs[i]!, link: 'client', listenPort, upstream: proxy.upstream });
   }
   const advertised = brokers.map((b) => `${b.host}:${b.port}`);
-  const clientConfig = { ...security, socketFactory: routedSockets(routes) };
   const setProxies = async (enabled: boolean) => {
     await Promise.all(plan.map(async (p) => (await toxiproxy.get(p.name)).update({ enabled, listen: `${HOST}:${p.listenPort}`, upstream: p.upstream })));
   };
@@ -242,7 +225,9 @@ async function connectCluster(name: ClusterName, spec: ExternalCluster, o: Exter
     adminBootstrap: bootstrap,
     clientBootstrap: advertised.map((a) => `${a} (via ${HOST}:${routes.get(a)})`),
     mirrorBootstrap: bootstrap,
-    kafka: (path, clientId, logFile) => recordingGroups(path === 'admin' ? kafkaClient(bootstrap, clientId, logFile, security) : kafkaClient(advertised, clientId, logFile, clientConfig), groups),
+    kafka: (path, clientId, logFile) => recordingGroups(kafkaFromRecipe(cluster.recipe(path, clientId, logFile)), groups),
+    // The test clients reach the advertised brokers only through their proxies (routedSockets).
+    recipe: (path, clientId, logFile) => (path === 'admin' ? { brokers: bootstrap, clientId, logFile, config: security } : { brokers: advertised, clientId, logFile, config: security, routes: { host: HOST, ports: routes } }),
     kill: async () => {
       if (!spec.killCommand) {
         await cut();

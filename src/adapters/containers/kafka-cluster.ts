@@ -17,7 +17,7 @@ import { logConsumer } from './container-logs.ts';
 import { CONFIG_DIR, javaCommand, logConfigFile, type KafkaImage } from './java-command.ts';
 import type { Kafka, KafkaConfig } from 'kafkajs';
 import { brokerSecurityProperties, kafkajsSasl, type Credentials } from '../../core/kafka/security.ts';
-import { kafkaClient } from '../clients/kafka-client.ts';
+import { kafkaClient, kafkaFromRecipe, type ClientRecipe } from '../clients/kafka-client.ts';
 import type { StartedToxiproxy } from './toxiproxy.ts';
 import { waitUntil } from '../wait.ts';
 
@@ -46,6 +46,8 @@ export interface StartedCluster {
   readonly nodes: number;
   /** A kafkajs client on one of the paths, with what the cluster needs (security, routing through Toxiproxy). */
   kafka(path: ClientPath, clientId: string, logFile: string): Kafka;
+  /** The same client as plain data, for a process of its own to build (adapters/clients/producer-processes.ts). */
+  recipe(path: ClientPath, clientId: string, logFile: string): ClientRecipe;
   /** Direct, never-faulted bootstrap for the harness's own reads. */
   readonly adminBootstrap: string[];
   /** Bootstrap through Toxiproxy for the test producer and consumer. */
@@ -122,7 +124,8 @@ export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
     name: o.name,
     brokers,
     nodes: brokers.length,
-    kafka: (path, clientId, logFile) => kafkaClient(path === 'admin' ? started.adminBootstrap : started.clientBootstrap, clientId, logFile, saslFor(o, path)),
+    kafka: (path, clientId, logFile) => kafkaFromRecipe(started.recipe(path, clientId, logFile)),
+    recipe: (path, clientId, logFile) => ({ brokers: path === 'admin' ? started.adminBootstrap : started.clientBootstrap, clientId, logFile, config: saslFor(o, path) }),
     adminBootstrap: brokers.map((b) => b.adminAddress),
     clientBootstrap: brokers.map((b) => b.clientAddress),
     mirrorBootstrap: o.brokers.map((b) => toxiproxy.networkAddress(proxyFor(o.plan, b, 'mirror'))),

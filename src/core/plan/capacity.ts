@@ -98,3 +98,14 @@ export function harnessShortfall(s: Scenario, variants: number, environments: nu
 export function fitsTwice(s: Scenario, engineBytes: number): boolean {
   return engineBytes > 0 && engineBytes >= 2 * memoryNeeded(s);
 }
+
+/**
+ * null when the machine has a core for each producer process of the scenario
+ * (`workload.processes`), else the message: processes beyond the cores only take turns on them,
+ * and slow each other and the harness's own consumers, kill and verification read.
+ */
+export function coresShortfall(s: Scenario, cores: number): string | null {
+  const n = s.workload.processes;
+  if (n <= cores) return null;
+  return `workload.processes is ${n} and this machine has ${cores} core(s): processes beyond the cores only take turns on them`;
+}

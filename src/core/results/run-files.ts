@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { DrillError } from '../errors.ts';
 import { SCHEMA_VERSION } from './results.ts';
 import { formatIssues } from '../scenario/validate.ts';
+import type { HistoryEvent } from '../history/history.ts';
+import { HistoryDecoder } from '../history/compact-history.ts';
 
 const text = z.string().max(100_000);
 const isoTime = z.iso.datetime({ offset: true });
@@ -99,3 +101,50 @@ export function parseRunJson(textValue: string, file: string): unknown {
 /** A failure while deriving a cell again from files that passed the checks above: named, with the fix, never a stack trace. */
 export const rederiveFailure = (what: string, e: unknown): DrillError =>
   new DrillError('RUN_DIR_INVALID', `${what}: ${e instanceof Error ? e.message : String(e)}`, { fix: FIX, cause: e });
+
+export interface SavedHistory {
+  readonly events: HistoryEvent[];
+  /** Bytes of an unparsable last line that was dropped (0: none). */
+  readonly tornBytes: number;
+}
+
+/**
+ * The events of a history file's text (history.ndjson, or a producer process's segment). A run
+ * killed while appending (SIGKILL, a crash) leaves a partial last line: it is dropped and its size
+ * reported, since every event before it is whole. An unparsable line anywhere else is corruption,
+ * not a kill, and fails with its line number.
+ */
+export function parseHistory(text: string, file: string): SavedHistory {
+  const lines = text.split('\n');
+  const last = lines.findLastIndex((l) => l.trim() !== '');
+  const events: HistoryEvent[] = [];
+  const compact = new HistoryDecoder();
+  const corrupt = (i: number, line: string, why: string) => new DrillError('USAGE', `${file}: line ${i + 1} of ${last + 1} ${why}; the history is corrupt`, {
+    detail: `line ${i + 1} starts with: ${line.slice(0, 120)}`,
+    fix: 'only a torn last line (a killed run) can be dropped; restore history.ndjson from a copy, or run the drill again',
+  });
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    let event: unknown;
+    try {
+      event = JSON.parse(line);
+    } catch (e) {
+      if (i === last) return { events, tornBytes: new TextEncoder().encode(line).length };
+      throw corrupt(i, line, `is not valid JSON (${(e as Error).message})`);
+    }
+    // A per-message event's compact line (core/history/compact-history.ts).
+    if (Array.isArray(event)) {
+      try {
+        for (const e of compact.decode(event)) events.push(e);
+      } catch (e) {
+        throw corrupt(i, line, `is not a compact event mm2-drill wrote (${(e as Error).message})`);
+      }
+      continue;
+    }
+    // The common case checked by hand (a history holds hundreds of thousands of events); the schema names what is wrong.
+    const e = event as Partial<Record<'cell' | 't' | 'type', unknown>> | null;
+    const whole = typeof e === 'object' && e !== null && typeof e.cell === 'string' && e.cell !== '' && typeof e.t === 'number' && typeof e.type === 'string' && e.type !== '';
+    events.push((whole ? event : checkRunFile(savedEventSchema, event, `${file} line ${i + 1}`)) as HistoryEvent);
+  }
+  return { events, tornBytes: 0 };
+}

@@ -235,6 +235,12 @@ function workloadIssues(s: Scenario): ScenarioIssue[] {
   if (w.transactionRecords > oneSend) {
     return [{ path: ['workload', 'transactionRecords'], input: w.transactionRecords, message: `a transaction is one send, which carries at most ${oneSend} messages of these topics (500 per topic, 512 KiB of them); use at most ${oneSend}` }];
   }
+  // Several processes each write every partition: a key would have several writers, and the
+  // transactional lag sampler reads the acks as they happen, which the processes record apart.
+  if (w.processes > 1 && (typeof w.keys === 'number' || w.transactionRecords > 0)) {
+    const keyed = typeof w.keys === 'number';
+    return [{ path: ['workload', 'processes'], input: w.processes, message: `several producer processes cannot run ${keyed ? 'numeric keys (a key\'s order needs one writer)' : 'transactions (the lag of a transactional workload is sampled from the acks as they happen)'}; use workload.processes 1, or ${keyed ? 'keys "id" or "none"' : 'transactionRecords 0'}` }];
+  }
   if (w.idempotent === true && w.acks !== 'all') {
     return [{ path: ['workload', 'acks'], input: w.acks, message: 'an idempotent producer needs acks "all" (or set workload.idempotent to false)' }];
   }

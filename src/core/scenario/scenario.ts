@@ -23,6 +23,8 @@ import { securitySchema } from './security.ts';
 export const MAX_RATE = 1_000_000;
 /** 1 MiB: Kafka's default message.max.bytes (1 MiB + 12) holds values up to about 1,000,000 B with the record's overhead. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** Producer processes (`workload.processes`): the machine's cores bound them before anything starts. */
+export const MAX_WORKLOAD_PROCESSES = 256;
 
 const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
 const properties = z.record(z.string(), propertyValue);
@@ -205,6 +207,8 @@ const workloadSchema = z.strictObject({
   // Core/kafka/kafka-release.ts says how each MM2 release translates offsets across these gaps.
   transactionRecords: z.int().min(0).max(10_000).default(0)
     .describe('A transactional producer (KIP-98) committing this many records per transaction (0: none). Each commit writes a marker at one offset of every partition the transaction touched; MM2 never copies markers, so remote offsets fall one behind per transaction — the gaps an offset translation must cope with. A message counts as acked once its transaction committed. Needs acks "all" (and makes the producer idempotent).'),
+  processes: z.int().min(1).max(MAX_WORKLOAD_PROCESSES).default(1)
+    .describe('Producer processes: the workload runs as this many processes (each a fork of the harness with its own producer, id space `<run>-<repetition>-w<k>-<n>` and history segment, writing every partition at its share of each topic\'s rate), merged into the cell\'s history when they stop — for a rate one process cannot reach (docs/scale.md#several-producer-processes). At most the machine\'s cores; not with numeric `keys` (one writer per key) or `transactionRecords` (the lag sampler reads the acks live).'),
   consumer: consumerSchema.prefault({}),
 })
   // KIP-679's default needs `acks`, so it is filled here rather than with `.default()`.

@@ -228,6 +228,7 @@ function perform<A extends PlaybookStep['action']>(actions: StepActions, action:
 async function stopWorkload(d: DrillContext, workload: Workload): Promise<string> {
   await workload.stopProducing();
   await Promise.all([workload.settle(), ...d.lanes.map((l) => l.settle())]);
+  workload.recordApart();
   const t = workload.totals;
   return `acked ${t.acked}, indeterminate ${t.indeterminate}, failed ${t.failed}`;
 }
