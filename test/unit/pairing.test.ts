@@ -6,7 +6,6 @@ import type { CellResult } from '../../src/core/results/results.ts';
 import type { ScenarioInput } from '../../src/core/scenario/scenario.ts';
 
 const cells = (input: Partial<ScenarioInput>) => expandMatrix({ name: 'p', timeline: [{ at: 10, action: 'kill-primary' }], ...input } as ScenarioInput, 't.ts');
-const ids = (groups: { id: string }[][]) => groups.map((g) => g.map((c) => c.id));
 
 describe('paired variants', () => {
   it('knows the consumer side from the rest', () => {
