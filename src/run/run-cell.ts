@@ -2,6 +2,8 @@
  * One drill environment on fresh clusters: stand up, produce and consume, kill the primary
  * mid-stream, fail the consumer over to the backup, drain, read the backup back, and check the
  * ledger — for each paired variant in it (core/plan/pairing.ts), or for the one cell it holds.
+ * MM2-side paired variants share the primary, the producer and the kill, each with its own
+ * backup and MM2 (a "side"): its remote topics and MM2 settings are its side's.
  */
 import { join } from 'node:path';
 import { recordedSettings } from '../core/history/cell-settings.ts';

@@ -1,6 +1,7 @@
 /**
  * A whole drill: every matrix cell × repetition on fresh clusters, one environment after the
- * other — paired variants share one (core/plan/pairing.ts), every other cell run has its own.
+ * other — paired variants share one (core/plan/pairing.ts; MM2-side variants each with a backup
+ * and an MM2 of their own in it, as many as the engine holds twice), every other cell run has its own.
  * The next environment starts while the current one drains and is verified, and a finished one
  * is removed in the background: each has its own network, containers and ports, so nothing of
  * one cell run is visible to another (test/e2e/isolation.test.ts).
