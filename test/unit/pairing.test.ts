@@ -57,6 +57,7 @@ describe('paired variants', () => {
     expect(why({ timeline: [{ at: 5, action: { fault: 'latency', link: 'mm2-backup', latencyMs: 100 } }, { at: 10, action: 'kill-primary' }] } as Partial<ScenarioInput>)).toContain('a fault on the timeline');
     expect(why({ mirror: { properties: { 'offset-syncs.topic.location': 'source' } } } as Partial<ScenarioInput>)).toContain('keep the sides apart');
     expect(why({ alarms: { checkpointAgeSeconds: '>30' } } as Partial<ScenarioInput>)).toContain('alarms');
+    expect(why({ timeline: [{ at: { replicationLagAbove: 50 }, action: 'kill-primary' }] } as Partial<ScenarioInput>)).toContain('replication lag');
     expect(mirrorSideUnpairedBecause(cells({ matrix })[0]!.scenario)).toBeNull();
   });
 

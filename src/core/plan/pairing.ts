@@ -81,6 +81,7 @@ export function mirrorSideUnpairedBecause(s: Scenario): string | null {
   const m = Object.entries(s.mirrors);
   if (m.length !== 1 || m[0]![1].source !== 'primary' || m[0]![1].target !== 'backup' || m[0]![1].policy !== undefined || Object.keys(m[0]![1].properties).length > 0) return 'its own `mirrors`';
   if (s.timeline.some((x) => x.action !== 'kill-primary')) return 'a fault on the timeline (it might not hit every backup and MM2 alike)';
+  if (s.timeline.some((x) => typeof x.at === 'object' && 'replicationLagAbove' in x.at)) return "a kill on replication lag (each side's MM2 lags its own way)";
   if (s.kafka.security) return 'secured clusters (ACLs are granted per cluster at start-up)';
   if (Object.keys(s.alarms).length > 0) return "alarms (MM2's health is watched on one backup)";
   if (s.mirror.file) return "a team's properties file";
