@@ -7,9 +7,8 @@
  */
 import type { Admin, Kafka } from 'kafkajs';
 import { viewsOn, type Cluster, type MirrorSpec } from '../../core/scenario/playbook.ts';
-import type { DrillEnvironment } from '../../adapters/containers/environment.ts';
+import { sideOf, type DrillEnvironment } from '../../adapters/containers/environment.ts';
 import { closeQuietly } from '../../adapters/clients/kafka-client.ts';
-import { sideOf } from '../../adapters/containers/environment.ts';
 import { broadcastRecorder } from '../../adapters/recorder.ts';
 import type { ClusterAdmins, DrillContext, DrillSide, LaneSpec } from '../cell-context.ts';
 import { ConsumerLane } from './lane.ts';
@@ -71,17 +70,17 @@ export async function createDrillContext(o: Omit<DrillContext, 'admins' | 'views
   };
   const count = Math.max(...o.lanes.map((l) => l.side)) + 1;
   const sides: DrillSide[] = [];
+  const built = new Map<LaneSpec, ConsumerLane>();
   for (let i = 0; i < count; i++) {
     const env = sideOf(o.env, i);
     const a = i === 0 ? admins : new AdminClients(env, admins);
     if (i > 0) await a.connect();
     const views = viewsOf(env, a);
     const specs = o.lanes.filter((l) => l.side === i);
-    const lanes = specs.map((l) => new ConsumerLane(l, env, o.sup, views));
+    const lanes = specs.map((l) => built.set(l, new ConsumerLane(l, env, o.sup, views)).get(l)!);
     // One side: it is the whole drill, and its recorder the drill's.
     sides.push({ env, admins: a, views, lanes, rec: count === 1 ? o.rec : broadcastRecorder(specs.map((l) => l.rec)) });
   }
-  // The lanes in their variants' order, each the one its side holds.
-  const lanes = o.lanes.map((l) => sides[l.side]!.lanes[o.lanes.filter((x) => x.side === l.side).indexOf(l)]!);
-  return { ...o, admins, policyOf, views: sides[0]!.views, lanes, sides };
+  // The lanes in their variants' order.
+  return { ...o, admins, policyOf, views: sides[0]!.views, lanes: o.lanes.map((l) => built.get(l)!), sides };
 }
