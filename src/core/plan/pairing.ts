@@ -204,7 +204,7 @@ export function describePairing(cells: readonly Cell[], maxSides = MAX_BACKUPS_P
     consumer.length ? `${consumer.join(', ')} paired: up to ${most} variant(s) share each environment and its kill` : '',
     !mirror.length ? '' : mirrorWhy
       ? `${mirror.join(', ')} not paired (${mirrorWhy}): one environment each`
-      : mostSides === 1
+      : mostSides === 1 && maxSides > 1
         ? `${mirror.join(', ')}: one environment each (its consumer-side variants fill the ${MAX_LANES_PER_ENVIRONMENT} consumer groups an environment of several backups holds)`
         : `${mirror.join(', ')} paired MM2-side: one primary, producer and kill for up to ${mostSides} variant(s), each with its own backup and MM2 (at most ${maxSides} an environment${maxSides < MAX_BACKUPS_PER_ENVIRONMENT ? ": what the Docker engine's memory holds twice" : ''})`,
     ...(apart.length ? [`${apart.join(', ')} change(s) the environment (clusters or producer side): one environment each`] : []),
