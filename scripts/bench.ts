@@ -9,6 +9,8 @@
  * what a user waits for, process start and reports included), and the peak memory of all the
  * run's containers together and of the harness process.
  * Options after `runs` go to `mm2-drill run` (e.g. `--set pairing=false`, `--repeat 1`).
+ * `--paired-vs-unpaired` among them: the same drill twice, as the scenario pairs it and with
+ * `--set pairing=false`, printed side by side with the wall-clock ratio (docs/pairing-and-shards.md).
  * Usage: npm run bench -- [scenario.ts] [runs] [run options...]
  * `npm run bench -- --scale [--seconds s] [--bytes n] [--partitions n]`: the producer's ceiling
  * against the harness's rate instead (scripts/bench-scale.ts).
@@ -28,8 +30,11 @@ if (process.argv.includes('--scale')) {
   await import('./bench-scale.ts');
   process.exit(0);
 }
-const [scenario = 'scenarios/quickstart.ts', runsArg = '1', ...runArgs] = process.argv.slice(2);
+const [scenario = 'scenarios/quickstart.ts', runsArg = '1', ...rest] = process.argv.slice(2);
 const runs = Number(runsArg);
+const COMPARE = '--paired-vs-unpaired';
+const compare = rest.includes(COMPARE);
+const runArgs = rest.filter((a) => a !== COMPARE);
 
 /** Peak memory while `p` runs: every container of the Docker engine together (MiB), and the process `pid` (RSS, MiB). */
 async function peakMemory<T>(pid: () => number | undefined, p: Promise<T>): Promise<{ value: T; containersMiB: number; harnessMiB: number }> {
@@ -68,50 +73,61 @@ const spans: [string, PhaseName | 'start', PhaseName][] = [
   ['verify (read backup end to end)', 'drain-done', 'verify-done'],
 ];
 
-const samples = new Map<string, number[]>();
-const memory: { containersMiB: number; harnessMiB: number }[] = [];
-const shape = new Set<string>();
-const add = (k: string, v: number) => samples.set(k, [...(samples.get(k) ?? []), v]);
+interface Measured {
+  readonly samples: Map<string, number[]>;
+  readonly memory: { containersMiB: number; harnessMiB: number }[];
+  readonly shape: Set<string>;
+}
 
 const setupStart = Date.now();
 await $`bash scripts/setup.sh`.quiet();
-add('setup (already prepared machine)', Date.now() - setupStart);
+const setupMs = Date.now() - setupStart;
 
-for (let i = 0; i < runs; i++) {
-  const t0 = Date.now();
-  const child = $`node bin/mm2-drill.js run ${scenario} ${runArgs} --json --results results/bench`.quiet().nothrow();
-  const { value: out, containersMiB, harnessMiB } = await peakMemory(() => child.child?.pid, child);
-  const wall = Date.now() - t0;
-  add('whole drill (all cells, wall clock)', wall);
-  memory.push({ containersMiB, harnessMiB });
-  if (out.exitCode !== 0) {
-    console.error(`drill exited ${out.exitCode}:\n${out.stderr}`);
-    process.exit(1);
-  }
-  const results = JSON.parse(out.stdout) as RunResults;
-  // One environment per paired group (the first variant's run carries it), one per cell otherwise.
-  const environments = results.cells.filter((c) => !c.pairedRun || c.pairedRun.environment === c.key);
-  shape.add(`${results.cells.length} cell run(s) in ${environments.length} environment(s)`);
-  let scripted = 0;
-  for (const c of environments) {
-    add('environment total', c.durationMs);
-    const workload = c.phases.kill !== undefined && c.phases['workload-started'] !== undefined ? c.phases.kill - c.phases['workload-started'] : 0;
-    scripted += workload + (c.failoverDelayMs ?? 0);
-    add('harness overhead per environment, its own clock (total − workload to the kill − failover delay)', c.durationMs - workload - (c.failoverDelayMs ?? 0));
-  }
-  add('harness overhead per environment, run wall clock ((whole drill − workloads − failover delays) ÷ environments)', (wall - scripted) / environments.length);
-  for (const c of results.cells) {
-    add('cell total', c.durationMs);
-    for (const [label, from, to] of spans) {
-      // In a playbook the first backup delivery and the final drain are a round trip apart: its steps say more.
-      if (c.roundTrip && label === 'drain') continue;
-      const a = from === 'start' ? 0 : c.phases[from];
-      const b = c.phases[to];
-      if (a !== undefined && b !== undefined) add(label, b - a);
+/** Runs the drill `runs` times with `args` and gathers its phases, its environments' overhead and its peak memory. */
+async function measure(args: readonly string[]): Promise<Measured> {
+  const samples = new Map<string, number[]>([['setup (already prepared machine)', [setupMs]]]);
+  const memory: { containersMiB: number; harnessMiB: number }[] = [];
+  const shape = new Set<string>();
+  const add = (k: string, v: number) => samples.set(k, [...(samples.get(k) ?? []), v]);
+  for (let i = 0; i < runs; i++) {
+    const t0 = Date.now();
+    const child = $`node bin/mm2-drill.js run ${scenario} ${args} --json --results results/bench`.quiet().nothrow();
+    const { value: out, containersMiB, harnessMiB } = await peakMemory(() => child.child?.pid, child);
+    const wall = Date.now() - t0;
+    add('whole drill (all cells, wall clock)', wall);
+    memory.push({ containersMiB, harnessMiB });
+    if (out.exitCode !== 0) {
+      console.error(`drill exited ${out.exitCode}:\n${out.stderr}`);
+      process.exit(1);
     }
-    // A scenario's own playbook: each step's duration, by its label.
-    for (const st of c.roundTrip?.steps ?? []) if (st.durationMs !== null) add(`step ${st.label}`, st.durationMs);
+    const results = JSON.parse(out.stdout) as RunResults;
+    // One environment per paired group (the first variant's run carries it), one per cell otherwise.
+    const environments = results.cells.filter((c) => !c.pairedRun || c.pairedRun.environment === c.key);
+    // MM2-side paired variants: a backup and an MM2 each (their remote topics differ by policy, or their settings do).
+    const sides = Math.max(...environments.map((e) => new Set(results.cells.filter((c) => c.pairedRun?.environment === e.key).map((c) => JSON.stringify(c.mirrorSettings))).size || 1));
+    shape.add(`${results.cells.length} cell run(s) in ${environments.length} environment(s), up to ${sides} backup(s) + MM2(s) each`);
+    let scripted = 0;
+    for (const c of environments) {
+      add('environment total', c.durationMs);
+      const workload = c.phases.kill !== undefined && c.phases['workload-started'] !== undefined ? c.phases.kill - c.phases['workload-started'] : 0;
+      scripted += workload + (c.failoverDelayMs ?? 0);
+      add('harness overhead per environment, its own clock (total − workload to the kill − failover delay)', c.durationMs - workload - (c.failoverDelayMs ?? 0));
+    }
+    add('harness overhead per environment, run wall clock ((whole drill − workloads − failover delays) ÷ environments)', (wall - scripted) / environments.length);
+    for (const c of results.cells) {
+      add('cell total', c.durationMs);
+      for (const [label, from, to] of spans) {
+        // In a playbook the first backup delivery and the final drain are a round trip apart: its steps say more.
+        if (c.roundTrip && label === 'drain') continue;
+        const a = from === 'start' ? 0 : c.phases[from];
+        const b = c.phases[to];
+        if (a !== undefined && b !== undefined) add(label, b - a);
+      }
+      // A scenario's own playbook: each step's duration, by its label.
+      for (const st of c.roundTrip?.steps ?? []) if (st.durationMs !== null) add(`step ${st.label}`, st.durationMs);
+    }
   }
+  return { samples, memory, shape };
 }
 
 const stat = (xs: number[]) => {
@@ -119,9 +135,26 @@ const stat = (xs: number[]) => {
   const sec = (ms: number) => (ms / 1000).toFixed(1);
   return [sec(s[0]!), sec(s[Math.floor((s.length - 1) / 2)]!), sec(s[s.length - 1]!), String(s.length)];
 };
-const table = new Table({ head: ['phase', 'min s', 'median s', 'max s', 'n'], style: { head: [], border: [] } });
-for (const [k, xs] of samples) table.push([k, ...stat(xs)]);
-console.log(`${scenario}${runArgs.length ? ` ${runArgs.join(' ')}` : ''}, ${runs} run(s), Node ${process.version}: ${[...shape].join('; ')}`);
-console.log(table.toString());
-const peak = (k: 'containersMiB' | 'harnessMiB') => Math.max(...memory.map((m) => m[k])).toFixed(0);
-console.log(`peak memory: containers ${peak('containersMiB')} MiB together, harness process ${peak('harnessMiB')} MiB`);
+const peak = (m: Measured, k: 'containersMiB' | 'harnessMiB') => Math.max(...m.memory.map((x) => x[k])).toFixed(0);
+const median = (xs: number[] | undefined) => (xs?.length ? stat(xs)[1]! : '—');
+if (compare) {
+  const paired = await measure(runArgs);
+  const unpaired = await measure([...runArgs, '--set', 'pairing=false']);
+  const wall = (m: Measured) => m.samples.get('whole drill (all cells, wall clock)')!.reduce((x, y) => x + y, 0);
+  console.log(`${scenario} ${runArgs.join(' ')}, ${runs} run(s) each, Node ${process.version}`);
+  console.log(`  paired:   ${[...paired.shape].join('; ')}`);
+  console.log(`  unpaired: ${[...unpaired.shape].join('; ')}`);
+  const table = new Table({ head: ['phase (median s)', 'paired', 'unpaired'], style: { head: [], border: [] } });
+  for (const k of new Set([...paired.samples.keys(), ...unpaired.samples.keys()])) table.push([k, median(paired.samples.get(k)), median(unpaired.samples.get(k))]);
+  table.push(['peak memory, containers together (MiB)', peak(paired, 'containersMiB'), peak(unpaired, 'containersMiB')]);
+  table.push(['peak memory, harness process (MiB)', peak(paired, 'harnessMiB'), peak(unpaired, 'harnessMiB')]);
+  console.log(table.toString());
+  console.log(`unpaired ÷ paired, whole drill wall clock: ${(wall(unpaired) / wall(paired)).toFixed(2)}×`);
+} else {
+  const m = await measure(runArgs);
+  const table = new Table({ head: ['phase', 'min s', 'median s', 'max s', 'n'], style: { head: [], border: [] } });
+  for (const [k, xs] of m.samples) table.push([k, ...stat(xs)]);
+  console.log(`${scenario}${runArgs.length ? ` ${runArgs.join(' ')}` : ''}, ${runs} run(s), Node ${process.version}: ${[...m.shape].join('; ')}`);
+  console.log(table.toString());
+  console.log(`peak memory: containers ${peak(m, 'containersMiB')} MiB together, harness process ${peak(m, 'harnessMiB')} MiB`);
+}

@@ -39,10 +39,16 @@ function keptInfo(env: DrillEnvironment, runId: string): string {
     `Environment of run ${runId} left running (--keep). Reach it with your own tools:`,
     `  primary  admin       ${env.primary.adminBootstrap.join(',')}   (never faulted; answers unless the drill left it killed)`,
     `  primary  clients     ${env.primary.clientBootstrap.join(',')}`,
-    `  backup   admin       ${env.backup.adminBootstrap.join(',')}   (never faulted)`,
-    `  backup   clients     ${env.backup.clientBootstrap.join(',')}`,
-    `  remote topics        ${env.remoteTopics.join(', ')}`,
-    `  MM2                  ${env.mirror ? `container ${env.mirror.container.getName()}` : 'your own (external clusters)'}`,
+    // MM2-side paired variants: a backup and an MM2 each (`backup2` is the second variant's side).
+    ...(env.sides ?? [env]).flatMap((side, i) => {
+      const name = (i === 0 ? 'backup' : `backup${i + 1}`).padEnd(8);
+      return [
+        `  ${name} admin       ${side.backup.adminBootstrap.join(',')}   (never faulted)`,
+        `  ${name} clients     ${side.backup.clientBootstrap.join(',')}`,
+        `  ${name} remote topics ${side.remoteTopics.join(', ')}`,
+        `  ${name} MM2         ${side.mirror ? `container ${side.mirror.container.getName()}` : 'your own (external clusters)'}`,
+      ];
+    }),
     `  Toxiproxy API        ${env.toxiproxy.api.host}`,
     `Remove it with: npx mm2-drill down`,
   ];

@@ -43,14 +43,18 @@ export interface CellContext {
   readonly onKept?: (env: DrillEnvironment) => void;
 }
 
-/** One environment: the variants it holds (one cell when unpaired, core/plan/pairing.ts) for one repetition. */
-export type UnitContext = Omit<CellContext, 'cell'> & { readonly cells: readonly Cell[] };
+/**
+ * One environment: the variants it holds (one cell when unpaired, core/plan/pairing.ts) for one
+ * repetition, and each variant's side (its backup and MM2; absent: all on one).
+ */
+export type UnitContext = Omit<CellContext, 'cell'> & { readonly cells: readonly Cell[]; readonly sides?: readonly number[] };
 
-/** What a lane is made of: the variant's cell context, its history and its phase clock. */
+/** What a lane is made of: the variant's cell context, its history, its phase clock and its side (index into `DrillContext.sides`). */
 export interface LaneSpec {
   readonly ctx: CellContext;
   readonly rec: CellRecorder;
   readonly phase: PhaseClock;
+  readonly side: number;
 }
 
 /** One variant's consumer group in a running drill (run/playbook/lane.ts builds it). */
@@ -89,6 +93,23 @@ export interface ClusterAdmins {
 }
 
 /**
+ * One side of a running drill (core/plan/pairing.ts): a backup cluster and the MM2 copying the
+ * primary into it, as the environment `env` its lanes see (adapters/containers/environment.ts
+ * `sideOf`), the harness's admin clients for it, the topics holding the scenario's messages on
+ * each cluster as its lanes read them, and a recorder writing to each of its lanes' histories —
+ * and only theirs: what happens on a backup or in its MM2 is no other side's. A drill has one
+ * side unless its variants differ in MM2's settings; then `DrillContext`'s env, admins and views
+ * are the first side's.
+ */
+export interface DrillSide {
+  readonly env: DrillEnvironment;
+  readonly admins: ClusterAdmins;
+  readonly rec: CellRecorder;
+  readonly lanes: readonly Lane[];
+  views(c: Cluster): Promise<string[]>;
+}
+
+/**
  * What every part of a running drill shares: the environment, the history of what is shared (in
  * every lane's history: `rec` and `phase` write to all of them), the lanes — one per variant's
  * consumer group — the supervisor of its background tasks, and the harness's own admin clients
@@ -106,6 +127,8 @@ export interface DrillContext {
   readonly admins: ClusterAdmins;
   /** The consumer groups, one per variant (one when unpaired). */
   readonly lanes: readonly Lane[];
+  /** The backups and their MM2s, each with its lanes (one side unless variants differ in MM2's settings). */
+  readonly sides: readonly DrillSide[];
   /** The topics holding the scenario's messages on a cluster (core/scenario/playbook.ts `viewsOn`); the default playbook reads the remote topics MM2 created. */
   views(c: Cluster): Promise<string[]>;
   policyOf(m: MirrorSpec): string;

@@ -2,6 +2,8 @@
  * One drill environment on fresh clusters: stand up, produce and consume, kill the primary
  * mid-stream, fail the consumer over to the backup, drain, read the backup back, and check the
  * ledger — for each paired variant in it (core/plan/pairing.ts), or for the one cell it holds.
+ * MM2-side paired variants share the primary, the producer and the kill, each with its own
+ * backup and MM2 (a "side"): its remote topics and MM2 settings are its side's.
  */
 import { join } from 'node:path';
 import { recordedSettings } from '../core/history/cell-settings.ts';
@@ -13,7 +15,7 @@ import type { PhaseClock } from '../core/history/history.ts';
 import { mirrorRelease } from '../core/kafka/kafka-release.ts';
 import type { CellResult } from '../core/results/results.ts';
 import { attemptKey } from '../core/results/retry.ts';
-import { startEnvironment, type DrillEnvironment } from '../adapters/containers/environment.ts';
+import { sideOf, startEnvironment, type DrillEnvironment } from '../adapters/containers/environment.ts';
 import { startExternalEnvironment } from '../adapters/containers/external-environment.ts';
 import { broadcastRecorder } from '../adapters/recorder.ts';
 import { runPlaybook } from './playbook/playbook-runner.ts';
@@ -49,7 +51,7 @@ export function startCells(unit: UnitContext): StartedCells {
   const first = unit.cells[0];
   if (!first) throw new Error('no cell to run');
   const startedAt = Date.now();
-  const variants = unit.cells.map((cell) => {
+  const variants = unit.cells.map((cell, i) => {
     const key = attemptKey(cell.id, unit.repetition, unit.attempt ?? 1);
     const rec = unit.history.forCell(key);
     const phases: CellResult['phases'] = {};
@@ -63,7 +65,7 @@ export function startCells(unit: UnitContext): StartedCells {
       remoteTopics: [], mirrorSettings: {}, phases, startedAt: new Date(startedAt).toISOString(),
       propertiesFile: s.mirror.file ? { path: s.mirror.propertiesFile ?? null, clusterAliases: s.mirror.file.clusterAliases, changes: null } : null,
     };
-    return { ctx: { ...unit, cell } satisfies CellContext, rec, phase, base };
+    return { ctx: { ...unit, cell } satisfies CellContext, rec, phase, base, side: unit.sides?.[i] ?? 0 };
   });
   const keys = variants.map((v) => v.base.key);
   const key = keys[0]!;
@@ -88,19 +90,22 @@ export function startCells(unit: UnitContext): StartedCells {
   let env: DrillEnvironment | undefined;
   const warn = (line: string) => unit.progress.info(`WARNING [${label}]: ${line}`);
   const up = unit.progress.step(`[${label}] clusters, Toxiproxy and MM2 up`);
-  const options = { scenario: s, images: unit.images, policy: unit.policy, labels: unit.labels, logDir, signal: unit.signal, onStage: phase };
+  // MM2-side paired variants: each side's backup and MM2 run its first variant's settings (core/plan/pairing.ts).
+  const sides = [...new Set(variants.map((v) => v.side))].map((side) => variants.find((v) => v.side === side)!.ctx.cell.scenario);
+  const options = { scenario: s, images: unit.images, policy: unit.policy, labels: unit.labels, logDir, signal: unit.signal, onStage: phase, ...(sides.length > 1 ? { sides } : {}) };
   const starting = (s.external
     ? startExternalEnvironment({
       ...options, runId: unit.runId, scenarioDir: unit.scenarioDir, groups: unit.cells.map((c) => c.scenario.workload.consumer.groupId), warn,
     }, resources.track)
     : startEnvironment(options, resources.track)).then((started) => {
     env = started;
-    for (const { base } of variants) {
-      base.remoteTopics = started.remoteTopics;
-      base.mirrorSettings = started.mirrorProperties;
-      if (base.propertiesFile) base.propertiesFile.changes = started.mirrorChanges ?? null;
+    for (const { base, side } of variants) {
+      const own = sideOf(started, side);
+      base.remoteTopics = own.remoteTopics;
+      base.mirrorSettings = own.mirrorProperties;
+      if (base.propertiesFile) base.propertiesFile.changes = own.mirrorChanges ?? null;
     }
-    up(`remote topic(s) ${started.remoteTopics.join(', ')}`);
+    up(`remote topic(s) ${[...new Set((started.sides ?? [started]).map((x) => x.remoteTopics.join(', ')))].join(' | ')}${started.sides ? ` on ${started.sides.length} backups, one MM2 each` : ''}`);
     return started;
   });
   // Its failure is the unit's error, reported when the unit runs (or is cancelled).

@@ -1,6 +1,7 @@
 /**
  * A whole drill: every matrix cell × repetition on fresh clusters, one environment after the
- * other — paired variants share one (core/plan/pairing.ts), every other cell run has its own.
+ * other — paired variants share one (core/plan/pairing.ts; MM2-side variants each with a backup
+ * and an MM2 of their own in it, as many as the engine holds twice), every other cell run has its own.
  * The next environment starts while the current one drains and is verified, and a finished one
  * is removed in the background: each has its own network, containers and ports, so nothing of
  * one cell run is visible to another (test/e2e/isolation.test.ts).
@@ -16,7 +17,7 @@ import type { Cell } from '../core/plan/matrix.ts';
 import { runStatus, SCHEMA_VERSION, type RunResults } from '../core/results/results.ts';
 import { summarize } from '../core/results/summary.ts';
 import { attemptKey, markRetried, shouldRetry } from '../core/results/retry.ts';
-import { coresShortfall, fitsTwice, harnessShortfall, memoryNeeded, memoryShortfall } from '../core/plan/capacity.ts';
+import { backupsPerEnvironment, coresShortfall, fitsTwice, harnessShortfall, memoryNeeded, memoryShortfall } from '../core/plan/capacity.ts';
 import { DrillError } from '../core/errors.ts';
 import { dockerClient, LABEL_KEEP, LABEL_RUN, reapOrphans, removeLabelled, runLabels } from '../adapters/containers/docker.ts';
 import { resolveImages } from '../adapters/containers/images.ts';
@@ -30,7 +31,7 @@ import { eventNarrator, formatDuration, prefixed, timeLeft, type Progress } from
 import type { HistoryEvent } from '../core/history/history.ts';
 import type { ReportModel } from '../core/results/report-model.ts';
 import { startCells, type StartedCells } from './run-cell.ts';
-import { asVariant, describePairing, planUnits } from '../core/plan/pairing.ts';
+import { asSides, asVariant, describePairing, planUnits } from '../core/plan/pairing.ts';
 import { shardOf, type Shard } from '../core/plan/shard.ts';
 import { harnessFailure, interruptedByUser } from './abort-reason.ts';
 import { readHistory, writeReports } from './reports.ts';
@@ -62,7 +63,9 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   const biggest = o.cells.reduce((a, c) => (memoryNeeded(c.scenario) > memoryNeeded(a.scenario) ? c : a), first);
   const shortfall = memoryShortfall(biggest.scenario, client.info.containerRuntime.memory);
   if (shortfall) throw new DrillError('NOT_ENOUGH_MEMORY', shortfall, { fix: 'give the Docker engine more memory, or use fewer kafka.nodes / kafka.backupNodes' });
-  const harness = harnessRoomShortfall(o.cells, o.resultsRoot);
+  // MM2-side paired variants: as many backups and MM2s an environment as the engine holds twice (core/plan/capacity.ts).
+  const maxSides = backupsPerEnvironment(biggest.scenario, client.info.containerRuntime.memory);
+  const harness = harnessRoomShortfall(o.cells, o.resultsRoot, maxSides);
   if (harness) throw new DrillError('NOT_ENOUGH_MEMORY', harness, { fix: 'lower workload.ratePerSecond or the time to the kill (workload.durationSeconds), or run on a machine with more memory / disk' });
   const cores = o.cells.map((c) => coresShortfall(c.scenario, availableParallelism())).find((x) => x !== null);
   if (cores) throw new DrillError('NOT_ENOUGH_CORES', cores, { fix: `set workload.processes to at most ${availableParallelism()}, or run it on a machine with more cores (docs/scale.md#several-producer-processes)` });
@@ -116,16 +119,17 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   const save = () => writeJson(join(runDir, 'results.json'), { ...results, summary: summarize(results.cells, thresholdsOf) });
   writeJson(join(runDir, 'scenario.json'), { file: o.file, cells: cells.map(redacted) });
   save();
-  const whole = planUnits(cells).map((u, n) => ({ ...u, cells: u.cells.map((c, i) => asVariant(forCellRun(c, n + 1), i, u.cells.length)) }));
+  const whole = planUnits(cells, maxSides).map((u, n) => ({ ...u, cells: asSides(u.cells.map((c, i) => asVariant(forCellRun(c, n + 1), i, u.cells.length)), u.sides) }));
   const plan = o.shard ? shardOf(whole, o.shard) : whole;
   const runs = plan.reduce((n, u) => n + u.cells.length, 0);
   o.progress.info(`run ${runId}: ${runs} cell run(s)${o.shard ? ` — shard ${o.shard.index}/${o.shard.total}: ${plan.length} of ${whole.length} environment(s)` : ''} → ${runDir}`);
-  if (cells.length > 1) o.progress.info(`pairing: ${describePairing(cells)}`);
+  if (cells.length > 1) o.progress.info(`pairing: ${describePairing(cells, maxSides)}`);
   o.progress.info(`images: ${[...images.kafkaImages.map((i) => i.name), images.toxiproxy].join(', ')}`);
   let report: ReportModel;
   // The next environment starts while the current one drains, when the engine holds both and the
   // clusters are the drill's own (two at once on a team's clusters would share them).
-  const pipelined = !o.cells.some((c) => c.scenario.external) && plan.length > 1 && fitsTwice(biggest.scenario, client.info.containerRuntime.memory);
+  const mostSides = Math.max(...plan.map((u) => new Set(u.sides).size));
+  const pipelined = !o.cells.some((c) => c.scenario.external) && plan.length > 1 && fitsTwice(biggest.scenario, client.info.containerRuntime.memory, mostSides);
   // Every environment alive beside the one running: the next one started ahead, and those being
   // removed in the background. The run ends only once each is removed (or kept).
   let next: StartedCells | undefined;
@@ -158,7 +162,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       // a retry's are recorded under its own key, narrated as the first attempt's were.
       cellProgress.set(attemptKey(unit.cells[0]!.id, unit.repetition, n), { progress, narrate: eventNarrator() });
       return startCells({
-        cells: unit.cells, repetition: unit.repetition, attempt: n, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(policyKey(unit.cells[0]!.scenario))!,
+        cells: unit.cells, sides: unit.sides, repetition: unit.repetition, attempt: n, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(policyKey(unit.cells[0]!.scenario))!,
         labels: runLabels(runId, o.keep && last, key), history, progress, signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
       });
     };
@@ -223,12 +227,12 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
 }
 
 /** What this machine cannot hold of the run's histories (memory now free, disk where the results go), or null. */
-function harnessRoomShortfall(cells: readonly Cell[], resultsRoot: string): string | null {
+function harnessRoomShortfall(cells: readonly Cell[], resultsRoot: string, maxSides: number): string | null {
   let dir = resolve(resultsRoot);
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   const fs = statfsSync(dir);
   const room = { freeMemory: freemem(), freeDisk: fs.bavail * fs.bsize };
-  const units = planUnits(cells);
+  const units = planUnits(cells, maxSides);
   for (const u of units) {
     const problem = harnessShortfall(u.cells[0]!.scenario, u.cells.length, units.length, room);
     if (problem) return problem;

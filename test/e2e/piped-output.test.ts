@@ -9,7 +9,7 @@ it('`list` piped to a slow reader prints every cell (far more than a pipe holds)
   expect(r.stdout.length).toBeGreaterThan(256 * 1024);
   const lines = r.stdout.trimEnd().split('\n');
   expect(lines[0]).toContain('valid — 6000 cell(s)');
-  expect(lines[1]).toMatch(/^pairing: no consumer-side dimension/);
+  expect(lines[1]).toMatch(/^pairing: mirror\.policy, mirror\.checkpointIntervalSeconds, mirror\.offsetLagMax paired MM2-side: .* — 3000 environment\(s\) for 18000 cell run\(s\)$/);
   expect(lines).toHaveLength(6002);
   expect(lines.at(-1)).toBe('  mirror.policy=identity,mirror.checkpointIntervalSeconds=30,mirror.offsetLagMax=999');
 }, 90_000);

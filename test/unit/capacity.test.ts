@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedMessages, harnessShortfall, HARNESS_BYTES_PER_MESSAGE, HISTORY_BYTES_PER_MESSAGE, VARIANT_BYTES_PER_MESSAGE, VARIANT_HISTORY_BYTES_PER_MESSAGE } from '../../src/core/plan/capacity.ts';
+import { backupsPerEnvironment, expectedMessages, fitsTwice, harnessShortfall, HARNESS_BYTES_PER_MESSAGE, JVM_FOOTPRINT_BYTES, MAX_BACKUPS_PER_ENVIRONMENT, memoryNeeded, HISTORY_BYTES_PER_MESSAGE, VARIANT_BYTES_PER_MESSAGE, VARIANT_HISTORY_BYTES_PER_MESSAGE } from '../../src/core/plan/capacity.ts';
 import { brokerProperties, largeMessageLimit } from '../../src/core/kafka/broker-config.ts';
 import { brokersOf } from '../../src/core/kafka/network-layout.ts';
 import { mirrorProperties } from '../../src/core/plan/mm2-settings.ts';
@@ -77,5 +77,30 @@ describe('messages over Kafka\'s default size', () => {
     const file = (text: string) => mirrorProperties(scenario({ workload: { messageBytes: 1024 * 1024 }, mirror: { propertiesText: text } }), ep);
     expect(file('clusters = primary, backup\nprimary->backup.enabled = true\n')['backup.producer.max.request.size']).toBe(limit);
     expect(file('clusters = primary, backup\nprimary->backup.enabled = true\nbackup.producer.max.request.size = 5000000\n')['backup.producer.max.request.size']).toBe('5000000');
+  });
+});
+
+describe('what an environment of MM2-side paired variants needs', () => {
+  const one = scenario({});
+  const three = scenario({ kafka: { nodes: 3, backupNodes: 1 } });
+
+  it('adds a backup cluster and an MM2 per side, the primary once', () => {
+    const jvm = JVM_FOOTPRINT_BYTES;
+    // primary + backup + MM2, then a backup and an MM2 more per side.
+    expect(memoryNeeded(one, 4) - memoryNeeded(one)).toBe(3 * 2 * jvm);
+    expect(memoryNeeded(three, 2) - memoryNeeded(three)).toBe((1 + 1) * jvm);
+    expect(fitsTwice(one, 2 * memoryNeeded(one, 3), 3)).toBe(true);
+    expect(fitsTwice(one, 2 * memoryNeeded(one, 3) - 1, 3)).toBe(false);
+  });
+
+  it('holds as many sides as fit twice (the next environment starts during the drain), up to the cap, and one on an engine that does not say', () => {
+    const sides = (bytes: number) => backupsPerEnvironment(one, bytes);
+    expect(sides(2 * memoryNeeded(one, 3))).toBe(3);
+    expect(sides(2 * memoryNeeded(one, 3) - 1)).toBe(2);
+    expect(sides(2 * memoryNeeded(one) - 1)).toBe(1);
+    expect(sides(1024 * GiB)).toBe(MAX_BACKUPS_PER_ENVIRONMENT);
+    expect(sides(0)).toBe(1);
+    // Larger clusters: fewer sides on the same engine.
+    expect(backupsPerEnvironment(three, 2 * memoryNeeded(one, 3))).toBeLessThan(3);
   });
 });

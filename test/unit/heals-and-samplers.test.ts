@@ -61,10 +61,12 @@ it('on the way out heals what is still on, awaits the timed heals, and reports n
 
 it('the lag samplers sample every lane until they are stopped, once, and no health monitor runs without alarms', async () => {
   const events: HistoryEvent[][] = [[], []];
-  const lanes = events.map((e, i) => ({ groupId: `g${i}`, rec: { emit: (x: HistoryEvent) => void e.push(x) } }));
+  // Two sides (MM2-side paired variants): each lane sampled against its own backup.
+  const lanes = events.map((e, i) => ({ groupId: `g${i}`, side: i, rec: { emit: (x: HistoryEvent) => void e.push(x) } }));
+  const side = { env: { remoteTopics: [] }, admins: { get: () => ({}) } };
   const d = {
     ctx: { cell: { scenario: { kafka: {}, topics: [], alarms: {}, workload: { transactionRecords: 0 } } } },
-    env: { remoteTopics: [] }, admins: { get: () => ({}) }, rec: { events: () => [] }, lanes, sup: supervisor(),
+    env: { remoteTopics: [] }, admins: { get: () => ({}) }, rec: { events: () => [] }, lanes, sides: [side, side], sup: supervisor(),
   } as unknown as DrillContext;
   const samplers = Samplers.start(d, new Set());
   samplers.watchHealth(new Set());
@@ -83,7 +85,7 @@ it('reads no offset syncs between external clusters: the team\'s MM2 names the t
   const asked: string[] = [];
   const d = {
     ctx: { cell: { scenario: { topics: [], alarms: {}, kafka: {}, workload: { transactionRecords: 0 }, external: { mirror: { sourceAlias: 'primary' } } } } },
-    env: { remoteTopics: [] }, admins: { get: () => ({}), client: (c: string) => void asked.push(c) }, rec: { events: () => [] }, lanes: [], sup: supervisor(),
+    env: { remoteTopics: [] }, admins: { get: () => ({}), client: (c: string) => void asked.push(c) }, rec: { events: () => [] }, lanes: [], sides: [], sup: supervisor(),
   } as unknown as DrillContext;
   const samplers = Samplers.start(d, new Set());
   samplers.followSyncs();

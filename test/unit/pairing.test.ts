@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { expandMatrix } from '../../src/core/plan/matrix.ts';
-import { asVariant, describePairing, isConsumerSide, planUnits, variantGroups } from '../../src/core/plan/pairing.ts';
+import { asSides, asVariant, describePairing, isConsumerSide, mirrorSideUnpairedBecause, planUnits, variantGroups } from '../../src/core/plan/pairing.ts';
 import { formatDelta, summarize } from '../../src/core/results/summary.ts';
 import type { CellResult } from '../../src/core/results/results.ts';
 import type { ScenarioInput } from '../../src/core/scenario/scenario.ts';
 
 const cells = (input: Partial<ScenarioInput>) => expandMatrix({ name: 'p', timeline: [{ at: 10, action: 'kill-primary' }], ...input } as ScenarioInput, 't.ts');
-const ids = (groups: { id: string }[][]) => groups.map((g) => g.map((c) => c.id));
 
 describe('paired variants', () => {
   it('knows the consumer side from the rest', () => {
@@ -23,13 +22,60 @@ describe('paired variants', () => {
     expect(describePairing(c)).toContain('3 environment(s) for 12 cell run(s)');
   });
 
-  it('gives every value of an MM2-side dimension its own environment, pairing within it', () => {
+  it('pairs MM2-side dimensions too: one environment, each distinct mirror block a side of its own, its variants paired within it', () => {
     const c = cells({ matrix: { 'mirror.policy': ['default', 'identity'], 'failover.strategy': ['mm2-sync', 'checkpoints', 'latest'] } });
-    expect(ids(variantGroups(c))).toEqual([
-      ['mirror.policy=default,failover.strategy=mm2-sync', 'mirror.policy=default,failover.strategy=checkpoints', 'mirror.policy=default,failover.strategy=latest'],
-      ['mirror.policy=identity,failover.strategy=mm2-sync', 'mirror.policy=identity,failover.strategy=checkpoints', 'mirror.policy=identity,failover.strategy=latest'],
+    const [env, ...more] = planUnits(c);
+    expect(more).toEqual([]);
+    expect(env!.cells.map((x) => x.id)).toEqual([
+      'mirror.policy=default,failover.strategy=mm2-sync', 'mirror.policy=default,failover.strategy=checkpoints', 'mirror.policy=default,failover.strategy=latest',
+      'mirror.policy=identity,failover.strategy=mm2-sync', 'mirror.policy=identity,failover.strategy=checkpoints', 'mirror.policy=identity,failover.strategy=latest',
     ]);
-    expect(describePairing(c)).toMatch(/mirror\.policy change\(s\) the environment/);
+    expect(env!.sides).toEqual([0, 0, 0, 1, 1, 1]);
+    // Each side's variants have one mirror block: the side's MM2 runs it.
+    for (const side of [0, 1]) expect(new Set(env!.cells.filter((_, i) => env!.sides[i] === side).map((x) => JSON.stringify(x.scenario.mirror))).size).toBe(1);
+    expect(describePairing(c)).toMatch(/mirror\.policy paired MM2-side: .* up to 2 variant\(s\), each with its own backup and MM2 \(at most 6 an environment/);
+  });
+
+  it('deals MM2-side variants over environments of at most the given backups, evenly, and keeps a large consumer-side group whole', () => {
+    const c = cells({ matrix: { 'mirror.policy': ['default', 'identity'], 'mirror.checkpointIntervalSeconds': [1, 5, 30] }, repeat: 2 });
+    expect(planUnits(c).map((u) => u.sides)).toEqual([[0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 5]]);
+    expect(planUnits(c, 4).map((u) => u.sides)).toEqual([[0, 1, 2], [0, 1, 2], [0, 1, 2], [0, 1, 2]]);
+    expect(planUnits(c, 1).map((u) => u.cells.length)).toEqual(Array(12).fill(1));
+    expect(describePairing(c, 4)).toContain('4 environment(s) for 12 cell run(s)');
+    // Six strategies on each of two policies: a side of six consumer groups is an environment's worth.
+    const wide = cells({ matrix: { 'mirror.policy': ['default', 'identity'], 'failover.strategy': ['mm2-sync', 'checkpoints', 'raw-copy', 'timestamp', 'earliest', 'latest'] } });
+    expect(planUnits(wide).map((u) => [u.cells.length, new Set(u.sides).size])).toEqual([[6, 1], [6, 1]]);
+  });
+
+  it('keeps MM2-side variants apart when they would share more than the primary, and says why', () => {
+    const matrix = { 'mirror.policy': ['default', 'identity'] };
+    const why = (input: Partial<ScenarioInput>) => {
+      const c = cells({ matrix, ...input });
+      expect(variantGroups(c)).toHaveLength(2);
+      return describePairing(c);
+    };
+    expect(why({ timeline: [{ at: 5, action: { fault: 'latency', link: 'mm2-backup', latencyMs: 100 } }, { at: 10, action: 'kill-primary' }] } as Partial<ScenarioInput>)).toContain('a fault on the timeline');
+    expect(why({ mirror: { properties: { 'offset-syncs.topic.location': 'source' } } } as Partial<ScenarioInput>)).toContain('keep the sides apart');
+    expect(why({ alarms: { checkpointAgeSeconds: '>30' } } as Partial<ScenarioInput>)).toContain('alarms');
+    expect(why({ timeline: [{ at: { replicationLagAbove: 50 }, action: 'kill-primary' }] } as Partial<ScenarioInput>)).toContain('replication lag');
+    expect(mirrorSideUnpairedBecause(cells({ matrix })[0]!.scenario)).toBeNull();
+  });
+
+  it("keeps each side's MM2 to its own backup on the shared primary: syncs on its backup, no other side's group, no herder on the primary", () => {
+    const c = cells({ matrix: { 'mirror.policy': ['default', 'identity'], 'failover.strategy': ['mm2-sync', 'latest'] } });
+    const [u] = planUnits(c);
+    const v = asSides(u!.cells.map((x, i) => asVariant(x, i, u!.cells.length)), u!.sides);
+    const props = (i: number) => v[i]!.scenario.mirror.properties;
+    expect(props(0)['offset-syncs.topic.location']).toBe('target');
+    expect(props(0)['backup->primary.emit.heartbeats.enabled']).toBe(false);
+    expect(props(0)['groups.exclude']).toBe('console-consumer-.*, connect-.*, __.*, drill-consumer-v3, drill-consumer-v4');
+    expect(props(3)['groups.exclude']).toBe('console-consumer-.*, connect-.*, __.*, drill-consumer-v1, drill-consumer-v2');
+    // MM2's groups.exclude is a regex: a group id's own dots match only dots.
+    const dotted = asSides(cells({ matrix: { 'mirror.policy': ['default', 'identity'] }, workload: { consumer: { groupId: 'a.b' } } } as Partial<ScenarioInput>), [0, 1]);
+    expect(dotted[0]!.scenario.mirror.properties['groups.exclude']).toMatch(/, a\\\.b$/);
+    // One side: nothing to keep apart, nothing changed.
+    const one = cells({ matrix: { 'failover.strategy': ['mm2-sync', 'latest'] } });
+    expect(asSides(one, [0, 0])).toEqual(one);
   });
 
   it('keeps one environment per cell when asked, or for a scenario\'s own playbook, and says why', () => {

@@ -8,6 +8,11 @@
  * answer, and it finds the drill's topics at its next topic refresh). A playbook's mirrors start
  * after the topics exist: under Identity a mirror could otherwise create on the backup a topic
  * the harness is about to create there itself.
+ *
+ * MM2-side paired variants (core/plan/pairing.ts) share the primary and Toxiproxy: each side has
+ * its own backup cluster (brokers `backup<n>-<i>`) and its own MM2 copying primary → that backup
+ * only (`sides`); `DrillEnvironment`'s backup, mirror and remote topics are the first side's, and
+ * `sideOf` gives the environment as another side sees it.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -62,7 +67,15 @@ export interface DrillEnvironment {
   /** Remote topic names on the backup, in scenario topic order. */
   readonly remoteTopics: string[];
   readonly kafkaLog: string;
+  /** Every side's backup and MM2 (MM2-side paired variants), the first side's first; absent: one side, this environment's own. */
+  readonly sides?: readonly BackupSide[];
 }
+
+/** One side of an environment: a backup cluster and the MM2 copying the primary into it. */
+export type BackupSide = Pick<DrillEnvironment, 'backup' | 'mirror' | 'remoteTopics' | 'mirrorProperties' | 'mirrorChanges'>;
+
+/** The environment as side `side` sees it: its own backup, MM2 and remote topics; the rest shared. */
+export const sideOf = (env: DrillEnvironment, side: number): DrillEnvironment => (side === 0 || !env.sides ? env : { ...env, ...env.sides[side]! });
 
 export interface EnvironmentOptions {
   readonly scenario: Scenario;
@@ -73,6 +86,11 @@ export interface EnvironmentOptions {
   readonly signal?: AbortSignal;
   /** Called as each stage completes (progress and history). */
   readonly onStage: (stage: 'clusters-up' | 'mirror-ready') => void;
+  /**
+   * MM2-side paired variants: each side's scenario (the first is `scenario`), each with its own
+   * backup and MM2 on the default playbook's forward flow (core/plan/pairing.ts says when).
+   */
+  readonly sides?: readonly Scenario[];
 }
 
 // Docker publishes ports on every interface; kafkajs would try ::1 first for "localhost".
@@ -84,8 +102,9 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const network = await new Network().start();
   track(network);
   const primaryBrokers = brokersOf('primary', nodesOf(s.kafka, 'primary'));
-  const backupBrokers = brokersOf('backup', nodesOf(s.kafka, 'backup'));
-  const plan = planProxies([...primaryBrokers, ...backupBrokers]);
+  const sides = o.sides ?? [s];
+  const backupBrokers = sides.map((_, i) => brokersOf('backup', nodesOf(s.kafka, 'backup'), i === 0 ? 'backup' : `backup${i + 1}`));
+  const plan = planProxies([...primaryBrokers, ...backupBrokers.flat()]);
   // The brokers' containers start beside Toxiproxy: only their configuration needs its host ports.
   const starting = startToxiproxy({ image: o.images.toxiproxy, network, labels: o.labels, plan, logFile: join(o.logDir, 'toxiproxy.log'), host: HOST }).then((t) => (track(t.container), t));
   const security = s.kafka.security;
@@ -96,7 +115,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   };
   const clusters = Promise.all([
     startCluster({ ...common, name: 'primary', brokers: primaryBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
-    startCluster({ ...common, name: 'backup', brokers: backupBrokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c)),
+    ...backupBrokers.map((brokers) => startCluster({ ...common, name: 'backup', brokers }).then((c) => (c.brokers.forEach((b) => track(b.container)), c))),
   ]);
   // Its failure is reported by the await below; Toxiproxy's failure first would leave it unhandled.
   clusters.catch(() => undefined);
@@ -107,17 +126,19 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   });
 
   const mirrorBootstrap = (brokers: readonly BrokerRef[]) => brokers.map((b) => toxiproxy.networkAddress(proxyFor(plan, b, 'mirror'))).join(',');
-  const endpoints = {
-    primaryBootstrap: mirrorBootstrap(primaryBrokers), backupBootstrap: mirrorBootstrap(backupBrokers),
+  const endpoints = (side: number) => ({
+    primaryBootstrap: mirrorBootstrap(primaryBrokers), backupBootstrap: mirrorBootstrap(backupBrokers[side]!),
     ...(credentials ? { clientSecurity: mirrorClientSecurity(credentials) } : {}),
-  };
+  });
   const mirrors = new Map<string, StartedMirror>();
   const mirrorLogFile = (name: string) => join(o.logDir, `mirror-maker-${name}.log`);
-  const launch = async (name: string, flow?: FlowSpec) => {
-    const { properties: props, changes } = mirrorSettings(s, endpoints, flow);
+  const launch = async (name: string, flow?: FlowSpec, side = 0) => {
+    const sc = sides[side]!;
+    const { properties: props, changes } = mirrorSettings(sc, endpoints(side), flow);
+    const nth = side === 0 ? '' : `-${side + 1}`;
     const m = await startMirrorMaker({
-      image: o.images.kafka(mirrorRelease(s)), network, labels: o.labels, properties: renderProperties(props), alias: `mm2-${name}`,
-      logFile: flow ? mirrorLogFile(name) : join(o.logDir, 'mirror-maker.log'), policy: o.policy,
+      image: o.images.kafka(mirrorRelease(sc)), network, labels: o.labels, properties: renderProperties(props), alias: `mm2-${name}${nth}`,
+      logFile: flow ? mirrorLogFile(name) : join(o.logDir, `mirror-maker${nth}.log`), policy: o.policy,
     });
     track(m.container);
     return { mirror: m, props, changes };
@@ -129,14 +150,15 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   };
   const playbook = playbookOf(s) !== null;
   // A secured cluster refuses MM2 until the harness granted its ACLs: it starts after them.
-  const early = playbook || security ? undefined : launch('forward');
+  const early = playbook || security ? undefined : Promise.all(sides.map((_, i) => launch('forward', undefined, i)));
   // Its failure is reported by the await below; a cluster's failure first would leave it unhandled.
   early?.catch(() => undefined);
   // A failed start awaits MM2's container too: nothing of it may appear after the cell's clean-up.
-  const [primary, backup] = await clusters.catch(async (e: unknown) => {
+  const [primary, ...backups] = await clusters.catch(async (e: unknown) => {
     await early?.catch(() => undefined);
     throw e;
   });
+  const backup = backups[0]!;
   o.onStage('clusters-up');
   if (security) await grantSetupAcls(primary, backup, security, kafkaLog);
 
@@ -145,7 +167,8 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   if (playbook) await createTopics(backup, s, kafkaLog, o.signal);
   // The forward flow first: the drill waits for its remote topics on the backup.
   const setup = playbook ? Object.keys(s.mirrors).filter((n) => s.mirrors[n]?.startAt === 'setup').sort((a, b) => Number(s.mirrors[b]?.source === 'primary') - Number(s.mirrors[a]?.source === 'primary')) : [];
-  let first = await (early ?? (playbook ? undefined : launch('forward')));
+  const forward = await (early ?? (playbook ? undefined : Promise.all([launch('forward')])));
+  let first = forward?.[0];
   if (first) mirrors.set('forward', first.mirror);
   for (const name of setup) {
     const started = await launch(name, flowOf(name));
@@ -154,11 +177,18 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   }
   if (!first) throw new Error('a playbook needs a mirror with startAt "setup" (checked when the scenario is loaded)');
   const policy = playbook ? flowOf(setup[0]!).policy : s.mirror.policy;
-  const remoteTopics = await waitForRemoteTopics(backup, s, policy, kafkaLog, first.mirror.logFile, o.signal);
+  const remote = await Promise.all(backups.map((b, i) => {
+    const m = i === 0 ? first! : forward![i]!;
+    return waitForRemoteTopics(b, sides[i]!, i === 0 ? policy : sides[i]!.mirror.policy, kafkaLog, m.mirror.logFile, o.signal);
+  }));
+  const remoteTopics = remote[0]!;
   o.onStage('mirror-ready');
 
   return {
     network, toxiproxy, plan, primary, backup, mirror: first.mirror, sourceAlias: SOURCE_ALIAS, mirrorProperties: first.props, mirrorChanges: first.changes, remoteTopics, kafkaLog, mirrors, mirrorLogFile,
+    ...(forward && forward.length > 1 ? {
+      sides: forward.map((m, i) => ({ backup: backups[i]!, mirror: m.mirror, remoteTopics: remote[i]!, mirrorProperties: m.props, mirrorChanges: m.changes })),
+    } : {}),
     launchMirror: async (name) => {
       const { mirror } = await launch(name, flowOf(name));
       mirrors.set(name, mirror);

@@ -55,8 +55,9 @@ export interface ProxyPlan {
   readonly upstream: string;
 }
 
-export const brokersOf = (cluster: ClusterName, nodes: number): BrokerRef[] =>
-  Array.from({ length: nodes }, (_, index) => ({ cluster, index, nodeId: index + 1, alias: `${cluster}-${index}` }));
+/** A cluster's brokers; `name`: the aliases' prefix when an environment has several backups (`backup2-0`, core/plan/pairing.ts). */
+export const brokersOf = (cluster: ClusterName, nodes: number, name: string = cluster): BrokerRef[] =>
+  Array.from({ length: nodes }, (_, index) => ({ cluster, index, nodeId: index + 1, alias: `${name}-${index}` }));
 
 export function planProxies(brokers: readonly BrokerRef[]): ProxyPlan[] {
   const links: LinkClass[] = ['mirror', 'client', 'admin'];

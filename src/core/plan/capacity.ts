@@ -11,13 +11,37 @@ const MIB = 1024 * 1024;
 export const JVM_FOOTPRINT_BYTES = 768 * MIB;
 const TOXIPROXY_AND_SLACK_BYTES = 256 * MIB;
 
-const brokers = (s: Scenario): number => clusterNames.reduce((n, c) => n + nodesOf(s.kafka, c), 0);
+/** The brokers of an environment: the primary's, and the backup's once per side (core/plan/pairing.ts). */
+const brokers = (s: Scenario, sides = 1): number => clusterNames.reduce((n, c) => n + nodesOf(s.kafka, c) * (c === 'backup' ? sides : 1), 0);
 
-export function memoryNeeded(s: Scenario): number {
+/**
+ * An environment's memory; `sides`: MM2-side paired variants, each with its own backup cluster
+ * and MM2 (core/plan/pairing.ts), so each further side costs a backup's brokers and one MM2.
+ */
+export function memoryNeeded(s: Scenario, sides = 1): number {
   // External clusters: only Toxiproxy runs here.
   if (s.external) return TOXIPROXY_AND_SLACK_BYTES;
-  const jvms = brokers(s) + Math.max(1, Object.keys(s.mirrors).length); // brokers + MM2 processes
+  const jvms = brokers(s, sides) + Math.max(sides, Object.keys(s.mirrors).length); // brokers + MM2 processes
   return jvms * JVM_FOOTPRINT_BYTES + TOXIPROXY_AND_SLACK_BYTES;
+}
+
+/**
+ * Most sides (a backup and an MM2 each) in one environment, whatever the memory: each MM2 and
+ * each broker is a JVM on the same cores, and a side's MM2 falls behind when they are too many
+ * (docs/pairing-and-shards.md, measured on 2 cores).
+ */
+export const MAX_BACKUPS_PER_ENVIRONMENT = 6;
+
+/**
+ * How many sides an environment of this scenario may hold on an engine of `engineBytes`: as many
+ * as fit twice (the next environment starts while the current one drains, run/run-drill.ts), up
+ * to `MAX_BACKUPS_PER_ENVIRONMENT`; on an engine that holds one side only once, one. An engine
+ * that does not say how much memory it has gets one.
+ */
+export function backupsPerEnvironment(s: Scenario, engineBytes: number): number {
+  let n = 1;
+  while (n < MAX_BACKUPS_PER_ENVIRONMENT && fitsTwice(s, engineBytes, n + 1)) n++;
+  return n;
 }
 
 /** null when the engine has enough memory, else the message. */
@@ -92,11 +116,11 @@ export function harnessShortfall(s: Scenario, variants: number, environments: nu
 }
 
 /**
- * Whether two environments of this scenario fit at once: the next one is started ahead only
- * then. An engine that does not say how much memory it has is not asked to hold two.
+ * Whether two environments of this scenario (with `sides` backups and MM2s each) fit at once:
+ * the next one is started ahead only then. An engine that does not say how much memory it has is not asked to hold two.
  */
-export function fitsTwice(s: Scenario, engineBytes: number): boolean {
-  return engineBytes > 0 && engineBytes >= 2 * memoryNeeded(s);
+export function fitsTwice(s: Scenario, engineBytes: number, sides = 1): boolean {
+  return engineBytes > 0 && engineBytes >= 2 * memoryNeeded(s, sides);
 }
 
 /**

@@ -288,7 +288,7 @@ export const scenarioFields = z.strictObject({
   repeat: z.int().min(1).max(100).default(1).describe('Run every cell this many times, each on fresh clusters.'),
   // core/plan/pairing.ts decides which cells share an environment.
   pairing: z.boolean().default(true)
-    .describe('Paired variants (docs/pairing-and-shards.md): cells that differ only on the consumer side (`failover.*`, `workload.consumer.*`) run in one environment per repetition — one consumer group each, all facing the same kill. `false`: one environment per cell run.'),
+    .describe('Paired variants (docs/pairing-and-shards.md): cells that differ only on the consumer side (`failover.*`, `workload.consumer.*`) run in one environment per repetition — one consumer group each, all facing the same kill; cells that differ in MM2\'s settings (`mirror.*`) share the primary, the producer and the kill, each with its own backup cluster and MM2. `false`: one environment per cell run.'),
   thresholds: thresholdsSchema,
   alarms: alarmsSchema,
 }).describe('A scenario file\'s default export (`defineScenario({...})`).');

@@ -3,7 +3,8 @@
  * phases and its consumer, on one cluster at a time. An unpaired drill has one lane; paired
  * variants have one each in a shared environment. Consumers on a killed cluster are abandoned,
  * not awaited — their requests in flight end only at their timeouts, and a real application
- * fails over without waiting — and `settle()` awaits them later. A consumer that starts late
+ * fails over without waiting — and `settle()` awaits them later. Its environment is its side's
+ * (run/cell-context.ts `DrillSide`): the backup it fails over to is its own MM2's. A consumer that starts late
  * (`join()`) starts after its scenario's start delay, supervised; `joined` settles when it has.
  */
 import type { PhaseClock } from '../../core/history/history.ts';
@@ -22,6 +23,7 @@ export class ConsumerLane implements Lane {
   readonly ctx: CellContext;
   readonly rec: CellRecorder;
   readonly phase: PhaseClock;
+  readonly side: number;
   private readonly env: DrillEnvironment;
   private readonly sup: Supervisor;
   private readonly views: (c: Cluster) => Promise<string[]>;
@@ -34,6 +36,7 @@ export class ConsumerLane implements Lane {
     this.ctx = spec.ctx;
     this.rec = spec.rec;
     this.phase = spec.phase;
+    this.side = spec.side;
     this.env = env;
     this.sup = sup;
     this.views = views;

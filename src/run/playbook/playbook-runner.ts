@@ -29,7 +29,7 @@ import { readBackup } from '../../adapters/clients/backup-reader.ts';
 import { lagBelow } from '../../adapters/clients/mirror-offsets.ts';
 import type { CellRecorder } from '../../adapters/recorder.ts';
 import { sleep, waitUntil } from '../../adapters/wait.ts';
-import type { CellContext, DrillContext, Lane, LaneSpec } from '../cell-context.ts';
+import type { CellContext, DrillContext, DrillSide, Lane, LaneSpec } from '../cell-context.ts';
 import { createDrillContext } from './drill-context.ts';
 import { standsAt } from '../drain.ts';
 import { Heals } from './heals.ts';
@@ -122,7 +122,7 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     await p.heals.healTimeline();
     await Promise.allSettled([p.samplers[Symbol.asyncDispose](), p.workload.stop(), ...d.lanes.map((l) => l.stop()), p.mirrors.close(), p.configs.stop(), p.heals[Symbol.asyncDispose]()]);
     await Promise.allSettled(d.lanes.map((l) => l.joined));
-    await d.admins.close();
+    await Promise.all(d.sides.map((side) => side.admins.close()));
   }
 }
 
@@ -156,15 +156,16 @@ async function startWorkload(d: DrillContext, p: Parts): Promise<number> {
     killed: () => p.killed.has('primary'),
   }));
   // A warm standby is on the backup before the group commits anything: MM2 never sees it empty there.
-  for (const l of d.lanes) await l.startStandby(d.admins.get('backup'));
+  for (const l of d.lanes) await l.startStandby(d.sides[l.side]!.admins.get('backup'));
   for (const l of d.lanes) l.join(`the consumer on the primary${d.lanes.length > 1 ? ` of ${l.label}` : ''}`);
   return workloadStart;
 }
 
+/** Every backup holds a record its MM2 copied. */
 async function firstReplicated(d: DrillContext): Promise<void> {
-  await waitUntil(async () => (await totalOffsets(d.admins.get('backup'), d.env.remoteTopics)) > 0, {
-    what: 'the first replicated record on the backup', timeoutMs: 120_000, logFile: d.env.mirror?.logFile, signal: d.sup.signal,
-  });
+  await Promise.all(d.sides.map((side) => waitUntil(async () => (await totalOffsets(side.admins.get('backup'), side.env.remoteTopics)) > 0, {
+    what: `the first replicated record on the backup${d.sides.length > 1 ? ` of ${side.lanes[0]!.label}` : ''}`, timeoutMs: 120_000, logFile: side.env.mirror?.logFile, signal: d.sup.signal,
+  })));
   d.sup.throwIfInterrupted('while waiting for replication');
   d.phase('mirror-replicating');
 }
@@ -233,12 +234,16 @@ async function stopWorkload(d: DrillContext, workload: Workload): Promise<string
   return `acked ${t.acked}, indeterminate ${t.indeterminate}, failed ${t.failed}`;
 }
 
-/** Without a kill, lets MM2 catch up before the backup is read, so "not replicated" means not replicated. */
+/** Without a kill, lets every MM2 catch up before its backup is read, so "not replicated" means not replicated. */
 async function catchUp(d: DrillContext, p: Parts): Promise<void> {
   if (p.killed.has('primary') || !p.mirrors.isRunning('forward')) return;
+  await Promise.all(d.sides.map((side) => catchUpSide(d, side)));
+}
+
+async function catchUpSide(d: DrillContext, side: DrillSide): Promise<void> {
   const s = d.ctx.cell.scenario;
   const topics = s.topics.map((t) => t.name);
-  const backup = d.admins.get('backup');
+  const backup = side.admins.get('backup');
   const transactional = s.workload.transactionRecords > 0;
   // MM2 restarted by the timeline copies again what it copied since its last offset flush: those
   // duplicates take offsets on the backup, so its sum passes the primary's before MM2 is done.
@@ -246,7 +251,7 @@ async function catchUp(d: DrillContext, p: Parts): Promise<void> {
   let last = -1;
   let since = Date.now();
   await waitUntil(async () => {
-    const copied = await totalOffsets(backup, d.env.remoteTopics);
+    const copied = await totalOffsets(backup, side.env.remoteTopics);
     const met = copied >= (await totalOffsets(d.admins.get('primary'), topics));
     if (met && !recopies) return true;
     // A transactional producer's commit markers take offsets on the primary that MM2 never writes
@@ -264,7 +269,7 @@ async function catchUp(d: DrillContext, p: Parts): Promise<void> {
 async function healLateFaults(d: DrillContext, heals: Heals): Promise<void> {
   const before = eventsOf(d.rec.events(), 'fault-end').length;
   await heals.healAll();
-  if (eventsOf(d.rec.events(), 'fault-end').length > before) await stableEnds(d.admins.get('backup'), d.env.remoteTopics, d.sup.signal);
+  if (eventsOf(d.rec.events(), 'fault-end').length > before) await Promise.all(d.sides.map((side) => stableEnds(side.admins.get('backup'), side.env.remoteTopics, d.sup.signal)));
 }
 
 type WhenWaiter = ReturnType<typeof whenWaiter>;
@@ -320,9 +325,10 @@ function whenWaiter(d: DrillContext, { workload, mirrors, samplers }: Pick<Parts
 async function consumerLag(d: DrillContext, lane: Lane): Promise<number> {
   const c = lane.consumerOn;
   if (!c) throw new DrillError('STEP_FAILED', 'no consumer is running');
-  const admin = d.admins.get(c.cluster);
+  const side = d.sides[lane.side]!;
+  const admin = side.admins.get(c.cluster);
   let lag = 0n;
-  for (const t of await d.views(c.cluster)) {
+  for (const t of await side.views(c.cluster)) {
     const committed = await committedOffsets(admin, c.run.groupId, t);
     for (const [p, end] of Object.entries(await endOffsets(admin, t))) {
       const at = standsAt(c.run, tpKey(t, p), committed[p]);
@@ -337,12 +343,18 @@ async function verify(d: DrillContext, killed: ReadonlySet<Cluster>): Promise<vo
   const { ctx, env, rec } = d;
   const label = cellLabel(ctx);
   if (!d.explicit) {
-    const step = ctx.progress.step(`${label} verify: read the backup end to end`);
-    const read = await readBackup({ kafka: env.backup.kafka('admin', 'mm2-drill-verify', env.kafkaLog), admin: d.admins.get('backup'), topics: env.remoteTopics, recorder: rec, timeoutMs: 120_000, signal: d.sup.signal });
-    d.sup.throwIfInterrupted('while reading the backup');
-    rec.emit({ type: 'read-complete', what: 'backup', complete: read.complete, detail: read.detail });
+    // Each backup is read into its own side's histories only: its records are no other variant's.
+    const many = d.sides.length > 1;
+    const step = ctx.progress.step(`${label} verify: read ${many ? `each of the ${d.sides.length} backups` : 'the backup'} end to end`);
+    const details: string[] = [];
+    for (const side of d.sides) {
+      const read = await readBackup({ kafka: side.env.backup.kafka('admin', 'mm2-drill-verify', env.kafkaLog), admin: side.admins.get('backup'), topics: side.env.remoteTopics, recorder: side.rec, timeoutMs: 120_000, signal: d.sup.signal });
+      d.sup.throwIfInterrupted('while reading the backup');
+      side.rec.emit({ type: 'read-complete', what: 'backup', complete: read.complete, detail: read.detail });
+      details.push(many ? `${side.lanes[0]!.label} ${read.detail}` : read.detail);
+    }
     d.phase('verify-done');
-    step(read.detail);
+    step(details.join('; '));
     return;
   }
   const step = ctx.progress.step(`${label} verify: read both clusters end to end`);

@@ -15,6 +15,8 @@ import { invokeFault } from '../../adapters/containers/nemesis.ts';
 import { drain } from '../drain.ts';
 import { failover } from '../failover.ts';
 import type { StepActions, StepDeps } from './step-context.ts';
+import type { DrillSide, Lane } from '../cell-context.ts';
+import type { CellRecorder } from '../../adapters/recorder.ts';
 import { topicActions } from './topic-steps.ts';
 import { waitUntil } from '../../adapters/wait.ts';
 import { DrillError } from '../../core/errors.ts';
@@ -45,17 +47,22 @@ export function stepActions(x: StepDeps): StepActions {
   const groupId = s.workload.consumer.groupId;
   const topics = s.topics.map((t) => t.name);
 
-  /** End offsets and each lane's group's committed offsets on every live cluster (a failed look-up is left out: the step must happen on time). */
+  /**
+   * End offsets and each lane's group's committed offsets on every live cluster (a failed look-up
+   * is left out: the step must happen on time): the primary's in every lane's history, a backup's
+   * in its own side's only.
+   */
   const snapshot = async (labels: OffsetsSnapshot) => {
-    const take = async (c: Cluster, t: string) => {
-      const admin = d.admins.get(c);
-      const [end, ...committed] = await Promise.allSettled([endOffsets(admin, t), ...d.lanes.map((l) => committedOffsets(admin, l.groupId, t))]);
-      if (end.status === 'fulfilled') d.rec.emit({ type: 'offsets', label: labels.end, cluster: c, topic: t, offsets: end.value });
-      for (const [i, r] of committed.entries()) if (r.status === 'fulfilled') d.lanes[i]!.rec.emit({ type: 'offsets', label: labels.committed, cluster: c, topic: t, offsets: r.value });
+    const take = async (side: DrillSide, rec: CellRecorder, lanes: readonly Lane[], c: Cluster, t: string) => {
+      const admin = side.admins.get(c);
+      const [end, ...committed] = await Promise.allSettled([endOffsets(admin, t), ...lanes.map((l) => committedOffsets(admin, l.groupId, t))]);
+      if (end.status === 'fulfilled') rec.emit({ type: 'offsets', label: labels.end, cluster: c, topic: t, offsets: end.value });
+      for (const [i, r] of committed.entries()) if (r.status === 'fulfilled') lanes[i]!.rec.emit({ type: 'offsets', label: labels.committed, cluster: c, topic: t, offsets: r.value });
     };
     const live = (['primary', 'backup'] as const).filter((c) => !x.killed.has(c));
-    const pairs = (await Promise.all(live.map(async (c) => (await d.views(c)).map((t) => [c, t] as const)))).flat();
-    await Promise.all(pairs.map(([c, t]) => take(c, t)));
+    const reads = await Promise.all(live.flatMap((c) => (c === 'primary' ? [{ side: d.sides[0]!, rec: d.rec, lanes: d.lanes }] : d.sides.map((side) => ({ side, rec: side.rec, lanes: side.lanes })))
+      .map(async (r) => (await r.side.views(c)).map((t) => () => take(r.side, r.rec, r.lanes, c, t)))));
+    await Promise.all(reads.flat().map((read) => read()));
   };
 
   return {
@@ -100,10 +107,11 @@ export function stepActions(x: StepDeps): StepActions {
       const from = lane.consumerOn?.cluster;
       await x.configs.snapshot(`at ${stepLabel(step, index)}`);
       await lane.stopConsuming();
-      const on = await d.views(step.to);
+      const side = d.sides[lane.side]!;
+      const on = await side.views(step.to);
       if (step.to === 'backup') {
-        // Across the forward flow: any failover strategy (run/failover.ts).
-        const run = await failover({ ctx: lane.ctx, env: d.env, rec: lane.rec, phase: lane.phase, backupAdmin: d.admins.get('backup'), strategy: step.strategy, topics: on, handOver: () => lane.handOver() });
+        // Across the forward flow, to the lane's own backup: any failover strategy (run/failover.ts).
+        const run = await failover({ ctx: lane.ctx, env: side.env, rec: lane.rec, phase: lane.phase, backupAdmin: side.admins.get('backup'), strategy: step.strategy, topics: on, handOver: () => lane.handOver() });
         lane.adoptConsumer('backup', run);
         return `group ${run.groupId}${from ? ` from ${from}` : ''} on ${on.join(', ')} (${step.strategy})`;
       }
@@ -207,9 +215,11 @@ export function stepActions(x: StepDeps): StepActions {
       lane.phase('drain-started');
       const c = lane.consumerOn;
       if (!c) return 'no consumer was running';
-      const on = await d.views(c.cluster);
+      // The lane's own backup (MM2-side paired variants each drain theirs).
+      const side = d.sides[lane.side]!;
+      const on = await side.views(c.cluster);
       const progress = d.ctx.progress.step(`${lane.label} drain on the ${c.cluster}`);
-      const drained = await drain({ admin: d.admins.get(c.cluster), consumer: c.run, groupId: c.run.groupId, topics: on, timeoutMs: lane.scenario.failover.drainTimeoutSeconds * 1000, signal: d.sup.signal });
+      const drained = await drain({ admin: side.admins.get(c.cluster), consumer: c.run, groupId: c.run.groupId, topics: on, timeoutMs: lane.scenario.failover.drainTimeoutSeconds * 1000, signal: d.sup.signal });
       x.throwIfInterrupted('during the drain');
       lane.rec.emit({ type: 'read-complete', what: 'drain', complete: drained.complete, detail: drained.detail });
       for (const l of drained.last) {

@@ -5,7 +5,9 @@
  * scenario has alarms — watched like an operator's monitoring would — and the forward flow's offset
  * syncs (adapters/clients/offset-sync-reader.ts), read up to just before their cluster is killed.
  * A team's MM2 between external clusters names its syncs topic after a target alias the scenario
- * does not give: its syncs are not read (their checks are `unknown`), never guessed.
+ * does not give: its syncs are not read (their checks are `unknown`), never guessed. With several
+ * sides (core/plan/pairing.ts) each lane's lag is its own backup's, and each side's syncs are read
+ * from its own MM2's topic into its own lanes' histories.
  */
 import type { SignalName } from '../../core/history/health-signals.ts';
 import { ackedOffsets } from '../../core/checker/lag.ts';
@@ -28,7 +30,7 @@ export class Samplers implements AsyncDisposable {
   private lagStopped = false;
   private health: HealthMonitor | undefined;
   private readonly acls: { stop(): Promise<void> } | undefined;
-  private syncs: { readonly cluster: Cluster; readonly reader: OffsetSyncReader } | undefined;
+  private syncs: { readonly cluster: Cluster; readonly reader: OffsetSyncReader }[] = [];
 
   private constructor(d: DrillContext, lagSamplers: readonly LagSampler[], acls?: { stop(): Promise<void> }) {
     this.d = d;
@@ -36,24 +38,26 @@ export class Samplers implements AsyncDisposable {
     this.acls = acls;
   }
 
-  /** Follows the forward flow's offset syncs from now on (not between external clusters: the topic's name is not known there). */
+  /** Follows each side's forward flow's offset syncs from now on (not between external clusters: the topic's name is not known there). */
   followSyncs(): void {
-    const { ctx, admins, rec, sup } = this.d;
+    const { ctx, sides, sup } = this.d;
     const s = ctx.cell.scenario;
-    if (s.external || this.syncs) return;
-    const where = offsetSyncsTopic(flowProperties(s));
-    this.syncs = {
-      cluster: where.cluster,
-      reader: followOffsetSyncs({
-        kafka: admins.client(where.cluster), admin: () => admins.get(where.cluster), topic: where.topic,
-        sourceTopics: new Set(s.topics.map((t) => t.name)), recorder: rec, signal: sup.signal,
-      }),
-    };
+    if (s.external || this.syncs.length) return;
+    this.syncs = sides.map(({ admins, rec, lanes }) => {
+      const where = offsetSyncsTopic(flowProperties(lanes[0]!.scenario));
+      return {
+        cluster: where.cluster,
+        reader: followOffsetSyncs({
+          kafka: admins.client(where.cluster), admin: () => admins.get(where.cluster), topic: where.topic,
+          sourceTopics: new Set(s.topics.map((t) => t.name)), recorder: rec, signal: sup.signal,
+        }),
+      };
+    });
   }
 
   /** Just before `cluster` is killed: the offset syncs on it are read to their end, then no more. */
   async beforeKill(cluster: Cluster): Promise<void> {
-    if (this.syncs?.cluster === cluster) await this.syncs.reader.settle(SYNCS_SETTLE_MS);
+    await Promise.all(this.syncs.filter((x) => x.cluster === cluster).map((x) => x.reader.settle(SYNCS_SETTLE_MS)));
   }
 
   /** Starts every lane's lag sampler, and on secured clusters the ACL readings of both clusters (live ones only). */
@@ -63,9 +67,12 @@ export class Samplers implements AsyncDisposable {
     // Behind a transactional producer the lag counts the acked records, not the offsets its commit markers take.
     const acked = s.workload.transactionRecords > 0 ? () => ackedOffsets(d.rec.events()) : undefined;
     const acls = s.kafka.security && !s.external ? startAclSampler({ admin: (c) => d.admins.get(c), readable: (c) => !killed.has(c), recorder: d.rec }) : undefined;
-    return new Samplers(d, d.lanes.map((l) => startLagSampler({
-      primary: () => d.admins.get('primary'), backup: () => d.admins.get('backup'), topics, remoteTopics: d.env.remoteTopics, groupId: l.groupId, recorder: l.rec, acked,
-    })), acls);
+    return new Samplers(d, d.lanes.map((l) => {
+      const side = d.sides[l.side]!;
+      return startLagSampler({
+        primary: () => d.admins.get('primary'), backup: () => side.admins.get('backup'), topics, remoteTopics: side.env.remoteTopics, groupId: l.groupId, recorder: l.rec, acked,
+      });
+    }), acls);
   }
 
   /** Starts MM2's health monitor when the scenario has alarms on it, each lane with its own group. */
@@ -112,11 +119,11 @@ export class Samplers implements AsyncDisposable {
     await this.stopLag();
     await this.health?.stop();
     await this.acls?.stop();
-    await this.syncs?.reader.settle(SYNCS_SETTLE_MS);
+    await Promise.all(this.syncs.map((x) => x.reader.settle(SYNCS_SETTLE_MS)));
   }
 
   /** On the way out: both at once. */
   async [Symbol.asyncDispose](): Promise<void> {
-    await Promise.all([this.stopLag(), this.health?.stop(), this.acls?.stop(), this.syncs?.reader.stop()]);
+    await Promise.all([this.stopLag(), this.health?.stop(), this.acls?.stop(), ...this.syncs.map((x) => x.reader.stop())]);
   }
 }
