@@ -101,7 +101,8 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     };
     const faultless = ctx.cell.scenario.timeline.every((x) => x.action === 'kill-primary');
     await runSteps(d, book.steps, { actions, waitFor: whenWaiter(d, p), workloadStart, beforeFinal: faultless ? becameQuiet : () => undefined });
-    progress(await stopWorkload(d, p.workload));
+    await p.workload.stopProducing();
+    const settled = settleWorkload(d, p.workload);
     await catchUp(d, p);
     await p.samplers.stop();
     await p.configs.stop();
@@ -110,6 +111,7 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     // A killed external cluster's client proxies stay disabled: that cut is the kill, not a fault left on.
     const leftOnProxies = await proxyProblems(env.toxiproxy.api, new Set(env.plan.filter((x) => killed.has(x.broker.cluster)).map((x) => x.name)));
     await verify(d, killed);
+    progress(await settled);
     const faultProblems = [...p.heals.problems, ...leftOnProxies];
     if (faultProblems.length > 0) {
       throw new DrillError('FAULT_FAILED', `the timeline did not run as written: ${faultProblems.join('; ')}`, { fix: 'see toxiproxy.log and the container logs of this cell' });
@@ -224,9 +226,14 @@ function perform<A extends PlaybookStep['action']>(actions: StepActions, action:
   return actions[action](step, index, lane);
 }
 
-/** Stops the producers and awaits every client abandoned at a kill; returns the totals. */
-async function stopWorkload(d: DrillContext, workload: Workload): Promise<string> {
-  await workload.stopProducing();
+/**
+ * Awaits every client abandoned at a kill; returns the producers' totals. They end only when
+ * their requests to the dead cluster fail — at kafkajs's request timeout when nothing closes the
+ * connection — and the verification read needs none of their outcomes: the caller reads while
+ * they end, and the cell ends only once they have, each outcome recorded (an ack, or
+ * `indeterminate` for a request that timed out).
+ */
+async function settleWorkload(d: DrillContext, workload: Workload): Promise<string> {
   await Promise.all([workload.settle(), ...d.lanes.map((l) => l.settle())]);
   const t = workload.totals;
   return `acked ${t.acked}, indeterminate ${t.indeterminate}, failed ${t.failed}`;
