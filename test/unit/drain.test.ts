@@ -17,12 +17,12 @@ function backup(writes: readonly { atMs: number; end: number }[], lagMs: number)
   } as unknown as Admin;
   const positions = new Map<string, bigint>();
   const consumer = {
-    groupId: 'g', delivered: () => 0, stop: async () => undefined, consumer: null as never,
+    groupId: 'g', delivered: () => 0,
     get positions() {
       positions.set('primary.orders/0', BigInt(endAt(Date.now() - lagMs)));
       return positions;
     },
-  } as RunningConsumer;
+  } as unknown as RunningConsumer;
   return { admin, consumer };
 }
 

@@ -131,6 +131,12 @@ export function onBatchEnd(consumer: Consumer, f: (topic: string, partition: num
 }
 
 /** Disconnects without letting a dead broker hold the drill up. */
+/** A client given up with its killed cluster (`abandon`): when what it did is recorded, and when it is gone. */
+export interface Abandoned {
+  readonly recorded: Promise<void>;
+  readonly closed: Promise<void>;
+}
+
 export async function closeQuietly(c: { disconnect(): Promise<void> }, ms = 5000): Promise<void> {
   await Promise.race([c.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
 }

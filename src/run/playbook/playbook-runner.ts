@@ -55,6 +55,12 @@ export interface PlaybookRun {
    * measure anything time-critical.
    */
   readonly onQuiet?: (() => void) | undefined;
+  /**
+   * Handed, as the drill ends, what resolves once the clients abandoned at a kill are gone (their
+   * requests to the dead cluster end only at their timeouts): the environment is removed only
+   * after, so that no retry of theirs reaches a later environment's Toxiproxy on the same host port.
+   */
+  readonly onAbandoned?: ((gone: Promise<unknown>) => void) | undefined;
 }
 
 /** What the stages of a drill act on, beside its context. */
@@ -124,6 +130,7 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     await p.heals.healTimeline();
     await Promise.allSettled([p.samplers[Symbol.asyncDispose](), p.workload.stop(), ...d.lanes.map((l) => l.stop()), p.mirrors.close(), p.configs.stop(), p.heals[Symbol.asyncDispose]()]);
     await Promise.allSettled(d.lanes.map((l) => l.joined));
+    book.onAbandoned?.(Promise.allSettled([p.workload.closed(), ...d.lanes.map((l) => l.closed())]));
     await d.admins.close();
   }
 }
@@ -227,11 +234,9 @@ function perform<A extends PlaybookStep['action']>(actions: StepActions, action:
 }
 
 /**
- * Awaits every client abandoned at a kill; returns the producers' totals. They end only when
- * their requests to the dead cluster fail — at kafkajs's request timeout when nothing closes the
- * connection — and the verification read needs none of their outcomes: the caller reads while
- * they end, and the cell ends only once they have, each outcome recorded (an ack, or
- * `indeterminate` for a request that timed out).
+ * Awaits what the clients abandoned at a kill did being recorded — their sends' outcomes, within
+ * their grace (run/workload.ts), and their final positions — and returns the producers' totals.
+ * The verification read needs none of it: the caller reads meanwhile.
  */
 async function settleWorkload(d: DrillContext, workload: Workload): Promise<string> {
   await Promise.all([workload.settle(), ...d.lanes.map((l) => l.settle())]);
