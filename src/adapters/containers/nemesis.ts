@@ -112,7 +112,6 @@ export async function restartMirror(t: NemesisTargets, f: Extract<Fault, { fault
   await mm2.start();
 }
 
-/** Problems left on the proxies after healing (must be none): disabled proxies, remaining toxics. */
 /**
  * How long the toxics on these proxies can hold back an answer already on its way (ms): the
  * latency and jitter of their `latency` toxics, summed; null when another toxic is on one of them
@@ -129,6 +128,7 @@ export async function answerDelayBound(toxiproxy: Toxiproxy, names: ReadonlySet<
   return bound;
 }
 
+/** Problems left on the proxies after healing (must be none): disabled proxies, remaining toxics. */
 export async function proxyProblems(toxiproxy: Toxiproxy, cutOff: ReadonlySet<string> = new Set()): Promise<string[]> {
   // Straight from Toxiproxy's API: the client's proxy objects do not carry their toxics.
   const res = await fetch(`${toxiproxy.host}/proxies`);
