@@ -77,8 +77,10 @@ export interface Lane extends LaneSpec {
   adoptConsumer(c: Cluster, run: RunningConsumer): void;
   /** Stops the consumer; `abandon`: without awaiting it (its cluster is killed), `settle()` awaits it later. */
   stopConsuming(abandon?: boolean): Promise<void>;
-  /** Awaits the consumers abandoned so far. */
+  /** Awaits the final positions of the consumers abandoned so far. */
   settle(): Promise<void>;
+  /** Awaits the kafkajs clients of the consumers abandoned so far being gone. */
+  closed(): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -135,15 +135,17 @@ export function startCells(unit: UnitContext): StartedCells {
       return left;
     },
   });
+  /** The clients a drill abandoned at a kill, until they are gone (run/playbook/playbook-runner.ts `onAbandoned`). */
+  const abandoned: Promise<unknown>[] = [];
   // A release never rejects: what it could not remove, the run's last sweep by label removes.
-  const released = () => release().catch((e: unknown) => warn(`removing the environment: ${e instanceof Error ? e.message : String(e)}`));
+  const released = () => Promise.allSettled(abandoned).then(release).catch((e: unknown) => warn(`removing the environment: ${e instanceof Error ? e.message : String(e)}`));
 
   const play = async (onQuiet?: () => void): Promise<CellResult[]> => {
     try {
       const started = await starting;
       // Started ahead, while the drill was being stopped: nothing of it runs.
       if (unit.signal.aborted) throw new DrillError('INTERRUPTED', 'interrupted before the playbook started');
-      await runPlaybook(started, variants, { ctx, rec, phase }, { ...(playbook ? { steps: playbook, explicit: true } : { steps: defaultPlaybook(s), explicit: false }), onQuiet });
+      await runPlaybook(started, variants, { ctx, rec, phase }, { ...(playbook ? { steps: playbook, explicit: true } : { steps: defaultPlaybook(s), explicit: false }), onQuiet, onAbandoned: (gone) => abandoned.push(gone) });
       return variants.map((v) => {
         v.rec.emit({ type: 'cell-end', status: 'completed' });
         const input = checkInput(v.rec.events(), startedAt);

@@ -1,15 +1,21 @@
 /**
  * The producers a playbook moves: one on the primary to begin with, and one more for each
  * `start-producers` step (active-active: producers writing on both clusters). The consumer
- * groups are the lanes' (run/playbook/lane.ts). A producer on a killed cluster is abandoned, not awaited —
- * its requests in flight end only at their timeouts, and a real application fails over without
- * waiting — and `settle()` awaits it later.
+ * groups are the lanes' (run/playbook/lane.ts). A producer on a killed cluster is abandoned, not
+ * awaited — a real application fails over without waiting: its sends in flight have a grace
+ * (`graceAfterKill`) to be answered, what is unanswered then is recorded indeterminate, and
+ * `settle()` awaits that; its client, whose requests to the dead cluster end only at their
+ * timeouts, is gone at `closed()`.
  */
 import type { Cluster } from '../core/scenario/playbook.ts';
 import { topicRates } from '../core/scenario/scenario.ts';
 import { startProducer, type RunningProducer } from '../adapters/clients/producer.ts';
 import { startProducerProcesses } from '../adapters/clients/producer-processes.ts';
+import { answerDelayBound } from '../adapters/containers/nemesis.ts';
 import type { DrillContext } from './cell-context.ts';
+
+/** What an answer already on its way needs beyond the toxics' delays (`graceAfterKill`). */
+const ANSWER_MARGIN_MS = 5000;
 
 export class Workload {
   private readonly d: DrillContext;
@@ -22,6 +28,7 @@ export class Workload {
   private readonly pending: Promise<unknown>[] = [];
   /** Stopped producer processes whose outcomes are not yet in the history (`recordApart`). */
   private readonly unrecorded: (() => void)[] = [];
+  private readonly closing: Promise<unknown>[] = [];
   readonly totals = { acked: 0, failed: 0, indeterminate: 0 };
 
   constructor(d: DrillContext) {
@@ -78,25 +85,44 @@ export class Workload {
     this.running = this.running.filter((p) => !stopped.includes(p));
     if (opts.abandon) this.displaced += stopped.length;
     else if (opts.only === undefined && opts.except === undefined) this.displaced = 0;
+    const grace = opts.abandon && opts.only !== undefined && stopped.length > 0 ? await this.graceAfterKill(opts.only) : null;
     for (const { run } of stopped) {
       const ackedAtStop = run.stats.acked;
       this.totals.acked += ackedAtStop;
-      const stopping = run.stop().then(() => {
+      const count = () => {
         // Acks of the sends in flight at the stop (and a producer process's last count).
         this.totals.acked += run.stats.acked - ackedAtStop;
         this.totals.failed += run.stats.failed;
         this.totals.indeterminate += run.stats.indeterminate;
-      }).finally(() => {
-        // What they recorded is the history's, whatever became of them.
+      };
+      // What producer processes recorded apart is the history's, whatever became of them.
+      const keep = () => {
         if (run.record) this.unrecorded.push(() => run.record!());
-      });
-      if (opts.abandon) this.pending.push(this.d.sup.watch(stopping, 'stopping the producer of a killed cluster'));
-      else await stopping;
+      };
+      if (opts.abandon) {
+        const abandoned = run.abandon(grace);
+        this.pending.push(this.d.sup.watch(abandoned.recorded.then(count).finally(keep), 'stopping the producer of a killed cluster'));
+        this.closing.push(abandoned.closed);
+      } else await run.stop().then(count).finally(keep);
     }
     return stopped.length;
   }
 
-  /** Awaits the clients abandoned so far. */
+  /**
+   * How long the sends in flight when `c` was killed may still be answered: an answer its broker
+   * sent before it died reaches the client through Toxiproxy, which then closes the connection
+   * (kafkajs fails the request, "Closed connection": 1–5.4 s after the kill on a loaded 2-core
+   * machine), later than that only as long as the toxics on the client path hold it back. Null
+   * (wait until the requests end) when a toxic there has no such bound.
+   */
+  private async graceAfterKill(c: Cluster): Promise<number | null> {
+    const { env } = this.d;
+    const proxies = new Set(env.plan.filter((x) => x.broker.cluster === c && x.link === 'client').map((x) => x.name));
+    const held = await answerDelayBound(env.toxiproxy.api, proxies).catch(() => null);
+    return held === null ? null : ANSWER_MARGIN_MS + held;
+  }
+
+  /** Awaits the outcomes of the producers abandoned so far. */
   async settle(): Promise<void> {
     await Promise.allSettled(this.pending.splice(0));
   }
@@ -107,6 +133,11 @@ export class Workload {
    */
   recordApart(): void {
     for (const record of this.unrecorded.splice(0)) record();
+  }
+
+  /** Awaits the clients of the producers abandoned so far being gone. */
+  async closed(): Promise<void> {
+    await Promise.allSettled(this.closing.splice(0));
   }
 
   async stop(): Promise<void> {

@@ -78,6 +78,16 @@ describe('mm2.properties', () => {
     expect(q).not.toHaveProperty('primary->backup.replication.factor');
     expect(q['replication.factor']).toBe(1);
   });
+  it('gives each herder one partition for its Connect offsets and status topics, unless the scenario sets them', () => {
+    const p = mirrorProperties(parseScenario({ name: 'x' }, 't'), ep);
+    for (const c of ['primary', 'backup']) expect(p).toMatchObject({ [`${c}.offset.storage.partitions`]: 1, [`${c}.status.storage.partitions`]: 1 });
+    // A top-level key would be the scenario's: the per-target ones would override it.
+    const own = mirrorProperties(parseScenario({ name: 'x', mirror: { properties: { 'offset.storage.partitions': 25, 'backup.status.storage.partitions': 5 } } }, 't'), ep);
+    expect(own).not.toHaveProperty('backup.offset.storage.partitions');
+    expect(own).not.toHaveProperty('primary.offset.storage.partitions');
+    expect(own['backup.status.storage.partitions']).toBe(5);
+    expect(own['primary.status.storage.partitions']).toBe(1);
+  });
   it('names remote topics per policy', () => {
     expect(remoteTopicName('default', 'orders')).toBe('primary.orders');
     expect(remoteTopicName('identity', 'orders')).toBe('orders');

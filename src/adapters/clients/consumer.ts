@@ -10,7 +10,7 @@ import type { ConsumerPhase } from '../../core/history/history.ts';
 import { parseTp, tpKey } from '../../core/history/topic-partition.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
 import type { CellRecorder } from '../recorder.ts';
-import { closeQuietly, coordinatorError, kafkaErrorTypes, onBatchEnd } from './kafka-client.ts';
+import { closeQuietly, coordinatorError, kafkaErrorTypes, onBatchEnd, type Abandoned } from './kafka-client.ts';
 import { isAuthorizationError } from '../../core/kafka/acl.ts';
 import { sleep } from '../wait.ts';
 
@@ -34,6 +34,12 @@ export interface RunningConsumer {
   readonly positions: ReadonlyMap<string, bigint>;
   readonly delivered: () => number;
   stop(): Promise<void>;
+  /**
+   * Its cluster was killed: stops delivering at once and records its final positions as soon as
+   * no delivery is half done (`recorded`); the kafkajs consumer's stop and disconnect, which wait
+   * on the dead coordinator up to their bounds, go on until `closed`.
+   */
+  abandon(): Abandoned;
 }
 
 export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer> {
@@ -50,6 +56,8 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
   const positions = new Map<string, bigint>();
   const committed = new Map<string, bigint>();
   let delivered = 0;
+  /** A delivery recorded whose position is not yet set (a processing delay runs between them). */
+  let handling = false;
 
   const commit = async () => {
     const changed = [...positions].filter(([k, off]) => committed.get(k) !== off);
@@ -132,12 +140,17 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
           if (stopped || !isRunning() || isStale()) return;
           const id = decodeId(message.headers?.[ID_HEADER], message.value?.toString());
           if (delivered++ === 0) o.onFirstDelivery?.();
-          o.recorder.emit({
-            type: 'deliver', id: id ?? `(undecodable ${key}@${message.offset})`, phase: o.phase, topic: batch.topic, partition: batch.partition,
-            offset: message.offset, ts: Number(message.timestamp),
-          });
-          if (cfg.processingDelayMs > 0) await sleep(cfg.processingDelayMs);
-          positions.set(key, BigInt(message.offset) + 1n);
+          handling = true;
+          try {
+            o.recorder.emit({
+              type: 'deliver', id: id ?? `(undecodable ${key}@${message.offset})`, phase: o.phase, topic: batch.topic, partition: batch.partition,
+              offset: message.offset, ts: Number(message.timestamp),
+            });
+            if (cfg.processingDelayMs > 0) await sleep(cfg.processingDelayMs);
+            positions.set(key, BigInt(message.offset) + 1n);
+          } finally {
+            handling = false;
+          }
           resolveOffset(message.offset);
           await heartbeat();
         }
@@ -151,6 +164,17 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
   });
   const intervalMs = cfg.commit === 'auto' ? 5000 : cfg.commitIntervalMs;
   const timer = cfg.commit === 'batch' ? undefined : setInterval(() => void commit(), intervalMs);
+  const halt = () => {
+    stopped = true;
+    clearInterval(timer);
+    clearTimeout(retry);
+  };
+  const close = async () => {
+    await Promise.race([consumer.stop().catch(() => undefined), sleep(5000)]);
+    await closeQuietly(consumer);
+  };
+  // Where it stood and what it counted: the ledger's final positions and a cross-check of the deliveries.
+  const recordPositions = () => o.recorder.emit({ type: 'positions', phase: o.phase, offsets: Object.fromEntries([...positions].map(([k, off]) => [k, String(off)])), delivered });
   return {
     get consumer() {
       return consumer;
@@ -160,13 +184,19 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
     delivered: () => delivered,
     stop: async () => {
       if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      clearTimeout(retry);
-      await Promise.race([consumer.stop().catch(() => undefined), sleep(5000)]);
-      await closeQuietly(consumer);
-      // Where it stood and what it counted: the ledger's final positions and a cross-check of the deliveries.
-      o.recorder.emit({ type: 'positions', phase: o.phase, offsets: Object.fromEntries([...positions].map(([k, off]) => [k, String(off)])), delivered });
+      halt();
+      await close();
+      recordPositions();
+    },
+    abandon: () => {
+      if (stopped) return { recorded: Promise.resolve(), closed: Promise.resolve() };
+      halt();
+      const recorded = (async () => {
+        // Stopped, it delivers nothing more: only a delivery half done can still move a position.
+        while (handling) await sleep(10);
+        recordPositions();
+      })();
+      return { recorded, closed: close() };
     },
   };
 }

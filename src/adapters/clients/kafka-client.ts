@@ -164,6 +164,12 @@ export function onBatchEnd(consumer: Consumer, f: (topic: string, partition: num
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => f(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n, payload.batchSize));
 }
 
+/** A client given up with its killed cluster (`abandon`): when what it did is recorded, and when it is gone. */
+export interface Abandoned {
+  readonly recorded: Promise<void>;
+  readonly closed: Promise<void>;
+}
+
 /** Disconnects without letting a dead broker hold the drill up. */
 export async function closeQuietly(c: { disconnect(): Promise<void> }, ms = 5000): Promise<void> {
   await Promise.race([c.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);

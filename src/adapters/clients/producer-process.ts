@@ -27,9 +27,12 @@ async function run(o: ProcessStart): Promise<void> {
     process.exit(1);
   }
   const timer = setInterval(() => void send({ type: 'stats', stats: { ...producer.stats } }), STATS_EVERY_MS);
-  const stop = () => (stopping ??= (async () => {
+  // Abandoned (its cluster was killed): its sends in flight get their grace, then the process
+  // ends, and with it every connection kafkajs still holds to the dead cluster.
+  const stop = (graceMs?: number | null) => (stopping ??= (async () => {
     clearInterval(timer);
-    await producer.stop();
+    if (graceMs === undefined) await producer.stop();
+    else await producer.abandon(graceMs).recorded;
     await history.close();
     await send({ type: 'stopped', stats: { ...producer.stats } });
     // kafkajs may leave sockets or timers behind: the process's work is done.
@@ -38,6 +41,7 @@ async function run(o: ProcessStart): Promise<void> {
   process.on('message', (m: FromParent) => {
     if (m.type === 'resize') producer.resize(m.topic, m.partitions);
     else if (m.type === 'stop') void stop();
+    else if (m.type === 'abandon') void stop(m.graceMs);
   });
   process.on('disconnect', () => void stop());
   await send({ type: 'started' });

@@ -28,7 +28,7 @@ export interface ProcessStart extends Omit<ProducerOptions, 'kafka' | 'recorder'
   readonly cell: string;
 }
 
-export type FromParent = { type: 'start'; start: ProcessStart } | { type: 'resize'; topic: string; partitions: number } | { type: 'stop' };
+export type FromParent = { type: 'start'; start: ProcessStart } | { type: 'resize'; topic: string; partitions: number } | { type: 'stop' } | { type: 'abandon'; graceMs: number | null };
 export type ToParent = { type: 'started' } | { type: 'start-failed'; error: string } | { type: 'stats'; stats: Stats } | { type: 'stopped'; stats: Stats };
 
 export interface ProcessesOptions extends Omit<ProducerOptions, 'kafka' | 'lanes'> {
@@ -95,6 +95,13 @@ export async function startProducerProcesses(o: ProcessesOptions): Promise<Runni
     throw new Error(failed);
   }
 
+  /** Tells every process to stop (or to give up its sends in flight) and awaits their ends: each process's clients end with it. */
+  const ended = async (m: FromParent): Promise<void> => {
+    for (const c of children) if (c.proc.connected) c.proc.send(m);
+    const codes = await Promise.all(children.map((c) => c.exited));
+    const broken = children.findIndex((c, k) => !c.stopped || codes[k] !== 0);
+    if (broken >= 0) throw problem(children[broken]!, broken, `ended without stopping cleanly (exit code ${codes[broken]})`);
+  };
   const sum = (k: keyof Stats) => children.reduce((n, c) => n + c.stats[k], 0);
   return {
     stats: { get acked() { return sum('acked'); }, get failed() { return sum('failed'); }, get indeterminate() { return sum('indeterminate'); } },
@@ -102,11 +109,10 @@ export async function startProducerProcesses(o: ProcessesOptions): Promise<Runni
       for (const c of children) if (c.proc.connected) c.proc.send({ type: 'resize', topic, partitions } satisfies FromParent);
     },
     record,
-    stop: async () => {
-      for (const c of children) if (c.proc.connected) c.proc.send({ type: 'stop' } satisfies FromParent);
-      const codes = await Promise.all(children.map((c) => c.exited));
-      const broken = children.findIndex((c, k) => !c.stopped || codes[k] !== 0);
-      if (broken >= 0) throw problem(children[broken]!, broken, `ended without stopping cleanly (exit code ${codes[broken]})`);
+    stop: () => ended({ type: 'stop' }),
+    abandon: (graceMs) => {
+      const done = ended({ type: 'abandon', graceMs });
+      return { recorded: done, closed: done.catch(() => undefined) };
     },
   };
 }

@@ -18,7 +18,7 @@ import { FULL_SEND, laneCount, laneOf, sendOffsets } from '../../core/kafka/prod
 import { backlogCap, encodeMessage, ID_HEADER, sendCap } from '../../core/history/message.ts';
 import { produceOutcome } from '../../core/kafka/produce-outcome.ts';
 import { isAuthorizationError } from '../../core/kafka/acl.ts';
-import { kafkaErrorTypes } from './kafka-client.ts';
+import { kafkaErrorTypes, type Abandoned } from './kafka-client.ts';
 import { sleep } from '../wait.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
 
@@ -38,6 +38,15 @@ export interface ProducerOptions {
 export interface RunningProducer {
   /** Stops issuing new sends and waits for the batch in flight to resolve. */
   stop(): Promise<void>;
+  /**
+   * Its cluster was killed: stops issuing new sends, and gives those in flight `graceMs` to be
+   * answered (null: until they end, as `stop`). What is still unanswered then is recorded
+   * `indeterminate` — the broker may have written it before it died — and an answer after that
+   * is ignored. `recorded` resolves once every message sent has its outcome in the history;
+   * `closed` once the client is gone: kafkajs retries a request to a dead broker on a new
+   * connection, which Toxiproxy accepts and holds, so that ends only at its request timeout.
+   */
+  abandon(graceMs: number | null): Abandoned;
   /** The topic now has this many partitions (recreated or grown): later messages spread over all of them. */
   resize(topic: string, partitions: number): void;
   readonly stats: { acked: number; failed: number; indeterminate: number };
@@ -86,6 +95,8 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   const lanes: Lane[] = Array.from({ length: perTransaction > 0 ? 1 : (o.lanes ?? laneCount(topics.map((t) => ({ partitions: t.partitions, sendCap: sendCap(t.messageBytes) })), false)) }, () => ({ producer: create(), renew: false, renewing: null, inFlight: new Set(), queue: [] }));
   const stats = { acked: 0, failed: 0, indeterminate: 0 };
   let stopping = false;
+  /** The sends not answered yet: an abandoned producer records these as indeterminate once its grace is over. */
+  const unanswered = new Set<readonly Message[]>();
   /** Refused by the authorizer since the last accepted send: one `auth-error` per refusal spell. */
   let refused = false;
   const noteRefusal = (denial: string | undefined) => {
@@ -120,6 +131,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   }
   let seq = 0;
   const started = Date.now();
+  const disconnect = () => Promise.all(lanes.map((l) => Promise.race([l.producer.disconnect().catch(() => undefined), sleep(3000)]))).then(() => undefined);
 
   /** Whether more was due at the last take than one send carries. */
   let backlog = false;
@@ -244,6 +256,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
   const keyed = typeof w.keys === 'number';
   const send = async (lane: Lane, batch: readonly Message[]) => {
     const byTopic = Map.groupBy(batch, (m) => m.topic);
+    unanswered.add(batch);
     try {
       const now = Date.now();
       const meta = await write(lane.producer, {
@@ -254,6 +267,8 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
           messages: msgs.map((m) => ({ partition: m.partition, key: keyOf(m.id, m.n), value: encodeMessage(m.id, now, m.bytes), headers: { [ID_HEADER]: m.id } })),
         })),
       });
+      // Already recorded indeterminate by an abandoned producer: its fate was declared unknown.
+      if (!unanswered.delete(batch)) return;
       refused = false;
       for (const [topic, msgs] of byTopic) {
         const base = new Map(meta.filter((r) => r.topicName === topic).map((r) => [r.partition, r.baseOffset ?? '-1']));
@@ -276,6 +291,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
         }
       }
     } catch (e) {
+      if (!unanswered.delete(batch)) return;
       const types = kafkaErrorTypes(e);
       if (w.idempotent && types.some((t) => fatalForIdempotence.has(t))) lane.renew = true;
       // Only a cleanly aborted transaction leaves kafkajs's producer ready for the next; after any
@@ -333,7 +349,24 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     stop: async () => {
       stopping = true;
       await loop;
-      await Promise.all(lanes.map((l) => Promise.race([l.producer.disconnect().catch(() => undefined), sleep(3000)])));
+      await disconnect();
+    },
+    abandon: (graceMs) => {
+      stopping = true;
+      const closed = loop.then(disconnect);
+      const recorded = (async () => {
+        if (graceMs === null) return loop;
+        if (await Promise.race([loop.then(() => true), sleep(graceMs).then(() => false)])) return;
+        const error = `no answer within ${graceMs} ms of its cluster's kill: the producer was abandoned, the broker may have written it`;
+        for (const batch of unanswered) {
+          for (const m of batch) {
+            stats.indeterminate++;
+            o.recorder.emit({ type: 'indeterminate', id: m.id, error });
+          }
+        }
+        unanswered.clear();
+      })();
+      return { recorded, closed };
     },
   };
 }

@@ -34,7 +34,7 @@ import { brokersOf, clusterNames, nodesOf, planProxies, proxyFor, replicationFac
 import type { ResolvedImages } from './images.ts';
 import { mirrorRelease } from '../../core/kafka/kafka-release.ts';
 import { endOffsets } from '../clients/kafka-client.ts';
-import { startCluster, type StartedCluster } from './kafka-cluster.ts';
+import { READY_POLL_MS, startCluster, type StartedCluster } from './kafka-cluster.ts';
 import { startMirrorMaker, type StartedMirror } from './mirror-maker.ts';
 import { startToxiproxy, type StartedToxiproxy } from './toxiproxy.ts';
 import type { PreparedPolicy } from './custom-policy.ts';
@@ -271,7 +271,7 @@ async function waitForRemoteTopics(backup: StartedCluster, s: Scenario, policy: 
         }
         return remote;
       },
-      { what: `MM2 to create the remote topic(s) of ${s.topics.map((t) => t.name).join(', ')} on the backup (policy ${policy})`, timeoutMs: 180_000, intervalMs: 1000, logFile: mirrorLog, signal },
+      { what: `MM2 to create the remote topic(s) of ${s.topics.map((t) => t.name).join(', ')} on the backup (policy ${policy})`, timeoutMs: 180_000, intervalMs: READY_POLL_MS, logFile: mirrorLog, signal },
     );
   } finally {
     await admin.disconnect();

@@ -188,8 +188,15 @@ async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string)
   return { ref, container, adminAddress, clientAddress, logFile };
 }
 
+/**
+ * How often a start-up wait looks again: each look is one light request, and what it waits for
+ * is the next environment's critical path (a run waits on it), so it is noticed within 0.1 s.
+ */
+export const READY_POLL_MS = 100;
+
 async function waitForBrokers(c: StartedCluster, o: ClusterOptions): Promise<void> {
-  const admin = kafkaClient(c.adminBootstrap, `mm2-drill-ready-${c.name}`, o.kafkaLog, saslFor(o, 'admin')).admin();
+  // No retries of kafkajs's own: their growing back-off would hide a broker that came up between them.
+  const admin = kafkaClient(c.adminBootstrap, `mm2-drill-ready-${c.name}`, o.kafkaLog, { ...saslFor(o, 'admin'), retry: { retries: 0 } }).admin();
   try {
     await waitUntil(
       async () => {
@@ -197,7 +204,7 @@ async function waitForBrokers(c: StartedCluster, o: ClusterOptions): Promise<voi
         const d = await admin.describeCluster();
         return d.brokers.length === c.brokers.length && d.controller !== null;
       },
-      { what: `cluster ${c.name} (${c.brokers.length} broker(s)) to answer on its ADMIN listener`, timeoutMs: 120_000, logFile: c.brokers[0]?.logFile, signal: o.signal },
+      { what: `cluster ${c.name} (${c.brokers.length} broker(s)) to answer on its ADMIN listener`, timeoutMs: 120_000, intervalMs: READY_POLL_MS, logFile: c.brokers[0]?.logFile, signal: o.signal },
     );
   } finally {
     await admin.disconnect().catch(() => undefined);

@@ -112,6 +112,22 @@ export async function restartMirror(t: NemesisTargets, f: Extract<Fault, { fault
   await mm2.start();
 }
 
+/**
+ * How long the toxics on these proxies can hold back an answer already on its way (ms): the
+ * latency and jitter of their `latency` toxics, summed; null when another toxic is on one of them
+ * (bandwidth, slicer, timeout…: no such bound). Straight from Toxiproxy's API, as proxyProblems.
+ */
+export async function answerDelayBound(toxiproxy: Toxiproxy, names: ReadonlySet<string>): Promise<number | null> {
+  const res = await fetch(`${toxiproxy.host}/proxies`);
+  const all = (await res.json()) as Record<string, { name: string; toxics?: { type: string; attributes?: { latency?: number; jitter?: number } }[] }>;
+  let bound = 0;
+  for (const x of Object.values(all).filter((p) => names.has(p.name)).flatMap((p) => p.toxics ?? [])) {
+    if (x.type !== 'latency') return null;
+    bound += (x.attributes?.latency ?? 0) + (x.attributes?.jitter ?? 0);
+  }
+  return bound;
+}
+
 /** Problems left on the proxies after healing (must be none): disabled proxies, remaining toxics. */
 export async function proxyProblems(toxiproxy: Toxiproxy, cutOff: ReadonlySet<string> = new Set()): Promise<string[]> {
   // Straight from Toxiproxy's API: the client's proxy objects do not carry their toxics.

@@ -99,6 +99,7 @@ function drillProperties(s: Scenario, ep: MirrorEndpoints, flow?: FlowSpec): Rec
     'offset.flush.interval.ms': m.offsetFlushIntervalMs,
     [`${target}.offset.flush.interval.ms`]: m.offsetFlushIntervalMs,
     ...replicationFactors(s, own),
+    ...storagePartitions(own),
     ...largeMessages(s),
     ...(m.exactlyOnce ? exactlyOnceProperties(target) : {}),
     ...own,
@@ -152,6 +153,23 @@ function replicationFactors(s: Scenario, own: Readonly<Record<string, PropertyVa
       const k = `${store}.storage.replication.factor`;
       if (!(k in own)) out[`${y}.${k}`] = rf(y);
     }
+  }
+  return out;
+}
+
+/**
+ * Start-up: one partition for each herder's Connect offsets and status topics, on its target
+ * (`<cluster>.` keys, as the replication factors above), instead of Connect's 25 and 5
+ * (DistributedConfig). A drill's MM2 creates them on fresh clusters at every start and reads
+ * them to their end before its connectors start; their partitions share out keys over Connect
+ * workers' writes, which one process of a few connectors does not need. What MM2 copies, and
+ * when, does not depend on them. A property the scenario sets itself is left to it.
+ */
+function storagePartitions(own: Readonly<Record<string, PropertyValue>>): Record<string, PropertyValue> {
+  const out: Record<string, PropertyValue> = {};
+  for (const k of ['offset.storage.partitions', 'status.storage.partitions']) {
+    if (k in own) continue;
+    for (const c of clusterNames) if (!(`${c}.${k}` in own)) out[`${c}.${k}`] = 1;
   }
   return out;
 }

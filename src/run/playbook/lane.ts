@@ -2,9 +2,10 @@
  * One variant's consumer group in a running drill (core/plan/pairing.ts): its cell, its history, its
  * phases and its consumer, on one cluster at a time. An unpaired drill has one lane; paired
  * variants have one each in a shared environment. Consumers on a killed cluster are abandoned,
- * not awaited — their requests in flight end only at their timeouts, and a real application
- * fails over without waiting — and `settle()` awaits them later. Its environment is its side's
- * (run/cell-context.ts `DrillSide`): the backup it fails over to is its own MM2's. A consumer that starts late
+ * not awaited — a real application fails over without waiting: `settle()` awaits their final
+ * positions, recorded at once, and `closed()` their kafkajs clients, whose requests to the dead
+ * cluster end only at their timeouts. Its environment is its side's (run/cell-context.ts
+ * `DrillSide`): the backup it fails over to is its own MM2's. A consumer that starts late
  * (`join()`) starts after its scenario's start delay, supervised; `joined` settles when it has.
  */
 import type { PhaseClock } from '../../core/history/history.ts';
@@ -29,6 +30,7 @@ export class ConsumerLane implements Lane {
   private readonly views: (c: Cluster) => Promise<string[]>;
   private consumer: { cluster: Cluster; run: RunningConsumer } | null = null;
   private readonly pending: Promise<unknown>[] = [];
+  private readonly closing: Promise<unknown>[] = [];
   private started: Promise<unknown> = Promise.resolve();
   private standby: StandbyMember | null = null;
 
@@ -104,13 +106,20 @@ export class ConsumerLane implements Lane {
     const c = this.consumer;
     if (!c) return;
     this.consumer = null;
-    if (abandon) this.pending.push(this.sup.watch(c.run.stop(), 'stopping the consumer of a killed cluster'));
-    else await c.run.stop();
+    if (abandon) {
+      const abandoned = c.run.abandon();
+      this.pending.push(this.sup.watch(abandoned.recorded, 'stopping the consumer of a killed cluster'));
+      this.closing.push(abandoned.closed);
+    } else await c.run.stop();
   }
 
-  /** Awaits the consumers abandoned so far. */
+  /** Awaits the final positions of the consumers abandoned so far. */
   async settle(): Promise<void> {
     await Promise.allSettled(this.pending.splice(0));
+  }
+
+  async closed(): Promise<void> {
+    await Promise.allSettled(this.closing.splice(0));
   }
 
   async stop(): Promise<void> {

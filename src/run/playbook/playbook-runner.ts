@@ -55,6 +55,12 @@ export interface PlaybookRun {
    * measure anything time-critical.
    */
   readonly onQuiet?: (() => void) | undefined;
+  /**
+   * Handed, as the drill ends, what resolves once the clients abandoned at a kill are gone (their
+   * requests to the dead cluster end only at their timeouts): the environment is removed only
+   * after, so that no retry of theirs reaches a later environment's Toxiproxy on the same host port.
+   */
+  readonly onAbandoned?: ((gone: Promise<unknown>) => void) | undefined;
 }
 
 /** What the stages of a drill act on, beside its context. */
@@ -101,7 +107,8 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     };
     const faultless = ctx.cell.scenario.timeline.every((x) => x.action === 'kill-primary');
     await runSteps(d, book.steps, { actions, waitFor: whenWaiter(d, p), workloadStart, beforeFinal: faultless ? becameQuiet : () => undefined });
-    progress(await stopWorkload(d, p.workload));
+    await p.workload.stopProducing();
+    const settled = settleWorkload(d, p.workload);
     await catchUp(d, p);
     await p.samplers.stop();
     await p.configs.stop();
@@ -110,6 +117,7 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     // A killed external cluster's client proxies stay disabled: that cut is the kill, not a fault left on.
     const leftOnProxies = await proxyProblems(env.toxiproxy.api, new Set(env.plan.filter((x) => killed.has(x.broker.cluster)).map((x) => x.name)));
     await verify(d, killed);
+    progress(await settled);
     const faultProblems = [...p.heals.problems, ...leftOnProxies];
     if (faultProblems.length > 0) {
       throw new DrillError('FAULT_FAILED', `the timeline did not run as written: ${faultProblems.join('; ')}`, { fix: 'see toxiproxy.log and the container logs of this cell' });
@@ -122,6 +130,10 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     await p.heals.healTimeline();
     await Promise.allSettled([p.samplers[Symbol.asyncDispose](), p.workload.stop(), ...d.lanes.map((l) => l.stop()), p.mirrors.close(), p.configs.stop(), p.heals[Symbol.asyncDispose]()]);
     await Promise.allSettled(d.lanes.map((l) => l.joined));
+    // Producer processes' segments: seconds of the event loop at high rates, so once nothing is
+    // measured any more — and before the checker, whether the drill ended or failed.
+    p.workload.recordApart();
+    book.onAbandoned?.(Promise.allSettled([p.workload.closed(), ...d.lanes.map((l) => l.closed())]));
     await Promise.all(d.sides.map((side) => side.admins.close()));
   }
 }
@@ -225,11 +237,13 @@ function perform<A extends PlaybookStep['action']>(actions: StepActions, action:
   return actions[action](step, index, lane);
 }
 
-/** Stops the producers and awaits every client abandoned at a kill; returns the totals. */
-async function stopWorkload(d: DrillContext, workload: Workload): Promise<string> {
-  await workload.stopProducing();
+/**
+ * Awaits what the clients abandoned at a kill did being recorded — their sends' outcomes, within
+ * their grace (run/workload.ts), and their final positions — and returns the producers' totals.
+ * The verification read needs none of it: the caller reads meanwhile.
+ */
+async function settleWorkload(d: DrillContext, workload: Workload): Promise<string> {
   await Promise.all([workload.settle(), ...d.lanes.map((l) => l.settle())]);
-  workload.recordApart();
   const t = workload.totals;
   return `acked ${t.acked}, indeterminate ${t.indeterminate}, failed ${t.failed}`;
 }

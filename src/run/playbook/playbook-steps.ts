@@ -81,7 +81,7 @@ export function stepActions(x: StepDeps): StepActions {
     },
     'restore-cluster': async (step) => {
       // The clients abandoned at the kill must be gone before their cluster answers again.
-      await Promise.all([workload.settle(), ...d.lanes.map((l) => l.settle())]);
+      await Promise.all([workload.settle(), workload.closed(), ...d.lanes.flatMap((l) => [l.settle(), l.closed()])]);
       // What the other cluster held just before: the ledger tells resurrected data from replicated data.
       const other: Cluster = step.cluster === 'primary' ? 'backup' : 'primary';
       for (const t of await d.views(other)) d.rec.emit({ type: 'offsets', label: offsetsLabels.beforeRestoreEnd, cluster: other, topic: t, offsets: await endOffsets(d.admins.get(other), t) });
