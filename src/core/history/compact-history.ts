@@ -98,16 +98,9 @@ export class HistoryEncoder {
   }
 
   /**
-   * The lines for one event recorded by each of `cells` (string-table lines first, when it names
-   * something new): one compact line for them all, or a JSON line for each.
+   * Appends to `out` the lines for one event recorded by each of `cells` (string-table lines
+   * first, when it names something new): one compact line for them all, or a JSON line for each.
    */
-  lines(e: HistoryEvent, cells: readonly string[] = [e.cell]): string[] {
-    const out: string[] = [];
-    this.append(out, e, cells);
-    return out;
-  }
-
-  /** As `lines`, appended to `out`. */
   append(out: string[], e: HistoryEvent, cells: readonly string[] = [e.cell]): void {
     if (!(e.type in codes) || !Number.isSafeInteger(e.t) || !fits(e as EventOf<Compact>)) {
       for (const cell of cells) out.push(this.json(cell === e.cell ? e : { ...e, cell }));
@@ -159,11 +152,16 @@ export class HistoryEncoder {
     return i;
   }
 
-  /** The table number of a set of cells (a shared event of paired variants). */
+  /** The table number of a set of cells (a shared event of paired variants: each of their acks). */
   private refCells(out: string[], cells: readonly string[]): number {
-    const clean = cells.map(this.scrub);
     // A set's key cannot be a string's: no name holds a NUL.
-    return this.entry(out, `\u0000${JSON.stringify(clean)}`, clean);
+    const raw = `\u0000${cells.join('\u0000')}`;
+    const known = this.seen.get(raw);
+    if (known !== undefined) return known;
+    const clean = cells.map(this.scrub);
+    const i = this.entry(out, `\u0000${JSON.stringify(clean)}`, clean);
+    this.seen.set(raw, i);
+    return i;
   }
 
   private entry(out: string[], key: string, clean: string | readonly string[]): number {
@@ -177,16 +175,17 @@ export class HistoryEncoder {
   }
 }
 
+const isString = (x: unknown): x is string => typeof x === 'string';
+
 /** Only events of the shapes above: anything else keeps its JSON line, whole. */
 function fits(e: EventOf<Compact>): boolean {
   const keys = keysOf[e.type];
   // for…in, not Object.keys: no array per event (the events are plain objects).
   for (const k in e) if (!keys.has(k)) return false;
-  const s = (x: unknown) => typeof x === 'string';
-  if (!s(e.cell) || !s(e.id) || !s(e.topic) || !s(e.offset) || !Number.isSafeInteger(e.partition)) return false;
-  if (e.type === 'ack') return (e.key === undefined || s(e.key)) && (e.cluster === undefined || s(e.cluster));
-  if (e.type === 'deliver') return s(e.phase) && Number.isSafeInteger(e.ts);
-  if (e.type === 'copy') return s(e.cluster);
+  if (!isString(e.cell) || !isString(e.id) || !isString(e.topic) || !isString(e.offset) || !Number.isSafeInteger(e.partition)) return false;
+  if (e.type === 'ack') return (e.key === undefined || isString(e.key)) && (e.cluster === undefined || isString(e.cluster));
+  if (e.type === 'deliver') return isString(e.phase) && Number.isSafeInteger(e.ts);
+  if (e.type === 'copy') return isString(e.cluster);
   return true;
 }
 
