@@ -8,7 +8,7 @@
  * is started again only to read its topics' shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { eventsOf, type HistoryEvent } from '../../src/core/history/history.ts';
 import { ID_HEADER, decodeId } from '../../src/core/history/message.ts';
@@ -23,11 +23,23 @@ import { runCli, runDrill } from './helpers.ts';
 const BYTES = MAX_MESSAGE_BYTES;
 const BROKERS = 3;
 
-const adminOf = (stderr: string, cluster: 'primary' | 'backup'): Admin => {
+/** A kept environment's cluster, on its ADMIN path (the addresses `--keep` prints). */
+const kafkaOf = (stderr: string, cluster: 'primary' | 'backup'): Kafka => {
   const bootstrap = new RegExp(`${cluster}\\s+admin\\s+(\\S+)`).exec(stderr)?.[1];
   if (!bootstrap) throw new Error(`no ${cluster} admin address in:\n${stderr}`);
-  return new Kafka({ brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, clientId: `e2e-realistic-${cluster}` }).admin();
+  return new Kafka({ brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, clientId: `e2e-realistic-${cluster}` });
 };
+
+/** The containers of a run, inspected. */
+async function containersOf(runId: string) {
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  const listed = await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${runId}`] } });
+  return Promise.all(listed.map(async (c) => {
+    const container = docker.getContainer(c.Id);
+    return { container, info: await container.inspect() };
+  }));
+}
+const brokersOf = (cs: Awaited<ReturnType<typeof containersOf>>, cluster: string) => cs.filter((c) => new RegExp(`^${cluster}-\\d+$`).test(c.info.Config.Hostname));
 
 describe('realistic clusters (3 brokers, RF 3, min ISR 2) and 1 MiB messages, the whole primary killed', () => {
   let results: RunResults;
@@ -76,18 +88,15 @@ describe('realistic clusters (3 brokers, RF 3, min ISR 2) and 1 MiB messages, th
   });
 
   it('killed all three primary brokers (SIGKILL), and left the backup\'s running', async () => {
-    const client = await getContainerRuntimeClient();
-    const listed = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${results.runId}`] } });
-    const inspected = await Promise.all(listed.map((c) => client.container.dockerode.getContainer(c.Id).inspect()));
-    const brokers = (cluster: string) => inspected.filter((c) => new RegExp(`^${cluster}-\\d+$`).test(c.Config.Hostname));
-    expect(brokers('primary').map((c) => [c.Config.Hostname, c.State.Running, c.State.ExitCode]).sort())
+    const cs = await containersOf(results.runId);
+    expect(brokersOf(cs, 'primary').map(({ info }) => [info.Config.Hostname, info.State.Running, info.State.ExitCode]).sort())
       .toEqual(Array.from({ length: BROKERS }, (_, i) => [`primary-${i}`, false, 137]));
-    expect(brokers('backup').map((c) => c.State.Running)).toEqual(Array(BROKERS).fill(true));
+    expect(brokersOf(cs, 'backup').map(({ info }) => info.State.Running)).toEqual(Array(BROKERS).fill(true));
   }, 60_000);
 
   it('copied full 1 MiB values to the backup, one for each record the verification read found', async () => {
-    const admin = adminOf(stderr, 'backup');
-    const kafka = new Kafka({ brokers: /backup\s+admin\s+(\S+)/.exec(stderr)![1]!.split(','), logLevel: logLevel.NOTHING });
+    const kafka = kafkaOf(stderr, 'backup');
+    const admin = kafka.admin();
     await admin.connect();
     const sizes = new Map<string, number>();
     try {
@@ -104,12 +113,9 @@ describe('realistic clusters (3 brokers, RF 3, min ISR 2) and 1 MiB messages, th
 
   it('gave every topic of both clusters 3 replicas and min.insync.replicas 2', async () => {
     // The primary is dead: its brokers start again with their data, only to be described.
-    const client = await getContainerRuntimeClient();
-    const listed = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${results.runId}`] } });
-    const inspected = await Promise.all(listed.map((c) => client.container.dockerode.getContainer(c.Id).inspect()));
-    await Promise.all(inspected.filter((c) => /^primary-\d+$/.test(c.Config.Hostname)).map((c) => client.container.dockerode.getContainer(c.Id).start()));
+    await Promise.all(brokersOf(await containersOf(results.runId), 'primary').map(({ container }) => container.start()));
     for (const cluster of ['primary', 'backup'] as const) {
-      const admin = adminOf(stderr, cluster);
+      const admin = kafkaOf(stderr, cluster).admin();
       try {
         await waitUntil(async () => {
           await admin.connect();

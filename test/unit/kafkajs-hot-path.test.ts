@@ -18,8 +18,8 @@ describe("kafkajs's producer hot path", () => {
 
   it("is replaced in the drill's module graph and the scale bench's, whichever of their modules loads kafkajs first", () => {
     // A fresh process each: the graph's own order of evaluation decides, not this file's imports.
+    const url = (path: string) => new URL(`../../${path}`, import.meta.url).href;
     for (const entry of ['src/run/run-drill.ts', 'src/adapters/containers/environment.ts']) {
-      const url = (path: string) => new URL(`../../${path}`, import.meta.url).href;
       const code = [
         `await import(${JSON.stringify(url(entry))});`,
         `const { createRequire } = await import('node:module');`,
