@@ -5,7 +5,9 @@
  * 2 % twice), found by the verification read — recorded as a drill records it (adapters/recorder.ts,
  * paired variants sharing the producer's and the verification's events), then checked as a drill
  * checks it. Prints the live heap per message of the events and of the checker's index (after a
- * full collection; the typed arrays' buffers, outside the JS heap, included), the peak resident growth per message, and history.ndjson's bytes per message.
+ * full collection; the typed arrays' buffers, outside the JS heap, included), the peak resident
+ * growth per message, history.ndjson's bytes per message, and the CPU time recording took per
+ * message (the events made, kept and written, collections included).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +53,7 @@ const turn = () => new Promise((r) => setImmediate(r));
 // An id as the drill's producer makes it: `<run id>-<repetition>-<n>`.
 const id = (n: number) => `20261207T081503Z-1afd57-1-${n}`;
 const at = (n: number) => ({ partition: n % P, offset: String(Math.floor(n / P)) });
+const cpu0 = process.cpuUsage();
 for (const c of cells) c.emit({ type: 'cell-start', values: {}, settings: { workload: { idempotent: true, consumer: { groupId: `drill-consumer-${c.cell}` } }, failover: { delaySeconds: 2 } } });
 for (let n = 0; n < N; n++) {
   shared.emit({ type: 'ack', id: id(n), topic: 'orders', ...at(n) });
@@ -76,6 +79,7 @@ for (let n = 0; n < N; n++) {
 }
 shared.emit({ type: 'read-complete', what: 'backup', complete: true, detail: '' });
 await recorder.close();
+const cpu = process.cpuUsage(cpu0);
 sample();
 const heapEvents = liveHeap();
 // The checker's index of one cell run, as a drill measures its variants one after another.
@@ -95,6 +99,7 @@ table.push(
   ['heap: the checker\'s index', `${f0((heapIndex - heapEvents) / N)} B`, `one cell run: ${f0(input.ix.acked.size)} acked ids, ${f0(m.counts.duplicated)} duplicated`],
   ['peak RSS growth', `${f0((peak - rss0) / N)} B`, `peak ${f0(peak / 2 ** 20)} MiB`],
   ['history.ndjson', `${(bytes / N).toFixed(1)} B`, `${f0(bytes)} bytes`],
+  ['CPU recording', `${((cpu.user + cpu.system) / N).toFixed(2)} µs`, `${f0((cpu.user + cpu.system) / 1000)} ms user + system, every thread (adapters/recorder.ts)`],
 );
 console.log(`ledger: ${f0(N)} messages, ${P} partitions, ${V} paired variant(s), Node ${process.version}`);
 console.log(table.toString());

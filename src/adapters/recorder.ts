@@ -2,7 +2,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { EventBody, HistoryEvent } from '../core/history/history.ts';
 import { HistoryEncoder } from '../core/history/compact-history.ts';
-import { scrub, scrubJson } from './secrets.ts';
+import { scrub, scrubJson, secretsGeneration } from './secrets.ts';
 
 export interface CellRecorder {
   readonly cell: string;
@@ -29,9 +29,13 @@ export class HistoryRecorder {
   private pending: string[] = [];
   private flushing = false;
   /** The per-message events as compact lines (core/history/compact-history.ts), with their secrets redacted as the JSON lines are. */
-  private readonly encoder = new HistoryEncoder(scrub, (e) => JSON.stringify(scrubJson(e)));
-  /** The last event and the cells that recorded it so far: one shared event is written once for all. */
-  private held: { event: HistoryEvent; cells: string[] } | null = null;
+  private readonly encoder = new HistoryEncoder(scrub, (e) => JSON.stringify(scrubJson(e)), secretsGeneration);
+  /**
+   * The last event and the cells that recorded it so far: one shared event is written once for
+   * all. Two fields, not an object per event: the producer's acks pass here one by one.
+   */
+  private held: HistoryEvent | null = null;
+  private readonly heldCells: string[] = [];
   constructor(file: string, now: () => number = Date.now) {
     this.out = createWriteStream(file, { flags: 'a' });
     this.now = now;
@@ -57,12 +61,13 @@ export class HistoryRecorder {
 
   /** The checker reads the event as it happened; the file gets it with its secrets redacted. */
   private write(event: HistoryEvent, cell: string): void {
-    if (this.held?.event === event) {
-      this.held.cells.push(cell);
+    if (this.held === event) {
+      this.heldCells.push(cell);
       return;
     }
     this.release();
-    this.held = { event, cells: [cell] };
+    this.held = event;
+    this.heldCells.push(cell);
     if (!this.flushing) {
       this.flushing = true;
       setImmediate(() => this.flush());
@@ -70,8 +75,9 @@ export class HistoryRecorder {
   }
 
   private release(): void {
-    if (this.held) this.pending.push(...this.encoder.lines(this.held.event, this.held.cells));
+    if (this.held) this.encoder.append(this.pending, this.held, this.heldCells);
     this.held = null;
+    this.heldCells.length = 0;
   }
 
   private flush(): void {

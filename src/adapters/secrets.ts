@@ -15,6 +15,9 @@ export function rememberSecrets(values: Iterable<string>): void {
   current = redactor(known);
 }
 
+/** Changes whenever a secret is added: what was redacted before may read differently now. */
+export const secretsGeneration = (): number => known.size;
+
 /** Free text as it may be written or printed. */
 export const scrub = (s: string): string => current.text(s);
 /** Text the shape rules must not touch (report.html's embedded scripts): only the known values. */

@@ -6,6 +6,10 @@ import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts'
 import { DrillError } from '../../src/core/errors.ts';
 import { readHistory } from '../../src/run/reports.ts';
 import { broadcastRecorder, HistoryRecorder } from '../../src/adapters/recorder.ts';
+import { rememberSecrets, scrub } from '../../src/adapters/secrets.ts';
+import { isPlainOffset } from '../../src/core/history/compact-history.ts';
+import { sequenceStart } from '../../src/core/history/id-columns.ts';
+import fc from 'fast-check';
 
 const event = (i: number) => JSON.stringify({ cell: 'c#1', t: 1000 + i, type: 'ack', id: `m${i}`, topic: 'orders', partition: 0, offset: String(i) });
 
@@ -156,5 +160,47 @@ describe('compact lines of the per-message events', () => {
     const bad = [...lines];
     bad[lastCompact] = bad[lastCompact]!.replace(/^\[1,/, '[3997,');
     expect(() => readHistory(runDirWith(bad.join('\n')))).toThrow(/not a compact event mm2-drill wrote \(string 999 is not in the table\)/);
+  });
+
+  it('splits an id into its prefix and sequence number, and keeps an offset a number, exactly where the written forms allow', () => {
+    // The forms: a sequence number of at most 15 digits without a leading zero; an offset likewise.
+    const ID = /^(.*?)(0|[1-9]\d{0,14})$/;
+    const OFFSET = /^(0|[1-9]\d{0,14})$/;
+    const text = fc.string({ unit: fc.constantFrom('0', '1', '7', '9', 'a', '-', ' ') , maxLength: 22 });
+    fc.assert(fc.property(text, (s) => {
+      const m = ID.exec(s);
+      expect(sequenceStart(s)).toBe(m ? m[1]!.length : -1);
+      expect(isPlainOffset(s)).toBe(OFFSET.test(s));
+    }), { numRuns: 5000 });
+  });
+
+  it('reads back ids of changing prefixes and forms, in any order', async () => {
+    const ids = fc.array(fc.tuple(fc.constantFrom('run-1-', 'run-2-', 'run-1-0', 'x', ''), fc.oneof(fc.nat(), fc.constant(1e16), fc.constant(-1))), { minLength: 1, maxLength: 40 });
+    await fc.assert(fc.asyncProperty(ids, async (xs) => {
+      const dir = mkdtempSync(join(tmpdir(), 'history-'));
+      let clock = 1000;
+      const recorder = new HistoryRecorder(join(dir, 'history.ndjson'), () => (clock += 7));
+      const rec = recorder.forCell('a#1');
+      for (const [i, [prefix, n]] of xs.entries()) rec.emit({ type: 'ack', id: `${prefix}${n < 0 ? '' : n}`, topic: 'orders', partition: i % 3, offset: String(n < 0 ? i : n) });
+      await recorder.close();
+      expect(readHistory(dir).events).toEqual(rec.events());
+    }), { numRuns: 200 });
+  });
+
+  it('redacts a secret remembered after its text was first written, from then on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'history-'));
+    const topic = 'orders-Late-Secret-77';
+    const recorder = new HistoryRecorder(join(dir, 'history.ndjson'), () => 1000);
+    const rec = recorder.forCell('a#1');
+    const ack = (n: number) => rec.emit({ type: 'ack', id: `run-1-${n}`, topic, partition: 0, offset: String(n) });
+    ack(0);
+    ack(1);
+    // The first ack is written out now (the second holds the line, in case it is shared); the second only after this.
+    rememberSecrets(['Late-Secret-77']);
+    ack(2);
+    await recorder.close();
+    expect(scrub(topic)).not.toContain('Late-Secret-77');
+    // The first ack was written before the secret was known; every one after names the redacted topic.
+    expect(readHistory(dir).events.map((e) => (e as { topic: string }).topic)).toEqual([topic, scrub(topic), scrub(topic)]);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { kafkaClient } from '../../src/adapters/clients/kafka-client.ts';
@@ -14,6 +15,22 @@ describe("kafkajs's producer hot path", () => {
     expect(hotPathReplaced()).toBe(true);
     expect(kafkajsOriginal(loaded('kafkajs/src/producer/groupMessagesPerPartition.js'))).toBeTypeOf('function');
   });
+
+  it("is replaced in the drill's module graph and the scale bench's, whichever of their modules loads kafkajs first", () => {
+    // A fresh process each: the graph's own order of evaluation decides, not this file's imports.
+    const url = (path: string) => new URL(`../../${path}`, import.meta.url).href;
+    for (const entry of ['src/run/run-drill.ts', 'src/adapters/containers/environment.ts']) {
+      const code = [
+        `await import(${JSON.stringify(url(entry))});`,
+        `const { createRequire } = await import('node:module');`,
+        `createRequire(${JSON.stringify(url('src/adapters/clients/kafka-client.ts'))})('kafkajs/src/protocol/requests/produce/v3/request.js');`,
+        `const { hotPathReplaced } = await import(${JSON.stringify(url('src/adapters/clients/kafkajs-hot-path.ts'))});`,
+        'console.log(JSON.stringify(hotPathReplaced()));',
+      ].join('\n');
+      const r = spawnSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stdout.trim().split('\n').at(-1), `${entry}: ${r.stderr}`).toBe('true');
+    }
+  }, 120_000);
 
   it("groups a send by partition, each partition's messages in send order, as kafkajs's own", () => {
     const messages = Array.from({ length: 1000 }, (_, i) => ({ partition: (i * 7) % 5, i }));

@@ -1,9 +1,8 @@
 /** ACLs through kafkajs's admin client: read a cluster's whole set, create bindings (core/kafka/acl.ts is the model). */
-import kafkajs, { type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { Acl, AclOperation, AclPatternType, AclResourceType } from '../../core/kafka/acl.ts';
-
-// kafkajs is CommonJS: Node's named-export detection misses its enums.
-const { AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
+// kafkajs's enums come from the client module, which loads kafkajs after replacing its hot path.
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from './kafka-client.ts';
 
 const nameOf = <E extends Record<string, string | number>>(e: E, v: number): string => Object.keys(e).find((k) => e[k] === v) ?? String(v);
 

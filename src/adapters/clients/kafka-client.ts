@@ -7,8 +7,10 @@ import { connect as tlsConnect } from 'node:tls';
 import kafkajs, { Kafka, logLevel, type Admin, type Cluster, type Consumer, type ISocketFactory, type KafkaConfig, type TopicOffsets } from 'kafkajs';
 import { scrub } from '../secrets.ts';
 
-// kafkajs is CommonJS: Node's named-export detection misses this one.
-export const { ConfigResourceTypes } = kafkajs;
+// kafkajs is CommonJS: Node's named-export detection misses its enums. Every value of kafkajs's
+// is taken from here (or producer.ts), after the hot path: a module that loaded kafkajs before
+// this one would leave kafkajs its own grouping of a send's messages.
+export const { ConfigResourceTypes, AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
 
 const logStreams = new Map<string, WriteStream>();
 const logTo = (file: string): WriteStream => {

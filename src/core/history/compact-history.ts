@@ -24,7 +24,7 @@
  * when absent.
  */
 import type { EventOf, HistoryEvent } from './history.ts';
-import { ID_FORM as ID } from './id-columns.ts';
+import { isDigit, MAX_DIGITS, sequenceOf, sequenceStart } from './id-columns.ts';
 
 export const COMPACT_HEADER = 'mm2-drill/compact';
 const VERSION = 1;
@@ -40,68 +40,131 @@ const keysOf: Record<Compact, ReadonlySet<string>> = {
   copy: new Set(['cell', 't', 'type', 'cluster', 'id', 'topic', 'partition', 'offset']),
 };
 
-const OFFSET = /^(0|[1-9]\d{0,14})$/;
 
-/** Writes events as lines: compact where it can, else `json(event)`. One encoder per file. */
+/** An offset that is a JSON number as it is written: 1 to 15 digits, no leading zero. */
+export function isPlainOffset(s: string): boolean {
+  if (s.length === 0 || s.length > MAX_DIGITS || (s.length > 1 && s.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < s.length; i++) if (!isDigit(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * Writes events as lines: compact where it can, else `json(event)`. One encoder per file.
+ * Its hot path is the producer's (an ack per message, tens of thousands a second): no regex, no
+ * array or closure per event, and a string redacted once — `generation` changes when the secrets
+ * to redact do (adapters/secrets.ts), and the strings seen before are redacted again.
+ */
 export class HistoryEncoder {
+  /** The string table, by redacted text (a set of cells by its JSON, after a NUL). */
   private readonly table = new Map<string, number>();
+  /** Table numbers by the text as recorded, before redaction: what the hot path looks up. */
+  private readonly seen = new Map<string, number>();
+  private seenGeneration: number;
+  /** The id prefix of the last compact line, and its table number: consecutive acks share it. */
+  private lastPrefix = '';
+  private lastPrefixRef = -1;
   private lastT = 0;
   private lastN = 0;
   private started = false;
   private readonly scrub: (s: string) => string;
   private readonly json: (e: HistoryEvent) => string;
-  constructor(scrub: (s: string) => string, json: (e: HistoryEvent) => string) {
+  private readonly generation: () => number;
+  constructor(scrub: (s: string) => string, json: (e: HistoryEvent) => string, generation: () => number = () => 0) {
     this.scrub = scrub;
     this.json = json;
+    this.generation = generation;
+    this.seenGeneration = generation();
   }
 
   /**
-   * The lines for one event recorded by each of `cells` (string-table lines first, when it names
-   * something new): one compact line for them all, or a JSON line for each.
+   * Appends to `out` the lines for one event recorded by each of `cells` (string-table lines
+   * first, when it names something new): one compact line for them all, or a JSON line for each.
    */
-  lines(e: HistoryEvent, cells: readonly string[] = [e.cell]): string[] {
-    if (!(e.type in codes) || !Number.isSafeInteger(e.t) || !fits(e as EventOf<Compact>)) return cells.map((cell) => this.json(cell === e.cell ? e : { ...e, cell }));
-    const out: string[] = [];
+  append(out: string[], e: HistoryEvent, cells: readonly string[] = [e.cell]): void {
+    if (!(e.type in codes) || !Number.isSafeInteger(e.t) || !fits(e as EventOf<Compact>)) {
+      for (const cell of cells) out.push(this.json(cell === e.cell ? e : { ...e, cell }));
+      return;
+    }
     if (!this.started) {
       this.started = true;
       out.push(JSON.stringify([COMPACT_HEADER, VERSION]));
     }
-    const ref = (s: string | readonly string[]): number => {
-      const clean = typeof s === 'string' ? this.scrub(s) : s.map(this.scrub);
-      // A set's key cannot be a string's: no name holds a NUL.
-      const key = typeof clean === 'string' ? clean : `\u0000${JSON.stringify(clean)}`;
-      let i = this.table.get(key);
-      if (i === undefined) {
-        i = this.table.size;
-        this.table.set(key, i);
-        out.push(JSON.stringify(['=', i, clean]));
-      }
-      return i;
-    };
+    const g = this.generation();
+    if (g !== this.seenGeneration) {
+      this.seenGeneration = g;
+      this.seen.clear();
+      this.lastPrefixRef = -1;
+    }
     const m = e as EventOf<Compact>;
-    const id = ID.exec(m.id);
-    const n = id ? Number(id[2]) : this.lastN;
-    const row: unknown[] = [codes[m.type] + 4 * ref(cells.length === 1 ? cells[0]! : cells), m.t - this.lastT, id ? ref(id[1]!) : this.scrub(m.id), n - this.lastN, ref(m.topic), m.partition, OFFSET.test(m.offset) ? Number(m.offset) : m.offset];
+    const cellRef = cells.length === 1 ? this.ref(out, cells[0]!) : this.refCells(out, cells);
+    const start = sequenceStart(m.id);
+    let p: string;
+    let n = this.lastN;
+    if (start < 0) p = JSON.stringify(this.scrub(m.id));
+    else {
+      if (this.lastPrefixRef < 0 || start !== this.lastPrefix.length || !m.id.startsWith(this.lastPrefix)) {
+        this.lastPrefix = m.id.slice(0, start);
+        this.lastPrefixRef = this.ref(out, this.lastPrefix);
+      }
+      p = String(this.lastPrefixRef);
+      n = sequenceOf(m.id, start);
+    }
+    const offset = isPlainOffset(m.offset) ? m.offset : JSON.stringify(m.offset);
+    let row = `[${codes[m.type] + 4 * cellRef},${m.t - this.lastT},${p},${n - this.lastN},${this.ref(out, m.topic)},${m.partition},${offset}`;
     this.lastT = m.t;
     this.lastN = n;
     if (m.type === 'ack') {
-      if (m.cluster !== undefined) row.push(m.key === undefined ? null : this.scrub(m.key), ref(m.cluster));
-      else if (m.key !== undefined) row.push(this.scrub(m.key));
-    } else if (m.type === 'deliver') row.push(ref(m.phase), m.t - m.ts);
-    else if (m.type === 'copy') row.push(ref(m.cluster));
-    out.push(JSON.stringify(row));
-    return out;
+      if (m.cluster !== undefined) row += `,${m.key === undefined ? 'null' : JSON.stringify(this.scrub(m.key))},${this.ref(out, m.cluster)}`;
+      else if (m.key !== undefined) row += `,${JSON.stringify(this.scrub(m.key))}`;
+    } else if (m.type === 'deliver') row += `,${this.ref(out, m.phase)},${m.t - m.ts}`;
+    else if (m.type === 'copy') row += `,${this.ref(out, m.cluster)}`;
+    out.push(`${row}]`);
+  }
+
+  /** The table number of a string, redacted (a table line first, when it is new). */
+  private ref(out: string[], s: string): number {
+    const known = this.seen.get(s);
+    if (known !== undefined) return known;
+    const clean = this.scrub(s);
+    const i = this.entry(out, clean, clean);
+    this.seen.set(s, i);
+    return i;
+  }
+
+  /** The table number of a set of cells (a shared event of paired variants: each of their acks). */
+  private refCells(out: string[], cells: readonly string[]): number {
+    // A set's key cannot be a string's: no name holds a NUL.
+    const raw = `\u0000${cells.join('\u0000')}`;
+    const known = this.seen.get(raw);
+    if (known !== undefined) return known;
+    const clean = cells.map(this.scrub);
+    const i = this.entry(out, `\u0000${JSON.stringify(clean)}`, clean);
+    this.seen.set(raw, i);
+    return i;
+  }
+
+  private entry(out: string[], key: string, clean: string | readonly string[]): number {
+    let i = this.table.get(key);
+    if (i === undefined) {
+      i = this.table.size;
+      this.table.set(key, i);
+      out.push(JSON.stringify(['=', i, clean]));
+    }
+    return i;
   }
 }
 
+const isString = (x: unknown): x is string => typeof x === 'string';
+
 /** Only events of the shapes above: anything else keeps its JSON line, whole. */
 function fits(e: EventOf<Compact>): boolean {
-  for (const k of Object.keys(e)) if (!keysOf[e.type].has(k)) return false;
-  const s = (x: unknown) => typeof x === 'string';
-  if (!s(e.cell) || !s(e.id) || !s(e.topic) || !s(e.offset) || !Number.isSafeInteger(e.partition)) return false;
-  if (e.type === 'ack') return (e.key === undefined || s(e.key)) && (e.cluster === undefined || s(e.cluster));
-  if (e.type === 'deliver') return s(e.phase) && Number.isSafeInteger(e.ts);
-  if (e.type === 'copy') return s(e.cluster);
+  const keys = keysOf[e.type];
+  // for…in, not Object.keys: no array per event (the events are plain objects).
+  for (const k in e) if (!keys.has(k)) return false;
+  if (!isString(e.cell) || !isString(e.id) || !isString(e.topic) || !isString(e.offset) || !Number.isSafeInteger(e.partition)) return false;
+  if (e.type === 'ack') return (e.key === undefined || isString(e.key)) && (e.cluster === undefined || isString(e.cluster));
+  if (e.type === 'deliver') return isString(e.phase) && Number.isSafeInteger(e.ts);
+  if (e.type === 'copy') return isString(e.cluster);
   return true;
 }
 

@@ -7,8 +7,34 @@
  * The maps below answer as ReadonlyMaps do, in insertion order, building a value when it is read.
  */
 
-/** An id as `<prefix><n>`: `n` without leading zeros (so the id is exactly the two joined), up to 15 digits (exact as a double). */
-export const ID_FORM = /^(.*?)(0|[1-9]\d{0,14})$/;
+/** The longest sequence number of an id, and of an offset written as a number: 15 digits stay a safe integer. */
+export const MAX_DIGITS = 15;
+export const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * An id is `<prefix><n>`: `n` without leading zeros (so the id is exactly the two joined), up to
+ * 15 digits (exact as a double). The index and the compact history (compact-history.ts) split
+ * ids this one way.
+ */
+/**
+ * Where an id's sequence number starts — the longest run of at most 15 trailing digits without a
+ * leading zero (`x-007` is `x-00` and 7, `x-0` is `x-` and 0) — or -1 when it ends in no digit.
+ */
+export function sequenceStart(id: string): number {
+  let start = id.length;
+  while (start > 0 && id.length - start < MAX_DIGITS && isDigit(id.charCodeAt(start - 1))) start--;
+  if (start === id.length) return -1;
+  while (start < id.length - 1 && id.charCodeAt(start) === 48) start++;
+  return start;
+}
+
+/** The digits of a sequence number (`sequenceStart` found them) as a number, without a string of them. */
+export function sequenceOf(id: string, start: number): number {
+  let n = 0;
+  for (let i = start; i < id.length; i++) n = n * 10 + (id.charCodeAt(i) - 48);
+  return n;
+}
+
 
 /**
  * A prefix's sequence numbers are kept dense from the first one seen (`base`) up to 8 × its ids so
@@ -40,11 +66,11 @@ export class IdTable {
 
   /** The id's row, or -1. */
   find(id: string): number {
-    const m = ID_FORM.exec(id);
-    const p = m ? this.prefixNumber.get(m[1]!) : undefined;
+    const start = sequenceStart(id);
+    const p = start >= 0 ? this.prefixNumber.get(id.slice(0, start)) : undefined;
     if (p !== undefined) {
       const prefix = this.prefixes[p]!;
-      const row = prefix.rows[Number(m![2]) - prefix.base] ?? 0;
+      const row = prefix.rows[sequenceOf(id, start) - prefix.base] ?? 0;
       if (row > 0) return row - 1;
     }
     return this.others.get(id) ?? -1;
@@ -58,13 +84,14 @@ export class IdTable {
     this.rowPrefix = fit(this.rowPrefix, this.size);
     this.rowN = fit(this.rowN, this.size);
     this.rowPrefix[row] = -1;
-    const m = ID_FORM.exec(id);
-    if (m) {
-      const n = Number(m[2]);
-      let p = this.prefixNumber.get(m[1]!);
+    const start = sequenceStart(id);
+    if (start >= 0) {
+      const n = sequenceOf(id, start);
+      const name = id.slice(0, start);
+      let p = this.prefixNumber.get(name);
       if (p === undefined) {
-        p = this.prefixes.push({ name: m[1]!, base: n, count: 0, rows: new Int32Array(16) }) - 1;
-        this.prefixNumber.set(m[1]!, p);
+        p = this.prefixes.push({ name, base: n, count: 0, rows: new Int32Array(16) }) - 1;
+        this.prefixNumber.set(name, p);
       }
       const prefix = this.prefixes[p]!;
       const i = n - prefix.base;
