@@ -194,6 +194,25 @@ export async function alterTopicConfig(admin: Admin, topic: string, changes: Rea
  * retrier's errors (retries exhausted; or not retriable, as an authorization failure is).
  * Empty when anything else is on the chain (a connection error: nothing known of the broker's answer).
  */
+/**
+ * Whether a request of `e`'s went unanswered until kafkajs's request timeout (anywhere along its
+ * causes). kafkajs refreshes its metadata on a closed connection or a broker's "not leader", not on
+ * a timeout: a broker that died behind a connection that stays open (a proxy that still accepts)
+ * keeps its partitions' leadership in kafkajs's view until `metadataMaxAge` (5 minutes). The Java
+ * client disconnects the node and asks for a metadata update when a request times out
+ * (NetworkClient#handleTimedOutRequests).
+ */
+export function isRequestTimeout(e: unknown): boolean {
+  for (let cur: unknown = e, depth = 0; cur && typeof cur === 'object' && depth < 5; depth++) {
+    const o = cur as { name?: unknown; originalError?: unknown; cause?: unknown };
+    if (o.name === 'KafkaJSRequestTimeoutError') return true;
+    const next = o.originalError ?? o.cause;
+    if (next === cur) break;
+    cur = next;
+  }
+  return false;
+}
+
 export function kafkaErrorTypes(e: unknown): string[] {
   const types: string[] = [];
   for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {

@@ -18,7 +18,7 @@ import { FULL_SEND, laneCount, laneOf, sendOffsets } from '../../core/kafka/prod
 import { backlogCap, encodeMessage, ID_HEADER, sendCap } from '../../core/history/message.ts';
 import { produceOutcome } from '../../core/kafka/produce-outcome.ts';
 import { isAuthorizationError } from '../../core/kafka/acl.ts';
-import { kafkaErrorTypes, type Abandoned } from './kafka-client.ts';
+import { isRequestTimeout, kafkaErrorTypes, type Abandoned } from './kafka-client.ts';
 import { sleep } from '../wait.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
 
@@ -294,6 +294,9 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
       if (!unanswered.delete(batch)) return;
       const types = kafkaErrorTypes(e);
       if (w.idempotent && types.some((t) => fatalForIdempotence.has(t))) lane.renew = true;
+      // A fresh producer reads the current leaders: kafkajs's own would keep sending to a dead
+      // leader until its metadata ages out (isRequestTimeout), as a broker's loss showed.
+      if (isRequestTimeout(e)) lane.renew = true;
       // Only a cleanly aborted transaction leaves kafkajs's producer ready for the next; after any
       // other failure its transaction state is stuck, and a fresh producer (fencing it) carries on.
       const transaction = (e as { transaction?: string }).transaction;
