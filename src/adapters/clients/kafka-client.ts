@@ -203,26 +203,26 @@ export async function alterTopicConfig(admin: Admin, topic: string, changes: Rea
  * (NetworkClient#handleTimedOutRequests).
  */
 export function isRequestTimeout(e: unknown): boolean {
+  for (const o of causes(e)) if (o.name === 'KafkaJSRequestTimeoutError') return true;
+  return false;
+}
+
+/** A kafkajs error and the errors it wraps (`originalError`, `cause`), at most five deep. */
+function* causes(e: unknown): Generator<{ name?: unknown; type?: unknown; originalError?: unknown; cause?: unknown }> {
   for (let cur: unknown = e, depth = 0; cur && typeof cur === 'object' && depth < 5; depth++) {
-    const o = cur as { name?: unknown; originalError?: unknown; cause?: unknown };
-    if (o.name === 'KafkaJSRequestTimeoutError') return true;
+    const o = cur as { name?: unknown; type?: unknown; originalError?: unknown; cause?: unknown };
+    yield o;
     const next = o.originalError ?? o.cause;
     if (next === cur) break;
     cur = next;
   }
-  return false;
 }
 
 export function kafkaErrorTypes(e: unknown): string[] {
   const types: string[] = [];
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
-    if (typeof cur !== 'object') break;
-    const o = cur as { type?: unknown; originalError?: unknown; cause?: unknown; name?: unknown };
+  for (const o of causes(e)) {
     if (o.name === 'KafkaJSProtocolError' && typeof o.type === 'string') types.push(o.type);
     else if (o.name !== 'KafkaJSNumberOfRetriesExceeded' && o.name !== 'KafkaJSNonRetriableError' && o.name !== 'KafkaJSProtocolError') return [];
-    const next = o.originalError ?? o.cause;
-    if (next === cur) break;
-    cur = next;
   }
   return types;
 }

@@ -24,6 +24,8 @@ async function run(o: ProcessStart): Promise<void> {
   } catch (e) {
     await history.close();
     await send({ type: 'start-failed', error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    // Its segment is closed and the parent has the error (the send above is awaited): a client
+    // that never connected may still hold a socket or a retry timer.
     process.exit(1);
   }
   const timer = setInterval(() => void send({ type: 'stats', stats: { ...producer.stats } }), STATS_EVERY_MS);
