@@ -160,7 +160,12 @@ export class MirrorControl {
     return detail;
   }
 
-  async stop(name: string): Promise<string> {
+  /**
+   * `sourceDown`: the drill killed the mirror's source and has not restored it. Nothing there
+   * answers, so its end offsets are not asked for (each read would only wait out the client's
+   * retries): the lag is unknown, and the stop is recorded with no source end offsets.
+   */
+  async stop(name: string, sourceDown = false): Promise<string> {
     const r = this.running.get(name);
     if (!r) return `${name} was not running`;
     this.running.delete(name);
@@ -170,15 +175,15 @@ export class MirrorControl {
     await sleep(1500, this.d.sup.signal); // the last offsets flush reaches the watch
     const m = this.spec(name);
     const source = this.d.admins.get(m.source);
-    const lag = await mirrorLag(source, this.topicsOf(name), r.watch.next, r.startAt).catch(() => null);
+    const lag = sourceDown ? null : await mirrorLag(source, this.topicsOf(name), r.watch.next, r.startAt).catch(() => null);
     await r.watch.stop();
     for (const t of this.topics) {
-      this.d.rec.emit({ type: 'offsets', label: offsetsLabels.stoppedSourceEnd(name), cluster: m.source, topic: t, offsets: await endOffsets(source, t).catch(() => ({})) });
+      this.d.rec.emit({ type: 'offsets', label: offsetsLabels.stoppedSourceEnd(name), cluster: m.source, topic: t, offsets: sourceDown ? {} : await endOffsets(source, t).catch(() => ({})) });
       // MM2's own account of what it copied (next source offset per partition), after its last flush.
       const copied = [...r.watch.next].filter(([tp]) => tp.startsWith(`${t}/`)).map(([tp, n]) => [tp.slice(t.length + 1), String(n)]);
       this.d.rec.emit({ type: 'offsets', label: offsetsLabels.stoppedCopied(name), cluster: m.source, topic: t, offsets: Object.fromEntries(copied) });
     }
-    return `stopped; ${lag === null ? 'lag unknown (source unreachable)' : `${describeLag(lag)} on ${m.source} not copied`}`;
+    return `stopped; ${lag === null ? `lag unknown (source ${sourceDown ? 'killed' : 'unreachable'})` : `${describeLag(lag)} on ${m.source} not copied`}`;
   }
 
   /**

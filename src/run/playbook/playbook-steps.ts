@@ -101,8 +101,8 @@ export function stepActions(x: StepDeps): StepActions {
       }, { what: `cluster ${step.cluster} to be healthy (every broker, a controller, no under-replicated partition)`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 1000, signal: d.sup.signal });
     },
     'start-mirror': async (step) => mirrors.start(step.mirror),
-    'stop-mirror': async (step) => mirrors.stop(step.mirror),
-    'restart-mirror': async (step) => `${await mirrors.stop(step.mirror)}; ${await mirrors.start(step.mirror)}`,
+    'stop-mirror': async (step) => mirrors.stop(step.mirror, x.killed.has(s.mirrors[step.mirror]!.source)),
+    'restart-mirror': async (step) => `${await mirrors.stop(step.mirror, x.killed.has(s.mirrors[step.mirror]!.source))}; ${await mirrors.start(step.mirror)}`,
     'move-consumers': async (step, index, lane) => {
       const from = lane.consumerOn?.cluster;
       await x.configs.snapshot(`at ${stepLabel(step, index)}`);
