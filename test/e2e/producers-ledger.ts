@@ -45,11 +45,12 @@ export function expectOneLedger(history: readonly HistoryEvent[], cell: CellResu
   expect(cell.consistency?.holds).toBe(true);
 }
 
-/** `report` on the run directory derives the cell's figures again. */
-export async function expectReportAgain(dir: string, cell: CellResult): Promise<void> {
+/** `report` on the run directory derives the cell's figures again; returns its cell. */
+export async function expectReportAgain(dir: string, cell: CellResult): Promise<CellResult> {
   const r = await runCli(['report', dir, '--json'], { timeoutMs: 120_000 });
   const again = (JSON.parse(r.stdout) as RunResults).cells[0]!;
   expect(again.counts).toEqual(cell.counts);
   expect(again.consistency).toEqual(cell.consistency);
   expect(again.workloadRates).toEqual(cell.workloadRates);
+  return again;
 }
