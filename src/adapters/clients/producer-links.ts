@@ -190,7 +190,7 @@ export async function joinProducerHosts(hosts: HostsSetting, session: string): P
     await release();
     const missing = links.map((_, k) => k).filter((k) => !joined.has(k));
     throw new DrillError('PRODUCER_HOSTS_MISSING', `${joined.size} of ${hosts.count} producer host(s) joined ${hosts.dir} within ${hosts.joinTimeoutSeconds} s; missing: index ${missing.join(', ')}`, {
-      fix: `start \`mm2-drill produce --join <the same directory as it is mounted there> --index k\` for k = ${missing.join(', ')} (a CI matrix job or a Kubernetes Indexed Job each), or raise workload.hosts.joinTimeoutSeconds (docs/scale.md#on-cis-parallel-jobs-on-kubernetes-against-staging)`,
+      fix: `start \`mm2-drill produce --join <the same directory as it is mounted there> --index k\` for k = ${missing.join(', ')} (a CI matrix job or a Kubernetes Indexed Job each), or raise workload.hosts.joinTimeoutSeconds (docs/scale.md#one-cells-workload-over-n-hosts)`,
     });
   }
   await Promise.all(links.map(async (l) => {

@@ -219,7 +219,7 @@ const workloadSchema = z.strictObject({
     maxClockBoundMs: z.number().positive().max(60_000).default(50)
       .describe('A host\'s clock is measured against the drill\'s by pings through the directory and its segment\'s times corrected by the offset; a host whose offset is known only beyond ± this many ms is refused (`CLOCK_UNCERTAIN`): its acks that near the kill could not be placed before or after it.'),
   }).optional()
-    .describe('The workload on producer hosts that are not the drill\'s children, joining through a shared directory (docs/scale.md#on-cis-parallel-jobs-on-kubernetes-against-staging); not with `processes` above 1, numeric `keys` or `transactionRecords`.'),
+    .describe('The workload on producer hosts that are not the drill\'s children, joining through a shared directory (docs/scale.md#one-cells-workload-over-n-hosts); not with `processes` above 1, numeric `keys` or `transactionRecords`.'),
   consumer: consumerSchema.prefault({}),
 })
   // KIP-679's default needs `acks`, so it is filled here rather than with `.default()`.
