@@ -22,6 +22,7 @@ import { compareCommand } from './compare-command.ts';
 import { initCommand } from './init.ts';
 import { setupCommand } from './setup.ts';
 import { expectCommand } from './expect-command.ts';
+import { produceCommand } from './produce-command.ts';
 import { Option } from 'commander';
 import { scrub, scrubJson } from '../adapters/secrets.ts';
 import { colorsOn } from '../adapters/terminal-colors.ts';
@@ -226,6 +227,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
   initCommand(program, out, (c) => { code = c; });
   setupCommand(program, (c) => { code = c; });
   expectCommand(program, out, (c) => { code = c; });
+  produceCommand(program, err, (c) => { code = c; });
   program
     .command('down')
     .alias('clean')

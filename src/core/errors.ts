@@ -33,6 +33,8 @@ export type ErrorCode =
   | 'IMAGE_MISSING'
   | 'NOT_ENOUGH_MEMORY'
   | 'NOT_ENOUGH_CORES'
+  | 'PRODUCER_HOSTS_MISSING'
+  | 'CLOCK_UNCERTAIN'
   | 'JAVAC_MISSING'
   | 'POLICY_COMPILE'
   | 'WAIT_TIMEOUT'
@@ -54,6 +56,8 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   IMAGE_MISSING: ExitCode.environment,
   NOT_ENOUGH_MEMORY: ExitCode.environment,
   NOT_ENOUGH_CORES: ExitCode.environment,
+  PRODUCER_HOSTS_MISSING: ExitCode.environment,
+  CLOCK_UNCERTAIN: ExitCode.environment,
   JAVAC_MISSING: ExitCode.environment,
   POLICY_COMPILE: ExitCode.invalidInput,
   WAIT_TIMEOUT: ExitCode.drillFailed,

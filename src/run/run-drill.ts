@@ -35,6 +35,7 @@ import { asSides, asVariant, describePairing, planUnits } from '../core/plan/pai
 import { shardOf, type Shard } from '../core/plan/shard.ts';
 import { harnessFailure, interruptedByUser } from './abort-reason.ts';
 import { readHistory, writeReports } from './reports.ts';
+import { releaseHosts } from '../adapters/clients/producer-links.ts';
 import { noPolicy, preparePolicy, type PreparedPolicy } from '../adapters/containers/custom-policy.ts';
 import { forCellRun, redacted, withRunNames } from '../core/plan/external-run.ts';
 import { dirname } from 'node:path';
@@ -207,6 +208,14 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   } finally {
     // An environment started ahead for a cell run the drill never reached (Ctrl-C, a harness failure).
     if (next) results.cells.push(...(await next.cancel()));
+    // Producer hosts (`workload.hosts`) serve sessions until the drill says it is over.
+    for (const dir of new Set(o.cells.flatMap((c) => (c.scenario.workload.hosts ? [c.scenario.workload.hosts.dir] : [])))) {
+      try {
+        releaseHosts(dir, runId);
+      } catch (e) {
+        o.progress.info(`could not tell the producer hosts in ${dir} that the drill is over (${e instanceof Error ? e.message : String(e)}): they exit at their idle timeout`);
+      }
+    }
     // The reports need no container: they are written while the last environments are removed.
     // A container whose creation was still in flight when its cell swept by label may have
     // appeared since; nothing of this run but a kept environment outlives it.

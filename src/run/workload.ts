@@ -58,9 +58,9 @@ export class Workload {
     const w = ctx.cell.scenario.workload;
     const clientId = `mm2-drill-workload-${c}`;
     const o = { topics, settings: w, idPrefix: `${ctx.runId}-${ctx.repetition}${explicit ? `-${this.producers}` : ''}`, recorder: rec, ...(explicit ? { cluster: c } : {}) };
-    // Several processes (workload.processes): the producers there, their acks recorded here when they stop.
-    const run = w.processes > 1
-      ? await startProducerProcesses({ ...o, recipe: env[c].recipe('producer', clientId, env.kafkaLog), processes: w.processes, dir: ctx.runDir })
+    // Several processes (workload.processes) or hosts (workload.hosts): the producers there, their acks recorded here when they stop.
+    const run = w.processes > 1 || w.hosts
+      ? await startProducerProcesses({ ...o, recipe: env[c].recipe('producer', clientId, env.kafkaLog), processes: w.processes, dir: ctx.runDir, hosts: w.hosts })
       : await startProducer({ ...o, kafka: env[c].kafka('producer', clientId, env.kafkaLog) });
     this.producers += 1;
     this.running.push({ cluster: c, run });

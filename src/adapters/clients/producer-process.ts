@@ -7,7 +7,7 @@
 import { HistoryRecorder } from '../recorder.ts';
 import { kafkaFromRecipe } from './kafka-client.ts';
 import { startProducer, type RunningProducer } from './producer.ts';
-import type { FromParent, ProcessStart, ToParent } from './producer-processes.ts';
+import type { FromParent, ProcessStart, ToParent } from './producer-links.ts';
 
 /** How often the counts go to the parent (its progress, `acked` conditions and timeline). */
 const STATS_EVERY_MS = 200;

@@ -95,6 +95,8 @@ export type HistoryEvent = Base &
      */
     | { type: 'standby'; state: 'joined' | 'left'; group: string; groupState: string; members: number; handed: number }
     | { type: 'kill'; target: string; signal: string }
+    // A producer host's clock (`workload.hosts`, core/plan/producer-hosts.ts): its segment's times were moved onto the drill's by `offsetMs`, each right within ± `boundMs`.
+    | { type: 'producer-clock'; segment: string; offsetMs: number; boundMs: number; samples: number }
     /**
      * The ACLs of a secured cluster (`kafka.security`), recorded when they first read and whenever
      * they changed since the last reading (every second; a dead cluster is not read): when MM2's
@@ -157,7 +159,7 @@ export type EventType = HistoryEvent['type'];
 /** Every event type, for documentation and readers (checked complete at compile time). */
 export const eventTypes = [
   'cell-start', 'phase', 'ack', 'fail', 'indeterminate', 'deliver', 'commit', 'positions', 'checkpoint', 'offset-sync', 'failover-offsets',
-  'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'standby', 'kill', 'acls', 'auth-error', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
+  'kafka-translation', 'backup-record', 'copy', 'step', 'topic', 'topic-config', 'standby', 'kill', 'producer-clock', 'acls', 'auth-error', 'fault-start', 'fault-end', 'fault-error', 'step-not-reached', 'step-scheduled',
   'mirror-restart',
   'sample', 'health', 'alarm', 'offsets', 'read-complete', 'cell-end',
 ] as const satisfies readonly EventType[];

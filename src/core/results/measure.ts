@@ -23,9 +23,10 @@ import { topicsChecker } from '../checker/topic-replication.ts';
 import { translationChecker } from '../checker/translation-accuracy.ts';
 import type { CellResult } from './results.ts';
 import { workloadRateChecker } from '../checker/workload-rate.ts';
+import { producerClocksChecker } from '../checker/producer-clocks.ts';
 
 /** The result fields a checker fills on its own, each with its checker's figure (the ledger's fields are derived below). */
-type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'translation' | 'invariants' | 'offsetSyncs' | 'keyOrder' | 'restarts' | 'acls' | 'catchUp' | 'events';
+type CheckedField = 'atKill' | 'faults' | 'roundTrip' | 'alarms' | 'topics' | 'workloadRates' | 'translation' | 'invariants' | 'offsetSyncs' | 'keyOrder' | 'restarts' | 'acls' | 'catchUp' | 'producerClocks' | 'events';
 
 /** One checker per result field, in results.json's order; a field without one does not compile. */
 const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], undefined>> } = {
@@ -42,6 +43,7 @@ const checkers: { readonly [K in CheckedField]: Checker<Exclude<CellResult[K], u
   restarts: mirrorRestartsChecker,
   acls: aclFindingsChecker,
   catchUp: catchUpChecker,
+  producerClocks: producerClocksChecker,
   /** What happened when, from the cell start (the origin of `phases` and `faults`) — the report's event table. */
   events: eventsChecker,
 };

@@ -8,6 +8,7 @@ import type { InvariantCheck } from '../checker/mm2-invariants.ts';
 import type { OffsetSyncFigures } from '../checker/offset-syncs.ts';
 import type { KeyOrder } from '../checker/key-order.ts';
 import type { MirrorRestarts } from '../checker/mirror-restarts.ts';
+import type { ProducerClock } from '../checker/producer-clocks.ts';
 import type { CatchUp } from '../checker/catch-up.ts';
 import type { Ledger, LedgerCounts, LedgerSamples, PartitionCounts } from '../checker/ledger.ts';
 import type { PhaseName } from '../history/history.ts';
@@ -113,6 +114,11 @@ export interface CellResult {
    * time to copy again and the replication duplicates it caused. Null: no restart; absent in older results.
    */
   restarts?: MirrorRestarts | null;
+  /**
+   * The producer hosts' clocks (`workload.hosts`, core/checker/producer-clocks.ts): per host segment
+   * the offset its times were corrected by and its bound. Null: no host; absent in older results.
+   */
+  producerClocks?: ProducerClock[] | null;
   /**
    * Permissions across the failover (core/checker/acl-findings.ts): the workload's ACLs on each
    * cluster and when they arrived, each moved client's first refusal, the ids refused. Null: the

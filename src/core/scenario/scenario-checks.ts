@@ -241,6 +241,11 @@ function workloadIssues(s: Scenario): ScenarioIssue[] {
     const keyed = typeof w.keys === 'number';
     return [{ path: ['workload', 'processes'], input: w.processes, message: `several producer processes cannot run ${keyed ? 'numeric keys (a key\'s order needs one writer)' : 'transactions (the lag of a transactional workload is sampled from the acks as they happen)'}; use workload.processes 1, or ${keyed ? 'keys "id" or "none"' : 'transactionRecords 0'}` }];
   }
+  // Producer hosts are producer processes elsewhere: the same limits, and one level of them.
+  if (w.hosts && (w.processes > 1 || typeof w.keys === 'number' || w.transactionRecords > 0)) {
+    const why = w.processes > 1 ? 'processes above 1 (each host runs one producer process; add hosts instead)' : typeof w.keys === 'number' ? 'numeric keys (a key\'s order needs one writer)' : 'transactions (the lag of a transactional workload is sampled from the acks as they happen)';
+    return [{ path: ['workload', 'hosts'], input: w.hosts, message: `producer hosts cannot run with ${why}; drop workload.hosts, or ${w.processes > 1 ? 'set workload.processes to 1' : typeof w.keys === 'number' ? 'use keys "id" or "none"' : 'set transactionRecords to 0'}` }];
+  }
   if (w.idempotent === true && w.acks !== 'all') {
     return [{ path: ['workload', 'acks'], input: w.acks, message: 'an idempotent producer needs acks "all" (or set workload.idempotent to false)' }];
   }

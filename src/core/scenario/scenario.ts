@@ -209,6 +209,17 @@ const workloadSchema = z.strictObject({
     .describe('A transactional producer (KIP-98) committing this many records per transaction (0: none). Each commit writes a marker at one offset of every partition the transaction touched; MM2 never copies markers, so remote offsets fall one behind per transaction — the gaps an offset translation must cope with. A message counts as acked once its transaction committed. Needs acks "all" (and makes the producer idempotent).'),
   processes: z.int().min(1).max(MAX_WORKLOAD_PROCESSES).default(1)
     .describe('Producer processes: the workload runs as this many processes (each a fork of the harness with its own producer, id space `<run>-<repetition>-w<k>-<n>` and history segment, writing every partition at its share of each topic\'s rate), merged into the cell\'s history when they stop — for a rate one process cannot reach (docs/scale.md#several-producer-processes). At most the machine\'s cores; not with numeric `keys` (one writer per key) or `transactionRecords` (the lag sampler reads the acks live).'),
+  hosts: z.strictObject({
+    count: z.int().min(1).max(MAX_WORKLOAD_PROCESSES)
+      .describe('Producer hosts the drill waits for: host k (0 … count-1) is `mm2-drill produce --join <dir> --index k`, started elsewhere (a CI matrix job, a Kubernetes Indexed Job\'s pod), each with its own id space `<run>-<repetition>-w<k>-<n>` and history segment, writing every partition at its share of each topic\'s rate; the drill\'s own process produces nothing.'),
+    dir: z.string().min(1)
+      .describe('The directory the drill and its hosts share (the channel: start, counts, stop, clock pings, and the hosts\' segments): a path on this machine that every host mounts, e.g. a ReadWriteMany volume or an NFS export with `lookupcache=positive`. Its files hold the client\'s credentials: keep it as private as they are.'),
+    joinTimeoutSeconds: z.number().positive().max(3600).default(120)
+      .describe('How long the drill waits for every host to join each time the workload starts; past it the cell ends in error `PRODUCER_HOSTS_MISSING`, naming the missing indexes.'),
+    maxClockBoundMs: z.number().positive().max(60_000).default(50)
+      .describe('A host\'s clock is measured against the drill\'s by pings through the directory and its segment\'s times corrected by the offset; a host whose offset is known only beyond ± this many ms is refused (`CLOCK_UNCERTAIN`): its acks that near the kill could not be placed before or after it.'),
+  }).optional()
+    .describe('The workload on producer hosts that are not the drill\'s children, joining through a shared directory (docs/scale.md#one-cells-workload-over-n-hosts); not with `processes` above 1, numeric `keys` or `transactionRecords`.'),
   consumer: consumerSchema.prefault({}),
 })
   // KIP-679's default needs `acks`, so it is filled here rather than with `.default()`.

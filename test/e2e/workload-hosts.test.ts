@@ -1,0 +1,86 @@
+/**
+ * The workload on two producer hosts (`workload.hosts`), for real: two `mm2-drill produce --join
+ * <dir> --index k` processes started here, not by the drill, join it through a shared directory;
+ * each writes with its own id space and records its outcomes in a segment there, with its own
+ * clock, measured by the drill. One ledger must then hold every ack of both: each acked id once,
+ * classified, the consistency checks passing, the segments merged and removed, `report` deriving
+ * the same figures, and each host's clock offset recorded within its bound.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventsOf, type EventOf, type HistoryEvent } from '../../src/core/history/history.ts';
+import type { CellResult, RunResults } from '../../src/core/results/results.ts';
+import { runCli, runDrill, tempResultsDir, type CliRun } from './helpers.ts';
+import { acksByProducer, expectOneLedger, expectOwnIdSpaces, expectReportAgain } from './producers-ledger.ts';
+
+const HOSTS = 2;
+const MAX_CLOCK_BOUND_MS = 200;
+
+describe(`the workload on ${HOSTS} producer hosts joining through a shared directory, the primary killed mid-stream`, () => {
+  let results: RunResults;
+  let history: HistoryEvent[];
+  let dir: string;
+  let shared: string;
+  let cell: CellResult;
+  let acks: EventOf<'ack'>[];
+  let hosts: Promise<CliRun>[];
+
+  beforeAll(async () => {
+    shared = tempResultsDir();
+    // Separate OS processes, started before the drill as a CI matrix's jobs may be.
+    hosts = Array.from({ length: HOSTS }, (_, k) => runCli(['produce', '--join', shared, '--index', String(k), '--idle-timeout', '600'], { timeoutMs: 600_000 }));
+    ({ results, history, dir } = await runDrill('scenarios/quickstart.ts', 'quickstart', [
+      '--only', 'policy=default', '--set', `workload.hosts=${JSON.stringify({ count: HOSTS, dir: shared, maxClockBoundMs: MAX_CLOCK_BOUND_MS })}`,
+      '--set', 'workload.ratePerSecond=2000', '--set', 'timeline.0.at=12',
+    ]));
+    cell = results.cells[0]!;
+    ({ acks } = acksByProducer(history, cell));
+  }, 420_000);
+
+  afterAll(async () => {
+    await Promise.allSettled(hosts ?? []);
+  });
+
+  it('acks messages of every host, each in its own id space, none twice', () => {
+    expectOwnIdSpaces(results, history, cell, HOSTS);
+  });
+
+  it('counts as acked the sum of what each host acked, and classifies every one of them', () => {
+    expectOneLedger(history, cell);
+  });
+
+  it('records each host\'s clock offset within its bound, and every ack on the drill\'s clock before the kill was seen', () => {
+    const clocks = eventsOf(history, 'producer-clock').filter((e) => e.cell === cell.key);
+    // results.json carries what the history says, for the report.
+    expect(cell.producerClocks).toEqual(clocks.map(({ segment, offsetMs, boundMs, samples }) => ({ segment, offsetMs, boundMs, samples })));
+    expect(clocks.map((c) => c.segment).sort()).toEqual(Array.from({ length: HOSTS }, (_, k) => `w${k}.ndjson`));
+    for (const c of clocks) {
+      expect(c.boundMs).toBeLessThanOrEqual(MAX_CLOCK_BOUND_MS);
+      // Hosts and drill share this machine's clock: the true offset is 0, so the estimate is within its bound of it.
+      expect(Math.abs(c.offsetMs)).toBeLessThanOrEqual(c.boundMs);
+      expect(c.samples).toBeGreaterThan(0);
+    }
+    // On the drill's clock, every ack of a host came after the cell started and before the drill
+    // read the host's segment (the clock's event is recorded just then); some came before the kill.
+    const start = eventsOf(history, 'cell-start').find((e) => e.cell === cell.key)!;
+    const kill = eventsOf(history, 'kill').find((e) => e.cell === cell.key)!;
+    const read = Math.min(...clocks.map((c) => c.t));
+    const bound = Math.max(...clocks.map((c) => c.boundMs));
+    for (const a of acks) {
+      expect(a.t).toBeGreaterThanOrEqual(start.t - bound);
+      expect(a.t).toBeLessThanOrEqual(read + bound);
+    }
+    expect(acks.filter((a) => a.t < kill.t).length).toBeGreaterThan(0);
+  });
+
+  it('leaves one history: the segments are merged and gone, the hosts exit when the drill is over, and `report` derives the same figures', async () => {
+    const sessions = join(shared, 'sessions');
+    expect(existsSync(sessions) ? readdirSync(sessions) : []).toEqual([]);
+    const ended = await Promise.all(hosts);
+    expect(ended.map((h) => h.code)).toEqual(Array.from({ length: HOSTS }, () => 0));
+    for (const h of ended) expect(h.stderr).toMatch(/is over/);
+    const again = await expectReportAgain(dir, cell);
+    expect(again.producerClocks).toEqual(cell.producerClocks);
+  }, 120_000);
+});
