@@ -23,7 +23,7 @@
  *  - rpoSeconds: the kill's time minus the ack of the oldest such message — the window of writes
  *    the backup lacks for this topic; null when nothing is missing or nothing was killed.
  */
-import { eventsOf, type EventOf, type HistoryEvent } from '../history/history.ts';
+import { eventsOf, type EventOf, type HistoryEvents } from '../history/history.ts';
 import { IdMap, IdTable, IntColumn } from '../history/id-columns.ts';
 import { parseTp, tpKey } from '../history/topic-partition.ts';
 import type { Checker } from './checker.ts';
@@ -73,7 +73,7 @@ function firstAtOrAbove(acks: readonly Ack[], offset: bigint): number {
 export const topicsChecker: Checker<TopicReplication[]> = { name: 'topic-replication', run: ({ events, cellStart }) => topicReplication(events, cellStart) };
 
 /** Every topic the producer wrote on the primary, in the order of their first ack. */
-export function topicReplication(events: readonly HistoryEvent[], cellStart: number): TopicReplication[] {
+export function topicReplication(events: HistoryEvents, cellStart: number): TopicReplication[] {
   const killT = eventsOf(events, 'kill').find((k) => k.target === 'primary')?.t ?? Infinity;
   const workloadStart = eventsOf(events, 'phase').find((p) => p.phase === 'workload-started')?.t ?? -Infinity;
   const acks = eventsOf(events, 'ack').filter((a) => (a.cluster ?? 'primary') === 'primary' && a.t <= killT);
