@@ -202,8 +202,8 @@ function remoteSources(ix: HistoryIndex, events: HistoryEvents): Map<string, str
   // An id acked on the backup itself sits in its own topic there, not in a remote one.
   const local = new Set<string>();
   for (const a of eachOf(events, 'ack')) if (a.cluster === 'backup') local.add(a.id);
-  for (const e of events) {
-    if (e.type !== 'copy' || e.cluster !== 'backup' || local.has(e.id) || out.has(tpKey(e.topic, e.partition))) continue;
+  for (const e of eachOf(events, 'copy')) {
+    if (e.cluster !== 'backup' || local.has(e.id) || out.has(tpKey(e.topic, e.partition))) continue;
     const a = ix.acked.get(e.id);
     if (a) out.set(tpKey(e.topic, e.partition), tpKey(a.topic, a.partition));
   }
