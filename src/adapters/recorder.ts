@@ -1,7 +1,8 @@
-/** Appends history events to history.ndjson and keeps the current cell's events for the checker. */
+/** Appends history events to history.ndjson and keeps each cell's events for the checker, in columns (core/history/event-log.ts). */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { EventBody, HistoryEvent } from '../core/history/history.ts';
+import type { EventBody, HistoryEvent, HistoryEvents } from '../core/history/history.ts';
 import { HistoryEncoder } from '../core/history/compact-history.ts';
+import { EventLog } from '../core/history/event-log.ts';
 import { scrub, scrubJson, secretsGeneration } from './secrets.ts';
 
 export interface CellRecorder {
@@ -10,12 +11,13 @@ export interface CellRecorder {
   emit(body: EventBody, t?: number): HistoryEvent;
   /**
    * Records an event another cell's recorder stamped — a shared event of paired variants — as
-   * this cell's too: held once in memory (its `cell` stays the stamping cell's: the checker reads
-   * a cell's events, never their `cell`), and written once for all of them where the history's
+   * this cell's too (its `cell` stays the stamping cell's: the checker reads a cell's events,
+   * never their `cell`), and written once for all of them where the history's
    * compact lines can (core/history/compact-history.ts). Absent: `emit` the body again.
    */
   share?(event: HistoryEvent): void;
-  events(): readonly HistoryEvent[];
+  /** The cell's events so far, in columns (core/history/event-log.ts): each built again as it is read. */
+  events(): HistoryEvents;
 }
 
 export class HistoryRecorder {
@@ -42,7 +44,7 @@ export class HistoryRecorder {
   }
 
   forCell(cell: string): CellRecorder {
-    const events: HistoryEvent[] = [];
+    const events = new EventLog();
     return {
       cell,
       emit: (body, t) => {
@@ -98,7 +100,7 @@ export class HistoryRecorder {
  * One recorder over several: every event goes to each (paired variants share what happened to
  * their environment — the producer, the faults, the kill, the verification read — and each
  * variant's history holds all of it), with one time: the same kill is at the same millisecond in
- * every history; held once in memory and written once where the recorders can share. Returns,
+ * every history; written once where the recorders can share. Returns,
  * and reads back, the first's.
  */
 export function broadcastRecorder(recs: readonly CellRecorder[]): CellRecorder {

@@ -9,7 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
 import { latestCheckpoints } from '../core/kafka/checkpoint.ts';
-import { eventsOf, type PhaseClock } from '../core/history/history.ts';
+import { eachOf, eventsOf, type PhaseClock } from '../core/history/history.ts';
 import { offsetsLabels } from '../core/history/offsets-labels.ts';
 import { mirrorRelease } from '../core/kafka/kafka-release.ts';
 import { DrillError } from '../core/errors.ts';
@@ -126,7 +126,7 @@ const choosers = {
     checkpointsFirst: false,
     choose: async (d) => {
       const last = new Map<string, number>();
-      for (const e of eventsOf(d.rec.events(), 'deliver')) if (e.phase === 'primary') last.set(tpKey(e.topic, e.partition), Math.max(last.get(tpKey(e.topic, e.partition)) ?? 0, e.ts));
+      for (const e of eachOf(d.rec.events(), 'deliver')) if (e.phase === 'primary') last.set(tpKey(e.topic, e.partition), Math.max(last.get(tpKey(e.topic, e.partition)) ?? 0, e.ts));
       const offsets: Offsets = {};
       for (const [tp, ts] of last) {
         const { topic, partition: p } = parseTp(tp);

@@ -56,9 +56,9 @@ describe('the sides of a drill', () => {
     const d = await context();
     const copied = d.sides[1]!.rec.emit({ type: 'backup-record', id: 'r-1', topic: 'orders', partition: 0, offset: '0' });
     const kill = d.rec.emit({ type: 'kill', target: 'primary', signal: 'SIGKILL' });
-    const types = recs.map((r) => r.events().map((e) => e.type));
+    const types = recs.map((r) => [...r.events()].map((e) => e.type));
     expect(types).toEqual([['kill'], ['backup-record', 'kill'], ['backup-record', 'kill']]);
-    expect(recs.slice(1).map((r) => r.events()[0]!.t)).toEqual([copied.t, copied.t]);
+    expect(recs.slice(1).map((r) => r.events().at(0)!.t)).toEqual([copied.t, copied.t]);
     expect(recs.map((r) => r.events().at(-1)!.t)).toEqual([kill.t, kill.t, kill.t]);
   });
 

@@ -42,7 +42,7 @@ describe('producer processes: their segments recorded into the cell\'s history',
     await h.close();
 
     const saved = readHistory(run).events;
-    expect(saved).toEqual(rec.events());
+    expect(saved).toEqual([...rec.events()]);
     const acks = eventsOf(saved, 'ack');
     expect(acks).toHaveLength(800);
     expect(new Set(acks.map((a) => a.id)).size).toBe(800);

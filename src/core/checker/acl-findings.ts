@@ -13,7 +13,7 @@
  *    never lost nor skipped — the ledger counts them `failed`.
  * Null when the cell had no secured clusters (no `acls` reading).
  */
-import { eventsOf, type HistoryEvent } from '../history/history.ts';
+import { eventsOf, type HistoryEvents } from '../history/history.ts';
 import { aclKey, sortAcls, type Acl } from '../kafka/acl.ts';
 import { isInfrastructureAcl } from '../kafka/security.ts';
 import type { Checker } from './checker.ts';
@@ -58,7 +58,7 @@ const isCopyOf = (b: Acl, a: Acl): boolean => aclKey(a) === aclKey(b) || (
   && (b.operation === a.operation || (a.operation === 'ALL' && a.permission === 'ALLOW' && b.operation === 'READ'))
   && (b.name === a.name || b.name.endsWith(`.${a.name}`)));
 
-export function aclFindings(events: readonly HistoryEvent[], cellStart: number, killAt: number | null): AclFindings | null {
+export function aclFindings(events: HistoryEvents, cellStart: number, killAt: number | null): AclFindings | null {
   const readings = eventsOf(events, 'acls');
   if (readings.length === 0) return null;
   const since = (t: number) => (killAt === null ? null : t - killAt);

@@ -30,7 +30,7 @@
  * producer or an exactly-once MM2, whose commit markers occupy offsets too.
  * Samples stop before the primary is killed: a fault healed after that has no entry.
  */
-import { eventsOf, type HistoryEvent } from '../history/history.ts';
+import { eventsOf, type HistoryEvents } from '../history/history.ts';
 import type { Checker } from './checker.ts';
 
 /** The lag sampler's pause between two samples (adapters/clients/lag-sampler.ts). */
@@ -94,7 +94,7 @@ export function catchUpAfter(samples: readonly Sample[], healT: number, interval
   return { backlog, resumedMs: at(first).t - healT, caughtUpMs: caught === null ? null : at(caught).t - healT, copyRate, atLeastPerSecond };
 }
 
-export function catchUps(events: readonly HistoryEvent[], cellStart: number): CatchUp[] {
+export function catchUps(events: HistoryEvents, cellStart: number): CatchUp[] {
   const samples = eventsOf(events, 'sample').map((s) => ({ t: s.t, primaryEnd: s.primaryEnd, backupEnd: s.backupEnd })).sort((a, b) => a.t - b.t);
   const lastSample = samples.at(-1);
   if (!lastSample) return [];

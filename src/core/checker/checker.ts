@@ -8,12 +8,12 @@
  * tests call it with crafted histories), the checker names it and picks them from the input.
  */
 import { cellSettingsOf, type CellSettings } from '../history/cell-settings.ts';
-import type { HistoryEvent } from '../history/history.ts';
+import type { HistoryEvents } from '../history/history.ts';
 import { indexHistory, type HistoryIndex } from '../history/history-index.ts';
 
 /** What every checker reads: one cell run's history, indexed once. */
 export interface CheckInput {
-  readonly events: readonly HistoryEvent[];
+  readonly events: HistoryEvents;
   readonly ix: HistoryIndex;
   /** The `cell-start` settings, read back once (core/history/cell-settings.ts). */
   readonly settings: CellSettings;
@@ -29,7 +29,7 @@ export interface Checker<F> {
 }
 
 /** The input of every checker, from a cell run's history: indexed and its settings read here, once. */
-export function checkInput(events: readonly HistoryEvent[], cellStart: number): CheckInput {
+export function checkInput(events: HistoryEvents, cellStart: number): CheckInput {
   return { events, ix: indexHistory(events), settings: cellSettingsOf(events), cellStart };
 }
 

@@ -6,7 +6,7 @@
  * (core/kafka/topic-drift.ts) for the mirror's settings.
  */
 import type { PropertyValue } from '../kafka/property-value.ts';
-import { eventsOf, type EventOf, type HistoryEvent } from '../history/history.ts';
+import { eventsOf, type EventOf, type HistoryEvents } from '../history/history.ts';
 import { cellSettingsOf } from '../history/cell-settings.ts';
 import { remoteTopicOf } from '../scenario/playbook.ts';
 import { overlay } from '../kafka/mm2-properties-file.ts';
@@ -47,7 +47,7 @@ export function syncRulesOf(props: Readonly<Record<string, PropertyValue>>, flow
 const valueIn = (e: EventOf<'topic-config'>, property: string): string | null => (property === 'partitions' ? String(e.partitions) : e.configs[property] ?? null);
 const reached = (property: string, value: string | null, to: string) => value !== null && (property === 'partitions' ? Number(value) >= Number(to) : value === to);
 
-export function configChanges(events: readonly HistoryEvent[], cellStart: number): ConfigChange[] {
+export function configChanges(events: HistoryEvents, cellStart: number): ConfigChange[] {
   const settings = cellSettingsOf(events);
   const mirrors = Object.values(settings.mirrors ?? {});
   const samples = eventsOf(events, 'topic-config');

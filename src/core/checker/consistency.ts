@@ -140,7 +140,7 @@ function backupDeliveriesInRange(ix: HistoryIndex): ConsistencyCheck {
 }
 
 /** Offsets of `records` on each partition, for the records that exist in the log. */
-function gaps(delivered: readonly Deliver[], exists: Iterable<[string, bigint]>, positions: ReadonlyMap<string, bigint>): string[] {
+function gaps(delivered: Iterable<Deliver>, exists: Iterable<[string, bigint]>, positions: ReadonlyMap<string, bigint>): string[] {
   const got = new RecordSet();
   const start = new Map<string, bigint>();
   for (const d of delivered) {

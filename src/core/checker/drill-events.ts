@@ -11,7 +11,7 @@
  * the reports show them from the workload start — the clock a scenario's timeline (`at`) is
  * written in (core/results/clock.ts); the `workload-started` event ties the two together.
  */
-import type { HistoryEvent, PhaseName } from '../history/history.ts';
+import type { HistoryEvent, PhaseName, HistoryEvents } from '../history/history.ts';
 import { alarmLabel } from '../scenario/alarms.ts';
 import type { Checker } from './checker.ts';
 
@@ -146,12 +146,14 @@ export function eventDescriber(): (e: HistoryEvent) => EventText | null {
 export const eventsChecker: Checker<CellEvent[]> = { name: 'drill-events', run: ({ events, cellStart }) => cellEvents(events, cellStart) };
 
 /** A cell run's events, with their wall clock and their time from the cell start (`cellStart`, epoch ms). */
-export function cellEvents(events: readonly HistoryEvent[], cellStart: number): CellEvent[] {
+export function cellEvents(events: HistoryEvents, cellStart: number): CellEvent[] {
   const describe = eventDescriber();
-  return events.flatMap((e) => {
+  const out: CellEvent[] = [];
+  for (const e of events) {
     const d = describe(e);
-    return d ? [{ t: new Date(e.t).toISOString(), atMs: e.t - cellStart, ...d }] : [];
-  });
+    if (d) out.push({ t: new Date(e.t).toISOString(), atMs: e.t - cellStart, ...d });
+  }
+  return out;
 }
 
 /** The short name of an event on a timeline chart's mark: the step's own label, "kill", "failover (mm2-sync)". */

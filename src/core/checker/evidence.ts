@@ -14,7 +14,7 @@
  * - Cross-check: RemoteClusterUtils' answer vs the harness's own decoding of the checkpoints.
  */
 import { expectedBound, type ExpectedBound } from './expected-bound.ts';
-import { eventsOf, type HistoryEvent } from '../history/history.ts';
+import { eventsOf, type HistoryEvents } from '../history/history.ts';
 import { indexHistory, type HistoryIndex } from '../history/history-index.ts';
 import { atKill } from './lag.ts';
 import type { Ledger } from './ledger.ts';
@@ -71,7 +71,7 @@ function passedUncommitted(ix: HistoryIndex, here: readonly { id: string; offset
   return out.sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
 }
 
-export function checkBound(s: Scenario, remoteTopics: readonly string[], ledger: Pick<Ledger, 'counts' | 'consistency'>, events: readonly HistoryEvent[], consumerLagAtKill: number | null, ix: HistoryIndex = indexHistory(events)): BoundCheck {
+export function checkBound(s: Scenario, remoteTopics: readonly string[], ledger: Pick<Ledger, 'counts' | 'consistency'>, events: HistoryEvents, consumerLagAtKill: number | null, ix: HistoryIndex = indexHistory(events)): BoundCheck {
   const counts = ledger.counts;
   const expected = expectedBound(s, { acked: counts.acked, consumerLagAtKill, outOfRange: ix.chosen?.outOfRange.size ?? 0, replicationLagAtKill: atKill(events).lagMessages });
   const evidence: string[] = [];

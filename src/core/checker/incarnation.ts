@@ -18,7 +18,7 @@
  *  - layouts: per remote partition, the runs of incarnations in offset order; `interleaved` when
  *    an older incarnation follows a newer one (in-order appends read old, then new).
  */
-import { eventsOf, type HistoryEvent } from '../history/history.ts';
+import { eventsOf, type HistoryEvents } from '../history/history.ts';
 import type { Count } from './ledger.ts';
 import { recordKey, tpKey } from '../history/topic-partition.ts';
 
@@ -70,7 +70,7 @@ export interface IncarnationIndex {
 
 export const spanKey = (cluster: string, topic: string, incarnation: number): string => `${cluster}/${topic}#${incarnation}`;
 
-export function incarnationIndex(events: readonly HistoryEvent[], acks: ReadonlyMap<string, AckedAt>, copies: Copies, cellStart: number): IncarnationIndex {
+export function incarnationIndex(events: HistoryEvents, acks: ReadonlyMap<string, AckedAt>, copies: Copies, cellStart: number): IncarnationIndex {
   const changes = eventsOf(events, 'topic').filter((e) => e.change !== 'altered');
   const spans: IncarnationSpan[] = [];
   const byTopic = Map.groupBy(changes, (e) => `${e.cluster}/${e.topic}`);

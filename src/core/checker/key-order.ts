@@ -61,7 +61,7 @@
  *
  * Null when the workload is not keyed (no `ack` carries a key).
  */
-import type { HistoryEvent } from '../history/history.ts';
+import { eachOf, type EventOf, type HistoryEvents } from '../history/history.ts';
 import type { Checker } from './checker.ts';
 import { eraClock, eras, type Era } from './round-trip.ts';
 
@@ -97,7 +97,7 @@ function erasApart(spans: ReadonlyMap<number, { first: number; last: number }>):
   };
 }
 
-export function keyOrder(events: readonly HistoryEvent[]): KeyOrder | null {
+export function keyOrder(events: HistoryEvents): KeyOrder | null {
   const { eraOf } = eraClock(events);
   const eraIndex = (e: Era) => eras.indexOf(e);
   const byKey = new Map<string, Value[]>();
@@ -120,7 +120,8 @@ export function keyOrder(events: readonly HistoryEvent[]): KeyOrder | null {
   }
   if (byKey.size === 0) return null;
   const apart = erasApart(spans);
-  const deliveries = events.filter((e): e is Extract<HistoryEvent, { type: 'deliver' }> => e.type === 'deliver' && keyOf.has(e.id));
+  const deliveries: EventOf<'deliver'>[] = [];
+  for (const e of eachOf(events, 'deliver')) if (keyOf.has(e.id)) deliveries.push(e);
   // An earlier copy the primary consumer met places the value there (a producer's retry wrote it twice).
   const metAt = new Map<string, bigint>();
   for (const d of deliveries) {

@@ -20,7 +20,7 @@
  * that read is incomplete, the lag is unknown.
  */
 import { cellSettingsOf } from '../history/cell-settings.ts';
-import { eventsOf, type HistoryEvent } from '../history/history.ts';
+import { eachOf, eventsOf, type HistoryEvents } from '../history/history.ts';
 import { tpKey } from '../history/topic-partition.ts';
 import type { Checker } from './checker.ts';
 
@@ -28,9 +28,9 @@ import type { Checker } from './checker.ts';
 export type AckedOffsets = ReadonlyMap<string, readonly number[]>;
 
 /** The acked records' source offsets per `topic/partition` (acks on the primary only). */
-export function ackedOffsets(events: readonly HistoryEvent[]): Map<string, number[]> {
+export function ackedOffsets(events: HistoryEvents): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  for (const e of eventsOf(events, 'ack')) {
+  for (const e of eachOf(events, 'ack')) {
     if ((e.cluster ?? 'primary') !== 'primary') continue;
     const tp = tpKey(e.topic, e.partition);
     const list = out.get(tp) ?? [];
@@ -45,12 +45,12 @@ export function ackedOffsets(events: readonly HistoryEvent[]): Map<string, numbe
  * Behind an exactly-once MM2: per source `topic/partition`, the remote offsets of its copies that
  * the verification read saw, ascending; null when it did not read the backup to the end.
  */
-export function copiedOffsets(events: readonly HistoryEvent[]): Map<string, number[]> | null {
+export function copiedOffsets(events: HistoryEvents): Map<string, number[]> | null {
   if (!eventsOf(events, 'read-complete').some((e) => e.what === 'backup' && e.complete)) return null;
   const sourceOf = new Map<string, string>();
-  for (const e of eventsOf(events, 'ack')) if ((e.cluster ?? 'primary') === 'primary') sourceOf.set(e.id, tpKey(e.topic, e.partition));
+  for (const e of eachOf(events, 'ack')) if ((e.cluster ?? 'primary') === 'primary') sourceOf.set(e.id, tpKey(e.topic, e.partition));
   const out = new Map<string, number[]>();
-  for (const e of eventsOf(events, 'backup-record')) {
+  for (const e of eachOf(events, 'backup-record')) {
     const tp = sourceOf.get(e.id);
     if (tp === undefined) continue;
     const list = out.get(tp) ?? [];
@@ -119,13 +119,13 @@ export interface AtKill {
 }
 
 /** Whether the cell's producer was transactional (its commit markers occupy source offsets). */
-function transactional(events: readonly HistoryEvent[]): boolean {
+function transactional(events: HistoryEvents): boolean {
   const n = cellSettingsOf(events).workload?.transactionRecords;
   return n !== undefined && n > 0;
 }
 
-export function lagSeries(events: readonly HistoryEvent[]): LagPoint[] {
-  const ackTimes = eventsOf(events, 'ack').map((e) => e.t).sort((a, b) => a - b);
+export function lagSeries(events: HistoryEvents): LagPoint[] {
+  const ackTimes = Array.from(eachOf(events, 'ack'), (e) => e.t).sort((a, b) => a - b);
   const eos = cellSettingsOf(events).mirror?.exactlyOnce === true;
   const copies = eos ? copiedOffsets(events) : null;
   // Behind an exactly-once MM2 the sums (and an unread backup) count markers: source offsets must be counted as records too.
@@ -155,7 +155,7 @@ export function lagSeries(events: readonly HistoryEvent[]): LagPoint[] {
 
 export const atKillChecker: Checker<AtKill> = { name: 'at-kill', run: ({ events }) => atKill(events) };
 
-export function atKill(events: readonly HistoryEvent[]): AtKill {
+export function atKill(events: HistoryEvents): AtKill {
   const kill = eventsOf(events, 'kill')[0];
   const series = lagSeries(events).filter((p) => !kill || p.t <= kill.t);
   const last = series[series.length - 1];
@@ -185,7 +185,7 @@ export interface FaultWindow {
   healed: boolean | null;
 }
 
-export function faultWindows(events: readonly HistoryEvent[]): FaultWindow[] {
+export function faultWindows(events: HistoryEvents): FaultWindow[] {
   const ends = new Map(eventsOf(events, 'fault-end').map((e) => [e.step, e]));
   return eventsOf(events, 'fault-start').map((s) => {
     const end = ends.get(s.step);

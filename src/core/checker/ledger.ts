@@ -65,7 +65,7 @@
  * and `unreached` are 'unknown'. The drain's completeness does not change a count: what the
  * consumer did not get to is `unreached`, by definition.
  */
-import type { HistoryEvent } from '../history/history.ts';
+import type { HistoryEvents } from '../history/history.ts';
 import { finalPositions, indexHistory, lowestCopy, producerDuplicates, type HistoryIndex, type Located } from '../history/history-index.ts';
 import type { Checker } from './checker.ts';
 import { checkConsistency, type Consistency } from './consistency.ts';
@@ -152,7 +152,7 @@ function classifyUndelivered(ix: HistoryIndex, positions: ReadonlyMap<string, bi
   return copies?.length ? 'skipped' : 'lost';
 }
 
-export const buildLedger = (events: readonly HistoryEvent[]): Ledger => ledgerOf(indexHistory(events));
+export const buildLedger = (events: HistoryEvents): Ledger => ledgerOf(indexHistory(events));
 
 /** The classic ledger of a cell with one failover (a playbook's figures come from its round trip instead). */
 export const ledgerChecker: Checker<Ledger> = { name: 'ledger', run: ({ ix }) => ledgerOf(ix) };

@@ -65,7 +65,7 @@
  * Each `unknown` check's reason is counted in `why`.
  */
 import type { HistoryIndex } from '../history/history-index.ts';
-import { eventsOf, type EventOf, type HistoryEvent } from '../history/history.ts';
+import { eachOf, eventsOf, type EventOf, type HistoryEvents } from '../history/history.ts';
 import { offsetsLabels } from '../history/offsets-labels.ts';
 import { tpKey } from '../history/topic-partition.ts';
 import type { CellSettings } from '../history/cell-settings.ts';
@@ -172,7 +172,7 @@ export function backupEndAt(
   return v === undefined ? null : { offset: v, bound: 'verify-end' };
 }
 
-export function checkpointsWithinBackupEnd(ix: HistoryIndex, events: readonly HistoryEvent[]): InvariantCheck {
+export function checkpointsWithinBackupEnd(ix: HistoryIndex, events: HistoryEvents): InvariantCheck {
   const samples = eventsOf(events, 'sample');
   const sources = sourcesOfRemote(ix);
   const failoverEnd = ix.offsets(offsetsLabels.failover.end, 'backup');
@@ -197,12 +197,13 @@ export function checkpointsWithinBackupEnd(ix: HistoryIndex, events: readonly Hi
  * Each remote `topic/partition` → its source one, from where the backup holds ids acked on the
  * primary: the classic verification read's records, and a playbook's backup copies.
  */
-function remoteSources(ix: HistoryIndex, events: readonly HistoryEvent[]): Map<string, string> {
+function remoteSources(ix: HistoryIndex, events: HistoryEvents): Map<string, string> {
   const out = sourcesOfRemote(ix);
   // An id acked on the backup itself sits in its own topic there, not in a remote one.
-  const local = new Set(eventsOf(events, 'ack').filter((a) => a.cluster === 'backup').map((a) => a.id));
-  for (const e of events) {
-    if (e.type !== 'copy' || e.cluster !== 'backup' || local.has(e.id) || out.has(tpKey(e.topic, e.partition))) continue;
+  const local = new Set<string>();
+  for (const a of eachOf(events, 'ack')) if (a.cluster === 'backup') local.add(a.id);
+  for (const e of eachOf(events, 'copy')) {
+    if (e.cluster !== 'backup' || local.has(e.id) || out.has(tpKey(e.topic, e.partition))) continue;
     const a = ix.acked.get(e.id);
     if (a) out.set(tpKey(e.topic, e.partition), tpKey(a.topic, a.partition));
   }
@@ -210,14 +211,14 @@ function remoteSources(ix: HistoryIndex, events: readonly HistoryEvent[]): Map<s
 }
 
 /** Source `topic/partition` → its remote one (`remoteSources` turned around). */
-function remotesOfSource(ix: HistoryIndex, events: readonly HistoryEvent[]): Map<string, string> {
+function remotesOfSource(ix: HistoryIndex, events: HistoryEvents): Map<string, string> {
   const out = new Map<string, string>();
   for (const [remote, source] of remoteSources(ix, events)) if (!out.has(source)) out.set(source, remote);
   return out;
 }
 
 /** Between two syncs' times (exclusive, inclusive), whether a topic or MM2 started anew, by the docblock's rules. */
-function rewindCauses(ix: HistoryIndex, events: readonly HistoryEvent[]): (sourceTp: string, from: number, to: number) => { recreated: boolean; restarted: boolean } {
+function rewindCauses(ix: HistoryIndex, events: HistoryEvents): (sourceTp: string, from: number, to: number) => { recreated: boolean; restarted: boolean } {
   const remotes = remotesOfSource(ix, events);
   const recreations = eventsOf(events, 'topic').filter((e) => e.change === 'created' || e.change === 'deleted');
   const starts = [
@@ -239,7 +240,7 @@ function rewindCauses(ix: HistoryIndex, events: readonly HistoryEvent[]): (sourc
   };
 }
 
-export function offsetSyncRewinds(ix: HistoryIndex, events: readonly HistoryEvent[]): InvariantCheck {
+export function offsetSyncRewinds(ix: HistoryIndex, events: HistoryEvents): InvariantCheck {
   const causes = rewindCauses(ix, events);
   const found: InvariantFinding[] = [];
   let checked = 0;
@@ -263,20 +264,20 @@ export function offsetSyncRewinds(ix: HistoryIndex, events: readonly HistoryEven
   return verdictOf('offset-sync-rewind', checked, 0, found, { explained });
 }
 
-export function offsetSyncsPlaced(ix: HistoryIndex, events: readonly HistoryEvent[]): InvariantCheck {
+export function offsetSyncsPlaced(ix: HistoryIndex, events: HistoryEvents): InvariantCheck {
   const remotes = remotesOfSource(ix, events);
   // The syncs name the forward flow's source partitions: the primary's (an id acked on the backup sits at its own offsets there).
   // Only the records the syncs name are looked up: a map of every ack would hold a key string a message.
   const bySource = syncsByPartition(events);
   const named = new Set([...bySource].flatMap(([tp, syncs]) => syncs.map((s) => `${tp}@${s.upstreamOffset}`)));
   const ackedAt = new Map<string, string>();
-  for (const a of eventsOf(events, 'ack')) {
+  for (const a of eachOf(events, 'ack')) {
     const at = `${tpKey(a.topic, a.partition)}@${a.offset}`;
     if ((a.cluster ?? 'primary') === 'primary' && named.has(at)) ackedAt.set(at, a.id);
   }
   // A playbook's copies on the backup, over the classic verification read's records.
   const copiedAt = new Map<string, string>();
-  for (const e of events) if (e.type === 'copy' && e.cluster === 'backup') copiedAt.set(`${tpKey(e.topic, e.partition)}@${e.offset}`, e.id);
+  for (const e of eachOf(events, 'copy')) if (e.cluster === 'backup') copiedAt.set(`${tpKey(e.topic, e.partition)}@${e.offset}`, e.id);
   const backupAt = (at: string) => copiedAt.get(at) ?? ix.backupAt.get(at);
   // A recreated topic's incarnations share offsets: which record a sync names is not known.
   const recreated = new Set(eventsOf(events, 'topic').filter((e) => e.change === 'created' || e.change === 'deleted').map((e) => `${e.cluster}:${e.topic}`));
@@ -307,7 +308,7 @@ export function offsetSyncsPlaced(ix: HistoryIndex, events: readonly HistoryEven
 /** The last point of each remote partition: the checkpoint the failover read last. */
 const lastPoints = (points: readonly TranslationPoint[]): TranslationPoint[] => [...new Map(points.map((p) => [p.tp, p])).values()];
 
-export function redeliveriesWithinLagMax(ix: HistoryIndex, events: readonly HistoryEvent[], settings: CellSettings, points: readonly TranslationPoint[]): InvariantCheck {
+export function redeliveriesWithinLagMax(ix: HistoryIndex, events: HistoryEvents, settings: CellSettings, points: readonly TranslationPoint[]): InvariantCheck {
   const lagMax = offsetLagMaxOf(settings);
   const sources = remoteSources(ix, events);
   const syncs = syncsByPartition(events);

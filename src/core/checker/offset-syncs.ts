@@ -15,7 +15,7 @@
  */
 import { FORWARD, flowValue } from '../kafka/mm2-properties-file.ts';
 import type { CellSettings } from '../history/cell-settings.ts';
-import { eventsOf, type EventOf, type HistoryEvent } from '../history/history.ts';
+import { eventsOf, type EventOf, type HistoryEvents } from '../history/history.ts';
 import { tpKey } from '../history/topic-partition.ts';
 import type { Checker } from './checker.ts';
 import { median } from './topic-replication.ts';
@@ -45,7 +45,7 @@ export interface OffsetSyncFigures {
 }
 
 /** The drill's offset syncs per source `topic/partition`, each in the order MM2 wrote them. */
-export function syncsByPartition(events: readonly HistoryEvent[]): Map<string, EventOf<'offset-sync'>[]> {
+export function syncsByPartition(events: HistoryEvents): Map<string, EventOf<'offset-sync'>[]> {
   const out = new Map<string, EventOf<'offset-sync'>[]>();
   const order = (a: EventOf<'offset-sync'>, b: EventOf<'offset-sync'>) =>
     a.syncsPartition - b.syncsPartition || (BigInt(a.syncsOffset) < BigInt(b.syncsOffset) ? -1 : BigInt(a.syncsOffset) > BigInt(b.syncsOffset) ? 1 : 0);
@@ -67,7 +67,7 @@ export function offsetLagMaxOf(settings: CellSettings): number | null {
   return settings.mirror?.offsetLagMax ?? null;
 }
 
-export function offsetSyncFigures(events: readonly HistoryEvent[], settings: CellSettings): OffsetSyncFigures {
+export function offsetSyncFigures(events: HistoryEvents, settings: CellSettings): OffsetSyncFigures {
   const reads = eventsOf(events, 'read-complete').filter((r) => r.what === 'offset-syncs');
   const byTp = syncsByPartition(events);
   const offsetLagMax = offsetLagMaxOf(settings);

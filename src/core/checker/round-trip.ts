@@ -66,7 +66,7 @@
  * on it is 'unknown'; so are `skipped` / `unreached` on a partition whose final position is unknown.
  */
 import { isPlaybookCell } from '../history/cell-settings.ts';
-import { eventsOf, type ConsumerPhase, type EventOf, type HistoryEvent } from '../history/history.ts';
+import { eachOf, eventsOf, type ConsumerPhase, type EventOf, type HistoryEvents } from '../history/history.ts';
 import type { Checker } from './checker.ts';
 import { fromList, outcomesExclusive, type Consistency, type ConsistencyCheck } from './consistency.ts';
 import { indexHistory, type HistoryIndex } from '../history/history-index.ts';
@@ -80,7 +80,7 @@ export const eras = ['before-kill', 'backup-local', 'outage', 'after-failback'] 
 export type Era = (typeof eras)[number];
 
 /** The primary's kill and the failover's time by the docblock's rule (null: none), and each ack's era. */
-export function eraClock(events: readonly HistoryEvent[]): { killAt: number | null; failoverAt: number | null; eraOf: (a: { readonly cluster?: string | undefined; readonly t: number }) => Era } {
+export function eraClock(events: HistoryEvents): { killAt: number | null; failoverAt: number | null; eraOf: (a: { readonly cluster?: string | undefined; readonly t: number }) => Era } {
   // The SIGKILL itself (the step first records offsets): acks until then are the primary's before the kill.
   const killAt = eventsOf(events, 'kill').find((e) => e.target === 'primary')?.t ?? null;
   // The failover: the kill, or a planned switchover's first move of the producers to the backup.
@@ -240,13 +240,13 @@ export const roundTripChecker: Checker<RoundTrip | null> = {
   run: ({ events, cellStart, ix, settings }) => (isPlaybookCell(settings) ? roundTripOf(events, cellStart, ix) : null),
 };
 
-export function roundTripOf(events: readonly HistoryEvent[], cellStart: number, ix: HistoryIndex = indexHistory(events)): RoundTrip {
+export function roundTripOf(events: HistoryEvents, cellStart: number, ix: HistoryIndex = indexHistory(events)): RoundTrip {
   const acks = new Map<string, Ack>();
-  for (const e of eventsOf(events, 'ack')) acks.set(e.id, { cluster: e.cluster ?? 'primary', topic: e.topic, partition: e.partition, offset: BigInt(e.offset), t: e.t });
+  for (const e of eachOf(events, 'ack')) acks.set(e.id, { cluster: e.cluster ?? 'primary', topic: e.topic, partition: e.partition, offset: BigInt(e.offset), t: e.t });
   const deliveries = new Map<string, number>();
-  for (const e of eventsOf(events, 'deliver')) deliveries.set(e.id, (deliveries.get(e.id) ?? 0) + 1);
+  for (const e of eachOf(events, 'deliver')) deliveries.set(e.id, (deliveries.get(e.id) ?? 0) + 1);
   const copies = { primary: new Map<string, Map<string, Copy>>(), backup: new Map<string, Map<string, Copy>>() };
-  for (const e of eventsOf(events, 'copy')) {
+  for (const e of eachOf(events, 'copy')) {
     const byId = copies[e.cluster as 'primary' | 'backup'];
     if (!byId) continue;
     const m = byId.get(e.id) ?? new Map<string, Copy>();
@@ -394,7 +394,7 @@ function incarnationReports(
 }
 
 function consistencyOf(
-  events: readonly HistoryEvent[], ix: HistoryIndex, acks: ReadonlyMap<string, Ack>, copies: Record<'primary' | 'backup', ReadonlyMap<string, ReadonlyMap<string, Copy>>>,
+  events: HistoryEvents, ix: HistoryIndex, acks: ReadonlyMap<string, Ack>, copies: Record<'primary' | 'backup', ReadonlyMap<string, ReadonlyMap<string, Copy>>>,
   readComplete: Record<'primary' | 'backup', boolean>,
 ): Consistency {
   const check = (name: string, problems: string[] | null, ok: string, unknown = ''): ConsistencyCheck =>
@@ -410,7 +410,8 @@ function consistencyOf(
     if (!here.has(recordKey(a.topic, a.partition, a.offset))) misplaced.push(`${id} acked at ${recordKey(a.topic, a.partition, a.offset)} on ${c}, found at ${[...here.keys()].join(', ')}`);
   }
   const reports = eventsOf(events, 'positions');
-  const delivered = eventsOf(events, 'deliver').length;
+  let delivered = 0;
+  for (const _ of eachOf(events, 'deliver')) delivered += 1;
   const counted = reports.reduce((n, r) => n + r.delivered, 0);
   const checks = [
     check('acks-located', readComplete.primary || readComplete.backup ? misplaced : null, `${located} acked ids found at their acked offsets`, 'no cluster was read completely'),
@@ -422,12 +423,12 @@ function consistencyOf(
 }
 
 function classicCounts(
-  events: readonly HistoryEvent[], ix: HistoryIndex, acks: ReadonlyMap<string, Ack>, copies: Record<'primary' | 'backup', ReadonlyMap<string, ReadonlyMap<string, Copy>>>,
+  events: HistoryEvents, ix: HistoryIndex, acks: ReadonlyMap<string, Ack>, copies: Record<'primary' | 'backup', ReadonlyMap<string, ReadonlyMap<string, Copy>>>,
   killAt: number | null, total: ClassCounts & { extraDeliveries: number }, notReplicated: Count,
 ): LedgerCounts {
   const { failed, indeterminate } = ix;
   const per = new Map<string, { before: number; clusters: Set<string>; n: number }>();
-  for (const e of eventsOf(events, 'deliver')) {
+  for (const e of eachOf(events, 'deliver')) {
     const d = per.get(e.id) ?? { before: 0, clusters: new Set<string>(), n: 0 };
     d.n += 1;
     d.clusters.add(e.phase);
@@ -486,10 +487,11 @@ function undeliveredClass(copies: readonly Copy[], position: (topic: string, par
   return unplaced ? 'unplaced' : 'unreached';
 }
 
-function consumerMoves(events: readonly HistoryEvent[], cellStart: number): ConsumerMove[] {
+function consumerMoves(events: HistoryEvents, cellStart: number): ConsumerMove[] {
   const starts = eventsOf(events, 'step').filter((e) => e.action === 'move-consumers' && e.state === 'start');
   const kills = eventsOf(events, 'kill');
-  const deliveries = eventsOf(events, 'deliver');
+  // Gathered only when consumers moved: an object per delivery.
+  const deliveries = starts.length ? [...eachOf(events, 'deliver')] : [];
   return starts.map((start, i) => {
     const next = starts[i + 1]?.t ?? Infinity;
     // Where the consumers were: the previous move's target, else where they last delivered (the
@@ -513,7 +515,7 @@ function consumerMoves(events: readonly HistoryEvent[], cellStart: number): Cons
   });
 }
 
-function writeGaps(events: readonly HistoryEvent[], cellStart: number): WriteGap[] {
+function writeGaps(events: HistoryEvents, cellStart: number): WriteGap[] {
   const gaps: WriteGap[] = [];
   const at = new Set<string>(['primary']); // producers start on the primary
   let open: WriteGap | null = null;
@@ -536,7 +538,7 @@ function writeGaps(events: readonly HistoryEvent[], cellStart: number): WriteGap
 
 }
 
-function stepTimings(events: readonly HistoryEvent[], cellStart: number): StepTiming[] {
+function stepTimings(events: HistoryEvents, cellStart: number): StepTiming[] {
   const out = new Map<number, StepTiming>();
   for (const e of eventsOf(events, 'step')) {
     if (e.state === 'start') {

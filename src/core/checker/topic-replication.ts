@@ -23,8 +23,8 @@
  *  - rpoSeconds: the kill's time minus the ack of the oldest such message — the window of writes
  *    the backup lacks for this topic; null when nothing is missing or nothing was killed.
  */
-import { eventsOf, type EventOf, type HistoryEvent } from '../history/history.ts';
-import { IdMap, IdTable, IntColumn } from '../history/id-columns.ts';
+import { eachOf, eventsOf, type EventOf, type HistoryEvents } from '../history/history.ts';
+import { IdTable, IntColumn, NameTable, OffsetColumn } from '../history/id-columns.ts';
 import { parseTp, tpKey } from '../history/topic-partition.ts';
 import type { Checker } from './checker.ts';
 
@@ -49,62 +49,111 @@ export const median = (xs: readonly number[]): number => {
 };
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
-type Ack = EventOf<'ack'>;
-const PLAIN = /^(0|[1-9]\d*)$/;
-/** Offsets (int64 decimal text) in order: plain ones (no sign, no leading zero) by length then digits, any other as bigints. */
-const byOffset = (x: Ack, y: Ack): number => {
-  if (PLAIN.test(x.offset) && PLAIN.test(y.offset)) return x.offset.length - y.offset.length || (x.offset < y.offset ? -1 : x.offset > y.offset ? 1 : 0);
-  const [a, b] = [BigInt(x.offset), BigInt(y.offset)];
-  return a < b ? -1 : a > b ? 1 : 0;
-};
+/**
+ * The acks a topic's figures read, in columns (core/history/id-columns.ts): per ack its
+ * topic-partition, offset, time and id row; per partition its acks in offset order. An object
+ * and a BigInt per message would set the peak of a large drill's check (docs/scale.md).
+ */
+class Acks {
+  readonly ids = new IdTable();
+  readonly tps = new NameTable();
+  readonly tp = new IntColumn();
+  readonly row = new IntColumn();
+  readonly offset = new OffsetColumn();
+  private t = new Float64Array(1024);
+  /** Id row → its last ack + 1 (0: none), and whether a copy of it was found on the backup. */
+  readonly lastOf = new IntColumn();
+  readonly copied = new IntColumn();
+  size = 0;
 
-/** The first index of a sorted list whose offset is at least `offset`. */
-function firstAtOrAbove(acks: readonly Ack[], offset: bigint): number {
-  let lo = 0;
-  let hi = acks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (BigInt(acks[mid]!.offset) < offset) lo = mid + 1;
-    else hi = mid;
+  add(a: EventOf<'ack'>): void {
+    const i = this.size++;
+    this.tp.set(i, this.tps.number(tpKey(a.topic, a.partition)));
+    this.offset.set(i, a.offset);
+    if (i >= this.t.length) {
+      const grown = new Float64Array(this.t.length * 2);
+      grown.set(this.t);
+      this.t = grown;
+    }
+    this.t[i] = a.t;
+    const row = this.ids.add(a.id);
+    this.row.set(i, row);
+    this.lastOf.set(row, i + 1);
   }
-  return lo;
+
+  timeOf(i: number): number {
+    return this.t[i]!;
+  }
+
+  /** Offsets in order (int64: exact as numbers where they are one, else as bigints). */
+  compare(i: number, j: number): number {
+    const [x, y] = [this.offset.number(i), this.offset.number(j)];
+    if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y;
+    const [a, b] = [this.offset.bigint(i), this.offset.bigint(j)];
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  below(i: number, offset: number): boolean {
+    const x = this.offset.number(i);
+    return Number.isNaN(x) ? this.offset.bigint(i) < BigInt(offset) : x < offset;
+  }
+
+  /** The first of a partition's acks (in offset order) whose offset is at least `offset`. */
+  firstAtOrAbove(list: Int32Array, offset: number): number | undefined {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.below(list[mid]!, offset)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < list.length ? list[lo] : undefined;
+  }
 }
 
 export const topicsChecker: Checker<TopicReplication[]> = { name: 'topic-replication', run: ({ events, cellStart }) => topicReplication(events, cellStart) };
 
 /** Every topic the producer wrote on the primary, in the order of their first ack. */
-export function topicReplication(events: readonly HistoryEvent[], cellStart: number): TopicReplication[] {
+export function topicReplication(events: HistoryEvents, cellStart: number): TopicReplication[] {
   const killT = eventsOf(events, 'kill').find((k) => k.target === 'primary')?.t ?? Infinity;
   const workloadStart = eventsOf(events, 'phase').find((p) => p.phase === 'workload-started')?.t ?? -Infinity;
-  const acks = eventsOf(events, 'ack').filter((a) => (a.cluster ?? 'primary') === 'primary' && a.t <= killT);
-  // The ack events themselves per partition, and ids in typed-array tables (core/history/id-columns.ts):
-  // an object, a BigInt and a Map entry per message set the peak of a large drill's check.
-  const byPartition = new Map<string, Ack[]>();
-  for (const a of acks) {
-    const key = tpKey(a.topic, a.partition);
-    const list = byPartition.get(key) ?? [];
-    list.push(a);
-    byPartition.set(key, list);
+  const acks = new Acks();
+  const topicsSeen = new NameTable();
+  for (const a of eachOf(events, 'ack')) {
+    if ((a.cluster ?? 'primary') !== 'primary' || a.t > killT) continue;
+    acks.add(a);
+    topicsSeen.number(a.topic);
   }
-  const topics = [...new Set(acks.map((a) => a.topic))];
-  for (const list of byPartition.values()) list.sort(byOffset);
+  // Per partition, its acks in offset order.
+  const lists = new Map<string, number[]>();
+  for (let i = 0; i < acks.size; i++) {
+    const key = acks.tps.names[acks.tp.get(i)]!;
+    const list = lists.get(key);
+    if (list) list.push(i);
+    else lists.set(key, [i]);
+  }
+  const byPartition = new Map<string, Int32Array>();
+  for (const [key, list] of lists) byPartition.set(key, Int32Array.from(list).sort((i, j) => acks.compare(i, j)));
+  lists.clear();
+  const topics = topicsSeen.names;
 
   const samples = eventsOf(events, 'sample').filter((s) => s.ends !== undefined && s.t >= workloadStart && s.t <= killT);
   // A playbook reads every view of the backup (`copy`), a timeline drill its remote topics (`backup-record`).
   const reads = eventsOf(events, 'read-complete').filter((r) => r.what === 'backup' || r.what === 'backup-copies');
   const readComplete = reads.length > 0 && reads.every((r) => r.complete);
-  const copies = [...eventsOf(events, 'backup-record'), ...eventsOf(events, 'copy').filter((c) => c.cluster === 'backup')];
-  const copiedIds = new IdTable();
-  for (const c of copies) copiedIds.add(c.id);
-  const onBackup = (id: string) => copiedIds.find(id) >= 0;
   // Topics with a copy away from its ack's partition and offset: their remote offsets are not source offsets.
-  const ackIndex = new IntColumn();
-  const ackOf = new IdMap(new IdTable(), (entry) => acks[ackIndex.get(entry)]!);
-  for (const [i, a] of acks.entries()) ackIndex.set(ackOf.enter(a.id).entry, i);
-  const misaligned = new Set(copies.flatMap((c) => {
-    const a = ackOf.get(c.id);
-    return a && (a.partition !== c.partition || a.offset !== c.offset) ? [a.topic] : [];
-  }));
+  const misaligned = new Set<string>();
+  const copied = (c: { id: string; topic: string; partition: number; offset: string }) => {
+    const row = acks.ids.find(c.id);
+    if (row < 0) return;
+    acks.copied.set(row, 1);
+    const a = acks.lastOf.get(row) - 1;
+    if (a < 0) return;
+    const { topic, partition } = parseTp(acks.tps.names[acks.tp.get(a)]!);
+    if (partition !== c.partition || acks.offset.text(a) !== c.offset) misaligned.add(topic);
+  };
+  for (const c of eachOf(events, 'backup-record')) copied(c);
+  for (const c of eachOf(events, 'copy')) if (c.cluster === 'backup') copied(c);
 
   // Each partition's topic, parsed once: with many topics, parsing every sample's keys for each
   // topic costs topics × samples × partitions.
@@ -123,9 +172,9 @@ export function topicReplication(events: readonly HistoryEvent[], cellStart: num
       let lag = byTopic.get(topic);
       if (!lag) byTopic.set(topic, (lag = { worst: 0, messages: 0 }));
       lag.messages += Math.max(0, primaryEnd - backupEnd);
-      const list = byPartition.get(key) ?? [];
-      const oldest = list[firstAtOrAbove(list, BigInt(backupEnd))];
-      if (oldest && oldest.t <= s.t) lag.worst = Math.max(lag.worst, s.t - oldest.t);
+      const list = byPartition.get(key);
+      const oldest = list ? acks.firstAtOrAbove(list, backupEnd) : undefined;
+      if (oldest !== undefined && acks.timeOf(oldest) <= s.t) lag.worst = Math.max(lag.worst, s.t - acks.timeOf(oldest));
     }
     return { t: s.t, byTopic };
   });
@@ -141,16 +190,24 @@ export function topicReplication(events: readonly HistoryEvent[], cellStart: num
     }
     const aligned = readComplete && !misaligned.has(topic);
     const lags = aligned ? series.map(([, l]) => l) : [];
-    const mine = partitions.flatMap((k) => byPartition.get(k)!);
-    const missing = mine.filter((a) => !onBackup(a.id));
-    const oldestMissing = missing.reduce((m, a) => Math.min(m, a.t), Infinity);
+    let mine = 0;
+    let missing = 0;
+    let oldestMissing = Infinity;
+    for (const k of partitions) {
+      for (const a of byPartition.get(k)!) {
+        mine += 1;
+        if (acks.copied.get(acks.row.get(a)) === 1) continue;
+        missing += 1;
+        oldestMissing = Math.min(oldestMissing, acks.timeOf(a));
+      }
+    }
     return {
       topic,
-      acked: mine.length,
+      acked: mine,
       lagSeconds: lags.length ? { median: round1(median(lags)), max: Math.max(...lags), samples: lags.length } : null,
       lagMessagesMax: aligned ? lagMessagesMax : null,
-      notReplicated: readComplete ? missing.length : 'unknown',
-      rpoSeconds: !readComplete ? 'unknown' : missing.length && killT !== Infinity ? round1((killT - oldestMissing) / 1000) : null,
+      notReplicated: readComplete ? missing : 'unknown',
+      rpoSeconds: !readComplete ? 'unknown' : missing && killT !== Infinity ? round1((killT - oldestMissing) / 1000) : null,
       series: aligned ? series : [],
     };
   });

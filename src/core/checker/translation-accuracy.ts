@@ -28,7 +28,7 @@
  * checkpoint the drill read when it failed over (checkpoints are read once, then).
  */
 import type { HistoryIndex } from '../history/history-index.ts';
-import type { HistoryEvent } from '../history/history.ts';
+import { eachOf, eventsOf, type HistoryEvents } from '../history/history.ts';
 import { offsetsLabels } from '../history/offsets-labels.ts';
 import { tpKey } from '../history/topic-partition.ts';
 import type { Checker } from './checker.ts';
@@ -154,10 +154,10 @@ function figuresOf(points: readonly TranslationPoint[], last: readonly Translati
  * The translation accuracy of one cell run. `backupComplete`: whether the backup was read end to
  * end (the classic verification read, or a playbook's backup copies).
  */
-export function translationAccuracy(ix: HistoryIndex, events: readonly HistoryEvent[]): TranslationAccuracy {
+export function translationAccuracy(ix: HistoryIndex, events: HistoryEvents): TranslationAccuracy {
   const group = ix.groupId;
   const mine = ix.checkpoints.filter((c) => group === null || c.group === group);
-  const complete = ix.backupReadComplete || events.some((e) => e.type === 'read-complete' && e.what === 'backup-copies' && e.complete);
+  const complete = ix.backupReadComplete || eventsOf(events, 'read-complete').some((e) => e.what === 'backup-copies' && e.complete);
   const readEnds = ix.offsets(offsetsLabels.verifyEnd, 'backup');
   // Only the remote partitions the checkpoints name are laid out (a playbook's history holds tens of thousands of copies).
   const wanted = new Set(mine.map((c) => tpKey(c.topic, c.partition)));
@@ -172,8 +172,9 @@ export function translationAccuracy(ix: HistoryIndex, events: readonly HistoryEv
     logs.set(tp, r);
   };
   for (const [id, cs] of ix.backupCopies) for (const c of cs) add(c.topic, c.partition, c.offset, id);
-  for (const e of events) if (e.type === 'copy' && e.cluster === 'backup') add(e.topic, e.partition, BigInt(e.offset), e.id);
-  const onBackup = new Set(events.flatMap((e) => (e.type === 'ack' && e.cluster === 'backup' ? [e.id] : [])));
+  for (const e of eachOf(events, 'copy')) if (e.cluster === 'backup') add(e.topic, e.partition, BigInt(e.offset), e.id);
+  const onBackup = new Set<string>();
+  for (const e of eachOf(events, 'ack')) if (e.cluster === 'backup') onBackup.add(e.id);
   const anchorsOf = new Map<string, { anchors: Anchor[]; log: RemoteLog } | null>();
   const pair = (tp: string) => {
     if (anchorsOf.has(tp)) return anchorsOf.get(tp)!;

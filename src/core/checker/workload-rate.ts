@@ -13,7 +13,7 @@
  *  - below: achieved under `BELOW_ASKED` of asked (5 % slack for the batching at the window's
  *    edges and the clock's granularity); unknown when the window is.
  */
-import { eventsOf, type HistoryEvent } from '../history/history.ts';
+import { eachOf, type HistoryEvents } from '../history/history.ts';
 import type { Checker } from './checker.ts';
 
 /** A topic is flagged when its achieved rate is under this share of the asked rate. */
@@ -43,10 +43,10 @@ export const workloadRateChecker: Checker<WorkloadRate[]> = {
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Every topic asked of the workload or acked, asked ones first in their order. */
-export function workloadRates(events: readonly HistoryEvent[], asked: readonly { name: string; ratePerSecond: number }[]): WorkloadRate[] {
+export function workloadRates(events: HistoryEvents, asked: readonly { name: string; ratePerSecond: number }[]): WorkloadRate[] {
   // Per topic, per cluster: the first and last ack's time and the acks.
   const spans = new Map<string, Map<string, { first: number; last: number; n: number }>>();
-  for (const a of eventsOf(events, 'ack')) {
+  for (const a of eachOf(events, 'ack')) {
     const byCluster = spans.get(a.topic) ?? new Map<string, { first: number; last: number; n: number }>();
     spans.set(a.topic, byCluster);
     const cluster = a.cluster ?? 'primary';

@@ -14,7 +14,7 @@
  * scenario's default). The shape on disk is unchanged by this module.
  */
 import { z } from 'zod';
-import type { HistoryEvent } from './history.ts';
+import { eventsOf, type HistoryEvents } from './history.ts';
 import { clusterNames } from '../kafka/network-layout.ts';
 
 /** A field as recorded, or undefined when absent or not of its type (an older or hand-made history). */
@@ -81,9 +81,9 @@ export function recordedSettings<S extends SettingsSource>(s: S, playbook: Recor
 }
 
 /** The settings recorded at the cell's start (all absent when it recorded none). */
-export function cellSettingsOf(events: readonly HistoryEvent[]): CellSettings {
-  const start = events.find((e) => e.type === 'cell-start');
-  const read = cellSettingsSchema.safeParse(start?.type === 'cell-start' ? start.settings : {});
+export function cellSettingsOf(events: HistoryEvents): CellSettings {
+  const start = eventsOf(events, 'cell-start')[0];
+  const read = cellSettingsSchema.safeParse(start ? start.settings : {});
   return read.success ? read.data : {};
 }
 

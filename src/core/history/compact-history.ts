@@ -81,7 +81,7 @@ export class HistoryEncoder {
    * first, when it names something new): one compact line for them all, or a JSON line for each.
    */
   append(out: string[], e: HistoryEvent, cells: readonly string[] = [e.cell]): void {
-    if (!(e.type in codes) || !Number.isSafeInteger(e.t) || !fits(e as EventOf<Compact>)) {
+    if (!fitsCompact(e)) {
       for (const cell of cells) out.push(this.json(cell === e.cell ? e : { ...e, cell }));
       return;
     }
@@ -156,8 +156,10 @@ export class HistoryEncoder {
 
 const isString = (x: unknown): x is string => typeof x === 'string';
 
-/** Only events of the shapes above: anything else keeps its JSON line, whole. */
-function fits(e: EventOf<Compact>): boolean {
+/** Whether an event has one of the shapes above: anything else keeps its JSON line, whole (and its object in core/history/event-log.ts). */
+export function fitsCompact(event: HistoryEvent): boolean {
+  if (!(event.type in codes) || !Number.isSafeInteger(event.t)) return false;
+  const e = event as EventOf<Compact>;
   const keys = keysOf[e.type];
   // for…in, not Object.keys: no array per event (the events are plain objects).
   for (const k in e) if (!keys.has(k)) return false;

@@ -3,7 +3,8 @@
  * attribution). Pure: it only reads events. Offsets are bigint (Kafka offsets are int64).
  */
 import { cellSettingsOf } from './cell-settings.ts';
-import { eventsOf, type ConsumerPhase, type EventOf, type HistoryEvent } from './history.ts';
+import { eventsOf, type ConsumerPhase, type EventOf, type HistoryEvents } from './history.ts';
+import { PickedEvents } from './event-log.ts';
 import { IdMap, IdTable, IntColumn, NameTable, OffsetColumn, RecordIdMap } from './id-columns.ts';
 import { offsetsLabels } from './offsets-labels.ts';
 import { tpKey } from './topic-partition.ts';
@@ -26,7 +27,8 @@ export interface HistoryIndex {
   readonly failed: ReadonlySet<string>;
   readonly indeterminate: ReadonlySet<string>;
   readonly deliveries: ReadonlyMap<string, DeliveryCounts>;
-  readonly delivered: Readonly<Record<ConsumerPhase, readonly EventOf<'deliver'>[]>>;
+  /** Each phase's deliveries in order, by their position in the history (each built as it is read: core/history/event-log.ts). */
+  readonly delivered: Readonly<Record<ConsumerPhase, PickedEvents<EventOf<'deliver'>>>>;
   /** Ids found by the verification read → each distinct backup offset holding them. */
   readonly backupCopies: ReadonlyMap<string, readonly Located[]>;
   /** `topic/partition@offset` on the backup → the id the verification read found there. */
@@ -88,7 +90,7 @@ class Places {
   }
 }
 
-export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
+export function indexHistory(events: HistoryEvents): HistoryIndex {
   // The per-message events, in columns (core/history/id-columns.ts): 130–230 B a message where
   // a Map entry per id with its objects and BigInts took 700 (docs/scale.md).
   const ids = new IdTable();
@@ -103,7 +105,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
   const backupAt = new RecordIdMap(ids);
   const failed = new Set<string>();
   const indeterminate = new Set<string>();
-  const delivered: Record<ConsumerPhase, EventOf<'deliver'>[]> = { primary: [], backup: [] };
+  const delivered: Record<ConsumerPhase, PickedEvents<EventOf<'deliver'>>> = { primary: new PickedEvents(events), backup: new PickedEvents(events) };
   const positions: Record<ConsumerPhase, EventOf<'positions'> | null> = { primary: null, backup: null };
   const lastCommit = new Map<string, bigint>();
   const logStarts = new Map<string, { primary: bigint; backup: bigint }>();
@@ -111,7 +113,9 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
   let backupReadComplete = false;
   let drainComplete = false;
 
+  let position = -1;
   for (const e of events) {
+    position += 1;
     switch (e.type) {
       case 'ack': ackedAt.set(acked.enter(e.id).entry, e); break;
       case 'fail': failed.add(e.id); break;
@@ -119,7 +123,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
       case 'deliver': {
         const { entry } = deliveries.enter(e.id);
         counts[e.phase].set(entry, counts[e.phase].get(entry) + 1);
-        delivered[e.phase].push(e);
+        delivered[e.phase].add(position);
         break;
       }
       case 'backup-record': {
@@ -189,7 +193,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
     autoOffsetReset,
     idempotent: workload?.idempotent ?? null,
     killAt,
-    firstBackupDelivery: delivered.backup[0]?.t ?? null,
+    firstBackupDelivery: delivered.backup.at(0)?.t ?? null,
     firstBackupOffsets: firstOffsets(delivered.backup),
     backupReadComplete,
     drainComplete,
@@ -198,7 +202,7 @@ export function indexHistory(events: readonly HistoryEvent[]): HistoryIndex {
   };
 }
 
-function firstOffsets(deliveries: readonly EventOf<'deliver'>[]): Map<string, bigint> {
+function firstOffsets(deliveries: Iterable<EventOf<'deliver'>>): Map<string, bigint> {
   const first = new Map<string, bigint>();
   for (const d of deliveries) if (!first.has(tpKey(d.topic, d.partition))) first.set(tpKey(d.topic, d.partition), BigInt(d.offset));
   return first;

@@ -170,5 +170,41 @@ export type EventOf<T extends EventType> = Extract<HistoryEvent, { type: T }>;
 /** An event before the recorder stamps `cell` and `t`. */
 export type EventBody = HistoryEvent extends infer E ? (E extends HistoryEvent ? Omit<E, 'cell' | 't'> : never) : never;
 
-export const eventsOf = <T extends EventType>(events: readonly HistoryEvent[], type: T): EventOf<T>[] =>
-  events.filter((e): e is EventOf<T> => e.type === type);
+/** The per-message event types: a history holds one or more of each a message (core/history/compact-history.ts). */
+export type MessageEventType = 'ack' | 'deliver' | 'backup-record' | 'copy';
+
+/**
+ * A history kept in columns as it is recorded (core/history/event-log.ts): its events in order,
+ * each built as it is read, by position and by type.
+ */
+export interface EventColumns extends Iterable<HistoryEvent> {
+  readonly length: number;
+  at(i: number): HistoryEvent | undefined;
+  /** The events of one type in order, each built as it is reached. */
+  ofType<T extends EventType>(type: T): Iterable<EventOf<T>>;
+}
+
+/** A history as checkers read it: an array (read back from its file, or a unit test's), or in columns. */
+export type HistoryEvents = readonly HistoryEvent[] | EventColumns;
+
+const inColumns = (events: HistoryEvents): events is EventColumns => !Array.isArray(events);
+
+/**
+ * The events of one type, as an array. Of a history in columns, for the types it holds few of: the
+ * per-message ones (`MessageEventType`) are walked with `eachOf` instead, never gathered (an object
+ * each, some 200 B a message).
+ */
+export function eventsOf<T extends Exclude<EventType, MessageEventType>>(events: HistoryEvents, type: T): EventOf<T>[];
+export function eventsOf<T extends EventType>(events: HistoryEvents, type: T): EventOf<T>[];
+export function eventsOf<T extends EventType>(events: HistoryEvents, type: T): EventOf<T>[] {
+  if (inColumns(events)) return [...events.ofType(type)];
+  return events.filter((e): e is EventOf<T> => e.type === type);
+}
+
+/** The events of one type in order, without gathering them where the history is in columns. */
+export function eachOf<T extends EventType>(events: HistoryEvents, type: T): Iterable<EventOf<T>> {
+  return inColumns(events) ? events.ofType(type) : events.filter((e): e is EventOf<T> => e.type === type);
+}
+
+/** The event at a position of a history. */
+export const eventAt = (events: HistoryEvents, i: number): HistoryEvent | undefined => (inColumns(events) ? events.at(i) : events[i]);

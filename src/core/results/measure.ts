@@ -3,6 +3,7 @@
  * report`): the checkers composed over one input (core/checker/checker.ts), built once by the
  * caller with `checkInput` and handed to `judgeCell` too.
  */
+import { eventsOf } from '../history/history.ts';
 import { aclFindingsChecker } from '../checker/acl-findings.ts';
 import { alarmsChecker } from '../checker/alarms-checker.ts';
 import { attribute } from '../checker/attribution.ts';
@@ -57,7 +58,7 @@ export function measureCell(input: CheckInput) {
   const ledger = roundTrip
     ? {
       counts: roundTrip.counts, consistency: roundTrip.consistency, failoverGapMs: roundTrip.failoverGapMs, samples: null, partitions: {}, drainComplete: ix.drainComplete,
-      backupReadComplete: events.some((e) => e.type === 'read-complete' && e.what === 'backup-copies' && e.complete),
+      backupReadComplete: eventsOf(events, 'read-complete').some((e) => e.what === 'backup-copies' && e.complete),
     }
     : ledgerChecker.run(input);
   const gap = ledger.failoverGapMs;

@@ -14,7 +14,7 @@
  *    and the terminal agree.
  */
 import { markLabel, type EventKind } from '../checker/drill-events.ts';
-import { eventsOf, type HistoryEvent } from '../history/history.ts';
+import { eachOf, eventAt, eventsOf, type HistoryEvent, type HistoryEvents } from '../history/history.ts';
 import { clockOf } from './clock.ts';
 import type { LogFile } from './log-files.ts';
 import type { CellResult, RunResults } from './results.ts';
@@ -78,20 +78,21 @@ const BUCKET_MS = 500;
 const marked: ReadonlySet<EventKind> = new Set(['kill', 'failover', 'first-backup-delivery', 'drain-done', 'fault-error', 'step-failed', 'step-not-reached', 'alarm']);
 
 /** The cell start in epoch ms: `startedAt`, or the first event of a result that lacks it. */
-export function cellOrigin(cell: Pick<CellResult, 'startedAt'>, events: readonly HistoryEvent[]): number {
+export function cellOrigin(cell: Pick<CellResult, 'startedAt'>, events: HistoryEvents): number {
   const at = Date.parse(cell.startedAt);
-  return Number.isFinite(at) ? at : (events[0]?.t ?? 0);
+  return Number.isFinite(at) ? at : (eventAt(events, 0)?.t ?? 0);
 }
 
-export function cellTimeline(cell: CellResult, events: readonly HistoryEvent[]): CellTimeline {
+export function cellTimeline(cell: CellResult, events: HistoryEvents): CellTimeline {
   const clock = clockOf(cell);
   const origin = cellOrigin(cell, events) + clock.originMs;
   const onAxis = (ms: number) => (ms - clock.originMs) / 1000;
-  const acks = eventsOf(events, 'ack').map((e) => e.t).sort((a, b) => a - b);
+  const acks = Array.from(eachOf(events, 'ack'), (e) => e.t).sort((a, b) => a - b);
   // The curves start at the first ack (nothing to draw before it); the axis counts on the clock.
-  const t0 = acks[0] ?? events[0]?.t ?? origin;
-  const last = events.reduce((m, e) => Math.max(m, e.t), t0);
-  const deliveries = eventsOf(events, 'deliver').map((e) => e.t).sort((a, b) => a - b);
+  const t0 = acks[0] ?? eventAt(events, 0)?.t ?? origin;
+  let last = t0;
+  for (const e of events) last = Math.max(last, e.t);
+  const deliveries = Array.from(eachOf(events, 'deliver'), (e) => e.t).sort((a, b) => a - b);
   const samples = eventsOf(events, 'sample');
   const t: number[] = [];
   const acked: number[] = [];

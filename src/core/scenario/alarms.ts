@@ -40,7 +40,7 @@
 import { z } from 'zod';
 import { comparisonSchema, holds, parseComparison } from './comparison.ts';
 import { signalNames, type HealthValues, type SignalName } from '../history/health-signals.ts';
-import { eventsOf, type HistoryEvent } from '../history/history.ts';
+import { eventsOf, type HistoryEvents } from '../history/history.ts';
 
 export const alarmsSchema = z.partialRecord(z.enum(signalNames), comparisonSchema).default({})
   .describe("Alarms on MM2's health (docs/alarms.md): signal → comparison, e.g. `{ checkpointAgeSeconds: '>10', heartbeatAgeSeconds: '>5' }`, an alarm per signal, fired while its comparison holds. Every signal but `expiredUncopiedMessages` (messages) is an age in seconds, sampled every second during the drill; an unknown signal fires nothing. Each firing is an event; `{ alarm: signal }` starts a playbook step; the thresholds `checkpointAlarmLeadSeconds` (one per age signal), `alarmsFired` and `alarmsFiringAtKill` gate on them.");
@@ -115,7 +115,7 @@ export interface AlarmResult {
 }
 
 /** The alarms of a cell run, from its history: `armed` names each, `fired` / `cleared` its transitions, `health` its samples. */
-export function alarmsOf(events: readonly HistoryEvent[], cellStart: number): AlarmResult[] {
+export function alarmsOf(events: HistoryEvents, cellStart: number): AlarmResult[] {
   const kill = eventsOf(events, 'kill')[0]?.t ?? null;
   const samples = eventsOf(events, 'health');
   const beforeKill = kill === null ? [] : samples.filter((x) => x.t <= kill);
