@@ -3,6 +3,7 @@
  * segment, the offset its times were corrected by and the bound within which each is right —
  * what an ack's place before or after the kill is worth. Null: the workload ran on no host.
  */
+import { eventsOf } from '../history/history.ts';
 import type { Checker } from './checker.ts';
 
 export interface ProducerClock {
@@ -17,7 +18,7 @@ export interface ProducerClock {
 export const producerClocksChecker: Checker<ProducerClock[] | null> = {
   name: 'producer-clocks',
   run: ({ events }) => {
-    const clocks = events.flatMap((e) => (e.type === 'producer-clock' ? [{ segment: e.segment, offsetMs: e.offsetMs, boundMs: e.boundMs, samples: e.samples }] : []));
+    const clocks = eventsOf(events, 'producer-clock').map((e) => ({ segment: e.segment, offsetMs: e.offsetMs, boundMs: e.boundMs, samples: e.samples }));
     return clocks.length ? clocks : null;
   },
 };
