@@ -104,8 +104,9 @@ build_from() { # dir, tag, file-to-copy...
   local ctx; ctx=$(mktemp -d)
   cp "$root/docker/$dir"/* "$ctx/"
   for f in "$@"; do cp -r "$f" "$ctx/"; done
-  DOCKER_BUILDKIT=0 docker build -q ${BASE:+--build-arg BASE="$BASE"} --label "dev.mm2-drill.recipe=$(recipe "$dir")" -t "$tag" "$ctx" >"$log" 2>&1 \
-    || fail BUILD "building $tag failed; see $log"
+  # The whole build's output in its log, and its end on stderr when it fails (a CI shows no file).
+  DOCKER_BUILDKIT=0 docker build ${BASE:+--build-arg BASE="$BASE"} --label "dev.mm2-drill.recipe=$(recipe "$dir")" -t "$tag" "$ctx" >"$log" 2>&1 \
+    || { local rc=$?; tail -20 "$log" >&2; fail BUILD "building $tag failed (exit $rc); see $log"; }
   rm -rf "$ctx"
 }
 
