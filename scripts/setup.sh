@@ -3,7 +3,9 @@
 # that answers, and the Kafka and Toxiproxy images. A second run takes seconds.
 # Exit codes: 0 ready, 3 environment problem (the message names the fix).
 #
-# --kafka V1,V2: also the images of these Kafka releases (3.3.0 or newer).
+# --kafka V1,V2: also the images of these Kafka releases (3.3.0 or newer). The test suite's
+# extra releases (TEST_KAFKA_VERSIONS) are not built here: the tests that run them build them
+# with this option when they need them (test/e2e/test-releases.ts).
 #
 # --drills-only (what `npx mm2-drill setup` runs in a project that installed the package): only
 # the Docker engine and the images. The tool already runs on a Node it accepts, and the test
@@ -33,6 +35,13 @@ t0=$SECONDS
 step() { printf '\033[1m[setup %3ss]\033[0m %s\n' "$((SECONDS - t0))" "$*"; }
 fail() { printf '\n[setup] ERROR (%s): %s\n' "$1" "$2" >&2; exit 3; }
 
+# One setup at a time per cache: the test suite builds its extra releases with this script while
+# another run of it may still be building them; the second waits, then finds them ready.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$cache/setup.lock"
+  flock -n 9 || { step "waiting for another setup of this machine to finish"; flock 9; }
+fi
+
 # --- Node ----------------------------------------------------------------------------------
 if ! $drills_only; then
 # The tool targets Node >= 22. package.json depends on the `node` package from the npm
@@ -48,29 +57,22 @@ fi
 step "node $("$nodebin" --version) ready"
 fi
 
-# --- Docker engine -------------------------------------------------------------------------
 docker_ok() { timeout 10 docker info >/dev/null 2>&1; }
 apt_updated=false
-if ! command -v docker >/dev/null 2>&1 && [ "$(id -u)" != 0 ]; then
-  fail DOCKER_MISSING "no docker client; install Docker Engine (https://docs.docker.com/engine/install/) and re-run"
-fi
-if ! docker_ok; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    if ! command -v dockerd >/dev/null 2>&1; then
-      step "installing Debian's docker.io (no Docker engine found)"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
-      apt_updated=true
-    fi
-    if [ -z "${DOCKER_HOST:-}" ] && ! pgrep -x dockerd >/dev/null; then
-      step "starting dockerd (log: /var/log/mm2-drill-dockerd.log)"
-      setsid nohup dockerd >/var/log/mm2-drill-dockerd.log 2>&1 < /dev/null &
-      disown
-    fi
-    for _ in $(seq 60); do docker_ok && break; sleep 1; done
-  fi
-  docker_ok || fail DOCKER_UNREACHABLE "the Docker engine does not answer${DOCKER_HOST:+ at DOCKER_HOST=$DOCKER_HOST}; start it (e.g. 'sudo systemctl start docker') and re-run"
-fi
-step "docker engine $(docker version -f '{{.Server.Version}}') ready"
+
+# Background build jobs: each one's failure has already printed its message; setup exits with it.
+# On exit only these are stopped: the dockerd started below must outlive setup.
+pids=()
+trap 'kill "${pids[@]}" ${jars:-} ${gobuild:-} 2>/dev/null || true' EXIT
+await_all() { local p; for p in "${pids[@]}"; do wait "$p" || exit 3; done; pids=(); }
+
+# The default release and any asked for with --kafka (what `mm2-drill setup <scenario>` passes,
+# and what the test suite passes for its extra releases: test/e2e/test-releases.ts).
+kafka_versions=()
+for v in $(printf '%s\n' "$KAFKA_VERSION" ${extra_kafka[@]+"${extra_kafka[@]}"} | awk 'NF && !seen[$0]++'); do
+  [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail USAGE "not a Kafka release: '$v' (expected a version like 3.9.1)"
+  kafka_versions+=("$v")
+done
 
 # --- Images --------------------------------------------------------------------------------
 have() { docker image inspect "$1" >/dev/null 2>&1; }
@@ -85,7 +87,8 @@ go_binary() { # module@version, output name
     command -v go >/dev/null || fail GO_MISSING "building $1 needs Go (https://go.dev/dl/) or a registry to pull the image from"
     step "building $1 (Go, static)"
     local gobin; gobin=$(mktemp -d)
-    CGO_ENABLED=0 GOBIN="$gobin" go install "$1" 2>&1 | grep -v "^go: downloading" || true
+    # Niced: ~95 CPU-seconds on a fresh machine, never on the critical path (the Kafka image is).
+    CGO_ENABLED=0 GOBIN="$gobin" nice -n 10 go install "$1" 2>&1 | grep -v "^go: downloading" || true
     mv "$gobin"/* "$out"; rm -rf "$gobin"
   fi
 }
@@ -101,8 +104,9 @@ build_from() { # dir, tag, file-to-copy...
   local ctx; ctx=$(mktemp -d)
   cp "$root/docker/$dir"/* "$ctx/"
   for f in "$@"; do cp -r "$f" "$ctx/"; done
-  DOCKER_BUILDKIT=0 docker build -q ${BASE:+--build-arg BASE="$BASE"} --label "dev.mm2-drill.recipe=$(recipe "$dir")" -t "$tag" "$ctx" >"$log" 2>&1 \
-    || fail BUILD "building $tag failed; see $log"
+  # The whole build's output in its log, and its end on stderr when it fails (a CI shows no file).
+  DOCKER_BUILDKIT=0 docker build ${BASE:+--build-arg BASE="$BASE"} --label "dev.mm2-drill.recipe=$(recipe "$dir")" -t "$tag" "$ctx" >"$log" 2>&1 \
+    || { local rc=$?; tail -20 "$log" >&2; fail BUILD "building $tag failed (exit $rc); see $log"; }
   rm -rf "$ctx"
 }
 
@@ -167,34 +171,66 @@ kafka_build() { # version
 
 toxi_official="ghcr.io/shopify/toxiproxy:$TOXIPROXY_VERSION"
 toxi_local="mm2-drill/toxiproxy:$TOXIPROXY_VERSION"
+toxi_module="github.com/Shopify/toxiproxy/v2/cmd/server@v$TOXIPROXY_VERSION"
 toxiproxy_image() {
   if have "$toxi_official" || have "$toxi_local" || try_pull "$toxi_official"; then
     step "toxiproxy image ready"
   else
-    go_binary "github.com/Shopify/toxiproxy/v2/cmd/server@v$TOXIPROXY_VERSION" toxiproxy
+    # The build started before the engine was up (a fresh machine) writes the same binary.
+    while [ -n "${gobuild:-}" ] && kill -0 "$gobuild" 2>/dev/null; do sleep 1; done
+    go_binary "$toxi_module" toxiproxy
     step "building $toxi_local"
     build_from toxiproxy "$toxi_local" "$cache/bin/toxiproxy"
   fi
 }
 
-# Background build jobs: each one's failure has already printed its message; setup exits with it.
-# On exit only these are stopped: the dockerd started above must outlive setup.
-pids=()
-trap 'kill "${pids[@]}" ${jars:-} 2>/dev/null || true' EXIT
-await_all() { local p; for p in "${pids[@]}"; do wait "$p" || exit 3; done; pids=(); }
+# --- Docker engine -------------------------------------------------------------------------
+if ! command -v docker >/dev/null 2>&1 && [ "$(id -u)" != 0 ]; then
+  fail DOCKER_MISSING "no docker client; install Docker Engine (https://docs.docker.com/engine/install/) and re-run"
+fi
+if ! docker_ok; then
+  # A machine whose engine is not up yet (a fresh one: it has no images either). The Kafka jars
+  # (Maven: network) and the Toxiproxy binary (Go: CPU, niced below the critical path) need no
+  # engine: they start now, beside its install, not after it. Both are cached: where the images
+  # turn out to exist, they only fill the cache.
+  if command -v mvn >/dev/null 2>&1; then
+    ( for v in "${kafka_versions[@]}"; do kafka_resolve "$v"; done ) & jars=$!
+  fi
+  if command -v go >/dev/null 2>&1; then
+    ( go_binary "$toxi_module" toxiproxy ) & gobuild=$!
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    if ! command -v dockerd >/dev/null 2>&1; then
+      # debootstrap in the same transaction: a machine without an engine has no images either,
+      # and the JRE base layer waits for it.
+      engine_pkgs=(docker.io); command -v debootstrap >/dev/null 2>&1 || engine_pkgs+=(debootstrap)
+      step "installing Debian's ${engine_pkgs[*]} (no Docker engine found)"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${engine_pkgs[@]}" >/dev/null
+      apt_updated=true
+    fi
+    if [ -z "${DOCKER_HOST:-}" ] && ! pgrep -x dockerd >/dev/null; then
+      step "starting dockerd (log: /var/log/mm2-drill-dockerd.log)"
+      setsid nohup dockerd >/var/log/mm2-drill-dockerd.log 2>&1 < /dev/null 9>&- &
+      disown
+    fi
+    for _ in $(seq 60); do docker_ok && break; sleep 1; done
+  fi
+  docker_ok || fail DOCKER_UNREACHABLE "the Docker engine does not answer${DOCKER_HOST:+ at DOCKER_HOST=$DOCKER_HOST}; start it (e.g. 'sudo systemctl start docker') and re-run"
+fi
+step "docker engine $(docker version -f '{{.Server.Version}}') ready"
 
-kafka_versions=("$KAFKA_VERSION")
-$drills_only || kafka_versions+=($TEST_KAFKA_VERSIONS)
-kafka_versions+=(${extra_kafka[@]+"${extra_kafka[@]}"})
 to_build=()
-for v in $(printf '%s\n' "${kafka_versions[@]}" | awk 'NF && !seen[$0]++'); do
-  [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail USAGE "not a Kafka release: '$v' (expected a version like 3.9.1)"
-  kafka_ready "$v" || to_build+=("$v")
-done
+for v in "${kafka_versions[@]}"; do kafka_ready "$v" || to_build+=("$v"); done
+if ! $drills_only; then
+  for v in $TEST_KAFKA_VERSIONS; do
+    [[ " ${kafka_versions[*]} " == *" $v "* ]] || have "apache/kafka:$v" || have "mm2-drill/kafka:$v" \
+      || step "the test suite's Kafka $v image builds when a test that drills it starts (now: npm run setup -- --kafka $v)"
+  done
+fi
 
 # What a fresh machine lacks from Debian. debootstrap is on the critical path (the JRE layer
-# waits for it); the test suite's packages are not: they install beside the image builds (apt
-# allows one transaction at a time, debootstrap itself does not use the host's dpkg). The test
+# waits for it); the test suite's packages are not: they install beside the image builds, niced
+# (apt allows one transaction at a time, debootstrap itself does not use the host's dpkg). The test
 # suite opens report.html in a real headless Chromium and validates junit.xml with xmllint;
 # drills themselves need neither.
 now=() later=()
@@ -217,7 +253,7 @@ if [ $((${#now[@]} + ${#later[@]})) -gt 0 ]; then
     fi
     if [ ${#later[@]} -gt 0 ]; then
       step "installing Debian packages for the test suite, beside the builds: ${later[*]}"
-      apt_install "${later[@]}" & pids+=($!)
+      ( renice -n 10 "$BASHPID" >/dev/null; apt_install "${later[@]}" ) & pids+=($!)
     fi
   else
     step "note: missing ${now[*]} ${later[*]} (the test suite needs chromium and xmllint on PATH)"
@@ -228,11 +264,14 @@ fi
 # debootstrap (network, disk); then the Kafka images build side by side.
 toxiproxy_image & pids+=($!)
 if [ ${#to_build[@]} -gt 0 ]; then
-  # One Maven at a time: concurrent runs would share ~/.m2 without locking.
-  ( for v in "${to_build[@]}"; do kafka_resolve "$v"; done ) & jars=$!
+  # One Maven at a time: concurrent runs would share ~/.m2 without locking. On a fresh machine
+  # it started before the engine (above), for every release asked for.
+  [ -n "${jars:-}" ] || { ( for v in "${to_build[@]}"; do kafka_resolve "$v"; done ) & jars=$!; }
   jre_base_image
   wait "$jars" || exit 3
   for v in "${to_build[@]}"; do kafka_build "$v" & pids+=($!); done
+elif [ -n "${jars:-}" ]; then
+  pids+=("$jars")
 fi
 await_all
 
