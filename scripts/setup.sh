@@ -7,6 +7,9 @@
 # extra releases (TEST_KAFKA_VERSIONS) are not built here: the tests that run them build them
 # with this option when they need them (test/e2e/test-releases.ts).
 #
+# --test-releases: also the test suite's extra releases, built beside the default one: what CI
+# runs (.ci/run), so that `npm test` does not spend its own minutes building them.
+#
 # --drills-only (what `npx mm2-drill setup` runs in a project that installed the package): only
 # the Docker engine and the images. The tool already runs on a Node it accepts, and the test
 # suite's tools are for a clone of this repository.
@@ -14,14 +17,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 drills_only=false
+test_releases=false
 extra_kafka=()
 while [ $# -gt 0 ]; do
   case $1 in
     --drills-only) drills_only=true ;;
+    --test-releases) test_releases=true ;;
     --kafka)
       [ $# -ge 2 ] || { echo '[setup] ERROR (USAGE): --kafka needs releases, e.g. --kafka 3.9.1,3.6.2' >&2; exit 3; }
       shift; IFS=, read -ra more <<<"$1"; extra_kafka+=(${more[@]+"${more[@]}"}) ;;
-    *) printf '[setup] ERROR (USAGE): unknown option %s (options: --drills-only, --kafka V1,V2)\n' "$1" >&2; exit 3 ;;
+    *) printf '[setup] ERROR (USAGE): unknown option %s (options: --drills-only, --test-releases, --kafka V1,V2)\n' "$1" >&2; exit 3 ;;
   esac
   shift
 done
@@ -69,6 +74,7 @@ await_all() { local p; for p in "${pids[@]}"; do wait "$p" || exit 3; done; pids
 # The default release and any asked for with --kafka (what `mm2-drill setup <scenario>` passes,
 # and what the test suite passes for its extra releases: test/e2e/test-releases.ts).
 kafka_versions=()
+$test_releases && extra_kafka+=($TEST_KAFKA_VERSIONS)
 for v in $(printf '%s\n' "$KAFKA_VERSION" ${extra_kafka[@]+"${extra_kafka[@]}"} | awk 'NF && !seen[$0]++'); do
   [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail USAGE "not a Kafka release: '$v' (expected a version like 3.9.1)"
   kafka_versions+=("$v")
