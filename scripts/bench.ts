@@ -12,8 +12,8 @@
  * `--paired-vs-unpaired` among them: the same drill twice, as the scenario pairs it and with
  * `--set pairing=false`, printed side by side with the wall-clock ratio (docs/pairing-and-shards.md).
  * Usage: npm run bench -- [scenario.ts] [runs] [run options...]
- * `npm run bench -- --scale [--seconds s] [--bytes n] [--partitions n]`: the producer's ceiling
- * against the harness's rate instead (scripts/bench-scale.ts).
+ * `npm run bench -- --scale [--seconds s] [--bytes n] [--partitions n] [--processes n]`: the
+ * producer's ceiling against the harness's rate, as one process and as n (scripts/bench-scale.ts).
  * `npm run bench -- --ledger [--messages n] [--partitions n] [--variants n]`: the harness's memory
  * and history bytes per message, without Docker (scripts/bench-ledger.ts).
  */
