@@ -43,6 +43,7 @@ import { checkInput } from '../src/core/checker/checker.ts';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sleep } from '../src/adapters/wait.ts';
+import { eachOf } from '../src/core/history/history.ts';
 
 /** The heap in use after a full garbage collection (bytes). */
 setFlagsFromString('--expose-gc');
@@ -153,7 +154,7 @@ try {
     await merged.close();
     const [r] = workloadRates(mrec.events(), [{ name: 'bench-harness-processes', ratePerSecond: asked }]);
     const rateN = typeof r?.achievedPerSecond === 'number' ? r.achievedPerSecond : null;
-    rows.push(row(`harness, ${processes} processes: achieved`, rateN === null ? 'unknown' : `${f0(rateN)} msg/s`, `workload.processes ${processes}: ${many.stats.acked} acked (${mrec.events().filter((e) => e.type === 'ack').length} acks in the merged history), ${many.stats.failed} failed, ${many.stats.indeterminate} indeterminate`));
+    rows.push(row(`harness, ${processes} processes: achieved`, rateN === null ? 'unknown' : `${f0(rateN)} msg/s`, `workload.processes ${processes}: ${many.stats.acked} acked (${[...eachOf(mrec.events(), 'ack')].length} acks in the merged history), ${many.stats.failed} failed, ${many.stats.indeterminate} indeterminate`));
     achievedBy.push([`${processes} processes`, rateN]);
   }
   await measureCeiling('after the harness');
