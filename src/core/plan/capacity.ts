@@ -55,11 +55,12 @@ export function memoryShortfall(s: Scenario, engineBytes: number): string | null
 /**
  * What the harness itself holds per message of an environment (resident memory): its events (the
  * ack, each delivery, the verification read's copy) kept for the checker, and the checker's index
- * of them (typed-array columns, core/history/id-columns.ts), with the garbage collector's
- * headroom; and what each further paired variant adds (its own deliveries: the shared events are
- * held once). Measured: docs/scale.md.
+ * of them (typed-array columns: core/history/event-log.ts, id-columns.ts), with the garbage
+ * collector's headroom — the peak grew by 891 B a message of 300,000 and by 444 B of 1,000,000;
+ * and what each further paired variant adds (its own deliveries, and its columns of the shared
+ * acks and verification records, ~45 B an event). Measured: docs/scale.md.
  */
-export const HARNESS_BYTES_PER_MESSAGE = 1.5 * 1024;
+export const HARNESS_BYTES_PER_MESSAGE = 1024;
 export const VARIANT_BYTES_PER_MESSAGE = 384;
 /** What history.ndjson takes per message of an environment on disk, and per further paired variant (docs/scale.md). */
 export const HISTORY_BYTES_PER_MESSAGE = 100;
