@@ -161,6 +161,9 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const backup = backups[0]!;
   o.onStage('clusters-up');
   if (security) await grantSetupAcls(primary, backup, security, kafkaLog);
+  // Beside the topics and MM2's start: a consumer started before then crashes out of its group.
+  const coordinators = Promise.all([primary, ...backups].map((c) => groupCoordinatorsReady(c, kafkaLog, o.signal)));
+  coordinators.catch(() => undefined);
 
   await createTopics(primary, s, kafkaLog, o.signal);
   // A playbook may move the producers to the backup: their topics exist there too.
@@ -182,6 +185,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
     return waitForRemoteTopics(b, sides[i]!, i === 0 ? policy : sides[i]!.mirror.policy, kafkaLog, m.mirror.logFile, o.signal);
   }));
   const remoteTopics = remote[0]!;
+  await coordinators;
   o.onStage('mirror-ready');
 
   return {
@@ -250,6 +254,30 @@ async function createTopics(cluster: StartedCluster, s: Scenario, kafkaLog: stri
         return found !== undefined && found.partitions.length === t.partitions && found.partitions.every((p) => p.leader >= 0);
       });
     }, { what: `a leader for every partition of ${s.topics.map((t) => t.name).join(', ')} on the ${cluster.name}`, timeoutMs: 60_000, intervalMs: 200, signal });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * A fresh cluster creates its group coordinators' topic (`__consumer_offsets`, 50 partitions) at
+ * the first group lookup, and answers group requests with COORDINATOR_NOT_AVAILABLE,
+ * COORDINATOR_LOAD_IN_PROGRESS or NOT_COORDINATOR until each partition has a leader that loaded
+ * it. kafkajs gives a joining consumer a few retries, then crashes it, and a consumer restarted
+ * after such a crash was seen never to rejoin (four paired variants' groups joining at once: no
+ * delivery on the primary before the kill). So the cluster is ready for consumers once the
+ * topic exists with a leader on every partition and a group lookup on it is answered.
+ */
+async function groupCoordinatorsReady(cluster: StartedCluster, kafkaLog: string, signal?: AbortSignal): Promise<void> {
+  const admin = cluster.kafka('admin', 'mm2-drill-setup', kafkaLog).admin();
+  await admin.connect();
+  try {
+    await waitUntil(async () => {
+      await admin.describeGroups(['mm2-drill-coordinator-probe']);
+      const { topics } = await admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] });
+      const offsets = topics.find((t) => t.name === '__consumer_offsets');
+      return offsets !== undefined && offsets.partitions.length > 0 && offsets.partitions.every((p) => p.leader >= 0);
+    }, { what: `the group coordinators of the ${cluster.name} (__consumer_offsets led and loaded)`, timeoutMs: 120_000, intervalMs: 250, signal });
   } finally {
     await admin.disconnect();
   }
