@@ -65,7 +65,7 @@ describe('adoption: the packed package in a project of its own', () => {
     expect(again.status).toBe(2);
     expect(again.stderr).toContain('--force');
     expect(readFileSync(join(project, 'drills', 'failover.ts'), 'utf8')).toContain("// the team's edit");
-  });
+  }, 150_000);
 
   describe('the scaffolded drill, run from the project', () => {
     let code: number | null;

@@ -89,5 +89,5 @@ describe('topic configs changed on the source', async () => {
     expect(report.topics).toBe(1);
     expect(report.drifts.map((x) => [x.sourceTopic, x.remoteTopic, x.property, x.source, x.mm2.action])).toEqual([['orders', 'primary.orders', 'min.insync.replicas', '2', 'never']]);
     expect(await containersLeft(results.runId)).toBe(0);
-  });
+  }, 150_000);
 });
