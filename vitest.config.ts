@@ -19,6 +19,10 @@ export default defineConfig({
     // 2-core machine. Each run has its own containers, networks, ports and results directory.
     // `--maxWorkers=1` runs them one at a time.
     fileParallelism: true,
+    // A test that spawns the CLI, Node or a re-derivation of a recorded drill takes seconds on a
+    // 2-core machine that also runs two environments: vitest's 5 s default failed such tests at
+    // random. A test that needs more than a minute says so itself.
+    testTimeout: 60_000,
     maxWorkers: 2,
     env: { TESTCONTAINERS_RYUK_DISABLED: 'true' },
     projects: [

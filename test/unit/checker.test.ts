@@ -28,8 +28,7 @@ beforeAll(async () => {
   ({ rederive } = await import('../../src/run/reports.ts'));
 });
 
-// Re-deriving a recorded drill's history takes seconds on a loaded 2-core machine, beyond vitest's default 5 s.
-describe('checkers', { timeout: 60_000 }, () => {
+describe('checkers', () => {
   it('run over one input, their figures under their keys in the record\'s order', () => {
     const input = checkInput([], 0);
     const seen: unknown[] = [];

@@ -28,8 +28,7 @@ const figures = (c: CellResult) => ({
   roundTrip: c.roundTrip && { counts: c.roundTrip.counts, absent: c.roundTrip.absent, stranded: c.roundTrip.stranded, failoverGapMs: c.roundTrip.failoverGapMs },
 });
 
-// Re-deriving a recorded drill's history takes seconds on a loaded 2-core machine, beyond vitest's default 5 s.
-describe('recorded runs re-derived', { timeout: 60_000 }, () => {
+describe('recorded runs re-derived', () => {
   for (const name of readdirSync(root)) {
     it(`${name}: the same figures from the same history`, async () => {
       const dir = mkdtempSync(join(tmpdir(), `mm2-drill-rederive-${name}-`));

@@ -33,8 +33,7 @@ function decided(vars: Record<string, string>): { terminal: boolean; pipe: boole
   return JSON.parse(r.stdout) as { terminal: boolean; pipe: boolean; progress: string };
 }
 
-// Each case spawns Node processes: seconds on a loaded 2-core machine, beyond vitest's default 5 s.
-describe('colorsOn', { timeout: 30_000 }, () => {
+describe('colorsOn', () => {
   it('is on for a colour terminal, off for a pipe', () => {
     expect(decided({})).toMatchObject({ terminal: true, pipe: false });
   });
