@@ -65,6 +65,9 @@ export function stepActions(x: StepDeps): StepActions {
     await Promise.all(reads.flat().map((read) => read()));
   };
 
+  /** Whether the drill killed the mirror's source and has not restored it. */
+  const sourceKilled = (mirror: string): boolean => x.killed.has(s.mirrors[mirror]!.source);
+
   return {
     'kill-cluster': async (step) => {
       await x.beforeKill(step.cluster);
@@ -101,8 +104,8 @@ export function stepActions(x: StepDeps): StepActions {
       }, { what: `cluster ${step.cluster} to be healthy (every broker, a controller, no under-replicated partition)`, timeoutMs: step.timeoutSeconds * 1000, intervalMs: 1000, signal: d.sup.signal });
     },
     'start-mirror': async (step) => mirrors.start(step.mirror),
-    'stop-mirror': async (step) => mirrors.stop(step.mirror, x.killed.has(s.mirrors[step.mirror]!.source)),
-    'restart-mirror': async (step) => `${await mirrors.stop(step.mirror, x.killed.has(s.mirrors[step.mirror]!.source))}; ${await mirrors.start(step.mirror)}`,
+    'stop-mirror': async (step) => mirrors.stop(step.mirror, sourceKilled(step.mirror)),
+    'restart-mirror': async (step) => `${await mirrors.stop(step.mirror, sourceKilled(step.mirror))}; ${await mirrors.start(step.mirror)}`,
     'move-consumers': async (step, index, lane) => {
       const from = lane.consumerOn?.cluster;
       await x.configs.snapshot(`at ${stepLabel(step, index)}`);
