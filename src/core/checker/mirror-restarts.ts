@@ -11,7 +11,10 @@
  *    from the source offsets it last committed (every `offset.flush.interval.ms`, and on a clean
  *    stop: WorkerSourceTask commits on shutdown), so what it copied after that commit is copied
  *    again by the new process. A SIGKILL loses up to one flush interval; a clean stop only records
- *    still unacknowledged by the backup when it committed.
+ *    still unacknowledged by the backup when it committed. Each re-copy counts at the restart it
+ *    straddles: an id copied three times (re-copied, then killed again before the new process's
+ *    first offset flush) counts at both restarts, so the restarts' counts can sum to more than the
+ *    cell's `replicationDuplicates`, which counts ids.
  * `unattributed` counts the replication duplicates no restart explains (both copies on the same
  * side of every restart, or on different partitions): a duplicate from something else, such as a
  * producer retry of MM2. Duplicate counts are `unknown` when the backup was not read completely.
