@@ -3,7 +3,7 @@
  * still starting, and a signal sent to the `npx` process alone (timeout(1), CI runners), which
  * npm hands to its shell only.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
 import { containersLeft, readResults, repoRoot, requireDocker, runDirOf, tempResultsDir } from './helpers.ts';
@@ -12,19 +12,34 @@ beforeAll(requireDocker, 15_000);
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 
-/** Collects stderr and resolves, once, with the run id the drill prints ("run <id>: …"). */
+/**
+ * Collects stderr and resolves, once, with the run id the drill prints ("run <id>: …"). A wait
+ * for a line the drill never printed fails once the drill has ended, with what it printed.
+ */
 function watchStderr(child: Child): { text: () => string; runId: Promise<string>; seen: (re: RegExp) => Promise<void> } {
   let text = '';
-  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  let ended = false;
+  const waiters: { re: RegExp; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const missing = (what: string) => new Error(`the drill ended without printing ${what}; its stderr:\n${text}`);
   let foundId: ((id: string) => void) | undefined;
-  const runId = new Promise<string>((r) => (foundId = r));
+  let noId: ((e: Error) => void) | undefined;
+  const runId = new Promise<string>((resolve, reject) => ([foundId, noId] = [resolve, reject]));
   child.stderr.on('data', (d: Buffer) => {
     text += d.toString();
     const id = /^run ([0-9a-f]+):/m.exec(text)?.[1];
     if (id) foundId?.(id);
     for (const w of waiters.splice(0)) (w.re.test(text) ? w.resolve() : waiters.push(w));
   });
-  const seen = (re: RegExp) => new Promise<void>((resolve) => (re.test(text) ? resolve() : waiters.push({ re, resolve })));
+  child.on('close', () => {
+    ended = true;
+    noId?.(missing('its run id'));
+    for (const w of waiters.splice(0)) w.reject(missing(String(w.re)));
+  });
+  const seen = (re: RegExp) => new Promise<void>((resolve, reject) => {
+    if (re.test(text)) resolve();
+    else if (ended) reject(missing(String(re)));
+    else waiters.push({ re, resolve, reject });
+  });
   return { text: () => text, runId, seen };
 }
 
@@ -76,7 +91,14 @@ for (const { sig, shell } of cases) {
     await new Promise((r) => setTimeout(r, 3000)); // the workload is running
     const t0 = Date.now();
     process.kill(child.pid!, sig);
-    await done; // every process that holds the pipes (npm, its shell, the tool) has exited
+    // Every process that holds the pipes (npm, its shell, the tool) has exited; if not within a
+    // minute, what is still running and what the drill printed say where it hangs.
+    const ended = await Promise.race([done.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 60_000))]);
+    if (!ended) {
+      const tree = spawnSync('ps', ['-o', 'pid,ppid,stat,etime,args', '-g', String(child.pid)], { encoding: 'utf8' }).stdout;
+      process.kill(-child.pid!, 'SIGKILL');
+      throw new Error(`still running a minute after ${sig}:\n${tree}\nits stderr:\n${stderr.text()}`);
+    }
     const stopMs = Date.now() - t0;
     console.log(`${sig} to npx (script shell ${shell}): the drill ended ${stopMs} ms later`);
     expect(stopMs, stderr.text()).toBeLessThan(10_000);
