@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeF
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DrillError } from '../core/errors.ts';
-import type { HistoryEvent } from '../core/history/history.ts';
+import type { HistoryByCell, HistoryEvent } from '../core/history/history.ts';
 import type { Cell } from '../core/plan/matrix.ts';
 import { checkInput } from '../core/checker/checker.ts';
 import { judgeCell, measureCell } from '../core/results/measure.ts';
@@ -21,7 +21,7 @@ import { junitReporter } from '../render/junit.ts';
 import { markdownReporter } from '../render/markdown.ts';
 import type { FileReporter } from '../render/reporter.ts';
 import { writeJson } from './run-dir.ts';
-import { checkRunFile, parseHistory, parseRunJson, rederiveFailure, savedResultsSchema, savedScenarioFileSchema, type SavedHistory } from '../core/results/run-files.ts';
+import { checkRunFile, parseHistory, parseHistoryByCell, parseRunJson, rederiveFailure, savedResultsSchema, savedScenarioFileSchema, type SavedHistory, type SavedHistoryByCell } from '../core/results/run-files.ts';
 import { scrubJson, scrubKnown } from '../adapters/secrets.ts';
 
 // The UMD build is not in chart.js's exports map; it sits next to the CommonJS entry point.
@@ -31,6 +31,12 @@ const chartJs = (): string => readFileSync(join(dirname(createRequire(import.met
 export function readHistory(runDir: string): SavedHistory {
   const file = join(runDir, 'history.ndjson');
   return parseHistory(readRunText(file), file);
+}
+
+/** The same events by cell run, each cell's held as a drill holds them (parseHistoryByCell): what re-deriving and reporting read. */
+export function readHistoryByCell(runDir: string): SavedHistoryByCell {
+  const file = join(runDir, 'history.ndjson');
+  return parseHistoryByCell(readRunText(file), file);
 }
 
 /**
@@ -64,7 +70,7 @@ export const fileReporters = (): FileReporter[] => [markdownReporter, junitRepor
  * redacted (the history was redacted as it was recorded); the known secret values are replaced
  * in the text once more.
  */
-export function writeReports(runDir: string, raw: RunResults, history: readonly HistoryEvent[], reporters: readonly FileReporter[] = fileReporters()): ReportModel {
+export function writeReports(runDir: string, raw: RunResults, history: readonly HistoryEvent[] | HistoryByCell, reporters: readonly FileReporter[] = fileReporters()): ReportModel {
   const results = scrubJson(raw);
   const model = reportModel(results, history, cellLogFiles(runDir, results));
   for (const reporter of reporters) {
@@ -98,18 +104,17 @@ export function readSavedScenario(runDir: string): { cells: Cell[] } {
 }
 
 /** Recomputes every cell's figures and verdicts from history.ndjson and the saved scenario. */
-export function rederive(runDir: string): { results: RunResults; history: HistoryEvent[]; tornBytes: number } {
+export function rederive(runDir: string): { results: RunResults; history: HistoryByCell; tornBytes: number } {
   const file = join(runDir, 'results.json');
   if (!existsSync(file)) throw new DrillError('USAGE', `${runDir} is not a run directory (no results.json)`, { fix: 'pass a directory under results/, e.g. results/latest' });
   const saved = readSavedResults(file);
   const { cells } = readSavedScenario(runDir);
-  const { events: history, tornBytes } = readHistory(runDir);
-  const byCell = Map.groupBy(history, (e) => e.cell);
+  const { cells: history, tornBytes } = readHistoryByCell(runDir);
   const rebuilt = saved.cells.map((c) => {
     const scenario = cells.find((x) => x.id === c.cellId)?.scenario;
     if (!scenario && c.status !== 'error' && c.status !== 'interrupted') throw new DrillError('RUN_DIR_INVALID', `${runDir}/scenario.json has no cell ${c.cellId}`, { fix: 'the run directory is incomplete or from another version' });
     try {
-      const input = checkInput(byCell.get(c.key) ?? [], Date.parse(c.startedAt));
+      const input = checkInput(history.get(c.key) ?? [], Date.parse(c.startedAt));
       const m = measureCell(input);
       if (c.status === 'error' || c.status === 'interrupted') return { ...c, ...m, counts: c.counts && m.counts };
       return { ...c, ...m, ...judgeCell(scenario!, c, m, input) };

@@ -34,7 +34,7 @@ import { startCells, type StartedCells } from './run-cell.ts';
 import { asSides, asVariant, describePairing, planUnits } from '../core/plan/pairing.ts';
 import { shardOf, type Shard } from '../core/plan/shard.ts';
 import { harnessFailure, interruptedByUser } from './abort-reason.ts';
-import { readHistory, writeReports } from './reports.ts';
+import { readHistoryByCell, writeReports } from './reports.ts';
 import { releaseHosts } from '../adapters/clients/producer-links.ts';
 import { noPolicy, preparePolicy, type PreparedPolicy } from '../adapters/containers/custom-policy.ts';
 import { forCellRun, redacted, withRunNames } from '../core/plan/external-run.ts';
@@ -227,7 +227,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       results.finishedAt = new Date().toISOString();
       save();
       await history.close();
-      report = writeReports(runDir, results, readHistory(runDir).events);
+      report = writeReports(runDir, results, readHistoryByCell(runDir).cells);
     } finally {
       await removed;
     }

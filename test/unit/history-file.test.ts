@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventBody, HistoryEvent } from '../../src/core/history/history.ts';
 import { DrillError } from '../../src/core/errors.ts';
-import { readHistory } from '../../src/run/reports.ts';
+import { readHistory, readHistoryByCell } from '../../src/run/reports.ts';
+import { EventLog } from '../../src/core/history/event-log.ts';
 import { broadcastRecorder, HistoryRecorder } from '../../src/adapters/recorder.ts';
 import { rememberSecrets, scrub } from '../../src/adapters/secrets.ts';
 import { isPlainOffset } from '../../src/core/history/compact-history.ts';
@@ -35,20 +36,26 @@ it('keeps a whole last event that lacks its newline', () => {
 
 it('drops a torn last line (a run killed while appending) and says how many bytes it had', () => {
   const torn = event(3).slice(0, 40);
-  const h = readHistory(runDirWith(`${event(1)}\n${event(2)}\n${torn}`));
+  const dir = runDirWith(`${event(1)}\n${event(2)}\n${torn}`);
+  const h = readHistory(dir);
   expect(h.events.map((e) => e.t)).toEqual([1001, 1002]);
   expect(h.tornBytes).toBe(40);
+  const byCell = readHistoryByCell(dir);
+  expect([...byCell.cells.get('c#1')!].map((e) => e.t)).toEqual([1001, 1002]);
+  expect(byCell.tornBytes).toBe(40);
 });
 
 it('fails on an unparsable line that is not the last, naming its line number', () => {
   const dir = runDirWith(`${event(1)}\n${event(2).slice(0, 30)}\n${event(3)}\n`);
-  const e = (() => {
+  const failure = (read: (d: string) => unknown) => {
     try {
-      return readHistory(dir);
+      return read(dir);
     } catch (x) {
       return x;
     }
-  })();
+  };
+  expect((failure(readHistoryByCell) as Error).message).toBe((failure(readHistory) as Error).message);
+  const e = failure(readHistory);
   expect(e).toBeInstanceOf(DrillError);
   const err = e as DrillError;
   expect(err.code).toBe('USAGE');
@@ -112,6 +119,19 @@ describe('compact lines of the per-message events', () => {
     // The per-message events went out compact, once for both cells; the others as a JSON object for each.
     expect(lines.filter((l) => l.startsWith('{')).length).toBe(2 * 3);
     expect(lines.filter((l) => /^\[\d/.test(l)).length).toBe(events.length - 3);
+  });
+
+  it('reads by cell run into columns the same events, in the same order, as read whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'history-'));
+    await record(join(dir, 'history.ndjson'), ['a#1', 'b#1'], 5000);
+    const whole = readHistory(dir).events;
+    const { cells, tornBytes } = readHistoryByCell(dir);
+    expect(tornBytes).toBe(0);
+    expect([...cells.keys()].sort()).toEqual(['a#1', 'b#1']);
+    for (const [cell, log] of cells) {
+      expect(log).toBeInstanceOf(EventLog);
+      expect([...log]).toEqual(whole.filter((e) => e.cell === cell));
+    }
   });
 
   it('holds a shared event once in memory, for every paired variant', async () => {

@@ -206,5 +206,11 @@ export function eachOf<T extends EventType>(events: HistoryEvents, type: T): Ite
   return inColumns(events) ? events.ofType(type) : events.filter((e): e is EventOf<T> => e.type === type);
 }
 
+/** A run's history as each cell run's events (a report's, a re-derivation's). */
+export type HistoryByCell = ReadonlyMap<string, HistoryEvents>;
+
+/** A run's history by cell run: as it is when read by cell, else grouped. */
+export const byCell = (history: readonly HistoryEvent[] | HistoryByCell): HistoryByCell => (history instanceof Map ? history : Map.groupBy(history as readonly HistoryEvent[], (e) => e.cell));
+
 /** The event at a position of a history. */
 export const eventAt = (events: HistoryEvents, i: number): HistoryEvent | undefined => (inColumns(events) ? events.at(i) : events[i]);

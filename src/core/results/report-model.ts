@@ -14,7 +14,7 @@
  *    and the terminal agree.
  */
 import { markLabel, type EventKind } from '../checker/drill-events.ts';
-import { eachOf, eventAt, eventsOf, type HistoryEvent, type HistoryEvents } from '../history/history.ts';
+import { byCell, eachOf, eventAt, eventsOf, type HistoryByCell, type HistoryEvent, type HistoryEvents } from '../history/history.ts';
 import { clockOf } from './clock.ts';
 import type { LogFile } from './log-files.ts';
 import type { CellResult, RunResults } from './results.ts';
@@ -141,15 +141,15 @@ export function comparison(summaries: readonly CellSummary[]): Comparison {
  * `history`: only report.html draws it (its timelines); without it the timelines hold the
  * cells' events alone. `logs`: each cell run's log files, listed by the caller (no I/O here).
  */
-export function reportModel(results: RunResults, history: readonly HistoryEvent[] = [], logs: Record<string, LogFile[]> = {}): ReportModel {
-  const byCell = Map.groupBy(history, (e) => e.cell);
+export function reportModel(results: RunResults, history: readonly HistoryEvent[] | HistoryByCell = [], logs: Record<string, LogFile[]> = {}): ReportModel {
+  const cells = byCell(history);
   const summary = results.summary;
   return {
     results,
     summary,
     dimensions: dimensionsOf(summary),
     paired: summary.some((s) => s.paired),
-    timelines: results.cells.map((c) => cellTimeline(c, byCell.get(c.key) ?? [])),
+    timelines: results.cells.map((c) => cellTimeline(c, cells.get(c.key) ?? [])),
     comparison: comparison(summary),
     catchUpCurve: catchUpCurve(results.cells, dimensionsOf(summary)),
     logs,

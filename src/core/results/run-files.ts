@@ -12,6 +12,7 @@ import { SCHEMA_VERSION } from './results.ts';
 import { formatIssues } from '../scenario/validate.ts';
 import type { HistoryEvent } from '../history/history.ts';
 import { HistoryDecoder } from '../history/compact-history.ts';
+import { EventLog } from '../history/event-log.ts';
 
 const text = z.string().max(100_000);
 const isoTime = z.iso.datetime({ offset: true });
@@ -115,27 +116,53 @@ export interface SavedHistory {
  * not a kill, and fails with its line number.
  */
 export function parseHistory(text: string, file: string): SavedHistory {
-  const lines = text.split('\n');
-  const last = lines.findLastIndex((l) => l.trim() !== '');
   const events: HistoryEvent[] = [];
+  return { events, tornBytes: eachHistoryEvent(text, file, (e) => events.push(e)) };
+}
+
+/** A history's events by cell run, each cell's in an `EventLog` (the per-message events in columns, as a drill holds them). */
+export interface SavedHistoryByCell {
+  readonly cells: ReadonlyMap<string, EventLog>;
+  readonly tornBytes: number;
+}
+
+/** `parseHistory`, each event put in its cell run's `EventLog` as it is read: no array of every event as an object. */
+export function parseHistoryByCell(text: string, file: string): SavedHistoryByCell {
+  const cells = new Map<string, EventLog>();
+  const tornBytes = eachHistoryEvent(text, file, (e) => {
+    let log = cells.get(e.cell);
+    if (!log) cells.set(e.cell, (log = new EventLog()));
+    log.push(e);
+  });
+  return { cells, tornBytes };
+}
+
+/** Hands each event of a history file's text to `add`, in order; returns the bytes of a torn last line dropped (0: none). */
+function eachHistoryEvent(text: string, file: string, add: (e: HistoryEvent) => void): number {
+  const lineCount = countLines(text);
   const compact = new HistoryDecoder();
-  const corrupt = (i: number, line: string, why: string) => new DrillError('USAGE', `${file}: line ${i + 1} of ${last + 1} ${why}; the history is corrupt`, {
+  const corrupt = (i: number, line: string, why: string) => new DrillError('USAGE', `${file}: line ${i + 1} of ${lineCount} ${why}; the history is corrupt`, {
     detail: `line ${i + 1} starts with: ${line.slice(0, 120)}`,
     fix: 'only a torn last line (a killed run) can be dropped; restore history.ndjson from a copy, or run the drill again',
   });
-  for (const [i, line] of lines.entries()) {
+  // Line by line over the text, not split into an array of every line first.
+  for (let i = 0, from = 0; from < text.length; i++) {
+    const nl = text.indexOf('\n', from);
+    const to = nl === -1 ? text.length : nl;
+    const line = text.slice(from, to);
+    from = to + 1;
     if (line.trim() === '') continue;
     let event: unknown;
     try {
       event = JSON.parse(line);
     } catch (e) {
-      if (i === last) return { events, tornBytes: new TextEncoder().encode(line).length };
+      if (i === lineCount - 1) return new TextEncoder().encode(line).length;
       throw corrupt(i, line, `is not valid JSON (${(e as Error).message})`);
     }
     // A per-message event's compact line (core/history/compact-history.ts).
     if (Array.isArray(event)) {
       try {
-        for (const e of compact.decode(event)) events.push(e);
+        for (const e of compact.decode(event)) add(e);
       } catch (e) {
         throw corrupt(i, line, `is not a compact event mm2-drill wrote (${(e as Error).message})`);
       }
@@ -144,7 +171,17 @@ export function parseHistory(text: string, file: string): SavedHistory {
     // The common case checked by hand (a history holds hundreds of thousands of events); the schema names what is wrong.
     const e = event as Partial<Record<'cell' | 't' | 'type', unknown>> | null;
     const whole = typeof e === 'object' && e !== null && typeof e.cell === 'string' && e.cell !== '' && typeof e.t === 'number' && typeof e.type === 'string' && e.type !== '';
-    events.push((whole ? event : checkRunFile(savedEventSchema, event, `${file} line ${i + 1}`)) as HistoryEvent);
+    add((whole ? event : checkRunFile(savedEventSchema, event, `${file} line ${i + 1}`)) as HistoryEvent);
   }
-  return { events, tornBytes: 0 };
+  return 0;
+}
+
+/** The number of the last line that is not blank (1-based; 0: none), as `split('\n')` would count it. */
+function countLines(text: string): number {
+  let end = text.length;
+  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  if (end === 0) return 0;
+  let n = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && at < end; at = text.indexOf('\n', at + 1)) n++;
+  return n;
 }
