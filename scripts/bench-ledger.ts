@@ -7,8 +7,11 @@
  * checks it. Prints the live heap per message of the events and of the checker's index (after a
  * full collection; the typed arrays' buffers, outside the JS heap, included), the peak resident
  * growth per message, history.ndjson's bytes per message, and the CPU time recording took per
- * message (the events made, kept and written, collections included).
+ * message (the events made, kept and written, collections included). Then, in a process of its
+ * own, what `report` does with history.ndjson: read back by cell run, indexed and measured — its
+ * peak resident growth and time per message.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +22,23 @@ import Table from 'cli-table3';
 import { broadcastRecorder, HistoryRecorder } from '../src/adapters/recorder.ts';
 import { checkInput } from '../src/core/checker/checker.ts';
 import { measureCell } from '../src/core/results/measure.ts';
+import { readHistoryByCell } from '../src/run/reports.ts';
 
 const { values: opt } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--ledger'),
-  options: { messages: { type: 'string', default: '300000' }, partitions: { type: 'string', default: '100' }, variants: { type: 'string', default: '1' } },
+  options: { messages: { type: 'string', default: '300000' }, partitions: { type: 'string', default: '100' }, variants: { type: 'string', default: '1' }, 'read-back': { type: 'string' } },
 });
+
+// The read-back process: history.ndjson's directory in, its figures out as JSON.
+if (opt['read-back'] !== undefined) {
+  const rss = process.memoryUsage().rss;
+  const t = performance.now();
+  const { cells } = readHistoryByCell(opt['read-back']);
+  const [first] = cells.values();
+  measureCell(checkInput(first!, 0));
+  console.log(JSON.stringify({ ms: performance.now() - t, growth: process.resourceUsage().maxRSS * 1024 - rss }));
+  process.exit(0);
+}
 const N = Number(opt.messages);
 const P = Number(opt.partitions);
 const V = Number(opt.variants);
@@ -90,6 +105,9 @@ const m = measureCell(input);
 sample();
 clearInterval(poll);
 const bytes = statSync(file).size;
+const readBack = spawnSync(process.execPath, [import.meta.filename, '--read-back', dir], { encoding: 'utf8' });
+if (readBack.status !== 0) throw new Error(`the read-back process failed: ${readBack.stderr}`);
+const back = JSON.parse(readBack.stdout) as { ms: number; growth: number };
 rmSync(dir, { recursive: true, force: true });
 
 const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -99,6 +117,7 @@ table.push(
   ['heap: the checker\'s index', `${f0((heapIndex - heapEvents) / N)} B`, `one cell run: ${f0(input.ix.acked.size)} acked ids, ${f0(m.counts.duplicated)} duplicated`],
   ['peak RSS growth', `${f0((peak - rss0) / N)} B`, `peak ${f0(peak / 2 ** 20)} MiB`],
   ['history.ndjson', `${(bytes / N).toFixed(1)} B`, `${f0(bytes)} bytes`],
+  ['report: read back, index, measure', `${f0(back.growth / N)} B`, `peak RSS growth of a process of its own (${f0(back.growth / 2 ** 20)} MiB); ${((back.ms * 1000) / N).toFixed(1)} µs a message (first cell run)`],
   ['CPU recording', `${((cpu.user + cpu.system) / N).toFixed(2)} µs`, `${f0((cpu.user + cpu.system) / 1000)} ms user + system, every thread (adapters/recorder.ts)`],
 );
 console.log(`ledger: ${f0(N)} messages, ${P} partitions, ${V} paired variant(s), Node ${process.version}`);
