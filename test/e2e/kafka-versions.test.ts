@@ -207,6 +207,7 @@ it('MM2 invariants, recounted: no rewind unless the group did, no checkpoint pas
     expect(beyond.checked, c.key).toBe(cps.length);
     if (cps.length) expect(beyond.bounds?.sample ?? 0, c.key).toBeGreaterThan(0);
     const samples = eventsOf(h, 'sample');
+    expect(samples.every((y) => typeof y.readFrom === 'number'), c.key).toBe(true);
     const acks = new Map(eventsOf(h, 'ack').map((a) => [a.id, a]));
     const srcOf = (topic: string, partition: number) => {
       const b = eventsOf(h, 'backup-record').find((r) => r.topic === topic && r.partition === partition && acks.has(r.id));
@@ -216,7 +217,8 @@ it('MM2 invariants, recounted: no rewind unless the group did, no checkpoint pas
       eventsOf(h, 'offsets').filter((o) => o.label === label && o.cluster === 'backup' && o.topic === topic).map((o) => o.offsets[String(partition)]).filter((o) => o !== undefined).at(-1);
     const past = cps.filter((x) => {
       const src = srcOf(x.topic, x.partition);
-      const s = samples.find((y) => y.t >= x.ts! && src !== undefined && y.ends?.[src]);
+      // A sample bounds a checkpoint when its reads began at or after the emission (its `t` is when they ended).
+      const s = samples.find((y) => y.readFrom! >= x.ts! && src !== undefined && y.ends?.[src]);
       const end = s ? s.ends![src!]![1] : endAt('failover-end', x.topic, x.partition) ?? endAt('verify-end', x.topic, x.partition);
       return end !== undefined && BigInt(x.downstreamOffset) > BigInt(end);
     }).length;
