@@ -45,11 +45,10 @@ describe('MM2 across a WAN: the sustained copy rate against the round trip', () 
       const windowS = rate!.copied / rate!.min;
       expect(rate!.copied * 4096, `${latencyMs} ms each way: ${JSON.stringify(rate)}`).toBeLessThanOrEqual(partitions * MIB * (2 + windowS / roundTripS));
     }
-    // The bound falls with the round trip; the rates themselves are not compared. The shorter round
-    // trip's cell copies well below its bound (~3,800 msg/s here), at what the machine gives it, and
-    // in two full test-suite runs it copied slower than the longer one (651 against 1,011 msg/s,
-    // 694 against 1,060; alone 4,043 against 1,197, beside four busy loops 3,281 against 1,188):
-    // what held it back there is not known, so no ordering is asserted.
+    // The bound falls with the round trip; the rates themselves are not compared. In two full
+    // test-suite runs the shorter round trip's cell copied slower than the longer one's (651 against
+    // 1,011 msg/s, 694 against 1,060; alone 4,043 against 1,197, beside four busy loops 3,281
+    // against 1,188): what held it back there is not known, so no ordering is asserted.
     console.log(`dr-distance e2e: ${((Date.now() - started) / 1000).toFixed(0)} s; ${cells.map((x) => `${2 * x.latencyMs} ms RTT: ${JSON.stringify(x.pause)}`).join('; ')}`);
   }, 300_000);
 });
