@@ -1,8 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/** Files that replace a module with `vi.mock`: only a fresh module graph honours that. */
-const mocking = ['test/unit/checker.test.ts'];
+/**
+ * Files that need a fresh process: one replaces a module with `vi.mock`, which only a fresh
+ * module graph honours; one checks what happens when kafkajs first loads, which a worker that
+ * ran another file importing kafkajs has already decided.
+ */
+const fresh = ['test/unit/checker.test.ts', 'test/unit/kafkajs-hot-path.test.ts'];
 /**
  * Files that drill the test suite's extra Kafka releases, whose images `npm run setup` does not
  * build: their project's globalSetup builds them beside the first files, and only when one of
@@ -29,8 +33,8 @@ export default defineConfig({
       // Each worker runs its files in turn and keeps its module cache: each file re-importing
       // testcontainers, kafkajs and the sources cost ~5 s a file. They share no state through
       // modules: drills run as child processes, and the unit tests that spy restore what they touch.
-      { extends: true, test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...mocking, ...extraReleases], isolate: false } },
-      { extends: true, test: { name: 'isolated', include: mocking, isolate: true } },
+      { extends: true, test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...fresh, ...extraReleases], isolate: false } },
+      { extends: true, test: { name: 'isolated', include: fresh, isolate: true } },
       { extends: true, test: { name: 'extra-releases', include: extraReleases, isolate: false, globalSetup: ['test/e2e/test-releases.ts'] } },
     ],
   },
