@@ -56,6 +56,19 @@ describe('quickstart drill (Default and Identity policies)', () => {
     expect(backup.filter((e) => !acked.has(e.id) ).length).toBeLessThanOrEqual(k.indeterminate);
   });
 
+  it.each(['default', 'identity'])('%s: the drain ended past every record MM2 wrote: nothing landed on the backup after it', (policy) => {
+    const c = cell(policy);
+    const events = history.filter((e) => e.cell === c.key);
+    // The drain's end offsets, seen still long enough (the watch's look-ups before it count).
+    const end = eventsOf(events, 'offsets').filter((e) => e.label === 'drain-end');
+    expect(end.length).toBeGreaterThan(0);
+    const drainEnd = new Map(end.flatMap((e) => Object.entries(e.offsets).map(([p, o]) => [`${e.topic}/${p}`, BigInt(o)])));
+    const records = eventsOf(events, 'backup-record');
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.filter((r) => BigInt(r.offset) >= drainEnd.get(`${r.topic}/${r.partition}`)!)).toEqual([]);
+    expect(c.counts!.unreached).toBe(0);
+  });
+
   it.each(['default', 'identity'])('%s: the consumer resumed on the backup after the kill', (policy) => {
     const c = cell(policy);
     const events = history.filter((e) => e.cell === c.key);

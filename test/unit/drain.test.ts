@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { Admin } from 'kafkajs';
 import type { RunningConsumer } from '../../src/adapters/clients/consumer.ts';
 import { drain } from '../../src/run/drain.ts';
+import { endsKey, SETTLE_MS } from '../../src/run/still-ends.ts';
 
 /**
  * A backup topic of one partition that MM2 writes to on a schedule (end offset after each
@@ -54,4 +55,28 @@ it('end offsets that never hold still leave the drain incomplete, saying so', as
   const r = await run(backup(writes, 0), 20_000);
   expect(r.complete).toBe(false);
   expect(r.detail).toContain('drain incomplete after 20 s');
+});
+
+const still = (since: number, end: number) => ({ key: endsKey([['primary.orders', { 0: String(end) }]]), since });
+
+it('end offsets a watch saw still before the drain end it as soon as the consumer is there', async () => {
+  const b = backup([{ atMs: 0, end: 100 }], 500);
+  const t0 = Date.now();
+  const done = drain({ ...b, groupId: 'g', topics: ['primary.orders'], timeoutMs: 60_000, seen: still(t0 - SETTLE_MS, 100) });
+  await vi.advanceTimersByTimeAsync(60_000);
+  const r = await done;
+  expect(r.complete).toBe(true);
+  expect(r.detail).toMatch(/unchanged for 3\.[5-9] s/); // the consumer's 0.5 s, not another settle period
+});
+
+it("a watch that saw other end offsets does not count: the period starts at the drain's own look", async () => {
+  // The watch last saw 99, long still; MM2 wrote one more record since.
+  const b = backup([{ atMs: 0, end: 100 }], 0);
+  const t0 = Date.now();
+  const done = drain({ ...b, groupId: 'g', topics: ['primary.orders'], timeoutMs: 60_000, seen: still(t0 - 60_000, 99) });
+  let ended = 0;
+  void done.then(() => (ended = Date.now()));
+  await vi.advanceTimersByTimeAsync(60_000);
+  expect((await done).complete).toBe(true);
+  expect(ended - t0).toBeGreaterThanOrEqual(SETTLE_MS);
 });

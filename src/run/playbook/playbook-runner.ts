@@ -32,6 +32,7 @@ import { sleep, waitUntil } from '../../adapters/wait.ts';
 import type { CellContext, DrillContext, DrillSide, Lane, LaneSpec } from '../cell-context.ts';
 import { createDrillContext } from './drill-context.ts';
 import { standsAt } from '../drain.ts';
+import { SETTLE_MS } from '../still-ends.ts';
 import { Heals } from './heals.ts';
 import { MirrorControl } from './mirror-control.ts';
 import { ConfigWatch } from './config-watch.ts';
@@ -92,6 +93,7 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
       if (cluster === 'primary') await p.samplers.stopLag();
       await p.samplers.beforeKill(cluster);
     },
+    seenEnds: (side, cluster) => p.samplers.seenEnds(side, cluster),
     beforeDrain: () => p.heals.beforeDrain(),
     addHeal: (heal, what, afterMs) => p.heals.add(heal, what, afterMs),
   });
@@ -100,6 +102,7 @@ export async function runPlaybook(env: DrillEnvironment, lanes: readonly LaneSpe
     // The default playbook is short enough to show whole; a scenario's own prints each step as it ends.
     const progress = ctx.progress.step(`${cellLabel(ctx)} playbook: ${outline(book)}`);
     await firstReplicated(d);
+    await p.samplers.watchEnds();
     let quiet = book.onQuiet;
     const becameQuiet = () => {
       quiet?.();
@@ -391,10 +394,7 @@ async function verify(d: DrillContext, killed: ReadonlySet<Cluster>): Promise<vo
   step(details.join('; '));
 }
 
-/** Waits (bounded) until the backup's end offsets stay put for a few seconds. */
-/** How long the backup's end offsets must hold still to say MM2 has written what it will. */
-const SETTLE_MS = 3000;
-
+/** Waits (bounded) until the backup's end offsets stay put for a settle period. */
 async function stableEnds(admin: Admin, topics: readonly string[], signal: AbortSignal): Promise<void> {
   let last = -1;
   let since = Date.now();

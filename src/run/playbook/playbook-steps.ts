@@ -222,7 +222,7 @@ export function stepActions(x: StepDeps): StepActions {
       const side = d.sides[lane.side]!;
       const on = await side.views(c.cluster);
       const progress = d.ctx.progress.step(`${lane.label} drain on the ${c.cluster}`);
-      const drained = await drain({ admin: side.admins.get(c.cluster), consumer: c.run, groupId: c.run.groupId, topics: on, timeoutMs: lane.scenario.failover.drainTimeoutSeconds * 1000, signal: d.sup.signal });
+      const drained = await drain({ admin: side.admins.get(c.cluster), consumer: c.run, groupId: c.run.groupId, topics: on, timeoutMs: lane.scenario.failover.drainTimeoutSeconds * 1000, signal: d.sup.signal, seen: x.seenEnds(lane.side, c.cluster) });
       x.throwIfInterrupted('during the drain');
       lane.rec.emit({ type: 'read-complete', what: 'drain', complete: drained.complete, detail: drained.detail });
       for (const l of drained.last) {

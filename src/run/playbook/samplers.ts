@@ -7,7 +7,9 @@
  * A team's MM2 between external clusters names its syncs topic after a target alias the scenario
  * does not give: its syncs are not read (their checks are `unknown`), never guessed. With several
  * sides (core/plan/pairing.ts) each lane's lag is its own backup's, and each side's syncs are read
- * from its own MM2's topic into its own lanes' histories.
+ * from its own MM2's topic into its own lanes' histories. And each side's backup's end offsets,
+ * from the first replicated record until the backup is killed or the drill ends, for the drain's
+ * settle period (run/still-ends.ts).
  */
 import type { SignalName } from '../../core/history/health-signals.ts';
 import { ackedOffsets } from '../../core/checker/lag.ts';
@@ -20,6 +22,7 @@ import { startLagSampler, type LagSampler } from '../../adapters/clients/lag-sam
 import { followOffsetSyncs, type OffsetSyncReader } from '../../adapters/clients/offset-sync-reader.ts';
 import type { DrillContext } from '../cell-context.ts';
 import { startAclSampler } from '../../adapters/clients/acl-sampler.ts';
+import { watchEnds, type EndsWatch, type Stillness } from '../still-ends.ts';
 
 /** How long the syncs read may take to reach the topic's end before a kill: it follows live, so it is there within a fetch. */
 const SYNCS_SETTLE_MS = 5_000;
@@ -31,6 +34,8 @@ export class Samplers implements AsyncDisposable {
   private health: HealthMonitor | undefined;
   private readonly acls: { stop(): Promise<void> } | undefined;
   private syncs: { readonly cluster: Cluster; readonly reader: OffsetSyncReader }[] = [];
+  /** Each side's watch of its backup's end offsets, by side. */
+  private ends: EndsWatch[] = [];
 
   private constructor(d: DrillContext, lagSamplers: readonly LagSampler[], acls?: { stop(): Promise<void> }) {
     this.d = d;
@@ -55,8 +60,20 @@ export class Samplers implements AsyncDisposable {
     });
   }
 
-  /** Just before `cluster` is killed: the offset syncs on it are read to their end, then no more. */
+  /** Watches each side's backup's end offsets from now on, on the topics its consumers read there. */
+  async watchEnds(): Promise<void> {
+    const { sides, sup } = this.d;
+    this.ends = await Promise.all(sides.map(async (side) => watchEnds({ admin: () => side.admins.get('backup'), topics: await side.views('backup'), signal: sup.signal })));
+  }
+
+  /** What a side's watch saw of `cluster`'s end offsets (only backups are watched). */
+  seenEnds(side: number, cluster: Cluster): Stillness | undefined {
+    return cluster === 'backup' ? this.ends[side]?.seen() : undefined;
+  }
+
+  /** Just before `cluster` is killed: the offset syncs on it are read to their end, then no more; its end offsets are no longer watched. */
   async beforeKill(cluster: Cluster): Promise<void> {
+    if (cluster === 'backup') this.stopEnds();
     await Promise.all(this.syncs.filter((x) => x.cluster === cluster).map((x) => x.reader.settle(SYNCS_SETTLE_MS)));
   }
 
@@ -114,8 +131,13 @@ export class Samplers implements AsyncDisposable {
     await Promise.all(this.lagSamplers.map((x) => x.stop()));
   }
 
-  /** At the end of the steps: the lag samplers, then the health monitor. */
+  private stopEnds(): void {
+    for (const w of this.ends.splice(0)) w.stop();
+  }
+
+  /** At the end of the steps: the end-offset watches and lag samplers, then the health monitor. */
   async stop(): Promise<void> {
+    this.stopEnds();
     await this.stopLag();
     await this.health?.stop();
     await this.acls?.stop();
@@ -124,6 +146,7 @@ export class Samplers implements AsyncDisposable {
 
   /** On the way out: both at once. */
   async [Symbol.asyncDispose](): Promise<void> {
+    this.stopEnds();
     await Promise.all([this.stopLag(), this.health?.stop(), this.acls?.stop(), ...this.syncs.map((x) => x.reader.stop())]);
   }
 }

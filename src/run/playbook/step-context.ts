@@ -9,6 +9,7 @@ import type { DrillContext, Lane } from '../cell-context.ts';
 import type { ConfigWatch } from './config-watch.ts';
 import type { MirrorControl } from './mirror-control.ts';
 import type { Workload } from '../workload.ts';
+import type { Stillness } from '../still-ends.ts';
 
 export interface StepDeps {
   readonly d: DrillContext;
@@ -19,6 +20,8 @@ export interface StepDeps {
   readonly killed: Set<Cluster>;
   /** Called before a cluster is killed: the lag sampler stops before the primary's kill (as the classic drill's did); the offset syncs on it are read to their end. */
   readonly beforeKill: (cluster: Cluster) => Promise<void>;
+  /** What was seen of a side's end offsets on `cluster` before its drain (run/still-ends.ts). */
+  readonly seenEnds: (side: number, cluster: Cluster) => Stillness | undefined;
   /** Heals what must not last into a drain (the faults without a duration). */
   readonly beforeDrain: () => Promise<void>;
   /** A fault step's heal, run before the drain (no duration) or after its duration. */
