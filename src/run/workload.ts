@@ -4,8 +4,7 @@
  * groups are the lanes' (run/playbook/lane.ts). A producer on a killed cluster is abandoned, not
  * awaited — a real application fails over without waiting: its sends in flight have a grace
  * (`graceAfterKill`) to be answered, what is unanswered then is recorded indeterminate, and
- * `settle()` awaits that; its client, whose requests to the dead cluster end only at their
- * timeouts, is gone at `closed()`.
+ * `settle()` awaits that; its client, then cut off the network, is gone at `closed()`.
  */
 import type { Cluster } from '../core/scenario/playbook.ts';
 import { topicRates } from '../core/scenario/scenario.ts';

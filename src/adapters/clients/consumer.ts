@@ -10,7 +10,7 @@ import type { ConsumerPhase } from '../../core/history/history.ts';
 import { parseTp, tpKey } from '../../core/history/topic-partition.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
 import type { CellRecorder } from '../recorder.ts';
-import { closeQuietly, coordinatorError, kafkaErrorTypes, onBatchEnd, type Abandoned } from './kafka-client.ts';
+import { closeQuietly, coordinatorError, cutOff, kafkaErrorTypes, onBatchEnd, type Abandoned } from './kafka-client.ts';
 import { isAuthorizationError } from '../../core/kafka/acl.ts';
 import { sleep } from '../wait.ts';
 
@@ -196,7 +196,9 @@ export async function startConsumer(o: ConsumerOptions): Promise<RunningConsumer
         while (handling) await sleep(10);
         recordPositions();
       })();
-      return { recorded, closed: close() };
+      const closing = close();
+      // Its final positions recorded, nothing it does can count any more: cut off, it is gone at once.
+      return { recorded, closed: recorded.then(() => (cutOff(o.kafka) ? undefined : closing)) };
     },
   };
 }

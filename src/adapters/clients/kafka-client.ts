@@ -2,7 +2,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 // Ahead of kafkajs: it replaces slow steps of kafkajs's producer before kafkajs loads them.
 import './kafkajs-hot-path.ts';
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, isIP, Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import kafkajs, { Kafka, logLevel, type Admin, type Cluster, type Consumer, type ISocketFactory, type KafkaConfig, type TopicOffsets } from 'kafkajs';
 import { scrub } from '../secrets.ts';
@@ -19,8 +19,21 @@ const logTo = (file: string): WriteStream => {
   return s;
 };
 
+/** What `cutOff` does to each client made here: destroys its sockets and refuses it new ones. */
+const cutters = new WeakMap<Kafka, () => void>();
+
 export function kafkaClient(brokers: readonly string[], clientId: string, logFile: string, extra: Partial<KafkaConfig> = {}): Kafka {
-  return new Kafka({
+  const sockets = new Set<Socket>();
+  let cut = false;
+  const dial = extra.socketFactory ?? dialDirect;
+  const socketFactory: ISocketFactory = (args) => {
+    if (cut) return refused(`the client ${clientId} was cut off from its cluster`);
+    const socket = dial(args);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    return socket;
+  };
+  const kafka = new Kafka({
     clientId,
     brokers: [...brokers],
     connectionTimeout: 3000,
@@ -32,7 +45,42 @@ export function kafkaClient(brokers: readonly string[], clientId: string, logFil
       logTo(logFile).write(scrub(`${timestamp} ${label} [${clientId}] ${message} ${JSON.stringify(rest)}\n`));
     },
     ...extra,
+    socketFactory,
   });
+  cutters.set(kafka, () => {
+    cut = true;
+    // With an error: kafkajs fails a connection's requests on its socket's 'error', not on 'close'.
+    for (const socket of sockets) socket.destroy(new Error(`the client ${clientId} was cut off from its cluster`));
+  });
+  return kafka;
+}
+
+/**
+ * Cuts a client made by `kafkaClient` off the network for good: its connections are closed and
+ * it dials nothing more, whatever its retries and timers still do. A client abandoned with its
+ * killed cluster (its outcomes recorded) is then harmless at once — kafkajs would otherwise retry
+ * its requests on new connections until their timeouts, and a retry that outlived its
+ * environment could reach a later environment's proxy on the same host port. False for a client
+ * made elsewhere (nothing was cut).
+ */
+export function cutOff(kafka: Kafka): boolean {
+  const cut = cutters.get(kafka);
+  cut?.();
+  return cut !== undefined;
+}
+
+/** kafkajs's own way of dialling a broker (its network/socketFactory.js). */
+const dialDirect: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket = ssl ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : netConnect({ host, port }, onConnect);
+  socket.setKeepAlive(true, 60_000);
+  return socket;
+};
+
+/** A socket that never dials: it fails at once with `why`, as a refused connection does. */
+function refused(why: string): Socket {
+  const socket = new Socket();
+  process.nextTick(() => socket.destroy(new Error(why)));
+  return socket;
 }
 
 /**
@@ -56,11 +104,7 @@ export const kafkaFromRecipe = (r: ClientRecipe): Kafka =>
 function routedSockets(via: string, routes: ReadonlyMap<string, number>): ISocketFactory {
   return ({ host, port, ssl, onConnect }) => {
     const to = routes.get(`${host}:${port}`);
-    if (to === undefined) {
-      const s = netConnect({ host: via, port: 1 });
-      s.destroy(new Error(`broker ${host}:${port} joined after the drill started: it has no proxy, so the harness does not dial it`));
-      return s;
-    }
+    if (to === undefined) return refused(`broker ${host}:${port} joined after the drill started: it has no proxy, so the harness does not dial it`);
     const socket: Socket = ssl ? tlsConnect({ ...ssl, host: via, port: to, servername: host }, onConnect) : netConnect({ host: via, port: to }, onConnect);
     socket.setKeepAlive(true, 60_000);
     return socket;

@@ -18,7 +18,7 @@ import { FULL_SEND, laneCount, laneOf, sendOffsets } from '../../core/kafka/prod
 import { backlogCap, encodeMessage, ID_HEADER, sendCap } from '../../core/history/message.ts';
 import { produceOutcome } from '../../core/kafka/produce-outcome.ts';
 import { isAuthorizationError } from '../../core/kafka/acl.ts';
-import { isRequestTimeout, kafkaErrorTypes, type Abandoned } from './kafka-client.ts';
+import { cutOff, isRequestTimeout, kafkaErrorTypes, type Abandoned } from './kafka-client.ts';
 import { sleep } from '../wait.ts';
 import type { Scenario } from '../../core/scenario/scenario.ts';
 
@@ -43,8 +43,9 @@ export interface RunningProducer {
    * answered (null: until they end, as `stop`). What is still unanswered then is recorded
    * `indeterminate` — the broker may have written it before it died — and an answer after that
    * is ignored. `recorded` resolves once every message sent has its outcome in the history;
-   * `closed` once the client is gone: kafkajs retries a request to a dead broker on a new
-   * connection, which Toxiproxy accepts and holds, so that ends only at its request timeout.
+   * `closed` once the client is gone: cut off the network (`cutOff`) once `recorded` — kafkajs
+   * would retry a request to a dead broker on a new connection, which Toxiproxy accepts and
+   * holds, until its request timeout.
    */
   abandon(graceMs: number | null): Abandoned;
   /** The topic now has this many partitions (recreated or grown): later messages spread over all of them. */
@@ -356,7 +357,7 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
     },
     abandon: (graceMs) => {
       stopping = true;
-      const closed = loop.then(disconnect);
+      const gone = loop.then(disconnect).catch(() => undefined);
       const recorded = (async () => {
         if (graceMs === null) return loop;
         if (await Promise.race([loop.then(() => true), sleep(graceMs).then(() => false)])) return;
@@ -369,7 +370,9 @@ export async function startProducer(o: ProducerOptions): Promise<RunningProducer
         }
         unanswered.clear();
       })();
-      return { recorded, closed };
+      // Once every send has its outcome, a late answer is ignored: the client is cut off then,
+      // not left to retry into its request timeouts.
+      return { recorded, closed: recorded.then(() => (cutOff(o.kafka) ? undefined : gone)) };
     },
   };
 }

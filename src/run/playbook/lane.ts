@@ -3,8 +3,9 @@
  * phases and its consumer, on one cluster at a time. An unpaired drill has one lane; paired
  * variants have one each in a shared environment. Consumers on a killed cluster are abandoned,
  * not awaited — a real application fails over without waiting: `settle()` awaits their final
- * positions, recorded at once, and `closed()` their kafkajs clients, whose requests to the dead
- * cluster end only at their timeouts. Its environment is its side's (run/cell-context.ts
+ * positions, recorded at once, and `closed()` their kafkajs clients, cut off the network
+ * once their positions are recorded (their requests to the dead cluster would otherwise end only
+ * at their timeouts). Its environment is its side's (run/cell-context.ts
  * `DrillSide`): the backup it fails over to is its own MM2's. A consumer that starts late
  * (`join()`) starts after its scenario's start delay, supervised; `joined` settles when it has.
  */

@@ -57,9 +57,10 @@ export interface PlaybookRun {
    */
   readonly onQuiet?: (() => void) | undefined;
   /**
-   * Handed, as the drill ends, what resolves once the clients abandoned at a kill are gone (their
-   * requests to the dead cluster end only at their timeouts): the environment is removed only
-   * after, so that no retry of theirs reaches a later environment's Toxiproxy on the same host port.
+   * Handed, as the drill ends, what resolves once the clients abandoned at a kill are gone — cut
+   * off the network once their outcomes are recorded (adapters/clients/kafka-client.ts `cutOff`):
+   * the environment is removed only after, so that no retry of theirs reaches a later
+   * environment's Toxiproxy on the same host port.
    */
   readonly onAbandoned?: ((gone: Promise<unknown>) => void) | undefined;
 }
