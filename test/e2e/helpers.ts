@@ -33,9 +33,10 @@ export interface CliRun {
  * first chunk of stdout — a reader that falls behind, as `mm2-drill … | slow-consumer` is: the
  * pipe fills up, and the tool must wait for its output to drain before it exits, or lose the rest.
  */
-export function runCli(args: string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv; onStderr?: (chunk: string) => void; pauseStdoutMs?: number }): Promise<CliRun> {
+export function runCli(args: string[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv; onStderr?: (chunk: string) => void; pauseStdoutMs?: number; via?: readonly string[] }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, ...argv] = [...(opts.via ?? []), process.execPath, bin, ...args];
+    const child = spawn(command!, argv, { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     let stderr = '';
     let paused = false;
@@ -61,6 +62,16 @@ export function runCli(args: string[], opts: { timeoutMs: number; env?: NodeJS.P
     });
   });
 }
+
+/**
+ * A command prefix (`runCli`'s `via`) that runs the CLI in a container of `image`, on Docker's
+ * default bridge: another machine as far as the network goes — its 127.0.0.1 is its own — with
+ * this Node, this repository (read-only) and `shared` at the same paths, as this user.
+ */
+export const inContainer = (name: string, image: string, shared: string): string[] => [
+  'docker', 'run', '--rm', '--name', name, '--user', `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+  ...[repoRoot, process.execPath].flatMap((p) => ['-v', `${p}:${p}:ro`]), '-v', `${shared}:${shared}`, '-w', repoRoot, image,
+];
 
 export const tempResultsDir = (): string => realpathSync(mkdtempSync(join(tmpdir(), 'mm2-drill-e2e-')));
 

@@ -1,21 +1,37 @@
 /**
  * The workload on two producer hosts (`workload.hosts`), for real: two `mm2-drill produce --join
- * <dir> --index k` processes started here, not by the drill, join it through a shared directory;
+ * <dir> --index k` processes started here, not by the drill, join it through a shared directory —
+ * host 1 in a container, on a network of its own where 127.0.0.1 is not this machine: it reaches
+ * the drill's proxies only at the address the scenario gives (`workload.hosts.address`, this
+ * machine on Docker's bridge);
  * each writes with its own id space and records its outcomes in a segment there, with its own
  * clock, measured by the drill. One ledger must then hold every ack of both: each acked id once,
  * classified, the consistency checks passing, the segments merged and removed, `report` deriving
  * the same figures, and each host's clock offset recorded within its bound.
  */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsOf, type EventOf, type HistoryEvent } from '../../src/core/history/history.ts';
 import type { CellResult, RunResults } from '../../src/core/results/results.ts';
-import { runCli, runDrill, tempResultsDir, type CliRun } from './helpers.ts';
+import { readVersions } from '../../src/adapters/containers/images.ts';
+import { inContainer, runCli, runDrill, tempResultsDir, type CliRun } from './helpers.ts';
 import { acksByProducer, expectOneLedger, expectOwnIdSpaces, expectReportAgain } from './producers-ledger.ts';
 
 const HOSTS = 2;
 const MAX_CLOCK_BOUND_MS = 200;
+/** Host 1's container (removed after the test, whatever happens). */
+const CONTAINER = `mm2-drill-e2e-host-${randomBytes(3).toString('hex')}`;
+
+/** This machine's address on Docker's default bridge: where a container reaches its published ports. */
+function bridgeGateway(): string {
+  const r = spawnSync('docker', ['network', 'inspect', 'bridge', '-f', '{{(index .IPAM.Config 0).Gateway}}'], { encoding: 'utf8' });
+  const address = r.stdout.trim();
+  if (r.status !== 0 || !address) throw new Error(`docker network inspect bridge: ${r.stderr}`);
+  return address;
+}
 
 describe(`the workload on ${HOSTS} producer hosts joining through a shared directory, the primary killed mid-stream`, () => {
   let results: RunResults;
@@ -29,9 +45,12 @@ describe(`the workload on ${HOSTS} producer hosts joining through a shared direc
   beforeAll(async () => {
     shared = tempResultsDir();
     // Separate OS processes, started before the drill as a CI matrix's jobs may be.
-    hosts = Array.from({ length: HOSTS }, (_, k) => runCli(['produce', '--join', shared, '--index', String(k), '--idle-timeout', '600'], { timeoutMs: 600_000 }));
+    // Any Debian image with the C++ runtime runs this Node: the drill's Kafka image is one.
+    const elsewhere = inContainer(CONTAINER, `mm2-drill/kafka:${readVersions().kafka}`, shared);
+    hosts = Array.from({ length: HOSTS }, (_, k) => runCli(['produce', '--join', shared, '--index', String(k), '--idle-timeout', '600'], { timeoutMs: 600_000, ...(k === 1 ? { via: elsewhere } : {}) }));
+    const address = bridgeGateway();
     ({ results, history, dir } = await runDrill('scenarios/quickstart.ts', 'quickstart', [
-      '--only', 'policy=default', '--set', `workload.hosts=${JSON.stringify({ count: HOSTS, dir: shared, maxClockBoundMs: MAX_CLOCK_BOUND_MS })}`,
+      '--only', 'policy=default', '--set', `workload.hosts=${JSON.stringify({ count: HOSTS, dir: shared, maxClockBoundMs: MAX_CLOCK_BOUND_MS, address })}`,
       '--set', 'workload.ratePerSecond=2000', '--set', 'timeline.0.at=12',
     ]));
     cell = results.cells[0]!;
@@ -39,6 +58,7 @@ describe(`the workload on ${HOSTS} producer hosts joining through a shared direc
   }, 420_000);
 
   afterAll(async () => {
+    spawnSync('docker', ['rm', '-f', CONTAINER]);
     await Promise.allSettled(hosts ?? []);
   });
 

@@ -97,6 +97,19 @@ export interface ClientRecipe {
   readonly routes?: { readonly host: string; readonly ports: ReadonlyMap<string, number> };
 }
 
+/**
+ * The recipe for a client on another machine (a producer host, `workload.hosts.address`): every
+ * broker address it dials — the bootstrap, and each one Kafka advertises — is dialled at the same
+ * port of `address`, where this machine publishes its proxies. The advertised addresses name
+ * this machine's loopback (a drill's own clusters) or the team's brokers (external clusters,
+ * whose routes already lead to a proxy here): either way only the proxies are dialled, so the
+ * kill and the faults cut that client off too.
+ */
+export function reachedAt(r: ClientRecipe, address: string): ClientRecipe {
+  const ports = r.routes?.ports ?? new Map(r.brokers.map((b) => [b, Number(b.slice(b.lastIndexOf(':') + 1))]));
+  return { ...r, routes: { host: address, ports } };
+}
+
 export const kafkaFromRecipe = (r: ClientRecipe): Kafka =>
   kafkaClient(r.brokers, r.clientId, r.logFile, r.routes ? { ...r.config, socketFactory: routedSockets(r.routes.host, r.routes.ports) } : r.config);
 

@@ -82,6 +82,8 @@ export interface HostsSetting {
   readonly dir: string;
   readonly joinTimeoutSeconds: number;
   readonly maxClockBoundMs: number;
+  /** Where the hosts reach this machine's proxies (hosts elsewhere); absent: the brokers' advertised addresses as given. */
+  readonly address?: string | undefined;
 }
 
 /** Pings while a session lasts (liveness and clock); a side silent this long is gone. */

@@ -15,7 +15,7 @@ import { processIdPrefix, processShare } from '../../core/plan/workload-processe
 import { drillTime, type ClockOffset } from '../../core/plan/producer-hosts.ts';
 import { parseHistory } from '../../core/results/run-files.ts';
 import type { CellRecorder } from '../recorder.ts';
-import type { ClientRecipe } from './kafka-client.ts';
+import { reachedAt, type ClientRecipe } from './kafka-client.ts';
 import type { ProducerOptions, RunningProducer } from './producer.ts';
 import { forkedLink, joinProducerHosts, type FromParent, type HostsSetting, type ProcessStart, type ProducerLink, type ToParent } from './producer-links.ts';
 
@@ -47,7 +47,7 @@ export async function startProducerProcesses(o: ProcessesOptions): Promise<Runni
       if (m.type === 'stats' || m.type === 'stopped') child.stats = m.stats;
       if (m.type === 'stopped') child.stopped = true;
     });
-    const start: ProcessStart = { recipe: o.recipe, topics, settings: o.settings, idPrefix: processIdPrefix(o.idPrefix, k), segment: link.segment.there, cell: o.recorder.cell, ...(o.cluster ? { cluster: o.cluster } : {}) };
+    const start: ProcessStart = { recipe: o.hosts?.address ? reachedAt(o.recipe, o.hosts.address) : o.recipe, topics, settings: o.settings, idPrefix: processIdPrefix(o.idPrefix, k), segment: link.segment.there, cell: o.recorder.cell, ...(o.cluster ? { cluster: o.cluster } : {}) };
     link.send({ type: 'start', start } satisfies FromParent);
     return child;
   });

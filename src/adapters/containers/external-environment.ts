@@ -193,15 +193,17 @@ async function connectCluster(name: ClusterName, spec: ExternalCluster, o: Exter
   const refs = brokersOf(name, brokers.length);
   const plan: ProxyPlan[] = [];
   const routes = new Map<string, number>();
+  // Producer hosts on other machines reach the proxies at this machine's address (`workload.hosts.address`).
+  const listenOn = o.scenario.workload.hosts?.address ? '0.0.0.0' : HOST;
   for (const [i, b] of brokers.entries()) {
-    const proxy = await toxiproxy.createProxy({ name: `${name}-${i}-client`, listen: `${HOST}:0`, upstream: `${b.host}:${b.port}`, enabled: true });
+    const proxy = await toxiproxy.createProxy({ name: `${name}-${i}-client`, listen: `${listenOn}:0`, upstream: `${b.host}:${b.port}`, enabled: true });
     const listenPort = Number(proxy.listen.split(':').at(-1));
     routes.set(`${b.host}:${b.port}`, listenPort);
     plan.push({ name: proxy.name, broker: refs[i]!, link: 'client', listenPort, upstream: proxy.upstream });
   }
   const advertised = brokers.map((b) => `${b.host}:${b.port}`);
   const setProxies = async (enabled: boolean) => {
-    await Promise.all(plan.map(async (p) => (await toxiproxy.get(p.name)).update({ enabled, listen: `${HOST}:${p.listenPort}`, upstream: p.upstream })));
+    await Promise.all(plan.map(async (p) => (await toxiproxy.get(p.name)).update({ enabled, listen: `${listenOn}:${p.listenPort}`, upstream: p.upstream })));
   };
   const x = o.scenario.external!;
   const command = (which: 'kill' | 'restore', cmd: string) =>

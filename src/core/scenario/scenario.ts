@@ -216,6 +216,8 @@ const workloadSchema = z.strictObject({
       .describe('The directory the drill and its hosts share (the channel: start, counts, stop, clock pings, and the hosts\' segments): a path on this machine that every host mounts, e.g. a ReadWriteMany volume or an NFS export with `lookupcache=positive`. Its files hold the client\'s credentials: keep it as private as they are.'),
     joinTimeoutSeconds: z.number().positive().max(3600).default(120)
       .describe('How long the drill waits for every host to join each time the workload starts; past it the cell ends in error `PRODUCER_HOSTS_MISSING`, naming the missing indexes.'),
+    address: z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'a host name or an IP address').optional()
+      .describe('Where the hosts reach this machine: its name or IP address on their network (`10.0.3.7`, `drill-runner.internal`). Every connection of a host\'s producer then goes to the drill\'s client proxies (Toxiproxy) at that address — the bootstrap and every broker Kafka advertises — so that the kill and the faults cut the hosts off as they cut the drill\'s own clients. Without it, the hosts dial the brokers\' advertised addresses as given: hosts on this machine. Against external clusters the proxies then listen on every interface of this machine, not only on its loopback: keep them behind a firewall that admits only the hosts.'),
     maxClockBoundMs: z.number().positive().max(60_000).default(50)
       .describe('A host\'s clock is measured against the drill\'s by pings through the directory and its segment\'s times corrected by the offset; a host whose offset is known only beyond ± this many ms is refused (`CLOCK_UNCERTAIN`): its acks that near the kill could not be placed before or after it.'),
   }).optional()
