@@ -12,7 +12,7 @@
  */
 import type { Admin } from 'kafkajs';
 import { endOffsets } from '../adapters/clients/kafka-client.ts';
-import { sleep } from '../adapters/wait.ts';
+import { sleep, waitUntil } from '../adapters/wait.ts';
 
 /** How long end offsets must hold still to say MM2 has written what it will. */
 export const SETTLE_MS = 3000;
@@ -44,6 +44,19 @@ export interface EndsWatch {
   stop(): void;
 }
 
+/** The end offsets of `topics` on `admin`, in their order. */
+const lookUp = (admin: Admin, topics: readonly string[]): Promise<TopicEnds> => Promise.all(topics.map(async (t) => [t, await endOffsets(admin, t)] as const));
+
+/** Waits until the end offsets of `topics` have held still for SETTLE_MS (bounded: false when they did not within `timeoutMs`). */
+export async function untilStill(admin: Admin, topics: readonly string[], o: { what: string; timeoutMs: number; signal: AbortSignal }): Promise<boolean> {
+  let seen: Stillness | undefined;
+  return waitUntil(async () => {
+    const lookedUp = Date.now();
+    seen = saw(seen, endsKey(await lookUp(admin, topics)), Date.now());
+    return stillFor(seen, lookedUp) >= SETTLE_MS;
+  }, { ...o, intervalMs: POLL_MS }).catch(() => false);
+}
+
 /** Looks up the end offsets of `topics` every POLL_MS, on the admin client of the moment (one renewed after a restore). */
 export function watchEnds(o: { admin: () => Admin; topics: readonly string[]; signal: AbortSignal }): EndsWatch {
   const stopped = new AbortController();
@@ -52,8 +65,7 @@ export function watchEnds(o: { admin: () => Admin; topics: readonly string[]; si
   void (async () => {
     while (!signal.aborted) {
       try {
-        const ends = await Promise.all(o.topics.map(async (t) => [t, await endOffsets(o.admin(), t)] as const));
-        seen = saw(seen, endsKey(ends), Date.now());
+        seen = saw(seen, endsKey(await lookUp(o.admin(), o.topics)), Date.now());
       } catch {
         seen = undefined;
       }

@@ -16,7 +16,6 @@
  * consumer (run/playbook/lane.ts). On the way out, whether the drill ended, failed or was interrupted, the
  * timeline's faults are healed first, then every client, sampler and remaining heal stops at once.
  */
-import type { Admin } from 'kafkajs';
 import { DrillError } from '../../core/errors.ts';
 import { eventsOf, type PhaseClock } from '../../core/history/history.ts';
 import { conditionsOf, describeWhen, stepLabel, stepTarget, type Cluster, type PlaybookStep, type Start, type When } from '../../core/scenario/playbook.ts';
@@ -32,7 +31,7 @@ import { sleep, waitUntil } from '../../adapters/wait.ts';
 import type { CellContext, DrillContext, DrillSide, Lane, LaneSpec } from '../cell-context.ts';
 import { createDrillContext } from './drill-context.ts';
 import { standsAt } from '../drain.ts';
-import { SETTLE_MS } from '../still-ends.ts';
+import { SETTLE_MS, untilStill } from '../still-ends.ts';
 import { Heals } from './heals.ts';
 import { MirrorControl } from './mirror-control.ts';
 import { ConfigWatch } from './config-watch.ts';
@@ -287,7 +286,9 @@ async function catchUpSide(d: DrillContext, side: DrillSide): Promise<void> {
 async function healLateFaults(d: DrillContext, heals: Heals): Promise<void> {
   const before = eventsOf(d.rec.events(), 'fault-end').length;
   await heals.healAll();
-  if (eventsOf(d.rec.events(), 'fault-end').length > before) await Promise.all(d.sides.map((side) => stableEnds(side.admins.get('backup'), side.env.remoteTopics, d.sup.signal)));
+  if (eventsOf(d.rec.events(), 'fault-end').length > before) {
+    await Promise.all(d.sides.map((side) => untilStill(side.admins.get('backup'), side.env.remoteTopics, { what: "the backup's end offsets to settle after the last heal", timeoutMs: 30_000, signal: d.sup.signal })));
+  }
 }
 
 type WhenWaiter = ReturnType<typeof whenWaiter>;
@@ -395,13 +396,3 @@ async function verify(d: DrillContext, killed: ReadonlySet<Cluster>): Promise<vo
   step(details.join('; '));
 }
 
-/** Waits (bounded) until the backup's end offsets stay put for a settle period. */
-async function stableEnds(admin: Admin, topics: readonly string[], signal: AbortSignal): Promise<void> {
-  let last = -1;
-  let since = Date.now();
-  await waitUntil(async () => {
-    const now = await totalOffsets(admin, topics);
-    if (now !== last) [last, since] = [now, Date.now()];
-    return Date.now() - since >= SETTLE_MS;
-  }, { what: 'the backup\'s end offsets to settle after the last heal', timeoutMs: 30_000, intervalMs: 500, signal }).catch(() => undefined);
-}
