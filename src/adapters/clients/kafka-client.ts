@@ -264,6 +264,12 @@ export function isRequestTimeout(e: unknown): boolean {
   return false;
 }
 
+/** Whether a connection to a broker failed or was closed anywhere along `e`'s causes (nothing known of the broker's answer). */
+export function isConnectionError(e: unknown): boolean {
+  for (const o of causes(e)) if (o.name === 'KafkaJSConnectionError' || o.name === 'KafkaJSConnectionClosedError') return true;
+  return false;
+}
+
 /** A kafkajs error and the errors it wraps (`originalError`, `cause`), at most five deep. */
 function* causes(e: unknown): Generator<{ name?: unknown; type?: unknown; originalError?: unknown; cause?: unknown }> {
   for (let cur: unknown = e, depth = 0; cur && typeof cur === 'object' && depth < 5; depth++) {

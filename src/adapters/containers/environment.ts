@@ -33,7 +33,7 @@ import { maxMessageBytes, playbookOf, type Scenario } from '../../core/scenario/
 import { brokersOf, clusterNames, nodesOf, planProxies, proxyFor, replicationFactorFor, type BrokerRef, type ProxyPlan } from '../../core/kafka/network-layout.ts';
 import type { ResolvedImages } from './images.ts';
 import { mirrorRelease } from '../../core/kafka/kafka-release.ts';
-import { endOffsets } from '../clients/kafka-client.ts';
+import { endOffsets, isConnectionError } from '../clients/kafka-client.ts';
 import { READY_POLL_MS, startCluster, type StartedCluster } from './kafka-cluster.ts';
 import { startMirrorMaker, type StartedMirror } from './mirror-maker.ts';
 import { startToxiproxy, type StartedToxiproxy } from './toxiproxy.ts';
@@ -236,17 +236,31 @@ async function grantSetupAcls(primary: StartedCluster, backup: StartedCluster, s
  */
 async function createTopics(cluster: StartedCluster, s: Scenario, kafkaLog: string, signal?: AbortSignal): Promise<void> {
   const admin = cluster.kafka('admin', 'mm2-drill-setup', kafkaLog).admin();
-  await admin.connect();
   try {
-    await admin.createTopics({
-      waitForLeaders: false,
-      topics: s.topics.map((t) => ({
-        topic: t.name,
-        numPartitions: t.partitions,
-        replicationFactor: replicationFactorFor(cluster.brokers.length),
-        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
-      })),
-    });
+    // Asked again while the connection fails: a broker of a cluster just up may still close one
+    // (seen: "Closed connection" on a 3-broker cluster, 29 ms after every broker was registered).
+    // Topics created by an earlier attempt answer "already exists", which kafkajs takes as done.
+    // Any other error (a config the broker refuses) is the answer: not asked again.
+    let refused: unknown;
+    await waitUntil(async () => {
+      try {
+        await admin.connect();
+        await admin.createTopics({
+          waitForLeaders: false,
+          topics: s.topics.map((t) => ({
+            topic: t.name,
+            numPartitions: t.partitions,
+            replicationFactor: replicationFactorFor(cluster.brokers.length),
+            configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      } catch (e) {
+        if (isConnectionError(e)) throw e;
+        refused = e;
+      }
+      return true;
+    }, { what: `the topics ${s.topics.map((t) => t.name).join(', ')} created on the ${cluster.name}`, timeoutMs: 60_000, intervalMs: 200, signal });
+    if (refused !== undefined) throw refused;
     await waitUntil(async () => {
       const { topics } = await admin.fetchTopicMetadata({ topics: s.topics.map((t) => t.name) });
       return s.topics.every((t) => {
@@ -270,9 +284,9 @@ async function createTopics(cluster: StartedCluster, s: Scenario, kafkaLog: stri
  */
 async function groupCoordinatorsReady(cluster: StartedCluster, kafkaLog: string, signal?: AbortSignal): Promise<void> {
   const admin = cluster.kafka('admin', 'mm2-drill-setup', kafkaLog).admin();
-  await admin.connect();
   try {
     await waitUntil(async () => {
+      await admin.connect();
       await admin.describeGroups(['mm2-drill-coordinator-probe']);
       const { topics } = await admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] });
       const offsets = topics.find((t) => t.name === '__consumer_offsets');
