@@ -1,8 +1,7 @@
-import { createServer, type Socket } from 'node:net';
-import { once } from 'node:events';
 import { cutOff, kafkaFromRecipe, reachedAt, type ClientRecipe } from '../../src/adapters/clients/kafka-client.ts';
 import { logLevel } from 'kafkajs';
 import { expect, it } from 'vitest';
+import { acceptingServer } from './accepting-server.ts';
 
 const base = { clientId: 'recipe-test', logFile: '/dev/null', config: { logLevel: logLevel.NOTHING } } as const;
 
@@ -16,11 +15,7 @@ it("reached at an address, a drill's own cluster is dialled there at each advert
 
 it('a client made from it dials the address, not the loopback its brokers name', async () => {
   // Another address of this machine stands for the drill machine's address on the hosts' network.
-  const accepted: Socket[] = [];
-  const server = createServer((s) => accepted.push(s.resume()));
-  server.listen(0, '127.0.0.2');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
+  const { port, accepted, close } = await acceptingServer('127.0.0.2');
   const kafka = kafkaFromRecipe(reachedAt({ ...base, brokers: [`127.0.0.1:${port}`] }, '127.0.0.2'));
   const admin = kafka.admin();
   const connecting = admin.connect().catch(() => undefined);
@@ -30,7 +25,6 @@ it('a client made from it dials the address, not the loopback its brokers name',
   } finally {
     cutOff(kafka);
     await connecting;
-    for (const s of accepted) s.destroy();
-    server.close();
+    close();
   }
 });

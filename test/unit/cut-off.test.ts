@@ -1,16 +1,12 @@
-import { createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { cutOff, kafkaClient } from '../../src/adapters/clients/kafka-client.ts';
 import { Kafka, logLevel } from 'kafkajs';
 import { expect, it } from 'vitest';
+import { acceptingServer } from './accepting-server.ts';
 
 it('a client cut off loses its connections and dials nothing more, whatever it retries', async () => {
   // A "broker" that accepts and never answers: what a proxy in front of a killed broker does.
-  const accepted: Socket[] = [];
-  const server = createServer((s) => accepted.push(s.resume()));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
+  const { port, accepted, close } = await acceptingServer('127.0.0.1');
   try {
     const kafka = kafkaClient([`127.0.0.1:${port}`], 'cut-off-test', '/dev/null', { logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 50, maxRetryTime: 100 } });
     const admin = kafka.admin();
@@ -27,8 +23,7 @@ it('a client cut off loses its connections and dials nothing more, whatever it r
     await new Promise((r) => setTimeout(r, 300));
     expect(accepted).toHaveLength(1);
   } finally {
-    for (const s of accepted) s.destroy();
-    server.close();
+    close();
   }
 });
 
