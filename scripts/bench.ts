@@ -4,8 +4,8 @@
  * recorded, and each step of a scenario's own playbook (e.g. test/fixtures/failback-default.ts).
  * Also, per environment (paired variants share one): its wall time and the harness's overhead —
  * everything that is not the scenario's workload time up to the kill and its configured failover
- * delay — on the environment's own clock (from its start, which may overlap the previous one's
- * drain) and on the run's wall clock (the whole drill's time shared out over its environments:
+ * delay — on the environment's own clock (from its turn: its clusters may have started ahead, in
+ * the background, and its turn overlaps the previous one's drain) and on the run's wall clock (the whole drill's time shared out over its environments:
  * what a user waits for, process start and reports included), and the peak memory of all the
  * run's containers together and of the harness process.
  * Options after `runs` go to `mm2-drill run` (e.g. `--set pairing=false`, `--repeat 1`).
@@ -64,7 +64,8 @@ async function peakMemory<T>(pid: () => number | undefined, p: Promise<T>): Prom
 }
 
 const spans: [string, PhaseName | 'start', PhaseName][] = [
-  ['clusters up (2 clusters + Toxiproxy)', 'start', 'clusters-up'],
+  // From the environment's turn: one started ahead has started its clusters before it, in the background.
+  ['clusters up (2 clusters + Toxiproxy), from its turn', 'turn', 'clusters-up'],
   ['MM2 up (remote topics created)', 'clusters-up', 'mirror-ready'],
   ['first record replicated', 'workload-started', 'mirror-replicating'],
   ['kill → consumer on backup', 'kill', 'failover-started'],
@@ -111,7 +112,7 @@ async function measure(args: readonly string[]): Promise<Measured> {
       add('environment total', c.durationMs);
       const workload = c.phases.kill !== undefined && c.phases['workload-started'] !== undefined ? c.phases.kill - c.phases['workload-started'] : 0;
       scripted += workload + (c.failoverDelayMs ?? 0);
-      add('harness overhead per environment, its own clock (total − workload to the kill − failover delay)', c.durationMs - workload - (c.failoverDelayMs ?? 0));
+      add('harness overhead per environment, its own clock from its turn (total − time ahead − workload to the kill − failover delay)', c.durationMs - (c.phases.turn ?? 0) - workload - (c.failoverDelayMs ?? 0));
     }
     add('harness overhead per environment, run wall clock ((whole drill − workloads − failover delays) ÷ environments)', (wall - scripted) / environments.length);
     for (const c of results.cells) {

@@ -30,6 +30,14 @@ import { DrillError } from '../core/errors.ts';
 /** A unit's environment on its way up (or up): run its playbook on it, or cancel it unused. */
 export interface StartedCells {
   /**
+   * Its turn came (started `ahead`: its clusters are up, or on their way up, in the background):
+   * MM2 starts and the brokers get their full CPU weight. Called when the drill before it passed
+   * its timing-sensitive part, and by `run` at the latest; once is enough.
+   */
+  go(): void;
+  /** Settles once the environment is up, or failed to come up (never rejects). */
+  readonly settled: Promise<void>;
+  /**
    * Runs the playbook once the environment is up and returns a result per variant, in `cells`
    * order, and its environment's release (removal, or `--keep`) under way: not awaited here, so
    * the next environment need not wait for it; the caller awaits it before the run ends.
@@ -47,7 +55,7 @@ export interface StartedCells {
  * returns a result per variant, in `cells` order: each variant has its own history (the shared
  * events are written to every one) and is measured and judged on its own.
  */
-export function startCells(unit: UnitContext): StartedCells {
+export function startCells(unit: UnitContext, o: { ahead?: boolean } = {}): StartedCells {
   const first = unit.cells[0];
   if (!first) throw new Error('no cell to run');
   const startedAt = Date.now();
@@ -87,12 +95,23 @@ export function startCells(unit: UnitContext): StartedCells {
     });
   }
   phase('images-ready');
+  const turn = o.ahead ? Promise.withResolvers<void>() : undefined;
+  // The turn is awaited only by a start-up still under way: a start that failed before it leaves it unheard.
+  turn?.promise.catch(() => undefined);
+  let turnCame = !turn;
+  if (turnCame) phase('turn');
+  const go = (): void => {
+    if (turnCame) return;
+    turnCame = true;
+    phase('turn');
+    turn?.resolve();
+  };
   let env: DrillEnvironment | undefined;
   const warn = (line: string) => unit.progress.info(`WARNING [${label}]: ${line}`);
   const up = unit.progress.step(`[${label}] clusters, Toxiproxy and MM2 up`);
   // MM2-side paired variants: each side's backup and MM2 run its first variant's settings (core/plan/pairing.ts).
   const sides = [...new Set(variants.map((v) => v.side))].map((side) => variants.find((v) => v.side === side)!.ctx.cell.scenario);
-  const options = { scenario: s, images: unit.images, policy: unit.policy, labels: unit.labels, logDir, signal: unit.signal, onStage: phase, ...(sides.length > 1 ? { sides } : {}) };
+  const options = { scenario: s, images: unit.images, policy: unit.policy, labels: unit.labels, logDir, signal: unit.signal, onStage: phase, ...(sides.length > 1 ? { sides } : {}), ...(turn ? { turn: turn.promise } : {}) };
   const starting = (s.external
     ? startExternalEnvironment({
       ...options, runId: unit.runId, scenarioDir: unit.scenarioDir, groups: unit.cells.map((c) => c.scenario.workload.consumer.groupId), warn,
@@ -161,12 +180,19 @@ export function startCells(unit: UnitContext): StartedCells {
     }
   };
   return {
+    go,
+    settled: starting.then(() => undefined, () => undefined),
     run: async (o) => {
+      go();
       const results = await play(o?.onQuiet);
       return { results, released: released() };
     },
     cancel: async () => {
-      // Its start-up is awaited, so that everything it created is known and removed.
+      // Its turn never comes: its start-up ends there. Awaited, so that everything it created is known and removed.
+      if (!turnCame) {
+        turnCame = true;
+        turn?.reject(new DrillError('INTERRUPTED', 'the drill stopped before this cell run started'));
+      }
       await starting.catch(() => undefined);
       const results = failed(new DrillError('INTERRUPTED', 'the drill stopped before this cell run started'));
       await released();

@@ -2,8 +2,8 @@
  * A whole drill: every matrix cell × repetition on fresh clusters, one environment after the
  * other — paired variants share one (core/plan/pairing.ts; MM2-side variants each with a backup
  * and an MM2 of their own in it, as many as the engine holds twice), every other cell run has its own.
- * The next environment starts while the current one drains and is verified, and a finished one
- * is removed in the background: each has its own network, containers and ports, so nothing of
+ * The next environment's clusters start in the background once the current one is up, its MM2
+ * while the current one drains and is verified, and a finished one is removed in the background: each has its own network, containers and ports, so nothing of
  * one cell run is visible to another (test/e2e/isolation.test.ts).
  * results.json is rewritten after every cell, so an interrupted run keeps what it measured.
  * Progress: each cell run's lines start with its place in the plan (`[3/12]`), with the time
@@ -127,7 +127,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
   if (cells.length > 1) o.progress.info(`pairing: ${describePairing(cells, maxSides)}`);
   o.progress.info(`images: ${[...images.kafkaImages.map((i) => i.name), images.toxiproxy].join(', ')}`);
   let report: ReportModel;
-  // The next environment starts while the current one drains, when the engine holds both and the
+  // The next environment starts beside the current one, when the engine holds both and the
   // clusters are the drill's own (two at once on a team's clusters would share them).
   const mostSides = Math.max(...plan.map((u) => new Set(u.sides).size));
   const pipelined = !o.cells.some((c) => c.scenario.external) && plan.length > 1 && fitsTwice(biggest.scenario, client.info.containerRuntime.memory, mostSides);
@@ -152,8 +152,8 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       const shared = new Set(predictions).size === 1;
       for (const [v, text] of predictions.entries()) if (text && (v === 0 || !shared)) progress.info(shared ? text : `${keys[v]}: ${text}`);
     };
-    /** Starts unit `i`'s environment (attempt `n`). */
-    const begin = (i: number, n: number): StartedCells => {
+    /** Starts unit `i`'s environment (attempt `n`); `ahead`: its MM2 waits for its turn (`go`). */
+    const begin = (i: number, n: number, ahead = false): StartedCells => {
       const unit = plan[i]!;
       const last = i === plan.length - 1;
       const keys = keysOf(i);
@@ -165,7 +165,7 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       return startCells({
         cells: unit.cells, sides: unit.sides, repetition: unit.repetition, attempt: n, runId, runDir, scenarioDir: dirname(resolve(o.file)), images, policy: policies.get(policyKey(unit.cells[0]!.scenario))!,
         labels: runLabels(runId, o.keep && last, key), history, progress, signal: o.signal, keep: o.keep && last, onKept: (env) => o.onKept?.(env, runId),
-      });
+      }, { ahead });
     };
     let previousEnd = Date.now();
     for (const [i, unit] of plan.entries()) {
@@ -174,11 +174,21 @@ export async function runDrill(o: DrillOptions): Promise<{ results: RunResults; 
       announce(i);
       const current = next ?? begin(i, 1);
       next = undefined;
-      // Once this drill's kill and failover are over, the next environment starts beside it.
-      const onQuiet = pipelined && i + 1 < plan.length ? () => {
-        if (!o.signal.aborted) next ??= begin(i + 1, 1);
+      const following = pipelined && i + 1 < plan.length;
+      // The next environment's clusters start once this one is up and the one before it is
+      // removed (never more than two environments' containers at once), at the lowest CPU
+      // weight beside this drill; its MM2 once this drill's kill and failover are over.
+      let early = following;
+      if (early) {
+        void Promise.all([current.settled, ...releasing]).then(() => {
+          if (early && !o.signal.aborted) next ??= begin(i + 1, 1, true);
+        });
+      }
+      const onQuiet = following ? () => {
+        if (!o.signal.aborted) (next ??= begin(i + 1, 1, true)).go();
       } : undefined;
       const first = await current.run({ onQuiet });
+      early = false;
       releasing.push(first.released);
       let done = first.results;
       // A cell run in error is run again (--retry-errors); the failed attempt is kept, marked as replaced.

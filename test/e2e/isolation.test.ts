@@ -47,7 +47,7 @@ async function contents(bootstrap: string): Promise<{ groups: string[]; ids: Map
   }
 }
 
-it('the next environment, started during the drain, holds no record, offset or group of the cell run before it', async () => {
+it('the next environment, its clusters started ahead beside the cell run before it, holds no record, offset or group of it', async () => {
   const root = tempResultsDir();
   const run = await runCli(['run', 'test/fixtures/isolation.ts', '--keep', '--results', root], { timeoutMs: 300_000 });
   expect(run.code, run.stderr).toBe(0);
@@ -57,8 +57,12 @@ it('the next environment, started during the drain, holds no record, offset or g
   try {
     expect(results.cells.map((c) => c.status)).toEqual(['measured', 'measured']);
     const [first, second] = results.cells as [typeof results.cells[0], typeof results.cells[0]];
-    // Pipelined: the second environment started before the first cell run ended.
-    expect(Date.parse(second.startedAt)).toBeLessThan(Date.parse(first.startedAt) + first.durationMs);
+    // Pipelined: the second environment's clusters started before the first cell run's kill, its
+    // MM2 only at its turn, once the first had failed over.
+    const at = (c: typeof first, p: keyof typeof first.phases) => Date.parse(c.startedAt) + c.phases[p]!;
+    expect(Date.parse(second.startedAt)).toBeLessThan(at(first, 'kill'));
+    expect(at(second, 'turn')).toBeGreaterThanOrEqual(at(first, 'failover-started'));
+    expect(at(second, 'mirror-ready')).toBeGreaterThan(at(second, 'turn'));
     const acked = (c: typeof first) => new Set(cellEvents(history, c).flatMap((e) => (e.type === 'ack' ? [e.id] : [])));
     const firstIds = acked(first);
     const secondIds = acked(second);

@@ -91,6 +91,15 @@ export interface EnvironmentOptions {
    * backup and MM2 on the default playbook's forward flow (core/plan/pairing.ts says when).
    */
   readonly sides?: readonly Scenario[];
+  /**
+   * Started ahead of its turn (run/run-drill.ts): the network, Toxiproxy and the brokers start at
+   * once — the brokers at the lowest CPU weight, beside a drill that is still measuring — and
+   * MM2 only once this resolves. MM2's own timers (the checkpoint, group-sync and offset-flush
+   * intervals) count from its start: an MM2 idling ahead would meet its workload at another
+   * phase of them than one started just before it, and a drill's figures near such an interval
+   * would depend on the cell run's place in the plan. Rejects: the run stopped before the turn.
+   */
+  readonly turn?: Promise<void>;
 }
 
 // Docker publishes ports on every interface; kafkajs would try ::1 first for "localhost".
@@ -110,7 +119,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   const security = s.kafka.security;
   const credentials = security ? newCredentials() : undefined;
   const common = {
-    image: o.images.kafka(s.kafka.version), network, labels: o.labels, plan, toxiproxy: starting, logDir: o.logDir, overrides: s.kafka.brokerConfig, maxValueBytes: maxMessageBytes(s), kafkaLog, signal: o.signal,
+    image: o.images.kafka(s.kafka.version), network, labels: o.labels, plan, toxiproxy: starting, logDir: o.logDir, overrides: s.kafka.brokerConfig, maxValueBytes: maxMessageBytes(s), kafkaLog, signal: o.signal, turn: o.turn,
     ...(credentials ? { credentials } : {}),
   };
   const clusters = Promise.all([
@@ -150,7 +159,7 @@ export async function startEnvironment(o: EnvironmentOptions, track: (c: Started
   };
   const playbook = playbookOf(s) !== null;
   // A secured cluster refuses MM2 until the harness granted its ACLs: it starts after them.
-  const early = playbook || security ? undefined : Promise.all(sides.map((_, i) => launch('forward', undefined, i)));
+  const early = playbook || security ? undefined : (o.turn ?? Promise.resolve()).then(() => Promise.all(sides.map((_, i) => launch('forward', undefined, i))));
   // Its failure is reported by the await below; a cluster's failure first would leave it unhandled.
   early?.catch(() => undefined);
   // A failed start awaits MM2's container too: nothing of it may appear after the cell's clean-up.

@@ -84,6 +84,12 @@ export interface ClusterOptions {
   readonly signal?: AbortSignal;
   /** SASL and the authorizer (`kafka.security`), with the run's passwords; absent: PLAINTEXT, no authorizer. */
   readonly credentials?: Credentials;
+  /**
+   * Started ahead of its turn (run/run-drill.ts): until this resolves, the brokers start at the
+   * lowest CPU weight (they take only what the drill running beside them leaves idle) and nobody
+   * waits for them; then their weight is the default and the cluster is awaited as usual.
+   */
+  readonly turn?: Promise<void> | undefined;
 }
 
 /** kafkajs's SASL settings for who connects, on a secured cluster. */
@@ -120,6 +126,10 @@ export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
   const clusterId = newClusterId();
   const brokers = await Promise.all(o.brokers.map((ref) => startBroker(o, ref, clusterId)));
   const toxiproxy = await o.toxiproxy;
+  if (o.turn) {
+    await o.turn;
+    await Promise.all(brokers.map((b) => setCpuWeight(b.container, DEFAULT_CPU_SHARES)));
+  }
   const started: StartedCluster = {
     name: o.name,
     brokers,
@@ -176,6 +186,8 @@ async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string)
     .withWaitStrategy(Wait.forLogMessage(READY_MARK))
     .withLogConsumer(logConsumer(logFile))
     .start();
+  // Its command has only printed its mark: the storage format's JVM is a few ms old.
+  if (o.turn) await setCpuWeight(container, BACKGROUND_CPU_SHARES);
   const toxiproxy = await o.toxiproxy;
   const adminAddress = toxiproxy.hostAddress(proxyFor(o.plan, ref, 'admin'));
   const clientAddress = toxiproxy.hostAddress(proxyFor(o.plan, ref, 'client'));
@@ -186,6 +198,19 @@ async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string)
   ]);
   await container.copyContentToContainer([{ content: 'go\n', target: GO_FILE }]);
   return { ref, container, adminAddress, clientAddress, logFile };
+}
+
+/**
+ * CPU weights (cgroup `cpu.shares`; Docker's `--cpu-shares`): relative, so a container at the
+ * lowest weight runs on what the containers at the default leave idle, and is not throttled when
+ * they leave the cores idle. Docker's default is 1024; 2 its minimum.
+ */
+const DEFAULT_CPU_SHARES = 1024;
+const BACKGROUND_CPU_SHARES = 2;
+
+async function setCpuWeight(container: StartedTestContainer, shares: number): Promise<void> {
+  const client = await getContainerRuntimeClient();
+  await client.container.getById(container.getId()).update({ CpuShares: shares });
 }
 
 /**

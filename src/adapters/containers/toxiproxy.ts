@@ -13,6 +13,9 @@ export interface StartedToxiproxy {
   networkAddress(proxy: ProxyPlan): string;
 }
 
+/** How often the start-up asks Toxiproxy's API whether it answers yet (also each request's timeout). */
+const API_POLL_MS = 200;
+
 export async function startToxiproxy(o: {
   image: string;
   network: StartedNetwork;
@@ -28,7 +31,9 @@ export async function startToxiproxy(o: {
     .withLabels(o.labels)
     .withCommand(['-host=0.0.0.0'])
     .withExposedPorts(TOXIPROXY_API_PORT, ...hostPorts)
-    .withWaitStrategy(Wait.forHttp('/version', TOXIPROXY_API_PORT))
+    // Testcontainers asks again only after its read timeout (1 s by default): the API answers
+    // within milliseconds once it listens, and each environment's start waits on it.
+    .withWaitStrategy(Wait.forHttp('/version', TOXIPROXY_API_PORT).withReadTimeout(API_POLL_MS))
     .withLogConsumer(logConsumer(o.logFile))
     .start();
   const api = new Toxiproxy(`http://${o.host}:${container.getMappedPort(TOXIPROXY_API_PORT)}`);

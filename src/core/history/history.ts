@@ -9,6 +9,8 @@ import type { Acl } from '../kafka/acl.ts';
 /** Drill phases whose start times are recorded (see results.json `phases`). */
 export const phaseNames = [
   'images-ready',
+  // The environment's turn: at its start, or — started ahead, beside the drill before it — once that one's timing-sensitive part is over.
+  'turn',
   'clusters-up',
   'mirror-ready',
   'mirror-replicating',
