@@ -20,7 +20,7 @@
 import { $ } from 'zx';
 import Table from 'cli-table3';
 import type { PhaseName } from '../src/core/history/history.ts';
-import type { RunResults } from '../src/core/results/results.ts';
+import { ownDurationMs, type RunResults } from '../src/core/results/results.ts';
 
 if (process.argv.includes('--ledger')) {
   await import('./bench-ledger.ts');
@@ -109,14 +109,14 @@ async function measure(args: readonly string[]): Promise<Measured> {
     shape.add(`${results.cells.length} cell run(s) in ${environments.length} environment(s), up to ${sides} backup(s) + MM2(s) each`);
     let scripted = 0;
     for (const c of environments) {
-      add('environment total', c.durationMs);
+      add('environment total, from its turn', ownDurationMs(c));
       const workload = c.phases.kill !== undefined && c.phases['workload-started'] !== undefined ? c.phases.kill - c.phases['workload-started'] : 0;
       scripted += workload + (c.failoverDelayMs ?? 0);
-      add('harness overhead per environment, its own clock from its turn (total − time ahead − workload to the kill − failover delay)', c.durationMs - (c.phases.turn ?? 0) - workload - (c.failoverDelayMs ?? 0));
+      add('harness overhead per environment, its own clock from its turn (total − time ahead − workload to the kill − failover delay)', ownDurationMs(c) - workload - (c.failoverDelayMs ?? 0));
     }
     add('harness overhead per environment, run wall clock ((whole drill − workloads − failover delays) ÷ environments)', (wall - scripted) / environments.length);
     for (const c of results.cells) {
-      add('cell total', c.durationMs);
+      add('cell total, from its turn', ownDurationMs(c));
       for (const [label, from, to] of spans) {
         // In a playbook the first backup delivery and the final drain are a round trip apart: its steps say more.
         if (c.roundTrip && label === 'drain') continue;

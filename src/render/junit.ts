@@ -29,7 +29,7 @@
  * failure: it was not shown to pass. An unknown consistency check is skipped (not proven, not
  * broken).
  */
-import type { CellResult, CellSummary, RunResults } from '../core/results/results.ts';
+import { ownDurationMs, type CellResult, type CellSummary, type RunResults } from '../core/results/results.ts';
 import { aggregateMessage, aggregateName, checkMessage, checkNames, retriedText } from './check-text.ts';
 import type { FileReporter } from './reporter.ts';
 
@@ -51,7 +51,7 @@ export interface JunitCase {
 export function junitCases(scenario: string, c: CellResult): JunitCase[] {
   const classname = `mm2-drill.${scenario}`;
   const named = (what: string) => `${c.key}: ${what}`;
-  const seconds = c.durationMs / 1000;
+  const seconds = ownDurationMs(c) / 1000;
   if (c.status === 'interrupted') return [{ name: named('drill'), classname, seconds, outcome: { kind: 'skipped', message: `interrupted${c.error ? `: ${c.error.message}` : ''}` } }];
   if (c.retriedAs !== undefined) return [{ name: named('drill'), classname, seconds, outcome: { kind: 'skipped', message: retriedText(c) } }];
   if (c.status === 'error') return [{ name: named('drill'), classname, seconds, outcome: { kind: 'error', message: `${c.error?.code}: ${c.error?.message}`, detail: c.error?.detail ? `${c.error.code}: ${c.error.message}\n${c.error.detail}` : undefined } }];
@@ -88,7 +88,7 @@ export function aggregateCases(scenario: string, s: CellSummary): JunitCase[] {
 export function renderJunit(r: RunResults): string {
   const cases = [...r.cells.flatMap((c) => junitCases(r.scenario.name, c)), ...r.summary.flatMap((s) => aggregateCases(r.scenario.name, s))];
   const count = (kind: string) => cases.filter((k) => k.outcome.kind === kind).length;
-  const total = r.cells.reduce((a, c) => a + c.durationMs, 0) / 1000;
+  const total = r.cells.reduce((a, c) => a + ownDurationMs(c), 0) / 1000;
   const body = cases.map((k) => {
     const open = `    <testcase name="${attr(k.name)}" classname="${attr(k.classname)}" time="${k.seconds.toFixed(3)}"`;
     if (k.outcome.kind === 'ok') return `${open}/>`;

@@ -63,6 +63,13 @@ describe('renderers on fixed results', () => {
     expectValidJunit(xml);
   });
 
+  it("junit.xml: a cell run started ahead is timed from its turn, not from its clusters' start", () => {
+    const ahead = { ...results, cells: [cell('default', 1, 1, 60, { phases: { turn: 25_000 }, durationMs: 60_000 })] };
+    const xml = renderJunit({ ...ahead, summary: summarize(ahead.cells) });
+    expect(xml).toMatch(/<testcase name="[^"]*: drill" [^>]*time="35\.000"/);
+    expect(xml).toMatch(/<testsuite [^>]*time="35\.000"/);
+  });
+
   it('report.html: self-contained, escaped, with a chart per cell run and the comparison chart', () => {
     const html = renderHtml(reportModel(results, []), '/* chart.js */');
     expect(html).not.toMatch(/<script src=|<link [^>]*href=/);

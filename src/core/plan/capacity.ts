@@ -2,7 +2,7 @@
  * What a cell needs from the Docker engine, checked before anything starts. Every broker and
  * MM2 is a JVM capped at -Xmx512m (src/adapters/containers/java-command.ts); with metaspace, threads and
  * the OS the resident size is about 768 MiB each. Cells run one at a time, but the next cell's
- * environment may start while the current one drains (run/run-drill.ts): two at once, when both fit.
+ * environment starts beside the current one (run/run-drill.ts): two at once, when both fit.
  */
 import { totalRate, type Scenario } from '../scenario/scenario.ts';
 import { clusterNames, nodesOf } from '../kafka/network-layout.ts';
@@ -34,7 +34,7 @@ export const MAX_BACKUPS_PER_ENVIRONMENT = 6;
 
 /**
  * How many sides an environment of this scenario may hold on an engine of `engineBytes`: as many
- * as fit twice (the next environment starts while the current one drains, run/run-drill.ts), up
+ * as fit twice (the next environment starts beside the current one, run/run-drill.ts), up
  * to `MAX_BACKUPS_PER_ENVIRONMENT`; on an engine that holds one side only once, one. An engine
  * that does not say how much memory it has gets one.
  */

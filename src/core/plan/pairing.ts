@@ -21,7 +21,7 @@
  * side (`groups.exclude`) and runs no herder for the opposite pair (its heartbeats off: the
  * herder's Connect group and storage topics on the primary would be one for every MM2,
  * MirrorMakerConfig.clusterPairs). An environment holds at most as many sides as the Docker
- * engine holds twice (the next environment starts during the drain) and `MAX_BACKUPS_PER_ENVIRONMENT`;
+ * engine holds twice (the next environment starts beside the current one) and `MAX_BACKUPS_PER_ENVIRONMENT`;
  * a larger group is dealt over several environments.
  *
  * Not paired: a scenario's own playbook (it moves one consumer group through its steps),

@@ -154,8 +154,15 @@ export interface CellResult {
    */
   retriedAs?: string | null;
   startedAt: string;
+  /** From `startedAt` to the end: an environment started ahead includes its time before its turn (`ownDurationMs`). */
   durationMs: number;
 }
+
+/**
+ * A cell run's own time: from its turn (`phases.turn`) to its end. An environment started ahead,
+ * beside the drill before it (run/run-drill.ts), spent the time before its turn waiting, not drilling.
+ */
+export const ownDurationMs = (c: Pick<CellResult, 'durationMs' | 'phases'>): number => c.durationMs - (c.phases.turn ?? 0);
 
 export interface Stat {
   median: number;
