@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'NOT_ENOUGH_CORES'
   | 'PRODUCER_HOSTS_MISSING'
   | 'CLOCK_UNCERTAIN'
+  | 'HOST_PASSWORD_UNSET'
   | 'JAVAC_MISSING'
   | 'POLICY_COMPILE'
   | 'WAIT_TIMEOUT'
@@ -58,6 +59,7 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   NOT_ENOUGH_CORES: ExitCode.environment,
   PRODUCER_HOSTS_MISSING: ExitCode.environment,
   CLOCK_UNCERTAIN: ExitCode.environment,
+  HOST_PASSWORD_UNSET: ExitCode.environment,
   JAVAC_MISSING: ExitCode.environment,
   POLICY_COMPILE: ExitCode.invalidInput,
   WAIT_TIMEOUT: ExitCode.drillFailed,

@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsOf, type EventOf, type HistoryEvent } from '../../src/core/history/history.ts';
 import type { CellResult, RunResults } from '../../src/core/results/results.ts';
 import { readVersions } from '../../src/adapters/containers/images.ts';
-import { inContainer, runCli, runDrill, tempResultsDir, type CliRun } from './helpers.ts';
+import { containersLeft, inContainer, leakedSecrets, readHistory, readResults, requireDocker, runCli, runDirOf, runDrill, tempResultsDir, type CliRun } from './helpers.ts';
+import { HOST_PASSWORD_VARIABLE } from '../../src/adapters/clients/host-password.ts';
 import { acksByProducer, expectOneLedger, expectOwnIdSpaces, expectReportAgain } from './producers-ledger.ts';
 
 const HOSTS = 2;
@@ -104,3 +105,46 @@ describe(`the workload on ${HOSTS} producer hosts joining through a shared direc
     expect(again.producerClocks).toEqual(cell.producerClocks);
   }, 120_000);
 });
+
+describe("a producer host on SASL clusters reads the producer's password from its own environment", () => {
+  const password = `pw-producer-${randomBytes(9).toString('hex')}`;
+  const withPassword = { [HOST_PASSWORD_VARIABLE]: password };
+  const hostsSetting = (dir: string) => `workload.hosts=${JSON.stringify({ count: 1, dir, maxClockBoundMs: MAX_CLOCK_BOUND_MS })}`;
+
+  it('given it there, the host authenticates as the drill\'s producer: its acks land in the one ledger, and the password reaches no output', async () => {
+    await requireDocker();
+    const shared = tempResultsDir();
+    const root = tempResultsDir();
+    const host = runCli(['produce', '--join', shared, '--index', '0', '--idle-timeout', '600'], { timeoutMs: 300_000, env: withPassword });
+    const run = await runCli(['run', 'test/fixtures/hosts-secured.ts', '--set', hostsSetting(shared), '--results', root], { timeoutMs: 300_000, env: withPassword });
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const dir = runDirOf(root, 'hosts-secured');
+    const results = readResults(dir);
+    const history = readHistory(dir);
+    const cell = results.cells[0]!;
+    expectOwnIdSpaces(results, history, cell, 1);
+    expectOneLedger(history, cell);
+    const ended = await host;
+    expect(ended.code, ended.stderr).toBe(0);
+    expect(leakedSecrets(dir, `${run.stdout}${run.stderr}${ended.stdout}${ended.stderr}`, [password])).toEqual([]);
+    expect(leakedSecrets(shared, '', [password])).toEqual([]);
+  }, 300_000);
+
+  it('without it, the host refuses the start, and the cell ends in error HOST_PASSWORD_UNSET naming the host and the variable', async () => {
+    await requireDocker();
+    const shared = tempResultsDir();
+    const root = tempResultsDir();
+    // Unset for the host, whatever this process has (spawn leaves out a variable whose value is undefined).
+    const host = runCli(['produce', '--join', shared, '--index', '0', '--idle-timeout', '600'], { timeoutMs: 300_000, env: { [HOST_PASSWORD_VARIABLE]: undefined } });
+    const run = await runCli(['run', 'test/fixtures/hosts-secured.ts', '--set', hostsSetting(shared), '--results', root], { timeoutMs: 300_000, env: withPassword });
+    const results = readResults(runDirOf(root, 'hosts-secured'));
+    const cell = results.cells[0]!;
+    expect(cell.status).toBe('error');
+    expect(cell.error?.code).toBe('HOST_PASSWORD_UNSET');
+    expect(cell.error?.message).toMatch(/^producer host 0 .*MM2_DRILL_PASSWORD_PRODUCER is not set on this host/);
+    expect(run.code).toBe(4);
+    expect((await host).code).toBe(0);
+    expect(await containersLeft(results.runId)).toBe(0);
+  }, 300_000);
+});
+

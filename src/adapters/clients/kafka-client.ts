@@ -95,6 +95,8 @@ export interface ClientRecipe {
   readonly config: Partial<KafkaConfig>;
   /** Each advertised `host:port` dialled at a port of `host` instead: an external cluster's proxies. */
   readonly routes?: { readonly host: string; readonly ports: ReadonlyMap<string, number> };
+  /** Its SASL password left out, for a producer host to read from this variable (adapters/clients/host-password.ts). */
+  readonly passwordFrom?: string;
 }
 
 /**

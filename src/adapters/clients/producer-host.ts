@@ -12,6 +12,8 @@ import { hostname } from 'node:os';
 import { join, basename } from 'node:path';
 import { CURRENT_FILE, mailboxDir, sessionDir, type Current } from '../../core/plan/producer-hosts.ts';
 import { DirectoryChannel } from './directory-channel.ts';
+import { filledPassword } from './host-password.ts';
+import { DrillError } from '../../core/errors.ts';
 import { SILENCE_MS, forkProducerProcess, type FromHost, type ToHost, type ToParent } from './producer-links.ts';
 
 export interface HostOptions {
@@ -91,8 +93,16 @@ async function serveSession(o: HostOptions, session: string): Promise<void> {
     if (m.type === 'ping') channel.send({ type: 'pong', n: m.n, t: Date.now() });
     else if (m.type === 'start') {
       if (child) return;
+      let recipe;
+      try {
+        recipe = filledPassword(m.start.recipe);
+      } catch (e) {
+        // Refused here, the drill ends the cell with this host's reason and stops the session.
+        channel.send(e instanceof DrillError ? { type: 'start-failed', error: e.message, code: e.code, fix: e.fix } : { type: 'start-failed', error: String(e) });
+        return;
+      }
       // Its own paths: the segment in the session's directory (the drill names it relative to it), the client's log beside it.
-      const start = { ...m.start, segment: join(dir, basename(m.start.segment)), recipe: { ...m.start.recipe, logFile: join(dir, `host-${o.index}`, 'kafka-client.log') } };
+      const start = { ...m.start, segment: join(dir, basename(m.start.segment)), recipe: { ...recipe, logFile: join(dir, `host-${o.index}`, 'kafka-client.log') } };
       const c = forkProducerProcess();
       child = c;
       c.proc.on('message', (x: ToParent) => { if (!over) channel.send(x); });

@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DrillError } from '../../core/errors.ts';
+import { DrillError, type ErrorCode } from '../../core/errors.ts';
 import { CURRENT_FILE, clockOffset, hostSegment, mailboxDir, sessionDir, type ClockOffset, type ClockSample, type Current } from '../../core/plan/producer-hosts.ts';
 import type { ClientRecipe } from './kafka-client.ts';
 import type { ProducerOptions, RunningProducer } from './producer.ts';
@@ -27,7 +27,8 @@ export interface ProcessStart extends Omit<ProducerOptions, 'kafka' | 'recorder'
 }
 
 export type FromParent = { type: 'start'; start: ProcessStart } | { type: 'resize'; topic: string; partitions: number } | { type: 'stop' } | { type: 'abandon'; graceMs: number | null };
-export type ToParent = { type: 'started' } | { type: 'start-failed'; error: string } | { type: 'stats'; stats: Stats } | { type: 'stopped'; stats: Stats };
+/** `start-failed` with `code`: a refusal the user can act on (a host's missing password), passed on as that DrillError. */
+export type ToParent = { type: 'started' } | { type: 'start-failed'; error: string; code?: ErrorCode; fix?: string | undefined } | { type: 'stats'; stats: Stats } | { type: 'stopped'; stats: Stats };
 
 /** Through the directory, besides a producer's messages: the host's clock, its arrival, its producer's end. */
 export type ToHost = FromParent | { type: 'ping'; n: number };

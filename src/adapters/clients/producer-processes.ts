@@ -16,6 +16,8 @@ import { drillTime, type ClockOffset } from '../../core/plan/producer-hosts.ts';
 import { parseHistory } from '../../core/results/run-files.ts';
 import type { CellRecorder } from '../recorder.ts';
 import { reachedAt, type ClientRecipe } from './kafka-client.ts';
+import { withheldPassword } from './host-password.ts';
+import { DrillError } from '../../core/errors.ts';
 import type { ProducerOptions, RunningProducer } from './producer.ts';
 import { forkedLink, joinProducerHosts, type FromParent, type HostsSetting, type ProcessStart, type ProducerLink, type ToParent } from './producer-links.ts';
 
@@ -36,7 +38,12 @@ interface Child {
   stopped: boolean;
 }
 
+/** The client recipe a host's start carries: routed to `address`, its password left to the host's environment. */
+const hostRecipe = (r: ClientRecipe, hosts: HostsSetting): ClientRecipe => withheldPassword(hosts.address ? reachedAt(r, hosts.address) : r);
+
 export async function startProducerProcesses(o: ProcessesOptions): Promise<RunningProducer> {
+  // Before any host is waited for: a password the hosts cannot have ends the cell at once.
+  const recipe = o.hosts ? hostRecipe(o.recipe, o.hosts) : o.recipe;
   const joined = o.hosts ? await joinProducerHosts(o.hosts, `${o.idPrefix}-${randomBytes(3).toString('hex')}`) : null;
   const dir = joined?.dir ?? mkdtempSync(join(o.dir, 'producer-segments-'));
   const links = joined?.links ?? Array.from({ length: o.processes }, (_, k) => forkedLink(k, join(dir, `w${k}.ndjson`)));
@@ -47,7 +54,7 @@ export async function startProducerProcesses(o: ProcessesOptions): Promise<Runni
       if (m.type === 'stats' || m.type === 'stopped') child.stats = m.stats;
       if (m.type === 'stopped') child.stopped = true;
     });
-    const start: ProcessStart = { recipe: o.hosts?.address ? reachedAt(o.recipe, o.hosts.address) : o.recipe, topics, settings: o.settings, idPrefix: processIdPrefix(o.idPrefix, k), segment: link.segment.there, cell: o.recorder.cell, ...(o.cluster ? { cluster: o.cluster } : {}) };
+    const start: ProcessStart = { recipe, topics, settings: o.settings, idPrefix: processIdPrefix(o.idPrefix, k), segment: link.segment.there, cell: o.recorder.cell, ...(o.cluster ? { cluster: o.cluster } : {}) };
     link.send({ type: 'start', start } satisfies FromParent);
     return child;
   });
@@ -62,19 +69,19 @@ export async function startProducerProcesses(o: ProcessesOptions): Promise<Runni
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const started = await Promise.all(children.map((c) => new Promise<string | null>((resolve) => {
+  const started = await Promise.all(children.map((c) => new Promise<Error | null>((resolve) => {
     c.link.onMessage((m: ToParent) => {
       if (m.type === 'started') resolve(null);
-      else if (m.type === 'start-failed') resolve(m.error);
+      else if (m.type === 'start-failed') resolve(m.code ? new DrillError(m.code, `${c.link.name}: ${m.error}`, { fix: m.fix }) : new Error(m.error));
     });
-    void c.link.exited.then((code) => resolve(problem(c, `exited (code ${code}) before it started`).message));
+    void c.link.exited.then((code) => resolve(problem(c, `exited (code ${code}) before it started`)));
   })));
   const failed = started.find((x) => x !== null);
   if (failed) {
     for (const c of children) c.link.send({ type: 'stop' } satisfies FromParent);
     await Promise.all(children.map((c) => c.link.exited));
     record();
-    throw new Error(failed);
+    throw failed;
   }
 
   /** Tells every process to stop (or to give up its sends in flight) and awaits their ends: each process's clients end with it. */
