@@ -4,6 +4,8 @@
  * must be as exact as in a containerised drill, and the harness must leave the team's
  * environment as it found it, but for what it created.
  */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +20,8 @@ import { runCommand, startExternalEnvironment } from '../../src/adapters/contain
 import { resolveImages } from '../../src/adapters/containers/images.ts';
 import { dockerClient } from '../../src/adapters/containers/docker.ts';
 import { noPolicy } from '../../src/adapters/containers/custom-policy.ts';
-import { leakedSecrets, readHistory, readResults, requireDocker, runCli, runDirOf, tempResultsDir } from './helpers.ts';
+import { bridgeGateway, inContainer, leakedSecrets, readHistory, readResults, requireDocker, runCli, runDirOf, tempResultsDir, type CliRun } from './helpers.ts';
+import { readVersions } from '../../src/adapters/containers/images.ts';
 import { saslUser, startTeamStaging, type TeamStaging } from './team-clusters.ts';
 
 interface Rehearsal {
@@ -222,6 +225,39 @@ describe('external clusters: a rehearsal on clusters and an MM2 the harness did 
       const mm2 = await (await getContainerRuntimeClient()).container.getById(team.mirror.getId()).inspect();
       expect(mm2.State.Running).toBe(true);
     });
+  });
+
+  describe("a producer host in a container of its own, where 127.0.0.1 is not this machine: it reaches the team's primary only through the drill's proxies (`workload.hosts.address`)", () => {
+    const name = `mm2-drill-e2e-host-${randomBytes(3).toString('hex')}`;
+    let x: Rehearsal;
+    let host: Promise<CliRun>;
+
+    beforeAll(async () => {
+      await team.ready();
+      const shared = tempResultsDir();
+      host = runCli(['produce', '--join', shared, '--index', '0', '--idle-timeout', '600'], { timeoutMs: 600_000, via: inContainer(name, `mm2-drill/kafka:${readVersions().kafka}`, shared) });
+      x = await rehearse(team, { MM2_DRILL_HOSTS: JSON.stringify({ count: 1, dir: shared, address: bridgeGateway() }) });
+    }, 480_000);
+
+    afterAll(() => {
+      spawnSync('docker', ['rm', '-f', name]);
+    });
+
+    it('its acks, every one in its id space, make the exact ledger', () => {
+      expect(x.code, x.stderr).toBe(0);
+      const acks = eventsOf(x.history, 'ack');
+      expect(acks.length).toBeGreaterThan(0);
+      for (const a of acks) expect(a.id).toMatch(new RegExp(`^${x.results.runId}-1-w0-\\d+$`));
+      expectExactLedger(x);
+    });
+
+    it('the kill, a cut of the proxies, cut it off too: nothing acked after the kill, and it exited when the drill was over', async () => {
+      const kill = eventsOf(x.history, 'kill')[0]!;
+      expect(kill.signal).toMatch(/^test clients cut off through Toxiproxy/);
+      expect(eventsOf(x.history, 'ack').filter((e) => e.t > kill.t + 1000)).toEqual([]);
+      const ended = await host;
+      expect(ended.code, ended.stderr).toBe(0);
+    }, 120_000);
   });
 
   describe('no command: the kill cuts the test clients off the primary through Toxiproxy (two variants paired)', () => {

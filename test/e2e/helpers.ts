@@ -1,5 +1,5 @@
 /** Helpers for end-to-end drills: the real CLI in a child process, real Docker, real results. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +72,14 @@ export const inContainer = (name: string, image: string, shared: string): string
   'docker', 'run', '--rm', '--name', name, '--user', `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
   ...[repoRoot, process.execPath].flatMap((p) => ['-v', `${p}:${p}:ro`]), '-v', `${shared}:${shared}`, '-w', repoRoot, image,
 ];
+
+/** This machine's address on Docker's default bridge: where a container reaches its published ports. */
+export function bridgeGateway(): string {
+  const r = spawnSync('docker', ['network', 'inspect', 'bridge', '-f', '{{(index .IPAM.Config 0).Gateway}}'], { encoding: 'utf8' });
+  const address = r.stdout.trim();
+  if (r.status !== 0 || !address) throw new Error(`docker network inspect bridge: ${r.stderr}`);
+  return address;
+}
 
 export const tempResultsDir = (): string => realpathSync(mkdtempSync(join(tmpdir(), 'mm2-drill-e2e-')));
 

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsOf, type EventOf, type HistoryEvent } from '../../src/core/history/history.ts';
 import type { CellResult, RunResults } from '../../src/core/results/results.ts';
 import { readVersions } from '../../src/adapters/containers/images.ts';
-import { containersLeft, inContainer, leakedSecrets, readHistory, readResults, requireDocker, runCli, runDirOf, runDrill, tempResultsDir, type CliRun } from './helpers.ts';
+import { bridgeGateway, containersLeft, inContainer, leakedSecrets, readHistory, readResults, requireDocker, runCli, runDirOf, runDrill, tempResultsDir, type CliRun } from './helpers.ts';
 import { HOST_PASSWORD_VARIABLE } from '../../src/adapters/clients/host-password.ts';
 import { acksByProducer, expectOneLedger, expectOwnIdSpaces, expectReportAgain } from './producers-ledger.ts';
 
@@ -25,14 +25,6 @@ const HOSTS = 2;
 const MAX_CLOCK_BOUND_MS = 200;
 /** Host 1's container (removed after the test, whatever happens). */
 const CONTAINER = `mm2-drill-e2e-host-${randomBytes(3).toString('hex')}`;
-
-/** This machine's address on Docker's default bridge: where a container reaches its published ports. */
-function bridgeGateway(): string {
-  const r = spawnSync('docker', ['network', 'inspect', 'bridge', '-f', '{{(index .IPAM.Config 0).Gateway}}'], { encoding: 'utf8' });
-  const address = r.stdout.trim();
-  if (r.status !== 0 || !address) throw new Error(`docker network inspect bridge: ${r.stderr}`);
-  return address;
-}
 
 describe(`the workload on ${HOSTS} producer hosts joining through a shared directory, the primary killed mid-stream`, () => {
   let results: RunResults;
