@@ -3,8 +3,9 @@
  * other — paired variants share one (core/plan/pairing.ts; MM2-side variants each with a backup
  * and an MM2 of their own in it, as many as the engine holds twice), every other cell run has its own.
  * The next environment's clusters start in the background once the current one is up, its MM2
- * while the current one drains and is verified, and a finished one is removed in the background: each has its own network, containers and ports, so nothing of
- * one cell run is visible to another (test/e2e/isolation.test.ts).
+ * while the current one drains and is verified, and a finished one is removed in the background:
+ * each has its own network, containers and ports, so nothing of one cell run is visible to
+ * another (test/e2e/isolation.test.ts).
  * results.json is rewritten after every cell, so an interrupted run keeps what it measured.
  * Progress: each cell run's lines start with its place in the plan (`[3/12]`), with the time
  * left once one has finished, and its kill, faults and failover are printed as the history

@@ -11,31 +11,35 @@
 import { DrillError } from '../../core/errors.ts';
 import { passwordVariable } from '../../core/kafka/security.ts';
 import { rememberSecrets } from '../secrets.ts';
+import type { SASLOptions } from 'kafkajs';
 import type { ClientRecipe } from './kafka-client.ts';
 
 /** The variable a producer host reads the producer's SASL password from. */
 export const HOST_PASSWORD_VARIABLE = passwordVariable('producer');
 
-const passwordOf = (r: ClientRecipe): string | undefined => {
-  const sasl = r.config.sasl as { password?: unknown } | undefined;
-  return typeof sasl?.password === 'string' ? sasl.password : undefined;
-};
+/** SASL with a password: PLAIN and SCRAM, the mechanisms a drill's clients use. */
+type PasswordSasl = Extract<SASLOptions, { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512' }>;
+
+const withPassword = new Set(['plain', 'scram-sha-256', 'scram-sha-512']);
+const isPasswordSasl = (sasl: ClientRecipe['config']['sasl']): sasl is PasswordSasl => sasl !== undefined && withPassword.has(sasl.mechanism) && 'password' in sasl;
+
+/** The recipe's SASL settings when they carry a password, or null. */
+const passwordSasl = (r: ClientRecipe): PasswordSasl | null => (isPasswordSasl(r.config.sasl) ? r.config.sasl : null);
 
 /**
- * The recipe as a host's start carries it: without its SASL password, with the variable to read
+ * The recipe as a host's start carries it: its SASL password empty, with the variable to read
  * it from. A recipe without SASL is unchanged. Throws when this machine's variable is not the
  * password the drill's producer uses: the hosts would be refused, or be another principal.
  */
 export function withheldPassword(r: ClientRecipe, env: NodeJS.ProcessEnv = process.env): ClientRecipe {
-  const password = passwordOf(r);
-  if (password === undefined) return r;
-  if (env[HOST_PASSWORD_VARIABLE] !== password) {
+  const sasl = passwordSasl(r);
+  if (!sasl) return r;
+  if (env[HOST_PASSWORD_VARIABLE] !== sasl.password) {
     throw new DrillError('HOST_PASSWORD_UNSET', `producer hosts on a SASL cluster read the producer's password from ${HOST_PASSWORD_VARIABLE} in their own environment (the drill never writes it to the shared directory), and on this machine ${HOST_PASSWORD_VARIABLE} ${env[HOST_PASSWORD_VARIABLE] === undefined ? 'is not set' : "is not the password the drill's producer uses"}`, {
       fix: `set ${HOST_PASSWORD_VARIABLE} to the producer's password on this machine and on every host (the drill's own secured clusters then use it; on external clusters it is the scenario's sasl.password)`,
     });
   }
-  const { password: _left, ...sasl } = r.config.sasl as unknown as Record<string, unknown>;
-  return { ...r, config: { ...r.config, sasl: sasl as never }, passwordFrom: HOST_PASSWORD_VARIABLE };
+  return { ...r, config: { ...r.config, sasl: { ...sasl, password: '' } }, passwordFrom: HOST_PASSWORD_VARIABLE };
 }
 
 /** On the host: the recipe with the password its start left out, from this machine's environment. */
@@ -48,6 +52,7 @@ export function filledPassword(r: ClientRecipe, env: NodeJS.ProcessEnv = process
     });
   }
   rememberSecrets([password]);
+  const sasl = passwordSasl(r);
   const { passwordFrom: _from, ...rest } = r;
-  return { ...rest, config: { ...r.config, sasl: { ...(r.config.sasl as object), password } as never } };
+  return sasl ? { ...rest, config: { ...r.config, sasl: { ...sasl, password } } } : rest;
 }

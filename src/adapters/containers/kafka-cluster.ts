@@ -7,6 +7,7 @@
  * cluster answers at the addresses every client already knows.
  */
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
@@ -128,7 +129,7 @@ export async function startCluster(o: ClusterOptions): Promise<StartedCluster> {
   const toxiproxy = await o.toxiproxy;
   if (o.turn) {
     await o.turn;
-    await Promise.all(brokers.map((b) => setCpuWeight(b.container, DEFAULT_CPU_SHARES)));
+    await Promise.all(brokers.map((b) => setCpuWeight(b.container, DEFAULT_CPU_SHARES, b.logFile)));
   }
   const started: StartedCluster = {
     name: o.name,
@@ -187,7 +188,7 @@ async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string)
     .withLogConsumer(logConsumer(logFile))
     .start();
   // Its command has only printed its mark: the storage format's JVM is a few ms old.
-  if (o.turn) await setCpuWeight(container, BACKGROUND_CPU_SHARES);
+  if (o.turn) await setCpuWeight(container, BACKGROUND_CPU_SHARES, logFile);
   const toxiproxy = await o.toxiproxy;
   const adminAddress = toxiproxy.hostAddress(proxyFor(o.plan, ref, 'admin'));
   const clientAddress = toxiproxy.hostAddress(proxyFor(o.plan, ref, 'client'));
@@ -203,14 +204,20 @@ async function startBroker(o: ClusterOptions, ref: BrokerRef, clusterId: string)
 /**
  * CPU weights (cgroup `cpu.shares`; Docker's `--cpu-shares`): relative, so a container at the
  * lowest weight runs on what the containers at the default leave idle, and is not throttled when
- * they leave the cores idle. Docker's default is 1024; 2 its minimum.
+ * they leave the cores idle. Docker's default is 1024; 2 its minimum. An engine that cannot set
+ * them (a rootless one without the cgroup's cpu controller) leaves the default: the brokers then
+ * start ahead at full weight, which the broker's log says.
  */
 const DEFAULT_CPU_SHARES = 1024;
 const BACKGROUND_CPU_SHARES = 2;
 
-async function setCpuWeight(container: StartedTestContainer, shares: number): Promise<void> {
-  const client = await getContainerRuntimeClient();
-  await client.container.getById(container.getId()).update({ CpuShares: shares });
+async function setCpuWeight(container: StartedTestContainer, shares: number, logFile: string): Promise<void> {
+  try {
+    const client = await getContainerRuntimeClient();
+    await client.container.getById(container.getId()).update({ CpuShares: shares });
+  } catch (e) {
+    appendFileSync(logFile, `mm2-drill: could not set the container's CPU weight to ${shares} (${e instanceof Error ? e.message : String(e)}): it keeps the engine's default\n`);
+  }
 }
 
 /**
