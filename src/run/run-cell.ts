@@ -98,17 +98,19 @@ export function startCells(unit: UnitContext, o: { ahead?: boolean } = {}): Star
   const turn = o.ahead ? Promise.withResolvers<void>() : undefined;
   // The turn is awaited only by a start-up still under way: a start that failed before it leaves it unheard.
   turn?.promise.catch(() => undefined);
-  let turnCame = !turn;
-  if (turnCame) phase('turn');
+  let turnCame = false;
+  // The start-up's progress counts from the turn: what an environment started ahead waited is not its start's.
+  let up: ((detail?: string) => void) | undefined;
   const go = (): void => {
     if (turnCame) return;
     turnCame = true;
     phase('turn');
+    up = unit.progress.step(`[${label}] clusters, Toxiproxy and MM2 up`);
     turn?.resolve();
   };
+  if (!turn) go();
   let env: DrillEnvironment | undefined;
   const warn = (line: string) => unit.progress.info(`WARNING [${label}]: ${line}`);
-  const up = unit.progress.step(`[${label}] clusters, Toxiproxy and MM2 up`);
   // MM2-side paired variants: each side's backup and MM2 run its first variant's settings (core/plan/pairing.ts).
   const sides = [...new Set(variants.map((v) => v.side))].map((side) => variants.find((v) => v.side === side)!.ctx.cell.scenario);
   const options = { scenario: s, images: unit.images, policy: unit.policy, labels: unit.labels, logDir, signal: unit.signal, onStage: phase, ...(sides.length > 1 ? { sides } : {}), ...(turn ? { turn: turn.promise } : {}) };
@@ -124,7 +126,7 @@ export function startCells(unit: UnitContext, o: { ahead?: boolean } = {}): Star
       base.mirrorSettings = own.mirrorProperties;
       if (base.propertiesFile) base.propertiesFile.changes = own.mirrorChanges ?? null;
     }
-    up(`remote topic(s) ${[...new Set((started.sides ?? [started]).map((x) => x.remoteTopics.join(', ')))].join(' | ')}${started.sides ? ` on ${started.sides.length} backups, one MM2 each` : ''}`);
+    up?.(`remote topic(s) ${[...new Set((started.sides ?? [started]).map((x) => x.remoteTopics.join(', ')))].join(' | ')}${started.sides ? ` on ${started.sides.length} backups, one MM2 each` : ''}`);
     return started;
   });
   // Its failure is the unit's error, reported when the unit runs (or is cancelled).

@@ -68,9 +68,11 @@ export function runCli(args: string[], opts: { timeoutMs: number; env?: NodeJS.P
  * default bridge: another machine as far as the network goes — its 127.0.0.1 is its own — with
  * this Node, this repository (read-only) and `shared` at the same paths, as this user.
  */
-export const inContainer = (name: string, image: string, shared: string): string[] => [
+export const inContainer = (name: string, image: string, shared: string, env: readonly string[] = []): string[] => [
   'docker', 'run', '--rm', '--name', name, '--user', `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
-  ...[repoRoot, process.execPath].flatMap((p) => ['-v', `${p}:${p}:ro`]), '-v', `${shared}:${shared}`, '-w', repoRoot, image,
+  ...[repoRoot, process.execPath].flatMap((p) => ['-v', `${p}:${p}:ro`]), '-v', `${shared}:${shared}`,
+  // Each named variable's value from the docker command's own environment (runCli's `env`).
+  ...env.flatMap((v) => ['-e', v]), '-w', repoRoot, image,
 ];
 
 /** This machine's address on Docker's default bridge: where a container reaches its published ports. */
@@ -115,10 +117,10 @@ export interface Drill extends CliRun {
 }
 
 /** Runs a scenario with the real CLI into a fresh results directory and loads what it wrote. */
-export async function runDrill(file: string, scenario: string, extraArgs: string[] = [], timeoutMs = 600_000): Promise<Drill> {
+export async function runDrill(file: string, scenario: string, extraArgs: string[] = [], timeoutMs = 600_000, env?: NodeJS.ProcessEnv): Promise<Drill> {
   await requireDocker();
   const root = tempResultsDir();
-  const run = await runCli(['run', file, '--results', root, ...extraArgs], { timeoutMs });
+  const run = await runCli(['run', file, '--results', root, ...extraArgs], { timeoutMs, ...(env ? { env } : {}) });
   if (run.code !== 0 && run.code !== 1) console.error(run.stdout, run.stderr); // 1: a threshold failed, on purpose in some tests
   const dir = runDirOf(root, scenario);
   return { ...run, dir, results: readResults(dir), history: readHistory(dir) };

@@ -1,13 +1,15 @@
 /**
- * The workload on two producer hosts (`workload.hosts`), for real: two `mm2-drill produce --join
- * <dir> --index k` processes started here, not by the drill, join it through a shared directory —
+ * The workload on two producer hosts (`workload.hosts`), for real, on SASL clusters: two
+ * `mm2-drill produce --join <dir> --index k` processes started here, not by the drill, each with
+ * the producer's password in its own environment only, join it through a shared directory —
  * host 1 in a container, on a network of its own where 127.0.0.1 is not this machine: it reaches
  * the drill's proxies only at the address the scenario gives (`workload.hosts.address`, this
  * machine on Docker's bridge);
  * each writes with its own id space and records its outcomes in a segment there, with its own
  * clock, measured by the drill. One ledger must then hold every ack of both: each acked id once,
  * classified, the consistency checks passing, the segments merged and removed, `report` deriving
- * the same figures, and each host's clock offset recorded within its bound.
+ * the same figures, each host's clock offset recorded within its bound, and the password in no
+ * file of the run or of the directory and in nothing printed. A host without the password refuses.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,16 +19,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsOf, type EventOf, type HistoryEvent } from '../../src/core/history/history.ts';
 import type { CellResult, RunResults } from '../../src/core/results/results.ts';
 import { readVersions } from '../../src/adapters/containers/images.ts';
-import { bridgeGateway, containersLeft, inContainer, leakedSecrets, readHistory, readResults, requireDocker, runCli, runDirOf, runDrill, tempResultsDir, type CliRun } from './helpers.ts';
+import { bridgeGateway, containersLeft, inContainer, leakedSecrets, readResults, runCli, runDirOf, runDrill, tempResultsDir, type CliRun } from './helpers.ts';
 import { HOST_PASSWORD_VARIABLE } from '../../src/adapters/clients/host-password.ts';
 import { acksByProducer, expectOneLedger, expectOwnIdSpaces, expectReportAgain } from './producers-ledger.ts';
 
 const HOSTS = 2;
 const MAX_CLOCK_BOUND_MS = 200;
+const PASSWORD = `pw-producer-${randomBytes(9).toString('hex')}`;
+const withPassword = { [HOST_PASSWORD_VARIABLE]: PASSWORD };
 /** Host 1's container (removed after the test, whatever happens). */
 const CONTAINER = `mm2-drill-e2e-host-${randomBytes(3).toString('hex')}`;
 
-describe(`the workload on ${HOSTS} producer hosts joining through a shared directory, the primary killed mid-stream`, () => {
+describe(`the workload on ${HOSTS} producer hosts joining through a shared directory, on SASL clusters, the primary killed mid-stream`, () => {
   let results: RunResults;
   let history: HistoryEvent[];
   let dir: string;
@@ -34,18 +38,22 @@ describe(`the workload on ${HOSTS} producer hosts joining through a shared direc
   let cell: CellResult;
   let acks: EventOf<'ack'>[];
   let hosts: Promise<CliRun>[];
+  let printed: string;
 
   beforeAll(async () => {
     shared = tempResultsDir();
     // Separate OS processes, started before the drill as a CI matrix's jobs may be.
     // Any Debian image with the C++ runtime runs this Node: the drill's Kafka image is one.
-    const elsewhere = inContainer(CONTAINER, `mm2-drill/kafka:${readVersions().kafka}`, shared);
-    hosts = Array.from({ length: HOSTS }, (_, k) => runCli(['produce', '--join', shared, '--index', String(k), '--idle-timeout', '600'], { timeoutMs: 600_000, ...(k === 1 ? { via: elsewhere } : {}) }));
+    const elsewhere = inContainer(CONTAINER, `mm2-drill/kafka:${readVersions().kafka}`, shared, [HOST_PASSWORD_VARIABLE]);
+    hosts = Array.from({ length: HOSTS }, (_, k) => runCli(['produce', '--join', shared, '--index', String(k), '--idle-timeout', '600'], { timeoutMs: 600_000, env: withPassword, ...(k === 1 ? { via: elsewhere } : {}) }));
     const address = bridgeGateway();
-    ({ results, history, dir } = await runDrill('scenarios/quickstart.ts', 'quickstart', [
-      '--only', 'policy=default', '--set', `workload.hosts=${JSON.stringify({ count: HOSTS, dir: shared, maxClockBoundMs: MAX_CLOCK_BOUND_MS, address })}`,
+    let stdout: string;
+    let stderr: string;
+    ({ results, history, dir, stdout, stderr } = await runDrill('test/fixtures/hosts-secured.ts', 'hosts-secured', [
+      '--set', `workload.hosts=${JSON.stringify({ count: HOSTS, dir: shared, maxClockBoundMs: MAX_CLOCK_BOUND_MS, address })}`,
       '--set', 'workload.ratePerSecond=2000', '--set', 'timeline.0.at=12',
-    ]));
+    ], 600_000, withPassword));
+    printed = `${stdout}${stderr}`;
     cell = results.cells[0]!;
     ({ acks } = acksByProducer(history, cell));
   }, 420_000);
@@ -95,48 +103,24 @@ describe(`the workload on ${HOSTS} producer hosts joining through a shared direc
     for (const h of ended) expect(h.stderr).toMatch(/is over/);
     const again = await expectReportAgain(dir, cell);
     expect(again.producerClocks).toEqual(cell.producerClocks);
+    // The hosts authenticated (their acks are above) with the password from their own environment only.
+    expect(leakedSecrets(dir, `${printed}${ended.map((h) => `${h.stdout}${h.stderr}`).join('')}`, [PASSWORD])).toEqual([]);
+    expect(leakedSecrets(shared, '', [PASSWORD])).toEqual([]);
   }, 120_000);
-});
 
-describe("a producer host on SASL clusters reads the producer's password from its own environment", () => {
-  const password = `pw-producer-${randomBytes(9).toString('hex')}`;
-  const withPassword = { [HOST_PASSWORD_VARIABLE]: password };
-  const hostsSetting = (dir: string) => `workload.hosts=${JSON.stringify({ count: 1, dir, maxClockBoundMs: MAX_CLOCK_BOUND_MS })}`;
-
-  it('given it there, the host authenticates as the drill\'s producer: its acks land in the one ledger, and the password reaches no output', async () => {
-    await requireDocker();
-    const shared = tempResultsDir();
-    const root = tempResultsDir();
-    const host = runCli(['produce', '--join', shared, '--index', '0', '--idle-timeout', '600'], { timeoutMs: 300_000, env: withPassword });
-    const run = await runCli(['run', 'test/fixtures/hosts-secured.ts', '--set', hostsSetting(shared), '--results', root], { timeoutMs: 300_000, env: withPassword });
-    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    const dir = runDirOf(root, 'hosts-secured');
-    const results = readResults(dir);
-    const history = readHistory(dir);
-    const cell = results.cells[0]!;
-    expectOwnIdSpaces(results, history, cell, 1);
-    expectOneLedger(history, cell);
-    const ended = await host;
-    expect(ended.code, ended.stderr).toBe(0);
-    expect(leakedSecrets(dir, `${run.stdout}${run.stderr}${ended.stdout}${ended.stderr}`, [password])).toEqual([]);
-    expect(leakedSecrets(shared, '', [password])).toEqual([]);
-  }, 300_000);
-
-  it('without it, the host refuses the start, and the cell ends in error HOST_PASSWORD_UNSET naming the host and the variable', async () => {
-    await requireDocker();
+  it('a host without the password refuses the start: the cell ends in error HOST_PASSWORD_UNSET, naming the host and the variable', async () => {
     const shared = tempResultsDir();
     const root = tempResultsDir();
     // Unset for the host, whatever this process has (spawn leaves out a variable whose value is undefined).
     const host = runCli(['produce', '--join', shared, '--index', '0', '--idle-timeout', '600'], { timeoutMs: 300_000, env: { [HOST_PASSWORD_VARIABLE]: undefined } });
-    const run = await runCli(['run', 'test/fixtures/hosts-secured.ts', '--set', hostsSetting(shared), '--results', root], { timeoutMs: 300_000, env: withPassword });
-    const results = readResults(runDirOf(root, 'hosts-secured'));
-    const cell = results.cells[0]!;
-    expect(cell.status).toBe('error');
-    expect(cell.error?.code).toBe('HOST_PASSWORD_UNSET');
-    expect(cell.error?.message).toMatch(/^producer host 0 .*MM2_DRILL_PASSWORD_PRODUCER is not set on this host/);
+    const run = await runCli(['run', 'test/fixtures/hosts-secured.ts', '--set', `workload.hosts=${JSON.stringify({ count: 1, dir: shared })}`, '--results', root], { timeoutMs: 300_000, env: withPassword });
+    const refused = readResults(runDirOf(root, 'hosts-secured'));
+    const only = refused.cells[0]!;
+    expect(only.status).toBe('error');
+    expect(only.error?.code).toBe('HOST_PASSWORD_UNSET');
+    expect(only.error?.message).toMatch(/^producer host 0 .*MM2_DRILL_PASSWORD_PRODUCER is not set on this host/);
     expect(run.code).toBe(4);
     expect((await host).code).toBe(0);
-    expect(await containersLeft(results.runId)).toBe(0);
+    expect(await containersLeft(refused.runId)).toBe(0);
   }, 300_000);
 });
-
