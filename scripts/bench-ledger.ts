@@ -16,9 +16,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import Table from 'cli-table3';
+import { liveHeap } from './live-heap.ts';
 import { broadcastRecorder, HistoryRecorder } from '../src/adapters/recorder.ts';
 import { checkInput } from '../src/core/checker/checker.ts';
 import { measureCell } from '../src/core/results/measure.ts';
@@ -43,14 +42,6 @@ const N = Number(opt.messages);
 const P = Number(opt.partitions);
 const V = Number(opt.variants);
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-/** The JS heap and the typed arrays' buffers outside it (the index's columns). */
-const liveHeap = (): number => {
-  gc();
-  const { heapUsed, external } = process.memoryUsage();
-  return heapUsed + external;
-};
 let peak = process.memoryUsage().rss;
 const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
 // The checker runs synchronously: sampled around it too.

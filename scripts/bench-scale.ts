@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
 import Table from 'cli-table3';
+import { liveHeap } from './live-heap.ts';
 import { getContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { parseScenario } from '../src/core/scenario/validate.ts';
 import { resolveImages } from '../src/adapters/containers/images.ts';
@@ -40,18 +41,9 @@ import { readToEnd } from '../src/adapters/clients/topic-reader.ts';
 import { HistoryRecorder } from '../src/adapters/recorder.ts';
 import { workloadRates } from '../src/core/checker/workload-rate.ts';
 import { checkInput } from '../src/core/checker/checker.ts';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { sleep } from '../src/adapters/wait.ts';
 import { eachOf } from '../src/core/history/history.ts';
 
-/** The heap in use after a full garbage collection (bytes). */
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const liveHeap = (): number => {
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 // As the CLI: no reaper container (its image is pulled from a registry); the script stops what it started.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
