@@ -11,6 +11,8 @@
  * Options after `runs` go to `mm2-drill run` (e.g. `--set pairing=false`, `--repeat 1`).
  * `--paired-vs-unpaired` among them: the same drill twice, as the scenario pairs it and with
  * `--set pairing=false`, printed side by side with the wall-clock ratio (docs/pairing-and-shards.md).
+ * `--environments` (no scenario: `npm run bench -- --environments [runs]`): the quickstart and
+ * `policy-vs-sync-interval` paired and unpaired, in one run, side by side.
  * Usage: npm run bench -- [scenario.ts] [runs] [run options...]
  * `npm run bench -- --scale [--seconds s] [--bytes n] [--partitions n] [--processes n]`: the
  * producer's ceiling against the harness's rate, as one process and as n (scripts/bench-scale.ts).
@@ -30,7 +32,11 @@ if (process.argv.includes('--scale')) {
   await import('./bench-scale.ts');
   process.exit(0);
 }
-const [scenario = 'scenarios/quickstart.ts', runsArg = '1', ...rest] = process.argv.slice(2);
+const ENVIRONMENTS = '--environments';
+const environmentsMode = process.argv.includes(ENVIRONMENTS);
+const positional = process.argv.slice(2).filter((a) => a !== ENVIRONMENTS);
+// `--environments` names its scenarios itself: its first argument is the run count.
+const [scenario = 'scenarios/quickstart.ts', runsArg = '1', ...rest] = environmentsMode ? ['scenarios/quickstart.ts', ...positional] : positional;
 const runs = Number(runsArg);
 const COMPARE = '--paired-vs-unpaired';
 const compare = rest.includes(COMPARE);
@@ -84,15 +90,15 @@ const setupStart = Date.now();
 await $`bash scripts/setup.sh`.quiet();
 const setupMs = Date.now() - setupStart;
 
-/** Runs the drill `runs` times with `args` and gathers its phases, its environments' overhead and its peak memory. */
-async function measure(args: readonly string[]): Promise<Measured> {
+/** Runs the drill of `file` `runs` times with `args` and gathers its phases, its environments' overhead and its peak memory. */
+async function measure(args: readonly string[], file = scenario): Promise<Measured> {
   const samples = new Map<string, number[]>([['setup (already prepared machine)', [setupMs]]]);
   const memory: { containersMiB: number; harnessMiB: number }[] = [];
   const shape = new Set<string>();
   const add = (k: string, v: number) => samples.set(k, [...(samples.get(k) ?? []), v]);
   for (let i = 0; i < runs; i++) {
     const t0 = Date.now();
-    const child = $`node bin/mm2-drill.js run ${scenario} ${args} --json --results results/bench`.quiet().nothrow();
+    const child = $`node bin/mm2-drill.js run ${file} ${args} --json --results results/bench`.quiet().nothrow();
     const { value: out, containersMiB, harnessMiB } = await peakMemory(() => child.child?.pid, child);
     const wall = Date.now() - t0;
     add('whole drill (all cells, wall clock)', wall);
@@ -138,18 +144,32 @@ const stat = (xs: number[]) => {
 };
 const peak = (m: Measured, k: 'containersMiB' | 'harnessMiB') => Math.max(...m.memory.map((x) => x[k])).toFixed(0);
 const median = (xs: number[] | undefined) => (xs?.length ? stat(xs)[1]! : '—');
-if (compare) {
+const wall = (m: Measured) => m.samples.get('whole drill (all cells, wall clock)')!.reduce((x, y) => x + y, 0);
+/** Each drill's median of every phase, side by side, then the containers' and the harness's peaks. */
+function sideBySide(columns: readonly [string, Measured][]): string {
+  const table = new Table({ head: ['phase (median s)', ...columns.map(([name]) => name)], style: { head: [], border: [] } });
+  for (const k of new Set(columns.flatMap(([, m]) => [...m.samples.keys()]))) table.push([k, ...columns.map(([, m]) => median(m.samples.get(k)))]);
+  table.push(['peak memory, containers together (MiB)', ...columns.map(([, m]) => peak(m, 'containersMiB'))]);
+  table.push(['peak memory, harness process (MiB)', ...columns.map(([, m]) => peak(m, 'harnessMiB'))]);
+  return table.toString();
+}
+if (environmentsMode) {
+  // The environments' figures in one run: the quickstart's overhead and wall time, and the matrix
+  // whose dimensions are all on MM2's side, paired and unpaired (`npm run bench -- --environments [runs]`).
+  const policy = 'scenarios/policy-vs-sync-interval.ts';
+  const quick = await measure([], 'scenarios/quickstart.ts');
+  const paired = await measure(['--set', 'repeat=1'], policy);
+  const unpaired = await measure(['--set', 'repeat=1', '--set', 'pairing=false'], policy);
+  console.log(`environments: scenarios/quickstart.ts and ${policy} --set repeat=1 (paired, then --set pairing=false), ${runs} run(s) each, Node ${process.version}`);
+  console.log(sideBySide([['quickstart', quick], ['policy-vs-sync-interval, paired', paired], ['…, unpaired', unpaired]]));
+  console.log(`policy-vs-sync-interval: unpaired ÷ paired, whole drill wall clock: ${(wall(unpaired) / wall(paired)).toFixed(2)}×`);
+} else if (compare) {
   const paired = await measure(runArgs);
   const unpaired = await measure([...runArgs, '--set', 'pairing=false']);
-  const wall = (m: Measured) => m.samples.get('whole drill (all cells, wall clock)')!.reduce((x, y) => x + y, 0);
   console.log(`${scenario} ${runArgs.join(' ')}, ${runs} run(s) each, Node ${process.version}`);
   console.log(`  paired:   ${[...paired.shape].join('; ')}`);
   console.log(`  unpaired: ${[...unpaired.shape].join('; ')}`);
-  const table = new Table({ head: ['phase (median s)', 'paired', 'unpaired'], style: { head: [], border: [] } });
-  for (const k of new Set([...paired.samples.keys(), ...unpaired.samples.keys()])) table.push([k, median(paired.samples.get(k)), median(unpaired.samples.get(k))]);
-  table.push(['peak memory, containers together (MiB)', peak(paired, 'containersMiB'), peak(unpaired, 'containersMiB')]);
-  table.push(['peak memory, harness process (MiB)', peak(paired, 'harnessMiB'), peak(unpaired, 'harnessMiB')]);
-  console.log(table.toString());
+  console.log(sideBySide([['paired', paired], ['unpaired', unpaired]]));
   console.log(`unpaired ÷ paired, whole drill wall clock: ${(wall(unpaired) / wall(paired)).toFixed(2)}×`);
 } else {
   const m = await measure(runArgs);
